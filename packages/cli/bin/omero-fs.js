@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+
+require("../dist/main.js").main(process.argv.slice(2));

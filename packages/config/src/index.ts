@@ -1,0 +1,4 @@
+export * from "./home";
+export * from "./logging";
+export * from "./types";
+export * from "./load";

@@ -1,0 +1,85 @@
+import { z } from "zod";
+
+/** One watch: one slot of the `omero.fs.*` `;` lists (one entry of importUsers). */
+export const WatchConfigSchema = z.object({
+  /** 0-based slot number in the `;` lists. */
+  index: z.number().int().min(0),
+  /** "default" (each top-level folder under watchDir names a user) or one OMERO user name. */
+  user: z.string().min(1),
+  /** Absolute path. For "default" with an empty slot: <dataDir>/<defaultDropBoxDir>. */
+  watchDir: z.string().min(1),
+  eventTypes: z.array(z.enum(["Creation", "Modification", "Deletion"])).min(1),
+  pathMode: z.enum(["Flat", "Recurse", "Follow"]),
+  whitelist: z.array(z.string()),
+  blacklist: z.array(z.string()),
+  timeout: z.number().min(0),
+  blockSize: z.number().int().min(0),
+  ignoreSysFiles: z.boolean(),
+  ignoreDirEvents: z.boolean(),
+  /** Seconds of quiet before a fileset is imported. */
+  dirImportWait: z.number().min(0),
+  fileBatch: z.number().int().min(1),
+  /** Minimum seconds between import starts of this watch. */
+  throttleImport: z.number().min(0),
+  /** Absolute path of a readers.txt-format file, or "" for the site default catalogue. */
+  readers: z.string(),
+  /** Raw importArgs string (split like a POSIX shell when used). */
+  importArgs: z.string(),
+});
+export type WatchConfig = z.infer<typeof WatchConfigSchema>;
+
+export const ImporterKindSchema = z.enum(["local", "omero", "exec"]);
+export type ImporterKind = z.infer<typeof ImporterKindSchema>;
+
+export const LogLevelSchema = z.enum(["error", "warn", "info", "debug"]);
+export type LogLevel = z.infer<typeof LogLevelSchema>;
+
+/** Settings that are not per-watch. */
+export const GlobalConfigSchema = z.object({
+  home: z.string(),
+  /** omero.data.dir: default <home>/data. */
+  dataDir: z.string(),
+  defaultDropBoxDir: z.string(),
+  importer: ImporterKindSchema,
+  importConcurrency: z.number().int().min(1),
+  importRetries: z.number().int().min(0),
+  /** Seconds one importer run may take before it is killed and counted as failed. */
+  importTimeout: z.number().min(1),
+  /** Seconds between safety-net reconciliations; 0 disables. */
+  rescanInterval: z.number().min(0),
+  /** Re-import a file modified after its import (default false: logged and listed only). */
+  reimportModified: z.boolean(),
+  monitorControl: z.string(),
+  monitorEvents: z.string(),
+  dropboxControl: z.string(),
+  nodeControl: z.string(),
+  insecureTcp: z.boolean(),
+  watchBackend: z.enum(["auto", "native", "poll"]),
+  pollInterval: z.number().min(0.1),
+  logLevel: LogLevelSchema,
+  logMaxSize: z.number().int().min(1024),
+  logMaxFiles: z.number().int().min(1),
+  omeroBin: z.string(),
+  omeroServer: z.string(),
+  omeroPort: z.number().int().min(1).max(65535),
+  omeroAdmin: z.string(),
+  omeroPasswordFile: z.string(),
+  /** exec importer: argv template, split like a shell; {entry} {user} {files} placeholders. */
+  execCommand: z.string(),
+});
+export type GlobalConfig = z.infer<typeof GlobalConfigSchema>;
+
+export const OmeroFsConfigSchema = z.object({
+  global: GlobalConfigSchema,
+  watches: z.array(WatchConfigSchema).min(1),
+});
+/** The one fully defaulted, validated configuration object every process uses. */
+export type OmeroFsConfig = z.infer<typeof OmeroFsConfigSchema>;
+
+/** A configuration problem: names the property, the slot (watch number / user) and what is allowed. */
+export interface ConfigProblem {
+  property: string;
+  /** 0-based slot, or null for a global property / whole-file problem. */
+  slot: number | null;
+  message: string;
+}

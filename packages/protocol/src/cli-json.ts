@@ -1,0 +1,82 @@
+import { z } from "zod";
+
+/** `--json` output shapes of the CLI (DESIGN.md section 7): a stable contract, shared by the
+ * implementation and the tests. */
+
+export const SERVER_NAMES = ["MonitorServer", "DropBox"] as const;
+export const ServerNameSchema = z.enum(SERVER_NAMES);
+export type ServerName = z.infer<typeof ServerNameSchema>;
+
+export const ServerStatusJsonSchema = z.object({
+  name: ServerNameSchema,
+  enabled: z.boolean(),
+  state: z.enum(["running", "stopped", "starting", "failed"]),
+  pid: z.number().int().nullable(),
+  restarts: z.number().int().min(0),
+  log: z.string(),
+});
+export type ServerStatusJson = z.infer<typeof ServerStatusJsonSchema>;
+
+/** `admin status --json` and `admin ice server list --json`. */
+export const AdminStatusJsonSchema = z.object({
+  node: z.object({ pid: z.number().int().nullable(), running: z.boolean() }),
+  servers: z.array(ServerStatusJsonSchema),
+});
+export type AdminStatusJson = z.infer<typeof AdminStatusJsonSchema>;
+
+export const IMPORT_STATES = ["waiting", "queued", "importing", "imported", "failed"] as const;
+export const ImportStateSchema = z.enum(IMPORT_STATES);
+export type ImportState = z.infer<typeof ImportStateSchema>;
+
+export const ImageJsonSchema = z.object({
+  name: z.string(),
+  sizeX: z.number().int(),
+  sizeY: z.number().int(),
+  sizeZ: z.number().int(),
+  sizeC: z.number().int(),
+  sizeT: z.number().int(),
+  pixelType: z.string(),
+});
+export type ImageJson = z.infer<typeof ImageJsonSchema>;
+
+/** One fileset in `imports list --json` (oldest first) and `imports show ID --json`. */
+export const ImportJsonSchema = z.object({
+  id: z.number().int(),
+  user: z.string(),
+  watch: z.number().int(),
+  state: ImportStateSchema,
+  reader: z.string().nullable(),
+  entry: z.string(),
+  files: z.array(z.string()),
+  attempts: z.number().int().min(0),
+  error: z.string().nullable(),
+  importer: z.enum(["local", "omero", "exec"]),
+  createdAt: z.string(),
+  importedAt: z.string().nullable(),
+  target: z.string().nullable(),
+  images: z.array(ImageJsonSchema).nullable(),
+});
+export type ImportJson = z.infer<typeof ImportJsonSchema>;
+
+export const FILE_STATES = ["pending", "grouped", "imported", "ignored", "refused"] as const;
+export const FileStateSchema = z.enum(FILE_STATES);
+export type FileState = z.infer<typeof FileStateSchema>;
+
+/** One file in `files list --json`. */
+export const FileJsonSchema = z.object({
+  path: z.string(),
+  user: z.string(),
+  size: z.number(),
+  mtime: z.string(),
+  state: FileStateSchema,
+  reason: z.string().nullable(),
+  fileset: z.number().int().nullable(),
+});
+export type FileJson = z.infer<typeof FileJsonSchema>;
+
+/** `config check --json`. Each watch carries every omero.fs property by its short name. */
+export const ConfigCheckJsonSchema = z.object({
+  watches: z.array(z.looseObject({ user: z.string(), watchDir: z.string() })),
+  problems: z.array(z.object({ property: z.string(), slot: z.number().int().nullable(), message: z.string() })),
+});
+export type ConfigCheckJson = z.infer<typeof ConfigCheckJsonSchema>;

@@ -1,0 +1,120 @@
+import { randomUUID } from "node:crypto";
+import * as zmq from "zeromq";
+import type { z } from "zod";
+import { decodeReply, encodeRequest, ProtocolError } from "./codec";
+import type { ErrorCode } from "./schemas";
+
+/** A call that got an error reply (or none in time). `code` is the server's, or TIMEOUT. */
+export class ControlCallError extends Error {
+  readonly code: ErrorCode | "TIMEOUT" | "CLOSED";
+  readonly method: string;
+  constructor(code: ErrorCode | "TIMEOUT" | "CLOSED", method: string, message: string) {
+    super(message);
+    this.name = "ControlCallError";
+    this.code = code;
+    this.method = method;
+  }
+}
+
+interface Pending {
+  method: string;
+  schema?: z.ZodType;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Client for a ROUTER control socket (MonitorServer, DropBox, node). A DEALER, not a REQ: several
+ * calls may be in flight and a timed-out call does not wedge the socket. Frames: [payload]
+ * (the ROUTER sees [identity, payload] and answers in kind).
+ */
+export class ControlClient {
+  private readonly socket: zmq.Dealer;
+  private readonly pending = new Map<string, Pending>();
+  private closed = false;
+  private readonly loop: Promise<void>;
+
+  constructor(
+    readonly endpoint: string,
+    private readonly options: {
+      timeoutMs?: number;
+      curve?: { serverKey: string; publicKey: string; secretKey: string };
+    } = {},
+  ) {
+    this.socket = new zmq.Dealer({ linger: 0 });
+    if (options.curve) {
+      this.socket.curveServerKey = options.curve.serverKey;
+      this.socket.curvePublicKey = options.curve.publicKey;
+      this.socket.curveSecretKey = options.curve.secretKey;
+    }
+    this.socket.connect(endpoint);
+    this.loop = this.receive();
+  }
+
+  private async receive(): Promise<void> {
+    try {
+      for await (const frames of this.socket) {
+        const payload = frames[frames.length - 1];
+        const decoded = decodeReply(payload);
+        if (!decoded.ok) continue;
+        const reply = decoded.value;
+        const p = reply.id !== null ? this.pending.get(reply.id) : undefined;
+        if (!p) continue;
+        this.pending.delete(reply.id as string);
+        clearTimeout(p.timer);
+        if (reply.ok) {
+          if (p.schema) {
+            const r = p.schema.safeParse(reply.result);
+            if (!r.success) {
+              p.reject(
+                new ControlCallError("BAD_FRAME", p.method, `${p.method}: malformed result from ${this.endpoint}`),
+              );
+              continue;
+            }
+            p.resolve(r.data);
+          } else {
+            p.resolve(reply.result);
+          }
+        } else {
+          p.reject(new ControlCallError(reply.error.code, p.method, reply.error.message));
+        }
+      }
+    } catch {
+      // socket closed
+    }
+  }
+
+  /** Call a method; rejects with ControlCallError on an error reply or after the timeout. */
+  call<R = unknown>(method: string, params: unknown = {}, schema?: z.ZodType<R>, timeoutMs?: number): Promise<R> {
+    if (this.closed) return Promise.reject(new ControlCallError("CLOSED", method, "client is closed"));
+    const id = randomUUID();
+    const ms = timeoutMs ?? this.options.timeoutMs ?? 5000;
+    return new Promise<R>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new ControlCallError("TIMEOUT", method, `no reply to ${method} from ${this.endpoint} within ${ms} ms`));
+      }, ms);
+      this.pending.set(id, { method, schema, resolve: resolve as (v: unknown) => void, reject, timer });
+      this.socket.send(encodeRequest(id, method, params)).catch((e: unknown) => {
+        clearTimeout(timer);
+        this.pending.delete(id);
+        reject(new ControlCallError("INTERNAL", method, `send failed: ${String(e)}`));
+      });
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const [, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new ControlCallError("CLOSED", p.method, "client closed"));
+    }
+    this.pending.clear();
+    this.socket.close();
+    void this.loop;
+  }
+}
+
+export { ProtocolError };

@@ -1,0 +1,200 @@
+import type { z } from "zod";
+import {
+  type ErrorCode,
+  type EventBlock,
+  EventBlockSchema,
+  PROTOCOL_VERSION,
+  type Reply,
+  ReplySchema,
+  RequestEnvelopeSchema,
+} from "./schemas";
+
+/** A protocol failure with a stable code (DESIGN.md section 3) and the request id when known. */
+export class ProtocolError extends Error {
+  readonly code: ErrorCode;
+  readonly requestId: string | null;
+  constructor(code: ErrorCode, message: string, requestId: string | null = null, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ProtocolError";
+    this.code = code;
+    this.requestId = requestId;
+  }
+}
+
+export type Decoded<T> = { ok: true; value: T } | { ok: false; error: ProtocolError };
+
+/** One line naming the first few zod issues, path first ("params.blockSize: expected number"). */
+export function describeZodError(error: z.ZodError, prefix = ""): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => {
+      const path = [prefix, ...i.path.map(String)].filter(Boolean).join(".");
+      return path ? `${path}: ${i.message}` : i.message;
+    })
+    .join("; ");
+}
+
+function parseJson(frame: Buffer | string): Decoded<unknown> {
+  const text = typeof frame === "string" ? frame : frame.toString("utf8");
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (cause) {
+    const snippet = text.length > 60 ? `${text.slice(0, 60)}...` : text;
+    return {
+      ok: false,
+      error: new ProtocolError("BAD_FRAME", `frame is not valid JSON: ${JSON.stringify(snippet)}`, null, { cause }),
+    };
+  }
+}
+
+function idOf(value: unknown): string | null {
+  if (value && typeof value === "object" && typeof (value as { id?: unknown }).id === "string") {
+    return (value as { id: string }).id;
+  }
+  return null;
+}
+
+export interface DecodedRequest<M extends string> {
+  id: string;
+  method: M;
+  params: unknown;
+}
+
+/**
+ * Decode one control request frame against a method table (method name -> params schema).
+ * Errors: BAD_FRAME (not JSON / not an envelope), BAD_VERSION, UNKNOWN_METHOD, BAD_PARAMS.
+ */
+export function decodeRequest<T extends Record<string, z.ZodType>>(
+  frame: Buffer | string,
+  methods: T,
+): Decoded<DecodedRequest<Extract<keyof T, string>>> {
+  const json = parseJson(frame);
+  if (!json.ok) return json;
+  const id = idOf(json.value);
+  const env = RequestEnvelopeSchema.safeParse(json.value);
+  if (!env.success) {
+    return {
+      ok: false,
+      error: new ProtocolError(
+        "BAD_FRAME",
+        `not a request envelope {"v","id","method","params"}: ${describeZodError(env.error)}`,
+        id,
+      ),
+    };
+  }
+  const { v, method } = env.data;
+  if (v !== PROTOCOL_VERSION) {
+    return {
+      ok: false,
+      error: new ProtocolError(
+        "BAD_VERSION",
+        `protocol version ${v} is not supported; this server speaks v${PROTOCOL_VERSION}`,
+        id,
+      ),
+    };
+  }
+  if (!Object.hasOwn(methods, method)) {
+    return {
+      ok: false,
+      error: new ProtocolError(
+        "UNKNOWN_METHOD",
+        `unknown method "${method}"; known: ${Object.keys(methods).join(", ")}`,
+        id,
+      ),
+    };
+  }
+  const params = methods[method].safeParse(env.data.params ?? {});
+  if (!params.success) {
+    return {
+      ok: false,
+      error: new ProtocolError(
+        "BAD_PARAMS",
+        `bad params for ${method}: ${describeZodError(params.error, "params")}`,
+        id,
+      ),
+    };
+  }
+  return { ok: true, value: { id: env.data.id, method: method as Extract<keyof T, string>, params: params.data } };
+}
+
+export function encodeRequest(id: string, method: string, params: unknown = {}): string {
+  return JSON.stringify({ v: PROTOCOL_VERSION, id, method, params });
+}
+
+export function encodeResult(id: string, result: unknown): string {
+  return JSON.stringify({ v: PROTOCOL_VERSION, id, ok: true, result });
+}
+
+export function encodeError(id: string | null, code: ErrorCode, message: string): string {
+  return JSON.stringify({ v: PROTOCOL_VERSION, id, ok: false, error: { code, message } });
+}
+
+export function encodeProtocolError(error: ProtocolError): string {
+  return encodeError(error.requestId, error.code, error.message);
+}
+
+/** Decode a reply frame; with a result schema, an ok reply's result is validated too. */
+export function decodeReply<R>(frame: Buffer | string, resultSchema?: z.ZodType<R>): Decoded<Reply> {
+  const json = parseJson(frame);
+  if (!json.ok) return json;
+  const reply = ReplySchema.safeParse(json.value);
+  if (!reply.success) {
+    const v = (json.value as { v?: unknown } | null)?.v;
+    if (typeof v === "number" && v !== PROTOCOL_VERSION) {
+      return {
+        ok: false,
+        error: new ProtocolError("BAD_VERSION", `reply has protocol version ${v}`, idOf(json.value)),
+      };
+    }
+    return {
+      ok: false,
+      error: new ProtocolError("BAD_FRAME", `not a reply: ${describeZodError(reply.error)}`, idOf(json.value)),
+    };
+  }
+  if (reply.data.ok && resultSchema) {
+    const r = resultSchema.safeParse(reply.data.result);
+    if (!r.success) {
+      return {
+        ok: false,
+        error: new ProtocolError("BAD_FRAME", `bad result: ${describeZodError(r.error, "result")}`, reply.data.id),
+      };
+    }
+    return { ok: true, value: { ...reply.data, result: r.data } };
+  }
+  return { ok: true, value: reply.data };
+}
+
+/** The two frames of an event message: the monitorId (subscription prefix) and the block. */
+export function encodeEventBlock(block: EventBlock): [string, string] {
+  return [block.monitorId, JSON.stringify(block)];
+}
+
+export function decodeEventBlock(frames: (Buffer | string)[]): Decoded<EventBlock> {
+  if (frames.length !== 2) {
+    return {
+      ok: false,
+      error: new ProtocolError("BAD_FRAME", `an event message has 2 frames (monitorId, block), got ${frames.length}`),
+    };
+  }
+  const json = parseJson(frames[1]);
+  if (!json.ok) return json;
+  const v = (json.value as { v?: unknown } | null)?.v;
+  if (typeof v === "number" && v !== PROTOCOL_VERSION) {
+    return { ok: false, error: new ProtocolError("BAD_VERSION", `event block has protocol version ${v}`) };
+  }
+  const block = EventBlockSchema.safeParse(json.value);
+  if (!block.success) {
+    return { ok: false, error: new ProtocolError("BAD_FRAME", `not an event block: ${describeZodError(block.error)}`) };
+  }
+  const topic = frames[0].toString();
+  if (topic !== block.data.monitorId) {
+    return {
+      ok: false,
+      error: new ProtocolError(
+        "BAD_FRAME",
+        `topic frame "${topic}" differs from block monitorId "${block.data.monitorId}"`,
+      ),
+    };
+  }
+  return { ok: true, value: block.data };
+}

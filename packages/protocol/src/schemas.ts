@@ -1,0 +1,225 @@
+import { z } from "zod";
+
+/** Wire protocol version carried by every message (DESIGN.md section 3). */
+export const PROTOCOL_VERSION = 1;
+
+export const ERROR_CODES = [
+  "BAD_FRAME",
+  "BAD_VERSION",
+  "UNKNOWN_METHOD",
+  "BAD_PARAMS",
+  "UNKNOWN_MONITOR",
+  "BAD_DIRECTORY",
+  "INTERNAL",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const WatchEventTypeSchema = z.enum(["Creation", "Modification", "Deletion"]);
+export type WatchEventType = z.infer<typeof WatchEventTypeSchema>;
+export const PathModeSchema = z.enum(["Flat", "Recurse", "Follow"]);
+export type PathMode = z.infer<typeof PathModeSchema>;
+export const EventTypeSchema = z.enum(["Create", "Modify", "Delete"]);
+export type EventType = z.infer<typeof EventTypeSchema>;
+export const MonitorStateNameSchema = z.enum(["stopped", "started", "failed"]);
+export type MonitorStateName = z.infer<typeof MonitorStateNameSchema>;
+export const BackendSchema = z.enum(["native", "poll"]);
+export type Backend = z.infer<typeof BackendSchema>;
+
+const absolutePath = z
+  .string()
+  .min(1)
+  .refine((p) => p.startsWith("/"), { message: "must be an absolute path" });
+const nonNegativeInt = z.number().int().min(0);
+
+/** createMonitor params as sent: every key but watchDir optional. */
+export const CreateMonitorParamsSchema = z.strictObject({
+  watchDir: absolutePath,
+  eventTypes: z.array(WatchEventTypeSchema).optional(),
+  pathMode: PathModeSchema.optional(),
+  whitelist: z.array(z.string()).optional(),
+  blacklist: z.array(z.string().min(1)).optional(),
+  timeout: z.number().min(0).optional(),
+  blockSize: nonNegativeInt.optional(),
+  ignoreSysFiles: z.boolean().optional(),
+  ignoreDirEvents: z.boolean().optional(),
+  snapshotKey: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,128}$/, "letters, digits, '.', '_' or '-', at most 128")
+    .optional(),
+});
+export type CreateMonitorParams = z.infer<typeof CreateMonitorParamsSchema>;
+
+/** OMERO's defaults for the optional createMonitor keys (templates.xml values). */
+export const MONITOR_DEFAULTS = {
+  eventTypes: ["Creation", "Modification"] as WatchEventType[],
+  pathMode: "Follow" as PathMode,
+  whitelist: [] as string[],
+  blacklist: [] as string[],
+  timeout: 0,
+  blockSize: 0,
+  ignoreSysFiles: true,
+  ignoreDirEvents: true,
+};
+
+/** createMonitor params with every default applied, as the MonitorServer stores and reports them. */
+export const MonitorParamsSchema = z.object({
+  watchDir: absolutePath,
+  eventTypes: z.array(WatchEventTypeSchema),
+  pathMode: PathModeSchema,
+  whitelist: z.array(z.string()),
+  blacklist: z.array(z.string()),
+  timeout: z.number().min(0),
+  blockSize: nonNegativeInt,
+  ignoreSysFiles: z.boolean(),
+  ignoreDirEvents: z.boolean(),
+  snapshotKey: z.string().optional(),
+});
+export type MonitorParams = z.infer<typeof MonitorParamsSchema>;
+
+export function withMonitorDefaults(p: CreateMonitorParams): MonitorParams {
+  return {
+    watchDir: p.watchDir,
+    eventTypes: p.eventTypes ?? [...MONITOR_DEFAULTS.eventTypes],
+    pathMode: p.pathMode ?? MONITOR_DEFAULTS.pathMode,
+    whitelist: p.whitelist ?? [],
+    blacklist: p.blacklist ?? [],
+    timeout: p.timeout ?? MONITOR_DEFAULTS.timeout,
+    blockSize: p.blockSize ?? MONITOR_DEFAULTS.blockSize,
+    ignoreSysFiles: p.ignoreSysFiles ?? MONITOR_DEFAULTS.ignoreSysFiles,
+    ignoreDirEvents: p.ignoreDirEvents ?? MONITOR_DEFAULTS.ignoreDirEvents,
+    ...(p.snapshotKey !== undefined ? { snapshotKey: p.snapshotKey } : {}),
+  };
+}
+
+const MonitorIdParamsSchema = z.strictObject({ monitorId: z.string().min(1) });
+const NoParamsSchema = z.strictObject({});
+
+/** Request params per MonitorServer control method. */
+export const MonitorMethodParams = {
+  ping: NoParamsSchema,
+  createMonitor: CreateMonitorParamsSchema,
+  startMonitor: MonitorIdParamsSchema,
+  stopMonitor: MonitorIdParamsSchema,
+  destroyMonitor: MonitorIdParamsSchema,
+  getMonitorState: MonitorIdParamsSchema,
+  listMonitors: NoParamsSchema,
+  sync: MonitorIdParamsSchema,
+} as const;
+export type MonitorMethod = keyof typeof MonitorMethodParams;
+export const MONITOR_METHODS = Object.keys(MonitorMethodParams) as MonitorMethod[];
+
+export const MonitorStateSchema = z.object({
+  monitorId: z.string(),
+  state: MonitorStateNameSchema,
+  params: MonitorParamsSchema,
+  seq: nonNegativeInt,
+  /** Additions beyond DESIGN.md's minimum; clients must tolerate unknown keys. */
+  backend: BackendSchema.optional(),
+  reason: z.string().nullable().optional(),
+});
+export type MonitorState = z.infer<typeof MonitorStateSchema>;
+
+/** Result schema per MonitorServer control method. */
+export const MonitorMethodResults = {
+  ping: z.object({ pid: z.number().int(), version: z.string() }),
+  createMonitor: z.object({ monitorId: z.string() }),
+  startMonitor: MonitorStateSchema,
+  stopMonitor: MonitorStateSchema,
+  destroyMonitor: MonitorStateSchema,
+  getMonitorState: MonitorStateSchema,
+  listMonitors: z.array(MonitorStateSchema),
+  sync: z.object({ seq: nonNegativeInt }),
+} as const;
+
+export type MonitorParamsOf<M extends MonitorMethod> = z.infer<(typeof MonitorMethodParams)[M]>;
+export type MonitorResultOf<M extends MonitorMethod> = z.infer<(typeof MonitorMethodResults)[M]>;
+
+export const RequestEnvelopeSchema = z.object({
+  v: z.number().int(),
+  id: z.string(),
+  method: z.string().min(1),
+  params: z.record(z.string(), z.unknown()).optional(),
+});
+export type RequestEnvelope = z.infer<typeof RequestEnvelopeSchema>;
+
+export const ErrorBodySchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+export const OkReplySchema = z.object({
+  v: z.literal(PROTOCOL_VERSION),
+  id: z.string(),
+  ok: z.literal(true),
+  result: z.unknown(),
+});
+export const ErrorReplySchema = z.object({
+  v: z.literal(PROTOCOL_VERSION),
+  id: z.string().nullable(),
+  ok: z.literal(false),
+  error: ErrorBodySchema,
+});
+export const ReplySchema = z.discriminatedUnion("ok", [OkReplySchema, ErrorReplySchema]);
+export type Reply = z.infer<typeof ReplySchema>;
+
+export const FsEventSchema = z.object({
+  path: absolutePath,
+  type: EventTypeSchema,
+  isDir: z.boolean(),
+  catchUp: z.boolean(),
+});
+export type FsEvent = z.infer<typeof FsEventSchema>;
+
+export const RescanNoticeSchema = z.object({ reason: z.string(), path: absolutePath });
+export type RescanNotice = z.infer<typeof RescanNoticeSchema>;
+
+export const EventBlockSchema = z.object({
+  v: z.literal(PROTOCOL_VERSION),
+  monitorId: z.string().min(1),
+  seq: z.number().int().min(1),
+  events: z.array(FsEventSchema),
+  rescan: RescanNoticeSchema.nullable(),
+});
+export type EventBlock = z.infer<typeof EventBlockSchema>;
+
+/**
+ * DropBox's own control socket (not in DESIGN.md section 3's MonitorServer contract; same
+ * envelope). Used by `omero-fs dropbox scan|sync` and `omero-fs imports retry`.
+ */
+export const DropBoxMethodParams = {
+  ping: NoParamsSchema,
+  /** Walk every watch tree and feed what the ledger does not know. */
+  scan: NoParamsSchema,
+  /** Returns once every file changed before the call is in the ledger. */
+  sync: NoParamsSchema,
+  /** Requeue a failed (or any not-importing) fileset. */
+  retry: z.strictObject({ id: z.number().int().min(1) }),
+  /** Readiness and counters, for the supervisor and `admin status`. */
+  status: NoParamsSchema,
+} as const;
+export type DropBoxMethod = keyof typeof DropBoxMethodParams;
+
+export const DropBoxMethodResults = {
+  ping: z.object({ pid: z.number().int(), version: z.string() }),
+  scan: z.object({ discovered: nonNegativeInt }),
+  sync: z.object({ files: nonNegativeInt }),
+  retry: z.object({ id: z.number().int(), state: z.string() }),
+  status: z.object({
+    ready: z.boolean(),
+    watches: z.array(
+      z.object({ index: z.number().int(), user: z.string(), watchDir: z.string(), monitorId: z.string().nullable() }),
+    ),
+    counts: z.record(z.string(), z.number()),
+  }),
+} as const;
+export type DropBoxParamsOf<M extends DropBoxMethod> = z.infer<(typeof DropBoxMethodParams)[M]>;
+export type DropBoxResultOf<M extends DropBoxMethod> = z.infer<(typeof DropBoxMethodResults)[M]>;
+
+/**
+ * Message a server sends its supervisor over the Node IPC channel (when it has one) once it is
+ * ready: MonitorServer when its sockets are bound, DropBox when its monitors are started and the
+ * first reconciliation is done.
+ */
+export const ReadyMessageSchema = z.object({ type: z.literal("ready"), server: z.enum(["MonitorServer", "DropBox"]) });
+export type ReadyMessage = z.infer<typeof ReadyMessageSchema>;
