@@ -1,0 +1,464 @@
+import * as path from "node:path";
+import { defaultEndpoints } from "./home";
+
+/**
+ * The one table of configuration properties. The loader, `config list|get|set|check`, the
+ * did-you-mean suggestions and the README reference are all generated from it. Pure.
+ */
+
+/** How a raw string value is read. Per-watch properties apply the kind to each `;` slot. */
+export type PropertyKind =
+  | "users" // importUsers: `;` list of names
+  | "dir" // an absolute directory ("" allowed where the default is computed)
+  | "file" // an absolute file path or ""
+  | "list" // `,` separated items, trimmed, empty items dropped
+  | "eventTypes" // `,` list of Creation|Modification|Deletion, or All
+  | "enum"
+  | "bool"
+  | "int"
+  | "number"
+  | "size" // bytes, optional K/M/G (KiB/MiB/GiB) suffix
+  | "endpoint" // ipc://path or tcp://host:port
+  | "string";
+
+export type PropertyScope = "watch" | "global";
+
+export interface PropertyDef {
+  /** Full name, e.g. "omero.fs.dirImportWait". */
+  name: string;
+  /** Short name: the key in WatchConfig / GlobalConfig, e.g. "dirImportWait". */
+  short: string;
+  scope: PropertyScope;
+  kind: PropertyKind;
+  /** The default as a raw string; a function where it depends on the home. */
+  default: string | ((home: string) => string);
+  /** One-line description for `config list` and the README. */
+  description: string;
+  /** Allowed values (enum, eventTypes). */
+  allowed?: readonly string[];
+  /** Inclusive lower bound for numbers. */
+  min?: number;
+  /** Inclusive upper bound for numbers. */
+  max?: number;
+}
+
+export const EVENT_TYPES = ["Creation", "Modification", "Deletion"] as const;
+export const PATH_MODES = ["Flat", "Recurse", "Follow"] as const;
+
+/** Every property omero-fs reads, in the order `config list` and the README show them. */
+export const PROPERTIES: readonly PropertyDef[] = [
+  // Per-watch: OMERO's names and templates.xml defaults.
+  {
+    name: "omero.fs.importUsers",
+    short: "importUsers",
+    scope: "watch",
+    kind: "users",
+    default: "default",
+    description:
+      "`;` list: one watch per entry. `default` = one watch for everyone (each top-level folder under watchDir names a user); any other name = every file in that watchDir is imported as that user",
+  },
+  {
+    name: "omero.fs.watchDir",
+    short: "watchDir",
+    scope: "watch",
+    kind: "dir",
+    default: "",
+    description:
+      "Absolute directory to watch. Empty: <omero.data.dir>/<defaultDropBoxDir> for `default`, <omero.data.dir>/<defaultDropBoxDir>/<user> for a named user",
+  },
+  {
+    name: "omero.fs.eventTypes",
+    short: "eventTypes",
+    scope: "watch",
+    kind: "eventTypes",
+    default: "Creation,Modification",
+    allowed: [...EVENT_TYPES, "All"],
+    description: "`,` list of Creation, Modification, Deletion; All = every type",
+  },
+  {
+    name: "omero.fs.pathMode",
+    short: "pathMode",
+    scope: "watch",
+    kind: "enum",
+    default: "Follow",
+    allowed: PATH_MODES,
+    description:
+      "Flat: the directory only; Recurse: existing subdirectories only; Follow: all, including new subdirectories",
+  },
+  {
+    name: "omero.fs.whitelist",
+    short: "whitelist",
+    scope: "watch",
+    kind: "list",
+    default: "",
+    description: "`,` list of file extensions to import (e.g. .tif); empty = all",
+  },
+  {
+    name: "omero.fs.blacklist",
+    short: "blacklist",
+    scope: "watch",
+    kind: "list",
+    default: "",
+    description: "`,` list of subdirectories to ignore (absolute, or relative to watchDir)",
+  },
+  {
+    name: "omero.fs.timeout",
+    short: "timeout",
+    scope: "watch",
+    kind: "number",
+    default: "0.0",
+    min: 0,
+    description: "Seconds after which a one-shot monitor stops; 0 = never",
+  },
+  {
+    name: "omero.fs.blockSize",
+    short: "blockSize",
+    scope: "watch",
+    kind: "int",
+    default: "0",
+    min: 0,
+    description: "Events per published block; 0 = everything pending in one block",
+  },
+  {
+    name: "omero.fs.ignoreSysFiles",
+    short: "ignoreSysFiles",
+    scope: "watch",
+    kind: "bool",
+    default: "True",
+    description: "Ignore dot files and editor/OS temporaries (.DS_Store, Thumbs.db, ~ backups, .nfs*, partial downloads)",
+  },
+  {
+    name: "omero.fs.ignoreDirEvents",
+    short: "ignoreDirEvents",
+    scope: "watch",
+    kind: "bool",
+    default: "True",
+    description: "Do not publish events for directories themselves",
+  },
+  {
+    name: "omero.fs.dirImportWait",
+    short: "dirImportWait",
+    scope: "watch",
+    kind: "number",
+    default: "60",
+    min: 0,
+    description: "Seconds with no new event for any file of a fileset before it is imported",
+  },
+  {
+    name: "omero.fs.fileBatch",
+    short: "fileBatch",
+    scope: "watch",
+    kind: "int",
+    default: "10",
+    min: 1,
+    description: "Most files one wait collects before it is flushed",
+  },
+  {
+    name: "omero.fs.throttleImport",
+    short: "throttleImport",
+    scope: "watch",
+    kind: "number",
+    default: "10",
+    min: 0,
+    description: "Minimum seconds between two import starts of this watch",
+  },
+  {
+    name: "omero.fs.readers",
+    short: "readers",
+    scope: "watch",
+    kind: "file",
+    default: "",
+    description:
+      "Absolute path of a readers.txt-format file (one Bio-Formats reader class per line) narrowing the formats; empty = the full catalogue",
+  },
+  {
+    name: "omero.fs.importArgs",
+    short: "importArgs",
+    scope: "watch",
+    kind: "string",
+    default: "",
+    description: 'Extra arguments for the omero importer, split like a POSIX shell (e.g. -T "regex:...")',
+  },
+  // Global: omero-fs's own settings (DESIGN.md sections 3, 4, 5).
+  {
+    name: "omero.data.dir",
+    short: "dataDir",
+    scope: "global",
+    kind: "dir",
+    default: (home) => path.join(home, "data"),
+    description: "Data directory: holds the default DropBox and the embedded importer's ManagedRepository",
+  },
+  {
+    name: "omero.fs.defaultDropBoxDir",
+    short: "defaultDropBoxDir",
+    scope: "global",
+    kind: "string",
+    default: "DropBox",
+    description: "Folder under omero.data.dir watched by a `default` watch with an empty watchDir",
+  },
+  {
+    name: "omero.fs.importer",
+    short: "importer",
+    scope: "global",
+    kind: "enum",
+    default: "local",
+    allowed: ["local", "omero", "exec"],
+    description:
+      "local: embedded importer into <omero.data.dir>/ManagedRepository; omero: runs `omero import`; exec: runs execCommand",
+  },
+  {
+    name: "omero.fs.importConcurrency",
+    short: "importConcurrency",
+    scope: "global",
+    kind: "int",
+    default: "1",
+    min: 1,
+    description: "Most imports running at once (fairly shared across users)",
+  },
+  {
+    name: "omero.fs.importRetries",
+    short: "importRetries",
+    scope: "global",
+    kind: "int",
+    default: "3",
+    min: 0,
+    description: "Retries (with backoff) of a failed import before it stays failed",
+  },
+  {
+    name: "omero.fs.importTimeout",
+    short: "importTimeout",
+    scope: "global",
+    kind: "number",
+    default: "3600",
+    min: 1,
+    description: "Seconds one importer run may take before it is killed and counted as failed",
+  },
+  {
+    name: "omero.fs.rescanInterval",
+    short: "rescanInterval",
+    scope: "global",
+    kind: "number",
+    default: "3600",
+    min: 0,
+    description: "Seconds between safety-net reconciliations of every watch tree; 0 = never",
+  },
+  {
+    name: "omero.fs.reimportModified",
+    short: "reimportModified",
+    scope: "global",
+    kind: "bool",
+    default: "false",
+    description: "Re-import a file modified after its import (false: logged and listed only)",
+  },
+  {
+    name: "omero.fs.monitorControl",
+    short: "monitorControl",
+    scope: "global",
+    kind: "endpoint",
+    default: (home) => defaultEndpoints(home).monitorControl,
+    description: "MonitorServer control endpoint (ROUTER)",
+  },
+  {
+    name: "omero.fs.monitorEvents",
+    short: "monitorEvents",
+    scope: "global",
+    kind: "endpoint",
+    default: (home) => defaultEndpoints(home).monitorEvents,
+    description: "MonitorServer event endpoint (PUB)",
+  },
+  {
+    name: "omero.fs.dropboxControl",
+    short: "dropboxControl",
+    scope: "global",
+    kind: "endpoint",
+    default: (home) => defaultEndpoints(home).dropboxControl,
+    description: "DropBox control endpoint",
+  },
+  {
+    name: "omero.fs.nodeControl",
+    short: "nodeControl",
+    scope: "global",
+    kind: "endpoint",
+    default: (home) => defaultEndpoints(home).nodeControl,
+    description: "Node (supervisor) control endpoint",
+  },
+  {
+    name: "omero.fs.insecureTcp",
+    short: "insecureTcp",
+    scope: "global",
+    kind: "bool",
+    default: "false",
+    description: "Allow tcp:// endpoints without CURVE encryption",
+  },
+  {
+    name: "omero.fs.watchBackend",
+    short: "watchBackend",
+    scope: "global",
+    kind: "enum",
+    default: "auto",
+    allowed: ["auto", "native", "poll"],
+    description: "native: OS events; poll: snapshots every pollInterval; auto: native, poll where native cannot work",
+  },
+  {
+    name: "omero.fs.pollInterval",
+    short: "pollInterval",
+    scope: "global",
+    kind: "number",
+    default: "2",
+    min: 0.1,
+    description: "Seconds between snapshots of the poll backend",
+  },
+  {
+    name: "omero.fs.logLevel",
+    short: "logLevel",
+    scope: "global",
+    kind: "enum",
+    default: "info",
+    allowed: ["error", "warn", "info", "debug"],
+    description: "Log level of the servers' var/log files",
+  },
+  {
+    name: "omero.fs.logMaxSize",
+    short: "logMaxSize",
+    scope: "global",
+    kind: "size",
+    default: "10M",
+    min: 1024,
+    description: "Rotate a log file at this size (bytes; K, M, G suffixes are powers of 1024)",
+  },
+  {
+    name: "omero.fs.logMaxFiles",
+    short: "logMaxFiles",
+    scope: "global",
+    kind: "int",
+    default: "5",
+    min: 1,
+    description: "Rotated log files kept",
+  },
+  {
+    name: "omero.fs.omeroBin",
+    short: "omeroBin",
+    scope: "global",
+    kind: "string",
+    default: "omero",
+    description: "omero importer: the OMERO CLI to run (name on PATH or absolute path)",
+  },
+  {
+    name: "omero.fs.omeroServer",
+    short: "omeroServer",
+    scope: "global",
+    kind: "string",
+    default: "localhost",
+    description: "omero importer: OMERO server host",
+  },
+  {
+    name: "omero.fs.omeroPort",
+    short: "omeroPort",
+    scope: "global",
+    kind: "int",
+    default: "4064",
+    min: 1,
+    max: 65535,
+    description: "omero importer: OMERO server port",
+  },
+  {
+    name: "omero.fs.omeroAdmin",
+    short: "omeroAdmin",
+    scope: "global",
+    kind: "string",
+    default: "root",
+    description: "omero importer: the admin user for --sudo",
+  },
+  {
+    name: "omero.fs.omeroPasswordFile",
+    short: "omeroPasswordFile",
+    scope: "global",
+    kind: "file",
+    default: "",
+    description:
+      "omero importer: absolute path of a file holding the admin password (else $OMERO_FS_OMERO_PASSWORD; never in config.json)",
+  },
+  {
+    name: "omero.fs.execCommand",
+    short: "execCommand",
+    scope: "global",
+    kind: "string",
+    default: "",
+    description: "exec importer: argv template split like a shell (no shell runs); {entry} {user} {files} placeholders",
+  },
+];
+
+/**
+ * OMERO properties that exist in its templates.xml but mean nothing to omero-fs (Ice wiring, the
+ * root session, the per-import session). Accepted so a whole OMERO file loads; listed as notes.
+ */
+export const OMERO_UNUSED_PROPERTIES: readonly string[] = [
+  "omero.fs.host",
+  "omero.fs.port",
+  "omero.fs.maxRetries",
+  "omero.fs.retryInterval",
+  "omero.fs.timeToLive",
+  "omero.fs.timeToIdle",
+  "omero.fs.platformCheck",
+  "omero.fs.serverIdString",
+  "omero.fs.clientIdString",
+  "omero.fs.clientAdapterName",
+  "omero.fs.monitorServerIdString",
+  "omero.fs.monitorServerAdapterName",
+  "omero.fs.fileServerIdString",
+  "omero.fs.fileServerAdapterName",
+];
+
+/** Never a property: the password is read from omeroPasswordFile or $OMERO_FS_OMERO_PASSWORD only. */
+export const PASSWORD_PROPERTY = "omero.fs.omeroPassword";
+
+const BY_NAME = new Map(PROPERTIES.map((p) => [p.name, p]));
+const BY_SHORT = new Map(PROPERTIES.map((p) => [p.short, p]));
+
+/** The property with this full or short name (exact spelling), or undefined. */
+export function findProperty(key: string): PropertyDef | undefined {
+  return BY_NAME.get(key) ?? BY_SHORT.get(key);
+}
+
+/** The default raw string of a property for a home. */
+export function defaultRaw(def: PropertyDef, home: string): string {
+  return typeof def.default === "function" ? def.default(home) : def.default;
+}
+
+/** Levenshtein distance (insert, delete, substitute; all cost 1). */
+export function levenshtein(a: string, b: string): number {
+  if (a === b) return 0;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const sub = prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, sub));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * The known property closest to `key` (full or short name, case-insensitive), as its full name, or
+ * null when nothing is close (distance above a third of the name's length, at least 2).
+ */
+export function didYouMean(key: string): string | null {
+  const k = key.toLowerCase();
+  const kShort = k.startsWith("omero.fs.") ? k.slice("omero.fs.".length) : k;
+  let best: { name: string; d: number } | null = null;
+  for (const p of PROPERTIES) {
+    const d = Math.min(levenshtein(k, p.name.toLowerCase()), levenshtein(kShort, p.short.toLowerCase()));
+    if (!best || d < best.d) best = { name: p.name, d };
+  }
+  if (!best) return null;
+  const limit = Math.max(2, Math.floor(kShort.length / 3));
+  return best.d <= limit ? best.name : null;
+}
+
+/** " (did you mean omero.fs.X?)" or "". */
+export function didYouMeanSuffix(key: string): string {
+  const s = didYouMean(key);
+  return s ? ` (did you mean ${s}?)` : "";
+}

@@ -1,0 +1,57 @@
+import type { Logger, OmeroFsConfig, WatchConfig } from "@omero-fs/config";
+import type { ImageJson } from "@omero-fs/protocol";
+
+/** One fileset to import, as the DropBox ledger knows it. */
+export interface ImportRequest {
+  /** Ledger id of the fileset (tags every log line: `[fileset <id>]`). */
+  filesetId: number;
+  /** OMERO user the fileset is imported for (the folder's owner). */
+  user: string;
+  /** The watch the fileset was found in (its importArgs apply). */
+  watch: WatchConfig;
+  /** Absolute path of the entry file (the one the reader is pointed at). */
+  entry: string;
+  /** Absolute paths of every file of the fileset, the entry included. */
+  files: string[];
+  /** Reader class name (e.g. "loci.formats.in.TiffReader"), or null when unknown. */
+  reader: string | null;
+}
+
+/** Result of one importer run; `run` never throws for an import failure. */
+export interface ImportOutcome {
+  ok: boolean;
+  /** Meaningful when !ok: false for permanent failures (unknown user, file missing, bad config). */
+  retryable: boolean;
+  /** Where it went: the ManagedRepository leaf (local), "Image:1,2; Fileset:5" (omero), last stdout line (exec). */
+  target: string | null;
+  /** Image dimensions when the importer could read them (local importer, TIFF/OME-TIFF), else null. */
+  images: ImageJson[] | null;
+  /** One-line reason when !ok, else null. */
+  error: string | null;
+}
+
+export interface RunOptions {
+  /** Aborting kills the child / stops the copy; the outcome is ok:false retryable:true. */
+  signal: AbortSignal;
+  /** Hard limit for the run (SIGTERM, then SIGKILL after a grace period). */
+  timeoutMs: number;
+}
+
+export type RecoverResult = { state: "done"; outcome: ImportOutcome } | { state: "redo" };
+
+export interface Importer {
+  readonly kind: "local" | "omero" | "exec";
+  run(req: ImportRequest, opts: RunOptions): Promise<ImportOutcome>;
+  /** Crash recovery for a job found 'importing' at start. */
+  recover(req: ImportRequest, lastTarget: string | null): Promise<RecoverResult>;
+}
+
+export interface ImporterDeps {
+  /** The DropBox winston logger (DropBox.log). */
+  log: Logger;
+  /** Environment (OMERO_FS_OMERO_PASSWORD); default process.env. Tests inject. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Signature of `createImporter` in ./index.ts; throws ImporterConfigError on a bad setting. */
+export type CreateImporter = (config: OmeroFsConfig, deps: ImporterDeps) => Importer;

@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// Runs jest with the given arguments and ends with one plain summary line ("N passed, N failed,
+// N skipped"), which CI reads; the exit code is jest's.
+"use strict";
+const { spawnSync } = require("node:child_process");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+
+const out = path.join(os.tmpdir(), `omero-fs-jest-${process.pid}.json`);
+const jest = require.resolve("jest/bin/jest");
+const r = spawnSync(process.execPath, [jest, "--ci", "--json", `--outputFile=${out}`, ...process.argv.slice(2)], {
+  stdio: "inherit",
+});
+let summary = "0 passed, 1 failed";
+try {
+  const j = JSON.parse(fs.readFileSync(out, "utf8"));
+  summary = `${j.numPassedTests} passed, ${j.numFailedTests} failed, ${j.numPendingTests + j.numTodoTests} skipped`;
+  if (j.numFailedTestSuites > 0 && j.numFailedTests === 0) summary = `${j.numPassedTests} passed, ${j.numFailedTestSuites} failed`;
+  fs.rmSync(out, { force: true });
+} catch {
+  // jest died before writing results: counted as a failure above
+}
+process.stdout.write(`\nTests: ${summary}\n`);
+process.exit(r.status === null ? 1 : r.status);
