@@ -1,1 +1,24 @@
-export {};
+export type { Catalogue, ReaderEntry, ReadersFileErrorCode } from "./catalogue";
+export {
+  allReaders,
+  CATALOGUE_SOURCE,
+  DEFAULT_PACKAGE,
+  defaultCatalogue,
+  parseReadersFile,
+  ReadersFileError,
+  resolveReaderClass,
+} from "./catalogue";
+export type { CandidateFile, FileProbe, FilesetPlan, GroupingResult } from "./grouping";
+export {
+  groupFilesets,
+  HEADER_BYTES,
+  metamorphPlaneNames,
+  needsHeader,
+  WHOLE_FILE_MAX_BYTES,
+  wantsWholeFile,
+} from "./grouping";
+export { loadReadersFile, loadReadersFileAsync, probeFile, readTiffFileImages } from "./io";
+export type { OmePixels } from "./omexml";
+export { isOmeXml, isOmeXmlWithImage, omeImages, omeReferencedFiles } from "./omexml";
+export type { ImageInfo, ReadFn, ReadTiffOptions, TiffErrorCode, TiffHeader } from "./tiff";
+export { parseTiffHeader, pixelTypeOf, readTiffDescription, readTiffImages, TiffError } from "./tiff";

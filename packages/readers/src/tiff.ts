@@ -102,10 +102,14 @@ class Source {
   ) {}
   async read(offset: number, length: number): Promise<Buffer> {
     if (offset < 0 || offset + length > this.size) {
-      throw new TiffError("TIFF_TRUNCATED", `TIFF structure at offset ${offset} (+${length}) lies beyond the file end (${this.size} bytes)`);
+      throw new TiffError(
+        "TIFF_TRUNCATED",
+        `TIFF structure at offset ${offset} (+${length}) lies beyond the file end (${this.size} bytes)`,
+      );
     }
     const b = await this.readFn(offset, length);
-    if (b.length < length) throw new TiffError("TIFF_TRUNCATED", `short read at offset ${offset}: ${b.length} of ${length} bytes`);
+    if (b.length < length)
+      throw new TiffError("TIFF_TRUNCATED", `short read at offset ${offset}: ${b.length} of ${length} bytes`);
     return b;
   }
 }
@@ -178,25 +182,23 @@ async function readIfd(src: Source, h: TiffHeader, offset: number, withStrings: 
   if (n === 0 || n > 65535) throw new TiffError("TIFF_BAD_IFD", `IFD at offset ${offset} claims ${n} entries`);
   const body = await src.read(offset + countSize, n * entrySize + offSize);
   const tags = new Map<number, number[] | string>();
-  {
-    for (let i = 0; i < n; i++) {
-      const e = i * entrySize;
-      const tag = num(body, e, 2, le);
-      if (!WANTED.has(tag)) continue;
-      const type = num(body, e + 2, 2, le);
-      // Descriptions of later IFDs are not needed and can be large (OME-XML copies).
-      if (type === 2 && !withStrings) continue;
-      const size = TYPE_SIZE[type];
-      if (size === undefined) continue;
-      const count = num(body, e + 4, offSize, le);
-      const bytes = size * count;
-      const valueAt = e + 4 + offSize;
-      const raw =
-        bytes <= offSize
-          ? body.subarray(valueAt, valueAt + bytes)
-          : await src.read(num(body, valueAt, offSize, le), type === 2 ? bytes : Math.min(bytes, size * 4096));
-      tags.set(tag, decodeValues(raw, type, count, le));
-    }
+  for (let i = 0; i < n; i++) {
+    const e = i * entrySize;
+    const tag = num(body, e, 2, le);
+    if (!WANTED.has(tag)) continue;
+    const type = num(body, e + 2, 2, le);
+    // Descriptions of later IFDs are not needed and can be large (OME-XML copies).
+    if (type === 2 && !withStrings) continue;
+    const size = TYPE_SIZE[type];
+    if (size === undefined) continue;
+    const count = num(body, e + 4, offSize, le);
+    const bytes = size * count;
+    const valueAt = e + 4 + offSize;
+    const raw =
+      bytes <= offSize
+        ? body.subarray(valueAt, valueAt + bytes)
+        : await src.read(num(body, valueAt, offSize, le), type === 2 ? bytes : Math.min(bytes, size * 4096));
+    tags.set(tag, decodeValues(raw, type, count, le));
   }
   return { offset, tags, next: num(body, n * entrySize, offSize, le) };
 }
@@ -228,7 +230,10 @@ export async function readTiffDescription(input: Buffer | ReadFn, size?: number)
 }
 
 /** Every IFD of the main chain with its numeric tags of interest; ASCII tags only for the first IFD. */
-export async function readTiffIfds(input: Buffer | ReadFn, size?: number): Promise<{ header: TiffHeader; ifds: TiffIfd[] }> {
+export async function readTiffIfds(
+  input: Buffer | ReadFn,
+  size?: number,
+): Promise<{ header: TiffHeader; ifds: TiffIfd[] }> {
   const src = toSource(input, size);
   const h = await header(src);
   const ifds: TiffIfd[] = [];
@@ -292,7 +297,11 @@ export interface ReadTiffOptions {
  *   pyramid levels are not counted; sizeC = SamplesPerPixel; sizeT = 1.
  * Classic TIFF and BigTIFF, little- and big-endian. Errors are TiffError with a code.
  */
-export async function readTiffImages(input: Buffer | ReadFn, size?: number, options: ReadTiffOptions = {}): Promise<ImageInfo[]> {
+export async function readTiffImages(
+  input: Buffer | ReadFn,
+  size?: number,
+  options: ReadTiffOptions = {},
+): Promise<ImageInfo[]> {
   const { ifds } = await readTiffIfds(input, size);
   const ifd0 = ifds[0]!;
   const desc = ifd0.tags.get(TAG.ImageDescription);

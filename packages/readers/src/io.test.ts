@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { makeTiff } from "./__fixtures__/make-tiff";
+import { groupFilesets, HEADER_BYTES } from "./grouping";
+import { defaultCatalogue } from "./catalogue";
+import { loadReadersFile, probeFile, readTiffFileImages } from "./io";
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "omero-fs-readers-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("loadReadersFile", () => {
+  it("reads and parses a readers file", () => {
+    const p = join(dir, "readers.txt");
+    writeFileSync(p, "# only fakes\nloci.formats.in.FakeReader\n");
+    expect(loadReadersFile(p)).toMatchObject({ source: p, readers: [{ className: "loci.formats.in.FakeReader" }] });
+  });
+
+  it("reports a missing file as READERS_FILE_MISSING", () => {
+    const p = join(dir, "nope.txt");
+    expect(() => loadReadersFile(p)).toThrow(
+      expect.objectContaining({ code: "READERS_FILE_MISSING", file: p, line: null }),
+    );
+  });
+});
+
+describe("probeFile", () => {
+  it("follows the first IFD to an ImageDescription beyond HEADER_BYTES", async () => {
+    const xml = '<OME xmlns="x"><Image ID="Image:0" Name="n"><Pixels SizeX="4" SizeY="4" Type="uint8"/></Image></OME>';
+    const p = join(dir, "far.tif");
+    writeFileSync(p, makeTiff({ padding: HEADER_BYTES * 2, ifds: [{ width: 4, height: 4, description: xml }] }));
+    const probe = await probeFile(p);
+    expect(probe.head).toHaveLength(HEADER_BYTES);
+    expect(probe.tiffDescription).toBe(xml);
+    const res = groupFilesets([{ path: p, size: HEADER_BYTES * 3, probe }], defaultCatalogue());
+    expect(res.filesets[0]!.reader).toBe("loci.formats.in.OMETiffReader");
+    expect(await readTiffFileImages(p)).toEqual([
+      { name: "n", sizeX: 4, sizeY: 4, sizeZ: 1, sizeC: 1, sizeT: 1, pixelType: "uint8" },
+    ]);
+  });
+
+  it("reads a small companion file whole and leaves non-TIFFs without a description", async () => {
+    const p = join(dir, "set.companion.ome");
+    writeFileSync(p, `<OME>${" ".repeat(HEADER_BYTES)}</OME>`);
+    const probe = await probeFile(p);
+    expect(probe.head!.length).toBe(HEADER_BYTES + 11);
+    expect(probe.tiffDescription).toBeUndefined();
+  });
+
+  it("gives a corrupt TIFF a null description instead of failing", async () => {
+    const p = join(dir, "bad.tif");
+    writeFileSync(p, Buffer.from([0x49, 0x49, 42, 0, 0xff, 0xff, 0, 0]));
+    expect((await probeFile(p)).tiffDescription).toBeNull();
+  });
+
+  it("probes an empty file", async () => {
+    const p = join(dir, "empty.fake");
+    writeFileSync(p, "");
+    expect((await probeFile(p)).head).toHaveLength(0);
+  });
+});

@@ -1,0 +1,99 @@
+/** The only module with I/O: reading readers files and probing candidate files. */
+import { open, readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import type { Catalogue } from "./catalogue";
+import { parseReadersFile, ReadersFileError } from "./catalogue";
+import type { FileProbe } from "./grouping";
+import { HEADER_BYTES, WHOLE_FILE_MAX_BYTES, wantsWholeFile } from "./grouping";
+import type { ImageInfo } from "./tiff";
+import { parseTiffHeader, readTiffDescription, readTiffImages } from "./tiff";
+
+/** Reads and parses a readers file (OMERO readers.txt format); a missing file is READERS_FILE_MISSING. */
+export function loadReadersFile(path: string): Catalogue {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ReadersFileError(
+      "READERS_FILE_MISSING",
+      `readers file ${path} cannot be read (${code ?? String(err)}); fix the path in omero.fs.readers or create the file`,
+      path,
+      null,
+      err,
+    );
+  }
+  return parseReadersFile(text, path);
+}
+
+/** Async variant of loadReadersFile. */
+export async function loadReadersFileAsync(path: string): Promise<Catalogue> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ReadersFileError(
+      "READERS_FILE_MISSING",
+      `readers file ${path} cannot be read (${code ?? String(err)}); fix the path in omero.fs.readers or create the file`,
+      path,
+      null,
+      err,
+    );
+  }
+  return parseReadersFile(text, path);
+}
+
+/**
+ * The FileProbe of a path: the first HEADER_BYTES bytes (the whole file, up to 1 MiB, for index files
+ * such as *.companion.ome, metadata.txt, .nd, .ndpis) and, for a TIFF, the first IFD's
+ * ImageDescription wherever it is stored. A corrupt TIFF gets `tiffDescription: null`.
+ */
+export async function probeFile(path: string): Promise<FileProbe> {
+  const fh = await open(path, "r");
+  try {
+    const { size } = await fh.stat();
+    const want = wantsWholeFile(path) && size <= WHOLE_FILE_MAX_BYTES ? size : Math.min(size, HEADER_BYTES);
+    const head = Buffer.alloc(want);
+    let got = 0;
+    while (got < want) {
+      const { bytesRead } = await fh.read(head, got, want - got, got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    const probe: FileProbe = { head: head.subarray(0, got) };
+    if (parseTiffHeader(probe.head!)) {
+      const read = async (offset: number, length: number): Promise<Buffer> => {
+        if (offset + length <= got) return probe.head!.subarray(offset, offset + length);
+        const b = Buffer.alloc(length);
+        const { bytesRead } = await fh.read(b, 0, length, offset);
+        return b.subarray(0, bytesRead);
+      };
+      try {
+        probe.tiffDescription = (await readTiffDescription(read, size)) ?? null;
+      } catch {
+        // A TIFF being written, or corrupt: no description; the importer reports the real error.
+        probe.tiffDescription = null;
+      }
+    }
+    return probe;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Image info of a TIFF file on disk, reading only the IFDs (never the pixels). */
+export async function readTiffFileImages(path: string, name?: string): Promise<ImageInfo[]> {
+  const fh = await open(path, "r");
+  try {
+    const { size } = await fh.stat();
+    const read = async (offset: number, length: number): Promise<Buffer> => {
+      const b = Buffer.alloc(length);
+      const { bytesRead } = await fh.read(b, 0, length, offset);
+      return b.subarray(0, bytesRead);
+    };
+    return await readTiffImages(read, size, { name });
+  } finally {
+    await fh.close();
+  }
+}
