@@ -125,7 +125,8 @@ export const PROPERTIES: readonly PropertyDef[] = [
     scope: "watch",
     kind: "bool",
     default: "True",
-    description: "Ignore dot files and editor/OS temporaries (.DS_Store, Thumbs.db, ~ backups, .nfs*, partial downloads)",
+    description:
+      "Ignore dot files and editor/OS temporaries (.DS_Store, Thumbs.db, ~ backups, .nfs*, partial downloads)",
   },
   {
     name: "omero.fs.ignoreDirEvents",
@@ -461,4 +462,29 @@ export function didYouMean(key: string): string | null {
 export function didYouMeanSuffix(key: string): string {
   const s = didYouMean(key);
   return s ? ` (did you mean ${s}?)` : "";
+}
+
+/** Display form of a default for documentation: `<home>` stands for the home directory. */
+export function defaultForDocs(def: PropertyDef): string {
+  const raw = typeof def.default === "function" ? def.default("<home>") : def.default;
+  return raw === "" ? '""' : raw;
+}
+
+/**
+ * The property reference as a Markdown table (the README's section between the
+ * `<!-- properties:begin -->` and `<!-- properties:end -->` markers is this text; a test keeps
+ * them equal).
+ */
+export function propertiesMarkdown(): string {
+  const esc = (s: string) => s.replace(/\|/g, "\\|");
+  const rows = PROPERTIES.map((p) => {
+    const env = `OMERO_FS_${p.short.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase()}`;
+    const kind = p.allowed ? `${p.kind}: ${p.allowed.join(", ")}` : p.kind;
+    return `| \`${p.name}\` | \`${p.short}\` | ${p.scope} | ${esc(kind)} | \`${esc(defaultForDocs(p))}\` | \`${env}\` | ${esc(p.description).replace(/</g, "&lt;")} |`;
+  });
+  return [
+    "| property | short name | scope | kind | default | environment | description |",
+    "|---|---|---|---|---|---|---|",
+    ...rows,
+  ].join("\n");
 }

@@ -1,11 +1,264 @@
-import type { CommandModule } from "yargs";
+import {
+  ConfigStoreError,
+  didYouMeanSuffix,
+  envNameOf,
+  findProperty,
+  homePaths,
+  type LoadResult,
+  loadConfig,
+  OMERO_UNUSED_PROPERTIES,
+  type OmeroFsConfig,
+  PASSWORD_PROPERTY,
+  PROPERTIES,
+  type PropertyDef,
+  readConfigJson,
+  validateRaw,
+  writeConfigJson,
+} from "@omero-fs/config";
+import type { ConfigCheckJson } from "@omero-fs/protocol";
+import type { Argv, CommandModule } from "yargs";
+import { type GlobalArgs, homeOf } from "../context";
 import { CliError } from "../errors";
 
-// Placeholder until its owner lands it.
-export const configCommand: CommandModule = {
-  command: "config",
-  describe: "(not yet implemented)",
-  handler: () => {
-    throw new CliError("config: not implemented yet");
+/** `omero-fs config list | get KEY | set KEY VALUE | unset KEY | check [--json]` (DESIGN.md section 7). */
+
+const WATCH_PROPS = PROPERTIES.filter((p) => p.scope === "watch" && p.short !== "importUsers");
+const GLOBAL_PROPS = PROPERTIES.filter((p) => p.scope === "global");
+
+function out(s: string): void {
+  process.stdout.write(`${s}\n`);
+}
+
+/** The property a KEY names (full or short name), or a CliError with a did-you-mean. */
+function propertyOf(key: string): PropertyDef {
+  if (isPasswordKey(key)) throw passwordRefusal();
+  const def = findProperty(key);
+  if (def) return def;
+  if (OMERO_UNUSED_PROPERTIES.includes(key))
+    throw new CliError(`${key} is an OMERO property omero-fs does not use; nothing to set`);
+  throw new CliError(`unknown property ${key}${didYouMeanSuffix(key)}; see omero-fs config list`);
+}
+
+function isPasswordKey(key: string): boolean {
+  const k = key.toLowerCase();
+  return k === PASSWORD_PROPERTY.toLowerCase() || k === "omeropassword" || k === "omero.fs.password";
+}
+
+function passwordRefusal(): CliError {
+  return new CliError(
+    "the OMERO password is never stored in config.json; write it to a file readable only by you and set omero.fs.omeroPasswordFile to its path, or export OMERO_FS_OMERO_PASSWORD",
+  );
+}
+
+/** Display form of a typed value. */
+function show(v: unknown): string {
+  if (Array.isArray(v)) return v.length ? v.join(",") : "-";
+  if (v === "") return "-";
+  return String(v);
+}
+
+function table(rows: string[][]): string[] {
+  const widths: number[] = [];
+  for (const r of rows)
+    r.forEach((c, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, c.length);
+    });
+  return rows.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd(),
+  );
+}
+
+function watchJson(cfg: OmeroFsConfig | null): ConfigCheckJson["watches"] {
+  if (!cfg) return [];
+  return cfg.watches.map((w) => {
+    const o: Record<string, unknown> = { user: w.user, watchDir: w.watchDir, index: w.index };
+    for (const def of WATCH_PROPS) o[def.short] = w[def.short as keyof typeof w];
+    return o as ConfigCheckJson["watches"][number];
+  });
+}
+
+function printCheck(r: LoadResult): void {
+  const cfg = r.effective;
+  if (cfg) {
+    const header = ["property", ...cfg.watches.map((w) => `watch ${w.index + 1}`)];
+    const rows = [header, ["importUsers", ...cfg.watches.map((w) => w.user)]];
+    for (const def of WATCH_PROPS)
+      rows.push([def.short, ...cfg.watches.map((w) => show(w[def.short as keyof typeof w]))]);
+    out(`${cfg.watches.length} watch${cfg.watches.length === 1 ? "" : "es"}:`);
+    for (const line of table(rows)) out(`  ${line}`);
+    out("global:");
+    const grows = GLOBAL_PROPS.map((def) => [def.short, show(cfg.global[def.short as keyof typeof cfg.global])]);
+    for (const line of table(grows)) out(`  ${line}`);
+  } else out("no configuration could be built");
+  for (const n of r.notes) out(`note: ${n}`);
+  for (const w of r.warnings) out(`warning: ${w}`);
+  for (const p of r.problems) out(`error: ${p.message}`);
+  if (!r.problems.length) out("configuration OK");
+}
+
+const listCommand: CommandModule<GlobalArgs, GlobalArgs & { json?: boolean }> = {
+  command: "list",
+  describe: "Every property with its effective value and source (default, templates.xml, config.json, env)",
+  builder: (y) => y.option("json", { type: "boolean", describe: "JSON array" }),
+  handler: (args) => {
+    const home = homeOf(args);
+    const r = loadConfig({ home });
+    if (args.json) {
+      out(
+        JSON.stringify(
+          r.values.map((v) => {
+            const def = findProperty(v.name)!;
+            return {
+              name: v.name,
+              short: def.short,
+              scope: def.scope,
+              value: v.raw,
+              source: v.source,
+              origin: v.origin,
+            };
+          }),
+          null,
+          2,
+        ),
+      );
+      return;
+    }
+    const rows = [["property", "value", "source"]];
+    for (const v of r.values) rows.push([v.name, v.raw === "" ? '""' : v.raw, v.origin]);
+    for (const line of table(rows)) out(line);
   },
+};
+
+const getCommand: CommandModule<GlobalArgs, GlobalArgs & { key: string }> = {
+  command: "get <key>",
+  describe: "Print one property: the value stored in config.json, else the effective one",
+  builder: (y) => y.positional("key", { type: "string", demandOption: true, describe: "full or short name" }),
+  handler: (args) => {
+    const home = homeOf(args);
+    const def = propertyOf(args.key);
+    const stored = safeRead(home);
+    if (stored[def.name] !== undefined) {
+      out(stored[def.name]!);
+      return;
+    }
+    const v = loadConfig({ home }).values.find((x) => x.name === def.name);
+    out(v?.raw ?? "");
+  },
+};
+
+function safeRead(home: string): Record<string, string> {
+  try {
+    return readConfigJson(home);
+  } catch (e) {
+    if (e instanceof ConfigStoreError) throw new CliError(e.message);
+    throw e;
+  }
+}
+
+/**
+ * The VALUE of `config set KEY VALUE` exactly as given on the command line. yargs would read a
+ * value such as importArgs' `-T "regex:..."` as options, so take the word after KEY (or after a
+ * `--` following KEY) from the raw arguments.
+ */
+export function rawSetValue(argv: string[], key: string): string | undefined {
+  const c = argv.indexOf("config");
+  const s = argv.indexOf("set", c + 1);
+  if (c < 0 || s < 0) return undefined;
+  const k = argv.indexOf(key, s + 1);
+  if (k < 0) return undefined;
+  return argv[k + 1] === "--" ? argv[k + 2] : argv[k + 1];
+}
+
+const setCommand: CommandModule<GlobalArgs, GlobalArgs & { key: string; value?: string }> = {
+  command: "set <key> [value]",
+  describe: "Store a property in etc/config.json (wins over templates.xml)",
+  builder: (y) =>
+    y
+      .positional("key", { type: "string", demandOption: true, describe: "full or short name" })
+      .positional("value", { type: "string", describe: "raw value (`;` per watch, `,` items)" })
+      // Keep "0.0", "True" and the like as typed, and do not reject a value that starts with "-"
+      // as an unknown option (rawSetValue reads it as given).
+      .parserConfiguration({
+        "parse-numbers": false,
+        "parse-positional-numbers": false,
+        "unknown-options-as-args": true,
+      }),
+  handler: (args) => {
+    const home = homeOf(args);
+    const def = propertyOf(args.key);
+    const value =
+      rawSetValue(process.argv.slice(2), args.key) ?? (args.value === undefined ? undefined : String(args.value));
+    if (value === undefined)
+      throw new CliError(`config set ${args.key}: give a value (use -- before a value that starts with -)`);
+    const why = validateRaw(def, value);
+    if (why) throw new CliError(`${def.name}: ${why}`);
+    const stored = safeRead(home);
+    stored[def.name] = value;
+    writeConfigJson(home, stored);
+    const env = envNameOf(def);
+    out(`${def.name} = ${value}  (${homePaths(home).configJson})`);
+    if (process.env[env] !== undefined) out(`note: ${env} is set in the environment and wins over config.json`);
+  },
+};
+
+const unsetCommand: CommandModule<GlobalArgs, GlobalArgs & { key: string }> = {
+  command: "unset <key>",
+  describe: "Remove a property from etc/config.json",
+  builder: (y) => y.positional("key", { type: "string", demandOption: true, describe: "full or short name" }),
+  handler: (args) => {
+    const home = homeOf(args);
+    const stored = safeRead(home);
+    // A key stored by hand (even an unknown one) can be removed by its exact name.
+    const name = stored[args.key] !== undefined ? args.key : propertyOf(args.key).name;
+    if (stored[name] === undefined) {
+      out(`${name} is not set in ${homePaths(home).configJson}; nothing to do`);
+      return;
+    }
+    delete stored[name];
+    writeConfigJson(home, stored);
+    out(`${name} unset`);
+  },
+};
+
+const checkCommand: CommandModule<GlobalArgs, GlobalArgs & { json?: boolean }> = {
+  command: "check",
+  describe: "Print the effective per-watch table and every problem; exit 1 if there is any",
+  builder: (y) => y.option("json", { type: "boolean", describe: "machine-readable output (DESIGN.md section 7)" }),
+  handler: (args) => {
+    const home = homeOf(args);
+    const r = loadConfig({ home });
+    if (args.json) {
+      const doc = {
+        watches: watchJson(r.effective),
+        problems: r.problems.map((p) => ({ property: p.property, slot: p.slot, message: p.message })),
+        global: r.effective?.global ?? null,
+        warnings: r.warnings,
+        notes: r.notes,
+      };
+      out(JSON.stringify(doc, null, 2));
+    } else printCheck(r);
+    if (r.problems.length) {
+      const n = r.problems.length;
+      throw new CliError(
+        n === 1 ? `configuration problem: ${r.problems[0]!.message}` : `${n} configuration problems (listed above)`,
+      );
+    }
+  },
+};
+
+export const configCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: "config",
+  describe: "Read, change and check the omero.fs.* configuration",
+  builder: (y: Argv<GlobalArgs>) =>
+    y
+      .command(listCommand)
+      .command(getCommand)
+      .command(setCommand)
+      .command(unsetCommand)
+      .command(checkCommand)
+      .demandCommand(1, "Give a config command: list, get, set, unset or check."),
+  handler: () => {},
 };

@@ -1,0 +1,351 @@
+import * as path from "node:path";
+import { defaultRaw, EVENT_TYPES, PROPERTIES, type PropertyDef } from "./properties";
+import {
+  type ConfigProblem,
+  type GlobalConfig,
+  type OmeroFsConfig,
+  OmeroFsConfigSchema,
+  type WatchConfig,
+} from "./types";
+
+/**
+ * Turning raw property strings into the typed configuration. Pure apart from the injected
+ * readers-file check: the rules of OMERO's docs (`;` slots, `,` items, empty slot = default).
+ */
+
+export type ConfigSource = "default" | "templates.xml" | "config.json" | "env";
+
+export interface RawValue {
+  raw: string;
+  source: ConfigSource;
+  /** Where exactly: "templates.xml:12", "config.json", "OMERO_FS_DIR_IMPORT_WAIT". */
+  origin: string;
+}
+
+/** Checks a readers file; returns a message when it cannot be used, null when fine. */
+export type ReadersFileCheck = (file: string) => string | null;
+
+export interface ResolveInput {
+  home: string;
+  /** Effective raw value of each property that some source set, by full name. */
+  values: Map<string, RawValue>;
+  checkReadersFile?: ReadersFileCheck;
+}
+
+export interface ResolveResult {
+  /** Best-effort configuration: a slot or setting with a problem holds its default. */
+  effective: OmeroFsConfig | null;
+  problems: ConfigProblem[];
+  warnings: string[];
+}
+
+/** Boolean spellings accepted (case-insensitive). OMERO's own parser only looks at a leading T/t. */
+const TRUE = new Set(["true", "yes", "1"]);
+const FALSE = new Set(["false", "no", "0"]);
+
+export function parseBool(s: string): boolean | null {
+  const v = s.trim().toLowerCase();
+  if (TRUE.has(v)) return true;
+  if (FALSE.has(v)) return false;
+  return null;
+}
+
+/** `,` items, trimmed, empty items dropped. */
+export function splitItems(s: string): string[] {
+  return s
+    .split(",")
+    .map((x) => x.trim())
+    .filter((x) => x !== "");
+}
+
+/** `;` slots, trimmed (a value without `;` is one slot). */
+export function splitSlots(s: string): string[] {
+  return s.split(";").map((x) => x.trim());
+}
+
+const NUMBER_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const SIZE_RE = /^(\d+(?:\.\d+)?)\s*([kKmMgG])?(i?[bB])?$/;
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; why: string };
+
+function bounds(def: PropertyDef): string {
+  if (def.min !== undefined && def.max !== undefined) return `between ${def.min} and ${def.max}`;
+  if (def.min !== undefined) return def.min === 0 ? "0 or more" : `${def.min} or more`;
+  return "a number";
+}
+
+/** Parse one slot (or a global value) of a property; `s` is already trimmed and non-empty. */
+export function parseValue(def: PropertyDef, s: string): Parsed<unknown> {
+  switch (def.kind) {
+    case "users":
+    case "string":
+      return { ok: true, value: s };
+    case "dir":
+    case "file":
+      if (!path.isAbsolute(s)) return { ok: false, why: `"${s}" is not an absolute path; give a path starting with /` };
+      // resolve() also drops a trailing slash, so "/a" and "/a/" are the same directory.
+      return { ok: true, value: path.resolve(s) };
+    case "list":
+      return { ok: true, value: splitItems(s) };
+    case "eventTypes": {
+      const out = new Set<string>();
+      for (const item of splitItems(s)) {
+        if (item.toLowerCase() === "all") {
+          for (const t of EVENT_TYPES) out.add(t);
+          continue;
+        }
+        const t = EVENT_TYPES.find((e) => e.toLowerCase() === item.toLowerCase());
+        if (!t)
+          return { ok: false, why: `"${item}" is not an event type; allowed: ${[...EVENT_TYPES, "All"].join(", ")}` };
+        out.add(t);
+      }
+      if (out.size === 0)
+        return { ok: false, why: `no event type given; allowed: ${[...EVENT_TYPES, "All"].join(", ")}` };
+      return { ok: true, value: EVENT_TYPES.filter((t) => out.has(t)) };
+    }
+    case "enum": {
+      const allowed = def.allowed ?? [];
+      const v = allowed.find((a) => a.toLowerCase() === s.toLowerCase());
+      if (v === undefined) return { ok: false, why: `"${s}" is not allowed; use one of ${allowed.join(", ")}` };
+      return { ok: true, value: v };
+    }
+    case "bool": {
+      const b = parseBool(s);
+      if (b === null) return { ok: false, why: `"${s}" is not a boolean; use true/false, True/False, yes/no or 1/0` };
+      return { ok: true, value: b };
+    }
+    case "int":
+    case "number": {
+      if (!NUMBER_RE.test(s)) return { ok: false, why: `"${s}" is not a number; expected ${bounds(def)}` };
+      const v = Number(s);
+      if (def.kind === "int" && !Number.isInteger(v))
+        return { ok: false, why: `"${s}" is not a whole number; expected a whole number ${bounds(def)}` };
+      if ((def.min !== undefined && v < def.min) || (def.max !== undefined && v > def.max))
+        return { ok: false, why: `${s} is out of range; expected ${bounds(def)}` };
+      return { ok: true, value: v };
+    }
+    case "size": {
+      const m = SIZE_RE.exec(s);
+      if (!m) return { ok: false, why: `"${s}" is not a size; give bytes, optionally with K, M or G (e.g. 10M)` };
+      const mult = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(m[2] ?? "").toLowerCase()] ?? 1;
+      const v = Math.floor(Number(m[1]) * mult);
+      if (def.min !== undefined && v < def.min)
+        return { ok: false, why: `${s} is too small; expected at least ${def.min} bytes` };
+      return { ok: true, value: v };
+    }
+    case "endpoint": {
+      if (/^ipc:\/\/\/.+/.test(s)) return { ok: true, value: s };
+      if (/^tcp:\/\/[^:/\s]+:\d{1,5}$/.test(s)) return { ok: true, value: s };
+      return { ok: false, why: `"${s}" is not an endpoint; use ipc:///absolute/path.sock or tcp://host:port` };
+    }
+  }
+}
+
+/** The label of a slot in messages: "watch 2 of 2 (zak)". Watch numbers count from 1 for people;
+ * ConfigProblem.slot stays 0-based. */
+export function slotLabel(slot: number, total: number, user: string | null): string {
+  return `watch ${slot + 1} of ${total}${user ? ` (${user})` : ""}`;
+}
+
+/** The one-line text of a problem (its message already names property and slot). */
+export function formatProblem(p: ConfigProblem): string {
+  return p.message;
+}
+
+/** Validate a value for `config set` (syntax of each slot only; cross-property rules are `check`'s). */
+export function validateRaw(def: PropertyDef, raw: string): string | null {
+  const parts = def.scope === "watch" && def.kind !== "users" ? splitSlots(raw) : [raw.trim()];
+  for (let i = 0; i < parts.length; i++) {
+    const s = parts[i]!;
+    if (s === "" || def.kind === "users") continue;
+    const r = parseValue(def, s);
+    if (!r.ok) return parts.length > 1 ? `slot ${i + 1}: ${r.why}` : r.why;
+  }
+  return null;
+}
+
+/** The typed default of a property ("" stays "" and an empty list is []). */
+export function defaultValue(def: PropertyDef, home: string): unknown {
+  const raw = defaultRaw(def, home);
+  if (raw === "") return def.kind === "list" ? [] : "";
+  const r = parseValue(def, raw);
+  if (!r.ok) throw new Error(`bad default for ${def.name}: ${r.why}`);
+  return r.value;
+}
+
+/** Resolve raw values into the typed configuration. */
+export function resolveConfig(input: ResolveInput): ResolveResult {
+  const { home } = input;
+  const problems: ConfigProblem[] = [];
+  const warnings: string[] = [];
+  const rawOf = (def: PropertyDef): string => input.values.get(def.name)?.raw ?? defaultRaw(def, home);
+  const fromWhere = (def: PropertyDef): string => {
+    const v = input.values.get(def.name);
+    return v && v.source !== "default" ? ` [${v.origin}]` : "";
+  };
+
+  // Globals.
+  const global: Record<string, unknown> = { home };
+  for (const def of PROPERTIES) {
+    if (def.scope !== "global") continue;
+    const s = rawOf(def).trim();
+    const fallback = defaultValue(def, home);
+    if (s === "") {
+      global[def.short] = fallback;
+      continue;
+    }
+    const r = parseValue(def, s);
+    if (r.ok) global[def.short] = r.value;
+    else {
+      problems.push({ property: def.name, slot: null, message: `${def.name}${fromWhere(def)}: ${r.why}` });
+      global[def.short] = fallback;
+    }
+  }
+  const g = global as GlobalConfig;
+  for (const key of ["monitorControl", "monitorEvents", "dropboxControl", "nodeControl"] as const) {
+    if (g[key].startsWith("tcp://") && !g.insecureTcp) {
+      // TCP needs CURVE keys (DESIGN.md section 3); the servers refuse plain TCP. Say so here.
+      warnings.push(
+        `omero.fs.${key}: ${g[key]} is a TCP endpoint; it needs CURVE keys in etc/ or omero.fs.insecureTcp=true`,
+      );
+    }
+  }
+  if (g.importer === "exec" && g.execCommand.trim() === "")
+    problems.push({
+      property: "omero.fs.execCommand",
+      slot: null,
+      message: "omero.fs.execCommand: empty, but omero.fs.importer=exec needs a command template",
+    });
+
+  // Users.
+  const usersDef = PROPERTIES.find((p) => p.short === "importUsers")!;
+  let userSlots = splitSlots(rawOf(usersDef));
+  if (userSlots.every((u) => u === "")) userSlots = ["default"];
+  const total = userSlots.length;
+  const seen = new Map<string, number>();
+  userSlots.forEach((u, slot) => {
+    if (u === "") {
+      warnings.push(
+        `omero.fs.importUsers${fromWhere(usersDef)}: entry ${slot + 1} is empty; that slot is skipped (as OMERO does)`,
+      );
+      return;
+    }
+    const first = seen.get(u);
+    if (first !== undefined)
+      problems.push({
+        property: usersDef.name,
+        slot,
+        message: `${usersDef.name}${fromWhere(usersDef)}, ${slotLabel(slot, total, u)}: user "${u}" is already watch ${first + 1}; each user may appear once`,
+      });
+    else seen.set(u, slot);
+  });
+
+  // Per-watch properties: slots beyond importUsers are an error (empty ones only a warning).
+  const slotsOf = new Map<string, string[]>();
+  for (const def of PROPERTIES) {
+    if (def.scope !== "watch" || def.kind === "users") continue;
+    const slots = splitSlots(rawOf(def));
+    slotsOf.set(def.name, slots);
+    if (slots.length > total) {
+      const extra = slots.slice(total);
+      const msg = `has ${slots.length} slots but omero.fs.importUsers has ${total} ${total === 1 ? "entry" : "entries"} (${userSlots.map((u) => u || "<empty>").join(";")})`;
+      if (extra.every((x) => x === ""))
+        warnings.push(`${def.name}${fromWhere(def)}: ${msg}; the empty extra slots are ignored`);
+      else
+        problems.push({
+          property: def.name,
+          slot: total,
+          message: `${def.name}${fromWhere(def)} ${msg}; give one slot per user, separated by ;`,
+        });
+    }
+  }
+
+  const watches: WatchConfig[] = [];
+  const dataDir = g.dataDir;
+  const dropBox = path.resolve(dataDir, g.defaultDropBoxDir);
+  userSlots.forEach((user, slot) => {
+    if (user === "") return;
+    const w: Record<string, unknown> = { index: slot, user };
+    for (const def of PROPERTIES) {
+      if (def.scope !== "watch" || def.kind === "users") continue;
+      const s = slotsOf.get(def.name)![slot] ?? "";
+      const fallback = defaultValue(def, home);
+      if (s === "") {
+        w[def.short] = fallback;
+        continue;
+      }
+      const r = parseValue(def, s);
+      if (r.ok) w[def.short] = r.value;
+      else {
+        problems.push({
+          property: def.name,
+          slot,
+          message: `${def.name}${fromWhere(def)}, ${slotLabel(slot, total, user)}: ${r.why}`,
+        });
+        w[def.short] = fallback;
+      }
+    }
+    if (w.watchDir === "") w.watchDir = user === "default" ? dropBox : path.join(dropBox, user);
+    if (w.readers !== "" && input.checkReadersFile) {
+      const why = input.checkReadersFile(w.readers as string);
+      if (why) {
+        const def = PROPERTIES.find((p) => p.short === "readers")!;
+        problems.push({
+          property: def.name,
+          slot,
+          message: `${def.name}${fromWhere(def)}, ${slotLabel(slot, total, user)}: ${why}`,
+        });
+      }
+    }
+    watches.push(w as WatchConfig);
+  });
+
+  // Overlapping watch directories: files in the inner one would belong to two watches.
+  for (let a = 0; a < watches.length; a++)
+    for (let b = a + 1; b < watches.length; b++) {
+      const wa = watches[a]!;
+      const wb = watches[b]!;
+      const rel = (x: string, y: string) => {
+        const r = path.relative(x, y);
+        return r === "" || (!r.startsWith("..") && !path.isAbsolute(r));
+      };
+      if (wa.watchDir === wb.watchDir)
+        problems.push({
+          property: "omero.fs.watchDir",
+          slot: wb.index,
+          message: `omero.fs.watchDir, ${slotLabel(wb.index, total, wb.user)}: ${wb.watchDir} is also the watchDir of ${slotLabel(wa.index, total, wa.user)}; each watch needs its own directory`,
+        });
+      else if (rel(wa.watchDir, wb.watchDir) || rel(wb.watchDir, wa.watchDir))
+        warnings.push(
+          `omero.fs.watchDir: ${wa.watchDir} (${wa.user}) and ${wb.watchDir} (${wb.user}) overlap; a file in the inner one belongs to its own watch only if the outer watch's rules agree`,
+        );
+    }
+
+  const candidate = { global: g, watches };
+  const parsed = OmeroFsConfigSchema.safeParse(candidate);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const [top, idx, key] = issue.path;
+      if (top === "watches" && typeof idx === "number" && typeof key === "string") {
+        const w = watches[idx];
+        const def = PROPERTIES.find((p) => p.short === key);
+        problems.push({
+          property: def?.name ?? key,
+          slot: w?.index ?? idx,
+          message: `${def?.name ?? key}, ${slotLabel(w?.index ?? idx, total, w?.user ?? null)}: ${issue.message}`,
+        });
+      } else if (top === "global" && typeof idx === "string") {
+        const def = PROPERTIES.find((p) => p.short === idx);
+        problems.push({ property: def?.name ?? idx, slot: null, message: `${def?.name ?? idx}: ${issue.message}` });
+      } else {
+        problems.push({
+          property: "omero.fs.importUsers",
+          slot: null,
+          message: `configuration: ${issue.path.join(".")}: ${issue.message}`,
+        });
+      }
+    }
+    return { effective: null, problems, warnings };
+  }
+  return { effective: parsed.data, problems, warnings };
+}
