@@ -1,10 +1,61 @@
-// Placeholder until the importers land; the signature is final.
+/**
+ * The three importers of the DropBox (DESIGN.md sections 5 and 7; README.md beside this file).
+ * `createImporter` validates every importer setting once and throws ImporterConfigError naming
+ * the property to fix; `run` never throws for an import failure.
+ */
+import * as path from "node:path";
 import type { OmeroFsConfig } from "@omero-fs/config";
+import { parseExecTemplate, splitSetting } from "./argv";
+import { ImporterConfigError } from "./errors";
+import { ExecImporter } from "./exec";
+import { LocalImporter } from "./local";
+import { checkPasswordSource, OmeroImporter } from "./omero";
 import type { Importer, ImporterDeps } from "./types";
 
+export { shellSplit, ShellSplitError } from "./shell-split";
+export { ImporterConfigError } from "./errors";
+export type { ImporterErrorCode } from "./errors";
+export { parseImportIds, expandExecTemplate, omeroImportArgv, omeroLoginArgv } from "./argv";
+export { verifyLeaf } from "./local";
+export type { LocalManifest } from "./local";
 export * from "./types";
 
+/** SIGTERM first; SIGKILL this long after (the DropBox itself must stop within 10 s). */
+export const DEFAULT_KILL_GRACE_MS = 5000;
+
 export function createImporter(config: OmeroFsConfig, deps: ImporterDeps): Importer {
-  void deps;
-  throw new Error(`importer ${config.global.importer} not implemented yet`);
+  const g = config.global;
+  const env = deps.env ?? process.env;
+  const killGraceMs = deps.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  switch (g.importer) {
+    case "local":
+      return new LocalImporter({
+        dataDir: g.dataDir,
+        log: deps.log,
+        now: deps.now ? () => new Date(deps.now!()) : undefined,
+      });
+    case "omero":
+      checkPasswordSource(g.omeroPasswordFile, env);
+      // Fail at start, not at the first import, on an importArgs a shell could not split.
+      for (const w of config.watches) splitSetting(w.importArgs, "omero.fs.importArgs", w.index);
+      return new OmeroImporter({
+        bin: g.omeroBin || "omero",
+        server: g.omeroServer,
+        port: g.omeroPort,
+        admin: g.omeroAdmin,
+        passwordFile: g.omeroPasswordFile,
+        env,
+        sessionsDir: deps.omeroSessionsDir ?? path.join(g.home, "var", "omero-sessions"),
+        log: deps.log,
+        killGraceMs,
+        now: deps.now ?? Date.now,
+      });
+    case "exec":
+      return new ExecImporter({ template: parseExecTemplate(g.execCommand), env, log: deps.log, killGraceMs });
+    default:
+      throw new ImporterConfigError(
+        "IMPORTER_UNKNOWN_KIND",
+        `omero.fs.importer: unknown importer ${String(g.importer)}`,
+      );
+  }
 }

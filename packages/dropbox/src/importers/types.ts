@@ -49,8 +49,14 @@ export interface Importer {
 export interface ImporterDeps {
   /** The DropBox winston logger (DropBox.log). */
   log: Logger;
-  /** Environment (OMERO_FS_OMERO_PASSWORD); default process.env. Tests inject. */
+  /** Environment (OMERO_FS_OMERO_PASSWORD; passed to children); default process.env. Tests inject. */
   env?: NodeJS.ProcessEnv;
+  /** SIGTERM-to-SIGKILL grace for a killed run; default 5000 ms. Tests shrink it. */
+  killGraceMs?: number;
+  /** Clock in ms (leaf names, session-key expiry); default Date.now. */
+  now?: () => number;
+  /** Parent of the omero importer's per-user OMERO_SESSIONDIRs; default <home>/var/omero-sessions. */
+  omeroSessionsDir?: string;
 }
 
 /** Signature of `createImporter` in ./index.ts; throws ImporterConfigError on a bad setting. */

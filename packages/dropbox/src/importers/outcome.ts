@@ -1,0 +1,15 @@
+import type { ImageJson } from "@omero-fs/protocol";
+import type { ImportOutcome } from "./types";
+
+export function succeeded(target: string | null, images: ImageJson[] | null = null): ImportOutcome {
+  return { ok: true, retryable: false, target, images, error: null };
+}
+
+/** A failed run; `error` is forced onto one line (a reason from a file name may hold newlines). */
+export function failed(error: string, retryable: boolean): ImportOutcome {
+  return { ok: false, retryable, target: null, images: null, error: oneLine(error) };
+}
+
+export function oneLine(s: string): string {
+  return s.replace(/\r?\n/g, "\\n");
+}
