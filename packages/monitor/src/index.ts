@@ -1,1 +1,8 @@
-export {};
+export { buildBlocks, splitBlocks } from "./blocking";
+export { coalesceTypes, PendingEvents } from "./coalesce";
+export { ControlError, StartupError } from "./errors";
+export * from "./filters";
+export { KnownTree } from "./known";
+export { Monitor, type MonitorHost } from "./monitor";
+export * from "./policy";
+export { type MonitorServerHandle, type RunOptions, runMonitorServer } from "./server";

@@ -1,0 +1,84 @@
+import {
+  descendInto,
+  inScope,
+  isSysFileName,
+  matchesWhitelist,
+  normaliseWhitelist,
+  publishFilter,
+  resolveBlacklist,
+  type Scope,
+  shouldPublish,
+} from "./filters";
+import { withMonitorDefaults } from "@omero-fs/protocol";
+
+const scope = (over: Partial<Scope> = {}): Scope => ({
+  watchDir: "/w",
+  pathMode: "Follow",
+  blacklist: [],
+  ignoreSysFiles: true,
+  startDirs: new Set(["/w", "/w/old"]),
+  ...over,
+});
+
+test.each([
+  [".DS_Store", true],
+  [".nfs0001", true],
+  ["a.tif~", true],
+  ["~$x.docx", true],
+  ["#a#", true],
+  ["Thumbs.db", true],
+  ["THUMBS.DB", true],
+  ["desktop.ini", true],
+  ["x.part", true],
+  ["x.crdownload", true],
+  ["x.TMP", true],
+  ["x.filepart", true],
+  ["x.swp", true],
+  ["untitled folder", true],
+  ["untitled folder 2", true],
+  ["New Folder (3)", true],
+  ["a.tif", false],
+  ["partial.tif", false],
+  ["folder", false],
+])("isSysFileName(%j) = %s", (name, want) => {
+  expect(isSysFileName(name)).toBe(want);
+});
+
+test("whitelist: normalised, case-insensitive, multi-part", () => {
+  const wl = normaliseWhitelist([".OME.TIF", "dv", "*.ics", " "]);
+  expect(wl).toEqual([".ome.tif", ".dv", ".ics"]);
+  expect(matchesWhitelist("a.ome.TIF", wl)).toBe(true);
+  expect(matchesWhitelist("a.tif", wl)).toBe(false);
+  expect(matchesWhitelist("b.DV", wl)).toBe(true);
+  expect(matchesWhitelist("anything", [])).toBe(true);
+});
+
+test("blacklist resolves relative entries below watchDir", () => {
+  expect(resolveBlacklist("/w", ["a/b/", "/abs/x"])).toEqual(["/w/a/b", "/abs/x"]);
+  expect(inScope("/w/a/b/c.tif", scope({ blacklist: ["/w/a/b"] }))).toBe(false);
+  expect(inScope("/w/a/bc.tif", scope({ blacklist: ["/w/a/b"] }))).toBe(true);
+});
+
+test("pathMode scope", () => {
+  expect(inScope("/w/x", scope({ pathMode: "Flat" }))).toBe(true);
+  expect(inScope("/w/d/x", scope({ pathMode: "Flat" }))).toBe(false);
+  expect(inScope("/w/old/x", scope({ pathMode: "Recurse" }))).toBe(true);
+  expect(inScope("/w/new/x", scope({ pathMode: "Recurse" }))).toBe(false);
+  expect(inScope("/w/new/x", scope())).toBe(true);
+  expect(inScope("/w", scope())).toBe(false);
+  expect(inScope("/other/x", scope())).toBe(false);
+  expect(inScope("/w/.git/x", scope())).toBe(false);
+  expect(inScope("/w/.git/x", scope({ ignoreSysFiles: false }))).toBe(true);
+  expect(inScope("/w/.omero-fs-cookie-1", scope({ ignoreSysFiles: false }))).toBe(false);
+  expect(descendInto("/w/d", scope({ pathMode: "Flat" }))).toBe(false);
+  expect(descendInto("/w/old", scope({ pathMode: "Recurse" }))).toBe(true);
+  expect(descendInto("/w/new", scope({ pathMode: "Recurse" }))).toBe(false);
+});
+
+test("publish filter: eventTypes, dirs, whitelist on files only", () => {
+  const f = publishFilter(withMonitorDefaults({ watchDir: "/w", whitelist: [".tif"], ignoreDirEvents: false }));
+  expect(shouldPublish({ path: "/w/a.tif", type: "Create", isDir: false }, f)).toBe(true);
+  expect(shouldPublish({ path: "/w/a.txt", type: "Create", isDir: false }, f)).toBe(false);
+  expect(shouldPublish({ path: "/w/d", type: "Create", isDir: true }, f)).toBe(true);
+  expect(shouldPublish({ path: "/w/a.tif", type: "Delete", isDir: false }, f)).toBe(false);
+});

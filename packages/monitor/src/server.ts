@@ -1,0 +1,381 @@
+/**
+ * The MonitorServer process shell: ZeroMQ ROUTER (control) and PUB (event blocks), monitors,
+ * signals. Decisions live in the pure modules; this file does I/O.
+ */
+import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  closeLogger,
+  createLogger,
+  ensureHomeDirs,
+  type GlobalConfig,
+  homePaths,
+  type Logger,
+  loadConfigOrThrow,
+} from "@omero-fs/config";
+import {
+  ControlClient,
+  type CreateMonitorParams,
+  decodeRequest,
+  encodeError,
+  encodeEventBlock,
+  encodeProtocolError,
+  encodeResult,
+  type EventBlock,
+  MonitorMethodParams,
+  MonitorMethodResults,
+  type MonitorMethod,
+  type MonitorState,
+  OMERO_FS_VERSION,
+  withMonitorDefaults,
+} from "@omero-fs/protocol";
+import * as zmq from "zeromq";
+import { ControlError, messageOf, StartupError } from "./errors";
+import { Monitor, type MonitorHost } from "./monitor";
+import { DEFAULT_TIMINGS, type PipelineTimings, stallOf } from "./policy";
+
+export interface MonitorServerHandle {
+  stop(): Promise<void>;
+}
+
+export interface RunOptions {
+  home: string;
+  /** Also log to stderr (foreground runs). */
+  console?: boolean;
+  /** Install SIGTERM/SIGINT handlers that stop and exit (default true). */
+  handleSignals?: boolean;
+}
+
+/** Test hook (STYLE.md 7): OMERO_FS_MONITOR_TIMINGS='{"settleQuietMs":50,...}' shrinks delays. */
+function timingsFromEnv(env: NodeJS.ProcessEnv): PipelineTimings {
+  const raw = env.OMERO_FS_MONITOR_TIMINGS;
+  if (!raw) return { ...DEFAULT_TIMINGS };
+  try {
+    return { ...DEFAULT_TIMINGS, ...(JSON.parse(raw) as Partial<PipelineTimings>) };
+  } catch {
+    return { ...DEFAULT_TIMINGS };
+  }
+}
+
+function overridesFromEnv(env: NodeJS.ProcessEnv): Partial<GlobalConfig> {
+  const raw = env.OMERO_FS_MONITOR_OVERRIDES;
+  if (!raw) return {};
+  const o = JSON.parse(raw) as Partial<GlobalConfig>;
+  const out: Partial<GlobalConfig> = {};
+  if (o.watchBackend === "auto" || o.watchBackend === "native" || o.watchBackend === "poll")
+    out.watchBackend = o.watchBackend;
+  if (typeof o.pollInterval === "number" && o.pollInterval > 0) out.pollInterval = o.pollInterval;
+  if (typeof o.insecureTcp === "boolean") out.insecureTcp = o.insecureTcp;
+  if (typeof o.monitorControl === "string") out.monitorControl = o.monitorControl;
+  if (typeof o.monitorEvents === "string") out.monitorEvents = o.monitorEvents;
+  return out;
+}
+
+/** A serial send queue: a zeromq v6 socket allows one send in flight. */
+class SendQueue {
+  private chain: Promise<void> = Promise.resolve();
+  constructor(
+    private readonly socket: zmq.Writable,
+    private readonly onError: (e: unknown) => void,
+  ) {}
+  send(msg: (string | Buffer)[]): void {
+    this.chain = this.chain.then(() => this.socket.send(msg)).catch(this.onError);
+  }
+  drain(): Promise<void> {
+    return this.chain;
+  }
+}
+
+/** Prepare an endpoint before bind: stale ipc socket files, CURVE or plain TCP policy. */
+async function prepareEndpoint(
+  endpoint: string,
+  role: "control" | "events",
+  cfg: GlobalConfig,
+  home: string,
+  logger: Logger,
+): Promise<{ curveSecretKey?: string }> {
+  if (endpoint.startsWith("ipc://")) {
+    const file = endpoint.slice("ipc://".length);
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    if (fs.existsSync(file)) {
+      if (role === "control") {
+        const client = new ControlClient(endpoint, { timeoutMs: 400 });
+        const alive = await client.call("ping").then(
+          () => true,
+          () => false,
+        );
+        client.close();
+        if (alive) throw new StartupError("ENDPOINT_IN_USE", `another MonitorServer is running on ${endpoint}`);
+      }
+      logger.info(`removing stale socket file ${file}`);
+      fs.rmSync(file, { force: true });
+    }
+    return {};
+  }
+  if (endpoint.startsWith("tcp://")) {
+    const keyFile = path.join(homePaths(home).etc, "curve", "server.key");
+    if (fs.existsSync(keyFile)) {
+      const key = /[0-9A-Za-z.:+=^!/*?&<>()[\]{}@%$#-]{40}/.exec(fs.readFileSync(keyFile, "utf8"))?.[0];
+      if (!key) throw new StartupError("INSECURE_TCP", `${keyFile} holds no Z85 CURVE secret key (40 characters)`);
+      logger.info(`${role} endpoint ${endpoint}: CURVE encryption with ${keyFile}`);
+      return { curveSecretKey: key };
+    }
+    if (cfg.insecureTcp) {
+      logger.warn(`${role} endpoint ${endpoint}: PLAIN TCP without encryption (omero.fs.insecureTcp=true)`);
+      return {};
+    }
+    throw new StartupError(
+      "INSECURE_TCP",
+      `refusing plain TCP endpoint ${endpoint}: put a CURVE secret key in ${keyFile} or set omero.fs.insecureTcp=true`,
+    );
+  }
+  return {};
+}
+
+function stateOf(m: Monitor): MonitorState {
+  return {
+    monitorId: m.id,
+    state: m.state,
+    params: m.params,
+    seq: m.seq,
+    ...(m.backend ? { backend: m.backend } : {}),
+    reason: m.reason,
+  };
+}
+
+/**
+ * Run the MonitorServer: load config, bind ROUTER (monitorControl) and PUB (monitorEvents),
+ * serve until stop() or SIGTERM/SIGINT. Throws StartupError on a fatal start-up problem.
+ */
+export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerHandle> {
+  const home = path.resolve(opts.home);
+  const early = homePaths(home);
+  let config: ReturnType<typeof loadConfigOrThrow>;
+  try {
+    config = loadConfigOrThrow({ home });
+  } catch (e) {
+    fs.mkdirSync(early.log, { recursive: true });
+    const logger = createLogger({
+      logDir: early.log,
+      component: "MonitorServer",
+      level: "info",
+      maxSize: 10 * 1024 * 1024,
+      maxFiles: 5,
+      console: opts.console,
+    });
+    logger.error(`cannot start: configuration is invalid: ${messageOf(e)}`);
+    await closeLogger(logger);
+    throw new StartupError("CONFIG", `configuration is invalid: ${messageOf(e).split("\n")[0]}`, { cause: e });
+  }
+  // Test/debug hook: OMERO_FS_MONITOR_OVERRIDES='{"watchBackend":"poll","pollInterval":0.2}'.
+  const g: GlobalConfig = { ...config.global, ...overridesFromEnv(process.env) };
+  const paths = ensureHomeDirs(home);
+  const logger = createLogger({
+    logDir: paths.log,
+    component: "MonitorServer",
+    level: g.logLevel,
+    maxSize: g.logMaxSize,
+    maxFiles: g.logMaxFiles,
+    console: opts.console,
+  });
+  const timings = timingsFromEnv(process.env);
+
+  const router = new zmq.Router({ linger: 0 });
+  const pub = new zmq.Publisher({ linger: 1000, sendHighWaterMark: 0 });
+  try {
+    const c = await prepareEndpoint(g.monitorControl, "control", g, home, logger);
+    if (c.curveSecretKey) {
+      router.curveServer = true;
+      router.curveSecretKey = c.curveSecretKey;
+    }
+    const e = await prepareEndpoint(g.monitorEvents, "events", g, home, logger);
+    if (e.curveSecretKey) {
+      pub.curveServer = true;
+      pub.curveSecretKey = e.curveSecretKey;
+    }
+    for (const [sock, ep] of [
+      [router, g.monitorControl],
+      [pub, g.monitorEvents],
+    ] as const) {
+      try {
+        await sock.bind(ep);
+      } catch (err) {
+        throw new StartupError(
+          messageOf(err).includes("in use") ? "ENDPOINT_IN_USE" : "BIND_FAILED",
+          `cannot bind ${ep}: ${messageOf(err)}`,
+          { cause: err },
+        );
+      }
+    }
+  } catch (err) {
+    router.close();
+    pub.close();
+    logger.error(`cannot start: ${messageOf(err)}`);
+    await closeLogger(logger);
+    throw err;
+  }
+
+  const pubQueue = new SendQueue(pub, (err) => logger.error(`publish failed: ${messageOf(err)}`));
+  const routerQueue = new SendQueue(router, (err) => logger.warn(`reply failed: ${messageOf(err)}`));
+  const monitors = new Map<string, Monitor>();
+  const host: MonitorHost = {
+    logger,
+    snapshotDir: paths.monitorSnapshots,
+    watchBackend: g.watchBackend,
+    pollIntervalMs: Math.round(g.pollInterval * 1000),
+    timings,
+    send: (block: EventBlock) => pubQueue.send(encodeEventBlock(block)),
+  };
+
+  function monitorOf(id: string): Monitor {
+    const m = monitors.get(id);
+    if (!m) throw new ControlError("UNKNOWN_MONITOR", `no monitor with id ${id}`);
+    return m;
+  }
+
+  async function dispatch(method: MonitorMethod, params: unknown): Promise<unknown> {
+    switch (method) {
+      case "ping":
+        return { pid: process.pid, version: OMERO_FS_VERSION };
+      case "createMonitor": {
+        const p = withMonitorDefaults(params as CreateMonitorParams);
+        if (p.eventTypes.length === 0)
+          throw new ControlError("BAD_PARAMS", "params.eventTypes: give at least one type");
+        const watchDir = path.resolve(p.watchDir);
+        const st = fs.statSync(watchDir, { throwIfNoEntry: false });
+        if (!st) throw new ControlError("BAD_DIRECTORY", `watchDir ${watchDir} does not exist`);
+        if (!st.isDirectory()) throw new ControlError("BAD_DIRECTORY", `watchDir ${watchDir} is not a directory`);
+        try {
+          fs.accessSync(watchDir, fs.constants.R_OK | fs.constants.X_OK);
+          fs.readdirSync(watchDir);
+        } catch (err) {
+          throw new ControlError("BAD_DIRECTORY", `watchDir ${watchDir} cannot be read: ${messageOf(err)}`);
+        }
+        const id = randomUUID();
+        const m = new Monitor(id, { ...p, watchDir }, host);
+        monitors.set(id, m);
+        logger.info(`monitor ${id} created: ${JSON.stringify(m.params)}`);
+        return { monitorId: id };
+      }
+      case "startMonitor": {
+        const m = monitorOf((params as { monitorId: string }).monitorId);
+        await m.start();
+        return stateOf(m);
+      }
+      case "stopMonitor": {
+        const m = monitorOf((params as { monitorId: string }).monitorId);
+        await m.stop();
+        return stateOf(m);
+      }
+      case "destroyMonitor": {
+        const m = monitorOf((params as { monitorId: string }).monitorId);
+        await m.stop();
+        monitors.delete(m.id);
+        logger.info(`monitor ${m.id} destroyed`);
+        return stateOf(m);
+      }
+      case "getMonitorState":
+        return stateOf(monitorOf((params as { monitorId: string }).monitorId));
+      case "listMonitors":
+        return [...monitors.values()].map(stateOf);
+      case "sync": {
+        const m = monitorOf((params as { monitorId: string }).monitorId);
+        return { seq: await m.sync() };
+      }
+    }
+  }
+
+  async function handle(frames: Buffer[]): Promise<void> {
+    const identity = frames[0];
+    const req = frames.length >= 2 && frames[1].length === 0;
+    const envelope = req ? [identity, Buffer.alloc(0)] : [identity];
+    const reply = (payload: string) => routerQueue.send([...envelope, payload]);
+    const payloads = frames.slice(envelope.length);
+    if (payloads.length !== 1) {
+      logger.warn(`control: bad frame count ${frames.length}`);
+      reply(encodeError(null, "BAD_FRAME", `expected one payload frame, got ${payloads.length}`));
+      return;
+    }
+    const decoded = decodeRequest(payloads[0], MonitorMethodParams);
+    if (!decoded.ok) {
+      logger.warn(`control: ${decoded.error.code}: ${decoded.error.message}`);
+      reply(encodeProtocolError(decoded.error));
+      return;
+    }
+    const { id, method, params } = decoded.value;
+    try {
+      const result = await dispatch(method, params);
+      const checked = MonitorMethodResults[method].safeParse(result);
+      if (!checked.success) throw new Error(`result of ${method} failed validation: ${checked.error.message}`);
+      reply(encodeResult(id, checked.data));
+    } catch (err) {
+      const code = err instanceof ControlError ? err.code : "INTERNAL";
+      if (code === "INTERNAL") logger.error(`control: ${method} failed: ${messageOf(err)}`);
+      else logger.warn(`control: ${method}: ${code}: ${messageOf(err)}`);
+      reply(encodeError(id, code, messageOf(err).split("\n")[0]));
+    }
+  }
+
+  let stopping: Promise<void> | null = null;
+  const serving = (async () => {
+    try {
+      for await (const frames of router) {
+        void handle(frames).catch((err) => logger.error(`control: ${messageOf(err)}`));
+      }
+    } catch (err) {
+      if (!stopping) logger.error(`control socket failed: ${messageOf(err)}`);
+    }
+  })();
+
+  // A stalled process (SIGSTOP, swapping) may have overflowed the kernel's event queue.
+  const tick = 250;
+  let expected = Date.now() + tick;
+  const stallTimer = setInterval(() => {
+    const now = Date.now();
+    const stall = stallOf(expected, now, timings);
+    expected = now + tick;
+    if (stall) for (const m of monitors.values()) m.noteStall(stall);
+  }, tick);
+
+  const stop = (): Promise<void> => {
+    if (stopping) return stopping;
+    stopping = (async () => {
+      clearInterval(stallTimer);
+      logger.info("MonitorServer stopping");
+      router.close();
+      await serving;
+      for (const m of monitors.values()) {
+        await m.stop().catch((err) => logger.error(`monitor ${m.id}: stop failed: ${messageOf(err)}`));
+      }
+      await pubQueue.drain();
+      pub.close();
+      logger.info("MonitorServer stopped");
+      await closeLogger(logger);
+    })();
+    return stopping;
+  };
+
+  if (opts.handleSignals !== false) {
+    const onSignal = (sig: string) => {
+      logger.info(`MonitorServer: ${sig} received`);
+      const hard = setTimeout(() => {
+        process.stderr.write("omero-fs monitor-server: stop took longer than 4.8 s; exiting\n");
+        process.exit(1);
+      }, 4800);
+      hard.unref();
+      void stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once("SIGTERM", () => onSignal("SIGTERM"));
+    process.once("SIGINT", () => onSignal("SIGINT"));
+  }
+
+  logger.info(
+    `MonitorServer ready: pid ${process.pid}, version ${OMERO_FS_VERSION}, control ${g.monitorControl}, events ${g.monitorEvents}, backend ${g.watchBackend}`,
+  );
+  if (typeof process.send === "function") process.send({ type: "ready", server: "MonitorServer" });
+  return { stop };
+}

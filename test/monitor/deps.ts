@@ -1,0 +1,3 @@
+/** Workspace imports for the e2e harness (resolved to sources by jest's moduleNameMapper). */
+export * from "@omero-fs/protocol";
+export { defaultEndpoints } from "@omero-fs/config";
