@@ -1,4 +1,5 @@
-import { resolveHome } from "@omero-fs/config";
+// The light module only: the package index loads winston and the reader catalogue.
+import { resolveHome } from "@omero-fs/config/dist/home";
 
 /** Global options every command receives. */
 export interface GlobalArgs {

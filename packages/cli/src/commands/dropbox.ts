@@ -1,11 +1,85 @@
+import { loadConfigOrThrow } from "@omero-fs/config";
+import { runDropBox } from "@omero-fs/dropbox";
+import { ControlCallError, ControlClient, DropBoxMethodResults } from "@omero-fs/protocol";
 import type { CommandModule } from "yargs";
+import { type GlobalArgs, homeOf } from "../context";
 import { CliError } from "../errors";
 
-// Placeholder until its owner lands it.
-export const dropboxCommand: CommandModule = {
-  command: "dropbox",
-  describe: "(not yet implemented)",
-  handler: () => {
-    throw new CliError("dropbox: not implemented yet");
+interface DropBoxArgs extends GlobalArgs {
+  action?: "scan" | "sync";
+  quiet?: boolean;
+  json?: boolean;
+}
+
+/** Call a running DropBox's control socket; "not running" is one plain line and exit 1. */
+async function callRunning(home: string, method: "scan" | "sync", timeoutMs: number): Promise<unknown> {
+  const endpoint = loadConfigOrThrow({ home }).global.dropboxControl;
+  const client = new ControlClient(endpoint);
+  try {
+    try {
+      await client.call("ping", {}, DropBoxMethodResults.ping, 700);
+    } catch {
+      throw new CliError(
+        `DropBox is not running for home ${home} (start it with \`omero-fs admin start\` or \`omero-fs dropbox\`)`,
+      );
+    }
+    return await client.call<unknown>(
+      method,
+      {},
+      DropBoxMethodResults[method] as import("zod").ZodType<unknown>,
+      timeoutMs,
+    );
+  } catch (e) {
+    if (e instanceof ControlCallError) throw new CliError(`dropbox ${method}: ${e.message}`);
+    throw e;
+  } finally {
+    client.close();
+  }
+}
+
+/** `omero-fs dropbox`: run the DropBox in the foreground; `dropbox scan|sync`: ask the running one. */
+export const dropboxCommand: CommandModule<GlobalArgs, DropBoxArgs> = {
+  command: "dropbox [action]",
+  describe:
+    "Run the DropBox in the foreground; `scan`: rescan every watch now; `sync`: return once every file changed before it is in the ledger",
+  builder: (y) =>
+    y
+      .positional("action", { type: "string", choices: ["scan", "sync"] as const })
+      .option("quiet", { type: "boolean", describe: "foreground run: log to the file only, not to stderr" })
+      .option("json", { type: "boolean", describe: "scan/sync: print the result as JSON" }),
+  handler: async (args) => {
+    const home = homeOf(args);
+    if (args.action === "scan" || args.action === "sync") {
+      // A scan walks every tree (100,000 files: seconds); a sync waits for the MonitorServer's barrier.
+      const r = (await callRunning(home, args.action, args.action === "scan" ? 600_000 : 120_000)) as Record<
+        string,
+        number
+      >;
+      if (args.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+      else if (args.action === "scan")
+        process.stdout.write(`scan: ${r.discovered} new, changed or deleted file(s) found\n`);
+      else process.stdout.write(`sync: done; the ledger knows ${r.files} file(s)\n`);
+      return;
+    }
+    let handle: Awaited<ReturnType<typeof runDropBox>>;
+    try {
+      handle = await runDropBox({ home, console: !args.quiet });
+    } catch (e) {
+      throw new CliError(`dropbox: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+    }
+    await new Promise<void>((resolve) => {
+      let stopping = false;
+      const stop = () => {
+        if (stopping) return;
+        stopping = true;
+        // Hard deadline: a supervisor expects an exit within 10 s of SIGTERM.
+        setTimeout(() => process.exit(0), 9500).unref();
+        handle.stop().finally(resolve);
+      };
+      process.on("SIGTERM", stop);
+      process.on("SIGINT", stop);
+      if (process.send) process.on("disconnect", stop);
+    });
+    process.exit(0);
   },
 };

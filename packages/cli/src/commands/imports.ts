@@ -1,11 +1,201 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { DropBoxMethodResults, type ImportJson, ImportJsonSchema } from "@omero-fs/protocol";
 import type { CommandModule } from "yargs";
+import { type GlobalArgs, homeOf } from "../context";
 import { CliError } from "../errors";
+import { ago, table, truncate } from "../format";
+import { checkContract, checkState, openView } from "../ledger-access";
+import { callNode } from "../node/client";
+import { findNode } from "../node/records";
 
-// Placeholder until its owner lands it.
-export const importsCommand: CommandModule = {
+interface ListArgs extends GlobalArgs {
+  json?: boolean;
+  user?: string;
+  state?: string;
+}
+
+/** The entry relative to the common DropBox tree when that is shorter: people read the tail. */
+function shortEntry(entry: string, root: string | null): string {
+  if (root && entry.startsWith(`${root}${path.sep}`)) return entry.slice(root.length + 1);
+  return entry;
+}
+
+function commonRoot(imports: ImportJson[]): string | null {
+  // Every watch keeps per-user folders below one directory; strip "<watchDir>/" when all share it.
+  let root: string | null = null;
+  for (const i of imports) {
+    const d = path.dirname(path.dirname(i.entry));
+    if (root === null) root = d;
+    while (root && root !== "/" && !i.entry.startsWith(`${root}/`)) root = path.dirname(root);
+    if (root === "/") return null;
+  }
+  return root;
+}
+
+function listTable(imports: ImportJson[]): string {
+  const root = commonRoot(imports);
+  const rows = imports.map((i) => [
+    String(i.id),
+    i.user,
+    i.state,
+    String(i.attempts),
+    String(i.files.length),
+    i.state === "imported" ? ago(i.importedAt) : ago(i.createdAt),
+    truncate(shortEntry(i.entry, root), 70),
+    i.error ? truncate(i.error, 60) : "",
+  ]);
+  const head = ["ID", "USER", "STATE", "ATTEMPTS", "FILES", "WHEN", root ? `ENTRY (under ${root})` : "ENTRY", "ERROR"];
+  return table(head, rows);
+}
+
+function summary(imports: ImportJson[]): string {
+  const by = new Map<string, number>();
+  for (const i of imports) by.set(i.state, (by.get(i.state) ?? 0) + 1);
+  const parts = [...by].map(([s, n]) => `${n} ${s}`);
+  return `${imports.length} import${imports.length === 1 ? "" : "s"}${parts.length ? ` (${parts.join(", ")})` : ""}`;
+}
+
+function showText(i: ImportJson): string {
+  const lines = [
+    `import ${i.id}`,
+    `  user:       ${i.user} (watch ${i.watch})`,
+    `  state:      ${i.state}`,
+    `  attempts:   ${i.attempts}`,
+    `  importer:   ${i.importer}`,
+    `  reader:     ${i.reader ?? "-"}`,
+    `  entry:      ${i.entry}`,
+    `  created:    ${i.createdAt}`,
+    `  imported:   ${i.importedAt ?? "-"}`,
+    `  target:     ${i.target ?? "-"}`,
+  ];
+  if (i.error) lines.push(`  error:      ${i.error}`);
+  lines.push(`  files (${i.files.length}):`, ...i.files.map((f) => `    ${f}`));
+  if (i.images?.length) {
+    lines.push(`  images (${i.images.length}):`);
+    for (const im of i.images) {
+      lines.push(`    ${im.name}: ${im.sizeX}x${im.sizeY}, Z=${im.sizeZ} C=${im.sizeC} T=${im.sizeT}, ${im.pixelType}`);
+    }
+  }
+  return lines.join("\n");
+}
+
+function parseId(raw: unknown): number {
+  const id = Number(raw);
+  if (!Number.isInteger(id) || id < 1) throw new CliError(`import id must be a positive integer, got "${raw}"`);
+  return id;
+}
+
+/** Is DropBox answering on its control socket? Asks the node when one runs, else pings it. */
+async function dropboxEndpoint(home: string): Promise<string | null> {
+  const { loadConfigOrThrow } = await import("@omero-fs/config");
+  const endpoint = loadConfigOrThrow({ home }).global.dropboxControl;
+  const node = findNode(home);
+  if (node.state === "running") {
+    const st = await callNode(node.info, "status", {}, 3000);
+    return st.servers.find((s) => s.name === "DropBox")?.state === "running" ? endpoint : null;
+  }
+  // No node: a DropBox may still run on its own (`omero-fs dropbox`).
+  if (endpoint.startsWith("ipc://") && !fs.existsSync(endpoint.slice(6))) return null;
+  const { ControlClient } = await import("@omero-fs/protocol");
+  const c = new ControlClient(endpoint, { timeoutMs: 1000 });
+  try {
+    await c.call("ping", {}, DropBoxMethodResults.ping);
+    return endpoint;
+  } catch {
+    return null;
+  } finally {
+    c.close();
+  }
+}
+
+async function retry(home: string, id: number): Promise<void> {
+  const endpoint = await dropboxEndpoint(home);
+  if (endpoint) {
+    const { ControlClient } = await import("@omero-fs/protocol");
+    const c = new ControlClient(endpoint, { timeoutMs: 10_000 });
+    try {
+      const r = await c.call("retry", { id }, DropBoxMethodResults.retry);
+      process.stdout.write(`import ${r.id} ${r.state}\n`);
+    } catch (e) {
+      throw new CliError((e as Error).message.split("\n")[0]);
+    } finally {
+      c.close();
+    }
+    return;
+  }
+  const { requeueImport } = require("@omero-fs/dropbox/dist/ledger") as typeof import("@omero-fs/dropbox");
+  const { homePaths } = await import("@omero-fs/config/dist/home");
+  try {
+    const r = requeueImport(homePaths(home).ledger, id);
+    process.stdout.write(`import ${r.id} ${r.state} (DropBox is not running: it imports it when it starts)\n`);
+  } catch (e) {
+    throw new CliError((e as Error).message.split("\n")[0]);
+  }
+}
+
+export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: "imports",
-  describe: "(not yet implemented)",
-  handler: () => {
-    throw new CliError("imports: not implemented yet");
-  },
+  describe: "What DropBox imported, is importing or failed to import: list, show, retry",
+  builder: (y) =>
+    y
+      .command<ListArgs>(
+        "list",
+        "List imports (filesets), oldest first",
+        (yy) =>
+          yy
+            .option("json", { type: "boolean", describe: "Print the --json contract shape (an array)" })
+            .option("user", { type: "string", describe: "Only this user's imports" })
+            .option("state", {
+              type: "string",
+              describe: "Only imports in this state (waiting, queued, importing, imported, failed)",
+            }),
+        (a) => {
+          const state = checkState("import", a.state);
+          const view = openView(homeOf(a));
+          try {
+            const imports = view.listImports({ user: a.user, state });
+            if (a.json) {
+              checkContract("imports list", imports, ImportJsonSchema);
+              process.stdout.write(`${JSON.stringify(imports)}\n`);
+            } else if (imports.length === 0) {
+              process.stdout.write("no imports\n");
+            } else {
+              process.stdout.write(`${listTable(imports)}\n${summary(imports)}\n`);
+            }
+          } finally {
+            view.close();
+          }
+        },
+      )
+      .command<GlobalArgs & { id: string; json?: boolean }>(
+        "show <id>",
+        "One import: its files, attempts, error, where it was stored, its images",
+        (yy) =>
+          yy
+            .positional("id", { type: "string", describe: "import id (see imports list)", demandOption: true })
+            .option("json", { type: "boolean", describe: "Print the --json contract shape (one object)" }),
+        (a) => {
+          const id = parseId(a.id);
+          const view = openView(homeOf(a));
+          try {
+            const i = view.getImport(id);
+            if (!i) throw new CliError(`no import with id ${id} (see: omero-fs imports list)`);
+            if (a.json) {
+              checkContract("imports show", [i], ImportJsonSchema);
+              process.stdout.write(`${JSON.stringify(i, null, 2)}\n`);
+            } else process.stdout.write(`${showText(i)}\n`);
+          } finally {
+            view.close();
+          }
+        },
+      )
+      .command<GlobalArgs & { id: string }>(
+        "retry <id>",
+        "Queue a failed import again (through DropBox when it runs, else in the ledger)",
+        (yy) => yy.positional("id", { type: "string", describe: "import id", demandOption: true }),
+        (a) => retry(homeOf(a), parseId(a.id)),
+      )
+      .demandCommand(1, "Give an imports subcommand: list, show or retry."),
+  handler: () => undefined,
 };

@@ -1,0 +1,249 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { closeLogger, createLogger, ensureHomeDirs, type Logger, loadConfigOrThrow } from "@omero-fs/config";
+import {
+  decodeRequest,
+  encodeError,
+  encodeProtocolError,
+  encodeResult,
+  OMERO_FS_VERSION,
+  type ServerName,
+} from "@omero-fs/protocol";
+import * as zmq from "zeromq";
+import { CliError } from "../errors";
+import { type NodeMethod, NodeMethodParams, type NodeStatus } from "./methods";
+import { nodeOptionsFromEnv } from "./options";
+import {
+  findNode,
+  isAlive,
+  liveServerPid,
+  type NodeInfo,
+  nodeFiles,
+  processStartTime,
+  removeNodeFiles,
+  writeFileAtomic,
+} from "./records";
+import { ServerActionError, Supervisor } from "./supervisor";
+
+/** Exit code of a node that found another node running for its home. */
+export const EXIT_ALREADY_RUNNING = 3;
+
+export interface RunNodeOptions {
+  home: string;
+  /** Also log to stderr (admin start --foreground). */
+  console: boolean;
+}
+
+/** Take the pid file with O_EXCL, cleaning a stale one; throws if another node holds it. */
+function acquirePidFile(home: string): void {
+  const f = nodeFiles(home);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      fs.writeFileSync(f.pidFile, `${process.pid}\n`, { flag: "wx" });
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+    const found = findNode(home);
+    if (found.state === "running" && found.info.pid !== process.pid) {
+      throw new CliError(`omero-fs node already running in ${home} (pid ${found.info.pid})`, EXIT_ALREADY_RUNNING);
+    }
+    if (found.state === "starting" && found.pid !== process.pid) {
+      throw new CliError(`omero-fs node already starting in ${home} (pid ${found.pid})`, EXIT_ALREADY_RUNNING);
+    }
+    removeNodeFiles(home);
+  }
+  throw new CliError(`cannot take the pid file ${f.pidFile}`);
+}
+
+/** Kill servers a crashed node left behind (their pid files name them), so their sockets are free. */
+async function reapOrphans(home: string, logger: Logger): Promise<void> {
+  for (const name of ["DropBox", "MonitorServer"] as ServerName[]) {
+    const pid = liveServerPid(home, name);
+    if (pid === null) continue;
+    logger.warn(`${name} (pid ${pid}) was left running by a previous node: stopping it`);
+    try {
+      process.kill(pid, "SIGTERM");
+    } catch {
+      continue;
+    }
+    const deadline = Date.now() + 10_000;
+    while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (isAlive(pid)) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+}
+
+/**
+ * The node: binds the control socket, starts the enabled servers and supervises them until
+ * `shutdown`, SIGTERM or SIGINT. Resolves with the process exit code.
+ */
+export async function runNode(opts: RunNodeOptions): Promise<number> {
+  const { home } = opts;
+  const paths = ensureHomeDirs(home);
+  const files = nodeFiles(home);
+  const config = loadConfigOrThrow({ home });
+  const options = nodeOptionsFromEnv(process.env);
+  acquirePidFile(home);
+  const logger = createLogger({
+    logDir: paths.log,
+    component: "Node",
+    level: config.global.logLevel,
+    maxSize: config.global.logMaxSize,
+    maxFiles: config.global.logMaxFiles,
+    console: opts.console,
+  });
+  const endpoint = config.global.nodeControl;
+  logger.info(`node starting (pid ${process.pid}, home ${home}, omero-fs ${OMERO_FS_VERSION})`);
+  if (paths.socketsFallback) {
+    logger.warn(
+      `the home path is too long for Unix socket paths (107 bytes): sockets are in ${paths.sockets} instead of ${paths.run}`,
+    );
+  }
+
+  const sock = new zmq.Router({ linger: 0 });
+  try {
+    await reapOrphans(home, logger);
+    if (endpoint.startsWith("ipc://")) fs.mkdirSync(path.dirname(endpoint.slice(6)), { recursive: true, mode: 0o700 });
+    await sock.bind(endpoint);
+  } catch (e) {
+    logger.error(`cannot bind the control socket ${endpoint}: ${(e as Error).message}`);
+    removeNodeFiles(home);
+    await closeLogger(logger);
+    throw new CliError(`cannot bind the node's control socket ${endpoint}: ${(e as Error).message}`);
+  }
+  const info: NodeInfo = {
+    pid: process.pid,
+    startTime: processStartTime(process.pid),
+    endpoint,
+    home,
+    sockets: paths.sockets,
+  };
+  writeFileAtomic(files.infoFile, `${JSON.stringify(info)}\n`);
+  logger.info(`control socket bound at ${endpoint}`);
+
+  const supervisor = new Supervisor({
+    home,
+    files,
+    options,
+    logger,
+    logMaxSize: config.global.logMaxSize,
+    logMaxFiles: config.global.logMaxFiles,
+  });
+
+  let shuttingDown: Promise<void> | null = null;
+  let exitStatus = 0;
+  let resolveExit: (code: number) => void = () => undefined;
+  const exitCode = new Promise<number>((r) => {
+    resolveExit = r;
+  });
+  const shutdown = (why: string): Promise<void> => {
+    if (shuttingDown) return shuttingDown;
+    logger.info(`node stopping (${why})`);
+    shuttingDown = (async () => {
+      await supervisor.shutdown();
+      sock.close();
+      // libzmq unlinks the socket file on its own only if the context gets to terminate.
+      if (endpoint.startsWith("ipc://")) fs.rmSync(endpoint.slice(6), { force: true });
+      removeNodeFiles(home);
+      logger.info("node stopped");
+      await closeLogger(logger);
+      resolveExit(exitStatus);
+    })();
+    return shuttingDown;
+  };
+  const onSignal = (sig: NodeJS.Signals) => void shutdown(sig);
+  // A bug in the node must not leave the servers unsupervised: log it, stop them in order, exit 1
+  // (systemd's Restart=on-failure, or the operator, starts it again).
+  const onFatal = (e: unknown) => {
+    logger.error(`internal error in the node: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    exitStatus = 1;
+    void shutdown("internal error");
+  };
+  process.on("uncaughtException", onFatal);
+  process.on("unhandledRejection", onFatal);
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  process.on("SIGHUP", () => logger.info("SIGHUP ignored (stop the node with: omero-fs admin stop)"));
+
+  const status = (): NodeStatus => ({
+    node: {
+      pid: process.pid,
+      running: true,
+      phase: shuttingDown ? "stopping" : supervisor.phase,
+      home,
+      endpoint,
+      sockets: paths.sockets,
+    },
+    servers: supervisor.status(),
+  });
+
+  const handle = async (method: NodeMethod, params: unknown): Promise<unknown> => {
+    const name = (params as { name?: ServerName }).name as ServerName;
+    const act = async (f: () => Promise<string>) => ({ message: await f(), server: supervisor.serverStatus(name) });
+    switch (method) {
+      case "ping":
+        return { pid: process.pid, version: OMERO_FS_VERSION };
+      case "status":
+        return status();
+      case "serverStart":
+        return act(() => supervisor.start(name));
+      case "serverStop":
+        return act(() => supervisor.stop(name));
+      case "serverEnable":
+        return act(() => supervisor.enable(name));
+      case "serverDisable":
+        return act(() => supervisor.disable(name));
+      case "shutdown":
+        // Reply first; the client then waits for the pid to go away.
+        setImmediate(() => void shutdown("shutdown requested"));
+        return { pid: process.pid };
+    }
+  };
+
+  // One send at a time on a zeromq socket: replies of concurrent calls queue here.
+  let sending: Promise<void> = Promise.resolve();
+  const reply = (envelope: Buffer[], text: string) => {
+    sending = sending
+      .then(() => sock.send([...envelope, text]))
+      .catch((e: unknown) => {
+        logger.debug(`reply not sent: ${String(e)}`);
+      });
+  };
+  const serve = (async () => {
+    try {
+      for await (const frames of sock) {
+        // [identity, (empty delimiter from a REQ,) payload]
+        const envelope = frames.slice(0, -1);
+        const decoded = decodeRequest(frames[frames.length - 1], NodeMethodParams);
+        if (!decoded.ok) {
+          logger.warn(`bad control request: ${decoded.error.message}`);
+          reply(envelope, encodeProtocolError(decoded.error));
+          continue;
+        }
+        const { id, method, params } = decoded.value;
+        logger.debug(`control: ${method} ${JSON.stringify(params)}`);
+        handle(method, params).then(
+          (result) => reply(envelope, encodeResult(id, result)),
+          (e: unknown) => {
+            const code = e instanceof ServerActionError ? e.code : "INTERNAL";
+            if (!(e instanceof ServerActionError)) logger.error(`control ${method} failed: ${String(e)}`);
+            reply(envelope, encodeError(id, code, (e as Error).message.split("\n")[0]));
+          },
+        );
+      }
+    } catch {
+      // socket closed on shutdown
+    }
+  })();
+
+  void supervisor.startAll();
+  const code = await exitCode;
+  await serve;
+  return code;
+}
