@@ -8,6 +8,9 @@
  * 3. When activity settles (or at least every settleMaxMs), every touched directory is listed
  *    again and what the watcher missed is published; after a stall, a large burst or a watcher
  *    error the whole tree is compared with the known-set instead.
+ * 4. Fast path: a non-recursive fs.watch (no debounce) on the watch directory and recently
+ *    active directories publishes a new file within fastWindowMs instead of the watcher's
+ *    50-500 ms batches; the known-set makes the watcher's later report of it a no-op.
  */
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
@@ -29,8 +32,16 @@ import {
   type Scope,
   shouldPublish,
 } from "./filters";
+import { fastActionFor, fastWatchBudget, parseMaxUserWatches, RecentDirs } from "./fastpath";
 import { KnownTree } from "./known";
-import { chooseBackend, defaultSnapshotKey, type PipelineTimings, settleDecision } from "./policy";
+import {
+  chooseBackend,
+  defaultSnapshotKey,
+  fastWindowFor,
+  LogBudget,
+  type PipelineTimings,
+  settleDecision,
+} from "./policy";
 
 /** What a monitor needs from its server. */
 export interface MonitorHost {
@@ -53,6 +64,11 @@ interface Marker {
 }
 
 const MAX_LOGGED_EVENTS = 20;
+/**
+ * Per-event INFO lines a second. A trickle is logged event by event; in a burst the fast path
+ * makes many small blocks, and one line per event would cost more CPU than the events.
+ */
+const EVENT_LINES_PER_SECOND = 200;
 
 export class Monitor {
   state: "stopped" | "started" | "failed" = "stopped";
@@ -96,6 +112,16 @@ export class Monitor {
    * tree is never watched by it. Closed once the watcher proves it watches the directory.
    */
   private readonly supplements = new Map<string, fs.FSWatcher>();
+  /** Fast path: fs.watch per directory (watchDir always, others least-recently-active). */
+  private readonly fastWatches = new Map<string, fs.FSWatcher>();
+  private fastRecent = new RecentDirs(0);
+  private fastFlushTimer: NodeJS.Timeout | null = null;
+  /** fs.watch failed for lack of watches or descriptors: add no more until the next start. */
+  private fastFull = false;
+  private lastFastFlushAt = 0;
+  /** stop() is under way: its final comparison adds no watches. */
+  private stopping = false;
+  private readonly eventLines = new LogBudget(EVENT_LINES_PER_SECOND);
 
   constructor(
     readonly id: string,
@@ -153,6 +179,7 @@ export class Monitor {
         throw new ControlError("BAD_DIRECTORY", `watchDir ${this.watchDir} does not exist or is not a directory`);
       }
       this.rootMissing = false;
+      this.stopping = false;
       this.noticed.clear();
       this.dirty.clear();
       this.rawCount = 0;
@@ -207,6 +234,7 @@ export class Monitor {
       this.diffDir(this.watchDir, true, true);
       this.state = "started";
       if (this.backend === "poll") this.schedulePoll(gen);
+      else this.startFast();
       this.snapshotTimer = setInterval(() => void this.periodicSnapshot(gen), this.host.timings.snapshotEveryMs);
       if (this.params.timeout > 0) {
         this.timeoutTimer = setTimeout(() => {
@@ -230,8 +258,10 @@ export class Monitor {
         return;
       }
       this.gen++;
+      this.stopping = true;
       this.clearTimers();
       this.closeSupplements();
+      this.closeFast();
       await this.pollChain;
       await this.unsubscribe();
       // Snapshot first, then compare the tree with what we published: a change in between is
@@ -244,14 +274,17 @@ export class Monitor {
       this.writeMarker(false);
       for (const [, resolve] of this.cookies) resolve();
       this.state = "stopped";
+      this.stopping = false;
       this.log.info(`monitor ${this.id} stopped: ${this.watchDir} (last seq ${this.seq})`);
     });
   }
 
   private clearTimers(): void {
-    for (const t of [this.settleTimer, this.pollTimer, this.timeoutTimer, this.recoverTimer]) if (t) clearTimeout(t);
+    for (const t of [this.settleTimer, this.pollTimer, this.timeoutTimer, this.recoverTimer, this.fastFlushTimer])
+      if (t) clearTimeout(t);
     if (this.snapshotTimer) clearInterval(this.snapshotTimer);
     this.settleTimer = this.pollTimer = this.timeoutTimer = this.recoverTimer = this.snapshotTimer = null;
+    this.fastFlushTimer = null;
   }
 
   private async subscribe(gen: number): Promise<void> {
@@ -261,8 +294,13 @@ export class Monitor {
           this.watchDir,
           (err, events) => {
             if (gen !== this.gen) return;
-            if (err) this.onWatcherError(err, gen);
-            else this.onRaw(events, "native");
+            const handle = () => {
+              if (gen !== this.gen) return;
+              if (err) this.onWatcherError(err, gen);
+              else this.onRaw(events, "native");
+            };
+            if (this.host.timings.nativeDelayMs > 0) setTimeout(handle, this.host.timings.nativeDelayMs);
+            else handle();
           },
           { ignore: this.ignore },
         );
@@ -304,6 +342,7 @@ export class Monitor {
         this.log.error(`monitor ${this.id}: resubscribe failed (${messageOf(e)}); polling instead`);
         this.backend = "poll";
         this.reason = `native watch failed (${messageOf(e)}); polling`;
+        this.closeFast();
         this.schedulePoll(gen);
       }
       this.needFull = true;
@@ -318,6 +357,7 @@ export class Monitor {
     const fromPoll = source === "poll";
     if (this.state !== "started" && !fromPoll) return;
     const now = Date.now();
+    let lastParent = "";
     for (const ev of events) {
       const p = ev.path;
       const name = path.basename(p);
@@ -338,12 +378,20 @@ export class Monitor {
       }
       if (this.dirty.size === 0) this.firstDirtyAt = now;
       this.dirty.add(parent);
+      if (source === "native" && parent !== lastParent) {
+        // Activity here: give the directory a fast watch (or keep it as most recent).
+        lastParent = parent;
+        this.fastTouch(parent);
+      }
       if (ev.type === "delete") {
         if (this.known.has(p)) {
           const wasDir = this.known.isDir(p);
           this.known.remove(p);
           this.emit(p, "Delete", wasDir, false);
-          if (wasDir) this.unsupplementBelow(p);
+          if (wasDir) {
+            this.unsupplementBelow(p);
+            this.unfastBelow(p);
+          }
         }
         continue;
       }
@@ -382,6 +430,13 @@ export class Monitor {
       // event came from a supplementary fs.watch, the watcher does not watch it: watch it too).
       if (isDir && descendInto(p, this.scope)) {
         if (source === "supplement") this.supplement(p);
+        // A new directory with a fast watch from before (same name, deleted and made again)
+        // watches a dead inode: renew it. Added before the listing, so nothing falls between.
+        if (source === "native") {
+          this.unfast(p);
+          this.fastTouch(p);
+        }
+        this.markNewDir(p);
         this.diffDir(p, true, true);
       }
     }
@@ -525,7 +580,10 @@ export class Monitor {
         this.known.add(p, isDir);
         if (publish) this.emit(p, "Create", isDir, false);
         if (isDir && descendInto(p, this.scope)) {
-          if (publish) this.supplement(p);
+          if (publish) {
+            this.supplement(p);
+            this.markNewDir(p);
+          }
           this.diffDir(p, true, publish);
         }
       } else if (isDir && deep && descendInto(p, this.scope)) {
@@ -538,7 +596,10 @@ export class Monitor {
         const p = prefix + name;
         this.known.remove(p);
         if (publish) this.emit(p, "Delete", wasDir, false);
-        if (wasDir) this.unsupplementBelow(p);
+        if (wasDir) {
+          this.unsupplementBelow(p);
+          this.unfastBelow(p);
+        }
       }
     }
   }
@@ -548,7 +609,7 @@ export class Monitor {
   }
 
   private supplement(dir: string): void {
-    if (this.backend !== "native" || this.supplements.has(dir) || this.state !== "started") return;
+    if (this.backend !== "native" || this.supplements.has(dir) || this.state !== "started" || this.stopping) return;
     try {
       const w = fs.watch(dir, { persistent: false }, (type, name) => {
         if (name === null) {
@@ -581,6 +642,156 @@ export class Monitor {
     this.supplements.clear();
   }
 
+  // ---------------------------------------------------------------- fast path
+
+  /** Fast watches on the watch directory and, within the budget, every directory in scope. */
+  private startFast(): void {
+    this.closeFast();
+    this.fastFull = false;
+    if (this.backend !== "native" || this.host.timings.fastWatchDirs <= 0) return;
+    let max: string | null = null;
+    try {
+      max = fs.readFileSync("/proc/sys/fs/inotify/max_user_watches", "utf8");
+    } catch {
+      // not Linux: the configured cap alone
+    }
+    const dirs = this.known.dirPaths().filter((d) => d !== this.watchDir && descendInto(d, this.scope));
+    const budget = fastWatchBudget(this.host.timings.fastWatchDirs, parseMaxUserWatches(max), dirs.length + 1);
+    this.fastRecent = new RecentDirs(Math.max(0, budget - 1));
+    if (budget <= 0) {
+      this.log.warn(`monitor ${this.id}: no inotify watches to spare for the fast path; events come in batches`);
+      return;
+    }
+    this.fastAdd(this.watchDir);
+    // Shallow directories first: with a tree larger than the budget, the top stays fast.
+    dirs.sort((a, b) => depthOf(a) - depthOf(b));
+    for (const d of dirs.slice(0, this.fastRecent.capacity)) this.fastTouch(d);
+    this.log.info(
+      `monitor ${this.id}: fast path on ${this.fastWatches.size} of ${dirs.length + 1} directories (budget ${budget})`,
+    );
+  }
+
+  /** Mark a directory active: give it a fast watch, evicting the least recently active one. */
+  private fastTouch(dir: string): void {
+    if (dir === this.watchDir || this.backend !== "native" || this.state !== "started" || this.stopping) return;
+    if (this.fastFull && !this.fastRecent.has(dir)) return;
+    const { added, evicted } = this.fastRecent.touch(dir);
+    if (evicted !== null) this.fastClose(evicted);
+    if (added && !this.fastAdd(dir)) this.fastRecent.delete(dir);
+  }
+
+  private fastAdd(dir: string): boolean {
+    if (this.fastWatches.has(dir)) return true;
+    try {
+      const w = fs.watch(dir, { persistent: false }, (type, name) => this.onFast(dir, type, name));
+      w.on("error", () => this.unfast(dir));
+      this.fastWatches.set(dir, w);
+      return true;
+    } catch (e) {
+      const code = errnoOf(e);
+      if (code === "ENOSPC" || code === "EMFILE" || code === "ENFILE") {
+        if (!this.fastFull) {
+          this.log.warn(
+            `monitor ${this.id}: fast path limited to ${this.fastWatches.size} directories (${code}); the others get the watcher's batches`,
+          );
+        }
+        this.fastFull = true;
+      } else {
+        this.log.debug(`monitor ${this.id}: fast watch ${dir}: ${messageOf(e)}`);
+      }
+      return false;
+    }
+  }
+
+  private fastClose(dir: string): void {
+    this.fastWatches.get(dir)?.close();
+    this.fastWatches.delete(dir);
+  }
+
+  private unfast(dir: string): void {
+    this.fastClose(dir);
+    this.fastRecent.delete(dir);
+  }
+
+  private unfastBelow(dir: string): void {
+    if (this.fastWatches.size === 0) return;
+    for (const d of this.fastRecent.below(dir)) this.unfast(d);
+  }
+
+  private closeFast(): void {
+    for (const w of this.fastWatches.values()) w.close();
+    this.fastWatches.clear();
+    this.fastRecent.clear();
+  }
+
+  /**
+   * One fs.watch event. Only entries appearing or vanishing ("rename") are handled, and only
+   * files: directories, modifications and cookies are the watcher's (it lists new directories
+   * after adding their watch; its batching coalesces a long write's many IN_MODIFY).
+   */
+  private onFast(dir: string, type: string, name: string | Buffer | null): void {
+    if (type !== "rename" || name === null || this.state !== "started" || this.rootMissing) return;
+    const n = name.toString();
+    if (isCookieName(n) || n.includes("\uFFFD")) return;
+    const p = dir === "/" ? `/${n}` : `${dir}/${n}`;
+    // Only inside directories the known-set holds: a new directory is the watcher's until it
+    // has listed it (its files would otherwise be published before the directory itself).
+    if (!inScope(p, this.scope) || (dir !== this.watchDir && !this.known.isDir(dir))) return;
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.lstatSync(p, { throwIfNoEntry: false });
+    } catch {
+      return; // EACCES and the like: the watcher and the listing report it
+    }
+    const now = Date.now();
+    if (this.dirty.size === 0) this.firstDirtyAt = now;
+    this.dirty.add(dir);
+    this.lastRawAt = now;
+    this.scheduleSettle();
+    if (dir !== this.watchDir && this.fastWatches.has(dir)) this.fastRecent.touch(dir);
+    if (!st) {
+      if (this.known.has(p) && !this.known.isDir(p)) {
+        this.known.remove(p);
+        this.emit(p, "Delete", false, false);
+        this.scheduleFastFlush();
+      }
+      return;
+    }
+    const known = this.known.has(p);
+    const action = fastActionFor(known, known && this.known.isDir(p), this.known.inoOf(p), st.ino, st.isDirectory());
+    if (action === "none") return;
+    if (action === "learnInode") {
+      this.known.add(p, false, st.ino);
+      return;
+    }
+    if (action === "replace") {
+      this.known.remove(p);
+      this.emit(p, "Delete", false, false);
+    }
+    this.known.add(p, false, st.ino);
+    this.emit(p, "Create", false, false);
+    this.scheduleFastFlush();
+  }
+
+  /** A directory found new: list it again when activity settles (its watch may have lost events). */
+  private markNewDir(p: string): void {
+    if (this.state !== "started" || this.stopping) return;
+    if (this.dirty.size === 0) this.firstDirtyAt = Date.now();
+    this.dirty.add(p);
+    this.scheduleSettle();
+  }
+
+  /** Flush after the fast path's block window (a watcher batch flushing first is fine too). */
+  private scheduleFastFlush(): void {
+    if (this.fastFlushTimer || this.flushScheduled) return;
+    const ms = fastWindowFor(Date.now(), this.lastFastFlushAt, this.host.timings);
+    this.fastFlushTimer = setTimeout(() => {
+      this.fastFlushTimer = null;
+      this.lastFastFlushAt = Date.now();
+      if (this.state === "started") this.flush();
+    }, ms);
+  }
+
   private badName(dir: string): void {
     const k = `badname:${dir}`;
     if (this.noticed.has(k)) return;
@@ -600,6 +811,7 @@ export class Monitor {
     this.known.clear();
     this.dirty.clear();
     this.closeSupplements();
+    this.closeFast();
     this.rescan("the watch directory was deleted or moved away", this.watchDir);
     this.flush();
     if (this.pollTimer) clearTimeout(this.pollTimer);
@@ -632,6 +844,7 @@ export class Monitor {
       this.known.clear();
       this.diffDir(this.watchDir, true, true);
       if (this.backend === "poll") this.schedulePoll(gen);
+      else this.startFast();
       this.flush();
     });
   }
@@ -730,6 +943,10 @@ export class Monitor {
 
   /** Publish everything pending as blocks of blockSize. */
   private flush(): void {
+    if (this.fastFlushTimer) {
+      clearTimeout(this.fastFlushTimer);
+      this.fastFlushTimer = null;
+    }
     const events: FsEvent[] = this.pending.drain().filter((e) => shouldPublish(e, this.pf));
     const rescan = this.pendingRescan;
     this.pendingRescan = null;
@@ -750,7 +967,8 @@ export class Monitor {
     const catchUp = b.events.some((e) => e.catchUp) ? " (catch-up)" : "";
     const rescan = b.rescan ? ` rescan ${JSON.stringify(b.rescan.path)}: ${b.rescan.reason}` : "";
     this.log.info(`monitor ${this.id} block seq=${b.seq}: ${summary || "no events"}${catchUp}${rescan}`);
-    const level = b.events.length <= MAX_LOGGED_EVENTS ? "info" : "debug";
+    const level =
+      b.events.length <= MAX_LOGGED_EVENTS && this.eventLines.take(b.events.length, Date.now()) ? "info" : "debug";
     if (level === "debug" && !this.log.isDebugEnabled()) return;
     for (const e of b.events) this.log.log(level, `  ${e.type}${e.isDir ? " dir" : ""} ${JSON.stringify(e.path)}`);
   }
@@ -796,6 +1014,12 @@ export class Monitor {
   get knownCount(): number {
     return this.known.size;
   }
+}
+
+function depthOf(p: string): number {
+  let n = 0;
+  for (let i = p.indexOf("/"); i !== -1; i = p.indexOf("/", i + 1)) n++;
+  return n;
 }
 
 /** statfs f_type of a path, or null when unknown. */

@@ -1,5 +1,13 @@
 import { withMonitorDefaults } from "@omero-fs/protocol";
-import { chooseBackend, DEFAULT_TIMINGS, defaultSnapshotKey, settleDecision, stallOf } from "./policy";
+import {
+  chooseBackend,
+  DEFAULT_TIMINGS,
+  defaultSnapshotKey,
+  fastWindowFor,
+  LogBudget,
+  settleDecision,
+  stallOf,
+} from "./policy";
 
 const t = DEFAULT_TIMINGS;
 
@@ -30,4 +38,23 @@ test("backend choice", () => {
   expect(chooseBackend("native", 0x6969).backend).toBe("native");
   expect(chooseBackend("poll", 0xef53).backend).toBe("poll");
   expect(chooseBackend("auto", null).backend).toBe("native");
+});
+
+test("fast window: short at a trickle, longer while flushes follow each other (a burst)", () => {
+  const tt = { ...t, fastWindowMs: 5, fastBusyWindowMs: 25 };
+  expect(fastWindowFor(1000, 980, tt)).toBe(5); // last fast flush 20 ms ago: trickle
+  expect(fastWindowFor(1000, 0, tt)).toBe(5);
+  expect(fastWindowFor(1000, 995, tt)).toBe(25); // back to back: burst
+  expect(fastWindowFor(1000, 995, { ...tt, fastBusyWindowMs: 1 })).toBe(5); // never below fastWindowMs
+});
+
+test("log budget: per-event lines at a trickle, not in a burst, refilled over time", () => {
+  const b = new LogBudget(10);
+  expect(b.take(4, 1000)).toBe(true);
+  expect(b.take(6, 1000)).toBe(true);
+  expect(b.take(1, 1000)).toBe(false);
+  expect(b.take(5, 1500)).toBe(true); // 500 ms refill 5 lines
+  expect(b.take(1, 1500)).toBe(false);
+  expect(b.take(10, 10_000)).toBe(true); // capped at perSecond
+  expect(b.take(1, 10_000)).toBe(false);
 });
