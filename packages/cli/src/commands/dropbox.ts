@@ -1,5 +1,5 @@
 import { loadConfigOrThrow } from "@omero-fs/config";
-import { runDropBox } from "@omero-fs/dropbox";
+import { dropboxMain } from "@omero-fs/dropbox";
 import { ControlCallError, ControlClient, DropBoxMethodResults } from "@omero-fs/protocol";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
@@ -61,25 +61,8 @@ export const dropboxCommand: CommandModule<GlobalArgs, DropBoxArgs> = {
       else process.stdout.write(`sync: done; the ledger knows ${r.files} file(s)\n`);
       return;
     }
-    let handle: Awaited<ReturnType<typeof runDropBox>>;
-    try {
-      handle = await runDropBox({ home, console: !args.quiet });
-    } catch (e) {
-      throw new CliError(`dropbox: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
-    }
-    await new Promise<void>((resolve) => {
-      let stopping = false;
-      const stop = () => {
-        if (stopping) return;
-        stopping = true;
-        // Hard deadline: a supervisor expects an exit within 10 s of SIGTERM.
-        setTimeout(() => process.exit(0), 9500).unref();
-        handle.stop().finally(resolve);
-      };
-      process.on("SIGTERM", stop);
-      process.on("SIGINT", stop);
-      if (process.send) process.on("disconnect", stop);
-    });
-    process.exit(0);
+    // Runs until SIGTERM/SIGINT (stop within 10 s, exit 0); a start failure is one line and exit 1.
+    await dropboxMain(home, !args.quiet);
+    await new Promise<never>(() => undefined);
   },
 };

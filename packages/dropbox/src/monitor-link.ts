@@ -1,0 +1,139 @@
+/**
+ * The DropBox's side of the MonitorServer protocol (DESIGN.md section 3): control calls over a
+ * DEALER, event blocks over a SUB, and detection of a MonitorServer restart (OMERO never
+ * reconnects: its DropBox goes deaf).
+ */
+import { createHash } from "node:crypto";
+import type { WatchConfig } from "@omero-fs/config";
+import {
+  ControlClient,
+  ControlCallError,
+  type CreateMonitorParams,
+  decodeEventBlock,
+  type EventBlock,
+  MonitorMethodResults,
+} from "@omero-fs/protocol";
+import * as zmq from "zeromq";
+
+/** Stable snapshot key per watch, so catch-up works across DropBox and MonitorServer restarts. */
+export function snapshotKeyOf(watch: WatchConfig): string {
+  const h = createHash("sha1").update(watch.watchDir).digest("hex").slice(0, 12);
+  return `dropbox-w${watch.index}-${h}`;
+}
+
+export function monitorParamsOf(watch: WatchConfig): CreateMonitorParams {
+  return {
+    watchDir: watch.watchDir,
+    eventTypes: watch.eventTypes,
+    pathMode: watch.pathMode,
+    whitelist: watch.whitelist,
+    blacklist: watch.blacklist,
+    timeout: watch.timeout,
+    blockSize: watch.blockSize,
+    ignoreSysFiles: watch.ignoreSysFiles,
+    ignoreDirEvents: watch.ignoreDirEvents,
+    snapshotKey: snapshotKeyOf(watch),
+  };
+}
+
+export class MonitorLink {
+  readonly client: ControlClient;
+  private readonly sub = new zmq.Subscriber({ linger: 0 });
+  private subLoop: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(
+    readonly controlEndpoint: string,
+    readonly eventsEndpoint: string,
+    private readonly onBlock: (block: EventBlock) => void,
+    private readonly onBadBlock: (msg: string) => void,
+  ) {
+    this.client = new ControlClient(controlEndpoint, { timeoutMs: 5000 });
+  }
+
+  /** Connect and subscribe the SUB before any monitor exists, so no early block is missed. */
+  subscribe(): void {
+    this.sub.connect(this.eventsEndpoint);
+    this.sub.subscribe();
+    this.subLoop = (async () => {
+      try {
+        for await (const frames of this.sub) {
+          const d = decodeEventBlock(frames);
+          if (!d.ok) {
+            this.onBadBlock(d.error.message);
+            continue;
+          }
+          this.onBlock(d.value);
+        }
+      } catch {
+        // closed
+      }
+    })();
+  }
+
+  async ping(timeoutMs = 1000): Promise<{ pid: number; version: string } | null> {
+    try {
+      return await this.client.call("ping", {}, MonitorMethodResults.ping, timeoutMs);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Create (not start) a monitor for a watch, first destroying a leftover one with the same key. */
+  async createWatch(watch: WatchConfig): Promise<string> {
+    const key = snapshotKeyOf(watch);
+    const existing = await this.client.call("listMonitors", {}, MonitorMethodResults.listMonitors);
+    for (const m of existing) {
+      if (m.params.snapshotKey === key) {
+        await this.client.call("destroyMonitor", { monitorId: m.monitorId }).catch(() => undefined);
+      }
+    }
+    const { monitorId } = await this.client.call(
+      "createMonitor",
+      monitorParamsOf(watch),
+      MonitorMethodResults.createMonitor,
+      10_000,
+    );
+    return monitorId;
+  }
+
+  async start(monitorId: string): Promise<number> {
+    const st = await this.client.call("startMonitor", { monitorId }, MonitorMethodResults.startMonitor, 30_000);
+    return st.seq;
+  }
+
+  async states(): Promise<Map<string, { state: string; seq: number; reason: string | null }> | null> {
+    try {
+      const list = await this.client.call("listMonitors", {}, MonitorMethodResults.listMonitors, 2000);
+      return new Map(list.map((m) => [m.monitorId, { state: m.state, seq: m.seq, reason: m.reason ?? null }]));
+    } catch {
+      return null;
+    }
+  }
+
+  async sync(monitorId: string, timeoutMs: number): Promise<number> {
+    const r = await this.client.call("sync", { monitorId }, MonitorMethodResults.sync, timeoutMs);
+    return r.seq;
+  }
+
+  /** Stop and destroy our monitors on a clean shutdown (the MonitorServer writes their snapshots). */
+  async release(monitorIds: string[]): Promise<void> {
+    await Promise.all(
+      monitorIds.map((monitorId) =>
+        this.client.call("destroyMonitor", { monitorId }, undefined, 2000).catch(() => undefined),
+      ),
+    );
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.client.close();
+    this.sub.close();
+    void this.subLoop;
+  }
+}
+
+export function isUnknownMonitor(e: unknown): boolean {
+  return e instanceof ControlCallError && e.code === "UNKNOWN_MONITOR";
+}

@@ -1,0 +1,129 @@
+/**
+ * Which user a path belongs to, and whether its real path stays inside that user's folder.
+ * Pure: the caller resolves symlinks (realpath) and passes the results in.
+ */
+import * as path from "node:path";
+
+/** The part of a watch that decides ownership. */
+export interface WatchScope {
+  /** "default": each top-level folder under watchDir names a user; else every file is this user's. */
+  user: string;
+  watchDir: string;
+}
+
+export type PathDecision =
+  /** The path is a user's: `userRoot` is the folder it must stay inside. */
+  | { kind: "user"; user: string; userRoot: string }
+  /** Under the watch but belongs to no user (a file directly in the default DropBox folder). */
+  | { kind: "refused"; user: string | null; reason: string }
+  /** Not under watchDir at all (another watch's event, or a bad path). */
+  | { kind: "outside" };
+
+/** True when `p` is `dir` or below it. Both must be normalised absolute paths. */
+export function isUnder(p: string, dir: string): boolean {
+  return p === dir || p.startsWith(dir.endsWith("/") ? dir : `${dir}/`);
+}
+
+/** The user of a path, from the watch's layout (OMERO's getExperimenterFromPath, plus importUsers). */
+export function userOfPath(watch: WatchScope, p: string): PathDecision {
+  const watchDir = path.resolve(watch.watchDir);
+  const abs = path.resolve(p);
+  if (abs === watchDir || !isUnder(abs, watchDir)) return { kind: "outside" };
+  if (watch.user !== "default") return { kind: "user", user: watch.user, userRoot: watchDir };
+  const rel = abs.slice(watchDir.length + 1);
+  const slash = rel.indexOf("/");
+  if (slash < 0) {
+    return {
+      kind: "refused",
+      user: null,
+      reason: `file added outside user directories: files directly in ${watchDir} belong to no user (put them in ${watchDir}/<user>/)`,
+    };
+  }
+  const user = rel.slice(0, slash);
+  return { kind: "user", user, userRoot: path.join(watchDir, user) };
+}
+
+/**
+ * The security rule: a file is imported for a user only if its real path (symlinks resolved)
+ * stays inside the real path of that user's folder. Returns a refusal reason, or null when fine.
+ */
+export function containmentProblem(realUserRoot: string, realFile: string, shownPath: string): string | null {
+  if (isUnder(realFile, realUserRoot) && realFile !== realUserRoot) return null;
+  return `real path ${realFile} of ${shownPath} is outside the user's folder ${realUserRoot} (symlink escape)`;
+}
+
+/** Prefix of the MonitorServer's sync cookies: never files of ours. */
+export const COOKIE_PREFIX = ".omero-fs-cookie-";
+
+const NEW_FOLDER = /^(untitled folder|new folder|neuer ordner|nouveau dossier)( \d+| \(\d+\))?$/i;
+const SYS_SUFFIXES = [
+  ".part",
+  ".partial",
+  ".crdownload",
+  ".download",
+  ".filepart",
+  ".tmp",
+  ".temp",
+  ".swp",
+  ".swo",
+  ".swx",
+];
+
+/**
+ * The ignoreSysFiles rules, one path component at a time. Mirrors the MonitorServer's
+ * SYS_FILE_RULES (packages/monitor/src/filters.ts) so a reconciliation walk sees exactly what the
+ * monitor would publish.
+ */
+export function isSysFileName(name: string): boolean {
+  const n = name.toLowerCase();
+  return (
+    name.startsWith(".") ||
+    name.endsWith("~") ||
+    name.startsWith("~$") ||
+    (name.length > 1 && name.startsWith("#") && name.endsWith("#")) ||
+    n === "thumbs.db" ||
+    n === "ehthumbs.db" ||
+    n === "desktop.ini" ||
+    n === "$recycle.bin" ||
+    n === "system volume information" ||
+    SYS_SUFFIXES.some((s) => n.endsWith(s)) ||
+    NEW_FOLDER.test(name)
+  );
+}
+
+/** Normalise whitelist entries (".TIF", "tif", "*.ome.tif") to lower-case ".suffix" form. */
+export function normaliseWhitelist(list: string[]): string[] {
+  return list
+    .map((e) => e.trim().replace(/^\*/, "").toLowerCase())
+    .filter((e) => e.length > 0 && e !== ".")
+    .map((e) => (e.startsWith(".") ? e : `.${e}`));
+}
+
+/** Case-insensitive suffix match; empty list = everything. */
+export function matchesWhitelist(name: string, normalised: string[]): boolean {
+  if (normalised.length === 0) return true;
+  const n = name.toLowerCase();
+  return normalised.some((ext) => n.endsWith(ext));
+}
+
+/** Blacklist entries as absolute paths (relative ones are below watchDir). */
+export function resolveBlacklist(watchDir: string, list: string[]): string[] {
+  return list.map((e) => path.resolve(watchDir, e).replace(/\/+$/, "")).filter((e) => e.length > 0);
+}
+
+/** Top-level folders that belong with the files next to them (VSI `_x_`, OIF `x.oif.files`, Volocity `Data`, Micro-Manager `Pos_*`, plate `Well*`). */
+const JOINS_ROOT = /^(_.*_|.*\.files|data|pos_.*|well.*)$/i;
+
+/**
+ * Grouping partition of a file: the first folder below the user's folder. Bio-Formats filesets
+ * stay inside one such folder, except the companion folders a file in the user's folder itself
+ * refers to (JOINS_ROOT), which share the root's partition "". Grouping one partition at a time
+ * keeps the memory of a 100,000-file drop bounded by its largest folder.
+ */
+export function groupingPartition(userRoot: string, p: string): string {
+  const rel = p.startsWith(`${userRoot}/`) ? p.slice(userRoot.length + 1) : p;
+  const slash = rel.indexOf("/");
+  if (slash < 0) return "";
+  const first = rel.slice(0, slash);
+  return JOINS_ROOT.test(first) ? "" : first;
+}

@@ -1,0 +1,376 @@
+/** The DropBox process: config, ledger, control socket, MonitorServer link, engine (I/O shell). */
+import * as fs from "node:fs";
+import {
+  closeLogger,
+  createLogger,
+  ensureHomeDirs,
+  loadConfigOrThrow,
+  type Logger,
+  type OmeroFsConfig,
+} from "@omero-fs/config";
+import { type DropBoxMethod, type DropBoxParamsOf, type EventBlock, OMERO_FS_VERSION } from "@omero-fs/protocol";
+import { type Catalogue, defaultCatalogue, loadReadersFile } from "@omero-fs/readers";
+import { ControlServer, MethodError, probeRunning } from "./control";
+import { Engine } from "./engine";
+import { createImporter } from "./importers";
+import { countsOf, type Db, LedgerError, openLedgerDb, requeueInDb } from "./ledger";
+import { MonitorLink } from "./monitor-link";
+
+/** Health check period of the MonitorServer link (ping + listMonitors). */
+const HEALTH_MS = Number(process.env.OMERO_FS_DROPBOX_HEALTH_MS) || 1000;
+/** Grace for in-flight imports on SIGTERM; the whole stop stays under 10 s. */
+const STOP_GRACE_MS = 6000;
+/** A watch whose monitor cannot start (directory missing) is retried this often. */
+const START_RETRY_MS = 5000;
+
+export interface DropBoxHandle {
+  stop(): Promise<void>;
+}
+
+class DropBoxServer {
+  private readonly monitorOf = new Map<number, string>();
+  private readonly watchOfMonitor = new Map<string, number>();
+  private readonly lastSeq = new Map<string, number>();
+  private readonly applied = new Map<string, number>();
+  private readonly waiters: { id: string; seq: number; resolve: () => void }[] = [];
+  private monitorPid: number | null = null;
+  private monitorDown = false;
+  private ready = false;
+  private stopped = false;
+  private healthTimer: NodeJS.Timeout | null = null;
+  private rescanTimer: NodeJS.Timeout | null = null;
+  private healthBusy = false;
+  /** Watch index -> last failed monitor start (retried every START_RETRY_MS, logged once per reason). */
+  private readonly startFailed = new Map<number, { at: number; reason: string }>();
+  readonly link: MonitorLink;
+  readonly control: ControlServer;
+
+  constructor(
+    readonly config: OmeroFsConfig,
+    readonly log: Logger,
+    readonly db: Db,
+    readonly engine: Engine,
+  ) {
+    this.link = new MonitorLink(
+      config.global.monitorControl,
+      config.global.monitorEvents,
+      (b) => this.onBlock(b),
+      (m) => this.log.warn(`bad event block from MonitorServer: ${m}`),
+    );
+    this.control = new ControlServer(
+      config.global.dropboxControl,
+      (m, p) => this.handle(m, p),
+      (m) => this.log.warn(m),
+    );
+  }
+
+  private onBlock(block: EventBlock): void {
+    const id = block.monitorId;
+    const watch = this.watchOfMonitor.get(id);
+    if (watch === undefined) return;
+    const last = this.lastSeq.get(id) ?? 0;
+    this.lastSeq.set(id, block.seq);
+    let rescan: string | null = null;
+    if (block.seq !== last + 1) rescan = `seq gap on monitor ${id}: expected ${last + 1}, got ${block.seq}`;
+    if (block.rescan) rescan = `MonitorServer asked for a rescan of ${block.rescan.path}: ${block.rescan.reason}`;
+    void this.engine
+      .serial(() => this.engine.applyBlock(watch, block))
+      .then(() => {
+        this.applied.set(id, Math.max(this.applied.get(id) ?? 0, block.seq));
+        for (let i = this.waiters.length - 1; i >= 0; i--) {
+          const w = this.waiters[i]!;
+          if (w.id === id && (this.applied.get(id) ?? 0) >= w.seq) {
+            this.waiters.splice(i, 1);
+            w.resolve();
+          }
+        }
+      });
+    if (rescan) {
+      this.log.warn(`watch ${watch}: ${rescan}; rescanning`);
+      void this.engine.reconcileWatch(watch, "rescan");
+    }
+  }
+
+  private waitApplied(id: string, seq: number, timeoutMs: number): Promise<void> {
+    if ((this.applied.get(id) ?? 0) >= seq) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const w = {
+        id,
+        seq,
+        resolve: () => {
+          clearTimeout(t);
+          resolve();
+        },
+      };
+      const t = setTimeout(() => {
+        const i = this.waiters.indexOf(w);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(
+          new MethodError("INTERNAL", `sync: block ${seq} of monitor ${id} did not arrive within ${timeoutMs} ms`),
+        );
+      }, timeoutMs);
+      this.waiters.push(w);
+    });
+  }
+
+  private async handle(method: DropBoxMethod, params: unknown): Promise<unknown> {
+    switch (method) {
+      case "ping":
+        return { pid: process.pid, version: OMERO_FS_VERSION };
+      case "status":
+        return {
+          ready: this.ready,
+          watches: this.config.watches.map((w) => ({
+            index: w.index,
+            user: w.user,
+            watchDir: w.watchDir,
+            monitorId: this.monitorOf.get(w.index) ?? null,
+          })),
+          counts: countsOf(this.db),
+        };
+      case "scan": {
+        const n = await Promise.all(this.config.watches.map((w) => this.engine.reconcileWatch(w.index, "scan")));
+        return { discovered: n.reduce((a, b) => a + b, 0) };
+      }
+      case "sync": {
+        for (const w of this.config.watches) await this.syncWatch(w.index, Date.now() + 60_000);
+        await this.engine.drain();
+        return { files: this.engine.fileCount() };
+      }
+      case "retry": {
+        const { id } = params as DropBoxParamsOf<"retry">;
+        return this.engine.serial(() => {
+          try {
+            return this.engine.retryNow(id, (now) => requeueInDb(this.db, id, now));
+          } catch (e) {
+            if (e instanceof LedgerError) throw new MethodError("BAD_PARAMS", e.message);
+            throw e;
+          }
+        });
+      }
+    }
+  }
+
+  /**
+   * The barrier for one watch: the MonitorServer's sync (a cookie), then wait until that block is
+   * applied. A block can be lost while the SUB reconnects to a restarted MonitorServer, and a
+   * monitor id can be stale until the health check re-creates it: both are retried with a fresh
+   * cookie until the deadline.
+   */
+  private async syncWatch(index: number, deadline: number): Promise<void> {
+    let last = "no monitor";
+    while (Date.now() < deadline && !this.stopped) {
+      const id = this.monitorOf.get(index);
+      if (id) {
+        let seq: number | null = null;
+        try {
+          seq = await this.link.sync(id, 10_000);
+          await this.waitApplied(id, seq, 2000);
+          return;
+        } catch (e) {
+          if (seq !== null && this.monitorOf.get(index) === id) {
+            // The MonitorServer published block `seq` but it never reached us (the SUB was
+            // reconnecting, e.g. to a restarted MonitorServer). Cookies are not published, so no
+            // later block will show the gap: a rescan covers whatever that block held.
+            this.log.warn(`watch ${index}: block ${seq} of monitor ${id} was lost in transit; rescanning`);
+            await this.engine.reconcileWatch(index, "lost block");
+            this.applied.set(id, Math.max(this.applied.get(id) ?? 0, seq));
+            this.lastSeq.set(id, Math.max(this.lastSeq.get(id) ?? 0, seq));
+            return;
+          }
+          last = e instanceof Error ? e.message : String(e);
+          this.log.debug(`sync: watch ${index}: ${last}; retrying`);
+          await this.health();
+        }
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new MethodError("INTERNAL", `sync: watch ${index}: ${last}`);
+  }
+
+  /** Ping until the MonitorServer answers (the supervisor may start it a little later). */
+  private async connect(): Promise<boolean> {
+    let delay = 100;
+    let said = false;
+    while (!this.stopped) {
+      const p = await this.link.ping(1000);
+      if (p) {
+        this.monitorPid = p.pid;
+        this.monitorDown = false;
+        return true;
+      }
+      if (!said) {
+        this.log.warn(`waiting for the MonitorServer at ${this.config.global.monitorControl}`);
+        said = true;
+      }
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(2000, delay * 2);
+    }
+    return false;
+  }
+
+  /** Create and start the monitor of one watch. */
+  private async startWatch(index: number): Promise<boolean> {
+    const w = this.config.watches[index]!;
+    const old = this.monitorOf.get(index);
+    if (old) this.watchOfMonitor.delete(old);
+    this.monitorOf.delete(index);
+    try {
+      const id = await this.link.createWatch(w);
+      this.monitorOf.set(index, id);
+      this.watchOfMonitor.set(id, index);
+      this.lastSeq.set(id, 0);
+      this.applied.set(id, 0);
+      await this.link.start(id);
+      this.startFailed.delete(index);
+      this.log.info(`watch ${index}: monitor ${id} started on ${w.watchDir} (user ${w.user}, ${w.pathMode})`);
+      return true;
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      const msg = `watch ${index}: cannot start a monitor on ${w.watchDir}: ${reason} (retrying every ${START_RETRY_MS / 1000} s)`;
+      if (this.startFailed.get(index)?.reason === reason) this.log.debug(msg);
+      else this.log.error(msg);
+      this.startFailed.set(index, { at: Date.now(), reason });
+      return false;
+    }
+  }
+
+  private prepareWatchDirs(): void {
+    for (const w of this.config.watches) {
+      if (fs.existsSync(w.watchDir)) continue;
+      const known = (this.db.prepare("SELECT COUNT(*) AS n FROM files WHERE watch = ?").get(w.index) as { n: number })
+        .n;
+      if (known === 0 && w.user === "default") {
+        // A fresh home: create the default DropBox folder. Never when the ledger knows files there
+        // (an unmounted share must not be papered over with an empty folder).
+        fs.mkdirSync(w.watchDir, { recursive: true });
+        this.log.info(`created the DropBox folder ${w.watchDir}`);
+      } else {
+        this.log.error(
+          `watch ${w.index}: watch directory ${w.watchDir} is missing${known > 0 ? ` while the ledger knows ${known} file(s) in it (unmounted share?)` : ""}`,
+        );
+      }
+    }
+  }
+
+  async start(): Promise<void> {
+    for (const w of this.config.watches) {
+      if (w.pathMode !== "Follow") {
+        this.log.warn(
+          `watch ${w.index}: pathMode ${w.pathMode}: ${w.pathMode === "Flat" ? "only files directly in the watch directory are seen" : "files in folders created after the start are not seen"}; Follow is recommended`,
+        );
+      }
+    }
+    this.prepareWatchDirs();
+    await this.control.bind();
+    await this.engine.recover();
+    this.link.subscribe();
+    if (!(await this.connect())) return;
+    this.log.info(`connected to the MonitorServer (pid ${this.monitorPid})`);
+    for (const w of this.config.watches) await this.startWatch(w.index);
+    await Promise.all(this.config.watches.map((w) => this.engine.reconcileWatch(w.index, "start")));
+    this.engine.requestTick();
+    this.healthTimer = setInterval(() => void this.health(), HEALTH_MS);
+    const rescan = this.config.global.rescanInterval;
+    if (rescan > 0) {
+      this.rescanTimer = setInterval(() => {
+        for (const w of this.config.watches) void this.engine.reconcileWatch(w.index, "periodic");
+      }, rescan * 1000);
+    }
+    this.ready = true;
+    this.log.info("DropBox ready");
+    if (process.send) process.send({ type: "ready", server: "DropBox" });
+  }
+
+  /** Detect a MonitorServer restart (new pid, unknown or failed monitors) and re-create the monitors. */
+  private async health(): Promise<void> {
+    if (this.healthBusy || this.stopped) return;
+    this.healthBusy = true;
+    try {
+      const p = await this.link.ping(1000);
+      if (!p) {
+        if (!this.monitorDown) this.log.warn("MonitorServer does not answer: events are not arriving; waiting for it");
+        this.monitorDown = true;
+        return;
+      }
+      const restarted = this.monitorDown || p.pid !== this.monitorPid;
+      if (restarted) this.log.warn(`MonitorServer is back (pid ${p.pid}): re-creating the monitors and rescanning`);
+      this.monitorDown = false;
+      this.monitorPid = p.pid;
+      const states = await this.link.states();
+      if (!states) return;
+      for (const w of this.config.watches) {
+        const id = this.monitorOf.get(w.index);
+        const st = id ? states.get(id) : undefined;
+        if (!restarted && st && st.state === "started") continue;
+        const failed = this.startFailed.get(w.index);
+        if (!restarted && failed && Date.now() - failed.at < START_RETRY_MS) continue;
+        if (st && st.state === "failed")
+          this.log.error(`watch ${w.index}: monitor ${id} failed: ${st.reason ?? "no reason given"}`);
+        if (await this.startWatch(w.index)) void this.engine.reconcileWatch(w.index, "MonitorServer reconnect");
+      }
+    } finally {
+      this.healthBusy = false;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.log.info("DropBox stopping");
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    if (this.rescanTimer) clearInterval(this.rescanTimer);
+    await this.engine.stop(STOP_GRACE_MS);
+    await Promise.race([
+      this.link.release([...this.monitorOf.values()]),
+      new Promise((r) => setTimeout(r, 1500).unref()),
+    ]);
+    this.link.close();
+    await this.control.close();
+    this.db.close();
+    this.log.info("DropBox stopped");
+  }
+}
+
+/** Run a DropBox for a home until stop() (DESIGN.md sections 1 and 5). */
+export async function runDropBox(opts: { home: string; console?: boolean }): Promise<DropBoxHandle> {
+  const config = loadConfigOrThrow({ home: opts.home });
+  const paths = ensureHomeDirs(opts.home);
+  const g = config.global;
+  const log = createLogger({
+    logDir: paths.log,
+    component: "DropBox",
+    level: g.logLevel,
+    maxSize: g.logMaxSize,
+    maxFiles: g.logMaxFiles,
+    console: opts.console,
+  });
+  let server: DropBoxServer | null = null;
+  try {
+    const other = await probeRunning(g.dropboxControl);
+    if (other !== null) throw new Error(`a DropBox is already running for this home (pid ${other})`);
+    const catalogues: Catalogue[] = config.watches.map((w) =>
+      w.readers ? loadReadersFile(w.readers) : defaultCatalogue(),
+    );
+    const db = openLedgerDb(paths.ledger);
+    const importer = createImporter(config, { log });
+    const engine = new Engine({ config, db, log, importer, catalogues });
+    server = new DropBoxServer(config, log, db, engine);
+    log.info(
+      `DropBox starting (pid ${process.pid}, ${config.watches.length} watch(es), ${g.importer} importer, ledger ${paths.ledger})`,
+    );
+    await server.start();
+  } catch (e) {
+    log.error(`DropBox cannot start: ${e instanceof Error ? e.message : String(e)}`);
+    if (server) await server.stop().catch(() => undefined);
+    await closeLogger(log);
+    throw e;
+  }
+  const s = server;
+  return {
+    async stop() {
+      await s.stop();
+      await closeLogger(log);
+    },
+  };
+}
