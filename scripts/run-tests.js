@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs jest with the given arguments and ends with one plain summary line ("N passed, N failed,
 // N skipped"), which CI reads; the exit code is jest's.
-"use strict";
+
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
@@ -16,7 +16,8 @@ let summary = "0 passed, 1 failed";
 try {
   const j = JSON.parse(fs.readFileSync(out, "utf8"));
   summary = `${j.numPassedTests} passed, ${j.numFailedTests} failed, ${j.numPendingTests + j.numTodoTests} skipped`;
-  if (j.numFailedTestSuites > 0 && j.numFailedTests === 0) summary = `${j.numPassedTests} passed, ${j.numFailedTestSuites} failed`;
+  if (j.numFailedTestSuites > 0 && j.numFailedTests === 0)
+    summary = `${j.numPassedTests} passed, ${j.numFailedTestSuites} failed`;
   fs.rmSync(out, { force: true });
 } catch {
   // jest died before writing results: counted as a failure above

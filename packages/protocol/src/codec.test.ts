@@ -46,7 +46,10 @@ describe("decodeRequest", () => {
   });
 
   it("accepts a Buffer frame", () => {
-    const d = decodeRequest(Buffer.from(req({ v: 1, id: "b", method: "listMonitors", params: {} })), MonitorMethodParams);
+    const d = decodeRequest(
+      Buffer.from(req({ v: 1, id: "b", method: "listMonitors", params: {} })),
+      MonitorMethodParams,
+    );
     expect(d.ok).toBe(true);
   });
 
@@ -58,7 +61,12 @@ describe("decodeRequest", () => {
     ["params that are not an object", req({ v: 1, id: "x", method: "ping", params: [] }), "BAD_FRAME", "x"],
     ["another protocol version", req({ v: 2, id: "x", method: "ping" }), "BAD_VERSION", "x"],
     ["an unknown method", req({ v: 1, id: "x", method: "deleteEverything" }), "UNKNOWN_METHOD", "x"],
-    ["a relative watchDir", req({ v: 1, id: "x", method: "createMonitor", params: { watchDir: "rel" } }), "BAD_PARAMS", "x"],
+    [
+      "a relative watchDir",
+      req({ v: 1, id: "x", method: "createMonitor", params: { watchDir: "rel" } }),
+      "BAD_PARAMS",
+      "x",
+    ],
     [
       "an unknown pathMode",
       req({ v: 1, id: "x", method: "createMonitor", params: { watchDir: "/d", pathMode: "Sideways" } }),
@@ -109,7 +117,9 @@ describe("decodeRequest", () => {
   });
 
   it("uses the method table it is given (DropBox control)", () => {
-    expect(decodeRequest(req({ v: 1, id: "r", method: "retry", params: { id: 3 } }), DropBoxMethodParams).ok).toBe(true);
+    expect(decodeRequest(req({ v: 1, id: "r", method: "retry", params: { id: 3 } }), DropBoxMethodParams).ok).toBe(
+      true,
+    );
     const bad = decodeRequest(req({ v: 1, id: "r", method: "retry", params: { id: 0 } }), DropBoxMethodParams);
     expect(!bad.ok && bad.error.code).toBe("BAD_PARAMS");
     const unknown = decodeRequest(req({ v: 1, id: "r", method: "createMonitor", params: {} }), DropBoxMethodParams);
@@ -176,8 +186,16 @@ describe("event blocks", () => {
     ["one frame", [JSON.stringify(block)], "BAD_FRAME"],
     ["a topic that differs from monitorId", ["m2", JSON.stringify(block)], "BAD_FRAME"],
     ["seq 0", ["m1", JSON.stringify({ ...block, seq: 0 })], "BAD_FRAME"],
-    ["an unknown event type", ["m1", JSON.stringify({ ...block, events: [{ ...block.events[0], type: "Moved" }] })], "BAD_FRAME"],
-    ["a relative path", ["m1", JSON.stringify({ ...block, events: [{ ...block.events[0], path: "a.tif" }] })], "BAD_FRAME"],
+    [
+      "an unknown event type",
+      ["m1", JSON.stringify({ ...block, events: [{ ...block.events[0], type: "Moved" }] })],
+      "BAD_FRAME",
+    ],
+    [
+      "a relative path",
+      ["m1", JSON.stringify({ ...block, events: [{ ...block.events[0], path: "a.tif" }] })],
+      "BAD_FRAME",
+    ],
     ["a missing rescan key", ["m1", JSON.stringify({ v: 1, monitorId: "m1", seq: 1, events: [] })], "BAD_FRAME"],
     ["version 2", ["m1", JSON.stringify({ ...block, v: 2 })], "BAD_VERSION"],
     ["garbage", ["m1", "not json"], "BAD_FRAME"],
@@ -193,7 +211,14 @@ describe("CLI JSON shapes", () => {
     const ok = {
       node: { pid: 10, running: true },
       servers: [
-        { name: "MonitorServer", enabled: true, state: "running", pid: 11, restarts: 0, log: "/h/var/log/MonitorServer.log" },
+        {
+          name: "MonitorServer",
+          enabled: true,
+          state: "running",
+          pid: 11,
+          restarts: 0,
+          log: "/h/var/log/MonitorServer.log",
+        },
         { name: "DropBox", enabled: false, state: "stopped", pid: null, restarts: 2, log: "/h/var/log/DropBox.log" },
       ],
     };
