@@ -257,13 +257,12 @@ async function claimLeaf(dayDir: string, time: string, filesetId: number): Promi
       if ((e as NodeJS.ErrnoException).code === "EEXIST") continue;
       throw e;
     }
-    if (await exists(path.join(dayDir, leaf))) {
-      await fs.promises.rmdir(partial);
-      continue;
-    }
-    // another fileset may hold the same leaf as its own partial right now
+    // One listing decides both "the leaf is taken" and "another fileset holds it as its partial":
+    // checked separately, a rename of that partial between the two checks would slip through.
     const siblings = await fs.promises.readdir(dayDir);
-    if (siblings.some((n) => n !== path.basename(partial) && n.startsWith(`.${leaf}.`) && n.endsWith(".partial"))) {
+    const taken = (n: string) =>
+      n === leaf || (n !== path.basename(partial) && n.startsWith(`.${leaf}.`) && n.endsWith(".partial"));
+    if (siblings.some(taken)) {
       await fs.promises.rmdir(partial);
       continue;
     }
