@@ -311,12 +311,17 @@ test("CLI errors: one line on stderr, non-zero exit", async () => {
       /^omero-fs: unknown file state "lost"; valid states: pending, grouped, imported, ignored, refused\n$/,
     ],
     [["logs", "Nodes"], /^omero-fs: unknown log "Nodes"; valid names: Node, MonitorServer, DropBox\n$/],
-    [["imports", "list"], /^omero-fs: no DropBox has run in .* yet/],
+    [["imports", "show", "1"], /^omero-fs: no DropBox has run in .* yet/],
   ];
   for (const [args, re] of cases) {
     const r = await home.cli(args);
     expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 1, stderr: expect.stringMatching(re) });
   }
+  // Lists of a home where no DropBox ran are empty, not errors.
+  const empty = await home.cli(["imports", "list", "--json"]);
+  expect({ code: empty.code, stdout: empty.stdout }).toEqual({ code: 0, stdout: "[]\n" });
+  const emptyFiles = await home.cli(["files", "list", "--json"]);
+  expect({ code: emptyFiles.code, stdout: emptyFiles.stdout }).toEqual({ code: 0, stdout: "[]\n" });
   const unknown = await home.cli(["frobnicate"]);
   expect(unknown.code).not.toBe(0);
   expect(unknown.stderr.split("\n")[0]).toMatch(/^omero-fs: /);

@@ -1,4 +1,4 @@
-import { ago, table, truncate } from "./format";
+import { ago, table, tableChunks, truncate } from "./format";
 
 describe("format", () => {
   it("aligns columns and leaves the last one unpadded", () => {
@@ -11,6 +11,13 @@ describe("format", () => {
         ],
       ),
     ).toBe(["ID  STATE     ENTRY", "1   imported  /a", "10  failed    /bb"].join("\n"));
+  });
+  it("gives the same table in parts, each ending a line", () => {
+    const rows = Array.from({ length: 10 }, (_, i) => [String(i * 37), "x".repeat(i % 4), `/p${i}`]);
+    const parts = [...tableChunks(["ID", "S", "ENTRY"], rows, 3)];
+    expect(parts).toHaveLength(4);
+    for (const p of parts) expect(p.endsWith("\n")).toBe(true);
+    expect(parts.join("")).toBe(`${table(["ID", "S", "ENTRY"], rows)}\n`);
   });
   it("truncates on one line", () => {
     expect(truncate("abc\n  def", 20)).toBe("abc def");

@@ -8,13 +8,41 @@ export function truncate(s: string, max: number): string {
 
 /** Left-aligned columns separated by two spaces; the last column is not padded. */
 export function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
-      .join("  ")
-      .trimEnd();
-  return [line(headers), ...rows.map(line)].join("\n");
+  return [...tableLines(headers, rows)].join("\n");
+}
+
+/** table(headers, rows) followed by a newline, in parts of a few thousand lines (for writeChunks). */
+export function* tableChunks(headers: string[], rows: string[][], linesPerPart = 4096): Generator<string> {
+  let part: string[] = [];
+  for (const l of tableLines(headers, rows)) {
+    part.push(l);
+    if (part.length >= linesPerPart) {
+      yield `${part.join("\n")}\n`;
+      part = [];
+    }
+  }
+  if (part.length) yield `${part.join("\n")}\n`;
+}
+
+function* tableLines(headers: string[], rows: string[][]): Generator<string> {
+  // A loop, not Math.max(...column): a spread of a million rows overflows the stack.
+  const widths = headers.map((h) => h.length);
+  for (const r of rows) {
+    for (let i = 0; i < widths.length; i++) {
+      const n = (r[i] ?? "").length;
+      if (n > widths[i]) widths[i] = n;
+    }
+  }
+  const line = (cells: string[]) => {
+    let s = "";
+    for (let i = 0; i < cells.length; i++) {
+      if (i > 0) s += "  ";
+      s += i === cells.length - 1 ? cells[i] : cells[i].padEnd(widths[i]);
+    }
+    return s.trimEnd();
+  };
+  yield line(headers);
+  for (const r of rows) yield line(r);
 }
 
 /** "3 s", "2 min", "5 h" ago, for ISO times in tables. */

@@ -13,6 +13,11 @@ export function checkState(kind: "import" | "file", state: string | undefined): 
   return state;
 }
 
+/** Whether a DropBox ever ran in this home (its ledger exists). Lists of a home without one are empty. */
+export function ledgerExists(home: string): boolean {
+  return fs.existsSync(homePaths(home).ledger);
+}
+
 /** Open the ledger read-only; a home where no DropBox ran gives one clear line. */
 export function openView(home: string): LedgerView {
   const ledger = homePaths(home).ledger;
@@ -23,7 +28,8 @@ export function openView(home: string): LedgerView {
   }
   // The ledger module alone: the package index also loads the readers' catalogue, the importers and
   // the server (about 100 ms that a listing does not need).
-  const { openLedgerView } = require("@omero-fs/dropbox/dist/ledger") as typeof import("@omero-fs/dropbox");
+  const { openLedgerView } =
+    require("@omero-fs/dropbox/dist/ledger-view") as typeof import("@omero-fs/dropbox/dist/ledger-view");
   try {
     return openLedgerView(ledger);
   } catch (e) {
@@ -36,25 +42,56 @@ const VALIDATE_ALL_UP_TO = 10_000;
 /** Longer lists: this many elements, evenly spaced, first and last included. */
 const VALIDATE_SAMPLE = 2_000;
 
+type ElementSchema = { safeParse(v: unknown): { success: boolean; error?: { message: string } } };
+
 /**
- * Validate a list against its --json contract (a zod element schema) before printing, failing
- * loudly if the ledger's shape drifted. Every element of a list up to 10,000; an evenly spaced
- * sample of 2,000 of a longer one: zod takes about 3 µs an element, 0.3 s for 100,000, a third of
- * the one-second budget of `imports list`, and a drift of the shape shows in any sample.
+ * The positions of a list of n elements that are validated against the --json contract: every one
+ * up to 10,000; an evenly spaced sample of 2,000 of a longer list, first and last included. zod
+ * takes about 3 µs an element, 0.3 s for 100,000, a third of the one-second budget of `imports
+ * list`, and a drift of the shape shows in any sample. (The tests validate every element.)
  */
-export function checkContract<T>(
-  what: string,
-  items: T[],
-  schema: { safeParse(v: unknown): { success: boolean; error?: { message: string } } },
-): T[] {
-  const n = items.length;
-  const step = n <= VALIDATE_ALL_UP_TO ? 1 : (n - 1) / (VALIDATE_SAMPLE - 1);
-  const count = n <= VALIDATE_ALL_UP_TO ? n : VALIDATE_SAMPLE;
-  for (let k = 0; k < count; k++) {
-    const item = items[Math.round(k * step)];
-    const r = schema.safeParse(item);
-    if (!r.success)
-      throw new CliError(`internal error: ${what} does not match the --json contract: ${r.error?.message}`);
-  }
+export function* samplePositions(n: number): Generator<number> {
+  const all = n <= VALIDATE_ALL_UP_TO;
+  const count = all ? n : VALIDATE_SAMPLE;
+  const step = all ? 1 : (n - 1) / (VALIDATE_SAMPLE - 1);
+  for (let k = 0; k < count; k++) yield Math.round(k * step);
+}
+
+function check(what: string, item: unknown, schema: ElementSchema): void {
+  const r = schema.safeParse(item);
+  if (!r.success) throw new CliError(`internal error: ${what} does not match the --json contract: ${r.error?.message}`);
+}
+
+/** Validate a list against its --json contract (a zod element schema) before printing. */
+export function checkContract<T>(what: string, items: T[], schema: ElementSchema): T[] {
+  for (const k of samplePositions(items.length)) check(what, items[k], schema);
   return items;
+}
+
+/**
+ * A --json list as the text JSON.stringify gives for the array, in parts, from the JSON text of each
+ * element (the ledger view writes it): "[", the elements separated by ",", "]\n". The sampled
+ * elements (samplePositions of `n`, the length of the list) are parsed and validated on the way; a
+ * mismatch throws before anything is printed when it is in the first chunk of output (about 1,700
+ * imports), as a shape drift always is.
+ */
+export function* jsonArray(
+  what: string,
+  elements: Iterable<string>,
+  n: number,
+  schema: ElementSchema,
+): Generator<string> {
+  const positions = samplePositions(n);
+  let next = positions.next();
+  let i = 0;
+  yield "[";
+  for (const e of elements) {
+    if (!next.done && next.value === i) {
+      check(what, JSON.parse(e), schema);
+      next = positions.next();
+    }
+    yield i === 0 ? e : `,${e}`;
+    i++;
+  }
+  yield "]\n";
 }

@@ -31,11 +31,11 @@ import {
   normaliseWhitelist,
   userOfPath,
 } from "./paths";
-import { groupingDueAt, isReady, readyAt, stability } from "./quiet";
-import { reconcile } from "./reconcile";
+import { groupingDueAt, readyAt, stability } from "./quiet";
+import { diffFiles, underAny, watchAlarm } from "./reconcile";
 import { afterFailure, DEFAULT_RETRY, type RetryPolicy } from "./retry";
 import { newSchedState, pickJobs, type SchedJob } from "./scheduler";
-import { walkWatch } from "./walk";
+import { walkWatchDirs } from "./walk";
 
 /** Reason of an imported file that is no longer where it was imported from. */
 export const GONE_AFTER_IMPORT = "deleted or moved away after import";
@@ -44,9 +44,16 @@ export const GONE_AFTER_IMPORT = "deleted or moved away after import";
 export const NOT_GROUPED = "seen; not grouped yet";
 
 const STAT_CONCURRENCY = 32;
+/** Rows per ledger transaction or page during a reconciliation: bounded memory, few commits. */
+const RECONCILE_BATCH = 2000;
 /** Per-fileset lines logged for one burst before they are summarised (see logBurst). */
 const BURST_LINES = 50;
 const PROBE_CONCURRENCY = 16;
+/** Probes kept between grouping runs: enough for the folders being written to, a few MiB at most. */
+const PROBE_CACHE_ENTRIES = 20_000;
+const PROBE_CACHE_BYTES = 16 * 1024 * 1024;
+/** Ready filesets re-stat'ed and queued per tick; then imports start and events get a turn. */
+const READY_BATCH = 2000;
 /** Bytes of a probe head kept in memory between grouping runs (content rules look at <= 8 KiB). */
 const KEEP_HEAD = 8192;
 
@@ -93,8 +100,13 @@ export class Engine {
   private readonly retry: RetryPolicy;
   private readonly now: () => number;
   private chain: Promise<unknown> = Promise.resolve();
-  private readonly dirty = new Map<string, { watch: number; user: string; first: number; paths: number }>();
-  private readonly probes = new Map<string, { size: number; mtimeMs: number; probe: FileProbe }>();
+  /** (watch, user) -> what waits for a grouping run: the partitions (first folders) that changed. */
+  private readonly dirty = new Map<
+    string,
+    // left: filesets a file left (deleted, now ignored): cancelled if nothing is left in them.
+    { watch: number; user: string; first: number; paths: number; parts: Set<string>; left: Set<number> }
+  >();
+  private readonly probes = new ProbeCache(PROBE_CACHE_ENTRIES, PROBE_CACHE_BYTES);
   private readonly running = new Map<number, { ctrl: AbortController; done: Promise<void> }>();
   private readonly sched = newSchedState();
   private timer: NodeJS.Timeout | null = null;
@@ -103,6 +115,8 @@ export class Engine {
   /** Readiness is re-scanned only after a change (event, regroup, requeue) or at the earliest ready time. */
   private readinessStale = true;
   private nextReadyAt = 0;
+  /** A stale readiness scan waits until then (see tick). */
+  private scanNotBefore = 0;
   private stopping = false;
   private closed = false;
   private readonly loggedOnce = new Set<string>();
@@ -146,6 +160,36 @@ export class Engine {
       members: db.prepare("SELECT * FROM files WHERE fileset = ? ORDER BY path"),
       memberPaths: db.prepare("SELECT path FROM fileset_files WHERE fileset = ? ORDER BY ord"),
       snapshot: db.prepare("SELECT path, size, mtime_ms FROM fileset_files WHERE fileset = ? ORDER BY ord"),
+      // `+column` keeps SQLite off the (watch, user, state) index for these ranged reads: the path
+      // index visits only the range, the other would scan every file of the watch per call.
+      pathsAfter: db.prepare("SELECT path FROM files WHERE +watch = ? AND path > ? AND path < ? ORDER BY path LIMIT ?"),
+      partitionRows: db.prepare(
+        `SELECT fi.path, fi.size, fi.mtime_ms, fi.fileset, fi.state, fi.id FROM files fi
+         LEFT JOIN filesets f ON f.id = fi.fileset
+         WHERE +fi.watch = ? AND +fi.user = ? AND fi.path >= ? AND fi.path < ? AND +fi.state IN ('pending','grouped')
+           AND (fi.fileset IS NULL OR f.state = 'waiting')`,
+      ),
+      partitionIgnored: db.prepare(
+        `SELECT path, size, mtime_ms, id FROM files
+         WHERE +watch = ? AND +user = ? AND path >= ? AND path < ? AND +state = 'ignored'`,
+      ),
+      insertFileset: db.prepare(
+        `INSERT INTO filesets(watch, user, key, reader, entry, state, importer, created_at)
+         VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?)`,
+      ),
+      updateFileset: db.prepare("UPDATE filesets SET key = ?, reader = ?, entry = ? WHERE id = ?"),
+      clearMembers: db.prepare("DELETE FROM fileset_files WHERE fileset = ?"),
+      addMember: db.prepare("INSERT INTO fileset_files(fileset, ord, path) VALUES (?, ?, ?)"),
+      readyPage: db.prepare(
+        `SELECT f.id, f.user FROM filesets f JOIN files fi ON fi.fileset = f.id
+         WHERE f.state = 'waiting' AND f.watch = ? AND f.id > ?
+         GROUP BY f.id HAVING MAX(fi.last_event_ms) <= ? ORDER BY f.id LIMIT ?`,
+      ),
+      nextReady: db.prepare(
+        `SELECT MIN(last) AS at FROM (SELECT MAX(fi.last_event_ms) AS last FROM filesets f
+         JOIN files fi ON fi.fileset = f.id WHERE f.state = 'waiting' AND f.watch = ? GROUP BY f.id)
+         WHERE last > ?`,
+      ),
     };
   }
 
@@ -176,15 +220,16 @@ export class Engine {
   }
 
   /**
-   * Log lines of one burst (new filesets, queued filesets): each line up to BURST_LINES, then one
-   * summary. A 100,000-file drop must not queue 200,000 lines in the logger (hundreds of MiB).
+   * Log the lines of one burst (new filesets, queued filesets): each line up to BURST_LINES, then
+   * one summary. A 100,000-file drop must not queue 200,000 lines in the logger (hundreds of MiB),
+   * nor build them first: a Burst keeps BURST_LINES lines and the last one.
    */
-  private logBurst(lines: string[], summary: (n: number, first: string, last: string) => string): void {
-    if (lines.length <= BURST_LINES) {
-      for (const l of lines) this.log.info(l);
+  private logBurst(b: Burst, summary: (n: number, first: string, last: string) => string): void {
+    if (b.n <= BURST_LINES) {
+      for (const l of b.lines) this.log.info(l);
       return;
     }
-    this.log.info(summary(lines.length, lines[0]!, lines[lines.length - 1]!));
+    this.log.info(summary(b.n, b.lines[0]!, b.last));
   }
 
   private wake(at: number): void {
@@ -210,11 +255,23 @@ export class Engine {
     });
   }
 
-  private markDirty(watch: number, user: string, now: number): void {
+  private markDirty(watch: number, user: string, p: string, now: number, leftFileset: number | null = null): void {
     const k = `${watch}\0${user}`;
+    const part = groupingPartition(this.userRootOf(watch, user), p);
     const d = this.dirty.get(k);
-    if (d) d.paths += 1;
-    else this.dirty.set(k, { watch, user, first: now, paths: 1 });
+    if (d) {
+      d.paths += 1;
+      d.parts.add(part);
+      if (leftFileset !== null) d.left.add(leftFileset);
+    } else
+      this.dirty.set(k, {
+        watch,
+        user,
+        first: now,
+        paths: 1,
+        parts: new Set([part]),
+        left: new Set(leftFileset === null ? [] : [leftFileset]),
+      });
     this.readinessStale = true;
     // Whoever made it dirty (an event, a re-stat, an import completion), the next tick plans its grouping.
     this.requestTick();
@@ -268,14 +325,18 @@ export class Engine {
 
   private async observeDirGone(watch: number, dir: string): Promise<void> {
     const prefix = dir.endsWith("/") ? dir : `${dir}/`;
-    const rows = this.db
-      .prepare("SELECT path FROM files WHERE watch = ? AND path >= ? AND path < ?")
-      .raw()
-      .all(watch, prefix, `${prefix}\uffff`) as [string][];
-    await this.observePaths(
-      watch,
-      rows.map((r) => r[0]),
-    );
+    const hi = `${prefix.slice(0, -1)}0`;
+    // Paged by path: a deleted folder of 100,000 files is never read into one array.
+    let after = prefix;
+    for (;;) {
+      const rows = this.st.pathsAfter.raw().all(watch, after, hi, RECONCILE_BATCH) as [string][];
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1]![0];
+      await this.observePaths(
+        watch,
+        rows.map((r) => r[0]),
+      );
+    }
   }
 
   private async look(watch: number, p: string, rootCache: Map<string, Promise<string | null>>): Promise<Seen> {
@@ -376,7 +437,7 @@ export class Engine {
         return true;
       }
       this.insert(watch, user, s.path, st, "pending", NOT_GROUPED, null, now);
-      this.markDirty(watch, user, now);
+      this.markDirty(watch, user, s.path, now);
       return true;
     }
     if (row.state === "imported") return this.importedSeenAgain(row, st, now);
@@ -385,13 +446,13 @@ export class Engine {
       if (!changedStat && row.state === "ignored" && row.reason !== "excluded by the watch's whitelist") return false;
       this.st.updateStat.run(st.size, st.mtimeMs, st.dev, st.ino, now, row.id);
       this.st.setState.run("pending", NOT_GROUPED, null, row.id);
-      this.markDirty(row.watch, row.user, now);
+      this.markDirty(row.watch, row.user, row.path, now);
       return true;
     }
     // pending or grouped: any event restarts the quiet period of its fileset.
     this.st.updateStat.run(st.size, st.mtimeMs, st.dev, st.ino, now, row.id);
     if (row.fileset !== null) this.unqueue(row.fileset, `${row.path} changed`);
-    this.markDirty(row.watch, row.user, now);
+    this.markDirty(row.watch, row.user, row.path, now);
     return true;
   }
 
@@ -415,7 +476,7 @@ export class Engine {
     this.st.setState.run(state, reason, null, row.id);
     if (row.fileset !== null && row.state === "grouped") {
       this.unqueue(row.fileset, `${row.path} is now ${state}`);
-      this.markDirty(row.watch, row.user, now);
+      this.markDirty(row.watch, row.user, row.path, now, row.fileset);
     }
     return true;
   }
@@ -469,7 +530,7 @@ export class Engine {
       this.log.warn(
         `[fileset ${row.fileset}] ${row.path} modified after import (was ${was}, now ${is}): reimporting (omero.fs.reimportModified=true)`,
       );
-      this.markDirty(row.watch, row.user, now);
+      this.markDirty(row.watch, row.user, row.path, now);
       return true;
     }
     const reason = `modified after import (imported ${was}; now ${is}): not reimported (set omero.fs.reimportModified=true to reimport)`;
@@ -490,9 +551,9 @@ export class Engine {
     this.probes.delete(row.path);
     if (row.fileset !== null && row.state === "grouped") {
       this.unqueue(row.fileset, `${row.path} was deleted`);
-      this.markDirty(row.watch, row.user, now);
+      this.markDirty(row.watch, row.user, row.path, now, row.fileset);
     } else if (row.state === "pending") {
-      this.markDirty(row.watch, row.user, now);
+      this.markDirty(row.watch, row.user, row.path, now);
     }
     this.log.debug(`${row.path} deleted before import`);
     return true;
@@ -510,46 +571,63 @@ export class Engine {
 
   // ---------------------------------------------------------------- grouping
 
+  /**
+   * Regroup the partitions (first folders below the user's folder) of one (watch, user) that
+   * changed since the last run, one at a time: filesets never span two partitions, so each run
+   * reads only its own folder's files from the ledger and the working memory is bounded by the
+   * largest folder, not by the whole drop.
+   */
   private async regroup(watch: number, user: string): Promise<void> {
-    this.dirty.delete(`${watch}\0${user}`);
+    const k = `${watch}\0${user}`;
+    const d = this.dirty.get(k);
+    this.dirty.delete(k);
     this.readinessStale = true;
-    const rows = this.db
-      .prepare(
-        `SELECT fi.path, fi.size, fi.mtime_ms, fi.fileset, fi.state, fi.id FROM files fi
-         LEFT JOIN filesets f ON f.id = fi.fileset
-         WHERE fi.watch = ? AND fi.user = ? AND fi.state IN ('pending','grouped')
-           AND (fi.fileset IS NULL OR f.state = 'waiting')`,
-      )
-      .raw()
-      .all(watch, user) as [string, number, number, number | null, string, number][];
-    if (rows.length === 0) {
-      this.cancelEmpty(watch, user);
-      return;
-    }
+    const userRoot = this.userRootOf(watch, user);
+    const created = new Burst();
+    for (const part of d?.parts ?? []) await this.regroupPartition(watch, user, userRoot, part, created);
+    this.cancelEmpty(watch, user, d?.left ?? new Set());
+    this.logBurst(created, (n, first, last) => `${n} new filesets waiting for ${user} (${first} ... ${last})`);
+  }
+
+  private async regroupPartition(
+    watch: number,
+    user: string,
+    userRoot: string,
+    part: string,
+    created: Burst,
+  ): Promise<void> {
+    // The root partition ("") is the files directly in the user's folder plus the companion
+    // folders Bio-Formats pairs with them: read the user's range and keep what belongs to it.
+    const lo = part === "" ? `${userRoot}/` : `${userRoot}/${part}/`;
+    const hi = part === "" ? `${userRoot}0` : `${userRoot}/${part}0`;
+    const inPart = part === "" ? (p: string) => groupingPartition(userRoot, p) === "" : () => true;
+    const rows: [string, number, number, number | null, string, number][] = [];
+    for (const r of this.st.partitionRows.raw().iterate(watch, user, lo, hi) as Iterable<
+      [string, number, number, number | null, string, number]
+    >)
+      if (inPart(r[0])) rows.push(r);
+    if (rows.length === 0) return;
     // Ignored files of the same folders take part too: a companion can turn an ignored name into a member.
     const dirs = new Set(rows.map((r) => r[0].slice(0, r[0].lastIndexOf("/"))));
-    const ignored = (
-      this.db
-        .prepare("SELECT path, size, mtime_ms, id FROM files WHERE watch = ? AND user = ? AND state = 'ignored'")
-        .raw()
-        .all(watch, user) as [string, number, number, number][]
-    ).filter((r) => dirs.has(r[0].slice(0, r[0].lastIndexOf("/"))) && r[0] !== "");
+    const ignored: [string, number, number, number][] = [];
+    for (const r of this.st.partitionIgnored.raw().iterate(watch, user, lo, hi) as Iterable<
+      [string, number, number, number]
+    >)
+      if (dirs.has(r[0].slice(0, r[0].lastIndexOf("/"))) && inPart(r[0])) ignored.push(r);
     const catalogue = this.catalogues[watch]!;
     const input: CandidateFile[] = [];
     const ids = new Map<string, number>();
     const current = new Map<string, number | null>();
-    const toProbe: CandidateFile[] = [];
-    const mtimes = new Map<string, number>();
+    const toProbe: { c: CandidateFile; mtimeMs: number }[] = [];
     for (const [p, size, mtimeMs, fileset, , id] of rows) {
       const c: CandidateFile = { path: p, size };
       input.push(c);
       ids.set(p, id);
       current.set(p, fileset);
-      mtimes.set(p, mtimeMs);
       if (needsHeader(p, catalogue)) {
-        const cached = this.probes.get(p);
-        if (cached && cached.size === size && cached.mtimeMs === mtimeMs) c.probe = cached.probe;
-        else toProbe.push(c);
+        const cached = this.probes.get(p, size, mtimeMs);
+        if (cached) c.probe = cached;
+        else toProbe.push({ c, mtimeMs });
       }
     }
     for (const [p, size, , id] of ignored) {
@@ -559,71 +637,43 @@ export class Engine {
     }
     for (let i = 0; i < toProbe.length; i += PROBE_CONCURRENCY) {
       await Promise.all(
-        toProbe.slice(i, i + PROBE_CONCURRENCY).map(async (c) => {
+        toProbe.slice(i, i + PROBE_CONCURRENCY).map(async ({ c, mtimeMs }) => {
           try {
             const probe = trimProbe(c.path, await probeFile(c.path));
             c.probe = probe;
-            this.probes.set(c.path, { size: c.size, mtimeMs: mtimes.get(c.path) ?? 0, probe });
+            this.probes.set(c.path, c.size, mtimeMs, probe);
           } catch {
             // Unreadable now (deleted, being replaced): decided without content; re-probed next time.
           }
         }),
       );
     }
-    // One grouping run per partition (first folder below the user's folder): the same filesets,
-    // with the grouping's working memory bounded by the largest folder instead of the whole drop.
-    const userRoot = this.userRootOf(watch, user);
-    const parts = new Map<string, CandidateFile[]>();
-    for (const c of input) {
-      const k = groupingPartition(userRoot, c.path);
-      const list = parts.get(k);
-      if (list) list.push(c);
-      else parts.set(k, [c]);
-    }
-    const grouping: GroupingLike = { filesets: [], ignored: [], pending: [] };
-    for (const list of parts.values()) {
-      const g = groupFilesets(list, catalogue);
-      for (const x of g.filesets) grouping.filesets.push(x);
-      for (const x of g.ignored) grouping.ignored.push(x);
-      for (const x of g.pending) grouping.pending.push(x);
-    }
-    parts.clear();
-    const existingIds = new Set<number>();
-    for (const v of current.values()) if (v !== null) existingIds.add(v);
+    const g = groupFilesets(input, catalogue);
+    const grouping: GroupingLike = { filesets: g.filesets, ignored: g.ignored, pending: g.pending };
     const existing = new Map<number, ExistingFileset>();
-    for (const id of existingIds) {
+    for (const id of current.values()) {
+      if (id === null || existing.has(id)) continue;
       const f = this.st.fileset.get(id) as { entry: string; reader: string | null } | undefined;
       if (!f) continue;
       const files = (this.st.memberPaths.raw().all(id) as [string][]).map((r) => r[0]);
       existing.set(id, { id, entry: f.entry, reader: f.reader, files });
     }
-    // Waiting filesets of this user with no member in the input (all deleted) are cancelled too.
-    for (const [id] of this.db
-      .prepare("SELECT id FROM filesets WHERE watch = ? AND user = ? AND state = 'waiting'")
-      .raw()
-      .all(watch, user) as [number][]) {
-      if (!existing.has(id)) existing.set(id, { id, entry: "", reader: null, files: [] });
-    }
+    // Waiting filesets left with no member at all (every file deleted) are cancelled by cancelEmpty.
     const ops = applyGrouping(grouping, current, existing);
-    const now = this.now();
-    const stamp = new Date(now).toISOString();
-    const created: string[] = [];
+    const stamp = new Date(this.now()).toISOString();
     this.db.transaction(() => {
       const newIds: number[] = [];
-      const insertFs = this.db.prepare(
-        `INSERT INTO filesets(watch, user, key, reader, entry, state, importer, created_at)
-         VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?)`,
-      );
-      const updateFs = this.db.prepare("UPDATE filesets SET key = ?, reader = ?, entry = ? WHERE id = ?");
-      const clearMembers = this.db.prepare("DELETE FROM fileset_files WHERE fileset = ?");
-      const addMember = this.db.prepare("INSERT INTO fileset_files(fileset, ord, path) VALUES (?, ?, ?)");
+      const insertFs = this.st.insertFileset;
+      const updateFs = this.st.updateFileset;
+      const clearMembers = this.st.clearMembers;
+      const addMember = this.st.addMember;
       for (const u of ops.upserts) {
         let id = u.id;
         if (id === null) {
           id = Number(
             insertFs.run(watch, user, u.key, u.reader, u.entry, this.cfg.global.importer, stamp).lastInsertRowid,
           );
-          created.push(
+          created.add(
             `[fileset ${id}] waiting: ${u.entry} (${u.files.length} file${u.files.length === 1 ? "" : "s"}, ${u.reader}) for ${user}`,
           );
         } else if (u.changed) {
@@ -649,18 +699,34 @@ export class Engine {
       }
     })();
     for (const [p, a] of ops.files) if (a.state === "ignored") this.probes.delete(p);
-    this.logBurst(created, (n, first, last) => `${n} new filesets waiting for ${user} (${first} ... ${last})`);
   }
 
-  private cancelEmpty(watch: number, user: string): void {
-    const ids = this.db
-      .prepare(
-        `SELECT f.id FROM filesets f WHERE f.watch = ? AND f.user = ? AND f.state = 'waiting'
-         AND NOT EXISTS (SELECT 1 FROM files fi WHERE fi.fileset = f.id)`,
-      )
-      .raw()
-      .all(watch, user) as [number][];
-    for (const [id] of ids) {
+  /**
+   * Cancel waiting filesets with no file left: those in `ids` (filesets files left since the last
+   * run), or with `ids` null every one of the user (at start, after a crash lost that memory).
+   */
+  private cancelEmpty(watch: number, user: string, ids: Set<number> | null): void {
+    const empty =
+      ids === null
+        ? (
+            this.db
+              .prepare(
+                `SELECT f.id FROM filesets f WHERE f.watch = ? AND f.user = ? AND f.state = 'waiting'
+                 AND NOT EXISTS (SELECT 1 FROM files fi WHERE fi.fileset = f.id)`,
+              )
+              .raw()
+              .all(watch, user) as [number][]
+          ).map((r) => r[0])
+        : [...ids].filter(
+            (id) =>
+              this.db
+                .prepare(
+                  `SELECT 1 FROM filesets f WHERE f.id = ? AND f.state = 'waiting'
+                   AND NOT EXISTS (SELECT 1 FROM files fi WHERE fi.fileset = f.id)`,
+                )
+                .get(id) !== undefined,
+          );
+    for (const id of empty) {
       this.db.prepare("DELETE FROM fileset_files WHERE fileset = ?").run(id);
       this.db.prepare("DELETE FROM filesets WHERE id = ?").run(id);
       this.log.info(`[fileset ${id}] cancelled: its files were deleted before import`);
@@ -686,43 +752,54 @@ export class Engine {
       else next = Math.min(next, due);
     }
     const now = this.now();
-    // The readiness scan reads every waiting fileset: run it only when something changed or the
-    // earliest quiet period ends, not on every import completion (O(n^2) in a 10,000-file burst).
-    const scan = this.readinessStale || now >= this.nextReadyAt;
-    const waiting = scan
-      ? (this.db
-          .prepare(
-            `SELECT f.id, f.watch, f.user, MAX(fi.last_event_ms) AS last FROM filesets f
-             JOIN files fi ON fi.fileset = f.id WHERE f.state = 'waiting' GROUP BY f.id`,
-          )
-          .raw()
-          .all() as [number, number, string, number][])
-      : [];
-    if (scan) {
+    // The readiness scan runs only when something changed or the earliest quiet period ends, not
+    // on every import completion (O(n^2) in a 10,000-file burst). It pages through the ready
+    // filesets (never reading every waiting one at once) and queues at most READY_BATCH per tick,
+    // so imports start and events get their turn during a 100,000-file drop.
+    if (now >= this.nextReadyAt || (this.readinessStale && now >= this.scanNotBefore)) {
+      const t0 = this.now();
       this.readinessStale = false;
       this.nextReadyAt = Number.POSITIVE_INFINITY;
-    } else next = Math.min(next, this.nextReadyAt);
-    const queued: number[] = [];
-    for (const [id, watch, user, last] of waiting) {
-      const waitMs = this.watchOf(watch).dirImportWait * 1000;
-      if (!isReady(last, waitMs, now)) {
-        next = Math.min(next, readyAt(last, waitMs));
-        this.nextReadyAt = Math.min(this.nextReadyAt, readyAt(last, waitMs));
-        continue;
+      const queued = new Burst();
+      let budget = READY_BATCH;
+      for (const w of this.cfg.watches) {
+        const waitMs = w.dirImportWait * 1000;
+        const cutoff = now - waitMs;
+        let after = 0;
+        while (budget > 0) {
+          const page = this.st.readyPage.raw().all(w.index, after, cutoff, Math.min(budget, 500)) as [number, string][];
+          if (page.length === 0) break;
+          for (const [id, user] of page) {
+            after = id;
+            budget -= 1;
+            // New events for this user not yet grouped could belong to this fileset: group first.
+            if (this.dirty.has(`${w.index}\0${user}`)) {
+              await this.regroup(w.index, user);
+              next = Math.min(next, this.now());
+              continue;
+            }
+            if (await this.tryQueue(id)) queued.add(`[fileset ${id}] queued`);
+          }
+        }
+        if (budget === 0) break;
+        const at = (this.st.nextReady.get(w.index, cutoff) as { at: number | null }).at;
+        if (at !== null) this.nextReadyAt = Math.min(this.nextReadyAt, readyAt(at, waitMs));
       }
-      // New events for this user not yet grouped could belong to this fileset: group first.
-      if (this.dirty.has(`${watch}\0${user}`)) {
-        await this.regroup(watch, user);
-        next = Math.min(next, this.now());
-        continue;
+      // A change makes the next scan due, but no sooner than ten times this one's cost: a
+      // readiness scan over 90,000 waiting filesets per event would make intake quadratic, and a
+      // fileset queued a little after its quiet period is still correct.
+      this.scanNotBefore = this.now() + Math.min(1000, 9 * (this.now() - t0));
+      // More may be ready: look again at once (after the imports this tick starts).
+      if (budget === 0) {
+        this.readinessStale = true;
+        this.scanNotBefore = 0;
       }
-      if (await this.tryQueue(id)) queued.push(id);
+      this.logBurst(
+        queued,
+        (n, first, last) => `${n} filesets queued (${first} ... ${last}); each logs when it starts and ends`,
+      );
     }
-    this.logBurst(
-      queued.map((id) => `[fileset ${id}] queued`),
-      (n) =>
-        `${n} filesets queued (fileset ${queued[0]} ... ${queued[queued.length - 1]}); each logs when it starts and ends`,
-    );
+    next = Math.min(next, this.nextReadyAt, this.readinessStale ? Math.max(this.now(), this.scanNotBefore) : next);
     next = Math.min(next, this.schedule());
     if (Number.isFinite(next)) this.wake(next);
   }
@@ -954,6 +1031,11 @@ export class Engine {
 
   /** Crash recovery: jobs found 'importing' at start are finished or redone (never imported twice). */
   async recover(): Promise<void> {
+    for (const [watch, user] of this.db
+      .prepare("SELECT DISTINCT watch, user FROM filesets WHERE state = 'waiting'")
+      .raw()
+      .all() as [number, string][])
+      this.cancelEmpty(watch, user, null);
     const ids = (this.db.prepare("SELECT id FROM filesets WHERE state = 'importing'").raw().all() as [number][]).map(
       (r) => r[0],
     );
@@ -1028,48 +1110,109 @@ export class Engine {
     return entry.done;
   }
 
+  /**
+   * One reconciliation, streamed: each directory's files are compared with the ledger rows
+   * directly in it (one ranged query) and the differences observed, on the serial chain, a
+   * directory at a time; known files whose directory was not walked at all are found by paging
+   * through the ledger at the end. Nothing proportional to the tree is held in memory but the set
+   * of walked directories.
+   */
   private async reconcileOnce(watch: number, why: string): Promise<number> {
     const w = this.watchOf(watch);
     const t0 = this.now();
-    const walked = await walkWatch(w);
-    return this.serial(async () => {
+    const visited = new Set<string>();
+    // Gone files are held back until the walk has found a file: a tree that walks empty while the
+    // ledger knows files in it is an alarm (unmounted share), never a mass delete.
+    let heldGone: string[] = [];
+    let walkedFiles = 0;
+    let changed = 0;
+    let gone = 0;
+    const observe = async (paths: string[]) => {
+      for (let i = 0; i < paths.length; i += RECONCILE_BATCH) {
+        const part = paths.slice(i, i + RECONCILE_BATCH);
+        await this.serial(() => this.observePaths(watch, part));
+      }
+    };
+    const children = this.db.prepare(
+      `SELECT path, size, mtime_ms, state, reason FROM files
+       WHERE +watch = ? AND path >= ? AND path < ? AND instr(substr(path, ?), '/') = 0`,
+    );
+    const summary = await walkWatchDirs(w, async (dir, files) => {
+      visited.add(dir);
+      walkedFiles += files.length;
+      const prefix = `${dir}/`;
       const known = (
-        this.db.prepare("SELECT path, size, mtime_ms, state, reason FROM files WHERE watch = ?").raw().all(watch) as [
+        children.raw().all(watch, prefix, `${dir}0`, prefix.length + 1) as [
           string,
           number,
           number,
           string,
           string | null,
         ][]
-      ).map(([path, size, mtimeMs, state, reason]) => ({
-        path,
+      ).map(([p, size, mtimeMs, state, reason]) => ({
+        path: p,
         size,
         mtimeMs,
         state,
         goneAfterImport: state === "imported" && reason === GONE_AFTER_IMPORT,
       }));
-      const r = reconcile({
-        watchDir: w.watchDir,
-        watchDirPresent: walked.present,
-        walked: walked.files,
-        known,
-        unreadableDirs: walked.unreadableDirs,
-      });
-      if (r.alarm) this.once(`alarm:${watch}:${r.alarm}`, "error", `watch ${watch}: ${r.alarm}`);
-      else {
-        for (const k of [...this.loggedOnce]) if (k.startsWith(`alarm:${watch}:`)) this.loggedOnce.delete(k);
+      const d = diffFiles(files, known);
+      changed += d.changed.length;
+      gone += d.gone.length;
+      if (walkedFiles > 0 && heldGone.length > 0) {
+        const held = heldGone;
+        heldGone = [];
+        await observe(held);
       }
-      for (const d of walked.unreadableDirs) this.once(`unreadable:${d}`, "warn", `watch ${watch}: cannot read ${d}`);
-      const paths = [...r.changed, ...r.gone];
-      await this.observePaths(watch, paths);
-      this.requestTick();
-      const level = paths.length > 0 ? "info" : "debug";
-      this.log.log(
-        level,
-        `watch ${watch}: reconciliation (${why}): ${walked.files.length} files on disk, ${r.changed.length} new or changed, ${r.gone.length} gone (${this.now() - t0} ms)`,
-      );
-      return paths.length;
+      if (walkedFiles > 0) await observe([...d.changed, ...d.gone]);
+      else for (const g of d.gone) heldGone.push(g);
     });
+    const knownPresent = (
+      this.db
+        .prepare("SELECT COUNT(*) AS n FROM files WHERE watch = ? AND NOT (state = 'imported' AND reason IS ?)")
+        .get(watch, GONE_AFTER_IMPORT) as { n: number }
+    ).n;
+    const alarm = watchAlarm({
+      watchDir: w.watchDir,
+      watchDirPresent: summary.present,
+      walkedFiles,
+      knownPresent,
+      unreadableDirs: summary.unreadableDirs.length,
+    });
+    if (alarm) this.once(`alarm:${watch}:${alarm}`, "error", `watch ${watch}: ${alarm}`);
+    else {
+      for (const k of [...this.loggedOnce]) if (k.startsWith(`alarm:${watch}:`)) this.loggedOnce.delete(k);
+      if (heldGone.length > 0) await observe(heldGone);
+      heldGone = [];
+      // Known files in directories the walk never listed (deleted folders, now blacklisted ones):
+      // paged by path so the ledger is never read whole and writes can run in between.
+      const page = this.db.prepare(
+        "SELECT path, state, reason FROM files WHERE +watch = ? AND path > ? ORDER BY path LIMIT ?",
+      );
+      let after = "";
+      for (;;) {
+        const rows = page.raw().all(watch, after, RECONCILE_BATCH) as [string, string, string | null][];
+        if (rows.length === 0) break;
+        after = rows[rows.length - 1]![0];
+        const lost: string[] = [];
+        for (const [p, state, reason] of rows) {
+          if (state === "imported" && reason === GONE_AFTER_IMPORT) continue;
+          if (visited.has(p.slice(0, p.lastIndexOf("/")))) continue;
+          if (underAny(p, summary.unreadableDirs)) continue;
+          lost.push(p);
+        }
+        gone += lost.length;
+        await observe(lost);
+      }
+    }
+    for (const d of summary.unreadableDirs) this.once(`unreadable:${d}`, "warn", `watch ${watch}: cannot read ${d}`);
+    this.requestTick();
+    const n = changed + gone;
+    this.log.log(
+      n > 0 ? "info" : "debug",
+      `watch ${watch}: reconciliation (${why}): ${summary.files} files on disk, ${changed} new or changed, ${gone} gone (${this.now() - t0} ms)`,
+    );
+    return n;
   }
 
   // ---------------------------------------------------------------- counters and stop
@@ -1098,6 +1241,57 @@ export class Engine {
     }
     await this.chain.catch(() => undefined);
     this.closed = true;
+  }
+}
+
+/** Lines of one burst: the first BURST_LINES and the last, and how many. */
+class Burst {
+  n = 0;
+  readonly lines: string[] = [];
+  last = "";
+  add(line: string): void {
+    this.n += 1;
+    this.last = line;
+    if (this.lines.length < BURST_LINES) this.lines.push(line);
+  }
+}
+
+/**
+ * Content probes by path, valid for one (size, mtime), so regrouping a folder that grows does not
+ * re-read its files. Bounded (oldest entry dropped first): a miss only costs a re-read, and a
+ * 100,000-file drop must not keep 100,000 probes.
+ */
+class ProbeCache {
+  private readonly m = new Map<string, { size: number; mtimeMs: number; probe: FileProbe; bytes: number }>();
+  private bytes = 0;
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxBytes: number,
+  ) {}
+
+  get(p: string, size: number, mtimeMs: number): FileProbe | undefined {
+    const e = this.m.get(p);
+    return e && e.size === size && e.mtimeMs === mtimeMs ? e.probe : undefined;
+  }
+
+  set(p: string, size: number, mtimeMs: number, probe: FileProbe): void {
+    this.delete(p);
+    // TIFF heads are shared (trimProbe); other heads and descriptions are the probe's own.
+    const own = probe.tiffDescription !== undefined ? 0 : (probe.head?.length ?? 0);
+    const bytes = 100 + 2 * p.length + 2 * (probe.tiffDescription?.length ?? 0) + own;
+    this.m.set(p, { size, mtimeMs, probe, bytes });
+    this.bytes += bytes;
+    while (this.m.size > this.maxEntries || this.bytes > this.maxBytes) {
+      const oldest = this.m.keys().next().value as string;
+      this.delete(oldest);
+    }
+  }
+
+  delete(p: string): void {
+    const e = this.m.get(p);
+    if (!e) return;
+    this.bytes -= e.bytes;
+    this.m.delete(p);
   }
 }
 

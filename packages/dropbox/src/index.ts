@@ -1,4 +1,12 @@
 export { type DropBoxHandle, runDropBox } from "./server";
 export { dropboxMain } from "./main";
-export { countsOf, LedgerError, type LedgerView, openLedgerView, requeueImport } from "./ledger";
+export {
+  countsOf,
+  type ImportRow,
+  LedgerError,
+  type LedgerView,
+  type ListFilter,
+  openLedgerView,
+  requeueImport,
+} from "./ledger";
 export { snapshotKeyOf } from "./monitor-link";

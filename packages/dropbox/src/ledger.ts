@@ -4,10 +4,12 @@
  * block the writer (DropBox), and a kill -9 loses at most the transaction in progress.
  */
 import * as fs from "node:fs";
-import type { FileJson, ImageJson, ImportJson } from "@omero-fs/protocol";
 import Database from "better-sqlite3";
 
 export type Db = Database.Database;
+
+// The read-only view for the CLI lives in ledger-view.ts (it requires this module back, at call time).
+export { type ImportRow, type LedgerView, type ListFilter, openLedgerView } from "./ledger-view";
 
 export const SCHEMA_VERSION = 1;
 
@@ -113,7 +115,8 @@ export class LedgerError extends Error {
   }
 }
 
-function openExisting(file: string, readonly: boolean): Db {
+/** Open an existing ledger (the CLI view, the direct requeue); LEDGER_MISSING when there is none. */
+export function openExisting(file: string, readonly: boolean): Db {
   if (!fs.existsSync(file)) {
     throw new LedgerError(
       "LEDGER_MISSING",
@@ -123,164 +126,6 @@ function openExisting(file: string, readonly: boolean): Db {
   const db = new Database(file, { readonly, fileMustExist: true });
   db.pragma("busy_timeout = 5000");
   return db;
-}
-
-/** Read-only view of the ledger for the CLI (`imports`, `files`, `admin status`). */
-export interface LedgerView {
-  listImports(f?: { user?: string; state?: string }): ImportJson[];
-  getImport(id: number): ImportJson | null;
-  listFiles(f?: { user?: string; state?: string }): FileJson[];
-  counts(): Record<string, number>;
-  close(): void;
-}
-
-interface FilesetRow {
-  id: number;
-  watch: number;
-  user: string;
-  state: ImportJson["state"];
-  reader: string | null;
-  entry: string;
-  attempts: number;
-  error: string | null;
-  importer: ImportJson["importer"];
-  created_at: string;
-  imported_at: string | null;
-  target: string | null;
-  images: string | null;
-}
-
-function toImportJson(r: FilesetRow, files: string[]): ImportJson {
-  let images: ImageJson[] | null = null;
-  if (r.images) {
-    try {
-      images = JSON.parse(r.images) as ImageJson[];
-    } catch {
-      images = null;
-    }
-  }
-  return {
-    id: r.id,
-    user: r.user,
-    watch: r.watch,
-    state: r.state,
-    reader: r.reader,
-    entry: r.entry,
-    files,
-    attempts: r.attempts,
-    error: r.error,
-    importer: r.importer,
-    createdAt: r.created_at,
-    importedAt: r.imported_at,
-    target: r.target,
-    images,
-  };
-}
-
-function where(f: { user?: string; state?: string } | undefined, prefix = ""): { sql: string; args: string[] } {
-  const parts: string[] = [];
-  const args: string[] = [];
-  if (f?.user !== undefined) {
-    parts.push(`${prefix}user = ?`);
-    args.push(f.user);
-  }
-  if (f?.state !== undefined) {
-    parts.push(`${prefix}state = ?`);
-    args.push(f.state);
-  }
-  return { sql: parts.length ? `WHERE ${parts.join(" AND ")}` : "", args };
-}
-
-/** Read-only access for the CLI; throws LedgerError(LEDGER_MISSING) when no DropBox ran in this home. */
-export function openLedgerView(ledgerPath: string): LedgerView {
-  const db = openExisting(ledgerPath, true);
-  const filesOf = (filter: { sql: string; args: string[] }): Map<number, string[]> => {
-    // One grouped query for every fileset's members, not one per fileset.
-    const rows = db
-      .prepare(
-        `SELECT ff.fileset AS fileset, ff.path AS path FROM fileset_files ff
-         ${filter.sql ? `WHERE ff.fileset IN (SELECT id FROM filesets ${filter.sql})` : ""}
-         ORDER BY ff.fileset, ff.ord`,
-      )
-      .raw()
-      .all(...filter.args) as [number, string][];
-    const m = new Map<number, string[]>();
-    let cur: string[] | null = null;
-    let curId = -1;
-    for (const [id, p] of rows) {
-      if (id !== curId) {
-        cur = [];
-        m.set(id, cur);
-        curId = id;
-      }
-      cur!.push(p);
-    }
-    return m;
-  };
-  return {
-    listImports(f) {
-      const w = where(f);
-      // Raw rows (arrays) and one grouped member query: 100,000 filesets in about half a second.
-      const rows = db
-        .prepare(
-          `SELECT id, watch, user, state, reader, entry, attempts, error, importer, created_at, imported_at, target, images
-           FROM filesets ${w.sql} ORDER BY id`,
-        )
-        .raw()
-        .all(...w.args) as unknown[][];
-      const files = filesOf(w);
-      return rows.map((r) =>
-        toImportJson(
-          {
-            id: r[0] as number,
-            watch: r[1] as number,
-            user: r[2] as string,
-            state: r[3] as FilesetRow["state"],
-            reader: r[4] as string | null,
-            entry: r[5] as string,
-            attempts: r[6] as number,
-            error: r[7] as string | null,
-            importer: r[8] as FilesetRow["importer"],
-            created_at: r[9] as string,
-            imported_at: r[10] as string | null,
-            target: r[11] as string | null,
-            images: r[12] as string | null,
-          },
-          files.get(r[0] as number) ?? [],
-        ),
-      );
-    },
-    getImport(id) {
-      const r = db.prepare("SELECT * FROM filesets WHERE id = ?").get(id) as FilesetRow | undefined;
-      if (!r) return null;
-      const files = (
-        db.prepare("SELECT path FROM fileset_files WHERE fileset = ? ORDER BY ord").raw().all(id) as [string][]
-      ).map((x) => x[0]);
-      return toImportJson(r, files);
-    },
-    listFiles(f) {
-      const w = where(f);
-      const rows = db
-        .prepare(`SELECT path, user, size, mtime_ms, state, reason, fileset FROM files ${w.sql} ORDER BY path`)
-        .raw()
-        .all(...w.args) as [string, string, number, number, FileJson["state"], string | null, number | null][];
-      return rows.map(([path, user, size, mtimeMs, state, reason, fileset]) => ({
-        path,
-        user,
-        size,
-        mtime: new Date(mtimeMs).toISOString(),
-        state,
-        reason,
-        fileset,
-      }));
-    },
-    counts() {
-      return countsOf(db);
-    },
-    close() {
-      db.close();
-    },
-  };
 }
 
 /** Counters by state: `files.<state>` and `imports.<state>`, every state present (0 when none). */

@@ -39,38 +39,60 @@ export interface ReconcileResult {
 }
 
 export function reconcile(input: ReconcileInput): ReconcileResult {
-  const present = input.known.filter((k) => !k.goneAfterImport);
-  if (!input.watchDirPresent) {
-    return {
-      changed: [],
-      gone: [],
-      alarm:
-        present.length > 0
-          ? `watch directory ${input.watchDir} is missing while the ledger knows ${present.length} file(s) in it: is a share unmounted? Nothing is treated as deleted.`
-          : `watch directory ${input.watchDir} is missing`,
-    };
+  const present = input.known.filter((k) => !k.goneAfterImport).length;
+  const alarm = watchAlarm({
+    watchDir: input.watchDir,
+    watchDirPresent: input.watchDirPresent,
+    walkedFiles: input.walked.length,
+    knownPresent: present,
+    unreadableDirs: input.unreadableDirs.length,
+  });
+  if (alarm) return { changed: [], gone: [], alarm };
+  const r = diffFiles(input.walked, input.known);
+  return { changed: r.changed, gone: r.gone.filter((g) => !underAny(g, input.unreadableDirs)), alarm: null };
+}
+
+/**
+ * The alarm of a whole walk, or null: a missing watch directory, or one that walked empty while
+ * the ledger knows files in it (an unmounted share). Either way nothing is treated as deleted.
+ */
+export function watchAlarm(w: {
+  watchDir: string;
+  watchDirPresent: boolean;
+  walkedFiles: number;
+  /** Files the ledger knows in the watch, imported ones already recorded as gone excepted. */
+  knownPresent: number;
+  unreadableDirs: number;
+}): string | null {
+  if (!w.watchDirPresent) {
+    return w.knownPresent > 0
+      ? `watch directory ${w.watchDir} is missing while the ledger knows ${w.knownPresent} file(s) in it: is a share unmounted? Nothing is treated as deleted.`
+      : `watch directory ${w.watchDir} is missing`;
   }
-  if (input.walked.length === 0 && present.length > 0 && input.unreadableDirs.length === 0) {
-    return {
-      changed: [],
-      gone: [],
-      alarm: `watch directory ${input.watchDir} is empty while the ledger knows ${present.length} file(s) in it: is a share unmounted? Nothing is treated as deleted.`,
-    };
+  if (w.walkedFiles === 0 && w.knownPresent > 0 && w.unreadableDirs === 0) {
+    return `watch directory ${w.watchDir} is empty while the ledger knows ${w.knownPresent} file(s) in it: is a share unmounted? Nothing is treated as deleted.`;
   }
-  const known = new Map<string, KnownFile>();
-  for (const k of input.known) known.set(k.path, k);
+  return null;
+}
+
+/**
+ * Walked files against known ones (one directory at a time during a reconciliation, so memory is
+ * bounded by the largest directory): new or changed files, and known files not walked.
+ */
+export function diffFiles(walked: WalkedFile[], known: KnownFile[]): { changed: string[]; gone: string[] } {
+  const byPath = new Map<string, KnownFile>();
+  for (const k of known) byPath.set(k.path, k);
   const changed: string[] = [];
-  const seen = new Set<string>();
-  for (const w of input.walked) {
-    seen.add(w.path);
-    const k = known.get(w.path);
+  for (const w of walked) {
+    const k = byPath.get(w.path);
     if (!k || k.size !== w.size || k.mtimeMs !== w.mtimeMs || k.goneAfterImport) changed.push(w.path);
+    byPath.delete(w.path);
   }
   const gone: string[] = [];
-  for (const k of present) {
-    if (seen.has(k.path)) continue;
-    if (input.unreadableDirs.some((d) => isUnder(k.path, d))) continue;
-    gone.push(k.path);
-  }
-  return { changed, gone, alarm: null };
+  for (const k of byPath.values()) if (!k.goneAfterImport) gone.push(k.path);
+  return { changed, gone };
+}
+
+export function underAny(p: string, dirs: string[]): boolean {
+  return dirs.some((d) => isUnder(p, d));
 }

@@ -1,51 +1,56 @@
-/** Walk a watch tree for reconciliation, with the monitor's filters (I/O shell). */
+/**
+ * Walk a watch tree for reconciliation, with the monitor's filters (I/O shell). The walk is
+ * streamed one directory at a time to a callback that it awaits, so no list of every file in the
+ * tree is ever built: memory is bounded by the largest directory (100,000 files in 1,000 folders
+ * cost a few hundred kB at a time instead of tens of MiB).
+ */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { WatchConfig } from "@omero-fs/config";
 import { COOKIE_PREFIX, isSysFileName, isUnder, resolveBlacklist } from "./paths";
 import type { WalkedFile } from "./reconcile";
 
-export interface WalkResult {
+export interface WalkSummary {
   present: boolean;
-  files: WalkedFile[];
+  /** Files found (regular files, symlinks to files). */
+  files: number;
+  /** Directories listed. */
+  dirs: number;
   unreadableDirs: string[];
 }
 
 /** Stats run this many at a time: enough to hide latency, few enough to keep memory flat. */
 const STAT_CONCURRENCY = 64;
 
-export async function walkWatch(watch: WatchConfig): Promise<WalkResult> {
+/**
+ * Walk `watch`; `onDir` gets every directory that could be listed with the files directly in
+ * it (possibly none), one directory at a time, and is awaited before the next is listed.
+ */
+export async function walkWatchDirs(
+  watch: WatchConfig,
+  onDir: (dir: string, files: WalkedFile[]) => Promise<void>,
+): Promise<WalkSummary> {
   const root = path.resolve(watch.watchDir);
+  const out: WalkSummary = { present: false, files: 0, dirs: 0, unreadableDirs: [] };
   try {
     const st = await fs.promises.stat(root);
-    if (!st.isDirectory()) return { present: false, files: [], unreadableDirs: [] };
+    if (!st.isDirectory()) return out;
   } catch {
-    return { present: false, files: [], unreadableDirs: [] };
+    return out;
   }
+  out.present = true;
   const blacklist = resolveBlacklist(root, watch.blacklist);
-  const files: WalkedFile[] = [];
-  const unreadableDirs: string[] = [];
-  const stack: { dir: string; depth: number }[] = [{ dir: root, depth: 0 }];
-  const toStat: string[] = [];
-  const flush = async () => {
-    const batch = toStat.splice(0, toStat.length);
-    for (let i = 0; i < batch.length; i += STAT_CONCURRENCY) {
-      const part = batch.slice(i, i + STAT_CONCURRENCY);
-      const stats = await Promise.all(part.map((p) => fs.promises.stat(p).catch(() => null)));
-      stats.forEach((s, j) => {
-        if (s?.isFile()) files.push({ path: part[j]!, size: s.size, mtimeMs: s.mtimeMs });
-      });
-    }
-  };
+  const stack: string[] = [root];
   while (stack.length > 0) {
-    const { dir, depth } = stack.pop()!;
+    const dir = stack.pop()!;
     let entries: fs.Dirent[];
     try {
       entries = await fs.promises.readdir(dir, { withFileTypes: true });
     } catch {
-      unreadableDirs.push(dir);
+      out.unreadableDirs.push(dir);
       continue;
     }
+    const toStat: string[] = [];
     for (const e of entries) {
       const name = e.name;
       if (name.startsWith(COOKIE_PREFIX)) continue;
@@ -54,15 +59,25 @@ export async function walkWatch(watch: WatchConfig): Promise<WalkResult> {
       if (blacklist.some((b) => isUnder(p, b))) continue;
       if (e.isDirectory()) {
         // Flat: the directory only; Recurse and Follow: every level (new dirs are walked like old ones).
-        if (watch.pathMode !== "Flat") stack.push({ dir: p, depth: depth + 1 });
+        if (watch.pathMode !== "Flat") stack.push(p);
       } else if (e.isFile() || e.isSymbolicLink()) {
         // Symlinks to directories are not descended (loops); a symlinked file is statted through
         // and later checked against the user's folder.
         toStat.push(p);
       }
     }
-    if (toStat.length >= 4096) await flush();
+    entries = [];
+    const files: WalkedFile[] = [];
+    for (let i = 0; i < toStat.length; i += STAT_CONCURRENCY) {
+      const part = toStat.slice(i, i + STAT_CONCURRENCY);
+      const stats = await Promise.all(part.map((p) => fs.promises.stat(p).catch(() => null)));
+      stats.forEach((s, j) => {
+        if (s?.isFile()) files.push({ path: part[j]!, size: s.size, mtimeMs: s.mtimeMs });
+      });
+    }
+    out.dirs += 1;
+    out.files += files.length;
+    await onDir(dir, files);
   }
-  await flush();
-  return { present: true, files, unreadableDirs };
+  return out;
 }

@@ -221,11 +221,21 @@ function benchSynthetic() {
     n = JSON.parse(r.stdout).length;
   }
   report("imports list --json (synthetic ledger)", synthList, `${n} filesets`);
-  report("imports list (table, synthetic ledger)", [cli(synth, ["imports", "list"]).ms]);
-  report("imports list --state failed --json (synthetic)", [
-    cli(synth, ["imports", "list", "--state", "failed", "--json"]).ms,
-  ]);
-  report("files list --json (synthetic ledger)", [cli(synth, ["files", "list", "--json"]).ms]);
+  const runs = (args) => Array.from({ length: RUNS }, () => cli(synth, args).ms);
+  report("imports list (table, synthetic ledger)", runs(["imports", "list"]));
+  report("imports list --state failed --json (synthetic)", runs(["imports", "list", "--state", "failed", "--json"]));
+  report("files list --json (synthetic ledger)", runs(["files", "list", "--json"]));
+  report("files list (table, synthetic ledger)", runs(["files", "list"]));
+  // A reader that stops early: the list ends quietly (EPIPE), exit status 0, nothing on stderr.
+  const head = spawnSync(
+    "sh",
+    ["-c", `"${process.execPath}" "${CLI}" --home "${synth}" imports list --json | head -c 100 >/dev/null`],
+    {
+      env,
+      encoding: "utf8",
+    },
+  );
+  if (head.status !== 0 || head.stderr) throw new Error(`imports list --json | head: ${head.status} ${head.stderr}`);
 }
 
 try {

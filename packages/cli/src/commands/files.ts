@@ -1,8 +1,9 @@
 import { FileJsonSchema } from "@omero-fs/protocol";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
-import { table, truncate } from "../format";
-import { checkContract, checkState, openView } from "../ledger-access";
+import { tableChunks, truncate } from "../format";
+import { checkState, jsonArray, ledgerExists, openView } from "../ledger-access";
+import { writeChunks } from "../stdout";
 
 interface ListArgs extends GlobalArgs {
   json?: boolean;
@@ -33,28 +34,43 @@ export const filesCommand: CommandModule<GlobalArgs, GlobalArgs> = {
               type: "string",
               describe: "Only files in this state (pending, grouped, imported, ignored, refused)",
             }),
-        (a) => {
+        async (a) => {
           const state = checkState("file", a.state);
+          if (!ledgerExists(homeOf(a))) {
+            // A fresh home: nothing seen yet is an empty list, not an error (scripts poll this).
+            process.stdout.write(a.json ? "[]\n" : `no files yet (no DropBox has run in ${homeOf(a)})\n`);
+            return;
+          }
           const view = openView(homeOf(a));
           try {
-            const files = view.listFiles({ user: a.user, state });
+            const f = { user: a.user, state };
             if (a.json) {
-              checkContract("files list", files, FileJsonSchema);
-              process.stdout.write(`${JSON.stringify(files)}\n`);
-            } else if (files.length === 0) {
-              process.stdout.write("no files\n");
-            } else {
-              const rows = files.map((f) => [
-                f.state,
-                f.user,
-                size(f.size),
-                f.fileset === null ? "-" : String(f.fileset),
-                f.path,
-                f.reason ? truncate(f.reason, 60) : "",
-              ]);
-              process.stdout.write(`${table(["STATE", "USER", "SIZE", "IMPORT", "PATH", "REASON"], rows)}\n`);
-              process.stdout.write(`${files.length} file${files.length === 1 ? "" : "s"}\n`);
+              // SQLite writes each element's JSON; it streams out as it comes.
+              await writeChunks(jsonArray("files list", view.filesJson(f), view.countFiles(f), FileJsonSchema));
+              return;
             }
+            const rows: string[][] = [];
+            for (const x of view.iterateFiles(f)) {
+              rows.push([
+                x.state,
+                x.user,
+                size(x.size),
+                x.fileset === null ? "-" : String(x.fileset),
+                x.path,
+                x.reason ? truncate(x.reason, 60) : "",
+              ]);
+            }
+            if (rows.length === 0) {
+              process.stdout.write("no files\n");
+              return;
+            }
+            const n = rows.length;
+            await writeChunks(
+              (function* () {
+                yield* tableChunks(["STATE", "USER", "SIZE", "IMPORT", "PATH", "REASON"], rows);
+                yield `${n} file${n === 1 ? "" : "s"}\n`;
+              })(),
+            );
           } finally {
             view.close();
           }

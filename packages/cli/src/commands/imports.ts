@@ -1,13 +1,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DropBoxMethodResults, type ImportJson, ImportJsonSchema } from "@omero-fs/protocol";
+import type { ImportRow } from "@omero-fs/dropbox";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
 import { CliError } from "../errors";
-import { ago, table, truncate } from "../format";
-import { checkContract, checkState, openView } from "../ledger-access";
+import { ago, tableChunks, truncate } from "../format";
+import { checkContract, checkState, jsonArray, ledgerExists, openView } from "../ledger-access";
 import { callNode } from "../node/client";
 import { findNode } from "../node/records";
+import { writeChunks } from "../stdout";
 
 interface ListArgs extends GlobalArgs {
   json?: boolean;
@@ -21,10 +23,11 @@ function shortEntry(entry: string, root: string | null): string {
   return entry;
 }
 
-function commonRoot(imports: ImportJson[]): string | null {
+function commonRoot(imports: ImportRow[]): string | null {
   // Every watch keeps per-user folders below one directory; strip "<watchDir>/" when all share it.
   let root: string | null = null;
   for (const i of imports) {
+    if (root !== null && i.entry.startsWith(`${root}/`)) continue;
     const d = path.dirname(path.dirname(i.entry));
     if (root === null) root = d;
     while (root && root !== "/" && !i.entry.startsWith(`${root}/`)) root = path.dirname(root);
@@ -33,23 +36,26 @@ function commonRoot(imports: ImportJson[]): string | null {
   return root;
 }
 
-function listTable(imports: ImportJson[]): string {
+/** The table and its summary line, in parts for writeChunks. */
+function* listTable(imports: ImportRow[]): Generator<string> {
   const root = commonRoot(imports);
+  const now = Date.now();
   const rows = imports.map((i) => [
     String(i.id),
     i.user,
     i.state,
     String(i.attempts),
-    String(i.files.length),
-    i.state === "imported" ? ago(i.importedAt) : ago(i.createdAt),
+    String(i.fileCount),
+    i.state === "imported" ? ago(i.importedAt, now) : ago(i.createdAt, now),
     truncate(shortEntry(i.entry, root), 70),
     i.error ? truncate(i.error, 60) : "",
   ]);
   const head = ["ID", "USER", "STATE", "ATTEMPTS", "FILES", "WHEN", root ? `ENTRY (under ${root})` : "ENTRY", "ERROR"];
-  return table(head, rows);
+  yield* tableChunks(head, rows);
+  yield `${summary(imports)}\n`;
 }
 
-function summary(imports: ImportJson[]): string {
+function summary(imports: ImportRow[]): string {
   const by = new Map<string, number>();
   for (const i of imports) by.set(i.state, (by.get(i.state) ?? 0) + 1);
   const parts = [...by].map(([s, n]) => `${n} ${s}`);
@@ -150,19 +156,24 @@ export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
               type: "string",
               describe: "Only imports in this state (waiting, queued, importing, imported, failed)",
             }),
-        (a) => {
+        async (a) => {
           const state = checkState("import", a.state);
+          if (!ledgerExists(homeOf(a))) {
+            // A fresh home: nothing seen yet is an empty list, not an error (scripts poll this).
+            process.stdout.write(a.json ? "[]\n" : `no imports yet (no DropBox has run in ${homeOf(a)})\n`);
+            return;
+          }
           const view = openView(homeOf(a));
           try {
-            const imports = view.listImports({ user: a.user, state });
+            const f = { user: a.user, state };
             if (a.json) {
-              checkContract("imports list", imports, ImportJsonSchema);
-              process.stdout.write(`${JSON.stringify(imports)}\n`);
-            } else if (imports.length === 0) {
-              process.stdout.write("no imports\n");
-            } else {
-              process.stdout.write(`${listTable(imports)}\n${summary(imports)}\n`);
+              // SQLite writes each element's JSON; it streams out as it comes (60 MB for 100,000).
+              await writeChunks(jsonArray("imports list", view.importsJson(f), view.countImports(f), ImportJsonSchema));
+              return;
             }
+            const imports = [...view.importRows(f)];
+            if (imports.length === 0) process.stdout.write("no imports\n");
+            else await writeChunks(listTable(imports));
           } finally {
             view.close();
           }

@@ -1,0 +1,288 @@
+/**
+ * The read-only view of the ledger for the CLI (`imports`, `files`, `admin status`), re-exported by
+ * ledger.ts. Lists come two ways: as objects (listImports, listFiles) and as the JSON text of each
+ * element (importsJson, filesJson) written by SQLite itself (json_object), so that `imports list
+ * --json` on 100,000 filesets builds no JavaScript object per row and can stream its output. Both
+ * give the same text: JSON.stringify(listImports(f)[k]) === [...importsJson(f)][k] (a test checks).
+ */
+import type { FileJson, ImageJson, ImportJson } from "@omero-fs/protocol";
+import { countsOf, type Db, openExisting } from "./ledger";
+
+/** A filter on a list: one user, one state, or both. */
+export interface ListFilter {
+  user?: string;
+  state?: string;
+}
+
+/** The columns of the `imports list` table: an import without its file list and images. */
+export interface ImportRow {
+  id: number;
+  user: string;
+  state: ImportJson["state"];
+  attempts: number;
+  /** How many files the fileset has. */
+  fileCount: number;
+  createdAt: string;
+  importedAt: string | null;
+  entry: string;
+  error: string | null;
+}
+
+/** Read-only view of the ledger for the CLI (`imports`, `files`, `admin status`). */
+export interface LedgerView {
+  /** Imports (filesets) in id order, oldest first. */
+  listImports(f?: ListFilter): ImportJson[];
+  /** The JSON text of each element of listImports(f), in the same order, without building objects. */
+  importsJson(f?: ListFilter): IterableIterator<string>;
+  /** The `imports list` table columns of listImports(f), in the same order. */
+  importRows(f?: ListFilter): IterableIterator<ImportRow>;
+  /** listImports(f).length, without listing. */
+  countImports(f?: ListFilter): number;
+  getImport(id: number): ImportJson | null;
+  /** Files in path order. */
+  listFiles(f?: ListFilter): FileJson[];
+  /** listFiles(f), one at a time. */
+  iterateFiles(f?: ListFilter): IterableIterator<FileJson>;
+  /** The JSON text of each element of listFiles(f), in the same order, without building objects. */
+  filesJson(f?: ListFilter): IterableIterator<string>;
+  /** listFiles(f).length, without listing. */
+  countFiles(f?: ListFilter): number;
+  counts(): Record<string, number>;
+  close(): void;
+}
+
+interface FilesetRow {
+  id: number;
+  watch: number;
+  user: string;
+  state: ImportJson["state"];
+  reader: string | null;
+  entry: string;
+  attempts: number;
+  error: string | null;
+  importer: ImportJson["importer"];
+  created_at: string;
+  imported_at: string | null;
+  target: string | null;
+  images: string | null;
+}
+
+/** The stored images column: a JSON array written by DropBox; anything unreadable is null. */
+function parseImages(text: string | null): ImageJson[] | null {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as ImageJson[];
+  } catch {
+    return null;
+  }
+}
+
+function toImportJson(r: FilesetRow, files: string[]): ImportJson {
+  return {
+    id: r.id,
+    user: r.user,
+    watch: r.watch,
+    state: r.state,
+    reader: r.reader,
+    entry: r.entry,
+    files,
+    attempts: r.attempts,
+    error: r.error,
+    importer: r.importer,
+    createdAt: r.created_at,
+    importedAt: r.imported_at,
+    target: r.target,
+    images: parseImages(r.images),
+  };
+}
+
+function where(f: ListFilter | undefined, prefix = ""): { sql: string; args: string[] } {
+  const parts: string[] = [];
+  const args: string[] = [];
+  if (f?.user !== undefined) {
+    parts.push(`${prefix}user = ?`);
+    args.push(f.user);
+  }
+  if (f?.state !== undefined) {
+    parts.push(`${prefix}state = ?`);
+    args.push(f.state);
+  }
+  return { sql: parts.length ? `WHERE ${parts.join(" AND ")}` : "", args };
+}
+
+/**
+ * One import as JSON text, keys in ImportJson order. Members through a correlated aggregate over the
+ * (fileset, ord) primary key; images verbatim (minified) when the stored text is valid JSON, else
+ * null, like parseImages. DropBox stores images as JSON.stringify output, which json() returns
+ * unchanged.
+ */
+const IMPORT_JSON = `json_object(
+  'id', f.id, 'user', f.user, 'watch', f.watch, 'state', f.state, 'reader', f.reader, 'entry', f.entry,
+  'files', json(coalesce((SELECT json_group_array(ff.path ORDER BY ff.ord) FROM fileset_files ff WHERE ff.fileset = f.id), '[]')),
+  'attempts', f.attempts, 'error', f.error, 'importer', f.importer, 'createdAt', f.created_at,
+  'importedAt', f.imported_at, 'target', f.target,
+  'images', CASE WHEN f.images <> '' AND json_valid(f.images) THEN json(f.images) END)`;
+
+/**
+ * mtime as new Date(mtime_ms).toISOString() does it (milliseconds truncated toward zero), for
+ * 1970-01-01 to 9999-12-31; rows outside that range get NULL and are written by JavaScript.
+ */
+const MTIME_IN_RANGE = "f.mtime_ms >= 0 AND f.mtime_ms < 253402300800000";
+const FILE_JSON = `CASE WHEN ${MTIME_IN_RANGE} THEN json_object(
+  'path', f.path, 'user', f.user, 'size', f.size,
+  'mtime', strftime('%Y-%m-%dT%H:%M:%fZ', CAST(f.mtime_ms AS INTEGER) / 1000.0, 'unixepoch'),
+  'state', f.state, 'reason', f.reason, 'fileset', f.fileset) END`;
+
+const FILE_COLUMNS = "f.path, f.user, f.size, f.mtime_ms, f.state, f.reason, f.fileset";
+type FileRaw = [string, string, number, number, FileJson["state"], string | null, number | null];
+const toFileJson = ([path, user, size, mtimeMs, state, reason, fileset]: FileRaw): FileJson => ({
+  path,
+  user,
+  size,
+  mtime: new Date(mtimeMs).toISOString(),
+  state,
+  reason,
+  fileset,
+});
+
+/** Read-only access for the CLI; throws LedgerError(LEDGER_MISSING) when no DropBox ran in this home. */
+export function openLedgerView(ledgerPath: string): LedgerView {
+  const db: Db = openExisting(ledgerPath, true);
+  const filesOf = (filter: { sql: string; args: string[] }): Map<number, string[]> => {
+    // One grouped query for every fileset's members, not one per fileset.
+    const rows = db
+      .prepare(
+        `SELECT ff.fileset AS fileset, ff.path AS path FROM fileset_files ff
+         ${filter.sql ? `WHERE ff.fileset IN (SELECT id FROM filesets ${filter.sql})` : ""}
+         ORDER BY ff.fileset, ff.ord`,
+      )
+      .raw()
+      .all(...filter.args) as [number, string][];
+    const m = new Map<number, string[]>();
+    let cur: string[] = [];
+    let curId = -1;
+    for (const [id, p] of rows) {
+      if (id !== curId) {
+        cur = [];
+        m.set(id, cur);
+        curId = id;
+      }
+      cur.push(p);
+    }
+    return m;
+  };
+  const count = (table: "filesets" | "files", f?: ListFilter): number => {
+    const w = where(f);
+    return db
+      .prepare(`SELECT COUNT(*) FROM ${table} ${w.sql}`)
+      .pluck()
+      .get(...w.args) as number;
+  };
+  return {
+    listImports(f) {
+      const w = where(f);
+      // Raw rows (arrays) and one grouped member query.
+      const rows = db
+        .prepare(
+          `SELECT id, watch, user, state, reader, entry, attempts, error, importer, created_at, imported_at, target, images
+           FROM filesets ${w.sql} ORDER BY id`,
+        )
+        .raw()
+        .all(...w.args) as unknown[][];
+      const files = filesOf(w);
+      return rows.map((r) =>
+        toImportJson(
+          {
+            id: r[0] as number,
+            watch: r[1] as number,
+            user: r[2] as string,
+            state: r[3] as FilesetRow["state"],
+            reader: r[4] as string | null,
+            entry: r[5] as string,
+            attempts: r[6] as number,
+            error: r[7] as string | null,
+            importer: r[8] as FilesetRow["importer"],
+            created_at: r[9] as string,
+            imported_at: r[10] as string | null,
+            target: r[11] as string | null,
+            images: r[12] as string | null,
+          },
+          files.get(r[0] as number) ?? [],
+        ),
+      );
+    },
+    importsJson(f) {
+      const w = where(f, "f.");
+      return db
+        .prepare(`SELECT ${IMPORT_JSON} FROM filesets f ${w.sql} ORDER BY f.id`)
+        .pluck()
+        .iterate(...w.args) as IterableIterator<string>;
+    },
+    *importRows(f) {
+      const w = where(f, "f.");
+      const rows = db
+        .prepare(
+          `SELECT f.id, f.user, f.state, f.attempts,
+             (SELECT COUNT(*) FROM fileset_files ff WHERE ff.fileset = f.id),
+             f.created_at, f.imported_at, f.entry, f.error
+           FROM filesets f ${w.sql} ORDER BY f.id`,
+        )
+        .raw()
+        .iterate(...w.args) as IterableIterator<
+        [number, string, ImportJson["state"], number, number, string, string | null, string, string | null]
+      >;
+      for (const [id, user, state, attempts, fileCount, createdAt, importedAt, entry, error] of rows) {
+        yield { id, user, state, attempts, fileCount, createdAt, importedAt, entry, error };
+      }
+    },
+    countImports(f) {
+      return count("filesets", f);
+    },
+    getImport(id) {
+      const r = db.prepare("SELECT * FROM filesets WHERE id = ?").get(id) as FilesetRow | undefined;
+      if (!r) return null;
+      const files = (
+        db.prepare("SELECT path FROM fileset_files WHERE fileset = ? ORDER BY ord").raw().all(id) as [string][]
+      ).map((x) => x[0]);
+      return toImportJson(r, files);
+    },
+    listFiles(f) {
+      const w = where(f, "f.");
+      const rows = db
+        .prepare(`SELECT ${FILE_COLUMNS} FROM files f ${w.sql} ORDER BY f.path`)
+        .raw()
+        .all(...w.args) as FileRaw[];
+      return rows.map(toFileJson);
+    },
+    *iterateFiles(f) {
+      const w = where(f, "f.");
+      const rows = db
+        .prepare(`SELECT ${FILE_COLUMNS} FROM files f ${w.sql} ORDER BY f.path`)
+        .raw()
+        .iterate(...w.args) as IterableIterator<FileRaw>;
+      for (const r of rows) yield toFileJson(r);
+    },
+    *filesJson(f) {
+      const w = where(f, "f.");
+      const rows = db
+        .prepare(`SELECT ${FILE_JSON}, f.id FROM files f ${w.sql} ORDER BY f.path`)
+        .raw()
+        .iterate(...w.args) as IterableIterator<[string | null, number]>;
+      // Rows whose mtime SQLite does not format: read again by a second statement (reads may run
+      // while the list's iterator is open).
+      const one = db.prepare(`SELECT ${FILE_COLUMNS} FROM files f WHERE f.id = ?`).raw();
+      for (const [json, id] of rows) {
+        yield json ?? JSON.stringify(toFileJson(one.get(id) as FileRaw));
+      }
+    },
+    countFiles(f) {
+      return count("files", f);
+    },
+    counts() {
+      return countsOf(db);
+    },
+    close() {
+      db.close();
+    },
+  };
+}
