@@ -19,11 +19,6 @@ export type PathDecision =
   /** Not under watchDir at all (another watch's event, or a bad path). */
   | { kind: "outside" };
 
-/** True when `p` is `dir` or below it. Both must be normalised absolute paths. */
-export function isUnder(p: string, dir: string): boolean {
-  return p === dir || p.startsWith(dir.endsWith("/") ? dir : `${dir}/`);
-}
-
 /** The user of a path, from the watch's layout (OMERO's getExperimenterFromPath, plus importUsers). */
 export function userOfPath(watch: WatchScope, p: string): PathDecision {
   const watchDir = path.resolve(watch.watchDir);
@@ -52,64 +47,17 @@ export function containmentProblem(realUserRoot: string, realFile: string, shown
   return `real path ${realFile} of ${shownPath} is outside the user's folder ${realUserRoot} (symlink escape)`;
 }
 
-/** Prefix of the MonitorServer's sync cookies: never files of ours. */
-export const COOKIE_PREFIX = ".omero-fs-cookie-";
-
-const NEW_FOLDER = /^(untitled folder|new folder|neuer ordner|nouveau dossier)( \d+| \(\d+\))?$/i;
-const SYS_SUFFIXES = [
-  ".part",
-  ".partial",
-  ".crdownload",
-  ".download",
-  ".filepart",
-  ".tmp",
-  ".temp",
-  ".swp",
-  ".swo",
-  ".swx",
-];
-
-/**
- * The ignoreSysFiles rules, one path component at a time. Mirrors the MonitorServer's
- * SYS_FILE_RULES (packages/monitor/src/filters.ts) so a reconciliation walk sees exactly what the
- * monitor would publish.
- */
-export function isSysFileName(name: string): boolean {
-  const n = name.toLowerCase();
-  return (
-    name.startsWith(".") ||
-    name.endsWith("~") ||
-    name.startsWith("~$") ||
-    (name.length > 1 && name.startsWith("#") && name.endsWith("#")) ||
-    n === "thumbs.db" ||
-    n === "ehthumbs.db" ||
-    n === "desktop.ini" ||
-    n === "$recycle.bin" ||
-    n === "system volume information" ||
-    SYS_SUFFIXES.some((s) => n.endsWith(s)) ||
-    NEW_FOLDER.test(name)
-  );
-}
-
-/** Normalise whitelist entries (".TIF", "tif", "*.ome.tif") to lower-case ".suffix" form. */
-export function normaliseWhitelist(list: string[]): string[] {
-  return list
-    .map((e) => e.trim().replace(/^\*/, "").toLowerCase())
-    .filter((e) => e.length > 0 && e !== ".")
-    .map((e) => (e.startsWith(".") ? e : `.${e}`));
-}
-
-/** Case-insensitive suffix match; empty list = everything. */
-export function matchesWhitelist(name: string, normalised: string[]): boolean {
-  if (normalised.length === 0) return true;
-  const n = name.toLowerCase();
-  return normalised.some((ext) => n.endsWith(ext));
-}
-
-/** Blacklist entries as absolute paths (relative ones are below watchDir). */
-export function resolveBlacklist(watchDir: string, list: string[]): string[] {
-  return list.map((e) => path.resolve(watchDir, e).replace(/\/+$/, "")).filter((e) => e.length > 0);
-}
+// The ignoreSysFiles rules, whitelist and blacklist are the MonitorServer's own (one definition in
+// @omero-fs/protocol), so a reconciliation walk sees exactly what the monitor would publish.
+export {
+  COOKIE_PREFIX,
+  isSysFileName,
+  isUnder,
+  matchesWhitelist,
+  normaliseWhitelist,
+  resolveBlacklist,
+} from "@omero-fs/protocol";
+import { isUnder } from "@omero-fs/protocol";
 
 /** Top-level folders that belong with the files next to them (VSI `_x_`, OIF `x.oif.files`, Volocity `Data`, Micro-Manager `Pos_*`, plate `Well*`). */
 const JOINS_ROOT = /^(_.*_|.*\.files|data|pos_.*|well.*)$/i;

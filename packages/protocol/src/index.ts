@@ -5,3 +5,4 @@ export * from "./schemas";
 export const OMERO_FS_VERSION = "0.1.0";
 export * from "./client";
 export * from "./cli-json";
+export * from "./path-rules";

@@ -1,0 +1,91 @@
+/**
+ * Path rules shared by the MonitorServer (what a monitor publishes) and DropBox (what its
+ * reconciliation walk feeds): the `sync` cookie names, the ignoreSysFiles rule set, whitelist and
+ * blacklist. One definition, so a walk sees exactly what the monitor would publish. Pure.
+ */
+import * as path from "node:path";
+
+/** Prefix of the `sync` barrier's cookie files; never published, whatever the filters say. */
+export const COOKIE_PREFIX = ".omero-fs-cookie-";
+
+export function isCookieName(name: string): boolean {
+  return name.startsWith(COOKIE_PREFIX);
+}
+
+/** One ignoreSysFiles rule: a name (one path component) it matches, and why it exists. */
+export interface SysFileRule {
+  rule: string;
+  why: string;
+  test: (name: string) => boolean;
+}
+
+const lower = (s: string) => s.toLowerCase();
+const suffix =
+  (...sfx: string[]) =>
+  (name: string) =>
+    sfx.some((s) => lower(name).endsWith(s));
+const NEW_FOLDER = /^(untitled folder|new folder|neuer ordner|nouveau dossier)( \d+| \(\d+\))?$/i;
+
+/** The ignoreSysFiles rule set, applied to every path component below the watch directory. */
+export const SYS_FILE_RULES: readonly SysFileRule[] = [
+  {
+    rule: ".*",
+    why: "dot files and dot dirs (.DS_Store, ._AppleDouble, .nfsXXXX, .x.swp, .git)",
+    test: (n) => n.startsWith("."),
+  },
+  { rule: "*~", why: "editor backups", test: (n) => n.endsWith("~") },
+  { rule: "~$*", why: "Microsoft Office lock files", test: (n) => n.startsWith("~$") },
+  { rule: "#*#", why: "Emacs auto-save files", test: (n) => n.length > 1 && n.startsWith("#") && n.endsWith("#") },
+  {
+    rule: "Thumbs.db, ehthumbs.db",
+    why: "Windows thumbnail caches",
+    test: (n) => ["thumbs.db", "ehthumbs.db"].includes(lower(n)),
+  },
+  { rule: "desktop.ini", why: "Windows folder settings", test: (n) => lower(n) === "desktop.ini" },
+  {
+    rule: "$RECYCLE.BIN, System Volume Information",
+    why: "Windows volume folders",
+    test: (n) => ["$recycle.bin", "system volume information"].includes(lower(n)),
+  },
+  {
+    rule: "*.part, *.partial, *.crdownload, *.download, *.filepart",
+    why: "partial downloads and transfers (browsers, WinSCP)",
+    test: suffix(".part", ".partial", ".crdownload", ".download", ".filepart"),
+  },
+  { rule: "*.tmp, *.temp", why: "temporary files", test: suffix(".tmp", ".temp") },
+  { rule: "*.swp, *.swo, *.swx", why: "vim swap files", test: suffix(".swp", ".swo", ".swx") },
+  {
+    rule: "untitled folder, New Folder (2), ...",
+    why: "a folder not yet renamed by its creator (macOS, Windows, GNOME names)",
+    test: (n) => NEW_FOLDER.test(n),
+  },
+];
+
+export function isSysFileName(name: string): boolean {
+  return SYS_FILE_RULES.some((r) => r.test(name));
+}
+
+/** Normalise whitelist entries (".TIF", "tif", "*.ome.tif") to lower-case ".suffix" form. */
+export function normaliseWhitelist(list: string[]): string[] {
+  return list
+    .map((e) => e.trim().replace(/^\*/, "").toLowerCase())
+    .filter((e) => e.length > 0 && e !== ".")
+    .map((e) => (e.startsWith(".") ? e : `.${e}`));
+}
+
+/** Case-insensitive suffix match; multi-part suffixes (".ome.tif") work. Empty list = all. */
+export function matchesWhitelist(name: string, normalised: string[]): boolean {
+  if (normalised.length === 0) return true;
+  const n = name.toLowerCase();
+  return normalised.some((ext) => n.endsWith(ext));
+}
+
+/** Blacklist entries as absolute, normalised paths (relative entries are below watchDir). */
+export function resolveBlacklist(watchDir: string, list: string[]): string[] {
+  return list.map((e) => path.resolve(watchDir, e).replace(/\/+$/, "")).filter((e) => e.length > 0);
+}
+
+/** True when `p` is `dir` or below it. Both must be normalised absolute paths. */
+export function isUnder(p: string, dir: string): boolean {
+  return p === dir || p.startsWith(dir.endsWith("/") ? dir : `${dir}/`);
+}
