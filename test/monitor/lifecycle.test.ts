@@ -82,6 +82,39 @@ describe("one server", () => {
     expect(byPath.has(keep)).toBe(false);
   });
 
+  test("catch-up of a new nested tree and a deleted directory (snapshot compared with the tree)", async () => {
+    const dir = tree();
+    const a = write(path.join(dir, "old", "a.tif"));
+    write(path.join(dir, "keep", "k.tif"));
+    const id = await watch(server, {
+      watchDir: dir,
+      eventTypes: ["Creation", "Modification", "Deletion"],
+      ignoreDirEvents: false,
+    });
+    await settle(server, id);
+    await server.stop(id);
+    const before = server.sub.events(id).length;
+    fs.rmSync(path.join(dir, "old"), { recursive: true });
+    const f = write(path.join(dir, "n1", "n2", "f.tif"));
+    const g = write(path.join(dir, "keep", "g.tif"));
+    await server.start(id);
+    const ev = (await settle(server, id)).slice(before);
+    const got = ev.map((e) => [e.type, e.path, e.isDir, e.catchUp]).sort();
+    expect(got).toEqual(
+      [
+        ["Create", path.join(dir, "n1"), true, true],
+        ["Create", path.join(dir, "n1", "n2"), true, true],
+        ["Create", f, false, true],
+        ["Create", g, false, true],
+        ["Delete", path.join(dir, "old"), true, true],
+        ["Delete", a, false, true],
+      ].sort(),
+    );
+    // A directory's Create comes before its files'.
+    const order = ev.map((e) => e.path);
+    expect(order.indexOf(path.join(dir, "n1"))).toBeLessThan(order.indexOf(f));
+  });
+
   test("the watch directory deleted and recreated: rescan notice, then watched again", async () => {
     const parent = tree();
     const dir = path.join(parent, "w");

@@ -6,6 +6,15 @@ test("splitBlocks", () => {
   expect(splitBlocks([1, 2, 3], 0)).toEqual([[1, 2, 3]]);
   expect(splitBlocks([1, 2, 3], 2)).toEqual([[1, 2], [3]]);
   expect(splitBlocks([], 2)).toEqual([]);
+  // blockSize 0 = everything pending, but never more than max events in one block.
+  expect(splitBlocks([1, 2, 3, 4, 5], 0, 2)).toEqual([[1, 2], [3, 4], [5]]);
+  expect(splitBlocks([1, 2, 3, 4, 5], 4, 2)).toEqual([[1, 2], [3, 4], [5]]);
+  expect(
+    splitBlocks(
+      Array.from({ length: 12_000 }, (_, i) => i),
+      0,
+    ).map((c) => c.length),
+  ).toEqual([5000, 5000, 2000]);
 });
 
 test("buildBlocks numbers seq from lastSeq+1; rescan rides on the first block or stands alone", () => {

@@ -1,12 +1,24 @@
 /** Pure cutting of events into blocks with consecutive seq numbers (DESIGN.md section 3). No I/O. */
 import { type EventBlock, type FsEvent, PROTOCOL_VERSION, type RescanNotice } from "@omero-fs/protocol";
 
-/** Split into chunks of `blockSize` (0 = everything in one chunk). An empty list gives []. */
-export function splitBlocks<T>(events: T[], blockSize: number): T[][] {
+/**
+ * The most events in one block, whatever blockSize says: blockSize 0 means "everything pending",
+ * and a burst of 100,000 files would otherwise be one ~15 MB JSON frame (plus its copies in the
+ * send queue). A larger flush goes out as consecutive blocks of at most this many events (README
+ * "Wire protocol"); a monitor also flushes as soon as this many events are pending.
+ */
+export const MAX_BLOCK_EVENTS = 5000;
+
+/**
+ * Split into chunks of `blockSize` (0 = everything, in chunks of at most `max`, default
+ * MAX_BLOCK_EVENTS). An empty list gives [].
+ */
+export function splitBlocks<T>(events: T[], blockSize: number, max = MAX_BLOCK_EVENTS): T[][] {
   if (events.length === 0) return [];
-  if (blockSize <= 0) return [events];
+  const size = blockSize <= 0 ? max : Math.min(blockSize, max);
+  if (events.length <= size) return [events];
   const out: T[][] = [];
-  for (let i = 0; i < events.length; i += blockSize) out.push(events.slice(i, i + blockSize));
+  for (let i = 0; i < events.length; i += size) out.push(events.slice(i, i + size));
   return out;
 }
 

@@ -1,4 +1,4 @@
-export { buildBlocks, splitBlocks } from "./blocking";
+export { buildBlocks, MAX_BLOCK_EVENTS, splitBlocks } from "./blocking";
 export { coalesceTypes, PendingEvents } from "./coalesce";
 export { ControlError, StartupError } from "./errors";
 export * from "./filters";

@@ -90,6 +90,14 @@ export class KnownTree {
     return out;
   }
 
+  /**
+   * The live child map of a known directory (name -> code; isDir = code % 2 === 1), without a
+   * copy: for diffing a listing. Callers must not modify it.
+   */
+  childCodes(dir: string): ReadonlyMap<string, number> | undefined {
+    return this.dirs.get(dir);
+  }
+
   /** Every known directory path (for snapshots' isDir of deletes, and Recurse's start set). */
   dirPaths(): string[] {
     return [...this.dirs.keys()];

@@ -18,8 +18,9 @@ import * as path from "node:path";
 import type { Logger } from "@omero-fs/config";
 import type { Backend, EventBlock, EventType, FsEvent, MonitorParams, RescanNotice } from "@omero-fs/protocol";
 import * as parcel from "@parcel/watcher";
-import { buildBlocks } from "./blocking";
+import { buildBlocks, MAX_BLOCK_EVENTS } from "./blocking";
 import { PendingEvents } from "./coalesce";
+import { noteWork } from "./collect";
 import { ControlError, errnoOf, messageOf } from "./errors";
 import {
   COOKIE_PREFIX,
@@ -34,6 +35,7 @@ import {
 } from "./filters";
 import { fastActionFor, fastWatchBudget, parseMaxUserWatches, RecentDirs } from "./fastpath";
 import { KnownTree } from "./known";
+import { readSnapshot } from "./snapshot";
 import {
   chooseBackend,
   defaultSnapshotKey,
@@ -64,6 +66,8 @@ interface Marker {
 }
 
 const MAX_LOGGED_EVENTS = 20;
+/** Watcher events handled in one turn of the event loop (onNative). */
+const RAW_SLICE = 2000;
 /**
  * Per-event INFO lines a second. A trickle is logged event by event; in a burst the fast path
  * makes many small blocks, and one line per event would cost more CPU than the events.
@@ -122,6 +126,9 @@ export class Monitor {
   /** stop() is under way: its final comparison adds no watches. */
   private stopping = false;
   private readonly eventLines = new LogBudget(EVENT_LINES_PER_SECOND);
+  /** Watcher batches (or their rest) waiting to be handled in slices (onNative). */
+  private rawQueue: { events: RawEvent[]; next: number }[] = [];
+  private rawDraining = false;
 
   constructor(
     readonly id: string,
@@ -173,6 +180,8 @@ export class Monitor {
     return this.serial(async () => {
       if (this.state === "started") return;
       const gen = ++this.gen;
+      this.rawQueue = [];
+      this.rawDraining = false;
       this.reason = null;
       const st = fs.statSync(this.watchDir, { throwIfNoEntry: false });
       if (!st?.isDirectory()) {
@@ -258,6 +267,8 @@ export class Monitor {
         return;
       }
       this.gen++;
+      this.rawQueue = [];
+      this.rawDraining = false;
       this.stopping = true;
       this.clearTimers();
       this.closeSupplements();
@@ -297,7 +308,7 @@ export class Monitor {
             const handle = () => {
               if (gen !== this.gen) return;
               if (err) this.onWatcherError(err, gen);
-              else this.onRaw(events, "native");
+              else this.onNative(events, gen);
             };
             if (this.host.timings.nativeDelayMs > 0) setTimeout(handle, this.host.timings.nativeDelayMs);
             else handle();
@@ -352,10 +363,44 @@ export class Monitor {
 
   // ---------------------------------------------------------------- events in
 
+  /**
+   * A watcher batch. A large one (a burst: tens of thousands of events in one batch) is handled
+   * in slices of RAW_SLICE events with a turn of the event loop between them, so blocks already
+   * published leave the send queue and their garbage dies young, instead of one multi-second
+   * synchronous pass that holds every block, inflates the heap and trips the stall detector.
+   * Batches stay in order; a batch arriving while slices are pending waits behind them.
+   */
+  private onNative(events: RawEvent[], gen: number): void {
+    if (this.rawQueue.length === 0 && events.length <= RAW_SLICE) {
+      this.onRaw(events, "native");
+      return;
+    }
+    this.rawQueue.push({ events, next: 0 });
+    if (!this.rawDraining) this.drainRaw(gen);
+  }
+
+  private drainRaw(gen: number): void {
+    this.rawDraining = true;
+    const head = this.rawQueue[0];
+    const slice = head.events.slice(head.next, head.next + RAW_SLICE);
+    head.next += RAW_SLICE;
+    if (head.next >= head.events.length) this.rawQueue.shift();
+    this.onRaw(slice, "native");
+    if (this.rawQueue.length === 0) {
+      this.rawDraining = false;
+      return;
+    }
+    setImmediate(() => {
+      // Stopped (its final comparison covers the rest) or restarted: start/stop reset the queue.
+      if (gen === this.gen) this.drainRaw(gen);
+    });
+  }
+
   /** Events from the watcher (subscribe batch or a poll diff). */
   private onRaw(events: RawEvent[], source: "native" | "poll" | "supplement"): void {
     const fromPoll = source === "poll";
     if (this.state !== "started" && !fromPoll) return;
+    noteWork(events.length);
     const now = Date.now();
     let lastParent = "";
     for (const ev of events) {
@@ -445,34 +490,63 @@ export class Monitor {
     if (!fromPoll) this.scheduleSettle();
   }
 
+  /**
+   * Publish what changed since the snapshot (catchUp: true), comparing the snapshot file, read
+   * one entry at a time, with the known-set the baseline walk just built (as getEventsSince
+   * would: a path in both is a Modify when both are files and the mtime differs; a path only in
+   * the snapshot a Delete; a path only in the tree a Create). Memory: the per-directory counts
+   * of a first pass, and the names of only those directories that gained entries in a second.
+   */
   private async catchUp(marker: Marker | null): Promise<void> {
-    let events: RawEvent[];
+    const dirs = new Set(marker?.dirs ?? []);
+    let n = 0;
+    /** Known entries seen in the snapshot, per parent directory. */
+    const seenIn = new Map<string, number>();
     try {
-      events = await parcel.getEventsSince(this.watchDir, this.snapshotFile, { ignore: this.ignore });
+      for (const e of readSnapshot(this.snapshotFile)) {
+        const p = e.path;
+        if (p === this.watchDir || !inScope(p, this.scope)) continue;
+        if (this.known.has(p)) {
+          const parent = path.dirname(p);
+          seenIn.set(parent, (seenIn.get(parent) ?? 0) + 1);
+          if (!e.isDir && !this.known.isDir(p)) {
+            const st = fs.lstatSync(p, { bigint: true, throwIfNoEntry: false });
+            if (st && !st.isDirectory() && String(st.mtimeNs) !== e.mtime) {
+              this.emit(p, "Modify", false, true);
+              n++;
+            }
+          }
+          continue;
+        }
+        this.emit(p, "Delete", e.isDir || dirs.has(p), true);
+        n++;
+      }
+      // Directories holding entries the snapshot did not have: which ones, by name.
+      const grown = new Map<string, Set<string>>();
+      for (const d of this.known.dirPaths()) {
+        const size = this.known.childCodes(d)?.size ?? 0;
+        if (size > (seenIn.get(d) ?? 0)) grown.set(d, new Set());
+      }
+      seenIn.clear();
+      if (grown.size > 0) {
+        for (const e of readSnapshot(this.snapshotFile)) grown.get(path.dirname(e.path))?.add(path.basename(e.path));
+        for (const [d, had] of grown) {
+          const kids = this.known.childCodes(d);
+          if (!kids) continue;
+          const prefix = d === "/" ? "/" : `${d}/`;
+          for (const [name, code] of kids) {
+            if (had.has(name)) continue;
+            const p = prefix + name;
+            if (!fs.lstatSync(p, { throwIfNoEntry: false })) continue; // gone since: step d says so
+            this.emit(p, "Create", code % 2 === 1, true);
+            n++;
+          }
+        }
+      }
     } catch (e) {
       this.log.warn(`monitor ${this.id}: cannot read snapshot ${this.snapshotFile}: ${messageOf(e)}; rescan notice`);
       this.rescan("snapshot unreadable", this.watchDir);
       return;
-    }
-    const dirs = new Set(marker?.dirs ?? []);
-    let n = 0;
-    for (const ev of events) {
-      const p = ev.path;
-      if (p === this.watchDir || !inScope(p, this.scope)) continue;
-      if (ev.type === "delete") {
-        const wasDir = dirs.has(p) || this.known.isDir(p);
-        this.known.remove(p);
-        this.emit(p, "Delete", wasDir, true);
-        n++;
-        continue;
-      }
-      const st = fs.lstatSync(p, { throwIfNoEntry: false });
-      if (!st) continue;
-      const isDir = st.isDirectory();
-      this.known.add(p, isDir);
-      if (ev.type === "create") this.emit(p, "Create", isDir, true);
-      else if (!isDir) this.emit(p, "Modify", false, true);
-      n++;
     }
     this.log.info(
       `monitor ${this.id}: catch-up since the snapshot of ${marker?.running ? "an unclean stop (periodic snapshot)" : "the last stop"}: ${n} changes`,
@@ -558,7 +632,9 @@ export class Monitor {
       }
       return;
     }
-    const kids = this.known.children(dir);
+    noteWork(entries.length);
+    // The known-set's own map (no copy: verifying 100,000 entries must not allocate 100,000).
+    const kids = this.known.childCodes(dir);
     const seen = new Set<string>();
     const prefix = dir === "/" ? "/" : `${dir}/`;
     for (const de of entries) {
@@ -571,7 +647,8 @@ export class Monitor {
       }
       seen.add(name);
       const isDir = de.isDirectory();
-      const was = kids?.get(name);
+      const code = kids?.get(name);
+      const was = code === undefined ? undefined : code % 2 === 1;
       if (was !== undefined && was !== isDir) {
         this.known.remove(p);
         if (publish) this.emit(p, "Delete", was, false);
@@ -590,9 +667,11 @@ export class Monitor {
         this.diffDir(p, true, publish);
       }
     }
-    if (kids) {
-      for (const [name, wasDir] of [...kids]) {
-        if (seen.has(name)) continue;
+    const now = this.known.childCodes(dir);
+    if (now) {
+      const gone: [string, boolean][] = [];
+      for (const [name, c] of now) if (!seen.has(name)) gone.push([name, c % 2 === 1]);
+      for (const [name, wasDir] of gone) {
         const p = prefix + name;
         this.known.remove(p);
         if (publish) this.emit(p, "Delete", wasDir, false);
@@ -925,6 +1004,9 @@ export class Monitor {
 
   private emit(p: string, type: EventType, isDir: boolean, catchUp: boolean): void {
     this.pending.add({ path: p, type, isDir, catchUp });
+    // Bounded: a burst or a moved-in tree is published in blocks of MAX_BLOCK_EVENTS as it is
+    // found, instead of holding every event (and one huge block) until the end of the batch.
+    if (this.pending.size >= MAX_BLOCK_EVENTS) this.flush();
   }
 
   private rescan(reason: string, p: string): void {
@@ -950,6 +1032,7 @@ export class Monitor {
     const events: FsEvent[] = this.pending.drain().filter((e) => shouldPublish(e, this.pf));
     const rescan = this.pendingRescan;
     this.pendingRescan = null;
+    noteWork(events.length);
     const blocks = buildBlocks(this.id, this.seq, events, rescan, this.params.blockSize);
     for (const b of blocks) {
       this.seq = b.seq;

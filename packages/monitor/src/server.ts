@@ -338,10 +338,25 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
     if (stall) for (const m of monitors.values()) m.noteStall(stall);
   }, tick);
 
+  // Debug hook: OMERO_FS_MONITOR_MEMLOG=<ms> logs process.memoryUsage() (MiB) every <ms> ms.
+  const memEvery = Number(process.env.OMERO_FS_MONITOR_MEMLOG ?? 0);
+  const memTimer =
+    memEvery > 0
+      ? setInterval(() => {
+          const u = process.memoryUsage();
+          const mib = (n: number) => (n / 1048576).toFixed(1);
+          logger.info(
+            `memory: rss ${mib(u.rss)} heapTotal ${mib(u.heapTotal)} heapUsed ${mib(u.heapUsed)} external ${mib(u.external)} arrayBuffers ${mib(u.arrayBuffers)}`,
+          );
+        }, memEvery)
+      : null;
+  memTimer?.unref();
+
   const stop = (): Promise<void> => {
     if (stopping) return stopping;
     stopping = (async () => {
       clearInterval(stallTimer);
+      if (memTimer) clearInterval(memTimer);
       logger.info("MonitorServer stopping");
       router.close();
       await serving;
