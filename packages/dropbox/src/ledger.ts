@@ -54,6 +54,8 @@ CREATE TABLE IF NOT EXISTS filesets (
 );
 CREATE INDEX IF NOT EXISTS filesets_state ON filesets(state);
 CREATE INDEX IF NOT EXISTS filesets_user_state ON filesets(user, state);
+-- The scheduler's queue heads: (watch, user) pairs with queued filesets, oldest first.
+CREATE INDEX IF NOT EXISTS filesets_state_watch_user_id ON filesets(state, watch, user, id);
 -- Members of each fileset in order (entry first), with the size/mtime/inode they had when queued.
 CREATE TABLE IF NOT EXISTS fileset_files (
   fileset INTEGER NOT NULL,
@@ -76,6 +78,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   started_at TEXT,
   finished_at TEXT
 );
+CREATE INDEX IF NOT EXISTS jobs_not_before ON jobs(not_before_ms);
 -- Every importer run.
 CREATE TABLE IF NOT EXISTS attempts (
   id INTEGER PRIMARY KEY,

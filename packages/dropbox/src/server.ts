@@ -22,6 +22,14 @@ const HEALTH_MS = Number(process.env.OMERO_FS_DROPBOX_HEALTH_MS) || 1000;
 const STOP_GRACE_MS = 6000;
 /** A watch whose monitor cannot start (directory missing) is retried this often. */
 const START_RETRY_MS = 5000;
+/**
+ * Event paths received but not yet applied (all watches) beyond which the queued blocks are
+ * dropped and their watches rescanned: events are hints, the walk is the truth, and a burst of
+ * 100,000 files must not pile up in memory while the ledger is busy. The MonitorServer sends
+ * blocks of up to ~10,000 paths in a burst; a single block waiting is never dropped. 5,000 keeps
+ * DropBox near 140 MiB peak in the 100,000-file burst (20,000: 157-173 MiB).
+ */
+const BACKLOG_PATHS = Number(process.env.OMERO_FS_DROPBOX_BACKLOG) || 5000;
 
 export interface DropBoxHandle {
   stop(): Promise<void>;
@@ -33,6 +41,16 @@ class DropBoxServer {
   private readonly lastSeq = new Map<string, number>();
   private readonly applied = new Map<string, number>();
   private readonly waiters: { id: string; seq: number; resolve: () => void }[] = [];
+  /** Blocks received and not yet applied, in order (each applied by one task on the serial chain). */
+  private readonly backlog: { watch: number; block: EventBlock }[] = [];
+  private backlogPaths = 0;
+  /**
+   * Monitor id -> highest seq of a dropped block, while the rescan that replaces it runs: `sync`
+   * must not count a block as applied before that rescan is done.
+   */
+  private readonly droppedUpTo = new Map<string, number>();
+  /** Monitor id -> highest seq applied (published to `applied` once no rescan is pending). */
+  private readonly appliedRaw = new Map<string, number>();
   private monitorPid: number | null = null;
   private monitorDown = false;
   private ready = false;
@@ -73,21 +91,71 @@ class DropBoxServer {
     let rescan: string | null = null;
     if (block.seq !== last + 1) rescan = `seq gap on monitor ${id}: expected ${last + 1}, got ${block.seq}`;
     if (block.rescan) rescan = `MonitorServer asked for a rescan of ${block.rescan.path}: ${block.rescan.reason}`;
-    void this.engine
-      .serial(() => this.engine.applyBlock(watch, block))
-      .then(() => {
-        this.applied.set(id, Math.max(this.applied.get(id) ?? 0, block.seq));
-        for (let i = this.waiters.length - 1; i >= 0; i--) {
-          const w = this.waiters[i]!;
-          if (w.id === id && (this.applied.get(id) ?? 0) >= w.seq) {
-            this.waiters.splice(i, 1);
-            w.resolve();
-          }
-        }
-      });
+    this.backlog.push({ watch, block });
+    this.backlogPaths += block.events.length;
+    if (this.backlog.length > 1 && this.backlogPaths > BACKLOG_PATHS) this.dropBacklog();
+    // One task per block; each applies the oldest block still queued (none if it was dropped).
+    void this.engine.serial(async () => {
+      const next = this.backlog.shift();
+      if (!next) return;
+      this.backlogPaths -= next.block.events.length;
+      await this.engine.applyBlock(next.watch, next.block);
+      const mid = next.block.monitorId;
+      this.appliedRaw.set(mid, Math.max(this.appliedRaw.get(mid) ?? 0, next.block.seq));
+      this.publishApplied(mid);
+    });
     if (rescan) {
       this.log.warn(`watch ${watch}: ${rescan}; rescanning`);
       void this.engine.reconcileWatch(watch, "rescan");
+    }
+  }
+
+  /**
+   * Too many event paths wait to be applied (a burst while the ledger is busy): drop every queued
+   * block and rescan the watches they were for. Nothing is lost: the walk starts after the
+   * dropped events happened, so it finds their files; later blocks queue as usual.
+   */
+  private dropBacklog(): void {
+    // Watches whose backlog rescan is still pending: a later drop only extends it (logged at debug).
+    const pendingWatches = new Set([...this.droppedUpTo.keys()].map((m) => this.watchOfMonitor.get(m)));
+    const dropped = this.backlog.splice(0);
+    const paths = this.backlogPaths;
+    this.backlogPaths = 0;
+    const watches = new Set<number>();
+    for (const { watch, block } of dropped) {
+      watches.add(watch);
+      const mid = block.monitorId;
+      this.droppedUpTo.set(mid, Math.max(this.droppedUpTo.get(mid) ?? 0, block.seq));
+    }
+    for (const watch of watches) {
+      const mids = [...this.watchOfMonitor].filter(([, w]) => w === watch).map(([m]) => m);
+      this.log.log(
+        pendingWatches.has(watch) ? "debug" : "warn",
+        `watch ${watch}: ${paths} event paths waiting to be applied (more than ${BACKLOG_PATHS}): dropped them; rescanning`,
+      );
+      const upTo = new Map(mids.map((m) => [m, this.droppedUpTo.get(m) ?? 0]));
+      void this.engine.reconcileWatch(watch, "event backlog").finally(() => {
+        for (const [m, seq] of upTo) {
+          // A later drop needs a later rescan: only the rescan that covers the last drop releases it.
+          if ((this.droppedUpTo.get(m) ?? 0) !== seq) continue;
+          this.droppedUpTo.delete(m);
+          this.appliedRaw.set(m, Math.max(this.appliedRaw.get(m) ?? 0, seq));
+          this.publishApplied(m);
+        }
+      });
+    }
+  }
+
+  /** Make what is applied of monitor `id` visible to `sync` waiters, unless a rescan must finish first. */
+  private publishApplied(id: string): void {
+    if (this.droppedUpTo.has(id)) return;
+    this.applied.set(id, Math.max(this.applied.get(id) ?? 0, this.appliedRaw.get(id) ?? 0));
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      const w = this.waiters[i]!;
+      if (w.id === id && (this.applied.get(id) ?? 0) >= w.seq) {
+        this.waiters.splice(i, 1);
+        w.resolve();
+      }
     }
   }
 
@@ -267,8 +335,15 @@ class DropBoxServer {
     this.link.subscribe();
     if (!(await this.connect())) return;
     this.log.info(`connected to the MonitorServer (pid ${this.monitorPid})`);
-    for (const w of this.config.watches) await this.startWatch(w.index);
-    await Promise.all(this.config.watches.map((w) => this.engine.reconcileWatch(w.index, "start")));
+    // Grouping and readiness wait for the end of the first reconciliation (then run once per
+    // folder): `admin start` waits for ready, which is this reconciliation.
+    this.engine.pauseTicks();
+    try {
+      for (const w of this.config.watches) await this.startWatch(w.index);
+      await Promise.all(this.config.watches.map((w) => this.engine.reconcileWatch(w.index, "start")));
+    } finally {
+      this.engine.resumeTicks();
+    }
     this.engine.requestTick();
     this.healthTimer = setInterval(() => void this.health(), HEALTH_MS);
     const rescan = this.config.global.rescanInterval;
@@ -293,8 +368,11 @@ class DropBoxServer {
         this.monitorDown = true;
         return;
       }
-      const restarted = this.monitorDown || p.pid !== this.monitorPid;
+      // A MonitorServer too busy to answer one ping (a burst) still has its monitors: only a new
+      // pid is a restart; monitors that are not started are re-created below either way.
+      const restarted = p.pid !== this.monitorPid;
       if (restarted) this.log.warn(`MonitorServer is back (pid ${p.pid}): re-creating the monitors and rescanning`);
+      else if (this.monitorDown) this.log.info("MonitorServer answers again (same process, monitors kept)");
       this.monitorDown = false;
       this.monitorPid = p.pid;
       const states = await this.link.states();

@@ -33,6 +33,18 @@ const ROOT = path.resolve(__dirname, "..", "..", "..");
 const CLI_BIN = path.join(ROOT, "packages", "cli", "bin", "omero-fs.js");
 const Database = require(require.resolve("better-sqlite3", { paths: [path.join(ROOT, "packages", "dropbox")] }));
 
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+  // The header comment above is the usage.
+  const src = fs.readFileSync(__filename, "utf8");
+  process.stdout.write(
+    `${src
+      .slice(src.indexOf("/**") + 3, src.indexOf("*/"))
+      .replace(/^ \* ?/gm, "")
+      .trim()}\n`,
+  );
+  process.exit(0);
+}
+
 function arg(name, dflt) {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : dflt;

@@ -1,0 +1,37 @@
+/** A burst larger than the event backlog: queued events are dropped and the watch rescanned, nothing lost (e2e). */
+import * as path from "node:path";
+import { dropboxLog, files, type Home, imports, makeHome, managedCopies, sync, up, waitFor, write } from "./harness";
+
+jest.setTimeout(60_000);
+
+describe("event backlog cap (OMERO_FS_DROPBOX_BACKLOG=20)", () => {
+  let h: Home;
+  let down: () => Promise<void> = async () => undefined;
+  beforeAll(async () => {
+    h = makeHome({ "omero.fs.dirImportWait": "0.3" });
+    ({ down } = await up(h, { OMERO_FS_DROPBOX_BACKLOG: "20" }));
+  });
+  afterAll(async () => {
+    await down();
+    h.cleanup();
+  });
+
+  it("imports every file of a 960-file burst exactly once and says it rescanned", async () => {
+    const made: string[] = [];
+    // Many blocks in quick succession (a pause between groups), so several queue while one is applied.
+    for (let g = 0; g < 40; g++) {
+      for (const u of ["amy", "bob"])
+        for (let i = 0; i < 12; i++) made.push(write(path.join(h.dropbox, u, `d${g % 5}`, `g${g}-${i}.fake`), ""));
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    await sync(h.home);
+    // sync returns only once every file is in the ledger, dropped events included.
+    expect(files(h).length).toBe(made.length);
+    await waitFor(() => imports(h, { state: "imported" }).length === made.length || null, "all imported", {
+      timeoutMs: 40000,
+    });
+    const copies = managedCopies(h);
+    for (const p of made) expect(copies.get(p)).toBe(1);
+    expect(dropboxLog(h)).toMatch(/event paths waiting to be applied \(more than 20\): dropped them; rescanning/);
+  });
+});
