@@ -17,7 +17,7 @@ export {
   WHOLE_FILE_MAX_BYTES,
   wantsWholeFile,
 } from "./grouping";
-export { loadReadersFile, loadReadersFileAsync, probeFile, readTiffFileImages } from "./io";
+export { loadReadersFile, probeFile, readTiffFileImages } from "./io";
 export type { OmePixels } from "./omexml";
 export { isOmeXml, isOmeXmlWithImage, omeImages, omeReferencedFiles } from "./omexml";
 export type { ImageInfo, ReadFn, ReadTiffOptions, TiffErrorCode, TiffHeader } from "./tiff";

@@ -1,5 +1,5 @@
 /** The only module with I/O: reading readers files and probing candidate files. */
-import { open, readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import type { Catalogue } from "./catalogue";
 import { parseReadersFile, ReadersFileError } from "./catalogue";
@@ -13,24 +13,6 @@ export function loadReadersFile(path: string): Catalogue {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ReadersFileError(
-      "READERS_FILE_MISSING",
-      `readers file ${path} cannot be read (${code ?? String(err)}); fix the path in omero.fs.readers or create the file`,
-      path,
-      null,
-      err,
-    );
-  }
-  return parseReadersFile(text, path);
-}
-
-/** Async variant of loadReadersFile. */
-export async function loadReadersFileAsync(path: string): Promise<Catalogue> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ReadersFileError(
