@@ -7,19 +7,15 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { countBy, creates, type Server, settle, startServer, TEST_TIMINGS, tempDir, waitFor, watch } from "./harness";
+import { countBy, creates, type Server, settle, startServer, TEST_TIMINGS, waitFor, watch, Cleanups } from "./harness";
 
 const HOLD_MS = 5000;
 /** Well inside the hold: a Create seen by then did not come through the watcher. */
 const BEFORE_HOLD_MS = HOLD_MS - 1500;
 
 let server: Server;
-const cleanups: Array<() => void> = [];
-function tree(): string {
-  const t = tempDir("omero-fs-mon-fast-");
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const cleanups = new Cleanups();
+const tree = () => cleanups.tree("omero-fs-mon-fast-");
 
 beforeAll(async () => {
   server = await startServer({
@@ -28,7 +24,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await server?.close();
-  for (const c of cleanups) c();
+  cleanups.run();
 });
 
 test("new files in a quiet tree are published by the fast path, once, filtered and coalesced", async () => {

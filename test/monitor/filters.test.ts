@@ -1,26 +1,17 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { creates, type Server, settle, startServer, tempDir, watch } from "./harness";
+import { creates, type Server, settle, startServer, watch, Cleanups, write } from "./harness";
 
 let server: Server;
-const cleanups: Array<() => void> = [];
-function tree(): string {
-  const t = tempDir("omero-fs-mon-tree-");
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
-function write(p: string, data = "x"): string {
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, data);
-  return p;
-}
+const cleanups = new Cleanups();
+const tree = () => cleanups.tree();
 
 beforeAll(async () => {
   server = await startServer();
 });
 afterAll(async () => {
   await server?.close();
-  for (const c of cleanups) c();
+  cleanups.run();
 });
 
 describe("pathMode", () => {

@@ -180,3 +180,27 @@ export function seqsOf(blocks: EventBlock[]): number[] {
 }
 
 export { tempDir, waitFor };
+
+/** Temporary trees (and anything else) a test file creates, removed together in its afterAll. */
+export class Cleanups {
+  private readonly fns: Array<() => void> = [];
+  add(fn: () => void): void {
+    this.fns.push(fn);
+  }
+  /** A fresh temporary directory, removed by run(). */
+  tree(prefix = "omero-fs-mon-tree-"): string {
+    const t = tempDir(prefix);
+    this.add(t.cleanup);
+    return t.dir;
+  }
+  run(): void {
+    for (const c of this.fns) c();
+  }
+}
+
+/** Write a file, creating its directories. */
+export function write(p: string, data = "x"): string {
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, data);
+  return p;
+}

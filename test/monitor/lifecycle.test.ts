@@ -1,21 +1,23 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ControlCallError, MonitorMethodResults } from "./deps";
-import { countBy, creates, type Server, settle, startServer, tempDir, waitFor, watch } from "./harness";
+import {
+  countBy,
+  creates,
+  type Server,
+  settle,
+  startServer,
+  tempDir,
+  waitFor,
+  watch,
+  Cleanups,
+  write,
+} from "./harness";
 
-const cleanups: Array<() => void> = [];
-function tree(): string {
-  const t = tempDir("omero-fs-mon-tree-");
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
-function write(p: string, data = "x"): string {
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, data);
-  return p;
-}
+const cleanups = new Cleanups();
+const tree = () => cleanups.tree();
 afterAll(() => {
-  for (const c of cleanups) c();
+  cleanups.run();
 });
 
 describe("one server", () => {
@@ -213,7 +215,7 @@ describe("one server", () => {
 test("restart with the same snapshotKey catches up; without a snapshot after kill -9, a rescan notice", async () => {
   const dir = tree();
   const home = tempDir("omero-fs-mon-home-").dir;
-  cleanups.push(() => fs.rmSync(home, { recursive: true, force: true }));
+  cleanups.add(() => fs.rmSync(home, { recursive: true, force: true }));
   let server = await startServer({ home });
   let id = await watch(server, { watchDir: dir, snapshotKey: "k1" });
   write(path.join(dir, "before.tif"));
@@ -268,7 +270,7 @@ test("start-up errors: a second server on the same endpoint; plain TCP refused",
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/another MonitorServer is running on ipc:\/\//);
     const home2 = tempDir("omero-fs-mon-home-").dir;
-    cleanups.push(() => fs.rmSync(home2, { recursive: true, force: true }));
+    cleanups.add(() => fs.rmSync(home2, { recursive: true, force: true }));
     const r2 = spawnSync(process.execPath, [SERVER_MAIN, "--home", home2], {
       encoding: "utf8",
       timeout: 15000,
