@@ -4,7 +4,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultEndpoints, homePaths } from "@omero-fs/config";
 import { type LedgerView, openLedgerView } from "@omero-fs/dropbox";
-import { ControlClient, type FileJson, type ImportJson } from "@omero-fs/protocol";
+import type { FileJson, ImportJson } from "@omero-fs/protocol";
+import { ControlClient } from "@omero-fs/protocol/zmq";
 import { REPO_ROOT, tempDir, waitFor } from "../helpers/wait";
 
 export const MONITOR_MAIN = path.join(REPO_ROOT, "packages", "monitor", "dist", "main.js");

@@ -5,14 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import type { WatchConfig } from "@omero-fs/config";
-import {
-  ControlClient,
-  ControlCallError,
-  type CreateMonitorParams,
-  decodeEventBlock,
-  type EventBlock,
-  MonitorMethodResults,
-} from "@omero-fs/protocol";
+import { type CreateMonitorParams, decodeEventBlock, type EventBlock, MonitorMethodResults } from "@omero-fs/protocol";
+import { ControlCallError, ControlClient } from "@omero-fs/protocol/zmq";
 import * as zmq from "zeromq";
 
 /** Stable snapshot key per watch, so catch-up works across DropBox and MonitorServer restarts. */

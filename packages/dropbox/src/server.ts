@@ -8,9 +8,16 @@ import {
   type Logger,
   type OmeroFsConfig,
 } from "@omero-fs/config";
-import { type DropBoxMethod, type DropBoxParamsOf, type EventBlock, OMERO_FS_VERSION } from "@omero-fs/protocol";
+import {
+  type DropBoxMethod,
+  DropBoxMethodParams,
+  type DropBoxParamsOf,
+  type EventBlock,
+  OMERO_FS_VERSION,
+} from "@omero-fs/protocol";
+import { ControlServer } from "@omero-fs/protocol/zmq";
 import { type Catalogue, defaultCatalogue, loadReadersFile } from "@omero-fs/readers";
-import { ControlServer, MethodError, probeRunning } from "./control";
+import { MethodError, probeRunning } from "./control";
 import { Engine } from "./engine";
 import { createImporter } from "./importers";
 import { countsOf, type Db, LedgerError, openLedgerDb, requeueInDb } from "./ledger";
@@ -61,7 +68,7 @@ class DropBoxServer {
   /** Watch index -> last failed monitor start (retried every START_RETRY_MS, logged once per reason). */
   private readonly startFailed = new Map<number, { at: number; reason: string }>();
   readonly link: MonitorLink;
-  readonly control: ControlServer;
+  readonly control: ControlServer<typeof DropBoxMethodParams>;
 
   constructor(
     readonly config: OmeroFsConfig,
@@ -75,11 +82,12 @@ class DropBoxServer {
       (b) => this.onBlock(b),
       (m) => this.log.warn(`bad event block from MonitorServer: ${m}`),
     );
-    this.control = new ControlServer(
-      config.global.dropboxControl,
-      (m, p) => this.handle(m, p),
-      (m) => this.log.warn(m),
-    );
+    this.control = new ControlServer({
+      endpoint: config.global.dropboxControl,
+      methods: DropBoxMethodParams,
+      handler: (m, p) => this.handle(m, p),
+      log: this.log,
+    });
   }
 
   private onBlock(block: EventBlock): void {
@@ -410,7 +418,7 @@ class DropBoxServer {
   }
 }
 
-/** Run a DropBox for a home until stop() (DESIGN.md sections 1 and 5). */
+/** Run a DropBox for a home until stop() (docs/ARCHITECTURE.md, "Processes" and "DropBox pipeline"). */
 export async function runDropBox(opts: { home: string; console?: boolean }): Promise<DropBoxHandle> {
   const config = loadConfigOrThrow({ home: opts.home });
   const paths = ensureHomeDirs(opts.home);

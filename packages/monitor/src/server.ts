@@ -15,13 +15,8 @@ import {
   loadConfigOrThrow,
 } from "@omero-fs/config";
 import {
-  ControlClient,
   type CreateMonitorParams,
-  decodeRequest,
-  encodeError,
   encodeEventBlock,
-  encodeProtocolError,
-  encodeResult,
   type EventBlock,
   MonitorMethodParams,
   MonitorMethodResults,
@@ -30,6 +25,7 @@ import {
   OMERO_FS_VERSION,
   withMonitorDefaults,
 } from "@omero-fs/protocol";
+import { ControlClient, ControlServer } from "@omero-fs/protocol/zmq";
 import * as zmq from "zeromq";
 import { ControlError, messageOf, StartupError } from "./errors";
 import { Monitor, type MonitorHost } from "./monitor";
@@ -47,7 +43,7 @@ export interface RunOptions {
   handleSignals?: boolean;
 }
 
-/** Test hook (STYLE.md 7): OMERO_FS_MONITOR_TIMINGS='{"settleQuietMs":50,...}' shrinks delays. */
+/** Test hook (docs/ARCHITECTURE.md, "Test hooks"): OMERO_FS_MONITOR_TIMINGS='{"settleQuietMs":50,...}' shrinks delays. */
 function timingsFromEnv(env: NodeJS.ProcessEnv): PipelineTimings {
   const raw = env.OMERO_FS_MONITOR_TIMINGS;
   if (!raw) return { ...DEFAULT_TIMINGS };
@@ -181,43 +177,10 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
   });
   const timings = timingsFromEnv(process.env);
 
-  const router = new zmq.Router({ linger: 0 });
+  let control: ControlServer<typeof MonitorMethodParams> | null = null;
   const pub = new zmq.Publisher({ linger: 1000, sendHighWaterMark: 0 });
-  try {
-    const c = await prepareEndpoint(g.monitorControl, "control", g, home, logger);
-    if (c.curveSecretKey) {
-      router.curveServer = true;
-      router.curveSecretKey = c.curveSecretKey;
-    }
-    const e = await prepareEndpoint(g.monitorEvents, "events", g, home, logger);
-    if (e.curveSecretKey) {
-      pub.curveServer = true;
-      pub.curveSecretKey = e.curveSecretKey;
-    }
-    for (const [sock, ep] of [
-      [router, g.monitorControl],
-      [pub, g.monitorEvents],
-    ] as const) {
-      try {
-        await sock.bind(ep);
-      } catch (err) {
-        throw new StartupError(
-          messageOf(err).includes("in use") ? "ENDPOINT_IN_USE" : "BIND_FAILED",
-          `cannot bind ${ep}: ${messageOf(err)}`,
-          { cause: err },
-        );
-      }
-    }
-  } catch (err) {
-    router.close();
-    pub.close();
-    logger.error(`cannot start: ${messageOf(err)}`);
-    await closeLogger(logger);
-    throw err;
-  }
-
+  // Defined before the control socket is bound: requests are served from then on.
   const pubQueue = new SendQueue(pub, (err) => logger.error(`publish failed: ${messageOf(err)}`));
-  const routerQueue = new SendQueue(router, (err) => logger.warn(`reply failed: ${messageOf(err)}`));
   const monitors = new Map<string, Monitor>();
   const host: MonitorHost = {
     logger,
@@ -227,6 +190,43 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
     timings,
     send: (block: EventBlock) => pubQueue.send(encodeEventBlock(block)),
   };
+
+  const bindOrSay = async (bind: () => Promise<void>, ep: string) => {
+    try {
+      await bind();
+    } catch (err) {
+      throw new StartupError(
+        messageOf(err).includes("in use") ? "ENDPOINT_IN_USE" : "BIND_FAILED",
+        `cannot bind ${ep}: ${messageOf(err)}`,
+        { cause: err },
+      );
+    }
+  };
+  try {
+    const c = await prepareEndpoint(g.monitorControl, "control", g, home, logger);
+    control = new ControlServer({
+      endpoint: g.monitorControl,
+      methods: MonitorMethodParams,
+      results: MonitorMethodResults,
+      handler: (method, params) => dispatch(method, params),
+      log: logger,
+      curveSecretKey: c.curveSecretKey,
+    });
+    const e = await prepareEndpoint(g.monitorEvents, "events", g, home, logger);
+    if (e.curveSecretKey) {
+      pub.curveServer = true;
+      pub.curveSecretKey = e.curveSecretKey;
+    }
+    const ctl = control;
+    await bindOrSay(() => ctl.bind(), g.monitorControl);
+    await bindOrSay(() => pub.bind(g.monitorEvents), g.monitorEvents);
+  } catch (err) {
+    await control?.close();
+    pub.close();
+    logger.error(`cannot start: ${messageOf(err)}`);
+    await closeLogger(logger);
+    throw err;
+  }
 
   function monitorOf(id: string): Monitor {
     const m = monitors.get(id);
@@ -286,47 +286,7 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
     }
   }
 
-  async function handle(frames: Buffer[]): Promise<void> {
-    const identity = frames[0];
-    const req = frames.length >= 2 && frames[1].length === 0;
-    const envelope = req ? [identity, Buffer.alloc(0)] : [identity];
-    const reply = (payload: string) => routerQueue.send([...envelope, payload]);
-    const payloads = frames.slice(envelope.length);
-    if (payloads.length !== 1) {
-      logger.warn(`control: bad frame count ${frames.length}`);
-      reply(encodeError(null, "BAD_FRAME", `expected one payload frame, got ${payloads.length}`));
-      return;
-    }
-    const decoded = decodeRequest(payloads[0], MonitorMethodParams);
-    if (!decoded.ok) {
-      logger.warn(`control: ${decoded.error.code}: ${decoded.error.message}`);
-      reply(encodeProtocolError(decoded.error));
-      return;
-    }
-    const { id, method, params } = decoded.value;
-    try {
-      const result = await dispatch(method, params);
-      const checked = MonitorMethodResults[method].safeParse(result);
-      if (!checked.success) throw new Error(`result of ${method} failed validation: ${checked.error.message}`);
-      reply(encodeResult(id, checked.data));
-    } catch (err) {
-      const code = err instanceof ControlError ? err.code : "INTERNAL";
-      if (code === "INTERNAL") logger.error(`control: ${method} failed: ${messageOf(err)}`);
-      else logger.warn(`control: ${method}: ${code}: ${messageOf(err)}`);
-      reply(encodeError(id, code, messageOf(err).split("\n")[0]));
-    }
-  }
-
   let stopping: Promise<void> | null = null;
-  const serving = (async () => {
-    try {
-      for await (const frames of router) {
-        void handle(frames).catch((err) => logger.error(`control: ${messageOf(err)}`));
-      }
-    } catch (err) {
-      if (!stopping) logger.error(`control socket failed: ${messageOf(err)}`);
-    }
-  })();
 
   // A stalled process (SIGSTOP, swapping) may have overflowed the kernel's event queue.
   const tick = 250;
@@ -358,8 +318,7 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
       clearInterval(stallTimer);
       if (memTimer) clearInterval(memTimer);
       logger.info("MonitorServer stopping");
-      router.close();
-      await serving;
+      await control?.close();
       for (const m of monitors.values()) {
         await m.stop().catch((err) => logger.error(`monitor ${m.id}: stop failed: ${messageOf(err)}`));
       }

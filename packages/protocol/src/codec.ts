@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import {
+  ERROR_CODES,
   type ErrorCode,
   type EventBlock,
   EventBlockSchema,
@@ -9,7 +10,7 @@ import {
   RequestEnvelopeSchema,
 } from "./schemas";
 
-/** A protocol failure with a stable code (DESIGN.md section 3) and the request id when known. */
+/** A protocol failure with a stable code (docs/ARCHITECTURE.md, "Wire protocol") and the request id when known. */
 export class ProtocolError extends Error {
   readonly code: ErrorCode;
   readonly requestId: string | null;
@@ -19,6 +20,33 @@ export class ProtocolError extends Error {
     this.code = code;
     this.requestId = requestId;
   }
+}
+
+/**
+ * Thrown by a control method's handler to answer with an error code other than INTERNAL
+ * (BAD_PARAMS, UNKNOWN_MONITOR, BAD_DIRECTORY, ...). Pure: handlers in any package can throw it.
+ */
+export class ControlMethodError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "ControlMethodError";
+  }
+}
+
+/**
+ * The error code a control server answers a handler's failure with: the `code` of any error that
+ * carries a protocol error code (ControlMethodError, or a package's own error class with a `code`
+ * from ERROR_CODES), else INTERNAL.
+ */
+export function errorCodeOf(e: unknown): ErrorCode {
+  const code = e && typeof e === "object" && "code" in e ? (e as { code: unknown }).code : undefined;
+  return typeof code === "string" && (ERROR_CODES as readonly string[]).includes(code)
+    ? (code as ErrorCode)
+    : "INTERNAL";
 }
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: ProtocolError };

@@ -33,7 +33,7 @@ const argOf = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : un
 const reps = Number(argOf("--reps")) || 3;
 const PEERS = process.env.BENCH_PEERS || "/tmp/bench-peers";
 const PYTHON = process.env.PYTHON || "/usr/bin/python3";
-const { ControlClient } = require(path.join(REPO, "packages/protocol/dist"));
+const { ControlClient } = require(path.join(REPO, "packages/protocol/dist/zmq"));
 
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");
 const BASE = path.join(os.tmpdir(), "mbench", stamp);

@@ -1,6 +1,7 @@
 import { loadConfigOrThrow } from "@omero-fs/config";
 import { dropboxMain } from "@omero-fs/dropbox";
-import { ControlCallError, ControlClient, DropBoxMethodResults } from "@omero-fs/protocol";
+import { DropBoxMethodResults } from "@omero-fs/protocol";
+import { ControlCallError, ControlClient } from "@omero-fs/protocol/zmq";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
 import { CliError } from "../errors";

@@ -103,7 +103,7 @@ async function dropboxEndpoint(home: string): Promise<string | null> {
   }
   // No node: a DropBox may still run on its own (`omero-fs dropbox`).
   if (endpoint.startsWith("ipc://") && !fs.existsSync(endpoint.slice(6))) return null;
-  const { ControlClient } = await import("@omero-fs/protocol");
+  const { ControlClient } = await import("@omero-fs/protocol/zmq");
   const c = new ControlClient(endpoint, { timeoutMs: 1000 });
   try {
     await c.call("ping", {}, DropBoxMethodResults.ping);
@@ -118,7 +118,7 @@ async function dropboxEndpoint(home: string): Promise<string | null> {
 async function retry(home: string, id: number): Promise<void> {
   const endpoint = await dropboxEndpoint(home);
   if (endpoint) {
-    const { ControlClient } = await import("@omero-fs/protocol");
+    const { ControlClient } = await import("@omero-fs/protocol/zmq");
     const c = new ControlClient(endpoint, { timeoutMs: 10_000 });
     try {
       const r = await c.call("retry", { id }, DropBoxMethodResults.retry);

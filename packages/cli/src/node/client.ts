@@ -1,4 +1,4 @@
-import { ControlCallError, ControlClient } from "@omero-fs/protocol";
+import { ControlCallError, ControlClient } from "@omero-fs/protocol/zmq";
 import type { z } from "zod";
 import { CliError } from "../errors";
 import { type NodeMethod, NodeMethodResults } from "./methods";

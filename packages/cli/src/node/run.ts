@@ -1,15 +1,7 @@
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { closeLogger, createLogger, ensureHomeDirs, type Logger, loadConfigOrThrow } from "@omero-fs/config";
-import {
-  decodeRequest,
-  encodeError,
-  encodeProtocolError,
-  encodeResult,
-  OMERO_FS_VERSION,
-  type ServerName,
-} from "@omero-fs/protocol";
-import * as zmq from "zeromq";
+import { OMERO_FS_VERSION, type ServerName } from "@omero-fs/protocol";
+import { ControlServer } from "@omero-fs/protocol/zmq";
 import { CliError } from "../errors";
 import { type NodeMethod, NodeMethodParams, type NodeStatus } from "./methods";
 import { nodeOptionsFromEnv } from "./options";
@@ -23,7 +15,7 @@ import {
   removeNodeFiles,
   writeFileAtomic,
 } from "./records";
-import { ServerActionError, Supervisor } from "./supervisor";
+import { Supervisor } from "./supervisor";
 
 /** Exit code of a node that found another node running for its home. */
 export const EXIT_ALREADY_RUNNING = 3;
@@ -106,11 +98,20 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     );
   }
 
-  const sock = new zmq.Router({ linger: 0 });
+  // Requests are served from bind on; the handler reads `served` (set below, before any await).
+  let served: { handle: (method: NodeMethod, params: unknown) => Promise<unknown> } | null = null;
+  const control = new ControlServer({
+    endpoint,
+    methods: NodeMethodParams,
+    handler: (method, params) => {
+      if (!served) throw new Error("the node is still starting");
+      return served.handle(method, params);
+    },
+    log: logger,
+  });
   try {
     await reapOrphans(home, logger);
-    if (endpoint.startsWith("ipc://")) fs.mkdirSync(path.dirname(endpoint.slice(6)), { recursive: true, mode: 0o700 });
-    await sock.bind(endpoint);
+    await control.bind();
   } catch (e) {
     logger.error(`cannot bind the control socket ${endpoint}: ${(e as Error).message}`);
     removeNodeFiles(home);
@@ -147,9 +148,7 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     logger.info(`node stopping (${why})`);
     shuttingDown = (async () => {
       await supervisor.shutdown();
-      sock.close();
-      // libzmq unlinks the socket file on its own only if the context gets to terminate.
-      if (endpoint.startsWith("ipc://")) fs.rmSync(endpoint.slice(6), { force: true });
+      await control.close();
       removeNodeFiles(home);
       logger.info("node stopped");
       await closeLogger(logger);
@@ -206,44 +205,8 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     }
   };
 
-  // One send at a time on a zeromq socket: replies of concurrent calls queue here.
-  let sending: Promise<void> = Promise.resolve();
-  const reply = (envelope: Buffer[], text: string) => {
-    sending = sending
-      .then(() => sock.send([...envelope, text]))
-      .catch((e: unknown) => {
-        logger.debug(`reply not sent: ${String(e)}`);
-      });
-  };
-  const serve = (async () => {
-    try {
-      for await (const frames of sock) {
-        // [identity, (empty delimiter from a REQ,) payload]
-        const envelope = frames.slice(0, -1);
-        const decoded = decodeRequest(frames[frames.length - 1], NodeMethodParams);
-        if (!decoded.ok) {
-          logger.warn(`bad control request: ${decoded.error.message}`);
-          reply(envelope, encodeProtocolError(decoded.error));
-          continue;
-        }
-        const { id, method, params } = decoded.value;
-        logger.debug(`control: ${method} ${JSON.stringify(params)}`);
-        handle(method, params).then(
-          (result) => reply(envelope, encodeResult(id, result)),
-          (e: unknown) => {
-            const code = e instanceof ServerActionError ? e.code : "INTERNAL";
-            if (!(e instanceof ServerActionError)) logger.error(`control ${method} failed: ${String(e)}`);
-            reply(envelope, encodeError(id, code, (e as Error).message.split("\n")[0]));
-          },
-        );
-      }
-    } catch {
-      // socket closed on shutdown
-    }
-  })();
+  served = { handle };
 
   void supervisor.startAll();
-  const code = await exitCode;
-  await serve;
-  return code;
+  return exitCode;
 }

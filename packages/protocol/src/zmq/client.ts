@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import * as zmq from "zeromq";
 import type { z } from "zod";
-import { decodeReply, encodeRequest, ProtocolError } from "./codec";
-import type { ErrorCode } from "./schemas";
+import { decodeReply, encodeRequest } from "../codec";
+import type { ErrorCode } from "../schemas";
 
 /** A call that got an error reply (or none in time). `code` is the server's, or TIMEOUT. */
 export class ControlCallError extends Error {
@@ -116,5 +116,3 @@ export class ControlClient {
     void this.loop;
   }
 }
-
-export { ProtocolError };

@@ -1,0 +1,135 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as zmq from "zeromq";
+import type { z } from "zod";
+import { decodeRequest, encodeError, encodeProtocolError, encodeResult, errorCodeOf } from "../codec";
+
+/** Where a control server writes: any logger with these three levels (winston's fits). */
+export interface ControlLog {
+  debug(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** Method name -> zod schema of its params. */
+export type MethodTable = Record<string, z.ZodType>;
+
+export interface ControlServerOptions<T extends MethodTable> {
+  /** ROUTER endpoint (ipc://..., tcp://...). For ipc, the socket file's folder is created (0700). */
+  endpoint: string;
+  methods: T;
+  /** Result schema per method: a result that fails it is answered INTERNAL (a server bug, logged). */
+  results?: Partial<Record<keyof T, z.ZodType>>;
+  /**
+   * Runs one request whose params passed `methods[method]`. Throw an error with a protocol `code`
+   * (ControlMethodError) to answer with that code; anything else is answered INTERNAL. Requests run
+   * concurrently: a long `sync` does not hold up `ping`.
+   */
+  handler: (method: Extract<keyof T, string>, params: unknown) => unknown;
+  log: ControlLog;
+  /** Z85 CURVE secret key: the socket becomes a CURVE server. */
+  curveSecretKey?: string;
+}
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/**
+ * The one control-socket server (node, MonitorServer, DropBox): a ROUTER speaking the v1 envelope
+ * to REQ clients ([identity, "", payload]) and DEALER clients ([identity, payload]), answering in
+ * the framing the request came in. Every bad message gets an error reply (BAD_FRAME, BAD_VERSION,
+ * UNKNOWN_METHOD, BAD_PARAMS) and never stops the server. See docs/ARCHITECTURE.md, "Wire protocol".
+ */
+export class ControlServer<T extends MethodTable> {
+  readonly endpoint: string;
+  private readonly socket = new zmq.Router({ linger: 0 });
+  /** zeromq v6 allows one send in flight per socket: replies of concurrent calls queue here. */
+  private sending: Promise<void> = Promise.resolve();
+  private loop: Promise<void> | null = null;
+  private closing = false;
+
+  constructor(private readonly o: ControlServerOptions<T>) {
+    this.endpoint = o.endpoint;
+    if (o.curveSecretKey) {
+      this.socket.curveServer = true;
+      this.socket.curveSecretKey = o.curveSecretKey;
+    }
+  }
+
+  /** Bind and start serving. Throws the bind error (the caller says what it means for its process). */
+  async bind(): Promise<void> {
+    const file = ipcFile(this.endpoint);
+    if (file) fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    await this.socket.bind(this.endpoint);
+    this.loop = this.serve();
+  }
+
+  /** Flush queued replies, close the socket, remove its ipc socket file (if this server bound it). */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    await this.sending;
+    this.socket.close();
+    if (!this.loop) return;
+    await this.loop;
+    // libzmq unlinks the file itself only when its context terminates, which a process never waits for.
+    const file = ipcFile(this.endpoint);
+    if (file) fs.rmSync(file, { force: true });
+  }
+
+  private send(frames: (Buffer | string)[]): void {
+    this.sending = this.sending
+      .then(() => this.socket.send(frames))
+      .catch((e: unknown) => this.o.log.warn(`control: reply not sent: ${messageOf(e)}`));
+  }
+
+  private async serve(): Promise<void> {
+    try {
+      for await (const frames of this.socket) this.handle(frames);
+    } catch (e) {
+      if (!this.closing) this.o.log.error(`control socket ${this.endpoint} failed: ${messageOf(e)}`);
+    }
+  }
+
+  private handle(frames: Buffer[]): void {
+    const identity = frames[0]!;
+    const req = frames.length >= 2 && frames[1]!.length === 0;
+    const envelope = req ? [identity, Buffer.alloc(0)] : [identity];
+    const reply = (payload: string) => this.send([...envelope, payload]);
+    const payloads = frames.slice(envelope.length);
+    if (payloads.length !== 1) {
+      this.o.log.warn(`control: BAD_FRAME: ${frames.length} frames`);
+      reply(encodeError(null, "BAD_FRAME", `expected one payload frame, got ${payloads.length}`));
+      return;
+    }
+    const decoded = decodeRequest(payloads[0]!, this.o.methods);
+    if (!decoded.ok) {
+      this.o.log.warn(`control: ${decoded.error.code}: ${decoded.error.message}`);
+      reply(encodeProtocolError(decoded.error));
+      return;
+    }
+    const { id, method, params } = decoded.value;
+    this.o.log.debug(`control: ${method} ${JSON.stringify(params)}`);
+    const schema = this.o.results?.[method];
+    Promise.resolve()
+      .then(() => this.o.handler(method, params))
+      .then((result) => {
+        if (!schema) return result;
+        const checked = schema.safeParse(result);
+        if (!checked.success) throw new Error(`result of ${method} failed validation: ${checked.error.message}`);
+        return checked.data;
+      })
+      .then(
+        (result) => reply(encodeResult(id, result)),
+        (e: unknown) => {
+          const code = errorCodeOf(e);
+          if (code === "INTERNAL") this.o.log.error(`control: ${method} failed: ${messageOf(e)}`);
+          else this.o.log.warn(`control: ${method}: ${code}: ${messageOf(e)}`);
+          reply(encodeError(id, code, messageOf(e).split("\n")[0]!));
+        },
+      );
+  }
+}
+
+function ipcFile(endpoint: string): string | null {
+  return endpoint.startsWith("ipc://") ? endpoint.slice("ipc://".length) : null;
+}
