@@ -1,5 +1,9 @@
 import * as path from "node:path";
+import { MAX_BLOCK_EVENTS, MONITOR_DEFAULTS as M } from "@omero-fs/protocol";
 import { defaultEndpoints } from "./home";
+
+/** templates.xml spells booleans the Python way. */
+const pyBool = (b: boolean) => (b ? "True" : "False");
 
 /**
  * The one table of configuration properties. The loader, `config list|get|set|check`, the
@@ -71,7 +75,7 @@ export const PROPERTIES: readonly PropertyDef[] = [
     short: "eventTypes",
     scope: "watch",
     kind: "eventTypes",
-    default: "Creation,Modification",
+    default: M.eventTypes.join(","),
     allowed: [...EVENT_TYPES, "All"],
     description: "`,` list of Creation, Modification, Deletion; All = every type",
   },
@@ -80,7 +84,7 @@ export const PROPERTIES: readonly PropertyDef[] = [
     short: "pathMode",
     scope: "watch",
     kind: "enum",
-    default: "Follow",
+    default: M.pathMode,
     allowed: PATH_MODES,
     description:
       "Flat: the directory only; Recurse: existing subdirectories only; Follow: all, including new subdirectories",
@@ -90,7 +94,7 @@ export const PROPERTIES: readonly PropertyDef[] = [
     short: "whitelist",
     scope: "watch",
     kind: "list",
-    default: "",
+    default: M.whitelist.join(","),
     description: "`,` list of file extensions to import (e.g. .tif); empty = all",
   },
   {
@@ -98,7 +102,7 @@ export const PROPERTIES: readonly PropertyDef[] = [
     short: "blacklist",
     scope: "watch",
     kind: "list",
-    default: "",
+    default: M.blacklist.join(","),
     description: "`,` list of subdirectories to ignore (absolute, or relative to watchDir)",
   },
   {
@@ -106,7 +110,7 @@ export const PROPERTIES: readonly PropertyDef[] = [
     short: "timeout",
     scope: "watch",
     kind: "number",
-    default: "0.0",
+    default: M.timeout.toFixed(1),
     min: 0,
     description: "Seconds after which a one-shot monitor stops; 0 = never",
   },
@@ -115,16 +119,16 @@ export const PROPERTIES: readonly PropertyDef[] = [
     short: "blockSize",
     scope: "watch",
     kind: "int",
-    default: "0",
+    default: String(M.blockSize),
     min: 0,
-    description: "Events per published block; 0 = everything pending in one block",
+    description: `Events per published block; 0 = everything pending, in blocks of at most ${MAX_BLOCK_EVENTS.toLocaleString("en-US")} (larger values are capped at ${MAX_BLOCK_EVENTS.toLocaleString("en-US")} too)`,
   },
   {
     name: "omero.fs.ignoreSysFiles",
     short: "ignoreSysFiles",
     scope: "watch",
     kind: "bool",
-    default: "True",
+    default: pyBool(M.ignoreSysFiles),
     description:
       "Ignore dot files and editor/OS temporaries (.DS_Store, Thumbs.db, ~ backups, .nfs*, partial downloads)",
   },
@@ -133,7 +137,7 @@ export const PROPERTIES: readonly PropertyDef[] = [
     short: "ignoreDirEvents",
     scope: "watch",
     kind: "bool",
-    default: "True",
+    default: pyBool(M.ignoreDirEvents),
     description: "Do not publish events for directories themselves",
   },
   {
@@ -180,7 +184,7 @@ export const PROPERTIES: readonly PropertyDef[] = [
     default: "",
     description: 'Extra arguments for the omero importer, split like a POSIX shell (e.g. -T "regex:...")',
   },
-  // Global: omero-fs's own settings (DESIGN.md sections 3, 4, 5).
+  // Global: omero-fs's own settings (docs/ARCHITECTURE.md, "Processes" and "Wire protocol").
   {
     name: "omero.data.dir",
     short: "dataDir",

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** `--json` output shapes of the CLI (DESIGN.md section 7): a stable contract, shared by the
+/** `--json` output shapes of the CLI (docs/ARCHITECTURE.md, "CLI contracts"): a stable contract, shared by the
  * implementation and the tests. */
 
 export const SERVER_NAMES = ["MonitorServer", "DropBox"] as const;
@@ -37,7 +37,13 @@ export const ImageJsonSchema = z.object({
   sizeT: z.number().int(),
   pixelType: z.string(),
 });
-export type ImageJson = z.infer<typeof ImageJsonSchema>;
+/**
+ * OME-style description of one image (series): the one image-info type. The readers' TIFF parser
+ * returns it, the importers record it, `imports show --json` prints it.
+ */
+export type ImageInfo = z.infer<typeof ImageJsonSchema>;
+/** The same type under its `--json` name. */
+export type ImageJson = ImageInfo;
 
 /** One fileset in `imports list --json` (oldest first) and `imports show ID --json`. */
 export const ImportJsonSchema = z.object({

@@ -135,7 +135,7 @@ describe("replies", () => {
     expect(d.ok && d.value.ok && d.value.result).toEqual({ monitorId: "m1" });
   });
 
-  it("encodes an error reply exactly as DESIGN.md section 3", () => {
+  it("encodes an error reply exactly as the README's wire protocol section", () => {
     expect(JSON.parse(encodeError(null, "BAD_FRAME", "frame is not valid JSON"))).toEqual({
       v: 1,
       id: null,

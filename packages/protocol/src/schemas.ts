@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** Wire protocol version carried by every message (DESIGN.md section 3). */
+/** Wire protocol version carried by every message (docs/ARCHITECTURE.md, "Wire protocol"). */
 export const PROTOCOL_VERSION = 1;
 
 export const ERROR_CODES = [
@@ -49,7 +49,16 @@ export const CreateMonitorParamsSchema = z.strictObject({
 });
 export type CreateMonitorParams = z.infer<typeof CreateMonitorParamsSchema>;
 
-/** OMERO's defaults for the optional createMonitor keys (templates.xml values). */
+/**
+ * The most events in one published block, whatever blockSize says (blockSize 0 = everything
+ * pending, cut into blocks of at most this many). A wire contract: subscribers size buffers by it.
+ */
+export const MAX_BLOCK_EVENTS = 5000;
+
+/**
+ * OMERO's defaults for the optional createMonitor keys (templates.xml values). The one definition:
+ * the omero.fs.* property defaults of packages/config are derived from it.
+ */
 export const MONITOR_DEFAULTS = {
   eventTypes: ["Creation", "Modification"] as WatchEventType[],
   pathMode: "Follow" as PathMode,
@@ -113,7 +122,7 @@ export const MonitorStateSchema = z.object({
   state: MonitorStateNameSchema,
   params: MonitorParamsSchema,
   seq: nonNegativeInt,
-  /** Additions beyond DESIGN.md's minimum; clients must tolerate unknown keys. */
+  /** Additions beyond OMERO's minimum; clients must tolerate unknown keys. */
   backend: BackendSchema.optional(),
   reason: z.string().nullable().optional(),
 });
@@ -184,8 +193,8 @@ export const EventBlockSchema = z.object({
 export type EventBlock = z.infer<typeof EventBlockSchema>;
 
 /**
- * DropBox's own control socket (not in DESIGN.md section 3's MonitorServer contract; same
- * envelope). Used by `omero-fs dropbox scan|sync` and `omero-fs imports retry`.
+ * DropBox's own control socket (not part of the MonitorServer contract; same envelope;
+ * docs/ARCHITECTURE.md, "Wire protocol"). Used by `omero-fs dropbox scan|sync` and `omero-fs imports retry`.
  */
 export const DropBoxMethodParams = {
   ping: NoParamsSchema,

@@ -2,6 +2,7 @@
  * A small TIFF IFD parser (classic TIFF and BigTIFF, either byte order). Pure: bytes come from a
  * caller-supplied `read(offset, length)`, so a large file never has to be read whole.
  */
+import type { ImageInfo } from "@omero-fs/protocol";
 import { isOmeXmlWithImage, omeImages } from "./omexml";
 
 /** Reads `length` bytes at `offset` (fewer at end of file). */
@@ -19,16 +20,8 @@ export class TiffError extends Error {
   }
 }
 
-/** OME-style description of one image (series). */
-export interface ImageInfo {
-  name: string;
-  sizeX: number;
-  sizeY: number;
-  sizeZ: number;
-  sizeC: number;
-  sizeT: number;
-  pixelType: string;
-}
+/** OME-style description of one image (series): the one type, defined by the protocol's `--json` schema. */
+export type { ImageInfo };
 
 export interface TiffHeader {
   littleEndian: boolean;
