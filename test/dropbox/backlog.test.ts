@@ -4,12 +4,12 @@ import { dropboxLog, files, type Home, imports, makeHome, managedCopies, sync, u
 
 jest.setTimeout(60_000);
 
-describe("event backlog cap (OMERO_FS_DROPBOX_BACKLOG=20)", () => {
+describe("event backlog cap (OMERO_FS_TEST_DROPBOX_BACKLOG=20)", () => {
   let h: Home;
   let down: () => Promise<void> = async () => undefined;
   beforeAll(async () => {
     h = makeHome({ "omero.fs.dirImportWait": "0.3" });
-    ({ down } = await up(h, { OMERO_FS_DROPBOX_BACKLOG: "20" }));
+    ({ down } = await up(h, { OMERO_FS_TEST_DROPBOX_BACKLOG: "20" }));
   });
   afterAll(async () => {
     await down();

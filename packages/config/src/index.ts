@@ -6,4 +6,5 @@ export * from "./properties";
 export * from "./resolve";
 export * from "./store";
 export * from "./templates-xml";
+export * from "./test-hooks";
 export * from "./types";

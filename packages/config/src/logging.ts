@@ -57,3 +57,45 @@ export function closeLogger(logger: winston.Logger, timeoutMs = 2000): Promise<v
 }
 
 export type Logger = winston.Logger;
+
+export type OnceLevel = "error" | "warn" | "info";
+
+/** "Log a new problem once": see onceLogger. */
+export interface OnceLog {
+  /**
+   * Log `msg` at `level` the first time `key` is seen; while the key is remembered the same
+   * problem logs at debug only. Returns true when it logged at `level`.
+   */
+  once(key: string, level: OnceLevel, msg: string): boolean;
+  /** The problem cleared: the next once(key, ...) logs at its level again. */
+  forget(key: string): void;
+  /** forget() every key starting with `prefix` (e.g. every problem of one watch). */
+  forgetPrefix(prefix: string): void;
+}
+
+/**
+ * The one "log a new problem once" helper: a problem that persists (a monitor that cannot start,
+ * an unreadable folder, a refused file seen by every rescan) is said once at its level, then at
+ * debug, until the code that noticed it says it cleared (forget). Keys name the problem and what
+ * it is about, e.g. `start:${watch}:${reason}`.
+ */
+export function onceLogger(log: Pick<Logger, "log">): OnceLog {
+  const said = new Set<string>();
+  return {
+    once(key, level, msg) {
+      if (said.has(key)) {
+        log.log("debug", msg);
+        return false;
+      }
+      said.add(key);
+      log.log(level, msg);
+      return true;
+    },
+    forget(key) {
+      said.delete(key);
+    },
+    forgetPrefix(prefix) {
+      for (const k of said) if (k.startsWith(prefix)) said.delete(k);
+    },
+  };
+}

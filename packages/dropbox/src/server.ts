@@ -7,6 +7,9 @@ import {
   loadConfigOrThrow,
   type Logger,
   type OmeroFsConfig,
+  type OnceLog,
+  onceLogger,
+  testHookNumber,
 } from "@omero-fs/config";
 import {
   type DropBoxMethod,
@@ -23,8 +26,8 @@ import { createImporter } from "./importers";
 import { countsOf, type Db, LedgerError, openLedgerDb, requeueInDb } from "./ledger";
 import { MonitorLink } from "./monitor-link";
 
-/** Health check period of the MonitorServer link (ping + listMonitors). */
-const HEALTH_MS = Number(process.env.OMERO_FS_DROPBOX_HEALTH_MS) || 1000;
+/** Health check period of the MonitorServer link (ping + listMonitors); test hook OMERO_FS_TEST_DROPBOX_HEALTH_MS. */
+const HEALTH_MS = 1000;
 /** Grace for in-flight imports on SIGTERM; the whole stop stays under 10 s. */
 const STOP_GRACE_MS = 6000;
 /** A watch whose monitor cannot start (directory missing) is retried this often. */
@@ -36,7 +39,20 @@ const START_RETRY_MS = 5000;
  * blocks of up to ~10,000 paths in a burst; a single block waiting is never dropped. 5,000 keeps
  * DropBox near 140 MiB peak in the 100,000-file burst (20,000: 157-173 MiB).
  */
-const BACKLOG_PATHS = Number(process.env.OMERO_FS_DROPBOX_BACKLOG) || 5000;
+const BACKLOG_PATHS = 5000;
+
+/** Tunables resolved once at start; tests shrink them (docs/ARCHITECTURE.md, "Test hooks"). */
+export interface DropBoxTunables {
+  healthMs: number;
+  backlogPaths: number;
+}
+
+export function dropboxTunablesFromEnv(env: NodeJS.ProcessEnv): DropBoxTunables {
+  return {
+    healthMs: testHookNumber(env, "OMERO_FS_TEST_DROPBOX_HEALTH_MS", HEALTH_MS, { min: 10 }),
+    backlogPaths: testHookNumber(env, "OMERO_FS_TEST_DROPBOX_BACKLOG", BACKLOG_PATHS, { min: 1, integer: true }),
+  };
+}
 
 export interface DropBoxHandle {
   stop(): Promise<void>;
@@ -67,6 +83,8 @@ class DropBoxServer {
   private healthBusy = false;
   /** Watch index -> last failed monitor start (retried every START_RETRY_MS, logged once per reason). */
   private readonly startFailed = new Map<number, { at: number; reason: string }>();
+  /** Problems that persist across retries (a monitor that cannot start) are logged once. */
+  private readonly problems: OnceLog;
   readonly link: MonitorLink;
   readonly control: ControlServer<typeof DropBoxMethodParams>;
 
@@ -75,7 +93,9 @@ class DropBoxServer {
     readonly log: Logger,
     readonly db: Db,
     readonly engine: Engine,
+    readonly tunables: DropBoxTunables,
   ) {
+    this.problems = onceLogger(log);
     this.link = new MonitorLink(
       config.global.monitorControl,
       config.global.monitorEvents,
@@ -101,7 +121,7 @@ class DropBoxServer {
     if (block.rescan) rescan = `MonitorServer asked for a rescan of ${block.rescan.path}: ${block.rescan.reason}`;
     this.backlog.push({ watch, block });
     this.backlogPaths += block.events.length;
-    if (this.backlog.length > 1 && this.backlogPaths > BACKLOG_PATHS) this.dropBacklog();
+    if (this.backlog.length > 1 && this.backlogPaths > this.tunables.backlogPaths) this.dropBacklog();
     // One task per block; each applies the oldest block still queued (none if it was dropped).
     void this.engine.serial(async () => {
       const next = this.backlog.shift();
@@ -139,7 +159,7 @@ class DropBoxServer {
       const mids = [...this.watchOfMonitor].filter(([, w]) => w === watch).map(([m]) => m);
       this.log.log(
         pendingWatches.has(watch) ? "debug" : "warn",
-        `watch ${watch}: ${paths} event paths waiting to be applied (more than ${BACKLOG_PATHS}): dropped them; rescanning`,
+        `watch ${watch}: ${paths} event paths waiting to be applied (more than ${this.tunables.backlogPaths}): dropped them; rescanning`,
       );
       const upTo = new Map(mids.map((m) => [m, this.droppedUpTo.get(m) ?? 0]));
       void this.engine.reconcileWatch(watch, "event backlog").finally(() => {
@@ -299,13 +319,15 @@ class DropBoxServer {
       this.applied.set(id, 0);
       await this.link.start(id);
       this.startFailed.delete(index);
+      this.problems.forgetPrefix(`start:${index}:`);
       this.log.info(`watch ${index}: monitor ${id} started on ${w.watchDir} (user ${w.user}, ${w.pathMode})`);
       return true;
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
       const msg = `watch ${index}: cannot start a monitor on ${w.watchDir}: ${reason} (retrying every ${START_RETRY_MS / 1000} s)`;
-      if (this.startFailed.get(index)?.reason === reason) this.log.debug(msg);
-      else this.log.error(msg);
+      // A new reason is a new problem: said at error again.
+      if (this.startFailed.get(index)?.reason !== reason) this.problems.forgetPrefix(`start:${index}:`);
+      this.problems.once(`start:${index}:${reason}`, "error", msg);
       this.startFailed.set(index, { at: Date.now(), reason });
       return false;
     }
@@ -353,7 +375,7 @@ class DropBoxServer {
       this.engine.resumeTicks();
     }
     this.engine.requestTick();
-    this.healthTimer = setInterval(() => void this.health(), HEALTH_MS);
+    this.healthTimer = setInterval(() => void this.health(), this.tunables.healthMs);
     const rescan = this.config.global.rescanInterval;
     if (rescan > 0) {
       this.rescanTimer = setInterval(() => {
@@ -423,6 +445,7 @@ export async function runDropBox(opts: { home: string; console?: boolean }): Pro
   const config = loadConfigOrThrow({ home: opts.home });
   const paths = ensureHomeDirs(opts.home);
   const g = config.global;
+  const tunables = dropboxTunablesFromEnv(process.env);
   const log = createLogger({
     logDir: paths.log,
     component: "DropBox",
@@ -441,7 +464,7 @@ export async function runDropBox(opts: { home: string; console?: boolean }): Pro
     const db = openLedgerDb(paths.ledger);
     const importer = createImporter(config, { log });
     const engine = new Engine({ config, db, log, importer, catalogues });
-    server = new DropBoxServer(config, log, db, engine);
+    server = new DropBoxServer(config, log, db, engine, tunables);
     log.info(
       `DropBox starting (pid ${process.pid}, ${config.watches.length} watch(es), ${g.importer} importer, ledger ${paths.ledger})`,
     );

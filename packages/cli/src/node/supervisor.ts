@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
-import type { Logger } from "@omero-fs/config";
+import { type Logger, type OnceLog, onceLogger } from "@omero-fs/config";
 import { ReadyMessageSchema, SERVER_NAMES, type ServerName } from "@omero-fs/protocol";
 import type { NodeServerStatus } from "./methods";
 import type { NodeOptions } from "./options";
@@ -76,15 +76,18 @@ export interface SupervisorDeps {
 
 /**
  * Starts, watches and stops the servers (the IceGrid node's job). Owns the restart policy
- * (STYLE.md 4): a server just exits; the supervisor decides whether and when it runs again.
+ * (docs/ARCHITECTURE.md, "Processes"): a server just exits; the supervisor decides whether and when it runs again.
  */
 export class Supervisor {
   private readonly slots: Record<ServerName, Slot>;
   private readonly now: () => number;
+  /** Problems that repeat on every restart (a pid file that cannot be written) are logged once. */
+  private readonly problems: OnceLog;
   phase: "starting" | "ready" | "stopping" = "starting";
 
   constructor(private readonly deps: SupervisorDeps) {
     this.now = deps.now ?? Date.now;
+    this.problems = onceLogger(deps.logger);
     const state = readNodeState(deps.home);
     const mk = (name: ServerName) =>
       new Slot(
@@ -277,8 +280,13 @@ export class Supervisor {
       this.log.info(`starting ${slot.name} (pid ${child.pid}): ${[cmd, ...args].join(" ")}`);
       try {
         fs.writeFileSync(this.deps.files.serverPidFile(slot.name), `${child.pid}\n`);
+        this.problems.forget(`pidfile:${slot.name}`);
       } catch (e) {
-        this.log.warn(`cannot write ${slot.name}'s pid file: ${(e as Error).message}`);
+        this.problems.once(
+          `pidfile:${slot.name}`,
+          "warn",
+          `cannot write ${slot.name}'s pid file: ${(e as Error).message}`,
+        );
       }
     }
 
