@@ -5,7 +5,7 @@ import { CliError } from "./errors";
 
 // Each verb's module is required only when that verb runs (all of them for help and completion):
 // the servers, the config loader and SQLite are heavy, and a command that talks to a running node
-// must start in under 300 ms (DESIGN.md section 7).
+// must start in under 300 ms (docs/ARCHITECTURE.md, "CLI contracts").
 // biome-ignore lint/suspicious/noExplicitAny: command modules have their own argument types
 type AnyCommand = CommandModule<any, any>;
 const COMMANDS: [verb: string, load: () => AnyCommand][] = [

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-/** The home directory: --home, else $OMERO_FS_HOME, else ~/.omero-fs (DESIGN.md section 2). */
+/** The home directory: --home, else $OMERO_FS_HOME, else ~/.omero-fs (docs/ARCHITECTURE.md, "Processes"). */
 export function resolveHome(flag?: string | null, env: NodeJS.ProcessEnv = process.env): string {
   const raw = flag || env.OMERO_FS_HOME || path.join(os.homedir(), ".omero-fs");
   return path.resolve(raw);
@@ -29,7 +29,7 @@ export interface HomePaths {
   data: string;
 }
 
-/** Layout of a home (DESIGN.md section 2). Pure: creates nothing. */
+/** Layout of a home (docs/ARCHITECTURE.md, "Processes"). Pure: creates nothing. */
 export function homePaths(home: string): HomePaths {
   const run = path.join(home, "var", "run");
   // The longest socket name we bind is "monitor-events.sock" (19 bytes) + "/".

@@ -8,7 +8,7 @@ import { scanTemplatesXml, scopeRank } from "./templates-xml";
 import type { ConfigProblem, OmeroFsConfig } from "./types";
 
 /**
- * The configuration loader (DESIGN.md section 6): the I/O shell around the pure scanner and
+ * The configuration loader (docs/ARCHITECTURE.md, "CLI contracts"; packages/config/README.md): the I/O shell around the pure scanner and
  * resolver. Sources, later wins: defaults, etc/grid/templates.xml, etc/config.json, OMERO_FS_*.
  */
 

@@ -204,7 +204,7 @@ export function resolveConfig(input: ResolveInput): ResolveResult {
   const g = global as GlobalConfig;
   for (const key of ["monitorControl", "monitorEvents", "dropboxControl", "nodeControl"] as const) {
     if (g[key].startsWith("tcp://") && !g.insecureTcp) {
-      // TCP needs CURVE keys (DESIGN.md section 3); the servers refuse plain TCP. Say so here.
+      // TCP needs CURVE keys (docs/ARCHITECTURE.md, "Wire protocol"); the servers refuse plain TCP. Say so here.
       warnings.push(
         `omero.fs.${key}: ${g[key]} is a TCP endpoint; it needs CURVE keys in etc/ or omero.fs.insecureTcp=true`,
       );

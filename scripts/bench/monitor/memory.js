@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * MonitorServer-only memory benchmark (DESIGN.md section 9: under 150 MiB RSS with 100,000 files
+ * MonitorServer-only memory benchmark (target: under 150 MiB RSS with 100,000 files
  * in the tree). The scenarios of scripts/bench/dropbox/memory.js, without a DropBox: this process
  * creates the monitor as the DropBox does (Follow, blockSize 0, a snapshotKey), subscribes to
  * the events and counts them. The server is spawned as the supervisor does

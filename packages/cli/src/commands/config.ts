@@ -20,7 +20,7 @@ import type { Argv, CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
 import { CliError } from "../errors";
 
-/** `omero-fs config list | get KEY | set KEY VALUE | unset KEY | check [--json]` (DESIGN.md section 7). */
+/** `omero-fs config list | get KEY | set KEY VALUE | unset KEY | check [--json]` (docs/ARCHITECTURE.md, "CLI contracts"). */
 
 const WATCH_PROPS = PROPERTIES.filter((p) => p.scope === "watch" && p.short !== "importUsers");
 const GLOBAL_PROPS = PROPERTIES.filter((p) => p.scope === "global");
@@ -226,7 +226,11 @@ const unsetCommand: CommandModule<GlobalArgs, GlobalArgs & { key: string }> = {
 const checkCommand: CommandModule<GlobalArgs, GlobalArgs & { json?: boolean }> = {
   command: "check",
   describe: "Print the effective per-watch table and every problem; exit 1 if there is any",
-  builder: (y) => y.option("json", { type: "boolean", describe: "machine-readable output (DESIGN.md section 7)" }),
+  builder: (y) =>
+    y.option("json", {
+      type: "boolean",
+      describe: "machine-readable output (a stable contract: README, `--json` output)",
+    }),
   handler: (args) => {
     const home = homeOf(args);
     const r = loadConfig({ home });

@@ -2,7 +2,7 @@ import { AdminStatusJsonSchema, ServerNameSchema, ServerStatusJsonSchema } from 
 import { z } from "zod";
 
 /**
- * The node's control protocol: the envelope of DESIGN.md section 3 (`{"v":1,"id","method",
+ * The node's control protocol: the envelope of docs/ARCHITECTURE.md, "Wire protocol" (`{"v":1,"id","method",
  * "params"}` -> `{"v":1,"id","ok":true,"result"}` | `{"ok":false,"error":{"code","message"}}`) on
  * a ROUTER at omero.fs.nodeControl, with this method table.
  */

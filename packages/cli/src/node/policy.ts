@@ -1,5 +1,5 @@
 /**
- * The node's restart policy, without I/O or clocks (STYLE.md 1, 2): the supervisor passes the
+ * The node's restart policy, without I/O or clocks (docs/ARCHITECTURE.md, "Layering rules"): the supervisor passes the
  * times in and acts on the decision. A server that dies is restarted after an exponential
  * backoff; one that keeps dying soon after each start is given up on (`failed`).
  */

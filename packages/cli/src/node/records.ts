@@ -8,7 +8,7 @@ import type { ServerName } from "@omero-fs/protocol";
 export const CLI_BIN = path.resolve(__dirname, "..", "..", "bin", "omero-fs.js");
 
 /**
- * The node's files under the home (DESIGN.md section 2):
+ * The node's files under the home (docs/ARCHITECTURE.md, "Processes"):
  * - var/run/node.pid: the node's pid, one line (for systemd PIDFile= and humans);
  * - var/run/node.json: {pid, startTime, endpoint, home, sockets}: what the CLI needs to reach it;
  * - var/run/<Server>.pid: pids of the servers the node spawned (to reap orphans after a node crash);
