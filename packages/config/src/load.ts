@@ -15,8 +15,6 @@ import type { ConfigProblem, OmeroFsConfig } from "./types";
 export interface LoadOptions {
   home: string;
   env?: NodeJS.ProcessEnv;
-  /** Test hook: how a readers file is checked (default: @omero-fs/readers' loadReadersFile). */
-  checkReadersFile?: ReadersFileCheck;
 }
 
 /** Where each property's effective raw value came from (for `config list`). */
@@ -193,7 +191,7 @@ export function loadConfig(opts: LoadOptions): LoadResult {
   const resolved = resolveConfig({
     home,
     values,
-    checkReadersFile: opts.checkReadersFile ?? defaultReadersFileCheck,
+    checkReadersFile: defaultReadersFileCheck,
   });
   problems.push(...resolved.problems);
   warnings.push(...resolved.warnings);

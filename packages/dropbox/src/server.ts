@@ -287,18 +287,19 @@ class DropBoxServer {
   /** Ping until the MonitorServer answers (the supervisor may start it a little later). */
   private async connect(): Promise<boolean> {
     let delay = 100;
-    let said = false;
     while (!this.stopped) {
       const p = await this.link.ping(1000);
       if (p) {
         this.monitorPid = p.pid;
         this.monitorDown = false;
+        this.problems.forget("monitor:waiting");
         return true;
       }
-      if (!said) {
-        this.log.warn(`waiting for the MonitorServer at ${this.config.global.monitorControl}`);
-        said = true;
-      }
+      this.problems.once(
+        "monitor:waiting",
+        "warn",
+        `waiting for the MonitorServer at ${this.config.global.monitorControl}`,
+      );
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(2000, delay * 2);
     }
