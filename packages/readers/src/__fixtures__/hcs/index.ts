@@ -1,0 +1,4 @@
+/** Plate fixtures (see plate.ts). */
+export * from "./metaxpress";
+export * from "./operetta";
+export * from "./plate";
