@@ -26,11 +26,12 @@
  *   plan without `expected` and `closed: false`, with a reason line saying so.
  *
  * Formats (one module each, each citing the Bio-Formats source it follows): `htd.ts` (MetaXpress,
- * CellWorx), `operetta.ts` (PerkinElmer Operetta / Harmony / Phenix).
+ * CellWorx), `operetta.ts` (PerkinElmer Operetta / Harmony / Phenix), `incell.ts` (IN Cell Analyzer, Cytell).
  */
 import type { CandidateFile } from "../grouping";
 import { baseOf } from "../paths";
 import { htdRule } from "./htd";
+import { inCellRule } from "./incell";
 import { operettaRule } from "./operetta";
 import type { PendingFile, PlateGrouping, PlatePlan, PlateRule } from "./types";
 import { FileView } from "./view";
@@ -40,11 +41,13 @@ export type { PendingFile, PlanExtras, PlateGrouping, PlatePlan, PlateRule, Plat
 export { MISSING_LIST_MAX } from "./types";
 export { CELLWORX, foundHtd, METAXPRESS, mxWellName, parseHtd, wellName } from "./htd";
 export type { Htd } from "./htd";
+export type { InCellImage } from "./incell";
+export { INCELL, parseXdce } from "./incell";
 export { OPERETTA, parseOperettaIndex } from "./operetta";
 export type { OperettaImage } from "./operetta";
 
-/** Plate rules in readers.txt order (CellWorx 62, MetaXpress 63, Operetta 110). */
-export const PLATE_RULES: readonly PlateRule[] = [htdRule, operettaRule];
+/** Plate rules in readers.txt order (InCell 39, CellWorx 62, MetaXpress 63, Operetta 110). */
+export const PLATE_RULES: readonly PlateRule[] = [inCellRule, htdRule, operettaRule];
 
 /** Plate indexes are read whole up to this size (a 384-well x 9-field x 4-channel Harmony index is ~15 MiB). */
 export const HCS_WHOLE_FILE_MAX_BYTES = 64 * 1024 * 1024;

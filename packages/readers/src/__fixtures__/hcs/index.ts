@@ -1,4 +1,5 @@
 /** Plate fixtures (see plate.ts). */
+export * from "./incell";
 export * from "./metaxpress";
 export * from "./operetta";
 export * from "./plate";
