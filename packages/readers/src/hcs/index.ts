@@ -26,10 +26,13 @@
  *   plan without `expected` and `closed: false`, with a reason line saying so.
  *
  * Formats (one module each, each citing the Bio-Formats source it follows): `htd.ts` (MetaXpress,
- * CellWorx), `operetta.ts` (PerkinElmer Operetta / Harmony / Phenix), `incell.ts` (IN Cell Analyzer, Cytell).
+ * CellWorx), `operetta.ts` (PerkinElmer Operetta / Harmony / Phenix), `incell.ts` (IN Cell Analyzer, Cytell),
+ * `columbus.ts` (PerkinElmer Columbus), `cv7000.ts` (Yokogawa CellVoyager CV7000/CV8000).
  */
 import type { CandidateFile } from "../grouping";
 import { baseOf } from "../paths";
+import { columbusRule } from "./columbus";
+import { cv7000Rule } from "./cv7000";
 import { htdRule } from "./htd";
 import { inCellRule } from "./incell";
 import { operettaRule } from "./operetta";
@@ -41,13 +44,17 @@ export type { PendingFile, PlanExtras, PlateGrouping, PlatePlan, PlateRule, Plat
 export { MISSING_LIST_MAX } from "./types";
 export { CELLWORX, foundHtd, METAXPRESS, mxWellName, parseHtd, wellName } from "./htd";
 export type { Htd } from "./htd";
+export type { ColumbusPlane } from "./columbus";
+export { COLUMBUS, columbusReferences, parseColumbusImageIndex } from "./columbus";
+export type { Cv7000Image } from "./cv7000";
+export { CV7000, parseMeasurementData, parseMeasurementDetail } from "./cv7000";
 export type { InCellImage } from "./incell";
 export { INCELL, parseXdce } from "./incell";
 export { OPERETTA, parseOperettaIndex } from "./operetta";
 export type { OperettaImage } from "./operetta";
 
-/** Plate rules in readers.txt order (InCell 39, CellWorx 62, MetaXpress 63, Operetta 110). */
-export const PLATE_RULES: readonly PlateRule[] = [inCellRule, htdRule, operettaRule];
+/** Plate rules in readers.txt order (InCell 39, CellWorx 62, MetaXpress 63, Operetta 110, Columbus 113, CV7000 114). */
+export const PLATE_RULES: readonly PlateRule[] = [inCellRule, htdRule, operettaRule, columbusRule, cv7000Rule];
 
 /** Plate indexes are read whole up to this size (a 384-well x 9-field x 4-channel Harmony index is ~15 MiB). */
 export const HCS_WHOLE_FILE_MAX_BYTES = 64 * 1024 * 1024;

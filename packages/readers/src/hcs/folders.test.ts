@@ -1,0 +1,125 @@
+import {
+  columbusPlaneName,
+  columbusPlate,
+  cv7000ImageName,
+  cv7000Plate,
+  only,
+  toCandidates,
+  without,
+} from "../__fixtures__/hcs";
+import { COLUMBUS, CV7000, groupPlates, parseMeasurementData } from "./index";
+
+const ROOT = "/w/dave/run1";
+const abs = (p: string) => `${ROOT}/${p}`;
+const PLATE = "AssayPlate_Greiner_781091";
+
+describe("Yokogawa CellVoyager CV7000 (CV7000Reader)", () => {
+  it("reads IMG records and skips ERR records", () => {
+    const fx = cv7000Plate({ errorRecord: true, wells: [[1, 1]], fields: 1, channels: 1 });
+    const mlf = fx.files.find((f) => f.path === "MeasurementData.mlf")!.content.toString("utf8");
+    expect(parseMeasurementData(mlf, "/d")).toEqual([
+      { path: `/d/${cv7000ImageName(PLATE, 1, 1, 1, 1, 1)}`, row: 1, col: 1, field: 1, z: 1, channel: 1, timepoint: 1 },
+    ]);
+  });
+
+  it("makes one fileset of the .wpi's folder; expected = the .mlf, the files the .mrf names, every IMG plane", () => {
+    const fx = cv7000Plate();
+    const res = groupPlates(toCandidates(fx.files, ROOT));
+    expect(res.pending).toEqual([]);
+    expect(res.filesets).toHaveLength(1);
+    const plan = res.filesets[0]!;
+    expect(plan.reader).toBe(CV7000);
+    expect(plan.entry).toBe(abs(`${PLATE}.wpi`));
+    expect([...plan.files].sort()).toEqual(fx.files.map((f) => abs(f.path)).sort());
+    expect(plan.expected).toEqual(
+      ["MeasurementData.mlf", `${PLATE}.wpp`, `${PLATE}.mes`, ...only(fx.files, "image").map((f) => f.path)].map(abs),
+    );
+    expect(plan.missing).toEqual([]);
+    expect(plan.closed).toBe(false);
+    expect(plan.plate).toMatchObject({
+      format: "CV7000",
+      wells: 2,
+      fields: 2,
+      channels: 2,
+      timepoints: 1,
+      expectedImages: 8,
+      presentImages: 8,
+    });
+  });
+
+  it("holds planes and measurement files until the .wpi arrives", () => {
+    const fx = cv7000Plate();
+    const res = groupPlates(toCandidates(without(fx.files, "index"), ROOT));
+    expect(res.filesets).toEqual([]);
+    expect(res.pending.map((p) => p.path).sort()).toEqual(
+      without(fx.files, "index")
+        .map((f) => abs(f.path))
+        .sort(),
+    );
+  });
+
+  it("with the .wpi and .mlf first, lists the planes not there yet; without the .mlf, waits for it", () => {
+    const fx = cv7000Plate();
+    const gone = cv7000ImageName(PLATE, 1, 2, 2, 1, 2);
+    const plan = groupPlates(
+      toCandidates(
+        fx.files.filter((f) => f.path !== gone),
+        ROOT,
+      ),
+    ).filesets[0]!;
+    expect(plan.missing).toEqual([abs(gone)]);
+    expect(plan.plate!.presentImages).toBe(7);
+    const noMlf = groupPlates(
+      toCandidates(
+        fx.files.filter((f) => f.path !== "MeasurementData.mlf"),
+        ROOT,
+      ),
+    ).filesets[0]!;
+    expect(noMlf.missing).toEqual([abs("MeasurementData.mlf")]);
+    expect(noMlf.reasons).toContain(`${"MeasurementData.mlf"} is not there yet: it lists the plate's images`);
+  });
+});
+
+describe("PerkinElmer Columbus (ColumbusReader)", () => {
+  it("makes one fileset of the index, the image indexes and every plane they list", () => {
+    const fx = columbusPlate({ timepoints: 2 });
+    const res = groupPlates(toCandidates(fx.files, ROOT));
+    expect(res.pending).toEqual([]);
+    expect(res.filesets).toHaveLength(1);
+    const plan = res.filesets[0]!;
+    expect(plan.reader).toBe(COLUMBUS);
+    expect(plan.entry).toBe(abs("MeasurementIndex.ColumbusIDX.xml"));
+    expect([...plan.files].sort()).toEqual(fx.files.map((f) => abs(f.path)).sort());
+    expect([...plan.expected!].sort()).toEqual(
+      without(fx.files, "index")
+        .map((f) => abs(f.path))
+        .sort(),
+    );
+    expect(plan.missing).toEqual([]);
+    expect(plan.plate).toMatchObject({
+      format: "Columbus",
+      wells: 2,
+      fields: 2,
+      channels: 2,
+      timepoints: 2,
+      expectedImages: 16,
+      presentImages: 16,
+    });
+  });
+
+  it("holds image indexes and planes until the measurement index arrives", () => {
+    const fx = columbusPlate();
+    const res = groupPlates(toCandidates(without(fx.files, "index"), ROOT));
+    expect(res.filesets).toEqual([]);
+    expect(res.pending).toHaveLength(9);
+    expect(res.pending[0]!.reason).toMatch(/waits for \/w\/dave\/run1\/MeasurementIndex\.ColumbusIDX\.xml$/);
+  });
+
+  it("lists a referenced image index and the planes of a present one that are not there yet", () => {
+    const fx = columbusPlate({ timepoints: 2 });
+    const gone = `0/${columbusPlaneName(2, 3, 2, 1, 1)}`;
+    const present = fx.files.filter((f) => f.path !== gone && f.path !== "1/IDX_1.columbusidx.xml");
+    const plan = groupPlates(toCandidates(present, ROOT)).filesets[0]!;
+    expect(plan.missing).toEqual([abs("1/IDX_1.columbusidx.xml"), abs(gone)]);
+  });
+});
