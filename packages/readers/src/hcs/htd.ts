@@ -266,8 +266,9 @@ export const htdRule: PlateRule = {
     };
 
     // Files of the HTD's folder that isThisType sends to the plate's reader (foundHTDFile), and thumbnails.
-    for (const [dir, names] of view.dirs) {
-      for (const name of names) {
+    const plateDirs = new Set([...plates.values()].map((p) => p.dir));
+    for (const dir of plateDirs) {
+      for (const name of view.names(dir)) {
         const path = join(dir, name);
         if (claimed.has(path) || taken.has(path) || name.startsWith(".")) continue;
         const htdPath = foundHtd(view, dir, name);
@@ -338,6 +339,8 @@ export const htdRule: PlateRule = {
         if (claimed.has(path) || taken.has(path)) continue;
         const m = MX_IMAGE.exec(name) ?? CW_PANEL.exec(name);
         if (!m || (plateDir !== dir && !isTiff(name))) continue;
+        // The plate's .HTD is there but chose another reader: ordinary grouping decides (no wait can help).
+        if (plateDir === dir && foundHtd(view, dir, name)) continue;
         const kind = isTiff(name) ? "MetaXpress plate image" : "CellWorx panel";
         if (!isTiff(name)) heldPanels.add(m[1]!);
         const where = plateDir === dir ? "" : ` (in ${dir.slice(plateDir.length + 1)}/)`;
