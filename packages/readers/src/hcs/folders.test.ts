@@ -4,10 +4,12 @@ import {
   cv7000ImageName,
   cv7000Plate,
   only,
+  scanrImageName,
+  scanrPlate,
   toCandidates,
   without,
 } from "../__fixtures__/hcs";
-import { COLUMBUS, CV7000, groupPlates, parseMeasurementData } from "./index";
+import { COLUMBUS, CV7000, groupPlates, parseMeasurementData, SCANR } from "./index";
 
 const ROOT = "/w/dave/run1";
 const abs = (p: string) => `${ROOT}/${p}`;
@@ -121,5 +123,34 @@ describe("PerkinElmer Columbus (ColumbusReader)", () => {
     const present = fx.files.filter((f) => f.path !== gone && f.path !== "1/IDX_1.columbusidx.xml");
     const plan = groupPlates(toCandidates(present, ROOT)).filesets[0]!;
     expect(plan.missing).toEqual([abs("1/IDX_1.columbusidx.xml"), abs(gone)]);
+  });
+});
+
+describe("Olympus ScanR (ScanrReader), by layout", () => {
+  it("makes one fileset of experiment_descriptor.xml, the folder's .dat/.xml and data/*.tif", () => {
+    const fx = scanrPlate();
+    const res = groupPlates(toCandidates(fx.files, ROOT));
+    expect(res.pending).toEqual([]);
+    const plan = res.filesets[0]!;
+    expect(plan.reader).toBe(SCANR);
+    expect(plan.entry).toBe(abs("experiment_descriptor.xml"));
+    expect([...plan.files].sort()).toEqual(fx.files.map((f) => abs(f.path)).sort());
+    expect(plan.expected).toBeUndefined();
+    expect(plan.plate).toBeUndefined();
+    expect(plan.closed).toBe(false);
+  });
+
+  it("holds ScanR-named planes in data/ and the .dat files until the XML arrives", () => {
+    const fx = scanrPlate();
+    const res = groupPlates(toCandidates(without(fx.files, "index"), ROOT));
+    expect(res.filesets).toEqual([]);
+    expect(res.pending.map((p) => p.path).sort()).toEqual(
+      without(fx.files, "index")
+        .map((f) => abs(f.path))
+        .sort(),
+    );
+    expect(res.pending.find((p) => p.path.includes("data/"))!.reason).toBe(
+      `${scanrImageName("A1", 1, 1, 0, 0, "DAPI")} is named like a ScanR plane and waits for ${abs("experiment_descriptor.xml")}`,
+    );
   });
 });

@@ -11,7 +11,8 @@
  *     read whole), `closed` (true: the index lists every member, so the plate is complete the moment
  *     `missing` is empty and its files are finished; false: other files may still join, wait for a
  *     quiet period too) and `plate` (`PlateSummary`: wells x fields x channels x timepoints x zSteps,
- *     expectedImages, presentImages, the first `MISSING_LIST_MAX` missing images).
+ *     expectedImages, presentImages, the first `MISSING_LIST_MAX` missing images; absent when the index
+ *     gives no counts, as ScanR's).
  *   - `claimed`: every path in one of `filesets` (each path in at most one plate).
  *   - `pending`: `{ path, reason }` for files named like plate files whose index is not there (yet), e.g.
  *     "plate1_A01_s1_w1.TIF is named like a MetaXpress plate image ... waits for its plate index
@@ -27,7 +28,8 @@
  *
  * Formats (one module each, each citing the Bio-Formats source it follows): `htd.ts` (MetaXpress,
  * CellWorx), `operetta.ts` (PerkinElmer Operetta / Harmony / Phenix), `incell.ts` (IN Cell Analyzer, Cytell),
- * `columbus.ts` (PerkinElmer Columbus), `cv7000.ts` (Yokogawa CellVoyager CV7000/CV8000).
+ * `columbus.ts` (PerkinElmer Columbus), `cv7000.ts` (Yokogawa CellVoyager CV7000/CV8000), `scanr.ts` (Olympus
+ * ScanR, by layout: no `expected`, no `plate`).
  */
 import type { CandidateFile } from "../grouping";
 import { baseOf } from "../paths";
@@ -36,6 +38,7 @@ import { cv7000Rule } from "./cv7000";
 import { htdRule } from "./htd";
 import { inCellRule } from "./incell";
 import { operettaRule } from "./operetta";
+import { scanrRule } from "./scanr";
 import type { PendingFile, PlateGrouping, PlatePlan, PlateRule } from "./types";
 import { FileView } from "./view";
 
@@ -51,10 +54,18 @@ export { CV7000, parseMeasurementData, parseMeasurementDetail } from "./cv7000";
 export type { InCellImage } from "./incell";
 export { INCELL, parseXdce } from "./incell";
 export { OPERETTA, parseOperettaIndex } from "./operetta";
+export { SCANR } from "./scanr";
 export type { OperettaImage } from "./operetta";
 
-/** Plate rules in readers.txt order (InCell 39, CellWorx 62, MetaXpress 63, Operetta 110, Columbus 113, CV7000 114). */
-export const PLATE_RULES: readonly PlateRule[] = [inCellRule, htdRule, operettaRule, columbusRule, cv7000Rule];
+/** Plate rules in readers.txt order (InCell 39, CellWorx 62, MetaXpress 63, ScanR 105, Operetta 110, Columbus 113, CV7000 114). */
+export const PLATE_RULES: readonly PlateRule[] = [
+  inCellRule,
+  htdRule,
+  scanrRule,
+  operettaRule,
+  columbusRule,
+  cv7000Rule,
+];
 
 /** Plate indexes are read whole up to this size (a 384-well x 9-field x 4-channel Harmony index is ~15 MiB). */
 export const HCS_WHOLE_FILE_MAX_BYTES = 64 * 1024 * 1024;

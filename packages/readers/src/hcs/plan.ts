@@ -20,7 +20,8 @@ export interface PlateFacts {
   /** What the index lists, present or not; null when the index could not be read whole. */
   expected: ExpectedFile[] | null;
   closed: boolean;
-  summary: Omit<PlateSummary, "expectedImages" | "presentImages" | "missing">;
+  /** null: the index gives no counts (no `plate` on the plan). */
+  summary: Omit<PlateSummary, "expectedImages" | "presentImages" | "missing"> | null;
   /** Extra reason lines (e.g. "index not read whole"). */
   notes?: string[];
   /** Paths another plate already holds: counted as present, never listed in `files`. */
@@ -64,8 +65,9 @@ export function finishPlate(view: FileView, facts: PlateFacts): PlatePlan {
     missing,
     reasons,
     closed: facts.closed,
-    plate: { ...facts.summary, expectedImages: images, presentImages: present, missing: missingImages },
   };
+  if (facts.summary)
+    plan.plate = { ...facts.summary, expectedImages: images, presentImages: present, missing: missingImages };
   if (facts.expected) plan.expected = [...seen];
   return plan;
 }

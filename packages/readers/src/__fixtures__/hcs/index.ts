@@ -4,4 +4,5 @@ export * from "./incell";
 export * from "./metaxpress";
 export * from "./operetta";
 export * from "./plate";
+export * from "./scanr";
 export * from "./yokogawa";
