@@ -9,7 +9,7 @@ import {
   toCandidates,
   without,
 } from "../__fixtures__/hcs";
-import { COLUMBUS, CV7000, groupPlates, parseMeasurementData, SCANR } from "./index";
+import { CELLOMICS, COLUMBUS, CV7000, cellomicsName, groupPlates, parseMeasurementData, SCANR } from "./index";
 
 const ROOT = "/w/dave/run1";
 const abs = (p: string) => `${ROOT}/${p}`;
@@ -152,5 +152,35 @@ describe("Olympus ScanR (ScanrReader), by layout", () => {
     expect(res.pending.find((p) => p.path.includes("data/"))!.reason).toBe(
       `${scanrImageName("A1", 1, 1, 0, 0, "DAPI")} is named like a ScanR plane and waits for ${abs("experiment_descriptor.xml")}`,
     );
+  });
+});
+
+describe("Cellomics (CellomicsReader), by plate name", () => {
+  const names = [
+    "WHICA-VTI1_090915160001_A01f00o1.C01",
+    "WHICA-VTI1_090915160001_A01f00o2.C01",
+    "WHICA-VTI1_090915160001_A01f01o1.C01",
+    "WHICA-VTI1_090915160001_B02f00o1.C01",
+    "WHICA-VTI1_090915160001.mdb",
+    "other_plate_A01f00o1.C01",
+    "notes.txt",
+  ];
+  it("parses plate, well, field and channel as PATTERN_O / PATTERN_D do", () => {
+    expect(cellomicsName(names[2]!)).toEqual({ plate: "WHICA-VTI1_090915160001", well: "A01", field: 1, channel: 1 });
+    expect(cellomicsName("P_1_C03f12d0.DIB")).toEqual({ plate: "P_1", well: "C03", field: 12, channel: 0 });
+  });
+
+  it("groups the .C01 files of one plate name and its .mdb; another plate stays apart", () => {
+    const res = groupPlates(names.map((n) => ({ path: abs(n), size: 100 })));
+    expect(res.filesets.map((f) => [f.entry, f.files.length])).toEqual([
+      [abs(names[0]!), 5],
+      [abs(names[5]!), 1],
+    ]);
+    const plan = res.filesets[0]!;
+    expect(plan.reader).toBe(CELLOMICS);
+    expect(plan.files).toContain(abs("WHICA-VTI1_090915160001.mdb"));
+    expect(plan.closed).toBe(false);
+    expect(plan.plate).toMatchObject({ wells: 2, fields: 2, channels: 2, expectedImages: 0, presentImages: 4 });
+    expect(res.claimed.has(abs("notes.txt"))).toBe(false);
   });
 });

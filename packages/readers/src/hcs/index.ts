@@ -29,10 +29,11 @@
  * Formats (one module each, each citing the Bio-Formats source it follows): `htd.ts` (MetaXpress,
  * CellWorx), `operetta.ts` (PerkinElmer Operetta / Harmony / Phenix), `incell.ts` (IN Cell Analyzer, Cytell),
  * `columbus.ts` (PerkinElmer Columbus), `cv7000.ts` (Yokogawa CellVoyager CV7000/CV8000), `scanr.ts` (Olympus
- * ScanR, by layout: no `expected`, no `plate`).
+ * ScanR, by layout: no `expected`, no `plate`), `cellomics.ts` (Cellomics: no index, files grouped by plate name).
  */
 import type { CandidateFile } from "../grouping";
 import { baseOf } from "../paths";
+import { cellomicsRule } from "./cellomics";
 import { columbusRule } from "./columbus";
 import { cv7000Rule } from "./cv7000";
 import { htdRule } from "./htd";
@@ -47,6 +48,7 @@ export type { PendingFile, PlanExtras, PlateGrouping, PlatePlan, PlateRule, Plat
 export { MISSING_LIST_MAX } from "./types";
 export { CELLWORX, foundHtd, METAXPRESS, mxWellName, parseHtd, wellName } from "./htd";
 export type { Htd } from "./htd";
+export { CELLOMICS, cellomicsName } from "./cellomics";
 export type { ColumbusPlane } from "./columbus";
 export { COLUMBUS, columbusReferences, parseColumbusImageIndex } from "./columbus";
 export type { Cv7000Image } from "./cv7000";
@@ -57,9 +59,11 @@ export { OPERETTA, parseOperettaIndex } from "./operetta";
 export { SCANR } from "./scanr";
 export type { OperettaImage } from "./operetta";
 
-/** Plate rules in readers.txt order (InCell 39, CellWorx 62, MetaXpress 63, ScanR 105, Operetta 110, Columbus 113, CV7000 114). */
+/** Plate rules in readers.txt order (InCell 39, Cellomics 48, CellWorx 62, MetaXpress 63, ScanR 105, Operetta 110,
+ * Columbus 113, CV7000 114). */
 export const PLATE_RULES: readonly PlateRule[] = [
   inCellRule,
+  cellomicsRule,
   htdRule,
   scanrRule,
   operettaRule,

@@ -24,6 +24,8 @@ export interface PlateFacts {
   summary: Omit<PlateSummary, "expectedImages" | "presentImages" | "missing"> | null;
   /** Extra reason lines (e.g. "index not read whole"). */
   notes?: string[];
+  /** Pixel files found when there is no `expected` list (plates without an index). */
+  presentImages?: number;
   /** Paths another plate already holds: counted as present, never listed in `files`. */
   taken?: ReadonlySet<string>;
 }
@@ -66,8 +68,10 @@ export function finishPlate(view: FileView, facts: PlateFacts): PlatePlan {
     reasons,
     closed: facts.closed,
   };
-  if (facts.summary)
-    plan.plate = { ...facts.summary, expectedImages: images, presentImages: present, missing: missingImages };
+  if (facts.summary) {
+    const found = facts.expected ? present : (facts.presentImages ?? 0);
+    plan.plate = { ...facts.summary, expectedImages: images, presentImages: found, missing: missingImages };
+  }
   if (facts.expected) plan.expected = [...seen];
   return plan;
 }

@@ -25,7 +25,7 @@ export interface PlateSummary {
   timepoints: number;
   /** Z planes per field (1 when not a stack). */
   zSteps: number;
-  /** Image files the index lists (the pixel files of `expected`). */
+  /** Image files the index lists (the pixel files of `expected`); 0 for plates without an index (Cellomics). */
   expectedImages: number;
   /** How many of those are present. */
   presentImages: number;
