@@ -9,7 +9,7 @@ import {
   toCandidates,
   without,
 } from "../__fixtures__/hcs";
-import { CELLOMICS, COLUMBUS, CV7000, cellomicsName, groupPlates, parseMeasurementData, SCANR } from "./index";
+import { CELLOMICS, COLUMBUS, CV7000, cellomicsName, FLEX, groupPlates, parseMeasurementData, SCANR } from "./index";
 
 const ROOT = "/w/dave/run1";
 const abs = (p: string) => `${ROOT}/${p}`;
@@ -182,5 +182,27 @@ describe("Cellomics (CellomicsReader), by plate name", () => {
     expect(plan.closed).toBe(false);
     expect(plan.plate).toMatchObject({ wells: 2, fields: 2, channels: 2, expectedImages: 0, presentImages: 4 });
     expect(res.claimed.has(abs("notes.txt"))).toBe(false);
+  });
+});
+
+describe("Opera Flex (FlexReader), measurement files beside the .flex files", () => {
+  const names = ["001001000.flex", "001002000.flex", "002001000.flex", "Meas_01.mea", "Meas_01.res", "readme.flex"];
+  it("groups the nnnnnnnnn.flex files of a folder with its .mea and .res; the .mea is the entry", () => {
+    const res = groupPlates(names.map((n) => ({ path: abs(n), size: 100 })));
+    expect(res.filesets).toHaveLength(1);
+    const plan = res.filesets[0]!;
+    expect(plan.reader).toBe(FLEX);
+    expect(plan.entry).toBe(abs("Meas_01.mea"));
+    expect(plan.files).toEqual(
+      ["Meas_01.mea", "001001000.flex", "001002000.flex", "002001000.flex", "Meas_01.res"].map(abs),
+    );
+    expect(plan.plate).toMatchObject({ wells: 3, presentImages: 3 });
+    expect(res.claimed.has(abs("readme.flex"))).toBe(false);
+  });
+
+  it("without both a .mea and a .res, the .flex files alone; the first is the entry", () => {
+    const res = groupPlates(names.filter((n) => !n.endsWith(".res")).map((n) => ({ path: abs(n), size: 100 })));
+    expect(res.filesets[0]!.entry).toBe(abs("001001000.flex"));
+    expect(res.filesets[0]!.files).toHaveLength(3);
   });
 });

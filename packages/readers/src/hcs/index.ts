@@ -29,13 +29,15 @@
  * Formats (one module each, each citing the Bio-Formats source it follows): `htd.ts` (MetaXpress,
  * CellWorx), `operetta.ts` (PerkinElmer Operetta / Harmony / Phenix), `incell.ts` (IN Cell Analyzer, Cytell),
  * `columbus.ts` (PerkinElmer Columbus), `cv7000.ts` (Yokogawa CellVoyager CV7000/CV8000), `scanr.ts` (Olympus
- * ScanR, by layout: no `expected`, no `plate`), `cellomics.ts` (Cellomics: no index, files grouped by plate name).
+ * ScanR, by layout: no `expected`, no `plate`), `cellomics.ts` (Cellomics: no index, files grouped by plate name),
+ * `flex.ts` (Opera Flex: `nnnnnnnnn.flex` files with the folder's `.mea`/`.res`).
  */
 import type { CandidateFile } from "../grouping";
 import { baseOf } from "../paths";
 import { cellomicsRule } from "./cellomics";
 import { columbusRule } from "./columbus";
 import { cv7000Rule } from "./cv7000";
+import { flexRule } from "./flex";
 import { htdRule } from "./htd";
 import { inCellRule } from "./incell";
 import { operettaRule } from "./operetta";
@@ -54,13 +56,14 @@ export { COLUMBUS, columbusReferences, parseColumbusImageIndex } from "./columbu
 export type { Cv7000Image } from "./cv7000";
 export { CV7000, parseMeasurementData, parseMeasurementDetail } from "./cv7000";
 export type { InCellImage } from "./incell";
+export { FLEX } from "./flex";
 export { INCELL, parseXdce } from "./incell";
 export { OPERETTA, parseOperettaIndex } from "./operetta";
 export { SCANR } from "./scanr";
 export type { OperettaImage } from "./operetta";
 
 /** Plate rules in readers.txt order (InCell 39, Cellomics 48, CellWorx 62, MetaXpress 63, ScanR 105, Operetta 110,
- * Columbus 113, CV7000 114). */
+ * Columbus 113, CV7000 114, Flex 131). */
 export const PLATE_RULES: readonly PlateRule[] = [
   inCellRule,
   cellomicsRule,
@@ -69,6 +72,7 @@ export const PLATE_RULES: readonly PlateRule[] = [
   operettaRule,
   columbusRule,
   cv7000Rule,
+  flexRule,
 ];
 
 /** Plate indexes are read whole up to this size (a 384-well x 9-field x 4-channel Harmony index is ~15 MiB). */

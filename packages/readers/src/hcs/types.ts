@@ -12,7 +12,7 @@ export interface PlanExtras {
   hold?: string;
 }
 
-/** What a plate's index says it holds, and how much of it is there. */
+/** What a plate's index says it holds, and how much of it is there. A count of 0 means "not known". */
 export interface PlateSummary {
   /** Instrument family, e.g. "MetaXpress", "CellWorx", "Operetta". */
   format: string;
