@@ -9,7 +9,17 @@ import {
   toCandidates,
   without,
 } from "../__fixtures__/hcs";
-import { CELLOMICS, COLUMBUS, CV7000, cellomicsName, FLEX, groupPlates, parseMeasurementData, SCANR } from "./index";
+import {
+  BD,
+  CELLOMICS,
+  COLUMBUS,
+  CV7000,
+  cellomicsName,
+  FLEX,
+  groupPlates,
+  parseMeasurementData,
+  SCANR,
+} from "./index";
 
 const ROOT = "/w/dave/run1";
 const abs = (p: string) => `${ROOT}/${p}`;
@@ -204,5 +214,40 @@ describe("Opera Flex (FlexReader), measurement files beside the .flex files", ()
     const res = groupPlates(names.filter((n) => !n.endsWith(".res")).map((n) => ({ path: abs(n), size: 100 })));
     expect(res.filesets[0]!.entry).toBe(abs("001001000.flex"));
     expect(res.filesets[0]!.files).toHaveLength(3);
+  });
+});
+
+describe("BD Pathway (BDReader), by layout", () => {
+  const names = [
+    "Experiment.exp",
+    "Plate.plt",
+    "DAPI.dye",
+    "Well A01/DAPI - n000000.tif",
+    "Well A01/FITC - n000000.tif",
+    "Well A01/Well.drt",
+    "Well B02/DAPI - n000000.tif",
+    "Well B02/notes.doc",
+  ];
+  it("makes one fileset of Experiment.exp, the metadata files and the wells' TIFFs", () => {
+    const res = groupPlates(names.map((n) => ({ path: abs(n), size: 100 })));
+    const plan = res.filesets[0]!;
+    expect(plan.reader).toBe(BD);
+    expect(plan.entry).toBe(abs("Experiment.exp"));
+    expect([...plan.files].sort()).toEqual(
+      names
+        .filter((n) => !n.endsWith(".doc"))
+        .map(abs)
+        .sort(),
+    );
+    expect(plan.plate).toMatchObject({ wells: 2, presentImages: 3 });
+  });
+
+  it("holds well images until Experiment.exp arrives", () => {
+    const res = groupPlates(names.slice(1).map((n) => ({ path: abs(n), size: 100 })));
+    expect(res.filesets).toEqual([]);
+    expect(res.pending.map((p) => p.path)).toEqual([3, 4, 6].map((i) => abs(names[i]!)));
+    expect(res.pending[0]!.reason).toBe(
+      `DAPI - n000000.tif is a BD Pathway well image and waits for ${abs("Experiment.exp")}`,
+    );
   });
 });

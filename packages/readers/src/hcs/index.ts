@@ -30,10 +30,11 @@
  * CellWorx), `operetta.ts` (PerkinElmer Operetta / Harmony / Phenix), `incell.ts` (IN Cell Analyzer, Cytell),
  * `columbus.ts` (PerkinElmer Columbus), `cv7000.ts` (Yokogawa CellVoyager CV7000/CV8000), `scanr.ts` (Olympus
  * ScanR, by layout: no `expected`, no `plate`), `cellomics.ts` (Cellomics: no index, files grouped by plate name),
- * `flex.ts` (Opera Flex: `nnnnnnnnn.flex` files with the folder's `.mea`/`.res`).
+ * `flex.ts` (Opera Flex: `nnnnnnnnn.flex` files with the folder's `.mea`/`.res`), `bd.ts` (BD Pathway, by layout).
  */
 import type { CandidateFile } from "../grouping";
 import { baseOf } from "../paths";
+import { bdRule } from "./bd";
 import { cellomicsRule } from "./cellomics";
 import { columbusRule } from "./columbus";
 import { cv7000Rule } from "./cv7000";
@@ -50,6 +51,7 @@ export type { PendingFile, PlanExtras, PlateGrouping, PlatePlan, PlateRule, Plat
 export { MISSING_LIST_MAX } from "./types";
 export { CELLWORX, foundHtd, METAXPRESS, mxWellName, parseHtd, wellName } from "./htd";
 export type { Htd } from "./htd";
+export { BD } from "./bd";
 export { CELLOMICS, cellomicsName } from "./cellomics";
 export type { ColumbusPlane } from "./columbus";
 export { COLUMBUS, columbusReferences, parseColumbusImageIndex } from "./columbus";
@@ -62,13 +64,14 @@ export { OPERETTA, parseOperettaIndex } from "./operetta";
 export { SCANR } from "./scanr";
 export type { OperettaImage } from "./operetta";
 
-/** Plate rules in readers.txt order (InCell 39, Cellomics 48, CellWorx 62, MetaXpress 63, ScanR 105, Operetta 110,
+/** Plate rules in readers.txt order (InCell 39, Cellomics 48, CellWorx 62, MetaXpress 63, ScanR 105, BD 106, Operetta 110,
  * Columbus 113, CV7000 114, Flex 131). */
 export const PLATE_RULES: readonly PlateRule[] = [
   inCellRule,
   cellomicsRule,
   htdRule,
   scanrRule,
+  bdRule,
   operettaRule,
   columbusRule,
   cv7000Rule,
