@@ -12,6 +12,7 @@ import {
 import {
   BD,
   CELLOMICS,
+  CELLVOYAGER,
   COLUMBUS,
   CV7000,
   cellomicsName,
@@ -249,5 +250,30 @@ describe("BD Pathway (BDReader), by layout", () => {
     expect(res.pending[0]!.reason).toBe(
       `DAPI - n000000.tif is a BD Pathway well image and waits for ${abs("Experiment.exp")}`,
     );
+  });
+});
+
+describe("CellVoyager CV1000 (CellVoyagerReader), by layout", () => {
+  const names = [
+    "MeasurementResult.xml",
+    "MeasurementResult.ome.xml",
+    "Image/W1F001T0001Z01C1.tif",
+    "Image/W1F001T0001Z01C2.tif",
+  ];
+  it("makes one fileset of MeasurementResult.xml, its OME-XML and Image/ planes", () => {
+    const res = groupPlates(names.map((n) => ({ path: abs(n), size: 100 })));
+    const plan = res.filesets[0]!;
+    expect(plan.reader).toBe(CELLVOYAGER);
+    expect(plan.entry).toBe(abs("MeasurementResult.xml"));
+    expect([...plan.files].sort()).toEqual(names.map(abs).sort());
+    expect(plan.missing).toEqual([]);
+  });
+
+  it("waits for MeasurementResult.ome.xml; holds planes until MeasurementResult.xml arrives", () => {
+    const noOme = groupPlates(names.filter((n) => !n.includes(".ome.")).map((n) => ({ path: abs(n), size: 100 })));
+    expect(noOme.filesets[0]!.missing).toEqual([abs("MeasurementResult.ome.xml")]);
+    const first = groupPlates(names.slice(1).map((n) => ({ path: abs(n), size: 100 })));
+    expect(first.filesets).toEqual([]);
+    expect(first.pending).toHaveLength(3);
   });
 });

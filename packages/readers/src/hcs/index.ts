@@ -30,12 +30,14 @@
  * CellWorx), `operetta.ts` (PerkinElmer Operetta / Harmony / Phenix), `incell.ts` (IN Cell Analyzer, Cytell),
  * `columbus.ts` (PerkinElmer Columbus), `cv7000.ts` (Yokogawa CellVoyager CV7000/CV8000), `scanr.ts` (Olympus
  * ScanR, by layout: no `expected`, no `plate`), `cellomics.ts` (Cellomics: no index, files grouped by plate name),
- * `flex.ts` (Opera Flex: `nnnnnnnnn.flex` files with the folder's `.mea`/`.res`), `bd.ts` (BD Pathway, by layout).
+ * `flex.ts` (Opera Flex: `nnnnnnnnn.flex` files with the folder's `.mea`/`.res`), `bd.ts` (BD Pathway, by layout),
+ * `cellvoyager.ts` (Yokogawa CV1000 MeasurementResult.xml, by layout).
  */
 import type { CandidateFile } from "../grouping";
 import { baseOf } from "../paths";
 import { bdRule } from "./bd";
 import { cellomicsRule } from "./cellomics";
+import { cellVoyagerRule } from "./cellvoyager";
 import { columbusRule } from "./columbus";
 import { cv7000Rule } from "./cv7000";
 import { flexRule } from "./flex";
@@ -53,6 +55,7 @@ export { CELLWORX, foundHtd, METAXPRESS, mxWellName, parseHtd, wellName } from "
 export type { Htd } from "./htd";
 export { BD } from "./bd";
 export { CELLOMICS, cellomicsName } from "./cellomics";
+export { CELLVOYAGER } from "./cellvoyager";
 export type { ColumbusPlane } from "./columbus";
 export { COLUMBUS, columbusReferences, parseColumbusImageIndex } from "./columbus";
 export type { Cv7000Image } from "./cv7000";
@@ -64,7 +67,7 @@ export { OPERETTA, parseOperettaIndex } from "./operetta";
 export { SCANR } from "./scanr";
 export type { OperettaImage } from "./operetta";
 
-/** Plate rules in readers.txt order (InCell 39, Cellomics 48, CellWorx 62, MetaXpress 63, ScanR 105, BD 106, Operetta 110,
+/** Plate rules in readers.txt order (InCell 39, Cellomics 48, CellWorx 62, MetaXpress 63, ScanR 105, BD 106, Operetta 110, CellVoyager 112,
  * Columbus 113, CV7000 114, Flex 131). */
 export const PLATE_RULES: readonly PlateRule[] = [
   inCellRule,
@@ -73,6 +76,7 @@ export const PLATE_RULES: readonly PlateRule[] = [
   scanrRule,
   bdRule,
   operettaRule,
+  cellVoyagerRule,
   columbusRule,
   cv7000Rule,
   flexRule,
