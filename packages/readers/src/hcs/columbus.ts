@@ -78,7 +78,7 @@ export const columbusRule: PlateRule = {
       const index = join(dir, XML_FILE);
       if (!view.has(index) || taken.has(index) || claimed.has(index)) continue;
       const f = view.files.get(index)!;
-      const busy = new Set([...taken, ...claimed]);
+      const busy = { has: (p: string) => taken.has(p) || claimed.has(p) };
       // isThisType/findXML: every file of the index's folder and of its sub-folders is this reader's.
       const members = [index, ...view.pick(dir, () => true)];
       const subs = view.childDirs(dir).map((s) => join(dir, s));

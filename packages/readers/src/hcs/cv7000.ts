@@ -103,7 +103,7 @@ export const cv7000Rule: PlateRule = {
           })),
         ];
         const known = !!images;
-        const busy = new Set([...taken, ...claimed]);
+        const busy = { has: (p: string) => taken.has(p) || claimed.has(p) };
         // initFile lists the .wpi's whole folder (other .wpi files included: they are files of the folder).
         const members = names.map((n) => join(dir, n)).filter((p) => !busy.has(p) && !baseOf(p).startsWith("."));
         const all = images ?? [];

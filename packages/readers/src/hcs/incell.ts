@@ -116,7 +116,7 @@ export const inCellRule: PlateRule = {
           : null;
         const all = images ?? [];
         const count = (k: (i: InCellImage) => string | number) => new Set(all.map(k)).size;
-        const busy = new Set([...taken, ...claimed]);
+        const busy = { has: (p: string) => taken.has(p) || claimed.has(p) };
         const plan = finishPlate(view, {
           reader: INCELL,
           entry: path,

@@ -103,7 +103,10 @@ export function groupPlates(
   enabled: (reader: string) => boolean = () => true,
   rules: readonly PlateRule[] = PLATE_RULES,
 ): PlateGrouping {
-  const view = new FileView(files.filter((f) => !baseOf(f.path).toLowerCase().endsWith(".filepart")));
+  // Dot files and partial copies stay with the ordinary grouping, which ignores them with a reason.
+  const view = new FileView(
+    files.filter((f) => !baseOf(f.path).startsWith(".") && !baseOf(f.path).toLowerCase().endsWith(".filepart")),
+  );
   const taken = new Set<string>();
   const filesets: PlatePlan[] = [];
   const claimed = new Set<string>();

@@ -159,3 +159,29 @@ describe("probing", () => {
     for (const p of ["/d/p_A01_w1.TIF", "/d/x.xml", "/d/.p.HTD"]) expect(hcsWantsWholeFile(p)).toBe(false);
   });
 });
+
+describe("operetta edge cases", () => {
+  it("an unprobed plain Index.xml is not taken for a plate index (Index.idx.xml is)", () => {
+    const fx = operettaPlate({ indexName: "Index.xml" });
+    expect(groupPlates(toCandidates(fx.files, ROOT, { probe: false })).filesets).toEqual([]);
+    const idx = operettaPlate();
+    expect(groupPlates(toCandidates(idx.files, ROOT, { probe: false })).filesets).toHaveLength(1);
+  });
+
+  it("leaves dot files and partial copies to the ordinary grouping", () => {
+    const fx = operettaPlate();
+    const extra = [
+      { path: `${fx.plateDir}/.DS_Store`, content: Buffer.from("x"), kind: "metadata" as const },
+      {
+        path: `${fx.plateDir}/Images/r09c09f01p01-ch1sk1fk1fl1.tiff.filepart`,
+        content: Buffer.from("x"),
+        kind: "image" as const,
+      },
+    ];
+    const res = groupPlates(toCandidates([...fx.files, ...extra], ROOT));
+    for (const e of extra) {
+      expect(res.claimed.has(abs(e.path))).toBe(false);
+      expect(res.pending.map((p) => p.path)).not.toContain(abs(e.path));
+    }
+  });
+});

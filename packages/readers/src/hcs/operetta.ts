@@ -101,7 +101,9 @@ function findIndexes(
       .filter((p) => !taken.has(p))
       .filter((p) => {
         const t = headText(view.files.get(p), 1024);
-        return t === undefined || hasMagic(t);
+        // Unprobed, only the distinctive names count: a plain "Index.xml" could be anything.
+        if (t === undefined) return baseOf(p).toLowerCase() !== "index.xml";
+        return hasMagic(t);
       })
       .sort(
         (a, b) =>
@@ -164,7 +166,7 @@ export const operettaRule: PlateRule = {
         entry: index.path,
         members: [...members].filter((p) => !taken.has(p) && !claimed.has(p)),
         expected,
-        taken: new Set([...taken, ...claimed]),
+        taken: { has: (p: string) => taken.has(p) || claimed.has(p) },
         // The plate folder's other metadata files are not listed anywhere: a quiet period decides them.
         closed: false,
         summary: {

@@ -27,7 +27,7 @@ export interface PlateFacts {
   /** Pixel files found when there is no `expected` list (plates without an index). */
   presentImages?: number;
   /** Paths another plate already holds: counted as present, never listed in `files`. */
-  taken?: ReadonlySet<string>;
+  taken?: { has(path: string): boolean };
 }
 
 /** Path relative to the entry's folder when below it (shorter reasons), else absolute. */

@@ -31,7 +31,7 @@ export const scanrRule: PlateRule = {
     for (const dir of view.dirs.keys()) {
       const xml = join(dir, XML_FILE);
       if (!view.has(xml) || taken.has(xml) || claimed.has(xml)) continue;
-      const busy = new Set([...taken, ...claimed]);
+      const busy = { has: (p: string) => taken.has(p) || claimed.has(p) };
       const members = view.pick(dir, (n) => hasSuffix(n, "dat", "xml"));
       const subs = view.childDirs(dir);
       const data = subs.includes("data") ? "data" : subs.find((s) => s.toLowerCase() === "data");
