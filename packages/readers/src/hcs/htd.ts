@@ -5,7 +5,7 @@
  * MetaxpressTiffReader.java (isThisType, getUsedFiles, getSeriesUsedFiles, findPixelsFiles, getTiffFiles).
  */
 import type { CandidateFile } from "../grouping";
-import { join } from "../paths";
+import { baseOf, join } from "../paths";
 import type { ExpectedFile } from "./plan";
 import { finishPlate, stripExt } from "./plan";
 import type { PendingFile, PlateGrouping, PlatePlan, PlateRule } from "./types";
@@ -318,8 +318,9 @@ export const htdRule: PlateRule = {
           entry: plate.path,
           members: plate.members,
           expected,
-          // The HTD lists every pixel file; thumbnails and logs are written with the images they belong to.
-          closed: !!plate.htd,
+          // The HTD lists every pixel file, but not the files Bio-Formats adds when they exist: MetaXpress
+          // thumbnails (named with a GUID) and CellWorx scan logs. Closed only when none of those can come.
+          closed: !!plate.htd && mx && !view.names(plate.dir).some((n) => n.toLowerCase().indexOf("_thumb") > 0),
           summary: summary(plate, mx ? "MetaXpress" : "CellWorx"),
           notes,
           taken,
@@ -353,12 +354,18 @@ export const htdRule: PlateRule = {
         const path = join(dir, name);
         const m = CW_LOG.exec(name);
         if (!m || claimed.has(path) || taken.has(path)) continue;
-        const plate = [...heldPanels].find((b) => m[1] === b || m[1]!.startsWith(`${b}_`));
-        if (plate)
-          pending.push({
-            path,
-            reason: `${name} is a CellWorx scan log and waits for its plate index ${join(dir, `${plate}.HTD`)}`,
-          });
+        // A CellWorx log names its plate (<plate>_scan.log, <plate>_<well>_scan.log): with the .HTD there
+        // (read as MetaXpress until a panel arrives) it waits for the panels, else for the .HTD.
+        const htdPath = foundHtd(view, dir, name);
+        const plate =
+          [...heldPanels].find((b) => m[1] === b || m[1]!.startsWith(`${b}_`)) ??
+          m[1]!.replace(/_[A-Z]{1,2}\d{2,}$/, "");
+        pending.push({
+          path,
+          reason: htdPath
+            ? `${name} is a CellWorx scan log and waits for a .pnl panel of ${baseOf(htdPath)} (read as MetaXpress until one is there)`
+            : `${name} is a CellWorx scan log and waits for its plate index ${join(dir, `${plate}.HTD`)}`,
+        });
       }
     }
     return { filesets, claimed, pending };

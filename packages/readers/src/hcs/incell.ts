@@ -122,7 +122,8 @@ export const inCellRule: PlateRule = {
           entry: path,
           members: [...members].filter((p) => !busy.has(p)),
           expected,
-          closed: !!images,
+          // Thumbnails are listed but taken only when they exist: with any, others may still come.
+          closed: !!images && images.every((i) => !i.thumbnail),
           summary: {
             format: "InCell",
             name: stripExt(name),

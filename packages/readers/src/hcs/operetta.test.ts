@@ -107,7 +107,7 @@ describe("Operetta / Harmony (OperettaReader)", () => {
     );
     const res = plates(files);
     expect(res.filesets).toEqual([]);
-    expect(res.pending).toHaveLength(8);
+    expect(res.pending).toHaveLength(10); // 8 planes + Assaylayout/ and FFC_Profile/ files
   });
 
   it("an index read only in part claims what is there, but cannot be complete", () => {

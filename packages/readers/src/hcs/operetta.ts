@@ -188,13 +188,29 @@ export const operettaRule: PlateRule = {
       filesets.push(plan);
     }
     const pending: PendingFile[] = [];
+    const held = new Set<string>();
+    const imageDirs = new Set<string>();
     for (const [dir, names] of view.dirs) {
       for (const n of names) {
         const p = join(dir, n);
         if (!HARMONY_IMAGE.test(n) || claimed.has(p) || taken.has(p)) continue;
+        imageDirs.add(dir);
+        held.add(p);
         pending.push({
           path: p,
           reason: `${n} is named like a Harmony/Operetta plate image and waits for its plate index ${join(dir, XML_FILES[0]!)} (or Index.ref.xml / Index.xml)`,
+        });
+      }
+    }
+    // The plate folder's metadata (Assaylayout/, FFC_Profile/...) that initFile will add, written before the index.
+    for (const dir of imageDirs) {
+      const index: IndexFile = { path: join(dir, XML_FILES[0]!), dir };
+      for (const p of metadataFiles(view, index, () => false)) {
+        if (held.has(p) || claimed.has(p) || taken.has(p) || dirOf(p) === dir) continue;
+        held.add(p);
+        pending.push({
+          path: p,
+          reason: `${baseOf(p)} is in the plate folder of the Harmony images in ${dir} and waits for their plate index ${index.path}`,
         });
       }
     }

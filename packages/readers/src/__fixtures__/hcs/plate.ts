@@ -62,3 +62,10 @@ export function only(files: readonly FixtureFile[], kind: FixtureFile["kind"]): 
 export function without(files: readonly FixtureFile[], kind: FixtureFile["kind"]): FixtureFile[] {
   return files.filter((f) => f.kind !== kind);
 }
+
+/** The order an instrument (or a copy) writes a plate: its index first, or its images first (index last). */
+export function acquisitionOrder(files: readonly FixtureFile[], order: "index-first" | "images-first"): FixtureFile[] {
+  const index = files.filter((f) => f.kind === "index");
+  const rest = files.filter((f) => f.kind !== "index");
+  return order === "index-first" ? [...index, ...rest] : [...rest, ...index];
+}
