@@ -7,6 +7,7 @@ import {
   metaxpressPlate,
   operettaPlate,
   type PlateFixture,
+  scanrPlate,
   toCandidates,
 } from "../__fixtures__/hcs";
 import { groupPlates } from "./index";
@@ -21,6 +22,7 @@ const plates: [string, PlateFixture][] = [
   ["InCell", inCellPlate()],
   ["Columbus", columbusPlate()],
   ["CV7000", cv7000Plate()],
+  ["ScanR", scanrPlate()],
 ];
 
 describe.each(plates)("%s written file by file", (_name, fx) => {
