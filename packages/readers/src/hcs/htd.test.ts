@@ -106,6 +106,18 @@ describe("MetaXpress (MetaxpressTiffReader)", () => {
     );
   });
 
+  it("does not hold a bare <name>_<well>.tif (too common outside plates) but holds _s/_w/_t names", () => {
+    const res = plates(
+      ["sample_A01.tif", "run_B02_w1.TIF", "run_B02_s2.tif", "run_C03_t4.TIF", "TimePoint_1/run_A01.TIF"].map((p) => ({
+        path: abs(p),
+        size: 10,
+      })),
+    );
+    expect(res.pending.map((p) => p.path)).toEqual(
+      ["TimePoint_1/run_A01.TIF", "run_B02_s2.tif", "run_B02_w1.TIF", "run_C03_t4.TIF"].map(abs),
+    );
+  });
+
   it("lists the images the .HTD names that are not there yet", () => {
     const fx = metaxpressPlate({ wells: ["A01", "C03"], xSites: 2, ySites: 1, waves: ["DAPI", "FITC"] });
     const present = fx.files.filter((f) => !f.path.startsWith("plate1_C03"));

@@ -340,6 +340,9 @@ export const htdRule: PlateRule = {
         if (claimed.has(path) || taken.has(path)) continue;
         const m = MX_IMAGE.exec(name) ?? CW_PANEL.exec(name);
         if (!m || (plateDir !== dir && !isTiff(name))) continue;
+        // A bare "<name>_<well>.tif" is too common outside plates to hold: it needs _s/_w/_t/_thumb
+        // (a one-site, one-wavelength MetaXpress plate without "Waves" is the price) or a TimePoint_ folder.
+        if (isTiff(name) && plateDir === dir && !m[4] && !m[5] && !m[6] && !m[7]) continue;
         // The plate's .HTD is there but chose another reader: ordinary grouping decides (no wait can help).
         if (plateDir === dir && foundHtd(view, dir, name)) continue;
         const kind = isTiff(name) ? "MetaXpress plate image" : "CellWorx panel";
