@@ -1,0 +1,63 @@
+/**
+ * PerkinElmer (Evotec) Opera Flex plates, for the layout where the measurement files sit beside the
+ * `.flex` files. Source: ome/bioformats df36e691, components/formats-gpl/src/loci/formats/in/FlexReader.java:
+ * initFlexFile (with grouping, every `nnnnnnnnn.flex` of the folder: name length 14, ending ".flex"),
+ * getWell (row = digits 1-3, column = digits 4-6), findFiles (`.mea` and `.res` of the same folder count
+ * when at least one of each is there), initMeaFile, getSeriesUsedFiles (measurement files + the .flex).
+ * The server-map layouts (separate Flex and measurement folders) are not modelled.
+ */
+import { join } from "../paths";
+import { finishPlate } from "./plan";
+import type { PlateGrouping, PlatePlan, PlateRule } from "./types";
+import type { FileView } from "./view";
+import { hasSuffix } from "./view";
+
+export const FLEX = "loci.formats.in.FlexReader";
+
+/** initFlexFile: `file.endsWith(".flex") && file.length() == 14`; getWell parses the digits. */
+const isPlateFlex = (n: string) => n.length === 14 && /^\d{9}\.flex$/.test(n);
+
+export const flexRule: PlateRule = {
+  name: "flex",
+  readers: [FLEX],
+  wantsWholeFile: () => false,
+  needsHeader: () => false,
+  group(view: FileView, _enabled, taken): PlateGrouping {
+    const claimed = new Set<string>();
+    const filesets: PlatePlan[] = [];
+    for (const [dir, names] of view.dirs) {
+      const flex = names.filter(isPlateFlex).map((n) => join(dir, n));
+      if (flex.length === 0) continue;
+      const mea = names.filter((n) => hasSuffix(n, "mea")).map((n) => join(dir, n));
+      const res = names.filter((n) => hasSuffix(n, "res")).map((n) => join(dir, n));
+      // findFiles: the folder's measurement files count only when both kinds are there.
+      const measurement = mea.length > 0 && res.length > 0 ? [...mea, ...res] : [];
+      const members = [...measurement, ...flex].filter((p) => !taken.has(p));
+      const pixels = flex.filter((p) => !taken.has(p));
+      if (pixels.length === 0) continue;
+      const entry = measurement.length > 0 && !taken.has(mea[0]!) ? mea[0]! : pixels[0]!;
+      const wells = new Set(pixels.map((p) => p.slice(dir.length + 1, dir.length + 7)));
+      const plan = finishPlate(view, {
+        reader: FLEX,
+        entry,
+        members,
+        expected: null,
+        closed: false,
+        summary: {
+          format: "Flex",
+          name: dir.slice(dir.lastIndexOf("/") + 1),
+          wells: wells.size,
+          fields: 0,
+          channels: 0,
+          timepoints: 0,
+          zSteps: 0,
+        },
+        presentImages: pixels.length,
+        notes: [`Opera Flex plates list no files: the plate in ${dir} is complete after a quiet period`],
+      });
+      for (const p of plan.files) claimed.add(p);
+      filesets.push(plan);
+    }
+    return { filesets, claimed, pending: [] };
+  },
+};

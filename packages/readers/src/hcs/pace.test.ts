@@ -1,0 +1,48 @@
+import {
+  acquisitionOrder,
+  cellworxPlate,
+  columbusPlate,
+  cv7000Plate,
+  inCellPlate,
+  metaxpressPlate,
+  operettaPlate,
+  type PlateFixture,
+  scanrPlate,
+  toCandidates,
+} from "../__fixtures__/hcs";
+import { groupPlates } from "./index";
+
+const ROOT = "/w/erin/drop";
+
+const plates: [string, PlateFixture][] = [
+  ["MetaXpress", metaxpressPlate({ xSites: 2, ySites: 1, waves: ["DAPI", "FITC"] })],
+  ["MetaXpress with thumbnails", metaxpressPlate({ thumbnails: true, waves: ["DAPI", "FITC"] })],
+  ["CellWorx", cellworxPlate({ wells: ["A01", "B03"] })],
+  ["Operetta", operettaPlate()],
+  ["InCell", inCellPlate()],
+  ["Columbus", columbusPlate()],
+  ["CV7000", cv7000Plate()],
+  ["ScanR", scanrPlate()],
+];
+
+describe.each(plates)("%s written file by file", (_name, fx) => {
+  it.each(["index-first", "images-first"] as const)("%s: never a half plate, one fileset at the end", (order) => {
+    const files = acquisitionOrder(fx.files, order);
+    for (let k = 1; k <= files.length; k++) {
+      const res = groupPlates(toCandidates(files.slice(0, k), ROOT));
+      const present = files.slice(0, k).map((f) => `${ROOT}/${f.path}`);
+      const placed = new Set([...res.claimed, ...res.pending.map((p) => p.path)]);
+      // Every plate file written so far is in the plate or held: none is left to import alone.
+      expect(present.filter((p) => !placed.has(p))).toEqual([]);
+      const plan = res.filesets[0];
+      if (k < files.length && plan?.closed) expect(plan.missing.length).toBeGreaterThan(0);
+    }
+    const res = groupPlates(toCandidates(files, ROOT));
+    expect(res.pending).toEqual([]);
+    expect(res.filesets).toHaveLength(1);
+    expect(res.filesets[0]!.entry).toBe(`${ROOT}/${fx.entry}`);
+    expect(res.filesets[0]!.reader).toBe(fx.reader);
+    expect(res.filesets[0]!.missing).toEqual([]);
+    expect(res.filesets[0]!.files).toHaveLength(fx.files.length);
+  });
+});
