@@ -63,7 +63,8 @@ export function findPath(ctx: Ctx, p: string): string | null {
 export type Decision =
   | { kind: "entry"; reader: string }
   | { kind: "member"; reader: string; entry: string; dirEntry?: boolean }
-  | { kind: "pending"; reason: string }
+  /** waitsFor: the entry path this file waits for (the whitelist decides by its name). */
+  | { kind: "pending"; reason: string; waitsFor?: string }
   | { kind: "ignored"; reason: string };
 
 export const entry = (reader: string): Decision => ({ kind: "entry", reader });

@@ -12,7 +12,9 @@ import { R, isMmMetadataName, isTiffName } from "./names";
 import { nameRule } from "./pairs";
 import { requiredFiles } from "./required";
 import { tiffRule } from "./tiff-names";
-import type { CandidateFile, FilesetPlan, GroupingResult } from "./types";
+import { planFacts } from "./facts";
+import type { CandidateFile, FilesetPlan, GroupingOptions, GroupingResult } from "./types";
+import { matchesWhitelist, normaliseWhitelist, notWantedReason } from "./whitelist";
 
 export function decide(ctx: Ctx, f: CandidateFile): Decision {
   const name = baseOf(f.path);
@@ -113,9 +115,15 @@ export function wantsWholeFile(path: string): boolean {
 
 /**
  * Decides readers and filesets for every not-yet-imported candidate of one watch. Pure, O(n log n).
- * Each input path ends up in exactly one of: one fileset's files, ignored, pending.
+ * Each input path ends up in exactly one of: one fileset's files, ignored, pending. A correct
+ * function of the files present, whatever order they arrived in; `opts.whitelist` keeps only the
+ * filesets whose entry name matches (their companions stay members whatever their suffix).
  */
-export function groupFilesets(files: CandidateFile[], catalogue: Catalogue): GroupingResult {
+export function groupFilesets(
+  files: CandidateFile[],
+  catalogue: Catalogue,
+  opts: GroupingOptions = {},
+): GroupingResult {
   const idx = indexOf(catalogue);
   const byPath = new Map<string, CandidateFile>();
   for (const f of files) if (!byPath.has(f.path)) byPath.set(f.path, f);
@@ -155,23 +163,29 @@ export function groupFilesets(files: CandidateFile[], catalogue: Catalogue): Gro
       plans.set(f.path, { key: f.path, reader: d.reader, entry: f.path, files: [f.path], missing: [], reasons: [] });
   }
 
-  type Target = FilesetPlan | { kind: "pending" | "ignored"; reason: string };
+  type Target = FilesetPlan | { kind: "pending" | "ignored"; reason: string; waitsFor?: string };
+  const waitsFor = new Map<string, string>();
   /** The plan a path ends up in, following member -> entry chains (an entry may itself be a member). */
   const planOf = (p: string, depth = 0): Target => {
     const d = decisions.get(p);
-    if (!d) return { kind: "pending", reason: `waits for its entry file ${p}` };
+    if (!d) return { kind: "pending", reason: `waits for its entry file ${p}`, waitsFor: p };
     if (d.kind === "entry") return plans.get(p)!;
     if (d.kind === "member") {
-      if (d.dirEntry) return plans.get(d.entry) ?? { kind: "pending", reason: `waits for its entry ${d.entry}` };
+      if (d.dirEntry)
+        return plans.get(d.entry) ?? { kind: "pending", reason: `waits for its entry ${d.entry}`, waitsFor: d.entry };
       if (depth > 8) return { kind: "ignored", reason: `companion chain through ${p} is too deep` };
       return planOf(d.entry, depth + 1);
     }
-    return { kind: d.kind, reason: `belongs to ${p}, which is ${d.kind}: ${d.reason}` };
+    const via = d.kind === "pending" ? d.waitsFor : undefined;
+    return { kind: d.kind, reason: `belongs to ${p}, which is ${d.kind}: ${d.reason}`, waitsFor: via };
   };
   const place = (f: CandidateFile, target: Target, label: string) => {
     if ("key" in target) target.files.push(f.path);
     else if (target.kind === "ignored") result.ignored.push({ path: f.path, reason: `${label} ${target.reason}` });
-    else result.pending.push({ path: f.path, reason: `${label} ${target.reason}` });
+    else {
+      result.pending.push({ path: f.path, reason: `${label} ${target.reason}` });
+      if (target.waitsFor) waitsFor.set(f.path, target.waitsFor);
+    }
   };
 
   // Folder entries (OME-Zarr) first, so that chains through them resolve.
@@ -190,8 +204,10 @@ export function groupFilesets(files: CandidateFile[], catalogue: Catalogue): Gro
     const d = decisions.get(f.path);
     if (!d) continue;
     if (d.kind === "ignored") result.ignored.push({ path: f.path, reason: d.reason });
-    else if (d.kind === "pending") result.pending.push({ path: f.path, reason: d.reason });
-    else if (d.kind === "member" && !d.dirEntry) place(f, planOf(d.entry), baseOf(f.path));
+    else if (d.kind === "pending") {
+      result.pending.push({ path: f.path, reason: d.reason });
+      if (d.waitsFor) waitsFor.set(f.path, d.waitsFor);
+    } else if (d.kind === "member" && !d.dirEntry) place(f, planOf(d.entry), baseOf(f.path));
   }
   for (const f of bfoptions) {
     place(f, planOf(f.path.slice(0, -".bfoptions".length)), `reader options file ${baseOf(f.path)}`);
@@ -208,8 +224,37 @@ export function groupFilesets(files: CandidateFile[], catalogue: Catalogue): Gro
       plan.missing.push(req.path);
       plan.reasons.push(`missing ${req.why}`);
     }
+    const facts = planFacts(ctx, plan, byPath.get(plan.entry));
+    if (facts.expected !== undefined) plan.expected = facts.expected;
+    if (facts.closed) plan.closed = true;
+    if (facts.hold !== undefined) plan.hold = facts.hold;
     result.filesets.push(plan);
   }
+  if (opts.whitelist && normaliseWhitelist(opts.whitelist).length > 0)
+    applyWhitelist(result, normaliseWhitelist(opts.whitelist), waitsFor);
   result.filesets.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return result;
+}
+
+/** Whitelist by entry name: unwanted filesets, and companions waiting for an unwanted entry, are ignored. */
+function applyWhitelist(result: GroupingResult, wl: string[], waitsFor: Map<string, string>): void {
+  const kept: FilesetPlan[] = [];
+  for (const plan of result.filesets) {
+    const entryName = baseOf(plan.entry);
+    if (matchesWhitelist(entryName, wl)) {
+      kept.push(plan);
+      continue;
+    }
+    for (const p of plan.files)
+      result.ignored.push({ path: p, reason: notWantedReason(entryName, wl, p !== plan.entry) });
+  }
+  result.filesets = kept;
+  const pending: GroupingResult["pending"] = [];
+  for (const p of result.pending) {
+    const entryPath = waitsFor.get(p.path);
+    if (entryPath === undefined || matchesWhitelist(baseOf(entryPath), wl)) pending.push(p);
+    else result.ignored.push({ path: p.path, reason: notWantedReason(baseOf(entryPath), wl, true) });
+  }
+  result.pending = pending;
+  result.ignored.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -26,6 +26,7 @@ export function folderRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | n
         if (vsi) return member(R.cellsens, vsi);
         return {
           kind: "pending",
+          waitsFor: join(parent, `${m[1]}.vsi`),
           reason: `${baseOf(f.path)} is inside the cellSens folder ${comp}/ and waits for its entry file ${join(parent, `${m[1]}.vsi`)}`,
         };
       }
@@ -36,6 +37,7 @@ export function folderRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | n
       if (oif) return member(R.fv1000, oif);
       return {
         kind: "pending",
+        waitsFor: join(parent, oifName),
         reason: `${baseOf(f.path)} is inside ${comp}/ and waits for its entry file ${join(parent, oifName)}`,
       };
     }
@@ -45,6 +47,7 @@ export function folderRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | n
       if (/\.(aisf|aiix|atsf)$/.test(ln)) {
         return {
           kind: "pending",
+          waitsFor: join(parent, "*.mvd2"),
           reason: `${baseOf(f.path)} is a Volocity file in ${join(parent, "Data")}/ and waits for a .mvd2 library in ${parent}`,
         };
       }

@@ -32,7 +32,7 @@ export function nameRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | nul
     const found = find(ctx, dir, ics);
     return found
       ? member(R.ics, found)
-      : { kind: "pending", reason: `${name} waits for its entry file ${join(dir, ics)}` };
+      : { kind: "pending", waitsFor: join(dir, ics), reason: `${name} waits for its entry file ${join(dir, ics)}` };
   }
 
   // DeltaVision and its optional logs
@@ -60,6 +60,7 @@ export function nameRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | nul
       if (img) return member(readerOfDv(img), img);
       return {
         kind: "pending",
+        waitsFor: join(dir, name.slice(0, -4)),
         reason: `${name} is a DeltaVision log and waits for its image ${join(dir, name.slice(0, -4))}`,
       };
     }
@@ -69,6 +70,7 @@ export function nameRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | nul
       if (img) return member(readerOfDv(img), img);
       return {
         kind: "pending",
+        waitsFor: join(dir, `${logTxt[1]}.dv`),
         reason: `${name} is a DeltaVision log and waits for its image ${join(dir, `${logTxt[1]}.dv`)}`,
       };
     }
@@ -93,6 +95,7 @@ export function nameRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | nul
       } else if (!find(ctx, dir, swapExt(name, ".img", ".hed")) && !find(ctx, dir, swapExt(name, ".img", ".inf"))) {
         return {
           kind: "pending",
+          waitsFor: join(dir, hdrName),
           reason: `${name} is Analyze/NIfTI pixel data and waits for its entry file ${join(dir, hdrName)}`,
         };
       }
@@ -120,7 +123,11 @@ export function nameRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | nul
     const fake = find(ctx, dir, name.slice(0, -4));
     return fake
       ? member(R.fake, fake)
-      : { kind: "pending", reason: `${name} waits for its entry file ${join(dir, name.slice(0, -4))}` };
+      : {
+          kind: "pending",
+          waitsFor: join(dir, name.slice(0, -4)),
+          reason: `${name} waits for its entry file ${join(dir, name.slice(0, -4))}`,
+        };
   }
   // BigDataViewer: x.h5 belongs to <name up to its first '.'>.xml
   if (has.has(R.bdv) && ln.endsWith(".h5")) {
@@ -132,6 +139,7 @@ export function nameRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | nul
     } else {
       return {
         kind: "pending",
+        waitsFor: join(dir, xmlName),
         reason: `${name} is read through a BigDataViewer XML and waits for ${join(dir, xmlName)}`,
       };
     }

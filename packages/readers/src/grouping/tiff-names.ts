@@ -19,7 +19,11 @@ export function tiffRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | nul
       const target = resolveRef(dir, meta);
       const found = findPath(ctx, target);
       if (found) return member(R.ometiff, found);
-      return { kind: "pending", reason: `${name} is a BinaryOnly OME-TIFF and waits for its metadata file ${target}` };
+      return {
+        kind: "pending",
+        waitsFor: target,
+        reason: `${name} is a BinaryOnly OME-TIFF and waits for its metadata file ${target}`,
+      };
     }
   }
   if (has.has(R.leica) && !isStk) {

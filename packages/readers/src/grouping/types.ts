@@ -4,6 +4,8 @@ export interface FileProbe {
   head?: Buffer;
   /** For a TIFF: the first IFD's ImageDescription (null: TIFF without one). Undefined: not a TIFF or not probed. */
   tiffDescription?: string | null;
+  /** For a TIFF: the tag numbers of the first IFD (e.g. 51123 MicroManagerMetadata). Undefined: not a TIFF or not probed. */
+  tiffTags?: number[];
 }
 
 export interface CandidateFile {
@@ -27,6 +29,21 @@ export interface FilesetPlan {
   missing: string[];
   /** Why each missing path is required, one line each. */
   reasons: string[];
+  /** Absolute paths the entry's metadata lists as members (present or not); undefined when the format lists none. */
+  expected?: string[];
+  /** True when no file arriving later can join this fileset: its entry lists all members, or it is a single-file format no other reader or companion can claim (e.g. a single-file OME-TIFF whose OME-XML names only itself). */
+  closed?: boolean;
+  /** Set when a companion yet to come could claim this fileset's file(s): why, e.g. "Micro-Manager TIFF (tag 51123): may belong to a metadata.txt not here yet". The DropBox holds such a fileset up to omero.fs.companionWait. */
+  hold?: string;
+}
+
+export interface GroupingOptions {
+  /**
+   * Wanted filesets by their entry's name (OMERO's whitelist: ".ics", "ome.tif", "*.dv"; case-insensitive
+   * suffix, see matchesWhitelist). A wanted fileset keeps all its members whatever their suffix; the
+   * files of unwanted filesets go to `ignored`. Empty or absent: every fileset is wanted.
+   */
+  whitelist?: string[];
 }
 
 export interface GroupingResult {
