@@ -165,7 +165,10 @@ export function planFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefi
     case R.analyze:
     case R.nifti: {
       // AnalyzeReader / NiftiReader: x.hdr + x.img (case follows), or one .nii / n+1 .hdr.
-      if (!ln.endsWith(".hdr")) return singleFileClosed(ctx, plan);
+      if (!ln.endsWith(".hdr")) {
+        const single = plan.files.length === 1 && /\.nii(\.gz)?$/.test(ln) && !underLayoutFolder(plan.entry);
+        return single ? { closed: true } : {};
+      }
       if (!f?.probe?.head || f.probe.head.length < 348) return {};
       if (headText(f.probe, 348)!.slice(344, 347) === "n+1") return { closed: true };
       const img = swapExt(name, ".hdr", ".img");
