@@ -1,3 +1,7 @@
+/**
+ * Catalogue index: readers in catalogue order, by suffix, and the suffixes two readers share
+ * (only a reader's own rule may take those). README "Rules", suffix test.
+ */
 import { defaultCatalogue } from "../catalogue";
 import type { Catalogue, ReaderEntry } from "../catalogue";
 import { candidateSuffixes } from "../paths";

@@ -1,3 +1,7 @@
+/**
+ * Content tests and the plain suffix decision: the modelled isThisType of readers that share a
+ * suffix or narrow it (PREDICATES). README "Rules", the suffix test and its fallbacks without a probe.
+ */
 import { isOmeXml } from "../omexml";
 import { SHARED_SUFFIXES, suffixMatches } from "./catalogue-index";
 import type { CatIndex } from "./catalogue-index";

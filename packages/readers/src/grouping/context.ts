@@ -1,3 +1,7 @@
+/**
+ * The file index one grouping run works on (folders, names, case-insensitive lookup) and the
+ * per-file Decision type.
+ */
 import { baseOf, dirOf, join } from "../paths";
 import type { CatIndex } from "./catalogue-index";
 import type { CandidateFile } from "./types";

@@ -1,3 +1,7 @@
+/**
+ * Entry files that list their members (README rule 4): companion OME-XML and multi-file OME-TIFF
+ * (UUID@FileName), .ndpis (ImageN=), Micro-Manager FileName keys. Their claims precede name rules.
+ */
 import { isOmeXmlWithImage, omeReferencedFiles } from "../omexml";
 import { baseOf, dirOf, join, resolveRef } from "../paths";
 import { findPath } from "./context";

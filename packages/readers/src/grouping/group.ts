@@ -1,3 +1,8 @@
+/**
+ * groupFilesets: runs the rules in README order for every file, builds the filesets, their
+ * `missing`, readiness facts (facts.ts) and the whitelist by entry (whitelist.ts). Also needsHeader /
+ * wantsWholeFile, which tell the io probe what the rules need.
+ */
 import type { Catalogue } from "../catalogue";
 import { baseOf, dirOf, join } from "../paths";
 import { defaultIndex, indexOf } from "./catalogue-index";

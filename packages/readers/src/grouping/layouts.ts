@@ -1,3 +1,7 @@
+/**
+ * Folder layouts (README rule 2): OME-Zarr `x.zarr/`, cellSens `_x_/`, FV1000 `x.oif.files/`,
+ * Volocity `Data/`. A file inside another dataset's folder belongs to it whatever its name.
+ */
 import { baseOf, join } from "../paths";
 import { find, member } from "./context";
 import type { Ctx, Decision } from "./context";

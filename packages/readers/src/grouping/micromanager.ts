@@ -1,3 +1,7 @@
+/**
+ * Micro-Manager (README rule 3; MicromanagerReader): a folder with metadata.txt / *_metadata.txt
+ * owns its TIFFs and Acqusition.xml; Pos_* sibling folders form one fileset.
+ */
 import { baseOf, dirOf } from "../paths";
 import { entry, find, member } from "./context";
 import type { Ctx, Decision } from "./context";

@@ -1,3 +1,6 @@
+/**
+ * Reader class names, TIFF suffixes and probe helpers shared by the rule files.
+ */
 import { HEADER_BYTES } from "./types";
 import type { CandidateFile, FileProbe } from "./types";
 

@@ -1,3 +1,7 @@
+/**
+ * Pairs and companions found by computing the partner's name (README rule 6): ICS/IDS, DeltaVision
+ * logs, Analyze/NIfTI .hdr/.img, CZI parts, OIR parts, FakeReader .ini, BigDataViewer .h5.
+ */
 import { baseOf, dirOf, join } from "../paths";
 import { entry, find, member } from "./context";
 import type { Ctx, Decision } from "./context";

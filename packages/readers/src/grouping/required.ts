@@ -1,3 +1,7 @@
+/**
+ * Required files of a present entry (`missing` with one reason line each): what the entry's
+ * reader cannot open without (README "Rules", last paragraph).
+ */
 import { omeReferencedFiles } from "../omexml";
 import { baseOf, dirOf, join, resolveRef } from "../paths";
 import { ndpisImages } from "./entry-lists";

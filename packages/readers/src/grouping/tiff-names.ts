@@ -1,3 +1,7 @@
+/**
+ * TIFF naming (README rule 5): BinaryOnly OME-TIFF -> its MetadataFile, Leica `.lei` prefixes,
+ * MetaMorph `.nd`/`.scan` prefixes, OME-XML in the description, else TiffDelegateReader.
+ */
 import { isOmeXml, isOmeXmlWithImage, omeBinaryOnlyMetadataFile } from "../omexml";
 import { baseOf, dirOf, resolveRef } from "../paths";
 import { entry, find, findPath, member } from "./context";

@@ -1,3 +1,6 @@
+/**
+ * Grouping's public types and probe sizes.
+ */
 /** What the io module learnt about a file's content. */
 export interface FileProbe {
   /** The first HEADER_BYTES bytes (the whole file for small index files: companion OME-XML, metadata.txt, .nd, .ndpis). */
