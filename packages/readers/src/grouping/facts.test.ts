@@ -185,6 +185,7 @@ describe("entries that list their members", () => {
       "/s/c.tif": false,
       "/s/d.nii": true,
     });
+    expect(group(["/s/a.nd2", "/s/a.nd2.bfoptions"]).filesets[0]!.closed).toBe(true);
     // Inside a layout folder a later entry may claim it.
     expect(group(["/s/Data/a.nd2"]).filesets[0]!.closed).toBeUndefined();
   });

@@ -23,6 +23,9 @@ export type PlanFacts = Pick<FilesetPlan, "expected" | "closed" | "hold">;
 
 const uniq = (xs: string[]) => [...new Set(xs)];
 
+/** The fileset's files other than `<entry>.bfoptions` (a generic companion of every reader). */
+const dataFiles = (plan: FilesetPlan) => plan.files.filter((p) => !p.toLowerCase().endsWith(".bfoptions"));
+
 /** Layout folders (layouts.ts) a later entry file could turn into its own: a file below one is never closed. */
 function underLayoutFolder(path: string): boolean {
   const parts = path.split("/");
@@ -115,7 +118,7 @@ function metamorphFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefine
 
 /** A TIFF/STK named like a MetaMorph plane whose .nd is not here (MetamorphReader.isThisType). */
 function planeHold(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefined): PlanFacts {
-  if (plan.files.length !== 1) return {};
+  if (dataFiles(plan).length !== 1) return {};
   const name = baseOf(plan.entry);
   const base = metamorphPlaneBase(name, f?.probe?.tiffTags);
   if (!base) return {};
@@ -131,7 +134,8 @@ function tiffFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefined): P
 
 /** Single-file readers (readers.json multiFile: false) on a name no other rule or layout can claim. */
 function singleFileClosed(ctx: Ctx, plan: FilesetPlan): PlanFacts {
-  if (plan.files.length !== 1 || plan.files[0] !== plan.entry) return {};
+  const files = dataFiles(plan);
+  if (files.length !== 1 || files[0] !== plan.entry) return {};
   const reader = ctx.idx.readers.find((r) => r.className === plan.reader);
   if (reader?.multiFile !== false) return {};
   const ln = baseOf(plan.entry).toLowerCase();
@@ -166,7 +170,7 @@ export function planFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefi
     case R.nifti: {
       // AnalyzeReader / NiftiReader: x.hdr + x.img (case follows), or one .nii / n+1 .hdr.
       if (!ln.endsWith(".hdr")) {
-        const single = plan.files.length === 1 && /\.nii(\.gz)?$/.test(ln) && !underLayoutFolder(plan.entry);
+        const single = dataFiles(plan).length === 1 && /\.nii(\.gz)?$/.test(ln) && !underLayoutFolder(plan.entry);
         return single ? { closed: true } : {};
       }
       if (!f?.probe?.head || f.probe.head.length < 348) return {};
