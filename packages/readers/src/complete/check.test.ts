@@ -81,6 +81,28 @@ describe("TIFF / BigTIFF", () => {
     });
   });
 
+  it("proves nothing about a classic TIFF past 4 GiB (LSM/NDPI wrap their 32-bit offsets)", async () => {
+    const b = makeTiff({
+      ifds: [
+        { width: 4, height: 4, strips: [4] },
+        { width: 4, height: 4 },
+      ],
+    });
+    const first = makeTiff({ ifds: [{ width: 4, height: 4, strips: [4] }] }).length;
+    b.fill(0, first);
+    const read = (o: number, l: number) => Buffer.concat([b.subarray(o, o + l), Buffer.alloc(l)]).subarray(0, l);
+    expect(await checkStructure("/d/a.lsm", 5 * 2 ** 30, read)).toEqual({ state: "unknown" });
+    expect((await checkStructure("/d/a.lsm", b.length, read)).state).toBe("incomplete");
+  });
+
+  it("a file that shrinks while being checked is incomplete", async () => {
+    const b = makeTiff({ ifds: [{ width: 4, height: 4, strips: [16] }] });
+    expect(await checkStructure("/d/a.tif", b.length + 100, reader(b))).toEqual({
+      state: "incomplete",
+      reason: `file changed while being checked (it ends at byte ${b.length}, before its size)`,
+    });
+  });
+
   it("checks a single-file OME-TIFF's own planes against its OME-XML", async () => {
     const desc = omeXml([{}], 3);
     const whole = makeTiff({

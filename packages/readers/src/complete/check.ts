@@ -17,7 +17,7 @@ import {
 } from "./formats";
 import { omeRequiredIfds, planeReason } from "./ome";
 import { countIfds, walkTiff } from "./tiff";
-import { Bytes, COMPLETE, incomplete, type StructureCheck, UNKNOWN } from "./types";
+import { Bytes, COMPLETE, incomplete, ShortRead, type StructureCheck, UNKNOWN } from "./types";
 
 const P = "loci.formats.in.";
 
@@ -30,7 +30,16 @@ const MAX_HEADER_FILE = 64 * 1024 * 1024;
  * NIfTI/Analyze headers, HDF5, PNG. Reads only headers and IFDs, never pixel data.
  */
 export async function checkStructure(path: string, size: number, read: ReadFn): Promise<StructureCheck> {
-  const src = new Bytes(read, size);
+  try {
+    return await checkBytes(path, new Bytes(read, size));
+  } catch (err) {
+    if (err instanceof ShortRead) return incomplete(err.message);
+    throw err;
+  }
+}
+
+async function checkBytes(path: string, src: Bytes): Promise<StructureCheck> {
+  const size = src.size;
   const ln = baseOf(path).toLowerCase();
   if (size === 0)
     return /\.(tiff?|tf[28]|btf|dv|r3d|ics|nii|hdr|h5|ims|png)$/.test(ln) ? incomplete("empty file") : UNKNOWN;
@@ -69,6 +78,15 @@ export async function checkFilesetStructure(
   plan: FilesetPlan,
   open: OpenFn,
 ): Promise<{ path: string; reason: string }[]> {
+  try {
+    return await crossFile(plan, open);
+  } catch (err) {
+    if (err instanceof ShortRead) return [{ path: plan.entry, reason: err.message }];
+    throw err;
+  }
+}
+
+async function crossFile(plan: FilesetPlan, open: OpenFn): Promise<{ path: string; reason: string }[]> {
   const out: { path: string; reason: string }[] = [];
   const ln = baseOf(plan.entry).toLowerCase();
   const partner = (suffix: RegExp) => plan.files.find((p) => p !== plan.entry && suffix.test(p));

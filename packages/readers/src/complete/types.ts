@@ -13,6 +13,13 @@ export const COMPLETE: StructureCheck = { state: "complete" };
 export const UNKNOWN: StructureCheck = { state: "unknown" };
 export const incomplete = (reason: string): StructureCheck => ({ state: "incomplete", reason });
 
+/** The file ended before its stat size: it shrank (is being rewritten) while being checked. */
+export class ShortRead extends Error {
+  constructor(readonly at: number) {
+    super(`file changed while being checked (it ends at byte ${at}, before its size)`);
+  }
+}
+
 const BLOCK = 65536;
 const MAX_BLOCKS = 32;
 
@@ -31,14 +38,20 @@ export class Bytes {
   async get(offset: number, length: number): Promise<Buffer> {
     const end = Math.min(this.size, offset + length);
     if (offset >= end) return Buffer.alloc(0);
-    if (end - offset > BLOCK) return Buffer.from(await this.readFn(offset, end - offset));
+    if (end - offset > BLOCK) {
+      const b = Buffer.from(await this.readFn(offset, end - offset));
+      if (b.length < end - offset) throw new ShortRead(offset + b.length);
+      return b;
+    }
     const first = Math.floor(offset / BLOCK);
     const last = Math.floor((end - 1) / BLOCK);
     const parts: Buffer[] = [];
     for (let b = first; b <= last; b++) parts.push(await this.block(b));
     const joined = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     const from = offset - first * BLOCK;
-    return joined.subarray(from, from + (end - offset));
+    const out = joined.subarray(from, from + (end - offset));
+    if (out.length < end - offset) throw new ShortRead(offset + out.length);
+    return out;
   }
 
   private async block(b: number): Promise<Buffer> {
@@ -49,7 +62,9 @@ export class Bytes {
       return hit;
     }
     const start = b * BLOCK;
-    const buf = Buffer.from(await this.readFn(start, Math.min(BLOCK, this.size - start)));
+    const want = Math.min(BLOCK, this.size - start);
+    const buf = Buffer.from(await this.readFn(start, want));
+    if (buf.length < want) throw new ShortRead(start + buf.length);
     this.blocks.set(b, buf);
     if (this.blocks.size > MAX_BLOCKS) this.blocks.delete(this.blocks.keys().next().value!);
     return buf;
