@@ -1,6 +1,6 @@
 import data from "./catalogue-data.json";
 
-/** One Bio-Formats reader as the watcher sees it (from shared/formats/readers.json). */
+/** One Bio-Formats reader as the watcher sees it (from data/readers.json). */
 export interface ReaderEntry {
   /** Fully qualified Java class, e.g. "loci.formats.in.ICSReader". */
   className: string;

@@ -8,12 +8,25 @@ export {
   ReadersFileError,
   resolveReaderClass,
 } from "./catalogue";
-export type { CandidateFile, FileProbe, FilesetPlan, GroupingResult } from "./grouping";
+export type { OpenFn, StructureCheck } from "./complete";
+export {
+  checkFileStructure,
+  checkFilesetStructure,
+  checkFilesetStructureOnDisk,
+  checkStructure,
+  parseIcsHeader,
+  parseNifti1Header,
+} from "./complete";
+export type { CandidateFile, FileProbe, FilesetPlan, GroupingOptions, GroupingResult } from "./grouping";
 export {
   groupFilesets,
   HEADER_BYTES,
+  MM_METADATA_TAG,
+  matchesWhitelist,
+  metamorphPlaneBase,
   metamorphPlaneNames,
   needsHeader,
+  normaliseWhitelist,
   WHOLE_FILE_MAX_BYTES,
   wantsWholeFile,
 } from "./grouping";
@@ -21,4 +34,11 @@ export { loadReadersFile, probeFile, readTiffFileImages } from "./io";
 export type { OmePixels } from "./omexml";
 export { isOmeXml, isOmeXmlWithImage, omeImages, omeReferencedFiles } from "./omexml";
 export type { ImageInfo, ReadFn, ReadTiffOptions, TiffErrorCode, TiffHeader } from "./tiff";
-export { parseTiffHeader, pixelTypeOf, readTiffDescription, readTiffImages, TiffError } from "./tiff";
+export {
+  parseTiffHeader,
+  pixelTypeOf,
+  readTiffDescription,
+  readTiffFirstIfd,
+  readTiffImages,
+  TiffError,
+} from "./tiff";

@@ -62,3 +62,17 @@ describe("probeFile", () => {
     expect((await probeFile(p)).head).toHaveLength(0);
   });
 });
+
+describe("probeFile tiffTags", () => {
+  it("lists the first IFD's tag numbers (51123: a Micro-Manager TIFF, held for its metadata.txt)", async () => {
+    const p = join(dir, "img_000000000_DAPI_000.tif");
+    writeFileSync(p, makeTiff({ ifds: [{ width: 4, height: 4, extraTags: [51123], strips: [16] }] }));
+    const probe = await probeFile(p);
+    expect(probe.tiffTags).toEqual([256, 257, 258, 273, 277, 279, 51123]);
+    const res = groupFilesets([{ path: p, size: 100, probe }], defaultCatalogue());
+    expect(res.filesets[0]!.hold).toMatch(/tag 51123/);
+    const q = join(dir, "not-a-tiff.tif");
+    writeFileSync(q, "hello");
+    expect((await probeFile(q)).tiffTags).toBeUndefined();
+  });
+});

@@ -6,7 +6,7 @@ import { parseReadersFile, ReadersFileError } from "./catalogue";
 import type { FileProbe } from "./grouping";
 import { HEADER_BYTES, WHOLE_FILE_MAX_BYTES, wantsWholeFile } from "./grouping";
 import type { ImageInfo } from "./tiff";
-import { parseTiffHeader, readTiffDescription, readTiffImages } from "./tiff";
+import { parseTiffHeader, readTiffFirstIfd, readTiffImages } from "./tiff";
 
 /** Reads and parses a readers file (OMERO readers.txt format); a missing file is READERS_FILE_MISSING. */
 export function loadReadersFile(path: string): Catalogue {
@@ -26,10 +26,21 @@ export function loadReadersFile(path: string): Catalogue {
   return parseReadersFile(text, path);
 }
 
+/** Most TIFFs of a drop share one tag set: share its array (100,000 probes kept by the DropBox). */
+const TAG_SETS = new Map<string, number[]>();
+function internTags(tags: number[]): number[] {
+  const key = tags.join(",");
+  const hit = TAG_SETS.get(key);
+  if (hit) return hit;
+  if (TAG_SETS.size < 256) TAG_SETS.set(key, tags);
+  return tags;
+}
+
 /**
  * The FileProbe of a path: the first HEADER_BYTES bytes (the whole file, up to 1 MiB, for index files
  * such as *.companion.ome, metadata.txt, .nd, .ndpis) and, for a TIFF, the first IFD's
- * ImageDescription wherever it is stored. A corrupt TIFF gets `tiffDescription: null`.
+ * ImageDescription wherever it is stored, and its tag numbers (`tiffTags`). A corrupt TIFF gets
+ * `tiffDescription: null` and no tags.
  */
 export async function probeFile(path: string): Promise<FileProbe> {
   const fh = await open(path, "r");
@@ -52,7 +63,9 @@ export async function probeFile(path: string): Promise<FileProbe> {
         return b.subarray(0, bytesRead);
       };
       try {
-        probe.tiffDescription = (await readTiffDescription(read, size)) ?? null;
+        const first = await readTiffFirstIfd(read, size);
+        probe.tiffDescription = first?.description ?? null;
+        if (first) probe.tiffTags = internTags(first.tags);
       } catch {
         // A TIFF being written, or corrupt: no description; the importer reports the real error.
         probe.tiffDescription = null;

@@ -33,6 +33,8 @@ export interface TiffHeader {
 export interface TiffIfd {
   offset: number;
   tags: Map<number, number[] | string>;
+  /** Every tag number the IFD holds, in file order (values read only for the wanted ones). */
+  tagNumbers: number[];
   next: number;
 }
 
@@ -175,9 +177,11 @@ async function readIfd(src: Source, h: TiffHeader, offset: number, withStrings: 
   if (n === 0 || n > 65535) throw new TiffError("TIFF_BAD_IFD", `IFD at offset ${offset} claims ${n} entries`);
   const body = await src.read(offset + countSize, n * entrySize + offSize);
   const tags = new Map<number, number[] | string>();
+  const tagNumbers: number[] = [];
   for (let i = 0; i < n; i++) {
     const e = i * entrySize;
     const tag = num(body, e, 2, le);
+    tagNumbers.push(tag);
     if (!WANTED.has(tag)) continue;
     const type = num(body, e + 2, 2, le);
     // Descriptions of later IFDs are not needed and can be large (OME-XML copies).
@@ -193,7 +197,7 @@ async function readIfd(src: Source, h: TiffHeader, offset: number, withStrings: 
         : await src.read(num(body, valueAt, offSize, le), type === 2 ? bytes : Math.min(bytes, size * 4096));
     tags.set(tag, decodeValues(raw, type, count, le));
   }
-  return { offset, tags, next: num(body, n * entrySize, offSize, le) };
+  return { offset, tags, tagNumbers, next: num(body, n * entrySize, offSize, le) };
 }
 
 function toSource(input: Buffer | ReadFn, size?: number): Source {
@@ -220,6 +224,23 @@ export async function readTiffDescription(input: Buffer | ReadFn, size?: number)
   const ifd = await readIfd(src, h, h.firstIfd, true);
   const d = ifd.tags.get(TAG.ImageDescription);
   return typeof d === "string" ? d : null;
+}
+
+/**
+ * The first IFD's ImageDescription (null: none) and tag numbers; undefined when the bytes are not a
+ * TIFF. What the grouping probe needs (e.g. tag 51123, Micro-Manager's metadata).
+ */
+export async function readTiffFirstIfd(
+  input: Buffer | ReadFn,
+  size?: number,
+): Promise<{ description: string | null; tags: number[] } | undefined> {
+  const src = toSource(input, size);
+  if (src.size < 8) return undefined;
+  const h = parseTiffHeader(await src.read(0, Math.min(16, src.size)));
+  if (!h) return undefined;
+  const ifd = await readIfd(src, h, h.firstIfd, true);
+  const d = ifd.tags.get(TAG.ImageDescription);
+  return { description: typeof d === "string" ? d : null, tags: ifd.tagNumbers };
 }
 
 /** Every IFD of the main chain with its numeric tags of interest; ASCII tags only for the first IFD. */

@@ -8,6 +8,10 @@ export interface IfdSpec {
   sampleFormat?: number;
   description?: string;
   newSubfileType?: number;
+  /** Byte counts of strips written (zeros) right after this IFD; StripOffsets/StripByteCounts point at them. */
+  strips?: number[];
+  /** Extra SHORT tags (value 0), e.g. 51123 Micro-Manager's metadata tag. */
+  extraTags?: number[];
 }
 
 export interface TiffSpec {
@@ -74,11 +78,24 @@ export function makeTiff(spec: TiffSpec): Buffer {
     }
     short(277, spp);
     if (ifd.sampleFormat !== undefined) short(339, ifd.sampleFormat);
+    for (const tag of ifd.extraTags ?? []) short(tag, 0);
+    const strips = ifd.strips ?? [];
+    const stripOffsets = Buffer.alloc(strips.length * 4);
+    if (strips.length > 0) {
+      entries.push({ tag: 273, type: 4, count: strips.length, value: stripOffsets });
+      entries.push({ tag: 279, type: 4, count: strips.length, value: Buffer.concat(strips.map((n) => u32(n))) });
+    }
     entries.sort((a, b) => a.tag - b.tag);
     const entrySize = big ? 20 : 12;
     const countSize = big ? 8 : 2;
     const ifdSize = countSize + entries.length * entrySize + offSize;
     let extraAt = pos + ifdSize;
+    // Strip data follows the extras: fill its offsets before the values are laid out.
+    let dataAt = extraAt + entries.reduce((n, e) => n + (e.value.length > offSize ? e.value.length : 0), 0);
+    strips.forEach((n, k) => {
+      le ? stripOffsets.writeUInt32LE(dataAt, k * 4) : stripOffsets.writeUInt32BE(dataAt, k * 4);
+      dataAt += n;
+    });
     const extras: Buffer[] = [];
     const body: Buffer[] = [big ? u64(entries.length) : u16(entries.length)];
     for (const e of entries) {
@@ -91,10 +108,11 @@ export function makeTiff(spec: TiffSpec): Buffer {
         extraAt += e.value.length;
       }
     }
-    const next = i < spec.ifds.length - 1 ? extraAt : 0;
+    const next = i < spec.ifds.length - 1 ? dataAt : 0;
     body.push(off(next));
     push(Buffer.concat(body));
     for (const x of extras) push(x);
+    for (const n of strips) push(Buffer.alloc(n));
   });
   return Buffer.concat(chunks);
 }

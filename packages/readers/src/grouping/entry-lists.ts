@@ -1,0 +1,80 @@
+/**
+ * Entry files that list their members (README rule 4): companion OME-XML and multi-file OME-TIFF
+ * (UUID@FileName), .ndpis (ImageN=), Micro-Manager FileName keys. Their claims precede name rules.
+ */
+import { isOmeXmlWithImage, omeReferencedFiles } from "../omexml";
+import { baseOf, dirOf, join, resolveRef } from "../paths";
+import { findPath } from "./context";
+import type { Ctx } from "./context";
+import { mmEntryForDir, mmFileNames } from "./micromanager";
+import { OME_TIFF_SUFFIXES, R, endsWithAny, headUtf8, isTiffName } from "./names";
+import type { CandidateFile } from "./types";
+
+export function ndpisImages(f: CandidateFile): string[] {
+  const t = headUtf8(f.probe);
+  if (!t) return [];
+  const out: string[] = [];
+  for (const m of t.matchAll(/^\s*Image\d+\s*=\s*(.+?)\s*$/gim)) out.push(m[1]!);
+  return out;
+}
+
+export function buildClaims(ctx: Ctx, sorted: CandidateFile[]): void {
+  const claim = (member: string, entryPath: string, reader: string) => {
+    if (!ctx.claims.has(member)) ctx.claims.set(member, { entry: entryPath, reader });
+  };
+  const has = ctx.idx.has;
+  // OME-TIFF companions first, then multi-file OME-TIFFs (the file listing most present files wins).
+  if (has.has(R.ometiff)) {
+    const lists: { path: string; members: string[] }[] = [];
+    for (const f of sorted) {
+      const ln = baseOf(f.path).toLowerCase();
+      if (ln.startsWith(".") || ln.endsWith(".filepart")) continue;
+      const dir = dirOf(f.path);
+      if (ln.endsWith(".companion.ome")) {
+        const xml = headUtf8(f.probe);
+        const refs = xml ? omeReferencedFiles(xml).map((r) => resolveRef(dir, r)) : null;
+        const members = refs
+          ? refs.map((r) => findPath(ctx, r)).filter((p): p is string => p !== null)
+          : (ctx.dirs.get(dir)?.names ?? [])
+              .filter((n) => endsWithAny(n.toLowerCase(), OME_TIFF_SUFFIXES))
+              .map((n) => join(dir, n));
+        claim(f.path, f.path, R.ometiff);
+        for (const m of members) claim(m, f.path, R.ometiff);
+      } else if (isTiffName(ln) && isOmeXmlWithImage(f.probe?.tiffDescription)) {
+        const refs = omeReferencedFiles(f.probe!.tiffDescription!).map((r) => findPath(ctx, resolveRef(dir, r)));
+        const members = refs.filter((p): p is string => p !== null && p !== f.path);
+        if (members.length > 0) lists.push({ path: f.path, members });
+      }
+    }
+    lists.sort((a, b) => b.members.length - a.members.length || (a.path < b.path ? -1 : 1));
+    for (const l of lists) {
+      if (ctx.claims.has(l.path)) continue;
+      claim(l.path, l.path, R.ometiff);
+      for (const m of l.members) claim(m, l.path, R.ometiff);
+    }
+  }
+  if (has.has(R.ndpis)) {
+    for (const f of sorted) {
+      if (!f.path.toLowerCase().endsWith(".ndpis")) continue;
+      const dir = dirOf(f.path);
+      claim(f.path, f.path, R.ndpis);
+      for (const img of ndpisImages(f)) {
+        const p = findPath(ctx, resolveRef(dir, img));
+        if (p) claim(p, f.path, R.ndpis);
+      }
+    }
+  }
+  if (has.has(R.mm)) {
+    for (const [dir, list] of ctx.mm) {
+      for (const meta of list) {
+        const e = mmEntryForDir(ctx, dir) ?? meta;
+        for (const fn of mmFileNames(ctx.files.get(meta)!)) {
+          const p = findPath(ctx, resolveRef(dir, fn));
+          if (p) claim(p, e, R.mm);
+        }
+      }
+    }
+  }
+}
+
+/** Required files of a fileset whose entry is present, with one reason line per missing file. */

@@ -1,0 +1,265 @@
+/**
+ * groupFilesets: runs the rules in README order for every file, builds the filesets, their
+ * `missing`, readiness facts (facts.ts) and the whitelist by entry (whitelist.ts). Also needsHeader /
+ * wantsWholeFile, which tell the io probe what the rules need.
+ */
+import type { Catalogue } from "../catalogue";
+import { baseOf, dirOf, join } from "../paths";
+import { defaultIndex, indexOf } from "./catalogue-index";
+import type { CatIndex } from "./catalogue-index";
+import { suffixDecision } from "./content";
+import { buildDirs, entry, findPath, member } from "./context";
+import type { Ctx, Decision, DirInfo } from "./context";
+import { buildClaims } from "./entry-lists";
+import { folderRule } from "./layouts";
+import { microManagerRule, mmPasses } from "./micromanager";
+import { R, isMmMetadataName, isTiffName } from "./names";
+import { nameRule } from "./pairs";
+import { requiredFiles } from "./required";
+import { tiffRule } from "./tiff-names";
+import { planFacts } from "./facts";
+import type { CandidateFile, FilesetPlan, GroupingOptions, GroupingResult } from "./types";
+import { matchesWhitelist, normaliseWhitelist, notWantedReason } from "./whitelist";
+
+export function decide(ctx: Ctx, f: CandidateFile): Decision {
+  const name = baseOf(f.path);
+  const ln = name.toLowerCase();
+  if (name.startsWith("."))
+    return { kind: "ignored", reason: "name starts with '.': OMERO's candidate scan skips dot files" };
+  if (ln.endsWith(".filepart")) {
+    return {
+      kind: "ignored",
+      reason: "partial copy (.filepart): Bio-Formats refuses these names; the finished file will be imported",
+    };
+  }
+  const structural = folderRule(ctx, f, ln) ?? microManagerRule(ctx, f, ln);
+  if (structural) return structural;
+  const claim = ctx.claims.get(f.path);
+  if (claim) return claim.entry === f.path ? entry(claim.reader) : member(claim.reader, claim.entry);
+  const rule = tiffRule(ctx, f, ln) ?? nameRule(ctx, f, ln);
+  if (rule) return rule;
+  const reader = suffixDecision(ctx.idx, f, ln);
+  if (reader) return entry(reader);
+  return { kind: "ignored", reason: "" };
+}
+
+export function buildContext(idx: CatIndex, files: Map<string, CandidateFile>, dirs: Map<string, DirInfo>): Ctx {
+  const ctx: Ctx = {
+    idx,
+    files,
+    dirs,
+    mm: new Map(),
+    mmPos: new Map(),
+    nd: new Map(),
+    claims: new Map(),
+    mvd2: new Map(),
+  };
+  for (const [dir, info] of dirs) {
+    for (const n of info.names) {
+      const ln = n.toLowerCase();
+      const p = join(dir, n);
+      if (isMmMetadataName(ln) && idx.has.has(R.mm) && mmPasses(files.get(p)!)) {
+        const list = ctx.mm.get(dir) ?? [];
+        list.push(p);
+        ctx.mm.set(dir, list);
+        if (baseOf(dir).includes("Pos_")) {
+          const parent = dirOf(dir);
+          const pos = ctx.mmPos.get(parent) ?? [];
+          pos.push(p);
+          ctx.mmPos.set(parent, pos);
+        }
+      }
+      if ((ln.endsWith(".nd") || ln.endsWith(".scan")) && !n.startsWith(".")) {
+        const list = ctx.nd.get(dir) ?? [];
+        list.push(p);
+        ctx.nd.set(dir, list);
+      }
+    }
+  }
+  for (const list of ctx.mmPos.values()) list.sort();
+  for (const list of ctx.nd.values()) list.sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  return ctx;
+}
+
+export function ignoredReason(defCtx: Ctx, f: CandidateFile, source: string): string {
+  const d = decide(defCtx, f);
+  const ext = baseOf(f.path).includes(".") ? baseOf(f.path).slice(baseOf(f.path).lastIndexOf(".")) : "(no extension)";
+  if (d.kind === "entry" || d.kind === "member") {
+    return `the watch's readers (${source}) exclude it: by default ${d.reader} would read it`;
+  }
+  if (d.kind === "ignored" && d.reason) return d.reason;
+  return `no Bio-Formats reader accepts this file (suffix ${ext})`;
+}
+
+/** Which candidates need `probe` for their reader or fileset to be decided. Pure. */
+export function needsHeader(path: string, catalogue: Catalogue): boolean {
+  const ln = baseOf(path).toLowerCase();
+  if (ln.startsWith(".") || ln.endsWith(".filepart")) return false;
+  const has = indexOf(catalogue).has;
+  if (isTiffName(ln) || ln.endsWith(".stk")) return true;
+  if (ln.endsWith(".ics")) return has.has(R.ics);
+  if (ln.endsWith(".hdr")) return has.has(R.analyze) || has.has(R.nifti);
+  if (ln.endsWith(".companion.ome")) return has.has(R.ometiff);
+  if (isMmMetadataName(ln)) return true;
+  if (ln.endsWith(".nd") || ln.endsWith(".scan")) return has.has(R.metamorph);
+  if (ln.endsWith(".ndpis")) return has.has(R.ndpis);
+  return /\.(txt|csv|xml|ims|msr|scn|raw)$/.test(ln);
+}
+
+/** Whether the io probe should read the whole file (up to WHOLE_FILE_MAX_BYTES) rather than HEADER_BYTES. */
+export function wantsWholeFile(path: string): boolean {
+  const ln = baseOf(path).toLowerCase();
+  return (
+    ln.endsWith(".companion.ome") ||
+    isMmMetadataName(ln) ||
+    ln.endsWith(".nd") ||
+    ln.endsWith(".scan") ||
+    ln.endsWith(".ndpis")
+  );
+}
+
+/**
+ * Decides readers and filesets for every not-yet-imported candidate of one watch. Pure, O(n log n).
+ * Each input path ends up in exactly one of: one fileset's files, ignored, pending. A correct
+ * function of the files present, whatever order they arrived in; `opts.whitelist` keeps only the
+ * filesets whose entry name matches (their companions stay members whatever their suffix).
+ */
+export function groupFilesets(
+  files: CandidateFile[],
+  catalogue: Catalogue,
+  opts: GroupingOptions = {},
+): GroupingResult {
+  const idx = indexOf(catalogue);
+  const byPath = new Map<string, CandidateFile>();
+  for (const f of files) if (!byPath.has(f.path)) byPath.set(f.path, f);
+  const sorted = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const dirs = buildDirs(byPath);
+  const ctx = buildContext(idx, byPath, dirs);
+  buildClaims(ctx, sorted);
+  let defCtx: Ctx | null = null;
+
+  const decisions = new Map<string, Decision>();
+  const bfoptions: CandidateFile[] = [];
+  for (const f of sorted) {
+    if (f.path.toLowerCase().endsWith(".bfoptions") && !baseOf(f.path).startsWith(".")) {
+      bfoptions.push(f);
+      continue;
+    }
+    let d = decide(ctx, f);
+    if (d.kind === "ignored" && d.reason === "") {
+      if (idx.source === "default") d = { kind: "ignored", reason: ignoredReason(ctx, f, idx.source) };
+      else {
+        defCtx ??= (() => {
+          const c = buildContext(defaultIndex(), byPath, dirs);
+          buildClaims(c, sorted);
+          return c;
+        })();
+        d = { kind: "ignored", reason: ignoredReason(defCtx, f, idx.source) };
+      }
+    }
+    decisions.set(f.path, d);
+  }
+
+  const plans = new Map<string, FilesetPlan>();
+  const result: GroupingResult = { filesets: [], ignored: [], pending: [] };
+  for (const f of sorted) {
+    const d = decisions.get(f.path);
+    if (d?.kind === "entry")
+      plans.set(f.path, { key: f.path, reader: d.reader, entry: f.path, files: [f.path], missing: [], reasons: [] });
+  }
+
+  type Target = FilesetPlan | { kind: "pending" | "ignored"; reason: string; waitsFor?: string };
+  const waitsFor = new Map<string, string>();
+  /** The plan a path ends up in, following member -> entry chains (an entry may itself be a member). */
+  const planOf = (p: string, depth = 0): Target => {
+    const d = decisions.get(p);
+    if (!d) return { kind: "pending", reason: `waits for its entry file ${p}`, waitsFor: p };
+    if (d.kind === "entry") return plans.get(p)!;
+    if (d.kind === "member") {
+      if (d.dirEntry)
+        return plans.get(d.entry) ?? { kind: "pending", reason: `waits for its entry ${d.entry}`, waitsFor: d.entry };
+      if (depth > 8) return { kind: "ignored", reason: `companion chain through ${p} is too deep` };
+      return planOf(d.entry, depth + 1);
+    }
+    const via = d.kind === "pending" ? d.waitsFor : undefined;
+    return { kind: d.kind, reason: `belongs to ${p}, which is ${d.kind}: ${d.reason}`, waitsFor: via };
+  };
+  const place = (f: CandidateFile, target: Target, label: string) => {
+    if ("key" in target) target.files.push(f.path);
+    else if (target.kind === "ignored") result.ignored.push({ path: f.path, reason: `${label} ${target.reason}` });
+    else {
+      result.pending.push({ path: f.path, reason: `${label} ${target.reason}` });
+      if (target.waitsFor) waitsFor.set(f.path, target.waitsFor);
+    }
+  };
+
+  // Folder entries (OME-Zarr) first, so that chains through them resolve.
+  for (const f of sorted) {
+    const d = decisions.get(f.path);
+    if (d?.kind === "member" && d.dirEntry) {
+      let plan = plans.get(d.entry);
+      if (!plan) {
+        plan = { key: d.entry, reader: d.reader, entry: d.entry, files: [], missing: [], reasons: [] };
+        plans.set(d.entry, plan);
+      }
+      plan.files.push(f.path);
+    }
+  }
+  for (const f of sorted) {
+    const d = decisions.get(f.path);
+    if (!d) continue;
+    if (d.kind === "ignored") result.ignored.push({ path: f.path, reason: d.reason });
+    else if (d.kind === "pending") {
+      result.pending.push({ path: f.path, reason: d.reason });
+      if (d.waitsFor) waitsFor.set(f.path, d.waitsFor);
+    } else if (d.kind === "member" && !d.dirEntry) place(f, planOf(d.entry), baseOf(f.path));
+  }
+  for (const f of bfoptions) {
+    place(f, planOf(f.path.slice(0, -".bfoptions".length)), `reader options file ${baseOf(f.path)}`);
+  }
+
+  for (const plan of plans.values()) {
+    const [head, ...rest] = plan.files;
+    plan.files = head === plan.entry ? [head, ...rest.sort()] : plan.files.sort();
+    const present = new Set(plan.files);
+    const seen = new Set<string>();
+    for (const req of requiredFiles(plan, byPath.get(plan.entry))) {
+      if (present.has(req.path) || byPath.has(req.path) || findPath(ctx, req.path) || seen.has(req.path)) continue;
+      seen.add(req.path);
+      plan.missing.push(req.path);
+      plan.reasons.push(`missing ${req.why}`);
+    }
+    const facts = planFacts(ctx, plan, byPath.get(plan.entry));
+    if (facts.expected !== undefined) plan.expected = facts.expected;
+    if (facts.closed) plan.closed = true;
+    if (facts.hold !== undefined) plan.hold = facts.hold;
+    result.filesets.push(plan);
+  }
+  if (opts.whitelist && normaliseWhitelist(opts.whitelist).length > 0)
+    applyWhitelist(result, normaliseWhitelist(opts.whitelist), waitsFor);
+  result.filesets.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return result;
+}
+
+/** Whitelist by entry name: unwanted filesets, and companions waiting for an unwanted entry, are ignored. */
+function applyWhitelist(result: GroupingResult, wl: string[], waitsFor: Map<string, string>): void {
+  const kept: FilesetPlan[] = [];
+  for (const plan of result.filesets) {
+    const entryName = baseOf(plan.entry);
+    if (matchesWhitelist(entryName, wl)) {
+      kept.push(plan);
+      continue;
+    }
+    for (const p of plan.files)
+      result.ignored.push({ path: p, reason: notWantedReason(entryName, wl, p !== plan.entry) });
+  }
+  result.filesets = kept;
+  const pending: GroupingResult["pending"] = [];
+  for (const p of result.pending) {
+    const entryPath = waitsFor.get(p.path);
+    if (entryPath === undefined || matchesWhitelist(baseOf(entryPath), wl)) pending.push(p);
+    else result.ignored.push({ path: p.path, reason: notWantedReason(baseOf(entryPath), wl, true) });
+  }
+  result.pending = pending;
+  result.ignored.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -1,0 +1,12 @@
+/**
+ * Reader choice and fileset grouping: which Bio-Formats reader takes each file, and which files
+ * import together. Pure: everything it knows about file contents comes in `CandidateFile.probe`.
+ * One file per rule family of the readers README ("Rules"); the rules come from Bio-Formats (see
+ * the readers README and docs/ARCHITECTURE.md, "Readers and filesets").
+ */
+export { MM_METADATA_TAG } from "./facts";
+export { groupFilesets, needsHeader, wantsWholeFile } from "./group";
+export { metamorphPlaneBase, metamorphPlaneNames } from "./metamorph";
+export type { CandidateFile, FileProbe, FilesetPlan, GroupingOptions, GroupingResult } from "./types";
+export { HEADER_BYTES, WHOLE_FILE_MAX_BYTES } from "./types";
+export { matchesWhitelist, normaliseWhitelist } from "./whitelist";

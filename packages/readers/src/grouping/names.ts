@@ -1,0 +1,53 @@
+/**
+ * Reader class names, TIFF suffixes and probe helpers shared by the rule files.
+ */
+import { HEADER_BYTES } from "./types";
+import type { CandidateFile, FileProbe } from "./types";
+
+export const P = "loci.formats.in.";
+export const R = {
+  pattern: `${P}FilePatternReader`,
+  zarr: `${P}ZarrReader`,
+  rcpnl: `${P}RCPNLReader`,
+  dv: `${P}DeltavisionReader`,
+  omexml: `${P}OMEXMLReader`,
+  volocity: `${P}VolocityReader`,
+  cellsens: `${P}CellSensReader`,
+  czi: `${P}ZeissCZIReader`,
+  ndpis: `${P}NDPISReader`,
+  fake: `${P}FakeReader`,
+  oir: `${P}OIRReader`,
+  nifti: `${P}NiftiReader`,
+  analyze: `${P}AnalyzeReader`,
+  ics: `${P}ICSReader`,
+  fv1000: `${P}FV1000Reader`,
+  ometiff: `${P}OMETiffReader`,
+  leica: `${P}LeicaReader`,
+  metamorph: `${P}MetamorphReader`,
+  mm: `${P}MicromanagerReader`,
+  tiff: `${P}TiffDelegateReader`,
+  bdv: `${P}BDVReader`,
+} as const;
+
+export const TIFF_SUFFIXES = ["tif", "tiff", "tf2", "tf8", "btf"];
+export const OME_TIFF_SUFFIXES = ["ome.tif", "ome.tiff", "ome.tf2", "ome.tf8", "ome.btf"];
+
+export function endsWithAny(lowerName: string, suffixes: readonly string[]): boolean {
+  return suffixes.some((s) => lowerName.endsWith(`.${s}`));
+}
+
+export const isTiffName = (ln: string) => endsWithAny(ln, TIFF_SUFFIXES);
+export const isMmMetadataName = (ln: string) => ln === "metadata.txt" || ln.endsWith("_metadata.txt");
+
+export function headText(probe: FileProbe | undefined, max = HEADER_BYTES): string | undefined {
+  return probe?.head?.toString("latin1", 0, Math.min(max, probe.head.length));
+}
+
+export function headUtf8(probe: FileProbe | undefined): string | undefined {
+  return probe?.head?.toString("utf8");
+}
+
+/** The head holds the whole file (so lists parsed from it are complete). */
+export function headComplete(f: CandidateFile): boolean {
+  return !!f.probe?.head && f.probe.head.length >= f.size;
+}

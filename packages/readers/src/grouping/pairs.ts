@@ -1,0 +1,169 @@
+/**
+ * Pairs and companions found by computing the partner's name (README rule 6): ICS/IDS, DeltaVision
+ * logs, Analyze/NIfTI .hdr/.img, CZI parts, OIR parts, FakeReader .ini, BigDataViewer .h5.
+ */
+import { baseOf, dirOf, join } from "../paths";
+import { entry, find, member } from "./context";
+import type { Ctx, Decision } from "./context";
+import { R, headText } from "./names";
+import type { CandidateFile } from "./types";
+
+/** Replace the extension keeping the case style of the old one (Analyze .HDR <-> .IMG). */
+export function swapExt(name: string, from: string, to: string): string {
+  const ext = name.slice(name.length - from.length);
+  const upper = ext === ext.toUpperCase() && ext !== ext.toLowerCase();
+  return name.slice(0, name.length - from.length) + (upper ? to.toUpperCase() : to);
+}
+
+/** ICSReader's partner: the second-to-last character c<->d, case kept. */
+export function icsPartner(name: string): string {
+  const i = name.length - 2;
+  const c = name[i]!;
+  const swapped = c === "c" ? "d" : c === "d" ? "c" : c === "C" ? "D" : "C";
+  return name.slice(0, i) + swapped + name.slice(i + 1);
+}
+
+/** Rules keyed by name: pairs and companions found by computing the partner's name. */
+export function nameRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | null {
+  const has = ctx.idx.has;
+  const dir = dirOf(f.path);
+  const name = baseOf(f.path);
+
+  // ICS / IDS
+  if (has.has(R.ics) && (ln.endsWith(".ics") || ln.endsWith(".ids"))) {
+    if (ln.endsWith(".ics")) return entry(R.ics);
+    const ics = icsPartner(name);
+    const found = find(ctx, dir, ics);
+    return found
+      ? member(R.ics, found)
+      : { kind: "pending", waitsFor: join(dir, ics), reason: `${name} waits for its entry file ${join(dir, ics)}` };
+  }
+
+  // DeltaVision and its optional logs
+  const dvHas = has.has(R.dv);
+  if (dvHas && /\.(dv|r3d|r3d_d3d)$/.test(ln)) return entry(R.dv);
+  if (has.has(R.rcpnl) && ln.endsWith(".rcpnl")) return entry(R.rcpnl);
+  if (dvHas || has.has(R.rcpnl)) {
+    const dvImage = (base: string): string | null => {
+      for (const ext of [".dv", ".r3d", ".rcpnl", ".DV", ".R3D"]) {
+        const p = find(ctx, dir, base + ext);
+        if (p) return p;
+      }
+      return null;
+    };
+    const dvLog = /^(.*)\.(dv|r3d)\.log$/i.exec(name);
+    if (dvLog) {
+      const img =
+        find(ctx, dir, name.slice(0, -4)) ??
+        find(ctx, dir, `${dvLog[1]}_D3D.${dvLog[2]}`) ??
+        ctx.dirs
+          .get(dir)
+          ?.names.filter((n) => n.toLowerCase().startsWith(dvLog[1]!.toLowerCase()) && n.toLowerCase().endsWith(".dv"))
+          .map((n) => join(dir, n))[0] ??
+        null;
+      if (img) return member(readerOfDv(img), img);
+      return {
+        kind: "pending",
+        waitsFor: join(dir, name.slice(0, -4)),
+        reason: `${name} is a DeltaVision log and waits for its image ${join(dir, name.slice(0, -4))}`,
+      };
+    }
+    const logTxt = /^(.*)_log\.txt$/i.exec(name);
+    if (logTxt) {
+      const img = dvImage(logTxt[1]!);
+      if (img) return member(readerOfDv(img), img);
+      return {
+        kind: "pending",
+        waitsFor: join(dir, `${logTxt[1]}.dv`),
+        reason: `${name} is a DeltaVision log and waits for its image ${join(dir, `${logTxt[1]}.dv`)}`,
+      };
+    }
+    const plainLog = /^(.*)\.log$/i.exec(name);
+    if (plainLog) {
+      const img = dvImage(plainLog[1]!);
+      if (img) return member(readerOfDv(img), img);
+    }
+  }
+
+  // Analyze 7.5 / NIfTI pairs: the .hdr is the entry
+  if ((has.has(R.analyze) || has.has(R.nifti)) && (ln.endsWith(".hdr") || ln.endsWith(".img"))) {
+    if (ln.endsWith(".hdr")) {
+      const r = hdrReader(ctx, f);
+      if (r) return entry(r);
+    } else {
+      const hdrName = swapExt(name, ".img", ".hdr");
+      const hdr = find(ctx, dir, hdrName);
+      if (hdr) {
+        const r = hdrReader(ctx, ctx.files.get(hdr)!);
+        if (r) return member(r, hdr);
+      } else if (!find(ctx, dir, swapExt(name, ".img", ".hed")) && !find(ctx, dir, swapExt(name, ".img", ".inf"))) {
+        return {
+          kind: "pending",
+          waitsFor: join(dir, hdrName),
+          reason: `${name} is Analyze/NIfTI pixel data and waits for its entry file ${join(dir, hdrName)}`,
+        };
+      }
+    }
+  }
+
+  // Zeiss CZI split acquisitions: "x (1).czi", "x(2).czi" join "x.czi" when it is there
+  if (has.has(R.czi)) {
+    const m = /^(.*?) ?\(\d+\)\.czi$/i.exec(name);
+    if (m) {
+      const master = find(ctx, dir, `${m[1]}.czi`);
+      if (master) return member(R.czi, master);
+    }
+  }
+  // Olympus OIR continuation parts "x_00001" join "x.oir"
+  if (has.has(R.oir)) {
+    const m = /^(.*)_\d{5}$/.exec(name);
+    if (m) {
+      const oir = find(ctx, dir, `${m[1]}.oir`);
+      if (oir) return member(R.oir, oir);
+    }
+  }
+  // FakeReader's companion x.fake.ini
+  if (has.has(R.fake) && ln.endsWith(".fake.ini")) {
+    const fake = find(ctx, dir, name.slice(0, -4));
+    return fake
+      ? member(R.fake, fake)
+      : {
+          kind: "pending",
+          waitsFor: join(dir, name.slice(0, -4)),
+          reason: `${name} waits for its entry file ${join(dir, name.slice(0, -4))}`,
+        };
+  }
+  // BigDataViewer: x.h5 belongs to <name up to its first '.'>.xml
+  if (has.has(R.bdv) && ln.endsWith(".h5")) {
+    const xmlName = `${name.slice(0, name.indexOf("."))}.xml`;
+    const xml = find(ctx, dir, xmlName);
+    if (xml) {
+      const xf = ctx.files.get(xml)!;
+      if (!xf.probe?.head || headText(xf.probe, 1000)!.includes("SpimData")) return member(R.bdv, xml);
+    } else {
+      return {
+        kind: "pending",
+        waitsFor: join(dir, xmlName),
+        reason: `${name} is read through a BigDataViewer XML and waits for ${join(dir, xmlName)}`,
+      };
+    }
+  }
+  if (has.has(R.ometiff) && ln.endsWith(".companion.ome")) return entry(R.ometiff);
+  if (has.has(R.metamorph) && (ln.endsWith(".nd") || ln.endsWith(".scan"))) return entry(R.metamorph);
+  return null;
+}
+
+export function readerOfDv(p: string): string {
+  return p.toLowerCase().endsWith(".rcpnl") ? R.rcpnl : R.dv;
+}
+
+/** NIfTI (magic ni1/n+1 at 344) before Analyze (348 at 0); without a probe: Analyze. */
+export function hdrReader(ctx: Ctx, f: CandidateFile): string | null {
+  const has = ctx.idx.has;
+  const h = f.probe?.head;
+  if (!h) return has.has(R.analyze) ? R.analyze : has.has(R.nifti) ? R.nifti : null;
+  const magic = h.length >= 348 ? h.toString("latin1", 344, 347) : "";
+  if (has.has(R.nifti) && (magic === "ni1" || magic === "n+1")) return R.nifti;
+  if (has.has(R.analyze) && h.length >= 4 && (h.readInt32LE(0) === 348 || h.readInt32BE(0) === 348)) return R.analyze;
+  return null;
+}

@@ -1,0 +1,96 @@
+/**
+ * Required files of a present entry (`missing` with one reason line each): what the entry's
+ * reader cannot open without (README "Rules", last paragraph).
+ */
+import { omeReferencedFiles } from "../omexml";
+import { baseOf, dirOf, join, resolveRef } from "../paths";
+import { ndpisImages } from "./entry-lists";
+import { metamorphPlaneNames } from "./metamorph";
+import { mmFileNames } from "./micromanager";
+import { R, headComplete, headText, headUtf8 } from "./names";
+import { icsPartner, swapExt } from "./pairs";
+import type { CandidateFile, FilesetPlan } from "./types";
+
+export function requiredFiles(plan: FilesetPlan, f: CandidateFile | undefined): { path: string; why: string }[] {
+  const dir = dirOf(plan.entry);
+  const name = baseOf(plan.entry);
+  const ln = name.toLowerCase();
+  const out: { path: string; why: string }[] = [];
+  switch (plan.reader) {
+    case R.ics: {
+      const ics2 = headText(f?.probe, 64)?.includes("ics_version\t2.0");
+      if (!ics2 && ln.endsWith(".ics")) {
+        out.push({
+          path: join(dir, icsPartner(name)),
+          why: `${icsPartner(name)}: pixel data of ICS 1 file ${name} (${f?.probe?.head ? "header is not ics_version 2.0" : "no header read, assumed ICS 1"})`,
+        });
+      }
+      break;
+    }
+    case R.analyze:
+    case R.nifti: {
+      if (ln.endsWith(".hdr") && headText(f?.probe, 348)?.slice(344, 347) !== "n+1") {
+        const img = swapExt(name, ".hdr", ".img");
+        out.push({ path: join(dir, img), why: `${img}: pixel data of the header ${name}` });
+      }
+      break;
+    }
+    case R.fv1000: {
+      if (ln.endsWith(".oif") && plan.files.length === 1) {
+        out.push({
+          path: `${plan.entry}.files/`,
+          why: `${name}.files/: the folder of .pty/.tif files the .oif requires`,
+        });
+      }
+      break;
+    }
+    case R.ometiff: {
+      const xml = ln.endsWith(".companion.ome") ? headUtf8(f?.probe) : (f?.probe?.tiffDescription ?? undefined);
+      if (xml && (!ln.endsWith(".companion.ome") || (f && headComplete(f)))) {
+        for (const r of omeReferencedFiles(xml)) {
+          out.push({ path: resolveRef(dir, r), why: `${r}: named in the OME-XML of ${name}` });
+        }
+      }
+      break;
+    }
+    case R.mm: {
+      if (f && headComplete(f)) {
+        for (const fn of mmFileNames(f)) out.push({ path: resolveRef(dir, fn), why: `${fn}: FileName in ${name}` });
+      }
+      break;
+    }
+    case R.ndpis: {
+      for (const img of ndpisImages(f!)) out.push({ path: resolveRef(dir, img), why: `${img}: listed in ${name}` });
+      break;
+    }
+    case R.metamorph: {
+      const text = f?.probe?.head && headComplete(f) ? f.probe.head.toString("latin1") : null;
+      if (text && (ln.endsWith(".nd") || ln.endsWith(".scan"))) {
+        const expected = metamorphPlaneNames(name, text);
+        const present = new Set(
+          plan.files.map((p) =>
+            baseOf(p)
+              .toLowerCase()
+              .replace(/\.(tiff?|stk)$/, ""),
+          ),
+        );
+        const found = expected.filter((e) => present.has(e));
+        // Only trust the computed names once one of them matched (the .nd dialects vary); before any
+        // plane is there, every computed name is missing.
+        if (found.length > 0 || plan.files.length === 1) {
+          for (const e of expected) {
+            if (!present.has(e))
+              out.push({ path: join(dir, `${e}.tif`), why: `${e}.TIF or .STK: plane computed from ${name}` });
+          }
+        }
+      }
+      break;
+    }
+    case R.bdv: {
+      const m = /<hdf5[^>]*>\s*([^<]+?)\s*<\/hdf5>/.exec(headUtf8(f?.probe) ?? "");
+      if (m) out.push({ path: resolveRef(dir, m[1]!), why: `${m[1]}: the HDF5 file named in ${name}` });
+      break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+/**
+ * Grouping's public types and probe sizes.
+ */
+/** What the io module learnt about a file's content. */
+export interface FileProbe {
+  /** The first HEADER_BYTES bytes (the whole file for small index files: companion OME-XML, metadata.txt, .nd, .ndpis). */
+  head?: Buffer;
+  /** For a TIFF: the first IFD's ImageDescription (null: TIFF without one). Undefined: not a TIFF or not probed. */
+  tiffDescription?: string | null;
+  /** For a TIFF: the tag numbers of the first IFD (e.g. 51123 MicroManagerMetadata). Undefined: not a TIFF or not probed. */
+  tiffTags?: number[];
+}
+
+export interface CandidateFile {
+  /** Absolute POSIX path. */
+  path: string;
+  size: number;
+  probe?: FileProbe;
+}
+
+/** One fileset to import. */
+export interface FilesetPlan {
+  /** Stable identity: the entry path. */
+  key: string;
+  /** Reader class, e.g. "loci.formats.in.ICSReader". */
+  reader: string;
+  /** Absolute path handed to the importer (the file the reader initialises from; a folder for OME-Zarr). */
+  entry: string;
+  /** Every member path, entry first (when it is a file), then sorted. */
+  files: string[];
+  /** Required companions not present yet (non-empty => must not import yet). */
+  missing: string[];
+  /** Why each missing path is required, one line each. */
+  reasons: string[];
+  /** Absolute paths the entry's metadata lists as members (present or not); undefined when the format lists none. */
+  expected?: string[];
+  /** True when no file arriving later can join this fileset: its entry lists all members, or it is a single-file format no other reader or companion can claim (e.g. a single-file OME-TIFF whose OME-XML names only itself). */
+  closed?: boolean;
+  /** Set when a companion yet to come could claim this fileset's file(s): why, e.g. "Micro-Manager TIFF (tag 51123): may belong to a metadata.txt not here yet". The DropBox holds such a fileset up to omero.fs.companionWait. */
+  hold?: string;
+}
+
+export interface GroupingOptions {
+  /**
+   * Wanted filesets by their entry's name (OMERO's whitelist: ".ics", "ome.tif", "*.dv"; case-insensitive
+   * suffix, see matchesWhitelist). A wanted fileset keeps all its members whatever their suffix; the
+   * files of unwanted filesets go to `ignored`. Empty or absent: every fileset is wanted.
+   */
+  whitelist?: string[];
+}
+
+export interface GroupingResult {
+  filesets: FilesetPlan[];
+  /** No reader matches, partial copy (.filepart), dot file, or excluded by the watch's readers file. */
+  ignored: { path: string; reason: string }[];
+  /** A companion whose entry file is not (yet) present. */
+  pending: { path: string; reason: string }[];
+}
+
+/** How many leading bytes content rules need. The largest fixed-offset test is NIfTI's magic at 344;
+ * 64 KiB also covers an OME-XML companion or metadata.txt header that names the format. */
+export const HEADER_BYTES = 65536;
+
+/** Index files the io probe reads whole (when at most this size) so their file lists can be parsed. */
+export const WHOLE_FILE_MAX_BYTES = 1024 * 1024;
