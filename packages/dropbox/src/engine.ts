@@ -97,6 +97,20 @@ export class Engine {
     return this.serial(() => undefined);
   }
 
+  /**
+   * Resolves once no ledger task is queued and no import runs (each import's completion queues
+   * more work: loop until quiet). With an injected clock this is how a test lets the pipeline
+   * finish what the current instant allows before it moves time on.
+   */
+  async settle(): Promise<void> {
+    for (;;) {
+      const c = this.chain;
+      await c;
+      await Promise.all([...this.imports.running.values()].map((r) => r.done.catch(() => undefined)));
+      if (this.chain === c && this.imports.running.size === 0) return;
+    }
+  }
+
   private once(key: string, level: "debug" | "info" | "warn" | "error", msg: string): void {
     if (this.loggedOnce.has(key)) {
       this.log.debug(msg);
