@@ -18,9 +18,11 @@ describe("ledger schema versions", () => {
   it("a ledger written before user_version was kept (0) is migrated, its rows kept", () => {
     const file = path.join(dir, "old.sqlite");
     const old = openLedgerDb(file);
-    old.prepare(
-      "INSERT INTO files(path, watch, user, size, mtime_ms, state, last_event_ms, seen_at) VALUES ('/w/a/x', 0, 'a', 1, 1, 'pending', 1, 'x')",
-    ).run();
+    old
+      .prepare(
+        "INSERT INTO files(path, watch, user, size, mtime_ms, state, last_event_ms, seen_at) VALUES ('/w/a/x', 0, 'a', 1, 1, 'pending', 1, 'x')",
+      )
+      .run();
     old.pragma("user_version = 0");
     old.close();
     const db = openLedgerDb(file);
