@@ -234,20 +234,3 @@ export function managedCopies(h: Home): Map<string, number> {
   walk(root);
   return out;
 }
-
-/** Import start times (ms) in order, from the ledger's attempts table. */
-export function attemptStarts(h: Home): { fileset: number; startedMs: number; user: string }[] {
-  const Database = require("better-sqlite3") as typeof import("better-sqlite3");
-  const db = new Database(h.ledger, { readonly: true, fileMustExist: true });
-  try {
-    return (
-      db
-        .prepare(
-          "SELECT a.fileset AS fileset, a.started_at AS s, f.user AS user FROM attempts a JOIN filesets f ON f.id = a.fileset ORDER BY a.started_at, a.id",
-        )
-        .all() as { fileset: number; s: string; user: string }[]
-    ).map((r) => ({ fileset: r.fileset, startedMs: Date.parse(r.s), user: r.user }));
-  } finally {
-    db.close();
-  }
-}

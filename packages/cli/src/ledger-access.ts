@@ -26,10 +26,10 @@ export function openView(home: string): LedgerView {
       `no DropBox has run in ${home} yet (no ledger at ${ledger}); start it with: omero-fs admin start`,
     );
   }
-  // The ledger module alone: the package index also loads the readers' catalogue, the importers and
-  // the server (about 100 ms that a listing does not need).
+  // The ledger's read-only view alone: the package index also loads the readers' catalogue, the
+  // importers and the server (about 100 ms that a listing does not need).
   const { openLedgerView } =
-    require("@omero-fs/dropbox/dist/ledger-view") as typeof import("@omero-fs/dropbox/dist/ledger-view");
+    require("@omero-fs/dropbox/dist/ledger/view") as typeof import("@omero-fs/dropbox/dist/ledger/view");
   try {
     return openLedgerView(ledger);
   } catch (e) {

@@ -3,6 +3,7 @@ export { dropboxMain } from "./main";
 export {
   countsOf,
   type ImportRow,
+  Ledger,
   LedgerError,
   type LedgerView,
   type ListFilter,
@@ -10,3 +11,4 @@ export {
   requeueImport,
 } from "./ledger";
 export { snapshotKeyOf } from "./monitor-link";
+export { type DropBoxOptions, resolveOptions } from "./options";

@@ -1,5 +1,5 @@
 /**
- * The DropBox's side of the MonitorServer protocol (DESIGN.md section 3): control calls over a
+ * The DropBox's side of the MonitorServer protocol (docs/ARCHITECTURE.md, "Wire protocol"): control calls over a
  * DEALER, event blocks over a SUB, and detection of a MonitorServer restart (OMERO never
  * reconnects: its DropBox goes deaf).
  */

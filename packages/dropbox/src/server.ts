@@ -1,4 +1,4 @@
-/** The DropBox process: config, ledger, control socket, MonitorServer link, engine (I/O shell). */
+/** The DropBox process: config, ledger, control socket, MonitorServer link, engine (I/O shell). See docs/ARCHITECTURE.md, "Processes". */
 import * as fs from "node:fs";
 import {
   closeLogger,
@@ -9,7 +9,6 @@ import {
   type OmeroFsConfig,
   type OnceLog,
   onceLogger,
-  testHookNumber,
 } from "@omero-fs/config";
 import {
   type DropBoxMethod,
@@ -23,36 +22,14 @@ import { type Catalogue, defaultCatalogue, loadReadersFile } from "@omero-fs/rea
 import { MethodError, probeRunning } from "./control";
 import { Engine } from "./engine";
 import { createImporter } from "./importers";
-import { countsOf, type Db, LedgerError, openLedgerDb, requeueInDb } from "./ledger";
+import { Ledger, LedgerError } from "./ledger";
 import { MonitorLink } from "./monitor-link";
+import { type DropBoxOptions, resolveOptions } from "./options";
 
-/** Health check period of the MonitorServer link (ping + listMonitors); test hook OMERO_FS_TEST_DROPBOX_HEALTH_MS. */
-const HEALTH_MS = 1000;
 /** Grace for in-flight imports on SIGTERM; the whole stop stays under 10 s. */
 const STOP_GRACE_MS = 6000;
 /** A watch whose monitor cannot start (directory missing) is retried this often. */
 const START_RETRY_MS = 5000;
-/**
- * Event paths received but not yet applied (all watches) beyond which the queued blocks are
- * dropped and their watches rescanned: events are hints, the walk is the truth, and a burst of
- * 100,000 files must not pile up in memory while the ledger is busy. The MonitorServer sends
- * blocks of up to ~10,000 paths in a burst; a single block waiting is never dropped. 5,000 keeps
- * DropBox near 140 MiB peak in the 100,000-file burst (20,000: 157-173 MiB).
- */
-const BACKLOG_PATHS = 5000;
-
-/** Tunables resolved once at start; tests shrink them (docs/ARCHITECTURE.md, "Test hooks"). */
-export interface DropBoxTunables {
-  healthMs: number;
-  backlogPaths: number;
-}
-
-export function dropboxTunablesFromEnv(env: NodeJS.ProcessEnv): DropBoxTunables {
-  return {
-    healthMs: testHookNumber(env, "OMERO_FS_TEST_DROPBOX_HEALTH_MS", HEALTH_MS, { min: 10 }),
-    backlogPaths: testHookNumber(env, "OMERO_FS_TEST_DROPBOX_BACKLOG", BACKLOG_PATHS, { min: 1, integer: true }),
-  };
-}
 
 export interface DropBoxHandle {
   stop(): Promise<void>;
@@ -90,10 +67,10 @@ class DropBoxServer {
 
   constructor(
     readonly config: OmeroFsConfig,
+    readonly opts: DropBoxOptions,
     readonly log: Logger,
-    readonly db: Db,
+    readonly ledger: Ledger,
     readonly engine: Engine,
-    readonly tunables: DropBoxTunables,
   ) {
     this.problems = onceLogger(log);
     this.link = new MonitorLink(
@@ -121,7 +98,11 @@ class DropBoxServer {
     if (block.rescan) rescan = `MonitorServer asked for a rescan of ${block.rescan.path}: ${block.rescan.reason}`;
     this.backlog.push({ watch, block });
     this.backlogPaths += block.events.length;
-    if (this.backlog.length > 1 && this.backlogPaths > this.tunables.backlogPaths) this.dropBacklog();
+    // Event paths received but not yet applied (all watches) beyond which the queued blocks are
+    // dropped and their watches rescanned: events are hints, the walk is the truth, and a burst of
+    // 100,000 files must not pile up in memory while the ledger is busy. A single block waiting is
+    // never dropped. 5,000 keeps DropBox near 140 MiB peak in the 100,000-file burst (20,000: 157-173 MiB).
+    if (this.backlog.length > 1 && this.backlogPaths > this.opts.backlogPaths) this.dropBacklog();
     // One task per block; each applies the oldest block still queued (none if it was dropped).
     void this.engine.serial(async () => {
       const next = this.backlog.shift();
@@ -159,7 +140,7 @@ class DropBoxServer {
       const mids = [...this.watchOfMonitor].filter(([, w]) => w === watch).map(([m]) => m);
       this.log.log(
         pendingWatches.has(watch) ? "debug" : "warn",
-        `watch ${watch}: ${paths} event paths waiting to be applied (more than ${this.tunables.backlogPaths}): dropped them; rescanning`,
+        `watch ${watch}: ${paths} event paths waiting to be applied (more than ${this.opts.backlogPaths}): dropped them; rescanning`,
       );
       const upTo = new Map(mids.map((m) => [m, this.droppedUpTo.get(m) ?? 0]));
       void this.engine.reconcileWatch(watch, "event backlog").finally(() => {
@@ -222,7 +203,7 @@ class DropBoxServer {
             watchDir: w.watchDir,
             monitorId: this.monitorOf.get(w.index) ?? null,
           })),
-          counts: countsOf(this.db),
+          counts: this.ledger.counts(),
         };
       case "scan": {
         const n = await Promise.all(this.config.watches.map((w) => this.engine.reconcileWatch(w.index, "scan")));
@@ -237,7 +218,7 @@ class DropBoxServer {
         const { id } = params as DropBoxParamsOf<"retry">;
         return this.engine.serial(() => {
           try {
-            return this.engine.retryNow(id, (now) => requeueInDb(this.db, id, now));
+            return this.engine.retryNow(id);
           } catch (e) {
             if (e instanceof LedgerError) throw new MethodError("BAD_PARAMS", e.message);
             throw e;
@@ -337,8 +318,7 @@ class DropBoxServer {
   private prepareWatchDirs(): void {
     for (const w of this.config.watches) {
       if (fs.existsSync(w.watchDir)) continue;
-      const known = (this.db.prepare("SELECT COUNT(*) AS n FROM files WHERE watch = ?").get(w.index) as { n: number })
-        .n;
+      const known = this.ledger.files.countInWatch(w.index);
       if (known === 0 && w.user === "default") {
         // A fresh home: create the default DropBox folder. Never when the ledger knows files there
         // (an unmounted share must not be papered over with an empty folder).
@@ -376,12 +356,12 @@ class DropBoxServer {
       this.engine.resumeTicks();
     }
     this.engine.requestTick();
-    this.healthTimer = setInterval(() => void this.health(), this.tunables.healthMs);
-    const rescan = this.config.global.rescanInterval;
+    this.healthTimer = setInterval(() => void this.health(), this.opts.healthMs);
+    const rescan = this.opts.rescanIntervalMs;
     if (rescan > 0) {
       this.rescanTimer = setInterval(() => {
         for (const w of this.config.watches) void this.engine.reconcileWatch(w.index, "periodic");
-      }, rescan * 1000);
+      }, rescan);
     }
     this.ready = true;
     this.log.info("DropBox ready");
@@ -436,7 +416,7 @@ class DropBoxServer {
     ]);
     this.link.close();
     await this.control.close();
-    this.db.close();
+    this.ledger.close();
     this.log.info("DropBox stopped");
   }
 }
@@ -446,7 +426,6 @@ export async function runDropBox(opts: { home: string; console?: boolean }): Pro
   const config = loadConfigOrThrow({ home: opts.home });
   const paths = ensureHomeDirs(opts.home);
   const g = config.global;
-  const tunables = dropboxTunablesFromEnv(process.env);
   const log = createLogger({
     logDir: paths.log,
     component: "DropBox",
@@ -462,10 +441,11 @@ export async function runDropBox(opts: { home: string; console?: boolean }): Pro
     const catalogues: Catalogue[] = config.watches.map((w) =>
       w.readers ? loadReadersFile(w.readers) : defaultCatalogue(),
     );
-    const db = openLedgerDb(paths.ledger);
+    const opts = resolveOptions(config);
+    const ledger = Ledger.open(paths.ledger);
     const importer = createImporter(config, { log });
-    const engine = new Engine({ config, db, log, importer, catalogues });
-    server = new DropBoxServer(config, log, db, engine, tunables);
+    const engine = new Engine({ opts, ledger, log, importer, catalogues });
+    server = new DropBoxServer(config, opts, log, ledger, engine);
     log.info(
       `DropBox starting (pid ${process.pid}, ${config.watches.length} watch(es), ${g.importer} importer, ledger ${paths.ledger})`,
     );

@@ -7,8 +7,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { WatchConfig } from "@omero-fs/config";
-import { COOKIE_PREFIX, isSysFileName, isUnder, resolveBlacklist } from "./paths";
-import type { WalkedFile } from "./reconcile";
+import { COOKIE_PREFIX, isSysFileName, isUnder, resolveBlacklist } from "./core/paths";
+import type { WalkedFile } from "./core/reconcile";
 
 export interface WalkSummary {
   present: boolean;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * DropBox memory benchmark (DESIGN.md section 9: each server under 150 MiB RSS with 100,000
+ * DropBox memory benchmark (docs/ARCHITECTURE.md, "Processes": each server under 150 MiB RSS with 100,000
  * files in the tree). Three scenarios, servers spawned as the node supervisor does
  * (`node --max-semi-space-size=4 packages/cli/bin/omero-fs.js --home H <server> --quiet`):
  *

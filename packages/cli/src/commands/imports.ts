@@ -130,7 +130,8 @@ async function retry(home: string, id: number): Promise<void> {
     }
     return;
   }
-  const { requeueImport } = require("@omero-fs/dropbox/dist/ledger") as typeof import("@omero-fs/dropbox");
+  const { requeueImport } =
+    require("@omero-fs/dropbox/dist/ledger/requeue") as typeof import("@omero-fs/dropbox/dist/ledger/requeue");
   const { homePaths } = await import("@omero-fs/config/dist/home");
   try {
     const r = requeueImport(homePaths(home).ledger, id);

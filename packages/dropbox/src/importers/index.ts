@@ -1,5 +1,5 @@
 /**
- * The three importers of the DropBox (DESIGN.md sections 5 and 7; README.md beside this file).
+ * The three importers of the DropBox (docs/ARCHITECTURE.md, "DropBox pipeline"; README.md beside this file).
  * `createImporter` validates every importer setting once and throws ImporterConfigError naming
  * the property to fix; `run` never throws for an import failure.
  */

@@ -1,5 +1,6 @@
 /**
- * Reconciliation diff: what a walk of a watch tree found against what the ledger knows. Pure.
+ * Reconciliation: what a walk of a watch tree found against what the ledger knows, one directory
+ * at a time (diffFiles), and whether the whole walk may be believed (watchAlarm). Pure.
  * A watch directory that is missing, or that walks empty while the ledger knows files in it (an
  * unmounted share), is an alarm and never a mass delete.
  */
@@ -18,38 +19,6 @@ export interface KnownFile {
   state: string;
   /** True for an imported file already recorded as deleted or moved away. */
   goneAfterImport: boolean;
-}
-
-export interface ReconcileInput {
-  watchDir: string;
-  watchDirPresent: boolean;
-  walked: WalkedFile[];
-  known: KnownFile[];
-  /** Directories the walk could not read: nothing under them counts as deleted. */
-  unreadableDirs: string[];
-}
-
-export interface ReconcileResult {
-  /** New or changed on disk: observe them as Create/Modify events. */
-  changed: string[];
-  /** Known to the ledger, not on disk: observe them as Delete events. */
-  gone: string[];
-  /** Set when the tree looks unmounted: nothing is deleted, say it loudly. */
-  alarm: string | null;
-}
-
-export function reconcile(input: ReconcileInput): ReconcileResult {
-  const present = input.known.filter((k) => !k.goneAfterImport).length;
-  const alarm = watchAlarm({
-    watchDir: input.watchDir,
-    watchDirPresent: input.watchDirPresent,
-    walkedFiles: input.walked.length,
-    knownPresent: present,
-    unreadableDirs: input.unreadableDirs.length,
-  });
-  if (alarm) return { changed: [], gone: [], alarm };
-  const r = diffFiles(input.walked, input.known);
-  return { changed: r.changed, gone: r.gone.filter((g) => !underAny(g, input.unreadableDirs)), alarm: null };
 }
 
 /**

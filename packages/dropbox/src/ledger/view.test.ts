@@ -2,8 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { FileJsonSchema, ImportJsonSchema } from "@omero-fs/protocol";
-import { openLedgerDb } from "./ledger";
-import { openLedgerView } from "./ledger-view";
+import { openLedgerDb } from "./schema";
+import { openLedgerView } from "./view";
 
 /** The JSON text SQLite writes (importsJson, filesJson) is, byte for byte, JSON.stringify of the objects. */
 describe("ledger view: JSON written by SQLite", () => {

@@ -1,12 +1,29 @@
 /**
- * The read-only view of the ledger for the CLI (`imports`, `files`, `admin status`), re-exported by
- * ledger.ts. Lists come two ways: as objects (listImports, listFiles) and as the JSON text of each
+ * The read-only view of the ledger for the CLI (`imports`, `files`, `admin status`). Lists come two ways: as objects (listImports, listFiles) and as the JSON text of each
  * element (importsJson, filesJson) written by SQLite itself (json_object), so that `imports list
  * --json` on 100,000 filesets builds no JavaScript object per row and can stream its output. Both
  * give the same text: JSON.stringify(listImports(f)[k]) === [...importsJson(f)][k] (a test checks).
  */
 import type { FileJson, ImageJson, ImportJson } from "@omero-fs/protocol";
-import { countsOf, type Db, openExisting } from "./ledger";
+import { type Db, openExisting } from "./schema";
+
+/** Counters by state: `files.<state>` and `imports.<state>`, every state present (0 when none). */
+export function countsOf(db: Db): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of ["pending", "grouped", "imported", "ignored", "refused"]) out[`files.${s}`] = 0;
+  for (const s of ["waiting", "queued", "importing", "imported", "failed"]) out[`imports.${s}`] = 0;
+  for (const [state, n] of db.prepare("SELECT state, COUNT(*) FROM files GROUP BY state").raw().all() as [
+    string,
+    number,
+  ][])
+    out[`files.${state}`] = n;
+  for (const [state, n] of db.prepare("SELECT state, COUNT(*) FROM filesets GROUP BY state").raw().all() as [
+    string,
+    number,
+  ][])
+    out[`imports.${state}`] = n;
+  return out;
+}
 
 /** A filter on a list: one user, one state, or both. */
 export interface ListFilter {

@@ -1,19 +1,15 @@
 /**
- * The SQLite ledger (var/db/dropbox.sqlite): schema, read-only views for the CLI, and the direct
- * requeue used by `imports retry` when no DropBox runs. WAL journal, so readers (the CLI) never
- * block the writer (DropBox), and a kill -9 loses at most the transaction in progress.
+ * The ledger's schema and how a database file is opened (var/db/dropbox.sqlite, or ":memory:" in
+ * tests). WAL journal, so readers (the CLI) never block the writer (DropBox), and a kill -9 loses
+ * at most the transaction in progress. The schema is versioned: `PRAGMA user_version` says which
+ * of MIGRATIONS have run; a new column is a new entry at the end, never an edit of an old one.
  */
 import * as fs from "node:fs";
 import Database from "better-sqlite3";
 
 export type Db = Database.Database;
 
-// The read-only view for the CLI lives in ledger-view.ts (it requires this module back, at call time).
-export { type ImportRow, type LedgerView, type ListFilter, openLedgerView } from "./ledger-view";
-
-export const SCHEMA_VERSION = 1;
-
-const SCHEMA = `
+const SCHEMA_V1 = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- Every file the DropBox has seen: its current state. A file is in at most one fileset.
 CREATE TABLE IF NOT EXISTS files (
@@ -94,23 +90,50 @@ CREATE TABLE IF NOT EXISTS attempts (
 CREATE INDEX IF NOT EXISTS attempts_fileset ON attempts(fileset);
 `;
 
-/** Open (creating if needed) the ledger for the DropBox process: WAL, busy timeout, schema. */
+/** Migrations in order: entry i brings the schema from user_version i to i + 1. */
+export const MIGRATIONS: readonly { name: string; up: (db: Db) => void }[] = [
+  // Version 1 is the original schema (IF NOT EXISTS: ledgers written before user_version was kept
+  // have it already and are at user_version 0).
+  { name: "files, filesets, fileset_files, jobs, attempts", up: (db) => db.exec(SCHEMA_V1) },
+];
+
+/** The schema version this build writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Bring `db` to SCHEMA_VERSION, one transaction per migration; refuse a ledger from a newer build. */
+export function migrate(db: Db): void {
+  const at = db.pragma("user_version", { simple: true }) as number;
+  if (at > SCHEMA_VERSION) {
+    throw new LedgerError(
+      "LEDGER_NEWER",
+      `the ledger ${db.name} has schema version ${at}, newer than this omero-fs (${SCHEMA_VERSION}); run the newer omero-fs, or move the ledger away to start afresh`,
+    );
+  }
+  for (let v = at; v < SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      MIGRATIONS[v]!.up(db);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
+}
+
+/** Open (creating if needed) the ledger for the DropBox process: WAL, busy timeout, migrations. */
 export function openLedgerDb(file: string): Db {
   const db = new Database(file);
-  db.pragma("journal_mode = WAL");
+  if (file !== ":memory:") db.pragma("journal_mode = WAL");
   // NORMAL in WAL mode: a commit survives a process crash (kill -9); only an OS crash or power
   // loss may lose the last transactions, which reconciliation then finds again on disk.
   db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
-  db.exec(SCHEMA);
-  db.prepare("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
+  migrate(db);
   return db;
 }
 
-/** A ledger error with a stable code (LEDGER_MISSING, UNKNOWN_IMPORT, NOT_RETRYABLE). */
+/** A ledger error with a stable code. */
 export class LedgerError extends Error {
   constructor(
-    readonly code: "LEDGER_MISSING" | "UNKNOWN_IMPORT" | "NOT_RETRYABLE",
+    readonly code: "LEDGER_MISSING" | "LEDGER_NEWER" | "UNKNOWN_IMPORT" | "NOT_RETRYABLE",
     message: string,
   ) {
     super(message);
@@ -129,61 +152,4 @@ export function openExisting(file: string, readonly: boolean): Db {
   const db = new Database(file, { readonly, fileMustExist: true });
   db.pragma("busy_timeout = 5000");
   return db;
-}
-
-/** Counters by state: `files.<state>` and `imports.<state>`, every state present (0 when none). */
-export function countsOf(db: Db): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const s of ["pending", "grouped", "imported", "ignored", "refused"]) out[`files.${s}`] = 0;
-  for (const s of ["waiting", "queued", "importing", "imported", "failed"]) out[`imports.${s}`] = 0;
-  for (const r of db.prepare("SELECT state, COUNT(*) AS n FROM files GROUP BY state").all() as {
-    state: string;
-    n: number;
-  }[])
-    out[`files.${r.state}`] = r.n;
-  for (const r of db.prepare("SELECT state, COUNT(*) AS n FROM filesets GROUP BY state").all() as {
-    state: string;
-    n: number;
-  }[])
-    out[`imports.${r.state}`] = r.n;
-  return out;
-}
-
-/**
- * Requeue one fileset (the `retry` rule): failed (or queued with a backoff) -> queued now, with a
- * fresh retry budget. Waiting, importing and imported filesets are refused with the reason.
- */
-export function requeueInDb(db: Db, id: number, now: number): { id: number; state: string } {
-  const row = db.prepare("SELECT state FROM filesets WHERE id = ?").get(id) as { state: string } | undefined;
-  if (!row) throw new LedgerError("UNKNOWN_IMPORT", `no import with id ${id} (see \`omero-fs imports list\`)`);
-  if (row.state === "imported")
-    throw new LedgerError("NOT_RETRYABLE", `import ${id} is already imported; it is never imported twice`);
-  if (row.state === "importing")
-    throw new LedgerError("NOT_RETRYABLE", `import ${id} is importing right now; wait for it to finish`);
-  if (row.state === "waiting")
-    throw new LedgerError(
-      "NOT_RETRYABLE",
-      `import ${id} is still waiting for its files to settle; it will be queued by itself`,
-    );
-  const stamp = new Date(now).toISOString();
-  db.transaction(() => {
-    db.prepare("UPDATE filesets SET state = 'queued', error = NULL WHERE id = ?").run(id);
-    db.prepare(
-      `INSERT INTO jobs(fileset, queued_at, not_before_ms, base_attempts)
-       VALUES (?, ?, 0, (SELECT attempts FROM filesets WHERE id = ?))
-       ON CONFLICT(fileset) DO UPDATE SET not_before_ms = 0, queued_at = excluded.queued_at,
-         base_attempts = excluded.base_attempts`,
-    ).run(id, stamp, id);
-  })();
-  return { id, state: "queued" };
-}
-
-/** `imports retry ID` without a running DropBox: a direct write; the next DropBox start picks it up. */
-export function requeueImport(ledgerPath: string, id: number): { id: number; state: string } {
-  const db = openExisting(ledgerPath, false);
-  try {
-    return requeueInDb(db, id, Date.now());
-  } finally {
-    db.close();
-  }
 }

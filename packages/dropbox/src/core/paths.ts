@@ -1,8 +1,19 @@
 /**
  * Which user a path belongs to, and whether its real path stays inside that user's folder.
- * Pure: the caller resolves symlinks (realpath) and passes the results in.
+ * Pure: the caller resolves symlinks (realpath) and passes the results in. Paths are absolute
+ * (the config resolves watchDir; events and walks carry absolute paths).
  */
-import * as path from "node:path";
+
+/** An absolute path without "." / ".." segments, doubled or trailing slashes (node's path.resolve for absolute input). */
+export function normalAbs(p: string): string {
+  const out: string[] = [];
+  for (const seg of p.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") out.pop();
+    else out.push(seg);
+  }
+  return `/${out.join("/")}`;
+}
 
 /** The part of a watch that decides ownership. */
 export interface WatchScope {
@@ -21,8 +32,8 @@ export type PathDecision =
 
 /** The user of a path, from the watch's layout (OMERO's getExperimenterFromPath, plus importUsers). */
 export function userOfPath(watch: WatchScope, p: string): PathDecision {
-  const watchDir = path.resolve(watch.watchDir);
-  const abs = path.resolve(p);
+  const watchDir = normalAbs(watch.watchDir);
+  const abs = normalAbs(p);
   if (abs === watchDir || !isUnder(abs, watchDir)) return { kind: "outside" };
   if (watch.user !== "default") return { kind: "user", user: watch.user, userRoot: watchDir };
   const rel = abs.slice(watchDir.length + 1);
@@ -35,7 +46,7 @@ export function userOfPath(watch: WatchScope, p: string): PathDecision {
     };
   }
   const user = rel.slice(0, slash);
-  return { kind: "user", user, userRoot: path.join(watchDir, user) };
+  return { kind: "user", user, userRoot: `${watchDir === "/" ? "" : watchDir}/${user}` };
 }
 
 /**
@@ -58,6 +69,12 @@ export {
   resolveBlacklist,
 } from "@omero-fs/protocol";
 import { isUnder } from "@omero-fs/protocol";
+
+/** The folder whose files are this user's: `<watchDir>/<user>` for the default layout, else watchDir. */
+export function userRootOf(watch: WatchScope, user: string): string {
+  const dir = normalAbs(watch.watchDir);
+  return watch.user === "default" ? `${dir === "/" ? "" : dir}/${user}` : dir;
+}
 
 /** Top-level folders that belong with the files next to them (VSI `_x_`, OIF `x.oif.files`, Volocity `Data`, Micro-Manager `Pos_*`, plate `Well*`). */
 const JOINS_ROOT = /^(_.*_|.*\.files|data|pos_.*|well.*)$/i;

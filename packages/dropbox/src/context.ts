@@ -1,0 +1,49 @@
+/** What every step of the DropBox pipeline shares (built by engine.ts, the coordinator). */
+import type { Logger } from "@omero-fs/config";
+import type { Clock } from "./clock";
+import type { Importer } from "./importers/types";
+import type { Ledger } from "./ledger";
+import type { DropBoxOptions, WatchOptions } from "./options";
+
+export interface Context {
+  readonly opts: DropBoxOptions;
+  readonly ledger: Ledger;
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly importer: Importer;
+  watch(index: number): WatchOptions;
+  /** Log `msg` at `level` the first time `key` is seen, at debug after that. */
+  once(key: string, level: "debug" | "info" | "warn" | "error", msg: string): void;
+  /** Forget the once-keys starting with `prefix` (the problem went away: say it again if it comes back). */
+  forgetOnce(prefix: string): void;
+  /** Something changed that readiness must look at. */
+  readinessChanged(): void;
+  /** Ask for a pipeline tick (grouping, readiness, scheduling) on the serial chain. */
+  requestTick(): void;
+  /** Run `fn` after every earlier ledger task (one serial chain for every ledger write). */
+  serial<T>(fn: () => Promise<T> | T): Promise<T>;
+  stopping(): boolean;
+}
+
+/** Per-fileset lines logged for one burst before they are summarised. */
+export const BURST_LINES = 50;
+
+/**
+ * Lines of one burst (new filesets, queued filesets): the first BURST_LINES and the last. A
+ * 100,000-file drop must not queue 200,000 lines in the logger (hundreds of MiB), nor build them.
+ */
+export class Burst {
+  n = 0;
+  readonly lines: string[] = [];
+  last = "";
+  add(line: string): void {
+    this.n += 1;
+    this.last = line;
+    if (this.lines.length < BURST_LINES) this.lines.push(line);
+  }
+
+  log(log: Logger, summary: (n: number, first: string, last: string) => string): void {
+    if (this.n <= BURST_LINES) for (const l of this.lines) log.info(l);
+    else log.info(summary(this.n, this.lines[0]!, this.last));
+  }
+}

@@ -1,0 +1,251 @@
+/**
+ * File identity and state transitions (the "file identity" step): what one observation of a path
+ * (a stat after an event or during a walk) means for the ledger's record of it. Pure: the caller
+ * stats, resolves real paths, looks up the records and applies the effects returned, in order.
+ *
+ * File states: pending (seen, not grouped yet, or waiting for a companion), grouped, imported,
+ * ignored, refused. An imported file is never imported twice: a rename, touch or hard link of it
+ * is recognised by (device, inode, size); a real modification is listed and reimported only with
+ * reimportModified.
+ */
+import { matchesWhitelist, userOfPath, type WatchScope } from "./paths";
+
+/** Reason of an imported file that is no longer where it was imported from. */
+export const GONE_AFTER_IMPORT = "deleted or moved away after import";
+/** Reason of a pending file not yet through a grouping run (a fraction of a second, normally). */
+export const NOT_GROUPED = "seen; not grouped yet";
+export const NOT_WHITELISTED = "excluded by the watch's whitelist";
+
+export type FileState = "pending" | "grouped" | "imported" | "ignored" | "refused";
+
+export interface StatInfo {
+  size: number;
+  mtimeMs: number;
+  dev: number | null;
+  ino: number | null;
+}
+
+/** The ledger's record of one file. */
+export interface FileRecord extends StatInfo {
+  id: number;
+  path: string;
+  watch: number;
+  user: string;
+  state: FileState;
+  reason: string | null;
+  fileset: number | null;
+}
+
+/** One observation of a path. */
+export interface Observation {
+  path: string;
+  /** null: the path is gone (or a dangling link). */
+  st: { size: number; mtimeMs: number; dev: number; ino: number } | null;
+  isFile: boolean;
+  /** Why it cannot be read or may not be imported (symlink escape, unreadable), else null. */
+  refusal: string | null;
+}
+
+export interface IdentityInput {
+  watch: WatchScope & { index: number; whitelist: readonly string[] };
+  seen: Observation;
+  /** The record at this path, if any. */
+  row: FileRecord | null;
+  /** Imported records with the same (device, inode), and whether that old path still holds it (hard link). */
+  sameInode: readonly { rec: FileRecord; stillThere: boolean }[];
+  /** An imported fileset that holds this exact (path, size, mtime), or null. */
+  importedVersion: number | null;
+  reimportModified: boolean;
+}
+
+export type Effect =
+  | { do: "insert"; user: string; stat: StatInfo; state: FileState; reason: string | null; fileset: number | null }
+  /** New size/mtime/device/inode, and the event time (restarts its fileset's quiet period). */
+  | { do: "setStat"; stat: StatInfo }
+  | { do: "setState"; state: FileState; reason: string | null; fileset: number | null }
+  | { do: "setReason"; reason: string | null }
+  | { do: "delete" }
+  /** An imported file seen at a new path: move the record (and the fileset's member path). */
+  | { do: "renameImported"; from: FileRecord; mtimeMs: number; reason: string }
+  /** Same content as imported, new device/inode (or back after a delete): reason cleared. */
+  | { do: "refreshInode"; dev: number; ino: number }
+  | { do: "touchImported"; mtimeMs: number }
+  /** A member of a queued fileset changed: the fileset goes back to waiting. */
+  | { do: "unqueue"; fileset: number; why: string }
+  /** The (watch, user) needs a grouping run; `left`: a fileset this file left. */
+  | { do: "dirty"; user: string; left: number | null }
+  | { do: "log"; level: "debug" | "info" | "warn" | "error"; msg: string; onceKey?: string };
+
+const none: Effect[] = [];
+
+/** What the observation changes; an empty list (or logs only) when the ledger is already right. */
+export function observationEffects(i: IdentityInput): Effect[] {
+  const { seen: s, row, watch } = i;
+  if (s.st === null && !(s.isFile && s.refusal)) return row ? goneEffects(row) : none;
+  if (s.st && !s.isFile) return row ? goneEffects(row) : none;
+  const d = userOfPath(watch, s.path);
+  if (d.kind === "outside") return none;
+  const user = d.kind === "user" ? d.user : (d.user ?? "");
+  const stat: StatInfo = s.st ?? { size: 0, mtimeMs: 0, dev: null, ino: null };
+  const refusal = d.kind === "refused" ? d.reason : s.refusal;
+  if (!refusal && s.st) {
+    const name = s.path.slice(s.path.lastIndexOf("/") + 1);
+    if (!matchesWhitelist(name, watch.whitelist as string[]))
+      return simple(row, user, stat, "ignored", NOT_WHITELISTED);
+  }
+  if (refusal) {
+    const log: Effect =
+      d.kind === "refused"
+        ? {
+            do: "log",
+            level: "error",
+            msg: `File added outside user directories: ${s.path}`,
+            onceKey: `outside:${s.path}`,
+          }
+        : { do: "log", level: "warn", msg: `refused ${s.path}: ${refusal}`, onceKey: `refused:${s.path}:${refusal}` };
+    if (row && row.state === "imported") return [log];
+    return [log, ...simple(row, user, stat, "refused", refusal.slice(0, 500))];
+  }
+  const st = s.st!;
+  if (!row) {
+    // Same content as an imported file whose path is gone: a rename or move, not a new file.
+    for (const { rec, stillThere } of i.sameInode) {
+      // Same inode and size: the same content (a touch on the way does not make it new, as below).
+      if (rec.size !== st.size || rec.user !== user) continue;
+      if (!stillThere)
+        return [
+          {
+            do: "renameImported",
+            from: rec,
+            mtimeMs: st.mtimeMs,
+            reason: `renamed after import from ${rec.path}; not reimported`,
+          },
+          {
+            do: "log",
+            level: "info",
+            msg: `[fileset ${rec.fileset}] ${rec.path} renamed to ${s.path} after import: not reimported`,
+          },
+        ];
+      return [
+        {
+          do: "insert",
+          user,
+          stat: st,
+          state: "imported",
+          reason: `hard link of ${rec.path}, already imported`,
+          fileset: rec.fileset,
+        },
+      ];
+    }
+    if (i.importedVersion !== null)
+      return [
+        {
+          do: "insert",
+          user,
+          stat: st,
+          state: "imported",
+          reason: "already imported (same path, size and mtime)",
+          fileset: i.importedVersion,
+        },
+      ];
+    return [
+      { do: "insert", user, stat: st, state: "pending", reason: NOT_GROUPED, fileset: null },
+      { do: "dirty", user, left: null },
+    ];
+  }
+  if (row.state === "imported") return importedSeenAgain(row, st, i.reimportModified);
+  const changedStat = row.size !== st.size || row.mtimeMs !== st.mtimeMs || row.dev !== st.dev || row.ino !== st.ino;
+  if (row.state === "ignored" || row.state === "refused") {
+    if (!changedStat && row.state === "ignored" && row.reason !== NOT_WHITELISTED) return none;
+    return [
+      { do: "setStat", stat: st },
+      { do: "setState", state: "pending", reason: NOT_GROUPED, fileset: null },
+      { do: "dirty", user: row.user, left: null },
+    ];
+  }
+  // pending or grouped: any event restarts the quiet period of its fileset.
+  const out: Effect[] = [{ do: "setStat", stat: st }];
+  if (row.fileset !== null) out.push({ do: "unqueue", fileset: row.fileset, why: `${row.path} changed` });
+  out.push({ do: "dirty", user: row.user, left: null });
+  return out;
+}
+
+/** Record a file as refused or ignored (new, or a change of state, reason or stat). */
+function simple(
+  row: FileRecord | null,
+  user: string,
+  stat: StatInfo,
+  state: "refused" | "ignored",
+  reason: string,
+): Effect[] {
+  if (!row) return [{ do: "insert", user, stat, state, reason, fileset: null }];
+  if (row.state === state && row.reason === reason && row.size === stat.size && row.mtimeMs === stat.mtimeMs)
+    return none;
+  const out: Effect[] = [
+    { do: "setStat", stat },
+    { do: "setState", state, reason, fileset: null },
+  ];
+  if (row.fileset !== null && row.state === "grouped") {
+    out.push({ do: "unqueue", fileset: row.fileset, why: `${row.path} is now ${state}` });
+    out.push({ do: "dirty", user: row.user, left: row.fileset });
+  }
+  return out;
+}
+
+/** The path is gone from disk. */
+export function goneEffects(row: FileRecord): Effect[] {
+  if (row.state === "imported") {
+    if (row.reason === GONE_AFTER_IMPORT) return none;
+    return [{ do: "setReason", reason: GONE_AFTER_IMPORT }];
+  }
+  const out: Effect[] = [{ do: "delete" }];
+  if (row.fileset !== null && row.state === "grouped") {
+    out.push({ do: "unqueue", fileset: row.fileset, why: `${row.path} was deleted` });
+    out.push({ do: "dirty", user: row.user, left: row.fileset });
+  } else if (row.state === "pending") out.push({ do: "dirty", user: row.user, left: null });
+  out.push({ do: "log", level: "debug", msg: `${row.path} deleted before import` });
+  return out;
+}
+
+/** An event for a file already imported: touch, rename back, or a real modification. */
+function importedSeenAgain(
+  row: FileRecord,
+  st: { size: number; mtimeMs: number; dev: number; ino: number },
+  reimportModified: boolean,
+): Effect[] {
+  if (row.size === st.size && row.mtimeMs === st.mtimeMs) {
+    if (row.reason === GONE_AFTER_IMPORT || row.dev !== st.dev || row.ino !== st.ino)
+      return [{ do: "refreshInode", dev: st.dev, ino: st.ino }];
+    return none;
+  }
+  if (row.size === st.size && row.dev === st.dev && row.ino === st.ino) {
+    // Same inode, same size, new mtime: a touch (or a chmod that rewrote nothing). Not new content.
+    return [
+      { do: "touchImported", mtimeMs: st.mtimeMs },
+      { do: "log", level: "debug", msg: `[fileset ${row.fileset}] ${row.path} touched after import: not reimported` },
+    ];
+  }
+  const was = `${row.size} bytes, mtime ${isoOf(row.mtimeMs)}`;
+  const is = `${st.size} bytes, mtime ${isoOf(st.mtimeMs)}`;
+  if (reimportModified)
+    return [
+      { do: "setStat", stat: st },
+      { do: "setState", state: "pending", reason: NOT_GROUPED, fileset: null },
+      {
+        do: "log",
+        level: "warn",
+        msg: `[fileset ${row.fileset}] ${row.path} modified after import (was ${was}, now ${is}): reimporting (omero.fs.reimportModified=true)`,
+      },
+      { do: "dirty", user: row.user, left: null },
+    ];
+  const reason = `modified after import (imported ${was}; now ${is}): not reimported (set omero.fs.reimportModified=true to reimport)`;
+  if (row.reason === reason) return none;
+  return [
+    { do: "setReason", reason },
+    { do: "log", level: "warn", msg: `[fileset ${row.fileset}] ${row.path} ${reason}` },
+  ];
+}
+
+function isoOf(ms: number): string {
+  return new Date(ms).toISOString();
+}

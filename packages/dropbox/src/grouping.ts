@@ -1,0 +1,174 @@
+/**
+ * Grouping: which (watch, user) folders changed since their last grouping run, when each is due
+ * (core/batching.ts), and the run itself: read the folder's not-yet-imported files from the
+ * ledger, probe the contents a reader needs, ask @omero-fs/readers' groupFilesets what the
+ * filesets are, turn that into membership changes (core/filesets.ts) and write them.
+ */
+import { type Catalogue, type CandidateFile, groupFilesets, needsHeader, probeFile } from "@omero-fs/readers";
+import { Burst, type Context } from "./context";
+import { groupingDueAt } from "./core/batching";
+import { applyGrouping, type ExistingFileset } from "./core/filesets";
+import { groupingPartition, userRootOf } from "./core/paths";
+import { PROBE_CACHE_BYTES, PROBE_CACHE_ENTRIES, ProbeCache, trimProbe } from "./probe-cache";
+
+const PROBE_CONCURRENCY = 16;
+
+interface Dirty {
+  watch: number;
+  user: string;
+  first: number;
+  paths: number;
+  /** Partitions (first folders below the user's folder) that changed. */
+  parts: Set<string>;
+  /** Filesets a file left (deleted, now ignored): cancelled if nothing is left in them. */
+  left: Set<number>;
+}
+
+export class Grouping {
+  private readonly dirty = new Map<string, Dirty>();
+  readonly probes = new ProbeCache(PROBE_CACHE_ENTRIES, PROBE_CACHE_BYTES);
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly catalogues: Catalogue[],
+  ) {}
+
+  /** A path of (watch, user) changed: its folder needs a grouping run. */
+  markDirty(watch: number, user: string, p: string, now: number, leftFileset: number | null = null): void {
+    const k = `${watch}\0${user}`;
+    const part = groupingPartition(userRootOf(this.ctx.watch(watch), user), p);
+    const d = this.dirty.get(k);
+    if (d) {
+      d.paths += 1;
+      d.parts.add(part);
+      if (leftFileset !== null) d.left.add(leftFileset);
+    } else
+      this.dirty.set(k, {
+        watch,
+        user,
+        first: now,
+        paths: 1,
+        parts: new Set([part]),
+        left: new Set(leftFileset === null ? [] : [leftFileset]),
+      });
+    this.ctx.readinessChanged();
+    // Whoever made it dirty (an event, a re-stat, an import completion), the next tick plans its grouping.
+    this.ctx.requestTick();
+  }
+
+  isDirty(watch: number, user: string): boolean {
+    return this.dirty.has(`${watch}\0${user}`);
+  }
+
+  /** Run every grouping that is due at `now`; returns when the next one is due (Infinity: none). */
+  async runDue(now: number): Promise<number> {
+    let next = Number.POSITIVE_INFINITY;
+    for (const d of [...this.dirty.values()]) {
+      const w = this.ctx.watch(d.watch);
+      const due = groupingDueAt({ firstDirtyMs: d.first, dirtyPaths: d.paths }, w);
+      if (due <= now) await this.regroup(d.watch, d.user);
+      else next = Math.min(next, due);
+    }
+    return next;
+  }
+
+  /**
+   * Regroup the partitions of one (watch, user) that changed since the last run, one at a time:
+   * filesets never span two partitions, so each run reads only its own folder's files and the
+   * working memory is bounded by the largest folder, not by the whole drop.
+   */
+  async regroup(watch: number, user: string): Promise<void> {
+    const k = `${watch}\0${user}`;
+    const d = this.dirty.get(k);
+    this.dirty.delete(k);
+    this.ctx.readinessChanged();
+    const userRoot = userRootOf(this.ctx.watch(watch), user);
+    const created = new Burst();
+    for (const part of d?.parts ?? []) await this.regroupPartition(watch, user, userRoot, part, created);
+    this.cancelEmpty(watch, user, d?.left ?? new Set());
+    created.log(this.ctx.log, (n, first, last) => `${n} new filesets waiting for ${user} (${first} ... ${last})`);
+  }
+
+  /** Cancel waiting filesets with no file left (`ids` null: every one of the user, at start). */
+  cancelEmpty(watch: number, user: string, ids: Set<number> | null): void {
+    for (const id of this.ctx.ledger.filesets.cancelEmpty(watch, user, ids))
+      this.ctx.log.info(`[fileset ${id}] cancelled: its files were deleted before import`);
+  }
+
+  private async regroupPartition(
+    watch: number,
+    user: string,
+    userRoot: string,
+    part: string,
+    created: Burst,
+  ): Promise<void> {
+    const fsets = this.ctx.ledger.filesets;
+    // The root partition ("") is the files directly in the user's folder plus the companion
+    // folders Bio-Formats pairs with them: read the user's range and keep what belongs to it.
+    const lo = part === "" ? `${userRoot}/` : `${userRoot}/${part}/`;
+    const hi = part === "" ? `${userRoot}0` : `${userRoot}/${part}0`;
+    const inPart = part === "" ? (p: string) => groupingPartition(userRoot, p) === "" : () => true;
+    const rows: [string, number, number, number | null, number][] = [];
+    for (const r of fsets.groupable(watch, user, lo, hi)) if (inPart(r[0])) rows.push(r);
+    if (rows.length === 0) return;
+    // Ignored files of the same folders take part too: a companion can turn an ignored name into a member.
+    const dirs = new Set(rows.map((r) => r[0].slice(0, r[0].lastIndexOf("/"))));
+    const ignored: [string, number, number, number][] = [];
+    for (const r of fsets.ignoredIn(watch, user, lo, hi))
+      if (dirs.has(r[0].slice(0, r[0].lastIndexOf("/"))) && inPart(r[0])) ignored.push(r);
+    const catalogue = this.catalogues[watch]!;
+    const input: CandidateFile[] = [];
+    const ids = new Map<string, number>();
+    const current = new Map<string, number | null>();
+    const toProbe: { c: CandidateFile; mtimeMs: number }[] = [];
+    for (const [p, size, mtimeMs, fileset, id] of rows) {
+      const c: CandidateFile = { path: p, size };
+      input.push(c);
+      ids.set(p, id);
+      current.set(p, fileset);
+      if (needsHeader(p, catalogue)) {
+        const cached = this.probes.get(p, size, mtimeMs);
+        if (cached) c.probe = cached;
+        else toProbe.push({ c, mtimeMs });
+      }
+    }
+    for (const [p, size, , id] of ignored) {
+      input.push({ path: p, size });
+      ids.set(p, id);
+      current.set(p, null);
+    }
+    for (let i = 0; i < toProbe.length; i += PROBE_CONCURRENCY) {
+      await Promise.all(
+        toProbe.slice(i, i + PROBE_CONCURRENCY).map(async ({ c, mtimeMs }) => {
+          try {
+            const probe = trimProbe(c.path, await probeFile(c.path));
+            c.probe = probe;
+            this.probes.set(c.path, c.size, mtimeMs, probe);
+          } catch {
+            // Unreadable now (deleted, being replaced): decided without content; re-probed next time.
+          }
+        }),
+      );
+    }
+    const g = groupFilesets(input, catalogue);
+    const existing = new Map<number, ExistingFileset>();
+    for (const id of current.values()) {
+      if (id === null || existing.has(id)) continue;
+      const f = fsets.get(id);
+      if (!f) continue;
+      existing.set(id, { id, entry: f.entry, reader: f.reader, files: fsets.memberPaths(id) });
+    }
+    // Waiting filesets left with no member at all (every file deleted) are cancelled by cancelEmpty.
+    const ops = applyGrouping({ filesets: g.filesets, ignored: g.ignored, pending: g.pending }, current, existing);
+    const upserted = fsets.applyMembership(watch, user, ops, ids, this.ctx.opts.importer, this.ctx.clock.now());
+    for (const [i, u] of ops.upserts.entries()) {
+      const id = upserted[i]!;
+      const n = `${u.files.length} file${u.files.length === 1 ? "" : "s"}`;
+      if (u.id === null) created.add(`[fileset ${id}] waiting: ${u.entry} (${n}, ${u.reader}) for ${user}`);
+      else if (u.changed) this.ctx.log.info(`[fileset ${id}] regrouped: ${u.entry} (${u.files.length} files)`);
+    }
+    for (const id of ops.cancelled)
+      this.ctx.log.info(`[fileset ${id}] cancelled: its files were deleted or joined another fileset`);
+    for (const [p, a] of ops.files) if (a.state === "ignored") this.probes.delete(p);
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * Intake (events and walks) and file identity: stat each path, resolve its real path, gather what
+ * the ledger knows of it, let core/file-identity.ts decide, and apply the effects. Runs on the
+ * serial chain.
+ */
+import * as fs from "node:fs";
+import type { EventBlock } from "@omero-fs/protocol";
+import type { Context } from "./context";
+import { type Effect, type FileRecord, type Observation, observationEffects } from "./core/file-identity";
+import { containmentProblem, userOfPath } from "./core/paths";
+import type { Grouping } from "./grouping";
+
+const STAT_CONCURRENCY = 32;
+/** Paths observed per ledger transaction. */
+const OBSERVE_CHUNK = 512;
+/** Rows per page when a deleted folder's known files are looked at again. */
+const PAGE = 2000;
+
+export class Intake {
+  constructor(
+    private readonly ctx: Context,
+    private readonly grouping: Grouping,
+  ) {}
+
+  /** Apply one event block to the ledger (on the serial chain). */
+  async applyBlock(watch: number, block: EventBlock): Promise<void> {
+    const files: string[] = [];
+    const dirDeletes: string[] = [];
+    for (const e of block.events) {
+      if (e.isDir) {
+        if (e.type === "Delete") dirDeletes.push(e.path);
+        continue;
+      }
+      files.push(e.path);
+    }
+    await this.observePaths(watch, files);
+    for (const d of dirDeletes) await this.observeDirGone(watch, d);
+    this.ctx.requestTick();
+  }
+
+  /** Stat each path (gone = Delete) and record what is there now. Returns how many records changed. */
+  async observePaths(watch: number, paths: string[]): Promise<number> {
+    let n = 0;
+    for (let i = 0; i < paths.length; i += OBSERVE_CHUNK) {
+      const chunk = paths.slice(i, i + OBSERVE_CHUNK);
+      const seen: Observation[] = [];
+      const rootCache = new Map<string, Promise<string | null>>();
+      for (let j = 0; j < chunk.length; j += STAT_CONCURRENCY) {
+        const part = chunk.slice(j, j + STAT_CONCURRENCY);
+        seen.push(...(await Promise.all(part.map((p) => this.look(watch, p, rootCache)))));
+      }
+      const now = this.ctx.clock.now();
+      this.ctx.ledger.transaction(() => {
+        for (const s of seen) if (this.observe(watch, s, now)) n += 1;
+      });
+    }
+    return n;
+  }
+
+  /** A folder was deleted: look again at every known file under it (paged by path). */
+  async observeDirGone(watch: number, dir: string): Promise<void> {
+    const prefix = dir.endsWith("/") ? dir : `${dir}/`;
+    const hi = `${prefix.slice(0, -1)}0`;
+    let after = prefix;
+    for (;;) {
+      const rows = this.ctx.ledger.files.pathsBetween(watch, after, hi, PAGE);
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1]!;
+      await this.observePaths(watch, rows);
+    }
+  }
+
+  private async look(watch: number, p: string, rootCache: Map<string, Promise<string | null>>): Promise<Observation> {
+    let st: fs.Stats;
+    try {
+      st = await fs.promises.stat(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") return { path: p, st: null, isFile: false, refusal: null };
+      return { path: p, st: null, isFile: true, refusal: `unreadable: ${code ?? String(e)}` };
+    }
+    const info = { size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
+    if (!st.isFile()) return { path: p, st: info, isFile: false, refusal: null };
+    const d = userOfPath(this.ctx.watch(watch), p);
+    if (d.kind !== "user") return { path: p, st: info, isFile: true, refusal: null };
+    let root = rootCache.get(d.userRoot);
+    if (!root) {
+      root = fs.promises.realpath(d.userRoot).catch(() => null);
+      rootCache.set(d.userRoot, root);
+    }
+    const [realRoot, realFile] = await Promise.all([root, fs.promises.realpath(p).catch(() => null)]);
+    if (!realRoot || !realFile) return { path: p, st: info, isFile: true, refusal: "cannot resolve its real path" };
+    return { path: p, st: info, isFile: true, refusal: containmentProblem(realRoot, realFile, p) };
+  }
+
+  /** Record one observation (inside a transaction). Returns true when the ledger changed. */
+  private observe(watch: number, s: Observation, now: number): boolean {
+    const files = this.ctx.ledger.files;
+    const row = files.byPath(s.path);
+    const fresh = !row && s.st !== null && s.isFile;
+    const sameInode = fresh
+      ? files.importedWithInode(s.st!.dev, s.st!.ino).map((rec) => ({ rec, stillThere: stillHolds(rec, s.st!) }))
+      : [];
+    const importedVersion = fresh ? files.importedVersionOf(s.path, s.st!.size, s.st!.mtimeMs) : null;
+    const effects = observationEffects({
+      watch: this.ctx.watch(watch),
+      seen: s,
+      row,
+      sameInode,
+      importedVersion,
+      reimportModified: this.ctx.opts.reimportModified,
+    });
+    return this.apply(watch, s.path, row, effects, now);
+  }
+
+  private apply(watch: number, p: string, row: FileRecord | null, effects: Effect[], now: number): boolean {
+    const files = this.ctx.ledger.files;
+    let changed = false;
+    for (const e of effects) {
+      if (e.do !== "log") changed = true;
+      switch (e.do) {
+        case "log":
+          if (e.onceKey) this.ctx.once(e.onceKey, e.level, e.msg);
+          else this.ctx.log.log(e.level, e.msg);
+          break;
+        case "insert":
+          files.recordNew(
+            { path: p, watch, user: e.user, stat: e.stat, state: e.state, reason: e.reason, fileset: e.fileset },
+            now,
+          );
+          break;
+        case "setStat":
+          files.recordStat(row!.id, e.stat, now);
+          break;
+        case "setState":
+          files.setState(row!.id, e.state, e.reason, e.fileset);
+          break;
+        case "setReason":
+          files.setReason(row!.id, e.reason);
+          break;
+        case "delete":
+          files.forget(row!.id);
+          this.grouping.probes.delete(p);
+          break;
+        case "renameImported":
+          files.renameImported(e.from, p, watch, e.mtimeMs, e.reason);
+          break;
+        case "refreshInode":
+          files.refreshInode(row!.id, e.dev, e.ino);
+          break;
+        case "touchImported":
+          files.touchImported(row!.id, e.mtimeMs);
+          break;
+        case "unqueue":
+          this.unqueue(e.fileset, e.why);
+          break;
+        case "dirty":
+          this.grouping.markDirty(row?.watch ?? watch, e.user, p, now, e.left);
+          break;
+      }
+    }
+    return changed;
+  }
+
+  /** A member of a queued fileset changed: back to waiting (it must be quiet and regrouped again). */
+  private unqueue(fileset: number, why: string): void {
+    if (!this.ctx.ledger.filesets.unqueue(fileset)) return;
+    this.ctx.readinessChanged();
+    this.ctx.log.info(`[fileset ${fileset}] back to waiting: ${why}`);
+  }
+}
+
+/** Does an imported file's old path still hold the same inode (a hard link), or did it move away? */
+function stillHolds(rec: FileRecord, st: { dev: number; ino: number }): boolean {
+  try {
+    const o = fs.statSync(rec.path);
+    return o.ino === st.ino && o.dev === st.dev;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The ledger (var/db/dropbox.sqlite): the only module with SQL. The DropBox process writes it
+ * through `Ledger` (named state changes and queries); the CLI reads it through `openLedgerView`
+ * and requeues through `requeueImport`.
+ */
+import { FilesTable } from "./files";
+import { FilesetsTable } from "./filesets";
+import { requeueInDb } from "./requeue";
+import { type Db, openLedgerDb } from "./schema";
+import { countsOf } from "./view";
+
+export type { FilesetInfo, Outcome, WaitingFileset } from "./filesets";
+export { requeueImport } from "./requeue";
+export { type Db, LedgerError, MIGRATIONS, migrate, openLedgerDb, SCHEMA_VERSION } from "./schema";
+export { countsOf, type ImportRow, type LedgerView, type ListFilter, openLedgerView } from "./view";
+
+/** The DropBox's read-write ledger. */
+export class Ledger {
+  readonly files: FilesTable;
+  readonly filesets: FilesetsTable;
+  constructor(readonly db: Db) {
+    this.files = new FilesTable(db);
+    this.filesets = new FilesetsTable(db);
+  }
+
+  /** Open (creating or migrating) a ledger file, or ":memory:". */
+  static open(file: string): Ledger {
+    return new Ledger(openLedgerDb(file));
+  }
+
+  /** Run `fn` as one transaction (a kill -9 loses at most the one in flight). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /** `imports retry ID`: failed (or backed off) -> queued now, fresh retry budget; LedgerError otherwise. */
+  requeue(id: number, now: number): { id: number; state: string } {
+    return requeueInDb(this.db, id, now);
+  }
+
+  counts(): Record<string, number> {
+    return countsOf(this.db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

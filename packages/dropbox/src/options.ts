@@ -1,0 +1,77 @@
+/**
+ * The DropBox's settings, resolved once from the config and the test hooks: every duration in
+ * milliseconds (the config speaks OMERO's seconds), every default here. Nothing else in the
+ * package multiplies by 1000 or reads process.env.
+ */
+import { type OmeroFsConfig, testHookNumber, type WatchConfig } from "@omero-fs/config";
+import { normaliseWhitelist } from "./core/paths";
+import { DEFAULT_RETRY, type RetryPolicy } from "./core/retry";
+
+export interface WatchOptions {
+  index: number;
+  /** "default" (each top-level folder names a user) or the one user of this watch. */
+  user: string;
+  watchDir: string;
+  /** omero.fs.dirImportWait. */
+  quietMs: number;
+  /** omero.fs.throttleImport: minimum time between two import starts of this watch. */
+  throttleMs: number;
+  fileBatch: number;
+  /** The whitelist, normalised once. */
+  whitelist: string[];
+  /** The watch as configured (the importers, the MonitorServer link and the walk use it). */
+  config: WatchConfig;
+}
+
+export interface DropBoxOptions {
+  watches: WatchOptions[];
+  importer: OmeroFsConfig["global"]["importer"];
+  concurrency: number;
+  retry: RetryPolicy;
+  importTimeoutMs: number;
+  /** 0: no periodic reconciliation. */
+  rescanIntervalMs: number;
+  reimportModified: boolean;
+  /** MonitorServer health-check period. */
+  healthMs: number;
+  /** Event paths waiting to be applied beyond which the queued blocks are dropped for a rescan. */
+  backlogPaths: number;
+}
+
+/**
+ * Test hooks (docs/ARCHITECTURE.md, "Test hooks"), read once here:
+ * - OMERO_FS_TEST_RETRY_BASE_MS: first retry backoff (default 5000), so retry tests run fast;
+ * - OMERO_FS_TEST_DROPBOX_HEALTH_MS: MonitorServer health-check period (default 1000);
+ * - OMERO_FS_TEST_DROPBOX_BACKLOG: event paths waiting before a rescan replaces them (default 5000).
+ */
+function hook(env: NodeJS.ProcessEnv, name: string, dflt: number): number {
+  return testHookNumber(env, name, dflt, { min: 1, integer: true });
+}
+
+export function resolveOptions(config: OmeroFsConfig, env: NodeJS.ProcessEnv = process.env): DropBoxOptions {
+  const g = config.global;
+  return {
+    watches: config.watches.map((w) => ({
+      index: w.index,
+      user: w.user,
+      watchDir: w.watchDir,
+      quietMs: w.dirImportWait * 1000,
+      throttleMs: w.throttleImport * 1000,
+      fileBatch: w.fileBatch,
+      whitelist: normaliseWhitelist(w.whitelist),
+      config: w,
+    })),
+    importer: g.importer,
+    concurrency: g.importConcurrency,
+    retry: {
+      retries: g.importRetries,
+      baseMs: hook(env, "OMERO_FS_TEST_RETRY_BASE_MS", DEFAULT_RETRY.baseMs),
+      maxMs: DEFAULT_RETRY.maxMs,
+    },
+    importTimeoutMs: g.importTimeout * 1000,
+    rescanIntervalMs: g.rescanInterval * 1000,
+    reimportModified: g.reimportModified,
+    healthMs: hook(env, "OMERO_FS_TEST_DROPBOX_HEALTH_MS", 1000),
+    backlogPaths: hook(env, "OMERO_FS_TEST_DROPBOX_BACKLOG", 5000),
+  };
+}

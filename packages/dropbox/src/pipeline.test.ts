@@ -1,0 +1,297 @@
+/**
+ * The timing rules of the DropBox pipeline, in milliseconds of an injected clock: quiet-period
+ * restart, throttle, round-robin fairness, retry backoff, fileBatch flush.
+ *
+ * In-process pipeline for tests: the real Engine and steps, an in-memory ledger (better-sqlite3
+ * ":memory:" through the ledger module), a hand-driven clock, a scripted importer, real files in a
+ * temp folder. Time moves only when the test says so.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { Logger, WatchConfig } from "@omero-fs/config";
+import { defaultCatalogue } from "@omero-fs/readers";
+import type { Clock } from "./clock";
+import { DEFAULT_RETRY } from "./core/retry";
+import { Engine } from "./engine";
+import type { ImportOutcome, ImportRequest, Importer } from "./importers/types";
+import { Ledger } from "./ledger";
+import type { DropBoxOptions } from "./options";
+
+class ManualClock implements Clock {
+  private timers: { at: number; fn: () => void }[] = [];
+  constructor(public t: number) {}
+  now(): number {
+    return this.t;
+  }
+  setTimer(fn: () => void, ms: number): unknown {
+    const h = { at: this.t + ms, fn };
+    this.timers.push(h);
+    return h;
+  }
+  clearTimer(h: unknown): void {
+    this.timers = this.timers.filter((x) => x !== h);
+  }
+  /** The earliest timer due at or before `t`, removed; null when none. */
+  takeDue(t: number): { at: number; fn: () => void } | null {
+    let best: { at: number; fn: () => void } | null = null;
+    for (const h of this.timers) if (h.at <= t && (!best || h.at < best.at)) best = h;
+    if (best) this.clearTimer(best);
+    return best;
+  }
+}
+
+interface Start {
+  id: number;
+  user: string;
+  entry: string;
+  files: string[];
+  at: number;
+}
+
+interface PipelineOptions {
+  quietMs?: number;
+  throttleMs?: number;
+  fileBatch?: number;
+  concurrency?: number;
+  retries?: number;
+  retryBaseMs?: number;
+  /** Outcome of the n-th run (1-based) overall; default ok. */
+  outcome?: (n: number, req: ImportRequest) => Partial<ImportOutcome>;
+}
+
+class Pipeline {
+  readonly dir: string;
+  readonly clock = new ManualClock(1_700_000_000_000);
+  readonly ledger = Ledger.open(":memory:");
+  readonly starts: Start[] = [];
+  readonly engine: Engine;
+  readonly lines: string[] = [];
+
+  constructor(o: PipelineOptions = {}) {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "ofs-pipe-"));
+    const config = {
+      index: 0,
+      user: "default",
+      watchDir: this.dir,
+      whitelist: [],
+      importArgs: "",
+    } as unknown as WatchConfig;
+    const opts: DropBoxOptions = {
+      watches: [
+        {
+          index: 0,
+          user: "default",
+          watchDir: this.dir,
+          quietMs: o.quietMs ?? 1000,
+          throttleMs: o.throttleMs ?? 0,
+          fileBatch: o.fileBatch ?? 10,
+          whitelist: [],
+          config,
+        },
+      ],
+      importer: "local",
+      concurrency: o.concurrency ?? 1,
+      retry: { retries: o.retries ?? 3, baseMs: o.retryBaseMs ?? DEFAULT_RETRY.baseMs, maxMs: DEFAULT_RETRY.maxMs },
+      importTimeoutMs: 60_000,
+      rescanIntervalMs: 0,
+      reimportModified: false,
+      healthMs: 1000,
+      backlogPaths: 5000,
+    };
+    const importer: Importer = {
+      kind: "local",
+      run: async (req) => {
+        this.starts.push({
+          id: req.filesetId,
+          user: req.user,
+          entry: req.entry,
+          files: req.files,
+          at: this.clock.now(),
+        });
+        const d = o.outcome?.(this.starts.length, req) ?? {};
+        return { ok: true, retryable: true, target: `t${req.filesetId}`, images: null, error: null, ...d };
+      },
+      recover: async () => ({ state: "redo" }),
+    };
+    const line = (level: string) => (msg: string) => {
+      this.lines.push(`${level} ${msg}`);
+    };
+    const log = {
+      info: line("info"),
+      warn: line("warn"),
+      error: line("error"),
+      debug: line("debug"),
+      log: (level: string, msg: string) => line(level)(msg),
+    } as unknown as Logger;
+    this.engine = new Engine({
+      opts,
+      ledger: this.ledger,
+      log,
+      importer,
+      catalogues: [defaultCatalogue()],
+      clock: this.clock,
+    });
+  }
+
+  /** Write a file under the DropBox folder and report it to intake at the current time. */
+  async drop(rel: string, content: string | Buffer = "x"): Promise<string> {
+    const p = path.join(this.dir, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, content);
+    await this.engine.serial(() => this.engine.observePaths(0, [p]));
+    this.engine.requestTick();
+    await this.engine.settle();
+    return p;
+  }
+
+  /** Move time to `t` (absolute), firing every timer due on the way, in order. */
+  async advanceTo(t: number): Promise<void> {
+    await this.engine.settle();
+    for (;;) {
+      const h = this.clock.takeDue(t);
+      if (!h) break;
+      this.clock.t = Math.max(this.clock.t, h.at);
+      h.fn();
+      await this.engine.settle();
+    }
+    this.clock.t = t;
+    await this.engine.settle();
+  }
+
+  advance(ms: number): Promise<void> {
+    return this.advanceTo(this.clock.t + ms);
+  }
+
+  stateOf(rel: string): string | undefined {
+    return this.ledger.files.byPath(path.join(this.dir, rel))?.state;
+  }
+
+  async close(): Promise<void> {
+    await this.engine.stop(0);
+    this.ledger.close();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+jest.setTimeout(10_000);
+
+describe("DropBox pipeline timing (in-process, injected clock)", () => {
+  let p: Pipeline;
+  afterEach(async () => {
+    await p.close();
+  });
+
+  it("quiet period: a new member restarts the wait; imported exactly dirImportWait after the last event", async () => {
+    p = new Pipeline({ quietMs: 1500 });
+    const t0 = p.clock.t;
+    await p.drop("amy/q/q.dv", Buffer.alloc(512));
+    await p.advance(800);
+    await p.drop("amy/q/q.dv.log", "log");
+    await p.advanceTo(t0 + 800 + 1499);
+    expect(p.starts).toEqual([]);
+    expect(p.stateOf("amy/q/q.dv")).toBe("grouped");
+    await p.advanceTo(t0 + 800 + 1500);
+    expect(p.starts).toHaveLength(1);
+    expect(p.starts[0]).toMatchObject({ at: t0 + 2300, entry: `${p.dir}/amy/q/q.dv` });
+    expect(p.starts[0]!.files).toEqual([`${p.dir}/amy/q/q.dv`, `${p.dir}/amy/q/q.dv.log`]);
+    expect(p.stateOf("amy/q/q.dv.log")).toBe("imported");
+  });
+
+  it("quiet period: a modify of a member (seen again with a new size) restarts it too", async () => {
+    p = new Pipeline({ quietMs: 1000 });
+    const t0 = p.clock.t;
+    await p.drop("amy/a.dv", "1");
+    await p.advance(900);
+    await p.drop("amy/a.dv", "12");
+    await p.advanceTo(t0 + 1899);
+    expect(p.starts).toEqual([]);
+    await p.advanceTo(t0 + 1900);
+    expect(p.starts.map((s) => s.at)).toEqual([t0 + 1900]);
+  });
+
+  it("throttle: import starts of a watch are spaced by throttleImport", async () => {
+    p = new Pipeline({ quietMs: 300, throttleMs: 400, concurrency: 4 });
+    const t0 = p.clock.t;
+    for (let i = 0; i < 5; i++) await p.drop(`amy/a${i}.dv`);
+    await p.advance(3000);
+    expect(p.starts.map((s) => s.at - t0)).toEqual([300, 700, 1100, 1500, 1900]);
+  });
+
+  it("round-robin: a second user's single file is not queued behind the first user's backlog", async () => {
+    p = new Pipeline({ quietMs: 300, concurrency: 1 });
+    for (let i = 0; i < 8; i++) await p.drop(`amy/a${i}.dv`);
+    await p.drop("zak/z.dv");
+    await p.advance(1000);
+    expect(p.starts.map((s) => s.user)).toEqual(["amy", "zak", "amy", "amy", "amy", "amy", "amy", "amy", "amy"]);
+    const amy = p.starts.filter((s) => s.user === "amy").map((s) => s.entry);
+    expect(amy).toEqual([...amy].sort());
+  });
+
+  it("retry backoff: a failed import is retried after base, 2 x base, then stays failed", async () => {
+    p = new Pipeline({
+      quietMs: 100,
+      retries: 2,
+      retryBaseMs: 1000,
+      outcome: () => ({ ok: false, error: "server down" }),
+    });
+    const t0 = p.clock.t;
+    await p.drop("amy/a.dv");
+    await p.advanceTo(t0 + 100);
+    expect(p.starts.map((s) => s.at - t0)).toEqual([100]);
+    await p.advanceTo(t0 + 1099);
+    expect(p.starts).toHaveLength(1);
+    await p.advanceTo(t0 + 1100);
+    expect(p.starts.map((s) => s.at - t0)).toEqual([100, 1100]);
+    await p.advanceTo(t0 + 3099);
+    expect(p.starts).toHaveLength(2);
+    await p.advanceTo(t0 + 3100);
+    expect(p.starts.map((s) => s.at - t0)).toEqual([100, 1100, 3100]);
+    await p.advance(60_000);
+    expect(p.starts).toHaveLength(3);
+    expect(p.lines.some((l) => /failed: server down \(attempt 3; not retried: retries used up/.test(l))).toBe(true);
+  });
+
+  it("retry: a permanent failure is not retried; `retry` requeues it with a fresh budget", async () => {
+    p = new Pipeline({
+      quietMs: 100,
+      outcome: (n) => (n === 1 ? { ok: false, retryable: false, error: "no such user" } : {}),
+    });
+    const t0 = p.clock.t;
+    await p.drop("amy/a.dv");
+    await p.advance(10_000);
+    expect(p.starts).toHaveLength(1);
+    const id = p.starts[0]!.id;
+    await p.engine.serial(() => p.engine.retryNow(id));
+    await p.advance(0);
+    expect(p.starts.map((s) => s.at - t0)).toEqual([100, 10_000]);
+    expect(p.stateOf("amy/a.dv")).toBe("imported");
+  });
+
+  it("fileBatch: grouping runs at once when fileBatch paths wait, else after the debounce", async () => {
+    p = new Pipeline({ quietMs: 2000, fileBatch: 3 });
+    const t0 = p.clock.t;
+    await p.drop("amy/a.dv");
+    await p.drop("amy/b.dv");
+    // Two paths < fileBatch: grouped after the debounce (quietMs / 4 = 500 ms).
+    expect(p.stateOf("amy/a.dv")).toBe("pending");
+    await p.advanceTo(t0 + 499);
+    expect(p.stateOf("amy/a.dv")).toBe("pending");
+    await p.advanceTo(t0 + 500);
+    expect(p.stateOf("amy/a.dv")).toBe("grouped");
+    // Three paths at one instant: grouped at once, without waiting for the debounce.
+    await p.drop("zak/a.dv");
+    await p.drop("zak/b.dv");
+    expect(p.stateOf("zak/a.dv")).toBe("pending");
+    await p.drop("zak/c.dv");
+    expect(p.stateOf("zak/a.dv")).toBe("grouped");
+    // fileBatch never imports earlier than the quiet period (zak's files came at t0 + 500).
+    await p.advanceTo(t0 + 2499);
+    expect(p.starts.map((s) => [s.user, s.at - t0])).toEqual([
+      ["amy", 2000],
+      ["amy", 2000],
+    ]);
+    await p.advanceTo(t0 + 2500);
+    expect(p.starts.filter((s) => s.user === "zak").map((s) => s.at - t0)).toEqual([2500, 2500, 2500]);
+  });
+});

@@ -1,0 +1,70 @@
+/** Content probes kept between grouping runs (part of the grouping step's I/O). */
+import { type FileProbe, wantsWholeFile } from "@omero-fs/readers";
+
+/** Probes kept between grouping runs: enough for the folders being written to, a few MiB at most. */
+export const PROBE_CACHE_ENTRIES = 5000;
+export const PROBE_CACHE_BYTES = 8 * 1024 * 1024;
+/** Bytes of a probe head kept in memory between grouping runs (content rules look at <= 8 KiB). */
+const KEEP_HEAD = 8192;
+
+/**
+ * Content probes by path, valid for one (size, mtime), so regrouping a folder that grows does not
+ * re-read its files. Bounded (oldest entry dropped first): a miss only costs a re-read, and a
+ * 100,000-file drop must not keep 100,000 probes.
+ */
+export class ProbeCache {
+  private readonly m = new Map<string, { size: number; mtimeMs: number; probe: FileProbe; bytes: number }>();
+  private bytes = 0;
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxBytes: number,
+  ) {}
+
+  get(p: string, size: number, mtimeMs: number): FileProbe | undefined {
+    const e = this.m.get(p);
+    return e && e.size === size && e.mtimeMs === mtimeMs ? e.probe : undefined;
+  }
+
+  set(p: string, size: number, mtimeMs: number, probe: FileProbe): void {
+    this.delete(p);
+    // TIFF heads are shared (trimProbe); other heads and descriptions are the probe's own.
+    const own = probe.tiffDescription !== undefined ? 0 : (probe.head?.length ?? 0);
+    const bytes = 100 + 2 * p.length + 2 * (probe.tiffDescription?.length ?? 0) + own;
+    this.m.set(p, { size, mtimeMs, probe, bytes });
+    this.bytes += bytes;
+    while (this.m.size > this.maxEntries || this.bytes > this.maxBytes) {
+      const oldest = this.m.keys().next().value as string;
+      this.delete(oldest);
+    }
+  }
+
+  delete(p: string): void {
+    const e = this.m.get(p);
+    if (!e) return;
+    this.bytes -= e.bytes;
+    this.m.delete(p);
+  }
+}
+
+const TIFF_HEADS = new Map<string, Buffer>();
+
+/** Keep a small probe in memory: content rules read at most 8 KiB, index files need the whole text. */
+export function trimProbe(p: string, probe: FileProbe): FileProbe {
+  if (wantsWholeFile(p) || !probe.head) return probe;
+  if (probe.tiffDescription !== undefined) {
+    // A TIFF is decided by its magic and ImageDescription: share one 8-byte head per byte order
+    // instead of keeping a buffer per file (100,000 TIFFs).
+    const magic = probe.head.subarray(0, 8);
+    const key = magic.toString("hex");
+    let head = TIFF_HEADS.get(key);
+    if (!head) {
+      head = Buffer.from(magic);
+      if (TIFF_HEADS.size < 64) TIFF_HEADS.set(key, head);
+    }
+    return { head, tiffDescription: probe.tiffDescription };
+  }
+  if (probe.head.length <= KEEP_HEAD) return probe;
+  const out: FileProbe = { head: Buffer.from(probe.head.subarray(0, KEEP_HEAD)) };
+  if (probe.tiffDescription !== undefined) out.tiffDescription = probe.tiffDescription;
+  return out;
+}

@@ -1,0 +1,129 @@
+/**
+ * Intake by walking: compare each watch tree with the ledger (core/reconcile.ts decides what
+ * differs and whether the walk may be believed) and feed the differences to intake. On start, on
+ * a seq gap or rescan notice, on `scan`, and every rescanInterval.
+ */
+import type { Context } from "./context";
+import { GONE_AFTER_IMPORT } from "./core/file-identity";
+import { diffFiles, underAny, watchAlarm } from "./core/reconcile";
+import type { Intake } from "./intake";
+import { walkWatchDirs } from "./walk";
+
+/** Paths per serial task, and ledger rows per page: bounded memory, few commits. */
+const BATCH = 2000;
+
+export class Reconciler {
+  private readonly running = new Map<number, { again: boolean; done: Promise<number> }>();
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly intake: Intake,
+    /** Grouping and readiness wait while a walk runs (see Engine.pauseTicks). */
+    private readonly pause: () => void,
+    private readonly resume: () => void,
+  ) {}
+
+  /** Walk one watch tree and feed what the ledger does not know (coalesces concurrent requests). */
+  reconcileWatch(watch: number, why: string): Promise<number> {
+    const cur = this.running.get(watch);
+    if (cur) {
+      cur.again = true;
+      return cur.done;
+    }
+    const entry = { again: false, done: Promise.resolve(0) };
+    entry.done = (async () => {
+      let total = 0;
+      try {
+        this.pause();
+        do {
+          entry.again = false;
+          total += await this.once(watch, why);
+        } while (entry.again && !this.ctx.stopping());
+      } finally {
+        this.running.delete(watch);
+        this.resume();
+      }
+      return total;
+    })();
+    this.running.set(watch, entry);
+    return entry.done;
+  }
+
+  /**
+   * One reconciliation, streamed: each directory's files are compared with the ledger rows
+   * directly in it and the differences observed, on the serial chain, a directory at a time;
+   * known files whose directory was not walked at all are found by paging through the ledger at
+   * the end. Nothing proportional to the tree is held in memory but the set of walked directories.
+   */
+  private async once(watch: number, why: string): Promise<number> {
+    const w = this.ctx.watch(watch);
+    const files = this.ctx.ledger.files;
+    const t0 = this.ctx.clock.now();
+    const visited = new Set<string>();
+    // Gone files are held back until the walk has found a file: a tree that walks empty while the
+    // ledger knows files in it is an alarm (unmounted share), never a mass delete.
+    let heldGone: string[] = [];
+    let walkedFiles = 0;
+    let changed = 0;
+    let gone = 0;
+    const observe = async (paths: string[]) => {
+      for (let i = 0; i < paths.length; i += BATCH) {
+        const part = paths.slice(i, i + BATCH);
+        await this.ctx.serial(() => this.intake.observePaths(watch, part));
+      }
+    };
+    const summary = await walkWatchDirs(w.config, async (dir, walked) => {
+      visited.add(dir);
+      walkedFiles += walked.length;
+      const d = diffFiles(walked, files.knownIn(watch, dir, GONE_AFTER_IMPORT));
+      changed += d.changed.length;
+      gone += d.gone.length;
+      if (walkedFiles > 0 && heldGone.length > 0) {
+        const held = heldGone;
+        heldGone = [];
+        await observe(held);
+      }
+      if (walkedFiles > 0) await observe([...d.changed, ...d.gone]);
+      else for (const g of d.gone) heldGone.push(g);
+    });
+    const alarm = watchAlarm({
+      watchDir: w.watchDir,
+      watchDirPresent: summary.present,
+      walkedFiles,
+      knownPresent: files.presentCount(watch, GONE_AFTER_IMPORT),
+      unreadableDirs: summary.unreadableDirs.length,
+    });
+    if (alarm) this.ctx.once(`alarm:${watch}:${alarm}`, "error", `watch ${watch}: ${alarm}`);
+    else {
+      this.ctx.forgetOnce(`alarm:${watch}:`);
+      if (heldGone.length > 0) await observe(heldGone);
+      heldGone = [];
+      // Known files in directories the walk never listed (deleted folders, now blacklisted ones):
+      // paged by path so the ledger is never read whole and writes can run in between.
+      let after = "";
+      for (;;) {
+        const rows = files.pageOf(watch, after, BATCH);
+        if (rows.length === 0) break;
+        after = rows[rows.length - 1]![0];
+        const lost: string[] = [];
+        for (const [p, state, reason] of rows) {
+          if (state === "imported" && reason === GONE_AFTER_IMPORT) continue;
+          if (visited.has(p.slice(0, p.lastIndexOf("/")))) continue;
+          if (underAny(p, summary.unreadableDirs)) continue;
+          lost.push(p);
+        }
+        gone += lost.length;
+        await observe(lost);
+      }
+    }
+    for (const d of summary.unreadableDirs)
+      this.ctx.once(`unreadable:${d}`, "warn", `watch ${watch}: cannot read ${d}`);
+    this.ctx.requestTick();
+    const n = changed + gone;
+    this.ctx.log.log(
+      n > 0 ? "info" : "debug",
+      `watch ${watch}: reconciliation (${why}): ${summary.files} files on disk, ${changed} new or changed, ${gone} gone (${this.ctx.clock.now() - t0} ms)`,
+    );
+    return n;
+  }
+}
