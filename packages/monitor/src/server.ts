@@ -33,7 +33,7 @@ import {
 import * as zmq from "zeromq";
 import { ControlError, messageOf, StartupError } from "./errors";
 import { Monitor, type MonitorHost } from "./monitor";
-import { DEFAULT_TIMINGS, type PipelineTimings, stallOf } from "./policy";
+import { DEFAULT_TIMINGS, type PipelineTimings, stallOf } from "./core/policy";
 
 export interface MonitorServerHandle {
   stop(): Promise<void>;
@@ -47,7 +47,7 @@ export interface RunOptions {
   handleSignals?: boolean;
 }
 
-/** Test hook (STYLE.md 7): OMERO_FS_MONITOR_TIMINGS='{"settleQuietMs":50,...}' shrinks delays. */
+/** Test hook (README "Test hooks"): OMERO_FS_MONITOR_TIMINGS='{"settleQuietMs":50,...}' shrinks delays. */
 function timingsFromEnv(env: NodeJS.ProcessEnv): PipelineTimings {
   const raw = env.OMERO_FS_MONITOR_TIMINGS;
   if (!raw) return { ...DEFAULT_TIMINGS };
@@ -141,6 +141,8 @@ function stateOf(m: Monitor): MonitorState {
     seq: m.seq,
     ...(m.backend ? { backend: m.backend } : {}),
     reason: m.reason,
+    eventsPublished: m.eventsPublished,
+    rescansPublished: m.rescansPublished,
   };
 }
 
@@ -223,7 +225,8 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
     logger,
     snapshotDir: paths.monitorSnapshots,
     watchBackend: g.watchBackend,
-    pollIntervalMs: Math.round(g.pollInterval * 1000),
+    // Seconds, as configured: the monitor converts its options once (core/options.ts).
+    pollInterval: g.pollInterval,
     timings,
     send: (block: EventBlock) => pubQueue.send(encodeEventBlock(block)),
   };
