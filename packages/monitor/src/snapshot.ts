@@ -3,7 +3,8 @@
  * `<count>\n`, then per entry `<byte length of path><path><mtime ns> <isDir 0|1>\n`), so a
  * catch-up can compare a snapshot with the known-set one entry at a time instead of asking
  * getEventsSince, which holds the snapshot and a fresh scan of the tree (two native trees, ~45
- * MiB at 100,000 files) and returns every change as one array.
+ * MiB at 100,000 files) and returns every change as one array. Also the monitor's files beside
+ * it (SnapshotStore): the snapshot and the marker, written atomically.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
