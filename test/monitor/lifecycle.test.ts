@@ -117,6 +117,51 @@ describe("one server", () => {
     expect(order.indexOf(path.join(dir, "n1"))).toBeLessThan(order.indexOf(f));
   });
 
+  test("catch-up of a directory replaced by a file while stopped: the file is a Create", async () => {
+    const dir = tree();
+    write(path.join(dir, "x", "inner.tif"));
+    const id = await watch(server, { watchDir: dir, eventTypes: ["Creation", "Modification", "Deletion"] });
+    await settle(server, id);
+    await server.stop(id);
+    const before = server.sub.events(id).length;
+    fs.rmSync(path.join(dir, "x"), { recursive: true });
+    const x = write(path.join(dir, "x"));
+    await server.start(id);
+    const ev = (await settle(server, id)).slice(before);
+    // The old directory's file is deleted; the new file under the directory's name is new.
+    expect(ev.filter((e) => e.path === x).map((e) => [e.type, e.isDir, e.catchUp])).toEqual([["Create", false, true]]);
+    expect(ev.find((e) => e.path === path.join(dir, "x", "inner.tif"))).toMatchObject({ type: "Delete" });
+  });
+
+  test("counters: eventsPublished and rescansPublished count what went out, across stop/start", async () => {
+    const parent = tree();
+    const dir = path.join(parent, "w");
+    fs.mkdirSync(dir);
+    const id = await watch(server, { watchDir: dir });
+    for (const n of ["a", "b", "c"]) write(path.join(dir, `${n}.tif`));
+    await settle(server, id);
+    const count = () => {
+      const blocks = server.sub.of(id);
+      return {
+        eventsPublished: blocks.reduce((n, b) => n + b.events.length, 0),
+        rescansPublished: blocks.filter((b) => b.rescan !== null).length,
+      };
+    };
+    expect(await server.state(id)).toMatchObject({ ...count(), eventsPublished: 3, rescansPublished: 0 });
+    fs.rmSync(dir, { recursive: true });
+    await waitFor(() => server.sub.of(id).some((b) => b.rescan !== null), "a rescan notice");
+    fs.mkdirSync(dir);
+    write(path.join(dir, "d.tif"));
+    await waitFor(() => server.sub.events(id).length >= 4, "d.tif after the directory came back");
+    await server.stop(id);
+    await server.start(id);
+    await settle(server, id);
+    const st = await server.state(id);
+    expect(st).toMatchObject(count());
+    expect(st.rescansPublished).toBe(1);
+    expect(st.eventsPublished).toBeGreaterThanOrEqual(4);
+  });
+
   test("the watch directory deleted and recreated: rescan notice, then watched again", async () => {
     const parent = tree();
     const dir = path.join(parent, "w");

@@ -1,8 +1,10 @@
-export { buildBlocks, MAX_BLOCK_EVENTS, splitBlocks } from "./blocking";
-export { coalesceTypes, PendingEvents } from "./coalesce";
+export { buildBlocks, MAX_BLOCK_EVENTS, splitBlocks } from "./core/blocking";
+export { coalesceTypes, PendingEvents } from "./core/coalesce";
+export { compareWithKnown, eventsOf, type Verdict } from "./core/compare";
+export * from "./core/filters";
+export { ABSENT, codeIno, codeIsDir, type EntryCode, entryCode, KnownTree } from "./core/known";
+export { type MonitorOptions, resolveMonitorOptions, type ServerSettings } from "./core/options";
+export * from "./core/policy";
 export { ControlError, StartupError } from "./errors";
-export * from "./filters";
-export { KnownTree } from "./known";
 export { Monitor, type MonitorHost } from "./monitor";
-export * from "./policy";
 export { type MonitorServerHandle, type RunOptions, runMonitorServer } from "./server";

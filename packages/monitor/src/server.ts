@@ -29,7 +29,7 @@ import { ControlClient, ControlServer } from "@omero-fs/protocol/zmq";
 import * as zmq from "zeromq";
 import { ControlError, messageOf, StartupError } from "./errors";
 import { Monitor, type MonitorHost } from "./monitor";
-import { DEFAULT_TIMINGS, type PipelineTimings, stallOf } from "./policy";
+import { DEFAULT_TIMINGS, type PipelineTimings, stallOf } from "./core/policy";
 
 export interface MonitorServerHandle {
   stop(): Promise<void>;
@@ -137,6 +137,8 @@ function stateOf(m: Monitor): MonitorState {
     seq: m.seq,
     ...(m.backend ? { backend: m.backend } : {}),
     reason: m.reason,
+    eventsPublished: m.eventsPublished,
+    rescansPublished: m.rescansPublished,
   };
 }
 
@@ -186,7 +188,8 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
     logger,
     snapshotDir: paths.monitorSnapshots,
     watchBackend: g.watchBackend,
-    pollIntervalMs: Math.round(g.pollInterval * 1000),
+    // Seconds, as configured: the monitor converts its options once (core/options.ts).
+    pollInterval: g.pollInterval,
     timings,
     send: (block: EventBlock) => pubQueue.send(encodeEventBlock(block)),
   };

@@ -3,9 +3,12 @@
  * `<count>\n`, then per entry `<byte length of path><path><mtime ns> <isDir 0|1>\n`), so a
  * catch-up can compare a snapshot with the known-set one entry at a time instead of asking
  * getEventsSince, which holds the snapshot and a fresh scan of the tree (two native trees, ~45
- * MiB at 100,000 files) and returns every change as one array.
+ * MiB at 100,000 files) and returns every change as one array. Also the monitor's files beside
+ * it (SnapshotStore): the snapshot and the marker, written atomically.
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
+import * as parcel from "@parcel/watcher";
 
 export interface SnapshotEntry {
   path: string;
@@ -61,5 +64,58 @@ export function* readSnapshot(file: string): Generator<SnapshotEntry> {
     }
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/** What a monitor left beside its snapshot: whether it was running (an unclean stop) and its directories. */
+export interface Marker {
+  watchDir: string;
+  running: boolean;
+  dirs: string[];
+}
+
+/** A monitor's files in var/monitor: `<key>.snapshot` and the `<key>.json` marker. Written atomically. */
+export class SnapshotStore {
+  readonly snapshotFile: string;
+  readonly markerFile: string;
+
+  constructor(
+    dir: string,
+    key: string,
+    private readonly onError: (what: string, e: unknown) => void,
+  ) {
+    this.snapshotFile = path.join(dir, `${key}.snapshot`);
+    this.markerFile = path.join(dir, `${key}.json`);
+  }
+
+  hasSnapshot(): boolean {
+    return fs.existsSync(this.snapshotFile);
+  }
+
+  async writeSnapshot(watchDir: string, ignore: string[]): Promise<void> {
+    const tmp = `${this.snapshotFile}.tmp`;
+    try {
+      await parcel.writeSnapshot(watchDir, tmp, { ignore });
+      fs.renameSync(tmp, this.snapshotFile);
+    } catch (e) {
+      this.onError(`cannot write snapshot ${this.snapshotFile}`, e);
+    }
+  }
+
+  readMarker(): Marker | null {
+    try {
+      return JSON.parse(fs.readFileSync(this.markerFile, "utf8")) as Marker;
+    } catch {
+      return null;
+    }
+  }
+
+  writeMarker(m: Marker): void {
+    try {
+      fs.writeFileSync(`${this.markerFile}.tmp`, JSON.stringify(m));
+      fs.renameSync(`${this.markerFile}.tmp`, this.markerFile);
+    } catch (e) {
+      this.onError(`cannot write ${this.markerFile}`, e);
+    }
   }
 }

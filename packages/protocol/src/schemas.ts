@@ -125,6 +125,9 @@ export const MonitorStateSchema = z.object({
   /** Additions beyond OMERO's minimum; clients must tolerate unknown keys. */
   backend: BackendSchema.optional(),
   reason: z.string().nullable().optional(),
+  /** Counters since the monitor was created (never reset, also across stop/start): events in blocks, rescan notices. */
+  eventsPublished: nonNegativeInt.optional(),
+  rescansPublished: nonNegativeInt.optional(),
 });
 export type MonitorState = z.infer<typeof MonitorStateSchema>;
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * MonitorServer-only memory benchmark (target: under 150 MiB RSS with 100,000 files
- * in the tree). The scenarios of scripts/bench/dropbox/memory.js, without a DropBox: this process
+ * MonitorServer-only memory benchmark (target: under 150 MiB RSS with 100,000 files in the
+ * tree; docs/ARCHITECTURE.md, "MonitorServer pipeline"). The scenarios of scripts/bench/dropbox/memory.js, without a DropBox: this process
  * creates the monitor as the DropBox does (Follow, blockSize 0, a snapshotKey), subscribes to
  * the events and counts them. The server is spawned as the supervisor does
  * (`node --max-semi-space-size=4 packages/monitor/dist/main.js --home H`).

@@ -1,5 +1,7 @@
 /**
- * Pure decisions of the low-latency fast path (README "Fast path"). No I/O.
+ * Pure decisions of the low-latency fast path (README "Fast path"). No I/O. What a sighting
+ * means is compareWithKnown's (core/compare.ts), as for every source; fastPathSkips says which
+ * sightings are the fast path's at all.
  *
  * @parcel/watcher delivers events in batches 50-500 ms apart (its Debounce), which bounds the
  * latency of a trickle. The fast path keeps a non-recursive fs.watch (libuv inotify, no
@@ -83,23 +85,9 @@ export class RecentDirs {
   }
 }
 
-/** What one fast-path sighting of an existing entry means, given what the known-set holds. */
-export type FastAction = "create" | "replace" | "learnInode" | "none";
-
-/**
- * A regular file (or other non-directory) seen by the fast path. known: whether the path is in
- * the known-set, knownIsDir, knownIno (0 = found by a listing, inode not recorded). A directory
- * (now or before) is left to the watcher, which lists it (the listing logic lives there).
- */
-export function fastActionFor(
-  known: boolean,
-  knownIsDir: boolean,
-  knownIno: number,
-  ino: number,
-  isDir: boolean,
-): FastAction {
-  if (isDir || (known && knownIsDir)) return "none";
-  if (!known) return "create";
-  if (knownIno === 0) return "learnInode";
-  return knownIno === ino ? "none" : "replace";
+/** Number of `/` in a path: shallow directories get fast watches first (the top of a large tree stays fast). */
+export function depthOf(p: string): number {
+  let n = 0;
+  for (let i = p.indexOf("/"); i !== -1; i = p.indexOf("/", i + 1)) n++;
+  return n;
 }

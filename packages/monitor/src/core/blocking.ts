@@ -1,4 +1,7 @@
-/** Pure cutting of events into blocks with consecutive seq numbers (DESIGN.md section 3). No I/O. */
+/**
+ * Pure cutting of events into blocks with consecutive seq numbers (docs/ARCHITECTURE.md, "Wire
+ * protocol"). No I/O.
+ */
 import { type EventBlock, type FsEvent, PROTOCOL_VERSION, type RescanNotice } from "@omero-fs/protocol";
 
 /**

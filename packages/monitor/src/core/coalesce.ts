@@ -1,5 +1,6 @@
 /**
- * Pure coalescing of events per path inside a block window (DESIGN.md section 4). No I/O.
+ * Pure coalescing of events per path inside a block window (docs/ARCHITECTURE.md,
+ * "MonitorServer pipeline"). No I/O.
  *
  * Rules (previous + next = result): Create+Modify = Create; Create+Delete = nothing;
  * Modify+Modify = Modify; Modify+Delete = Delete; Delete+Create = Create (a new file replaced

@@ -1,6 +1,6 @@
 /**
- * Pure path filters of a monitor (DESIGN.md section 4): pathMode scope, blacklist,
- * ignoreSysFiles, whitelist, eventTypes and ignoreDirEvents. No I/O.
+ * Pure path filters of a monitor (docs/ARCHITECTURE.md, "MonitorServer pipeline"): pathMode
+ * scope, blacklist, ignoreSysFiles, whitelist, eventTypes and ignoreDirEvents. No I/O.
  */
 import * as path from "node:path";
 import type { EventType, FsEvent, MonitorParams, WatchEventType } from "@omero-fs/protocol";

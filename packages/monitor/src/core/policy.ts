@@ -42,7 +42,8 @@ export const DEFAULT_TIMINGS: PipelineTimings = {
   snapshotEveryMs: 60_000,
   syncTimeoutMs: 10_000,
   // 5 ms: long enough for a create+delete of a temporary file (or a write's burst of inotify
-  // events) to coalesce, short against DESIGN.md's 50 ms p99 target.
+  // events) to coalesce, short against the 50 ms p99 target (docs/ARCHITECTURE.md,
+  // "MonitorServer pipeline").
   fastWindowMs: 5,
   // Still well under the 50 ms target; 5x fewer blocks than 5 ms windows in a 50k burst.
   fastBusyWindowMs: 25,

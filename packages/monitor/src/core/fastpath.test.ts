@@ -1,4 +1,4 @@
-import { fastActionFor, fastWatchBudget, parseMaxUserWatches, RecentDirs } from "./fastpath";
+import { fastWatchBudget, parseMaxUserWatches, RecentDirs } from "./fastpath";
 
 test("budget: at most half the inotify limit minus the watcher's own watches, capped; 0 = off", () => {
   expect(fastWatchBudget(4096, 192536, 100)).toBe(4096);
@@ -32,14 +32,4 @@ test("RecentDirs: capacity 0 adds nothing; below() finds a subtree, not a name p
   expect(r.below("/t/a").sort()).toEqual(["/t/a", "/t/a/b"]);
   r.delete("/t/a/b");
   expect(r.below("/t/a")).toEqual(["/t/a"]);
-});
-
-test("fast action per sighting: new files, replacements, directories left to the watcher", () => {
-  // known, knownIsDir, knownIno, ino, isDir
-  expect(fastActionFor(false, false, 0, 7, false)).toBe("create");
-  expect(fastActionFor(true, false, 7, 7, false)).toBe("none");
-  expect(fastActionFor(true, false, 7, 8, false)).toBe("replace");
-  expect(fastActionFor(true, false, 0, 8, false)).toBe("learnInode");
-  expect(fastActionFor(false, false, 0, 9, true)).toBe("none");
-  expect(fastActionFor(true, true, 9, 10, false)).toBe("none");
 });

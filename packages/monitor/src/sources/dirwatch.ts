@@ -1,0 +1,171 @@
+/**
+ * fs.watch sources: non-recursive watches of single directories (libuv inotify, no debounce).
+ * Two uses, both chosen and fed by the monitor: the fast path (a new file published within
+ * fastWindowMs instead of the watcher's 50-500 ms batches; least-recently-active directories
+ * under a budget) and supplements (directories the watcher does not watch yet). They only report
+ * what they saw: (directory, "rename" | "change", name | null when the kernel lost events).
+ */
+import * as fs from "node:fs";
+import type { Logger } from "@omero-fs/config";
+import { depthOf, fastWatchBudget, parseMaxUserWatches, RecentDirs } from "../core/fastpath";
+import { errnoOf, messageOf } from "../errors";
+
+export type DirReport = (dir: string, type: string, name: string | null) => void;
+
+/** Why adding a watch failed: "full" = out of watches or descriptors (add no more), "other". */
+export type AddFailure = { kind: "full" | "other"; code: string | undefined; error: unknown };
+
+export class DirWatches {
+  private readonly watches = new Map<string, fs.FSWatcher>();
+
+  constructor(private readonly report: DirReport) {}
+
+  get size(): number {
+    return this.watches.size;
+  }
+
+  has(dir: string): boolean {
+    return this.watches.has(dir);
+  }
+
+  /** Watch `dir`; null when done (or already watched), else why not. */
+  add(dir: string): AddFailure | null {
+    if (this.watches.has(dir)) return null;
+    try {
+      const w = fs.watch(dir, { persistent: false }, (type, name) =>
+        this.report(dir, type, name === null ? null : name.toString()),
+      );
+      w.on("error", () => this.close(dir));
+      this.watches.set(dir, w);
+      return null;
+    } catch (e) {
+      const code = errnoOf(e);
+      const full = code === "ENOSPC" || code === "EMFILE" || code === "ENFILE";
+      return { kind: full ? "full" : "other", code, error: e };
+    }
+  }
+
+  close(dir: string): void {
+    this.watches.get(dir)?.close();
+    this.watches.delete(dir);
+  }
+
+  /** `dir` and every watched directory below it. */
+  closeBelow(dir: string): void {
+    for (const d of [...this.watches.keys()]) if (d === dir || d.startsWith(`${dir}/`)) this.close(d);
+  }
+
+  closeAll(): void {
+    for (const w of this.watches.values()) w.close();
+    this.watches.clear();
+  }
+}
+
+/**
+ * The fast path's watches: the watch directory always, others least-recently-active within a
+ * budget (core/fastpath.ts decides the budget and the eviction order).
+ */
+export class FastWatches {
+  private readonly watches: DirWatches;
+  private recent = new RecentDirs(0);
+  /** fs.watch failed for lack of watches or descriptors: add no more until the next reset. */
+  private full = false;
+
+  constructor(
+    private readonly watchDir: string,
+    report: DirReport,
+    private readonly log: Logger,
+    private readonly who: string,
+  ) {
+    this.watches = new DirWatches(report);
+  }
+
+  get size(): number {
+    return this.watches.size;
+  }
+
+  get capacity(): number {
+    return this.recent.capacity;
+  }
+
+  has(dir: string): boolean {
+    return this.watches.has(dir);
+  }
+
+  /** Start over with `budget` watches: the watch directory and budget - 1 others (0 = none at all). */
+  reset(budget: number): void {
+    this.closeAll();
+    this.full = false;
+    this.recent = new RecentDirs(Math.max(0, budget - 1));
+    if (budget > 0) this.add(this.watchDir);
+  }
+
+  /**
+   * Watch the watch directory and, within the budget (at most `configured`, and half the inotify
+   * limit minus the watcher's own watches), the shallowest of `dirs` (the others in scope).
+   */
+  start(dirs: string[], configured: number): void {
+    this.reset(0);
+    if (configured <= 0) return;
+    let max: string | null = null;
+    try {
+      max = fs.readFileSync("/proc/sys/fs/inotify/max_user_watches", "utf8");
+    } catch {
+      // not Linux: the configured cap alone
+    }
+    const budget = fastWatchBudget(configured, parseMaxUserWatches(max), dirs.length + 1);
+    if (budget <= 0) {
+      this.log.warn(`${this.who}: no inotify watches to spare for the fast path; events come in batches`);
+      return;
+    }
+    this.reset(budget);
+    // Shallow directories first: with a tree larger than the budget, the top stays fast.
+    dirs.sort((a, b) => depthOf(a) - depthOf(b));
+    for (const d of dirs.slice(0, this.recent.capacity)) this.touch(d);
+    this.log.info(`${this.who}: fast path on ${this.size} of ${dirs.length + 1} directories (budget ${budget})`);
+  }
+
+  /** Activity in `dir`: give it a fast watch (evicting the least recently active) or keep it most recent. */
+  touch(dir: string): void {
+    if (dir === this.watchDir) return;
+    if (this.full && !this.recent.has(dir)) return;
+    const { added, evicted } = this.recent.touch(dir);
+    if (evicted !== null) this.watches.close(evicted);
+    if (added && !this.add(dir)) this.recent.delete(dir);
+  }
+
+  /** Keep `dir` most recent if it has a watch (a sighting by the fast path itself). */
+  refresh(dir: string): void {
+    if (dir !== this.watchDir && this.watches.has(dir)) this.recent.touch(dir);
+  }
+
+  remove(dir: string): void {
+    this.watches.close(dir);
+    this.recent.delete(dir);
+  }
+
+  removeBelow(dir: string): void {
+    if (this.watches.size === 0) return;
+    for (const d of this.recent.below(dir)) this.remove(d);
+  }
+
+  closeAll(): void {
+    this.watches.closeAll();
+    this.recent.clear();
+  }
+
+  private add(dir: string): boolean {
+    const f = this.watches.add(dir);
+    if (!f) return true;
+    if (f.kind !== "full") {
+      this.log.debug(`${this.who}: fast watch ${dir}: ${messageOf(f.error)}`);
+    } else {
+      if (!this.full)
+        this.log.warn(
+          `${this.who}: fast path limited to ${this.watches.size} directories (${f.code}); the others get the watcher's batches`,
+        );
+      this.full = true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * The known-set keeper of one monitor: every sighting (watcher event, poll diff, fast path,
+ * listing, catch-up) is judged by compareWithKnown (core/compare.ts) and applied here: the
+ * known-set follows what was seen, the events go to the monitor's publisher. It also lists
+ * directories (the baseline walk, new directories, settle verification) and keeps the
+ * "touched since the last verification" bookkeeping. Which source runs, and when a listing is
+ * due, is the monitor's (monitor.ts).
+ */
+import * as fs from "node:fs";
+import type { Logger } from "@omero-fs/config";
+import type { FsEvent, MonitorParams } from "@omero-fs/protocol";
+import { noteWork } from "./collect";
+import { compareWithKnown, eventsOf, knownAfter, type Verdict } from "./core/compare";
+import { descendInto, inScope, type Scope } from "./core/filters";
+import { ABSENT, codeIno, codeIsDir, type EntryCode, entryCode, KnownTree } from "./core/known";
+import { errnoOf, messageOf } from "./errors";
+import type { Marker } from "./snapshot";
+import { catchUp } from "./sources/catchup";
+
+export interface TrackerHooks {
+  emit(ev: FsEvent): void;
+  rescan(reason: string, p: string): void;
+  /** A known directory is gone (or replaced): close the watches in and below it. */
+  dirGone(dir: string): void;
+  /** A listing found a new directory (while publishing): watch it, list it again later. */
+  newDirListed(dir: string): void;
+  /** The watch directory itself is gone. */
+  rootGone(): void;
+}
+
+export class Tracker {
+  readonly known: KnownTree;
+  scope: Scope;
+  /** Directories touched since the last verification. */
+  readonly dirty = new Set<string>();
+  /** Raw events since the last verification (a large episode verifies the whole tree). */
+  rawCount = 0;
+  lastRawAt = 0;
+  firstDirtyAt = 0;
+  /** The next verification compares the whole tree. */
+  needFull = false;
+  /** Problems logged once per run (unlistable directories, bad names). */
+  private readonly noticed = new Set<string>();
+
+  constructor(
+    private readonly id: string,
+    readonly watchDir: string,
+    private readonly blacklist: string[],
+    private readonly params: Pick<MonitorParams, "pathMode" | "ignoreSysFiles">,
+    private readonly log: Logger,
+    private readonly hooks: TrackerHooks,
+  ) {
+    this.known = new KnownTree(watchDir);
+    this.scope = this.makeScope(new Set());
+  }
+
+  private makeScope(startDirs: ReadonlySet<string>, pathMode = this.params.pathMode): Scope {
+    const { ignoreSysFiles } = this.params;
+    return { watchDir: this.watchDir, pathMode, blacklist: this.blacklist, ignoreSysFiles, startDirs };
+  }
+
+  inScope(p: string): boolean {
+    return inScope(p, this.scope);
+  }
+
+  descendInto(dir: string): boolean {
+    return descendInto(dir, this.scope);
+  }
+
+  /** Start of a run: forget everything, then walk the tree (not published); Recurse's start set is every directory. */
+  baseline(): void {
+    this.noticed.clear();
+    this.dirty.clear();
+    this.rawCount = 0;
+    this.known.clear();
+    this.scope = this.makeScope(new Set(), this.params.pathMode === "Recurse" ? "Follow" : this.params.pathMode);
+    this.list(this.watchDir, true, false);
+    this.scope = this.makeScope(new Set(this.known.dirPaths()));
+  }
+
+  /** The watch directory vanished: nothing is known any more. */
+  forget(): void {
+    this.known.clear();
+    this.dirty.clear();
+  }
+
+  touchDir(dir: string, now: number): void {
+    if (this.dirty.size === 0) this.firstDirtyAt = now;
+    this.dirty.add(dir);
+  }
+
+  /**
+   * Apply compareWithKnown's verdict on one sighting: the known-set follows what was seen, the
+   * events are queued (not during the baseline walk: publish false), and the watches in and
+   * below a directory that is gone are closed.
+   */
+  reconcile(p: string, known: EntryCode, seen: EntryCode, changed: boolean, publish = true): Verdict {
+    const v = compareWithKnown(known, seen, changed);
+    if (v === "none") return v;
+    if (v === "delete" || v === "replace") {
+      this.known.remove(p);
+      if (codeIsDir(known)) this.hooks.dirGone(p);
+    }
+    const after = knownAfter(v, seen);
+    if (after !== null && after !== ABSENT) this.known.add(p, codeIsDir(after), codeIno(after));
+    if (publish) for (const ev of eventsOf(p, v, known, seen, false)) this.hooks.emit(ev);
+    return v;
+  }
+
+  /** lstat as an entry code: ABSENT when gone (or unreadable), null for a name that is not valid UTF-8. */
+  look(p: string): EntryCode | null {
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.lstatSync(p, { throwIfNoEntry: false });
+    } catch (e) {
+      this.log.debug(`monitor ${this.id}: lstat ${p}: ${messageOf(e)}`);
+    }
+    if (st) return entryCode(st.isDirectory(), st.ino);
+    return p.includes("\uFFFD") ? null : ABSENT;
+  }
+
+  /** List every touched directory (or the whole tree, when needFull) and publish what the sources missed. */
+  verify(): void {
+    const dirs = [...this.dirty];
+    this.dirty.clear();
+    this.rawCount = 0;
+    if (!fs.existsSync(this.watchDir)) {
+      this.hooks.rootGone();
+      return;
+    }
+    if (this.needFull) {
+      this.needFull = false;
+      this.list(this.watchDir, true, true);
+      return;
+    }
+    for (const d of dirs) {
+      if (d === this.watchDir || (this.known.isDir(d) && this.inScope(d))) this.list(d, false, true);
+    }
+  }
+
+  /**
+   * Compare one directory's listing with the known-set (entry by entry, compareWithKnown; then
+   * the known names the listing no longer has). New directories are walked. deep: also recurse
+   * into known directories. publish false: the baseline walk (known-set only).
+   */
+  list(dir: string, deep: boolean, publish: boolean): void {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      const code = errnoOf(e);
+      if (code === "ENOENT" || code === "ENOTDIR") {
+        if (dir !== this.watchDir) this.reconcile(dir, this.known.codeOf(dir), ABSENT, false, publish);
+        else if (publish) this.hooks.rootGone();
+        return;
+      }
+      if (!this.noticed.has(dir)) {
+        this.noticed.add(dir);
+        this.log.warn(`monitor ${this.id}: cannot list ${dir}: ${messageOf(e)}; rescan notice, watching the rest`);
+        this.hooks.rescan(`cannot list directory: ${code ?? messageOf(e)}`, dir);
+      }
+      return;
+    }
+    noteWork(entries.length);
+    // The known-set's own map (no copy: verifying 100,000 entries must not allocate 100,000).
+    const kids = this.known.childCodes(dir);
+    const seen = new Set<string>();
+    const prefix = dir === "/" ? "/" : `${dir}/`;
+    for (const de of entries) {
+      const name = de.name;
+      const p = prefix + name;
+      if (!this.inScope(p)) continue;
+      if (name.includes("\uFFFD") && !fs.existsSync(p)) {
+        this.badName(dir);
+        continue;
+      }
+      seen.add(name);
+      const isDir = de.isDirectory();
+      const v = this.reconcile(p, kids?.get(name) ?? ABSENT, entryCode(isDir), false, publish);
+      if (!isDir || !this.descendInto(p)) continue;
+      if (v === "create" || v === "replace") {
+        if (publish) this.hooks.newDirListed(p);
+        this.list(p, true, publish);
+      } else if (deep) {
+        this.list(p, true, publish);
+      }
+    }
+    const now = this.known.childCodes(dir);
+    if (!now) return;
+    const gone: [string, EntryCode][] = [];
+    for (const [name, c] of now) if (!seen.has(name)) gone.push([prefix + name, c]);
+    for (const [p, c] of gone) this.reconcile(p, c, ABSENT, false, publish);
+  }
+
+  /** Publish what changed since the snapshot of the last run (catchUp: true); a bad snapshot is a rescan notice. */
+  catchUp(snapshotFile: string, marker: Marker | null): void {
+    let n: number;
+    try {
+      n = catchUp(
+        {
+          snapshotFile,
+          watchDir: this.watchDir,
+          known: this.known,
+          inScope: (p) => this.inScope(p),
+          knownDirs: new Set(marker?.dirs ?? []),
+        },
+        (ev) => this.hooks.emit(ev),
+      );
+    } catch (e) {
+      this.log.warn(`monitor ${this.id}: cannot read snapshot ${snapshotFile}: ${messageOf(e)}; rescan notice`);
+      this.hooks.rescan("snapshot unreadable", this.watchDir);
+      return;
+    }
+    this.log.info(
+      `monitor ${this.id}: catch-up since the snapshot of ${marker?.running ? "an unclean stop (periodic snapshot)" : "the last stop"}: ${n} changes`,
+    );
+  }
+
+  badName(dir: string): void {
+    const k = `badname:${dir}`;
+    if (this.noticed.has(k)) return;
+    this.noticed.add(k);
+    this.log.warn(
+      `monitor ${this.id}: skipping a name in ${dir} that is not valid UTF-8 (cannot be addressed as text)`,
+    );
+  }
+}
