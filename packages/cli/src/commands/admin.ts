@@ -4,7 +4,7 @@ import { type AdminStatusJson, AdminStatusJsonSchema, SERVER_NAMES, type ServerN
 import type { Argv, CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
 import { CliError } from "../errors";
-import { table, truncate } from "../format";
+import { cell, table, textCell } from "../format";
 import { callNode, notRunningMessage, requireNode } from "../node/client";
 import type { NodeStatus } from "../node/methods";
 import { nodeOptionsFromEnv } from "../node/options";
@@ -88,11 +88,11 @@ function serverTable(status: NodeStatus): string {
     s.state,
     s.pid === null ? "-" : String(s.pid),
     String(s.restarts),
-    s.log,
+    cell(s.log),
   ]);
   const reasons = status.servers
     .filter((s) => s.reason && s.state !== "running")
-    .map((s) => `  ${s.name}: ${truncate(s.reason ?? "", 300)}`);
+    .map((s) => `  ${s.name}: ${textCell(s.reason, 300)}`);
   return [table(["NAME", "ENABLED", "STATE", "PID", "RESTARTS", "LOG"], rows), ...reasons].join("\n");
 }
 

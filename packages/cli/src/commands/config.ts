@@ -19,6 +19,7 @@ import type { ConfigCheckJson } from "@omero-fs/protocol";
 import type { Argv, CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
 import { CliError } from "../errors";
+import { escapeName } from "../format";
 
 /** `omero-fs config list | get KEY | set KEY VALUE | unset KEY | check [--json]` (DESIGN.md section 7). */
 
@@ -52,9 +53,9 @@ function passwordRefusal(): CliError {
 
 /** Display form of a typed value. */
 function show(v: unknown): string {
-  if (Array.isArray(v)) return v.length ? v.join(",") : "-";
+  if (Array.isArray(v)) return v.length ? escapeName(v.join(",")) : "-";
   if (v === "") return "-";
-  return String(v);
+  return escapeName(String(v));
 }
 
 function table(rows: string[][]): string[] {
@@ -127,7 +128,7 @@ const listCommand: CommandModule<GlobalArgs, GlobalArgs & { json?: boolean }> = 
       return;
     }
     const rows = [["property", "value", "source"]];
-    for (const v of r.values) rows.push([v.name, v.raw === "" ? '""' : v.raw, v.origin]);
+    for (const v of r.values) rows.push([v.name, v.raw === "" ? '""' : escapeName(v.raw), v.origin]);
     for (const line of table(rows)) out(line);
   },
 };
