@@ -35,11 +35,17 @@ function escapeCodePoint(cp: number): string | null {
   return null;
 }
 
-/** Characters that need an escape (a quick test, so clean text is returned unchanged). */
-const NEEDS_ESCAPE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff]/;
+/** Whether any UTF-16 unit of s may need an escape (a quick scan: clean text is returned as is). */
+function mayNeedEscape(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x61c && escapeCodePoint(c) !== null)) return true;
+  }
+  return false;
+}
 
 function escapeString(s: string): string {
-  if (!NEEDS_ESCAPE.test(s)) return s;
+  if (!mayNeedEscape(s)) return s;
   let out = "";
   for (const ch of s) {
     const cp = ch.codePointAt(0)!;
