@@ -177,9 +177,13 @@ export function rawSetValue(argv: string[], key: string): string | undefined {
   const k = argv.indexOf(key, s + 1);
   if (k < 0) return undefined;
   const rest = argv.slice(k + 1);
-  if (rest[0] === "--") return rest[1];
-  // --all is ours wherever it stands; any other word is the value, even one starting with "-".
-  return rest.find((w) => w !== "--all");
+  // --all is ours wherever it stands before a `--`; any other word is the value, even one that
+  // starts with "-"; after `--` the next word is the value whatever it is.
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === "--") return rest[i + 1];
+    if (rest[i] !== "--all") return rest[i];
+  }
+  return undefined;
 }
 
 /** The importUsers entries of a home's configuration (an empty entry is a skipped watch). */
@@ -189,9 +193,10 @@ function userSlots(home: string): string[] {
   return slots.every((u) => u === "") ? ["default"] : slots;
 }
 
-/** The effective raw value of a property now (every source). */
+/** The raw value some source sets for a property now ("" when none does: the default). */
 function effectiveRaw(home: string, name: string): string {
-  return loadConfig({ home }).values.find((v) => v.name === name)?.raw ?? "";
+  const v = loadConfig({ home }).values.find((x) => x.name === name);
+  return v && v.source !== "default" ? v.raw : "";
 }
 
 /** A change reaches running servers only at their next start: say so when the node runs. */
