@@ -98,3 +98,91 @@ test("a recorded pid that is not that server of this home is never reported as o
   expect((await home.cli(["admin", "stop"])).code).toBe(0);
   expect(isGone(other.pid!)).toBe(false);
 });
+
+/** Control characters (but newlines) and bidi overrides in a text, as code points. */
+function controlChars(s: string): number[] {
+  return [...s].map((c) => c.codePointAt(0)!).filter((c) => (c < 0x20 && c !== 0x0a) || c === 0x7f || c === 0x202e);
+}
+
+/** Quick imports: half a second of quiet, no throttle, the embedded (local) importer. */
+const QUICK = { "omero.fs.dirImportWait": "0.5", "omero.fs.throttleImport": "0", "omero.fs.importer": "local" };
+
+test("hostile names: every table escapes control characters (no forged row, no ESC); --json and the files stay exact", async () => {
+  home = makeHome({ config: QUICK });
+  expect((await home.cli(["admin", "start"])).code).toBe(0);
+  const dir = path.join(home.dir, "data", "DropBox", "amy");
+  fs.mkdirSync(dir, { recursive: true });
+  const names = ["evil\nimported  amy  1 B  9  forged.fake", "esc\x1b[2J\x1b[31mred.fake", "tab\there\u202egpj.fake"];
+  const paths = names.map((n) => path.join(dir, n));
+  for (const p of paths) fs.writeFileSync(p, "x");
+  const list = await waitFor(
+    async () => {
+      const r = await home.cli(["imports", "list", "--json"]);
+      const l = r.code === 0 ? (JSON.parse(r.stdout) as { id: number; state: string; files: string[] }[]) : [];
+      return l.length === 3 && l.every((i) => i.state === "imported") ? l : null;
+    },
+    "the three files to be imported",
+    { timeoutMs: 60_000, intervalMs: 200 },
+  );
+  // --json: the exact names.
+  expect(list.flatMap((i) => i.files).sort()).toEqual([...paths].sort());
+  const files = JSON.parse((await home.cli(["files", "list", "--json"])).stdout) as { path: string }[];
+  expect(files.map((f) => f.path).sort()).toEqual([...paths].sort());
+
+  const escaped = [
+    "evil\\nimported  amy  1 B  9  forged.fake",
+    "esc\\x1b[2J\\x1b[31mred.fake",
+    "tab\\there\\u202egpj.fake",
+  ];
+  const tables = {
+    imports: await home.cli(["imports", "list"]),
+    files: await home.cli(["files", "list"]),
+    show: await home.cli(["imports", "show", String(list.find((i) => i.files[0] === paths[1])!.id)]),
+    logs: await home.cli(["logs", "DropBox", "-n", "500"]),
+  };
+  for (const [what, r] of Object.entries(tables)) {
+    expect({ what, code: r.code }).toEqual({ what, code: 0 });
+    // Nothing but newlines and printable text reaches the terminal.
+    expect({ what, control: controlChars(r.stdout) }).toEqual({ what, control: [] });
+  }
+  // One row per import / file: the newline in a name forged none.
+  expect(tables.imports.stdout.trim().split("\n")).toHaveLength(1 + 3 + 1);
+  expect(tables.files.stdout.trim().split("\n")).toHaveLength(1 + 3 + 1);
+  for (const e of escaped) {
+    expect(tables.imports.stdout).toContain(`amy/${e}`);
+    expect(tables.files.stdout).toContain(`${dir}/${e}`);
+    expect(tables.logs.stdout).toContain(e);
+  }
+  expect(tables.show.stdout).toContain(`  entry:      ${dir}/${escaped[1]}`);
+  expect(tables.show.stdout).toContain("  user:       amy (watch 1)");
+  // The log file itself holds the same escapes (formatLine), not the raw characters.
+  expect(readLog(home.dir, "DropBox")).not.toMatch(/\x1b/);
+});
+
+test("mistyped import ids: one clear line, exit 1, no stack trace; config set while the node runs says admin restart applies it", async () => {
+  home = makeHome({ config: QUICK });
+  expect((await home.cli(["admin", "start"])).code).toBe(0);
+  for (const verb of ["retry", "show"]) {
+    for (const bad of ["abc", "0", "1.5", "1e3", "0x10", "99999999999999999999"]) {
+      const r = await home.cli(["imports", verb, bad]);
+      expect({ verb, bad, code: r.code, stdout: r.stdout }).toEqual({ verb, bad, code: 1, stdout: "" });
+      expect(r.stderr).toBe(
+        `omero-fs: "${bad}" is not an import id; give the number shown by omero-fs imports list (e.g. omero-fs imports show 12)\n`,
+      );
+    }
+    const missing = await home.cli(["imports", verb, "99999"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^omero-fs: no import with id 99999 \(see:? `?omero-fs imports list`?\)\n$/);
+  }
+  const set = await home.cli(["config", "set", "dirImportWait", "5"]);
+  expect(set.code).toBe(0);
+  expect(set.stdout).toContain(
+    "note: the node is running; the servers read the configuration when they start: apply it with omero-fs admin restart",
+  );
+  expect((await home.cli(["config", "unset", "dirImportWait"])).stdout).toContain("omero-fs admin restart");
+  await home.cli(["admin", "stop"]);
+  expect((await home.cli(["config", "set", "dirImportWait", "5"])).stdout).not.toContain("note:");
+  // No node: the one-line error has one prefix.
+  const r = await home.cli(["admin", "ice", "server", "start", "DropBox"]);
+  expect(r.stderr).toBe(`omero-fs: the node is not running in ${home.dir} (start it with: omero-fs admin start)\n`);
+});

@@ -359,7 +359,7 @@ async function serverVerb(home: string, verb: ServerVerb, raw: string): Promise<
   if (found.state !== "running" && (verb === "enable" || verb === "disable")) {
     // The choice lives in var/: it can be made before the node starts.
     if (found.state === "stale") removeNodeFiles(home);
-    if (found.state === "starting") throw new CliError(`omero-fs node is still starting in ${home} (pid ${found.pid})`);
+    if (found.state === "starting") throw new CliError(`the node is still starting in ${home} (pid ${found.pid})`);
     const state = readNodeState(home);
     const want = verb === "enable";
     const was = state.enabled[name];

@@ -99,9 +99,14 @@ function showText(i: ImportJson): string {
   return lines.join("\n");
 }
 
-function parseId(raw: unknown): number {
-  const id = Number(raw);
-  if (!Number.isInteger(id) || id < 1) throw new CliError(`import id must be a positive integer, got "${raw}"`);
+/** An import id as `imports list` shows it: digits only (no 1e3, 0x10, 1.0), 1 or more. */
+export function parseId(raw: unknown): number {
+  const s = String(raw).trim();
+  const id = /^\d+$/.test(s) ? Number(s) : Number.NaN;
+  if (!Number.isSafeInteger(id) || id < 1)
+    throw new CliError(
+      `"${escapeName(String(raw))}" is not an import id; give the number shown by omero-fs imports list (e.g. omero-fs imports show 12)`,
+    );
   return id;
 }
 
