@@ -120,3 +120,11 @@ test("config check reports a missing watchDir naming watchDir and the watch (exi
   fs.mkdirSync(zak);
   expect(cli(["config", "check"]).code).toBe(0);
 });
+
+test("an error quoting a bad value escapes it like the tables (no ESC on the terminal)", () => {
+  const r = cli(["config", "set", "pathMode", "Fl\x1b[2Jat\nx"]);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toBe(
+    'omero-fs: omero.fs.pathMode: "Fl\\x1b[2Jat\\nx" is not allowed; use one of Flat, Recurse, Follow\n',
+  );
+});

@@ -100,9 +100,9 @@ function printCheck(r: LoadResult): void {
     const grows = GLOBAL_PROPS.map((def) => [def.short, show(cfg.global[def.short as keyof typeof cfg.global])]);
     for (const line of table(grows)) out(`  ${line}`);
   } else out("no configuration could be built");
-  for (const n of r.notes) out(`note: ${n}`);
-  for (const w of r.warnings) out(`warning: ${w}`);
-  for (const p of r.problems) out(`error: ${p.message}`);
+  for (const n of r.notes) out(`note: ${escapeName(n)}`);
+  for (const w of r.warnings) out(`warning: ${escapeName(w)}`);
+  for (const p of r.problems) out(`error: ${escapeName(p.message)}`);
   if (!r.problems.length) out("configuration OK");
 }
 
@@ -246,7 +246,7 @@ const setCommand: CommandModule<GlobalArgs, GlobalArgs & { key: string; value?: 
     const users = perWatch ? userSlots(home) : [];
     if (args.all) stored = valueForAll(value, users.length);
     const why = validateRaw(def, stored);
-    if (why) throw new CliError(`${def.name}: ${why}`);
+    if (why) throw new CliError(`${def.name}: ${escapeName(why)}`);
     const before = perWatch ? effectiveRaw(home, def.name) : "";
     const json = safeRead(home);
     json[def.name] = stored;
