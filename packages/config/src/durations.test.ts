@@ -56,8 +56,22 @@ describe("duration properties", () => {
         why: `${bad} is out of range; expected 0 (never) or between 60 and 2147483.647 seconds`,
       });
     }
+    // A monitor timeout of 1 ms: DropBox re-created the monitor and walked the tree every second.
+    expect(parseValue(def("timeout"), "0.001").ok).toBe(false);
+    expect(parseValue(def("timeout"), "60")).toEqual({ ok: true, value: 60 });
     // A poll every few milliseconds or an importer killed at once would be busy loops too.
     expect(parseValue(def("pollInterval"), "0.01").ok).toBe(false);
     expect(parseValue(def("importTimeout"), "0").ok).toBe(false);
+  });
+
+  test("a non-zero monitor timeout is a warning: DropBox re-creates the monitor and rescans that often", () => {
+    const r = resolveConfig({
+      home: "/h",
+      values: new Map([["omero.fs.timeout", { raw: "120", source: "config.json", origin: "config.json" }]]),
+    });
+    expect(r.problems).toEqual([]);
+    expect(r.warnings).toEqual([
+      "omero.fs.timeout, watch 1 of 1 (default): 120 s: the monitor stops after that long and DropBox re-creates it and rescans the watch, every 120 s; 0 (no timeout) is what a DropBox watch needs",
+    ]);
   });
 });

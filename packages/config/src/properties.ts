@@ -118,7 +118,8 @@ export const PROPERTIES: readonly PropertyDef[] = [
     default: "0.0",
     min: 0,
     seconds: true,
-    description: "Seconds after which a one-shot monitor stops; 0 = never",
+    minUnlessZero: 60,
+    description: "Seconds after which a one-shot monitor stops (0 = never, else at least 60)",
   },
   {
     name: "omero.fs.blockSize",

@@ -319,6 +319,14 @@ export function resolveConfig(input: ResolveInput): ResolveResult {
     watches.push(w as WatchConfig);
   });
 
+  // OMERO's one-shot monitor timeout: DropBox re-creates a monitor that stopped and rescans the
+  // watch, so a timeout means a full rescan that often, not a watch that ends.
+  for (const w of watches)
+    if ((w.timeout as number) > 0)
+      warnings.push(
+        `omero.fs.timeout, ${slotLabel(w.index, total, w.user)}: ${w.timeout} s: the monitor stops after that long and DropBox re-creates it and rescans the watch, every ${w.timeout} s; 0 (no timeout) is what a DropBox watch needs`,
+      );
+
   // Overlapping watch directories: files in the inner one would belong to two watches.
   for (let a = 0; a < watches.length; a++)
     for (let b = a + 1; b < watches.length; b++) {
