@@ -128,3 +128,20 @@ test("an error quoting a bad value escapes it like the tables (no ESC on the ter
     'omero-fs: omero.fs.pathMode: "Fl\\x1b[2Jat\\nx" is not allowed; use one of Flat, Recurse, Follow\n',
   );
 });
+
+test("config list with a config.json it cannot read says so (exit 1) instead of showing defaults in silence", () => {
+  fs.mkdirSync(path.join(home, "etc"), { recursive: true });
+  fs.writeFileSync(path.join(home, "etc", "config.json"), "{bad");
+  for (const args of [
+    ["config", "list"],
+    ["config", "list", "--json"],
+  ]) {
+    const r = cli(args);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^omero-fs: configuration problem: .*config\.json: not valid JSON .*\(all of them: omero-fs config check\)\n$/,
+    );
+  }
+  // A mistyped verb points to the general help, not to the help of a command that does not exist.
+  expect(cli(["confg", "list"]).stderr).toBe("omero-fs: Did you mean config?\n(see omero-fs --help)\n");
+});

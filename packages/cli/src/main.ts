@@ -62,7 +62,10 @@ export async function main(argv: string[]): Promise<void> {
         y.showHelp("log");
         process.exit(1);
       }
-      process.stderr.write(`omero-fs: ${msg}\n(see omero-fs ${positionals(argv).slice(0, 2).join(" ")} --help)\n`);
+      // The help of the command that was meant: only words that are commands (not a mistyped verb).
+      const words = positionals(argv);
+      const known = COMMANDS.some(([v]) => v === words[0]) ? words.slice(0, 2).join(" ") : "";
+      process.stderr.write(`omero-fs: ${msg}\n(see omero-fs ${known ? `${known} ` : ""}--help)\n`);
       process.exit(1);
     });
   try {

@@ -131,11 +131,18 @@ const listCommand: CommandModule<GlobalArgs, GlobalArgs & { json?: boolean }> = 
           2,
         ),
       );
-      return;
+    } else {
+      const rows = [["property", "value", "source"]];
+      for (const v of r.values) rows.push([v.name, v.raw === "" ? '""' : escapeName(v.raw), v.origin]);
+      for (const line of table(rows)) out(line);
     }
-    const rows = [["property", "value", "source"]];
-    for (const v of r.values) rows.push([v.name, v.raw === "" ? '""' : escapeName(v.raw), v.origin]);
-    for (const line of table(rows)) out(line);
+    // A file that could not be read shows as defaults above: never in silence.
+    if (r.problems.length) {
+      const n = r.problems.length;
+      throw new CliError(
+        `${n === 1 ? `configuration problem: ${r.problems[0]!.message}` : `${n} configuration problems, the first: ${r.problems[0]!.message}`} (all of them: omero-fs config check)`,
+      );
+    }
   },
 };
 
