@@ -145,7 +145,7 @@ test("enable/disable work without a node (stored for the next start); start/stop
   expect(stop).toMatchObject({
     code: 1,
     stdout: "",
-    stderr: `omero-fs: omero-fs node is not running in ${home.dir} (start it with: omero-fs admin start)\n`,
+    stderr: `omero-fs: the node is not running in ${home.dir} (start it with: omero-fs admin start)\n`,
   });
   expect((await home.cli(["admin", "start"])).code).toBe(0);
   const s = await status(home);
@@ -266,7 +266,7 @@ test("admin start --foreground runs the node in the process; SIGTERM stops every
   expect(stderr).toContain("[Node] DropBox is ready");
   const second = await home.cli(["admin", "start", "--foreground"]);
   expect(second.code).toBe(1);
-  expect(second.stderr).toBe(`omero-fs: omero-fs node already running in ${home.dir} (pid ${child.pid})\n`);
+  expect(second.stderr).toBe(`omero-fs: a node is already running in ${home.dir} (pid ${child.pid})\n`);
   child.kill("SIGTERM");
   expect(await exited).toBe(0);
   expect(stderr.indexOf("DropBox stopped")).toBeLessThan(stderr.indexOf("MonitorServer stopped"));
@@ -300,7 +300,7 @@ test("CLI errors: one line on stderr, non-zero exit", async () => {
     ],
     [
       ["admin", "ice", "server", "start", "DropBox"],
-      /^omero-fs: omero-fs node is not running in .* \(start it with: omero-fs admin start\)\n$/,
+      /^omero-fs: the node is not running in .* \(start it with: omero-fs admin start\)\n$/,
     ],
     [
       ["imports", "list", "--state", "done"],

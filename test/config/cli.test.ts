@@ -25,6 +25,13 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const configJson = () => path.join(home, "etc", "config.json");
+/** The seed example with its watch directories moved into the home and created (`config check`
+ * reports a missing watchDir), and optionally another readers file. */
+function seed(readers?: string): string {
+  const text = readers ? SEED.replace("/home/amy/my_readers.txt", readers) : SEED;
+  for (const u of ["amy", "zak"]) fs.mkdirSync(path.join(home, "home", u, "myData"), { recursive: true });
+  return text.replace(/\/home\/(amy|zak)\/myData/g, (m) => path.join(home, m));
+}
 function writeTemplates(text: string): void {
   fs.mkdirSync(path.join(home, "etc", "grid"), { recursive: true });
   fs.writeFileSync(path.join(home, "etc", "grid", "templates.xml"), text);
@@ -107,12 +114,12 @@ test("list: every property with value and source", () => {
 });
 
 test("check on the seed example prints both watches; the missing readers file is the one problem", () => {
-  writeTemplates(SEED);
+  writeTemplates(seed());
   const r = cli(["check"]);
   expect(r.code).toBe(1);
   expect(r.stdout).toContain("2 watches:");
   expect(r.stdout).toMatch(/importUsers\s+amy\s+zak/);
-  expect(r.stdout).toMatch(/watchDir\s+\/home\/amy\/myData\s+\/home\/zak\/myData/);
+  expect(r.stdout).toMatch(/watchDir\s+\S+\/home\/amy\/myData\s+\S+\/home\/zak\/myData/);
   expect(r.stdout).toContain('-T "regex:^.*/(?<Container1>.*?)"');
   expect(r.stdout).toContain("--report --email zak@example.com");
   expect(r.stdout.match(/^error: /gm)).toHaveLength(1);
@@ -124,7 +131,7 @@ test("check on the seed example prints both watches; the missing readers file is
 test("check on the seed example with an existing readers file: exit 0", () => {
   const readers = path.join(home, "my_readers.txt");
   fs.writeFileSync(readers, "loci.formats.in.TiffDelegateReader\n");
-  writeTemplates(SEED.replace("/home/amy/my_readers.txt", readers));
+  writeTemplates(seed(readers));
   const r = cli(["check"]);
   expect(r).toMatchObject({ code: 0, stderr: "" });
   expect(r.stdout).toContain("configuration OK");
@@ -133,7 +140,7 @@ test("check on the seed example with an existing readers file: exit 0", () => {
 test("check --json matches the contract", () => {
   const readers = path.join(home, "my_readers.txt");
   fs.writeFileSync(readers, "loci.formats.in.TiffDelegateReader\n");
-  writeTemplates(SEED.replace("/home/amy/my_readers.txt", readers));
+  writeTemplates(seed(readers));
   const r = cli(["check", "--json"]);
   expect(r.code).toBe(0);
   const doc = ConfigCheckJsonSchema.parse(JSON.parse(r.stdout));
@@ -142,7 +149,7 @@ test("check --json matches the contract", () => {
   const amy = doc.watches[0] as Record<string, unknown>;
   expect(amy).toMatchObject({
     user: "amy",
-    watchDir: "/home/amy/myData",
+    watchDir: path.join(home, "home", "amy", "myData"),
     eventTypes: ["Creation", "Modification"],
     pathMode: "Follow",
     whitelist: [],
@@ -161,6 +168,7 @@ test("check --json matches the contract", () => {
 });
 
 test("check --json with problems: exit 1, problems name property and slot", () => {
+  for (const u of ["amy", "zak"]) fs.mkdirSync(path.join(home, "data", "DropBox", u), { recursive: true });
   writeTemplates(
     '<property name="omero.fs.importUsers" value="amy;zak"/>\n<property name="omero.fs.pathMode" value="Follow;Sideways"/>\n',
   );

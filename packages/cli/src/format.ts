@@ -1,6 +1,27 @@
 /** Plain-text tables for people (the --json outputs are for programs). */
 
-/** Cut a string to `max` characters, marking the cut with an ellipsis. */
+// The light module only (no winston): one escaping for CLI tables and log lines.
+import { escapeName } from "@omero-fs/config/dist/names";
+
+export { escapeName };
+
+/**
+ * A cell of a table made from a name or any text that came from outside (paths, users, errors,
+ * config values): escaped (control characters, invalid UTF-8), then cut to `max` characters.
+ */
+export function cell(s: string | null | undefined, max?: number): string {
+  if (s === null || s === undefined) return "";
+  const e = escapeName(s);
+  return max === undefined ? e : truncate(e, max);
+}
+
+/** Free text (an error, a reason) on one line: newlines become spaces, then cut and escaped. */
+export function textCell(s: string | null | undefined, max: number): string {
+  if (s === null || s === undefined) return "";
+  return escapeName(truncate(s, max));
+}
+
+/** Cut a string to `max` characters on one line, marking the cut with an ellipsis. */
 export function truncate(s: string, max: number): string {
   const one = s.replace(/\s*\n\s*/g, " ");
   return one.length <= max ? one : `${one.slice(0, Math.max(0, max - 1))}…`;

@@ -2,6 +2,7 @@ import yargs from "yargs";
 import { OMERO_FS_VERSION } from "@omero-fs/protocol";
 import type { CommandModule } from "yargs";
 import { CliError } from "./errors";
+import { escapeName } from "./format";
 
 // Each verb's module is required only when that verb runs (all of them for help and completion):
 // the servers, the config loader and SQLite are heavy, and a command that talks to a running node
@@ -61,16 +62,20 @@ export async function main(argv: string[]): Promise<void> {
         y.showHelp("log");
         process.exit(1);
       }
-      process.stderr.write(`omero-fs: ${msg}\n(see omero-fs ${positionals(argv).slice(0, 2).join(" ")} --help)\n`);
+      // The help of the command that was meant: only words that are commands (not a mistyped verb).
+      const words = positionals(argv);
+      const known = COMMANDS.some(([v]) => v === words[0]) ? words.slice(0, 2).join(" ") : "";
+      process.stderr.write(`omero-fs: ${msg}\n(see omero-fs ${known ? `${known} ` : ""}--help)\n`);
       process.exit(1);
     });
   try {
     await parser.parseAsync();
   } catch (e) {
     const message = e instanceof CliError || e instanceof Error ? e.message : String(e);
-    process.stderr.write(`omero-fs: ${message.split("\n")[0]}\n`);
-    const rest = message.split("\n").slice(1).join("\n");
-    if (rest) process.stderr.write(`${rest}\n`);
+    // A message may quote a name or a value: each line is escaped like the tables (escapeName).
+    const [first, ...rest] = message.split("\n").map(escapeName);
+    process.stderr.write(`omero-fs: ${first}\n`);
+    if (rest.length) process.stderr.write(`${rest.join("\n")}\n`);
     process.exit(e instanceof CliError ? e.exitCode : 1);
   }
 }

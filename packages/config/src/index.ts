@@ -2,6 +2,7 @@ export * from "./env";
 export * from "./home";
 export * from "./load";
 export * from "./logging";
+export * from "./names";
 export * from "./properties";
 export * from "./resolve";
 export * from "./store";

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as winston from "winston";
+import { escapeName } from "./names";
 import type { LogLevel } from "./types";
 
 export type Component = "Node" | "MonitorServer" | "DropBox";
@@ -18,10 +19,12 @@ export interface LoggerOptions {
   console?: boolean;
 }
 
-/** One line per event: ISO time, level, component, message (newlines in messages escaped). */
+/**
+ * One line per event: ISO time, level, component, message. Control characters in the message (a
+ * newline or an ESC in a file name, a multi-line trace) are escaped as escapeName escapes them.
+ */
 export function formatLine(time: string, level: string, component: string, message: string): string {
-  const oneLine = message.replace(/\r?\n/g, "\\n");
-  return `${time} ${level.toUpperCase().padEnd(5)} [${component}] ${oneLine}`;
+  return `${time} ${level.toUpperCase().padEnd(5)} [${component}] ${escapeName(message)}`;
 }
 
 /** The server's winston logger, writing <logDir>/<component>.log with size-based rotation. */

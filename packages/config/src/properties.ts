@@ -44,7 +44,16 @@ export interface PropertyDef {
   min?: number;
   /** Inclusive upper bound for numbers. */
   max?: number;
+  /** A duration in seconds: at most MAX_TIMER_SECONDS, the longest a Node timer waits. */
+  seconds?: true;
+  /** A duration where 0 means "never" and anything else must be at least this (no busy loop). */
+  minUnlessZero?: number;
 }
+
+/** The longest delay a Node timer holds (2^31-1 ms); a longer one fires at once, every time. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** MAX_TIMER_MS in seconds (2147483.647 s, about 24.8 days): the maximum of every duration. */
+export const MAX_TIMER_SECONDS = MAX_TIMER_MS / 1000;
 
 export const EVENT_TYPES = ["Creation", "Modification", "Deletion"] as const;
 export const PATH_MODES = ["Flat", "Recurse", "Follow"] as const;
@@ -112,7 +121,9 @@ export const PROPERTIES: readonly PropertyDef[] = [
     kind: "number",
     default: M.timeout.toFixed(1),
     min: 0,
-    description: "Seconds after which a one-shot monitor stops; 0 = never",
+    seconds: true,
+    minUnlessZero: 60,
+    description: "Seconds after which a one-shot monitor stops (0 = never, else at least 60)",
   },
   {
     name: "omero.fs.blockSize",
@@ -147,6 +158,7 @@ export const PROPERTIES: readonly PropertyDef[] = [
     kind: "number",
     default: "60",
     min: 0,
+    seconds: true,
     description: "Seconds with no new event for any file of a fileset before it is imported",
   },
   {
@@ -165,6 +177,7 @@ export const PROPERTIES: readonly PropertyDef[] = [
     kind: "number",
     default: "10",
     min: 0,
+    seconds: true,
     description: "Minimum seconds between two import starts of this watch",
   },
   {
@@ -236,6 +249,7 @@ export const PROPERTIES: readonly PropertyDef[] = [
     kind: "number",
     default: "3600",
     min: 1,
+    seconds: true,
     description: "Seconds one importer run may take before it is killed and counted as failed",
   },
   {
@@ -245,7 +259,9 @@ export const PROPERTIES: readonly PropertyDef[] = [
     kind: "number",
     default: "3600",
     min: 0,
-    description: "Seconds between safety-net reconciliations of every watch tree; 0 = never",
+    seconds: true,
+    minUnlessZero: 60,
+    description: "Seconds between safety-net reconciliations of every watch tree (0 = never, else at least 60)",
   },
   {
     name: "omero.fs.reimportModified",
@@ -311,6 +327,7 @@ export const PROPERTIES: readonly PropertyDef[] = [
     kind: "number",
     default: "2",
     min: 0.1,
+    seconds: true,
     description: "Seconds between snapshots of the poll backend",
   },
   {

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { defaultRaw, EVENT_TYPES, PROPERTIES, type PropertyDef } from "./properties";
+import { defaultRaw, EVENT_TYPES, MAX_TIMER_SECONDS, PROPERTIES, type PropertyDef } from "./properties";
 import {
   type ConfigProblem,
   type GlobalConfig,
@@ -68,8 +68,16 @@ const SIZE_RE = /^(\d+(?:\.\d+)?)\s*([kKmMgG])?(i?[bB])?$/;
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; why: string };
 
+/** The upper bound of a number property: its own, or the timer limit for a duration. */
+function maxOf(def: PropertyDef): number | undefined {
+  return def.max ?? (def.seconds ? MAX_TIMER_SECONDS : undefined);
+}
+
 function bounds(def: PropertyDef): string {
-  if (def.min !== undefined && def.max !== undefined) return `between ${def.min} and ${def.max}`;
+  const max = maxOf(def);
+  if (def.minUnlessZero !== undefined) return `0 (never) or between ${def.minUnlessZero} and ${max} seconds`;
+  if (def.seconds) return `${def.min ?? 0} or more seconds, at most ${max}`;
+  if (def.min !== undefined && max !== undefined) return `between ${def.min} and ${max}`;
   if (def.min !== undefined) return def.min === 0 ? "0 or more" : `${def.min} or more`;
   return "a number";
 }
@@ -120,7 +128,18 @@ export function parseValue(def: PropertyDef, s: string): Parsed<unknown> {
       const v = Number(s);
       if (def.kind === "int" && !Number.isInteger(v))
         return { ok: false, why: `"${s}" is not a whole number; expected a whole number ${bounds(def)}` };
-      if ((def.min !== undefined && v < def.min) || (def.max !== undefined && v > def.max))
+      // A Node timer longer than 2^31-1 ms fires at once: a huge wait would become a busy loop.
+      if (def.seconds && v > MAX_TIMER_SECONDS)
+        return {
+          ok: false,
+          why: `${s} s is longer than a timer can wait; the maximum is ${MAX_TIMER_SECONDS} s (about 24.8 days)`,
+        };
+      const max = maxOf(def);
+      if (
+        (def.min !== undefined && v < def.min) ||
+        (max !== undefined && v > max) ||
+        (def.minUnlessZero !== undefined && v !== 0 && v < def.minUnlessZero)
+      )
         return { ok: false, why: `${s} is out of range; expected ${bounds(def)}` };
       return { ok: true, value: v };
     }
@@ -299,6 +318,14 @@ export function resolveConfig(input: ResolveInput): ResolveResult {
     }
     watches.push(w as WatchConfig);
   });
+
+  // OMERO's one-shot monitor timeout: DropBox re-creates a monitor that stopped and rescans the
+  // watch, so a timeout means a full rescan that often, not a watch that ends.
+  for (const w of watches)
+    if ((w.timeout as number) > 0)
+      warnings.push(
+        `omero.fs.timeout, ${slotLabel(w.index, total, w.user)}: ${w.timeout} s: the monitor stops after that long and DropBox re-creates it and rescans the watch, every ${w.timeout} s; 0 (no timeout) is what a DropBox watch needs`,
+      );
 
   // Overlapping watch directories: files in the inner one would belong to two watches.
   for (let a = 0; a < watches.length; a++)

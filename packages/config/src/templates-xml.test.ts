@@ -109,3 +109,40 @@ describe("scanTemplatesXml", () => {
     ]);
   });
 });
+
+describe("a property that would be lost is reported with its line", () => {
+  test("a line lacking its `<` (as in a facility's seed) is a problem; the other lines are still read", () => {
+    const r = scanTemplatesXml(
+      [
+        '<property name="omero.fs.watchDir" value="/a"/>',
+        '  property name="omero.fs.dirImportWait" value="5"/>',
+        '<property name="omero.fs.pathMode" value="Flat"/>',
+      ].join("\n"),
+    );
+    expect(r.problems).toEqual([
+      {
+        line: 2,
+        message:
+          '`property name="omero.fs.dirImportWait" value="5"/>` lacks its opening `<`, so it is not read; write <property name="..." value="..."/>',
+      },
+    ]);
+    expect(r.properties.map((p) => p.name)).toEqual(["omero.fs.watchDir", "omero.fs.pathMode"]);
+  });
+
+  test("at the end of the file, inside a block, and a misspelt element", () => {
+    const r = scanTemplatesXml(
+      '<properties id="DropBox">\nproperty name="omero.fs.x" value="1" />\n</properties>\n<propery name="omero.fs.pathMode" value="Flat"/>\nproperty name="omero.fs.y" value="2"/>',
+    );
+    expect(r.problems.map((p) => p.line)).toEqual([2, 4, 5]);
+    expect(r.problems[1]!.message).toBe(
+      '<propery name="omero.fs.pathMode" ...> is not read: the element must be <property>',
+    );
+  });
+
+  test("comments and prose that do not look like a property are not problems", () => {
+    const r = scanTemplatesXml(
+      '<!-- property name="omero.fs.x" value="1"/> -->\nsome text\n<variable name="X" value="1"/>',
+    );
+    expect(r.problems).toEqual([]);
+  });
+});

@@ -10,6 +10,9 @@
  * - Comments, `<?...?>`, `<!DOCTYPE ...>` and CDATA are skipped.
  * - Malformed markup (unterminated comment/tag/value, unquoted value, mismatched or unclosed
  *   element, a property without name or value) is a problem with its line number.
+ * - A property that would be silently lost is a problem too (scanning goes on): text such as
+ *   `property name="omero.fs.x" value="1"/>` that lacks its `<`, and an element with another name
+ *   (`<propery name="omero.fs.x" value=.../>`) carrying an omero.fs.* name and a value.
  */
 
 /** Where a property sits in the file; decides whether and in which order it counts. */
@@ -96,8 +99,25 @@ export function scanTemplatesXml(text: string): XmlScanResult {
     return { properties, problems };
   };
 
+  // Text between tags is not read: say so when it holds what was meant as a property.
+  const checkText = (from: number, to: number) => {
+    const re = /\bproperty\s+name\s*=/g;
+    const seg = text.slice(from, to);
+    for (let m = re.exec(seg); m; m = re.exec(seg)) {
+      const at = from + m.index;
+      const end = text.indexOf("\n", at);
+      const snippet = text.slice(at, end < 0 ? n : end).trim();
+      const shown = snippet.length > 80 ? `${snippet.slice(0, 79)}…` : snippet;
+      problems.push({
+        line: lineOf(at),
+        message: `\`${shown}\` lacks its opening \`<\`, so it is not read; write <property name="..." value="..."/>`,
+      });
+    }
+  };
+
   while (i < n) {
     const lt = text.indexOf("<", i);
+    checkText(i, lt < 0 ? n : lt);
     if (lt < 0) break;
     i = lt;
     if (text.startsWith("<!--", i)) {
@@ -194,6 +214,11 @@ export function scanTemplatesXml(text: string): XmlScanResult {
       if (value === undefined) return fail(i, `<property name="${pname}"> without a value attribute`);
       const { scope, where } = scopeOf(stack);
       properties.push({ name: pname, value, line: tagLine, scope, where });
+    } else if (/^omero\.(fs\.|data\.dir$)/.test(attrs.get("name") ?? "") && attrs.has("value")) {
+      problems.push({
+        line: tagLine,
+        message: `<${name} name="${attrs.get("name")}" ...> is not read: the element must be <property>`,
+      });
     }
     if (!selfClosing) stack.push({ name, attrs, line: tagLine });
     i = j;

@@ -7,10 +7,18 @@ export const SERVER_NAMES = ["MonitorServer", "DropBox"] as const;
 export const ServerNameSchema = z.enum(SERVER_NAMES);
 export type ServerName = z.infer<typeof ServerNameSchema>;
 
+/**
+ * A server's state. `orphaned`: no node runs, but the process the last node started is still alive
+ * (the node was killed with -9); `pid` is that process, `reason` says so; the next `admin start`
+ * or `admin stop` stops it. `degraded`: running, but not doing all of its job (e.g. a watch
+ * directory is missing); `reason` says why. Both come with a `reason` string.
+ */
+export const SERVER_STATES = ["running", "stopped", "starting", "failed", "orphaned", "degraded"] as const;
+
 export const ServerStatusJsonSchema = z.object({
   name: ServerNameSchema,
   enabled: z.boolean(),
-  state: z.enum(["running", "stopped", "starting", "failed"]),
+  state: z.enum(SERVER_STATES),
   pid: z.number().int().nullable(),
   restarts: z.number().int().min(0),
   log: z.string(),

@@ -38,7 +38,8 @@ export const CreateMonitorParamsSchema = z.strictObject({
   pathMode: PathModeSchema.optional(),
   whitelist: z.array(z.string()).optional(),
   blacklist: z.array(z.string().min(1)).optional(),
-  timeout: z.number().min(0).optional(),
+  // 2^31-1 ms: a longer Node timer fires at once (config caps omero.fs.timeout the same way).
+  timeout: z.number().min(0).max(2147483.647, "at most 2147483.647 s (about 24.8 days)").optional(),
   blockSize: nonNegativeInt.optional(),
   ignoreSysFiles: z.boolean().optional(),
   ignoreDirEvents: z.boolean().optional(),

@@ -4,7 +4,7 @@ import { type AdminStatusJson, AdminStatusJsonSchema, SERVER_NAMES, type ServerN
 import type { Argv, CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
 import { CliError } from "../errors";
-import { table, truncate } from "../format";
+import { cell, table, textCell } from "../format";
 import { callNode, notRunningMessage, requireNode } from "../node/client";
 import type { NodeStatus } from "../node/methods";
 import { nodeOptionsFromEnv } from "../node/options";
@@ -43,22 +43,32 @@ export function serverName(raw: string): ServerName {
   return found;
 }
 
-/** Status from the files alone, when no node runs: every server stopped. */
+/** Why a server is `orphaned` (status) and what happens to it. */
+const ORPHAN_REASON =
+  "left running by a node that is gone (killed with -9?); the next omero-fs admin start (or admin stop) stops it";
+
+/**
+ * Status from the files alone, when no node runs: a server whose recorded pid is still that
+ * server of this home (liveServerPid) is `orphaned`, with its pid; every other one `stopped`.
+ */
 function offlineStatus(home: string): NodeStatus {
   const f = nodeFiles(home);
   const state = readNodeState(home);
   return {
     node: { pid: null, running: false, home },
-    servers: SERVER_NAMES.map((name) => ({
-      name,
-      enabled: state.enabled[name],
-      state: "stopped" as const,
-      pid: liveServerPid(home, name),
-      restarts: 0,
-      log: f.logFile(name),
-      reason: null,
-      startedAt: null,
-    })),
+    servers: SERVER_NAMES.map((name) => {
+      const pid = liveServerPid(home, name);
+      return {
+        name,
+        enabled: state.enabled[name],
+        state: pid === null ? ("stopped" as const) : ("orphaned" as const),
+        pid,
+        restarts: 0,
+        log: f.logFile(name),
+        reason: pid === null ? null : ORPHAN_REASON,
+        startedAt: null,
+      };
+    }),
   };
 }
 
@@ -88,11 +98,11 @@ function serverTable(status: NodeStatus): string {
     s.state,
     s.pid === null ? "-" : String(s.pid),
     String(s.restarts),
-    s.log,
+    cell(s.log),
   ]);
   const reasons = status.servers
     .filter((s) => s.reason && s.state !== "running")
-    .map((s) => `  ${s.name}: ${truncate(s.reason ?? "", 300)}`);
+    .map((s) => `  ${s.name}: ${textCell(s.reason, 300)}`);
   return [table(["NAME", "ENABLED", "STATE", "PID", "RESTARTS", "LOG"], rows), ...reasons].join("\n");
 }
 
@@ -146,16 +156,19 @@ async function stopNode(home: string, info: NodeInfo): Promise<void> {
   removeNodeFiles(home);
 }
 
-/** Stop servers whose pid files outlived their node (a node killed with -9): SIGTERM, then SIGKILL. */
-async function killOrphans(home: string): Promise<number[]> {
+/**
+ * Stop servers whose pid files outlived their node (a node killed with -9): SIGTERM, then SIGKILL.
+ * Only a pid verified as that server of this home (liveServerPid) is signalled.
+ */
+async function killOrphans(home: string): Promise<{ name: ServerName; pid: number }[]> {
   const opts = nodeOptionsFromEnv(process.env);
-  const killed: number[] = [];
+  const killed: { name: ServerName; pid: number }[] = [];
   for (const name of ["DropBox", "MonitorServer"] as ServerName[]) {
     const pid = liveServerPid(home, name);
     if (pid !== null) {
       try {
         process.kill(pid, "SIGTERM");
-        killed.push(pid);
+        killed.push({ name, pid });
       } catch {
         // gone meanwhile
       }
@@ -201,6 +214,9 @@ async function startBackground(home: string, timeoutSec = DEFAULT_START_TIMEOUT_
   const { ensureHomeDirs, loadConfigOrThrow } = await import("@omero-fs/config");
   // Refuse a broken configuration here, with its problems, rather than in a background log.
   const config = loadConfigOrThrow({ home });
+  // One home never runs two of a server: the node stops the orphans of a node killed with -9
+  // before it binds (not adopted: it cannot supervise a process it did not spawn). Said here too.
+  const orphans = SERVER_NAMES.map((name) => ({ name, pid: liveServerPid(home, name) })).filter((o) => o.pid !== null);
   const paths = ensureHomeDirs(home);
   const files = nodeFiles(home);
   const out = fs.openSync(files.logFile("Node"), "a");
@@ -270,7 +286,13 @@ async function startBackground(home: string, timeoutSec = DEFAULT_START_TIMEOUT_
     );
   }
 
-  const lines = [`omero-fs node started in ${home} (pid ${status.node.pid})`, serverTable(status)];
+  const lines = [
+    ...orphans
+      .filter((o) => !isAlive(o.pid!))
+      .map((o) => `stopped ${o.name} (pid ${o.pid}), left running by a node that is gone`),
+    `omero-fs node started in ${home} (pid ${status.node.pid})`,
+    serverTable(status),
+  ];
   if (paths.socketsFallback) lines.push(`sockets: ${paths.sockets} (the home path is too long for Unix sockets)`);
   if (status.servers.find((s) => s.name === "DropBox")?.enabled) {
     const dirs = config.watches.map((w) =>
@@ -311,7 +333,9 @@ async function stopCommand(home: string): Promise<void> {
   if (found.state === "stale") removeNodeFiles(home);
   const killed = await killOrphans(home);
   if (killed.length)
-    process.stdout.write(`stopped servers left behind by a crashed node (pids ${killed.join(", ")})\n`);
+    process.stdout.write(
+      `stopped servers left behind by a crashed node (pids ${killed.map((k) => k.pid).join(", ")})\n`,
+    );
   process.stdout.write(`omero-fs node is not running in ${home}\n`);
 }
 
@@ -335,7 +359,7 @@ async function serverVerb(home: string, verb: ServerVerb, raw: string): Promise<
   if (found.state !== "running" && (verb === "enable" || verb === "disable")) {
     // The choice lives in var/: it can be made before the node starts.
     if (found.state === "stale") removeNodeFiles(home);
-    if (found.state === "starting") throw new CliError(`omero-fs node is still starting in ${home} (pid ${found.pid})`);
+    if (found.state === "starting") throw new CliError(`the node is still starting in ${home} (pid ${found.pid})`);
     const state = readNodeState(home);
     const want = verb === "enable";
     const was = state.enabled[name];
@@ -367,7 +391,8 @@ async function statusCommand(args: StatusArgs): Promise<void> {
   if (args.json) printStatusJson(status);
   else printStatus(status);
   if (!status.node.running) process.exitCode = EXIT_NOT_RUNNING;
-  else if (status.servers.some((s) => s.enabled && s.state === "failed")) process.exitCode = EXIT_SERVER_FAILED;
+  else if (status.servers.some((s) => s.enabled && (s.state === "failed" || s.state === "degraded")))
+    process.exitCode = EXIT_SERVER_FAILED;
 }
 
 const jsonOption = (y: Argv) => y.option("json", { type: "boolean", describe: "Print the --json contract shape" });

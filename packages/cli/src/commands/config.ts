@@ -1,5 +1,6 @@
 import {
   ConfigStoreError,
+  defaultRaw,
   didYouMeanSuffix,
   envNameOf,
   findProperty,
@@ -12,13 +13,19 @@ import {
   PROPERTIES,
   type PropertyDef,
   readConfigJson,
+  splitSlots,
   validateRaw,
   writeConfigJson,
 } from "@omero-fs/config";
 import type { ConfigCheckJson } from "@omero-fs/protocol";
 import type { Argv, CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
+import { slotReport, valueForAll } from "../config-slots";
 import { CliError } from "../errors";
+import { escapeName } from "../format";
+import { ledgerExists } from "../ledger-access";
+import { findNode } from "../node/records";
+import { dirState, watchDirProblems } from "../watch-dirs";
 
 /** `omero-fs config list | get KEY | set KEY VALUE | unset KEY | check [--json]` (docs/ARCHITECTURE.md, "CLI contracts"). */
 
@@ -52,9 +59,9 @@ function passwordRefusal(): CliError {
 
 /** Display form of a typed value. */
 function show(v: unknown): string {
-  if (Array.isArray(v)) return v.length ? v.join(",") : "-";
+  if (Array.isArray(v)) return v.length ? escapeName(v.join(",")) : "-";
   if (v === "") return "-";
-  return String(v);
+  return escapeName(String(v));
 }
 
 function table(rows: string[][]): string[] {
@@ -93,9 +100,9 @@ function printCheck(r: LoadResult): void {
     const grows = GLOBAL_PROPS.map((def) => [def.short, show(cfg.global[def.short as keyof typeof cfg.global])]);
     for (const line of table(grows)) out(`  ${line}`);
   } else out("no configuration could be built");
-  for (const n of r.notes) out(`note: ${n}`);
-  for (const w of r.warnings) out(`warning: ${w}`);
-  for (const p of r.problems) out(`error: ${p.message}`);
+  for (const n of r.notes) out(`note: ${escapeName(n)}`);
+  for (const w of r.warnings) out(`warning: ${escapeName(w)}`);
+  for (const p of r.problems) out(`error: ${escapeName(p.message)}`);
   if (!r.problems.length) out("configuration OK");
 }
 
@@ -124,11 +131,18 @@ const listCommand: CommandModule<GlobalArgs, GlobalArgs & { json?: boolean }> = 
           2,
         ),
       );
-      return;
+    } else {
+      const rows = [["property", "value", "source"]];
+      for (const v of r.values) rows.push([v.name, v.raw === "" ? '""' : escapeName(v.raw), v.origin]);
+      for (const line of table(rows)) out(line);
     }
-    const rows = [["property", "value", "source"]];
-    for (const v of r.values) rows.push([v.name, v.raw === "" ? '""' : v.raw, v.origin]);
-    for (const line of table(rows)) out(line);
+    // A file that could not be read shows as defaults above: never in silence.
+    if (r.problems.length) {
+      const n = r.problems.length;
+      throw new CliError(
+        `${n === 1 ? `configuration problem: ${r.problems[0]!.message}` : `${n} configuration problems, the first: ${r.problems[0]!.message}`} (all of them: omero-fs config check)`,
+      );
+    }
   },
 };
 
@@ -169,16 +183,49 @@ export function rawSetValue(argv: string[], key: string): string | undefined {
   if (c < 0 || s < 0) return undefined;
   const k = argv.indexOf(key, s + 1);
   if (k < 0) return undefined;
-  return argv[k + 1] === "--" ? argv[k + 2] : argv[k + 1];
+  const rest = argv.slice(k + 1);
+  // --all is ours wherever it stands before a `--`; any other word is the value, even one that
+  // starts with "-"; after `--` the next word is the value whatever it is.
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === "--") return rest[i + 1];
+    if (rest[i] !== "--all") return rest[i];
+  }
+  return undefined;
 }
 
-const setCommand: CommandModule<GlobalArgs, GlobalArgs & { key: string; value?: string }> = {
+/** The importUsers entries of a home's configuration (an empty entry is a skipped watch). */
+function userSlots(home: string): string[] {
+  const raw = loadConfig({ home }).values.find((v) => v.name === "omero.fs.importUsers")?.raw ?? "default";
+  const slots = splitSlots(raw);
+  return slots.every((u) => u === "") ? ["default"] : slots;
+}
+
+/** The raw value some source sets for a property now ("" when none does: the default). */
+function effectiveRaw(home: string, name: string): string {
+  const v = loadConfig({ home }).values.find((x) => x.name === name);
+  return v && v.source !== "default" ? v.raw : "";
+}
+
+/** A change reaches running servers only at their next start: say so when the node runs. */
+function noteIfRunning(home: string): void {
+  const node = findNode(home);
+  if (node.state === "running" || node.state === "starting")
+    out(
+      `note: the node is running; the servers read the configuration when they start: apply it with omero-fs admin restart`,
+    );
+}
+
+const setCommand: CommandModule<GlobalArgs, GlobalArgs & { key: string; value?: string; all?: boolean }> = {
   command: "set <key> [value]",
   describe: "Store a property in etc/config.json (wins over templates.xml)",
   builder: (y) =>
     y
       .positional("key", { type: "string", demandOption: true, describe: "full or short name" })
       .positional("value", { type: "string", describe: "raw value (`;` per watch, `,` items)" })
+      .option("all", {
+        type: "boolean",
+        describe: "Per-watch property: the same value for every watch (stores it once per importUsers entry)",
+      })
       // Keep "0.0", "True" and the like as typed, and do not reject a value that starts with "-"
       // as an unknown option (rawSetValue reads it as given).
       .parserConfiguration({
@@ -193,14 +240,37 @@ const setCommand: CommandModule<GlobalArgs, GlobalArgs & { key: string; value?: 
       rawSetValue(process.argv.slice(2), args.key) ?? (args.value === undefined ? undefined : String(args.value));
     if (value === undefined)
       throw new CliError(`config set ${args.key}: give a value (use -- before a value that starts with -)`);
-    const why = validateRaw(def, value);
-    if (why) throw new CliError(`${def.name}: ${why}`);
-    const stored = safeRead(home);
-    stored[def.name] = value;
-    writeConfigJson(home, stored);
+    const perWatch = def.scope === "watch" && def.kind !== "users";
+    let stored = value;
+    if (args.all) {
+      if (!perWatch)
+        throw new CliError(
+          `--all is for per-watch properties; ${def.name} ${def.kind === "users" ? "defines the watches" : "is global (one value for every watch)"}`,
+        );
+      if (value.includes(";"))
+        throw new CliError(`--all takes one value for every watch; give ${def.name} without ; (or drop --all)`);
+    }
+    const users = perWatch ? userSlots(home) : [];
+    if (args.all) stored = valueForAll(value, users.length);
+    const why = validateRaw(def, stored);
+    if (why) throw new CliError(`${def.name}: ${escapeName(why)}`);
+    const before = perWatch ? effectiveRaw(home, def.name) : "";
+    const json = safeRead(home);
+    json[def.name] = stored;
+    writeConfigJson(home, json);
     const env = envNameOf(def);
-    out(`${def.name} = ${value}  (${homePaths(home).configJson})`);
+    out(`${def.name} = ${escapeName(stored)}  (${homePaths(home).configJson})`);
+    if (perWatch)
+      for (const l of slotReport({
+        name: def.name,
+        defaultRaw: defaultRaw(def, home),
+        before,
+        after: effectiveRaw(home, def.name),
+        users,
+      }))
+        out(l);
     if (process.env[env] !== undefined) out(`note: ${env} is set in the environment and wins over config.json`);
+    noteIfRunning(home);
   },
 };
 
@@ -220,6 +290,7 @@ const unsetCommand: CommandModule<GlobalArgs, GlobalArgs & { key: string }> = {
     delete stored[name];
     writeConfigJson(home, stored);
     out(`${name} unset`);
+    noteIfRunning(home);
   },
 };
 
@@ -234,6 +305,12 @@ const checkCommand: CommandModule<GlobalArgs, GlobalArgs & { json?: boolean }> =
   handler: (args) => {
     const home = homeOf(args);
     const r = loadConfig({ home });
+    if (r.effective) {
+      // On disk, not in the configuration: the servers start without a watchDir (and say so).
+      const d = watchDirProblems(r.effective, dirState, !ledgerExists(home));
+      r.problems.push(...d.problems);
+      r.notes.push(...d.notes);
+    }
     if (args.json) {
       const doc = {
         watches: watchJson(r.effective),

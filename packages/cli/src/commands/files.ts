@@ -1,7 +1,7 @@
 import { FileJsonSchema } from "@omero-fs/protocol";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
-import { tableChunks, truncate } from "../format";
+import { cell, tableChunks, textCell } from "../format";
 import { checkState, jsonArray, ledgerExists, openView } from "../ledger-access";
 import { writeChunks } from "../stdout";
 
@@ -53,11 +53,11 @@ export const filesCommand: CommandModule<GlobalArgs, GlobalArgs> = {
             for (const x of view.iterateFiles(f)) {
               rows.push([
                 x.state,
-                x.user,
+                cell(x.user),
                 size(x.size),
                 x.fileset === null ? "-" : String(x.fileset),
-                x.path,
-                x.reason ? truncate(x.reason, 60) : "",
+                cell(x.path),
+                textCell(x.reason, 60),
               ]);
             }
             if (rows.length === 0) {

@@ -5,7 +5,7 @@ import type { ImportRow } from "@omero-fs/dropbox";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
 import { CliError } from "../errors";
-import { ago, tableChunks, truncate } from "../format";
+import { ago, cell, escapeName, tableChunks, textCell } from "../format";
 import { checkContract, checkState, jsonArray, ledgerExists, openView } from "../ledger-access";
 import { callNode } from "../node/client";
 import { findNode } from "../node/records";
@@ -42,15 +42,24 @@ function* listTable(imports: ImportRow[]): Generator<string> {
   const now = Date.now();
   const rows = imports.map((i) => [
     String(i.id),
-    i.user,
+    cell(i.user),
     i.state,
     String(i.attempts),
     String(i.fileCount),
     i.state === "imported" ? ago(i.importedAt, now) : ago(i.createdAt, now),
-    truncate(shortEntry(i.entry, root), 70),
-    i.error ? truncate(i.error, 60) : "",
+    cell(shortEntry(i.entry, root), 70),
+    textCell(i.error, 60),
   ]);
-  const head = ["ID", "USER", "STATE", "ATTEMPTS", "FILES", "WHEN", root ? `ENTRY (under ${root})` : "ENTRY", "ERROR"];
+  const head = [
+    "ID",
+    "USER",
+    "STATE",
+    "ATTEMPTS",
+    "FILES",
+    "WHEN",
+    root ? `ENTRY (under ${escapeName(root)})` : "ENTRY",
+    "ERROR",
+  ];
   yield* tableChunks(head, rows);
   yield `${summary(imports)}\n`;
 }
@@ -62,33 +71,42 @@ function summary(imports: ImportRow[]): string {
   return `${imports.length} import${imports.length === 1 ? "" : "s"}${parts.length ? ` (${parts.join(", ")})` : ""}`;
 }
 
+/** `imports show`: every name escaped (escapeName); --json carries them exact. Watches count from 1. */
 function showText(i: ImportJson): string {
+  const e = escapeName;
   const lines = [
     `import ${i.id}`,
-    `  user:       ${i.user} (watch ${i.watch})`,
+    `  user:       ${e(i.user)} (watch ${i.watch + 1})`,
     `  state:      ${i.state}`,
     `  attempts:   ${i.attempts}`,
     `  importer:   ${i.importer}`,
-    `  reader:     ${i.reader ?? "-"}`,
-    `  entry:      ${i.entry}`,
+    `  reader:     ${e(i.reader ?? "-")}`,
+    `  entry:      ${e(i.entry)}`,
     `  created:    ${i.createdAt}`,
     `  imported:   ${i.importedAt ?? "-"}`,
-    `  target:     ${i.target ?? "-"}`,
+    `  target:     ${e(i.target ?? "-")}`,
   ];
-  if (i.error) lines.push(`  error:      ${i.error}`);
-  lines.push(`  files (${i.files.length}):`, ...i.files.map((f) => `    ${f}`));
+  if (i.error) lines.push(`  error:      ${e(i.error)}`);
+  lines.push(`  files (${i.files.length}):`, ...i.files.map((f) => `    ${e(f)}`));
   if (i.images?.length) {
     lines.push(`  images (${i.images.length}):`);
     for (const im of i.images) {
-      lines.push(`    ${im.name}: ${im.sizeX}x${im.sizeY}, Z=${im.sizeZ} C=${im.sizeC} T=${im.sizeT}, ${im.pixelType}`);
+      lines.push(
+        `    ${e(im.name)}: ${im.sizeX}x${im.sizeY}, Z=${im.sizeZ} C=${im.sizeC} T=${im.sizeT}, ${e(im.pixelType)}`,
+      );
     }
   }
   return lines.join("\n");
 }
 
-function parseId(raw: unknown): number {
-  const id = Number(raw);
-  if (!Number.isInteger(id) || id < 1) throw new CliError(`import id must be a positive integer, got "${raw}"`);
+/** An import id as `imports list` shows it: digits only (no 1e3, 0x10, 1.0), 1 or more. */
+export function parseId(raw: unknown): number {
+  const s = String(raw).trim();
+  const id = /^\d+$/.test(s) ? Number(s) : Number.NaN;
+  if (!Number.isSafeInteger(id) || id < 1)
+    throw new CliError(
+      `"${escapeName(String(raw))}" is not an import id; give the number shown by omero-fs imports list (e.g. omero-fs imports show 12)`,
+    );
   return id;
 }
 

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
 import { CliError } from "../errors";
+import { escapeName } from "../format";
 import { nodeFiles } from "../node/records";
 import { tailLines } from "../node/tail";
 
@@ -136,9 +137,13 @@ export const logsCommand: CommandModule<GlobalArgs, LogsArgs> = {
       files.map((file) => tailLines(file, n)),
       n,
     );
-    if (first.length) process.stdout.write(`${first.join("\n")}\n`);
+    // Our log lines are escaped already (formatLine); a line written by anything else must not
+    // reach the terminal with its control characters either.
+    if (first.length) process.stdout.write(`${first.map(escapeName).join("\n")}\n`);
     if (!a.follow) return;
-    const followers = files.map((file) => new FileFollower(file, (l) => process.stdout.write(`${l}\n`), true));
+    const followers = files.map(
+      (file) => new FileFollower(file, (l) => process.stdout.write(`${escapeName(l)}\n`), true),
+    );
     // Polling, not fs.watch: it sees renames and re-creations the same way on every file system.
     const timer = setInterval(() => {
       for (const fw of followers) fw.poll();

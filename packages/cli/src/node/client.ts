@@ -4,9 +4,9 @@ import { CliError } from "../errors";
 import { type NodeMethod, NodeMethodResults } from "./methods";
 import { findNode, type NodeInfo, removeNodeFiles } from "./records";
 
-/** The one line a command that needs the node prints when there is none. */
+/** The one line a command that needs the node prints when there is none (after "omero-fs: "). */
 export function notRunningMessage(home: string): string {
-  return `omero-fs node is not running in ${home} (start it with: omero-fs admin start)`;
+  return `the node is not running in ${home} (start it with: omero-fs admin start)`;
 }
 
 /** The running node of a home; cleans a stale pid file; throws the "not running" CliError. */
@@ -14,7 +14,7 @@ export function requireNode(home: string): NodeInfo {
   const found = findNode(home);
   if (found.state === "running") return found.info;
   if (found.state === "stale") removeNodeFiles(home);
-  if (found.state === "starting") throw new CliError(`omero-fs node is still starting in ${home} (pid ${found.pid})`);
+  if (found.state === "starting") throw new CliError(`the node is still starting in ${home} (pid ${found.pid})`);
   throw new CliError(notRunningMessage(home));
 }
 

@@ -167,7 +167,34 @@ export function writeNodeState(home: string, state: NodeState): void {
   writeFileAtomic(nodeFiles(home).stateFile, `${JSON.stringify(state, null, 2)}\n`);
 }
 
-/** Read the pid a node recorded for a server, if that process still runs and looks like ours. */
+/** The subcommand that runs each server (`omero-fs --home H <subcommand> --quiet`). */
+export const SERVER_SUBCOMMAND: Record<ServerName, string> = { MonitorServer: "monitor-server", DropBox: "dropbox" };
+
+/**
+ * Whether a command line (argv, as /proc/<pid>/cmdline holds it) is this home's server `name`: it
+ * carries `--home <home>` and the server's subcommand as words of their own. Pure. A pid that was
+ * reused by any other program (or by the other server, or another home's) does not match.
+ */
+export function isServerCmdline(argv: readonly string[], home: string, name: ServerName): boolean {
+  const h = argv.indexOf("--home");
+  if (h < 0 || argv[h + 1] !== home) return false;
+  return argv.slice(h + 2).includes(SERVER_SUBCOMMAND[name]);
+}
+
+/** The argv of a process (/proc/<pid>/cmdline), or null when it cannot be read. */
+export function processArgv(pid: number): string[] | null {
+  try {
+    const raw = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    return raw.split("\0").filter((x, i, a) => i < a.length - 1 || x !== "");
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The pid a node recorded for a server, if that process still runs and is that server of this home
+ * (isServerCmdline). A pid that cannot be verified is never reported, let alone signalled.
+ */
 export function liveServerPid(home: string, name: ServerName): number | null {
   let pid: number;
   try {
@@ -176,8 +203,6 @@ export function liveServerPid(home: string, name: ServerName): number | null {
     return null;
   }
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return null;
-  const cmd = processCmdline(pid);
-  // Only a process whose command line names this home is ours to signal.
-  if (cmd !== null && !cmd.includes(home)) return null;
-  return pid;
+  const argv = processArgv(pid);
+  return argv !== null && isServerCmdline(argv, home, name) ? pid : null;
 }

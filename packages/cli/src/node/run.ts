@@ -38,10 +38,10 @@ function acquirePidFile(home: string): void {
     }
     const found = findNode(home);
     if (found.state === "running" && found.info.pid !== process.pid) {
-      throw new CliError(`omero-fs node already running in ${home} (pid ${found.info.pid})`, EXIT_ALREADY_RUNNING);
+      throw new CliError(`a node is already running in ${home} (pid ${found.info.pid})`, EXIT_ALREADY_RUNNING);
     }
     if (found.state === "starting" && found.pid !== process.pid) {
-      throw new CliError(`omero-fs node already starting in ${home} (pid ${found.pid})`, EXIT_ALREADY_RUNNING);
+      throw new CliError(`a node is already starting in ${home} (pid ${found.pid})`, EXIT_ALREADY_RUNNING);
     }
     removeNodeFiles(home);
   }

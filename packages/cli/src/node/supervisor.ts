@@ -5,10 +5,16 @@ import { ReadyMessageSchema, SERVER_NAMES, type ServerName } from "@omero-fs/pro
 import type { NodeServerStatus } from "./methods";
 import type { NodeOptions } from "./options";
 import { decideOnExit, describeExit, exitReason } from "./policy";
-import { CLI_BIN, isAlive, type NodeFiles, readNodeState, writeNodeState } from "./records";
+import {
+  CLI_BIN,
+  isAlive,
+  type NodeFiles,
+  readNodeState,
+  SERVER_SUBCOMMAND as SUBCOMMAND,
+  writeNodeState,
+} from "./records";
 import { LineSplitter, ServerLogSink } from "./server-log";
 
-const SUBCOMMAND: Record<ServerName, string> = { MonitorServer: "monitor-server", DropBox: "dropbox" };
 /** Start order; stop order is the reverse (DropBox first: it is MonitorServer's client). */
 const START_ORDER: ServerName[] = ["MonitorServer", "DropBox"];
 /** Lines of output kept per server for the failure reason. */
