@@ -133,6 +133,13 @@ export function parseValue(def: PropertyDef, s: string): Parsed<unknown> {
         return { ok: false, why: `${s} is too small; expected at least ${def.min} bytes` };
       return { ok: true, value: v };
     }
+    case "listen": {
+      if (s.toLowerCase() === "off") return { ok: true, value: "off" };
+      const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]+):(\d{1,5})$/.exec(s);
+      if (!m || Number(m[2]) > 65535)
+        return { ok: false, why: `"${s}" is not host:port (e.g. 127.0.0.1:4095, 0.0.0.0:4095, [::1]:4095) or off` };
+      return { ok: true, value: s };
+    }
     case "endpoint": {
       if (/^ipc:\/\/\/.+/.test(s)) return { ok: true, value: s };
       if (/^tcp:\/\/[^:/\s]+:\d{1,5}$/.test(s)) return { ok: true, value: s };
