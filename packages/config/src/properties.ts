@@ -430,7 +430,8 @@ export const PROPERTIES: readonly PropertyDef[] = [
     scope: "global",
     kind: "string",
     default: "",
-    description: "Mail server for notifications: smtp://host:port (STARTTLS when offered) or smtps://host:port; empty = no e-mail",
+    description:
+      "Mail server for notifications: smtp://host:port (STARTTLS when offered) or smtps://host:port; empty = no e-mail",
   },
   {
     name: "omero.fs.notifyEmail",

@@ -10,3 +10,4 @@ export {
   requeueImport,
 } from "./ledger";
 export { snapshotKeyOf } from "./monitor-link";
+export * as ledgerShow from "./ledger-show";

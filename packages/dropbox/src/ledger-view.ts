@@ -5,8 +5,9 @@
  * --json` on 100,000 filesets builds no JavaScript object per row and can stream its output. Both
  * give the same text: JSON.stringify(listImports(f)[k]) === [...importsJson(f)][k] (a test checks).
  */
-import type { FileJson, ImageJson, ImportJson } from "@omero-fs/protocol";
+import type { AttemptJson, FileJson, ImageJson, ImportJson } from "@omero-fs/protocol";
 import { countsOf, type Db, openExisting } from "./ledger";
+import * as show from "./ledger-show";
 
 /** A filter on a list: one user, one state, or both. */
 export interface ListFilter {
@@ -48,6 +49,16 @@ export interface LedgerView {
   /** listFiles(f).length, without listing. */
   countFiles(f?: ListFilter): number;
   counts(): Record<string, number>;
+  /** `files show`: the first of these paths the ledger knows (or knew before a rename). */
+  findFile(candidates: string[]): show.FoundFile | null;
+  /** Every importer run of a fileset, oldest first. */
+  attempts(fileset: number): AttemptJson[];
+  /** What /metrics reads from the ledger. */
+  metrics(): show.LedgerMetrics;
+  /** What the status page shows. */
+  page(opts?: { q?: string; recent?: number }): show.PageData;
+  /** The underlying read-only connection (for the notifier's queries in ledger-show.ts). */
+  readonly db: Db;
   close(): void;
 }
 
@@ -281,6 +292,11 @@ export function openLedgerView(ledgerPath: string): LedgerView {
     counts() {
       return countsOf(db);
     },
+    findFile: (candidates) => show.findFile(db, candidates),
+    attempts: (fileset) => show.attemptsOf(db, fileset),
+    metrics: () => show.ledgerMetrics(db),
+    page: (opts) => show.pageData(db, opts),
+    db,
     close() {
       db.close();
     },

@@ -23,6 +23,7 @@ import {
   removeNodeFiles,
   writeFileAtomic,
 } from "./records";
+import { startNodeServices } from "./services";
 import { ServerActionError, Supervisor } from "./supervisor";
 
 /** Exit code of a node that found another node running for its home. */
@@ -135,6 +136,8 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     logMaxSize: config.global.logMaxSize,
     logMaxFiles: config.global.logMaxFiles,
   });
+  const services = await startNodeServices({ home, config, logger, servers: () => supervisor.status() });
+  if (services.http) writeFileAtomic(files.infoFile, `${JSON.stringify({ ...info, http: services.http })}\n`);
 
   let shuttingDown: Promise<void> | null = null;
   let exitStatus = 0;
@@ -146,7 +149,9 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     if (shuttingDown) return shuttingDown;
     logger.info(`node stopping (${why})`);
     shuttingDown = (async () => {
+      services.stopping();
       await supervisor.shutdown();
+      await services.stop();
       sock.close();
       // libzmq unlinks the socket file on its own only if the context gets to terminate.
       if (endpoint.startsWith("ipc://")) fs.rmSync(endpoint.slice(6), { force: true });
@@ -242,7 +247,7 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     }
   })();
 
-  void supervisor.startAll();
+  void supervisor.startAll().then(() => services.ready());
   const code = await exitCode;
   await serve;
   return code;
