@@ -59,6 +59,13 @@ export function explainFailure(error: string | null): Explanation {
       }),
     ],
     [
+      /^(?:exec command|omero import) exited \d+: (.+)$/,
+      (m) => ({
+        plain: `The import program could not import it: ${m[1]}`,
+        todo: `Check that the files open on your computer and are complete. ${ASK_FACILITY}`,
+      }),
+    ],
+    [
       /^interrupted: /,
       () => ({
         plain: "The import was interrupted because the import system stopped.",

@@ -30,7 +30,9 @@ export interface HttpHandle {
 }
 
 const COOKIE = "omerofs_token";
-const REFRESH_SECONDS = 10;
+/** How often the page reloads its content (OMERO_FS_TEST_HTTP_REFRESH_S: a test hook). */
+const REFRESH_SECONDS =
+  Number(process.env.OMERO_FS_TEST_HTTP_REFRESH_S) > 0 ? Number(process.env.OMERO_FS_TEST_HTTP_REFRESH_S) : 10;
 
 class HttpError extends Error {
   constructor(
