@@ -278,6 +278,8 @@ async function startBackground(home: string, timeoutSec = DEFAULT_START_TIMEOUT_
     );
     lines.push(`Drop files into: ${[...new Set(dirs)].join(", ")}`);
     lines.push(`See what was imported: omero-fs --home ${home} imports list`);
+    if (info.state === "running" && info.info.http)
+      lines.push(`Status page: http://${info.info.http}/ (also /api/imports, /metrics)`);
   }
   lines.push(`Logs: ${paths.log} (omero-fs --home ${home} logs --follow)`);
   process.stdout.write(`${lines.join("\n")}\n`);
