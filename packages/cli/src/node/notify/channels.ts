@@ -64,7 +64,9 @@ function shortName(f: ImportJson): string {
 /** Subject and text of a notification e-mail. Pure. */
 export function emailText(event: NotifyEvent, f: ImportJson): { subject: string; text: string } {
   const failed = event === "import.failed";
-  const subject = `[omero-fs] import ${failed ? "failed" : "done"} for ${f.user}: ${shortName(f)}`;
+  // File names may hold any byte but "/" and NUL: no control character reaches a header.
+  const raw = `[omero-fs] import ${failed ? "failed" : "done"} for ${f.user}: ${shortName(f)}`;
+  const subject = [...raw].map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? " " : c)).join("");
   const lines = [
     failed
       ? `The import of a data set dropped by ${f.user} failed after ${f.attempts} attempt${f.attempts === 1 ? "" : "s"}.`
