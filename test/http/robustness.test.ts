@@ -96,7 +96,8 @@ test("a first start on an existing ledger does not notify old failures; new ones
 });
 
 test("HTTP on a non-loopback address without omero.fs.httpToken: the node refuses to start", async () => {
-  home = makeHome({ prefix: "omero-fs-http-tok-", config: execConfig({ "omero.fs.httpAddress": "0.0.0.0:0" }) });
+  // The environment, since the harness sets OMERO_FS_HTTP_ADDRESS (which beats config.json).
+  home = makeHome({ prefix: "omero-fs-http-tok-", config: execConfig(), env: { OMERO_FS_HTTP_ADDRESS: "0.0.0.0:0" } });
   const r = await home.cli(["admin", "start"]);
   expect(r.code).not.toBe(0);
   expect(`${r.stdout}${r.stderr}`).toContain(
@@ -111,11 +112,12 @@ test("HTTP on a non-loopback address without omero.fs.httpToken: the node refuse
 test("with a token: requests without it get 401, with it 200; a browser link sets a cookie", async () => {
   home = makeHome({
     prefix: "omero-fs-http-tok2-",
-    config: execConfig({ "omero.fs.httpAddress": "0.0.0.0:0" }),
-    env: { OMERO_FS_HTTP_TOKEN: "s3cret token" },
+    config: execConfig(),
+    env: { OMERO_FS_HTTP_ADDRESS: "0.0.0.0:0", OMERO_FS_HTTP_TOKEN: "s3cret token" },
   });
   const r = await home.cli(["admin", "start"]);
   expect(r.code).toBe(0);
+  expect(baseUrl(home)).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
   const port = baseUrl(home).split(":").pop();
   const url = `http://127.0.0.1:${port}`;
   expect((await fetch(`${url}/metrics`)).status).toBe(401);
