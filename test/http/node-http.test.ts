@@ -207,6 +207,14 @@ describe("the status page in headless chromium", () => {
     await expect(failed.locator(".badge").textContent()).resolves.toBe("failed");
     await expect(amy.locator(".summary").textContent()).resolves.toContain("1 imported");
 
+    // A companion without its entry file: one of two files is here.
+    drop(home, "zak", ["lonely.fake.ini"]);
+    const pending = zak.locator("li.file.pending", { hasText: "lonely.fake.ini" });
+    await pending.waitFor({ timeout: 30_000 });
+    await expect(pending.locator(".reason").textContent()).resolves.toBe(
+      "1 of 2 files is here; waiting for lonely.fake. It is imported once that file arrives.",
+    );
+
     // A file dropped now appears without a reload (the page refreshes itself).
     const fresh = drop(home, "amy", ["fresh.fake"]);
     await waitFinished(home, fresh);

@@ -1,4 +1,4 @@
-import { describeProgress, explainFailure, explainFile } from "./explain";
+import { describeProgress, explainFailure, explainFile, groupPending } from "./explain";
 
 const NOW = Date.parse("2026-11-28T10:00:00.000Z");
 
@@ -66,4 +66,21 @@ describe("describeProgress", () => {
       describeProgress({ ...base, state: "importing", attempts: 2, startedAt: "2026-11-28T09:59:30.000Z" }, NOW),
     ).toBe("4 files, importing for 30 s (attempt 2)");
   });
+});
+
+test("groupPending: files waiting for the same entry file are one data set, N of M here", () => {
+  const g = groupPending([
+    { path: "/w/amy/x.ids", reason: "x.ids waits for its entry file /w/amy/x.ics" },
+    { path: "/w/amy/a.ini", reason: "incomplete fileset: waits for a.fake, b.fake (entry /w/amy/a.fake)" },
+    { path: "/w/amy/x2.ids", reason: "x2.ids waits for its entry file /w/amy/x.ics" },
+    { path: "/w/amy/y", reason: "y is a Volocity file in /w/amy/Data/ and waits for a .mvd2 library in /w/amy" },
+  ]);
+  expect(g.map((x) => [x.present, x.text])).toEqual([
+    [
+      ["/w/amy/x.ids", "/w/amy/x2.ids"],
+      "2 of 3 files are here; waiting for x.ics. It is imported once that file arrives.",
+    ],
+    [["/w/amy/a.ini"], "1 of 3 files is here; waiting for a.fake, b.fake. It is imported once those files arrive."],
+    [["/w/amy/y"], "Waiting: y is a Volocity file in /w/amy/Data/ and waits for a .mvd2 library in /w/amy."],
+  ]);
 });

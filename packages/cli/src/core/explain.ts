@@ -138,3 +138,55 @@ export function describeProgress(f: WaitingFacts, now: number): string {
   }
   return files;
 }
+
+/** Files waiting for the rest of their data set, grouped by what they wait for. */
+export interface PendingGroup {
+  /** Paths of the files that are here. */
+  present: string[];
+  /** What is missing (paths or names), when the reason says; empty when it does not. */
+  missing: string[];
+  /** The sentence for people: "2 of 3 files are here; waiting for cells.ics ...". */
+  text: string;
+}
+
+/** What a pending file waits for: the missing files, or null when its reason does not say. Pure. */
+export function missingOf(reason: string | null): string[] | null {
+  const r = reason ?? "";
+  const incomplete = /^incomplete fileset: waits for (.+) \(entry .+\)$/.exec(r);
+  if (incomplete) return incomplete[1]!.split(", ");
+  const entry = /waits for (?:its entry file |its image |its metadata file )(\/.+)$/.exec(r);
+  return entry ? [entry[1]!] : null;
+}
+
+/**
+ * Group pending files by the files they wait for, saying "N of M files are here". Files whose
+ * reason names nothing missing keep their own sentence. Order: first appearance. Pure.
+ */
+export function groupPending(files: { path: string; reason: string | null }[]): PendingGroup[] {
+  const groups = new Map<string, PendingGroup>();
+  const out: PendingGroup[] = [];
+  const base = (p: string) => p.slice(p.lastIndexOf("/") + 1);
+  for (const f of files) {
+    const missing = missingOf(f.reason);
+    if (!missing) {
+      out.push({ present: [f.path], missing: [], text: explainFile("pending", f.reason) });
+      continue;
+    }
+    const key = missing.join("\u0000");
+    let g = groups.get(key);
+    if (!g) {
+      g = { present: [], missing, text: "" };
+      groups.set(key, g);
+      out.push(g);
+    }
+    g.present.push(f.path);
+  }
+  for (const g of groups.values()) {
+    const n = g.present.length;
+    const of = n + g.missing.length;
+    g.text = `${n} of ${of} files ${n === 1 ? "is" : "are"} here; waiting for ${g.missing.map(base).join(", ")}. It is imported once ${
+      g.missing.length === 1 ? "that file arrives" : "those files arrive"
+    }.`;
+  }
+  return out;
+}

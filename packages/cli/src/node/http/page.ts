@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import type { ledgerShow } from "@omero-fs/dropbox";
-import { describeProgress, explainFailure, explainFile } from "../../core/explain";
+import { describeProgress, explainFailure, explainFile, groupPending } from "../../core/explain";
 
 type PageData = ledgerShow.PageData;
 type PageFileset = ledgerShow.PageFileset;
@@ -107,13 +107,21 @@ function userSection(user: string, ctx: PageContext): string {
     }
     out.push("</ul>");
   }
-  if (files.length) {
+  const pending = groupPending(files.filter((f) => f.state === "pending"));
+  const refused = files.filter((f) => f.state === "refused");
+  if (pending.length || refused.length) {
     out.push("<h3>Files not in an import</h3><ul>");
-    for (const f of files) {
+    for (const g of pending) {
+      const names = g.present
+        .map((p) => `<span class="name">${esc(relName(p, user, ctx.watchDirs))}</span>`)
+        .join(", ");
       out.push(
-        `<li class="file ${esc(f.state)}"><span class="name">${esc(relName(f.path, f.user, ctx.watchDirs))}</span> <span class="badge ${esc(
-          f.state,
-        )}">${esc(f.state === "pending" ? "waiting for more files" : f.state)}</span><p class="reason">${esc(
+        `<li class="file pending">${names} <span class="badge pending">waiting for more files</span><p class="reason">${esc(g.text)}</p></li>`,
+      );
+    }
+    for (const f of refused) {
+      out.push(
+        `<li class="file refused"><span class="name">${esc(relName(f.path, f.user, ctx.watchDirs))}</span> <span class="badge refused">refused</span><p class="reason">${esc(
           explainFile(f.state, f.reason),
         )}</p></li>`,
       );
