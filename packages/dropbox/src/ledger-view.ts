@@ -57,8 +57,10 @@ export interface LedgerView {
   metrics(): show.LedgerMetrics;
   /** What the status page shows. */
   page(opts?: { q?: string; recent?: number }): show.PageData;
-  /** The underlying read-only connection (for the notifier's queries in ledger-show.ts). */
-  readonly db: Db;
+  /** The notifier's reads: finished importer runs above an id, the first one still going, the last id. */
+  finishedRunsAfter(afterId: number, limit: number): show.FinishedAttempt[];
+  firstRunningAfter(afterId: number): number | null;
+  lastRunId(): number;
   close(): void;
 }
 
@@ -296,7 +298,9 @@ export function openLedgerView(ledgerPath: string): LedgerView {
     attempts: (fileset) => show.attemptsOf(db, fileset),
     metrics: () => show.ledgerMetrics(db),
     page: (opts) => show.pageData(db, opts),
-    db,
+    finishedRunsAfter: (afterId, limit) => show.finishedAttemptsAfter(db, afterId, limit),
+    firstRunningAfter: (afterId) => show.firstRunningAttemptAfter(db, afterId),
+    lastRunId: () => show.lastAttemptId(db),
     close() {
       db.close();
     },

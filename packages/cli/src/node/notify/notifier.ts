@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { GlobalConfig, Logger } from "@omero-fs/config";
-import { type LedgerView, ledgerShow } from "@omero-fs/dropbox";
+import type { LedgerView } from "@omero-fs/dropbox";
 import type { ImportJson } from "@omero-fs/protocol";
 import Database from "better-sqlite3";
 import { type Cursor, initialCursor, type NotifyEvent, retryDelayMs, step } from "../../core/notify-cursor";
@@ -138,10 +138,9 @@ export class Notifier {
     let cursor = this.readCursor();
     if (!cursor) {
       // First start on an existing ledger: old history is not notified.
-      const last = ledgerShow.lastAttemptId(view.db);
-      const running = ledgerShow.firstRunningAttemptAfter(view.db, 0);
-      const above =
-        running === null ? [] : ledgerShow.finishedAttemptsAfter(view.db, running - 1, 100_000).map((r) => r.id);
+      const last = view.lastRunId();
+      const running = view.firstRunningAfter(0);
+      const above = running === null ? [] : view.finishedRunsAfter(running - 1, 100_000).map((r) => r.id);
       cursor = initialCursor(last, running, above);
       this.writeCursor(cursor);
       this.deps.logger.info(
@@ -150,8 +149,8 @@ export class Notifier {
       return;
     }
     for (let page = 0; page < 10; page++) {
-      const finished = ledgerShow.finishedAttemptsAfter(view.db, cursor.after, 500);
-      const running = ledgerShow.firstRunningAttemptAfter(view.db, cursor.after);
+      const finished = view.finishedRunsAfter(cursor.after, 500);
+      const running = view.firstRunningAfter(cursor.after);
       const s = step(cursor, finished, running, this.deps.config.notifyOn);
       const same = s.cursor.after === cursor.after && s.cursor.done.length === cursor.done.length;
       if (same && s.notify.length === 0) return;
