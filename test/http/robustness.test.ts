@@ -74,7 +74,7 @@ test("a webhook that hangs and a mail server that is down slow no import; delive
   );
 });
 
-test("a first start on an existing ledger does not notify old failures; new ones are", async () => {
+test("a first start on an existing ledger does not notify old failures; new ones are, and imports with notifyOn=all", async () => {
   home = makeHome({ prefix: "omero-fs-http-hist-", config: execConfig(), env: FAST_ENV });
   expect((await home.cli(["admin", "start"])).code).toBe(0);
   const old = drop(home, "amy", ["bad-old.fake"]);
@@ -86,13 +86,21 @@ test("a first start on an existing ledger does not notify old failures; new ones
   const hook = await webhook();
   hooks.push(hook);
   const configFile = path.join(home.dir, "etc", "config.json");
-  fs.writeFileSync(configFile, JSON.stringify({ ...execConfig(), "omero.fs.notifyWebhook": hook.url }));
+  fs.writeFileSync(
+    configFile,
+    JSON.stringify({ ...execConfig(), "omero.fs.notifyWebhook": hook.url, "omero.fs.notifyOn": "all" }),
+  );
   expect((await home.cli(["admin", "start"])).code).toBe(0);
   await waitFor(() => /starting after import run 1 /.test(readLog(home!.dir, "Node")), "the notifier's first cursor");
   const fresh = drop(home, "amy", ["bad-new.fake"]);
   await waitFinished(home, fresh);
-  await waitFor(() => hook.received.length >= 1, "the new failure's notification");
-  expect(hook.received.map((x) => x.fileset.files[0])).toEqual(fresh);
+  const ok = drop(home, "amy", ["good-new.fake"]);
+  await waitFinished(home, ok);
+  await waitFor(() => hook.received.length >= 2, "the new failure's and import's notifications");
+  expect(hook.received.map((x) => [x.event, x.fileset.files[0]])).toEqual([
+    ["import.failed", fresh[0]],
+    ["import.succeeded", ok[0]],
+  ]);
 });
 
 test("HTTP on a non-loopback address without omero.fs.httpToken: the node refuses to start", async () => {

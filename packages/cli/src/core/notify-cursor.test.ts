@@ -47,6 +47,16 @@ describe("step", () => {
     expect(t.notify.map((n) => n.attempt)).toEqual([5]);
     expect(t.cursor).toEqual({ after: 7, done: [] });
   });
+  test("two runs of one fileset with the same number: one event", () => {
+    const s = step(
+      { after: 0, done: [] },
+      [run(1, false, "failed", 1, 1, 9), run(2, false, "failed", 1, 1, 9)],
+      null,
+      "failed",
+    );
+    expect(s.notify).toEqual([{ fileset: 9, attempt: 1, event: "import.failed" }]);
+    expect(s.cursor).toEqual({ after: 2, done: [] });
+  });
   test("nothing new: the same cursor", () => {
     expect(step({ after: 3, done: [] }, [], null, "failed")).toEqual({ notify: [], cursor: { after: 3, done: [] } });
     expect(step({ after: 3, done: [] }, [], 4, "failed")).toEqual({ notify: [], cursor: { after: 3, done: [] } });

@@ -49,7 +49,10 @@ export function step(cursor: Cursor, finished: FinishedRun[], firstRunning: numb
     if (done.has(r.id)) continue;
     done.add(r.id);
     const event = eventOf(r, on);
-    if (event) notify.push({ fileset: r.fileset, attempt: r.id, event });
+    // Two runs of one fileset with the same number (DropBox reuses the number of a run that found
+    // its files changed before it started) would both look final: one event per fileset and kind.
+    if (event && !notify.some((n) => n.fileset === r.fileset && n.event === event))
+      notify.push({ fileset: r.fileset, attempt: r.id, event });
   }
   const after = firstRunning === null ? maxSeen : Math.max(cursor.after, Math.min(maxSeen, firstRunning - 1));
   return { notify, cursor: { after, done: [...done].filter((id) => id > after).sort((a, b) => a - b) } };
