@@ -105,6 +105,8 @@ function printStatus(status: NodeStatus): void {
   ];
   if (n.endpoint) lines.push(`control socket: ${n.endpoint}`);
   if (n.sockets && !n.endpoint?.includes(`${n.home}/var/run`)) lines.push(`sockets: ${n.sockets}`);
+  const found = n.running && n.home ? findNode(n.home) : null;
+  if (found?.state === "running" && found.info.http) lines.push(`status page: http://${found.info.http}/`);
   lines.push(serverTable(status));
   process.stdout.write(`${lines.join("\n")}\n`);
 }
