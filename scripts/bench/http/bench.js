@@ -95,4 +95,5 @@ console.log(
 );
 console.log(`search ("image-4242"):       ${median(() => view.page({ q: "image-4242" }))} ms`);
 view.close();
-fs.rmSync(dir, { recursive: true, force: true });
+if (!process.env.KEEP) fs.rmSync(dir, { recursive: true, force: true });
+else console.log(file);
