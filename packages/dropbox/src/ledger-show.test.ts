@@ -126,3 +126,32 @@ describe("ledger-show", () => {
     }
   });
 });
+
+test("page: a backlog of queued filesets is capped per user, the summary counts them all", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ofs-show-cap-"));
+  try {
+    const file = path.join(dir, "dropbox.sqlite");
+    const db = openLedgerDb(file);
+    const ins = db.prepare(
+      `INSERT INTO filesets(watch, user, key, entry, state, importer, created_at) VALUES (0, ?, ?, ?, ?, 'local', 'x')`,
+    );
+    for (let i = 0; i < 12; i++) ins.run("amy", `k${i}`, `/w/amy/${i}.tif`, "queued");
+    ins.run("amy", "ki", "/w/amy/i.tif", "importing");
+    ins.run("zak", "kz", "/w/zak/z.tif", "queued");
+    db.close();
+    const v = openLedgerView(file);
+    try {
+      const p = v.page({ recent: 1 });
+      expect(p.active.map((f) => `${f.user}:${f.state}`)).toEqual([
+        ...Array(2).fill("amy:queued"),
+        "amy:importing",
+        "zak:queued",
+      ]);
+      expect(p.totals).toContainEqual({ user: "amy", state: "queued", n: 12 });
+    } finally {
+      v.close();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

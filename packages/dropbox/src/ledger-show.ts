@@ -194,13 +194,14 @@ export interface PageFile {
 
 export interface PageData {
   users: string[];
-  /** Filesets not finished (waiting, queued, importing), every one, oldest first. */
+  /** Filesets not finished (waiting, queued, importing): every importing one, and the oldest
+   * `recent * 2` waiting or queued of each user (a cold start can queue 100,000), oldest first. */
   active: PageFileset[];
   /** The latest failed filesets, newest first. */
   failed: PageFileset[];
   /** The latest imported filesets per user, newest first. */
   imported: PageFileset[];
-  /** Count of imported and failed filesets per user. */
+  /** Count of filesets per user and state. */
   totals: { user: string; state: string; n: number }[];
   /** Pending and refused files (newest first, capped). */
   files: PageFile[];
@@ -267,7 +268,12 @@ export function pageData(db: Db, opts: { q?: string; recent?: number } = {}): Pa
         .raw()
         .all({ ...(q ? { q } : {}), ...args }) as PageRaw[]
     ).map(toPageFileset);
-  const active = all(`${PAGE_FILESET} WHERE f.state IN ('waiting', 'queued', 'importing') ${match} ORDER BY f.id`);
+  const active = all(
+    `${PAGE_FILESET} WHERE f.state = 'importing' ${match} OR f.id IN (SELECT id FROM (SELECT id,
+       ROW_NUMBER() OVER (PARTITION BY user ORDER BY id) AS k FROM filesets f WHERE f.state IN ('waiting', 'queued') ${match})
+       WHERE k <= @m) ORDER BY f.id`,
+    { m: recent * 2 },
+  );
   const failed = all(`${PAGE_FILESET} WHERE f.state = 'failed' ${match} ORDER BY f.id DESC LIMIT @n`, {
     n: recent * 5,
   });
@@ -278,9 +284,7 @@ export function pageData(db: Db, opts: { q?: string; recent?: number } = {}): Pa
     { n: recent },
   );
   const totals = db
-    .prepare(
-      `SELECT user, state, COUNT(*) FROM filesets f WHERE state IN ('imported', 'failed') ${match} GROUP BY user, state`,
-    )
+    .prepare(`SELECT user, state, COUNT(*) FROM filesets f WHERE 1 ${match} GROUP BY user, state`)
     .raw()
     .all(q ? { q } : {}) as [string, string, number][];
   const files = (

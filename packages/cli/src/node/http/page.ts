@@ -60,11 +60,10 @@ function userSection(user: string, ctx: PageContext): string {
   const files = mine(d.files);
   const total = (state: string) => d.totals.find((t) => t.user === user && t.state === state)?.n ?? 0;
   const ignored = d.ignored.find((i) => i.user === user)?.n ?? 0;
-  const count = (state: string) => active.filter((f) => f.state === state).length;
   const summary = [
-    `${count("waiting")} waiting`,
-    `${count("queued")} in line`,
-    `${count("importing")} importing`,
+    `${total("waiting")} waiting`,
+    `${total("queued")} in line`,
+    `${total("importing")} importing`,
     `${total("imported")} imported`,
     `${total("failed")} failed`,
   ].join(" · ");
@@ -88,7 +87,10 @@ function userSection(user: string, ctx: PageContext): string {
     out.push("</ul>");
   }
   if (active.length) {
-    out.push("<h3>Waiting and importing</h3><ul>");
+    const all = total("waiting") + total("queued") + total("importing");
+    out.push(
+      `<h3>Waiting and importing${all > active.length ? ` (the first ${active.length} of ${all})` : ""}</h3><ul>`,
+    );
     for (const f of active) {
       const text = describeProgress(
         {
