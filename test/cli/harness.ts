@@ -83,6 +83,8 @@ export function makeHome(opts: HomeOptions = {}): TestHome {
     // Short restart backoff so restart paths run in well under a second.
     OMERO_FS_TEST_NODE_BACKOFF_MS: "100",
     OMERO_FS_TEST_NODE_BACKOFF_MAX_MS: "400",
+    // Any free port: tests run nodes in parallel (the default is 127.0.0.1:4095).
+    OMERO_FS_HTTP_ADDRESS: "127.0.0.1:0",
     ...opts.env,
   };
   const home: TestHome = {

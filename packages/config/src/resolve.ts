@@ -152,6 +152,13 @@ export function parseValue(def: PropertyDef, s: string): Parsed<unknown> {
         return { ok: false, why: `${s} is too small; expected at least ${def.min} bytes` };
       return { ok: true, value: v };
     }
+    case "listen": {
+      if (s.toLowerCase() === "off") return { ok: true, value: "off" };
+      const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]+):(\d{1,5})$/.exec(s);
+      if (!m || Number(m[2]) > 65535)
+        return { ok: false, why: `"${s}" is not host:port (e.g. 127.0.0.1:4095, 0.0.0.0:4095, [::1]:4095) or off` };
+      return { ok: true, value: s };
+    }
     case "endpoint": {
       if (/^ipc:\/\/\/.+/.test(s)) return { ok: true, value: s };
       if (/^tcp:\/\/[^:/\s]+:\d{1,5}$/.test(s)) return { ok: true, value: s };
@@ -235,6 +242,8 @@ export function resolveConfig(input: ResolveInput): ResolveResult {
       slot: null,
       message: "omero.fs.execCommand: empty, but omero.fs.importer=exec needs a command template",
     });
+
+  problems.push(...notifyHttpProblems(g));
 
   // Users.
   const usersDef = PROPERTIES.find((p) => p.short === "importUsers")!;
@@ -375,4 +384,36 @@ export function resolveConfig(input: ResolveInput): ResolveResult {
     return { effective: null, problems, warnings };
   }
   return { effective: parsed.data, problems, warnings };
+}
+
+/** A host of httpAddress that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/** The node's HTTP and notification settings that cannot work as given. */
+function notifyHttpProblems(g: GlobalConfig): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const problem = (short: string, message: string) =>
+    out.push({ property: `omero.fs.${short}`, slot: null, message: `omero.fs.${short}: ${message}` });
+  if (g.httpAddress !== "off" && g.httpToken === "") {
+    const host = g.httpAddress.slice(0, g.httpAddress.lastIndexOf(":"));
+    if (!isLoopbackHost(host))
+      problem(
+        "httpAddress",
+        `${g.httpAddress} is reachable from other machines, so it needs omero.fs.httpToken (or $OMERO_FS_HTTP_TOKEN) set to a secret; or listen on 127.0.0.1, or set it to off`,
+      );
+  }
+  if (g.notifyWebhook !== "" && !/^https?:\/\/[^\s/]+/.test(g.notifyWebhook))
+    problem("notifyWebhook", `"${g.notifyWebhook}" is not an http:// or https:// URL`);
+  if (g.notifySmtp !== "") {
+    if (!/^smtps?:\/\/[^\s/:]+(:\d{1,5})?\/?$/.test(g.notifySmtp))
+      problem("notifySmtp", `"${g.notifySmtp}" is not smtp://host:port or smtps://host:port`);
+    if (g.notifyEmail.length === 0)
+      problem("notifyEmail", "empty, but omero.fs.notifySmtp is set: give the address(es) notifications go to");
+  } else if (g.notifyEmail.length > 0) {
+    problem("notifySmtp", "empty, but omero.fs.notifyEmail is set: give the mail server (smtp://host:port)");
+  }
+  return out;
 }

@@ -66,6 +66,16 @@ export const GlobalConfigSchema = z.object({
   omeroPasswordFile: z.string(),
   /** exec importer: argv template, split like a shell; {entry} {user} {files} placeholders. */
   execCommand: z.string(),
+  /** host:port of the node's HTTP server, or "off". */
+  httpAddress: z.string(),
+  httpToken: z.string(),
+  notifyOn: z.enum(["failed", "all"]),
+  notifyWebhook: z.string(),
+  notifySmtp: z.string(),
+  notifyEmail: z.array(z.string()),
+  notifyEmailFrom: z.string(),
+  notifySmtpUser: z.string(),
+  notifySmtpPasswordFile: z.string(),
 });
 export type GlobalConfig = z.infer<typeof GlobalConfigSchema>;
 

@@ -12,3 +12,4 @@ export {
 } from "./ledger";
 export { snapshotKeyOf } from "./monitor-link";
 export { type DropBoxOptions, resolveOptions } from "./options";
+export * as ledgerShow from "./ledger/show";

@@ -94,3 +94,28 @@ export const ConfigCheckJsonSchema = z.object({
   problems: z.array(z.object({ property: z.string(), slot: z.number().int().nullable(), message: z.string() })),
 });
 export type ConfigCheckJson = z.infer<typeof ConfigCheckJsonSchema>;
+
+/** One importer run of a fileset (`files show` history). */
+export const AttemptJsonSchema = z.object({
+  attempt: z.number().int().min(1),
+  importer: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  result: z.enum(["running", "succeeded", "failed"]),
+  error: z.string().nullable(),
+  target: z.string().nullable(),
+});
+export type AttemptJson = z.infer<typeof AttemptJsonSchema>;
+
+/**
+ * `files show PATH --json`: the file as `files list` shows it (at its current path), the path that
+ * was asked for when the ledger found it through a rename, its import, the import's target and
+ * every importer run.
+ */
+export const FileShowJsonSchema = FileJsonSchema.extend({
+  renamedFrom: z.string().nullable(),
+  import: ImportJsonSchema.nullable(),
+  target: z.string().nullable(),
+  history: z.array(AttemptJsonSchema),
+});
+export type FileShowJson = z.infer<typeof FileShowJsonSchema>;

@@ -115,6 +115,8 @@ function printStatus(status: NodeStatus): void {
   ];
   if (n.endpoint) lines.push(`control socket: ${n.endpoint}`);
   if (n.sockets && !n.endpoint?.includes(`${n.home}/var/run`)) lines.push(`sockets: ${n.sockets}`);
+  const found = n.running && n.home ? findNode(n.home) : null;
+  if (found?.state === "running" && found.info.http) lines.push(`status page: http://${found.info.http}/`);
   lines.push(serverTable(status));
   process.stdout.write(`${lines.join("\n")}\n`);
 }
@@ -300,6 +302,8 @@ async function startBackground(home: string, timeoutSec = DEFAULT_START_TIMEOUT_
     );
     lines.push(`Drop files into: ${[...new Set(dirs)].join(", ")}`);
     lines.push(`See what was imported: omero-fs --home ${home} imports list`);
+    if (info.state === "running" && info.info.http)
+      lines.push(`Status page: http://${info.info.http}/ (also /api/imports, /metrics)`);
   }
   lines.push(`Logs: ${paths.log} (omero-fs --home ${home} logs --follow)`);
   process.stdout.write(`${lines.join("\n")}\n`);

@@ -31,6 +31,9 @@ import { dirState, watchDirProblems } from "../watch-dirs";
 
 const WATCH_PROPS = PROPERTIES.filter((p) => p.scope === "watch" && p.short !== "importUsers");
 const GLOBAL_PROPS = PROPERTIES.filter((p) => p.scope === "global");
+/** Properties whose value is a secret: `list` and `check` say whether it is set, only `get` prints it. */
+const SECRETS = new Set(["omero.fs.httpToken", "httpToken"]);
+const hide = (name: string, value: unknown): unknown => (SECRETS.has(name) && value !== "" ? "(set, hidden)" : value);
 
 function out(s: string): void {
   process.stdout.write(`${s}\n`);
@@ -97,7 +100,10 @@ function printCheck(r: LoadResult): void {
     out(`${cfg.watches.length} watch${cfg.watches.length === 1 ? "" : "es"}:`);
     for (const line of table(rows)) out(`  ${line}`);
     out("global:");
-    const grows = GLOBAL_PROPS.map((def) => [def.short, show(cfg.global[def.short as keyof typeof cfg.global])]);
+    const grows = GLOBAL_PROPS.map((def) => [
+      def.short,
+      show(hide(def.short, cfg.global[def.short as keyof typeof cfg.global])),
+    ]);
     for (const line of table(grows)) out(`  ${line}`);
   } else out("no configuration could be built");
   for (const n of r.notes) out(`note: ${escapeName(n)}`);
@@ -122,7 +128,7 @@ const listCommand: CommandModule<GlobalArgs, GlobalArgs & { json?: boolean }> = 
               name: v.name,
               short: def.short,
               scope: def.scope,
-              value: v.raw,
+              value: hide(v.name, v.raw),
               source: v.source,
               origin: v.origin,
             };
@@ -133,7 +139,8 @@ const listCommand: CommandModule<GlobalArgs, GlobalArgs & { json?: boolean }> = 
       );
     } else {
       const rows = [["property", "value", "source"]];
-      for (const v of r.values) rows.push([v.name, v.raw === "" ? '""' : escapeName(v.raw), v.origin]);
+      for (const v of r.values)
+        rows.push([v.name, v.raw === "" ? '""' : escapeName(String(hide(v.name, v.raw))), v.origin]);
       for (const line of table(rows)) out(line);
     }
     // A file that could not be read shows as defaults above: never in silence.
@@ -315,7 +322,9 @@ const checkCommand: CommandModule<GlobalArgs, GlobalArgs & { json?: boolean }> =
       const doc = {
         watches: watchJson(r.effective),
         problems: r.problems.map((p) => ({ property: p.property, slot: p.slot, message: p.message })),
-        global: r.effective?.global ?? null,
+        global: r.effective
+          ? { ...r.effective.global, httpToken: hide("httpToken", r.effective.global.httpToken) }
+          : null,
         warnings: r.warnings,
         notes: r.notes,
       };

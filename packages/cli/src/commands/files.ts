@@ -76,6 +76,7 @@ export const filesCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           }
         },
       )
-      .demandCommand(1, "Give a files subcommand: list."),
+      .command(require("./files-show").filesShowCommand)
+      .demandCommand(1, "Give a files subcommand: list or show."),
   handler: () => undefined,
 };

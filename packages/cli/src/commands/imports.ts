@@ -1,12 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DropBoxMethodResults, type ImportJson, ImportJsonSchema } from "@omero-fs/protocol";
+import { DropBoxMethodResults, type ImportJson } from "@omero-fs/protocol";
 import type { ImportRow } from "@omero-fs/dropbox";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
 import { CliError } from "../errors";
 import { ago, cell, escapeName, tableChunks, textCell } from "../format";
-import { checkContract, checkState, jsonArray, ledgerExists, openView } from "../ledger-access";
+import { importShowJson, importsListJson } from "../json-output";
+import { checkState, ledgerExists, openView } from "../ledger-access";
 import { callNode } from "../node/client";
 import { findNode } from "../node/records";
 import { writeChunks } from "../stdout";
@@ -187,7 +188,7 @@ export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
             const f = { user: a.user, state };
             if (a.json) {
               // SQLite writes each element's JSON; it streams out as it comes (60 MB for 100,000).
-              await writeChunks(jsonArray("imports list", view.importsJson(f), view.countImports(f), ImportJsonSchema));
+              await writeChunks(importsListJson(view, f));
               return;
             }
             const imports = [...view.importRows(f)];
@@ -209,12 +210,10 @@ export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           const id = parseId(a.id);
           const view = openView(homeOf(a));
           try {
-            const i = view.getImport(id);
-            if (!i) throw new CliError(`no import with id ${id} (see: omero-fs imports list)`);
-            if (a.json) {
-              checkContract("imports show", [i], ImportJsonSchema);
-              process.stdout.write(`${JSON.stringify(i, null, 2)}\n`);
-            } else process.stdout.write(`${showText(i)}\n`);
+            const text = a.json ? importShowJson(view, id) : null;
+            const i = a.json ? null : view.getImport(id);
+            if (!text && !i) throw new CliError(`no import with id ${id} (see: omero-fs imports list)`);
+            process.stdout.write(text ?? `${showText(i!)}\n`);
           } finally {
             view.close();
           }

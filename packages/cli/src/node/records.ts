@@ -49,6 +49,8 @@ export interface NodeInfo {
   endpoint: string;
   home: string;
   sockets: string;
+  /** host:port of the node's HTTP server (status page, /api, /metrics), when it serves one. */
+  http?: string | null;
 }
 
 /** Start time of a process as the kernel records it, or null (no /proc, or no such process). */

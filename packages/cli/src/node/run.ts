@@ -15,6 +15,7 @@ import {
   removeNodeFiles,
   writeFileAtomic,
 } from "./records";
+import { startNodeServices } from "./services";
 import { Supervisor } from "./supervisor";
 
 /** Exit code of a node that found another node running for its home. */
@@ -136,6 +137,8 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     logMaxSize: config.global.logMaxSize,
     logMaxFiles: config.global.logMaxFiles,
   });
+  const services = await startNodeServices({ home, config, logger, servers: () => supervisor.status() });
+  if (services.http) writeFileAtomic(files.infoFile, `${JSON.stringify({ ...info, http: services.http })}\n`);
 
   let shuttingDown: Promise<void> | null = null;
   let exitStatus = 0;
@@ -147,7 +150,9 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     if (shuttingDown) return shuttingDown;
     logger.info(`node stopping (${why})`);
     shuttingDown = (async () => {
+      services.stopping();
       await supervisor.shutdown();
+      await services.stop();
       await control.close();
       removeNodeFiles(home);
       logger.info("node stopped");
@@ -207,6 +212,6 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
 
   served = { handle };
 
-  void supervisor.startAll();
+  void supervisor.startAll().then(() => services.ready());
   return exitCode;
 }

@@ -4,8 +4,9 @@
  * --json` on 100,000 filesets builds no JavaScript object per row and can stream its output. Both
  * give the same text: JSON.stringify(listImports(f)[k]) === [...importsJson(f)][k] (a test checks).
  */
-import type { FileJson, ImageJson, ImportJson } from "@omero-fs/protocol";
+import type { AttemptJson, FileJson, ImageJson, ImportJson } from "@omero-fs/protocol";
 import { type Db, openExisting } from "./schema";
+import * as show from "./show";
 
 /** Counters by state: `files.<state>` and `imports.<state>`, every state present (0 when none). */
 export function countsOf(db: Db): Record<string, number> {
@@ -65,6 +66,18 @@ export interface LedgerView {
   /** listFiles(f).length, without listing. */
   countFiles(f?: ListFilter): number;
   counts(): Record<string, number>;
+  /** `files show`: the first of these paths the ledger knows (or knew before a rename). */
+  findFile(candidates: string[]): show.FoundFile | null;
+  /** Every importer run of a fileset, oldest first. */
+  attempts(fileset: number): AttemptJson[];
+  /** What /metrics reads from the ledger. */
+  metrics(): show.LedgerMetrics;
+  /** What the status page shows. */
+  page(opts?: { q?: string; recent?: number }): show.PageData;
+  /** The notifier's reads: finished importer runs above an id, the first one still going, the last id. */
+  finishedRunsAfter(afterId: number, limit: number): show.FinishedAttempt[];
+  firstRunningAfter(afterId: number): number | null;
+  lastRunId(): number;
   close(): void;
 }
 
@@ -298,6 +311,13 @@ export function openLedgerView(ledgerPath: string): LedgerView {
     counts() {
       return countsOf(db);
     },
+    findFile: (candidates) => show.findFile(db, candidates),
+    attempts: (fileset) => show.attemptsOf(db, fileset),
+    metrics: () => show.ledgerMetrics(db),
+    page: (opts) => show.pageData(db, opts),
+    finishedRunsAfter: (afterId, limit) => show.finishedAttemptsAfter(db, afterId, limit),
+    firstRunningAfter: (afterId) => show.firstRunningAttemptAfter(db, afterId),
+    lastRunId: () => show.lastAttemptId(db),
     close() {
       db.close();
     },

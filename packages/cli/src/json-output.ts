@@ -1,0 +1,57 @@
+/**
+ * The --json documents of `imports list`, `imports show` and `files show`, built once for the CLI
+ * and the node's JSON API (GET /api/imports, /api/imports/:id, /api/files?path=), so both print
+ * the same bytes.
+ */
+import * as path from "node:path";
+import type { LedgerView, ListFilter } from "@omero-fs/dropbox";
+import { type FileShowJson, FileShowJsonSchema, ImportJsonSchema } from "@omero-fs/protocol";
+import { checkContract, jsonArray } from "./ledger-access";
+
+/** `imports list --json`: the array, in parts (SQLite writes each element), newline-terminated. */
+export function importsListJson(view: LedgerView, f: ListFilter): Generator<string> {
+  return jsonArray("imports list", view.importsJson(f), view.countImports(f), ImportJsonSchema);
+}
+
+/** `imports show ID --json`, or null when there is no such import. */
+export function importShowJson(view: LedgerView, id: number): string | null {
+  const i = view.getImport(id);
+  if (!i) return null;
+  checkContract("imports show", [i], ImportJsonSchema);
+  return `${JSON.stringify(i, null, 2)}\n`;
+}
+
+/**
+ * The paths a user's PATH may mean, in order: an absolute path as is; a relative one against the
+ * current directory (the CLI's; none for the API), then against each watch directory
+ * (`amy/exp1/cells.tif` under the DropBox tree).
+ */
+export function pathCandidates(raw: string, cwd: string | null, watchDirs: string[]): string[] {
+  if (path.isAbsolute(raw)) return [path.resolve(raw)];
+  const out: string[] = [];
+  if (cwd) out.push(path.resolve(cwd, raw));
+  for (const w of watchDirs) out.push(path.resolve(w, raw));
+  return [...new Set(out)];
+}
+
+/** The `files show` document for the first candidate the ledger knows, or null. */
+export function fileShow(view: LedgerView, candidates: string[]): FileShowJson | null {
+  const found = view.findFile(candidates);
+  if (!found) return null;
+  const imp = found.file.fileset === null ? null : view.getImport(found.file.fileset);
+  return {
+    ...found.file,
+    renamedFrom: found.renamedFrom,
+    import: imp,
+    target: imp?.target ?? null,
+    history: imp ? view.attempts(imp.id) : [],
+  };
+}
+
+/** `files show PATH --json` text, or null when the ledger knows none of the candidates. */
+export function fileShowJson(view: LedgerView, candidates: string[]): string | null {
+  const doc = fileShow(view, candidates);
+  if (!doc) return null;
+  checkContract("files show", [doc], FileShowJsonSchema);
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

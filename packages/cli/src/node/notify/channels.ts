@@ -1,0 +1,129 @@
+/** Notification channels: a webhook (POST JSON) and e-mail (SMTP through nodemailer). */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { GlobalConfig } from "@omero-fs/config";
+import type { ImportJson } from "@omero-fs/protocol";
+import { explainFailure } from "../../core/explain";
+import type { NotifyEvent } from "../../core/notify-cursor";
+
+export interface Channel {
+  name: "webhook" | "email";
+  /** For logs: where it goes (no secrets). */
+  describe: string;
+  /** Resolves once the receiver accepted it; rejects with a one-line reason. */
+  send(event: NotifyEvent, fileset: ImportJson): Promise<void>;
+  close(): void;
+}
+
+const SEND_TIMEOUT_MS = 10_000;
+
+/** A URL for logs: no user info, no query (either may hold a secret). */
+function safeUrl(u: string): string {
+  try {
+    const x = new URL(u);
+    return `${x.protocol}//${x.host}${x.pathname}`;
+  } catch {
+    return "(bad URL)";
+  }
+}
+
+export function webhookChannel(url: string): Channel {
+  return {
+    name: "webhook",
+    describe: `webhook ${safeUrl(url)}`,
+    async send(event, fileset) {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "omero-fs",
+          // The same value for a redelivery after a crash between send and record: receivers may dedupe.
+          "idempotency-key": `omero-fs-${event}-${fileset.id}-${fileset.attempts}`,
+        },
+        body: JSON.stringify({ event, fileset }),
+        signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+      }).catch((e: Error) => {
+        const cause = (e as Error & { cause?: { code?: string } }).cause?.code;
+        throw new Error(cause ?? e.message);
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      if (res.status < 200 || res.status > 299) throw new Error(`HTTP ${res.status}`);
+    },
+    close() {},
+  };
+}
+
+/** The user's folder-relative name of the entry, for a subject line. */
+function shortName(f: ImportJson): string {
+  const parts = f.entry.split(path.sep);
+  const i = parts.lastIndexOf(f.user);
+  return i >= 0 ? parts.slice(i + 1).join("/") : path.basename(f.entry);
+}
+
+/** Subject and text of a notification e-mail. Pure. */
+export function emailText(event: NotifyEvent, f: ImportJson): { subject: string; text: string } {
+  const failed = event === "import.failed";
+  // File names may hold any byte but "/" and NUL: no control character reaches a header.
+  const raw = `[omero-fs] import ${failed ? "failed" : "done"} for ${f.user}: ${shortName(f)}`;
+  const subject = [...raw].map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? " " : c)).join("");
+  const lines = [
+    failed
+      ? `The import of a data set dropped by ${f.user} failed after ${f.attempts} attempt${f.attempts === 1 ? "" : "s"}.`
+      : `A data set dropped by ${f.user} was imported.`,
+    "",
+    `User:      ${f.user}`,
+    `Import:    ${f.id} (${f.importer} importer${f.reader ? `, ${f.reader}` : ""})`,
+    `Entry:     ${f.entry}`,
+  ];
+  if (failed) {
+    const x = explainFailure(f.error);
+    lines.push(`Reason:    ${x.plain}`, `What to do: ${x.todo}`, `Error:     ${f.error ?? "-"}`);
+  } else {
+    lines.push(`Imported:  ${f.importedAt ?? "-"}`, `Target:    ${f.target ?? "-"}`);
+  }
+  lines.push("", `Files (${f.files.length}):`, ...f.files.map((x) => `  ${x}`), "");
+  lines.push(
+    `Details: omero-fs imports show ${f.id}${failed ? `\nRetry after fixing: omero-fs imports retry ${f.id}` : ""}`,
+  );
+  return { subject, text: `${lines.join("\n")}\n` };
+}
+
+export function emailChannel(g: GlobalConfig): Channel {
+  const nodemailer = require("nodemailer") as typeof import("nodemailer");
+  const u = new URL(g.notifySmtp);
+  const secure = u.protocol === "smtps:";
+  let pass: string | undefined;
+  if (g.notifySmtpPasswordFile) {
+    try {
+      pass = fs.readFileSync(g.notifySmtpPasswordFile, "utf8").split("\n")[0];
+    } catch (e) {
+      throw new Error(
+        `cannot read omero.fs.notifySmtpPasswordFile ${g.notifySmtpPasswordFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
+    }
+  }
+  const transport = nodemailer.createTransport({
+    host: u.hostname,
+    port: u.port ? Number(u.port) : secure ? 465 : 25,
+    secure,
+    auth: g.notifySmtpUser ? { user: g.notifySmtpUser, pass } : undefined,
+    connectionTimeout: SEND_TIMEOUT_MS,
+    greetingTimeout: SEND_TIMEOUT_MS,
+    socketTimeout: SEND_TIMEOUT_MS,
+  });
+  const from = g.notifyEmailFrom || `omero-fs@${os.hostname()}`;
+  return {
+    name: "email",
+    describe: `e-mail to ${g.notifyEmail.join(", ")} via ${u.protocol}//${u.host}`,
+    async send(event, fileset) {
+      const { subject, text } = emailText(event, fileset);
+      await transport.sendMail({ from, to: g.notifyEmail.join(", "), subject, text }).catch((e: Error) => {
+        throw new Error((e as Error & { code?: string }).code ?? e.message.split("\n")[0]);
+      });
+    },
+    close() {
+      transport.close();
+    },
+  };
+}
