@@ -265,12 +265,23 @@ export const PROPERTIES: readonly PropertyDef[] = [
     description: "Seconds between safety-net reconciliations of every watch tree (0 = never, else at least 60)",
   },
   {
+    name: "omero.fs.changedAfterImport",
+    short: "changedAfterImport",
+    scope: "global",
+    kind: "enum",
+    default: "log",
+    allowed: ["log", "ignore", "reimport"],
+    description:
+      "A file changed after its import, or a late member of an imported fileset: log (listed in `files list` and logged once), ignore (listed only), reimport (imported again as a new fileset)",
+  },
+  {
     name: "omero.fs.reimportModified",
     short: "reimportModified",
     scope: "global",
     kind: "bool",
     default: "false",
-    description: "Re-import a file modified after its import (false: logged and listed only)",
+    description:
+      "Deprecated alias: true = omero.fs.changedAfterImport=reimport (changedAfterImport wins when both are set)",
   },
   {
     name: "omero.fs.monitorControl",

@@ -244,6 +244,23 @@ export function resolveConfig(input: ResolveInput): ResolveResult {
     });
 
   problems.push(...notifyHttpProblems(g));
+  const isSet = (name: string): boolean => {
+    const v = input.values.get(name);
+    return v !== undefined && v.source !== "default" && v.raw.trim() !== "";
+  };
+  if (isSet("omero.fs.reimportModified")) {
+    const def = PROPERTIES.find((p) => p.short === "reimportModified")!;
+    if (isSet("omero.fs.changedAfterImport"))
+      warnings.push(
+        `omero.fs.reimportModified${fromWhere(def)} is deprecated and ignored: omero.fs.changedAfterImport=${g.changedAfterImport} is set and wins; remove reimportModified`,
+      );
+    else {
+      if (g.reimportModified) g.changedAfterImport = "reimport";
+      warnings.push(
+        `omero.fs.reimportModified${fromWhere(def)} is deprecated: read as omero.fs.changedAfterImport=${g.changedAfterImport}; set that instead`,
+      );
+    }
+  }
 
   // Users.
   const usersDef = PROPERTIES.find((p) => p.short === "importUsers")!;

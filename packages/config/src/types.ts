@@ -47,7 +47,9 @@ export const GlobalConfigSchema = z.object({
   importTimeout: z.number().min(1),
   /** Seconds between safety-net reconciliations; 0 disables. */
   rescanInterval: z.number().min(0),
-  /** Re-import a file modified after its import (default false: logged and listed only). */
+  /** What a change after import does (omero.fs.changedAfterImport; reimportModified=true is its alias for reimport). */
+  changedAfterImport: z.enum(["log", "ignore", "reimport"]),
+  /** Deprecated: read into changedAfterImport by resolveConfig. */
   reimportModified: z.boolean(),
   monitorControl: z.string(),
   monitorEvents: z.string(),

@@ -150,7 +150,7 @@ export class Grouping {
         }),
       );
     }
-    const g = groupFilesets(input, catalogue);
+    const g = groupFilesets(input, catalogue, { whitelist: this.ctx.watch(watch).whitelist });
     const existing = new Map<number, ExistingFileset>();
     for (const id of current.values()) {
       if (id === null || existing.has(id)) continue;

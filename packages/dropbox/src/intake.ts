@@ -90,14 +90,18 @@ export class Intake {
     }
     const [realRoot, realFile] = await Promise.all([root, fs.promises.realpath(p).catch(() => null)]);
     if (!realRoot || !realFile) return { path: p, st: info, isFile: true, refusal: "cannot resolve its real path" };
-    return { path: p, st: info, isFile: true, refusal: containmentProblem(realRoot, realFile, p) };
+    const seen: Observation = { path: p, st: info, isFile: true, refusal: containmentProblem(realRoot, realFile, p) };
+    // stat follows links: lstat tells a symlink (a second name, not a hard link) from the file.
+    if (realFile !== p && (await fs.promises.lstat(p).catch(() => null))?.isSymbolicLink()) seen.symlinkTo = realFile;
+    return seen;
   }
 
   /** Record one observation (inside a transaction). Returns true when the ledger changed. */
   private observe(watch: number, s: Observation, now: number): boolean {
     const files = this.ctx.ledger.files;
     const row = files.byPath(s.path);
-    const fresh = !row && s.st !== null && s.isFile;
+    // No live record, or an imported one (recorded as deleted, its path may be free for a new file).
+    const fresh = (!row || row.state === "imported") && s.st !== null && s.isFile;
     const sameInode = fresh
       ? files.importedWithInode(s.st!.dev, s.st!.ino).map((rec) => ({ rec, stillThere: stillHolds(rec, s.st!) }))
       : [];
@@ -108,7 +112,7 @@ export class Intake {
       row,
       sameInode,
       importedVersion,
-      reimportModified: this.ctx.opts.reimportModified,
+      changedAfterImport: this.ctx.opts.changedAfterImport,
     });
     return this.apply(watch, s.path, row, effects, now);
   }
@@ -137,6 +141,9 @@ export class Intake {
           break;
         case "setReason":
           files.setReason(row!.id, e.reason);
+          break;
+        case "retire":
+          files.retire(row!.id, e.reason, now);
           break;
         case "delete":
           files.forget(row!.id);

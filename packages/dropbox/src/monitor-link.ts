@@ -20,7 +20,9 @@ export function monitorParamsOf(watch: WatchConfig): CreateMonitorParams {
     watchDir: watch.watchDir,
     eventTypes: watch.eventTypes,
     pathMode: watch.pathMode,
-    whitelist: watch.whitelist,
+    // Never the watch's whitelist: it selects filesets by their entry's name (grouping's
+    // opts.whitelist), so the monitor must publish every member, e.g. x.ids of a whitelisted x.ics.
+    whitelist: [],
     blacklist: watch.blacklist,
     timeout: watch.timeout,
     blockSize: watch.blockSize,

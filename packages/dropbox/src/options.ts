@@ -3,6 +3,7 @@
  * milliseconds (the config speaks OMERO's seconds), every default here. Nothing else in the
  * package multiplies by 1000 or reads process.env.
  */
+import type { ChangedAfterImport } from "./core/file-identity";
 import { type OmeroFsConfig, testHookNumber, type WatchConfig } from "@omero-fs/config";
 import { normaliseWhitelist } from "./core/paths";
 import { DEFAULT_RETRY, type RetryPolicy } from "./core/retry";
@@ -31,7 +32,8 @@ export interface DropBoxOptions {
   importTimeoutMs: number;
   /** 0: no periodic reconciliation. */
   rescanIntervalMs: number;
-  reimportModified: boolean;
+  /** omero.fs.changedAfterImport (reimportModified=true already read as reimport by the config). */
+  changedAfterImport: ChangedAfterImport;
   /** MonitorServer health-check period. */
   healthMs: number;
   /** Event paths waiting to be applied beyond which the queued blocks are dropped for a rescan. */
@@ -70,7 +72,7 @@ export function resolveOptions(config: OmeroFsConfig, env: NodeJS.ProcessEnv = p
     },
     importTimeoutMs: g.importTimeout * 1000,
     rescanIntervalMs: g.rescanInterval * 1000,
-    reimportModified: g.reimportModified,
+    changedAfterImport: g.changedAfterImport,
     healthMs: hook(env, "OMERO_FS_TEST_DROPBOX_HEALTH_MS", 1000),
     backlogPaths: hook(env, "OMERO_FS_TEST_DROPBOX_BACKLOG", 5000),
   };

@@ -93,7 +93,7 @@ export class Reconciler {
       knownPresent: files.presentCount(watch, GONE_AFTER_IMPORT),
       unreadableDirs: summary.unreadableDirs.length,
     });
-    if (alarm) this.ctx.once(`alarm:${watch}:${alarm}`, "error", `watch ${watch}: ${alarm}`);
+    if (alarm) this.ctx.once(`alarm:${watch}:${alarm}`, "error", `watch ${watch + 1}: ${alarm}`);
     else {
       this.ctx.forgetOnce(`alarm:${watch}:`);
       if (heldGone.length > 0) await observe(heldGone);
@@ -117,12 +117,12 @@ export class Reconciler {
       }
     }
     for (const d of summary.unreadableDirs)
-      this.ctx.once(`unreadable:${d}`, "warn", `watch ${watch}: cannot read ${d}`);
+      this.ctx.once(`unreadable:${d}`, "warn", `watch ${watch + 1}: cannot read ${d}`);
     this.ctx.requestTick();
     const n = changed + gone;
     this.ctx.log.log(
       n > 0 ? "info" : "debug",
-      `watch ${watch}: reconciliation (${why}): ${summary.files} files on disk, ${changed} new or changed, ${gone} gone (${this.ctx.clock.now() - t0} ms)`,
+      `watch ${watch + 1}: reconciliation (${why}): ${summary.files} files on disk, ${changed} new or changed, ${gone} gone (${this.ctx.clock.now() - t0} ms)`,
     );
     return n;
   }

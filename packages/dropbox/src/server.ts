@@ -114,7 +114,7 @@ class DropBoxServer {
       this.publishApplied(mid);
     });
     if (rescan) {
-      this.log.warn(`watch ${watch}: ${rescan}; rescanning`);
+      this.log.warn(`watch ${watch + 1}: ${rescan}; rescanning`);
       void this.engine.reconcileWatch(watch, "rescan");
     }
   }
@@ -140,7 +140,7 @@ class DropBoxServer {
       const mids = [...this.watchOfMonitor].filter(([, w]) => w === watch).map(([m]) => m);
       this.log.log(
         pendingWatches.has(watch) ? "debug" : "warn",
-        `watch ${watch}: ${paths} event paths waiting to be applied (more than ${this.opts.backlogPaths}): dropped them; rescanning`,
+        `watch ${watch + 1}: ${paths} event paths waiting to be applied (more than ${this.opts.backlogPaths}): dropped them; rescanning`,
       );
       const upTo = new Map(mids.map((m) => [m, this.droppedUpTo.get(m) ?? 0]));
       void this.engine.reconcileWatch(watch, "event backlog").finally(() => {
@@ -249,20 +249,20 @@ class DropBoxServer {
             // The MonitorServer published block `seq` but it never reached us (the SUB was
             // reconnecting, e.g. to a restarted MonitorServer). Cookies are not published, so no
             // later block will show the gap: a rescan covers whatever that block held.
-            this.log.warn(`watch ${index}: block ${seq} of monitor ${id} was lost in transit; rescanning`);
+            this.log.warn(`watch ${index + 1}: block ${seq} of monitor ${id} was lost in transit; rescanning`);
             await this.engine.reconcileWatch(index, "lost block");
             this.applied.set(id, Math.max(this.applied.get(id) ?? 0, seq));
             this.lastSeq.set(id, Math.max(this.lastSeq.get(id) ?? 0, seq));
             return;
           }
           last = e instanceof Error ? e.message : String(e);
-          this.log.debug(`sync: watch ${index}: ${last}; retrying`);
+          this.log.debug(`sync: watch ${index + 1}: ${last}; retrying`);
           await this.health();
         }
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new MethodError("INTERNAL", `sync: watch ${index}: ${last}`);
+    throw new MethodError("INTERNAL", `sync: watch ${index + 1}: ${last}`);
   }
 
   /** Ping until the MonitorServer answers (the supervisor may start it a little later). */
@@ -302,11 +302,11 @@ class DropBoxServer {
       await this.link.start(id);
       this.startFailed.delete(index);
       this.problems.forgetPrefix(`start:${index}:`);
-      this.log.info(`watch ${index}: monitor ${id} started on ${w.watchDir} (user ${w.user}, ${w.pathMode})`);
+      this.log.info(`watch ${index + 1}: monitor ${id} started on ${w.watchDir} (user ${w.user}, ${w.pathMode})`);
       return true;
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
-      const msg = `watch ${index}: cannot start a monitor on ${w.watchDir}: ${reason} (retrying every ${START_RETRY_MS / 1000} s)`;
+      const msg = `watch ${index + 1}: cannot start a monitor on ${w.watchDir}: ${reason} (retrying every ${START_RETRY_MS / 1000} s)`;
       // A new reason is a new problem: said at error again.
       if (this.startFailed.get(index)?.reason !== reason) this.problems.forgetPrefix(`start:${index}:`);
       this.problems.once(`start:${index}:${reason}`, "error", msg);
@@ -326,7 +326,7 @@ class DropBoxServer {
         this.log.info(`created the DropBox folder ${w.watchDir}`);
       } else {
         this.log.error(
-          `watch ${w.index}: watch directory ${w.watchDir} is missing${known > 0 ? ` while the ledger knows ${known} file(s) in it (unmounted share?)` : ""}`,
+          `watch ${w.index + 1}: watch directory ${w.watchDir} is missing${known > 0 ? ` while the ledger knows ${known} file(s) in it (unmounted share?)` : ""}`,
         );
       }
     }
@@ -336,7 +336,7 @@ class DropBoxServer {
     for (const w of this.config.watches) {
       if (w.pathMode !== "Follow") {
         this.log.warn(
-          `watch ${w.index}: pathMode ${w.pathMode}: ${w.pathMode === "Flat" ? "only files directly in the watch directory are seen" : "files in folders created after the start are not seen"}; Follow is recommended`,
+          `watch ${w.index + 1}: pathMode ${w.pathMode}: ${w.pathMode === "Flat" ? "only files directly in the watch directory are seen" : "files in folders created after the start are not seen"}; Follow is recommended`,
         );
       }
     }
@@ -395,7 +395,7 @@ class DropBoxServer {
         const failed = this.startFailed.get(w.index);
         if (!restarted && failed && Date.now() - failed.at < START_RETRY_MS) continue;
         if (st && st.state === "failed")
-          this.log.error(`watch ${w.index}: monitor ${id} failed: ${st.reason ?? "no reason given"}`);
+          this.log.error(`watch ${w.index + 1}: monitor ${id} failed: ${st.reason ?? "no reason given"}`);
         if (await this.startWatch(w.index)) void this.engine.reconcileWatch(w.index, "MonitorServer reconnect");
       }
     } finally {

@@ -6,7 +6,7 @@ import {
   observationEffects,
 } from "./file-identity";
 
-const watch = { index: 0, user: "default", watchDir: "/w", whitelist: [] as string[] };
+const watch = { index: 0, user: "default", watchDir: "/w" };
 const st = { size: 10, mtimeMs: 1000, dev: 1, ino: 7 };
 const rec = (o: Partial<FileRecord> = {}): FileRecord => ({
   id: 1,
@@ -28,7 +28,7 @@ const input = (o: Partial<IdentityInput> = {}): IdentityInput => ({
   row: null,
   sameInode: [],
   importedVersion: null,
-  reimportModified: false,
+  changedAfterImport: "log",
   ...o,
 });
 const kinds = (i: IdentityInput) => observationEffects(i).map((e) => e.do);
@@ -57,19 +57,69 @@ describe("file identity", () => {
   it("same path, size and mtime as an imported fileset member: imported, not queued again", () => {
     expect(observationEffects(input({ importedVersion: 9 }))[0]).toMatchObject({ state: "imported", fileset: 9 });
   });
-  it("imported then touched (same inode and size) is not new; modified is listed, reimported only when asked", () => {
+  it("imported then touched (same inode and size) is not new; a change follows changedAfterImport", () => {
     const row = rec({ state: "imported", fileset: 4 });
     expect(kinds(input({ row, seen: { ...input().seen, st: { ...st, mtimeMs: 2000 } } }))).toEqual([
       "touchImported",
       "log",
     ]);
     const modified = { ...input().seen, st: { ...st, size: 11, mtimeMs: 2000 } };
-    expect(kinds(input({ row, seen: modified }))).toEqual(["setReason", "log"]);
-    expect(kinds(input({ row, seen: modified, reimportModified: true }))).toEqual([
-      "setStat",
-      "setState",
+    const logged = observationEffects(input({ row, seen: modified }));
+    expect(logged).toEqual([
+      {
+        do: "setReason",
+        reason:
+          "changed after import of fileset 4 (imported 10 bytes, mtime 1970-01-01T00:00:01.000Z; now 11 bytes, mtime 1970-01-01T00:00:02.000Z): not reimported (omero.fs.changedAfterImport=log; set it to reimport to import it again)",
+      },
+      expect.objectContaining({ do: "log", level: "warn" }),
+    ]);
+    // Logged once per change: the same observation again changes nothing.
+    const listed = rec({ ...row, reason: (logged[0] as { reason: string }).reason });
+    expect(observationEffects(input({ row: listed, seen: modified }))).toEqual([]);
+    const ignored = observationEffects(input({ row, seen: modified, changedAfterImport: "ignore" }));
+    expect(ignored[0]).toMatchObject({ do: "setReason", reason: expect.stringContaining("changedAfterImport=ignore") });
+    expect(ignored[1]).toMatchObject({ do: "log", level: "debug" });
+    // reimport: the imported record becomes history, the new version is a new pending file.
+    expect(kinds(input({ row, seen: modified, changedAfterImport: "reimport" }))).toEqual([
+      "retire",
+      "insert",
       "log",
       "dirty",
+    ]);
+  });
+  it("an atomic replace (new inode, new content) with no deletion recorded is a change after import", () => {
+    const row = rec({ state: "imported", fileset: 4 });
+    const replaced = { ...input().seen, st: { size: 10, mtimeMs: 3000, dev: 1, ino: 99 } };
+    expect(kinds(input({ row, seen: replaced }))).toEqual(["setReason", "log"]);
+  });
+  it("a deletion recorded ends the history: a new file at the same path is new, even on a reused inode", () => {
+    const row = rec({ state: "imported", fileset: 4, reason: GONE_AFTER_IMPORT });
+    const redrop = { ...input().seen, st: { size: 10, mtimeMs: 5000, dev: 1, ino: 7 } };
+    const e = observationEffects(input({ row, seen: redrop, sameInode: [{ rec: row, stillThere: true }] }));
+    expect(e.map((x) => x.do)).toEqual(["retire", "log", "insert", "dirty"]);
+    expect(e[0]).toEqual({ do: "retire", reason: `${GONE_AFTER_IMPORT}; a new file was later dropped at this path` });
+    expect(e[2]).toMatchObject({ do: "insert", state: "pending", fileset: null });
+    // The same version back (mv away and back): the record is live again, nothing imported.
+    expect(kinds(input({ row, seen: { ...input().seen, st: { ...st, ino: 8 } } }))).toEqual(["refreshInode"]);
+  });
+  it("a file deleted after import does not make a new file with its reused inode a rename", () => {
+    const old = rec({ path: "/w/amy/old.tif", state: "imported", fileset: 4, reason: GONE_AFTER_IMPORT });
+    expect(kinds(input({ sameInode: [{ rec: old, stillThere: false }] }))).toEqual(["renameImported", "log"]);
+    const other = { ...input().seen, st: { ...st, mtimeMs: 7000 } };
+    expect(kinds(input({ seen: other, sameInode: [{ rec: old, stillThere: false }] }))).toEqual(["insert", "dirty"]);
+  });
+  it("a symlink to an imported file is a symlink, not a hard link", () => {
+    const old = rec({ path: "/w/amy/old.tif", state: "imported", fileset: 4 });
+    const seen = { ...input().seen, symlinkTo: "/w/amy/old.tif" };
+    expect(observationEffects(input({ seen, sameInode: [{ rec: old, stillThere: true }] }))).toEqual([
+      {
+        do: "insert",
+        user: "amy",
+        stat: st,
+        state: "imported",
+        reason: "symlink to /w/amy/old.tif, already imported",
+        fileset: 4,
+      },
     ]);
   });
   it("an event on a member of a queued fileset restarts its wait: new stat, back to waiting, regroup", () => {
@@ -94,8 +144,8 @@ describe("file identity", () => {
       observationEffects(input({ seen: gone, row: rec({ state: "imported", reason: GONE_AFTER_IMPORT }) })),
     ).toEqual([]);
   });
-  it("the whitelist ignores other names, with the reason", () => {
-    const e = observationEffects(input({ watch: { ...watch, whitelist: [".ics"] } }));
-    expect(e[0]).toMatchObject({ do: "insert", state: "ignored", reason: "excluded by the watch's whitelist" });
+  it("the whitelist is not a per-file filter: any name is seen (grouping decides wanted filesets)", () => {
+    const seen = { ...input().seen, path: "/w/amy/x.ids" };
+    expect(kinds(input({ seen }))).toEqual(["insert", "dirty"]);
   });
 });

@@ -5,16 +5,18 @@
  *
  * File states: pending (seen, not grouped yet, or waiting for a companion), grouped, imported,
  * ignored, refused. An imported file is never imported twice: a rename, touch or hard link of it
- * is recognised by (device, inode, size); a real modification is listed and reimported only with
- * reimportModified.
+ * is recognised by (device, inode, size); a change after import is handled by the policy
+ * omero.fs.changedAfterImport. A deletion recorded in the ledger ends a file's history: a new file
+ * at the same path is a new file (the old record moves to the history).
  */
-import { matchesWhitelist, userOfPath, type WatchScope } from "./paths";
+import { userOfPath, type WatchScope } from "./paths";
 
 /** Reason of an imported file that is no longer where it was imported from. */
 export const GONE_AFTER_IMPORT = "deleted or moved away after import";
 /** Reason of a pending file not yet through a grouping run (a fraction of a second, normally). */
 export const NOT_GROUPED = "seen; not grouped yet";
-export const NOT_WHITELISTED = "excluded by the watch's whitelist";
+/** What the DropBox does with a file changed after its import (omero.fs.changedAfterImport). */
+export type ChangedAfterImport = "ignore" | "reimport" | "log";
 
 export type FileState = "pending" | "grouped" | "imported" | "ignored" | "refused";
 
@@ -44,10 +46,12 @@ export interface Observation {
   isFile: boolean;
   /** Why it cannot be read or may not be imported (symlink escape, unreadable), else null. */
   refusal: string | null;
+  /** The path itself is a symlink (lstat): its real path, else undefined. */
+  symlinkTo?: string;
 }
 
 export interface IdentityInput {
-  watch: WatchScope & { index: number; whitelist: readonly string[] };
+  watch: WatchScope & { index: number };
   seen: Observation;
   /** The record at this path, if any. */
   row: FileRecord | null;
@@ -55,7 +59,7 @@ export interface IdentityInput {
   sameInode: readonly { rec: FileRecord; stillThere: boolean }[];
   /** An imported fileset that holds this exact (path, size, mtime), or null. */
   importedVersion: number | null;
-  reimportModified: boolean;
+  changedAfterImport: ChangedAfterImport;
 }
 
 export type Effect =
@@ -65,6 +69,8 @@ export type Effect =
   | { do: "setState"; state: FileState; reason: string | null; fileset: number | null }
   | { do: "setReason"; reason: string | null }
   | { do: "delete" }
+  /** The record's history ends (deleted after import, or a change reimported): it moves to files_history. */
+  | { do: "retire"; reason: string }
   /** An imported file seen at a new path: move the record (and the fileset's member path). */
   | { do: "renameImported"; from: FileRecord; mtimeMs: number; reason: string }
   /** Same content as imported, new device/inode (or back after a delete): reason cleared. */
@@ -88,11 +94,6 @@ export function observationEffects(i: IdentityInput): Effect[] {
   const user = d.kind === "user" ? d.user : (d.user ?? "");
   const stat: StatInfo = s.st ?? { size: 0, mtimeMs: 0, dev: null, ino: null };
   const refusal = d.kind === "refused" ? d.reason : s.refusal;
-  if (!refusal && s.st) {
-    const name = s.path.slice(s.path.lastIndexOf("/") + 1);
-    if (!matchesWhitelist(name, watch.whitelist as string[]))
-      return simple(row, user, stat, "ignored", NOT_WHITELISTED);
-  }
   if (refusal) {
     const log: Effect =
       d.kind === "refused"
@@ -107,56 +108,24 @@ export function observationEffects(i: IdentityInput): Effect[] {
     return [log, ...simple(row, user, stat, "refused", refusal.slice(0, 500))];
   }
   const st = s.st!;
-  if (!row) {
-    // Same content as an imported file whose path is gone: a rename or move, not a new file.
-    for (const { rec, stillThere } of i.sameInode) {
-      // Same inode and size: the same content (a touch on the way does not make it new, as below).
-      if (rec.size !== st.size || rec.user !== user) continue;
-      if (!stillThere)
-        return [
-          {
-            do: "renameImported",
-            from: rec,
-            mtimeMs: st.mtimeMs,
-            reason: `renamed after import from ${rec.path}; not reimported`,
-          },
-          {
-            do: "log",
-            level: "info",
-            msg: `[fileset ${rec.fileset}] ${rec.path} renamed to ${s.path} after import: not reimported`,
-          },
-        ];
-      return [
-        {
-          do: "insert",
-          user,
-          stat: st,
-          state: "imported",
-          reason: `hard link of ${rec.path}, already imported`,
-          fileset: rec.fileset,
-        },
-      ];
-    }
-    if (i.importedVersion !== null)
-      return [
-        {
-          do: "insert",
-          user,
-          stat: st,
-          state: "imported",
-          reason: "already imported (same path, size and mtime)",
-          fileset: i.importedVersion,
-        },
-      ];
+  if (row?.state === "imported") {
+    const again = importedSeenAgain(row, st, i.changedAfterImport);
+    if (again) return again;
+    // A deletion was recorded and this is other content: a new file at the same path.
     return [
-      { do: "insert", user, stat: st, state: "pending", reason: NOT_GROUPED, fileset: null },
-      { do: "dirty", user, left: null },
+      { do: "retire", reason: `${GONE_AFTER_IMPORT}; a new file was later dropped at this path` },
+      {
+        do: "log",
+        level: "info",
+        msg: `${s.path}: a new file at the path of one deleted after import (fileset ${row.fileset}): imported as a new file`,
+      },
+      ...newFileEffects(i, user, st),
     ];
   }
-  if (row.state === "imported") return importedSeenAgain(row, st, i.reimportModified);
+  if (!row) return newFileEffects(i, user, st);
   const changedStat = row.size !== st.size || row.mtimeMs !== st.mtimeMs || row.dev !== st.dev || row.ino !== st.ino;
   if (row.state === "ignored" || row.state === "refused") {
-    if (!changedStat && row.state === "ignored" && row.reason !== NOT_WHITELISTED) return none;
+    if (!changedStat && row.state === "ignored") return none;
     return [
       { do: "setStat", stat: st },
       { do: "setState", state: "pending", reason: NOT_GROUPED, fileset: null },
@@ -168,6 +137,72 @@ export function observationEffects(i: IdentityInput): Effect[] {
   if (row.fileset !== null) out.push({ do: "unqueue", fileset: row.fileset, why: `${row.path} changed` });
   out.push({ do: "dirty", user: row.user, left: null });
   return out;
+}
+
+/** A path with no live record: a rename or second name of an imported file, the same version again, or new. */
+function newFileEffects(
+  i: IdentityInput,
+  user: string,
+  st: { size: number; mtimeMs: number; dev: number; ino: number },
+): Effect[] {
+  const s = i.seen;
+  // Same content as an imported file whose path is gone: a rename or move, not a new file.
+  for (const { rec, stillThere } of i.sameInode) {
+    // Same inode and size: the same content (a touch on the way does not make it new, as below).
+    if (rec.size !== st.size || rec.user !== user || rec.path === s.path) continue;
+    // Deleted after import (recorded): its inode may be reused by a new file; a move keeps the mtime.
+    if (rec.reason === GONE_AFTER_IMPORT && rec.mtimeMs !== st.mtimeMs) continue;
+    if (s.symlinkTo !== undefined)
+      return [
+        {
+          do: "insert",
+          user,
+          stat: st,
+          state: "imported",
+          reason: `symlink to ${s.symlinkTo}, already imported${s.symlinkTo === rec.path ? "" : ` as ${rec.path}`}`,
+          fileset: rec.fileset,
+        },
+      ];
+    if (!stillThere)
+      return [
+        {
+          do: "renameImported",
+          from: rec,
+          mtimeMs: st.mtimeMs,
+          reason: `renamed after import from ${rec.path}; not reimported`,
+        },
+        {
+          do: "log",
+          level: "info",
+          msg: `[fileset ${rec.fileset}] ${rec.path} renamed to ${s.path} after import: not reimported`,
+        },
+      ];
+    return [
+      {
+        do: "insert",
+        user,
+        stat: st,
+        state: "imported",
+        reason: `hard link of ${rec.path}, already imported`,
+        fileset: rec.fileset,
+      },
+    ];
+  }
+  if (i.importedVersion !== null)
+    return [
+      {
+        do: "insert",
+        user,
+        stat: st,
+        state: "imported",
+        reason: "already imported (same path, size and mtime)",
+        fileset: i.importedVersion,
+      },
+    ];
+  return [
+    { do: "insert", user, stat: st, state: "pending", reason: NOT_GROUPED, fileset: null },
+    { do: "dirty", user, left: null },
+  ];
 }
 
 /** Record a file as refused or ignored (new, or a change of state, reason or stat). */
@@ -207,17 +242,22 @@ export function goneEffects(row: FileRecord): Effect[] {
   return out;
 }
 
-/** An event for a file already imported: touch, rename back, or a real modification. */
+/**
+ * An event for a file already imported: the same version (back after a move away, a touch), a
+ * change after import (the policy), or null: a deletion was recorded and this is other content,
+ * a new file at the same path.
+ */
 function importedSeenAgain(
   row: FileRecord,
   st: { size: number; mtimeMs: number; dev: number; ino: number },
-  reimportModified: boolean,
-): Effect[] {
+  policy: ChangedAfterImport,
+): Effect[] | null {
   if (row.size === st.size && row.mtimeMs === st.mtimeMs) {
     if (row.reason === GONE_AFTER_IMPORT || row.dev !== st.dev || row.ino !== st.ino)
       return [{ do: "refreshInode", dev: st.dev, ino: st.ino }];
     return none;
   }
+  if (row.reason === GONE_AFTER_IMPORT) return null;
   if (row.size === st.size && row.dev === st.dev && row.ino === st.ino) {
     // Same inode, same size, new mtime: a touch (or a chmod that rewrote nothing). Not new content.
     return [
@@ -227,22 +267,27 @@ function importedSeenAgain(
   }
   const was = `${row.size} bytes, mtime ${isoOf(row.mtimeMs)}`;
   const is = `${st.size} bytes, mtime ${isoOf(st.mtimeMs)}`;
-  if (reimportModified)
+  const what = `changed after import of fileset ${row.fileset} (imported ${was}; now ${is})`;
+  if (policy === "reimport")
     return [
-      { do: "setStat", stat: st },
-      { do: "setState", state: "pending", reason: NOT_GROUPED, fileset: null },
-      {
-        do: "log",
-        level: "warn",
-        msg: `[fileset ${row.fileset}] ${row.path} modified after import (was ${was}, now ${is}): reimporting (omero.fs.reimportModified=true)`,
-      },
+      { do: "retire", reason: `${what}: reimported as a new file (omero.fs.changedAfterImport=reimport)` },
+      { do: "insert", user: row.user, stat: st, state: "pending", reason: NOT_GROUPED, fileset: null },
+      { do: "log", level: "warn", msg: `${row.path} ${what}: reimporting (omero.fs.changedAfterImport=reimport)` },
       { do: "dirty", user: row.user, left: null },
     ];
-  const reason = `modified after import (imported ${was}; now ${is}): not reimported (set omero.fs.reimportModified=true to reimport)`;
+  return changedReason(row, what, policy);
+}
+
+/** The reason (and one log line per change) of a change after import that is not reimported. */
+export function changedReason(row: FileRecord, what: string, policy: ChangedAfterImport): Effect[] {
+  const reason =
+    policy === "ignore"
+      ? `${what}: not reimported (omero.fs.changedAfterImport=ignore)`
+      : `${what}: not reimported (omero.fs.changedAfterImport=log; set it to reimport to import it again)`;
   if (row.reason === reason) return none;
   return [
     { do: "setReason", reason },
-    { do: "log", level: "warn", msg: `[fileset ${row.fileset}] ${row.path} ${reason}` },
+    { do: "log", level: policy === "ignore" ? "debug" : "warn", msg: `${row.path} ${reason}` },
   ];
 }
 

@@ -48,6 +48,10 @@ export class FilesTable {
       setState: db.prepare("UPDATE files SET state = ?, reason = ?, fileset = ? WHERE id = ?"),
       setReason: db.prepare("UPDATE files SET reason = ? WHERE id = ?"),
       delete: db.prepare("DELETE FROM files WHERE id = ?"),
+      toHistory: db.prepare(
+        `INSERT INTO files_history(path, watch, user, size, mtime_ms, dev, ino, state, reason, fileset, seen_at, ended_at)
+         SELECT path, watch, user, size, mtime_ms, dev, ino, state, ?, fileset, seen_at, ? FROM files WHERE id = ?`,
+      ),
       importedByInode: db.prepare(`SELECT ${COLS} FROM files WHERE dev = ? AND ino = ? AND state = 'imported'`),
       importedVersion: db.prepare(
         `SELECT ff.fileset FROM fileset_files ff JOIN filesets f ON f.id = ff.fileset
@@ -128,6 +132,12 @@ export class FilesTable {
 
   setReason(id: number, reason: string | null): void {
     this.st.setReason.run(reason, id);
+  }
+
+  /** End a file's history: its row moves to files_history with `reason` (the path is free for a new file). */
+  retire(id: number, reason: string, now: number): void {
+    this.st.toHistory.run(reason, new Date(now).toISOString(), id);
+    this.st.delete.run(id);
   }
 
   forget(id: number): void {

@@ -126,7 +126,9 @@ export class FilesetsTable {
       addAttempt: p("INSERT INTO attempts(fileset, n, importer, started_at) VALUES (?, ?, ?, ?)"),
       queuedAt: p("SELECT queued_at FROM jobs WHERE fileset = ?"),
       baseAttempts: p("SELECT base_attempts FROM jobs WHERE fileset = ?"),
-      backToWaiting: p("UPDATE filesets SET state = 'waiting', attempts = attempts - 1 WHERE id = ?"),
+      // The run that found its files changed stays counted: every run is its own attempts row
+      // (the retry budget restarts anyway: a requeue sets jobs.base_attempts to the count).
+      backToWaiting: p("UPDATE filesets SET state = 'waiting' WHERE id = ?"),
       finishAttempt: p(
         "UPDATE attempts SET finished_at = ?, ok = ?, error = ?, target = ? WHERE fileset = ? AND n = ?",
       ),
@@ -344,7 +346,8 @@ export class FilesetsTable {
   /** queued -> importing: a new attempt. Returns its number and when the job was queued. */
   markImporting(id: number, importer: string, now: number): { attempt: number; queuedAt: string | null } {
     const stamp = new Date(now).toISOString();
-    const attempt = this.get(id)!.attempts + 1;
+    // Never reuse a run number, whatever the count says (attempts rows are history).
+    const attempt = Math.max(this.get(id)!.attempts, this.lastAttempt(id)?.n ?? 0) + 1;
     this.db.transaction(() => {
       this.st.markImporting.run(attempt, id);
       this.st.jobStarted.run(stamp, id);

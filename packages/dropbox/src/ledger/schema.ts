@@ -90,11 +90,37 @@ CREATE TABLE IF NOT EXISTS attempts (
 CREATE INDEX IF NOT EXISTS attempts_fileset ON attempts(fileset);
 `;
 
+// Issue 9, file identity: a file's history ends with a recorded deletion (or a change reimported):
+// its row moves to files_history (ended_at, why) and a new file at the path gets a new row, so
+// `files list` still shows what was imported. Files the DropBox itself once ignored for the
+// watch's whitelist (a per-file filter, now a per-fileset one) get an impossible mtime, so the
+// first reconciliation sees them as changed and regroups them with their entry files.
+const IDENTITY = `
+CREATE TABLE IF NOT EXISTS files_history (
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL,
+  watch INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  mtime_ms REAL NOT NULL,
+  dev INTEGER,
+  ino INTEGER,
+  state TEXT NOT NULL,
+  reason TEXT,
+  fileset INTEGER,
+  seen_at TEXT NOT NULL,
+  ended_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS files_history_path ON files_history(path);
+UPDATE files SET mtime_ms = -1 WHERE state = 'ignored' AND reason = 'excluded by the watch''s whitelist';
+`;
+
 /** Migrations in order: entry i brings the schema from user_version i to i + 1. */
 export const MIGRATIONS: readonly { name: string; up: (db: Db) => void }[] = [
   // Version 1 is the original schema (IF NOT EXISTS: ledgers written before user_version was kept
   // have it already and are at user_version 0).
   { name: "files, filesets, fileset_files, jobs, attempts", up: (db) => db.exec(SCHEMA_V1) },
+  { name: "identity", up: (db) => db.exec(IDENTITY) },
 ];
 
 /** The schema version this build writes. */
