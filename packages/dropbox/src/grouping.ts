@@ -7,6 +7,7 @@
 import { type Catalogue, type CandidateFile, groupFilesets, needsHeader, probeFile } from "@omero-fs/readers";
 import { Burst, type Context } from "./context";
 import { groupingDueAt } from "./core/batching";
+import { GONE_AFTER_IMPORT } from "./core/file-identity";
 import { applyGrouping, type ExistingFileset } from "./core/filesets";
 import { groupingPartition, userRootOf } from "./core/paths";
 import { PROBE_CACHE_BYTES, PROBE_CACHE_ENTRIES, ProbeCache, trimProbe } from "./probe-cache";
@@ -101,6 +102,7 @@ export class Grouping {
     userRoot: string,
     part: string,
     created: Burst,
+    attempt = 0,
   ): Promise<void> {
     const fsets = this.ctx.ledger.filesets;
     // The root partition ("") is the files directly in the user's folder plus the companion
@@ -137,6 +139,21 @@ export class Grouping {
       ids.set(p, id);
       current.set(p, null);
     }
+    // Imported files of the same folders are context: a new file that joins one of their filesets
+    // is a late member of an imported fileset (never a fileset of its own, never pending forever).
+    const imported = new Map<string, number>();
+    for (const [p, size, mtimeMs, id, fileset] of fsets.importedIn(watch, user, lo, hi, GONE_AFTER_IMPORT)) {
+      if (!dirs.has(p.slice(0, p.lastIndexOf("/"))) || !inPart(p)) continue;
+      const c: CandidateFile = { path: p, size };
+      input.push(c);
+      ids.set(p, id);
+      imported.set(p, fileset);
+      if (needsHeader(p, catalogue)) {
+        const cached = this.probes.get(p, size, mtimeMs);
+        if (cached) c.probe = cached;
+        else toProbe.push({ c, mtimeMs });
+      }
+    }
     for (let i = 0; i < toProbe.length; i += PROBE_CONCURRENCY) {
       await Promise.all(
         toProbe.slice(i, i + PROBE_CONCURRENCY).map(async ({ c, mtimeMs }) => {
@@ -156,17 +173,41 @@ export class Grouping {
       if (id === null || existing.has(id)) continue;
       const f = fsets.get(id);
       if (!f) continue;
-      existing.set(id, { id, entry: f.entry, reader: f.reader, files: fsets.memberPaths(id) });
+      // Started importing while the probes ran: its membership is final; decide again on fresh rows.
+      if (f.state !== "waiting" && f.state !== "queued") {
+        if (attempt < 3) return this.regroupPartition(watch, user, userRoot, part, created, attempt + 1);
+        this.markDirty(watch, user, rows[0]![0], this.ctx.clock.now());
+        return;
+      }
+      existing.set(id, { id, entry: f.entry, reader: f.reader, files: fsets.memberPaths(id), state: f.state });
     }
     // Waiting filesets left with no member at all (every file deleted) are cancelled by cancelEmpty.
-    const ops = applyGrouping({ filesets: g.filesets, ignored: g.ignored, pending: g.pending }, current, existing);
+    const policy = this.ctx.opts.changedAfterImport;
+    const ops = applyGrouping(
+      { filesets: g.filesets, ignored: g.ignored, pending: g.pending },
+      current,
+      existing,
+      imported,
+      policy,
+    );
     const upserted = fsets.applyMembership(watch, user, ops, ids, this.ctx.opts.importer, this.ctx.clock.now());
     for (const [i, u] of ops.upserts.entries()) {
       const id = upserted[i]!;
       const n = `${u.files.length} file${u.files.length === 1 ? "" : "s"}`;
       if (u.id === null) created.add(`[fileset ${id}] waiting: ${u.entry} (${n}, ${u.reader}) for ${user}`);
       else if (u.changed) this.ctx.log.info(`[fileset ${id}] regrouped: ${u.entry} (${u.files.length} files)`);
+      if (u.unqueue)
+        this.ctx.log.info(`[fileset ${id}] back to waiting: its members changed before the import started`);
+      if (u.reimports)
+        this.ctx.log.warn(
+          `[fileset ${id}] a late member joined imported fileset(s) ${[...new Set(u.reimports.values())].join(", ")}: importing the whole fileset again (omero.fs.changedAfterImport=reimport)`,
+        );
     }
+    for (const [p, a] of ops.files)
+      if (a.state === "late") {
+        const msg = `[fileset ${a.fileset}] ${p}: ${a.reason}`;
+        this.ctx.once(`late:${p}`, a.log ? "warn" : "debug", msg);
+      }
     for (const id of ops.cancelled)
       this.ctx.log.info(`[fileset ${id}] cancelled: its files were deleted or joined another fileset`);
     for (const [p, a] of ops.files) if (a.state === "ignored") this.probes.delete(p);

@@ -109,4 +109,123 @@ describe("applyGrouping", () => {
     );
     expect(ops.files.get("/u/n.txt")).toEqual({ state: "ignored", reason: "no reader" });
   });
+  it("a late companion joins a queued fileset, which goes back to waiting", () => {
+    const existing = new Map<number, ExistingFileset>([
+      [5, { id: 5, entry: "/u/x.dv", reader: "R", files: ["/u/x.dv"], state: "queued" }],
+    ]);
+    const ops = applyGrouping(
+      {
+        filesets: [{ key: "/u/x.dv", reader: "R", entry: "/u/x.dv", files: ["/u/x.dv", "/u/x.dv.log"], missing: [] }],
+        ignored: [],
+        pending: [],
+      },
+      new Map([
+        ["/u/x.dv", 5],
+        ["/u/x.dv.log", null],
+      ]),
+      existing,
+    );
+    expect(ops.upserts).toEqual([
+      {
+        id: 5,
+        key: "/u/x.dv",
+        entry: "/u/x.dv",
+        reader: "R",
+        files: ["/u/x.dv", "/u/x.dv.log"],
+        changed: true,
+        unqueue: true,
+      },
+    ]);
+    expect(ops.files.get("/u/x.dv.log")).toEqual({ state: "grouped", upsert: 0 });
+    expect(ops.cancelled).toEqual([]);
+  });
+  it("an unchanged queued fileset stays queued", () => {
+    const existing = new Map<number, ExistingFileset>([
+      [5, { id: 5, entry: "/u/a.dv", reader: "R", files: ["/u/a.dv"], state: "queued" }],
+    ]);
+    const ops = applyGrouping(
+      {
+        filesets: [{ key: "/u/a.dv", reader: "R", entry: "/u/a.dv", files: ["/u/a.dv"], missing: [] }],
+        ignored: [],
+        pending: [],
+      },
+      new Map([["/u/a.dv", 5]]),
+      existing,
+    );
+    expect(ops.upserts[0]).toMatchObject({ id: 5, changed: false });
+    expect(ops.upserts[0]!.unqueue).toBeUndefined();
+  });
+  it("metadata.txt after its TIFFs: the lone-TIFF filesets (waiting or queued) dissolve into the oldest", () => {
+    const existing = new Map<number, ExistingFileset>([
+      [3, { id: 3, entry: "/u/mm/img_000.tif", reader: "T", files: ["/u/mm/img_000.tif"], state: "queued" }],
+      [4, { id: 4, entry: "/u/mm/img_001.tif", reader: "T", files: ["/u/mm/img_001.tif"] }],
+    ]);
+    const files = ["/u/mm/metadata.txt", "/u/mm/img_000.tif", "/u/mm/img_001.tif"];
+    const ops = applyGrouping(
+      { filesets: [{ key: "mm", reader: "MM", entry: files[0]!, files, missing: [] }], ignored: [], pending: [] },
+      new Map<string, number | null>([
+        ["/u/mm/metadata.txt", null],
+        ["/u/mm/img_000.tif", 3],
+        ["/u/mm/img_001.tif", 4],
+      ]),
+      existing,
+    );
+    expect(ops.upserts).toEqual([
+      { id: 3, key: "mm", entry: files[0], reader: "MM", files, changed: true, unqueue: true },
+    ]);
+    expect(ops.cancelled).toEqual([4]);
+  });
+  it("a late member of an imported fileset: listed with the fileset, not imported (log, ignore)", () => {
+    const g = {
+      filesets: [{ key: "/u/x.dv", reader: "R", entry: "/u/x.dv", files: ["/u/x.dv", "/u/x.dv.log"], missing: [] }],
+      ignored: [],
+      pending: [],
+    };
+    const cur = new Map<string, number | null>([["/u/x.dv.log", null]]);
+    const imported = new Map([["/u/x.dv", 9]]);
+    const ops = applyGrouping(g, cur, new Map(), imported, "log");
+    expect(ops.upserts).toEqual([]);
+    expect(ops.files.get("/u/x.dv.log")).toEqual({
+      state: "late",
+      fileset: 9,
+      reason:
+        "late, after import of fileset 9: not imported (omero.fs.changedAfterImport=log; set it to reimport to import the fileset again with it)",
+      log: true,
+    });
+    expect(ops.files.has("/u/x.dv")).toBe(false);
+    expect(applyGrouping(g, cur, new Map(), imported, "ignore").files.get("/u/x.dv.log")).toMatchObject({
+      state: "late",
+      log: false,
+    });
+  });
+  it("a late member with changedAfterImport=reimport: a new fileset takes the imported files again", () => {
+    const g = {
+      filesets: [{ key: "/u/x.dv", reader: "R", entry: "/u/x.dv", files: ["/u/x.dv", "/u/x.dv.log"], missing: [] }],
+      ignored: [],
+      pending: [],
+    };
+    const ops = applyGrouping(g, new Map([["/u/x.dv.log", null]]), new Map(), new Map([["/u/x.dv", 9]]), "reimport");
+    expect(ops.upserts).toEqual([
+      {
+        id: null,
+        key: "/u/x.dv",
+        entry: "/u/x.dv",
+        reader: "R",
+        files: ["/u/x.dv", "/u/x.dv.log"],
+        changed: true,
+        reimports: new Map([["/u/x.dv", 9]]),
+      },
+    ]);
+    expect(ops.files.get("/u/x.dv")).toEqual({ state: "grouped", upsert: 0 });
+  });
+  it("a fileset entirely imported already is left alone", () => {
+    const g = {
+      filesets: [{ key: "/u/a.dv", reader: "R", entry: "/u/a.dv", files: ["/u/a.dv"], missing: [] }],
+      ignored: [],
+      pending: [],
+    };
+    const ops = applyGrouping(g, new Map(), new Map(), new Map([["/u/a.dv", 2]]), "reimport");
+    expect(ops.upserts).toEqual([]);
+    expect(ops.files.size).toBe(0);
+  });
 });

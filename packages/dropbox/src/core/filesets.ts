@@ -3,9 +3,14 @@
  * into ledger operations, keeping fileset ids stable across regrouping. Pure.
  *
  * Invariants: a file is in at most one fileset (the ledger column is single-valued, so OMERO's
- * "steal" cannot happen); a waiting fileset whose members all moved elsewhere is cancelled; two
- * waiting filesets that a new file joins are merged into the older one.
+ * "steal" cannot happen); a waiting or queued fileset whose members all moved elsewhere is
+ * cancelled; two such filesets that a new file joins are merged into the older one. Membership is
+ * decided until the import starts: a queued fileset whose members change goes back to waiting (its
+ * wait restarts). Importing filesets are never input. Files already imported take part as context
+ * only: a new file that groups with them is a late member of that imported fileset (the
+ * changedAfterImport policy decides what becomes of it).
  */
+import type { ChangedAfterImport } from "./file-identity";
 
 export interface PlanLike {
   key: string;
@@ -27,6 +32,8 @@ export interface ExistingFileset {
   entry: string;
   reader: string | null;
   files: string[];
+  /** Absent: waiting. A changed queued fileset goes back to waiting. */
+  state?: "waiting" | "queued";
 }
 
 export interface FilesetUpsert {
@@ -38,10 +45,16 @@ export interface FilesetUpsert {
   files: string[];
   /** False when an existing fileset kept exactly the same entry, reader and members. */
   changed: boolean;
+  /** An existing queued fileset that changed: back to waiting, its wait restarts. */
+  unqueue?: boolean;
+  /** Imported files this new fileset takes again (changedAfterImport=reimport with a late member): path -> old fileset. */
+  reimports?: Map<string, number>;
 }
 
 export type FileAssignment =
   | { state: "grouped"; upsert: number }
+  /** A late member of an imported fileset that is not imported (policy log or ignore). */
+  | { state: "late"; fileset: number; reason: string; log: boolean }
   | { state: "pending"; reason: string }
   | { state: "ignored"; reason: string };
 
@@ -53,20 +66,39 @@ export interface MembershipOps {
   files: Map<string, FileAssignment>;
 }
 
+/** Why a late member of imported fileset N is not imported. */
+export function lateReason(fileset: number, policy: ChangedAfterImport): string {
+  return policy === "ignore"
+    ? `late, after import of fileset ${fileset}: not imported (omero.fs.changedAfterImport=ignore)`
+    : `late, after import of fileset ${fileset}: not imported (omero.fs.changedAfterImport=log; set it to reimport to import the fileset again with it)`;
+}
+
 /**
- * @param current path -> id of the waiting fileset it is in now (null: none)
- * @param existing the waiting filesets referenced by `current`
+ * @param current path -> id of the waiting or queued fileset it is in now (null: none)
+ * @param existing the filesets referenced by `current`
+ * @param imported files already imported given as context: path -> their imported fileset
  */
 export function applyGrouping(
   grouping: GroupingLike,
   current: Map<string, number | null>,
   existing: Map<number, ExistingFileset>,
+  imported: Map<string, number> = new Map(),
+  policy: ChangedAfterImport = "log",
 ): MembershipOps {
   const upserts: FilesetUpsert[] = [];
   const files = new Map<string, FileAssignment>();
   const kept = new Set<number>();
   const plans = [...grouping.filesets].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   for (const plan of plans) {
+    const old = plan.files.filter((f) => imported.has(f));
+    if (old.length === plan.files.length) continue; // already imported, nothing new
+    if (old.length > 0 && policy !== "reimport") {
+      const n = imported.get(plan.entry) ?? imported.get(old[0]!)!;
+      for (const f of plan.files)
+        if (!imported.has(f))
+          files.set(f, { state: "late", fileset: n, reason: lateReason(n, policy), log: policy === "log" });
+      continue;
+    }
     if (plan.missing.length > 0) {
       const why =
         plan.reasons && plan.reasons.length > 0
@@ -82,18 +114,33 @@ export function applyGrouping(
     }
     const id = ids.size > 0 ? Math.min(...ids) : null;
     if (id !== null) kept.add(id);
-    const old = id !== null ? existing.get(id) : undefined;
+    const was = id !== null ? existing.get(id) : undefined;
     const changed =
-      !old ||
-      old.entry !== plan.entry ||
-      old.reader !== plan.reader ||
-      old.files.length !== plan.files.length ||
-      old.files.some((f, i) => f !== plan.files[i]);
-    upserts.push({ id, key: plan.key, entry: plan.entry, reader: plan.reader, files: [...plan.files], changed });
+      !was ||
+      was.entry !== plan.entry ||
+      was.reader !== plan.reader ||
+      was.files.length !== plan.files.length ||
+      was.files.some((f, i) => f !== plan.files[i]);
+    const u: FilesetUpsert = {
+      id,
+      key: plan.key,
+      entry: plan.entry,
+      reader: plan.reader,
+      files: [...plan.files],
+      changed,
+    };
+    if (changed && was?.state === "queued") u.unqueue = true;
+    if (old.length > 0) u.reimports = new Map(old.map((f) => [f, imported.get(f)!]));
+    upserts.push(u);
     for (const f of plan.files) files.set(f, { state: "grouped", upsert: upserts.length - 1 });
   }
   for (const p of grouping.pending) files.set(p.path, { state: "pending", reason: p.reason });
   for (const p of grouping.ignored) files.set(p.path, { state: "ignored", reason: p.reason });
+  // Imported files were context: they keep their record unless a reimport takes them again.
+  for (const p of imported.keys()) {
+    const a = files.get(p);
+    if (a && !(a.state === "grouped" && upserts[a.upsert]!.reimports?.has(p))) files.delete(p);
+  }
   const cancelled: number[] = [];
   for (const id of existing.keys()) if (!kept.has(id)) cancelled.push(id);
   return { upserts, cancelled: cancelled.sort((a, b) => a - b), files };

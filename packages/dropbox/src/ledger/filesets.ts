@@ -65,7 +65,15 @@ export class FilesetsTable {
         `SELECT fi.path, fi.size, fi.mtime_ms, fi.fileset, fi.id FROM files fi
          LEFT JOIN filesets f ON f.id = fi.fileset
          WHERE +fi.watch = ? AND +fi.user = ? AND fi.path >= ? AND fi.path < ? AND +fi.state IN ('pending','grouped')
-           AND (fi.fileset IS NULL OR f.state = 'waiting')`,
+           AND (fi.fileset IS NULL OR f.state IN ('waiting', 'queued'))`,
+      ),
+      partitionImported: p(
+        `SELECT path, size, mtime_ms, id, fileset FROM files
+         WHERE +watch = ? AND +user = ? AND path >= ? AND path < ? AND +state = 'imported' AND reason IS NOT ?`,
+      ),
+      copyToHistory: p(
+        `INSERT INTO files_history(path, watch, user, size, mtime_ms, dev, ino, state, reason, fileset, seen_at, ended_at)
+         SELECT path, watch, user, size, mtime_ms, dev, ino, state, ?, fileset, seen_at, ? FROM files WHERE id = ?`,
       ),
       partitionIgnored: p(
         `SELECT path, size, mtime_ms, id FROM files
@@ -78,7 +86,7 @@ export class FilesetsTable {
       update: p("UPDATE filesets SET key = ?, reader = ?, entry = ? WHERE id = ?"),
       clearMembers: p("DELETE FROM fileset_files WHERE fileset = ?"),
       addMember: p("INSERT INTO fileset_files(fileset, ord, path) VALUES (?, ?, ?)"),
-      deleteWaiting: p("DELETE FROM filesets WHERE id = ? AND state = 'waiting'"),
+      deleteWaiting: p("DELETE FROM filesets WHERE id = ? AND state IN ('waiting', 'queued')"),
       setFile: p("UPDATE files SET state = ?, reason = ?, fileset = ? WHERE id = ?"),
       emptyWaitingOf: p(
         `SELECT f.id FROM filesets f WHERE f.watch = ? AND f.user = ? AND f.state = 'waiting'
@@ -201,6 +209,19 @@ export class FilesetsTable {
     >;
   }
 
+  /** Imported files of one (watch, user) in [lo, hi) still on disk: [path, size, mtimeMs, id, fileset]. */
+  importedIn(
+    watch: number,
+    user: string,
+    lo: string,
+    hi: string,
+    goneAfterImport: string,
+  ): IterableIterator<[string, number, number, number, number]> {
+    return this.st.partitionImported.raw().iterate(watch, user, lo, hi, goneAfterImport) as IterableIterator<
+      [string, number, number, number, number]
+    >;
+  }
+
   /** Ignored files of one (watch, user) in [lo, hi): [path, size, mtimeMs, id]. */
   ignoredIn(watch: number, user: string, lo: string, hi: string): IterableIterator<[string, number, number, number]> {
     return this.st.partitionIgnored.raw().iterate(watch, user, lo, hi) as IterableIterator<
@@ -228,6 +249,20 @@ export class FilesetsTable {
         if (id === null)
           id = Number(this.st.insert.run(watch, user, u.key, u.reader, u.entry, importer, stamp).lastInsertRowid);
         else if (u.changed) this.st.update.run(u.key, u.reader, u.entry, id);
+        if (u.unqueue) {
+          // Membership changed before the import started: back to waiting, the wait restarts.
+          this.st.setState.run("waiting", id);
+          this.st.deleteJob.run(id);
+        }
+        for (const [p, old] of u.reimports ?? []) {
+          const fid = fileIds.get(p);
+          if (fid !== undefined)
+            this.st.copyToHistory.run(
+              `imported in fileset ${old}; imported again in fileset ${id} with a late member`,
+              stamp,
+              fid,
+            );
+        }
         if (u.changed) {
           this.st.clearMembers.run(id);
           for (const [i, p] of u.files.entries()) this.st.addMember.run(id, i, p);
@@ -237,11 +272,13 @@ export class FilesetsTable {
       for (const id of ops.cancelled) {
         this.st.clearMembers.run(id);
         this.st.deleteWaiting.run(id);
+        this.st.deleteJob.run(id);
       }
       for (const [p, a] of ops.files) {
         const id = fileIds.get(p);
         if (id === undefined) continue;
         if (a.state === "grouped") this.st.setFile.run("grouped", null, ids[a.upsert]!, id);
+        else if (a.state === "late") this.st.setFile.run("ignored", a.reason, null, id);
         else this.st.setFile.run(a.state, a.reason.slice(0, 1000), null, id);
       }
     })();

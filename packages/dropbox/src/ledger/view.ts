@@ -178,6 +178,14 @@ const toFileJson = ([path, user, size, mtimeMs, state, reason, fileset]: FileRaw
 /** Read-only access for the CLI; throws LedgerError(LEDGER_MISSING) when no DropBox ran in this home. */
 export function openLedgerView(ledgerPath: string): LedgerView {
   const db: Db = openExisting(ledgerPath, true);
+  // Files whose history ended (deleted after import, or a change reimported) stay listed, with
+  // negative ids, beside the live file at the same path (a ledger not yet migrated has none).
+  const hasHistory =
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'files_history'").get() !== undefined;
+  const FILES = hasHistory
+    ? `(SELECT id, path, user, size, mtime_ms, state, reason, fileset FROM files UNION ALL
+        SELECT -id, path, user, size, mtime_ms, state, reason, fileset FROM files_history)`
+    : "files";
   const filesOf = (filter: { sql: string; args: string[] }): Map<number, string[]> => {
     // One grouped query for every fileset's members, not one per fileset.
     const rows = db
@@ -201,7 +209,7 @@ export function openLedgerView(ledgerPath: string): LedgerView {
     }
     return m;
   };
-  const count = (table: "filesets" | "files", f?: ListFilter): number => {
+  const count = (table: string, f?: ListFilter): number => {
     const w = where(f);
     return db
       .prepare(`SELECT COUNT(*) FROM ${table} ${w.sql}`)
@@ -279,7 +287,7 @@ export function openLedgerView(ledgerPath: string): LedgerView {
     listFiles(f) {
       const w = where(f, "f.");
       const rows = db
-        .prepare(`SELECT ${FILE_COLUMNS} FROM files f ${w.sql} ORDER BY f.path`)
+        .prepare(`SELECT ${FILE_COLUMNS} FROM ${FILES} f ${w.sql} ORDER BY f.path`)
         .raw()
         .all(...w.args) as FileRaw[];
       return rows.map(toFileJson);
@@ -287,7 +295,7 @@ export function openLedgerView(ledgerPath: string): LedgerView {
     *iterateFiles(f) {
       const w = where(f, "f.");
       const rows = db
-        .prepare(`SELECT ${FILE_COLUMNS} FROM files f ${w.sql} ORDER BY f.path`)
+        .prepare(`SELECT ${FILE_COLUMNS} FROM ${FILES} f ${w.sql} ORDER BY f.path`)
         .raw()
         .iterate(...w.args) as IterableIterator<FileRaw>;
       for (const r of rows) yield toFileJson(r);
@@ -295,18 +303,18 @@ export function openLedgerView(ledgerPath: string): LedgerView {
     *filesJson(f) {
       const w = where(f, "f.");
       const rows = db
-        .prepare(`SELECT ${FILE_JSON}, f.id FROM files f ${w.sql} ORDER BY f.path`)
+        .prepare(`SELECT ${FILE_JSON}, f.id FROM ${FILES} f ${w.sql} ORDER BY f.path`)
         .raw()
         .iterate(...w.args) as IterableIterator<[string | null, number]>;
       // Rows whose mtime SQLite does not format: read again by a second statement (reads may run
       // while the list's iterator is open).
-      const one = db.prepare(`SELECT ${FILE_COLUMNS} FROM files f WHERE f.id = ?`).raw();
+      const one = db.prepare(`SELECT ${FILE_COLUMNS} FROM ${FILES} f WHERE f.id = ?`).raw();
       for (const [json, id] of rows) {
         yield json ?? JSON.stringify(toFileJson(one.get(id) as FileRaw));
       }
     },
     countFiles(f) {
-      return count("files", f);
+      return count(FILES, f);
     },
     counts() {
       return countsOf(db);
