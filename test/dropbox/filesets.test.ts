@@ -171,7 +171,7 @@ describe("DropBox fileset rules (e2e)", () => {
     await imported(m);
     fs.appendFileSync(m, "more bytes");
     await imported(write(u("mod", "barrier.tif"), tiff()));
-    await waitFor(() => /modified after import/.test(fileOf(m)?.reason ?? ""), "m.tif listed as modified");
+    await waitFor(() => /changed after import/.test(fileOf(m)?.reason ?? ""), "m.tif listed as modified");
     expect(imports(h).filter((i) => i.files.includes(m))).toHaveLength(1);
   });
 
