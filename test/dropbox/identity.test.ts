@@ -39,7 +39,7 @@ const ND =
 function scenario(config: Record<string, string>) {
   const s = {
     h: null as unknown as Home,
-    down: async () => undefined as void,
+    down: (async () => undefined) as () => Promise<void>,
     u: (...p: string[]) => path.join(s.h.dropbox, "amy", ...p),
     importsOf: (p: string) => imports(s.h).filter((i) => i.files.includes(p)),
     fileRows: (p: string) => files(s.h).filter((f) => f.path === p),
@@ -85,11 +85,19 @@ describe("file identity after import (changedAfterImport=log, the default)", () 
   const s = scenario({});
 
   it("delete and re-drop at the same path: the new file is imported, once; the old import stays listed", async () => {
+    // Another file stays: a watch that walks empty is an unmounted share, never "all deleted".
+    await s.imported(write(s.u("keep.tif"), tiff()));
     const a = write(s.u("redrop", "a.tif"), tiff(4, 4));
     const [first] = await s.imported(a);
     fs.unlinkSync(a);
+    await call(s.h.home, "scan"); // deletes are seen by a walk whatever eventTypes says
     await sync(s.h.home);
-    await waitFor(() => /deleted or moved away after import/.test(s.fileRows(a)[0]?.reason ?? ""), "deletion recorded");
+    await waitFor(
+      () => /deleted or moved away after import/.test(s.fileRows(a)[0]?.reason ?? ""),
+      "deletion recorded",
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}: ${JSON.stringify(s.fileRows(a))}\n${dropboxLog(s.h)}`);
+    });
     write(a, tiff(8, 8));
     const done = await s.imported(a, 2);
     await s.settled();
