@@ -287,7 +287,7 @@ export function openLedgerView(ledgerPath: string): LedgerView {
     listFiles(f) {
       const w = where(f, "f.");
       const rows = db
-        .prepare(`SELECT ${FILE_COLUMNS} FROM ${FILES} f ${w.sql} ORDER BY f.path`)
+        .prepare(`SELECT ${FILE_COLUMNS} FROM ${FILES} f ${w.sql} ORDER BY f.path, f.id DESC`)
         .raw()
         .all(...w.args) as FileRaw[];
       return rows.map(toFileJson);
@@ -295,7 +295,7 @@ export function openLedgerView(ledgerPath: string): LedgerView {
     *iterateFiles(f) {
       const w = where(f, "f.");
       const rows = db
-        .prepare(`SELECT ${FILE_COLUMNS} FROM ${FILES} f ${w.sql} ORDER BY f.path`)
+        .prepare(`SELECT ${FILE_COLUMNS} FROM ${FILES} f ${w.sql} ORDER BY f.path, f.id DESC`)
         .raw()
         .iterate(...w.args) as IterableIterator<FileRaw>;
       for (const r of rows) yield toFileJson(r);
@@ -303,7 +303,7 @@ export function openLedgerView(ledgerPath: string): LedgerView {
     *filesJson(f) {
       const w = where(f, "f.");
       const rows = db
-        .prepare(`SELECT ${FILE_JSON}, f.id FROM ${FILES} f ${w.sql} ORDER BY f.path`)
+        .prepare(`SELECT ${FILE_JSON}, f.id FROM ${FILES} f ${w.sql} ORDER BY f.path, f.id DESC`)
         .raw()
         .iterate(...w.args) as IterableIterator<[string | null, number]>;
       // Rows whose mtime SQLite does not format: read again by a second statement (reads may run
