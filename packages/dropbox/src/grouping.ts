@@ -4,7 +4,14 @@
  * ledger, probe the contents a reader needs, ask @omero-fs/readers' groupFilesets what the
  * filesets are, turn that into membership changes (core/filesets.ts) and write them.
  */
-import { type Catalogue, type CandidateFile, groupFilesets, needsHeader, probeFile } from "@omero-fs/readers";
+import {
+  type Catalogue,
+  type CandidateFile,
+  groupFilesets,
+  needsHeader,
+  probeFile,
+  wantsWholeFile,
+} from "@omero-fs/readers";
 import { Burst, type Context } from "./context";
 import { groupingDueAt } from "./core/batching";
 import { GONE_AFTER_IMPORT } from "./core/file-identity";
@@ -13,6 +20,8 @@ import { groupingPartition, userRootOf } from "./core/paths";
 import { PROBE_CACHE_BYTES, PROBE_CACHE_ENTRIES, ProbeCache, trimProbe } from "./probe-cache";
 
 const PROBE_CONCURRENCY = 16;
+/** Imported files of a regrouped folder taken as context (late members) at most. */
+const IMPORTED_CONTEXT_MAX = 20_000;
 
 interface Dirty {
   watch: number;
@@ -141,19 +150,24 @@ export class Grouping {
     }
     // Imported files of the same folders are context: a new file that joins one of their filesets
     // is a late member of an imported fileset (never a fileset of its own, never pending forever).
+    // Bounded: a folder that holds many imported files costs one ranged read per regroup, and only
+    // index files (metadata.txt, .nd, companions) are read again; other heads come from the cache.
     const imported = new Map<string, number>();
+    const context: CandidateFile[] = [];
     for (const [p, size, mtimeMs, id, fileset] of fsets.importedIn(watch, user, lo, hi, GONE_AFTER_IMPORT)) {
       if (!dirs.has(p.slice(0, p.lastIndexOf("/"))) || !inPart(p)) continue;
+      if (context.length >= IMPORTED_CONTEXT_MAX) break;
       const c: CandidateFile = { path: p, size };
-      input.push(c);
+      context.push(c);
       ids.set(p, id);
       imported.set(p, fileset);
       if (needsHeader(p, catalogue)) {
         const cached = this.probes.get(p, size, mtimeMs);
         if (cached) c.probe = cached;
-        else toProbe.push({ c, mtimeMs });
+        else if (wantsWholeFile(p)) toProbe.push({ c, mtimeMs });
       }
     }
+    input.push(...context);
     for (let i = 0; i < toProbe.length; i += PROBE_CONCURRENCY) {
       await Promise.all(
         toProbe.slice(i, i + PROBE_CONCURRENCY).map(async ({ c, mtimeMs }) => {
