@@ -144,6 +144,16 @@ describe("file identity after import (changedAfterImport=log, the default)", () 
     ).toHaveLength(1);
   });
 
+  it("an atomic replace (write a temporary file, mv it over) is a change after import, not a new file", async () => {
+    const r = write(s.u("atomic", "r.tif"), tiff());
+    await s.imported(r);
+    write(s.u("atomic", ".r.tif.tmp"), tiff(5, 5));
+    fs.renameSync(s.u("atomic", ".r.tif.tmp"), r);
+    await s.settled();
+    await waitFor(() => /^changed after import of fileset/.test(s.fileOf(r)?.reason ?? ""), "r.tif listed as changed");
+    expect(s.importsOf(r)).toHaveLength(1);
+  });
+
   it("a .dv.log after its .dv was imported: a late member, listed with the fileset, not imported", async () => {
     const dv = write(s.u("late", "x.dv"), Buffer.alloc(1024));
     const [f] = await s.imported(dv);
