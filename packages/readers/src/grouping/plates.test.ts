@@ -10,7 +10,7 @@ import {
   toCandidates,
 } from "../__fixtures__/hcs";
 import type { PlateFixture } from "../__fixtures__/hcs";
-import { defaultCatalogue } from "../catalogue";
+import { defaultCatalogue, parseReadersFile } from "../catalogue";
 import type { CandidateFile, GroupingResult } from "./index";
 import { groupFilesets, needsHeader, wantsWholeFile } from "./index";
 
@@ -107,8 +107,13 @@ describe("groupFilesets: HCS plates", () => {
 
   it("a watch whose readers file omits the plate readers groups the files as before", () => {
     const fx = metaxpressPlate();
-    const res = groupFilesets(toCandidates(fx.files, ROOT), defaultCatalogue(), {});
-    expect(res.filesets.some((f) => f.reader === fx.reader)).toBe(true);
+    const tiffOnly = parseReadersFile("TiffDelegateReader\n", "readers.txt");
+    const res = groupFilesets(toCandidates(fx.files, ROOT), tiffOnly, {});
+    expect(res.filesets.some((f) => f.reader === fx.reader)).toBe(false);
+    expect(res.pending).toEqual([]);
+    // Two wells -> two lone TIFFs; the .HTD is ignored with the reason naming the excluded reader.
+    expect(res.filesets.map((f) => f.reader)).toEqual(Array(2).fill("loci.formats.in.TiffDelegateReader"));
+    expect(res.ignored.map((i) => i.path)).toEqual([`${ROOT}/plate1.HTD`]);
   });
 
   it("the probe reads plate indexes whole and asks for their head", () => {
