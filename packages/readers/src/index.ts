@@ -17,7 +17,7 @@ export {
   parseIcsHeader,
   parseNifti1Header,
 } from "./complete";
-export type { CandidateFile, FileProbe, FilesetPlan, GroupingOptions, GroupingResult } from "./grouping";
+export type { CandidateFile, FileProbe, FilesetPlan, GroupingOptions, GroupingResult, PlateSummary } from "./grouping";
 export {
   groupFilesets,
   HEADER_BYTES,

@@ -5,6 +5,7 @@ import type { Catalogue } from "./catalogue";
 import { parseReadersFile, ReadersFileError } from "./catalogue";
 import type { FileProbe } from "./grouping";
 import { HEADER_BYTES, WHOLE_FILE_MAX_BYTES, wantsWholeFile } from "./grouping";
+import { HCS_WHOLE_FILE_MAX_BYTES, hcsWantsWholeFile } from "./hcs";
 import type { ImageInfo } from "./tiff";
 import { parseTiffHeader, readTiffFirstIfd, readTiffImages } from "./tiff";
 
@@ -46,7 +47,8 @@ export async function probeFile(path: string): Promise<FileProbe> {
   const fh = await open(path, "r");
   try {
     const { size } = await fh.stat();
-    const want = wantsWholeFile(path) && size <= WHOLE_FILE_MAX_BYTES ? size : Math.min(size, HEADER_BYTES);
+    const wholeMax = hcsWantsWholeFile(path) ? HCS_WHOLE_FILE_MAX_BYTES : WHOLE_FILE_MAX_BYTES;
+    const want = wantsWholeFile(path) && size <= wholeMax ? size : Math.min(size, HEADER_BYTES);
     const head = Buffer.alloc(want);
     let got = 0;
     while (got < want) {

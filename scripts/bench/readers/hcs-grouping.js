@@ -2,13 +2,16 @@
 /**
  * Plate grouping cost (issue 10): groupPlates over a 384-well, 4-site, 4-channel plate (6,145 files)
  * as MetaXpress (.HTD + TIFFs) and as Harmony (Index.idx.xml listing 6,144 planes), complete, index
- * only and images only; plus the same plate among N ordinary files. Prints ms per call (median of
+ * only and images only; plus the same plate among N ordinary files; then the same through groupFilesets. Prints ms per call (median of
  * --runs) and the index sizes.
  *
  *   npx tsc -b && node scripts/bench/readers/hcs-grouping.js [--runs 7] [--noise 20000]
  */
 const path = require("node:path");
 const { groupPlates } = require(path.resolve(__dirname, "../../../packages/readers/dist/hcs/index.js"));
+const { groupFilesets } = require(path.resolve(__dirname, "../../../packages/readers/dist/grouping/index.js"));
+const { defaultCatalogue } = require(path.resolve(__dirname, "../../../packages/readers/dist/catalogue.js"));
+const CAT = defaultCatalogue();
 
 const arg = (n, d) => {
   const i = process.argv.indexOf(`--${n}`);
@@ -90,19 +93,19 @@ function noise(n) {
   return out;
 }
 
-function time(label, files) {
+function time(label, files, fn = groupPlates) {
   const ms = [];
   let res;
   for (let i = 0; i < RUNS; i++) {
     const t0 = process.hrtime.bigint();
-    res = groupPlates(files);
+    res = fn(files);
     ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   ms.sort((a, b) => a - b);
   const f = res.filesets[0];
   console.log(
     `${label.padEnd(44)} files=${String(files.length).padStart(6)}  median ${ms[Math.floor(ms.length / 2)].toFixed(1).padStart(7)} ms  ` +
-      `filesets=${res.filesets.length} claimed=${res.claimed.size} pending=${res.pending.length}` +
+      `filesets=${res.filesets.length} ${res.claimed ? `claimed=${res.claimed.size} ` : ""}pending=${res.pending.length}` +
       (f ? ` missing=${f.missing.length}` : ""),
   );
 }
@@ -118,3 +121,12 @@ time("Harmony complete", [hm.index, ...hm.images]);
 time("Harmony index only", [hm.index]);
 time("Harmony images only (held)", hm.images);
 time(`${NOISE} other files, no plate`, noise(NOISE));
+
+// The production entry point (plates first, then ordinary grouping on the rest).
+const gf = (files) => groupFilesets(files, CAT);
+console.log("groupFilesets (production path):");
+time("  MetaXpress complete", [mx.index, ...mx.images], gf);
+time("  MetaXpress images only (pending)", mx.images, gf);
+time(`  MetaXpress complete + ${NOISE} other files`, [mx.index, ...mx.images, ...noise(NOISE)], gf);
+time("  Harmony complete", [hm.index, ...hm.images], gf);
+time(`  ${NOISE} other files, no plate`, noise(NOISE), gf);

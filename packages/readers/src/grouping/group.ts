@@ -4,6 +4,8 @@
  * wantsWholeFile, which tell the io probe what the rules need.
  */
 import type { Catalogue } from "../catalogue";
+import { groupPlates, hcsNeedsHeader, hcsWantsWholeFile } from "../hcs";
+import type { PlatePlan } from "../hcs";
 import { baseOf, dirOf, join } from "../paths";
 import { defaultIndex, indexOf } from "./catalogue-index";
 import type { CatIndex } from "./catalogue-index";
@@ -96,6 +98,7 @@ export function needsHeader(path: string, catalogue: Catalogue): boolean {
   const ln = baseOf(path).toLowerCase();
   if (ln.startsWith(".") || ln.endsWith(".filepart")) return false;
   const has = indexOf(catalogue).has;
+  if (hcsNeedsHeader(path)) return true;
   if (isTiffName(ln) || ln.endsWith(".stk")) return true;
   if (ln.endsWith(".ics")) return has.has(R.ics);
   if (ln.endsWith(".hdr")) return has.has(R.analyze) || has.has(R.nifti);
@@ -110,6 +113,7 @@ export function needsHeader(path: string, catalogue: Catalogue): boolean {
 export function wantsWholeFile(path: string): boolean {
   const ln = baseOf(path).toLowerCase();
   return (
+    hcsWantsWholeFile(path) ||
     ln.endsWith(".companion.ome") ||
     isMmMetadataName(ln) ||
     ln.endsWith(".nd") ||
@@ -130,8 +134,25 @@ export function groupFilesets(
   opts: GroupingOptions = {},
 ): GroupingResult {
   const idx = indexOf(catalogue);
+  const all = new Map<string, CandidateFile>();
+  for (const f of files) if (!all.has(f.path)) all.set(f.path, f);
+  // Plates first (hcs/): their claimed and pending paths are not seen by the ordinary rules.
+  const plates = groupPlates([...all.values()], (r) => idx.has.has(r));
+  const plateByEntry = new Map<string, PlatePlan>(plates.filesets.map((p) => [p.entry, p]));
+  const platePending = new Set(plates.pending.map((p) => p.path));
   const byPath = new Map<string, CandidateFile>();
-  for (const f of files) if (!byPath.has(f.path)) byPath.set(f.path, f);
+  for (const [p, f] of all) {
+    if (plates.claimed.has(p) || platePending.has(p)) continue;
+    // x.bfoptions beside a plate entry joins the plate.
+    if (p.toLowerCase().endsWith(".bfoptions") && !baseOf(p).startsWith(".")) {
+      const plate = plateByEntry.get(p.slice(0, -".bfoptions".length));
+      if (plate) {
+        plate.files.push(p);
+        continue;
+      }
+    }
+    byPath.set(p, f);
+  }
   const sorted = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const dirs = buildDirs(byPath);
   const ctx = buildContext(idx, byPath, dirs);
@@ -161,7 +182,16 @@ export function groupFilesets(
   }
 
   const plans = new Map<string, FilesetPlan>();
+  const waitsFor = new Map<string, string>();
   const result: GroupingResult = { filesets: [], ignored: [], pending: [] };
+  for (const plate of plates.filesets) {
+    const [head, ...rest] = plate.files;
+    plate.files = head === plate.entry ? [head, ...rest.sort()] : plate.files.sort();
+    result.filesets.push(plate);
+  }
+  for (const p of plates.pending) {
+    result.pending.push({ path: p.path, reason: p.reason });
+  }
   for (const f of sorted) {
     const d = decisions.get(f.path);
     if (d?.kind === "entry")
@@ -169,7 +199,6 @@ export function groupFilesets(
   }
 
   type Target = FilesetPlan | { kind: "pending" | "ignored"; reason: string; waitsFor?: string };
-  const waitsFor = new Map<string, string>();
   /** The plan a path ends up in, following member -> entry chains (an entry may itself be a member). */
   const planOf = (p: string, depth = 0): Target => {
     const d = decisions.get(p);
@@ -238,6 +267,7 @@ export function groupFilesets(
   if (opts.whitelist && normaliseWhitelist(opts.whitelist).length > 0)
     applyWhitelist(result, normaliseWhitelist(opts.whitelist), waitsFor);
   result.filesets.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  result.pending.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
 }
 

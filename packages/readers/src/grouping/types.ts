@@ -1,6 +1,9 @@
 /**
  * Grouping's public types and probe sizes.
  */
+import type { PlateSummary } from "../hcs/types";
+
+export type { PlateSummary };
 /** What the io module learnt about a file's content. */
 export interface FileProbe {
   /** The first HEADER_BYTES bytes (the whole file for small index files: companion OME-XML, metadata.txt, .nd, .ndpis). */
@@ -38,6 +41,8 @@ export interface FilesetPlan {
   closed?: boolean;
   /** Set when a companion yet to come could claim this fileset's file(s): why, e.g. "Micro-Manager TIFF (tag 51123): may belong to a metadata.txt not here yet". The DropBox holds such a fileset up to omero.fs.companionWait. */
   hold?: string;
+  /** HCS plates only: what the plate index says it holds and how much of it is there (hcs/). */
+  plate?: PlateSummary;
 }
 
 export interface GroupingOptions {
