@@ -38,13 +38,16 @@ export interface DropBoxOptions {
   healthMs: number;
   /** Event paths waiting to be applied beyond which the queued blocks are dropped for a rescan. */
   backlogPaths: number;
+  /** Test hook: event blocks to discard on receipt, as if lost in transit (0 in production). */
+  dropBlocks: number;
 }
 
 /**
  * Test hooks (docs/ARCHITECTURE.md, "Test hooks"), read once here:
  * - OMERO_FS_TEST_RETRY_BASE_MS: first retry backoff (default 5000), so retry tests run fast;
  * - OMERO_FS_TEST_DROPBOX_HEALTH_MS: MonitorServer health-check period (default 1000);
- * - OMERO_FS_TEST_DROPBOX_BACKLOG: event paths waiting before a rescan replaces them (default 5000).
+ * - OMERO_FS_TEST_DROPBOX_BACKLOG: event paths waiting before a rescan replaces them (default 5000);
+ * - OMERO_FS_TEST_DROPBOX_DROP_BLOCKS: event blocks discarded on receipt, as if lost in transit (default 0).
  */
 function hook(env: NodeJS.ProcessEnv, name: string, dflt: number): number {
   return testHookNumber(env, name, dflt, { min: 1, integer: true });
@@ -75,5 +78,6 @@ export function resolveOptions(config: OmeroFsConfig, env: NodeJS.ProcessEnv = p
     changedAfterImport: g.changedAfterImport,
     healthMs: hook(env, "OMERO_FS_TEST_DROPBOX_HEALTH_MS", 1000),
     backlogPaths: hook(env, "OMERO_FS_TEST_DROPBOX_BACKLOG", 5000),
+    dropBlocks: testHookNumber(env, "OMERO_FS_TEST_DROPBOX_DROP_BLOCKS", 0, { min: 0, integer: true }),
   };
 }

@@ -98,6 +98,7 @@ class Pipeline {
       reimportModified: false,
       healthMs: 1000,
       backlogPaths: 5000,
+      dropBlocks: 0,
     };
     const importer: Importer = {
       kind: "local",

@@ -39,6 +39,8 @@ class DropBoxServer {
   private readonly monitorOf = new Map<number, string>();
   private readonly watchOfMonitor = new Map<string, number>();
   private readonly lastSeq = new Map<string, number>();
+  /** Monitor id -> a seq the MonitorServer had published while we had received less (see checkBehind). */
+  private readonly behind = new Map<string, number>();
   private readonly applied = new Map<string, number>();
   private readonly waiters: { id: string; seq: number; resolve: () => void }[] = [];
   /** Blocks received and not yet applied, in order (each applied by one task on the serial chain). */
@@ -58,6 +60,7 @@ class DropBoxServer {
   private healthTimer: NodeJS.Timeout | null = null;
   private rescanTimer: NodeJS.Timeout | null = null;
   private healthBusy = false;
+  private blocksToDrop: number;
   /** Watch index -> last failed monitor start (retried every START_RETRY_MS, logged once per reason). */
   private readonly startFailed = new Map<number, { at: number; reason: string }>();
   /** Problems that persist across retries (a monitor that cannot start) are logged once. */
@@ -73,6 +76,7 @@ class DropBoxServer {
     readonly engine: Engine,
   ) {
     this.problems = onceLogger(log);
+    this.blocksToDrop = opts.dropBlocks;
     this.link = new MonitorLink(
       config.global.monitorControl,
       config.global.monitorEvents,
@@ -91,6 +95,11 @@ class DropBoxServer {
     const id = block.monitorId;
     const watch = this.watchOfMonitor.get(id);
     if (watch === undefined) return;
+    if (this.blocksToDrop > 0 && this.ready) {
+      this.blocksToDrop -= 1;
+      this.log.debug(`test hook: block ${block.seq} of monitor ${id} discarded`);
+      return;
+    }
     const last = this.lastSeq.get(id) ?? 0;
     this.lastSeq.set(id, block.seq);
     let rescan: string | null = null;
@@ -391,7 +400,10 @@ class DropBoxServer {
       for (const w of this.config.watches) {
         const id = this.monitorOf.get(w.index);
         const st = id ? states.get(id) : undefined;
-        if (!restarted && st && st.state === "started") continue;
+        if (!restarted && st && st.state === "started") {
+          this.checkBehind(w.index, id!, st.seq);
+          continue;
+        }
         const failed = this.startFailed.get(w.index);
         if (!restarted && failed && Date.now() - failed.at < START_RETRY_MS) continue;
         if (st && st.state === "failed")
@@ -401,6 +413,32 @@ class DropBoxServer {
     } finally {
       this.healthBusy = false;
     }
+  }
+
+  /**
+   * Blocks the MonitorServer published that never reached us: a SUB reconnecting to a restarted
+   * MonitorServer misses what was published meanwhile, and no later block may come to show the
+   * gap. A monitor still ahead of what we received one health period later lost blocks in
+   * transit: rescan its watch (the walk is the truth).
+   */
+  private checkBehind(index: number, id: string, published: number): void {
+    const got = this.lastSeq.get(id) ?? 0;
+    if (published <= got) {
+      this.behind.delete(id);
+      return;
+    }
+    const was = this.behind.get(id);
+    if (was === undefined || was <= got) {
+      this.behind.set(id, published);
+      return;
+    }
+    this.behind.delete(id);
+    this.log.warn(`watch ${index + 1}: blocks ${got + 1}..${was} of monitor ${id} were lost in transit; rescanning`);
+    this.lastSeq.set(id, published);
+    void this.engine.reconcileWatch(index, "lost blocks").then(() => {
+      this.appliedRaw.set(id, Math.max(this.appliedRaw.get(id) ?? 0, published));
+      this.publishApplied(id);
+    });
   }
 
   async stop(): Promise<void> {
