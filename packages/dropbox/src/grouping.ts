@@ -24,8 +24,18 @@ interface Dirty {
   left: Set<number>;
 }
 
+/** What the grouping's plan says of a fileset's completeness, for readiness (kept in memory). */
+export interface PlanFacts {
+  expectedCount?: number;
+  closed?: boolean;
+  hold?: string;
+  firstSeenMs: number;
+}
+
 export class Grouping {
   private readonly dirty = new Map<string, Dirty>();
+  /** Plan facts by fileset id, from the last grouping run (a restart regroups, and starts a hold afresh). */
+  readonly facts = new Map<number, PlanFacts>();
   readonly probes = new ProbeCache(PROBE_CACHE_ENTRIES, PROBE_CACHE_BYTES);
 
   constructor(
@@ -161,8 +171,15 @@ export class Grouping {
     // Waiting filesets left with no member at all (every file deleted) are cancelled by cancelEmpty.
     const ops = applyGrouping({ filesets: g.filesets, ignored: g.ignored, pending: g.pending }, current, existing);
     const upserted = fsets.applyMembership(watch, user, ops, ids, this.ctx.opts.importer, this.ctx.clock.now());
+    const plans = new Map(g.filesets.map((p) => [p.key, p]));
     for (const [i, u] of ops.upserts.entries()) {
       const id = upserted[i]!;
+      const plan = plans.get(u.key);
+      const pf: PlanFacts = { firstSeenMs: this.facts.get(id)?.firstSeenMs ?? this.ctx.clock.now() };
+      if (plan?.expected) pf.expectedCount = plan.expected.length;
+      if (plan?.closed) pf.closed = true;
+      if (plan?.hold) pf.hold = plan.hold;
+      this.facts.set(id, pf);
       const n = `${u.files.length} file${u.files.length === 1 ? "" : "s"}`;
       if (u.id === null) created.add(`[fileset ${id}] waiting: ${u.entry} (${n}, ${u.reader}) for ${user}`);
       else if (u.changed) this.ctx.log.info(`[fileset ${id}] regrouped: ${u.entry} (${u.files.length} files)`);
