@@ -25,7 +25,16 @@ export class Queueing {
   private scanNotBefore = 0;
   private readonly structures = new StructureCache();
   /** Why each waiting fileset waits, as of the last scan (for files list / imports show). */
-  readonly waitingFor = new Map<number, string>();
+  private readonly waitingFor = new Map<number, string>();
+
+  /** Record why a fileset waits, in the ledger for `files list`/`imports show`, only when it changed. */
+  private why(id: number, text: string): void {
+    // Countdown figures change every scan: store the kind of wait, not the milliseconds.
+    const stable = text.replace(/^(quiet period|settling): \d+ ms more/, "$1:").replace(/ \(\d+ ms\)$/, "");
+    if (this.waitingFor.get(id) === stable) return;
+    this.waitingFor.set(id, stable);
+    this.ctx.ledger.filesets.setWaitingFor(id, stable);
+  }
 
   constructor(
     private readonly ctx: Context,
@@ -68,7 +77,7 @@ export class Queueing {
           const facts = this.factsOf(w, f, markers);
           const r = readinessOf(facts, f.members, now, this.readinessOpts(w));
           if (!r.check) {
-            this.waitingFor.set(f.id, r.waitingFor);
+            this.why(f.id, r.waitingFor);
             if (r.at !== null) this.nextReadyAt = Math.min(this.nextReadyAt, r.at);
             if (!r.ready) continue;
           }
@@ -80,7 +89,7 @@ export class Queueing {
           const observed = await this.observe(w.index, f, writers);
           if (observed === null) continue; // changed or gone: an event was recorded, the wait restarts
           const r = readinessOf(facts, observed, this.ctx.clock.now(), this.readinessOpts(w));
-          this.waitingFor.set(f.id, r.waitingFor);
+          this.why(f.id, r.waitingFor);
           if (!r.ready) {
             if (r.at !== null) this.nextReadyAt = Math.min(this.nextReadyAt, r.at);
             continue;

@@ -95,6 +95,8 @@ export const MIGRATIONS: readonly { name: string; up: (db: Db) => void }[] = [
   // Version 1 is the original schema (IF NOT EXISTS: ledgers written before user_version was kept
   // have it already and are at user_version 0).
   { name: "files, filesets, fileset_files, jobs, attempts", up: (db) => db.exec(SCHEMA_V1) },
+  // Why a waiting fileset waits (readiness's verdict), for `files list` and `imports show`.
+  { name: "readiness", up: (db) => db.exec("ALTER TABLE filesets ADD COLUMN waiting_for TEXT") },
 ];
 
 /** The schema version this build writes. */

@@ -95,6 +95,7 @@ interface FilesetRow {
   imported_at: string | null;
   target: string | null;
   images: string | null;
+  waiting_for?: string | null;
 }
 
 /** The stored images column: a JSON array written by DropBox; anything unreadable is null. */
@@ -123,6 +124,7 @@ function toImportJson(r: FilesetRow, files: string[]): ImportJson {
     importedAt: r.imported_at,
     target: r.target,
     images: parseImages(r.images),
+    ...(r.state === "waiting" && r.waiting_for ? { waitingFor: r.waiting_for } : {}),
   };
 }
 
@@ -151,7 +153,8 @@ const IMPORT_JSON = `json_object(
   'files', json(coalesce((SELECT json_group_array(ff.path ORDER BY ff.ord) FROM fileset_files ff WHERE ff.fileset = f.id), '[]')),
   'attempts', f.attempts, 'error', f.error, 'importer', f.importer, 'createdAt', f.created_at,
   'importedAt', f.imported_at, 'target', f.target,
-  'images', CASE WHEN f.images <> '' AND json_valid(f.images) THEN json(f.images) END)`;
+  'images', CASE WHEN f.images <> '' AND json_valid(f.images) THEN json(f.images) END,
+  'waitingFor', CASE WHEN f.state = 'waiting' THEN f.waiting_for END)`;
 
 /**
  * mtime as new Date(mtime_ms).toISOString() does it (milliseconds truncated toward zero), for
@@ -161,9 +164,9 @@ const MTIME_IN_RANGE = "f.mtime_ms >= 0 AND f.mtime_ms < 253402300800000";
 const FILE_JSON = `CASE WHEN ${MTIME_IN_RANGE} THEN json_object(
   'path', f.path, 'user', f.user, 'size', f.size,
   'mtime', strftime('%Y-%m-%dT%H:%M:%fZ', CAST(f.mtime_ms AS INTEGER) / 1000.0, 'unixepoch'),
-  'state', f.state, 'reason', f.reason, 'fileset', f.fileset) END`;
+  'state', f.state, 'reason', coalesce(f.reason, (SELECT w.waiting_for FROM filesets w WHERE w.id = f.fileset AND w.state = 'waiting')), 'fileset', f.fileset) END`;
 
-const FILE_COLUMNS = "f.path, f.user, f.size, f.mtime_ms, f.state, f.reason, f.fileset";
+const FILE_COLUMNS = `f.path, f.user, f.size, f.mtime_ms, f.state, coalesce(f.reason, (SELECT w.waiting_for FROM filesets w WHERE w.id = f.fileset AND w.state = 'waiting')), f.fileset`;
 type FileRaw = [string, string, number, number, FileJson["state"], string | null, number | null];
 const toFileJson = ([path, user, size, mtimeMs, state, reason, fileset]: FileRaw): FileJson => ({
   path,
