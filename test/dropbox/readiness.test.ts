@@ -79,7 +79,7 @@ describe("proven complete (dirImportWait=30)", () => {
   let down: () => Promise<void> = async () => undefined;
   const u = (...p: string[]) => path.join(h.dropbox, "amy", ...p);
   beforeAll(async () => {
-    h = makeHome({ "omero.fs.dirImportWait": "30", "omero.fs.settleTime": "0.5" });
+    h = makeHome({ "omero.fs.dirImportWait": "30", "omero.fs.settleTime": "0.5", "omero.fs.completeMarker": ".done" });
     ({ down } = await up(h));
   });
   afterAll(async () => {
@@ -93,5 +93,78 @@ describe("proven complete (dirImportWait=30)", () => {
     write(p, tiff(4, 4, ome("x")));
     await importedOnce(h, p, 10000);
     expect(Date.now() - t0).toBeLessThan(10000);
+  });
+
+  it("a .done marker in the folder declares a plain TIFF set complete: imported after settleTime", async () => {
+    // A plain TIFF is not provably complete (a companion could claim it): dirImportWait (30 s) without the marker.
+    write(u("mk", "c.tif"), tiff(8, 6));
+    write(u("mk", ".done"), "");
+    await importedOnce(h, u("mk", "c.tif"), 10000);
+    expect(imports(h).some((x) => x.files.includes(u("mk", ".done")))).toBe(false);
+  });
+});
+
+describe("holds, markers and OMERO timing", () => {
+  let h: Home;
+  let down: () => Promise<void> = async () => undefined;
+  const u = (...p: string[]) => path.join(h.dropbox, "amy", ...p);
+  beforeAll(async () => {
+    h = makeHome({
+      "omero.fs.dirImportWait": "1",
+      "omero.fs.settleTime": "0.3",
+      "omero.fs.companionWait": "60",
+    });
+    ({ down } = await up(h));
+  });
+  afterAll(async () => {
+    await down();
+    h.cleanup();
+  });
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it("Micro-Manager TIFFs first, with gaps longer than dirImportWait, become one fileset once metadata.txt arrives", async () => {
+    write(u("mm", "img_000.tif"), tiff(4, 4, undefined, [51123]));
+    await pause(1500);
+    write(u("mm", "img_001.tif"), tiff(4, 4, undefined, [51123]));
+    await pause(2000);
+    expect(importOf(h, u("mm", "img_000.tif")).map((x) => x.state)).not.toContain("imported");
+    const waiting = importOf(h, u("mm", "img_000.tif")).find((x) => x.state === "waiting");
+    expect(waiting?.waitingFor).toMatch(/Micro-Manager.*omero\.fs\.companionWait/);
+    const meta = JSON.stringify({
+      Summary: { MicroManagerVersion: "2.0" },
+      "FrameKey-0-0-0": { FileName: "img_000.tif" },
+      "FrameKey-1-0-0": { FileName: "img_001.tif" },
+    });
+    write(u("mm", "metadata.txt"), meta);
+    const i = await importedOnce(h, u("mm", "img_000.tif"));
+    const done = i.filter((x) => x.state === "imported");
+    expect(done).toHaveLength(1);
+    expect(done[0]).toMatchObject({ entry: u("mm", "metadata.txt"), reader: "loci.formats.in.MicromanagerReader" });
+    expect(done[0]!.files).toHaveLength(3);
+  });
+});
+
+describe("importWhenComplete=false keeps dirImportWait (dirImportWait=4)", () => {
+  let h: Home;
+  let down: () => Promise<void> = async () => undefined;
+  beforeAll(async () => {
+    h = makeHome({
+      "omero.fs.dirImportWait": "4",
+      "omero.fs.settleTime": "0.3",
+      "omero.fs.importWhenComplete": "false",
+    });
+    ({ down } = await up(h));
+  });
+  afterAll(async () => {
+    await down();
+    h.cleanup();
+  });
+
+  it("a proven-complete single-file OME-TIFF still waits dirImportWait", async () => {
+    const p = path.join(h.dropbox, "amy", "one", "x.ome.tif");
+    const t0 = Date.now();
+    write(p, tiff(4, 4, ome("x")));
+    await importedOnce(h, p, 15000);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(4000);
   });
 });

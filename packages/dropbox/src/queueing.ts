@@ -79,6 +79,9 @@ export class Queueing {
           if (!r.check) {
             this.why(f.id, r.waitingFor);
             if (r.at !== null) this.nextReadyAt = Math.min(this.nextReadyAt, r.at);
+            // A marker file makes no event (dot files are not published): look for it every settleTime.
+            if (w.completeMarker !== "" && !facts.marker)
+              this.nextReadyAt = Math.min(this.nextReadyAt, now + Math.max(w.settleMs, 500));
             if (!r.ready) continue;
           }
           candidates.push({ f, facts });

@@ -148,13 +148,13 @@ function where(f: ListFilter | undefined, prefix = ""): { sql: string; args: str
  * null, like parseImages. DropBox stores images as JSON.stringify output, which json() returns
  * unchanged.
  */
-const IMPORT_JSON = `json_object(
+const IMPORT_JSON = `json_patch(json_object(
   'id', f.id, 'user', f.user, 'watch', f.watch, 'state', f.state, 'reader', f.reader, 'entry', f.entry,
   'files', json(coalesce((SELECT json_group_array(ff.path ORDER BY ff.ord) FROM fileset_files ff WHERE ff.fileset = f.id), '[]')),
   'attempts', f.attempts, 'error', f.error, 'importer', f.importer, 'createdAt', f.created_at,
   'importedAt', f.imported_at, 'target', f.target,
-  'images', CASE WHEN f.images <> '' AND json_valid(f.images) THEN json(f.images) END,
-  'waitingFor', CASE WHEN f.state = 'waiting' THEN f.waiting_for END)`;
+  'images', CASE WHEN f.images <> '' AND json_valid(f.images) THEN json(f.images) END),
+  json_object('waitingFor', CASE WHEN f.state = 'waiting' THEN f.waiting_for END))`;
 
 /**
  * mtime as new Date(mtime_ms).toISOString() does it (milliseconds truncated toward zero), for
@@ -217,7 +217,7 @@ export function openLedgerView(ledgerPath: string): LedgerView {
       // Raw rows (arrays) and one grouped member query.
       const rows = db
         .prepare(
-          `SELECT id, watch, user, state, reader, entry, attempts, error, importer, created_at, imported_at, target, images
+          `SELECT id, watch, user, state, reader, entry, attempts, error, importer, created_at, imported_at, target, images, waiting_for
            FROM filesets ${w.sql} ORDER BY id`,
         )
         .raw()
@@ -239,6 +239,7 @@ export function openLedgerView(ledgerPath: string): LedgerView {
             imported_at: r[10] as string | null,
             target: r[11] as string | null,
             images: r[12] as string | null,
+            waiting_for: r[13] as string | null,
           },
           files.get(r[0] as number) ?? [],
         ),
