@@ -161,6 +161,12 @@ export class Grouping {
       );
     }
     const g = groupFilesets(input, catalogue);
+    // The watch's completeMarker (a non-dot name such as COMPLETE is published) is never imported.
+    const marker = this.ctx.watch(watch).completeMarker;
+    const isMarker = (p: string) =>
+      p.endsWith(`/${marker}`) || (p.endsWith(marker) && ids.has(p.slice(0, -marker.length)));
+    if (marker !== "")
+      for (const i of g.ignored) if (isMarker(i.path)) i.reason = "completion marker (omero.fs.completeMarker)";
     const existing = new Map<number, ExistingFileset>();
     for (const id of current.values()) {
       if (id === null || existing.has(id)) continue;
