@@ -294,8 +294,10 @@ export class FilesetsTable {
    */
   /** Record why a waiting fileset waits (null: it does not). */
   setWaitingFor(id: number, why: string | null): void {
-    this.db.prepare("UPDATE filesets SET waiting_for = ? WHERE id = ? AND state = 'waiting'").run(why, id);
+    this.setWaitingForSt ??= this.db.prepare("UPDATE filesets SET waiting_for = ? WHERE id = ? AND state = 'waiting'");
+    this.setWaitingForSt.run(why, id);
   }
+  private setWaitingForSt: Statement | undefined;
 
   markQueued(id: number, members: FileRecord[], now: number): boolean {
     const f = this.get(id);
