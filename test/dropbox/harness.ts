@@ -152,7 +152,8 @@ export function dropboxLog(h: Home): string {
 }
 
 /** A minimal valid uncompressed 8-bit greyscale TIFF (little endian), `w`x`h`, with an optional ImageDescription. */
-export function tiff(w = 4, h = 4, description?: string): Buffer {
+/** `tags`: extra LONG tags (value 0) after the standard ones, e.g. 51123 (MicroManagerMetadata). */
+export function tiff(w = 4, h = 4, description?: string, tags: number[] = []): Buffer {
   const desc = description ? Buffer.from(`${description}\0`, "latin1") : null;
   const entries: [number, number, number, number | Buffer][] = [
     [256, 3, 1, w],
@@ -165,6 +166,7 @@ export function tiff(w = 4, h = 4, description?: string): Buffer {
     [277, 3, 1, 1],
     [278, 3, 1, h],
     [279, 4, 1, w * h],
+    ...tags.map((t) => [t, 4, 1, 0] as [number, number, number, number]),
   ];
   const ifdOffset = 8;
   const ifdSize = 2 + entries.length * 12 + 4;

@@ -11,7 +11,16 @@ describe("duration properties", () => {
     const inSeconds = PROPERTIES.filter((p) => /\bseconds?\b/i.test(p.description)).map((p) => p.short);
     expect(durations.map((p) => p.short).sort()).toEqual(inSeconds.sort());
     expect(inSeconds.sort()).toEqual(
-      ["dirImportWait", "importTimeout", "pollInterval", "rescanInterval", "throttleImport", "timeout"].sort(),
+      [
+        "companionWait",
+        "dirImportWait",
+        "importTimeout",
+        "pollInterval",
+        "rescanInterval",
+        "settleTime",
+        "throttleImport",
+        "timeout",
+      ].sort(),
     );
   });
 

@@ -51,6 +51,10 @@ describe("seed example", () => {
       dirImportWait: 60,
       fileBatch: 10,
       throttleImport: 10,
+      settleTime: 2,
+      importWhenComplete: true,
+      companionWait: 600,
+      completeMarker: "",
     };
     expect(r.effective!.watches).toHaveLength(2);
     expect(amy).toEqual({
@@ -116,6 +120,10 @@ describe("defaults", () => {
         throttleImport: 10,
         readers: "",
         importArgs: "",
+        settleTime: 2,
+        importWhenComplete: true,
+        companionWait: 600,
+        completeMarker: "",
       },
     ]);
     expect(c.global).toMatchObject({

@@ -198,6 +198,45 @@ export const PROPERTIES: readonly PropertyDef[] = [
     default: "",
     description: 'Extra arguments for the omero importer, split like a POSIX shell (e.g. -T "regex:...")',
   },
+  {
+    name: "omero.fs.settleTime",
+    short: "settleTime",
+    scope: "watch",
+    kind: "number",
+    default: "2",
+    min: 0,
+    seconds: true,
+    description: "Seconds a file must stay closed for writing with unchanged size and mtime before it is imported",
+  },
+  {
+    name: "omero.fs.importWhenComplete",
+    short: "importWhenComplete",
+    scope: "watch",
+    kind: "bool",
+    default: "true",
+    description:
+      "Import a fileset proven complete (its entry lists every member) after settleTime instead of dirImportWait",
+  },
+  {
+    name: "omero.fs.companionWait",
+    short: "companionWait",
+    scope: "watch",
+    kind: "number",
+    default: "600",
+    min: 0,
+    seconds: true,
+    description:
+      "Seconds a file a later companion could claim (Micro-Manager TIFF, MetaMorph plane) waits for it before it is imported as what it is",
+  },
+  {
+    name: "omero.fs.completeMarker",
+    short: "completeMarker",
+    scope: "watch",
+    kind: "string",
+    default: "",
+    description:
+      "File name (e.g. .done, COMPLETE) that, in a folder or as <entry><marker>, declares its filesets complete; never imported",
+  },
   // Global: omero-fs's own settings (docs/ARCHITECTURE.md, "Processes" and "Wire protocol").
   {
     name: "omero.data.dir",

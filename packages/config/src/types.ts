@@ -25,6 +25,14 @@ export const WatchConfigSchema = z.object({
   readers: z.string(),
   /** Raw importArgs string (split like a POSIX shell when used). */
   importArgs: z.string(),
+  /** Seconds a member's size and mtime must stay unchanged (and closed for writing) before import. */
+  settleTime: z.number().min(0),
+  /** Import a proven-complete fileset after settleTime instead of dirImportWait. */
+  importWhenComplete: z.boolean(),
+  /** Seconds a file a companion could still claim (Micro-Manager, MetaMorph) waits for it. */
+  companionWait: z.number().min(0),
+  /** File name declaring a folder's filesets complete ("" = none). */
+  completeMarker: z.string(),
 });
 export type WatchConfig = z.infer<typeof WatchConfigSchema>;
 

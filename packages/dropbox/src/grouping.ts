@@ -34,8 +34,18 @@ interface Dirty {
   left: Set<number>;
 }
 
+/** What the grouping's plan says of a fileset's completeness, for readiness (kept in memory). */
+export interface PlanFacts {
+  expectedCount?: number;
+  closed?: boolean;
+  hold?: string;
+  firstSeenMs: number;
+}
+
 export class Grouping {
   private readonly dirty = new Map<string, Dirty>();
+  /** Plan facts by fileset id, from the last grouping run (a restart regroups, and starts a hold afresh). */
+  readonly facts = new Map<number, PlanFacts>();
   readonly probes = new ProbeCache(PROBE_CACHE_ENTRIES, PROBE_CACHE_BYTES);
 
   constructor(
@@ -182,6 +192,12 @@ export class Grouping {
       );
     }
     const g = groupFilesets(input, catalogue, { whitelist: this.ctx.watch(watch).whitelist });
+    // The watch's completeMarker (a non-dot name such as COMPLETE is published) is never imported.
+    const marker = this.ctx.watch(watch).completeMarker;
+    const isMarker = (p: string) =>
+      p.endsWith(`/${marker}`) || (p.endsWith(marker) && ids.has(p.slice(0, -marker.length)));
+    if (marker !== "")
+      for (const i of g.ignored) if (isMarker(i.path)) i.reason = "completion marker (omero.fs.completeMarker)";
     const existing = new Map<number, ExistingFileset>();
     for (const id of current.values()) {
       if (id === null || existing.has(id)) continue;
@@ -205,8 +221,15 @@ export class Grouping {
       policy,
     );
     const upserted = fsets.applyMembership(watch, user, ops, ids, this.ctx.opts.importer, this.ctx.clock.now());
+    const plans = new Map(g.filesets.map((p) => [p.key, p]));
     for (const [i, u] of ops.upserts.entries()) {
       const id = upserted[i]!;
+      const plan = plans.get(u.key);
+      const pf: PlanFacts = { firstSeenMs: this.facts.get(id)?.firstSeenMs ?? this.ctx.clock.now() };
+      if (plan?.expected) pf.expectedCount = plan.expected.length;
+      if (plan?.closed) pf.closed = true;
+      if (plan?.hold) pf.hold = plan.hold;
+      this.facts.set(id, pf);
       const n = `${u.files.length} file${u.files.length === 1 ? "" : "s"}`;
       if (u.id === null) created.add(`[fileset ${id}] waiting: ${u.entry} (${n}, ${u.reader}) for ${user}`);
       else if (u.changed) this.ctx.log.info(`[fileset ${id}] regrouped: ${u.entry} (${u.files.length} files)`);

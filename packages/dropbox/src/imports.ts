@@ -56,7 +56,7 @@ export class Imports {
     const ctrl = new AbortController();
     const done = (async () => {
       let outcome: ImportOutcome;
-      const verify = await this.verifySnapshot(id);
+      let verify = await this.verifySnapshot(id);
       if (verify) {
         outcome = { ok: false, retryable: true, target: null, images: null, error: verify };
       } else {
@@ -65,6 +65,20 @@ export class Imports {
         } catch (e) {
           const error = `importer error: ${e instanceof Error ? e.message : String(e)}`;
           outcome = { ok: false, retryable: true, target: null, images: null, error };
+        }
+        // Compared again right after: a member that changed during the import was imported
+        // unfinished. The attempt does not count (recorded, no retry budget used); the fileset
+        // waits again and is imported once finished.
+        const after = await this.verifySnapshot(id, "during the import");
+        if (after && !(this.ctx.stopping() && ctrl.signal.aborted)) {
+          verify = after;
+          outcome = {
+            ok: false,
+            retryable: true,
+            target: outcome.target,
+            images: null,
+            error: `${after}: this import does not count; it is imported again once finished`,
+          };
         }
       }
       // Stopping: leave the job 'importing'; the next start asks the importer to recover it.
@@ -78,11 +92,11 @@ export class Imports {
   }
 
   /** Files changed or vanished since queueing: the import must not run on them. */
-  private async verifySnapshot(id: number): Promise<string | null> {
+  private async verifySnapshot(id: number, when = "before the import started"): Promise<string | null> {
     for (const m of this.ctx.ledger.filesets.snapshotOf(id)) {
       const s = await fs.promises.stat(m.path).catch(() => null);
-      if (!s) return `${m.path} disappeared before the import started`;
-      if (s.size !== m.size || s.mtimeMs !== m.mtimeMs) return `${m.path} changed before the import started`;
+      if (!s) return `${m.path} disappeared ${when}`;
+      if (s.size !== m.size || s.mtimeMs !== m.mtimeMs) return `${m.path} changed ${when}`;
     }
     return null;
   }

@@ -15,6 +15,14 @@ export interface WatchOptions {
   watchDir: string;
   /** omero.fs.dirImportWait. */
   quietMs: number;
+  /** omero.fs.settleTime: a member unchanged (and closed for writing) this long is finished. */
+  settleMs: number;
+  /** omero.fs.importWhenComplete. */
+  importWhenComplete: boolean;
+  /** omero.fs.companionWait: the longest a held fileset waits for its companion. */
+  companionWaitMs: number;
+  /** omero.fs.completeMarker ("" = none). */
+  completeMarker: string;
   /** omero.fs.throttleImport: minimum time between two import starts of this watch. */
   throttleMs: number;
   fileBatch: number;
@@ -61,6 +69,10 @@ export function resolveOptions(config: OmeroFsConfig, env: NodeJS.ProcessEnv = p
       user: w.user,
       watchDir: w.watchDir,
       quietMs: w.dirImportWait * 1000,
+      settleMs: w.settleTime * 1000,
+      importWhenComplete: w.importWhenComplete,
+      companionWaitMs: w.companionWait * 1000,
+      completeMarker: w.completeMarker,
       throttleMs: w.throttleImport * 1000,
       fileBatch: w.fileBatch,
       whitelist: normaliseWhitelist(w.whitelist),

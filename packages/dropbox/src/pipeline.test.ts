@@ -84,6 +84,10 @@ class Pipeline {
           user: "default",
           watchDir: this.dir,
           quietMs: o.quietMs ?? 1000,
+          settleMs: 0,
+          importWhenComplete: true,
+          companionWaitMs: 600_000,
+          completeMarker: "",
           throttleMs: o.throttleMs ?? 0,
           fileBatch: o.fileBatch ?? 10,
           whitelist: [],
@@ -136,7 +140,8 @@ class Pipeline {
   }
 
   /** Write a file under the DropBox folder and report it to intake at the current time. */
-  async drop(rel: string, content: string | Buffer = "x"): Promise<string> {
+  /** Default content: a 1024-byte zero header, which the structure check cannot judge (not a cut DV header). */
+  async drop(rel: string, content: string | Buffer = Buffer.alloc(1024)): Promise<string> {
     const p = path.join(this.dir, rel);
     fs.mkdirSync(path.dirname(p), { recursive: true });
     fs.writeFileSync(p, content);
@@ -186,7 +191,7 @@ describe("DropBox pipeline timing (in-process, injected clock)", () => {
   it("quiet period: a new member restarts the wait; imported exactly dirImportWait after the last event", async () => {
     p = new Pipeline({ quietMs: 1500 });
     const t0 = p.clock.t;
-    await p.drop("amy/q/q.dv", Buffer.alloc(512));
+    await p.drop("amy/q/q.dv", Buffer.alloc(1024));
     await p.advance(800);
     await p.drop("amy/q/q.dv.log", "log");
     await p.advanceTo(t0 + 800 + 1499);
@@ -202,9 +207,9 @@ describe("DropBox pipeline timing (in-process, injected clock)", () => {
   it("quiet period: a modify of a member (seen again with a new size) restarts it too", async () => {
     p = new Pipeline({ quietMs: 1000 });
     const t0 = p.clock.t;
-    await p.drop("amy/a.dv", "1");
+    await p.drop("amy/a.dv", Buffer.alloc(1024));
     await p.advance(900);
-    await p.drop("amy/a.dv", "12");
+    await p.drop("amy/a.dv", Buffer.alloc(1025));
     await p.advanceTo(t0 + 1899);
     expect(p.starts).toEqual([]);
     await p.advanceTo(t0 + 1900);

@@ -61,10 +61,14 @@ export function trimProbe(p: string, probe: FileProbe): FileProbe {
       head = Buffer.from(magic);
       if (TIFF_HEADS.size < 64) TIFF_HEADS.set(key, head);
     }
-    return { head, tiffDescription: probe.tiffDescription };
+    // tiffTags too: tag 51123 (Micro-Manager) is what holds a TIFF for its metadata.txt.
+    const out: FileProbe = { head, tiffDescription: probe.tiffDescription };
+    if (probe.tiffTags) out.tiffTags = probe.tiffTags;
+    return out;
   }
   if (probe.head.length <= KEEP_HEAD) return probe;
   const out: FileProbe = { head: Buffer.from(probe.head.subarray(0, KEEP_HEAD)) };
   if (probe.tiffDescription !== undefined) out.tiffDescription = probe.tiffDescription;
+  if (probe.tiffTags) out.tiffTags = probe.tiffTags;
   return out;
 }

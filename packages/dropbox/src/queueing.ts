@@ -4,9 +4,13 @@
  */
 import * as fs from "node:fs";
 import { Burst, type Context } from "./context";
-import { readinessOf, stability } from "./core/readiness";
+import { type FilesetFacts, type MemberObservation, readinessOf, stability } from "./core/readiness";
 import type { Grouping } from "./grouping";
 import type { Intake } from "./intake";
+import type { WaitingFileset } from "./ledger/filesets";
+import { openForWrite } from "./open-files";
+import type { WatchOptions } from "./options";
+import { StructureCache } from "./structure-cache";
 
 /** Ready filesets re-stat'ed and queued per scan; then imports start and events get a turn. */
 const READY_BATCH = 2000;
@@ -19,6 +23,18 @@ export class Queueing {
   private nextReadyAt = 0;
   /** A stale scan waits until then (see scanIfDue). */
   private scanNotBefore = 0;
+  private readonly structures = new StructureCache();
+  /** Why each waiting fileset waits, as of the last scan (for files list / imports show). */
+  private readonly waitingFor = new Map<number, string>();
+
+  /** Record why a fileset waits, in the ledger for `files list`/`imports show`, only when it changed. */
+  private why(id: number, text: string): void {
+    // Countdown figures change every scan: store the kind of wait, not the milliseconds.
+    const stable = text.replace(/^(quiet period|settling): \d+ ms more/, "$1:").replace(/ \(\d+ ms\)$/, "");
+    if (this.waitingFor.get(id) === stable) return;
+    this.waitingFor.set(id, stable);
+    this.ctx.ledger.filesets.setWaitingFor(id, stable);
+  }
 
   constructor(
     private readonly ctx: Context,
@@ -54,9 +70,29 @@ export class Queueing {
       while (budget > 0) {
         const page = this.ctx.ledger.filesets.waitingFilesets(w.index, after, PAGE);
         if (page.length === 0) break;
+        const markers = new Map<string, boolean>();
+        const candidates: { f: WaitingFileset; facts: FilesetFacts }[] = [];
         for (const f of page) {
           after = f.id;
-          const r = readinessOf({ id: f.id, missing: [] }, f.members, now, { quietMs: w.quietMs });
+          const facts = this.factsOf(w, f, markers);
+          const r = readinessOf(facts, f.members, now, this.readinessOpts(w));
+          if (!r.check) {
+            this.why(f.id, r.waitingFor);
+            if (r.at !== null) this.nextReadyAt = Math.min(this.nextReadyAt, r.at);
+            // A marker file makes no event (dot files are not published): look for it every settleTime.
+            if (w.completeMarker !== "" && !facts.marker)
+              this.nextReadyAt = Math.min(this.nextReadyAt, now + Math.max(w.settleMs, 500));
+            if (!r.ready) continue;
+          }
+          candidates.push({ f, facts });
+        }
+        // The costly checks (open for writing, structure) only for filesets whose timing has passed.
+        const writers = await openForWrite(new Set(candidates.flatMap((c) => c.f.members.map((m) => m.path))));
+        for (const { f, facts } of candidates) {
+          const observed = await this.observe(w.index, f, writers);
+          if (observed === null) continue; // changed or gone: an event was recorded, the wait restarts
+          const r = readinessOf(facts, observed, this.ctx.clock.now(), this.readinessOpts(w));
+          this.why(f.id, r.waitingFor);
           if (!r.ready) {
             if (r.at !== null) this.nextReadyAt = Math.min(this.nextReadyAt, r.at);
             continue;
@@ -72,7 +108,12 @@ export class Queueing {
             regrouped = true;
             continue;
           }
-          if (await this.tryQueue(f.id)) queued.add(`[fileset ${f.id}] queued`);
+          if (await this.tryQueue(f.id)) {
+            if (r.warning) this.ctx.log.warn(`[fileset ${f.id}] ${r.warning}`);
+            this.waitingFor.delete(f.id);
+            this.grouping.facts.delete(f.id);
+            queued.add(`[fileset ${f.id}] queued`);
+          }
         }
       }
     }
@@ -91,6 +132,56 @@ export class Queueing {
       this.ctx.log,
       (n, first, last) => `${n} filesets queued (${first} ... ${last}); each logs when it starts and ends`,
     );
+  }
+
+  private readinessOpts(w: WatchOptions) {
+    return {
+      quietMs: w.quietMs,
+      settleMs: w.settleMs,
+      importWhenComplete: w.importWhenComplete,
+      companionWaitMs: w.companionWaitMs,
+    };
+  }
+
+  private factsOf(w: WatchOptions, f: WaitingFileset, markers: Map<string, boolean>): FilesetFacts {
+    const pf = this.grouping.facts.get(f.id);
+    const facts: FilesetFacts = { id: f.id, missing: [] };
+    if (pf) {
+      facts.firstSeenMs = pf.firstSeenMs;
+      if (pf.expectedCount !== undefined) facts.expectedCount = pf.expectedCount;
+      if (pf.closed) facts.closed = true;
+      if (pf.hold) facts.hold = pf.hold;
+    }
+    // The MonitorServer publishes no dot files: the marker is looked for by stat, once per folder per scan.
+    if (w.completeMarker !== "" && f.members.length > 0) {
+      const first = f.members[0]!.path;
+      const dir = first.slice(0, first.lastIndexOf("/"));
+      let has = markers.get(dir);
+      if (has === undefined) {
+        has = fs.existsSync(`${dir}/${w.completeMarker}`);
+        markers.set(dir, has);
+      }
+      if (has || f.members.some((m) => fs.existsSync(`${m.path}${w.completeMarker}`))) facts.marker = true;
+    }
+    return facts;
+  }
+
+  /** Re-stat, open-for-write and structure of each member; null when one changed or vanished (recorded as an event). */
+  private async observe(watch: number, f: WaitingFileset, writers: Map<string, { pid: number; command?: string }>) {
+    const out: MemberObservation[] = [];
+    for (const m of f.members) {
+      const st = await fs.promises.stat(m.path).catch(() => null);
+      if (!st || st.size !== m.size || st.mtimeMs !== m.mtimeMs) {
+        await this.intake.observePaths(
+          watch,
+          f.members.map((x) => x.path),
+        );
+        return null;
+      }
+      const structure = await this.structures.check(m.path, st.size, st.mtimeMs);
+      out.push({ ...m, openForWriteBy: writers.get(m.path) ?? null, structure });
+    }
+    return out;
   }
 
   /** Re-stat every member; queue the fileset if nothing moved since the last event. */

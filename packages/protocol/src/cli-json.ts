@@ -69,6 +69,8 @@ export const ImportJsonSchema = z.object({
   importedAt: z.string().nullable(),
   target: z.string().nullable(),
   images: z.array(ImageJsonSchema).nullable(),
+  /** Why a waiting fileset waits ("37 of 40 present; missing: ...", "still open for writing by pid N"). */
+  waitingFor: z.string().nullable().optional(),
 });
 export type ImportJson = z.infer<typeof ImportJsonSchema>;
 

@@ -88,6 +88,7 @@ function showText(i: ImportJson): string {
     `  target:     ${e(i.target ?? "-")}`,
   ];
   if (i.error) lines.push(`  error:      ${e(i.error)}`);
+  if (i.waitingFor) lines.push(`  waiting:    ${e(i.waitingFor)}`);
   lines.push(`  files (${i.files.length}):`, ...i.files.map((f) => `    ${e(f)}`));
   if (i.images?.length) {
     lines.push(`  images (${i.images.length}):`);

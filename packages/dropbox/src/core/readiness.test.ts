@@ -1,30 +1,34 @@
 import { groupingDebounceMs, groupingDueAt } from "./batching";
 import { readinessOf, stability } from "./readiness";
 
-const m = (path: string, lastEventMs: number) => ({ path, size: 1, mtimeMs: 1, lastEventMs });
+const done = { openForWriteBy: null, structure: { state: "complete" as const } };
+const m = (path: string, lastEventMs: number) => ({ path, size: 1, mtimeMs: 1, lastEventMs, ...done });
 const fs1 = { id: 1, missing: [] };
 
 describe("readiness", () => {
   it("is ready quietMs after the last member event", () => {
-    expect(readinessOf(fs1, [m("/a", 1000)], 1499, { quietMs: 500 })).toMatchObject({ ready: false, at: 1500 });
-    expect(readinessOf(fs1, [m("/a", 1000)], 1500, { quietMs: 500 })).toEqual({
+    expect(readinessOf(fs1, [m("/a", 1000)], 1499, { quietMs: 500, settleMs: 0 })).toMatchObject({
+      ready: false,
+      at: 1500,
+    });
+    expect(readinessOf(fs1, [m("/a", 1000)], 1500, { quietMs: 500, settleMs: 0 })).toEqual({
       ready: true,
       at: 1500,
       waitingFor: "",
     });
   });
   it("a later event on any member restarts the wait, and says which", () => {
-    const r = readinessOf(fs1, [m("/a", 1000), m("/b", 1400)], 1600, { quietMs: 500 });
+    const r = readinessOf(fs1, [m("/a", 1000), m("/b", 1400)], 1600, { quietMs: 500, settleMs: 0 });
     expect(r).toEqual({ ready: false, at: 1900, waitingFor: "quiet period: 300 ms more without an event on /b" });
-    expect(readinessOf(fs1, [m("/a", 1000), m("/b", 1400)], 1900, { quietMs: 500 }).ready).toBe(true);
+    expect(readinessOf(fs1, [m("/a", 1000), m("/b", 1400)], 1900, { quietMs: 500, settleMs: 0 }).ready).toBe(true);
   });
   it("never readies a set with something missing, or with no member", () => {
-    expect(readinessOf({ id: 1, missing: ["/x.ids"] }, [m("/x.ics", 0)], 1e9, { quietMs: 0 })).toEqual({
+    expect(readinessOf({ id: 1, missing: ["/x.ids"] }, [m("/x.ics", 0)], 1e9, { quietMs: 0, settleMs: 0 })).toEqual({
       ready: false,
       at: null,
-      waitingFor: "/x.ids",
+      waitingFor: "missing: x.ids",
     });
-    expect(readinessOf(fs1, [], 1e9, { quietMs: 0 }).ready).toBe(false);
+    expect(readinessOf(fs1, [], 1e9, { quietMs: 0, settleMs: 0 }).ready).toBe(false);
   });
   it("groups after a debounce, or at once when fileBatch paths wait", () => {
     expect(groupingDebounceMs(60_000)).toBe(1000);
@@ -44,5 +48,105 @@ describe("readiness", () => {
         { recorded: rec, now: null },
       ]),
     ).toBe("missing");
+  });
+});
+
+describe("readiness: whole and finished (issue 9)", () => {
+  const q = { quietMs: 60_000, settleMs: 2000, companionWaitMs: 600_000 };
+  const T = 1_000_000;
+  it("a proven-complete (closed) set is ready settleMs after its last change, not dirImportWait", () => {
+    const f = { id: 1, missing: [], closed: true };
+    expect(readinessOf(f, [m("/a.ome.tif", T)], T + 1999, q)).toMatchObject({ ready: false, at: T + 2000 });
+    expect(readinessOf(f, [m("/a.ome.tif", T)], T + 2000, q)).toMatchObject({
+      ready: true,
+      at: T + 2000,
+      proven: true,
+    });
+  });
+  it("importWhenComplete=false keeps dirImportWait for a closed set", () => {
+    const f = { id: 1, missing: [], closed: true };
+    const o = { ...q, importWhenComplete: false };
+    expect(readinessOf(f, [m("/a", T)], T + 2000, o)).toMatchObject({ ready: false, at: T + 60_000 });
+    expect(readinessOf(f, [m("/a", T)], T + 60_000, o).ready).toBe(true);
+  });
+  it("a completeMarker proves it complete too", () => {
+    expect(readinessOf({ id: 1, missing: [], marker: true }, [m("/a.tif", T)], T + 2000, q).ready).toBe(true);
+    expect(readinessOf({ id: 1, missing: [] }, [m("/a.tif", T)], T + 2000, q)).toMatchObject({
+      ready: false,
+      at: T + 60_000,
+    });
+  });
+  it("settle time counts from the last size/mtime change, not only the last event", () => {
+    const mm = { ...m("/a", T), lastChangeMs: T + 5000 };
+    expect(readinessOf({ id: 1, missing: [], closed: true }, [mm], T + 6000, q)).toMatchObject({
+      ready: false,
+      at: T + 7000,
+    });
+    const o = { ...q, quietMs: 1000 };
+    expect(readinessOf({ id: 1, missing: [] }, [mm], T + 6000, o)).toMatchObject({ ready: false, at: T + 7000 });
+    expect(readinessOf({ id: 1, missing: [] }, [mm], T + 7000, o).ready).toBe(true);
+  });
+  it("says how many of the expected members are present and names the missing", () => {
+    const f = { id: 1, missing: ["/d/a.tif", "/d/b.tif", "/d/c.tif"], expectedCount: 40 };
+    expect(readinessOf(f, [m("/d/metadata.txt", T)], T + 1e9, q)).toEqual({
+      ready: false,
+      at: null,
+      waitingFor: "37 of 40 present; missing: a.tif, b.tif, c.tif",
+    });
+    const many = { id: 1, missing: ["1", "2", "3", "4", "5", "6", "7"].map((x) => `/d/${x}`) };
+    expect(readinessOf(many, [m("/d/x", T)], T, q).waitingFor).toBe("missing: 1, 2, 3, 4, 5 and 2 more");
+  });
+  it("asks for the costly checks only once the timing has passed", () => {
+    const raw = { path: "/a", size: 1, mtimeMs: 1, lastEventMs: T };
+    expect(readinessOf({ id: 1, missing: [] }, [raw], T + 100, q)).toMatchObject({ ready: false, at: T + 60_000 });
+    expect(readinessOf({ id: 1, missing: [] }, [raw], T + 60_000, q)).toMatchObject({
+      ready: false,
+      at: T + 60_000,
+      check: true,
+    });
+    expect(readinessOf({ id: 1, missing: [] }, [{ ...raw, openForWriteBy: null }], T + 60_000, q).check).toBe(true);
+  });
+  it("a file open for writing waits, past dirImportWait, and is looked at again every settleMs", () => {
+    const w = { ...m("/d/big.ome.tif", T), openForWriteBy: { pid: 4242, command: "cp" } };
+    expect(readinessOf({ id: 1, missing: [] }, [m("/d/x", T), w], T + 120_000, q)).toEqual({
+      ready: false,
+      at: T + 122_000,
+      waitingFor: "big.ome.tif still open for writing by pid 4242 (cp)",
+    });
+    const nocmd = { ...w, openForWriteBy: { pid: 7 } };
+    expect(readinessOf({ id: 1, missing: [] }, [nocmd], T + 120_000, q).waitingFor).toBe(
+      "big.ome.tif still open for writing by pid 7",
+    );
+  });
+  it("a structurally incomplete file waits with its reason; unknown structure does not block", () => {
+    const t = {
+      ...m("/d/a.tif", T),
+      structure: { state: "incomplete" as const, reason: "TIFF truncated: strip 12 ends at byte 900 of 800" },
+    };
+    expect(readinessOf({ id: 1, missing: [], closed: true }, [t], T + 3000, q)).toMatchObject({
+      ready: false,
+      at: T + 63_000,
+      waitingFor: "a.tif: TIFF truncated: strip 12 ends at byte 900 of 800",
+    });
+    const u = { ...m("/d/a.lif", T), structure: { state: "unknown" as const } };
+    expect(readinessOf({ id: 1, missing: [] }, [u], T + 60_000, q).ready).toBe(true);
+  });
+  it("a hold waits companionWait from first sight, then imports as what it is with a warning", () => {
+    const hold = "Micro-Manager TIFF (tag 51123): img_000.tif may belong to a metadata.txt not here yet";
+    const f = { id: 1, missing: [], hold, firstSeenMs: 0 };
+    const r = readinessOf(f, [m("/d/img_000.tif", 1000)], 100_000, q);
+    expect(r).toEqual({
+      ready: false,
+      at: 600_000,
+      waitingFor: `${hold}; imported as what it is at 00:10 UTC (omero.fs.companionWait)`,
+    });
+    const late = readinessOf(f, [m("/d/img_000.tif", 1000)], 600_000, q);
+    expect(late.ready).toBe(true);
+    expect(late.warning).toBe(`${hold}; none came within omero.fs.companionWait, imported as what it is`);
+  });
+  it("a hold still needs its quiet period after companionWait; a proven set ignores the hold", () => {
+    const f = { id: 1, missing: [], hold: "h", firstSeenMs: 0 };
+    expect(readinessOf(f, [m("/a", 590_000)], 600_000, q)).toMatchObject({ ready: false, at: 650_000 });
+    expect(readinessOf({ ...f, closed: true }, [m("/a", 1000)], 3000, q).ready).toBe(true);
   });
 });

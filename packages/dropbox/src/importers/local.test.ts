@@ -155,6 +155,20 @@ describe("LocalImporter", () => {
     expect(two.images).toBeNull();
   });
 
+  it("a truncated TIFF fails (retryably) instead of being recorded imported, and leaves nothing behind", async () => {
+    const t = path.join(src, "cut.tif");
+    const whole = tinyTiff();
+    fs.writeFileSync(t, whole.subarray(0, 20)); // the IFD is cut
+    const imp = new LocalImporter({ dataDir: data, log: memoryLog().log, now: () => AT });
+    const out = await imp.run(req([t], t, 9), opts());
+    expect(out.ok).toBe(false);
+    expect(out.retryable).toBe(true);
+    expect(out.error).toMatch(/^cut\.tif is truncated: TIFF structure .* lies beyond the file end/);
+    const day = path.join(data, "ManagedRepository", "amy");
+    const leaves = fs.existsSync(day) ? fs.readdirSync(day, { recursive: true }).map(String) : [];
+    expect(leaves.filter((l) => l.endsWith("cut.tif"))).toEqual([]);
+  });
+
   it("a source file that vanished fails permanently and leaves nothing behind", async () => {
     const gone = path.join(src, "gone.tif");
     const imp = new LocalImporter({ dataDir: data, log: memoryLog().log, now: () => AT });

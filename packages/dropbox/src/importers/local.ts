@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Logger } from "@omero-fs/config";
 import type { ImageJson } from "@omero-fs/protocol";
-import { readTiffImages } from "@omero-fs/readers";
+import { readTiffImages, TiffError } from "@omero-fs/readers";
 import {
   CHECKSUMS_FILE,
   commonDir,
@@ -208,6 +208,9 @@ export class LocalImporter implements Importer {
       const images = await readTiffImages(read, size, { name });
       return images.map((i) => ({ ...i }));
     } catch (e) {
+      // A truncated TIFF is unfinished data, not an unknown layout: the import fails (retryable).
+      if (e instanceof TiffError && e.code === "TIFF_TRUNCATED")
+        throw new ImportFailure(`${name} is truncated: ${e.message}`, true);
       this.log.info(`${tag} could not read image dimensions of ${name}: ${(e as Error).message}`);
       return null;
     } finally {

@@ -331,6 +331,13 @@ export class FilesetsTable {
    * waiting -> queued, with the members' size/mtime/inode as of now (checked again just before
    * the importer runs) in order, entry first, and a job. False when it is no longer waiting.
    */
+  /** Record why a waiting fileset waits (null: it does not). */
+  setWaitingFor(id: number, why: string | null): void {
+    this.setWaitingForSt ??= this.db.prepare("UPDATE filesets SET waiting_for = ? WHERE id = ? AND state = 'waiting'");
+    this.setWaitingForSt.run(why, id);
+  }
+  private setWaitingForSt: Statement | undefined;
+
   markQueued(id: number, members: FileRecord[], now: number): boolean {
     const f = this.get(id);
     if (f?.state !== "waiting") return false;

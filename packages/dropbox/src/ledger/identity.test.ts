@@ -71,7 +71,7 @@ describe("ledger identity", () => {
     db.pragma("user_version = 1");
     db.close();
     const again = openLedgerDb(file);
-    expect(MIGRATIONS[SCHEMA_VERSION - 1]!.name).toBe("identity");
+    expect(MIGRATIONS.map((m) => m.name)).toContain("identity");
     expect(again.prepare("SELECT mtime_ms FROM files").pluck().get()).toBe(-1);
     expect(again.prepare("SELECT COUNT(*) FROM files_history").pluck().get()).toBe(0);
     again.close();

@@ -121,6 +121,14 @@ export const MIGRATIONS: readonly { name: string; up: (db: Db) => void }[] = [
   // have it already and are at user_version 0).
   { name: "files, filesets, fileset_files, jobs, attempts", up: (db) => db.exec(SCHEMA_V1) },
   { name: "identity", up: (db) => db.exec(IDENTITY) },
+  // Why a waiting fileset waits (readiness's verdict), for `files list` and `imports show`.
+  {
+    name: "readiness",
+    up: (db) => {
+      const cols = db.prepare("PRAGMA table_info(filesets)").all() as { name: string }[];
+      if (!cols.some((c) => c.name === "waiting_for")) db.exec("ALTER TABLE filesets ADD COLUMN waiting_for TEXT");
+    },
+  },
 ];
 
 /** The schema version this build writes. */

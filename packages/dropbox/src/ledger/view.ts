@@ -95,6 +95,7 @@ interface FilesetRow {
   imported_at: string | null;
   target: string | null;
   images: string | null;
+  waiting_for?: string | null;
 }
 
 /** The stored images column: a JSON array written by DropBox; anything unreadable is null. */
@@ -123,6 +124,7 @@ function toImportJson(r: FilesetRow, files: string[]): ImportJson {
     importedAt: r.imported_at,
     target: r.target,
     images: parseImages(r.images),
+    ...(r.state === "waiting" && r.waiting_for ? { waitingFor: r.waiting_for } : {}),
   };
 }
 
@@ -146,12 +148,13 @@ function where(f: ListFilter | undefined, prefix = ""): { sql: string; args: str
  * null, like parseImages. DropBox stores images as JSON.stringify output, which json() returns
  * unchanged.
  */
-const IMPORT_JSON = `json_object(
+const IMPORT_JSON = `json_patch(json_object(
   'id', f.id, 'user', f.user, 'watch', f.watch, 'state', f.state, 'reader', f.reader, 'entry', f.entry,
   'files', json(coalesce((SELECT json_group_array(ff.path ORDER BY ff.ord) FROM fileset_files ff WHERE ff.fileset = f.id), '[]')),
   'attempts', f.attempts, 'error', f.error, 'importer', f.importer, 'createdAt', f.created_at,
   'importedAt', f.imported_at, 'target', f.target,
-  'images', CASE WHEN f.images <> '' AND json_valid(f.images) THEN json(f.images) END)`;
+  'images', CASE WHEN f.images <> '' AND json_valid(f.images) THEN json(f.images) END),
+  json_object('waitingFor', CASE WHEN f.state = 'waiting' THEN f.waiting_for END))`;
 
 /**
  * mtime as new Date(mtime_ms).toISOString() does it (milliseconds truncated toward zero), for
@@ -161,9 +164,9 @@ const MTIME_IN_RANGE = "f.mtime_ms >= 0 AND f.mtime_ms < 253402300800000";
 const FILE_JSON = `CASE WHEN ${MTIME_IN_RANGE} THEN json_object(
   'path', f.path, 'user', f.user, 'size', f.size,
   'mtime', strftime('%Y-%m-%dT%H:%M:%fZ', CAST(f.mtime_ms AS INTEGER) / 1000.0, 'unixepoch'),
-  'state', f.state, 'reason', f.reason, 'fileset', f.fileset) END`;
+  'state', f.state, 'reason', coalesce(f.reason, (SELECT w.waiting_for FROM filesets w WHERE w.id = f.fileset AND w.state = 'waiting')), 'fileset', f.fileset) END`;
 
-const FILE_COLUMNS = "f.path, f.user, f.size, f.mtime_ms, f.state, f.reason, f.fileset";
+const FILE_COLUMNS = `f.path, f.user, f.size, f.mtime_ms, f.state, coalesce(f.reason, (SELECT w.waiting_for FROM filesets w WHERE w.id = f.fileset AND w.state = 'waiting')), f.fileset`;
 type FileRaw = [string, string, number, number, FileJson["state"], string | null, number | null];
 const toFileJson = ([path, user, size, mtimeMs, state, reason, fileset]: FileRaw): FileJson => ({
   path,
@@ -222,7 +225,7 @@ export function openLedgerView(ledgerPath: string): LedgerView {
       // Raw rows (arrays) and one grouped member query.
       const rows = db
         .prepare(
-          `SELECT id, watch, user, state, reader, entry, attempts, error, importer, created_at, imported_at, target, images
+          `SELECT id, watch, user, state, reader, entry, attempts, error, importer, created_at, imported_at, target, images, waiting_for
            FROM filesets ${w.sql} ORDER BY id`,
         )
         .raw()
@@ -244,6 +247,7 @@ export function openLedgerView(ledgerPath: string): LedgerView {
             imported_at: r[10] as string | null,
             target: r[11] as string | null,
             images: r[12] as string | null,
+            waiting_for: r[13] as string | null,
           },
           files.get(r[0] as number) ?? [],
         ),
