@@ -181,6 +181,15 @@ export class Queueing {
       const structure = await this.structures.check(m.path, st.size, st.mtimeMs);
       out.push({ ...m, openForWriteBy: writers.get(m.path) ?? null, structure });
     }
+    // Rules across files (an OME-TIFF's OME-XML placing planes in its other files), once each file is whole.
+    const info = this.ctx.ledger.filesets.get(f.id);
+    if (info && out.length > 1 && out.every((m) => m.structure?.state !== "incomplete")) {
+      const problems = await this.structures.checkFileset(info.entry, info.reader, out);
+      for (const pr of problems) {
+        const m = out.find((x) => x.path === pr.path) ?? out[0]!;
+        m.structure = { state: "incomplete", reason: pr.reason };
+      }
+    }
     return out;
   }
 

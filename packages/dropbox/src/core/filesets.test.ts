@@ -1,4 +1,4 @@
-import { applyGrouping, type ExistingFileset } from "./filesets";
+import { applyGrouping, type ExistingFileset, presentOf } from "./filesets";
 
 const plan = (entry: string, files: string[], missing: string[] = []) => ({
   key: entry,
@@ -227,5 +227,15 @@ describe("applyGrouping", () => {
     const ops = applyGrouping(g, new Map(), new Map(), new Map([["/u/a.dv", 2]]), "reimport");
     expect(ops.upserts).toEqual([]);
     expect(ops.files.size).toBe(0);
+  });
+});
+
+describe("presentOf", () => {
+  test("counts present members and names the first missing ones", () => {
+    expect(presentOf(37, ["/d/a.tif", "/d/b.tif", "/d/c.tif"], "/d/metadata.txt")).toBe(
+      "37 of 40 present; missing: a.tif, b.tif, c.tif (entry /d/metadata.txt)",
+    );
+    const many = Array.from({ length: 12 }, (_, i) => `/d/p${i}.tif`);
+    expect(presentOf(1, many, "/d/x.nd")).toMatch(/^1 of 13 present; missing: p0\.tif, .*p9\.tif and 2 more \(entry/);
   });
 });

@@ -19,6 +19,8 @@ export interface PlanLike {
   files: string[];
   missing: string[];
   reasons?: string[];
+  /** Every member the entry lists, present or not (readers FilesetPlan.expected). */
+  expected?: string[];
 }
 
 export interface GroupingLike {
@@ -100,8 +102,9 @@ export function applyGrouping(
       continue;
     }
     if (plan.missing.length > 0) {
-      const why =
-        plan.reasons && plan.reasons.length > 0
+      const why = plan.expected
+        ? presentOf(plan.files.length, plan.missing, plan.entry)
+        : plan.reasons && plan.reasons.length > 0
           ? plan.reasons.join("; ")
           : `waits for ${plan.missing.join(", ")} (entry ${plan.entry})`;
       for (const f of plan.files) files.set(f, { state: "pending", reason: `incomplete fileset: ${why}` });
@@ -144,4 +147,11 @@ export function applyGrouping(
   const cancelled: number[] = [];
   for (const id of existing.keys()) if (!kept.has(id)) cancelled.push(id);
   return { upserts, cancelled: cancelled.sort((a, b) => a - b), files };
+}
+
+/** "37 of 40 present; missing: a.tif, b.tif, c.tif (entry x)": what a fileset whose entry lists its members waits for. */
+export function presentOf(present: number, missing: readonly string[], entry: string): string {
+  const names = missing.slice(0, 10).map((p) => p.slice(p.lastIndexOf("/") + 1));
+  const more = missing.length > 10 ? ` and ${missing.length - 10} more` : "";
+  return `${present} of ${present + missing.length} present; missing: ${names.join(", ")}${more} (entry ${entry})`;
 }

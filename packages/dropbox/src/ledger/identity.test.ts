@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Ledger } from "./index";
-import { MIGRATIONS, openLedgerDb, SCHEMA_VERSION } from "./schema";
+import { MIGRATIONS, openLedgerDb } from "./schema";
 import { openLedgerView } from "./view";
 
 const stat = { size: 10, mtimeMs: 1000, dev: 1, ino: 7 };
