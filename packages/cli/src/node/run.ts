@@ -15,6 +15,7 @@ import {
   removeNodeFiles,
   writeFileAtomic,
 } from "./records";
+import { reloadConfig } from "./reload";
 import { startNodeServices } from "./services";
 import { Supervisor } from "./supervisor";
 
@@ -80,7 +81,7 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
   const { home } = opts;
   const paths = ensureHomeDirs(home);
   const files = nodeFiles(home);
-  const config = loadConfigOrThrow({ home });
+  let config = loadConfigOrThrow({ home });
   const options = nodeOptionsFromEnv(process.env);
   acquirePidFile(home);
   const logger = createLogger({
@@ -173,7 +174,15 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
   process.on("unhandledRejection", onFatal);
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
-  process.on("SIGHUP", () => logger.info("SIGHUP ignored (stop the node with: omero-fs admin stop)"));
+  const reload = async () => {
+    const r = await reloadConfig(home, config, logger);
+    config = r.config;
+    return r.result;
+  };
+  process.on("SIGHUP", () => {
+    logger.info("SIGHUP: reloading the configuration");
+    reload().catch((e) => logger.error(`reload refused, nothing changed: ${(e as Error).message}`));
+  });
 
   const status = (): NodeStatus => ({
     node: {
@@ -203,6 +212,8 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
         return act(() => supervisor.enable(name));
       case "serverDisable":
         return act(() => supervisor.disable(name));
+      case "reload":
+        return reload();
       case "shutdown":
         // Reply first; the client then waits for the pid to go away.
         setImmediate(() => void shutdown("shutdown requested"));
