@@ -109,10 +109,11 @@ export function planReload(before: DropBoxOptions, after: DropBoxOptions): Reloa
   const watches = before.watches.map((w) => {
     const n = after.watches[w.index];
     if (watchesFixed || !n) return w;
-    const p = `omero.fs.watch.${w.index}.`;
-    if (w.quietMs !== n.quietMs) applied.push(`${p}dirImportWait`);
-    if (w.throttleMs !== n.throttleMs) applied.push(`${p}throttleImport`);
-    if (w.fileBatch !== n.fileBatch) applied.push(`${p}fileBatch`);
+    // One watch: the plain property name; several (semicolon lists): which watch, 0-based.
+    const name = (k: string) => `omero.fs.${k}${before.watches.length > 1 ? `[${w.index}]` : ""}`;
+    if (w.quietMs !== n.quietMs) applied.push(name("dirImportWait"));
+    if (w.throttleMs !== n.throttleMs) applied.push(name("throttleImport"));
+    if (w.fileBatch !== n.fileBatch) applied.push(name("fileBatch"));
     return { ...n };
   });
   const opts: DropBoxOptions = {

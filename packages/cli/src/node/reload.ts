@@ -8,7 +8,7 @@ import { ControlClient } from "@omero-fs/protocol/zmq";
 
 /** The `admin reload --json` shape. */
 export interface ReloadResult {
-  /** Changed properties (omero.fs.* names; watch properties as omero.fs.watch.N.name). */
+  /** Changed properties (omero.fs.* names; with several watches, a watch property as name[index]). */
   changed: string[];
   /** Changed and now in effect in the running servers. */
   applied: string[];
