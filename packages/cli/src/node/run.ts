@@ -81,7 +81,7 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
   const { home } = opts;
   const paths = ensureHomeDirs(home);
   const files = nodeFiles(home);
-  let config = loadConfigOrThrow({ home });
+  const config = loadConfigOrThrow({ home });
   const options = nodeOptionsFromEnv(process.env);
   acquirePidFile(home);
   const logger = createLogger({
@@ -174,11 +174,9 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
   process.on("unhandledRejection", onFatal);
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
-  const reload = async () => {
-    const r = await reloadConfig(home, config, logger);
-    config = r.config;
-    return r.result;
-  };
+  // The node applies nothing itself: compare with the config it started with, so a restart-only
+  // change is reported by every reload until the restart.
+  const reload = async () => (await reloadConfig(home, config, logger)).result;
   process.on("SIGHUP", () => {
     logger.info("SIGHUP: reloading the configuration");
     reload().catch((e) => logger.error(`reload refused, nothing changed: ${(e as Error).message}`));
