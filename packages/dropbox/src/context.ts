@@ -6,7 +6,8 @@ import type { Ledger } from "./ledger";
 import type { DropBoxOptions, WatchOptions } from "./options";
 
 export interface Context {
-  readonly opts: DropBoxOptions;
+  /** Replaced wholesale by a reload (Engine.reload): read it each time, never cache its values. */
+  opts: DropBoxOptions;
   readonly ledger: Ledger;
   readonly log: Logger;
   readonly clock: Clock;

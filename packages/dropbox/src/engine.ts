@@ -51,6 +51,13 @@ export class Engine {
   private closed = false;
   private readonly loggedOnce = new Set<string>();
 
+  /** Swap the resolved options (admin reload): every step reads ctx.opts each time, so new values apply from the next tick. */
+  reload(opts: DropBoxOptions): void {
+    this.ctx.opts = opts;
+    this.queueing.changed();
+    this.requestTick();
+  }
+
   constructor(o: EngineOptions) {
     this.clock = o.clock ?? systemClock;
     this.log = o.log;
@@ -60,7 +67,7 @@ export class Engine {
       log: o.log,
       clock: this.clock,
       importer: o.importer,
-      watch: (i) => o.opts.watches[i]!,
+      watch: (i) => this.ctx.opts.watches[i]!,
       once: (key, level, msg) => this.once(key, level, msg),
       forgetOnce: (prefix) => {
         for (const k of [...this.loggedOnce]) if (k.startsWith(prefix)) this.loggedOnce.delete(k);

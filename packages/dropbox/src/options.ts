@@ -93,3 +93,56 @@ export function resolveOptions(config: OmeroFsConfig, env: NodeJS.ProcessEnv = p
     dropBlocks: testHookNumber(env, "OMERO_FS_TEST_DROPBOX_DROP_BLOCKS", 0, { min: 0, integer: true }),
   };
 }
+
+/** What a reload does: the options to run with, and the changed properties (applied live or needing a restart). */
+export interface ReloadPlan {
+  opts: DropBoxOptions;
+  applied: string[];
+  restart: string[];
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Pure: merge the re-resolved options into the running ones. Durations, throttles, batches,
+ * concurrency, retries and timeouts apply live; anything the running monitors, importer or timers
+ * were built from (watch dirs, users, whitelists, readers, importer, rescan interval) keeps its
+ * running value and is reported as needing a restart.
+ */
+export function planReload(before: DropBoxOptions, after: DropBoxOptions): ReloadPlan {
+  const applied: string[] = [];
+  const restart: string[] = [];
+  const live = <K extends keyof DropBoxOptions>(k: K, name: string): DropBoxOptions[K] => {
+    if (same(before[k], after[k])) return before[k];
+    applied.push(name);
+    return after[k];
+  };
+  const fixed = (changed: boolean, name: string) => changed && restart.push(name);
+  fixed(before.importer !== after.importer, "omero.fs.importer");
+  fixed(before.rescanIntervalMs !== after.rescanIntervalMs, "omero.fs.rescanInterval");
+  const shape = (o: DropBoxOptions) =>
+    o.watches.map((w) => ({ ...w.config, dirImportWait: 0, throttleImport: 0, fileBatch: 0 }));
+  const watchesFixed = !same(shape(before), shape(after));
+  fixed(watchesFixed, "omero.fs.watches (watchDir, user, whitelist, readers, ...)");
+  const watches = before.watches.map((w) => {
+    const n = after.watches[w.index];
+    if (watchesFixed || !n) return w;
+    // One watch: the plain property name; several (semicolon lists): which watch, 0-based.
+    const name = (k: string) => `omero.fs.${k}${before.watches.length > 1 ? `[${w.index}]` : ""}`;
+    if (w.quietMs !== n.quietMs) applied.push(name("dirImportWait"));
+    if (w.throttleMs !== n.throttleMs) applied.push(name("throttleImport"));
+    if (w.fileBatch !== n.fileBatch) applied.push(name("fileBatch"));
+    return { ...n };
+  });
+  const opts: DropBoxOptions = {
+    ...after,
+    watches,
+    importer: before.importer,
+    rescanIntervalMs: before.rescanIntervalMs,
+    concurrency: live("concurrency", "omero.fs.importConcurrency"),
+    retry: live("retry", "omero.fs.importRetries"),
+    importTimeoutMs: live("importTimeoutMs", "omero.fs.importTimeout"),
+    reimportModified: live("reimportModified", "omero.fs.reimportModified"),
+  };
+  return { opts, applied, restart };
+}

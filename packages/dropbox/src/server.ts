@@ -24,7 +24,7 @@ import { Engine } from "./engine";
 import { createImporter } from "./importers";
 import { Ledger, LedgerError } from "./ledger";
 import { MonitorLink } from "./monitor-link";
-import { type DropBoxOptions, resolveOptions } from "./options";
+import { type DropBoxOptions, planReload, resolveOptions } from "./options";
 
 /** Grace for in-flight imports on SIGTERM; the whole stop stays under 10 s. */
 const STOP_GRACE_MS = 6000;
@@ -70,10 +70,11 @@ class DropBoxServer {
 
   constructor(
     readonly config: OmeroFsConfig,
-    readonly opts: DropBoxOptions,
+    public opts: DropBoxOptions,
     readonly log: Logger,
     readonly ledger: Ledger,
     readonly engine: Engine,
+    readonly home: string,
   ) {
     this.problems = onceLogger(log);
     this.blocksToDrop = opts.dropBlocks;
@@ -223,6 +224,8 @@ class DropBoxServer {
         await this.engine.drain();
         return { files: this.engine.fileCount() };
       }
+      case "reload":
+        return this.reload();
       case "retry": {
         const { id } = params as DropBoxParamsOf<"retry">;
         return this.engine.serial(() => {
@@ -235,6 +238,23 @@ class DropBoxServer {
         });
       }
     }
+  }
+
+  /** Re-read the config (a bad one throws: nothing changes), apply what can change live. */
+  private reload(): { applied: string[]; restart: string[] } {
+    let fresh: OmeroFsConfig;
+    try {
+      fresh = loadConfigOrThrow({ home: this.home });
+    } catch (e) {
+      throw new MethodError("BAD_PARAMS", `config not reloaded: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const plan = planReload(this.opts, resolveOptions(fresh));
+    this.opts = plan.opts;
+    this.engine.reload(plan.opts);
+    this.log.info(
+      `reload: applied ${plan.applied.join(", ") || "nothing"}; needs restart: ${plan.restart.join(", ") || "nothing"}`,
+    );
+    return { applied: plan.applied, restart: plan.restart };
   }
 
   /**
@@ -479,11 +499,12 @@ export async function runDropBox(opts: { home: string; console?: boolean }): Pro
     const catalogues: Catalogue[] = config.watches.map((w) =>
       w.readers ? loadReadersFile(w.readers) : defaultCatalogue(),
     );
-    const opts = resolveOptions(config);
+    const home = opts.home;
+    const dbOpts = resolveOptions(config);
     const ledger = Ledger.open(paths.ledger);
     const importer = createImporter(config, { log });
-    const engine = new Engine({ opts, ledger, log, importer, catalogues });
-    server = new DropBoxServer(config, opts, log, ledger, engine);
+    const engine = new Engine({ opts: dbOpts, ledger, log, importer, catalogues });
+    server = new DropBoxServer(config, dbOpts, log, ledger, engine, home);
     log.info(
       `DropBox starting (pid ${process.pid}, ${config.watches.length} watch(es), ${g.importer} importer, ledger ${paths.ledger})`,
     );

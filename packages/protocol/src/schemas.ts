@@ -210,6 +210,8 @@ export const DropBoxMethodParams = {
   retry: z.strictObject({ id: z.number().int().min(1) }),
   /** Readiness and counters, for the supervisor and `admin status`. */
   status: NoParamsSchema,
+  /** Re-read the config and apply what can change live (durations, throttles, retries, ...). */
+  reload: NoParamsSchema,
 } as const;
 export type DropBoxMethod = keyof typeof DropBoxMethodParams;
 
@@ -225,6 +227,8 @@ export const DropBoxMethodResults = {
     ),
     counts: z.record(z.string(), z.number()),
   }),
+  /** applied: properties now in effect; restart: changed properties that need `omero-fs admin restart`. */
+  reload: z.object({ applied: z.array(z.string()), restart: z.array(z.string()) }),
 } as const;
 export type DropBoxParamsOf<M extends DropBoxMethod> = z.infer<(typeof DropBoxMethodParams)[M]>;
 export type DropBoxResultOf<M extends DropBoxMethod> = z.infer<(typeof DropBoxMethodResults)[M]>;

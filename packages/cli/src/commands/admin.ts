@@ -399,6 +399,19 @@ async function statusCommand(args: StatusArgs): Promise<void> {
     process.exitCode = EXIT_SERVER_FAILED;
 }
 
+async function reloadCommand(args: StatusArgs): Promise<void> {
+  const home = homeOf(args);
+  const info = requireNode(home);
+  const r = await callNode(info, "reload", {}, 20_000);
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+    return;
+  }
+  if (r.changed.length === 0) process.stdout.write("no configuration change\n");
+  for (const p of r.applied) process.stdout.write(`applied live: ${p}\n`);
+  for (const p of r.restart) process.stdout.write(`needs omero-fs admin restart: ${p}\n`);
+}
+
 const jsonOption = (y: Argv) => y.option("json", { type: "boolean", describe: "Print the --json contract shape" });
 
 const serverCommand: CommandModule<GlobalArgs, GlobalArgs> = {
@@ -456,6 +469,12 @@ export const adminCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           await stopCommand(homeOf(a));
           await startBackground(homeOf(a), a.timeout);
         },
+      )
+      .command<StatusArgs>(
+        "reload",
+        "Re-read the config; apply durations, throttles, retries, timeouts live; say what needs a restart",
+        jsonOption,
+        reloadCommand,
       )
       .command<StatusArgs>(
         "status",

@@ -23,6 +23,8 @@ export const NodeMethodParams = {
   serverDisable: NameParams,
   /** Stop DropBox, then MonitorServer, then exit. Replies before stopping. */
   shutdown: NoParams,
+  /** Re-read the config, apply what can change live; a bad config is refused and nothing changes. */
+  reload: NoParams,
 } as const;
 export type NodeMethod = keyof typeof NodeMethodParams;
 
@@ -58,4 +60,5 @@ export const NodeMethodResults = {
   serverEnable: ServerActionResultSchema,
   serverDisable: ServerActionResultSchema,
   shutdown: z.object({ pid: z.number().int() }),
+  reload: z.object({ changed: z.array(z.string()), applied: z.array(z.string()), restart: z.array(z.string()) }),
 } as const;

@@ -15,6 +15,7 @@ import {
   removeNodeFiles,
   writeFileAtomic,
 } from "./records";
+import { reloadConfig } from "./reload";
 import { startNodeServices } from "./services";
 import { Supervisor } from "./supervisor";
 
@@ -173,7 +174,13 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
   process.on("unhandledRejection", onFatal);
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
-  process.on("SIGHUP", () => logger.info("SIGHUP ignored (stop the node with: omero-fs admin stop)"));
+  // The node applies nothing itself: compare with the config it started with, so a restart-only
+  // change is reported by every reload until the restart.
+  const reload = async () => (await reloadConfig(home, config, logger)).result;
+  process.on("SIGHUP", () => {
+    logger.info("SIGHUP: reloading the configuration");
+    reload().catch((e) => logger.error(`reload refused, nothing changed: ${(e as Error).message}`));
+  });
 
   const status = (): NodeStatus => ({
     node: {
@@ -203,6 +210,8 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
         return act(() => supervisor.enable(name));
       case "serverDisable":
         return act(() => supervisor.disable(name));
+      case "reload":
+        return reload();
       case "shutdown":
         // Reply first; the client then waits for the pid to go away.
         setImmediate(() => void shutdown("shutdown requested"));

@@ -1,0 +1,84 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { AdminStatusJsonSchema } from "@omero-fs/protocol";
+import { waitFor } from "../helpers/wait";
+import { jsonOf, makeHome, readLog, type TestHome } from "./harness";
+
+/** `omero-fs admin reload` and SIGHUP (issue 12), with the real node, servers and local importer. */
+
+jest.setTimeout(150_000);
+
+let home: TestHome;
+afterEach(() => home?.cleanup());
+
+const BASE = {
+  "omero.fs.dirImportWait": "3600",
+  "omero.fs.throttleImport": "0",
+  "omero.fs.importer": "local",
+  "omero.fs.httpAddress": "off",
+};
+const writeConfig = (h: TestHome, c: Record<string, string>) =>
+  fs.writeFileSync(path.join(h.dir, "etc", "config.json"), JSON.stringify(c, null, 2));
+
+async function pids(h: TestHome): Promise<Record<string, number | null>> {
+  const s = AdminStatusJsonSchema.parse(jsonOf(await h.cli(["admin", "status", "--json"])));
+  return Object.fromEntries([["node", s.node.pid], ...s.servers.map((x) => [x.name, x.pid])]);
+}
+
+async function importedCount(h: TestHome): Promise<number> {
+  const r = await h.cli(["imports", "list", "--json"]);
+  const l = r.code === 0 ? (JSON.parse(r.stdout) as { state: string }[]) : [];
+  return l.filter((i) => i.state === "imported").length;
+}
+
+async function dropAndExpectImport(h: TestHome, name: string): Promise<void> {
+  const dir = path.join(h.dir, "data", "DropBox", "amy");
+  fs.mkdirSync(dir, { recursive: true });
+  const before = await importedCount(h);
+  fs.writeFileSync(path.join(dir, name), "x");
+  await waitFor(async () => ((await importedCount(h)) > before ? true : null), `${name} imported after the new wait`, {
+    timeoutMs: 60_000,
+    intervalMs: 250,
+  });
+}
+
+test("admin reload: dirImportWait applies live without changing pids; a restart-only change is reported; a bad config is refused", async () => {
+  home = makeHome({ config: BASE });
+  expect((await home.cli(["admin", "start"])).code).toBe(0);
+  const before = await pids(home);
+
+  // Needs a restart: said so, not applied.
+  writeConfig(home, { ...BASE, "omero.fs.dirImportWait": "0.5", "omero.fs.importer": "omero" });
+  const r = await home.cli(["admin", "reload", "--json"]);
+  expect(r.code).toBe(0);
+  const j = jsonOf(r) as { changed: string[]; applied: string[]; restart: string[] };
+  expect(j.applied).toEqual(["omero.fs.dirImportWait"]);
+  expect(j.restart).toContain("omero.fs.importer");
+  expect(j.changed.sort()).toEqual([...j.applied, ...j.restart].sort());
+  await dropAndExpectImport(home, "a.fake");
+  expect(await pids(home)).toEqual(before);
+  expect(readLog(home.dir, "DropBox")).toContain("reload: applied omero.fs.dirImportWait");
+
+  // A bad config: refused, exit 1, nothing changes.
+  writeConfig(home, { ...BASE, "omero.fs.dirImportWait": "soon" });
+  const bad = await home.cli(["admin", "reload"]);
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toContain("dirImportWait");
+  await dropAndExpectImport(home, "b.fake");
+  expect(await pids(home)).toEqual(before);
+});
+
+test("SIGHUP to the node reloads like admin reload", async () => {
+  home = makeHome({ config: BASE });
+  expect((await home.cli(["admin", "start"])).code).toBe(0);
+  const before = await pids(home);
+  writeConfig(home, { ...BASE, "omero.fs.dirImportWait": "0.5" });
+  process.kill(before.node!, "SIGHUP");
+  await waitFor(
+    () => (readLog(home.dir, "DropBox").includes("reload: applied omero.fs.dirImportWait") ? true : null),
+    "the DropBox to log the reload",
+    { timeoutMs: 30_000, intervalMs: 200 },
+  );
+  await dropAndExpectImport(home, "c.fake");
+  expect(await pids(home)).toEqual(before);
+});
