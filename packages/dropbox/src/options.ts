@@ -121,7 +121,16 @@ export function planReload(before: DropBoxOptions, after: DropBoxOptions): Reloa
   fixed(before.importer !== after.importer, "omero.fs.importer");
   fixed(before.rescanIntervalMs !== after.rescanIntervalMs, "omero.fs.rescanInterval");
   const shape = (o: DropBoxOptions) =>
-    o.watches.map((w) => ({ ...w.config, dirImportWait: 0, throttleImport: 0, fileBatch: 0 }));
+    o.watches.map((w) => ({
+      ...w.config,
+      dirImportWait: 0,
+      throttleImport: 0,
+      fileBatch: 0,
+      settleTime: 0,
+      importWhenComplete: true,
+      companionWait: 0,
+      completeMarker: "",
+    }));
   const watchesFixed = !same(shape(before), shape(after));
   fixed(watchesFixed, "omero.fs.watches (watchDir, user, whitelist, readers, ...)");
   const watches = before.watches.map((w) => {
@@ -132,6 +141,10 @@ export function planReload(before: DropBoxOptions, after: DropBoxOptions): Reloa
     if (w.quietMs !== n.quietMs) applied.push(name("dirImportWait"));
     if (w.throttleMs !== n.throttleMs) applied.push(name("throttleImport"));
     if (w.fileBatch !== n.fileBatch) applied.push(name("fileBatch"));
+    if (w.settleMs !== n.settleMs) applied.push(name("settleTime"));
+    if (w.importWhenComplete !== n.importWhenComplete) applied.push(name("importWhenComplete"));
+    if (w.companionWaitMs !== n.companionWaitMs) applied.push(name("companionWait"));
+    if (w.completeMarker !== n.completeMarker) applied.push(name("completeMarker"));
     return { ...n };
   });
   const opts: DropBoxOptions = {
@@ -142,7 +155,7 @@ export function planReload(before: DropBoxOptions, after: DropBoxOptions): Reloa
     concurrency: live("concurrency", "omero.fs.importConcurrency"),
     retry: live("retry", "omero.fs.importRetries"),
     importTimeoutMs: live("importTimeoutMs", "omero.fs.importTimeout"),
-    reimportModified: live("reimportModified", "omero.fs.reimportModified"),
+    changedAfterImport: live("changedAfterImport", "omero.fs.changedAfterImport"),
   };
   return { opts, applied, restart };
 }
