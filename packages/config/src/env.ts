@@ -1,4 +1,5 @@
-import { levenshtein, PROPERTIES, type PropertyDef } from "./properties";
+import { PROPERTIES, type PropertyDef } from "./properties";
+import { levenshtein } from "./property-lookup";
 
 /**
  * Environment variables: `OMERO_FS_` + the property's short name, written either as is

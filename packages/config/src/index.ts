@@ -4,6 +4,7 @@ export * from "./load";
 export * from "./logging";
 export * from "./names";
 export * from "./properties";
+export * from "./property-lookup";
 export * from "./resolve";
 export * from "./store";
 export * from "./templates-xml";

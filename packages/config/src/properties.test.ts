@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { envKeyToProperty, envNameOf, upperSnake } from "./env";
-import { defaultRaw, didYouMean, findProperty, levenshtein, PROPERTIES, propertiesMarkdown } from "./properties";
+import { PROPERTIES } from "./properties";
+import { defaultRaw, didYouMean, findProperty, levenshtein, propertiesMarkdown } from "./property-lookup";
 import { defaultValue, parseValue, splitSlots, validateRaw } from "./resolve";
 import { GlobalConfigSchema, WatchConfigSchema } from "./types";
 

@@ -1,5 +1,6 @@
 import * as path from "node:path";
-import { defaultRaw, EVENT_TYPES, MAX_TIMER_SECONDS, PROPERTIES, type PropertyDef } from "./properties";
+import { EVENT_TYPES, MAX_TIMER_SECONDS, PROPERTIES, type PropertyDef } from "./properties";
+import { defaultRaw } from "./property-lookup";
 import {
   type ConfigProblem,
   type GlobalConfig,
