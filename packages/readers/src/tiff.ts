@@ -50,7 +50,7 @@ export const TAG = {
 } as const;
 
 /** Byte size of one value of each TIFF field type. */
-const TYPE_SIZE: Record<number, number> = {
+export const TYPE_SIZE: Record<number, number> = {
   1: 1,
   2: 1,
   3: 2,

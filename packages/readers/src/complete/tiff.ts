@@ -4,27 +4,8 @@
  * ranges inside the file: the pixels are never read (Bio-Formats' TiffParser reads strips at
  * StripOffsets for StripByteCounts bytes; a range past the end is what a truncated copy looks like).
  */
-import { parseTiffHeader, type TiffHeader } from "../tiff";
+import { parseTiffHeader, type TiffHeader, TYPE_SIZE } from "../tiff";
 import { type Bytes, COMPLETE, incomplete, type StructureCheck, UNKNOWN } from "./types";
-
-const TYPE_SIZE: Record<number, number> = {
-  1: 1,
-  2: 1,
-  3: 2,
-  4: 4,
-  5: 8,
-  6: 1,
-  7: 1,
-  8: 2,
-  9: 4,
-  10: 8,
-  11: 4,
-  12: 8,
-  13: 4,
-  16: 8,
-  17: 8,
-  18: 8,
-};
 
 const STRIP_OFFSETS = 273;
 const STRIP_BYTE_COUNTS = 279;
