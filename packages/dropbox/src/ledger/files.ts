@@ -7,7 +7,8 @@ import type { FileRecord, FileState, StatInfo } from "../core/file-identity";
 import type { KnownFile } from "../core/reconcile";
 import type { Db } from "./schema";
 
-type Raw = [
+/** One `files` row as selected by FILE_COLS (raw mode: no object per row from SQLite). */
+export type FileRaw = [
   number,
   string,
   number,
@@ -20,8 +21,8 @@ type Raw = [
   string | null,
   number | null,
 ];
-const COLS = "id, path, watch, user, size, mtime_ms, dev, ino, state, reason, fileset";
-const rec = (r: Raw): FileRecord => ({
+export const FILE_COLS = "id, path, watch, user, size, mtime_ms, dev, ino, state, reason, fileset";
+export const fileRecord = (r: FileRaw): FileRecord => ({
   id: r[0],
   path: r[1],
   watch: r[2],
@@ -39,7 +40,7 @@ export class FilesTable {
   private readonly st: Record<string, Statement>;
   constructor(db: Db) {
     this.st = {
-      byPath: db.prepare(`SELECT ${COLS} FROM files WHERE path = ?`),
+      byPath: db.prepare(`SELECT ${FILE_COLS} FROM files WHERE path = ?`),
       insert: db.prepare(
         `INSERT INTO files(path, watch, user, size, mtime_ms, dev, ino, state, reason, fileset, last_event_ms, seen_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -52,7 +53,7 @@ export class FilesTable {
         `INSERT INTO files_history(path, watch, user, size, mtime_ms, dev, ino, state, reason, fileset, seen_at, ended_at)
          SELECT path, watch, user, size, mtime_ms, dev, ino, state, ?, fileset, seen_at, ? FROM files WHERE id = ?`,
       ),
-      importedByInode: db.prepare(`SELECT ${COLS} FROM files WHERE dev = ? AND ino = ? AND state = 'imported'`),
+      importedByInode: db.prepare(`SELECT ${FILE_COLS} FROM files WHERE dev = ? AND ino = ? AND state = 'imported'`),
       importedVersion: db.prepare(
         `SELECT ff.fileset FROM fileset_files ff JOIN filesets f ON f.id = ff.fileset
          WHERE ff.path = ? AND ff.size = ? AND ff.mtime_ms = ? AND f.state = 'imported' LIMIT 1`,
@@ -78,12 +79,12 @@ export class FilesTable {
   }
 
   byPath(p: string): FileRecord | null {
-    const r = this.st.byPath.raw().get(p) as Raw | undefined;
-    return r ? rec(r) : null;
+    const r = this.st.byPath.raw().get(p) as FileRaw | undefined;
+    return r ? fileRecord(r) : null;
   }
 
   importedWithInode(dev: number, ino: number): FileRecord[] {
-    return (this.st.importedByInode.raw().all(dev, ino) as Raw[]).map(rec);
+    return (this.st.importedByInode.raw().all(dev, ino) as FileRaw[]).map(fileRecord);
   }
 
   /** The imported fileset that holds exactly this (path, size, mtime), or null. */

@@ -4,11 +4,12 @@
  * waiting -> queued -> importing -> imported | failed.
  */
 import type { Statement } from "better-sqlite3";
-import type { FileRecord, FileState } from "../core/file-identity";
+import type { FileRecord } from "../core/file-identity";
 import type { MembershipOps } from "../core/filesets";
 import type { OutcomeDecision } from "../core/outcome";
 import type { MemberObservation } from "../core/readiness";
 import type { SchedJob } from "../core/scheduler";
+import { FILE_COLS, type FileRaw, fileRecord } from "./files";
 import type { Db } from "./schema";
 
 export interface FilesetInfo {
@@ -35,20 +36,6 @@ export interface Outcome {
   error: string | null;
 }
 
-type FileRaw = [
-  number,
-  string,
-  number,
-  string,
-  number,
-  number,
-  number | null,
-  number | null,
-  FileState,
-  string | null,
-  number | null,
-];
-
 export class FilesetsTable {
   private readonly st: Record<string, Statement>;
   constructor(private readonly db: Db) {
@@ -56,9 +43,7 @@ export class FilesetsTable {
     this.st = {
       get: p("SELECT id, watch, user, entry, reader, state, attempts FROM filesets WHERE id = ?"),
       setState: p("UPDATE filesets SET state = ? WHERE id = ?"),
-      members: p(
-        "SELECT id, path, watch, user, size, mtime_ms, dev, ino, state, reason, fileset FROM files WHERE fileset = ? ORDER BY path",
-      ),
+      members: p(`SELECT ${FILE_COLS} FROM files WHERE fileset = ? ORDER BY path`),
       memberPaths: p("SELECT path FROM fileset_files WHERE fileset = ? ORDER BY ord"),
       snapshot: p("SELECT path, size, mtime_ms FROM fileset_files WHERE fileset = ? ORDER BY ord"),
       partitionRows: p(
@@ -166,19 +151,7 @@ export class FilesetsTable {
 
   /** Current member records (files.fileset = id), in path order. */
   members(id: number): FileRecord[] {
-    return (this.st.members.raw().all(id) as FileRaw[]).map((r) => ({
-      id: r[0],
-      path: r[1],
-      watch: r[2],
-      user: r[3],
-      size: r[4],
-      mtimeMs: r[5],
-      dev: r[6],
-      ino: r[7],
-      state: r[8],
-      reason: r[9],
-      fileset: r[10],
-    }));
+    return (this.st.members.raw().all(id) as FileRaw[]).map(fileRecord);
   }
 
   /** Member paths as listed (entry first once queued). */
