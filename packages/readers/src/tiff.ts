@@ -109,7 +109,8 @@ class Source {
   }
 }
 
-function num(b: Buffer, off: number, size: number, le: boolean): number {
+/** An unsigned integer of 1, 2, 4 or 8 bytes at `off`, in the file's byte order. */
+export function num(b: Buffer, off: number, size: number, le: boolean): number {
   switch (size) {
     case 1:
       return b.readUInt8(off);

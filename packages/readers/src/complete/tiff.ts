@@ -4,7 +4,7 @@
  * ranges inside the file: the pixels are never read (Bio-Formats' TiffParser reads strips at
  * StripOffsets for StripByteCounts bytes; a range past the end is what a truncated copy looks like).
  */
-import { parseTiffHeader, type TiffHeader, TYPE_SIZE } from "../tiff";
+import { num, parseTiffHeader, type TiffHeader, TYPE_SIZE } from "../tiff";
 import { type Bytes, COMPLETE, incomplete, type StructureCheck, UNKNOWN } from "./types";
 
 const STRIP_OFFSETS = 273;
@@ -31,19 +31,6 @@ export interface TiffWalk {
   ifds: number;
   /** The first IFD's ImageDescription, when present and inside the file. */
   description: string | null;
-}
-
-function num(b: Buffer, off: number, size: number, le: boolean): number {
-  switch (size) {
-    case 1:
-      return b.readUInt8(off);
-    case 2:
-      return le ? b.readUInt16LE(off) : b.readUInt16BE(off);
-    case 4:
-      return le ? b.readUInt32LE(off) : b.readUInt32BE(off);
-    default:
-      return Number(le ? b.readBigUInt64LE(off) : b.readBigUInt64BE(off));
-  }
 }
 
 async function values(src: Bytes, h: TiffHeader, e: Entry): Promise<number[]> {
