@@ -23,6 +23,7 @@ import { MethodError, probeRunning } from "./control";
 import { Engine } from "./engine";
 import { createImporter } from "./importers";
 import { Ledger, LedgerError } from "./ledger";
+import { HealthProblems } from "./health";
 import { MonitorLink } from "./monitor-link";
 import { type DropBoxOptions, planReload, resolveOptions } from "./options";
 
@@ -41,6 +42,8 @@ class DropBoxServer {
   private readonly lastSeq = new Map<string, number>();
   /** Monitor id -> a seq the MonitorServer had published while we had received less (see checkBehind). */
   private readonly behind = new Map<string, number>();
+  /** What keeps this DropBox from doing all of its job; `admin status` shows it as `degraded`. */
+  readonly health = new HealthProblems();
   private readonly applied = new Map<string, number>();
   private readonly waiters: { id: string; seq: number; resolve: () => void }[] = [];
   /** Blocks received and not yet applied, in order (each applied by one task on the serial chain). */
@@ -214,6 +217,7 @@ class DropBoxServer {
             monitorId: this.monitorOf.get(w.index) ?? null,
           })),
           counts: this.ledger.counts(),
+          problems: this.health.reasons(),
         };
       case "scan": {
         const n = await Promise.all(this.config.watches.map((w) => this.engine.reconcileWatch(w.index, "scan")));
@@ -286,7 +290,7 @@ class DropBoxServer {
           }
           last = e instanceof Error ? e.message : String(e);
           this.log.debug(`sync: watch ${index + 1}: ${last}; retrying`);
-          await this.health();
+          await this.checkHealth();
         }
       }
       await new Promise((r) => setTimeout(r, 100));
@@ -385,7 +389,7 @@ class DropBoxServer {
       this.engine.resumeTicks();
     }
     this.engine.requestTick();
-    this.healthTimer = setInterval(() => void this.health(), this.opts.healthMs);
+    this.healthTimer = setInterval(() => void this.checkHealth(), this.opts.healthMs);
     const rescan = this.opts.rescanIntervalMs;
     if (rescan > 0) {
       this.rescanTimer = setInterval(() => {
@@ -398,7 +402,7 @@ class DropBoxServer {
   }
 
   /** Detect a MonitorServer restart (new pid, unknown or failed monitors) and re-create the monitors. */
-  private async health(): Promise<void> {
+  private async checkHealth(): Promise<void> {
     if (this.healthBusy || this.stopped) return;
     this.healthBusy = true;
     try {

@@ -22,6 +22,8 @@ export const ServerStatusJsonSchema = z.object({
   pid: z.number().int().nullable(),
   restarts: z.number().int().min(0),
   log: z.string(),
+  /** Why the server is failed, orphaned, degraded or restarting (null when running fine). */
+  reason: z.string().nullable().optional(),
 });
 export type ServerStatusJson = z.infer<typeof ServerStatusJsonSchema>;
 

@@ -226,6 +226,8 @@ export const DropBoxMethodResults = {
       z.object({ index: z.number().int(), user: z.string(), watchDir: z.string(), monitorId: z.string().nullable() }),
     ),
     counts: z.record(z.string(), z.number()),
+    /** What keeps the DropBox from doing all of its job (empty when healthy). */
+    problems: z.array(z.string()),
   }),
   /** applied: properties now in effect; restart: changed properties that need `omero-fs admin restart`. */
   reload: z.object({ applied: z.array(z.string()), restart: z.array(z.string()) }),
@@ -240,3 +242,15 @@ export type DropBoxResultOf<M extends DropBoxMethod> = z.infer<(typeof DropBoxMe
  */
 export const ReadyMessageSchema = z.object({ type: z.literal("ready"), server: z.enum(["MonitorServer", "DropBox"]) });
 export type ReadyMessage = z.infer<typeof ReadyMessageSchema>;
+
+/**
+ * Message a running server sends its supervisor whenever what keeps it from doing all of its job
+ * changes (a missing watch folder, a ledger it cannot write). Non-empty `problems`: the node shows
+ * the server as `degraded` with these reasons; empty: healthy again.
+ */
+export const HealthMessageSchema = z.object({
+  type: z.literal("health"),
+  server: z.enum(["MonitorServer", "DropBox"]),
+  problems: z.array(z.string()),
+});
+export type HealthMessage = z.infer<typeof HealthMessageSchema>;

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import { type Logger, type OnceLog, onceLogger } from "@omero-fs/config";
-import { ReadyMessageSchema, SERVER_NAMES, type ServerName } from "@omero-fs/protocol";
+import { HealthMessageSchema, ReadyMessageSchema, SERVER_NAMES, type ServerName } from "@omero-fs/protocol";
 import type { NodeServerStatus } from "./methods";
 import type { NodeOptions } from "./options";
 import { decideOnExit, describeExit, exitReason } from "./policy";
@@ -56,6 +56,8 @@ class Slot {
   restarts = 0;
   quickFailures = 0;
   reason: string | null = null;
+  /** What the running server reports keeps it from doing all of its job (HealthMessage). */
+  problems: string[] = [];
   lastLines: string[] = [];
   restartTimer: NodeJS.Timeout | null = null;
   sink: ServerLogSink;
@@ -202,16 +204,27 @@ export class Supervisor {
 
   serverStatus(name: ServerName): NodeServerStatus {
     const s = this.slots[name];
+    const degraded = s.state === "running" && s.problems.length > 0;
     return {
       name,
       enabled: s.enabled,
-      state: s.state,
+      state: degraded ? "degraded" : s.state,
       pid: s.run?.pid ?? null,
       restarts: s.restarts,
       log: s.sink.file,
-      reason: s.reason,
+      reason: degraded ? s.problems.join("; ") : s.reason,
       startedAt: s.run ? new Date(s.run.startedAt).toISOString() : null,
     };
+  }
+
+  /** A server reported what keeps it from doing all of its job (empty: healthy again). */
+  private health(slot: Slot, problems: string[]): void {
+    const was = slot.problems.join("; ");
+    slot.problems = problems;
+    const now = problems.join("; ");
+    if (now === was) return;
+    if (problems.length > 0) this.log.warn(`${slot.name} is degraded: ${now}`);
+    else this.log.info(`${slot.name} is healthy again`);
   }
 
   /** A method (not a property read) so TypeScript does not narrow `slot.run` across awaits. */
@@ -253,6 +266,7 @@ export class Supervisor {
     const [cmd, ...args] = this.argv(slot.name);
     slot.state = "starting";
     slot.lastLines = [];
+    slot.problems = [];
     const startedAt = this.now();
     const child = spawn(cmd, args, {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
@@ -311,6 +325,11 @@ export class Supervisor {
     }
 
     child.on("message", (msg) => {
+      const h = HealthMessageSchema.safeParse(msg);
+      if (h.success) {
+        if (h.data.server === slot.name && slot.run === run) this.health(slot, h.data.problems);
+        return;
+      }
       const m = ReadyMessageSchema.safeParse(msg);
       if (!m.success || m.data.server !== slot.name || run.ready || slot.run !== run) return;
       run.ready = true;
