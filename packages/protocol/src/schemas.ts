@@ -104,6 +104,20 @@ export function withMonitorDefaults(p: CreateMonitorParams): MonitorParams {
 const MonitorIdParamsSchema = z.strictObject({ monitorId: z.string().min(1) });
 const NoParamsSchema = z.strictObject({});
 
+/**
+ * `list`: a monitor's tree as the MonitorServer sees it, with the monitor's filters (whitelist,
+ * blacklist, ignoreSysFiles; cookies never), so a client on another host reconciles without walking
+ * a network mount. Paged: the first call (no `cursor`) starts a walk the server holds; each answer
+ * carries up to `limit` files (at most MAX_BLOCK_EVENTS) grouped by directory and the `cursor` for
+ * the next page, `null` once the walk is done. A cursor not used for 60 s expires
+ * (`UNKNOWN_MONITOR`-style error `BAD_PARAMS` naming the cursor): start again.
+ */
+const ListParamsSchema = z.strictObject({
+  monitorId: z.string().min(1),
+  cursor: z.string().min(1).optional(),
+  limit: z.number().int().min(1).optional(),
+});
+
 /** Request params per MonitorServer control method. */
 export const MonitorMethodParams = {
   ping: NoParamsSchema,
@@ -114,6 +128,7 @@ export const MonitorMethodParams = {
   getMonitorState: MonitorIdParamsSchema,
   listMonitors: NoParamsSchema,
   sync: MonitorIdParamsSchema,
+  list: ListParamsSchema,
 } as const;
 export type MonitorMethod = keyof typeof MonitorMethodParams;
 export const MONITOR_METHODS = Object.keys(MonitorMethodParams) as MonitorMethod[];
@@ -132,6 +147,23 @@ export const MonitorStateSchema = z.object({
 });
 export type MonitorState = z.infer<typeof MonitorStateSchema>;
 
+/** One directory of a `list` page: `more` means the same directory continues on the next page. */
+export const ListedDirSchema = z.object({
+  /** Absolute path on the MonitorServer's host. */
+  dir: z.string(),
+  files: z.array(z.object({ name: z.string(), size: nonNegativeInt, mtimeMs: z.number(), ino: z.number().optional() })),
+  more: z.boolean(),
+});
+export const ListResultSchema = z.object({
+  /** false: the monitor's root does not exist (or is not a directory). */
+  present: z.boolean(),
+  dirs: z.array(ListedDirSchema),
+  /** Directories that could not be listed (permissions), absolute paths. */
+  unreadable: z.array(z.string()),
+  cursor: z.string().nullable(),
+});
+export type ListResult = z.infer<typeof ListResultSchema>;
+
 /** Result schema per MonitorServer control method. */
 export const MonitorMethodResults = {
   ping: z.object({ pid: z.number().int(), version: z.string() }),
@@ -142,6 +174,7 @@ export const MonitorMethodResults = {
   getMonitorState: MonitorStateSchema,
   listMonitors: z.array(MonitorStateSchema),
   sync: z.object({ seq: nonNegativeInt }),
+  list: ListResultSchema,
 } as const;
 
 export type MonitorParamsOf<M extends MonitorMethod> = z.infer<(typeof MonitorMethodParams)[M]>;
