@@ -21,6 +21,8 @@ export interface WatchOptions {
   importWhenComplete: boolean;
   /** omero.fs.companionWait: the longest a held fileset waits for its companion. */
   companionWaitMs: number;
+  /** omero.fs.incompleteWait: how long a fileset with listed members missing waits after its last file arrived. */
+  incompleteWaitMs: number;
   /** omero.fs.completeMarker ("" = none). */
   completeMarker: string;
   /** omero.fs.throttleImport: minimum time between two import starts of this watch. */
@@ -72,6 +74,7 @@ export function resolveOptions(config: OmeroFsConfig, env: NodeJS.ProcessEnv = p
       settleMs: w.settleTime * 1000,
       importWhenComplete: w.importWhenComplete,
       companionWaitMs: w.companionWait * 1000,
+      incompleteWaitMs: w.incompleteWait * 1000,
       completeMarker: w.completeMarker,
       throttleMs: w.throttleImport * 1000,
       fileBatch: w.fileBatch,
@@ -129,6 +132,7 @@ export function planReload(before: DropBoxOptions, after: DropBoxOptions): Reloa
       settleTime: 0,
       importWhenComplete: true,
       companionWait: 0,
+      incompleteWait: 0,
       completeMarker: "",
     }));
   const watchesFixed = !same(shape(before), shape(after));
@@ -144,6 +148,7 @@ export function planReload(before: DropBoxOptions, after: DropBoxOptions): Reloa
     if (w.settleMs !== n.settleMs) applied.push(name("settleTime"));
     if (w.importWhenComplete !== n.importWhenComplete) applied.push(name("importWhenComplete"));
     if (w.companionWaitMs !== n.companionWaitMs) applied.push(name("companionWait"));
+    if (w.incompleteWaitMs !== n.incompleteWaitMs) applied.push(name("incompleteWait"));
     if (w.completeMarker !== n.completeMarker) applied.push(name("completeMarker"));
     return { ...n };
   });
