@@ -204,12 +204,18 @@ export class Grouping {
       const f = fsets.get(id);
       if (!f) continue;
       // Started importing while the probes ran: its membership is final; decide again on fresh rows.
-      if (f.state !== "waiting" && f.state !== "queued") {
+      if (f.state !== "waiting" && f.state !== "queued" && f.state !== "incomplete") {
         if (attempt < 3) return this.regroupPartition(watch, user, userRoot, part, created, attempt + 1);
         this.markDirty(watch, user, rows[0]![0], this.ctx.clock.now());
         return;
       }
-      existing.set(id, { id, entry: f.entry, reader: f.reader, files: fsets.memberPaths(id), state: f.state });
+      existing.set(id, {
+        id,
+        entry: f.entry,
+        reader: f.reader,
+        files: fsets.memberPaths(id),
+        state: f.state as "waiting" | "queued" | "incomplete",
+      });
     }
     // Waiting filesets left with no member at all (every file deleted) are cancelled by cancelEmpty.
     const policy = this.ctx.opts.changedAfterImport;
@@ -220,8 +226,8 @@ export class Grouping {
       imported,
       policy,
     );
-    const upserted = fsets.applyMembership(watch, user, ops, ids, this.ctx.opts.importer, this.ctx.clock.now());
     const plans = new Map(g.filesets.map((p) => [p.key, p]));
+    const upserted = fsets.applyMembership(watch, user, ops, ids, this.ctx.opts.importer, this.ctx.clock.now(), plans);
     for (const [i, u] of ops.upserts.entries()) {
       const id = upserted[i]!;
       const plan = plans.get(u.key);
@@ -235,6 +241,10 @@ export class Grouping {
       else if (u.changed) this.ctx.log.info(`[fileset ${id}] regrouped: ${u.entry} (${u.files.length} files)`);
       if (u.unqueue)
         this.ctx.log.info(`[fileset ${id}] back to waiting: its members changed before the import started`);
+      if (u.reopen) {
+        this.ctx.log.info(`[fileset ${id}] back to waiting: a file arrived for the incomplete fileset ${u.entry}`);
+        this.ctx.forgetOnce(`incomplete:${id}`);
+      }
       if (u.reimports)
         this.ctx.log.warn(
           `[fileset ${id}] a late member joined imported fileset(s) ${[...new Set(u.reimports.values())].join(", ")}: importing the whole fileset again (omero.fs.changedAfterImport=reimport)`,

@@ -76,6 +76,10 @@ export class Queueing {
           after = f.id;
           const facts = this.factsOf(w, f, markers);
           const r = readinessOf(facts, f.members, now, this.readinessOpts(w));
+          if (r.incomplete) {
+            this.markIncomplete(f.id, r.waitingFor);
+            continue;
+          }
           if (!r.check) {
             this.why(f.id, r.waitingFor);
             if (r.at !== null) this.nextReadyAt = Math.min(this.nextReadyAt, r.at);
@@ -140,12 +144,24 @@ export class Queueing {
       settleMs: w.settleMs,
       importWhenComplete: w.importWhenComplete,
       companionWaitMs: w.companionWaitMs,
+      incompleteWaitMs: w.incompleteWaitMs,
     };
+  }
+
+  /** waiting -> incomplete: never imported half; logged once (the node's notifier sees the state). */
+  private markIncomplete(id: number, reason: string): void {
+    if (!this.ctx.ledger.filesets.markIncomplete(id, reason)) return;
+    this.waitingFor.delete(id);
+    this.ctx.once(`incomplete:${id}`, "warn", `[fileset ${id}] incomplete: ${reason}`);
   }
 
   private factsOf(w: WatchOptions, f: WaitingFileset, markers: Map<string, boolean>): FilesetFacts {
     const pf = this.grouping.facts.get(f.id);
-    const facts: FilesetFacts = { id: f.id, missing: [] };
+    const c = f.completeness;
+    const facts: FilesetFacts = { id: f.id, missing: c.missing, missingCount: c.missingCount };
+    if (c.released) facts.released = true;
+    if (c.plate) facts.plate = c.plate;
+    if (c.expectedCount !== undefined) facts.expectedCount = c.expectedCount;
     if (pf) {
       facts.firstSeenMs = pf.firstSeenMs;
       if (pf.expectedCount !== undefined) facts.expectedCount = pf.expectedCount;

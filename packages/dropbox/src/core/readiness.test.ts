@@ -190,8 +190,6 @@ describe("incomplete (omero.fs.incompleteWait) and release", () => {
     expect(missingText({ missing: ["/d/a.tif"], expectedCount: 3 })).toBe("2 of 3 present; missing: a.tif");
     expect(missingText({ missing: [], missingCount: 1200 })).toBe("missing: 1,200 more");
     expect(readinessOf({ id: 1, missing: ["/d/a"] }, [m("/d/b", 0)], 86_399_999, o).incomplete).toBeUndefined();
-    expect(readinessOf({ id: 1, missing: ["/d/a"] }, [m("/d/b", 0)], 86_400_000, { quietMs: 0 }).incomplete).toBe(
-      true,
-    );
+    expect(readinessOf({ id: 1, missing: ["/d/a"] }, [m("/d/b", 0)], 86_400_000, { quietMs: 0 }).incomplete).toBe(true);
   });
 });

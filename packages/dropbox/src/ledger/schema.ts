@@ -124,8 +124,9 @@ UPDATE files SET mtime_ms = -1 WHERE state = 'ignored' AND reason = 'excluded by
 const FILESET_COLS =
   "id, watch, user, key, reader, entry, state, importer, created_at, imported_at, target, images, error, attempts, waiting_for";
 function plates(db: Db): void {
-  const seq = (db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'filesets'").get() as { seq: number } | undefined)
-    ?.seq;
+  const seq = (
+    db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'filesets'").get() as { seq: number } | undefined
+  )?.seq;
   db.exec(`
 CREATE TABLE filesets_v4 (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
