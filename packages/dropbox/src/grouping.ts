@@ -15,7 +15,7 @@ import {
 import { Burst, type Context } from "./context";
 import { groupingDueAt } from "./core/batching";
 import { GONE_AFTER_IMPORT } from "./core/file-identity";
-import { applyGrouping, type ExistingFileset } from "./core/filesets";
+import { applyGrouping, type ExistingFileset, planFacts } from "./core/filesets";
 import { groupingPartition, userRootOf } from "./core/paths";
 import { PROBE_CACHE_BYTES, PROBE_CACHE_ENTRIES, ProbeCache, trimProbe } from "./probe-cache";
 
@@ -40,6 +40,29 @@ export interface PlanFacts {
   closed?: boolean;
   hold?: string;
   firstSeenMs: number;
+}
+
+/**
+ * Read the content heads a reader needs (the same probes, trimmed and cached, for the DropBox's
+ * grouping and `omero-fs files plan`); an unreadable file is decided without content.
+ */
+export async function probeCandidates(
+  toProbe: { c: CandidateFile; mtimeMs: number }[],
+  probes: ProbeCache,
+): Promise<void> {
+  for (let i = 0; i < toProbe.length; i += PROBE_CONCURRENCY) {
+    await Promise.all(
+      toProbe.slice(i, i + PROBE_CONCURRENCY).map(async ({ c, mtimeMs }) => {
+        try {
+          const probe = trimProbe(c.path, await probeFile(c.path));
+          c.probe = probe;
+          probes.set(c.path, c.size, mtimeMs, probe);
+        } catch {
+          // Unreadable now (deleted, being replaced): decided without content; re-probed next time.
+        }
+      }),
+    );
+  }
 }
 
 export class Grouping {
@@ -178,19 +201,7 @@ export class Grouping {
       }
     }
     input.push(...context);
-    for (let i = 0; i < toProbe.length; i += PROBE_CONCURRENCY) {
-      await Promise.all(
-        toProbe.slice(i, i + PROBE_CONCURRENCY).map(async ({ c, mtimeMs }) => {
-          try {
-            const probe = trimProbe(c.path, await probeFile(c.path));
-            c.probe = probe;
-            this.probes.set(c.path, c.size, mtimeMs, probe);
-          } catch {
-            // Unreadable now (deleted, being replaced): decided without content; re-probed next time.
-          }
-        }),
-      );
-    }
+    await probeCandidates(toProbe, this.probes);
     const g = groupFilesets(input, catalogue, { whitelist: this.ctx.watch(watch).whitelist });
     // The watch's completeMarker (a non-dot name such as COMPLETE is published) is never imported.
     const marker = this.ctx.watch(watch).completeMarker;
@@ -231,10 +242,10 @@ export class Grouping {
     for (const [i, u] of ops.upserts.entries()) {
       const id = upserted[i]!;
       const plan = plans.get(u.key);
-      const pf: PlanFacts = { firstSeenMs: this.facts.get(id)?.firstSeenMs ?? this.ctx.clock.now() };
-      if (plan?.expected) pf.expectedCount = plan.expected.length;
-      if (plan?.closed) pf.closed = true;
-      if (plan?.hold) pf.hold = plan.hold;
+      const pf: PlanFacts = {
+        firstSeenMs: this.facts.get(id)?.firstSeenMs ?? this.ctx.clock.now(),
+        ...(plan ? planFacts(plan) : {}),
+      };
       this.facts.set(id, pf);
       const n = `${u.files.length} file${u.files.length === 1 ? "" : "s"}`;
       if (u.id === null) created.add(`[fileset ${id}] waiting: ${u.entry} (${n}, ${u.reader}) for ${user}`);

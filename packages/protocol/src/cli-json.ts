@@ -168,6 +168,8 @@ export const FilesetPlanJsonSchema = z.object({
   waitingFor: z.array(z.string()),
   /** Listed members not there (all of them). */
   missing: z.array(z.string()).optional(),
+  /** Listed members still missing omero.fs.incompleteWait after the newest file's mtime: the DropBox would list it `incomplete`. */
+  incomplete: z.boolean().optional(),
   plate: PlateJsonSchema.optional(),
 });
 export type FilesetPlanJson = z.infer<typeof FilesetPlanJsonSchema>;

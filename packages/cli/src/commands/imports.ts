@@ -50,7 +50,7 @@ function* listTable(imports: ImportRow[]): Generator<string> {
     i.state === "imported" ? ago(i.importedAt, now) : ago(i.createdAt, now),
     cell(shortEntry(i.entry, root), 70),
     // A plate shows as a plate: what its index lists and how much of it came.
-    textCell(i.plate ?? i.error, 60),
+    i.plate ? textCell(i.plate, 100) : textCell(i.error, 60),
   ]);
   const head = [
     "ID",

@@ -75,7 +75,10 @@ export function retryDelayMs(failures: number, baseMs = 1000, maxMs = 300_000): 
  * and still incomplete at the last poll; `now`: ids incomplete now. A fileset that left the state (a
  * late file, a release) is forgotten, so becoming incomplete again is notified again.
  */
-export function incompleteStep(seen: readonly number[], now: readonly number[]): { notify: number[]; forget: number[] } {
+export function incompleteStep(
+  seen: readonly number[],
+  now: readonly number[],
+): { notify: number[]; forget: number[] } {
   const was = new Set(seen);
   const is = new Set(now);
   return {

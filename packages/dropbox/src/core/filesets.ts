@@ -75,6 +75,19 @@ export interface MembershipOps {
   files: Map<string, FileAssignment>;
 }
 
+/** What a plan says of its completeness, for readiness (the facts the grouping keeps per fileset). */
+export function planFacts(plan: { expected?: string[]; closed?: boolean; hold?: string }): {
+  expectedCount?: number;
+  closed?: boolean;
+  hold?: string;
+} {
+  const f: { expectedCount?: number; closed?: boolean; hold?: string } = {};
+  if (plan.expected) f.expectedCount = plan.expected.length;
+  if (plan.closed) f.closed = true;
+  if (plan.hold) f.hold = plan.hold;
+  return f;
+}
+
 /** Why a late member of imported fileset N is not imported. */
 export function lateReason(fileset: number, policy: ChangedAfterImport): string {
   return policy === "ignore"

@@ -4,13 +4,7 @@
  * --json` on 100,000 filesets builds no JavaScript object per row and can stream its output. Both
  * give the same text: JSON.stringify(listImports(f)[k]) === [...importsJson(f)][k] (a test checks).
  */
-import {
-  type AttemptJson,
-  type FileJson,
-  IMPORT_STATES,
-  type ImageJson,
-  type ImportJson,
-} from "@omero-fs/protocol";
+import { type AttemptJson, type FileJson, IMPORT_STATES, type ImageJson, type ImportJson } from "@omero-fs/protocol";
 import { hasPlateColumns, plateJson, plateLine } from "./plate";
 import { type Db, openExisting } from "./schema";
 import * as show from "./show";
@@ -305,7 +299,18 @@ export function openLedgerView(ledgerPath: string): LedgerView {
       >;
       for (const [id, user, state, attempts, fileCount, createdAt, importedAt, entry, error, plate, reader] of rows) {
         const p = plateJson(plate, reader);
-        yield { id, user, state, attempts, fileCount, createdAt, importedAt, entry, error, plate: p ? plateLine(p) : null };
+        yield {
+          id,
+          user,
+          state,
+          attempts,
+          fileCount,
+          createdAt,
+          importedAt,
+          entry,
+          error,
+          plate: p ? plateLine(p) : null,
+        };
       }
     },
     countImports(f) {
