@@ -127,7 +127,7 @@ export function readinessOf(
   if (members.length === 0) return { ready: false, at: null, waitingFor: "its files (none left)" };
   const missingCount = fileset.missingCount ?? fileset.missing.length;
   if (missingCount > 0 && !fileset.released) {
-    const waitingFor = missingText(fileset);
+    const waitingFor = missingText(fileset, members.length);
     // From the last arrival (or change) of any member: a plate paused between rows keeps waiting.
     let last = -Infinity;
     for (const m of members) last = Math.max(last, m.lastEventMs, m.lastChangeMs ?? m.lastEventMs);
@@ -205,7 +205,10 @@ const count = (n: number) => n.toLocaleString("en-US");
  * What a fileset with listed members missing waits for: "plate P1: 1,530 of 1,536 images; missing:
  * P1_A01_s1_w1.TIF, ..." for a plate, else "37 of 40 present; missing: a.tif, ...".
  */
-export function missingText(f: Pick<FilesetFacts, "missing" | "missingCount" | "plate" | "expectedCount">): string {
+export function missingText(
+  f: Pick<FilesetFacts, "missing" | "missingCount" | "plate" | "expectedCount">,
+  members = 0,
+): string {
   const n = f.missingCount ?? f.missing.length;
   const shown = Math.min(f.missing.length, 5);
   const names = f.missing.slice(0, shown).map(base).join(", ");
@@ -213,7 +216,8 @@ export function missingText(f: Pick<FilesetFacts, "missing" | "missingCount" | "
   const p = f.plate;
   if (p && p.expectedImages > 0)
     return `${p.format} plate ${p.name}: ${count(p.presentImages)} of ${count(p.expectedImages)} images; missing: ${list}`;
-  const e = f.expectedCount;
+  // The entry lists its members, itself only sometimes (an ICS 1 header lists only its .ids).
+  const e = f.expectedCount === undefined ? undefined : Math.max(f.expectedCount, members + n);
   return e !== undefined && e >= n ? `${count(e - n)} of ${count(e)} present; missing: ${list}` : `missing: ${list}`;
 }
 
