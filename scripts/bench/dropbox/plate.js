@@ -77,7 +77,13 @@ function plate(name) {
     '"YWells", 16',
   ];
   for (let r = 0; r < 16; r++) lines.push(`"WellsSelection${r + 1}", ${Array(24).fill("TRUE").join(", ")}`);
-  lines.push('"Sites", TRUE', '"XSites", 2', '"YSites", 2', '"SiteSelection1", TRUE, TRUE', '"SiteSelection2", TRUE, TRUE');
+  lines.push(
+    '"Sites", TRUE',
+    '"XSites", 2',
+    '"YSites", 2',
+    '"SiteSelection1", TRUE, TRUE',
+    '"SiteSelection2", TRUE, TRUE',
+  );
   lines.push('"Waves", TRUE', '"NWavelengths", 4');
   for (let w = 1; w <= 4; w++) lines.push(`"WaveName${w}", "W${w}"`, `"WaveCollect${w}", 1`);
   lines.push('"EndFile"');

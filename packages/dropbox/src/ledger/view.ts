@@ -153,15 +153,20 @@ function where(f: ListFilter | undefined, prefix = ""): { sql: string; args: str
  * null, like parseImages. DropBox stores images as JSON.stringify output, which json() returns
  * unchanged.
  */
-const importJsonSql = (hasPlate: boolean) => `json_patch(json_object(
+const importJsonSql = (hasPlate: boolean) => {
+  // json_patch drops null members (RFC 7396), so the plate (whose reader may be null) is set after it.
+  const base = `json_patch(json_object(
   'id', f.id, 'user', f.user, 'watch', f.watch, 'state', f.state, 'reader', f.reader, 'entry', f.entry,
   'files', json(coalesce((SELECT json_group_array(ff.path ORDER BY ff.ord) FROM fileset_files ff WHERE ff.fileset = f.id), '[]')),
   'attempts', f.attempts, 'error', f.error, 'importer', f.importer, 'createdAt', f.created_at,
   'importedAt', f.imported_at, 'target', f.target,
   'images', CASE WHEN f.images <> '' AND json_valid(f.images) THEN json(f.images) END),
-  json_object('waitingFor', CASE WHEN f.state IN ('waiting', 'incomplete') THEN f.waiting_for END,
-    'plate', CASE WHEN ${hasPlate ? "f.plate" : "NULL"} <> '' AND json_valid(f.plate) THEN json_patch(json(f.plate), json_object('reader', f.reader,
-      'missingImages', max(0, json_extract(f.plate, '$.expectedImages') - json_extract(f.plate, '$.presentImages')))) END))`;
+  json_object('waitingFor', CASE WHEN f.state IN ('waiting', 'incomplete') THEN f.waiting_for END))`;
+  if (!hasPlate) return base;
+  return `CASE WHEN f.plate <> '' AND json_valid(f.plate) THEN json_set(${base}, '$.plate', json_set(json(f.plate),
+    '$.reader', f.reader, '$.missingImages',
+    max(0, json_extract(f.plate, '$.expectedImages') - json_extract(f.plate, '$.presentImages')))) ELSE ${base} END`;
+};
 
 /**
  * mtime as new Date(mtime_ms).toISOString() does it (milliseconds truncated toward zero), for
