@@ -12,7 +12,19 @@ import * as path from "node:path";
 import type { ImportJson } from "@omero-fs/protocol";
 import { metaxpressPlate, writeLayout } from "../fixtures/layouts";
 import { CLI_BIN } from "../helpers/wait";
-import { dropboxLog, type Home, imports, makeHome, sync, up, waitFor } from "./harness";
+import {
+  dropboxLog,
+  type Home,
+  imports,
+  makeHome,
+  type Proc,
+  startDropBox,
+  startMonitor,
+  stop,
+  sync,
+  up,
+  waitFor,
+} from "./harness";
 
 jest.setTimeout(120_000);
 
@@ -207,5 +219,50 @@ describe("incomplete plates (incompleteWait=2, dirImportWait=0.5)", () => {
     expect(again.stderr).toContain(
       `import ${inc.id} is imported; only an incomplete or waiting import can be released`,
     );
+  });
+});
+
+describe("imports release without a running DropBox", () => {
+  it("written to the ledger; the next DropBox start imports the incomplete plate as it is", async () => {
+    const h = makeHome({ "omero.fs.incompleteWait": "1", "omero.fs.settleTime": "0.2" });
+    let monitor: Proc | null = null;
+    let dropbox: Proc | null = null;
+    try {
+      monitor = await startMonitor(h.home);
+      dropbox = await startDropBox(h.home);
+      const fx = metaxpressPlate({ plate: "S", wells: ["A01", "A02"] });
+      const dir = path.join(h.dropbox, "amy", "s");
+      const entry = path.join(dir, "S.HTD");
+      await writeLayout(fx, dir, { limit: 2 });
+      const inc = await waitFor(
+        () => {
+          const i = importOfEntry(h, entry);
+          return i?.state === "incomplete" ? i : null;
+        },
+        "the plate incomplete",
+        { timeoutMs: 30_000 },
+      );
+      await stop(dropbox);
+      dropbox = null;
+      const r = cli(h, "imports", "release", String(inc.id));
+      expect(r.stdout).toBe(
+        `import ${inc.id} released: imported as it is once its files are finished (DropBox is not running: it imports it when it starts)\n`,
+      );
+      expect(importOfEntry(h, entry)?.state).toBe("waiting");
+      dropbox = await startDropBox(h.home);
+      const done = await waitFor(
+        () => {
+          const i = importOfEntry(h, entry);
+          return i?.state === "imported" ? i : null;
+        },
+        "imported after the restart",
+        { timeoutMs: 30_000 },
+      );
+      expect(done.files).toEqual([entry, path.join(dir, "S_A01_w1.TIF")]);
+    } finally {
+      await stop(dropbox);
+      await stop(monitor);
+      h.cleanup();
+    }
   });
 });
