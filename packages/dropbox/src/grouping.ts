@@ -67,6 +67,8 @@ export async function probeCandidates(
 
 export class Grouping {
   private readonly dirty = new Map<string, Dirty>();
+  /** When each (watch, user)'s last grouping run ended and what it cost (core/batching.ts spaces runs by it). */
+  private readonly lastRun = new Map<string, { endMs: number; costMs: number }>();
   /** Plan facts by fileset id, from the last grouping run (a restart regroups, and starts a hold afresh). */
   readonly facts = new Map<number, PlanFacts>();
   readonly probes = new ProbeCache(PROBE_CACHE_ENTRIES, PROBE_CACHE_BYTES);
@@ -108,7 +110,11 @@ export class Grouping {
     let next = Number.POSITIVE_INFINITY;
     for (const d of [...this.dirty.values()]) {
       const w = this.ctx.watch(d.watch);
-      const due = groupingDueAt({ firstDirtyMs: d.first, dirtyPaths: d.paths }, w);
+      const due = groupingDueAt(
+        { firstDirtyMs: d.first, dirtyPaths: d.paths },
+        w,
+        this.lastRun.get(`${d.watch}\0${d.user}`),
+      );
       if (due <= now) await this.regroup(d.watch, d.user);
       else next = Math.min(next, due);
     }
@@ -124,11 +130,14 @@ export class Grouping {
     const k = `${watch}\0${user}`;
     const d = this.dirty.get(k);
     this.dirty.delete(k);
+    const t0 = this.ctx.clock.now();
     this.ctx.readinessChanged();
     const userRoot = userRootOf(this.ctx.watch(watch), user);
     const created = new Burst();
     for (const part of d?.parts ?? []) await this.regroupPartition(watch, user, userRoot, part, created);
     this.cancelEmpty(watch, user, d?.left ?? new Set());
+    const end = this.ctx.clock.now();
+    this.lastRun.set(k, { endMs: end, costMs: end - t0 });
     created.log(this.ctx.log, (n, first, last) => `${n} new filesets waiting for ${user} (${first} ... ${last})`);
   }
 

@@ -36,6 +36,11 @@ describe("readiness", () => {
     expect(groupingDebounceMs(0)).toBe(20);
     expect(groupingDueAt({ firstDirtyMs: 100, dirtyPaths: 3 }, { quietMs: 1000, fileBatch: 10 })).toBe(350);
     expect(groupingDueAt({ firstDirtyMs: 100, dirtyPaths: 10 }, { quietMs: 1000, fileBatch: 10 })).toBe(100);
+    // A costly last run (a 6,000-file plate folder: 100 ms) spaces the next by 9 x its cost, at most 1 s.
+    const cfg = { quietMs: 60_000, fileBatch: 10 };
+    expect(groupingDueAt({ firstDirtyMs: 100, dirtyPaths: 10 }, cfg, { endMs: 50, costMs: 100 })).toBe(950);
+    expect(groupingDueAt({ firstDirtyMs: 100, dirtyPaths: 10 }, cfg, { endMs: 50, costMs: 5000 })).toBe(1050);
+    expect(groupingDueAt({ firstDirtyMs: 100, dirtyPaths: 10 }, cfg, { endMs: 50, costMs: 0 })).toBe(100);
   });
   it("re-stat verdicts: stable, changed, missing", () => {
     const rec = { size: 10, mtimeMs: 5 };
