@@ -1,4 +1,4 @@
-import { releaseInDb } from "./requeue";
+import { releaseInDb, requeueInDb } from "./requeue";
 import { openLedgerDb } from "./schema";
 
 describe("releaseInDb (imports release without a running DropBox)", () => {
@@ -36,5 +36,18 @@ describe("releaseInDb (imports release without a running DropBox)", () => {
     );
     expect(() => releaseInDb(db, 5, 0)).toThrow("import 5 failed; queue it again with omero-fs imports retry 5");
     expect(() => releaseInDb(db, 99, 0)).toThrow("no import with id 99");
+  });
+});
+
+describe("requeueInDb (imports retry) and incomplete filesets", () => {
+  it("refuses to queue an incomplete fileset (that would import it half), naming release", () => {
+    const db = openLedgerDb(":memory:");
+    db.prepare(
+      "INSERT INTO filesets(watch, user, key, entry, state, importer, created_at) VALUES (0, 'amy', 'k', '/w/amy/p/P.HTD', 'incomplete', 'local', 'x')",
+    ).run();
+    expect(() => requeueInDb(db, 1, 0)).toThrow(
+      "import 1 is incomplete (files its index lists never came); import it as it is with omero-fs imports release 1",
+    );
+    expect(db.prepare("SELECT state FROM filesets WHERE id = 1").pluck().get()).toBe("incomplete");
   });
 });

@@ -15,6 +15,11 @@ export function requeueInDb(db: Db, id: number, now: number): { id: number; stat
     throw new LedgerError("NOT_RETRYABLE", `import ${id} is already imported; it is never imported twice`);
   if (row.state === "importing")
     throw new LedgerError("NOT_RETRYABLE", `import ${id} is importing right now; wait for it to finish`);
+  if (row.state === "incomplete")
+    throw new LedgerError(
+      "NOT_RETRYABLE",
+      `import ${id} is incomplete (files its index lists never came); import it as it is with omero-fs imports release ${id}`,
+    );
   if (row.state === "waiting")
     throw new LedgerError(
       "NOT_RETRYABLE",
