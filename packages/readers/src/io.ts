@@ -68,6 +68,7 @@ export async function probeFile(path: string): Promise<FileProbe> {
         const first = await readTiffFirstIfd(read, size);
         probe.tiffDescription = first?.description ?? null;
         if (first) probe.tiffTags = internTags(first.tags);
+        if (first?.software !== undefined) probe.tiffSoftware = first.software;
       } catch {
         // A TIFF being written, or corrupt: no description; the importer reports the real error.
         probe.tiffDescription = null;

@@ -51,8 +51,34 @@ export function toCandidates(
     const head = f.content.subarray(0, Math.min(f.content.length, whole));
     const isTiff =
       head.length >= 4 && (head.toString("latin1", 0, 2) === "II" || head.toString("latin1", 0, 2) === "MM");
-    return { path, size: f.content.length, probe: isTiff ? { head, tiffDescription: null } : { head } };
+    return { path, size: f.content.length, probe: isTiff ? { head, ...firstIfd(head) } : { head } };
   });
+}
+
+/** What io.probeFile reads of a classic little/big-endian TIFF's first IFD (tags, description, Software). */
+function firstIfd(b: Buffer): { tiffDescription: string | null; tiffTags?: number[]; tiffSoftware?: string } {
+  const le = b.toString("latin1", 0, 2) === "II";
+  const u16 = (o: number) => (le ? b.readUInt16LE(o) : b.readUInt16BE(o));
+  const u32 = (o: number) => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
+  if (b.length < 8 || u16(2) !== 42) return { tiffDescription: null };
+  const at = u32(4);
+  if (at + 2 > b.length) return { tiffDescription: null };
+  const tags: number[] = [];
+  const out: { tiffDescription: string | null; tiffTags?: number[]; tiffSoftware?: string } = { tiffDescription: null };
+  for (let i = 0, n = u16(at); i < n; i++) {
+    const e = at + 2 + i * 12;
+    const tag = u16(e);
+    tags.push(tag);
+    if ((tag === 270 || tag === 305) && u16(e + 2) === 2) {
+      const count = u32(e + 4);
+      const off = count <= 4 ? e + 8 : u32(e + 8);
+      const text = b.toString("utf8", off, off + count).replace(/\0.*$/s, "");
+      if (tag === 270) out.tiffDescription = text;
+      else out.tiffSoftware = text;
+    }
+  }
+  out.tiffTags = tags;
+  return out;
 }
 
 export function only(files: readonly FixtureFile[], kind: FixtureFile["kind"]): FixtureFile[] {
