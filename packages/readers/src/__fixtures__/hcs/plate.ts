@@ -14,6 +14,8 @@ export interface FixtureFile {
   content: Buffer;
   /** index: the plate's entry; image: a pixel file it lists; metadata: anything else the reader takes. */
   kind: "index" | "image" | "metadata";
+  /** The size the candidate claims (default: content length), e.g. an OIR over 1 GiB without writing one. */
+  size?: number;
 }
 
 export interface PlateFixture {
@@ -42,7 +44,8 @@ export function toCandidates(
   const probe = opts.probe ?? true;
   return files.map((f) => {
     const path = `${root}/${f.path}`;
-    if (!probe) return { path, size: f.content.length };
+    const size = f.size ?? f.content.length;
+    if (!probe) return { path, size };
     const whole = hcsWantsWholeFile(path)
       ? HCS_WHOLE_FILE_MAX_BYTES
       : wantsWholeFile(path)
@@ -51,7 +54,7 @@ export function toCandidates(
     const head = f.content.subarray(0, Math.min(f.content.length, whole));
     const isTiff =
       head.length >= 4 && (head.toString("latin1", 0, 2) === "II" || head.toString("latin1", 0, 2) === "MM");
-    return { path, size: f.content.length, probe: isTiff ? { head, ...firstIfd(head) } : { head } };
+    return { path, size, probe: isTiff ? { head, ...firstIfd(head) } : { head } };
   });
 }
 
