@@ -188,7 +188,8 @@ describe("TIFF disambiguation", () => {
     });
     expect(setOf(res, "/mm/other.stk")?.reader).toBe(R("MetamorphReader"));
     const partial = group([file("/mm/exp.nd", { head: nd }), "/mm/exp_w1GFP_t1.TIF"]);
-    expect(partial.filesets[0]!.missing).toEqual(["/mm/exp_w1gfp_t2.tif"]);
+    // Spelt as MetamorphReader builds it (wave name as written, Version 1.0 without Z: .TIF).
+    expect(partial.filesets[0]!.missing).toEqual(["/mm/exp_w1GFP_t2.TIF"]);
   });
 
   it("computes MetaMorph names from the .nd keys", () => {

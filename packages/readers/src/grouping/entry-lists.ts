@@ -112,6 +112,9 @@ function listedClaims(ctx: Ctx, sorted: CandidateFile[], claim: (m: string, e: s
     if (!d.probe?.head || !baseOf(d.path).toLowerCase().endsWith(".xlif")) continue;
     for (const p of xlifImages(ctx, d.path, d.probe.head.toString("utf8")))
       if (ctx.files.has(p) && !ctx.claims.has(p))
-        ctx.waits.set(p, `${baseOf(p)} is named by ${baseOf(d.path)} (Leica LAS X) and waits for the .xlef that references it`);
+        ctx.waits.set(
+          p,
+          `${baseOf(p)} is named by ${baseOf(d.path)} (Leica LAS X) and waits for the .xlef that references it`,
+        );
   }
 }

@@ -103,7 +103,11 @@ const attrValues = (xml: string, el: string) =>
   [...xml.matchAll(new RegExp(`<${el}\\b[^>]*?\\sFile\\s*=\\s*"([^"]*)"`, "g"))].map((m) => decodeXmlAttr(m[1]!));
 
 function decodeXmlAttr(v: string): string {
-  const x = v.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+  const x = v
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">");
   return x.replace(/&amp;/g, "&");
 }
 

@@ -42,7 +42,8 @@ export function listingFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | und
       if (!f) return null;
       const l = patternListed(ctx, f);
       // A regular-expression pattern (no <...> block) names no count: the folder's matches are members.
-      if (!l || !l.whole) return l ? { required: [] } : null;
+      if (!l) return null;
+      if (!l.whole) return { required: [] };
       return listedFacts(plan, l.paths, true, (p) => `${baseOf(p)}: named by the file pattern in ${name}`);
     }
     case R.oir:
@@ -127,7 +128,9 @@ function cziFacts(ctx: Ctx, plan: FilesetPlan): ListingFacts | null {
   if (!name.toLowerCase().endsWith(".czi")) return null;
   const base = name.slice(0, -4);
   // The parts' spelling: with a space when the present parts use one (ZeissCZIReader accepts both).
-  const spaced = plan.files.some((p) => baseOf(p).startsWith(`${base} (`)) || !plan.files.some((p) => baseOf(p).startsWith(`${base}(`));
+  const spaced =
+    plan.files.some((p) => baseOf(p).startsWith(`${base} (`)) ||
+    !plan.files.some((p) => baseOf(p).startsWith(`${base}(`));
   return numbered(plan, CZI_PART, (n) => `${base}${spaced ? " " : ""}(${n}).czi`, "CZI part");
 }
 

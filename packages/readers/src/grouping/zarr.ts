@@ -90,7 +90,16 @@ export function zarrFacts(ctx: Ctx, plan: FilesetPlan): ListingFacts | null {
   };
   const v3 = ctx.files.has(join(root, "zarr.json"));
   const version: 2 | 3 = v3 ? 3 : 2;
-  if (!v3 && !ctx.files.has(join(root, ".zattrs")) && !ctx.files.has(join(root, ".zgroup"))) return null;
+  if (!v3 && !ctx.files.has(join(root, ".zattrs")) && !ctx.files.has(join(root, ".zgroup"))) {
+    // No root metadata seen. v3 chunks (default encoding `c/...`) prove a v3 Zarr whose root zarr.json is
+    // still to come; v2 metadata are dot files, which the MonitorServer hides under ignoreSysFiles, so
+    // their absence proves nothing: the quiet period decides.
+    const v3Chunks = plan.files.some((p) => p.startsWith(`${root}/`) && p.slice(root.length).includes("/c/"));
+    if (!v3Chunks) return null;
+    return {
+      required: [{ path: join(root, "zarr.json"), why: "root metadata of a Zarr v3 (its c/... chunks are here)" }],
+    };
+  }
   const expected: string[] = [];
   const required: ListingFacts["required"] = [];
   let known = true;
@@ -149,7 +158,10 @@ export function zarrFacts(ctx: Ctx, plan: FilesetPlan): ListingFacts | null {
   // here): the present ones are expected, and the list is not known to be whole.
   const top = read(join(root, v3 ? "zarr.json" : ".zattrs"));
   const attrs = top.state === "ok" ? (v3 ? top.json.attributes : top.json) : undefined;
-  const b2r = isObj(attrs) && (attrs["bioformats2raw.layout"] !== undefined || (isObj(attrs.ome) && attrs.ome["bioformats2raw.layout"] !== undefined));
+  const b2r =
+    isObj(attrs) &&
+    (attrs["bioformats2raw.layout"] !== undefined ||
+      (isObj(attrs.ome) && attrs.ome["bioformats2raw.layout"] !== undefined));
   if (b2r) {
     known = false;
     for (let s = 0; s <= 100_000 && ctx.dirs.has(join(root, String(s))); s++) group(join(root, String(s)), 1);

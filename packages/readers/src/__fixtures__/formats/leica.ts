@@ -28,7 +28,9 @@ export function leiFile(names: string[], nameUnits = 64): Buffer {
   b.writeInt32LE(512, 92);
   b.writeInt32LE(512, 96);
   b.writeInt32LE(1, 104);
-  names.forEach((n, i) => b.write(n, 108 + i * nameLength, "utf16le"));
+  names.forEach((n, i) => {
+    b.write(n, 108 + i * nameLength, "utf16le");
+  });
   return b;
 }
 

@@ -46,7 +46,8 @@ export function cziSplit(parts = 2): FormatFixture {
 }
 
 export function ndpisSet(): FormatFixture {
-  const text = "[NanoZoomer Digital Pathology Image Set]\r\nNoImages=2\r\nImage0=slide-DAPI.ndpi\r\nImage1=slide-FITC.ndpi\r\n";
+  const text =
+    "[NanoZoomer Digital Pathology Image Set]\r\nNoImages=2\r\nImage0=slide-DAPI.ndpi\r\nImage1=slide-FITC.ndpi\r\n";
   const files: FixtureFile[] = [
     { path: "slide.ndpis", content: Buffer.from(text), kind: "index" },
     { path: "slide-DAPI.ndpi", content: tinyTiff(), kind: "image" },
@@ -84,7 +85,8 @@ export function metamorphNd(): FormatFixture {
     "",
   ].join("\r\n");
   const names: string[] = [];
-  for (const w of ["_w1DAPI", "_w2GFP -ex-"]) for (const s of [1, 2]) for (const t of [1, 2]) names.push(`run1${w}_s${s}_t${t}.TIF`);
+  for (const w of ["_w1DAPI", "_w2GFP -ex-"])
+    for (const s of [1, 2]) for (const t of [1, 2]) names.push(`run1${w}_s${s}_t${t}.TIF`);
   const files: FixtureFile[] = [
     { path: "run1.nd", content: Buffer.from(nd), kind: "index" },
     ...names.map((n) => ({ path: n, content: tinyTiff(), kind: "image" as const })),
