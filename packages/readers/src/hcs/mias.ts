@@ -90,7 +90,8 @@ export const miasRule: PlateRule = {
         .childDirs(plate)
         .filter((d) => (d.startsWith("Well") || d.length === 4) && /^\d+$/.test(d.replace("Well", "")))
         .map((d) => join(plate, d));
-      const tiffs = wells.flatMap((w) => wellTiffs(view, w)).filter((p) => !taken.has(p) && !claimed.has(p));
+      const perWell = wells.map((w) => wellTiffs(view, w));
+      const tiffs = perWell.flat().filter((p) => !taken.has(p) && !claimed.has(p));
       if (tiffs.length === 0) continue;
       const checks = tiffs.map((p) => softwareSays(view, p));
       // A probed plate needs one TIFF Bio-Formats would accept; unprobed files go by layout.
@@ -126,7 +127,7 @@ export const miasRule: PlateRule = {
         summary: {
           format: "MIAS",
           name: baseOf(plate),
-          wells: wells.filter((w) => wellTiffs(view, w).length > 0).length,
+          wells: perWell.filter((t) => t.length > 0).length,
           fields: 1,
           channels: count("c"),
           timepoints: count("t"),

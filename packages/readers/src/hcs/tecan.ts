@@ -38,8 +38,10 @@ export const tecanRule: PlateRule = {
     const filesets: PlatePlan[] = [];
     for (const [dir, names] of view.dirs) {
       for (const n of names) {
+        // Cheap test first: this loop sees every name of the watch.
+        if (n.length < 4 || (n.charCodeAt(n.length - 1) | 32) !== 98 || !hasSuffix(n, "db")) continue;
         const entry = join(dir, n);
-        if (!hasSuffix(n, "db") || taken.has(entry) || claimed.has(entry) || !isSqlite(view, entry)) continue;
+        if (taken.has(entry) || claimed.has(entry) || !isSqlite(view, entry)) continue;
         const root = dirOf(dir);
         if (dir === "/" || !view.subdirs.get(root)?.has("Images")) continue;
         const images = view.under(join(root, "Images"));
