@@ -1,4 +1,5 @@
 import { acquisitionOrder, miasNoise, miasPlate, tecanPlate, toCandidates } from "../__fixtures__/hcs";
+import { makeSqlite } from "../__fixtures__/sqlite";
 import { defaultCatalogue } from "../catalogue";
 import { groupFilesets } from "../grouping";
 import { MIAS, TECAN, groupPlates } from "./index";
@@ -61,7 +62,41 @@ describe("Tecan Spark Cyto (TecanReader)", () => {
     expect(plate.entry).toBe(at(fx.entry));
     expect([...plate.files].sort()).toEqual(fx.files.map((f) => at(f.path)).sort());
     expect(plate.closed).toBe(false);
-    expect(plate.plate).toMatchObject({ format: "Tecan", presentImages: 4 });
+    expect(plate.plate).toMatchObject({
+      format: "Tecan",
+      name: "Greiner 96 Flat Bottom",
+      wells: 2,
+      expectedImages: 4,
+      presentImages: 4,
+    });
+    // The database's Image and ObjectList paths ("A1\\A1_..."), under Images/.
+    expect([...plate.expected!].sort()).toEqual(
+      fx.files
+        .filter((f) => f.path.startsWith("Images/"))
+        .map((f) => at(f.path))
+        .sort(),
+    );
+  });
+
+  it("an image the database lists and is not there yet is missing: the plate waits", () => {
+    const fx = tecanPlate();
+    const gone = fx.files.find((f) => f.kind === "image")!;
+    const res = groupPlates(
+      toCandidates(
+        fx.files.filter((f) => f !== gone),
+        ROOT,
+      ),
+    );
+    expect(res.filesets[0]!.missing).toEqual([at(gone.path)]);
+    expect(res.filesets[0]!.reasons[0]).toMatch(/image listed in SparkCyto\.db/);
+  });
+
+  it("a SQLite .db without the PlateDefinition table is not Tecan's (isThisType)", () => {
+    const fx = tecanPlate();
+    const other = fx.files.map((f) =>
+      f.kind === "index" ? { ...f, content: makeSqlite([{ name: "Other", columns: ["x"], rows: [[1]] }]) } : f,
+    );
+    expect(groupPlates(toCandidates(other, ROOT)).filesets).toEqual([]);
   });
 
   it("a .db that is not SQLite, or without Images/ beside its folder, is no plate", () => {

@@ -2,36 +2,60 @@
  * Tecan Spark Cyto plates. Source: ome/bioformats df36e691,
  * components/formats-gpl/src/loci/formats/in/TecanReader.java:
  * - constructor (l. 105-112): suffix `db`, suffixSufficient false;
- * - isThisType (l. 118-133): a `.db` that opens as SQLite and has a `PlateDefinition` table;
+ * - isThisType (l. 118-133): a `.db` that opens as SQLite and answers findPlateDimensions
+ *   (`SELECT Name, Rows, Columns FROM PlateDefinition`);
  * - initFile (l. 283-300): `<db folder>/../Images` must exist (else "Cannot find expected 'Images'
  *   directory"); every file under `<db folder>/../Export` is an extra file (findAllFiles);
- * - findImages / getImageFile (l. 750-890, 931-942): the images are the `Image.RelativePath` rows of the
- *   SQLite database, under `Images/` (`\` separators allowed);
- * - getUsedFiles (l. 150-165): the `.db`, the Export files, the images.
- * Decision: the image list lives in SQLite tables, which the probe does not parse, so the plate is taken
- * by layout: the `.db` (SQLite magic when probed), every file under `Images/` and `Export/`; no
- * `expected`, not closed (a quiet period decides). Images copied before the `.db` are not held: their
- * names carry no plate marker (Tecan names come from the database).
+ * - findImages (l. 750-870): every `Image.RelativePath` row, and every `ObjectList.Path` row (result
+ *   objects), resolved by getImageFile (l. 931-942) under `Images/` with `\` as a separator;
+ *   getWellLabels (l. 736-748): the `SelectedWell` rows;
+ * - getUsedFiles (l. 150-165): the `.db`, the Export files, every image (result and overlay images too).
+ * The `.db` is read whole (`src/hcs/sqlite.ts`) to list the images: `expected` = those files; members =
+ * the `.db`, every file under `Images/` (listed or not: an unlisted TIFF there would otherwise be imported
+ * alone) and `Export/`. Not closed (Export files are taken when they exist). A `.db` not read whole (being
+ * written, over HCS_WHOLE_FILE_MAX_BYTES, or unprobed) gives the plate by layout without `expected`.
+ * Images copied before the `.db` are not held: their names carry no plate marker.
  */
-import { baseOf, dirOf, join } from "../paths";
+import { baseOf, dirOf, join, resolveRef } from "../paths";
+import type { ExpectedFile } from "./plan";
 import { finishPlate, stripExt } from "./plan";
+import { SqliteFile, isSqlite } from "./sqlite";
 import type { PlateGrouping, PlatePlan, PlateRule } from "./types";
 import type { FileView } from "./view";
-import { hasSuffix } from "./view";
+import { hasSuffix, wholeFileRead } from "./view";
 
 export const TECAN = "loci.formats.in.TecanReader";
-const SQLITE_MAGIC = "SQLite format 3\0";
 
-function isSqlite(view: FileView, p: string): boolean {
-  const head = view.files.get(p)?.probe?.head;
-  // No probe: the suffix and the layout decide.
-  return !head || head.toString("latin1", 0, 16) === SQLITE_MAGIC;
+interface TecanDb {
+  name: string | null;
+  wells: number;
+  images: string[];
+  objects: string[];
+}
+
+/** What the database says, or "not-tecan" (no PlateDefinition: isThisType fails), or null (not parsable). */
+export function readTecanDb(b: Buffer): TecanDb | "not-tecan" | null {
+  if (!isSqlite(b)) return "not-tecan";
+  try {
+    const db = new SqliteFile(b);
+    const plate = db.table("PlateDefinition");
+    if (!plate) return "not-tecan";
+    const text = (v: unknown) => (typeof v === "string" && v.length > 0 ? v : null);
+    return {
+      name: text(plate[0]?.Name),
+      wells: db.table("SelectedWell")?.length ?? 0,
+      images: (db.table("Image") ?? []).map((r) => text(r.RelativePath)).filter((p): p is string => p !== null),
+      objects: (db.table("ObjectList") ?? []).map((r) => text(r.Path)).filter((p): p is string => p !== null),
+    };
+  } catch {
+    return null;
+  }
 }
 
 export const tecanRule: PlateRule = {
   name: "tecan",
   readers: [TECAN],
-  wantsWholeFile: () => false,
+  wantsWholeFile: (ln) => ln.endsWith(".db"),
   needsHeader: (ln) => ln.endsWith(".db"),
   group(view: FileView, _enabled, taken): PlateGrouping {
     const claimed = new Set<string>();
@@ -41,30 +65,46 @@ export const tecanRule: PlateRule = {
         // Cheap test first: this loop sees every name of the watch.
         if (n.length < 4 || (n.charCodeAt(n.length - 1) | 32) !== 98 || !hasSuffix(n, "db")) continue;
         const entry = join(dir, n);
-        if (taken.has(entry) || claimed.has(entry) || !isSqlite(view, entry)) continue;
+        if (taken.has(entry) || claimed.has(entry)) continue;
         const root = dirOf(dir);
         if (dir === "/" || !view.subdirs.get(root)?.has("Images")) continue;
-        const images = view.under(join(root, "Images"));
+        const f = view.files.get(entry)!;
+        const head = f.probe?.head;
+        if (head && !isSqlite(head)) continue;
+        const db = head && wholeFileRead(f) ? readTecanDb(head) : null;
+        if (db === "not-tecan") continue;
+        const imagesDir = join(root, "Images");
+        const images = view.under(imagesDir);
         const extra = view.under(join(root, "Export"));
         const busy = (p: string) => taken.has(p) || claimed.has(p);
-        const tifs = images.filter((p) => /\.tiff?$/i.test(p));
+        const expected: ExpectedFile[] | null = db
+          ? [
+              ...db.images.map((p) => ({ path: resolveRef(imagesDir, p), why: `image listed in ${n}`, image: true })),
+              ...db.objects.map((p) => ({
+                path: resolveRef(imagesDir, p),
+                why: `result objects listed in ${n}`,
+                image: false,
+              })),
+            ]
+          : null;
         const plan = finishPlate(view, {
           reader: TECAN,
           entry,
           members: [entry, ...images, ...extra].filter((p) => p === entry || !busy(p)),
-          expected: null,
+          expected,
           closed: false,
           summary: {
             format: "Tecan",
-            name: stripExt(baseOf(entry)),
-            wells: 0,
+            name: db?.name ?? stripExt(baseOf(entry)),
+            wells: db?.wells ?? 0,
             fields: 0,
             channels: 0,
             timepoints: 0,
             zSteps: 0,
           },
-          presentImages: tifs.length,
-          notes: [`${n} lists its images in SQLite tables, which are not read here: complete after a quiet period`],
+          presentImages: images.filter((p) => /\.tiff?$/i.test(p)).length,
+          notes: db ? [] : [`${n} was not read whole: its image list is not known, complete after a quiet period`],
+          taken: { has: busy },
         });
         for (const p of plan.files) claimed.add(p);
         filesets.push(plan);
