@@ -24,10 +24,11 @@ export function buildClaims(ctx: Ctx, sorted: CandidateFile[]): void {
     if (!ctx.claims.has(member)) ctx.claims.set(member, { entry: entryPath, reader });
   };
   const has = ctx.idx.has;
+  // Entries of the listing rules below, found in one pass (most watches have none).
+  const listing = listingEntries(sorted);
   // FilePatternReader is first in readers.txt: a .pattern takes every present file it names.
   if (has.has(R.pattern)) {
-    for (const f of sorted) {
-      if (!f.path.toLowerCase().endsWith(".pattern") || baseOf(f.path).startsWith(".")) continue;
+    for (const f of listing.pattern) {
       claim(f.path, f.path, R.pattern);
       for (const p of patternListed(ctx, f)?.paths ?? []) if (ctx.files.has(p)) claim(p, f.path, R.pattern);
     }
@@ -73,7 +74,7 @@ export function buildClaims(ctx: Ctx, sorted: CandidateFile[]): void {
       }
     }
   }
-  listedClaims(ctx, sorted, claim);
+  listedClaims(ctx, listing, claim);
   if (has.has(R.mm)) {
     for (const [dir, list] of ctx.mm) {
       for (const meta of list) {
@@ -89,23 +90,41 @@ export function buildClaims(ctx: Ctx, sorted: CandidateFile[]): void {
 
 /** Required files of a fileset whose entry is present, with one reason line per missing file. */
 
+/** Lower-case name suffixes of the listing entries, tested on the last characters only (cheap per file). */
+const LISTING_EXT = /\.(pattern|lei|xlef|xlif|xlcf)$/i;
+
+function listingEntries(sorted: CandidateFile[]): Record<"pattern" | "lei" | "xlef" | "doc", CandidateFile[]> {
+  const out: Record<"pattern" | "lei" | "xlef" | "doc", CandidateFile[]> = { pattern: [], lei: [], xlef: [], doc: [] };
+  for (const f of sorted) {
+    const m = LISTING_EXT.exec(f.path.slice(-8));
+    if (!m || baseOf(f.path).startsWith(".")) continue;
+    const ext = m[1]!.toLowerCase();
+    if (ext === "pattern" || ext === "lei" || ext === "xlef") out[ext].push(f);
+    else out.doc.push(f);
+  }
+  return out;
+}
+
 /** Leica `.lei` (its TIFF list) and `.xlef` (documents, frames, `.lof` blocks) claims; an `.xlif`/`.xlcf` no
  * `.xlef` references, and the files it names, wait for one (they are never read alone). */
-function listedClaims(ctx: Ctx, sorted: CandidateFile[], claim: (m: string, e: string, r: string) => void): void {
+function listedClaims(
+  ctx: Ctx,
+  listing: ReturnType<typeof listingEntries>,
+  claim: (m: string, e: string, r: string) => void,
+): void {
   const has = ctx.idx.has;
-  const docs: CandidateFile[] = [];
-  for (const f of sorted) {
-    const ln = baseOf(f.path).toLowerCase();
-    if (ln.startsWith(".")) continue;
-    if (has.has(R.leica) && ln.endsWith(".lei")) {
+  if (has.has(R.leica)) {
+    for (const f of listing.lei) {
       claim(f.path, f.path, R.leica);
       for (const p of leiListed(ctx, f)?.paths ?? []) if (ctx.files.has(p)) claim(p, f.path, R.leica);
-    } else if (has.has(R.xlef) && ln.endsWith(".xlef")) {
-      claim(f.path, f.path, R.xlef);
-      for (const p of xlefListed(ctx, f)?.paths ?? []) if (ctx.files.has(p)) claim(p, f.path, R.xlef);
-    } else if (has.has(R.xlef) && (ln.endsWith(".xlif") || ln.endsWith(".xlcf"))) docs.push(f);
+    }
   }
-  for (const d of docs) {
+  if (!has.has(R.xlef)) return;
+  for (const f of listing.xlef) {
+    claim(f.path, f.path, R.xlef);
+    for (const p of xlefListed(ctx, f)?.paths ?? []) if (ctx.files.has(p)) claim(p, f.path, R.xlef);
+  }
+  for (const d of listing.doc) {
     if (ctx.claims.has(d.path)) continue;
     const why = `${baseOf(d.path)} is a Leica LAS X document read only through an .xlef that references it, and waits for it`;
     ctx.waits.set(d.path, why);

@@ -269,7 +269,9 @@ export function groupFilesets(
     const seen = new Set<string>();
     const entryFile = byPath.get(plan.entry);
     const listing = listingFacts(ctx, plan, entryFile);
-    for (const req of [...requiredFiles(plan, entryFile), ...(listing?.required ?? [])]) {
+    const required = requiredFiles(plan, entryFile);
+    if (listing) required.push(...listing.required);
+    for (const req of required) {
       if (present.has(req.path) || byPath.has(req.path) || findPath(ctx, req.path) || seen.has(req.path)) continue;
       seen.add(req.path);
       plan.missing.push(req.path);

@@ -22,11 +22,13 @@ export interface ListingFacts {
 /** OIRReader.isSingleFile (l. 117-121): an `.oir` under 1 GiB has no `_NNNNN` parts. */
 export const OIR_SINGLE_FILE_MAX = 1024 * 1024 * 1024;
 
+const LISTING_READERS = new Set<string>([R.leica, R.xlef, R.pattern, R.oir, R.czi, R.zarr]);
 const OIR_PART = /^(.*)_(\d{5})$/;
 const CZI_PART = /^(.*?) ?\((\d+)\)\.czi$/i;
 
 /** Facts for the readers this module models; null for any other reader. */
 export function listingFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefined): ListingFacts | null {
+  if (!LISTING_READERS.has(plan.reader)) return null;
   const name = baseOf(plan.entry);
   const ln = name.toLowerCase();
   switch (plan.reader) {
