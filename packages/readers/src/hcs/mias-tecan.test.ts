@@ -91,6 +91,16 @@ describe("Tecan Spark Cyto (TecanReader)", () => {
     expect(res.filesets[0]!.reasons[0]).toMatch(/image listed in SparkCyto\.db/);
   });
 
+  it("index first: the database alone waits for every image it lists (TecanReader needs Images/)", () => {
+    const fx = tecanPlate();
+    const res = groupFilesets(toCandidates([fx.files[0]!], ROOT), defaultCatalogue());
+    expect(res.filesets).toHaveLength(1);
+    expect(res.filesets[0]!.missing).toHaveLength(5);
+    const unread = groupFilesets(toCandidates([fx.files[0]!], ROOT, { probe: false }), defaultCatalogue());
+    expect(unread.filesets).toEqual([]);
+    expect(unread.pending[0]!.reason).toMatch(/waits for the Images\/ folder/);
+  });
+
   it("a SQLite .db without the PlateDefinition table is not Tecan's (isThisType)", () => {
     const fx = tecanPlate();
     const other = fx.files.map((f) =>
@@ -99,10 +109,11 @@ describe("Tecan Spark Cyto (TecanReader)", () => {
     expect(groupPlates(toCandidates(other, ROOT)).filesets).toEqual([]);
   });
 
-  it("a .db that is not SQLite, or without Images/ beside its folder, is no plate", () => {
+  it("a .db that is not SQLite is no plate; a Tecan database without Images/ yet waits", () => {
     const fx = tecanPlate();
     const notSqlite = fx.files.map((f) => (f.kind === "index" ? { ...f, content: Buffer.from("nope") } : f));
     expect(groupPlates(toCandidates(notSqlite, ROOT)).filesets).toEqual([]);
-    expect(groupPlates(toCandidates([fx.files[0]!], ROOT)).filesets).toEqual([]);
+    // A Tecan database without Images/ yet is a plate waiting for its listed images.
+    expect(groupPlates(toCandidates([fx.files[0]!], ROOT)).filesets[0]!.missing).toHaveLength(5);
   });
 });

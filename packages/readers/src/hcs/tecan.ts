@@ -20,7 +20,7 @@ import { baseOf, dirOf, join, resolveRef } from "../paths";
 import type { ExpectedFile } from "./plan";
 import { finishPlate, stripExt } from "./plan";
 import { SqliteFile, isSqlite } from "./sqlite";
-import type { PlateGrouping, PlatePlan, PlateRule } from "./types";
+import type { PendingFile, PlateGrouping, PlatePlan, PlateRule } from "./types";
 import type { FileView } from "./view";
 import { hasSuffix, wholeFileRead } from "./view";
 
@@ -60,6 +60,7 @@ export const tecanRule: PlateRule = {
   group(view: FileView, _enabled, taken): PlateGrouping {
     const claimed = new Set<string>();
     const filesets: PlatePlan[] = [];
+    const pending: PendingFile[] = [];
     for (const [dir, names] of view.dirs) {
       for (const n of names) {
         // Cheap test first: this loop sees every name of the watch.
@@ -67,12 +68,23 @@ export const tecanRule: PlateRule = {
         const entry = join(dir, n);
         if (taken.has(entry) || claimed.has(entry)) continue;
         const root = dirOf(dir);
-        if (dir === "/" || !view.subdirs.get(root)?.has("Images")) continue;
+        if (dir === "/") continue;
         const f = view.files.get(entry)!;
         const head = f.probe?.head;
         if (head && !isSqlite(head)) continue;
         const db = head && wholeFileRead(f) ? readTecanDb(head) : null;
         if (db === "not-tecan") continue;
+        // initFile fails without Images/: a database copied first waits for its images (its list says
+        // which: all missing), or, unread, for the folder itself; never imported alone.
+        if (db ? db.images.length === 0 : !view.subdirs.get(root)?.has("Images")) {
+          pending.push({
+            path: entry,
+            reason: db
+              ? `${n} is a Tecan Spark Cyto database that lists no image yet (TecanReader cannot open it): it waits`
+              : `${n} is a Tecan Spark Cyto database and waits for the Images/ folder TecanReader requires in ${root}`,
+          });
+          continue;
+        }
         const imagesDir = join(root, "Images");
         const images = view.under(imagesDir);
         const extra = view.under(join(root, "Export"));
@@ -110,6 +122,6 @@ export const tecanRule: PlateRule = {
         filesets.push(plan);
       }
     }
-    return { filesets, claimed, pending: [] };
+    return { filesets, claimed, pending };
   },
 };
