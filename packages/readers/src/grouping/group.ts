@@ -4,7 +4,7 @@
  * wantsWholeFile, which tell the io probe what the rules need.
  */
 import type { Catalogue } from "../catalogue";
-import { groupPlates, hcsNeedsHeader, hcsWantsWholeFile } from "../hcs";
+import { HCS_WHOLE_FILE_MAX_BYTES, groupPlates, hcsNeedsHeader, hcsWantsWholeFile } from "../hcs";
 import type { PlatePlan } from "../hcs";
 import { baseOf, dirOf, join } from "../paths";
 import { defaultIndex, indexOf } from "./catalogue-index";
@@ -23,6 +23,7 @@ import { planFacts } from "./facts";
 import { listingFacts } from "./listing-facts";
 import { ZARR_METADATA } from "./zarr";
 import type { CandidateFile, FilesetPlan, GroupingOptions, GroupingResult } from "./types";
+import { WHOLE_FILE_MAX_BYTES } from "./types";
 import { matchesWhitelist, normaliseWhitelist, notWantedReason } from "./whitelist";
 
 export function decide(ctx: Ctx, f: CandidateFile): Decision {
@@ -122,7 +123,19 @@ export function needsHeader(path: string, catalogue: Catalogue): boolean {
   return /\.(txt|csv|xml|ims|msr|scn|raw)$/.test(ln);
 }
 
-/** Whether the io probe should read the whole file (up to WHOLE_FILE_MAX_BYTES) rather than HEADER_BYTES. */
+/** Leica documents that list many files (an `.xlif` of a large tile scan names thousands of frames). */
+export const LIST_WHOLE_FILE_MAX_BYTES = 16 * 1024 * 1024;
+
+/** How many bytes the io probe reads at most to have this file whole (0: only HEADER_BYTES): plate indexes
+ * up to HCS_WHOLE_FILE_MAX_BYTES, `.lei`/`.xlef`/`.xlif`/`.xlcf` up to LIST_WHOLE_FILE_MAX_BYTES, other
+ * index files up to WHOLE_FILE_MAX_BYTES. */
+export function wholeFileMax(path: string): number {
+  if (hcsWantsWholeFile(path)) return HCS_WHOLE_FILE_MAX_BYTES;
+  if (!wantsWholeFile(path)) return 0;
+  return /\.(lei|xlef|xlif|xlcf)$/i.test(path) ? LIST_WHOLE_FILE_MAX_BYTES : WHOLE_FILE_MAX_BYTES;
+}
+
+/** Whether the io probe should read the whole file (up to wholeFileMax) rather than HEADER_BYTES. */
 export function wantsWholeFile(path: string): boolean {
   const ln = baseOf(path).toLowerCase();
   return (

@@ -3,9 +3,8 @@
  * Pure: `files` is a list of (relative path, bytes); unit tests turn it into candidates with
  * `toCandidates`, end-to-end tests write it to disk (index first, images first, at any pace).
  */
-import { HEADER_BYTES, wantsWholeFile } from "../../grouping";
+import { HEADER_BYTES, wholeFileMax } from "../../grouping";
 import type { CandidateFile } from "../../grouping";
-import { HCS_WHOLE_FILE_MAX_BYTES, hcsWantsWholeFile } from "../../hcs";
 import { makeTiff } from "../make-tiff";
 
 export interface FixtureFile {
@@ -46,11 +45,7 @@ export function toCandidates(
     const path = `${root}/${f.path}`;
     const size = f.size ?? f.content.length;
     if (!probe) return { path, size };
-    const whole = hcsWantsWholeFile(path)
-      ? HCS_WHOLE_FILE_MAX_BYTES
-      : wantsWholeFile(path)
-        ? 1024 * 1024
-        : HEADER_BYTES;
+    const whole = Math.max(wholeFileMax(path), HEADER_BYTES);
     const head = f.content.subarray(0, Math.min(f.content.length, whole));
     const isTiff =
       head.length >= 4 && (head.toString("latin1", 0, 2) === "II" || head.toString("latin1", 0, 2) === "MM");
