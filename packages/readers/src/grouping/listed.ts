@@ -162,7 +162,8 @@ export function xlefListed(ctx: Ctx, f: CandidateFile): Listed | null {
 // components/formats-bsd/src/loci/formats/FilePattern.java (blocks `<...>` expanded as a cartesian
 // product, buildFiles; no block: a regular expression over the folder's names) and FilePatternBlock.java
 // (explode: `<a,b,c>` lists; `<1-10>`, `<1-10:2>` ranges, zero-padded when begin and end have the same
-// length; letters in base 36, case from the first bound).
+// length; letters in base 36, case from the first bound). FileStitcher.initFile (l. 1137-1147) throws
+// "File #i (...) does not exist" for any expanded name that is absent: every one is required.
 
 /** Expansions beyond this are not listed (the pattern then falls back to the quiet period). */
 export const PATTERN_MAX_FILES = 100_000;
