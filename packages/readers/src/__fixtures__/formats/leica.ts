@@ -34,7 +34,7 @@ export function leiFile(names: string[], nameUnits = 64): Buffer {
   return b;
 }
 
-export function leiSet(opts: { planes?: number; renamed?: boolean } = {}): FormatFixture {
+export function leiSet(opts: { planes?: number } = {}): FormatFixture {
   const planes = opts.planes ?? 3;
   const names = Array.from({ length: planes }, (_, i) => `exp1_z${String(i).padStart(3, "0")}_ch00.tif`);
   const files: FixtureFile[] = [{ path: "exp1.lei", content: leiFile(names), kind: "index" }];
