@@ -188,16 +188,18 @@ describe("TIFF disambiguation", () => {
     });
     expect(setOf(res, "/mm/other.stk")?.reader).toBe(R("MetamorphReader"));
     const partial = group([file("/mm/exp.nd", { head: nd }), "/mm/exp_w1GFP_t1.TIF"]);
-    expect(partial.filesets[0]!.missing).toEqual(["/mm/exp_w1gfp_t2.tif"]);
+    // Spelt as MetamorphReader builds it (wave name as written, Version 1.0 without Z: .TIF).
+    expect(partial.filesets[0]!.missing).toEqual(["/mm/exp_w1GFP_t2.TIF"]);
   });
 
   it("computes MetaMorph names from the .nd keys", () => {
     const text =
       '"DoTimelapse", FALSE\n"DoStage", TRUE\n"NStagePositions", 2\n"DoWave", TRUE\n"NWavelengths", 2\n"WaveName1", "DAPI (blue)"\n"WaveName2", "FITC"\n';
+    // MetamorphReader.initFile's loop order: time, stage, wavelength.
     expect(metamorphPlaneNames("x.nd", text)).toEqual([
       "x_w1dapi -blue-_s1",
-      "x_w1dapi -blue-_s2",
       "x_w2fitc_s1",
+      "x_w1dapi -blue-_s2",
       "x_w2fitc_s2",
     ]);
   });
@@ -344,7 +346,7 @@ describe("multi-file formats", () => {
     const res = group(["/z/img.zarr/.zattrs", "/z/img.zarr/0/0/0", "/z/a.tif"], zcat);
     expect(res.filesets.map((f) => [f.entry, f.files])).toEqual([
       ["/z/a.tif", ["/z/a.tif"]],
-      ["/z/img.zarr", ["/z/img.zarr/0/0/0"]],
+      ["/z/img.zarr", ["/z/img.zarr/.zattrs", "/z/img.zarr/0/0/0"]],
     ]);
   });
 });

@@ -29,6 +29,7 @@ export {
   normaliseWhitelist,
   WHOLE_FILE_MAX_BYTES,
   wantsWholeFile,
+  wholeFileMax,
 } from "./grouping";
 export { loadReadersFile, probeFile, readTiffFileImages } from "./io";
 export type { OmePixels } from "./omexml";

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeTiff } from "./__fixtures__/make-tiff";
-import { groupFilesets, HEADER_BYTES } from "./grouping";
+import { groupFilesets, HEADER_BYTES, LIST_WHOLE_FILE_MAX_BYTES, wholeFileMax } from "./grouping";
 import { defaultCatalogue } from "./catalogue";
 import { loadReadersFile, probeFile, readTiffFileImages } from "./io";
 
@@ -74,5 +74,27 @@ describe("probeFile tiffTags", () => {
     const q = join(dir, "not-a-tiff.tif");
     writeFileSync(q, "hello");
     expect((await probeFile(q)).tiffTags).toBeUndefined();
+  });
+
+  it("reads the Software tag (MIASReader's test) as tiffSoftware, absent without the tag", async () => {
+    const p = join(dir, "mode1_z001_t001_im1_1.tif");
+    writeFileSync(p, makeTiff({ ifds: [{ width: 4, height: 4, software: "eaZYX 2.1" }] }));
+    expect(await probeFile(p)).toMatchObject({ tiffSoftware: "eaZYX 2.1" });
+    const q = join(dir, "plain.tif");
+    writeFileSync(q, makeTiff({ ifds: [{ width: 4, height: 4 }] }));
+    expect((await probeFile(q)).tiffSoftware).toBeUndefined();
+  });
+
+  it("reads listing documents whole beyond 1 MiB (an .xlif naming thousands of frames)", async () => {
+    const frames = Array.from({ length: 40000 }, (_, i) => `<Frame File="tiles/tile_${i}.tif" />`).join("");
+    const p = join(dir, "Scan.xlif");
+    writeFileSync(
+      p,
+      `<LMSDataContainerHeader><Element Name="Scan"><Memory>${frames}</Memory></Element></LMSDataContainerHeader>`,
+    );
+    expect(wholeFileMax(p)).toBe(LIST_WHOLE_FILE_MAX_BYTES);
+    const probe = await probeFile(p);
+    expect(probe.head!.length).toBeGreaterThan(1024 * 1024);
+    expect(wholeFileMax(join(dir, "x.tif"))).toBe(0);
   });
 });

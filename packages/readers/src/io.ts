@@ -4,8 +4,7 @@ import { readFileSync } from "node:fs";
 import type { Catalogue } from "./catalogue";
 import { parseReadersFile, ReadersFileError } from "./catalogue";
 import type { FileProbe } from "./grouping";
-import { HEADER_BYTES, WHOLE_FILE_MAX_BYTES, wantsWholeFile } from "./grouping";
-import { HCS_WHOLE_FILE_MAX_BYTES, hcsWantsWholeFile } from "./hcs";
+import { HEADER_BYTES, wholeFileMax } from "./grouping";
 import type { ImageInfo } from "./tiff";
 import { parseTiffHeader, readTiffFirstIfd, readTiffImages } from "./tiff";
 
@@ -38,8 +37,8 @@ function internTags(tags: number[]): number[] {
 }
 
 /**
- * The FileProbe of a path: the first HEADER_BYTES bytes (the whole file, up to 1 MiB, for index files
- * such as *.companion.ome, metadata.txt, .nd, .ndpis) and, for a TIFF, the first IFD's
+ * The FileProbe of a path: the first HEADER_BYTES bytes (the whole file, up to wholeFileMax(path), for
+ * index files such as *.companion.ome, metadata.txt, .nd, .ndpis, .lei, plate indexes) and, for a TIFF, the first IFD's
  * ImageDescription wherever it is stored, and its tag numbers (`tiffTags`). A corrupt TIFF gets
  * `tiffDescription: null` and no tags.
  */
@@ -47,8 +46,8 @@ export async function probeFile(path: string): Promise<FileProbe> {
   const fh = await open(path, "r");
   try {
     const { size } = await fh.stat();
-    const wholeMax = hcsWantsWholeFile(path) ? HCS_WHOLE_FILE_MAX_BYTES : WHOLE_FILE_MAX_BYTES;
-    const want = wantsWholeFile(path) && size <= wholeMax ? size : Math.min(size, HEADER_BYTES);
+    const wholeMax = wholeFileMax(path);
+    const want = wholeMax > 0 && size <= wholeMax ? size : Math.min(size, HEADER_BYTES);
     const head = Buffer.alloc(want);
     let got = 0;
     while (got < want) {
@@ -68,6 +67,7 @@ export async function probeFile(path: string): Promise<FileProbe> {
         const first = await readTiffFirstIfd(read, size);
         probe.tiffDescription = first?.description ?? null;
         if (first) probe.tiffTags = internTags(first.tags);
+        if (first?.software !== undefined) probe.tiffSoftware = first.software;
       } catch {
         // A TIFF being written, or corrupt: no description; the importer reports the real error.
         probe.tiffDescription = null;

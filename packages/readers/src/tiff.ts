@@ -229,19 +229,27 @@ export async function readTiffDescription(input: Buffer | ReadFn, size?: number)
 
 /**
  * The first IFD's ImageDescription (null: none) and tag numbers; undefined when the bytes are not a
- * TIFF. What the grouping probe needs (e.g. tag 51123, Micro-Manager's metadata).
+ * TIFF. What the grouping probe needs (e.g. tag 51123, Micro-Manager's metadata; the Software tag 305,
+ * which MIASReader.isThisType tests, as `software` when present).
  */
 export async function readTiffFirstIfd(
   input: Buffer | ReadFn,
   size?: number,
-): Promise<{ description: string | null; tags: number[] } | undefined> {
+): Promise<{ description: string | null; tags: number[]; software?: string } | undefined> {
   const src = toSource(input, size);
   if (src.size < 8) return undefined;
   const h = parseTiffHeader(await src.read(0, Math.min(16, src.size)));
   if (!h) return undefined;
   const ifd = await readIfd(src, h, h.firstIfd, true);
   const d = ifd.tags.get(TAG.ImageDescription);
-  return { description: typeof d === "string" ? d : null, tags: ifd.tagNumbers };
+  const sw = ifd.tags.get(TAG.Software);
+  const out: { description: string | null; tags: number[]; software?: string } = {
+    description: typeof d === "string" ? d : null,
+    tags: ifd.tagNumbers,
+  };
+  // TiffParser's getIFDValue(SOFTWARE): several NUL-separated strings are a String[]; the first counts.
+  if (typeof sw === "string") out.software = sw.split("\0")[0]!;
+  return out;
 }
 
 /** Every IFD of the main chain with its numeric tags of interest; ASCII tags only for the first IFD. */

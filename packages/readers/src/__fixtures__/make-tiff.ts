@@ -7,6 +7,8 @@ export interface IfdSpec {
   samplesPerPixel?: number;
   sampleFormat?: number;
   description?: string;
+  /** Software tag (305), e.g. MIAS's "eaZYX ...". */
+  software?: string;
   newSubfileType?: number;
   /** Byte counts of strips written (zeros) right after this IFD; StripOffsets/StripByteCounts point at them. */
   strips?: number[];
@@ -75,6 +77,9 @@ export function makeTiff(spec: TiffSpec): Buffer {
     });
     if (ifd.description !== undefined) {
       entries.push({ tag: 270, type: 2, count: 0, value: Buffer.from(`${ifd.description}\0`, "utf8") });
+    }
+    if (ifd.software !== undefined) {
+      entries.push({ tag: 305, type: 2, count: 0, value: Buffer.from(`${ifd.software}\0`, "utf8") });
     }
     short(277, spp);
     if (ifd.sampleFormat !== undefined) short(339, ifd.sampleFormat);

@@ -71,6 +71,9 @@ export const PREDICATES: Record<string, Pred> = {
   [R.volocity]: (_ln, s) => s === "mvd2",
   [R.zarr]: () => false,
   [`${P}CellWorxReader`]: (_ln, s) => s === "htd",
+  // The Tecan plate rule (hcs/tecan.ts) takes or holds every .db TecanReader.isThisType accepts (SQLite
+  // with a PlateDefinition table); a .db left for the ordinary rules is not one.
+  [`${P}TecanReader`]: () => false,
 };
 
 /** First reader of the catalogue whose (modelled) isThisType accepts the file; Bio-Formats' rule. */

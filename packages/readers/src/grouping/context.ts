@@ -28,6 +28,10 @@ export interface Ctx {
   claims: Map<string, { entry: string; reader: string }>;
   /** Folder -> its first .mvd2 (cache). */
   mvd2: Map<string, string | null>;
+  /** Files held for an entry not here yet, by a listing rule (e.g. an `.xlif` without its `.xlef`): path -> why. */
+  waits: Map<string, string>;
+  /** Lower-case path -> path (built on first use: case-insensitive references, XLEF). */
+  lowerPaths?: Map<string, string>;
 }
 
 export function buildDirs(files: Map<string, CandidateFile>): Map<string, DirInfo> {

@@ -6,6 +6,7 @@ import { isOmeXmlWithImage, omeReferencedFiles } from "../omexml";
 import { baseOf, dirOf, join, resolveRef } from "../paths";
 import { findPath } from "./context";
 import type { Ctx } from "./context";
+import { leiListed, patternListed, xlefListed, xlifImages } from "./listed";
 import { mmEntryForDir, mmFileNames } from "./micromanager";
 import { OME_TIFF_SUFFIXES, R, endsWithAny, headUtf8, isTiffName } from "./names";
 import type { CandidateFile } from "./types";
@@ -23,6 +24,15 @@ export function buildClaims(ctx: Ctx, sorted: CandidateFile[]): void {
     if (!ctx.claims.has(member)) ctx.claims.set(member, { entry: entryPath, reader });
   };
   const has = ctx.idx.has;
+  // Entries of the listing rules below, found in one pass (most watches have none).
+  const listing = listingEntries(sorted);
+  // FilePatternReader is first in readers.txt: a .pattern takes every present file it names.
+  if (has.has(R.pattern)) {
+    for (const f of listing.pattern) {
+      claim(f.path, f.path, R.pattern);
+      for (const p of patternListed(ctx, f)?.paths ?? []) if (ctx.files.has(p)) claim(p, f.path, R.pattern);
+    }
+  }
   // OME-TIFF companions first, then multi-file OME-TIFFs (the file listing most present files wins).
   if (has.has(R.ometiff)) {
     const lists: { path: string; members: string[] }[] = [];
@@ -64,6 +74,7 @@ export function buildClaims(ctx: Ctx, sorted: CandidateFile[]): void {
       }
     }
   }
+  listedClaims(ctx, listing, claim);
   if (has.has(R.mm)) {
     for (const [dir, list] of ctx.mm) {
       for (const meta of list) {
@@ -78,3 +89,51 @@ export function buildClaims(ctx: Ctx, sorted: CandidateFile[]): void {
 }
 
 /** Required files of a fileset whose entry is present, with one reason line per missing file. */
+
+/** Lower-case name suffixes of the listing entries, tested on the last characters only (cheap per file). */
+const LISTING_EXT = /\.(pattern|lei|xlef|xlif|xlcf)$/i;
+
+function listingEntries(sorted: CandidateFile[]): Record<"pattern" | "lei" | "xlef" | "doc", CandidateFile[]> {
+  const out: Record<"pattern" | "lei" | "xlef" | "doc", CandidateFile[]> = { pattern: [], lei: [], xlef: [], doc: [] };
+  for (const f of sorted) {
+    const m = LISTING_EXT.exec(f.path.slice(-8));
+    if (!m || baseOf(f.path).startsWith(".")) continue;
+    const ext = m[1]!.toLowerCase();
+    if (ext === "pattern" || ext === "lei" || ext === "xlef") out[ext].push(f);
+    else out.doc.push(f);
+  }
+  return out;
+}
+
+/** Leica `.lei` (its TIFF list) and `.xlef` (documents, frames, `.lof` blocks) claims; an `.xlif`/`.xlcf` no
+ * `.xlef` references, and the files it names, wait for one (they are never read alone). */
+function listedClaims(
+  ctx: Ctx,
+  listing: ReturnType<typeof listingEntries>,
+  claim: (m: string, e: string, r: string) => void,
+): void {
+  const has = ctx.idx.has;
+  if (has.has(R.leica)) {
+    for (const f of listing.lei) {
+      claim(f.path, f.path, R.leica);
+      for (const p of leiListed(ctx, f)?.paths ?? []) if (ctx.files.has(p)) claim(p, f.path, R.leica);
+    }
+  }
+  if (!has.has(R.xlef)) return;
+  for (const f of listing.xlef) {
+    claim(f.path, f.path, R.xlef);
+    for (const p of xlefListed(ctx, f)?.paths ?? []) if (ctx.files.has(p)) claim(p, f.path, R.xlef);
+  }
+  for (const d of listing.doc) {
+    if (ctx.claims.has(d.path)) continue;
+    const why = `${baseOf(d.path)} is a Leica LAS X document read only through an .xlef that references it, and waits for it`;
+    ctx.waits.set(d.path, why);
+    if (!d.probe?.head || !baseOf(d.path).toLowerCase().endsWith(".xlif")) continue;
+    for (const p of xlifImages(ctx, d.path, d.probe.head.toString("utf8")))
+      if (ctx.files.has(p) && !ctx.claims.has(p))
+        ctx.waits.set(
+          p,
+          `${baseOf(p)} is named by ${baseOf(d.path)} (Leica LAS X) and waits for the .xlef that references it`,
+        );
+  }
+}

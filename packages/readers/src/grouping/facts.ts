@@ -10,7 +10,7 @@ import { SHARED_SUFFIXES } from "./catalogue-index";
 import type { Ctx } from "./context";
 import { find, findPath } from "./context";
 import { ndpisImages } from "./entry-lists";
-import { metamorphPlaneBase, metamorphPlaneBases } from "./metamorph";
+import { metamorphPlaneBase, metamorphPlaneFiles } from "./metamorph";
 import { mmFileNames } from "./micromanager";
 import { headComplete, headText, headUtf8, isMmMetadataName, isTiffName, R } from "./names";
 import { icsPartner, swapExt } from "./pairs";
@@ -98,7 +98,8 @@ function metamorphFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefine
   if (!ln.endsWith(".nd") && !ln.endsWith(".scan")) return planeHold(ctx, plan, f);
   if (!f?.probe?.head || !headComplete(f)) return {};
   const dir = dirOf(plan.entry);
-  const bases = metamorphPlaneBases(name, f.probe.head.toString("latin1"));
+  const planeFiles = metamorphPlaneFiles(name, f.probe.head.toString("latin1"));
+  const bases = planeFiles.map((n) => n.slice(0, n.lastIndexOf(".")));
   const present = new Map(
     plan.files.map((p) => [
       baseOf(p)
@@ -111,8 +112,8 @@ function metamorphFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefine
   // Same trust rule as `missing` (required.ts): the .nd dialects vary, so the computed names count
   // once one of them matched, or while no plane is there at all.
   if (found === 0 && plan.files.length > 1) return {};
-  // MetamorphReader names absent planes ".TIF" (.nd version 2) or ".STK": the present one wins.
-  const expected = bases.map((b) => present.get(b.toLowerCase()) ?? join(dir, `${b}.TIF`));
+  // The present file's spelling wins (its case or suffix may differ); absent ones as MetamorphReader names them.
+  const expected = bases.map((b, i) => present.get(b.toLowerCase()) ?? join(dir, planeFiles[i]!));
   return { expected, closed: true };
 }
 

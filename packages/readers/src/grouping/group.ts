@@ -4,7 +4,7 @@
  * wantsWholeFile, which tell the io probe what the rules need.
  */
 import type { Catalogue } from "../catalogue";
-import { groupPlates, hcsNeedsHeader, hcsWantsWholeFile } from "../hcs";
+import { HCS_WHOLE_FILE_MAX_BYTES, groupPlates, hcsNeedsHeader, hcsWantsWholeFile } from "../hcs";
 import type { PlatePlan } from "../hcs";
 import { baseOf, dirOf, join } from "../paths";
 import { defaultIndex, indexOf } from "./catalogue-index";
@@ -20,14 +20,21 @@ import { nameRule } from "./pairs";
 import { requiredFiles } from "./required";
 import { tiffRule } from "./tiff-names";
 import { planFacts } from "./facts";
+import { listingFacts } from "./listing-facts";
+import { ZARR_METADATA } from "./zarr";
 import type { CandidateFile, FilesetPlan, GroupingOptions, GroupingResult } from "./types";
+import { WHOLE_FILE_MAX_BYTES } from "./types";
 import { matchesWhitelist, normaliseWhitelist, notWantedReason } from "./whitelist";
 
 export function decide(ctx: Ctx, f: CandidateFile): Decision {
   const name = baseOf(f.path);
   const ln = name.toLowerCase();
-  if (name.startsWith("."))
+  if (name.startsWith(".")) {
+    // Zarr v2 metadata (.zattrs, .zarray...) are members of their Zarr (ZarrReader.getUsedFiles walks every file).
+    const z = ZARR_METADATA.has(ln) ? folderRule(ctx, f, ln) : null;
+    if (z?.kind === "member" && z.reader === R.zarr) return z;
     return { kind: "ignored", reason: "name starts with '.': OMERO's candidate scan skips dot files" };
+  }
   if (ln.endsWith(".filepart")) {
     return {
       kind: "ignored",
@@ -38,6 +45,8 @@ export function decide(ctx: Ctx, f: CandidateFile): Decision {
   if (structural) return structural;
   const claim = ctx.claims.get(f.path);
   if (claim) return claim.entry === f.path ? entry(claim.reader) : member(claim.reader, claim.entry);
+  const wait = ctx.waits.get(f.path);
+  if (wait) return { kind: "pending", reason: wait };
   const rule = tiffRule(ctx, f, ln) ?? nameRule(ctx, f, ln);
   if (rule) return rule;
   const reader = suffixDecision(ctx.idx, f, ln);
@@ -54,6 +63,7 @@ export function buildContext(idx: CatIndex, files: Map<string, CandidateFile>, d
     mmPos: new Map(),
     nd: new Map(),
     claims: new Map(),
+    waits: new Map(),
     mvd2: new Map(),
   };
   for (const [dir, info] of dirs) {
@@ -96,8 +106,9 @@ export function ignoredReason(defCtx: Ctx, f: CandidateFile, source: string): st
 /** Which candidates need `probe` for their reader or fileset to be decided. Pure. */
 export function needsHeader(path: string, catalogue: Catalogue): boolean {
   const ln = baseOf(path).toLowerCase();
-  if (ln.startsWith(".") || ln.endsWith(".filepart")) return false;
   const has = indexOf(catalogue).has;
+  if (ZARR_METADATA.has(ln)) return has.has(R.zarr) && /\.zarr\//i.test(path);
+  if (ln.startsWith(".") || ln.endsWith(".filepart")) return false;
   if (hcsNeedsHeader(path)) return true;
   if (isTiffName(ln) || ln.endsWith(".stk")) return true;
   if (ln.endsWith(".ics")) return has.has(R.ics);
@@ -106,10 +117,25 @@ export function needsHeader(path: string, catalogue: Catalogue): boolean {
   if (isMmMetadataName(ln)) return true;
   if (ln.endsWith(".nd") || ln.endsWith(".scan")) return has.has(R.metamorph);
   if (ln.endsWith(".ndpis")) return has.has(R.ndpis);
+  if (ln.endsWith(".lei")) return has.has(R.leica);
+  if (/\.(xlef|xlif|xlcf)$/.test(ln)) return has.has(R.xlef);
+  if (ln.endsWith(".pattern")) return has.has(R.pattern);
   return /\.(txt|csv|xml|ims|msr|scn|raw)$/.test(ln);
 }
 
-/** Whether the io probe should read the whole file (up to WHOLE_FILE_MAX_BYTES) rather than HEADER_BYTES. */
+/** Leica documents that list many files (an `.xlif` of a large tile scan names thousands of frames). */
+export const LIST_WHOLE_FILE_MAX_BYTES = 16 * 1024 * 1024;
+
+/** How many bytes the io probe reads at most to have this file whole (0: only HEADER_BYTES): plate indexes
+ * up to HCS_WHOLE_FILE_MAX_BYTES, `.lei`/`.xlef`/`.xlif`/`.xlcf` up to LIST_WHOLE_FILE_MAX_BYTES, other
+ * index files up to WHOLE_FILE_MAX_BYTES. */
+export function wholeFileMax(path: string): number {
+  if (hcsWantsWholeFile(path)) return HCS_WHOLE_FILE_MAX_BYTES;
+  if (!wantsWholeFile(path)) return 0;
+  return /\.(lei|xlef|xlif|xlcf)$/i.test(path) ? LIST_WHOLE_FILE_MAX_BYTES : WHOLE_FILE_MAX_BYTES;
+}
+
+/** Whether the io probe should read the whole file (up to wholeFileMax) rather than HEADER_BYTES. */
 export function wantsWholeFile(path: string): boolean {
   const ln = baseOf(path).toLowerCase();
   return (
@@ -118,7 +144,9 @@ export function wantsWholeFile(path: string): boolean {
     isMmMetadataName(ln) ||
     ln.endsWith(".nd") ||
     ln.endsWith(".scan") ||
-    ln.endsWith(".ndpis")
+    ln.endsWith(".ndpis") ||
+    /\.(lei|xlef|xlif|xlcf|pattern)$/.test(ln) ||
+    (ZARR_METADATA.has(ln) && /\.zarr\//i.test(path))
   );
 }
 
@@ -252,13 +280,17 @@ export function groupFilesets(
     plan.files = head === plan.entry ? [head, ...rest.sort()] : plan.files.sort();
     const present = new Set(plan.files);
     const seen = new Set<string>();
-    for (const req of requiredFiles(plan, byPath.get(plan.entry))) {
+    const entryFile = byPath.get(plan.entry);
+    const listing = listingFacts(ctx, plan, entryFile);
+    const required = requiredFiles(plan, entryFile);
+    if (listing) required.push(...listing.required);
+    for (const req of required) {
       if (present.has(req.path) || byPath.has(req.path) || findPath(ctx, req.path) || seen.has(req.path)) continue;
       seen.add(req.path);
       plan.missing.push(req.path);
       plan.reasons.push(`missing ${req.why}`);
     }
-    const facts = planFacts(ctx, plan, byPath.get(plan.entry));
+    const facts = listing ? listing : planFacts(ctx, plan, entryFile);
     if (facts.expected !== undefined) plan.expected = facts.expected;
     if (facts.closed) plan.closed = true;
     if (facts.hold !== undefined) plan.hold = facts.hold;

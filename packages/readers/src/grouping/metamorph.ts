@@ -17,23 +17,64 @@ export function metamorphPlaneNames(ndName: string, text: string): string[] {
 
 /** The same names with the case MetamorphReader builds them (base and wave names as written). */
 export function metamorphPlaneBases(ndName: string, text: string): string[] {
+  return metamorphPlaneFiles(ndName, text).map((n) => n.slice(0, n.lastIndexOf(".")));
+}
+
+/**
+ * MetamorphReader.initFile (ome/bioformats df36e691, MetamorphReader.java l. 479-695), file names with
+ * their suffix: for each time point (NTimePoints, else 1 without DoTimelapse), stage position
+ * (NStagePositions, whatever DoStage says) and wavelength (NWavelengths): prefix + `_w<n>` (only with
+ * DoWave and a WaveName<n> key) + the wave name when WaveInFileName is not FALSE (`_ / \ ( )` -> `-`) +
+ * `_s<n>` (NStagePositions > 0) + `_t<n>` (more than one time point or DoTimelapse) + `.TIF` (.nd
+ * "Version 2.0"; "Version 1.0" without Z for that wave) or `.STK`.
+ */
+export function metamorphPlaneFiles(ndName: string, text: string): string[] {
   const k = ndKeys(text);
   const base = ndName.slice(0, ndName.lastIndexOf("."));
-  const yes = (key: string) => (k.get(key) ?? "").toUpperCase() === "TRUE";
-  const n = (key: string) => Math.max(1, Number.parseInt(k.get(key) ?? "1", 10) || 1);
-  const waves: string[] = [""];
-  if (yes("dowave")) {
-    waves.length = 0;
-    const inName = k.get("waveinfilename") === undefined || yes("waveinfilename");
-    for (let i = 1; i <= n("nwavelengths"); i++) {
-      const wn = (k.get(`wavename${i}`) ?? "").replace(/[_/\\()]/g, "-");
-      waves.push(`_w${i}${inName ? wn : ""}`);
+  const bool = (key: string) => (k.get(key) ?? "").toLowerCase() === "true";
+  const int = (key: string) => {
+    const v = k.get(key);
+    return v === undefined ? undefined : Number.parseInt(v, 10) || 0;
+  };
+  const waveNames: string[] = [];
+  const hasZ: boolean[] = [];
+  for (const m of text.matchAll(/^\s*"(WaveName|WaveDoZ)\d*"\s*,\s*(.*?)\s*$/gm)) {
+    if (m[1] === "WaveName") waveNames.push(m[2]!.slice(1, -1));
+    else hasZ.push(m[2]!.toLowerCase() === "true");
+  }
+  const globalDoZ = bool("dozseries");
+  if (!globalDoZ) hasZ.fill(false);
+  const bizarre = waveNames.some((w) => w === "Both lasers" || w.startsWith("DUAL"));
+  let cc = int("nwavelengths") ?? 0;
+  if (cc === 0) cc = 1;
+  if (cc === 1 && bizarre) cc = 2;
+  const doTimelapse = bool("dotimelapse");
+  let tc = int("ntimepoints") ?? 1;
+  if (tc === 0) tc = 1;
+  const nstages = int("nstagepositions") ?? 0;
+  const stagesCount = nstages === 0 ? 1 : nstages;
+  const useWaveNames = k.get("waveinfilename") === undefined || bool("waveinfilename");
+  const doWave = bool("dowave");
+  const version = /^Version\s+\d\.\d/.exec(k.get("ndinfofile") ?? "Version 1.0")?.[0] ?? "Version 1.0";
+  const anyZ = hasZ.includes(true);
+  const out: string[] = [];
+  for (let i = 0; i < tc; i++) {
+    for (let s = 0; s < stagesCount; s++) {
+      for (let j = 0; j < cc; j++) {
+        let suffix = ".STK";
+        if (version === "Version 1.0") suffix = (anyZ && j < hasZ.length && hasZ[j]) || globalDoZ ? ".STK" : ".TIF";
+        else if (version === "Version 2.0") suffix = ".TIF";
+        let name = base;
+        if (j < waveNames.length && doWave) {
+          name += `_w${j + 1}`;
+          if (useWaveNames) name += waveNames[j]!.replace(/[_/\\()]/g, "-");
+        }
+        if (nstages > 0) name += `_s${s + 1}`;
+        name += tc > 1 || doTimelapse ? `_t${i + 1}${suffix}` : suffix;
+        out.push(name);
+      }
     }
   }
-  const stages = yes("dostage") ? Array.from({ length: n("nstagepositions") }, (_, i) => `_s${i + 1}`) : [""];
-  const times = yes("dotimelapse") ? Array.from({ length: n("ntimepoints") }, (_, i) => `_t${i + 1}`) : [""];
-  const out: string[] = [];
-  for (const w of waves) for (const s of stages) for (const t of times) out.push(`${base}${w}${s}${t}`);
   return out;
 }
 

@@ -27,6 +27,8 @@ export const R = {
   mm: `${P}MicromanagerReader`,
   tiff: `${P}TiffDelegateReader`,
   bdv: `${P}BDVReader`,
+  xlef: `${P}XLEFReader`,
+  lof: `${P}LOFReader`,
 } as const;
 
 export const TIFF_SUFFIXES = ["tif", "tiff", "tf2", "tf8", "btf"];

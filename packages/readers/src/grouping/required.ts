@@ -5,7 +5,7 @@
 import { omeReferencedFiles } from "../omexml";
 import { baseOf, dirOf, join, resolveRef } from "../paths";
 import { ndpisImages } from "./entry-lists";
-import { metamorphPlaneNames } from "./metamorph";
+import { metamorphPlaneFiles } from "./metamorph";
 import { mmFileNames } from "./micromanager";
 import { R, headComplete, headText, headUtf8 } from "./names";
 import { icsPartner, swapExt } from "./pairs";
@@ -66,21 +66,15 @@ export function requiredFiles(plan: FilesetPlan, f: CandidateFile | undefined): 
     case R.metamorph: {
       const text = f?.probe?.head && headComplete(f) ? f.probe.head.toString("latin1") : null;
       if (text && (ln.endsWith(".nd") || ln.endsWith(".scan"))) {
-        const expected = metamorphPlaneNames(name, text);
-        const present = new Set(
-          plan.files.map((p) =>
-            baseOf(p)
-              .toLowerCase()
-              .replace(/\.(tiff?|stk)$/, ""),
-          ),
-        );
-        const found = expected.filter((e) => present.has(e));
+        const files = metamorphPlaneFiles(name, text);
+        const stem = (n: string) => n.slice(0, n.lastIndexOf(".")).toLowerCase();
+        const present = new Set(plan.files.map((p) => stem(baseOf(p))));
+        const found = files.filter((e) => present.has(stem(e)));
         // Only trust the computed names once one of them matched (the .nd dialects vary); before any
         // plane is there, every computed name is missing.
         if (found.length > 0 || plan.files.length === 1) {
-          for (const e of expected) {
-            if (!present.has(e))
-              out.push({ path: join(dir, `${e}.tif`), why: `${e}.TIF or .STK: plane computed from ${name}` });
+          for (const e of files) {
+            if (!present.has(stem(e))) out.push({ path: join(dir, e), why: `${e}: plane computed from ${name}` });
           }
         }
       }

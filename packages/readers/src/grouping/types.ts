@@ -12,6 +12,8 @@ export interface FileProbe {
   tiffDescription?: string | null;
   /** For a TIFF: the tag numbers of the first IFD (e.g. 51123 MicroManagerMetadata). Undefined: not a TIFF or not probed. */
   tiffTags?: number[];
+  /** For a TIFF: the first IFD's Software tag (305), when it has one (MIASReader tests its prefix). */
+  tiffSoftware?: string;
 }
 
 export interface CandidateFile {

@@ -31,7 +31,8 @@
  * `columbus.ts` (PerkinElmer Columbus), `cv7000.ts` (Yokogawa CellVoyager CV7000/CV8000), `scanr.ts` (Olympus
  * ScanR, by layout: no `expected`, no `plate`), `cellomics.ts` (Cellomics: no index, files grouped by plate name),
  * `flex.ts` (Opera Flex: `nnnnnnnnn.flex` files with the folder's `.mea`/`.res`), `bd.ts` (BD Pathway, by layout),
- * `cellvoyager.ts` (Yokogawa CV1000 MeasurementResult.xml, by layout).
+ * `cellvoyager.ts` (Yokogawa CV1000 MeasurementResult.xml, by layout), `tecan.ts` (Tecan Spark Cyto `.db` + `Images/` +
+ * `Export/`, by layout), `mias.ts` (MIAS plate trees, by layout and the TIFF Software tag).
  */
 import type { CandidateFile } from "../grouping";
 import { baseOf } from "../paths";
@@ -43,8 +44,10 @@ import { cv7000Rule } from "./cv7000";
 import { flexRule } from "./flex";
 import { htdRule } from "./htd";
 import { inCellRule } from "./incell";
+import { miasRule } from "./mias";
 import { operettaRule } from "./operetta";
 import { scanrRule } from "./scanr";
+import { tecanRule } from "./tecan";
 import type { PendingFile, PlateGrouping, PlatePlan, PlateRule } from "./types";
 import { FileView } from "./view";
 
@@ -65,10 +68,12 @@ export { FLEX } from "./flex";
 export { INCELL, parseXdce } from "./incell";
 export { OPERETTA, parseOperettaIndex } from "./operetta";
 export { SCANR } from "./scanr";
+export { MIAS, miasPlateOf } from "./mias";
+export { TECAN } from "./tecan";
 export type { OperettaImage } from "./operetta";
 
 /** Plate rules in readers.txt order (InCell 39, Cellomics 48, CellWorx 62, MetaXpress 63, ScanR 105, BD 106, Operetta 110, CellVoyager 112,
- * Columbus 113, CV7000 114, Flex 131). */
+ * Columbus 113, CV7000 114, Tecan 126, Flex 131, MIAS 141). */
 export const PLATE_RULES: readonly PlateRule[] = [
   inCellRule,
   cellomicsRule,
@@ -79,7 +84,9 @@ export const PLATE_RULES: readonly PlateRule[] = [
   cellVoyagerRule,
   columbusRule,
   cv7000Rule,
+  tecanRule,
   flexRule,
+  miasRule,
 ];
 
 /** Plate indexes are read whole up to this size (a 384-well x 9-field x 4-channel Harmony index is ~15 MiB). */

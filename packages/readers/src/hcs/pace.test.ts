@@ -5,6 +5,7 @@ import {
   cv7000Plate,
   inCellPlate,
   metaxpressPlate,
+  miasPlate,
   operettaPlate,
   type PlateFixture,
   scanrPlate,
@@ -23,6 +24,8 @@ const plates: [string, PlateFixture][] = [
   ["Columbus", columbusPlate()],
   ["CV7000", cv7000Plate()],
   ["ScanR", scanrPlate()],
+  // No index: the TIFFs themselves are the plate (its entry is the first well's first TIFF present).
+  ["MIAS", miasPlate()],
 ];
 
 describe.each(plates)("%s written file by file", (_name, fx) => {

@@ -3,9 +3,8 @@
  * Pure: `files` is a list of (relative path, bytes); unit tests turn it into candidates with
  * `toCandidates`, end-to-end tests write it to disk (index first, images first, at any pace).
  */
-import { HEADER_BYTES, wantsWholeFile } from "../../grouping";
+import { HEADER_BYTES, wholeFileMax } from "../../grouping";
 import type { CandidateFile } from "../../grouping";
-import { HCS_WHOLE_FILE_MAX_BYTES, hcsWantsWholeFile } from "../../hcs";
 import { makeTiff } from "../make-tiff";
 
 export interface FixtureFile {
@@ -14,6 +13,8 @@ export interface FixtureFile {
   content: Buffer;
   /** index: the plate's entry; image: a pixel file it lists; metadata: anything else the reader takes. */
   kind: "index" | "image" | "metadata";
+  /** The size the candidate claims (default: content length), e.g. an OIR over 1 GiB without writing one. */
+  size?: number;
 }
 
 export interface PlateFixture {
@@ -42,17 +43,40 @@ export function toCandidates(
   const probe = opts.probe ?? true;
   return files.map((f) => {
     const path = `${root}/${f.path}`;
-    if (!probe) return { path, size: f.content.length };
-    const whole = hcsWantsWholeFile(path)
-      ? HCS_WHOLE_FILE_MAX_BYTES
-      : wantsWholeFile(path)
-        ? 1024 * 1024
-        : HEADER_BYTES;
+    const size = f.size ?? f.content.length;
+    if (!probe) return { path, size };
+    const whole = Math.max(wholeFileMax(path), HEADER_BYTES);
     const head = f.content.subarray(0, Math.min(f.content.length, whole));
     const isTiff =
       head.length >= 4 && (head.toString("latin1", 0, 2) === "II" || head.toString("latin1", 0, 2) === "MM");
-    return { path, size: f.content.length, probe: isTiff ? { head, tiffDescription: null } : { head } };
+    return { path, size, probe: isTiff ? { head, ...firstIfd(head) } : { head } };
   });
+}
+
+/** What io.probeFile reads of a classic little/big-endian TIFF's first IFD (tags, description, Software). */
+function firstIfd(b: Buffer): { tiffDescription: string | null; tiffTags?: number[]; tiffSoftware?: string } {
+  const le = b.toString("latin1", 0, 2) === "II";
+  const u16 = (o: number) => (le ? b.readUInt16LE(o) : b.readUInt16BE(o));
+  const u32 = (o: number) => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
+  if (b.length < 8 || u16(2) !== 42) return { tiffDescription: null };
+  const at = u32(4);
+  if (at + 2 > b.length) return { tiffDescription: null };
+  const tags: number[] = [];
+  const out: { tiffDescription: string | null; tiffTags?: number[]; tiffSoftware?: string } = { tiffDescription: null };
+  for (let i = 0, n = u16(at); i < n; i++) {
+    const e = at + 2 + i * 12;
+    const tag = u16(e);
+    tags.push(tag);
+    if ((tag === 270 || tag === 305) && u16(e + 2) === 2) {
+      const count = u32(e + 4);
+      const off = count <= 4 ? e + 8 : u32(e + 8);
+      const text = b.toString("utf8", off, off + count).replace(/\0.*$/s, "");
+      if (tag === 270) out.tiffDescription = text;
+      else out.tiffSoftware = text;
+    }
+  }
+  out.tiffTags = tags;
+  return out;
 }
 
 export function only(files: readonly FixtureFile[], kind: FixtureFile["kind"]): FixtureFile[] {
