@@ -24,14 +24,16 @@ const suffix =
   (...sfx: string[]) =>
   (name: string) =>
     sfx.some((s) => lower(name).endsWith(s));
+/** Zarr v2 keeps its metadata in dot files; without them a copied OME-Zarr can never be proven complete. */
+const ZARR_V2_METADATA = new Set([".zattrs", ".zarray", ".zgroup", ".zmetadata"]);
 const NEW_FOLDER = /^(untitled folder|new folder|neuer ordner|nouveau dossier)( \d+| \(\d+\))?$/i;
 
 /** The ignoreSysFiles rule set, applied to every path component below the watch directory. */
 export const SYS_FILE_RULES: readonly SysFileRule[] = [
   {
     rule: ".*",
-    why: "dot files and dot dirs (.DS_Store, ._AppleDouble, .nfsXXXX, .x.swp, .git)",
-    test: (n) => n.startsWith("."),
+    why: "dot files and dot dirs (.DS_Store, ._AppleDouble, .nfsXXXX, .x.swp, .git); not Zarr v2's .zattrs, .zarray, .zgroup, .zmetadata",
+    test: (n) => n.startsWith(".") && !ZARR_V2_METADATA.has(n),
   },
   { rule: "*~", why: "editor backups", test: (n) => n.endsWith("~") },
   { rule: "~$*", why: "Microsoft Office lock files", test: (n) => n.startsWith("~$") },

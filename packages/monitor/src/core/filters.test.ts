@@ -40,6 +40,12 @@ test.each([
   ["a.tif", false],
   ["partial.tif", false],
   ["folder", false],
+  // Zarr v2 metadata: an OME-Zarr cannot be proven complete without them.
+  [".zattrs", false],
+  [".zarray", false],
+  [".zgroup", false],
+  [".zmetadata", false],
+  [".zattrs.swp", true],
 ])("isSysFileName(%j) = %s", (name, want) => {
   expect(isSysFileName(name)).toBe(want);
 });

@@ -92,8 +92,8 @@ export function zarrFacts(ctx: Ctx, plan: FilesetPlan): ListingFacts | null {
   const version: 2 | 3 = v3 ? 3 : 2;
   if (!v3 && !ctx.files.has(join(root, ".zattrs")) && !ctx.files.has(join(root, ".zgroup"))) {
     // No root metadata seen. v3 chunks (default encoding `c/...`) prove a v3 Zarr whose root zarr.json is
-    // still to come; v2 metadata are dot files, which the MonitorServer hides under ignoreSysFiles, so
-    // their absence proves nothing: the quiet period decides.
+    // still to come; v2 chunk names alone do not say which arrays exist (copy tools may also write the
+    // dot files last), so without root metadata the quiet period decides.
     const v3Chunks = plan.files.some((p) => p.startsWith(`${root}/`) && p.slice(root.length).includes("/c/"));
     if (!v3Chunks) return null;
     return {
