@@ -4,9 +4,11 @@
  * serial chain.
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
+import { decodeBadName, isValidUtf8 } from "@omero-fs/config";
 import type { EventBlock } from "@omero-fs/protocol";
 import type { Context } from "./context";
-import { type Effect, type FileRecord, type Observation, observationEffects } from "./core/file-identity";
+import { BAD_NAME, type Effect, type FileRecord, type Observation, observationEffects } from "./core/file-identity";
 import { containmentProblem, userOfPath } from "./core/paths";
 import type { Grouping } from "./grouping";
 
@@ -76,6 +78,10 @@ export class Intake {
       st = await fs.promises.stat(p);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" && p.includes("\\")) {
+        const bad = await lookBadName(p);
+        if (bad) return bad;
+      }
       if (code === "ENOENT" || code === "ENOTDIR") return { path: p, st: null, isFile: false, refusal: null };
       return { path: p, st: null, isFile: true, refusal: `unreadable: ${code ?? String(e)}` };
     }
@@ -175,6 +181,25 @@ export class Intake {
     this.ctx.readinessChanged();
     this.ctx.log.info(`[fileset ${fileset}] back to waiting: ${why}`);
   }
+}
+
+/**
+ * A path whose name is the encodeBadName text of a name that is not valid UTF-8 (the walk records
+ * such names so): look at the real name, as bytes. Never imported: refused with the reason.
+ */
+async function lookBadName(p: string): Promise<Observation | null> {
+  const raw = decodeBadName(path.basename(p));
+  if (!raw || isValidUtf8(raw)) return null;
+  const st = await fs.promises.lstat(Buffer.concat([Buffer.from(`${path.dirname(p)}/`), raw])).catch(() => null);
+  if (!st) return null;
+  const info = { size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
+  return {
+    path: p,
+    st: info,
+    isFile: true,
+    refusal: st.isDirectory() ? `${BAD_NAME} (a folder: nothing in it is looked at until then)` : BAD_NAME,
+    badName: true,
+  };
 }
 
 /** Does an imported file's old path still hold the same inode (a hard link), or did it move away? */

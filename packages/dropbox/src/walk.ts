@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { WatchConfig } from "@omero-fs/config";
+import { encodeBadName, isValidUtf8, type WatchConfig } from "@omero-fs/config";
 import { COOKIE_PREFIX, isSysFileName, isUnder, resolveBlacklist } from "./core/paths";
 import type { WalkedFile } from "./core/reconcile";
 
@@ -44,15 +44,26 @@ export async function walkWatchDirs(
   while (stack.length > 0) {
     const dir = stack.pop()!;
     let entries: fs.Dirent[];
+    let badNames: Map<string, Buffer> | null = null;
     try {
       entries = await fs.promises.readdir(dir, { withFileTypes: true });
+      // A name that is not valid UTF-8 reads as text with U+FFFD: list the folder again as bytes.
+      if (entries.some((e) => e.name.includes("\uFFFD"))) ({ entries, badNames } = await listBytes(dir));
     } catch {
       out.unreadableDirs.push(dir);
       continue;
     }
     const toStat: string[] = [];
+    const bad: [string, Buffer][] = [];
     for (const e of entries) {
       const name = e.name;
+      const raw = badNames?.get(name);
+      if (raw) {
+        // Never descended or imported: recorded (refused, with the reason) under its encoded name.
+        const p = path.join(dir, name);
+        if (!(watch.ignoreSysFiles && isSysFileName(name)) && !blacklist.some((b) => isUnder(p, b))) bad.push([p, raw]);
+        continue;
+      }
       if (name.startsWith(COOKIE_PREFIX)) continue;
       if (watch.ignoreSysFiles && isSysFileName(name)) continue;
       const p = path.join(dir, name);
@@ -75,9 +86,30 @@ export async function walkWatchDirs(
         if (s?.isFile()) files.push({ path: part[j]!, size: s.size, mtimeMs: s.mtimeMs });
       });
     }
+    for (const [p, raw] of bad) {
+      const s = await fs.promises.lstat(raw).catch(() => null);
+      if (s) files.push({ path: p, size: s.size, mtimeMs: s.mtimeMs });
+    }
     out.dirs += 1;
     out.files += files.length;
     await onDir(dir, files);
   }
   return out;
+}
+
+/**
+ * A folder listed as bytes: valid names as text, the others under their encodeBadName text, with
+ * the absolute path as bytes (the only way to reach them).
+ */
+async function listBytes(dir: string): Promise<{ entries: fs.Dirent[]; badNames: Map<string, Buffer> }> {
+  const raw = await fs.promises.readdir(dir, { withFileTypes: true, encoding: "buffer" });
+  const prefix = Buffer.from(dir === "/" ? "/" : `${dir}/`);
+  const badNames = new Map<string, Buffer>();
+  const entries = raw.map((e) => {
+    const bytes = e.name as unknown as Buffer;
+    const text = isValidUtf8(bytes) ? bytes.toString("utf8") : encodeBadName(bytes);
+    if (!isValidUtf8(bytes)) badNames.set(text, Buffer.concat([prefix, bytes]));
+    return Object.assign(Object.create(Object.getPrototypeOf(e)), e, { name: text }) as fs.Dirent;
+  });
+  return { entries, badNames };
 }

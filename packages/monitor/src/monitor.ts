@@ -350,8 +350,9 @@ export class Monitor {
         this.fastTouch(parent);
       }
       const seen = ev.type === "delete" ? ABSENT : this.t.look(p);
-      if (seen === null) {
-        this.t.badName(parent);
+      // A name that is not valid UTF-8 (text with U+FFFD, unknown): gone or there, the DropBox rescans.
+      if (seen === null || (seen === ABSENT && name.includes("\uFFFD") && this.t.known.codeOf(p) === ABSENT)) {
+        this.t.badName(p, ev.type !== "update");
         continue;
       }
       const v = this.t.reconcile(p, this.t.known.codeOf(p), seen, ev.type === "update");

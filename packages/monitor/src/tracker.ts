@@ -7,6 +7,7 @@
  * due, is the monitor's (monitor.ts).
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 import type { Logger } from "@omero-fs/config";
 import type { FsEvent, MonitorParams } from "@omero-fs/protocol";
 import { noteWork } from "./collect";
@@ -171,7 +172,7 @@ export class Tracker {
       const p = prefix + name;
       if (!this.inScope(p)) continue;
       if (name.includes("\uFFFD") && !fs.existsSync(p)) {
-        this.badName(dir);
+        this.badName(p, false);
         continue;
       }
       seen.add(name);
@@ -216,12 +217,22 @@ export class Tracker {
     );
   }
 
-  badName(dir: string): void {
-    const k = `badname:${dir}`;
-    if (this.noticed.has(k)) return;
-    this.noticed.add(k);
-    this.log.warn(
-      `monitor ${this.id}: skipping a name in ${dir} that is not valid UTF-8 (cannot be addressed as text)`,
-    );
+  /**
+   * A name that is not valid UTF-8 (read as text with U+FFFD): it cannot be published as a path,
+   * so the DropBox is asked to rescan the folder (its walk lists names as bytes and records the
+   * name as refused, with the reason). `again`: an appearance or disappearance the watcher
+   * reported (each is announced); a listing announces each name once per run.
+   */
+  badName(p: string, again: boolean): void {
+    const dir = path.dirname(p);
+    if (!this.noticed.has(`badname:${dir}`)) {
+      this.noticed.add(`badname:${dir}`);
+      this.log.warn(
+        `monitor ${this.id}: a name in ${dir} is not valid UTF-8 (cannot be published as text): rescan notice, so the DropBox lists it as refused`,
+      );
+    }
+    if (!again && this.noticed.has(`badname:${p}`)) return;
+    this.noticed.add(`badname:${p}`);
+    this.hooks.rescan("a name that is not valid UTF-8", dir);
   }
 }

@@ -1,4 +1,5 @@
 import {
+  BAD_NAME,
   type FileRecord,
   GONE_AFTER_IMPORT,
   type IdentityInput,
@@ -44,6 +45,22 @@ describe("file identity", () => {
     const e = observationEffects(input({ seen: { path: "/w/x.tif", st, isFile: true, refusal: null } }));
     expect(e[0]).toMatchObject({ do: "log", level: "error", onceKey: "outside:/w/x.tif" });
     expect(e[1]).toMatchObject({ do: "insert", state: "refused" });
+  });
+  it("a name that is not valid UTF-8 is refused with its reason, also directly in the DropBox folder", () => {
+    const seen = { path: "/w/amy/a\\xff.tif", st, isFile: true, refusal: BAD_NAME, badName: true };
+    expect(observationEffects(input({ seen }))).toEqual([
+      {
+        do: "log",
+        level: "warn",
+        msg: `refused /w/amy/a\\xff.tif: ${BAD_NAME}`,
+        onceKey: `refused:/w/amy/a\\xff.tif:${BAD_NAME}`,
+      },
+      { do: "insert", user: "amy", stat: st, state: "refused", reason: BAD_NAME, fileset: null },
+    ]);
+    const top = observationEffects(input({ seen: { ...seen, path: "/w/\\xff" } }));
+    expect(top[1]).toMatchObject({ do: "insert", state: "refused", reason: BAD_NAME });
+    // Seen again unchanged: nothing to do but the (once) log.
+    expect(kinds(input({ seen, row: rec({ path: seen.path, state: "refused", reason: BAD_NAME }) }))).toEqual(["log"]);
   });
   it("an imported file seen at a new path with its old path gone is a rename, not a new file", () => {
     const old = rec({ path: "/w/amy/old.tif", state: "imported", fileset: 4 });

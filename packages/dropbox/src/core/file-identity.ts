@@ -13,6 +13,8 @@ import { userOfPath, type WatchScope } from "./paths";
 
 /** Reason of an imported file that is no longer where it was imported from. */
 export const GONE_AFTER_IMPORT = "deleted or moved away after import";
+/** Reason of a file (or folder) whose name is not valid UTF-8: it cannot be named to an importer. */
+export const BAD_NAME = "name is not valid UTF-8; rename it";
 /** Reason of a pending file not yet through a grouping run (a fraction of a second, normally). */
 export const NOT_GROUPED = "seen; not grouped yet";
 /** What the DropBox does with a file changed after its import (omero.fs.changedAfterImport). */
@@ -48,6 +50,8 @@ export interface Observation {
   refusal: string | null;
   /** The path itself is a symlink (lstat): its real path, else undefined. */
   symlinkTo?: string;
+  /** The path is the encoded text of a name that is not valid UTF-8 (refusal says so). */
+  badName?: boolean;
 }
 
 export interface IdentityInput {
@@ -93,10 +97,10 @@ export function observationEffects(i: IdentityInput): Effect[] {
   if (d.kind === "outside") return none;
   const user = d.kind === "user" ? d.user : (d.user ?? "");
   const stat: StatInfo = s.st ?? { size: 0, mtimeMs: 0, dev: null, ino: null };
-  const refusal = d.kind === "refused" ? d.reason : s.refusal;
+  const refusal = d.kind === "refused" && !s.badName ? d.reason : s.refusal;
   if (refusal) {
     const log: Effect =
-      d.kind === "refused"
+      d.kind === "refused" && !s.badName
         ? {
             do: "log",
             level: "error",
