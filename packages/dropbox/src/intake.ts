@@ -41,7 +41,7 @@ export class Intake {
   }
 
   /** Stat each path (gone = Delete) and record what is there now. Returns how many records changed. */
-  async observePaths(watch: number, paths: string[]): Promise<number> {
+  async observePaths(watch: number, paths: string[], followRenames = true): Promise<number> {
     let n = 0;
     for (let i = 0; i < paths.length; i += OBSERVE_CHUNK) {
       const chunk = paths.slice(i, i + OBSERVE_CHUNK);
@@ -52,9 +52,19 @@ export class Intake {
         seen.push(...(await Promise.all(part.map((p) => this.look(watch, p, rootCache)))));
       }
       const now = this.ctx.clock.now();
+      const moved = new Set<string>();
       this.ctx.ledger.transaction(() => {
-        for (const s of seen) if (this.observe(watch, s, now)) n += 1;
+        for (const s of seen) {
+          if (this.observe(watch, s, now)) n += 1;
+          if (followRenames && s.st && s.isFile && !s.badName)
+            for (const q of this.ctx.ledger.files.otherPathsWithInode(s.st.dev, s.st.ino, s.path)) moved.add(q);
+        }
       });
+      // A rename arrives as a Create of the new name only (OMERO's default eventTypes publish no
+      // Delete): the old name's record (a temporary file moved over, a renamed folder's file) is
+      // looked at again, so no stale row stays behind. A hard link keeps both.
+      for (const p of chunk) moved.delete(p);
+      if (moved.size > 0) n += await this.observePaths(watch, [...moved], false);
     }
     return n;
   }

@@ -18,7 +18,7 @@ import * as path from "node:path";
 import type { Logger } from "@omero-fs/config";
 import type { Backend, EventBlock, MonitorParams } from "@omero-fs/protocol";
 import { noteWork } from "./collect";
-import { fastPathSkips } from "./core/compare";
+import { fastPathSkips, sightingChanged } from "./core/compare";
 import { isCookieName, publishFilter, resolveBlacklist } from "./core/filters";
 import { ABSENT, codeIsDir, type EntryCode, entryCode } from "./core/known";
 import { type MonitorOptions, resolveMonitorOptions, type ServerSettings } from "./core/options";
@@ -355,7 +355,9 @@ export class Monitor {
         this.t.badName(p, ev.type !== "update");
         continue;
       }
-      const v = this.t.reconcile(p, this.t.known.codeOf(p), seen, ev.type === "update");
+      const known = this.t.known.codeOf(p);
+      const kind = ev.type === "update" ? "update" : ev.type === "create" ? "appeared" : "other";
+      const v = this.t.reconcile(p, known, seen, sightingChanged(known, kind));
       // A new (or moved-in) directory: list it now; its watch is already in place (or, when the
       // event came from a supplementary fs.watch, the watcher does not watch it: watch it too).
       if ((v === "create" || v === "replace") && codeIsDir(seen) && this.t.descendInto(p)) {
@@ -397,7 +399,7 @@ export class Monitor {
     this.fast.refresh(dir);
     const known = this.t.known.codeOf(p);
     if (fastPathSkips(known, seen)) return;
-    const v = this.t.reconcile(p, known, seen, false);
+    const v = this.t.reconcile(p, known, seen, sightingChanged(known, "appeared"));
     if (v === "create" || v === "replace" || v === "delete") this.scheduleFastFlush();
   }
 
