@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { dropboxLog, files, type Home, imports, makeHome, up, waitFor, write } from "./harness";
+import { dropboxLog, files, type Home, imports, makeHome, managedCopies, up, waitFor, write } from "./harness";
 
 jest.setTimeout(90_000);
 
@@ -93,3 +93,68 @@ test("dir renamed after import: a new file and an atomic replace in it are seen 
     { timeoutMs: 15_000 },
   ).catch(dump("temp gone"));
 });
+
+test("user folder symlink made by the admin: followed, files in its target imported for that user; links inside it that leave it refused", async () => {
+  h = makeHome();
+  const data = path.join(h.root, "data");
+  const bobReal = path.join(data, "bob");
+  fs.mkdirSync(bobReal, { recursive: true });
+  fs.symlinkSync(bobReal, path.join(h.dropbox, "bob"));
+  write(path.join(h.dropbox, "amy", "secret.txt"), "amy's");
+  // A link a user made (another owner) is not followed; only root can give a link another owner.
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    write(path.join(data, "eve", "e.fake"), "e");
+    fs.symlinkSync(path.join(data, "eve"), path.join(h.dropbox, "eve"));
+    fs.lchownSync(path.join(h.dropbox, "eve"), 4242, 4242);
+  }
+  ({ down } = await up(h));
+  const bob = path.join(h.dropbox, "bob");
+
+  // Dropped into the target folder, and through the link: both imported for bob, listed under DropBox/bob.
+  write(path.join(bobReal, "direct.fake"), "d");
+  write(path.join(bob, "sub", "via-link.fake"), "v");
+  const row = (p: string) => files(h).find((f) => f.path === p);
+  for (const p of [path.join(bob, "direct.fake"), path.join(bob, "sub", "via-link.fake")]) {
+    await waitFor(() => row(p)?.state === "imported", `${p} imported`, { timeoutMs: 20_000 }).catch(dump(p));
+    expect(row(p)!.user).toBe("bob");
+  }
+  expect(imports(h).filter((i) => i.user === "bob" && i.state === "imported")).toHaveLength(2);
+
+  // Symlinks inside bob's folder that leave it: refused with the reason, never imported.
+  fs.symlinkSync("/etc/passwd", path.join(bob, "passwd.fake"));
+  fs.symlinkSync(path.join(h.dropbox, "amy", "secret.txt"), path.join(bobReal, "amys.fake"));
+  for (const name of ["passwd.fake", "amys.fake"]) {
+    const r = await waitFor(
+      () => (row(path.join(bob, name))?.state === "refused" ? row(path.join(bob, name)) : null),
+      `${name} refused`,
+      { timeoutMs: 20_000 },
+    ).catch(dump(name));
+    expect(r.reason).toMatch(/outside the user's folder .*\(symlink escape\)/);
+    expect(r.reason).toContain(bobReal);
+  }
+
+  // A link made while running is followed live.
+  const carolReal = path.join(data, "carol");
+  fs.mkdirSync(carolReal);
+  fs.symlinkSync(carolReal, path.join(h.dropbox, "carol"));
+  write(path.join(carolReal, "c.fake"), "c");
+  await waitFor(() => row(path.join(h.dropbox, "carol", "c.fake"))?.state === "imported", "carol's file imported", {
+    timeoutMs: 20_000,
+  }).catch(dump("carol"));
+
+  if (asRoot) {
+    const eve = await waitFor(() => row(path.join(h.dropbox, "eve")), "eve's link listed", { timeoutMs: 10_000 }).catch(
+      dump("eve"),
+    );
+    expect(eve).toMatchObject({ state: "refused" });
+    expect(eve.reason).toMatch(/user's folder is not followed: symlink .*eve belongs to uid 4242/);
+    expect(files(h).filter((f) => f.path.includes("e.fake"))).toEqual([]);
+  }
+  expect(managedSources(h).filter((p) => /passwd|secret|e\.fake/.test(p))).toEqual([]);
+});
+
+/** Source paths of every local import. */
+function managedSources(home: Home): string[] {
+  return [...managedCopies(home).keys()];
+}

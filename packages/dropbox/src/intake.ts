@@ -11,6 +11,7 @@ import type { Context } from "./context";
 import { BAD_NAME, type Effect, type FileRecord, type Observation, observationEffects } from "./core/file-identity";
 import { containmentProblem, userOfPath } from "./core/paths";
 import type { Grouping } from "./grouping";
+import { linkedFolder } from "./walk";
 
 const STAT_CONCURRENCY = 32;
 /** Paths observed per ledger transaction. */
@@ -56,7 +57,7 @@ export class Intake {
       this.ctx.ledger.transaction(() => {
         for (const s of seen) {
           if (this.observe(watch, s, now)) n += 1;
-          if (followRenames && s.st && s.isFile && !s.badName)
+          if (followRenames && s.st && s.isFile && !s.ownReason)
             for (const q of this.ctx.ledger.files.otherPathsWithInode(s.st.dev, s.st.ino, s.path)) moved.add(q);
         }
       });
@@ -96,15 +97,21 @@ export class Intake {
       return { path: p, st: null, isFile: true, refusal: `unreadable: ${code ?? String(e)}` };
     }
     const info = { size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
-    if (!st.isFile()) return { path: p, st: info, isFile: false, refusal: null };
+    if (!st.isFile()) {
+      // A symlink to a folder, directly in the watch directory, that is not followed: listed, refused.
+      const why = st.isDirectory() ? await userRootOf(p, this.ctx.watch(watch).watchDir) : null;
+      const refused = why?.startsWith("!") ? why.slice(1) : null;
+      return { path: p, st: info, isFile: refused !== null, refusal: refused, ownReason: refused !== null };
+    }
     const d = userOfPath(this.ctx.watch(watch), p);
     if (d.kind !== "user") return { path: p, st: info, isFile: true, refusal: null };
     let root = rootCache.get(d.userRoot);
     if (!root) {
-      root = fs.promises.realpath(d.userRoot).catch(() => null);
+      root = userRootOf(d.userRoot, this.ctx.watch(watch).watchDir);
       rootCache.set(d.userRoot, root);
     }
     const [realRoot, realFile] = await Promise.all([root, fs.promises.realpath(p).catch(() => null)]);
+    if (realRoot?.startsWith("!")) return { path: p, st: info, isFile: true, refusal: realRoot.slice(1) };
     if (!realRoot || !realFile) return { path: p, st: info, isFile: true, refusal: "cannot resolve its real path" };
     const seen: Observation = { path: p, st: info, isFile: true, refusal: containmentProblem(realRoot, realFile, p) };
     // stat follows links: lstat tells a symlink (a second name, not a hard link) from the file.
@@ -194,6 +201,18 @@ export class Intake {
 }
 
 /**
+ * The real path of a user's folder (a symlink made by the admin is followed: files are checked
+ * against its target), or "!" and why the folder is not followed (a link a user made).
+ */
+async function userRootOf(userRoot: string, watchDir: string): Promise<string | null> {
+  if (path.dirname(userRoot) === path.resolve(watchDir)) {
+    const why = await linkedFolder(userRoot, watchDir);
+    if (why !== null && why !== "not a folder") return `!the user's folder is not followed: ${why}`;
+  }
+  return fs.promises.realpath(userRoot).catch(() => null);
+}
+
+/**
  * A path whose name is the encodeBadName text of a name that is not valid UTF-8 (the walk records
  * such names so): look at the real name, as bytes. Never imported: refused with the reason.
  */
@@ -208,7 +227,7 @@ async function lookBadName(p: string): Promise<Observation | null> {
     st: info,
     isFile: true,
     refusal: st.isDirectory() ? `${BAD_NAME} (a folder: nothing in it is looked at until then)` : BAD_NAME,
-    badName: true,
+    ownReason: true,
   };
 }
 

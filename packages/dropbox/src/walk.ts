@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { encodeBadName, isValidUtf8, type WatchConfig } from "@omero-fs/config";
+import { linkedFolderProblem } from "@omero-fs/protocol";
 import { COOKIE_PREFIX, isSysFileName, isUnder, resolveBlacklist } from "./core/paths";
 import type { WalkedFile } from "./core/reconcile";
 
@@ -68,9 +69,14 @@ export async function walkWatchDirs(
       if (watch.ignoreSysFiles && isSysFileName(name)) continue;
       const p = path.join(dir, name);
       if (blacklist.some((b) => isUnder(p, b))) continue;
-      if (e.isDirectory()) {
+      // A user's folder kept elsewhere by the admin (DropBox/bob -> /data/bob) is walked through the
+      // link; one a user made is recorded (refused, with the reason), never walked.
+      const link = dir === root && e.isSymbolicLink() ? await linkedFolder(p, root) : "not a folder";
+      if (e.isDirectory() || link === null) {
         // Flat: the directory only; Recurse and Follow: every level (new dirs are walked like old ones).
         if (watch.pathMode !== "Flat") stack.push(p);
+      } else if (link !== "not a folder") {
+        bad.push([p, Buffer.from(p)]);
       } else if (e.isFile() || e.isSymbolicLink()) {
         // Symlinks to directories are not descended (loops); a symlinked file is statted through
         // and later checked against the user's folder.
@@ -112,4 +118,30 @@ async function listBytes(dir: string): Promise<{ entries: fs.Dirent[]; badNames:
     return Object.assign(Object.create(Object.getPrototypeOf(e)), e, { name: text }) as fs.Dirent;
   });
   return { entries, badNames };
+}
+
+const ADMIN_UIDS = [0, process.getuid?.() ?? 0];
+
+/**
+ * A symlink directly in the watch directory: null when it is a folder the walk and the monitor
+ * follow (linkedFolderProblem), or not a symlink at all; else why it is not followed ("not a
+ * folder" for a link to a file).
+ */
+export async function linkedFolder(p: string, watchDir: string): Promise<string | null> {
+  const l = await fs.promises.lstat(p).catch(() => null);
+  if (!l?.isSymbolicLink()) return null;
+  try {
+    const [st, realTarget, realWatchDir] = await Promise.all([
+      fs.promises.stat(p),
+      fs.promises.realpath(p),
+      fs.promises.realpath(watchDir),
+    ]);
+    if (!st.isDirectory()) return "not a folder";
+    return linkedFolderProblem({ link: p, linkUid: l.uid, adminUids: ADMIN_UIDS, realTarget, realWatchDir });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // Dangling: nothing to follow, an entry like any other.
+    if (code === "ENOENT" || code === "ENOTDIR") return "not a folder";
+    return `symlink ${p} cannot be resolved: ${code ?? String(e)}`;
+  }
 }

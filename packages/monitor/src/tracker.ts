@@ -17,6 +17,7 @@ import { ABSENT, codeIno, codeIsDir, type EntryCode, entryCode, KnownTree } from
 import { errnoOf, messageOf } from "./errors";
 import type { Marker } from "./snapshot";
 import { catchUp } from "./sources/catchup";
+import { LinkedFolders } from "./sources/links";
 
 export interface TrackerHooks {
   emit(ev: FsEvent): void;
@@ -27,7 +28,12 @@ export interface TrackerHooks {
   newDirListed(dir: string): void;
   /** The watch directory itself is gone. */
   rootGone(): void;
+  /** A symlink directly in the watch directory is followed as a folder (sources/links.ts). */
+  linkedFolder(link: string): void;
 }
+
+/** An lstat that is nothing (a link gone between the listing and its lstat). */
+const EMPTY_STAT = { isSymbolicLink: () => false } as fs.Stats;
 
 export class Tracker {
   readonly known: KnownTree;
@@ -42,6 +48,7 @@ export class Tracker {
   needFull = false;
   /** Problems logged once per run (unlistable directories, bad names). */
   private readonly noticed = new Set<string>();
+  private readonly links: LinkedFolders;
 
   constructor(
     private readonly id: string,
@@ -53,6 +60,11 @@ export class Tracker {
   ) {
     this.known = new KnownTree(watchDir);
     this.scope = this.makeScope(new Set());
+    this.links = new LinkedFolders(watchDir, (link, why) => {
+      if (this.noticed.has(`link:${link}:${why}`)) return;
+      this.noticed.add(`link:${link}:${why}`);
+      this.log.warn(`monitor ${this.id}: ${why}`);
+    });
   }
 
   private makeScope(startDirs: ReadonlySet<string>, pathMode = this.params.pathMode): Scope {
@@ -116,8 +128,19 @@ export class Tracker {
     } catch (e) {
       this.log.debug(`monitor ${this.id}: lstat ${p}: ${messageOf(e)}`);
     }
-    if (st) return entryCode(st.isDirectory(), st.ino);
+    if (st) return this.codeOfStat(p, st);
     return p.includes("\uFFFD") ? null : ABSENT;
+  }
+
+  /** The entry code of an lstat; a followed symlink to a folder (directly in the watch directory) is a directory. */
+  codeOfStat(p: string, st: fs.Stats): EntryCode {
+    return entryCode(st.isDirectory() || this.followsLink(p, st), st.ino);
+  }
+
+  private followsLink(p: string, st: fs.Stats): boolean {
+    if (!st.isSymbolicLink() || !this.links.follows(p, st)) return false;
+    this.hooks.linkedFolder(p);
+    return true;
   }
 
   /** List every touched directory (or the whole tree, when needFull) and publish what the sources missed. */
@@ -176,7 +199,11 @@ export class Tracker {
         continue;
       }
       seen.add(name);
-      const isDir = de.isDirectory();
+      const isDir =
+        de.isDirectory() ||
+        (de.isSymbolicLink() &&
+          dir === this.watchDir &&
+          this.followsLink(p, fs.lstatSync(p, { throwIfNoEntry: false }) ?? EMPTY_STAT));
       const v = this.reconcile(p, kids?.get(name) ?? ABSENT, entryCode(isDir), false, publish);
       if (!isDir || !this.descendInto(p)) continue;
       if (v === "create" || v === "replace") {

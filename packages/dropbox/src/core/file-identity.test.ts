@@ -47,7 +47,7 @@ describe("file identity", () => {
     expect(e[1]).toMatchObject({ do: "insert", state: "refused" });
   });
   it("a name that is not valid UTF-8 is refused with its reason, also directly in the DropBox folder", () => {
-    const seen = { path: "/w/amy/a\\xff.tif", st, isFile: true, refusal: BAD_NAME, badName: true };
+    const seen = { path: "/w/amy/a\\xff.tif", st, isFile: true, refusal: BAD_NAME, ownReason: true };
     expect(observationEffects(input({ seen }))).toEqual([
       {
         do: "log",

@@ -50,8 +50,11 @@ export interface Observation {
   refusal: string | null;
   /** The path itself is a symlink (lstat): its real path, else undefined. */
   symlinkTo?: string;
-  /** The path is the encoded text of a name that is not valid UTF-8 (refusal says so). */
-  badName?: boolean;
+  /**
+   * The refusal is about the entry itself (a name that is not valid UTF-8, a user's folder link
+   * that is not followed) and wins over the layout's ("outside user directories").
+   */
+  ownReason?: boolean;
 }
 
 export interface IdentityInput {
@@ -97,10 +100,10 @@ export function observationEffects(i: IdentityInput): Effect[] {
   if (d.kind === "outside") return none;
   const user = d.kind === "user" ? d.user : (d.user ?? "");
   const stat: StatInfo = s.st ?? { size: 0, mtimeMs: 0, dev: null, ino: null };
-  const refusal = d.kind === "refused" && !s.badName ? d.reason : s.refusal;
+  const refusal = d.kind === "refused" && !s.ownReason ? d.reason : s.refusal;
   if (refusal) {
     const log: Effect =
-      d.kind === "refused" && !s.badName
+      d.kind === "refused" && !s.ownReason
         ? {
             do: "log",
             level: "error",
