@@ -2,9 +2,23 @@
  * Paths after the fact (issue 11), end to end with real MonitorServer and DropBox processes, real
  * files and the real ledger: a folder renamed after its import keeps being watched live.
  */
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { dropboxLog, files, type Home, imports, makeHome, managedCopies, up, waitFor, write } from "./harness";
+import {
+  dropboxLog,
+  files,
+  type Home,
+  imports,
+  makeHome,
+  managedCopies,
+  startDropBox,
+  stop,
+  up,
+  waitFor,
+  write,
+} from "./harness";
+import { CLI_BIN } from "../helpers/wait";
 
 jest.setTimeout(90_000);
 
@@ -158,3 +172,55 @@ test("user folder symlink made by the admin: followed, files in its target impor
 function managedSources(home: Home): string[] {
   return [...managedCopies(home).keys()];
 }
+
+test("watch numbers count from 1 in messages: an unsplittable importArgs of the second watch names watch 2", async () => {
+  h = makeHome({
+    "omero.fs.importer": "omero",
+    "omero.fs.importUsers": "amy;zak",
+    "omero.fs.watchDir": "",
+    "omero.fs.importArgs": ';-T "regex:',
+  });
+  const a = path.join(h.root, "amy");
+  const z = path.join(h.root, "zak");
+  fs.mkdirSync(a);
+  fs.mkdirSync(z);
+  const cfg = path.join(h.home, "etc", "config.json");
+  fs.writeFileSync(
+    cfg,
+    JSON.stringify({ ...JSON.parse(fs.readFileSync(cfg, "utf8")), "omero.fs.watchDir": `${a};${z}` }),
+  );
+  const err = await startDropBox(h.home, { OMERO_FS_OMERO_PASSWORD: "x" }).then(
+    async (p) => {
+      await stop(p);
+      return "started";
+    },
+    (e: Error) => e.message,
+  );
+  expect(err).toMatch(/omero\.fs\.importArgs \(watch 2\): unbalanced double quote/);
+  expect(err).not.toMatch(/\(watch 0\)/);
+});
+
+test("a same-size cp over an imported file is listed (files list and files show say it was modified), not only logged", async () => {
+  h = makeHome();
+  ({ down } = await up(h));
+  const f = write(path.join(h.dropbox, "amy", "same.fake"), "aaaa");
+  await waitFor(() => files(h).find((r) => r.path === f)?.state === "imported", "same.fake imported", {
+    timeoutMs: 20_000,
+  }).catch(dump("import"));
+  const src = write(path.join(h.root, "other.fake"), "bbbb");
+  const before = fs.statSync(f);
+  execFileSync("cp", [src, f]); // in place: same inode, same size, new content
+  expect(fs.statSync(f).ino).toBe(before.ino);
+  const changed = /modified after import of fileset \d+: same size and inode, new mtime/;
+  await waitFor(() => changed.test(files(h).find((r) => r.path === f)?.reason ?? ""), "listed as modified", {
+    timeoutMs: 15_000,
+  }).catch(dump("cp"));
+  const show = spawnSync(process.execPath, [CLI_BIN, "--home", h.home, "files", "show", "amy/same.fake", "--json"], {
+    encoding: "utf8",
+  });
+  expect(show.status).toBe(0);
+  expect(JSON.parse(show.stdout)).toMatchObject({ path: f, state: "imported", reason: expect.stringMatching(changed) });
+  const table = spawnSync(process.execPath, [CLI_BIN, "--home", h.home, "files", "list"], { encoding: "utf8" });
+  expect(table.stdout).toMatch(/imported .*same\.fake\s+modified after import/);
+  expect(imports(h).filter((i) => i.files.includes(f))).toHaveLength(1);
+});

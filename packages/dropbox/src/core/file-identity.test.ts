@@ -76,10 +76,14 @@ describe("file identity", () => {
   });
   it("imported then touched (same inode and size) is not new; a change follows changedAfterImport", () => {
     const row = rec({ state: "imported", fileset: 4 });
-    expect(kinds(input({ row, seen: { ...input().seen, st: { ...st, mtimeMs: 2000 } } }))).toEqual([
-      "touchImported",
-      "log",
-    ]);
+    const touched = observationEffects(input({ row, seen: { ...input().seen, st: { ...st, mtimeMs: 2000 } } }));
+    expect(touched.map((e) => e.do)).toEqual(["touchImported", "setReason", "log"]);
+    // Listed (a same-size rewrite in place looks the same): what is known, and not reimported.
+    expect(touched[1]).toEqual({
+      do: "setReason",
+      reason:
+        "modified after import of fileset 4: same size and inode, new mtime (imported 1970-01-01T00:00:01.000Z; now 1970-01-01T00:00:02.000Z): a touch, or a rewrite of the same size; not reimported (to import new content, drop it as a new file)",
+    });
     const modified = { ...input().seen, st: { ...st, size: 11, mtimeMs: 2000 } };
     const logged = observationEffects(input({ row, seen: modified }));
     expect(logged).toEqual([

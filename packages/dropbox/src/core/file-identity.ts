@@ -266,10 +266,14 @@ function importedSeenAgain(
   }
   if (row.reason === GONE_AFTER_IMPORT) return null;
   if (row.size === st.size && row.dev === st.dev && row.ino === st.ino) {
-    // Same inode, same size, new mtime: a touch (or a chmod that rewrote nothing). Not new content.
+    // Same inode, same size, new mtime: a touch, or content rewritten in place at the same size
+    // (`cp` over it): not told apart without reading the file. Never reimported (a touch is no
+    // change), but listed with what is known, so a rewrite does not pass unseen.
+    const reason = `modified after import of fileset ${row.fileset}: same size and inode, new mtime (imported ${isoOf(row.mtimeMs)}; now ${isoOf(st.mtimeMs)}): a touch, or a rewrite of the same size; not reimported (to import new content, drop it as a new file)`;
     return [
       { do: "touchImported", mtimeMs: st.mtimeMs },
-      { do: "log", level: "debug", msg: `[fileset ${row.fileset}] ${row.path} touched after import: not reimported` },
+      { do: "setReason", reason },
+      { do: "log", level: policy === "ignore" ? "debug" : "info", msg: `[fileset ${row.fileset}] ${row.path} ${reason}` },
     ];
   }
   const was = `${row.size} bytes, mtime ${isoOf(row.mtimeMs)}`;
