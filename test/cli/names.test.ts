@@ -85,5 +85,20 @@ test("non-UTF-8 names: refused with the reason and \\xNN escapes in files list, 
   });
   // Nothing else was skipped: the good file is imported.
   await waitFor(async () => (await rowOf(path.join(dir, "good.fake")))?.state === "imported", "good.fake imported");
+
+  // files show (text) escapes too: a newline in a name forges no line, no ESC reaches the terminal.
+  const hostile = path.join(dir, "evil\n  state:    imported\x1b[2J.fake");
+  fs.writeFileSync(hostile, "x");
+  await waitFor(async () => (await rowOf(hostile))?.state === "imported", "the hostile name imported", {
+    timeoutMs: 30_000,
+    intervalMs: 200,
+  });
+  const text = await home.cli(["files", "show", hostile]);
+  expect(text.code).toBe(0);
+  expect(text.stdout.split("\n")[0]).toBe(`${dir}/evil\\n  state:    imported\\x1b[2J.fake`);
+  expect(text.stdout.match(/^ {2}state:/gm)).toHaveLength(1);
+  const control = [...text.stdout].map((c) => c.codePointAt(0)!).filter((c) => (c < 0x20 && c !== 0x0a) || c === 0x7f);
+  expect(control).toEqual([]);
+  expect(text.stdout).toContain(`entry ${dir}/evil\\n`);
   await home.cli(["admin", "stop"]);
 });
