@@ -251,6 +251,14 @@ export class Tracker {
    * reported (each is announced); a listing announces each name once per run.
    */
   badName(p: string, again: boolean): void {
+    // Inside a folder whose own name is bad (never listed, refused as a whole): once per folder,
+    // so a copy into it is not a rescan per file.
+    const bad = p.indexOf("\uFFFD");
+    const slash = p.indexOf("/", bad);
+    if (slash >= 0) {
+      p = p.slice(0, slash);
+      again = false;
+    }
     const dir = path.dirname(p);
     if (!this.noticed.has(`badname:${dir}`)) {
       this.noticed.add(`badname:${dir}`);

@@ -273,7 +273,11 @@ function importedSeenAgain(
     return [
       { do: "touchImported", mtimeMs: st.mtimeMs },
       { do: "setReason", reason },
-      { do: "log", level: policy === "ignore" ? "debug" : "info", msg: `[fileset ${row.fileset}] ${row.path} ${reason}` },
+      {
+        do: "log",
+        level: policy === "ignore" ? "debug" : "info",
+        msg: `[fileset ${row.fileset}] ${row.path} ${reason}`,
+      },
     ];
   }
   const was = `${row.size} bytes, mtime ${isoOf(row.mtimeMs)}`;
