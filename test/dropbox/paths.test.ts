@@ -48,9 +48,13 @@ test("dir renamed after import: a new file and an atomic replace in it are seen 
   ({ down } = await up(h));
   const amy = path.join(h.dropbox, "amy");
   write(path.join(amy, "dir", "a.fake"), "a");
-  await waitFor(() => files(h).find((f) => f.path.endsWith("/dir/a.fake"))?.state === "imported", "a.fake imported", {
-    timeoutMs: 20_000,
-  }).catch(dump("first import"));
+  // A subfolder too: the native watcher reports events below a renamed folder under the old path.
+  write(path.join(amy, "dir", "sub", "s.fake"), "s");
+  await waitFor(
+    () => files(h).filter((f) => f.path.includes("/dir/") && f.state === "imported").length === 2,
+    "a.fake and sub/s.fake imported",
+    { timeoutMs: 20_000 },
+  ).catch(dump("first import"));
 
   fs.renameSync(path.join(amy, "dir"), path.join(amy, "dir2"));
   const dir2 = path.join(amy, "dir2");
@@ -65,6 +69,9 @@ test("dir renamed after import: a new file and an atomic replace in it are seen 
   // An atomic replace of the imported file: write a temporary file, rename it over.
   write(path.join(dir2, "a.fake.tmp"), "changed content");
   fs.renameSync(path.join(dir2, "a.fake.tmp"), path.join(dir2, "a.fake"));
+  write(path.join(dir2, "sub", "new2.fake"), "n2");
+  write(path.join(dir2, "sub", "s.fake.tmp"), "changed s");
+  fs.renameSync(path.join(dir2, "sub", "s.fake.tmp"), path.join(dir2, "sub", "s.fake"));
 
   await waitFor(
     () => files(h).find((f) => f.path === path.join(dir2, "new.fake"))?.state === "imported",
@@ -80,12 +87,22 @@ test("dir renamed after import: a new file and an atomic replace in it are seen 
     { timeoutMs: 15_000 },
   ).catch(dump("replace"));
   expect(a.state).toBe("imported");
+  await waitFor(
+    () => files(h).find((f) => f.path === path.join(dir2, "sub", "new2.fake"))?.state === "imported",
+    "sub/new2.fake in the renamed folder's subfolder imported live",
+    { timeoutMs: 15_000 },
+  ).catch(dump("new file in sub"));
+  await waitFor(
+    () => /changed after import/.test(files(h).find((f) => f.path === path.join(dir2, "sub", "s.fake"))?.reason ?? ""),
+    "the replace of sub/s.fake listed as changed after import",
+    { timeoutMs: 15_000 },
+  ).catch(dump("replace in sub"));
   expect(a.reason).toMatch(/not reimported \(omero\.fs\.changedAfterImport=log/);
   // No stale rows: nothing for the temporary name, nothing left under the old folder name.
   const paths = files(h).map((f) => f.path);
   expect(paths.filter((p) => p.includes("a.fake.tmp"))).toEqual([]);
   expect(paths.filter((p) => p.startsWith(`${path.join(amy, "dir")}/`))).toEqual([]);
-  expect(imports(h).filter((i) => i.state === "imported")).toHaveLength(2);
+  expect(imports(h).filter((i) => i.state === "imported")).toHaveLength(4);
 
   // A slower replace: the temporary file is in the ledger before it is renamed over new.fake.
   write(path.join(dir2, "new.fake.uploading"), "replaced new");
