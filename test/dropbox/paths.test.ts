@@ -131,6 +131,8 @@ test("user folder symlink made by the admin: followed, files in its target impor
   const bobReal = path.join(data, "bob");
   fs.mkdirSync(bobReal, { recursive: true });
   fs.symlinkSync(bobReal, path.join(h.dropbox, "bob"));
+  // A folder link inside bob's folder that leaves it, there before the start (found by the walk).
+  fs.symlinkSync("/etc", path.join(bobReal, "etc-folder"));
   write(path.join(h.dropbox, "amy", "secret.txt"), "amy's");
   // A link a user made (another owner) is not followed; only root can give a link another owner.
   const asRoot = process.getuid?.() === 0;
@@ -155,6 +157,17 @@ test("user folder symlink made by the admin: followed, files in its target impor
   // Symlinks inside bob's folder that leave it: refused with the reason, never imported.
   fs.symlinkSync("/etc/passwd", path.join(bob, "passwd.fake"));
   fs.symlinkSync(path.join(h.dropbox, "amy", "secret.txt"), path.join(bobReal, "amys.fake"));
+  // ... and one made while running, to another user's folder (seen live).
+  fs.symlinkSync(path.join(h.dropbox, "amy"), path.join(bob, "amy-folder"));
+  for (const name of ["etc-folder", "amy-folder"]) {
+    const r = await waitFor(
+      () => (row(path.join(bob, name))?.state === "refused" ? row(path.join(bob, name)) : null),
+      `${name} refused`,
+      { timeoutMs: 20_000 },
+    ).catch(dump(name));
+    expect(r.reason).toMatch(/^a symlink to a folder: real path .* is outside the user's folder .*\(symlink escape\)/);
+  }
+  expect(files(h).filter((f) => f.path.startsWith(`${path.join(bob, "amy-folder")}/`))).toEqual([]);
   for (const name of ["passwd.fake", "amys.fake"]) {
     const r = await waitFor(
       () => (row(path.join(bob, name))?.state === "refused" ? row(path.join(bob, name)) : null),

@@ -98,9 +98,7 @@ export class Intake {
     }
     const info = { size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
     if (!st.isFile()) {
-      // A symlink to a folder, directly in the watch directory, that is not followed: listed, refused.
-      const why = st.isDirectory() ? await userRootOf(p, this.ctx.watch(watch).watchDir) : null;
-      const refused = why?.startsWith("!") ? why.slice(1) : null;
+      const refused = st.isDirectory() ? await this.folderLinkRefusal(watch, p) : null;
       return { path: p, st: info, isFile: refused !== null, refusal: refused, ownReason: refused !== null };
     }
     const d = userOfPath(this.ctx.watch(watch), p);
@@ -117,6 +115,31 @@ export class Intake {
     // stat follows links: lstat tells a symlink (a second name, not a hard link) from the file.
     if (realFile !== p && (await fs.promises.lstat(p).catch(() => null))?.isSymbolicLink()) seen.symlinkTo = realFile;
     return seen;
+  }
+
+  /**
+   * A symlink to a folder is never followed (but a user's folder the admin linked): one directly
+   * in the watch directory that is not followed, or one in a user's folder that leaves it, is
+   * listed as refused with the reason; one that stays inside is nothing (its files are seen at
+   * their real paths).
+   */
+  private async folderLinkRefusal(watch: number, p: string): Promise<string | null> {
+    if (!(await fs.promises.lstat(p).catch(() => null))?.isSymbolicLink()) return null;
+    const w = this.ctx.watch(watch);
+    if (path.dirname(p) === path.resolve(w.watchDir)) {
+      const why = await userRootOf(p, w.watchDir);
+      return why?.startsWith("!") ? why.slice(1) : null;
+    }
+    const d = userOfPath(w, p);
+    if (d.kind !== "user") return null;
+    const [realRoot, realTarget] = await Promise.all([
+      userRootOf(d.userRoot, w.watchDir),
+      fs.promises.realpath(p).catch(() => null),
+    ]);
+    if (realRoot?.startsWith("!")) return realRoot.slice(1);
+    if (!realRoot || !realTarget) return "cannot resolve its real path";
+    const why = containmentProblem(realRoot, realTarget, p);
+    return why && `a symlink to a folder: ${why}`;
   }
 
   /** Record one observation (inside a transaction). Returns true when the ledger changed. */

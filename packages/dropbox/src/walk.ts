@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { encodeBadName, isValidUtf8, type WatchConfig } from "@omero-fs/config";
 import { linkedFolderProblem } from "@omero-fs/protocol";
-import { COOKIE_PREFIX, isSysFileName, isUnder, resolveBlacklist } from "./core/paths";
+import { COOKIE_PREFIX, isSysFileName, isUnder, resolveBlacklist, userOfPath } from "./core/paths";
 import type { WalkedFile } from "./core/reconcile";
 
 export interface WalkSummary {
@@ -56,6 +56,7 @@ export async function walkWatchDirs(
     }
     const toStat: string[] = [];
     const bad: [string, Buffer][] = [];
+    const linked = new Set<string>();
     for (const e of entries) {
       const name = e.name;
       const raw = badNames?.get(name);
@@ -81,6 +82,7 @@ export async function walkWatchDirs(
         // Symlinks to directories are not descended (loops); a symlinked file is statted through
         // and later checked against the user's folder.
         toStat.push(p);
+        if (e.isSymbolicLink()) linked.add(p);
       }
     }
     entries = [];
@@ -88,9 +90,13 @@ export async function walkWatchDirs(
     for (let i = 0; i < toStat.length; i += STAT_CONCURRENCY) {
       const part = toStat.slice(i, i + STAT_CONCURRENCY);
       const stats = await Promise.all(part.map((p) => fs.promises.stat(p).catch(() => null)));
-      stats.forEach((s, j) => {
-        if (s?.isFile()) files.push({ path: part[j]!, size: s.size, mtimeMs: s.mtimeMs });
-      });
+      for (const [j, s] of stats.entries()) {
+        const p = part[j]!;
+        // A symlink to a folder (below the top level) is not descended; one that leaves the
+        // user's folder is recorded (intake refuses it, with the reason).
+        if (s?.isFile() || (s?.isDirectory() && linked.has(p) && (await leavesUserFolder(watch, p))))
+          files.push({ path: p, size: s.size, mtimeMs: s.mtimeMs });
+      }
     }
     for (const [p, raw] of bad) {
       const s = await fs.promises.lstat(raw).catch(() => null);
@@ -144,4 +150,15 @@ export async function linkedFolder(p: string, watchDir: string): Promise<string 
     if (code === "ENOENT" || code === "ENOTDIR") return "not a folder";
     return `symlink ${p} cannot be resolved: ${code ?? String(e)}`;
   }
+}
+
+/** Whether the real path of p is outside the real path of its user's folder. */
+async function leavesUserFolder(watch: WatchConfig, p: string): Promise<boolean> {
+  const d = userOfPath(watch, p);
+  if (d.kind !== "user") return false;
+  const [realRoot, real] = await Promise.all([
+    fs.promises.realpath(d.userRoot).catch(() => null),
+    fs.promises.realpath(p).catch(() => null),
+  ]);
+  return realRoot !== null && real !== null && !isUnder(real, realRoot);
 }
