@@ -132,6 +132,22 @@ export class Tracker {
     return p.includes("\uFFFD") ? null : ABSENT;
   }
 
+  /**
+   * A listed entry's code. A file new to a publishing listing (in a folder made or moved in) gets
+   * its inode, so the watcher's own create of it later is nothing new, and a file renamed over it
+   * (another inode) is a replacement.
+   */
+  private listedCode(p: string, isDir: boolean, isNew: boolean): EntryCode {
+    if (isDir || !isNew) return entryCode(isDir);
+    try {
+      const st = fs.lstatSync(p, { throwIfNoEntry: false });
+      if (st && !st.isDirectory()) return entryCode(false, st.ino);
+    } catch {
+      // unreadable: no inode, as any listing
+    }
+    return entryCode(false);
+  }
+
   /** The entry code of an lstat; a followed symlink to a folder (directly in the watch directory) is a directory. */
   codeOfStat(p: string, st: fs.Stats): EntryCode {
     return entryCode(st.isDirectory() || this.followsLink(p, st), st.ino);
@@ -204,7 +220,8 @@ export class Tracker {
         (de.isSymbolicLink() &&
           dir === this.watchDir &&
           this.followsLink(p, fs.lstatSync(p, { throwIfNoEntry: false }) ?? EMPTY_STAT));
-      const v = this.reconcile(p, kids?.get(name) ?? ABSENT, entryCode(isDir), false, publish);
+      const known = kids?.get(name) ?? ABSENT;
+      const v = this.reconcile(p, known, this.listedCode(p, isDir, known === ABSENT && publish), false, publish);
       if (!isDir || !this.descendInto(p)) continue;
       if (v === "create" || v === "replace") {
         if (publish) this.hooks.newDirListed(p);
