@@ -47,7 +47,7 @@ export class Intake {
     for (let i = 0; i < paths.length; i += OBSERVE_CHUNK) {
       const chunk = paths.slice(i, i + OBSERVE_CHUNK);
       const seen: Observation[] = [];
-      const rootCache = new Map<string, Promise<string | null>>();
+      const rootCache = new Map<string, Promise<UserRoot>>();
       for (let j = 0; j < chunk.length; j += STAT_CONCURRENCY) {
         const part = chunk.slice(j, j + STAT_CONCURRENCY);
         seen.push(...(await Promise.all(part.map((p) => this.look(watch, p, rootCache)))));
@@ -83,7 +83,7 @@ export class Intake {
     }
   }
 
-  private async look(watch: number, p: string, rootCache: Map<string, Promise<string | null>>): Promise<Observation> {
+  private async look(watch: number, p: string, rootCache: Map<string, Promise<UserRoot>>): Promise<Observation> {
     let st: fs.Stats;
     try {
       st = await fs.promises.stat(p);
@@ -108,8 +108,9 @@ export class Intake {
       root = userRootOf(d.userRoot, this.ctx.watch(watch).watchDir);
       rootCache.set(d.userRoot, root);
     }
-    const [realRoot, realFile] = await Promise.all([root, fs.promises.realpath(p).catch(() => null)]);
-    if (realRoot?.startsWith("!")) return { path: p, st: info, isFile: true, refusal: realRoot.slice(1) };
+    const [rootIs, realFile] = await Promise.all([root, fs.promises.realpath(p).catch(() => null)]);
+    if (rootIs.refused) return { path: p, st: info, isFile: true, refusal: rootIs.refused };
+    const realRoot = rootIs.real;
     if (!realRoot || !realFile) return { path: p, st: info, isFile: true, refusal: "cannot resolve its real path" };
     const seen: Observation = { path: p, st: info, isFile: true, refusal: containmentProblem(realRoot, realFile, p) };
     // stat follows links: lstat tells a symlink (a second name, not a hard link) from the file.
@@ -127,16 +128,16 @@ export class Intake {
     if (!(await fs.promises.lstat(p).catch(() => null))?.isSymbolicLink()) return null;
     const w = this.ctx.watch(watch);
     if (path.dirname(p) === path.resolve(w.watchDir)) {
-      const why = await userRootOf(p, w.watchDir);
-      return why?.startsWith("!") ? why.slice(1) : null;
+      return (await userRootOf(p, w.watchDir)).refused ?? null;
     }
     const d = userOfPath(w, p);
     if (d.kind !== "user") return null;
-    const [realRoot, realTarget] = await Promise.all([
+    const [rootIs, realTarget] = await Promise.all([
       userRootOf(d.userRoot, w.watchDir),
       fs.promises.realpath(p).catch(() => null),
     ]);
-    if (realRoot?.startsWith("!")) return realRoot.slice(1);
+    if (rootIs.refused) return rootIs.refused;
+    const realRoot = rootIs.real;
     if (!realRoot || !realTarget) return "cannot resolve its real path";
     const why = containmentProblem(realRoot, realTarget, p);
     return why && `a symlink to a folder: ${why}`;
@@ -223,16 +224,19 @@ export class Intake {
   }
 }
 
+/** A user's folder: its real path (null when it cannot be resolved), or why it is not followed. */
+type UserRoot = { real: string | null; refused?: undefined } | { real?: undefined; refused: string };
+
 /**
  * The real path of a user's folder (a symlink made by the admin is followed: files are checked
- * against its target), or "!" and why the folder is not followed (a link a user made).
+ * against its target), or why the folder is not followed (a link a user made).
  */
-async function userRootOf(userRoot: string, watchDir: string): Promise<string | null> {
+async function userRootOf(userRoot: string, watchDir: string): Promise<UserRoot> {
   if (path.dirname(userRoot) === path.resolve(watchDir)) {
     const why = await linkedFolder(userRoot, watchDir);
-    if (why !== null && why !== "not a folder") return `!the user's folder is not followed: ${why}`;
+    if (why !== null && why !== "not a folder") return { refused: `the user's folder is not followed: ${why}` };
   }
-  return fs.promises.realpath(userRoot).catch(() => null);
+  return { real: await fs.promises.realpath(userRoot).catch(() => null) };
 }
 
 /**
