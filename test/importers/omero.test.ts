@@ -312,7 +312,7 @@ describe("omero importer against the fake omero CLI", () => {
     const bad = configFor(home, { importer: "omero", omeroPasswordFile: pwFile }, { importArgs: `-T "regex:` });
     expect(() => createImporter(bad, { log, env: {} })).toThrow(ImporterConfigError);
     expect(() => createImporter(bad, { log, env: {} })).toThrow(
-      /^omero\.fs\.importArgs \(watch 0\): unbalanced double quote/,
+      /^omero\.fs\.importArgs \(watch 1\): unbalanced double quote/,
     );
     const nopw = configFor(home, { importer: "omero", omeroPasswordFile: "" });
     expect(() => createImporter(nopw, { log, env: {} })).toThrow(

@@ -1,5 +1,5 @@
 import { formatLine } from "./logging";
-import { escapeName, isValidUtf8 } from "./names";
+import { decodeBadName, encodeBadName, escapeName, isValidUtf8 } from "./names";
 
 describe("escapeName", () => {
   test("clean names are returned unchanged (backslashes and non-ASCII too)", () => {
@@ -40,5 +40,31 @@ describe("formatLine", () => {
   test("a log line quotes names as the CLI tables do: one line, no ESC", () => {
     const line = formatLine("2026-01-01T00:00:00.000Z", "info", "DropBox", "queued amy/a\nb\x1b[2J.tif");
     expect(line).toBe("2026-01-01T00:00:00.000Z INFO  [DropBox] queued amy/a\\nb\\x1b[2J.tif");
+  });
+});
+
+describe("encodeBadName / decodeBadName (names that are not valid UTF-8, in the ledger)", () => {
+  const cases = [
+    [0x61, 0xff, 0x2e, 0x74, 0x69, 0x66],
+    [0x5c, 0x78, 0x66, 0x66, 0xfe], // a literal "\xff" next to a real 0xfe byte
+    [0x0a, 0xc3, 0xa9, 0xe9, 0x1b],
+    [0xe2, 0x80, 0xae, 0x80],
+  ];
+  test("round trip: the exact bytes come back", () => {
+    for (const c of cases) expect([...decodeBadName(encodeBadName(Buffer.from(c)))!]).toEqual(c);
+  });
+  test("the encoding is its own escapeName: a table shows what the ledger holds", () => {
+    for (const c of cases) {
+      const e = encodeBadName(Buffer.from(c));
+      expect(escapeName(e)).toBe(e);
+    }
+    expect(encodeBadName(Buffer.from([0x61, 0xff, 0x2e, 0x74, 0x69, 0x66]))).toBe("a\\xff.tif");
+    expect(encodeBadName(Buffer.from([0x5c, 0x78, 0x66, 0x66, 0xfe]))).toBe("\\\\xff\\xfe");
+    expect(encodeBadName(Buffer.from([0x0a, 0xc3, 0xa9, 0xe9, 0x1b]))).toBe("\\né\\xe9\\x1b");
+  });
+  test("text that is not such an encoding decodes to null", () => {
+    expect(decodeBadName("a\\qb")).toBeNull();
+    expect(decodeBadName("a\\x4")).toBeNull();
+    expect(decodeBadName("plain")!.toString()).toBe("plain");
   });
 });

@@ -107,3 +107,54 @@ export function isValidUtf8(b: Uint8Array): boolean {
   }
   return true;
 }
+
+/**
+ * The ledger's (and `files list`'s) text for a file name that is not valid UTF-8: reversible, so
+ * the exact bytes can be found again. Each byte that is not part of a valid UTF-8 sequence is
+ * `\xNN`, a backslash is `\\`, and what escapeName escapes is escaped the same way (`\n`, `\x1b`,
+ * `\u202e`). The result is its own escapeName (a table shows it as stored).
+ */
+export function encodeBadName(b: Uint8Array): string {
+  let out = "";
+  let i = 0;
+  while (i < b.length) {
+    const n = utf8Length(b, i);
+    if (n === 0) {
+      out += hex2(b[i]!);
+      i += 1;
+      continue;
+    }
+    const ch = Buffer.from(b.subarray(i, i + n)).toString("utf8");
+    out += ch === "\\" ? "\\\\" : (escapeCodePoint(ch.codePointAt(0)!) ?? ch);
+    i += n;
+  }
+  return out;
+}
+
+const UNNAMED: Record<string, number> = { t: 9, n: 10, r: 13, "\\": 0x5c };
+
+/** The bytes an encodeBadName text stands for, or null when the text is not such an encoding. */
+export function decodeBadName(s: string): Buffer | null {
+  const parts: Buffer[] = [];
+  let i = 0;
+  while (i < s.length) {
+    const bs = s.indexOf("\\", i);
+    if (bs < 0) {
+      parts.push(Buffer.from(s.slice(i), "utf8"));
+      break;
+    }
+    if (bs > i) parts.push(Buffer.from(s.slice(i, bs), "utf8"));
+    const k = s[bs + 1];
+    if (k !== undefined && k in UNNAMED) {
+      parts.push(Buffer.from([UNNAMED[k]!]));
+      i = bs + 2;
+    } else if (k === "x" && /^[0-9a-f]{2}$/.test(s.slice(bs + 2, bs + 4))) {
+      parts.push(Buffer.from([Number.parseInt(s.slice(bs + 2, bs + 4), 16)]));
+      i = bs + 4;
+    } else if (k === "u" && /^[0-9a-f]{4}$/.test(s.slice(bs + 2, bs + 6))) {
+      parts.push(Buffer.from(String.fromCodePoint(Number.parseInt(s.slice(bs + 2, bs + 6), 16)), "utf8"));
+      i = bs + 6;
+    } else return null;
+  }
+  return Buffer.concat(parts);
+}

@@ -4,11 +4,14 @@
  * serial chain.
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
+import { decodeBadName, isValidUtf8 } from "@omero-fs/config";
 import type { EventBlock } from "@omero-fs/protocol";
 import type { Context } from "./context";
-import { type Effect, type FileRecord, type Observation, observationEffects } from "./core/file-identity";
+import { BAD_NAME, type Effect, type FileRecord, type Observation, observationEffects } from "./core/file-identity";
 import { containmentProblem, userOfPath } from "./core/paths";
 import type { Grouping } from "./grouping";
+import { linkedFolder } from "./walk";
 
 const STAT_CONCURRENCY = 32;
 /** Paths observed per ledger transaction. */
@@ -39,20 +42,30 @@ export class Intake {
   }
 
   /** Stat each path (gone = Delete) and record what is there now. Returns how many records changed. */
-  async observePaths(watch: number, paths: string[]): Promise<number> {
+  async observePaths(watch: number, paths: string[], followRenames = true): Promise<number> {
     let n = 0;
     for (let i = 0; i < paths.length; i += OBSERVE_CHUNK) {
       const chunk = paths.slice(i, i + OBSERVE_CHUNK);
       const seen: Observation[] = [];
-      const rootCache = new Map<string, Promise<string | null>>();
+      const rootCache = new Map<string, Promise<UserRoot>>();
       for (let j = 0; j < chunk.length; j += STAT_CONCURRENCY) {
         const part = chunk.slice(j, j + STAT_CONCURRENCY);
         seen.push(...(await Promise.all(part.map((p) => this.look(watch, p, rootCache)))));
       }
       const now = this.ctx.clock.now();
+      const moved = new Set<string>();
       this.ctx.ledger.transaction(() => {
-        for (const s of seen) if (this.observe(watch, s, now)) n += 1;
+        for (const s of seen) {
+          if (this.observe(watch, s, now)) n += 1;
+          if (followRenames && s.st && s.isFile && !s.ownReason)
+            for (const q of this.ctx.ledger.files.otherPathsWithInode(s.st.dev, s.st.ino, s.path)) moved.add(q);
+        }
       });
+      // A rename arrives as a Create of the new name only (OMERO's default eventTypes publish no
+      // Delete): the old name's record (a temporary file moved over, a renamed folder's file) is
+      // looked at again, so no stale row stays behind. A hard link keeps both.
+      for (const p of chunk) moved.delete(p);
+      if (moved.size > 0) n += await this.observePaths(watch, [...moved], false);
     }
     return n;
   }
@@ -70,30 +83,64 @@ export class Intake {
     }
   }
 
-  private async look(watch: number, p: string, rootCache: Map<string, Promise<string | null>>): Promise<Observation> {
+  private async look(watch: number, p: string, rootCache: Map<string, Promise<UserRoot>>): Promise<Observation> {
     let st: fs.Stats;
     try {
       st = await fs.promises.stat(p);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" && p.includes("\\")) {
+        const bad = await lookBadName(p);
+        if (bad) return bad;
+      }
       if (code === "ENOENT" || code === "ENOTDIR") return { path: p, st: null, isFile: false, refusal: null };
       return { path: p, st: null, isFile: true, refusal: `unreadable: ${code ?? String(e)}` };
     }
     const info = { size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
-    if (!st.isFile()) return { path: p, st: info, isFile: false, refusal: null };
+    if (!st.isFile()) {
+      const refused = st.isDirectory() ? await this.folderLinkRefusal(watch, p) : null;
+      return { path: p, st: info, isFile: refused !== null, refusal: refused, ownReason: refused !== null };
+    }
     const d = userOfPath(this.ctx.watch(watch), p);
     if (d.kind !== "user") return { path: p, st: info, isFile: true, refusal: null };
     let root = rootCache.get(d.userRoot);
     if (!root) {
-      root = fs.promises.realpath(d.userRoot).catch(() => null);
+      root = userRootOf(d.userRoot, this.ctx.watch(watch).watchDir);
       rootCache.set(d.userRoot, root);
     }
-    const [realRoot, realFile] = await Promise.all([root, fs.promises.realpath(p).catch(() => null)]);
+    const [rootIs, realFile] = await Promise.all([root, fs.promises.realpath(p).catch(() => null)]);
+    if (rootIs.refused) return { path: p, st: info, isFile: true, refusal: rootIs.refused };
+    const realRoot = rootIs.real;
     if (!realRoot || !realFile) return { path: p, st: info, isFile: true, refusal: "cannot resolve its real path" };
     const seen: Observation = { path: p, st: info, isFile: true, refusal: containmentProblem(realRoot, realFile, p) };
     // stat follows links: lstat tells a symlink (a second name, not a hard link) from the file.
     if (realFile !== p && (await fs.promises.lstat(p).catch(() => null))?.isSymbolicLink()) seen.symlinkTo = realFile;
     return seen;
+  }
+
+  /**
+   * A symlink to a folder is never followed (but a user's folder the admin linked): one directly
+   * in the watch directory that is not followed, or one in a user's folder that leaves it, is
+   * listed as refused with the reason; one that stays inside is nothing (its files are seen at
+   * their real paths).
+   */
+  private async folderLinkRefusal(watch: number, p: string): Promise<string | null> {
+    if (!(await fs.promises.lstat(p).catch(() => null))?.isSymbolicLink()) return null;
+    const w = this.ctx.watch(watch);
+    if (path.dirname(p) === path.resolve(w.watchDir)) {
+      return (await userRootOf(p, w.watchDir)).refused ?? null;
+    }
+    const d = userOfPath(w, p);
+    if (d.kind !== "user") return null;
+    const [rootIs, realTarget] = await Promise.all([
+      userRootOf(d.userRoot, w.watchDir),
+      fs.promises.realpath(p).catch(() => null),
+    ]);
+    if (rootIs.refused) return rootIs.refused;
+    const realRoot = rootIs.real;
+    if (!realRoot || !realTarget) return "cannot resolve its real path";
+    const why = containmentProblem(realRoot, realTarget, p);
+    return why && `a symlink to a folder: ${why}`;
   }
 
   /** Record one observation (inside a transaction). Returns true when the ledger changed. */
@@ -175,6 +222,40 @@ export class Intake {
     this.ctx.readinessChanged();
     this.ctx.log.info(`[fileset ${fileset}] back to waiting: ${why}`);
   }
+}
+
+/** A user's folder: its real path (null when it cannot be resolved), or why it is not followed. */
+type UserRoot = { real: string | null; refused?: undefined } | { real?: undefined; refused: string };
+
+/**
+ * The real path of a user's folder (a symlink made by the admin is followed: files are checked
+ * against its target), or why the folder is not followed (a link a user made).
+ */
+async function userRootOf(userRoot: string, watchDir: string): Promise<UserRoot> {
+  if (path.dirname(userRoot) === path.resolve(watchDir)) {
+    const why = await linkedFolder(userRoot, watchDir);
+    if (why !== null && why !== "not a folder") return { refused: `the user's folder is not followed: ${why}` };
+  }
+  return { real: await fs.promises.realpath(userRoot).catch(() => null) };
+}
+
+/**
+ * A path whose name is the encodeBadName text of a name that is not valid UTF-8 (the walk records
+ * such names so): look at the real name, as bytes. Never imported: refused with the reason.
+ */
+async function lookBadName(p: string): Promise<Observation | null> {
+  const raw = decodeBadName(path.basename(p));
+  if (!raw || isValidUtf8(raw)) return null;
+  const st = await fs.promises.lstat(Buffer.concat([Buffer.from(`${path.dirname(p)}/`), raw])).catch(() => null);
+  if (!st) return null;
+  const info = { size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
+  return {
+    path: p,
+    st: info,
+    isFile: true,
+    refusal: st.isDirectory() ? `${BAD_NAME} (a folder: nothing in it is looked at until then)` : BAD_NAME,
+    ownReason: true,
+  };
 }
 
 /** Does an imported file's old path still hold the same inode (a hard link), or did it move away? */

@@ -6,8 +6,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { WatchConfig } from "@omero-fs/config";
-import { COOKIE_PREFIX, isSysFileName, isUnder, resolveBlacklist } from "./core/paths";
+import { encodeBadName, isValidUtf8, type WatchConfig } from "@omero-fs/config";
+import { linkedFolderProblem } from "@omero-fs/protocol";
+import { COOKIE_PREFIX, isSysFileName, isUnder, resolveBlacklist, userOfPath } from "./core/paths";
 import type { WalkedFile } from "./core/reconcile";
 
 export interface WalkSummary {
@@ -44,26 +45,44 @@ export async function walkWatchDirs(
   while (stack.length > 0) {
     const dir = stack.pop()!;
     let entries: fs.Dirent[];
+    let badNames: Map<string, Buffer> | null = null;
     try {
       entries = await fs.promises.readdir(dir, { withFileTypes: true });
+      // A name that is not valid UTF-8 reads as text with U+FFFD: list the folder again as bytes.
+      if (entries.some((e) => e.name.includes("\uFFFD"))) ({ entries, badNames } = await listBytes(dir));
     } catch {
       out.unreadableDirs.push(dir);
       continue;
     }
     const toStat: string[] = [];
+    const bad: [string, Buffer][] = [];
+    const linked = new Set<string>();
     for (const e of entries) {
       const name = e.name;
+      const raw = badNames?.get(name);
+      if (raw) {
+        // Never descended or imported: recorded (refused, with the reason) under its encoded name.
+        const p = path.join(dir, name);
+        if (!(watch.ignoreSysFiles && isSysFileName(name)) && !blacklist.some((b) => isUnder(p, b))) bad.push([p, raw]);
+        continue;
+      }
       if (name.startsWith(COOKIE_PREFIX)) continue;
       if (watch.ignoreSysFiles && isSysFileName(name)) continue;
       const p = path.join(dir, name);
       if (blacklist.some((b) => isUnder(p, b))) continue;
-      if (e.isDirectory()) {
+      // A user's folder kept elsewhere by the admin (DropBox/bob -> /data/bob) is walked through the
+      // link; one a user made is recorded (refused, with the reason), never walked.
+      const link = dir === root && e.isSymbolicLink() ? await linkedFolder(p, root) : "not a folder";
+      if (e.isDirectory() || link === null) {
         // Flat: the directory only; Recurse and Follow: every level (new dirs are walked like old ones).
         if (watch.pathMode !== "Flat") stack.push(p);
+      } else if (link !== "not a folder") {
+        bad.push([p, Buffer.from(p)]);
       } else if (e.isFile() || e.isSymbolicLink()) {
         // Symlinks to directories are not descended (loops); a symlinked file is statted through
         // and later checked against the user's folder.
         toStat.push(p);
+        if (e.isSymbolicLink()) linked.add(p);
       }
     }
     entries = [];
@@ -71,13 +90,75 @@ export async function walkWatchDirs(
     for (let i = 0; i < toStat.length; i += STAT_CONCURRENCY) {
       const part = toStat.slice(i, i + STAT_CONCURRENCY);
       const stats = await Promise.all(part.map((p) => fs.promises.stat(p).catch(() => null)));
-      stats.forEach((s, j) => {
-        if (s?.isFile()) files.push({ path: part[j]!, size: s.size, mtimeMs: s.mtimeMs });
-      });
+      for (const [j, s] of stats.entries()) {
+        const p = part[j]!;
+        // A symlink to a folder (below the top level) is not descended; one that leaves the
+        // user's folder is recorded (intake refuses it, with the reason).
+        if (s?.isFile() || (s?.isDirectory() && linked.has(p) && (await leavesUserFolder(watch, p))))
+          files.push({ path: p, size: s.size, mtimeMs: s.mtimeMs });
+      }
+    }
+    for (const [p, raw] of bad) {
+      const s = await fs.promises.lstat(raw).catch(() => null);
+      if (s) files.push({ path: p, size: s.size, mtimeMs: s.mtimeMs });
     }
     out.dirs += 1;
     out.files += files.length;
     await onDir(dir, files);
   }
   return out;
+}
+
+/**
+ * A folder listed as bytes: valid names as text, the others under their encodeBadName text, with
+ * the absolute path as bytes (the only way to reach them).
+ */
+async function listBytes(dir: string): Promise<{ entries: fs.Dirent[]; badNames: Map<string, Buffer> }> {
+  const raw = await fs.promises.readdir(dir, { withFileTypes: true, encoding: "buffer" });
+  const prefix = Buffer.from(dir === "/" ? "/" : `${dir}/`);
+  const badNames = new Map<string, Buffer>();
+  const entries = raw.map((e) => {
+    const bytes = e.name as unknown as Buffer;
+    const text = isValidUtf8(bytes) ? bytes.toString("utf8") : encodeBadName(bytes);
+    if (!isValidUtf8(bytes)) badNames.set(text, Buffer.concat([prefix, bytes]));
+    return Object.assign(Object.create(Object.getPrototypeOf(e)), e, { name: text }) as fs.Dirent;
+  });
+  return { entries, badNames };
+}
+
+const ADMIN_UIDS = [0, process.getuid?.() ?? 0];
+
+/**
+ * A symlink directly in the watch directory: null when it is a folder the walk and the monitor
+ * follow (linkedFolderProblem), or not a symlink at all; else why it is not followed ("not a
+ * folder" for a link to a file).
+ */
+export async function linkedFolder(p: string, watchDir: string): Promise<string | null> {
+  const l = await fs.promises.lstat(p).catch(() => null);
+  if (!l?.isSymbolicLink()) return null;
+  try {
+    const [st, realTarget, realWatchDir] = await Promise.all([
+      fs.promises.stat(p),
+      fs.promises.realpath(p),
+      fs.promises.realpath(watchDir),
+    ]);
+    if (!st.isDirectory()) return "not a folder";
+    return linkedFolderProblem({ link: p, linkUid: l.uid, adminUids: ADMIN_UIDS, realTarget, realWatchDir });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // Dangling: nothing to follow, an entry like any other.
+    if (code === "ENOENT" || code === "ENOTDIR") return "not a folder";
+    return `symlink ${p} cannot be resolved: ${code ?? String(e)}`;
+  }
+}
+
+/** Whether the real path of p is outside the real path of its user's folder. */
+async function leavesUserFolder(watch: WatchConfig, p: string): Promise<boolean> {
+  const d = userOfPath(watch, p);
+  if (d.kind !== "user") return false;
+  const [realRoot, real] = await Promise.all([
+    fs.promises.realpath(d.userRoot).catch(() => null),
+    fs.promises.realpath(p).catch(() => null),
+  ]);
+  return realRoot !== null && real !== null && !isUnder(real, realRoot);
 }

@@ -18,9 +18,9 @@ import * as path from "node:path";
 import type { Logger } from "@omero-fs/config";
 import type { Backend, EventBlock, MonitorParams } from "@omero-fs/protocol";
 import { noteWork } from "./collect";
-import { fastPathSkips } from "./core/compare";
+import { fastPathSkips, sightingChanged } from "./core/compare";
 import { isCookieName, publishFilter, resolveBlacklist } from "./core/filters";
-import { ABSENT, codeIsDir, type EntryCode, entryCode } from "./core/known";
+import { ABSENT, codeIsDir, type EntryCode } from "./core/known";
 import { type MonitorOptions, resolveMonitorOptions, type ServerSettings } from "./core/options";
 import { chooseBackend, defaultSnapshotKey, fastWindowFor, settleDecision } from "./core/policy";
 import { ControlError, messageOf } from "./errors";
@@ -73,6 +73,8 @@ export class Monitor {
   private fastFlushTimer: NodeJS.Timeout | null = null;
   private lastFastFlushAt = 0;
   private extraIgnore: string[] = [];
+  /** Followed symlinks directly in the watch directory (user folders kept elsewhere). */
+  private readonly linked = new Set<string>();
   private readonly cookies = new Cookies();
   private serialChain: Promise<unknown> = Promise.resolve();
   /** Incremented on every start/stop, so late timers of an old run are ignored. */
@@ -93,6 +95,7 @@ export class Monitor {
       emit: (ev) => this.out.add(ev),
       rescan: (reason, p) => this.out.rescan(reason, p),
       dirGone: (dir) => {
+        this.linked.delete(dir);
         this.supplements.closeBelow(dir);
         this.fast.removeBelow(dir);
       },
@@ -101,6 +104,7 @@ export class Monitor {
         this.markNewDir(dir);
       },
       rootGone: () => this.rootGone(),
+      linkedFolder: (link) => this.followLink(link),
     });
     this.out = new Publisher(id, publishFilter(params), params.blockSize, host.logger, host.send);
     this.store = new SnapshotStore(host.snapshotDir, this.key, (what, e) =>
@@ -217,6 +221,7 @@ export class Monitor {
       // d. What changed between the baseline walk and the watch being in place.
       this.t.list(this.watchDir, true, true);
       this.state = "started";
+      for (const link of this.linked) this.followLink(link);
       if (this.backend === "poll") this.startPolling();
       else this.startFast();
       this.snapshotTimer = setInterval(() => void this.periodicSnapshot(gen), this.opts.timings.snapshotEveryMs);
@@ -350,11 +355,14 @@ export class Monitor {
         this.fastTouch(parent);
       }
       const seen = ev.type === "delete" ? ABSENT : this.t.look(p);
-      if (seen === null) {
-        this.t.badName(parent);
+      // A name that is not valid UTF-8 (text with U+FFFD, unknown): gone or there, the DropBox rescans.
+      if (seen === null || (seen === ABSENT && name.includes("\uFFFD") && this.t.known.codeOf(p) === ABSENT)) {
+        this.t.badName(p, ev.type !== "update");
         continue;
       }
-      const v = this.t.reconcile(p, this.t.known.codeOf(p), seen, ev.type === "update");
+      const known = this.t.known.codeOf(p);
+      const kind = ev.type === "update" ? "update" : ev.type === "create" ? "appeared" : "other";
+      const v = this.t.reconcile(p, known, seen, sightingChanged(known, kind));
       // A new (or moved-in) directory: list it now; its watch is already in place (or, when the
       // event came from a supplementary fs.watch, the watcher does not watch it: watch it too).
       if ((v === "create" || v === "replace") && codeIsDir(seen) && this.t.descendInto(p)) {
@@ -385,7 +393,7 @@ export class Monitor {
     let seen: EntryCode;
     try {
       const st = fs.lstatSync(p, { throwIfNoEntry: false });
-      seen = st ? entryCode(st.isDirectory(), st.ino) : ABSENT;
+      seen = st ? this.t.codeOfStat(p, st) : ABSENT;
     } catch {
       return; // EACCES and the like: the watcher and the listing report it
     }
@@ -396,7 +404,7 @@ export class Monitor {
     this.fast.refresh(dir);
     const known = this.t.known.codeOf(p);
     if (fastPathSkips(known, seen)) return;
-    const v = this.t.reconcile(p, known, seen, false);
+    const v = this.t.reconcile(p, known, seen, sightingChanged(known, "appeared"));
     if (v === "create" || v === "replace" || v === "delete") this.scheduleFastFlush();
   }
 
@@ -455,6 +463,17 @@ export class Monitor {
       this.log.debug(`monitor ${this.id}: fs.watch ${dir}: ${messageOf(failed.error)}`);
       this.t.needFull = true;
     }
+  }
+
+  /**
+   * A followed symlink to a folder: the native watcher does not follow links, so it and every
+   * folder below it get a supplementary fs.watch (new folders below get theirs as they are found).
+   */
+  private followLink(link: string): void {
+    this.linked.add(link);
+    if (this.supplements.has(link)) return;
+    this.supplement(link);
+    for (const d of this.t.known.dirPaths()) if (d.startsWith(`${link}/`)) this.supplement(d);
   }
 
   /** A directory found new: list it again when activity settles (its watch may have lost events). */

@@ -7,6 +7,7 @@
  * due, is the monitor's (monitor.ts).
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 import type { Logger } from "@omero-fs/config";
 import type { FsEvent, MonitorParams } from "@omero-fs/protocol";
 import { noteWork } from "./collect";
@@ -16,6 +17,7 @@ import { ABSENT, codeIno, codeIsDir, type EntryCode, entryCode, KnownTree } from
 import { errnoOf, messageOf } from "./errors";
 import type { Marker } from "./snapshot";
 import { catchUp } from "./sources/catchup";
+import { LinkedFolders } from "./sources/links";
 
 export interface TrackerHooks {
   emit(ev: FsEvent): void;
@@ -26,7 +28,12 @@ export interface TrackerHooks {
   newDirListed(dir: string): void;
   /** The watch directory itself is gone. */
   rootGone(): void;
+  /** A symlink directly in the watch directory is followed as a folder (sources/links.ts). */
+  linkedFolder(link: string): void;
 }
+
+/** An lstat that is nothing (a link gone between the listing and its lstat). */
+const EMPTY_STAT = { isSymbolicLink: () => false } as fs.Stats;
 
 export class Tracker {
   readonly known: KnownTree;
@@ -41,6 +48,7 @@ export class Tracker {
   needFull = false;
   /** Problems logged once per run (unlistable directories, bad names). */
   private readonly noticed = new Set<string>();
+  private readonly links: LinkedFolders;
 
   constructor(
     private readonly id: string,
@@ -52,6 +60,11 @@ export class Tracker {
   ) {
     this.known = new KnownTree(watchDir);
     this.scope = this.makeScope(new Set());
+    this.links = new LinkedFolders(watchDir, (link, why) => {
+      if (this.noticed.has(`link:${link}:${why}`)) return;
+      this.noticed.add(`link:${link}:${why}`);
+      this.log.warn(`monitor ${this.id}: ${why}`);
+    });
   }
 
   private makeScope(startDirs: ReadonlySet<string>, pathMode = this.params.pathMode): Scope {
@@ -115,8 +128,35 @@ export class Tracker {
     } catch (e) {
       this.log.debug(`monitor ${this.id}: lstat ${p}: ${messageOf(e)}`);
     }
-    if (st) return entryCode(st.isDirectory(), st.ino);
+    if (st) return this.codeOfStat(p, st);
     return p.includes("\uFFFD") ? null : ABSENT;
+  }
+
+  /**
+   * A listed entry's code. A file new to a publishing listing (in a folder made or moved in) gets
+   * its inode, so the watcher's own create of it later is nothing new, and a file renamed over it
+   * (another inode) is a replacement.
+   */
+  private listedCode(p: string, isDir: boolean, isNew: boolean): EntryCode {
+    if (isDir || !isNew) return entryCode(isDir);
+    try {
+      const st = fs.lstatSync(p, { throwIfNoEntry: false });
+      if (st && !st.isDirectory()) return entryCode(false, st.ino);
+    } catch {
+      // unreadable: no inode, as any listing
+    }
+    return entryCode(false);
+  }
+
+  /** The entry code of an lstat; a followed symlink to a folder (directly in the watch directory) is a directory. */
+  codeOfStat(p: string, st: fs.Stats): EntryCode {
+    return entryCode(st.isDirectory() || this.followsLink(p, st), st.ino);
+  }
+
+  private followsLink(p: string, st: fs.Stats): boolean {
+    if (!st.isSymbolicLink() || !this.links.follows(p, st)) return false;
+    this.hooks.linkedFolder(p);
+    return true;
   }
 
   /** List every touched directory (or the whole tree, when needFull) and publish what the sources missed. */
@@ -171,12 +211,17 @@ export class Tracker {
       const p = prefix + name;
       if (!this.inScope(p)) continue;
       if (name.includes("\uFFFD") && !fs.existsSync(p)) {
-        this.badName(dir);
+        this.badName(p, false);
         continue;
       }
       seen.add(name);
-      const isDir = de.isDirectory();
-      const v = this.reconcile(p, kids?.get(name) ?? ABSENT, entryCode(isDir), false, publish);
+      const isDir =
+        de.isDirectory() ||
+        (de.isSymbolicLink() &&
+          dir === this.watchDir &&
+          this.followsLink(p, fs.lstatSync(p, { throwIfNoEntry: false }) ?? EMPTY_STAT));
+      const known = kids?.get(name) ?? ABSENT;
+      const v = this.reconcile(p, known, this.listedCode(p, isDir, known === ABSENT && publish), false, publish);
       if (!isDir || !this.descendInto(p)) continue;
       if (v === "create" || v === "replace") {
         if (publish) this.hooks.newDirListed(p);
@@ -216,12 +261,30 @@ export class Tracker {
     );
   }
 
-  badName(dir: string): void {
-    const k = `badname:${dir}`;
-    if (this.noticed.has(k)) return;
-    this.noticed.add(k);
-    this.log.warn(
-      `monitor ${this.id}: skipping a name in ${dir} that is not valid UTF-8 (cannot be addressed as text)`,
-    );
+  /**
+   * A name that is not valid UTF-8 (read as text with U+FFFD): it cannot be published as a path,
+   * so the DropBox is asked to rescan the folder (its walk lists names as bytes and records the
+   * name as refused, with the reason). `again`: an appearance or disappearance the watcher
+   * reported (each is announced); a listing announces each name once per run.
+   */
+  badName(p: string, again: boolean): void {
+    // Inside a folder whose own name is bad (never listed, refused as a whole): once per folder,
+    // so a copy into it is not a rescan per file.
+    const bad = p.indexOf("\uFFFD");
+    const slash = p.indexOf("/", bad);
+    if (slash >= 0) {
+      p = p.slice(0, slash);
+      again = false;
+    }
+    const dir = path.dirname(p);
+    if (!this.noticed.has(`badname:${dir}`)) {
+      this.noticed.add(`badname:${dir}`);
+      this.log.warn(
+        `monitor ${this.id}: a name in ${dir} is not valid UTF-8 (cannot be published as text): rescan notice, so the DropBox lists it as refused`,
+      );
+    }
+    if (!again && this.noticed.has(`badname:${p}`)) return;
+    this.noticed.add(`badname:${p}`);
+    this.hooks.rescan("a name that is not valid UTF-8", dir);
   }
 }

@@ -91,3 +91,29 @@ export function resolveBlacklist(watchDir: string, list: string[]): string[] {
 export function isUnder(p: string, dir: string): boolean {
   return p === dir || p.startsWith(dir.endsWith("/") ? dir : `${dir}/`);
 }
+
+/**
+ * A symlink directly in a watch directory that points to a directory: a user's folder kept
+ * elsewhere (`DropBox/bob -> /data/bob`), followed by the monitor and the walk, its files checked
+ * against the link's target. Only the admin may make one: a link owned by a user (who can create
+ * entries in a shared DropBox folder) could otherwise point the watch at `/`. Returns why it is
+ * not followed, or null. Links further down are never followed (a user's own links stay refused).
+ */
+export function linkedFolderProblem(l: {
+  link: string;
+  /** Owner of the link itself (lstat). */
+  linkUid: number;
+  /** root and the user the server runs as. */
+  adminUids: readonly number[];
+  /** The link's target (realpath). */
+  realTarget: string;
+  realWatchDir: string;
+}): string | null {
+  if (!l.adminUids.includes(l.linkUid))
+    return `symlink ${l.link} belongs to uid ${l.linkUid}, not to root or the user the server runs as (uid ${l.adminUids.filter((u) => u !== 0).join(", ") || 0}): not followed (only the admin may put a user's folder elsewhere)`;
+  if (l.realTarget === l.realWatchDir || isUnder(l.realTarget, l.realWatchDir))
+    return `symlink ${l.link} points inside the watch directory (${l.realTarget}): not followed`;
+  if (isUnder(l.realWatchDir, l.realTarget))
+    return `symlink ${l.link} points to ${l.realTarget}, which holds the watch directory: not followed (a loop)`;
+  return null;
+}

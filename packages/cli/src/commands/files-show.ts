@@ -2,6 +2,7 @@ import type { FileShowJson } from "@omero-fs/protocol";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
 import { CliError } from "../errors";
+import { escapeName } from "../format";
 import { fileShow, fileShowJson, pathCandidates } from "../json-output";
 import { openView } from "../ledger-access";
 
@@ -10,30 +11,32 @@ interface ShowArgs extends GlobalArgs {
   json?: boolean;
 }
 
+/** Every name and message escaped (escapeName): a newline in a name forges no line, no ESC reaches the terminal. */
 function showText(d: FileShowJson): string {
-  const lines = [d.path];
-  if (d.renamedFrom) lines.push(`  renamed from: ${d.renamedFrom}`);
+  const e = escapeName;
+  const lines = [e(d.path)];
+  if (d.renamedFrom) lines.push(`  renamed from: ${e(d.renamedFrom)}`);
   lines.push(
-    `  user:     ${d.user || "-"}`,
+    `  user:     ${e(d.user) || "-"}`,
     `  size:     ${d.size} bytes, modified ${d.mtime}`,
     `  state:    ${d.state}`,
   );
-  if (d.reason) lines.push(`  reason:   ${d.reason}`);
+  if (d.reason) lines.push(`  reason:   ${e(d.reason)}`);
   const i = d.import;
   if (!i) {
     lines.push("  import:   - (in no fileset)");
     return lines.join("\n");
   }
   lines.push(
-    `  import:   ${i.id} (${i.state}; ${i.files.length} file${i.files.length === 1 ? "" : "s"}, entry ${i.entry})`,
-    `  target:   ${d.target ?? "-"}`,
+    `  import:   ${i.id} (${i.state}; ${i.files.length} file${i.files.length === 1 ? "" : "s"}, entry ${e(i.entry)})`,
+    `  target:   ${d.target ? e(d.target) : "-"}`,
   );
-  if (i.error) lines.push(`  error:    ${i.error}`);
+  if (i.error) lines.push(`  error:    ${e(i.error)}`);
   if (d.history.length === 0) lines.push("  history:  no importer run yet");
   else {
     lines.push("  history:");
     for (const h of d.history) {
-      const tail = h.result === "failed" ? `: ${h.error ?? "?"}` : h.target ? ` -> ${h.target}` : "";
+      const tail = h.result === "failed" ? `: ${e(h.error ?? "?")}` : h.target ? ` -> ${e(h.target)}` : "";
       lines.push(
         `    attempt ${h.attempt} (${h.importer}) ${h.startedAt} .. ${h.finishedAt ?? "now"}: ${h.result}${tail}`,
       );

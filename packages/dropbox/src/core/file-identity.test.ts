@@ -1,4 +1,5 @@
 import {
+  BAD_NAME,
   type FileRecord,
   GONE_AFTER_IMPORT,
   type IdentityInput,
@@ -45,6 +46,22 @@ describe("file identity", () => {
     expect(e[0]).toMatchObject({ do: "log", level: "error", onceKey: "outside:/w/x.tif" });
     expect(e[1]).toMatchObject({ do: "insert", state: "refused" });
   });
+  it("a name that is not valid UTF-8 is refused with its reason, also directly in the DropBox folder", () => {
+    const seen = { path: "/w/amy/a\\xff.tif", st, isFile: true, refusal: BAD_NAME, ownReason: true };
+    expect(observationEffects(input({ seen }))).toEqual([
+      {
+        do: "log",
+        level: "warn",
+        msg: `refused /w/amy/a\\xff.tif: ${BAD_NAME}`,
+        onceKey: `refused:/w/amy/a\\xff.tif:${BAD_NAME}`,
+      },
+      { do: "insert", user: "amy", stat: st, state: "refused", reason: BAD_NAME, fileset: null },
+    ]);
+    const top = observationEffects(input({ seen: { ...seen, path: "/w/\\xff" } }));
+    expect(top[1]).toMatchObject({ do: "insert", state: "refused", reason: BAD_NAME });
+    // Seen again unchanged: nothing to do but the (once) log.
+    expect(kinds(input({ seen, row: rec({ path: seen.path, state: "refused", reason: BAD_NAME }) }))).toEqual(["log"]);
+  });
   it("an imported file seen at a new path with its old path gone is a rename, not a new file", () => {
     const old = rec({ path: "/w/amy/old.tif", state: "imported", fileset: 4 });
     expect(kinds(input({ sameInode: [{ rec: old, stillThere: false }] }))).toEqual(["renameImported", "log"]);
@@ -59,10 +76,14 @@ describe("file identity", () => {
   });
   it("imported then touched (same inode and size) is not new; a change follows changedAfterImport", () => {
     const row = rec({ state: "imported", fileset: 4 });
-    expect(kinds(input({ row, seen: { ...input().seen, st: { ...st, mtimeMs: 2000 } } }))).toEqual([
-      "touchImported",
-      "log",
-    ]);
+    const touched = observationEffects(input({ row, seen: { ...input().seen, st: { ...st, mtimeMs: 2000 } } }));
+    expect(touched.map((e) => e.do)).toEqual(["touchImported", "setReason", "log"]);
+    // Listed (a same-size rewrite in place looks the same): what is known, and not reimported.
+    expect(touched[1]).toEqual({
+      do: "setReason",
+      reason:
+        "modified after import of fileset 4: same size and inode, new mtime (imported 1970-01-01T00:00:01.000Z; now 1970-01-01T00:00:02.000Z): a touch, or a rewrite of the same size; not reimported (to import new content, drop it as a new file)",
+    });
     const modified = { ...input().seen, st: { ...st, size: 11, mtimeMs: 2000 } };
     const logged = observationEffects(input({ row, seen: modified }));
     expect(logged).toEqual([

@@ -13,6 +13,8 @@ import { userOfPath, type WatchScope } from "./paths";
 
 /** Reason of an imported file that is no longer where it was imported from. */
 export const GONE_AFTER_IMPORT = "deleted or moved away after import";
+/** Reason of a file (or folder) whose name is not valid UTF-8: it cannot be named to an importer. */
+export const BAD_NAME = "name is not valid UTF-8; rename it";
 /** Reason of a pending file not yet through a grouping run (a fraction of a second, normally). */
 export const NOT_GROUPED = "seen; not grouped yet";
 /** What the DropBox does with a file changed after its import (omero.fs.changedAfterImport). */
@@ -48,6 +50,11 @@ export interface Observation {
   refusal: string | null;
   /** The path itself is a symlink (lstat): its real path, else undefined. */
   symlinkTo?: string;
+  /**
+   * The refusal is about the entry itself (a name that is not valid UTF-8, a user's folder link
+   * that is not followed) and wins over the layout's ("outside user directories").
+   */
+  ownReason?: boolean;
 }
 
 export interface IdentityInput {
@@ -93,10 +100,10 @@ export function observationEffects(i: IdentityInput): Effect[] {
   if (d.kind === "outside") return none;
   const user = d.kind === "user" ? d.user : (d.user ?? "");
   const stat: StatInfo = s.st ?? { size: 0, mtimeMs: 0, dev: null, ino: null };
-  const refusal = d.kind === "refused" ? d.reason : s.refusal;
+  const refusal = d.kind === "refused" && !s.ownReason ? d.reason : s.refusal;
   if (refusal) {
     const log: Effect =
-      d.kind === "refused"
+      d.kind === "refused" && !s.ownReason
         ? {
             do: "log",
             level: "error",
@@ -259,10 +266,18 @@ function importedSeenAgain(
   }
   if (row.reason === GONE_AFTER_IMPORT) return null;
   if (row.size === st.size && row.dev === st.dev && row.ino === st.ino) {
-    // Same inode, same size, new mtime: a touch (or a chmod that rewrote nothing). Not new content.
+    // Same inode, same size, new mtime: a touch, or content rewritten in place at the same size
+    // (`cp` over it): not told apart without reading the file. Never reimported (a touch is no
+    // change), but listed with what is known, so a rewrite does not pass unseen.
+    const reason = `modified after import of fileset ${row.fileset}: same size and inode, new mtime (imported ${isoOf(row.mtimeMs)}; now ${isoOf(st.mtimeMs)}): a touch, or a rewrite of the same size; not reimported (to import new content, drop it as a new file)`;
     return [
       { do: "touchImported", mtimeMs: st.mtimeMs },
-      { do: "log", level: "debug", msg: `[fileset ${row.fileset}] ${row.path} touched after import: not reimported` },
+      { do: "setReason", reason },
+      {
+        do: "log",
+        level: policy === "ignore" ? "debug" : "info",
+        msg: `[fileset ${row.fileset}] ${row.path} ${reason}`,
+      },
     ];
   }
   const was = `${row.size} bytes, mtime ${isoOf(row.mtimeMs)}`;

@@ -88,7 +88,7 @@ describe("omero argv", () => {
 
   it("names the property and watch on an unbalanced importArgs", () => {
     try {
-      splitSetting('-T "regex:', "omero.fs.importArgs", 2);
+      splitSetting('-T "regex:', "omero.fs.importArgs", 1);
       throw new Error("no error");
     } catch (e) {
       expect(e).toBeInstanceOf(ImporterConfigError);

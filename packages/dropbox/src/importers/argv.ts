@@ -12,7 +12,7 @@ export function splitSetting(value: string, property: string, watchIndex: number
     return shellSplit(value);
   } catch (e) {
     if (e instanceof ShellSplitError) {
-      const where = watchIndex === null ? property : `${property} (watch ${watchIndex})`;
+      const where = watchIndex === null ? property : `${property} (watch ${watchIndex + 1})`;
       throw new ImporterConfigError(
         "IMPORTER_UNBALANCED_QUOTE",
         `${where}: ${e.message} in ${JSON.stringify(value)}; quote words like a POSIX shell`,

@@ -54,6 +54,9 @@ export class FilesTable {
          SELECT path, watch, user, size, mtime_ms, dev, ino, state, ?, fileset, seen_at, ? FROM files WHERE id = ?`,
       ),
       importedByInode: db.prepare(`SELECT ${FILE_COLS} FROM files WHERE dev = ? AND ino = ? AND state = 'imported'`),
+      othersByInode: db.prepare(
+        "SELECT path FROM files WHERE dev = ? AND ino = ? AND path != ? AND state != 'imported' LIMIT 16",
+      ),
       importedVersion: db.prepare(
         `SELECT ff.fileset FROM fileset_files ff JOIN filesets f ON f.id = ff.fileset
          WHERE ff.path = ? AND ff.size = ? AND ff.mtime_ms = ? AND f.state = 'imported' LIMIT 1`,
@@ -85,6 +88,11 @@ export class FilesTable {
 
   importedWithInode(dev: number, ino: number): FileRecord[] {
     return (this.st.importedByInode.raw().all(dev, ino) as FileRaw[]).map(fileRecord);
+  }
+
+  /** Paths of other live, not imported records with this (device, inode): the old names of a rename. */
+  otherPathsWithInode(dev: number, ino: number, p: string): string[] {
+    return (this.st.othersByInode.raw().all(dev, ino, p) as [string][]).map((r) => r[0]);
   }
 
   /** The imported fileset that holds exactly this (path, size, mtime), or null. */

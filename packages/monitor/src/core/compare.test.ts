@@ -1,4 +1,4 @@
-import { compareWithKnown, contentMatters, eventsOf, fastPathSkips, knownAfter } from "./compare";
+import { compareWithKnown, contentMatters, eventsOf, fastPathSkips, knownAfter, sightingChanged } from "./compare";
 import { ABSENT, entryCode } from "./known";
 
 const file = (ino = 0) => entryCode(false, ino);
@@ -56,4 +56,16 @@ test("content matters for files on both sides only; the fast path leaves directo
   expect(fastPathSkips(dir(7), file(8))).toBe(true);
   expect(fastPathSkips(file(7), ABSENT)).toBe(false);
   expect(fastPathSkips(dir(7), ABSENT)).toBe(true);
+});
+
+test("a name appearing at a path known without its inode counts as changed (an atomic replace in a listed folder)", () => {
+  const listed = entryCode(false);
+  expect(sightingChanged(listed, "appeared")).toBe(true);
+  expect(compareWithKnown(listed, entryCode(false, 42), sightingChanged(listed, "appeared"))).toBe("learnInodeModify");
+  // Known with its inode: compared by inode as always (another inode is a replace, the same is nothing).
+  expect(sightingChanged(entryCode(false, 7), "appeared")).toBe(false);
+  expect(sightingChanged(ABSENT, "appeared")).toBe(false);
+  expect(sightingChanged(entryCode(true), "appeared")).toBe(false);
+  expect(sightingChanged(entryCode(false, 7), "update")).toBe(true);
+  expect(sightingChanged(listed, "other")).toBe(false);
 });

@@ -39,6 +39,18 @@ export function compareWithKnown(known: EntryCode, seen: EntryCode, changed = fa
   return modify ? "modify" : "none";
 }
 
+/**
+ * Whether a sighting counts as a content change. A watcher update does. So does a name appearing
+ * (a watcher create, a fast-path rename) at a path known without its inode (found by a listing, as
+ * every file of a folder renamed or moved in): another entry may have been renamed over it (an
+ * atomic `write tmp; mv tmp x`), and with no inode to compare it would pass unseen. It is
+ * published as a Modify; the DropBox's stat decides what changed.
+ */
+export function sightingChanged(known: EntryCode, kind: "update" | "appeared" | "other"): boolean {
+  if (kind === "update") return true;
+  return kind === "appeared" && known !== ABSENT && !codeIsDir(known) && codeIno(known) === 0;
+}
+
 /** Whether `changed` can matter for this pair (the same kind, a file): callers skip the mtime check otherwise. */
 export function contentMatters(known: EntryCode, seen: EntryCode): boolean {
   return known !== ABSENT && seen !== ABSENT && !codeIsDir(known) && !codeIsDir(seen);
