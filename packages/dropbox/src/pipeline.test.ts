@@ -134,7 +134,7 @@ class Pipeline {
       ledger: this.ledger,
       log,
       importer,
-      catalogues: [defaultCatalogue()],
+      catalogues: new Map([[0, defaultCatalogue()]]),
       clock: this.clock,
     });
   }
