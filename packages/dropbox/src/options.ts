@@ -114,8 +114,8 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
 /**
  * Pure: merge the re-resolved options into the running ones. Every per-watch property applies
  * live (core/watch-plan.ts says how: a new monitor, a regroup, or just the new value), and so do
- * concurrency, retries and timeouts; the importer and the rescan interval (built into the running
- * importer and timer) keep their running values and are reported as needing a restart.
+ * concurrency, retries, timeouts and the rescan interval; the importer (the running importer was
+ * built from it) keeps its running value and is reported as needing a restart.
  */
 export function planReload(
   before: DropBoxOptions,
@@ -131,7 +131,6 @@ export function planReload(
   };
   const fixed = (changed: boolean, name: string) => changed && restart.push(name);
   fixed(before.importer !== after.importer, "omero.fs.importer");
-  fixed(before.rescanIntervalMs !== after.rescanIntervalMs, "omero.fs.rescanInterval");
   const changes = planWatches(
     before.watches.map((w) => w.config),
     after.watches.map((w) => w.config),
@@ -152,7 +151,7 @@ export function planReload(
     ...after,
     watches,
     importer: before.importer,
-    rescanIntervalMs: before.rescanIntervalMs,
+    rescanIntervalMs: live("rescanIntervalMs", "omero.fs.rescanInterval"),
     concurrency: live("concurrency", "omero.fs.importConcurrency"),
     retry: live("retry", "omero.fs.importRetries"),
     importTimeoutMs: live("importTimeoutMs", "omero.fs.importTimeout"),

@@ -281,7 +281,9 @@ class DropBoxServer {
     while (this.healthBusy) await new Promise((r) => setTimeout(r, 20));
     this.healthBusy = true;
     try {
+      const rescanChanged = plan.opts.rescanIntervalMs !== this.opts.rescanIntervalMs;
       this.opts = plan.opts;
+      if (rescanChanged && this.ready) this.startRescanTimer();
       this.log.level = fresh.global.logLevel;
       for (const c of plan.watches)
         if (c.kind !== "removed" && (c.kind === "added" || c.regroup))
@@ -440,15 +442,22 @@ class DropBoxServer {
     }
     this.engine.requestTick();
     this.healthTimer = setInterval(() => void this.checkHealth(), this.opts.healthMs);
+    this.startRescanTimer();
+    this.ready = true;
+    this.log.info("DropBox ready");
+    if (process.send) process.send({ type: "ready", server: "DropBox" });
+  }
+
+  /** The periodic safety-net reconciliation (omero.fs.rescanInterval; a reload starts it anew). */
+  private startRescanTimer(): void {
+    if (this.rescanTimer) clearInterval(this.rescanTimer);
+    this.rescanTimer = null;
     const rescan = this.opts.rescanIntervalMs;
-    if (rescan > 0) {
+    if (rescan > 0 && !this.stopped) {
       this.rescanTimer = setInterval(() => {
         for (const w of this.config.watches) void this.engine.reconcileWatch(w.index, "periodic");
       }, rescan);
     }
-    this.ready = true;
-    this.log.info("DropBox ready");
-    if (process.send) process.send({ type: "ready", server: "DropBox" });
   }
 
   /** Detect a MonitorServer restart (new pid, unknown or failed monitors) and re-create the monitors. */
