@@ -14,7 +14,7 @@ import {
 } from "@omero-fs/readers";
 import { Burst, type Context } from "./context";
 import { groupingDueAt } from "./core/batching";
-import { GONE_AFTER_IMPORT } from "./core/file-identity";
+import { GONE_AFTER_IMPORT, NOT_GROUPED } from "./core/file-identity";
 import { applyGrouping, type ExistingFileset } from "./core/filesets";
 import { groupingPartition, userOfPath, userRootOf } from "./core/paths";
 import { PROBE_CACHE_BYTES, PROBE_CACHE_ENTRIES, ProbeCache, trimProbe } from "./probe-cache";
@@ -63,10 +63,17 @@ export class Grouping {
       const rows = this.ctx.ledger.files.pageOf(index, after, 2000);
       if (rows.length === 0) break;
       after = rows[rows.length - 1]![0];
-      for (const [p, state] of rows) {
-        if (state !== "pending" && state !== "grouped") continue;
+      for (const [p, state, reason] of rows) {
+        // Ignored files are decided again too (a wider whitelist, a reader that now knows them),
+        // but not late members of an imported fileset: the import decided those.
+        const again = state === "ignored" && !reason?.startsWith("late, after import");
+        if (state !== "pending" && state !== "grouped" && !again) continue;
         const d = userOfPath(scope, p);
         if (d.kind !== "user") continue;
+        if (again) {
+          const f = this.ctx.ledger.files.byPath(p);
+          if (f) this.ctx.ledger.files.setState(f.id, "pending", NOT_GROUPED, null);
+        }
         this.markDirty(index, d.user, p, now);
         n += 1;
       }

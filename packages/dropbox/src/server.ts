@@ -239,7 +239,9 @@ class DropBoxServer {
         return { discovered: n.reduce((a, b) => a + b, 0) };
       }
       case "sync": {
-        for (const w of this.config.watches) await this.syncWatch(w.index, Date.now() + 60_000);
+        // A watch whose folder is missing has nothing to sync (it is reported as a health problem).
+        for (const w of this.config.watches)
+          if (!this.watches.isMissing(w.index)) await this.syncWatch(w.index, Date.now() + 60_000);
         await this.engine.drain();
         return { files: this.engine.fileCount() };
       }
@@ -492,7 +494,8 @@ class DropBoxServer {
         if (!restarted && failed && Date.now() - failed.at < START_RETRY_MS) continue;
         if (st && st.state === "failed")
           this.log.error(`watch ${w.index + 1}: monitor ${id} failed: ${st.reason ?? "no reason given"}`);
-        if (await this.startWatch(w.index)) void this.engine.reconcileWatch(w.index, "MonitorServer reconnect");
+        if (await this.startWatch(w.index))
+          void this.engine.reconcileWatch(w.index, restarted || !st ? "monitor started" : "MonitorServer reconnect");
       }
     } finally {
       this.healthBusy = false;

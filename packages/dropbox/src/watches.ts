@@ -78,6 +78,11 @@ export class WatchLifecycle {
     return present;
   }
 
+  /** Was the watch's folder missing at the last look? */
+  isMissing(index: number): boolean {
+    return this.missing.has(index);
+  }
+
   /** A monitor could not start although the folder is there (permissions, MonitorServer refused it). */
   startFailed(w: WatchConfig, reason: string): void {
     this.health.set(watchHealthKey(w.index), `${this.label(w)}: cannot watch ${w.watchDir}: ${reason}`);

@@ -277,7 +277,10 @@ async function startBackground(home: string, timeoutSec = DEFAULT_START_TIMEOUT_
     await sleep(50);
   }
 
-  const failed = status.servers.filter((s) => s.enabled && s.state !== "running").map((s) => s.name);
+  // Degraded is started: it runs and does what it can (a missing watch folder), and says why.
+  const failed = status.servers
+    .filter((s) => s.enabled && s.state !== "running" && s.state !== "degraded")
+    .map((s) => s.name);
   const info = findNode(home);
   if (failed.length) {
     if (info.state === "running") await stopNode(home, info.info);
