@@ -286,6 +286,8 @@ class DropBoxServer {
       const rescanChanged = plan.opts.rescanIntervalMs !== this.opts.rescanIntervalMs;
       this.opts = plan.opts;
       if (rescanChanged && this.ready) this.startRescanTimer();
+      if (this.log.level !== fresh.global.logLevel)
+        this.log.info(`reload: log level ${this.log.level} -> ${fresh.global.logLevel}`);
       this.log.level = fresh.global.logLevel;
       for (const c of plan.watches)
         if (c.kind !== "removed" && (c.kind === "added" || c.regroup))

@@ -186,6 +186,7 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
   let current = config;
   const applyNode = async (after: OmeroFsConfig) => {
     if (after.global.logLevel !== current.global.logLevel) {
+      logger.info(`reload: log level ${current.global.logLevel} -> ${after.global.logLevel}`);
       logger.level = after.global.logLevel;
       // The MonitorServer re-reads its log level on SIGHUP (the DropBox on its reload).
       supervisor.signal("MonitorServer", "SIGHUP");
