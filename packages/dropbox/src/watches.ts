@@ -21,6 +21,8 @@ export interface WatchHost {
   reconcile(index: number, why: string): Promise<number>;
   /** Regroup the watch's files not yet imported (its whitelist or readers changed). */
   regroup(index: number): Promise<number>;
+  /** Filesets of the watch waiting in the ledger (up to `limit`). */
+  waiting(index: number, limit: number): number;
 }
 
 /** The health key of a watch (HealthProblems). */
@@ -107,7 +109,12 @@ export class WatchLifecycle {
           await this.host.releaseMonitor(c.index);
           this.missing.delete(c.index);
           this.health.clear(watchHealthKey(c.index));
-          this.log.info(`${this.label(w)}: removed by reload; monitor destroyed, its ledger rows are kept`);
+          {
+            const n = this.host.waiting(c.index, 1001);
+            this.log.info(
+              `${this.label(w)}: removed by reload; monitor destroyed, its ledger rows are kept${n > 0 ? `; ${n > 1000 ? "more than 1000" : n} waiting fileset(s) of it are not imported unless the watch is added back` : ""}`,
+            );
+          }
           break;
         case "added":
         case "recreate": {
