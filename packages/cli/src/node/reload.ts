@@ -55,7 +55,7 @@ export async function reloadConfig(
     if (reloadClass(k) === "restart" && !DROPBOX_LIVE_GLOBALS.has(k)) restart.push(`omero.fs.${k}`);
   const dropbox = new ControlClient(started.global.dropboxControl);
   try {
-    const r = await dropbox.call("reload", {}, DropBoxMethodResults.reload, 30_000);
+    const r = await dropbox.call("reload", {}, DropBoxMethodResults.reload, 45_000);
     applied.push(...r.applied);
     restart.push(...r.restart.filter((p) => !restart.includes(p)));
   } catch (e) {

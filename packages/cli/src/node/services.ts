@@ -149,7 +149,14 @@ export async function startNodeServices(o: {
         failed.push(...names.map((n) => `${n} (${r.error})`));
       }
     }
-    current = after;
+    // A listener that could not be bound is tried again by the next reload.
+    current =
+      failed.length > 0
+        ? {
+            ...after,
+            global: { ...after.global, httpAddress: before.global.httpAddress, httpToken: before.global.httpToken },
+          }
+        : after;
     return { applied, failed };
   };
 
