@@ -28,18 +28,39 @@ export interface WatchHost {
 /** The health key of a watch (HealthProblems). */
 export const watchHealthKey = (index: number): string => `watch:${index + 1}`;
 
-/** Is `dir` a directory now? (A cheap stat, once per health period and watch.) */
-async function isDir(dir: string): Promise<boolean> {
-  try {
-    return (await fs.promises.stat(dir)).isDirectory();
-  } catch {
-    return false;
-  }
-}
+/** A stat of a hung network mount may never return: after this long the folder "does not answer". */
+const STAT_TIMEOUT_MS = 5000;
+
+type DirLook = "dir" | "missing" | "hung";
 
 export class WatchLifecycle {
   /** Watch index -> its folder was missing at the last look (the monitor waits or is not started). */
   private readonly missing = new Set<number>();
+  /** Watch index -> the missing-folder reason last logged. */
+  private readonly said = new Map<number, string>();
+  /** One stat per folder at a time: a hung mount must not pile up stats in libuv's thread pool. */
+  private readonly inflight = new Map<string, Promise<DirLook>>();
+
+  /** Is `dir` a directory now? A cheap stat, once per health period and watch. */
+  private look(dir: string): Promise<DirLook> {
+    let p = this.inflight.get(dir);
+    if (!p) {
+      p = fs.promises.stat(dir).then(
+        (st): DirLook => (st.isDirectory() ? "dir" : "missing"),
+        (): DirLook => "missing",
+      );
+      const mine = p;
+      void p.finally(() => {
+        if (this.inflight.get(dir) === mine) this.inflight.delete(dir);
+      });
+      this.inflight.set(dir, p);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const hung = new Promise<DirLook>((r) => {
+      timer = setTimeout(() => r("hung"), STAT_TIMEOUT_MS);
+    });
+    return Promise.race([p, hung]).finally(() => clearTimeout(timer));
+  }
 
   constructor(
     private readonly host: WatchHost,
@@ -59,8 +80,10 @@ export class WatchLifecycle {
   async checkDirs(watches: WatchConfig[]): Promise<WatchConfig[]> {
     const present: WatchConfig[] = [];
     for (const w of watches) {
-      if (await isDir(w.watchDir)) {
+      const look = await this.look(w.watchDir);
+      if (look === "dir") {
         present.push(w);
+        this.said.delete(w.index);
         if (this.missing.delete(w.index)) {
           this.log.warn(`${this.label(w)}: watchDir ${w.watchDir} is there again`);
           this.health.clear(watchHealthKey(w.index));
@@ -69,11 +92,16 @@ export class WatchLifecycle {
         continue;
       }
       const started = this.host.hasMonitor(w.index);
-      const reason = started
-        ? `${this.label(w)}: watchDir ${w.watchDir} is gone (unmounted share, deleted or moved?); watching resumes by itself when the folder is back`
-        : `${this.label(w)}: watchDir ${w.watchDir} does not exist; it starts by itself when the folder appears`;
-      if (!this.missing.has(w.index) || !this.health.has(watchHealthKey(w.index)))
+      const reason =
+        look === "hung"
+          ? `${this.label(w)}: watchDir ${w.watchDir} does not answer (a hung network mount?); watching resumes by itself when it answers`
+          : started
+            ? `${this.label(w)}: watchDir ${w.watchDir} is gone (unmounted share, deleted or moved?); watching resumes by itself when the folder is back`
+            : `${this.label(w)}: watchDir ${w.watchDir} does not exist; it starts by itself when the folder appears`;
+      // Logged once per reason (the health check looks every second).
+      if (this.said.get(w.index) !== reason)
         this.log.error(`${reason} (mount it, create it, or fix omero.fs.watchDir and run omero-fs admin reload)`);
+      this.said.set(w.index, reason);
       this.missing.add(w.index);
       this.health.set(watchHealthKey(w.index), reason);
     }
