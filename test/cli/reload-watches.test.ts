@@ -91,8 +91,9 @@ test("missing watchDir: config check exit 1, the system starts degraded (exit 2)
   );
   expect(degraded).toEqual({ code: 2, reason });
   const before = await pids(home);
-  // The other watch works meanwhile.
+  // The other watch works meanwhile, and the barrier does not wait for the missing one.
   await imported(home, write(path.join(home.dir, "data", "DropBox", "amy", "a.fake")));
+  expect((await home.cli(["dropbox", "sync"], {}, 30_000)).code).toBe(0);
 
   // The share is mounted: within 30 s the watch runs and its files (there before) are imported.
   const mountedAt = Date.now();
@@ -129,6 +130,23 @@ test("missing watchDir: config check exit 1, the system starts degraded (exit 2)
   // Nothing that was imported is imported again.
   const all = await imports(home);
   expect(all.filter((i) => i.files.includes(early))).toHaveLength(1);
+
+  // A watch added by reload on a folder that is not there yet: applied, and said to be degraded.
+  const carl = path.join(home.dir, "mnt", "carl");
+  expect((await home.cli(["config", "set", "watchDir", `;${bob};${carl}`])).code).toBe(0);
+  expect((await home.cli(["config", "set", "importUsers", "default;bob;carl"])).code).toBe(0);
+  expect((await home.cli(["config", "set", "dirImportWait", "0.5", "--all"])).code).toBe(0);
+  const r = await home.cli(["admin", "reload"]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain(`applied live: omero.fs.importUsers (watch 3 added: carl, ${carl})`);
+  await waitFor(
+    async () =>
+      (await home.cli(["admin", "status"])).stdout.includes(`watch 3 (carl): watchDir ${carl} does not exist`),
+    "the new watch's missing folder in admin status",
+    SLOW,
+  );
+  await imported(home, write(path.join(carl, "c.fake")));
+  expect(await pids(home)).toEqual(before);
 });
 
 test("admin reload after config set: a new watch is imported from, whitelist and readers-file changes apply, a removed watch stops; pids unchanged", async () => {
