@@ -4,7 +4,7 @@ import { AdminStatusJsonSchema } from "@omero-fs/protocol";
 import { jsonOf, makeHome, readLog, type TestHome } from "../cli/harness";
 import { waitFor } from "../helpers/wait";
 import { baseUrl, drop, execConfig, FAST_ENV, waitFinished } from "./helpers";
-import { type Webhook, webhook } from "./receivers";
+import { deadPort, type Webhook, webhook } from "./receivers";
 
 /**
  * `omero-fs admin reload` of what the node itself runs (issue 12): the notification webhook, the
@@ -71,5 +71,26 @@ test("reload: a new notifyWebhook gets the next failure (the old one nothing mor
   );
   expect(readLog(home.dir, "DropBox")).toContain("reload: log level info -> debug");
   expect(readLog(home.dir, "Node")).toContain("reload: log level info -> debug");
+  expect(await pids(home)).toEqual(before);
+});
+
+test("reload: a new httpAddress is bound without a restart; the old one stops answering", async () => {
+  const [a, b] = [await deadPort(), await deadPort()];
+  const config = execConfig({ "omero.fs.httpAddress": `127.0.0.1:${a}` });
+  // The harness's OMERO_FS_HTTP_ADDRESS would win over config.json: without it here.
+  home = makeHome({ prefix: "omero-fs-http-addr-", config, env: { ...FAST_ENV, OMERO_FS_HTTP_ADDRESS: undefined } });
+  expect((await home.cli(["admin", "start"])).code).toBe(0);
+  const before = await pids(home);
+  expect(baseUrl(home)).toBe(`http://127.0.0.1:${a}`);
+  expect((await fetch(`http://127.0.0.1:${a}/healthz`)).status).toBe(200);
+  fs.writeFileSync(
+    path.join(home.dir, "etc", "config.json"),
+    JSON.stringify({ ...config, "omero.fs.httpAddress": `127.0.0.1:${b}` }),
+  );
+  const r = await home.cli(["admin", "reload"]);
+  expect(r.stdout).toContain("applied live: omero.fs.httpAddress");
+  expect(baseUrl(home)).toBe(`http://127.0.0.1:${b}`);
+  expect((await fetch(`http://127.0.0.1:${b}/healthz`)).status).toBe(200);
+  await expect(fetch(`http://127.0.0.1:${a}/healthz`)).rejects.toThrow();
   expect(await pids(home)).toEqual(before);
 });
