@@ -18,7 +18,7 @@ import {
   OMERO_FS_VERSION,
 } from "@omero-fs/protocol";
 import { ControlServer } from "@omero-fs/protocol/zmq";
-import { type Catalogue, defaultCatalogue, loadReadersFile } from "@omero-fs/readers";
+import type { Catalogue } from "@omero-fs/readers";
 import { MethodError, probeRunning } from "./control";
 import { Engine } from "./engine";
 import { createImporter } from "./importers";
@@ -26,7 +26,7 @@ import { Ledger, LedgerError } from "./ledger";
 import { HealthProblems } from "./health";
 import { MonitorLink } from "./monitor-link";
 import { type DropBoxOptions, planReload, resolveOptions } from "./options";
-import { WatchLifecycle } from "./watches";
+import { cataloguesOf, WatchLifecycle } from "./watches";
 
 /** Grace for in-flight imports on SIGTERM; the whole stop stays under 10 s. */
 const STOP_GRACE_MS = 6000;
@@ -403,6 +403,7 @@ class DropBoxServer {
     if (!id) return;
     await this.link.release([id]);
     this.watchOfMonitor.delete(id);
+    for (const m of [this.lastSeq, this.applied, this.appliedRaw, this.behind]) m.delete(id);
   }
 
   private prepareWatchDirs(): void {
@@ -547,11 +548,6 @@ class DropBoxServer {
     this.ledger.close();
     this.log.info("DropBox stopped");
   }
-}
-
-/** Each watch's readers catalogue, by watch index (a readers file that cannot be read throws). */
-function cataloguesOf(config: OmeroFsConfig): Map<number, Catalogue> {
-  return new Map(config.watches.map((w) => [w.index, w.readers ? loadReadersFile(w.readers) : defaultCatalogue()]));
 }
 
 /** Run a DropBox for a home until stop() (docs/ARCHITECTURE.md, "Processes" and "DropBox pipeline"). */

@@ -6,7 +6,8 @@
  * events go is the server's business (WatchHost): this module decides when.
  */
 import * as fs from "node:fs";
-import type { Logger, WatchConfig } from "@omero-fs/config";
+import type { Logger, OmeroFsConfig, WatchConfig } from "@omero-fs/config";
+import { type Catalogue, defaultCatalogue, loadReadersFile } from "@omero-fs/readers";
 import type { WatchChange } from "./core/watch-plan";
 import type { HealthProblems } from "./health";
 
@@ -23,6 +24,11 @@ export interface WatchHost {
   regroup(index: number): Promise<number>;
   /** Filesets of the watch waiting in the ledger (up to `limit`). */
   waiting(index: number, limit: number): number;
+}
+
+/** Each watch's readers catalogue, by watch index (a readers file that cannot be read throws). */
+export function cataloguesOf(config: OmeroFsConfig): Map<number, Catalogue> {
+  return new Map(config.watches.map((w) => [w.index, w.readers ? loadReadersFile(w.readers) : defaultCatalogue()]));
 }
 
 /** The health key of a watch (HealthProblems). */
