@@ -50,10 +50,10 @@ async function imported(h: TestHome, file: string): Promise<ImportJson> {
 async function fileState(h: TestHome, file: string): Promise<{ state: string; reason: string | null } | null> {
   const r = await h.cli(["files", "list", "--json"]);
   if (r.code !== 0) return null;
-  return (
-    (JSON.parse(r.stdout) as { path: string; state: string; reason: string | null }[]).find((f) => f.path === file) ??
-    null
+  const f = (JSON.parse(r.stdout) as { path: string; state: string; reason: string | null }[]).find(
+    (x) => x.path === file,
   );
+  return f ? { state: f.state, reason: f.reason } : null;
 }
 
 async function reload(h: TestHome): Promise<{ applied: string[]; restart: string[] }> {
@@ -205,12 +205,29 @@ test("admin reload after config set: a new watch is imported from, whitelist and
   await imported(home, write(path.join(bob, "kept.fake")));
   expect(await fileState(home, path.join(bob, "tmp", "skip.fake"))).toBeNull();
 
+  // A fileset that waits (a long quiet period) when its watch is removed: files list says why.
+  expect((await home.cli(["config", "set", "dirImportWait", "0.5;3600"])).code).toBe(0);
+  expect((await reload(home)).applied).toEqual(["omero.fs.dirImportWait (watch 2)"]);
+  const waits = write(path.join(bob, "waits.fake"));
+  await waitFor(
+    async () => (await fileState(home, waits))?.state === "grouped",
+    "waits.fake in a waiting fileset",
+    SLOW,
+  );
+
   // The slot emptied: the watch is removed; its files stay in the ledger; new ones are not seen.
   expect((await home.cli(["config", "set", "importUsers", "default;"])).code).toBe(0);
   const removed = await reload(home);
   expect(removed.applied).toEqual([`omero.fs.importUsers (watch 2 removed: bob, ${bob})`]);
-  expect(readLog(home.dir, "DropBox")).toContain("watch 2 (bob): removed by reload");
+  expect(readLog(home.dir, "DropBox")).toContain(
+    "watch 2 (bob): removed by reload; monitor destroyed, its ledger rows are kept; its 1 waiting fileset(s) are not imported unless the watch is added back",
+  );
   expect((await fileState(home, old))?.state).toBe("imported");
+  expect(await fileState(home, waits)).toEqual({
+    state: "grouped",
+    reason:
+      "not imported: watch 2 (bob) was removed from the configuration (omero.fs.importUsers); add it back and run omero-fs admin reload to import it",
+  });
   const unseen = write(path.join(bob, "unseen.fake"));
   // The other watch still imports; the removed one's new file is not seen (the barrier: sync).
   await imported(home, write(path.join(home.dir, "data", "DropBox", "amy", "b.fake")));

@@ -75,6 +75,29 @@ export class Engine {
   }
 
   /**
+   * A reload removed watch `index`: its waiting filesets are no longer scanned; each says why in
+   * `files list` and `imports show`. Returns how many.
+   */
+  retireWaiting(index: number, why: string): Promise<number> {
+    return this.serial(() => {
+      let n = 0;
+      let after = 0;
+      for (;;) {
+        const page = this.ctx.ledger.filesets.waitingFilesets(index, after, 500);
+        if (page.length === 0) return n;
+        this.ctx.ledger.transaction(() => {
+          for (const f of page) {
+            this.ctx.ledger.filesets.setWaitingFor(f.id, why);
+            this.queueing.forgetWhy(f.id);
+          }
+        });
+        n += page.length;
+        after = page[page.length - 1]!.id;
+      }
+    });
+  }
+
+  /**
    * Regroup every file of a watch not yet imported (its whitelist or readers changed): each of
    * their folders is marked dirty, paged through the ledger so memory stays bounded.
    */

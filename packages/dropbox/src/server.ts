@@ -92,7 +92,7 @@ class DropBoxServer {
         releaseMonitor: (i) => this.releaseWatch(i),
         reconcile: (i, why) => this.engine.reconcileWatch(i, why),
         regroup: (i) => this.engine.regroupWatch(i),
-        waiting: (i, limit) => this.ledger.filesets.waitingFilesets(i, 0, limit).length,
+        retireWaiting: (i, why) => this.engine.retireWaiting(i, why),
       },
       this.health,
       log,

@@ -22,8 +22,8 @@ export interface WatchHost {
   reconcile(index: number, why: string): Promise<number>;
   /** Regroup the watch's files not yet imported (its whitelist or readers changed). */
   regroup(index: number): Promise<number>;
-  /** Filesets of the watch waiting in the ledger (up to `limit`). */
-  waiting(index: number, limit: number): number;
+  /** Mark the removed watch's waiting filesets with why they wait; how many there are. */
+  retireWaiting(index: number, why: string): Promise<number>;
 }
 
 /** Each watch's readers catalogue, by watch index (a readers file that cannot be read throws). */
@@ -144,9 +144,12 @@ export class WatchLifecycle {
           this.missing.delete(c.index);
           this.health.clear(watchHealthKey(c.index));
           {
-            const n = this.host.waiting(c.index, 1001);
+            const n = await this.host.retireWaiting(
+              c.index,
+              `not imported: ${this.label(w)} was removed from the configuration (omero.fs.importUsers); add it back and run omero-fs admin reload to import it`,
+            );
             this.log.info(
-              `${this.label(w)}: removed by reload; monitor destroyed, its ledger rows are kept${n > 0 ? `; ${n > 1000 ? "more than 1000" : n} waiting fileset(s) of it are not imported unless the watch is added back` : ""}`,
+              `${this.label(w)}: removed by reload; monitor destroyed, its ledger rows are kept${n > 0 ? `; its ${n} waiting fileset(s) are not imported unless the watch is added back` : ""}`,
             );
           }
           break;
