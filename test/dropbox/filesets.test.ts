@@ -59,7 +59,12 @@ describe("DropBox fileset rules (e2e)", () => {
   it("ICS/IDS, entry first: an ICS 1 header waits for its .ids, then both import once", async () => {
     write(u("ics2", "y.ics"), ICS1);
     await sync(h.home);
-    expect((await pendingWithReason(u("ics2", "y.ics"))).reason).toMatch(/y\.ids/);
+    // Its header lists the .ids: a waiting fileset that says what it waits for (never imported half).
+    const waiting = await waitFor(() => {
+      const f = fileOf(u("ics2", "y.ics"));
+      return f?.state === "grouped" && f.reason?.includes("y.ids") ? f : null;
+    }, "y.ics waiting for y.ids");
+    expect(waiting.reason).toBe("1 of 2 present; missing: y.ids");
     write(u("ics2", "y.ids"), Buffer.alloc(64));
     expect(await imported(u("ics2", "y.ids"))).toMatchObject({
       entry: u("ics2", "y.ics"),

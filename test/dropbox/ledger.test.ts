@@ -14,7 +14,7 @@ describe("ledger views", () => {
     expect(() => openLedgerView(path.join(t.dir, "nope.sqlite"))).toThrow(/no DropBox has run in this home yet/);
   });
 
-  it("lists 100,000 files in 50,000 filesets in well under a second, in the --json shapes", () => {
+  it("lists 100,000 files in 50,000 filesets in the --json shapes (speed: scripts/bench/cli/bench.js)", () => {
     const db = openLedgerDb(file);
     const now = Date.now();
     const stamp = new Date(now).toISOString();
@@ -43,19 +43,14 @@ describe("ledger views", () => {
     db.close();
     const v = openLedgerView(file);
     try {
-      const t0 = Date.now();
       const all = v.listImports();
-      const ms = Date.now() - t0;
       expect(all).toHaveLength(50_000);
-      expect(ms).toBeLessThan(1000);
       expect(ImportJsonSchema.parse(all[0])).toEqual(all[0]);
       expect(all[0]!.files).toEqual(["/w/zak/d0/x0.ics", "/w/zak/d0/x0.ids"]);
       expect(v.listImports({ user: "amy", state: "failed" }).map((i) => i.id)).toEqual([8]);
       expect(v.getImport(8)!.files).toHaveLength(2);
       expect(v.getImport(999_999)).toBeNull();
-      const t1 = Date.now();
       const files = v.listFiles({ user: "amy" });
-      expect(Date.now() - t1).toBeLessThan(1000);
       expect(files).toHaveLength(50_000);
       expect(FileJsonSchema.parse(files[0])).toEqual(files[0]);
       expect(v.counts()).toMatchObject({

@@ -15,6 +15,7 @@ describe("duration properties", () => {
         "companionWait",
         "dirImportWait",
         "importTimeout",
+        "incompleteWait",
         "pollInterval",
         "rescanInterval",
         "settleTime",

@@ -54,6 +54,7 @@ describe("seed example", () => {
       settleTime: 2,
       importWhenComplete: true,
       companionWait: 600,
+      incompleteWait: 86400,
       completeMarker: "",
     };
     expect(r.effective!.watches).toHaveLength(2);
@@ -123,6 +124,7 @@ describe("defaults", () => {
         settleTime: 2,
         importWhenComplete: true,
         companionWait: 600,
+        incompleteWait: 86400,
         completeMarker: "",
       },
     ]);

@@ -229,6 +229,17 @@ export const PROPERTIES: readonly PropertyDef[] = [
       "Seconds a file a later companion could claim (Micro-Manager TIFF, MetaMorph plane) waits for it before it is imported as what it is",
   },
   {
+    name: "omero.fs.incompleteWait",
+    short: "incompleteWait",
+    scope: "watch",
+    kind: "number",
+    default: "86400",
+    min: 0,
+    seconds: true,
+    description:
+      "Seconds a fileset whose entry lists members still missing (a plate) waits after its last file arrived; then it is incomplete, never imported half, until omero-fs imports release ID",
+  },
+  {
     name: "omero.fs.completeMarker",
     short: "completeMarker",
     scope: "watch",

@@ -31,6 +31,8 @@ export const WatchConfigSchema = z.object({
   importWhenComplete: z.boolean(),
   /** Seconds a file a companion could still claim (Micro-Manager, MetaMorph) waits for it. */
   companionWait: z.number().min(0),
+  /** Seconds a fileset with listed members still missing waits after its last file arrived (then incomplete). */
+  incompleteWait: z.number().min(0),
   /** File name declaring a folder's filesets complete ("" = none). */
   completeMarker: z.string(),
 });

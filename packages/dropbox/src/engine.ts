@@ -266,6 +266,16 @@ export class Engine {
     return r;
   }
 
+  /** Import an incomplete or waiting fileset as it is (control method `release`); LedgerError when it cannot be. */
+  release(id: number): { id: number; state: string } {
+    const r = this.ctx.ledger.release(id, this.clock.now());
+    this.log.warn(`[fileset ${id}] released by hand: imported as it is once its present files are finished`);
+    this.ctx.forgetOnce(`incomplete:${id}`);
+    this.queueing.changed();
+    this.requestTick();
+    return r;
+  }
+
   fileCount(): number {
     return this.ctx.ledger.files.count();
   }

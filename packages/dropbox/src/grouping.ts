@@ -15,7 +15,7 @@ import {
 import { Burst, type Context } from "./context";
 import { groupingDueAt } from "./core/batching";
 import { GONE_AFTER_IMPORT, NOT_GROUPED } from "./core/file-identity";
-import { applyGrouping, type ExistingFileset } from "./core/filesets";
+import { applyGrouping, type ExistingFileset, planFacts } from "./core/filesets";
 import { groupingPartition, userOfPath, userRootOf, type WatchScope } from "./core/paths";
 import { PROBE_CACHE_BYTES, PROBE_CACHE_ENTRIES, ProbeCache, trimProbe } from "./probe-cache";
 
@@ -42,8 +42,33 @@ export interface PlanFacts {
   firstSeenMs: number;
 }
 
+/**
+ * Read the content heads a reader needs (the same probes, trimmed and cached, for the DropBox's
+ * grouping and `omero-fs files plan`); an unreadable file is decided without content.
+ */
+export async function probeCandidates(
+  toProbe: { c: CandidateFile; mtimeMs: number }[],
+  probes: ProbeCache,
+): Promise<void> {
+  for (let i = 0; i < toProbe.length; i += PROBE_CONCURRENCY) {
+    await Promise.all(
+      toProbe.slice(i, i + PROBE_CONCURRENCY).map(async ({ c, mtimeMs }) => {
+        try {
+          const probe = trimProbe(c.path, await probeFile(c.path));
+          c.probe = probe;
+          probes.set(c.path, c.size, mtimeMs, probe);
+        } catch {
+          // Unreadable now (deleted, being replaced): decided without content; re-probed next time.
+        }
+      }),
+    );
+  }
+}
+
 export class Grouping {
   private readonly dirty = new Map<string, Dirty>();
+  /** When each (watch, user)'s last grouping run ended and what it cost (core/batching.ts spaces runs by it). */
+  private readonly lastRun = new Map<string, { endMs: number; costMs: number }>();
   /** Plan facts by fileset id, from the last grouping run (a restart regroups, and starts a hold afresh). */
   readonly facts = new Map<number, PlanFacts>();
   readonly probes = new ProbeCache(PROBE_CACHE_ENTRIES, PROBE_CACHE_BYTES);
@@ -118,7 +143,11 @@ export class Grouping {
     let next = Number.POSITIVE_INFINITY;
     for (const d of [...this.dirty.values()]) {
       const w = this.ctx.watch(d.watch);
-      const due = groupingDueAt({ firstDirtyMs: d.first, dirtyPaths: d.paths }, w);
+      const due = groupingDueAt(
+        { firstDirtyMs: d.first, dirtyPaths: d.paths },
+        w,
+        this.lastRun.get(`${d.watch}\0${d.user}`),
+      );
       if (due <= now) await this.regroup(d.watch, d.user);
       else next = Math.min(next, due);
     }
@@ -134,11 +163,14 @@ export class Grouping {
     const k = `${watch}\0${user}`;
     const d = this.dirty.get(k);
     this.dirty.delete(k);
+    const t0 = this.ctx.clock.now();
     this.ctx.readinessChanged();
     const userRoot = userRootOf(this.ctx.watch(watch), user);
     const created = new Burst();
     for (const part of d?.parts ?? []) await this.regroupPartition(watch, user, userRoot, part, created);
     this.cancelEmpty(watch, user, d?.left ?? new Set());
+    const end = this.ctx.clock.now();
+    this.lastRun.set(k, { endMs: end, costMs: end - t0 });
     created.log(this.ctx.log, (n, first, last) => `${n} new filesets waiting for ${user} (${first} ... ${last})`);
   }
 
@@ -212,19 +244,7 @@ export class Grouping {
       }
     }
     input.push(...context);
-    for (let i = 0; i < toProbe.length; i += PROBE_CONCURRENCY) {
-      await Promise.all(
-        toProbe.slice(i, i + PROBE_CONCURRENCY).map(async ({ c, mtimeMs }) => {
-          try {
-            const probe = trimProbe(c.path, await probeFile(c.path));
-            c.probe = probe;
-            this.probes.set(c.path, c.size, mtimeMs, probe);
-          } catch {
-            // Unreadable now (deleted, being replaced): decided without content; re-probed next time.
-          }
-        }),
-      );
-    }
+    await probeCandidates(toProbe, this.probes);
     const g = groupFilesets(input, catalogue, { whitelist: this.ctx.watch(watch).whitelist });
     // The watch's completeMarker (a non-dot name such as COMPLETE is published) is never imported.
     const marker = this.ctx.watch(watch).completeMarker;
@@ -238,12 +258,18 @@ export class Grouping {
       const f = fsets.get(id);
       if (!f) continue;
       // Started importing while the probes ran: its membership is final; decide again on fresh rows.
-      if (f.state !== "waiting" && f.state !== "queued") {
+      if (f.state !== "waiting" && f.state !== "queued" && f.state !== "incomplete") {
         if (attempt < 3) return this.regroupPartition(watch, user, userRoot, part, created, attempt + 1);
         this.markDirty(watch, user, rows[0]![0], this.ctx.clock.now());
         return;
       }
-      existing.set(id, { id, entry: f.entry, reader: f.reader, files: fsets.memberPaths(id), state: f.state });
+      existing.set(id, {
+        id,
+        entry: f.entry,
+        reader: f.reader,
+        files: fsets.memberPaths(id),
+        state: f.state as "waiting" | "queued" | "incomplete",
+      });
     }
     // Waiting filesets left with no member at all (every file deleted) are cancelled by cancelEmpty.
     const policy = this.ctx.opts.changedAfterImport;
@@ -254,21 +280,25 @@ export class Grouping {
       imported,
       policy,
     );
-    const upserted = fsets.applyMembership(watch, user, ops, ids, this.ctx.opts.importer, this.ctx.clock.now());
     const plans = new Map(g.filesets.map((p) => [p.key, p]));
+    const upserted = fsets.applyMembership(watch, user, ops, ids, this.ctx.opts.importer, this.ctx.clock.now(), plans);
     for (const [i, u] of ops.upserts.entries()) {
       const id = upserted[i]!;
       const plan = plans.get(u.key);
-      const pf: PlanFacts = { firstSeenMs: this.facts.get(id)?.firstSeenMs ?? this.ctx.clock.now() };
-      if (plan?.expected) pf.expectedCount = plan.expected.length;
-      if (plan?.closed) pf.closed = true;
-      if (plan?.hold) pf.hold = plan.hold;
+      const pf: PlanFacts = {
+        firstSeenMs: this.facts.get(id)?.firstSeenMs ?? this.ctx.clock.now(),
+        ...(plan ? planFacts(plan) : {}),
+      };
       this.facts.set(id, pf);
       const n = `${u.files.length} file${u.files.length === 1 ? "" : "s"}`;
       if (u.id === null) created.add(`[fileset ${id}] waiting: ${u.entry} (${n}, ${u.reader}) for ${user}`);
       else if (u.changed) this.ctx.log.info(`[fileset ${id}] regrouped: ${u.entry} (${u.files.length} files)`);
       if (u.unqueue)
         this.ctx.log.info(`[fileset ${id}] back to waiting: its members changed before the import started`);
+      if (u.reopen) {
+        this.ctx.log.info(`[fileset ${id}] back to waiting: a file arrived for the incomplete fileset ${u.entry}`);
+        this.ctx.forgetOnce(`incomplete:${id}`);
+      }
       if (u.reimports)
         this.ctx.log.warn(
           `[fileset ${id}] a late member joined imported fileset(s) ${[...new Set(u.reimports.values())].join(", ")}: importing the whole fileset again (omero.fs.changedAfterImport=reimport)`,

@@ -22,6 +22,8 @@ export interface WatchOptions {
   importWhenComplete: boolean;
   /** omero.fs.companionWait: the longest a held fileset waits for its companion. */
   companionWaitMs: number;
+  /** omero.fs.incompleteWait: how long a fileset with listed members missing waits after its last file arrived. */
+  incompleteWaitMs: number;
   /** omero.fs.completeMarker ("" = none). */
   completeMarker: string;
   /** omero.fs.throttleImport: minimum time between two import starts of this watch. */
@@ -72,6 +74,7 @@ export function watchOptionsOf(w: WatchConfig): WatchOptions {
     settleMs: w.settleTime * 1000,
     importWhenComplete: w.importWhenComplete,
     companionWaitMs: w.companionWait * 1000,
+    incompleteWaitMs: w.incompleteWait * 1000,
     completeMarker: w.completeMarker,
     throttleMs: w.throttleImport * 1000,
     fileBatch: w.fileBatch,

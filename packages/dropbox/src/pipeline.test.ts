@@ -11,6 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Logger, WatchConfig } from "@omero-fs/config";
 import { defaultCatalogue } from "@omero-fs/readers";
+import { metaxpressPlate } from "../../readers/src/__fixtures__/hcs";
 import type { Clock } from "./clock";
 import { DEFAULT_RETRY } from "./core/retry";
 import { Engine } from "./engine";
@@ -56,6 +57,7 @@ interface PipelineOptions {
   concurrency?: number;
   retries?: number;
   retryBaseMs?: number;
+  incompleteWaitMs?: number;
   /** Outcome of the n-th run (1-based) overall; default ok. */
   outcome?: (n: number, req: ImportRequest) => Partial<ImportOutcome>;
 }
@@ -87,6 +89,7 @@ class Pipeline {
           settleMs: 0,
           importWhenComplete: true,
           companionWaitMs: 600_000,
+          incompleteWaitMs: o.incompleteWaitMs ?? 86_400_000,
           completeMarker: "",
           throttleMs: o.throttleMs ?? 0,
           fileBatch: o.fileBatch ?? 10,
@@ -299,5 +302,94 @@ describe("DropBox pipeline timing (in-process, injected clock)", () => {
     ]);
     await p.advanceTo(t0 + 2500);
     expect(p.starts.filter((s) => s.user === "zak").map((s) => s.at - t0)).toEqual([2500, 2500, 2500]);
+  });
+});
+
+describe("DropBox pipeline: plates (listed members, incompleteWait, release)", () => {
+  let p: Pipeline;
+  afterEach(async () => {
+    await p.close();
+  });
+  // plate1.HTD + 3 wells x 1 site x 1 wavelength: plate1_A01_w1.TIF ...
+  const fx = metaxpressPlate({ wells: ["A01", "A02", "A03"] });
+  const drop = (f: { path: string; content: Buffer }) => p.drop(`amy/run/${f.path}`, f.content);
+  const importOf = (rel: string) => p.ledger.files.byPath(path.join(p.dir, rel))?.fileset ?? null;
+  const stateOfImport = (id: number) => p.ledger.filesets.get(id)?.state;
+
+  it("index first, a pause longer than dirImportWait: waits for the last image, then imports the one plate", async () => {
+    p = new Pipeline({ quietMs: 1000, incompleteWaitMs: 3_600_000 });
+    await drop(fx.files[0]!);
+    await drop(fx.files[1]!);
+    await p.advance(1000);
+    const id = importOf("amy/run/plate1.HTD")!;
+    expect(stateOfImport(id)).toBe("waiting");
+    expect(p.ledger.db.prepare("SELECT waiting_for FROM filesets WHERE id = ?").pluck().get(id)).toBe(
+      "MetaXpress plate plate1: 1 of 3 images; missing: plate1_A02_w1.TIF, plate1_A03_w1.TIF",
+    );
+    await p.advance(10 * 60_000); // the microscope pauses for 10 minutes (dirImportWait is 1 s)
+    expect(p.starts).toEqual([]);
+    await drop(fx.files[2]!);
+    await p.advance(5000);
+    expect(p.starts).toEqual([]);
+    const t = p.clock.t;
+    await drop(fx.files[3]!);
+    await p.advance(300); // the grouping debounce; then proven complete (settleTime 0)
+    expect(p.starts).toHaveLength(1);
+    expect(p.starts[0]!.at - t).toBeLessThanOrEqual(300);
+    expect(p.starts[0]!.entry).toBe(path.join(p.dir, "amy/run/plate1.HTD"));
+    expect(p.starts[0]!.files).toHaveLength(4);
+  });
+
+  it("images first: held, never imported as lone TIFFs; the index makes the plate", async () => {
+    p = new Pipeline({ quietMs: 1000 });
+    for (const f of fx.files.slice(1)) await drop(f);
+    await p.advance(60 * 60_000);
+    expect(p.starts).toEqual([]);
+    expect(p.stateOf("amy/run/plate1_A01_w1.TIF")).toBe("pending");
+    await drop(fx.files[0]!);
+    await p.advance(1000);
+    expect(p.starts.map((s) => [path.basename(s.entry), s.files.length])).toEqual([["plate1.HTD", 4]]);
+  });
+
+  it("incompleteWait after the last arrival: incomplete (logged once); a late image: waiting, then imported", async () => {
+    p = new Pipeline({ quietMs: 1000, incompleteWaitMs: 3_600_000 });
+    await drop(fx.files[0]!);
+    await drop(fx.files[1]!);
+    await p.advance(250);
+    const id = importOf("amy/run/plate1.HTD")!;
+    await p.advance(3_600_000 - 251);
+    expect(stateOfImport(id)).toBe("waiting");
+    await p.advance(1);
+    expect(stateOfImport(id)).toBe("incomplete");
+    const warned = p.lines.filter((l) => l.startsWith(`warn [fileset ${id}] incomplete:`));
+    expect(warned).toEqual([
+      `warn [fileset ${id}] incomplete: MetaXpress plate plate1: 1 of 3 images; missing: plate1_A02_w1.TIF, plate1_A03_w1.TIF; nothing arrived for 60 min (omero.fs.incompleteWait): not imported half; import it as it is with omero-fs imports release ${id}`,
+    ]);
+    await p.advance(3_600_000);
+    expect(p.starts).toEqual([]);
+    expect(p.lines.filter((l) => l.startsWith(`warn [fileset ${id}] incomplete:`))).toHaveLength(1);
+    await drop(fx.files[2]!);
+    await p.advance(300);
+    expect(stateOfImport(id)).toBe("waiting");
+    await drop(fx.files[3]!);
+    await p.advance(300);
+    expect(p.starts.map((s) => s.id)).toEqual([id]);
+    expect(stateOfImport(id)).toBe("imported");
+  });
+
+  it("release: an incomplete plate is imported as it is, with its present files", async () => {
+    p = new Pipeline({ quietMs: 1000, incompleteWaitMs: 60_000 });
+    await drop(fx.files[0]!);
+    await drop(fx.files[1]!);
+    await p.advance(250);
+    const id = importOf("amy/run/plate1.HTD")!;
+    await p.advance(60_000);
+    expect(stateOfImport(id)).toBe("incomplete");
+    expect(() => p.engine.release(999)).toThrow(/no import with id 999/);
+    await p.engine.serial(() => p.engine.release(id));
+    await p.advance(0);
+    expect(p.starts.map((s) => [s.id, s.files.length])).toEqual([[id, 2]]);
+    expect(stateOfImport(id)).toBe("imported");
+    expect(() => p.engine.release(id)).toThrow(/is imported; only an incomplete or waiting import can be released/);
   });
 });

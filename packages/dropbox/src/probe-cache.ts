@@ -1,8 +1,13 @@
 /** Content probes kept between grouping runs (part of the grouping step's I/O). */
 import { type FileProbe, wantsWholeFile } from "@omero-fs/readers";
 
-/** Probes kept between grouping runs: enough for the folders being written to, a few MiB at most. */
-export const PROBE_CACHE_ENTRIES = 5000;
+/**
+ * Probes kept between grouping runs: enough for the folders being written to (a 384-well plate of
+ * 4 sites x 4 channels is 6,144 TIFFs, a 1536-well one four times that: a plate regrouped while it
+ * is acquired must not re-read its images' heads every run), a few MiB at most (the byte cap
+ * decides: a TIFF's probe is about 300 bytes).
+ */
+export const PROBE_CACHE_ENTRIES = 30_000;
 export const PROBE_CACHE_BYTES = 8 * 1024 * 1024;
 /** Bytes of a probe head kept in memory between grouping runs (content rules look at <= 8 KiB). */
 const KEEP_HEAD = 8192;

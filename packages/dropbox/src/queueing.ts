@@ -17,6 +17,54 @@ const READY_BATCH = 2000;
 /** Waiting filesets read per ledger page. */
 const PAGE = 500;
 
+/**
+ * Whether the watch's completeMarker covers a fileset: in its first member's folder, or beside a
+ * member as `<member><marker>`. The MonitorServer publishes no dot files: looked for by stat, once
+ * per folder per scan (`markers` caches folders).
+ */
+export function markerCovers(
+  marker: string,
+  members: readonly { path: string }[],
+  markers: Map<string, boolean>,
+): boolean {
+  if (marker === "" || members.length === 0) return false;
+  const first = members[0]!.path;
+  const dir = first.slice(0, first.lastIndexOf("/"));
+  let has = markers.get(dir);
+  if (has === undefined) {
+    has = fs.existsSync(`${dir}/${marker}`);
+    markers.set(dir, has);
+  }
+  return has || members.some((m) => fs.existsSync(`${m.path}${marker}`));
+}
+
+/**
+ * The costly observations of a fileset's members (the readiness step's, and `omero-fs files plan`'s):
+ * who holds each open for writing, each one's structure, then the rules across files (an OME-TIFF's
+ * OME-XML placing planes in its other files) once each file is whole.
+ */
+export async function observeFinished(
+  structures: StructureCache,
+  entry: string | null,
+  reader: string | null,
+  members: readonly MemberObservation[],
+  writers: Map<string, { pid: number; command?: string }>,
+): Promise<MemberObservation[]> {
+  const out: MemberObservation[] = [];
+  for (const m of members) {
+    const structure = await structures.check(m.path, m.size, m.mtimeMs);
+    out.push({ ...m, openForWriteBy: writers.get(m.path) ?? null, structure });
+  }
+  if (entry !== null && out.length > 1 && out.every((m) => m.structure?.state !== "incomplete")) {
+    const problems = await structures.checkFileset(entry, reader, out);
+    for (const pr of problems) {
+      const m = out.find((x) => x.path === pr.path) ?? out[0]!;
+      m.structure = { state: "incomplete", reason: pr.reason };
+    }
+  }
+  return out;
+}
+
 export class Queueing {
   /** Readiness is scanned again only after a change (event, regroup, requeue) or at the earliest ready time. */
   private stale = true;
@@ -81,6 +129,10 @@ export class Queueing {
           after = f.id;
           const facts = this.factsOf(w, f, markers);
           const r = readinessOf(facts, f.members, now, this.readinessOpts(w));
+          if (r.incomplete) {
+            this.markIncomplete(f.id, r.waitingFor);
+            continue;
+          }
           if (!r.check) {
             this.why(f.id, r.waitingFor);
             if (r.at !== null) this.nextReadyAt = Math.min(this.nextReadyAt, r.at);
@@ -145,35 +197,36 @@ export class Queueing {
       settleMs: w.settleMs,
       importWhenComplete: w.importWhenComplete,
       companionWaitMs: w.companionWaitMs,
+      incompleteWaitMs: w.incompleteWaitMs,
     };
+  }
+
+  /** waiting -> incomplete: never imported half; logged once (the node's notifier sees the state). */
+  private markIncomplete(id: number, reason: string): void {
+    if (!this.ctx.ledger.filesets.markIncomplete(id, reason)) return;
+    this.waitingFor.delete(id);
+    this.ctx.once(`incomplete:${id}`, "warn", `[fileset ${id}] incomplete: ${reason}`);
   }
 
   private factsOf(w: WatchOptions, f: WaitingFileset, markers: Map<string, boolean>): FilesetFacts {
     const pf = this.grouping.facts.get(f.id);
-    const facts: FilesetFacts = { id: f.id, missing: [] };
+    const c = f.completeness;
+    const facts: FilesetFacts = { id: f.id, missing: c.missing, missingCount: c.missingCount };
+    if (c.released) facts.released = true;
+    if (c.plate) facts.plate = c.plate;
+    if (c.expectedCount !== undefined) facts.expectedCount = c.expectedCount;
     if (pf) {
       facts.firstSeenMs = pf.firstSeenMs;
       if (pf.expectedCount !== undefined) facts.expectedCount = pf.expectedCount;
       if (pf.closed) facts.closed = true;
       if (pf.hold) facts.hold = pf.hold;
     }
-    // The MonitorServer publishes no dot files: the marker is looked for by stat, once per folder per scan.
-    if (w.completeMarker !== "" && f.members.length > 0) {
-      const first = f.members[0]!.path;
-      const dir = first.slice(0, first.lastIndexOf("/"));
-      let has = markers.get(dir);
-      if (has === undefined) {
-        has = fs.existsSync(`${dir}/${w.completeMarker}`);
-        markers.set(dir, has);
-      }
-      if (has || f.members.some((m) => fs.existsSync(`${m.path}${w.completeMarker}`))) facts.marker = true;
-    }
+    if (markerCovers(w.completeMarker, f.members, markers)) facts.marker = true;
     return facts;
   }
 
   /** Re-stat, open-for-write and structure of each member; null when one changed or vanished (recorded as an event). */
   private async observe(watch: number, f: WaitingFileset, writers: Map<string, { pid: number; command?: string }>) {
-    const out: MemberObservation[] = [];
     for (const m of f.members) {
       const st = await fs.promises.stat(m.path).catch(() => null);
       if (!st || st.size !== m.size || st.mtimeMs !== m.mtimeMs) {
@@ -183,19 +236,9 @@ export class Queueing {
         );
         return null;
       }
-      const structure = await this.structures.check(m.path, st.size, st.mtimeMs);
-      out.push({ ...m, openForWriteBy: writers.get(m.path) ?? null, structure });
     }
-    // Rules across files (an OME-TIFF's OME-XML placing planes in its other files), once each file is whole.
     const info = this.ctx.ledger.filesets.get(f.id);
-    if (info && out.length > 1 && out.every((m) => m.structure?.state !== "incomplete")) {
-      const problems = await this.structures.checkFileset(info.entry, info.reader, out);
-      for (const pr of problems) {
-        const m = out.find((x) => x.path === pr.path) ?? out[0]!;
-        m.structure = { state: "incomplete", reason: pr.reason };
-      }
-    }
-    return out;
+    return observeFinished(this.structures, info?.entry ?? null, info?.reader ?? null, f.members, writers);
   }
 
   /** Re-stat every member; queue the fileset if nothing moved since the last event. */

@@ -248,11 +248,12 @@ class DropBoxServer {
       }
       case "reload":
         return this.reload();
+      case "release":
       case "retry": {
         const { id } = params as DropBoxParamsOf<"retry">;
         return this.engine.serial(() => {
           try {
-            return this.engine.retryNow(id);
+            return method === "release" ? this.engine.release(id) : this.engine.retryNow(id);
           } catch (e) {
             if (e instanceof LedgerError) throw new MethodError("BAD_PARAMS", e.message);
             throw e;

@@ -34,7 +34,12 @@ export const AdminStatusJsonSchema = z.object({
 });
 export type AdminStatusJson = z.infer<typeof AdminStatusJsonSchema>;
 
-export const IMPORT_STATES = ["waiting", "queued", "importing", "imported", "failed"] as const;
+/**
+ * `incomplete`: its entry (a plate index) lists files still missing omero.fs.incompleteWait after the
+ * last one arrived; never imported half. A late file puts it back to `waiting`; `omero-fs imports
+ * release ID` imports it as it is.
+ */
+export const IMPORT_STATES = ["waiting", "queued", "importing", "imported", "failed", "incomplete"] as const;
 export const ImportStateSchema = z.enum(IMPORT_STATES);
 export type ImportState = z.infer<typeof ImportStateSchema>;
 
@@ -55,6 +60,28 @@ export type ImageInfo = z.infer<typeof ImageJsonSchema>;
 /** The same type under its `--json` name. */
 export type ImageJson = ImageInfo;
 
+/**
+ * An HCS plate as its index describes it (readers' PlateSummary) and how much of it is there:
+ * `wells` x `fields` x `channels` x `timepoints` (x `zSteps`) = `expectedImages` image files listed,
+ * `presentImages` found, `missing` the first 20 missing image paths (`missingImages` counts all).
+ * Counts are 0 when the index does not say (Cellomics has no index: `expectedImages` 0).
+ */
+export const PlateJsonSchema = z.object({
+  format: z.string(),
+  name: z.string(),
+  reader: z.string().nullable(),
+  wells: z.number().int(),
+  fields: z.number().int(),
+  channels: z.number().int(),
+  timepoints: z.number().int(),
+  zSteps: z.number().int(),
+  expectedImages: z.number().int(),
+  presentImages: z.number().int(),
+  missingImages: z.number().int(),
+  missing: z.array(z.string()),
+});
+export type PlateJson = z.infer<typeof PlateJsonSchema>;
+
 /** One fileset in `imports list --json` (oldest first) and `imports show ID --json`. */
 export const ImportJsonSchema = z.object({
   id: z.number().int(),
@@ -71,8 +98,10 @@ export const ImportJsonSchema = z.object({
   importedAt: z.string().nullable(),
   target: z.string().nullable(),
   images: z.array(ImageJsonSchema).nullable(),
-  /** Why a waiting fileset waits ("37 of 40 present; missing: ...", "still open for writing by pid N"). */
+  /** Why a waiting fileset waits ("37 of 40 present; missing: ...", "still open for writing by pid N"), or why it is incomplete. */
   waitingFor: z.string().nullable().optional(),
+  /** HCS plates only (absent otherwise). */
+  plate: PlateJsonSchema.optional(),
 });
 export type ImportJson = z.infer<typeof ImportJsonSchema>;
 
@@ -123,3 +152,25 @@ export const FileShowJsonSchema = FileJsonSchema.extend({
   history: z.array(AttemptJsonSchema),
 });
 export type FileShowJson = z.infer<typeof FileShowJsonSchema>;
+
+/**
+ * One fileset in `omero-fs files plan DIR --json` (an array, one per entry): what the DropBox would
+ * make of a tree, by the same grouping and readiness code, without importing anything. `ready`:
+ * it would be queued now; `waitingFor`: why not, one reason per line (empty when ready). Files in
+ * no fileset (a companion waiting for its entry, files no reader takes) are not elements: the table
+ * output lists them with why.
+ */
+export const FilesetPlanJsonSchema = z.object({
+  entry: z.string(),
+  reader: z.string(),
+  files: z.array(z.string()),
+  ready: z.boolean(),
+  waitingFor: z.array(z.string()),
+  /** Listed members not there (all of them). */
+  missing: z.array(z.string()).optional(),
+  /** Listed members still missing omero.fs.incompleteWait after the newest file's mtime: the DropBox would list it `incomplete`. */
+  incomplete: z.boolean().optional(),
+  plate: PlateJsonSchema.optional(),
+});
+export type FilesetPlanJson = z.infer<typeof FilesetPlanJsonSchema>;
+export const FilesPlanJsonSchema = z.array(FilesetPlanJsonSchema);

@@ -231,7 +231,7 @@ export type EventBlock = z.infer<typeof EventBlockSchema>;
 
 /**
  * DropBox's own control socket (not part of the MonitorServer contract; same envelope;
- * docs/ARCHITECTURE.md, "Wire protocol"). Used by `omero-fs dropbox scan|sync` and `omero-fs imports retry`.
+ * docs/ARCHITECTURE.md, "Wire protocol"). Used by `omero-fs dropbox scan|sync` and `omero-fs imports retry|release`.
  */
 export const DropBoxMethodParams = {
   ping: NoParamsSchema,
@@ -243,6 +243,8 @@ export const DropBoxMethodParams = {
   retry: z.strictObject({ id: z.number().int().min(1) }),
   /** Readiness and counters, for the supervisor and `admin status`. */
   status: NoParamsSchema,
+  /** Import an incomplete (or still waiting) fileset as it is (`omero-fs imports release ID`). */
+  release: z.strictObject({ id: z.number().int().min(1) }),
   /** Re-read the config and apply what can change live (durations, throttles, retries, ...). */
   reload: NoParamsSchema,
 } as const;
@@ -253,6 +255,8 @@ export const DropBoxMethodResults = {
   scan: z.object({ discovered: nonNegativeInt }),
   sync: z.object({ files: nonNegativeInt }),
   retry: z.object({ id: z.number().int(), state: z.string() }),
+  /** state: "waiting" (released: queued as soon as its present files are settled and finished). */
+  release: z.object({ id: z.number().int(), state: z.string() }),
   status: z.object({
     ready: z.boolean(),
     watches: z.array(

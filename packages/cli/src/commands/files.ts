@@ -77,6 +77,7 @@ export const filesCommand: CommandModule<GlobalArgs, GlobalArgs> = {
         },
       )
       .command(require("./files-show").filesShowCommand)
-      .demandCommand(1, "Give a files subcommand: list or show."),
+      .command(require("./files-plan").filesPlanCommand)
+      .demandCommand(1, "Give a files subcommand: list, show or plan."),
   handler: () => undefined,
 };

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DropBoxMethodResults, type ImportJson } from "@omero-fs/protocol";
+import { DropBoxMethodResults, IMPORT_STATES, type ImportJson } from "@omero-fs/protocol";
 import type { ImportRow } from "@omero-fs/dropbox";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
@@ -49,7 +49,8 @@ function* listTable(imports: ImportRow[]): Generator<string> {
     String(i.fileCount),
     i.state === "imported" ? ago(i.importedAt, now) : ago(i.createdAt, now),
     cell(shortEntry(i.entry, root), 70),
-    textCell(i.error, 60),
+    // A plate shows as a plate: what its index lists and how much of it came.
+    i.plate ? textCell(i.plate, 100) : textCell(i.error, 60),
   ]);
   const head = [
     "ID",
@@ -59,7 +60,7 @@ function* listTable(imports: ImportRow[]): Generator<string> {
     "FILES",
     "WHEN",
     root ? `ENTRY (under ${escapeName(root)})` : "ENTRY",
-    "ERROR",
+    "ERROR / PLATE",
   ];
   yield* tableChunks(head, rows);
   yield `${summary(imports)}\n`;
@@ -88,7 +89,23 @@ function showText(i: ImportJson): string {
     `  target:     ${e(i.target ?? "-")}`,
   ];
   if (i.error) lines.push(`  error:      ${e(i.error)}`);
-  if (i.waitingFor) lines.push(`  waiting:    ${e(i.waitingFor)}`);
+  if (i.waitingFor) lines.push(`  ${i.state === "incomplete" ? "incomplete:" : "waiting:   "} ${e(i.waitingFor)}`);
+  if (i.state === "incomplete")
+    lines.push(`  to import it as it is: omero-fs imports release ${i.id}; or copy the missing files into its folder`);
+  if (i.plate) {
+    const p = i.plate;
+    const n = (x: number) => x.toLocaleString("en-US");
+    lines.push(
+      `  plate:      ${e(p.format)} plate ${e(p.name)} (${e(p.reader ?? "-")})`,
+      `              ${p.wells} wells x ${p.fields} fields x ${p.channels} channels x ${p.timepoints} timepoints${p.zSteps > 1 ? ` x ${p.zSteps} z` : ""}`,
+      `              ${n(p.presentImages)} of ${n(p.expectedImages)} images found${p.missingImages > 0 ? `, ${n(p.missingImages)} missing` : ""}`,
+    );
+    if (p.missing.length > 0)
+      lines.push(
+        `  missing (${p.missingImages > p.missing.length ? `first ${p.missing.length} of ${n(p.missingImages)}` : p.missing.length}):`,
+        ...p.missing.map((m) => `    ${e(m)}`),
+      );
+  }
   lines.push(`  files (${i.files.length}):`, ...i.files.map((f) => `    ${e(f)}`));
   if (i.images?.length) {
     lines.push(`  images (${i.images.length}):`);
@@ -135,14 +152,18 @@ async function dropboxEndpoint(home: string): Promise<string | null> {
   }
 }
 
-async function retry(home: string, id: number): Promise<void> {
+async function retry(home: string, id: number, method: "retry" | "release" = "retry"): Promise<void> {
   const endpoint = await dropboxEndpoint(home);
+  const said = (r: { id: number; state: string }) =>
+    method === "release"
+      ? `import ${r.id} released: imported as it is once its files are finished`
+      : `import ${r.id} ${r.state}`;
   if (endpoint) {
     const { ControlClient } = await import("@omero-fs/protocol/zmq");
     const c = new ControlClient(endpoint, { timeoutMs: 10_000 });
     try {
-      const r = await c.call("retry", { id }, DropBoxMethodResults.retry);
-      process.stdout.write(`import ${r.id} ${r.state}\n`);
+      const r = await c.call(method, { id }, DropBoxMethodResults[method]);
+      process.stdout.write(`${said(r)}\n`);
     } catch (e) {
       throw new CliError((e as Error).message.split("\n")[0]);
     } finally {
@@ -150,12 +171,12 @@ async function retry(home: string, id: number): Promise<void> {
     }
     return;
   }
-  const { requeueImport } =
+  const { requeueImport, releaseImport } =
     require("@omero-fs/dropbox/dist/ledger/requeue") as typeof import("@omero-fs/dropbox/dist/ledger/requeue");
   const { homePaths } = await import("@omero-fs/config/dist/home");
   try {
-    const r = requeueImport(homePaths(home).ledger, id);
-    process.stdout.write(`import ${r.id} ${r.state} (DropBox is not running: it imports it when it starts)\n`);
+    const r = (method === "release" ? releaseImport : requeueImport)(homePaths(home).ledger, id);
+    process.stdout.write(`${said(r)} (DropBox is not running: it imports it when it starts)\n`);
   } catch (e) {
     throw new CliError((e as Error).message.split("\n")[0]);
   }
@@ -163,7 +184,7 @@ async function retry(home: string, id: number): Promise<void> {
 
 export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: "imports",
-  describe: "What DropBox imported, is importing or failed to import: list, show, retry",
+  describe: "What DropBox imported, is importing or failed to import: list, show, retry, release",
   builder: (y) =>
     y
       .command<ListArgs>(
@@ -175,7 +196,7 @@ export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
             .option("user", { type: "string", describe: "Only this user's imports" })
             .option("state", {
               type: "string",
-              describe: "Only imports in this state (waiting, queued, importing, imported, failed)",
+              describe: `Only imports in this state (${IMPORT_STATES.join(", ")})`,
             }),
         async (a) => {
           const state = checkState("import", a.state);
@@ -226,6 +247,12 @@ export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
         (yy) => yy.positional("id", { type: "string", describe: "import id", demandOption: true }),
         (a) => retry(homeOf(a), parseId(a.id)),
       )
-      .demandCommand(1, "Give an imports subcommand: list, show or retry."),
+      .command<GlobalArgs & { id: string }>(
+        "release <id>",
+        "Import an incomplete (or still waiting) fileset as it is, without the files its index lists that never came",
+        (yy) => yy.positional("id", { type: "string", describe: "import id", demandOption: true }),
+        (a) => retry(homeOf(a), parseId(a.id), "release"),
+      )
+      .demandCommand(1, "Give an imports subcommand: list, show, retry or release."),
   handler: () => undefined,
 };

@@ -1,4 +1,4 @@
-import { eventOf, type FinishedRun, initialCursor, retryDelayMs, step } from "./notify-cursor";
+import { eventOf, type FinishedRun, incompleteStep, initialCursor, retryDelayMs, step } from "./notify-cursor";
 
 const run = (id: number, ok: boolean, filesetState: string, n = 1, filesetAttempts = n, fileset = id): FinishedRun => ({
   id,
@@ -71,4 +71,14 @@ test("initialCursor: nothing that finished before the first start is notified", 
 test("retryDelayMs doubles from the base up to the cap", () => {
   expect([1, 2, 3, 4].map((n) => retryDelayMs(n))).toEqual([1000, 2000, 4000, 8000]);
   expect(retryDelayMs(30)).toBe(300_000);
+});
+
+describe("incompleteStep (import.incomplete, notified like failures)", () => {
+  it("notifies each fileset once when it becomes incomplete, and again after it left the state", () => {
+    expect(incompleteStep([], [7, 3])).toEqual({ notify: [3, 7], forget: [] });
+    expect(incompleteStep([3, 7], [3, 7])).toEqual({ notify: [], forget: [] });
+    // 7 got a late file (waiting again): forgotten; when it is incomplete again it is notified again.
+    expect(incompleteStep([3, 7], [3])).toEqual({ notify: [], forget: [7] });
+    expect(incompleteStep([3], [3, 7])).toEqual({ notify: [7], forget: [] });
+  });
 });

@@ -8,7 +8,7 @@
  */
 
 export type NotifyOn = "failed" | "all";
-export type NotifyEvent = "import.failed" | "import.succeeded";
+export type NotifyEvent = "import.failed" | "import.succeeded" | "import.incomplete";
 
 export interface Cursor {
   after: number;
@@ -67,4 +67,22 @@ export function initialCursor(lastId: number, firstRunning: number | null, finis
 /** Retry delay of a delivery after `failures` failures in a row: 1 s doubling, capped at 5 min. */
 export function retryDelayMs(failures: number, baseMs = 1000, maxMs = 300_000): number {
   return Math.min(maxMs, baseMs * 2 ** Math.max(0, failures - 1));
+}
+
+/**
+ * Incomplete filesets (a plate whose index lists files that never came) are notified like failures
+ * (with notifyOn=failed and all): once each time a fileset becomes incomplete. `seen`: ids notified
+ * and still incomplete at the last poll; `now`: ids incomplete now. A fileset that left the state (a
+ * late file, a release) is forgotten, so becoming incomplete again is notified again.
+ */
+export function incompleteStep(
+  seen: readonly number[],
+  now: readonly number[],
+): { notify: number[]; forget: number[] } {
+  const was = new Set(seen);
+  const is = new Set(now);
+  return {
+    notify: [...is].filter((id) => !was.has(id)).sort((a, b) => a - b),
+    forget: [...was].filter((id) => !is.has(id)).sort((a, b) => a - b),
+  };
 }

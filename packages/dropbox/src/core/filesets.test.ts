@@ -26,6 +26,7 @@ describe("applyGrouping", () => {
         reader: "loci.formats.in.ICSReader",
         files: ["/u/x.ics", "/u/x.ids"],
         changed: true,
+        missing: [],
       },
     ]);
     expect(ops.files.get("/u/x.ids")).toEqual({ state: "grouped", upsert: 0 });
@@ -133,6 +134,7 @@ describe("applyGrouping", () => {
         reader: "R",
         files: ["/u/x.dv", "/u/x.dv.log"],
         changed: true,
+        missing: [],
         unqueue: true,
       },
     ]);
@@ -171,7 +173,7 @@ describe("applyGrouping", () => {
       existing,
     );
     expect(ops.upserts).toEqual([
-      { id: 3, key: "mm", entry: files[0], reader: "MM", files, changed: true, unqueue: true },
+      { id: 3, key: "mm", entry: files[0], reader: "MM", files, changed: true, unqueue: true, missing: [] },
     ]);
     expect(ops.cancelled).toEqual([4]);
   });
@@ -213,6 +215,7 @@ describe("applyGrouping", () => {
         reader: "R",
         files: ["/u/x.dv", "/u/x.dv.log"],
         changed: true,
+        missing: [],
         reimports: new Map([["/u/x.dv", 9]]),
       },
     ]);
@@ -227,6 +230,69 @@ describe("applyGrouping", () => {
     const ops = applyGrouping(g, new Map(), new Map(), new Map([["/u/a.dv", 2]]), "reimport");
     expect(ops.upserts).toEqual([]);
     expect(ops.files.size).toBe(0);
+  });
+});
+
+describe("applyGrouping: entries that list their members (plates)", () => {
+  const htd = "/u/p/P1.HTD";
+  const a1 = "/u/p/P1_A01_s1_w1.TIF";
+  const a2 = "/u/p/P1_A02_s1_w1.TIF";
+  const platePlan = (files: string[], missing: string[]) => ({
+    key: htd,
+    reader: "loci.formats.in.MetaxpressTiffReader",
+    entry: htd,
+    files,
+    missing,
+    expected: [htd, a1, a2],
+  });
+  it("a plate with images missing is a waiting fileset that carries what is missing, never pending files", () => {
+    const ops = applyGrouping(
+      { filesets: [platePlan([htd, a1], [a2])], ignored: [], pending: [] },
+      new Map([
+        [htd, null],
+        [a1, null],
+      ]),
+      new Map(),
+    );
+    expect(ops.upserts).toMatchObject([{ id: null, entry: htd, files: [htd, a1], missing: [a2], changed: true }]);
+    expect(ops.files.get(a1)).toEqual({ state: "grouped", upsert: 0 });
+  });
+  it("a late image of an incomplete plate moves it back to waiting; an unchanged regroup leaves it incomplete", () => {
+    const existing = new Map<number, ExistingFileset>([
+      [4, { id: 4, entry: htd, reader: "loci.formats.in.MetaxpressTiffReader", files: [htd, a1], state: "incomplete" }],
+    ]);
+    const same = applyGrouping(
+      { filesets: [platePlan([htd, a1], [a2])], ignored: [], pending: [] },
+      new Map([
+        [htd, 4],
+        [a1, 4],
+      ]),
+      existing,
+    );
+    expect(same.upserts[0]).toMatchObject({ id: 4, changed: false });
+    expect(same.upserts[0]!.reopen).toBeUndefined();
+    const late = applyGrouping(
+      { filesets: [platePlan([htd, a1, a2], [])], ignored: [], pending: [] },
+      new Map([
+        [htd, 4],
+        [a1, 4],
+        [a2, null],
+      ]),
+      existing,
+    );
+    expect(late.upserts[0]).toMatchObject({ id: 4, changed: true, reopen: true, missing: [] });
+  });
+  it("a plan missing files its entry does not list (ICS 1 without .ids) stays pending", () => {
+    const ops = applyGrouping(
+      { filesets: [plan("/u/x.ics", ["/u/x.ics"], ["/u/x.ids"])], ignored: [], pending: [] },
+      new Map([["/u/x.ics", null]]),
+      new Map(),
+    );
+    expect(ops.upserts).toEqual([]);
+    expect(ops.files.get("/u/x.ics")).toEqual({
+      state: "pending",
+      reason: "incomplete fileset: waits for /u/x.ids (entry /u/x.ics)",
+    });
   });
 });
 

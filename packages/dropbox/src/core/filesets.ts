@@ -10,6 +10,7 @@
  * only: a new file that groups with them is a late member of that imported fileset (the
  * changedAfterImport policy decides what becomes of it).
  */
+import type { PlateSummary } from "@omero-fs/readers";
 import type { ChangedAfterImport } from "./file-identity";
 
 export interface PlanLike {
@@ -21,6 +22,8 @@ export interface PlanLike {
   reasons?: string[];
   /** Every member the entry lists, present or not (readers FilesetPlan.expected). */
   expected?: string[];
+  /** HCS plates: what the index says the plate holds (readers FilesetPlan.plate). */
+  plate?: PlateSummary;
 }
 
 export interface GroupingLike {
@@ -34,8 +37,8 @@ export interface ExistingFileset {
   entry: string;
   reader: string | null;
   files: string[];
-  /** Absent: waiting. A changed queued fileset goes back to waiting. */
-  state?: "waiting" | "queued";
+  /** Absent: waiting. A changed queued or incomplete fileset goes back to waiting. */
+  state?: "waiting" | "queued" | "incomplete";
 }
 
 export interface FilesetUpsert {
@@ -49,6 +52,10 @@ export interface FilesetUpsert {
   changed: boolean;
   /** An existing queued fileset that changed: back to waiting, its wait restarts. */
   unqueue?: boolean;
+  /** An existing incomplete fileset that changed (a late file arrived): back to waiting. */
+  reopen?: boolean;
+  /** Members the entry lists that are not there (the fileset waits for them; see readiness). */
+  missing: string[];
   /** Imported files this new fileset takes again (changedAfterImport=reimport with a late member): path -> old fileset. */
   reimports?: Map<string, number>;
 }
@@ -66,6 +73,19 @@ export interface MembershipOps {
   cancelled: number[];
   /** Every input path's new state; `upsert` indexes `upserts`. */
   files: Map<string, FileAssignment>;
+}
+
+/** What a plan says of its completeness, for readiness (the facts the grouping keeps per fileset). */
+export function planFacts(plan: { expected?: string[]; closed?: boolean; hold?: string }): {
+  expectedCount?: number;
+  closed?: boolean;
+  hold?: string;
+} {
+  const f: { expectedCount?: number; closed?: boolean; hold?: string } = {};
+  if (plan.expected) f.expectedCount = plan.expected.length;
+  if (plan.closed) f.closed = true;
+  if (plan.hold) f.hold = plan.hold;
+  return f;
 }
 
 /** Why a late member of imported fileset N is not imported. */
@@ -101,10 +121,11 @@ export function applyGrouping(
           files.set(f, { state: "late", fileset: n, reason: lateReason(n, policy), log: policy === "log" });
       continue;
     }
-    if (plan.missing.length > 0) {
-      const why = plan.expected
-        ? presentOf(plan.files.length, plan.missing, plan.entry)
-        : plan.reasons && plan.reasons.length > 0
+    // An entry that lists its members (a plate index, a companion OME-XML) makes a waiting fileset
+    // even with members missing: it waits for them, and incompleteWait decides when it is incomplete.
+    if (plan.missing.length > 0 && !plan.expected) {
+      const why =
+        plan.reasons && plan.reasons.length > 0
           ? plan.reasons.join("; ")
           : `waits for ${plan.missing.join(", ")} (entry ${plan.entry})`;
       for (const f of plan.files) files.set(f, { state: "pending", reason: `incomplete fileset: ${why}` });
@@ -131,8 +152,10 @@ export function applyGrouping(
       reader: plan.reader,
       files: [...plan.files],
       changed,
+      missing: [...plan.missing],
     };
     if (changed && was?.state === "queued") u.unqueue = true;
+    if (changed && was?.state === "incomplete") u.reopen = true;
     if (old.length > 0) u.reimports = new Map(old.map((f) => [f, imported.get(f)!]));
     upserts.push(u);
     for (const f of plan.files) files.set(f, { state: "grouped", upsert: upserts.length - 1 });

@@ -1,5 +1,5 @@
 import { groupingDebounceMs, groupingDueAt } from "./batching";
-import { readinessOf, stability } from "./readiness";
+import { missingText, readinessOf, stability } from "./readiness";
 
 const done = { openForWriteBy: null, structure: { state: "complete" as const } };
 const m = (path: string, lastEventMs: number) => ({ path, size: 1, mtimeMs: 1, lastEventMs, ...done });
@@ -23,9 +23,9 @@ describe("readiness", () => {
     expect(readinessOf(fs1, [m("/a", 1000), m("/b", 1400)], 1900, { quietMs: 500, settleMs: 0 }).ready).toBe(true);
   });
   it("never readies a set with something missing, or with no member", () => {
-    expect(readinessOf({ id: 1, missing: ["/x.ids"] }, [m("/x.ics", 0)], 1e9, { quietMs: 0, settleMs: 0 })).toEqual({
+    expect(readinessOf({ id: 1, missing: ["/x.ids"] }, [m("/x.ics", 0)], 1e7, { quietMs: 0, settleMs: 0 })).toEqual({
       ready: false,
-      at: null,
+      at: 86_400_000,
       waitingFor: "missing: x.ids",
     });
     expect(readinessOf(fs1, [], 1e9, { quietMs: 0, settleMs: 0 }).ready).toBe(false);
@@ -36,6 +36,11 @@ describe("readiness", () => {
     expect(groupingDebounceMs(0)).toBe(20);
     expect(groupingDueAt({ firstDirtyMs: 100, dirtyPaths: 3 }, { quietMs: 1000, fileBatch: 10 })).toBe(350);
     expect(groupingDueAt({ firstDirtyMs: 100, dirtyPaths: 10 }, { quietMs: 1000, fileBatch: 10 })).toBe(100);
+    // A costly last run (a 6,000-file plate folder: 100 ms) spaces the next by 9 x its cost, at most 1 s.
+    const cfg = { quietMs: 60_000, fileBatch: 10 };
+    expect(groupingDueAt({ firstDirtyMs: 100, dirtyPaths: 10 }, cfg, { endMs: 50, costMs: 100 })).toBe(950);
+    expect(groupingDueAt({ firstDirtyMs: 100, dirtyPaths: 10 }, cfg, { endMs: 50, costMs: 5000 })).toBe(1050);
+    expect(groupingDueAt({ firstDirtyMs: 100, dirtyPaths: 10 }, cfg, { endMs: 50, costMs: 0 })).toBe(100);
   });
   it("re-stat verdicts: stable, changed, missing", () => {
     const rec = { size: 10, mtimeMs: 5 };
@@ -88,9 +93,9 @@ describe("readiness: whole and finished (issue 9)", () => {
   });
   it("says how many of the expected members are present and names the missing", () => {
     const f = { id: 1, missing: ["/d/a.tif", "/d/b.tif", "/d/c.tif"], expectedCount: 40 };
-    expect(readinessOf(f, [m("/d/metadata.txt", T)], T + 1e9, q)).toEqual({
+    expect(readinessOf(f, [m("/d/metadata.txt", T)], T + 1e6, q)).toEqual({
       ready: false,
-      at: null,
+      at: T + 86_400_000,
       waitingFor: "37 of 40 present; missing: a.tif, b.tif, c.tif",
     });
     const many = { id: 1, missing: ["1", "2", "3", "4", "5", "6", "7"].map((x) => `/d/${x}`) };
@@ -148,5 +153,48 @@ describe("readiness: whole and finished (issue 9)", () => {
     const f = { id: 1, missing: [], hold: "h", firstSeenMs: 0 };
     expect(readinessOf(f, [m("/a", 590_000)], 600_000, q)).toMatchObject({ ready: false, at: 650_000 });
     expect(readinessOf({ ...f, closed: true }, [m("/a", 1000)], 3000, q).ready).toBe(true);
+  });
+});
+
+describe("incomplete (omero.fs.incompleteWait) and release", () => {
+  const H = 3_600_000;
+  const T = 1_000_000;
+  const o = { quietMs: 60_000, settleMs: 2000, incompleteWaitMs: 24 * H };
+  const plate = { format: "MetaXpress", name: "P1", expectedImages: 1536, presentImages: 1530 };
+  const missing = ["/p/P1_P19_s4_w4.TIF", "/p/P1_P20_s4_w4.TIF"];
+  const f = { id: 7, missing, missingCount: 6, plate, expectedCount: 1537 };
+  const members = [m("/p/P1.HTD", T), m("/p/P1_A01_s1_w1.TIF", T + 5 * H)];
+  it("waits from the last arrival, with the plate's counts in the reason", () => {
+    expect(readinessOf(f, members, T + 5 * H + 1000, o)).toEqual({
+      ready: false,
+      at: T + 29 * H,
+      waitingFor: "MetaXpress plate P1: 1,530 of 1,536 images; missing: P1_P19_s4_w4.TIF, P1_P20_s4_w4.TIF and 4 more",
+    });
+    // A pause of 20 hours is not cut: the wait counts from the last file that arrived.
+    expect(readinessOf(f, members, T + 25 * H, o).incomplete).toBeUndefined();
+  });
+  it("is incomplete incompleteWait after the last arrival, naming the release command", () => {
+    const r = readinessOf(f, members, T + 29 * H, o);
+    expect(r).toMatchObject({ ready: false, at: null, incomplete: true });
+    expect(r.waitingFor).toBe(
+      "MetaXpress plate P1: 1,530 of 1,536 images; missing: P1_P19_s4_w4.TIF, P1_P20_s4_w4.TIF and 4 more; nothing arrived for 24 h (omero.fs.incompleteWait): not imported half; import it as it is with omero-fs imports release 7",
+    );
+  });
+  it("a late file's arrival restarts the wait", () => {
+    const later = [...members, m("/p/P1_P01_s1_w1.TIF", T + 30 * H)];
+    expect(readinessOf(f, later, T + 30 * H, o)).toMatchObject({ ready: false, at: T + 54 * H });
+  });
+  it("released: imported as it is once settled and finished, with no quiet period or hold", () => {
+    const r = { ...f, released: true, hold: "x" };
+    expect(readinessOf(r, members, T + 5 * H + 1000, o)).toMatchObject({ ready: false, at: T + 5 * H + 2000 });
+    expect(readinessOf(r, members, T + 5 * H + 2000, o)).toEqual({ ready: true, at: T + 5 * H + 2000, waitingFor: "" });
+    const open = [members[0]!, { ...members[1]!, openForWriteBy: { pid: 9 } }];
+    expect(readinessOf(r, open, T + 5 * H + 2000, o).ready).toBe(false);
+  });
+  it("without a plate: counts of listed members; default wait 24 h", () => {
+    expect(missingText({ missing: ["/d/a.tif"], expectedCount: 3 })).toBe("2 of 3 present; missing: a.tif");
+    expect(missingText({ missing: [], missingCount: 1200 })).toBe("missing: 1,200 more");
+    expect(readinessOf({ id: 1, missing: ["/d/a"] }, [m("/d/b", 0)], 86_399_999, o).incomplete).toBeUndefined();
+    expect(readinessOf({ id: 1, missing: ["/d/a"] }, [m("/d/b", 0)], 86_400_000, { quietMs: 0 }).incomplete).toBe(true);
   });
 });

@@ -11,16 +11,35 @@
  * the last event on any member). A `hold` (a companion yet to come could claim it) waits until
  * firstSeen + companionWaitMs, then imports as what it is with a warning.
  *
+ * Listed members missing (the entry, e.g. a plate index, names files not there): never imported
+ * half. The fileset waits; once nothing arrived for incompleteWaitMs (measured from the last file
+ * arrival, so a plate paused for hours between rows is not cut) the verdict is `incomplete`. Only a
+ * release by hand (`omero-fs imports release ID`) imports it as it is.
+ *
  * The costly observations (open-for-write, structure) are only made for candidates: while any
  * member has them undefined and the timing has passed, the verdict says `check: true` ("observe and
  * ask again"); production (queueing.ts) then runs the checks and calls this again.
  */
 
+/** What a plate index says it holds, as readiness words it (@omero-fs/readers PlateSummary, the fields used). */
+export interface PlateFacts {
+  format: string;
+  name: string;
+  expectedImages: number;
+  presentImages: number;
+}
+
 /** What the ledger and the grouping know of one fileset, as readiness needs it. */
 export interface FilesetFacts {
   id: number;
-  /** Files the grouping says the set still needs. */
+  /** Files the grouping says the set still needs (possibly only the first ones: see missingCount). */
   missing: readonly string[];
+  /** How many are missing when `missing` lists only the first ones (default missing.length). */
+  missingCount?: number;
+  /** Released by hand (`imports release`): imported as it is, missing members, quiet period and hold notwithstanding. */
+  released?: boolean;
+  /** A plate: the reason counts images ("plate P1: 1,530 of 1,536 images; missing: ..."). */
+  plate?: PlateFacts | null;
   /** How many members the entry's metadata lists (present or not); undefined: it lists none. */
   expectedCount?: number;
   /** No later file can join (the entry lists every member, or a single-file format no one else claims). */
@@ -67,6 +86,8 @@ export interface ReadinessOptions {
   importWhenComplete?: boolean;
   /** omero.fs.companionWait, in ms (default 600,000). */
   companionWaitMs?: number;
+  /** omero.fs.incompleteWait, in ms (default 86,400,000: 24 h). */
+  incompleteWaitMs?: number;
 }
 
 export interface Readiness {
@@ -81,6 +102,8 @@ export interface Readiness {
   check?: boolean;
   /** Proven complete (closed or marked, nothing missing): the settleMs path. */
   proven?: boolean;
+  /** Listed members still missing incompleteWaitMs after the last arrival: the fileset becomes `incomplete`. */
+  incomplete?: boolean;
 }
 
 const base = (p: string) => p.slice(p.lastIndexOf("/") + 1);
@@ -102,12 +125,20 @@ export function readinessOf(
 ): Readiness {
   const settleMs = opts.settleMs ?? 2000;
   if (members.length === 0) return { ready: false, at: null, waitingFor: "its files (none left)" };
-  if (fileset.missing.length > 0) {
-    const miss = `missing: ${nameList(fileset.missing)}`;
-    const n = fileset.expectedCount;
-    const waitingFor =
-      n !== undefined && n >= fileset.missing.length ? `${n - fileset.missing.length} of ${n} present; ${miss}` : miss;
-    return { ready: false, at: null, waitingFor };
+  const missingCount = fileset.missingCount ?? fileset.missing.length;
+  if (missingCount > 0 && !fileset.released) {
+    const waitingFor = missingText(fileset, members.length);
+    // From the last arrival (or change) of any member: a plate paused between rows keeps waiting.
+    let last = -Infinity;
+    for (const m of members) last = Math.max(last, m.lastEventMs, m.lastChangeMs ?? m.lastEventMs);
+    const until = last + (opts.incompleteWaitMs ?? DEFAULT_INCOMPLETE_WAIT_MS);
+    if (now < until) return { ready: false, at: until, waitingFor };
+    return {
+      ready: false,
+      at: null,
+      incomplete: true,
+      waitingFor: `${waitingFor}; nothing arrived for ${duration(now - last)} (omero.fs.incompleteWait): not imported half; import it as it is with omero-fs imports release ${fileset.id}`,
+    };
   }
   let lastEvent = members[0]!;
   let lastChange = -Infinity;
@@ -117,7 +148,7 @@ export function readinessOf(
   }
   const proven = fileset.closed === true || fileset.marker === true;
   let warning: string | undefined;
-  if (fileset.hold && !proven) {
+  if (fileset.hold && !proven && !fileset.released) {
     const until = (fileset.firstSeenMs ?? lastEvent.lastEventMs) + (opts.companionWaitMs ?? 600_000);
     if (now < until)
       return {
@@ -127,7 +158,8 @@ export function readinessOf(
       };
     warning = `${fileset.hold}; none came within omero.fs.companionWait, imported as what it is`;
   }
-  const fast = proven && opts.importWhenComplete !== false;
+  // A release by hand is "now": only the settle time and the checks that every file is finished.
+  const fast = fileset.released === true || (proven && opts.importWhenComplete !== false);
   const settled = lastChange + settleMs;
   const quiet = lastEvent.lastEventMs + opts.quietMs;
   const due = fast ? settled : Math.max(quiet, settled);
@@ -163,6 +195,38 @@ export function readinessOf(
         waitingFor: `${base(m.path)}: ${m.structure.reason}`,
       });
   return extra({ ready: true, at: due, waitingFor: "" });
+}
+
+export const DEFAULT_INCOMPLETE_WAIT_MS = 86_400_000;
+
+const count = (n: number) => n.toLocaleString("en-US");
+
+/**
+ * What a fileset with listed members missing waits for: "plate P1: 1,530 of 1,536 images; missing:
+ * P1_A01_s1_w1.TIF, ..." for a plate, else "37 of 40 present; missing: a.tif, ...".
+ */
+export function missingText(
+  f: Pick<FilesetFacts, "missing" | "missingCount" | "plate" | "expectedCount">,
+  members = 0,
+): string {
+  const n = f.missingCount ?? f.missing.length;
+  const shown = Math.min(f.missing.length, 5);
+  const names = f.missing.slice(0, shown).map(base).join(", ");
+  const list = n > shown ? `${names}${shown > 0 ? " and " : ""}${count(n - shown)} more` : names;
+  const p = f.plate;
+  if (p && p.expectedImages > 0)
+    return `${p.format} plate ${p.name}: ${count(p.presentImages)} of ${count(p.expectedImages)} images; missing: ${list}`;
+  // The entry lists its members, itself only sometimes (an ICS 1 header lists only its .ids).
+  const e = f.expectedCount === undefined ? undefined : Math.max(f.expectedCount, members + n);
+  return e !== undefined && e >= n ? `${count(e - n)} of ${count(e)} present; missing: ${list}` : `missing: ${list}`;
+}
+
+/** "26 h", "90 min", "45 s": a wait for people. */
+export function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  return `${Math.round(s / 3600)} h`;
 }
 
 /** A member as seen at queue time compared with what the ledger recorded. */

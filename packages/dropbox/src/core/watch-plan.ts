@@ -27,6 +27,7 @@ export const PLAIN_KEYS: readonly string[] = [
   "settleTime",
   "importWhenComplete",
   "companionWait",
+  "incompleteWait",
   "completeMarker",
   "importArgs",
 ];

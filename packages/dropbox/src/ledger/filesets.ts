@@ -3,9 +3,10 @@
  * grouping, readiness, scheduling, import and outcome steps use these). Fileset states:
  * waiting -> queued -> importing -> imported | failed.
  */
+import type { PlateSummary } from "@omero-fs/readers";
 import type { Statement } from "better-sqlite3";
 import type { FileRecord } from "../core/file-identity";
-import type { MembershipOps } from "../core/filesets";
+import type { MembershipOps, PlanLike } from "../core/filesets";
 import type { OutcomeDecision } from "../core/outcome";
 import type { MemberObservation } from "../core/readiness";
 import type { SchedJob } from "../core/scheduler";
@@ -22,12 +23,26 @@ export interface FilesetInfo {
   attempts: number;
 }
 
+/** What the ledger keeps of a waiting fileset's completeness (plates migration), for readiness. */
+export interface CompletenessFacts {
+  /** The first MISSING_KEPT missing member paths. */
+  missing: string[];
+  missingCount: number;
+  expectedCount?: number;
+  plate?: PlateSummary;
+  released: boolean;
+}
+
 /** A waiting fileset with what was last observed of its members (the readiness step's input). */
 export interface WaitingFileset {
   id: number;
   user: string;
   members: MemberObservation[];
+  completeness: CompletenessFacts;
 }
+
+/** Missing member paths kept per fileset (all are counted in missing_count). */
+export const MISSING_KEPT = 20;
 
 export interface Outcome {
   ok: boolean;
@@ -50,7 +65,7 @@ export class FilesetsTable {
         `SELECT fi.path, fi.size, fi.mtime_ms, fi.fileset, fi.id FROM files fi
          LEFT JOIN filesets f ON f.id = fi.fileset
          WHERE +fi.watch = ? AND +fi.user = ? AND fi.path >= ? AND fi.path < ? AND +fi.state IN ('pending','grouped')
-           AND (fi.fileset IS NULL OR f.state IN ('waiting', 'queued'))`,
+           AND (fi.fileset IS NULL OR f.state IN ('waiting', 'queued', 'incomplete'))`,
       ),
       partitionImported: p(
         `SELECT path, size, mtime_ms, id, fileset FROM files
@@ -71,19 +86,25 @@ export class FilesetsTable {
       update: p("UPDATE filesets SET key = ?, reader = ?, entry = ? WHERE id = ?"),
       clearMembers: p("DELETE FROM fileset_files WHERE fileset = ?"),
       addMember: p("INSERT INTO fileset_files(fileset, ord, path) VALUES (?, ?, ?)"),
-      deleteWaiting: p("DELETE FROM filesets WHERE id = ? AND state IN ('waiting', 'queued')"),
+      deleteWaiting: p("DELETE FROM filesets WHERE id = ? AND state IN ('waiting', 'queued', 'incomplete')"),
+      setCompleteness: p(
+        "UPDATE filesets SET missing = ?, missing_count = ?, expected_count = ?, plate = ? WHERE id = ?",
+      ),
+      reopen: p("UPDATE filesets SET state = 'waiting', waiting_for = NULL WHERE id = ? AND state = 'incomplete'"),
+      markIncomplete: p("UPDATE filesets SET state = 'incomplete', waiting_for = ? WHERE id = ? AND state = 'waiting'"),
       setFile: p("UPDATE files SET state = ?, reason = ?, fileset = ? WHERE id = ?"),
       emptyWaitingOf: p(
-        `SELECT f.id FROM filesets f WHERE f.watch = ? AND f.user = ? AND f.state = 'waiting'
+        `SELECT f.id FROM filesets f WHERE f.watch = ? AND f.user = ? AND f.state IN ('waiting', 'incomplete')
          AND NOT EXISTS (SELECT 1 FROM files fi WHERE fi.fileset = f.id)`,
       ),
       isEmptyWaiting: p(
-        `SELECT 1 FROM filesets f WHERE f.id = ? AND f.state = 'waiting'
+        `SELECT 1 FROM filesets f WHERE f.id = ? AND f.state IN ('waiting', 'incomplete')
          AND NOT EXISTS (SELECT 1 FROM files fi WHERE fi.fileset = f.id)`,
       ),
-      waitingPairs: p("SELECT DISTINCT watch, user FROM filesets WHERE state = 'waiting'"),
+      waitingPairs: p("SELECT DISTINCT watch, user FROM filesets WHERE state IN ('waiting', 'incomplete')"),
       waitingPage: p(
-        "SELECT id, user FROM filesets WHERE state = 'waiting' AND watch = ? AND id > ? ORDER BY id LIMIT ?",
+        `SELECT id, user, missing, missing_count, expected_count, plate, released_at FROM filesets
+         WHERE state = 'waiting' AND watch = ? AND id > ? ORDER BY id LIMIT ?`,
       ),
       membersOfPage: p(
         `SELECT fileset, path, size, mtime_ms, last_event_ms FROM files WHERE fileset IN
@@ -213,6 +234,7 @@ export class FilesetsTable {
     fileIds: Map<string, number>,
     importer: string,
     now: number,
+    plans?: Map<string, PlanLike>,
   ): number[] {
     const stamp = new Date(now).toISOString();
     const ids: number[] = [];
@@ -227,6 +249,15 @@ export class FilesetsTable {
           this.st.setState.run("waiting", id);
           this.st.deleteJob.run(id);
         }
+        if (u.reopen) this.st.reopen.run(id);
+        const plan = plans?.get(u.key);
+        this.st.setCompleteness.run(
+          u.missing.length > 0 ? JSON.stringify(u.missing.slice(0, MISSING_KEPT)) : null,
+          u.missing.length,
+          plan?.expected?.length ?? null,
+          plan?.plate ? JSON.stringify(plan.plate) : null,
+          id,
+        );
         for (const [p, old] of u.reimports ?? []) {
           const fid = fileIds.get(p);
           if (fid !== undefined)
@@ -283,12 +314,27 @@ export class FilesetsTable {
 
   /** Up to `limit` waiting filesets of a watch after id `afterId`, in id order, with their members' last observations. */
   waitingFilesets(watch: number, afterId: number, limit: number): WaitingFileset[] {
-    const page = this.st.waitingPage.raw().all(watch, afterId, limit) as [number, string][];
+    const page = this.st.waitingPage.raw().all(watch, afterId, limit) as [
+      number,
+      string,
+      string | null,
+      number,
+      number | null,
+      string | null,
+      string | null,
+    ][];
     if (page.length === 0) return [];
     const byId = new Map<number, WaitingFileset>();
     const out: WaitingFileset[] = [];
-    for (const [id, user] of page) {
-      const f = { id, user, members: [] };
+    for (const [id, user, missing, missingCount, expectedCount, plate, releasedAt] of page) {
+      const completeness: CompletenessFacts = {
+        missing: missing ? (JSON.parse(missing) as string[]) : [],
+        missingCount,
+        released: releasedAt !== null,
+      };
+      if (expectedCount !== null) completeness.expectedCount = expectedCount;
+      if (plate) completeness.plate = JSON.parse(plate) as PlateSummary;
+      const f = { id, user, members: [], completeness };
       byId.set(id, f);
       out.push(f);
     }
@@ -325,6 +371,11 @@ export class FilesetsTable {
       this.st.queueJob.run(id, new Date(now).toISOString(), f.attempts);
     })();
     return true;
+  }
+
+  /** waiting -> incomplete (listed members still missing after incompleteWait), with the reason; false when not waiting. */
+  markIncomplete(id: number, reason: string): boolean {
+    return this.st.markIncomplete.run(reason, id).changes > 0;
   }
 
   /** queued -> waiting (a member changed); false when it was not queued. */

@@ -20,7 +20,7 @@ describe("ledger identity", () => {
     );
     const rec = l.files.byPath("/w/a/x.tif")!;
     const ops = {
-      upserts: [{ id: null, key: "k", entry: rec.path, reader: "R", files: [rec.path], changed: true }],
+      upserts: [{ id: null, key: "k", entry: rec.path, reader: "R", files: [rec.path], changed: true, missing: [] }],
       cancelled: [],
       files: new Map([[rec.path, { state: "grouped" as const, upsert: 0 }]]),
     };

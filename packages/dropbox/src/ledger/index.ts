@@ -5,12 +5,12 @@
  */
 import { FilesTable } from "./files";
 import { FilesetsTable } from "./filesets";
-import { requeueInDb } from "./requeue";
+import { releaseInDb, requeueInDb } from "./requeue";
 import { type Db, openLedgerDb } from "./schema";
 import { countsOf } from "./view";
 
 export type { FilesetInfo, Outcome, WaitingFileset } from "./filesets";
-export { requeueImport } from "./requeue";
+export { releaseImport, requeueImport } from "./requeue";
 export { type Db, LedgerError, MIGRATIONS, migrate, openLedgerDb, SCHEMA_VERSION } from "./schema";
 export { countsOf, type ImportRow, type LedgerView, type ListFilter, openLedgerView } from "./view";
 
@@ -36,6 +36,11 @@ export class Ledger {
   /** `imports retry ID`: failed (or backed off) -> queued now, fresh retry budget; LedgerError otherwise. */
   requeue(id: number, now: number): { id: number; state: string } {
     return requeueInDb(this.db, id, now);
+  }
+
+  /** `imports release ID`: incomplete or waiting -> waiting, released (imported as it is); LedgerError otherwise. */
+  release(id: number, now: number): { id: number; state: string } {
+    return releaseInDb(this.db, id, now);
   }
 
   counts(): Record<string, number> {

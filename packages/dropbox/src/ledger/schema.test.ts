@@ -38,4 +38,24 @@ describe("ledger schema versions", () => {
     db.close();
     expect(() => openLedgerDb(file)).toThrow(/newer than this omero-fs .*run the newer omero-fs/);
   });
+
+  it("plates: a version-3 ledger gets the incomplete state and the plate columns; ids are never reused", () => {
+    const file = path.join(dir, "v3.sqlite");
+    const v3 = new Database(file);
+    for (const m of MIGRATIONS.slice(0, 3)) m.up(v3);
+    v3.pragma("user_version = 3");
+    const ins = v3.prepare(
+      "INSERT INTO filesets(watch, user, key, entry, state, importer, created_at, waiting_for) VALUES (0, 'a', 'k', '/w/a/x', 'waiting', 'local', 'x', 'why')",
+    );
+    for (let i = 0; i < 9; i++) ins.run();
+    v3.prepare("DELETE FROM filesets WHERE id IN (8, 9)").run();
+    expect(() => v3.prepare("UPDATE filesets SET state = 'incomplete' WHERE id = 1").run()).toThrow(/CHECK/);
+    v3.close();
+    const db = openLedgerDb(file);
+    expect(db.prepare("SELECT COUNT(*) FROM filesets").pluck().get()).toBe(7);
+    expect(db.prepare("SELECT waiting_for FROM filesets WHERE id = 7").pluck().get()).toBe("why");
+    db.prepare("UPDATE filesets SET state = 'incomplete', missing_count = 3, plate = '{}' WHERE id = 1").run();
+    expect(Number(db.prepare(ins.source).run().lastInsertRowid)).toBe(10);
+    db.close();
+  });
 });

@@ -31,7 +31,8 @@ CREATE INDEX IF NOT EXISTS files_fileset ON files(fileset);
 CREATE INDEX IF NOT EXISTS files_watch_user_state ON files(watch, user, state);
 CREATE INDEX IF NOT EXISTS files_state_user ON files(state, user);
 CREATE INDEX IF NOT EXISTS files_dev_ino ON files(dev, ino);
--- Filesets: waiting -> queued -> importing -> imported | failed. Ids are never reused.
+-- Filesets: waiting -> queued -> importing -> imported | failed (and waiting <-> incomplete, see
+-- the plates migration, which rebuilds this table). Ids are never reused.
 CREATE TABLE IF NOT EXISTS filesets (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   watch INTEGER NOT NULL,
@@ -115,6 +116,53 @@ CREATE INDEX IF NOT EXISTS files_history_path ON files_history(path);
 UPDATE files SET mtime_ms = -1 WHERE state = 'ignored' AND reason = 'excluded by the watch''s whitelist';
 `;
 
+// Issue 10, plates: a fileset whose entry lists members still missing waits in the ledger with
+// what is missing (missing: the first MISSING_KEPT paths as JSON, missing_count: all), the plate
+// summary (plate: JSON) and the count of listed members (expected_count); after incompleteWait it
+// is 'incomplete'; released_at: `imports release` imports it as it is. SQLite cannot change a CHECK,
+// so the table is rebuilt (same ids; the AUTOINCREMENT counter is kept: ids are never reused).
+const FILESET_COLS =
+  "id, watch, user, key, reader, entry, state, importer, created_at, imported_at, target, images, error, attempts, waiting_for";
+function plates(db: Db): void {
+  const seq = (
+    db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'filesets'").get() as { seq: number } | undefined
+  )?.seq;
+  db.exec(`
+CREATE TABLE filesets_v4 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  watch INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  key TEXT NOT NULL,
+  reader TEXT,
+  entry TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('waiting','queued','importing','imported','failed','incomplete')),
+  importer TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  imported_at TEXT,
+  target TEXT,
+  images TEXT,
+  error TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  waiting_for TEXT,
+  missing TEXT,
+  missing_count INTEGER NOT NULL DEFAULT 0,
+  expected_count INTEGER,
+  plate TEXT,
+  released_at TEXT
+);
+INSERT INTO filesets_v4 (${FILESET_COLS}) SELECT ${FILESET_COLS} FROM filesets;
+DROP TABLE filesets;
+ALTER TABLE filesets_v4 RENAME TO filesets;
+CREATE INDEX IF NOT EXISTS filesets_state ON filesets(state);
+CREATE INDEX IF NOT EXISTS filesets_user_state ON filesets(user, state);
+CREATE INDEX IF NOT EXISTS filesets_state_watch_user_id ON filesets(state, watch, user, id);
+`);
+  if (seq !== undefined) {
+    db.prepare("DELETE FROM sqlite_sequence WHERE name = 'filesets'").run();
+    db.prepare("INSERT INTO sqlite_sequence(name, seq) VALUES ('filesets', ?)").run(seq);
+  }
+}
+
 /** Migrations in order: entry i brings the schema from user_version i to i + 1. */
 export const MIGRATIONS: readonly { name: string; up: (db: Db) => void }[] = [
   // Version 1 is the original schema (IF NOT EXISTS: ledgers written before user_version was kept
@@ -129,6 +177,7 @@ export const MIGRATIONS: readonly { name: string; up: (db: Db) => void }[] = [
       if (!cols.some((c) => c.name === "waiting_for")) db.exec("ALTER TABLE filesets ADD COLUMN waiting_for TEXT");
     },
   },
+  { name: "plates", up: plates },
 ];
 
 /** The schema version this build writes. */

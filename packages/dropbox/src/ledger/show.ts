@@ -3,13 +3,13 @@
  * better-sqlite3 Database opened read-only (the LedgerView's); none writes. LedgerView exposes them
  * as methods.
  */
-import type { AttemptJson, FileJson } from "@omero-fs/protocol";
+import { type AttemptJson, type FileJson, IMPORT_STATES } from "@omero-fs/protocol";
 import type Database from "better-sqlite3";
+import { hasPlateColumns, plateJson, plateLine } from "./plate";
 
 type Db = Database.Database;
 
 const FILE_STATES = ["pending", "grouped", "imported", "ignored", "refused"] as const;
-const IMPORT_STATES = ["waiting", "queued", "importing", "imported", "failed"] as const;
 
 /** DropBox records a rename after import in the file's reason with exactly this text. */
 const RENAMED_PREFIX = "renamed after import from ";
@@ -182,6 +182,10 @@ export interface PageFileset {
   notBeforeMs: number | null;
   /** When the running attempt started. */
   startedAt: string | null;
+  /** HCS plates: "MetaXpress plate P1: 384 wells x 4 fields x 4 channels: 6,120 of 6,144 images". */
+  plate: string | null;
+  /** Why a waiting or incomplete fileset waits (readiness's last verdict). */
+  waitingFor: string | null;
 }
 
 /** A file not in a fileset that the page explains (pending, refused, ignored). */
@@ -209,12 +213,12 @@ export interface PageData {
   ignored: { user: string; n: number }[];
 }
 
-const PAGE_FILESET = `SELECT f.id, f.user, f.state, f.entry,
+const pageFileset = (hasPlate: boolean) => `SELECT f.id, f.user, f.state, f.entry,
   (SELECT COUNT(*) FROM fileset_files ff WHERE ff.fileset = f.id), f.attempts, f.error, f.target, f.created_at,
   f.imported_at, (SELECT MAX(x.last_event_ms) FROM files x WHERE x.fileset = f.id),
   (SELECT j.not_before_ms FROM jobs j WHERE j.fileset = f.id),
   (SELECT a.started_at FROM attempts a WHERE a.fileset = f.id AND a.finished_at IS NULL ORDER BY a.id DESC LIMIT 1),
-  f.watch
+  f.watch, ${hasPlate ? "f.plate" : "NULL"}, f.reader, f.waiting_for
   FROM filesets f`;
 
 type PageRaw = [
@@ -232,7 +236,14 @@ type PageRaw = [
   number | null,
   string | null,
   number,
+  string | null,
+  string | null,
+  string | null,
 ];
+const plateOf = (text: string | null, reader: string | null): string | null => {
+  const p = plateJson(text, reader);
+  return p ? plateLine(p) : null;
+};
 const toPageFileset = (r: PageRaw): PageFileset => ({
   id: r[0],
   user: r[1],
@@ -248,6 +259,8 @@ const toPageFileset = (r: PageRaw): PageFileset => ({
   notBeforeMs: r[11],
   startedAt: r[12],
   watch: r[13],
+  plate: plateOf(r[14], r[15]),
+  waitingFor: r[2] === "waiting" || r[2] === "incomplete" ? r[16] : null,
 });
 
 /**
@@ -257,6 +270,7 @@ const toPageFileset = (r: PageRaw): PageFileset => ({
  */
 export function pageData(db: Db, opts: { q?: string; recent?: number } = {}): PageData {
   const recent = opts.recent ?? 20;
+  const PAGE_FILESET = pageFileset(hasPlateColumns(db));
   const q = opts.q?.trim() ? `%${opts.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const match = q
     ? "AND EXISTS (SELECT 1 FROM fileset_files m WHERE m.fileset = f.id AND m.path LIKE @q ESCAPE '\\')"
@@ -270,7 +284,7 @@ export function pageData(db: Db, opts: { q?: string; recent?: number } = {}): Pa
     ).map(toPageFileset);
   const active = all(
     `${PAGE_FILESET} WHERE f.state = 'importing' ${match} OR f.id IN (SELECT id FROM (SELECT id,
-       ROW_NUMBER() OVER (PARTITION BY user ORDER BY id) AS k FROM filesets f WHERE f.state IN ('waiting', 'queued') ${match})
+       ROW_NUMBER() OVER (PARTITION BY user ORDER BY id) AS k FROM filesets f WHERE f.state IN ('waiting', 'queued', 'incomplete') ${match})
        WHERE k <= @m) ORDER BY f.id`,
     { m: recent * 2 },
   );

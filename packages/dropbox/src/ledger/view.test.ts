@@ -85,6 +85,25 @@ describe("ledger view: JSON written by SQLite", () => {
           );
         }
       });
+      // Plates (migration "plates"): the summary as the readers give it; one incomplete with its reason.
+      const plate = (present: number) =>
+        JSON.stringify({
+          format: "MetaXpress",
+          name: `P ${odd[0]}`,
+          wells: 384,
+          fields: 4,
+          channels: 4,
+          timepoints: 1,
+          zSteps: 1,
+          expectedImages: 6144,
+          presentImages: present,
+          missing: present < 6144 ? ["/w/amy/p/P_P24_s4_w4.TIF"] : [],
+        });
+      db.prepare("UPDATE filesets SET plate = ? WHERE id = 3").run(plate(6144));
+      db.prepare("UPDATE filesets SET plate = ?, state = 'incomplete', waiting_for = ? WHERE id = 5").run(
+        plate(6143),
+        "MetaXpress plate P: 6,143 of 6,144 images; missing: P_P24_s4_w4.TIF; nothing arrived for 24 h",
+      );
     })();
     db.close();
   });
@@ -95,6 +114,7 @@ describe("ledger view: JSON written by SQLite", () => {
     { state: "imported" },
     { user: "amy", state: "failed" },
     { user: "nobody" },
+    { state: "incomplete" },
   ];
 
   it.each(filters.map((f) => [JSON.stringify(f ?? {}), f]))("imports %s", (_, f) => {
@@ -116,6 +136,9 @@ describe("ledger view: JSON written by SQLite", () => {
           importedAt: o.importedAt,
           entry: o.entry,
           error: o.error,
+          plate: o.plate
+            ? `MetaXpress plate ${o.plate.name}: 384 wells x 4 fields x 4 channels: ${o.plate.presentImages.toLocaleString("en-US")} of 6,144 images`
+            : null,
         })),
       );
       for (const o of objects) expect(v.getImport(o.id)).toEqual(o);
@@ -174,6 +197,54 @@ describe("ledger view: JSON written by SQLite", () => {
       expect([...v.filesJson()]).toEqual(v.listFiles().map((o) => JSON.stringify(o)));
     } finally {
       v.close();
+    }
+  });
+});
+
+describe("ledger view: plates", () => {
+  it("an incomplete plate has its reason and its plate summary, with the reader and the missing count", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ofs-view-plate-"));
+    const file = path.join(dir, "dropbox.sqlite");
+    try {
+      const db = openLedgerDb(file);
+      db.prepare(
+        `INSERT INTO filesets(watch, user, key, reader, entry, state, importer, created_at, waiting_for, plate)
+         VALUES (0, 'amy', 'k', 'loci.formats.in.MetaxpressTiffReader', '/w/amy/p/P.HTD', 'incomplete', 'local', 'x', 'why', ?)`,
+      ).run(
+        JSON.stringify({
+          format: "MetaXpress",
+          name: "P",
+          wells: 2,
+          fields: 1,
+          channels: 1,
+          timepoints: 1,
+          zSteps: 1,
+          expectedImages: 2,
+          presentImages: 1,
+          missing: ["/w/amy/p/P_A02_w1.TIF"],
+        }),
+      );
+      db.close();
+      const v = openLedgerView(file);
+      try {
+        expect(v.getImport(1)).toMatchObject({
+          state: "incomplete",
+          waitingFor: "why",
+          plate: {
+            format: "MetaXpress",
+            reader: "loci.formats.in.MetaxpressTiffReader",
+            expectedImages: 2,
+            presentImages: 1,
+            missingImages: 1,
+            missing: ["/w/amy/p/P_A02_w1.TIF"],
+          },
+        });
+        expect(v.counts()["imports.incomplete"]).toBe(1);
+      } finally {
+        v.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -4,7 +4,8 @@
  * --json` on 100,000 filesets builds no JavaScript object per row and can stream its output. Both
  * give the same text: JSON.stringify(listImports(f)[k]) === [...importsJson(f)][k] (a test checks).
  */
-import type { AttemptJson, FileJson, ImageJson, ImportJson } from "@omero-fs/protocol";
+import { type AttemptJson, type FileJson, IMPORT_STATES, type ImageJson, type ImportJson } from "@omero-fs/protocol";
+import { hasPlateColumns, plateJson, plateLine } from "./plate";
 import { type Db, openExisting } from "./schema";
 import * as show from "./show";
 
@@ -12,7 +13,7 @@ import * as show from "./show";
 export function countsOf(db: Db): Record<string, number> {
   const out: Record<string, number> = {};
   for (const s of ["pending", "grouped", "imported", "ignored", "refused"]) out[`files.${s}`] = 0;
-  for (const s of ["waiting", "queued", "importing", "imported", "failed"]) out[`imports.${s}`] = 0;
+  for (const s of IMPORT_STATES) out[`imports.${s}`] = 0;
   for (const [state, n] of db.prepare("SELECT state, COUNT(*) FROM files GROUP BY state").raw().all() as [
     string,
     number,
@@ -44,6 +45,8 @@ export interface ImportRow {
   importedAt: string | null;
   entry: string;
   error: string | null;
+  /** HCS plates: "384 wells x 4 fields x 4 channels: 6,120 of 6,144 images" (null otherwise). */
+  plate: string | null;
 }
 
 /** Read-only view of the ledger for the CLI (`imports`, `files`, `admin status`). */
@@ -96,6 +99,7 @@ interface FilesetRow {
   target: string | null;
   images: string | null;
   waiting_for?: string | null;
+  plate?: string | null;
 }
 
 /** The stored images column: a JSON array written by DropBox; anything unreadable is null. */
@@ -109,7 +113,7 @@ function parseImages(text: string | null): ImageJson[] | null {
 }
 
 function toImportJson(r: FilesetRow, files: string[]): ImportJson {
-  return {
+  const o: ImportJson = {
     id: r.id,
     user: r.user,
     watch: r.watch,
@@ -124,8 +128,14 @@ function toImportJson(r: FilesetRow, files: string[]): ImportJson {
     importedAt: r.imported_at,
     target: r.target,
     images: parseImages(r.images),
-    ...(r.state === "waiting" && r.waiting_for ? { waitingFor: r.waiting_for } : {}),
   };
+  // Assigned, not spread: this runs once per row of a 100,000-fileset `imports list`.
+  if ((r.state === "waiting" || r.state === "incomplete") && r.waiting_for) o.waitingFor = r.waiting_for;
+  if (r.plate) {
+    const p = plateJson(r.plate, r.reader);
+    if (p) o.plate = p;
+  }
+  return o;
 }
 
 function where(f: ListFilter | undefined, prefix = ""): { sql: string; args: string[] } {
@@ -148,13 +158,20 @@ function where(f: ListFilter | undefined, prefix = ""): { sql: string; args: str
  * null, like parseImages. DropBox stores images as JSON.stringify output, which json() returns
  * unchanged.
  */
-const IMPORT_JSON = `json_patch(json_object(
+const importJsonSql = (hasPlate: boolean) => {
+  // json_patch drops null members (RFC 7396), so the plate (whose reader may be null) is set after it.
+  const base = `json_patch(json_object(
   'id', f.id, 'user', f.user, 'watch', f.watch, 'state', f.state, 'reader', f.reader, 'entry', f.entry,
   'files', json(coalesce((SELECT json_group_array(ff.path ORDER BY ff.ord) FROM fileset_files ff WHERE ff.fileset = f.id), '[]')),
   'attempts', f.attempts, 'error', f.error, 'importer', f.importer, 'createdAt', f.created_at,
   'importedAt', f.imported_at, 'target', f.target,
   'images', CASE WHEN f.images <> '' AND json_valid(f.images) THEN json(f.images) END),
-  json_object('waitingFor', CASE WHEN f.state = 'waiting' THEN f.waiting_for END))`;
+  json_object('waitingFor', CASE WHEN f.state IN ('waiting', 'incomplete') THEN f.waiting_for END))`;
+  if (!hasPlate) return base;
+  return `CASE WHEN f.plate <> '' AND json_valid(f.plate) THEN json_set(${base}, '$.plate', json_set(json(f.plate),
+    '$.reader', f.reader, '$.missingImages',
+    max(0, json_extract(f.plate, '$.expectedImages') - json_extract(f.plate, '$.presentImages')))) ELSE ${base} END`;
+};
 
 /**
  * mtime as new Date(mtime_ms).toISOString() does it (milliseconds truncated toward zero), for
@@ -164,9 +181,9 @@ const MTIME_IN_RANGE = "f.mtime_ms >= 0 AND f.mtime_ms < 253402300800000";
 const FILE_JSON = `CASE WHEN ${MTIME_IN_RANGE} THEN json_object(
   'path', f.path, 'user', f.user, 'size', f.size,
   'mtime', strftime('%Y-%m-%dT%H:%M:%fZ', CAST(f.mtime_ms AS INTEGER) / 1000.0, 'unixepoch'),
-  'state', f.state, 'reason', coalesce(f.reason, (SELECT w.waiting_for FROM filesets w WHERE w.id = f.fileset AND w.state = 'waiting')), 'fileset', f.fileset) END`;
+  'state', f.state, 'reason', coalesce(f.reason, (SELECT w.waiting_for FROM filesets w WHERE w.id = f.fileset AND w.state IN ('waiting', 'incomplete'))), 'fileset', f.fileset) END`;
 
-const FILE_COLUMNS = `f.path, f.user, f.size, f.mtime_ms, f.state, coalesce(f.reason, (SELECT w.waiting_for FROM filesets w WHERE w.id = f.fileset AND w.state = 'waiting')), f.fileset`;
+const FILE_COLUMNS = `f.path, f.user, f.size, f.mtime_ms, f.state, coalesce(f.reason, (SELECT w.waiting_for FROM filesets w WHERE w.id = f.fileset AND w.state IN ('waiting', 'incomplete'))), f.fileset`;
 type FileRaw = [string, string, number, number, FileJson["state"], string | null, number | null];
 const toFileJson = ([path, user, size, mtimeMs, state, reason, fileset]: FileRaw): FileJson => ({
   path,
@@ -185,6 +202,10 @@ export function openLedgerView(ledgerPath: string): LedgerView {
   // negative ids, beside the live file at the same path (a ledger not yet migrated has none).
   const hasHistory =
     db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'files_history'").get() !== undefined;
+  // A ledger the DropBox has not opened since the plates migration has no plate column yet.
+  const hasPlate = hasPlateColumns(db);
+  const IMPORT_JSON = importJsonSql(hasPlate);
+  const PLATE = hasPlate ? "plate" : "NULL AS plate";
   const FILES = hasHistory
     ? `(SELECT id, path, user, size, mtime_ms, state, reason, fileset FROM files UNION ALL
         SELECT -id, path, user, size, mtime_ms, state, reason, fileset FROM files_history)`
@@ -225,7 +246,7 @@ export function openLedgerView(ledgerPath: string): LedgerView {
       // Raw rows (arrays) and one grouped member query.
       const rows = db
         .prepare(
-          `SELECT id, watch, user, state, reader, entry, attempts, error, importer, created_at, imported_at, target, images, waiting_for
+          `SELECT id, watch, user, state, reader, entry, attempts, error, importer, created_at, imported_at, target, images, waiting_for, ${PLATE}
            FROM filesets ${w.sql} ORDER BY id`,
         )
         .raw()
@@ -248,6 +269,7 @@ export function openLedgerView(ledgerPath: string): LedgerView {
             target: r[11] as string | null,
             images: r[12] as string | null,
             waiting_for: r[13] as string | null,
+            plate: r[14] as string | null,
           },
           files.get(r[0] as number) ?? [],
         ),
@@ -266,15 +288,39 @@ export function openLedgerView(ledgerPath: string): LedgerView {
         .prepare(
           `SELECT f.id, f.user, f.state, f.attempts,
              (SELECT COUNT(*) FROM fileset_files ff WHERE ff.fileset = f.id),
-             f.created_at, f.imported_at, f.entry, f.error
+             f.created_at, f.imported_at, f.entry, f.error, ${hasPlate ? "f.plate" : "NULL"}, f.reader
            FROM filesets f ${w.sql} ORDER BY f.id`,
         )
         .raw()
         .iterate(...w.args) as IterableIterator<
-        [number, string, ImportJson["state"], number, number, string, string | null, string, string | null]
+        [
+          number,
+          string,
+          ImportJson["state"],
+          number,
+          number,
+          string,
+          string | null,
+          string,
+          string | null,
+          string | null,
+          string | null,
+        ]
       >;
-      for (const [id, user, state, attempts, fileCount, createdAt, importedAt, entry, error] of rows) {
-        yield { id, user, state, attempts, fileCount, createdAt, importedAt, entry, error };
+      for (const [id, user, state, attempts, fileCount, createdAt, importedAt, entry, error, plate, reader] of rows) {
+        const p = plateJson(plate, reader);
+        yield {
+          id,
+          user,
+          state,
+          attempts,
+          fileCount,
+          createdAt,
+          importedAt,
+          entry,
+          error,
+          plate: p ? plateLine(p) : null,
+        };
       }
     },
     countImports(f) {

@@ -51,10 +51,16 @@ function filesetItem(f: PageFileset, ctx: PageContext, body: string): string {
   )}</span> <span class="badge ${esc(f.state)}">${esc(f.state)}</span> ${body} <a class="json" href="/api/imports/${f.id}">import ${f.id}</a></li>`;
 }
 
+/** A plate's line (reader's plate format, wells x fields x channels, images found of listed). */
+function plateP(f: PageFileset): string {
+  return f.plate ? `<p class="plate">${esc(f.plate)}</p>` : "";
+}
+
 function userSection(user: string, ctx: PageContext): string {
   const d = ctx.data;
   const mine = <T extends { user: string }>(xs: T[]) => xs.filter((x) => x.user === user);
-  const active = mine(d.active);
+  const active = mine(d.active).filter((f) => f.state !== "incomplete");
+  const incomplete = mine(d.active).filter((f) => f.state === "incomplete");
   const failed = mine(d.failed);
   const imported = mine(d.imported);
   const files = mine(d.files);
@@ -66,6 +72,7 @@ function userSection(user: string, ctx: PageContext): string {
     `${total("importing")} importing`,
     `${total("imported")} imported`,
     `${total("failed")} failed`,
+    ...(total("incomplete") > 0 ? [`${total("incomplete")} incomplete`] : []),
   ].join(" · ");
   const out = [
     `<section class="user" data-user="${esc(user)}"><h2>${esc(user || "(no user folder)")}</h2><p class="summary">${esc(summary)}</p>`,
@@ -84,6 +91,20 @@ function userSection(user: string, ctx: PageContext): string {
         ),
       );
     }
+    out.push("</ul>");
+  }
+  if (incomplete.length) {
+    out.push("<h3>Incomplete (not imported: files its index lists never came)</h3><ul>");
+    for (const f of incomplete)
+      out.push(
+        filesetItem(
+          f,
+          ctx,
+          `${plateP(f)}<p class="reason">${esc(f.waitingFor ?? "")}</p><p class="todo"><b>What to do:</b> copy the missing files into the folder (it then imports by itself), or import it as it is: ${esc(
+            `omero-fs imports release ${f.id}`,
+          )}</p>`,
+        ),
+      );
     out.push("</ul>");
   }
   if (active.length) {
@@ -105,7 +126,8 @@ function userSection(user: string, ctx: PageContext): string {
         },
         ctx.now,
       );
-      out.push(filesetItem(f, ctx, `<p class="progress">${esc(text)}</p>`));
+      const why = f.waitingFor && f.state === "waiting" ? `<p class="reason">${esc(f.waitingFor)}</p>` : "";
+      out.push(filesetItem(f, ctx, `${plateP(f)}<p class="progress">${esc(text)}</p>${why}`));
     }
     out.push("</ul>");
   }
@@ -137,7 +159,7 @@ function userSection(user: string, ctx: PageContext): string {
         filesetItem(
           f,
           ctx,
-          `<span class="when">${esc(ago(f.importedAt, ctx.now))}</span> <span class="target">${f.target ? `to ${esc(f.target)}` : ""}</span>`,
+          `<span class="when">${esc(ago(f.importedAt, ctx.now))}</span> <span class="target">${f.target ? `to ${esc(f.target)}` : ""}</span>${plateP(f)}`,
         ),
       );
     }

@@ -40,3 +40,31 @@ test("a success e-mail says where it went", () => {
   expect(text).toContain("Target:    Fileset:12");
   expect(text).not.toContain("retry");
 });
+
+test("an incomplete e-mail names what is missing and the release command", () => {
+  const { subject, text } = emailText("import.incomplete", {
+    ...fileset,
+    state: "incomplete",
+    entry: "/data/DropBox/amy/run/P1.HTD",
+    error: null,
+    waitingFor: "MetaXpress plate P1: 1,530 of 1,536 images; missing: P1_P24_s4_w4.TIF and 5 more",
+    plate: {
+      format: "MetaXpress",
+      name: "P1",
+      reader: "loci.formats.in.MetaxpressTiffReader",
+      wells: 384,
+      fields: 4,
+      channels: 1,
+      timepoints: 1,
+      zSteps: 1,
+      expectedImages: 1536,
+      presentImages: 1530,
+      missingImages: 6,
+      missing: ["/data/DropBox/amy/run/P1_P24_s4_w4.TIF"],
+    },
+  });
+  expect(subject).toBe("[omero-fs] import incomplete for amy: run/P1.HTD");
+  expect(text).toContain("Missing:   MetaXpress plate P1: 1,530 of 1,536 images; missing: P1_P24_s4_w4.TIF and 5 more");
+  expect(text).toContain("Plate:     P1: 1530 of 1536 images (384 wells x 4 fields x 1 channels)");
+  expect(text).toContain("omero-fs imports release 7");
+});

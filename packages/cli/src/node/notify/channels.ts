@@ -65,8 +65,10 @@ function shortName(f: ImportJson): string {
 export function emailText(event: NotifyEvent, f: ImportJson): { subject: string; text: string } {
   const failed = event === "import.failed";
   // File names may hold any byte but "/" and NUL: no control character reaches a header.
-  const raw = `[omero-fs] import ${failed ? "failed" : "done"} for ${f.user}: ${shortName(f)}`;
+  const word = failed ? "failed" : event === "import.incomplete" ? "incomplete" : "done";
+  const raw = `[omero-fs] import ${word} for ${f.user}: ${shortName(f)}`;
   const subject = [...raw].map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? " " : c)).join("");
+  if (event === "import.incomplete") return incompleteText(subject, f);
   const lines = [
     failed
       ? `The import of a data set dropped by ${f.user} failed after ${f.attempts} attempt${f.attempts === 1 ? "" : "s"}.`
@@ -85,6 +87,29 @@ export function emailText(event: NotifyEvent, f: ImportJson): { subject: string;
   lines.push("", `Files (${f.files.length}):`, ...f.files.map((x) => `  ${x}`), "");
   lines.push(
     `Details: omero-fs imports show ${f.id}${failed ? `\nRetry after fixing: omero-fs imports retry ${f.id}` : ""}`,
+  );
+  return { subject, text: `${lines.join("\n")}\n` };
+}
+
+/** An incomplete fileset (plate): what is missing, what to do. */
+function incompleteText(subject: string, f: ImportJson): { subject: string; text: string } {
+  const lines = [
+    `A data set dropped by ${f.user} is incomplete: files its index lists never came. It is not imported.`,
+    "",
+    `User:      ${f.user}`,
+    `Import:    ${f.id}${f.reader ? ` (${f.reader})` : ""}`,
+    `Entry:     ${f.entry}`,
+    `Missing:   ${f.waitingFor ?? "-"}`,
+  ];
+  if (f.plate)
+    lines.push(
+      `Plate:     ${f.plate.name}: ${f.plate.presentImages} of ${f.plate.expectedImages} images (${f.plate.wells} wells x ${f.plate.fields} fields x ${f.plate.channels} channels)`,
+    );
+  lines.push(
+    "",
+    "What to do: copy the missing files into the same folder (it then imports by itself), or import it as it is:",
+    `  omero-fs imports release ${f.id}`,
+    `Details: omero-fs imports show ${f.id}`,
   );
   return { subject, text: `${lines.join("\n")}\n` };
 }

@@ -12,7 +12,14 @@ import type { GlobalConfig, Logger } from "@omero-fs/config";
 import type { LedgerView } from "@omero-fs/dropbox";
 import type { ImportJson } from "@omero-fs/protocol";
 import Database from "better-sqlite3";
-import { type Cursor, initialCursor, type NotifyEvent, retryDelayMs, step } from "../../core/notify-cursor";
+import {
+  type Cursor,
+  incompleteStep,
+  initialCursor,
+  type NotifyEvent,
+  retryDelayMs,
+  step,
+} from "../../core/notify-cursor";
 import { type Channel, emailChannel, webhookChannel } from "./channels";
 
 /** Test hooks (OMERO_FS_TEST_*): poll interval and first retry delay. */
@@ -42,7 +49,10 @@ CREATE TABLE IF NOT EXISTS outbox (
   id INTEGER PRIMARY KEY, channel TEXT NOT NULL, event TEXT NOT NULL, fileset INTEGER NOT NULL,
   attempt INTEGER NOT NULL, payload TEXT NOT NULL, created_at TEXT NOT NULL,
   UNIQUE (channel, attempt)
-);`;
+);
+-- Incomplete filesets already notified (and still incomplete at the last poll); outbox rows of
+-- import.incomplete carry attempt = -fileset.
+CREATE TABLE IF NOT EXISTS incomplete_seen (fileset INTEGER PRIMARY KEY);`;
 
 export class Notifier {
   private readonly db: Database.Database;
@@ -147,6 +157,7 @@ export class Notifier {
   poll(): void {
     const view = this.deps.view();
     if (!view) return;
+    this.pollIncomplete(view);
     let cursor = this.readCursor();
     if (!cursor) {
       // First start on an existing ledger: old history is not notified.
@@ -185,6 +196,33 @@ export class Notifier {
         for (const c of this.channels) this.kick(c);
       }
       if (finished.length < 500) return;
+    }
+  }
+
+  /** Filesets that became incomplete since the last poll: one import.incomplete each (notifyOn failed and all). */
+  private pollIncomplete(view: LedgerView): void {
+    const seen = (this.db.prepare("SELECT fileset FROM incomplete_seen").raw().all() as [number][]).map((r) => r[0]);
+    const now = view.listImports({ state: "incomplete" });
+    const s = incompleteStep(
+      seen,
+      now.map((f) => f.id),
+    );
+    if (s.notify.length === 0 && s.forget.length === 0) return;
+    const byId = new Map(now.map((f) => [f.id, f]));
+    const insert = this.db.prepare(
+      "INSERT OR IGNORE INTO outbox(channel, event, fileset, attempt, payload, created_at) VALUES (?, 'import.incomplete', ?, ?, ?, ?)",
+    );
+    const stamp = new Date().toISOString();
+    this.db.transaction(() => {
+      for (const id of s.forget) this.db.prepare("DELETE FROM incomplete_seen WHERE fileset = ?").run(id);
+      for (const id of s.notify) {
+        this.db.prepare("INSERT OR IGNORE INTO incomplete_seen(fileset) VALUES (?)").run(id);
+        for (const c of this.channels) insert.run(c.name, id, -id, JSON.stringify(byId.get(id)), stamp);
+      }
+    })();
+    if (s.notify.length > 0) {
+      this.refreshPending();
+      for (const c of this.channels) this.kick(c);
     }
   }
 
