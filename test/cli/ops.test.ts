@@ -159,7 +159,7 @@ test("hostile names: every table escapes control characters (no forged row, no E
   expect(controlChars(readLog(home.dir, "DropBox"))).toEqual([]);
 });
 
-test("mistyped import ids: one clear line, exit 1, no stack trace; config set while the node runs says admin restart applies it", async () => {
+test("mistyped import ids: one clear line, exit 1, no stack trace; config set while the node runs says admin reload (or restart) applies it", async () => {
   home = makeHome({ config: QUICK });
   expect((await home.cli(["admin", "start"])).code).toBe(0);
   for (const verb of ["retry", "show"]) {
@@ -177,9 +177,14 @@ test("mistyped import ids: one clear line, exit 1, no stack trace; config set wh
   const set = await home.cli(["config", "set", "dirImportWait", "5"]);
   expect(set.code).toBe(0);
   expect(set.stdout).toContain(
-    "note: the node is running; the servers read the configuration when they start: apply it with omero-fs admin restart",
+    "note: the node is running: apply it with omero-fs admin reload (the servers keep running)",
   );
-  expect((await home.cli(["config", "unset", "dirImportWait"])).stdout).toContain("omero-fs admin restart");
+  expect((await home.cli(["config", "unset", "dirImportWait"])).stdout).toContain("omero-fs admin reload");
+  const restartOnly = await home.cli(["config", "set", "importer", "exec"]);
+  expect(restartOnly.stdout).toContain(
+    "note: the node is running; omero.fs.importer is read when the servers start: apply it with omero-fs admin restart (omero-fs admin reload does not apply it)",
+  );
+  expect((await home.cli(["config", "unset", "importer"])).stdout).toContain("apply it with omero-fs admin restart");
   await home.cli(["admin", "stop"]);
   expect((await home.cli(["config", "set", "dirImportWait", "5"])).stdout).not.toContain("note:");
   // No node: the one-line error has one prefix.

@@ -10,3 +10,4 @@ export * from "./store";
 export * from "./templates-xml";
 export * from "./test-hooks";
 export * from "./types";
+export * from "./reload-class";

@@ -17,7 +17,7 @@ import type { Importer } from "./importers/types";
 import { Imports } from "./imports";
 import { Intake } from "./intake";
 import type { Ledger } from "./ledger";
-import type { DropBoxOptions } from "./options";
+import type { DropBoxOptions, WatchOptions } from "./options";
 import { Queueing } from "./queueing";
 import { Reconciler } from "./reconciler";
 
@@ -26,7 +26,8 @@ export interface EngineOptions {
   ledger: Ledger;
   log: Logger;
   importer: Importer;
-  catalogues: Catalogue[];
+  /** The readers catalogue of each watch, by watch index. */
+  catalogues: Map<number, Catalogue>;
   /** Default: the wall clock and real timers. */
   clock?: Clock;
 }
@@ -51,11 +52,57 @@ export class Engine {
   private closed = false;
   private readonly loggedOnce = new Set<string>();
 
+  /**
+   * Watches removed by a reload, by index: what is already queued or importing for them finishes
+   * with their last options; their waiting filesets are no longer scanned (docs/ARCHITECTURE.md,
+   * "Reload").
+   */
+  private readonly retired = new Map<number, WatchOptions>();
+
   /** Swap the resolved options (admin reload): every step reads ctx.opts each time, so new values apply from the next tick. */
   reload(opts: DropBoxOptions): void {
+    const now = new Set(opts.watches.map((w) => w.index));
+    for (const w of this.ctx.opts.watches) if (!now.has(w.index)) this.retired.set(w.index, w);
+    for (const i of now) this.retired.delete(i);
     this.ctx.opts = opts;
     this.queueing.changed();
     this.requestTick();
+  }
+
+  /** The readers catalogue of watch `index` changed (admin reload): used by every grouping from now on. */
+  setCatalogue(index: number, catalogue: Catalogue): void {
+    this.grouping.catalogues.set(index, catalogue);
+  }
+
+  /**
+   * A reload removed watch `index`: its waiting filesets are no longer scanned; each says why in
+   * `files list` and `imports show`. Returns how many.
+   */
+  retireWaiting(index: number, why: string): Promise<number> {
+    return this.serial(() => {
+      let n = 0;
+      let after = 0;
+      for (;;) {
+        const page = this.ctx.ledger.filesets.waitingFilesets(index, after, 500);
+        if (page.length === 0) return n;
+        this.ctx.ledger.transaction(() => {
+          for (const f of page) {
+            this.ctx.ledger.filesets.setWaitingFor(f.id, why);
+            this.queueing.forgetWhy(f.id);
+          }
+        });
+        n += page.length;
+        after = page[page.length - 1]!.id;
+      }
+    });
+  }
+
+  /**
+   * Regroup every file of a watch not yet imported (its whitelist or readers changed): each of
+   * their folders is marked dirty, paged through the ledger so memory stays bounded.
+   */
+  regroupWatch(index: number): Promise<number> {
+    return this.serial(() => this.grouping.markWatchDirty(index, this.clock.now()));
   }
 
   constructor(o: EngineOptions) {
@@ -67,7 +114,11 @@ export class Engine {
       log: o.log,
       clock: this.clock,
       importer: o.importer,
-      watch: (i) => this.ctx.opts.watches[i]!,
+      watch: (i) => {
+        const w = this.ctx.opts.watches.find((x) => x.index === i) ?? this.retired.get(i);
+        if (!w) throw new Error(`watch ${i + 1} is not configured`);
+        return w;
+      },
       once: (key, level, msg) => this.once(key, level, msg),
       forgetOnce: (prefix) => {
         for (const k of [...this.loggedOnce]) if (k.startsWith(prefix)) this.loggedOnce.delete(k);

@@ -14,9 +14,9 @@ import {
 } from "@omero-fs/readers";
 import { Burst, type Context } from "./context";
 import { groupingDueAt } from "./core/batching";
-import { GONE_AFTER_IMPORT } from "./core/file-identity";
+import { GONE_AFTER_IMPORT, NOT_GROUPED } from "./core/file-identity";
 import { applyGrouping, type ExistingFileset, planFacts } from "./core/filesets";
-import { groupingPartition, userRootOf } from "./core/paths";
+import { groupingPartition, userOfPath, userRootOf, type WatchScope } from "./core/paths";
 import { PROBE_CACHE_BYTES, PROBE_CACHE_ENTRIES, ProbeCache, trimProbe } from "./probe-cache";
 
 const PROBE_CONCURRENCY = 16;
@@ -75,8 +75,41 @@ export class Grouping {
 
   constructor(
     private readonly ctx: Context,
-    private readonly catalogues: Catalogue[],
+    /** By watch index; replaced per watch by a reload (Engine.setCatalogue). */
+    readonly catalogues: Map<number, Catalogue>,
   ) {}
+
+  /** Mark dirty every folder of watch `index` holding files not yet imported (a reload changed how it groups). */
+  markWatchDirty(index: number, now: number): number {
+    const scope = this.ctx.watch(index);
+    let n = 0;
+    let after = "";
+    for (;;) {
+      const rows = this.ctx.ledger.files.pageOf(index, after, 2000);
+      if (rows.length === 0) break;
+      after = rows[rows.length - 1]![0];
+      // One transaction per page: a regroup of 100,000 files is 50 commits, not 100,000.
+      this.ctx.ledger.transaction(() => this.markPageDirty(index, scope, rows, now));
+      n += rows.length;
+    }
+    return n;
+  }
+
+  private markPageDirty(index: number, scope: WatchScope, rows: [string, string, string | null][], now: number): void {
+    for (const [p, state, reason] of rows) {
+      // Ignored files are decided again too (a wider whitelist, a reader that now knows them),
+      // but not late members of an imported fileset: the import decided those.
+      const again = state === "ignored" && !reason?.startsWith("late, after import");
+      if (state !== "pending" && state !== "grouped" && !again) continue;
+      const d = userOfPath(scope, p);
+      if (d.kind !== "user") continue;
+      if (again) {
+        const f = this.ctx.ledger.files.byPath(p);
+        if (f) this.ctx.ledger.files.setState(f.id, "pending", NOT_GROUPED, null);
+      }
+      this.markDirty(index, d.user, p, now);
+    }
+  }
 
   /** A path of (watch, user) changed: its folder needs a grouping run. */
   markDirty(watch: number, user: string, p: string, now: number, leftFileset: number | null = null): void {
@@ -169,7 +202,8 @@ export class Grouping {
     const ignored: [string, number, number, number][] = [];
     for (const r of fsets.ignoredIn(watch, user, lo, hi))
       if (dirs.has(r[0].slice(0, r[0].lastIndexOf("/"))) && inPart(r[0])) ignored.push(r);
-    const catalogue = this.catalogues[watch]!;
+    const catalogue = this.catalogues.get(watch);
+    if (!catalogue) throw new Error(`no readers catalogue for watch ${watch + 1}`);
     const input: CandidateFile[] = [];
     const ids = new Map<string, number>();
     const current = new Map<string, number | null>();

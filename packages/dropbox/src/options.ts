@@ -6,6 +6,7 @@
 import type { ChangedAfterImport } from "./core/file-identity";
 import { type OmeroFsConfig, testHookNumber, type WatchConfig } from "@omero-fs/config";
 import { normaliseWhitelist } from "./core/paths";
+import { planWatches, type WatchChange } from "./core/watch-plan";
 import { DEFAULT_RETRY, type RetryPolicy } from "./core/retry";
 
 export interface WatchOptions {
@@ -63,24 +64,29 @@ function hook(env: NodeJS.ProcessEnv, name: string, dflt: number): number {
   return testHookNumber(env, name, dflt, { min: 1, integer: true });
 }
 
+/** One watch's options, from its configuration. */
+export function watchOptionsOf(w: WatchConfig): WatchOptions {
+  return {
+    index: w.index,
+    user: w.user,
+    watchDir: w.watchDir,
+    quietMs: w.dirImportWait * 1000,
+    settleMs: w.settleTime * 1000,
+    importWhenComplete: w.importWhenComplete,
+    companionWaitMs: w.companionWait * 1000,
+    incompleteWaitMs: w.incompleteWait * 1000,
+    completeMarker: w.completeMarker,
+    throttleMs: w.throttleImport * 1000,
+    fileBatch: w.fileBatch,
+    whitelist: normaliseWhitelist(w.whitelist),
+    config: w,
+  };
+}
+
 export function resolveOptions(config: OmeroFsConfig, env: NodeJS.ProcessEnv = process.env): DropBoxOptions {
   const g = config.global;
   return {
-    watches: config.watches.map((w) => ({
-      index: w.index,
-      user: w.user,
-      watchDir: w.watchDir,
-      quietMs: w.dirImportWait * 1000,
-      settleMs: w.settleTime * 1000,
-      importWhenComplete: w.importWhenComplete,
-      companionWaitMs: w.companionWait * 1000,
-      incompleteWaitMs: w.incompleteWait * 1000,
-      completeMarker: w.completeMarker,
-      throttleMs: w.throttleImport * 1000,
-      fileBatch: w.fileBatch,
-      whitelist: normaliseWhitelist(w.whitelist),
-      config: w,
-    })),
+    watches: config.watches.map(watchOptionsOf),
     importer: g.importer,
     concurrency: g.importConcurrency,
     retry: {
@@ -97,9 +103,11 @@ export function resolveOptions(config: OmeroFsConfig, env: NodeJS.ProcessEnv = p
   };
 }
 
-/** What a reload does: the options to run with, and the changed properties (applied live or needing a restart). */
+/** What a reload does: the options to run with, the watch changes, and the changed properties (applied live or needing a restart). */
 export interface ReloadPlan {
   opts: DropBoxOptions;
+  /** By slot: watches added, removed, whose monitor is re-created or whose files are regrouped. */
+  watches: WatchChange[];
   applied: string[];
   restart: string[];
 }
@@ -107,12 +115,16 @@ export interface ReloadPlan {
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /**
- * Pure: merge the re-resolved options into the running ones. Durations, throttles, batches,
- * concurrency, retries and timeouts apply live; anything the running monitors, importer or timers
- * were built from (watch dirs, users, whitelists, readers, importer, rescan interval) keeps its
- * running value and is reported as needing a restart.
+ * Pure: merge the re-resolved options into the running ones. Every per-watch property applies
+ * live (core/watch-plan.ts says how: a new monitor, a regroup, or just the new value), and so do
+ * concurrency, retries, timeouts and the rescan interval; the importer (the running importer was
+ * built from it) keeps its running value and is reported as needing a restart.
  */
-export function planReload(before: DropBoxOptions, after: DropBoxOptions): ReloadPlan {
+export function planReload(
+  before: DropBoxOptions,
+  after: DropBoxOptions,
+  catalogueChanged: (index: number) => boolean = () => false,
+): ReloadPlan {
   const applied: string[] = [];
   const restart: string[] = [];
   const live = <K extends keyof DropBoxOptions>(k: K, name: string): DropBoxOptions[K] => {
@@ -122,45 +134,31 @@ export function planReload(before: DropBoxOptions, after: DropBoxOptions): Reloa
   };
   const fixed = (changed: boolean, name: string) => changed && restart.push(name);
   fixed(before.importer !== after.importer, "omero.fs.importer");
-  fixed(before.rescanIntervalMs !== after.rescanIntervalMs, "omero.fs.rescanInterval");
-  const shape = (o: DropBoxOptions) =>
-    o.watches.map((w) => ({
-      ...w.config,
-      dirImportWait: 0,
-      throttleImport: 0,
-      fileBatch: 0,
-      settleTime: 0,
-      importWhenComplete: true,
-      companionWait: 0,
-      incompleteWait: 0,
-      completeMarker: "",
-    }));
-  const watchesFixed = !same(shape(before), shape(after));
-  fixed(watchesFixed, "omero.fs.watches (watchDir, user, whitelist, readers, ...)");
-  const watches = before.watches.map((w) => {
-    const n = after.watches[w.index];
-    if (watchesFixed || !n) return w;
-    // One watch: the plain property name; several (semicolon lists): which watch, 0-based.
-    const name = (k: string) => `omero.fs.${k}${before.watches.length > 1 ? `[${w.index}]` : ""}`;
-    if (w.quietMs !== n.quietMs) applied.push(name("dirImportWait"));
-    if (w.throttleMs !== n.throttleMs) applied.push(name("throttleImport"));
-    if (w.fileBatch !== n.fileBatch) applied.push(name("fileBatch"));
-    if (w.settleMs !== n.settleMs) applied.push(name("settleTime"));
-    if (w.importWhenComplete !== n.importWhenComplete) applied.push(name("importWhenComplete"));
-    if (w.companionWaitMs !== n.companionWaitMs) applied.push(name("companionWait"));
-    if (w.incompleteWaitMs !== n.incompleteWaitMs) applied.push(name("incompleteWait"));
-    if (w.completeMarker !== n.completeMarker) applied.push(name("completeMarker"));
-    return { ...n };
+  const changes = planWatches(
+    before.watches.map((w) => w.config),
+    after.watches.map((w) => w.config),
+    catalogueChanged,
+  );
+  const byIndex = new Map(changes.map((c) => [c.index, c]));
+  const running = new Map(before.watches.map((w) => [w.index, w]));
+  const watches = after.watches.map((w) => {
+    const c = byIndex.get(w.index);
+    if (!c) return running.get(w.index) ?? w;
+    return watchOptionsOf(c.watch);
   });
+  for (const c of changes) {
+    applied.push(...c.applied);
+    restart.push(...c.restart);
+  }
   const opts: DropBoxOptions = {
     ...after,
     watches,
     importer: before.importer,
-    rescanIntervalMs: before.rescanIntervalMs,
+    rescanIntervalMs: live("rescanIntervalMs", "omero.fs.rescanInterval"),
     concurrency: live("concurrency", "omero.fs.importConcurrency"),
     retry: live("retry", "omero.fs.importRetries"),
     importTimeoutMs: live("importTimeoutMs", "omero.fs.importTimeout"),
     changedAfterImport: live("changedAfterImport", "omero.fs.changedAfterImport"),
   };
-  return { opts, applied, restart };
+  return { opts, watches: changes, applied, restart };
 }

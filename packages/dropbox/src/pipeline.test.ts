@@ -137,7 +137,7 @@ class Pipeline {
       ledger: this.ledger,
       log,
       importer,
-      catalogues: [defaultCatalogue()],
+      catalogues: new Map([[0, defaultCatalogue()]]),
       clock: this.clock,
     });
   }

@@ -90,6 +90,11 @@ export class Queueing {
     private readonly intake: Intake,
   ) {}
 
+  /** Forget why `id` waited (its reason was set elsewhere: the next scan records its own again). */
+  forgetWhy(id: number): void {
+    this.waitingFor.delete(id);
+  }
+
   /** Something changed that may make a fileset ready or not ready. */
   changed(): void {
     this.stale = true;

@@ -18,7 +18,7 @@ import {
   OMERO_FS_VERSION,
 } from "@omero-fs/protocol";
 import { ControlServer } from "@omero-fs/protocol/zmq";
-import { type Catalogue, defaultCatalogue, loadReadersFile } from "@omero-fs/readers";
+import type { Catalogue } from "@omero-fs/readers";
 import { MethodError, probeRunning } from "./control";
 import { Engine } from "./engine";
 import { createImporter } from "./importers";
@@ -26,6 +26,7 @@ import { Ledger, LedgerError } from "./ledger";
 import { HealthProblems } from "./health";
 import { MonitorLink } from "./monitor-link";
 import { type DropBoxOptions, planReload, resolveOptions } from "./options";
+import { cataloguesOf, WatchLifecycle } from "./watches";
 
 /** Grace for in-flight imports on SIGTERM; the whole stop stays under 10 s. */
 const STOP_GRACE_MS = 6000;
@@ -70,9 +71,12 @@ class DropBoxServer {
   private readonly problems: OnceLog;
   readonly link: MonitorLink;
   readonly control: ControlServer<typeof DropBoxMethodParams>;
+  /** Missing watch folders, and the watches a reload adds, removes or re-creates (watches.ts). */
+  private readonly watches: WatchLifecycle;
 
   constructor(
-    readonly config: OmeroFsConfig,
+    /** Its watches are replaced by a reload; the global part is the one the process started with. */
+    public config: OmeroFsConfig,
     public opts: DropBoxOptions,
     readonly log: Logger,
     readonly ledger: Ledger,
@@ -81,6 +85,18 @@ class DropBoxServer {
   ) {
     this.problems = onceLogger(log);
     this.blocksToDrop = opts.dropBlocks;
+    this.watches = new WatchLifecycle(
+      {
+        startMonitor: (i) => this.startWatch(i),
+        hasMonitor: (i) => this.monitorOf.has(i),
+        releaseMonitor: (i) => this.releaseWatch(i),
+        reconcile: (i, why) => this.engine.reconcileWatch(i, why),
+        regroup: (i) => this.engine.regroupWatch(i),
+        retireWaiting: (i, why) => this.engine.retireWaiting(i, why),
+      },
+      this.health,
+      log,
+    );
     this.link = new MonitorLink(
       config.global.monitorControl,
       config.global.monitorEvents,
@@ -224,7 +240,9 @@ class DropBoxServer {
         return { discovered: n.reduce((a, b) => a + b, 0) };
       }
       case "sync": {
-        for (const w of this.config.watches) await this.syncWatch(w.index, Date.now() + 60_000);
+        // A watch whose folder is missing has nothing to sync (it is reported as a health problem).
+        for (const w of this.config.watches)
+          if (!this.watches.isMissing(w.index)) await this.syncWatch(w.index, Date.now() + 60_000);
         await this.engine.drain();
         return { files: this.engine.fileCount() };
       }
@@ -245,17 +263,43 @@ class DropBoxServer {
     }
   }
 
-  /** Re-read the config (a bad one throws: nothing changes), apply what can change live. */
-  private reload(): { applied: string[]; restart: string[] } {
+  /**
+   * Re-read the config (a bad one, or a readers file that cannot be read, throws: nothing
+   * changes), apply what can change live: options, readers catalogues, log level, and the watches
+   * (added, removed, monitors re-created: watches.ts).
+   */
+  private async reload(): Promise<{ applied: string[]; restart: string[] }> {
     let fresh: OmeroFsConfig;
+    let catalogues: Map<number, Catalogue>;
     try {
       fresh = loadConfigOrThrow({ home: this.home });
+      catalogues = cataloguesOf(fresh);
     } catch (e) {
       throw new MethodError("BAD_PARAMS", `config not reloaded: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const plan = planReload(this.opts, resolveOptions(fresh));
-    this.opts = plan.opts;
-    this.engine.reload(plan.opts);
+    const running = this.engine.grouping.catalogues;
+    const differs = (i: number) =>
+      running.has(i) && JSON.stringify(running.get(i)!.readers) !== JSON.stringify(catalogues.get(i)?.readers);
+    const plan = planReload(this.opts, resolveOptions(fresh), differs);
+    // One lifecycle change at a time: the health check also starts monitors.
+    while (this.healthBusy) await new Promise((r) => setTimeout(r, 20));
+    this.healthBusy = true;
+    try {
+      const rescanChanged = plan.opts.rescanIntervalMs !== this.opts.rescanIntervalMs;
+      this.opts = plan.opts;
+      if (rescanChanged && this.ready) this.startRescanTimer();
+      if (this.log.level !== fresh.global.logLevel)
+        this.log.info(`reload: log level ${this.log.level} -> ${fresh.global.logLevel}`);
+      this.log.level = fresh.global.logLevel;
+      for (const c of plan.watches)
+        if (c.kind !== "removed" && (c.kind === "added" || c.regroup))
+          this.engine.setCatalogue(c.index, catalogues.get(c.index)!);
+      this.engine.reload(plan.opts);
+      this.config = { global: this.config.global, watches: plan.opts.watches.map((w) => w.config) };
+      await this.watches.apply(plan.watches);
+    } finally {
+      this.healthBusy = false;
+    }
     this.log.info(
       `reload: applied ${plan.applied.join(", ") || "nothing"}; needs restart: ${plan.restart.join(", ") || "nothing"}`,
     );
@@ -323,7 +367,7 @@ class DropBoxServer {
 
   /** Create and start the monitor of one watch. */
   private async startWatch(index: number): Promise<boolean> {
-    const w = this.config.watches[index]!;
+    const w = this.config.watches.find((x) => x.index === index)!;
     const old = this.monitorOf.get(index);
     if (old) this.watchOfMonitor.delete(old);
     this.monitorOf.delete(index);
@@ -336,6 +380,7 @@ class DropBoxServer {
       await this.link.start(id);
       this.startFailed.delete(index);
       this.problems.forgetPrefix(`start:${index}:`);
+      this.watches.started(w);
       this.log.info(`watch ${index + 1}: monitor ${id} started on ${w.watchDir} (user ${w.user}, ${w.pathMode})`);
       return true;
     } catch (e) {
@@ -345,8 +390,21 @@ class DropBoxServer {
       if (this.startFailed.get(index)?.reason !== reason) this.problems.forgetPrefix(`start:${index}:`);
       this.problems.once(`start:${index}:${reason}`, "error", msg);
       this.startFailed.set(index, { at: Date.now(), reason });
+      this.watches.startFailed(w, reason);
       return false;
     }
+  }
+
+  /** Destroy the monitor of a watch (a reload removed or changed it) and forget its ids. */
+  private async releaseWatch(index: number): Promise<void> {
+    const id = this.monitorOf.get(index);
+    this.monitorOf.delete(index);
+    this.startFailed.delete(index);
+    this.problems.forgetPrefix(`start:${index}:`);
+    if (!id) return;
+    await this.link.release([id]);
+    this.watchOfMonitor.delete(id);
+    for (const m of [this.lastSeq, this.applied, this.appliedRaw, this.behind]) m.delete(id);
   }
 
   private prepareWatchDirs(): void {
@@ -384,22 +442,29 @@ class DropBoxServer {
     // folder): `admin start` waits for ready, which is this reconciliation.
     this.engine.pauseTicks();
     try {
-      for (const w of this.config.watches) await this.startWatch(w.index);
+      for (const w of await this.watches.checkDirs(this.config.watches)) await this.startWatch(w.index);
       await Promise.all(this.config.watches.map((w) => this.engine.reconcileWatch(w.index, "start")));
     } finally {
       this.engine.resumeTicks();
     }
     this.engine.requestTick();
     this.healthTimer = setInterval(() => void this.checkHealth(), this.opts.healthMs);
+    this.startRescanTimer();
+    this.ready = true;
+    this.log.info("DropBox ready");
+    if (process.send) process.send({ type: "ready", server: "DropBox" });
+  }
+
+  /** The periodic safety-net reconciliation (omero.fs.rescanInterval; a reload starts it anew). */
+  private startRescanTimer(): void {
+    if (this.rescanTimer) clearInterval(this.rescanTimer);
+    this.rescanTimer = null;
     const rescan = this.opts.rescanIntervalMs;
-    if (rescan > 0) {
+    if (rescan > 0 && !this.stopped) {
       this.rescanTimer = setInterval(() => {
         for (const w of this.config.watches) void this.engine.reconcileWatch(w.index, "periodic");
       }, rescan);
     }
-    this.ready = true;
-    this.log.info("DropBox ready");
-    if (process.send) process.send({ type: "ready", server: "DropBox" });
   }
 
   /** Detect a MonitorServer restart (new pid, unknown or failed monitors) and re-create the monitors. */
@@ -422,7 +487,8 @@ class DropBoxServer {
       this.monitorPid = p.pid;
       const states = await this.link.states();
       if (!states) return;
-      for (const w of this.config.watches) {
+      // A missing watch folder is reported (health) and its monitor left alone until it is back.
+      for (const w of await this.watches.checkDirs(this.config.watches)) {
         const id = this.monitorOf.get(w.index);
         const st = id ? states.get(id) : undefined;
         if (!restarted && st && st.state === "started") {
@@ -433,7 +499,8 @@ class DropBoxServer {
         if (!restarted && failed && Date.now() - failed.at < START_RETRY_MS) continue;
         if (st && st.state === "failed")
           this.log.error(`watch ${w.index + 1}: monitor ${id} failed: ${st.reason ?? "no reason given"}`);
-        if (await this.startWatch(w.index)) void this.engine.reconcileWatch(w.index, "MonitorServer reconnect");
+        if (await this.startWatch(w.index))
+          void this.engine.reconcileWatch(w.index, restarted || !st ? "monitor started" : "MonitorServer reconnect");
       }
     } finally {
       this.healthBusy = false;
@@ -501,9 +568,7 @@ export async function runDropBox(opts: { home: string; console?: boolean }): Pro
   try {
     const other = await probeRunning(g.dropboxControl);
     if (other !== null) throw new Error(`a DropBox is already running for this home (pid ${other})`);
-    const catalogues: Catalogue[] = config.watches.map((w) =>
-      w.readers ? loadReadersFile(w.readers) : defaultCatalogue(),
-    );
+    const catalogues = cataloguesOf(config);
     const home = opts.home;
     const dbOpts = resolveOptions(config);
     const ledger = Ledger.open(paths.ledger);

@@ -348,6 +348,17 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
     };
     process.once("SIGTERM", () => onSignal("SIGTERM"));
     process.once("SIGINT", () => onSignal("SIGINT"));
+    // `omero-fs admin reload`: the node sends SIGHUP for a changed omero.fs.logLevel (the only
+    // MonitorServer setting that applies live; a bad config changes nothing).
+    process.on("SIGHUP", () => {
+      try {
+        const level = loadConfigOrThrow({ home }).global.logLevel;
+        if (level !== logger.level) logger.info(`SIGHUP: log level ${logger.level} -> ${level}`);
+        logger.level = level;
+      } catch (e) {
+        logger.warn(`SIGHUP: configuration not re-read: ${messageOf(e).split("\n")[0]}`);
+      }
+    });
   }
 
   logger.info(

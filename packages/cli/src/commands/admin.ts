@@ -277,7 +277,10 @@ async function startBackground(home: string, timeoutSec = DEFAULT_START_TIMEOUT_
     await sleep(50);
   }
 
-  const failed = status.servers.filter((s) => s.enabled && s.state !== "running").map((s) => s.name);
+  // Degraded is started: it runs and does what it can (a missing watch folder), and says why.
+  const failed = status.servers
+    .filter((s) => s.enabled && s.state !== "running" && s.state !== "degraded")
+    .map((s) => s.name);
   const info = findNode(home);
   if (failed.length) {
     if (info.state === "running") await stopNode(home, info.info);
@@ -402,7 +405,8 @@ async function statusCommand(args: StatusArgs): Promise<void> {
 async function reloadCommand(args: StatusArgs): Promise<void> {
   const home = homeOf(args);
   const info = requireNode(home);
-  const r = await callNode(info, "reload", {}, 20_000);
+  // Re-created monitors and a rebuilt notifier take a few seconds each.
+  const r = await callNode(info, "reload", {}, 60_000);
   if (args.json) {
     process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
     return;
@@ -410,6 +414,10 @@ async function reloadCommand(args: StatusArgs): Promise<void> {
   if (r.changed.length === 0) process.stdout.write("no configuration change\n");
   for (const p of r.applied) process.stdout.write(`applied live: ${p}\n`);
   for (const p of r.restart) process.stdout.write(`needs omero-fs admin restart: ${p}\n`);
+  // A new watch whose folder is missing, say: what keeps a server from its whole job now.
+  const status = await callNode(info, "status", {}, 5000).catch(() => null);
+  for (const srv of status?.servers ?? [])
+    if (srv.state === "degraded") process.stdout.write(`warning: ${srv.name} is degraded: ${srv.reason}\n`);
 }
 
 const jsonOption = (y: Argv) => y.option("json", { type: "boolean", describe: "Print the --json contract shape" });

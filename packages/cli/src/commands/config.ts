@@ -13,6 +13,7 @@ import {
   PROPERTIES,
   type PropertyDef,
   readConfigJson,
+  reloadClass,
   splitSlots,
   validateRaw,
   writeConfigJson,
@@ -213,12 +214,18 @@ function effectiveRaw(home: string, name: string): string {
   return v && v.source !== "default" ? v.raw : "";
 }
 
-/** A change reaches running servers only at their next start: say so when the node runs. */
-function noteIfRunning(home: string): void {
+/**
+ * When the node runs, say how the change reaches the servers: `admin reload` for a property it
+ * applies live, `admin restart` for one only a start reads (reloadClass, the reload's own table).
+ */
+function noteIfRunning(home: string, name: string): void {
   const node = findNode(home);
-  if (node.state === "running" || node.state === "starting")
+  if (node.state !== "running" && node.state !== "starting") return;
+  if (reloadClass(name) === "live")
+    out(`note: the node is running: apply it with omero-fs admin reload (the servers keep running)`);
+  else
     out(
-      `note: the node is running; the servers read the configuration when they start: apply it with omero-fs admin restart`,
+      `note: the node is running; ${name} is read when the servers start: apply it with omero-fs admin restart (omero-fs admin reload does not apply it)`,
     );
 }
 
@@ -277,7 +284,7 @@ const setCommand: CommandModule<GlobalArgs, GlobalArgs & { key: string; value?: 
       }))
         out(l);
     if (process.env[env] !== undefined) out(`note: ${env} is set in the environment and wins over config.json`);
-    noteIfRunning(home);
+    noteIfRunning(home, def.name);
   },
 };
 
@@ -297,7 +304,7 @@ const unsetCommand: CommandModule<GlobalArgs, GlobalArgs & { key: string }> = {
     delete stored[name];
     writeConfigJson(home, stored);
     out(`${name} unset`);
-    noteIfRunning(home);
+    noteIfRunning(home, name);
   },
 };
 

@@ -1,14 +1,23 @@
 /**
- * `omero-fs admin reload` / SIGHUP: re-read the config, let the DropBox apply what it can live
- * (it re-reads the config itself), and report every other changed property as needing a restart.
+ * `omero-fs admin reload` / SIGHUP: re-read the config, apply the node's own live properties (HTTP,
+ * notifications, log levels: NodeLive), let the DropBox apply what it can live (it re-reads the
+ * config itself), and report every other changed property as needing a restart. Which is which:
+ * @omero-fs/config's reloadClass, the one classification `config set` uses too.
  */
-import { type Logger, loadConfigOrThrow, type OmeroFsConfig } from "@omero-fs/config";
+import {
+  DROPBOX_LIVE_GLOBALS,
+  type Logger,
+  loadConfigOrThrow,
+  NODE_LIVE_GLOBALS,
+  type OmeroFsConfig,
+  reloadClass,
+} from "@omero-fs/config";
 import { DropBoxMethodResults } from "@omero-fs/protocol";
 import { ControlClient } from "@omero-fs/protocol/zmq";
 
 /** The `admin reload --json` shape. */
 export interface ReloadResult {
-  /** Changed properties (omero.fs.* names; with several watches, a watch property as name[index]). */
+  /** Changed properties (omero.fs.* names; with several watches, a watch property as `name (watch N)`, N from 1). */
   changed: string[];
   /** Changed and now in effect in the running servers. */
   applied: string[];
@@ -16,8 +25,8 @@ export interface ReloadResult {
   restart: string[];
 }
 
-/** Global properties the DropBox applies live (it reports them itself). */
-const DROPBOX_LIVE = new Set(["importConcurrency", "importRetries", "importTimeout", "reimportModified"]);
+/** What the node applies itself; `failed` names a property it could not apply, with why. */
+export type NodeLive = (after: OmeroFsConfig) => Promise<{ applied: string[]; failed: string[] }>;
 
 /** Pure: the changed global properties, by name. */
 export function changedGlobals(before: OmeroFsConfig, after: OmeroFsConfig): string[] {
@@ -27,27 +36,47 @@ export function changedGlobals(before: OmeroFsConfig, after: OmeroFsConfig): str
   return keys.filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]));
 }
 
-/** Throws (with the config's problems) on a bad config: nothing is changed then. */
+/**
+ * Throws (with the config's problems) on a bad config: nothing is changed then. `started`: the
+ * config the node and servers started with (a restart-only change is reported by every reload
+ * until the restart); `current`: the one last applied live.
+ */
 export async function reloadConfig(
   home: string,
-  running: OmeroFsConfig,
+  started: OmeroFsConfig,
+  current: OmeroFsConfig,
   log: Logger,
+  node: NodeLive = async () => ({ applied: [], failed: [] }),
 ): Promise<{ result: ReloadResult; config: OmeroFsConfig }> {
   const fresh = loadConfigOrThrow({ home });
   const applied: string[] = [];
   const restart: string[] = [];
-  for (const k of changedGlobals(running, fresh)) if (!DROPBOX_LIVE.has(k)) restart.push(`omero.fs.${k}`);
-  const dropbox = new ControlClient(running.global.dropboxControl);
+  for (const k of changedGlobals(started, fresh))
+    if (reloadClass(k) === "restart" && !DROPBOX_LIVE_GLOBALS.has(k)) restart.push(`omero.fs.${k}`);
+  const dropbox = new ControlClient(started.global.dropboxControl);
   try {
-    const r = await dropbox.call("reload", {}, DropBoxMethodResults.reload, 10_000);
+    const r = await dropbox.call("reload", {}, DropBoxMethodResults.reload, 45_000);
     applied.push(...r.applied);
     restart.push(...r.restart.filter((p) => !restart.includes(p)));
   } catch (e) {
+    const msg = (e as Error).message;
+    // A config the DropBox refuses (a readers file it cannot read) is refused as a whole, before
+    // the node changes anything.
+    if (msg.includes("config not reloaded")) throw new Error(msg.replace(/^.*?config not reloaded: /, ""));
     // A DropBox that is not running reads the new config when it starts.
-    log.info(`reload: DropBox not reloaded (${(e as Error).message}); it reads the config when it starts`);
+    log.info(`reload: DropBox not reloaded (${msg}); it reads the config when it starts`);
   } finally {
     dropbox.close();
   }
+  const nodeChanged = changedGlobals(current, fresh).filter((k) => NODE_LIVE_GLOBALS.has(k));
+  const n = await node(fresh);
+  applied.push(...n.applied.filter((p) => !applied.includes(p)));
+  restart.push(...n.failed);
+  for (const k of nodeChanged) {
+    const name = `omero.fs.${k}`;
+    if (!applied.includes(name) && !n.failed.some((f) => f.startsWith(`${name} `))) applied.push(name);
+  }
+  if (changedGlobals(current, fresh).includes("defaultDropBoxDir")) applied.push("omero.fs.defaultDropBoxDir");
   const result = { changed: [...applied, ...restart], applied, restart };
   log.info(
     `reload: applied ${applied.join(", ") || "nothing"}; needs omero-fs admin restart: ${restart.join(", ") || "nothing"}`,

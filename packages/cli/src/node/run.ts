@@ -1,5 +1,12 @@
 import * as fs from "node:fs";
-import { closeLogger, createLogger, ensureHomeDirs, type Logger, loadConfigOrThrow } from "@omero-fs/config";
+import {
+  closeLogger,
+  createLogger,
+  ensureHomeDirs,
+  type Logger,
+  loadConfigOrThrow,
+  type OmeroFsConfig,
+} from "@omero-fs/config";
 import { OMERO_FS_VERSION, type ServerName } from "@omero-fs/protocol";
 import { ControlServer } from "@omero-fs/protocol/zmq";
 import { CliError } from "../errors";
@@ -174,9 +181,32 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
   process.on("unhandledRejection", onFatal);
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
-  // The node applies nothing itself: compare with the config it started with, so a restart-only
-  // change is reported by every reload until the restart.
-  const reload = async () => (await reloadConfig(home, config, logger)).result;
+  // Restart-only changes are compared with the config the node started with (reported by every
+  // reload until the restart); what the node applies live, with the last config applied.
+  let current = config;
+  const applyNode = async (after: OmeroFsConfig) => {
+    if (after.global.logLevel !== current.global.logLevel) {
+      logger.info(`reload: log level ${current.global.logLevel} -> ${after.global.logLevel}`);
+      logger.level = after.global.logLevel;
+      // The MonitorServer re-reads its log level on SIGHUP (the DropBox on its reload).
+      supervisor.signal("MonitorServer", "SIGHUP");
+    }
+    const r = await services.reload(after);
+    // The HTTP address may have changed: `admin status` reads it from the info file.
+    writeFileAtomic(files.infoFile, `${JSON.stringify(services.http ? { ...info, http: services.http } : info)}\n`);
+    return r;
+  };
+  let reloading: Promise<unknown> = Promise.resolve();
+  const reload = () => {
+    // One reload at a time (SIGHUP and admin reload may cross).
+    const next = reloading.then(async () => {
+      const r = await reloadConfig(home, config, current, logger, applyNode);
+      current = r.config;
+      return r.result;
+    });
+    reloading = next.catch(() => undefined);
+    return next;
+  };
   process.on("SIGHUP", () => {
     logger.info("SIGHUP: reloading the configuration");
     reload().catch((e) => logger.error(`reload refused, nothing changed: ${(e as Error).message}`));

@@ -4,7 +4,7 @@
  * use or a receiver that is down is logged and the node goes on.
  */
 import * as fs from "node:fs";
-import { homePaths, type Logger, type OmeroFsConfig } from "@omero-fs/config";
+import { homePaths, type Logger, NOTIFY_GLOBALS, type OmeroFsConfig } from "@omero-fs/config";
 import { type LedgerView, openLedgerView } from "@omero-fs/dropbox";
 import { ControlClient } from "@omero-fs/protocol/zmq";
 import { type HttpHandle, startHttp } from "./http/server";
@@ -15,7 +15,13 @@ import { sdNotify } from "./sd-notify";
 
 export interface NodeServices {
   /** host:port the HTTP server listens on, or null (off, or it could not bind). */
-  http: string | null;
+  readonly http: string | null;
+  /**
+   * Apply a reloaded configuration to the HTTP server (a changed address or token: bound anew)
+   * and the notifier (a changed notify* property: rebuilt on the same outbox). Returns the
+   * properties applied and those that could not be (with why).
+   */
+  reload(after: OmeroFsConfig): Promise<{ applied: string[]; failed: string[] }>;
   /** The node is up (every enabled server had its first start). */
   ready(): void;
   /** Shutdown began. */
@@ -43,20 +49,24 @@ export async function startNodeServices(o: {
     return view;
   };
 
+  let current = config;
   let notifier: Notifier | null = null;
-  try {
-    notifier = new Notifier({
-      home,
-      config: config.global,
-      logger,
-      view: getView,
-      ledgerExists: () => fs.existsSync(ledgerFile),
-    });
-    notifier.start();
-  } catch (e) {
-    logger.error(`notifications are off: ${(e as Error).message}`);
-    notifier = null;
-  }
+  const startNotifier = (cfg: OmeroFsConfig): void => {
+    try {
+      notifier = new Notifier({
+        home,
+        config: cfg.global,
+        logger,
+        view: getView,
+        ledgerExists: () => fs.existsSync(ledgerFile),
+      });
+      notifier.start();
+    } catch (e) {
+      logger.error(`notifications are off: ${(e as Error).message}`);
+      notifier = null;
+    }
+  };
+  startNotifier(config);
 
   let monitorClient: ControlClient | null = null;
   const metrics = new Metrics({
@@ -80,31 +90,87 @@ export async function startNodeServices(o: {
     notify: () => notifier?.stats ?? null,
   });
 
-  let http: HttpHandle | null = null;
-  if (config.global.httpAddress !== "off") {
+  /** Start the HTTP server for `cfg`; null (logged) when off or it cannot listen. */
+  const listen = async (cfg: OmeroFsConfig): Promise<{ handle: HttpHandle | null; error: string | null }> => {
+    if (cfg.global.httpAddress === "off") return { handle: null, error: null };
     try {
-      http = await startHttp({ config, logger, view: getView, metrics });
+      const handle = await startHttp({ config: cfg, logger, view: getView, metrics });
       logger.info(
-        `HTTP on http://${http.address}/ (status page; /api/imports, /api/files?path=, /metrics)${config.global.httpToken ? ", token required" : ""}`,
+        `HTTP on http://${handle.address}/ (status page; /api/imports, /api/files?path=, /metrics)${cfg.global.httpToken ? ", token required" : ""}`,
       );
+      return { handle, error: null };
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      logger.error(
-        `HTTP not served: cannot listen on ${config.global.httpAddress}: ${err.code ?? err.message}${
-          err.code === "EADDRINUSE" ? " (another omero-fs node or program uses it; set omero.fs.httpAddress)" : ""
-        }; the servers run without it`,
-      );
+      const error = `cannot listen on ${cfg.global.httpAddress}: ${err.code ?? err.message}${
+        err.code === "EADDRINUSE" ? " (another omero-fs node or program uses it; set omero.fs.httpAddress)" : ""
+      }`;
+      logger.error(`HTTP not served: ${error}; the servers run without it`);
+      return { handle: null, error };
     }
-  }
+  };
+  let http: HttpHandle | null = (await listen(config)).handle;
+
+  /** What the HTTP server is built from (the page shows the watch folders and their waits). */
+  const httpShape = (c: OmeroFsConfig) =>
+    JSON.stringify([c.global.httpAddress, c.global.httpToken, c.watches.map((w) => [w.watchDir, w.dirImportWait])]);
+
+  const reload = async (after: OmeroFsConfig): Promise<{ applied: string[]; failed: string[] }> => {
+    const before = current;
+    const applied: string[] = [];
+    const failed: string[] = [];
+    const g0 = before.global as unknown as Record<string, unknown>;
+    const g1 = after.global as unknown as Record<string, unknown>;
+    const changed = (k: string) => JSON.stringify(g0[k]) !== JSON.stringify(g1[k]);
+    const notify = NOTIFY_GLOBALS.filter(changed);
+    if (notify.length > 0) {
+      // The outbox and its cursor stay: nothing waiting is lost, nothing sent is sent again.
+      const old = notifier;
+      notifier = null;
+      await old?.stopAfterDeliveries();
+      startNotifier(after);
+      applied.push(...notify.map((k) => `omero.fs.${k}`));
+    }
+    if (httpShape(before) !== httpShape(after)) {
+      const names = ["httpAddress", "httpToken"].filter(changed).map((k) => `omero.fs.${k}`);
+      const sameAddress = before.global.httpAddress === after.global.httpAddress;
+      // Same address: the old listener must go first. A new address: bind it first, so a
+      // failure keeps the old one serving.
+      if (sameAddress) {
+        await http?.close();
+        http = null;
+      }
+      const r = await listen(after);
+      if (r.error === null) {
+        if (!sameAddress) await http?.close();
+        http = r.handle;
+        applied.push(...names);
+      } else {
+        if (sameAddress) http = null;
+        failed.push(...names.map((n) => `${n} (${r.error})`));
+      }
+    }
+    // A listener that could not be bound is tried again by the next reload.
+    current =
+      failed.length > 0
+        ? {
+            ...after,
+            global: { ...after.global, httpAddress: before.global.httpAddress, httpToken: before.global.httpToken },
+          }
+        : after;
+    return { applied, failed };
+  };
 
   const sd = sdNotify(logger);
   return {
-    http: http?.address ?? null,
+    get http() {
+      return http?.address ?? null;
+    },
+    reload,
     ready: () => sd.ready(`running${http ? `; http://${http.address}/` : ""}`),
     stopping: () => sd.stopping(),
     async stop() {
       sd.close();
-      notifier?.stop();
+      (notifier as Notifier | null)?.stop();
       monitorClient?.close();
       await http?.close();
       view?.close();

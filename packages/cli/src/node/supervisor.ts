@@ -426,6 +426,12 @@ export class Supervisor {
     }, d.delayMs);
   }
 
+  /** Send a signal to a running server that is ready (its handlers are installed by then). */
+  signal(name: ServerName, signal: NodeJS.Signals): void {
+    const run = this.slots[name].run;
+    if (run?.ready && !run.stopping) this.kill(run, signal);
+  }
+
   private kill(run: Run, signal: NodeJS.Signals): void {
     try {
       if (isAlive(run.pid)) process.kill(run.pid, signal);

@@ -114,6 +114,18 @@ export class Notifier {
     this.db.close();
   }
 
+  /**
+   * Stop, but first let a delivery in flight finish and leave the outbox (a reload builds a new
+   * notifier on the same outbox: a message sent here must not be sent again there).
+   */
+  async stopAfterDeliveries(timeoutMs = 5000): Promise<void> {
+    this.stopped = true;
+    const end = Date.now() + timeoutMs;
+    while ([...this.workers.values()].some((w) => w.busy) && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 20));
+    this.stop();
+  }
+
   private readCursor(): Cursor | null {
     const r = this.db.prepare("SELECT after, done FROM cursor WHERE k = 1").get() as
       | { after: number; done: string }
@@ -258,7 +270,7 @@ export class Notifier {
             }, delay);
             return;
           }
-          if (this.stopped) return;
+          if (!this.db.open) return;
           if (w.failures > 0)
             this.deps.logger.info(`notifications: ${c.describe} reachable again after ${w.failures} failed tries`);
           w.failures = 0;
@@ -266,6 +278,7 @@ export class Notifier {
           this.stats.sent[c.name] = (this.stats.sent[c.name] ?? 0) + 1;
           this.refreshPending();
           this.deps.logger.info(`notifications: ${row.event} for import ${fileset.id} sent to ${c.describe}`);
+          if (this.stopped) return;
         }
       } finally {
         w.busy = false;

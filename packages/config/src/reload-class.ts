@@ -1,0 +1,47 @@
+/**
+ * Which properties `omero-fs admin reload` (SIGHUP to the node) applies to the running servers,
+ * and which only take effect at `omero-fs admin restart`: the one classification the reload, its
+ * report and `config set`/`config unset` use (docs/ARCHITECTURE.md, "Reload").
+ */
+import { findProperty } from "./property-lookup";
+
+/** Global properties the DropBox applies live (it reports them itself in its reload answer). */
+export const DROPBOX_LIVE_GLOBALS: ReadonlySet<string> = new Set([
+  "importConcurrency",
+  "importRetries",
+  "importTimeout",
+  "changedAfterImport",
+  "reimportModified",
+  "rescanInterval",
+  // Only the watchDir of default watches derives from it: the DropBox re-creates those watches.
+  "defaultDropBoxDir",
+]);
+
+/** Global properties the node applies live itself (HTTP server, notifier, log levels). */
+export const NODE_LIVE_GLOBALS: ReadonlySet<string> = new Set([
+  "logLevel",
+  "httpAddress",
+  "httpToken",
+  "notifyOn",
+  "notifyWebhook",
+  "notifySmtp",
+  "notifyEmail",
+  "notifyEmailFrom",
+  "notifySmtpUser",
+  "notifySmtpPasswordFile",
+]);
+
+/** The notification properties: a change rebuilds the node's notifier. */
+export const NOTIFY_GLOBALS: readonly string[] = [...NODE_LIVE_GLOBALS].filter((k) => k.startsWith("notify"));
+
+/**
+ * "live": `omero-fs admin reload` applies it to the running servers; "restart": only `omero-fs
+ * admin restart` does (endpoints, the importer and its OMERO settings, the monitor backend, log
+ * file sizes, the rescan interval). Every per-watch property is live. `key`: a full or short name.
+ */
+export function reloadClass(key: string): "live" | "restart" {
+  const def = findProperty(key);
+  const short = def?.short ?? key.replace(/^omero\.fs\./, "");
+  if (def?.scope === "watch") return "live";
+  return DROPBOX_LIVE_GLOBALS.has(short) || NODE_LIVE_GLOBALS.has(short) ? "live" : "restart";
+}
