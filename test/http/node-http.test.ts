@@ -209,7 +209,8 @@ describe("the status page in headless chromium", () => {
 
     // A companion without its entry file: one of two files is here.
     drop(home, "zak", ["lonely.fake.ini"]);
-    const pending = zak.locator("li.file.pending", { hasText: "lonely.fake.ini" });
+    // Wait for the grouped reason: the page may first show the file as "seen; not grouped yet".
+    const pending = zak.locator("li.file.pending", { hasText: "lonely.fake.ini" }).filter({ hasText: "1 of 2" });
     await pending.waitFor({ timeout: 30_000 });
     await expect(pending.locator(".reason").textContent()).resolves.toBe(
       "1 of 2 files is here; waiting for lonely.fake. It is imported once that file arrives.",
