@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { WatchConfig } from "@omero-fs/config";
+import { type PathMap, toRemote } from "./core/path-map";
 import { type CreateMonitorParams, decodeEventBlock, type EventBlock, MonitorMethodResults } from "@omero-fs/protocol";
 import { ControlCallError, ControlClient } from "@omero-fs/protocol/zmq";
 import * as zmq from "zeromq";
@@ -15,15 +16,28 @@ export function snapshotKeyOf(watch: WatchConfig): string {
   return `dropbox-w${watch.index}-${h}`;
 }
 
+/** CURVE keys of one link (Z85): the server's public key and this client's pair. */
+export interface CurveClientKeys {
+  serverKey: string;
+  publicKey: string;
+  secretKey: string;
+}
+
+/**
+ * The monitor of a watch, in the MonitorServer's paths: watchDir and absolute blacklist entries go
+ * through omero.fs.monitorPathMap (config checks that watchDir is inside LOCAL).
+ */
 export function monitorParamsOf(watch: WatchConfig): CreateMonitorParams {
+  const map: PathMap | null = watch.monitorPathMap;
+  const remote = (p: string) => (p.startsWith("/") ? (toRemote(map, p) ?? p) : p);
   return {
-    watchDir: watch.watchDir,
+    watchDir: remote(watch.watchDir),
     eventTypes: watch.eventTypes,
     pathMode: watch.pathMode,
     // Never the watch's whitelist: it selects filesets by their entry's name (grouping's
     // opts.whitelist), so the monitor must publish every member, e.g. x.ids of a whitelisted x.ics.
     whitelist: [],
-    blacklist: watch.blacklist,
+    blacklist: watch.blacklist.map(remote),
     timeout: watch.timeout,
     blockSize: watch.blockSize,
     ignoreSysFiles: watch.ignoreSysFiles,
@@ -34,7 +48,7 @@ export function monitorParamsOf(watch: WatchConfig): CreateMonitorParams {
 
 export class MonitorLink {
   readonly client: ControlClient;
-  private readonly sub = new zmq.Subscriber({ linger: 0 });
+  private readonly sub: zmq.Subscriber;
   private subLoop: Promise<void> | null = null;
   private closed = false;
 
@@ -43,8 +57,15 @@ export class MonitorLink {
     readonly eventsEndpoint: string,
     private readonly onBlock: (block: EventBlock) => void,
     private readonly onBadBlock: (msg: string) => void,
+    curve?: CurveClientKeys,
   ) {
-    this.client = new ControlClient(controlEndpoint, { timeoutMs: 5000 });
+    this.client = new ControlClient(controlEndpoint, { timeoutMs: 5000, ...(curve ? { curve } : {}) });
+    this.sub = new zmq.Subscriber({ linger: 0 });
+    if (curve) {
+      this.sub.curveServerKey = curve.serverKey;
+      this.sub.curvePublicKey = curve.publicKey;
+      this.sub.curveSecretKey = curve.secretKey;
+    }
   }
 
   /** Connect and subscribe the SUB before any monitor exists, so no early block is missed. */

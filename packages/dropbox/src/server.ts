@@ -23,14 +23,20 @@ import { MethodError, probeRunning } from "./control";
 import { Engine } from "./engine";
 import { createImporter } from "./importers";
 import { Ledger, LedgerError } from "./ledger";
+import { blockToLocal } from "./core/path-map";
 import { HealthProblems } from "./health";
-import { MonitorLink } from "./monitor-link";
+import { type LinkEntry, MonitorLinks } from "./monitor-links";
 import { type DropBoxOptions, planReload, resolveOptions } from "./options";
 
 /** Grace for in-flight imports on SIGTERM; the whole stop stays under 10 s. */
 const STOP_GRACE_MS = 6000;
 /** A watch whose monitor cannot start (directory missing) is retried this often. */
 const START_RETRY_MS = 5000;
+/**
+ * How long the start waits for a remote MonitorServer before going on without it (degraded; its
+ * watches are reconciled through the mount and their monitors started when it answers).
+ */
+const REMOTE_CONNECT_MS = 5000;
 
 export interface DropBoxHandle {
   stop(): Promise<void>;
@@ -56,19 +62,17 @@ class DropBoxServer {
   private readonly droppedUpTo = new Map<string, number>();
   /** Monitor id -> highest seq applied (published to `applied` once no rescan is pending). */
   private readonly appliedRaw = new Map<string, number>();
-  private monitorPid: number | null = null;
-  private monitorDown = false;
   private ready = false;
   private stopped = false;
   private healthTimer: NodeJS.Timeout | null = null;
   private rescanTimer: NodeJS.Timeout | null = null;
-  private healthBusy = false;
   private blocksToDrop: number;
   /** Watch index -> last failed monitor start (retried every START_RETRY_MS, logged once per reason). */
   private readonly startFailed = new Map<number, { at: number; reason: string }>();
   /** Problems that persist across retries (a monitor that cannot start) are logged once. */
   private readonly problems: OnceLog;
-  readonly link: MonitorLink;
+  /** One link per MonitorServer the watches need (monitor-links.ts). */
+  readonly links: MonitorLinks;
   readonly control: ControlServer<typeof DropBoxMethodParams>;
 
   constructor(
@@ -81,11 +85,12 @@ class DropBoxServer {
   ) {
     this.problems = onceLogger(log);
     this.blocksToDrop = opts.dropBlocks;
-    this.link = new MonitorLink(
-      config.global.monitorControl,
-      config.global.monitorEvents,
-      (b) => this.onBlock(b),
-      (m) => this.log.warn(`bad event block from MonitorServer: ${m}`),
+    this.links = new MonitorLinks(
+      config,
+      home,
+      (e, b) => this.onBlock(e, b),
+      (e, m) =>
+        this.problems.once(`badblock:${e.key}`, "warn", `bad event block from the MonitorServer at ${e.events}: ${m}`),
     );
     this.control = new ControlServer({
       endpoint: config.global.dropboxControl,
@@ -95,10 +100,18 @@ class DropBoxServer {
     });
   }
 
-  private onBlock(block: EventBlock): void {
-    const id = block.monitorId;
+  private onBlock(from: LinkEntry, remoteBlock: EventBlock): void {
+    const id = remoteBlock.monitorId;
     const watch = this.watchOfMonitor.get(id);
-    if (watch === undefined) return;
+    if (watch === undefined || this.links.of(watch) !== from) return;
+    const w = this.config.watches[watch]!;
+    const { block, refused } = blockToLocal(w.monitorPathMap, remoteBlock, w.watchDir);
+    if (refused.length > 0 && w.monitorPathMap)
+      this.problems.once(
+        `outside-map:${watch}`,
+        "error",
+        `watch ${watch + 1}: ${refused.length} event path(s) from ${from.control} outside ${w.monitorPathMap.remote} (omero.fs.monitorPathMap REMOTE) refused, e.g. ${refused[0]}; check the path map`,
+      );
     if (this.blocksToDrop > 0 && this.ready) {
       this.blocksToDrop -= 1;
       this.log.debug(`test hook: block ${block.seq} of monitor ${id} discarded`);
@@ -207,7 +220,8 @@ class DropBoxServer {
     switch (method) {
       case "ping":
         return { pid: process.pid, version: OMERO_FS_VERSION };
-      case "status":
+      case "status": {
+        const remote = this.links.remoteStatus();
         return {
           ready: this.ready,
           watches: this.config.watches.map((w) => ({
@@ -218,7 +232,9 @@ class DropBoxServer {
           })),
           counts: this.ledger.counts(),
           problems: this.health.reasons(),
+          ...(remote.length > 0 ? { remoteMonitors: remote } : {}),
         };
+      }
       case "scan": {
         const n = await Promise.all(this.config.watches.map((w) => this.engine.reconcileWatch(w.index, "scan")));
         return { discovered: n.reduce((a, b) => a + b, 0) };
@@ -274,7 +290,7 @@ class DropBoxServer {
       if (id) {
         let seq: number | null = null;
         try {
-          seq = await this.link.sync(id, 10_000);
+          seq = await this.links.of(index).link.sync(id, 10_000);
           await this.waitApplied(id, seq, 2000);
           return;
         } catch (e) {
@@ -290,7 +306,7 @@ class DropBoxServer {
           }
           last = e instanceof Error ? e.message : String(e);
           this.log.debug(`sync: watch ${index + 1}: ${last}; retrying`);
-          await this.checkHealth();
+          await this.checkLink(this.links.of(index));
         }
       }
       await new Promise((r) => setTimeout(r, 100));
@@ -298,22 +314,22 @@ class DropBoxServer {
     throw new MethodError("INTERNAL", `sync: watch ${index + 1}: ${last}`);
   }
 
-  /** Ping until the MonitorServer answers (the supervisor may start it a little later). */
-  private async connect(): Promise<boolean> {
+  /**
+   * Ping until the MonitorServer answers (the supervisor may start the local one a little later);
+   * false at `deadline` or when stopped.
+   */
+  private async connect(e: LinkEntry, deadline = Number.POSITIVE_INFINITY): Promise<boolean> {
     let delay = 100;
     while (!this.stopped) {
-      const p = await this.link.ping(1000);
+      const p = await e.link.ping(1000);
       if (p) {
-        this.monitorPid = p.pid;
-        this.monitorDown = false;
-        this.problems.forget("monitor:waiting");
+        e.answered(p.pid, Date.now());
+        this.problems.forget(`monitor:waiting:${e.key}`);
         return true;
       }
-      this.problems.once(
-        "monitor:waiting",
-        "warn",
-        `waiting for the MonitorServer at ${this.config.global.monitorControl}`,
-      );
+      e.silent(Date.now());
+      this.problems.once(`monitor:waiting:${e.key}`, "warn", `waiting for the MonitorServer at ${e.control}`);
+      if (Date.now() + delay > deadline) return false;
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(2000, delay * 2);
     }
@@ -327,12 +343,13 @@ class DropBoxServer {
     if (old) this.watchOfMonitor.delete(old);
     this.monitorOf.delete(index);
     try {
-      const id = await this.link.createWatch(w);
+      const link = this.links.of(index).link;
+      const id = await link.createWatch(w);
       this.monitorOf.set(index, id);
       this.watchOfMonitor.set(id, index);
       this.lastSeq.set(id, 0);
       this.applied.set(id, 0);
-      await this.link.start(id);
+      await link.start(id);
       this.startFailed.delete(index);
       this.problems.forgetPrefix(`start:${index}:`);
       this.log.info(`watch ${index + 1}: monitor ${id} started on ${w.watchDir} (user ${w.user}, ${w.pathMode})`);
@@ -376,14 +393,21 @@ class DropBoxServer {
     this.prepareWatchDirs();
     await this.control.bind();
     await this.engine.recover();
-    this.link.subscribe();
-    if (!(await this.connect())) return;
-    this.log.info(`connected to the MonitorServer (pid ${this.monitorPid})`);
+    const links = this.links.all();
+    for (const e of links) e.link.subscribe();
+    const up = await Promise.all(
+      links.map((e) => this.connect(e, e.local ? Number.POSITIVE_INFINITY : Date.now() + REMOTE_CONNECT_MS)),
+    );
+    if (this.stopped) return;
+    links.forEach((e, i) => {
+      if (up[i]) this.log.info(`connected to the MonitorServer at ${e.control} (pid ${e.pid})`);
+      else this.remoteDown(e);
+    });
     // Grouping and readiness wait for the end of the first reconciliation (then run once per
     // folder): `admin start` waits for ready, which is this reconciliation.
     this.engine.pauseTicks();
     try {
-      for (const w of this.config.watches) await this.startWatch(w.index);
+      for (const w of this.config.watches) if (!this.links.of(w.index).down) await this.startWatch(w.index);
       await Promise.all(this.config.watches.map((w) => this.engine.reconcileWatch(w.index, "start")));
     } finally {
       this.engine.resumeTicks();
@@ -401,41 +425,60 @@ class DropBoxServer {
     if (process.send) process.send({ type: "ready", server: "DropBox" });
   }
 
-  /** Detect a MonitorServer restart (new pid, unknown or failed monitors) and re-create the monitors. */
   private async checkHealth(): Promise<void> {
-    if (this.healthBusy || this.stopped) return;
-    this.healthBusy = true;
+    await Promise.all(this.links.all().map((e) => this.checkLink(e)));
+  }
+
+  /** A remote MonitorServer that does not answer: the DropBox is degraded until it does. */
+  private remoteDown(e: LinkEntry): void {
+    if (e.local) return;
+    const since = new Date(e.downSince ?? Date.now()).toISOString();
+    const watches = e.watches.map((i) => i + 1).join(", ");
+    this.health.set(
+      `remote:${e.key}`,
+      `remote MonitorServer ${e.control} unreachable since ${since}: no events for watch ${watches} (reconciled through the mount meanwhile)`,
+    );
+  }
+
+  /** Detect a restart of one MonitorServer (new pid, unknown or failed monitors) and re-create its monitors. */
+  private async checkLink(e: LinkEntry): Promise<void> {
+    if (e.healthBusy || this.stopped) return;
+    e.healthBusy = true;
     try {
-      const p = await this.link.ping(1000);
+      const p = await e.link.ping(1000);
       if (!p) {
-        if (!this.monitorDown) this.log.warn("MonitorServer does not answer: events are not arriving; waiting for it");
-        this.monitorDown = true;
+        if (!e.down)
+          this.log.warn(`MonitorServer at ${e.control} does not answer: events are not arriving; waiting for it`);
+        e.silent(Date.now());
+        this.remoteDown(e);
         return;
       }
+      const wasDown = e.down;
+      const neverAnswered = e.pid === null;
       // A MonitorServer too busy to answer one ping (a burst) still has its monitors: only a new
       // pid is a restart; monitors that are not started are re-created below either way.
-      const restarted = p.pid !== this.monitorPid;
-      if (restarted) this.log.warn(`MonitorServer is back (pid ${p.pid}): re-creating the monitors and rescanning`);
-      else if (this.monitorDown) this.log.info("MonitorServer answers again (same process, monitors kept)");
-      this.monitorDown = false;
-      this.monitorPid = p.pid;
-      const states = await this.link.states();
+      const restarted = e.answered(p.pid, Date.now()) || neverAnswered;
+      this.health.clear(`remote:${e.key}`);
+      if (restarted)
+        this.log.warn(`MonitorServer at ${e.control} is back (pid ${p.pid}): re-creating the monitors and rescanning`);
+      else if (wasDown) this.log.info(`MonitorServer at ${e.control} answers again (same process, monitors kept)`);
+      const states = await e.link.states();
       if (!states) return;
-      for (const w of this.config.watches) {
-        const id = this.monitorOf.get(w.index);
+      for (const index of e.watches) {
+        const id = this.monitorOf.get(index);
         const st = id ? states.get(id) : undefined;
         if (!restarted && st && st.state === "started") {
-          this.checkBehind(w.index, id!, st.seq);
+          this.checkBehind(index, id!, st.seq);
           continue;
         }
-        const failed = this.startFailed.get(w.index);
+        const failed = this.startFailed.get(index);
         if (!restarted && failed && Date.now() - failed.at < START_RETRY_MS) continue;
         if (st && st.state === "failed")
-          this.log.error(`watch ${w.index + 1}: monitor ${id} failed: ${st.reason ?? "no reason given"}`);
-        if (await this.startWatch(w.index)) void this.engine.reconcileWatch(w.index, "MonitorServer reconnect");
+          this.log.error(`watch ${index + 1}: monitor ${id} failed: ${st.reason ?? "no reason given"}`);
+        if (await this.startWatch(index)) void this.engine.reconcileWatch(index, "MonitorServer reconnect");
       }
     } finally {
-      this.healthBusy = false;
+      e.healthBusy = false;
     }
   }
 
@@ -473,10 +516,10 @@ class DropBoxServer {
     if (this.rescanTimer) clearInterval(this.rescanTimer);
     await this.engine.stop(STOP_GRACE_MS);
     await Promise.race([
-      this.link.release([...this.monitorOf.values()]),
+      Promise.all(this.links.all().map((e) => e.link.release(e.watches.flatMap((i) => this.monitorOf.get(i) ?? [])))),
       new Promise((r) => setTimeout(r, 1500).unref()),
     ]);
-    this.link.close();
+    this.links.close();
     await this.control.close();
     this.ledger.close();
     this.log.info("DropBox stopped");

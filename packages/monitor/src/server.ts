@@ -57,14 +57,17 @@ function timingsFromEnv(env: NodeJS.ProcessEnv): PipelineTimings {
 function overridesFromEnv(env: NodeJS.ProcessEnv): Partial<GlobalConfig> {
   const raw = env.OMERO_FS_MONITOR_OVERRIDES;
   if (!raw) return {};
-  const o = JSON.parse(raw) as Partial<GlobalConfig>;
+  const o = JSON.parse(raw) as Partial<GlobalConfig> & { monitorControl?: string; monitorEvents?: string };
   const out: Partial<GlobalConfig> = {};
   if (o.watchBackend === "auto" || o.watchBackend === "native" || o.watchBackend === "poll")
     out.watchBackend = o.watchBackend;
   if (typeof o.pollInterval === "number" && o.pollInterval > 0) out.pollInterval = o.pollInterval;
   if (typeof o.insecureTcp === "boolean") out.insecureTcp = o.insecureTcp;
-  if (typeof o.monitorControl === "string") out.monitorControl = o.monitorControl;
-  if (typeof o.monitorEvents === "string") out.monitorEvents = o.monitorEvents;
+  // monitorControl/monitorEvents: the names before they became per-watch (issue 13).
+  const control = o.monitorBindControl ?? o.monitorControl;
+  const events = o.monitorBindEvents ?? o.monitorEvents;
+  if (typeof control === "string") out.monitorBindControl = control;
+  if (typeof events === "string") out.monitorBindEvents = events;
   return out;
 }
 
@@ -206,23 +209,23 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
     }
   };
   try {
-    const c = await prepareEndpoint(g.monitorControl, "control", g, home, logger);
+    const c = await prepareEndpoint(g.monitorBindControl, "control", g, home, logger);
     control = new ControlServer({
-      endpoint: g.monitorControl,
+      endpoint: g.monitorBindControl,
       methods: MonitorMethodParams,
       results: MonitorMethodResults,
       handler: (method, params) => dispatch(method, params),
       log: logger,
       curveSecretKey: c.curveSecretKey,
     });
-    const e = await prepareEndpoint(g.monitorEvents, "events", g, home, logger);
+    const e = await prepareEndpoint(g.monitorBindEvents, "events", g, home, logger);
     if (e.curveSecretKey) {
       pub.curveServer = true;
       pub.curveSecretKey = e.curveSecretKey;
     }
     const ctl = control;
-    await bindOrSay(() => ctl.bind(), g.monitorControl);
-    await bindOrSay(() => pub.bind(g.monitorEvents), g.monitorEvents);
+    await bindOrSay(() => ctl.bind(), g.monitorBindControl);
+    await bindOrSay(() => pub.bind(g.monitorBindEvents), g.monitorBindEvents);
   } catch (err) {
     await control?.close();
     pub.close();
@@ -351,7 +354,7 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
   }
 
   logger.info(
-    `MonitorServer ready: pid ${process.pid}, version ${OMERO_FS_VERSION}, control ${g.monitorControl}, events ${g.monitorEvents}, backend ${g.watchBackend}`,
+    `MonitorServer ready: pid ${process.pid}, version ${OMERO_FS_VERSION}, control ${g.monitorBindControl}, events ${g.monitorBindEvents}, backend ${g.watchBackend}`,
   );
   if (typeof process.send === "function") process.send({ type: "ready", server: "MonitorServer" });
   return { stop };

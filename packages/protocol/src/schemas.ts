@@ -229,6 +229,18 @@ export const EventBlockSchema = z.object({
 });
 export type EventBlock = z.infer<typeof EventBlockSchema>;
 
+/** A remote MonitorServer as the DropBox sees it: `status` and `admin status --json` (`remoteMonitors`). */
+export const RemoteMonitorSchema = z.object({
+  control: z.string(),
+  events: z.string(),
+  state: z.enum(["connected", "unreachable"]),
+  /** ISO time of its last answer; null: it never answered. */
+  lastContact: z.string().nullable(),
+  /** 1-based numbers of the watches it serves. */
+  watches: z.array(z.number().int()),
+});
+export type RemoteMonitor = z.infer<typeof RemoteMonitorSchema>;
+
 /**
  * DropBox's own control socket (not part of the MonitorServer contract; same envelope;
  * docs/ARCHITECTURE.md, "Wire protocol"). Used by `omero-fs dropbox scan|sync` and `omero-fs imports retry`.
@@ -261,6 +273,8 @@ export const DropBoxMethodResults = {
     counts: z.record(z.string(), z.number()),
     /** What keeps the DropBox from doing all of its job (empty when healthy). */
     problems: z.array(z.string()),
+    /** The remote MonitorServers (watches with their own omero.fs.monitorControl); absent when none. */
+    remoteMonitors: z.array(RemoteMonitorSchema).optional(),
   }),
   /** applied: properties now in effect; restart: changed properties that need `omero-fs admin restart`. */
   reload: z.object({ applied: z.array(z.string()), restart: z.array(z.string()) }),

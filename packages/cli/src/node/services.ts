@@ -64,7 +64,7 @@ export async function startNodeServices(o: {
     servers: o.servers,
     monitor: async () => {
       if (o.servers().find((s) => s.name === "MonitorServer")?.state !== "running") return null;
-      monitorClient ??= new ControlClient(config.global.monitorControl, { timeoutMs: 2000 });
+      monitorClient ??= new ControlClient(config.global.monitorBindControl, { timeoutMs: 2000 });
       const list = (await monitorClient.call("listMonitors", {})) as {
         eventsPublished?: number;
         rescansPublished?: number;
