@@ -28,6 +28,7 @@ import {
 import { ControlClient, ControlServer } from "@omero-fs/protocol/zmq";
 import * as zmq from "zeromq";
 import { ControlError, messageOf, StartupError } from "./errors";
+import { Listings } from "./listing";
 import { Monitor, type MonitorHost } from "./monitor";
 import { DEFAULT_TIMINGS, type PipelineTimings, stallOf } from "./core/policy";
 
@@ -187,6 +188,7 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
   // Defined before the control socket is bound: requests are served from then on.
   const pubQueue = new SendQueue(pub, (err) => logger.error(`publish failed: ${messageOf(err)}`));
   const monitors = new Map<string, Monitor>();
+  const listings = new Listings(timings.listIdleMs);
   const host: MonitorHost = {
     logger,
     snapshotDir: paths.monitorSnapshots,
@@ -278,6 +280,7 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
         const m = monitorOf((params as { monitorId: string }).monitorId);
         await m.stop();
         monitors.delete(m.id);
+        listings.dropMonitor(m.id);
         logger.info(`monitor ${m.id} destroyed`);
         return stateOf(m);
       }
@@ -288,6 +291,11 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
       case "sync": {
         const m = monitorOf((params as { monitorId: string }).monitorId);
         return { seq: await m.sync() };
+      }
+      case "list": {
+        const p = params as { monitorId: string; cursor?: string; limit?: number };
+        const m = monitorOf(p.monitorId);
+        return listings.list(m.id, m.params, p);
       }
     }
   }
@@ -302,6 +310,7 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
     const stall = stallOf(expected, now, timings);
     expected = now + tick;
     if (stall) for (const m of monitors.values()) m.noteStall(stall);
+    listings.expire(now);
   }, tick);
 
   // Debug hook: OMERO_FS_MONITOR_MEMLOG=<ms> logs process.memoryUsage() (MiB) every <ms> ms.

@@ -4,4 +4,5 @@
  * and the DropBox (docs/ARCHITECTURE.md, "Wire protocol").
  */
 export * from "./client";
+export * from "./list";
 export * from "./server";
