@@ -26,6 +26,7 @@ import { Ledger, LedgerError } from "./ledger";
 import { blockToLocal } from "./core/path-map";
 import { HealthProblems } from "./health";
 import { type LinkEntry, MonitorLinks } from "./monitor-links";
+import { remoteTreeSource } from "./remote-tree";
 import { type DropBoxOptions, planReload, resolveOptions } from "./options";
 
 /** Grace for in-flight imports on SIGTERM; the whole stop stays under 10 s. */
@@ -92,6 +93,11 @@ class DropBoxServer {
       (e, m) =>
         this.problems.once(`badblock:${e.key}`, "warn", `bad event block from the MonitorServer at ${e.events}: ${m}`),
     );
+    engine.reconciler.source = remoteTreeSource({
+      linkOf: (i) => this.links.of(i),
+      monitorOf: (i) => this.monitorOf.get(i),
+      problems: this.problems,
+    });
     this.control = new ControlServer({
       endpoint: config.global.dropboxControl,
       methods: DropBoxMethodParams,
