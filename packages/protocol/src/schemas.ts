@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RemoteMonitorSchema } from "./cli-json";
 
 /** Wire protocol version carried by every message (docs/ARCHITECTURE.md, "Wire protocol"). */
 export const PROTOCOL_VERSION = 1;
@@ -228,18 +229,6 @@ export const EventBlockSchema = z.object({
   rescan: RescanNoticeSchema.nullable(),
 });
 export type EventBlock = z.infer<typeof EventBlockSchema>;
-
-/** A remote MonitorServer as the DropBox sees it: `status` and `admin status --json` (`remoteMonitors`). */
-export const RemoteMonitorSchema = z.object({
-  control: z.string(),
-  events: z.string(),
-  state: z.enum(["connected", "unreachable"]),
-  /** ISO time of its last answer; null: it never answered. */
-  lastContact: z.string().nullable(),
-  /** 1-based numbers of the watches it serves. */
-  watches: z.array(z.number().int()),
-});
-export type RemoteMonitor = z.infer<typeof RemoteMonitorSchema>;
 
 /**
  * DropBox's own control socket (not part of the MonitorServer contract; same envelope;
