@@ -25,8 +25,9 @@ import {
   OMERO_FS_VERSION,
   withMonitorDefaults,
 } from "@omero-fs/protocol";
-import { ControlClient, ControlServer } from "@omero-fs/protocol/zmq";
+import { ControlClient, ControlServer, curveDir, loadKeyPair, ZapHandler } from "@omero-fs/protocol/zmq";
 import * as zmq from "zeromq";
+import { curvePublicKeyOf } from "@omero-fs/protocol";
 import { ControlError, messageOf, StartupError } from "./errors";
 import { Listings } from "./listing";
 import { Monitor, type MonitorHost } from "./monitor";
@@ -87,6 +88,29 @@ class SendQueue {
   }
 }
 
+function authorizedKeysOf(home: string): string {
+  return path.join(curveDir(home), "authorized_keys");
+}
+
+/**
+ * With CURVE on a TCP endpoint, only clients in etc/curve/authorized_keys (and the server's own
+ * key, for tools on this host) get in: the ZAP handler is bound before any CURVE socket.
+ */
+async function startZap(home: string, secretKey: string, logger: Logger): Promise<ZapHandler> {
+  const file = authorizedKeysOf(home);
+  if (!fs.existsSync(file)) {
+    throw new StartupError(
+      "CURVE",
+      `${file} does not exist: a MonitorServer with CURVE lets in only the clients listed there. Write each client's key pair with \`omero-fs curve keygen client\` and add the content of its client.pub as a line of ${file} (an empty file refuses every client)`,
+    );
+  }
+  const own = curvePublicKeyOf(secretKey);
+  const zap = new ZapHandler({ authorizedKeysFile: file, alwaysAllow: { [own]: "server (this host)" }, log: logger });
+  await zap.start();
+  logger.info(`CURVE server public key (etc/curve/server.pub; clients set omero.fs.monitorServerKey to it): ${own}`);
+  return zap;
+}
+
 /** Prepare an endpoint before bind: stale ipc socket files, CURVE or plain TCP policy. */
 async function prepareEndpoint(
   endpoint: string,
@@ -114,11 +138,17 @@ async function prepareEndpoint(
     return {};
   }
   if (endpoint.startsWith("tcp://")) {
-    const keyFile = path.join(homePaths(home).etc, "curve", "server.key");
+    const keyFile = path.join(curveDir(home), "server.key");
     if (fs.existsSync(keyFile)) {
-      const key = /[0-9A-Za-z.:+=^!/*?&<>()[\]{}@%$#-]{40}/.exec(fs.readFileSync(keyFile, "utf8"))?.[0];
-      if (!key) throw new StartupError("INSECURE_TCP", `${keyFile} holds no Z85 CURVE secret key (40 characters)`);
-      logger.info(`${role} endpoint ${endpoint}: CURVE encryption with ${keyFile}`);
+      let key: string;
+      try {
+        key = loadKeyPair(curveDir(home), "server").secretKey;
+      } catch (e) {
+        throw new StartupError("CURVE", messageOf(e), { cause: e });
+      }
+      logger.info(
+        `${role} endpoint ${endpoint}: CURVE encryption with ${keyFile}; clients need ${authorizedKeysOf(home)}`,
+      );
       return { curveSecretKey: key };
     }
     if (cfg.insecureTcp) {
@@ -184,6 +214,7 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
   const timings = timingsFromEnv(process.env);
 
   let control: ControlServer<typeof MonitorMethodParams> | null = null;
+  let zap: ZapHandler | null = null;
   const pub = new zmq.Publisher({ linger: 1000, sendHighWaterMark: 0 });
   // Defined before the control socket is bound: requests are served from then on.
   const pubQueue = new SendQueue(pub, (err) => logger.error(`publish failed: ${messageOf(err)}`));
@@ -212,6 +243,9 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
   };
   try {
     const c = await prepareEndpoint(g.monitorBindControl, "control", g, home, logger);
+    const e = await prepareEndpoint(g.monitorBindEvents, "events", g, home, logger);
+    const secret = c.curveSecretKey ?? e.curveSecretKey;
+    if (secret) zap = await startZap(home, secret, logger);
     control = new ControlServer({
       endpoint: g.monitorBindControl,
       methods: MonitorMethodParams,
@@ -219,11 +253,12 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
       handler: (method, params) => dispatch(method, params),
       log: logger,
       curveSecretKey: c.curveSecretKey,
+      ...(c.curveSecretKey ? { zapDomain: "monitor-control" } : {}),
     });
-    const e = await prepareEndpoint(g.monitorBindEvents, "events", g, home, logger);
     if (e.curveSecretKey) {
       pub.curveServer = true;
       pub.curveSecretKey = e.curveSecretKey;
+      pub.zapDomain = "monitor-events";
     }
     const ctl = control;
     await bindOrSay(() => ctl.bind(), g.monitorBindControl);
@@ -231,6 +266,7 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
   } catch (err) {
     await control?.close();
     pub.close();
+    await zap?.close();
     logger.error(`cannot start: ${messageOf(err)}`);
     await closeLogger(logger);
     throw err;
@@ -339,6 +375,7 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
       }
       await pubQueue.drain();
       pub.close();
+      await zap?.close();
       logger.info("MonitorServer stopped");
       await closeLogger(logger);
     })();

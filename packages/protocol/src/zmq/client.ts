@@ -34,6 +34,7 @@ export class ControlClient {
   private readonly pending = new Map<string, Pending>();
   private closed = false;
   private readonly loop: Promise<void>;
+  private sending: Promise<void> = Promise.resolve();
 
   constructor(
     readonly endpoint: string,
@@ -96,11 +97,15 @@ export class ControlClient {
         reject(new ControlCallError("TIMEOUT", method, `no reply to ${method} from ${this.endpoint} within ${ms} ms`));
       }, ms);
       this.pending.set(id, { method, schema, resolve: resolve as (v: unknown) => void, reject, timer });
-      this.socket.send(encodeRequest(id, method, params)).catch((e: unknown) => {
-        clearTimeout(timer);
-        this.pending.delete(id);
-        reject(new ControlCallError("INTERNAL", method, `send failed: ${String(e)}`));
-      });
+      const frame = encodeRequest(id, method, params);
+      // zeromq v6 allows one send in flight, and a send waits while the server is unreachable (down,
+      // or refusing this client's key): sends queue, and a call that timed out meanwhile is not sent.
+      this.sending = this.sending
+        .then(() => (this.pending.has(id) && !this.closed ? this.socket.send(frame) : undefined))
+        .catch((e: unknown) => {
+          clearTimeout(timer);
+          if (this.pending.delete(id)) reject(new ControlCallError("INTERNAL", method, `send failed: ${String(e)}`));
+        });
     });
   }
 

@@ -4,5 +4,6 @@
  * and the DropBox (docs/ARCHITECTURE.md, "Wire protocol").
  */
 export * from "./client";
+export * from "./curve";
 export * from "./list";
 export * from "./server";

@@ -29,6 +29,8 @@ export interface ControlServerOptions<T extends MethodTable> {
   log: ControlLog;
   /** Z85 CURVE secret key: the socket becomes a CURVE server. */
   curveSecretKey?: string;
+  /** ZAP domain of the socket (names it in the ZAP handler's log; see ZapHandler). */
+  zapDomain?: string;
 }
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -53,6 +55,7 @@ export class ControlServer<T extends MethodTable> {
       this.socket.curveServer = true;
       this.socket.curveSecretKey = o.curveSecretKey;
     }
+    if (o.zapDomain) this.socket.zapDomain = o.zapDomain;
   }
 
   /** Bind and start serving. Throws the bind error (the caller says what it means for its process). */
