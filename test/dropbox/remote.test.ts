@@ -26,8 +26,14 @@ import {
   waitImported,
   write,
 } from "./harness";
+import { CLI_BIN } from "../helpers/wait";
 
 jest.setTimeout(120_000);
+
+/** `omero-fs curve keygen NAME` in a home (etc/curve/NAME.key and NAME.pub). */
+function keygen(home: string, name: string): void {
+  execFileSync(process.execPath, [CLI_BIN, "--home", home, "curve", "keygen", name], { stdio: "pipe" });
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -78,11 +84,15 @@ describe("a DropBox on a remote MonitorServer (two homes on loopback TCP)", () =
     events = `tcp://127.0.0.1:${await freePort()}`;
     fs.writeFileSync(
       path.join(a.home, "etc", "config.json"),
-      JSON.stringify({
-        "omero.fs.monitorBindControl": control,
-        "omero.fs.monitorBindEvents": events,
-        "omero.fs.insecureTcp": "true",
-      }),
+      JSON.stringify({ "omero.fs.monitorBindControl": control, "omero.fs.monitorBindEvents": events }),
+    );
+    // CURVE: the storage host's server pair, the OMERO host's client pair, and the client's public
+    // key authorised on the storage host (what an admin does with `omero-fs curve keygen`).
+    keygen(a.home, "server");
+    keygen(b.home, "client");
+    fs.writeFileSync(
+      path.join(a.home, "etc", "curve", "authorized_keys"),
+      `${fs.readFileSync(path.join(b.home, "etc", "curve", "client.pub"), "utf8").trim()} dropbox@omero-host\n`,
     );
     const cfgB = JSON.parse(fs.readFileSync(path.join(b.home, "etc", "config.json"), "utf8"));
     fs.writeFileSync(
@@ -93,7 +103,7 @@ describe("a DropBox on a remote MonitorServer (two homes on loopback TCP)", () =
         "omero.fs.monitorControl": control,
         "omero.fs.monitorEvents": events,
         "omero.fs.monitorPathMap": `${remote}=${local}`,
-        "omero.fs.insecureTcp": "true",
+        "omero.fs.monitorServerKey": path.join(a.home, "etc", "curve", "server.pub"),
       }),
     );
     // Written on the storage host before anything runs: found by the first reconciliation.
@@ -124,6 +134,10 @@ describe("a DropBox on a remote MonitorServer (two homes on loopback TCP)", () =
     // The first reconciliation asked the MonitorServer for the listing instead of walking the mount.
     expect(dropboxLog(b)).toMatch(new RegExp(`reconciliation \\(start\\): 1 files on disk \\(listed by ${control}\\)`));
     expect(dropboxLog(b)).not.toContain("through the mount instead");
+    // Both of A's endpoints are CURVE servers.
+    const monitorLog = fs.readFileSync(path.join(a.home, "var", "log", "MonitorServer.log"), "utf8");
+    expect(monitorLog).toContain(`control endpoint ${control}: CURVE`);
+    expect(monitorLog).toContain(`events endpoint ${events}: CURVE`);
   });
 
   test("status shows the remote MonitorServer: connected, with its last contact", async () => {
@@ -167,5 +181,53 @@ describe("a DropBox on a remote MonitorServer (two homes on loopback TCP)", () =
     const all = imports(b);
     expect(new Set(all.map((i) => i.entry)).size).toBe(all.length);
     expect(all.every((i) => i.state === "imported")).toBe(true);
+  });
+
+  test("a DropBox whose client key is not authorised gets no answer: unreachable, degraded, the mount walked; authorised later, it connects", async () => {
+    const c = makeHome();
+    keygen(c.home, "client");
+    const cfgB = JSON.parse(fs.readFileSync(path.join(b.home, "etc", "config.json"), "utf8"));
+    fs.writeFileSync(path.join(c.home, "etc", "config.json"), JSON.stringify(cfgB));
+    let other: Proc | null = null;
+    try {
+      other = await startDropBox(c.home);
+      const s = await status(c.home);
+      expect(s.remoteMonitors).toEqual([{ control, events, state: "unreachable", lastContact: null, watches: [1] }]);
+      expect(s.problems.join("\n")).toContain(`remote MonitorServer ${control} unreachable`);
+      expect(s.watches[0]!.monitorId).toBeNull();
+      expect(dropboxLog(c)).toMatch(
+        /cannot list it through the MonitorServer at .* \(unreachable\); walking .* through the mount instead/,
+      );
+      expect(fs.readFileSync(path.join(a.home, "var", "log", "MonitorServer.log"), "utf8")).toContain(
+        "REFUSED CURVE client",
+      );
+      // The storage host's admin adds the key: the next handshake gets in.
+      const pub = fs.readFileSync(path.join(c.home, "etc", "curve", "client.pub"), "utf8").trim();
+      fs.appendFileSync(path.join(a.home, "etc", "curve", "authorized_keys"), `${pub} second-dropbox\n`);
+      await waitFor(
+        async () => {
+          const st = await status(c.home);
+          return st.remoteMonitors?.[0]?.state === "connected" && st.watches[0]!.monitorId && st.problems.length === 0;
+        },
+        "the newly authorised DropBox connected, its monitor started, healthy",
+        { timeoutMs: 30_000, intervalMs: 200 },
+      );
+      write(path.join(remote, "dave", "late.tif"), tiff());
+      await sync(c.home);
+      expect(files(c).some((f) => f.path === path.join(local, "dave", "late.tif"))).toBe(true);
+    } catch (e) {
+      if (process.env.SHOWLOG)
+        process.stdout.write(
+          `C:\n${dropboxLog(c)}\nA:\n${fs
+            .readFileSync(path.join(a.home, "var", "log", "MonitorServer.log"), "utf8")
+            .split("\n")
+            .slice(-15)
+            .join("\n")}\n`,
+        );
+      throw e;
+    } finally {
+      await stop(other);
+      c.cleanup();
+    }
   });
 });

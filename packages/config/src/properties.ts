@@ -265,7 +265,7 @@ export const PROPERTIES: readonly PropertyDef[] = [
     kind: "curveKey",
     default: "",
     description:
-      "`;` list: the remote MonitorServer's CURVE public key (40 Z85 characters, or an absolute path to its .pub from `omero-fs curve keygen server`); needed for a tcp:// monitorControl unless omero.fs.insecureTcp=true",
+      "`;` list: the remote MonitorServer's CURVE public key (40 Z85 characters, or the path of its server.pub from `omero-fs curve keygen server`: absolute, or relative to etc/curve); needed for a tcp:// monitorControl unless omero.fs.insecureTcp=true",
   },
   {
     name: "omero.fs.monitorPathMap",

@@ -165,9 +165,11 @@ export function parseValue(def: PropertyDef, s: string): Parsed<unknown> {
     case "curveKey": {
       if (Z85_KEY_RE.test(s)) return { ok: true, value: s };
       if (path.isAbsolute(s)) return { ok: true, value: path.resolve(s) };
+      // Relative: a file in <home>/etc/curve (e.g. storage1.pub copied from the storage host).
+      if (s.endsWith(".pub") && !s.split("/").includes("..")) return { ok: true, value: s };
       return {
         ok: false,
-        why: `"${s}" is neither a Z85 CURVE public key (40 characters) nor an absolute path to a .pub file`,
+        why: `"${s}" is neither a Z85 CURVE public key (40 characters) nor the path of a .pub file (absolute, or relative to etc/curve)`,
       };
     }
     case "pathMap": {

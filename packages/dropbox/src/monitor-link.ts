@@ -7,20 +7,13 @@ import { createHash } from "node:crypto";
 import type { WatchConfig } from "@omero-fs/config";
 import { type PathMap, toRemote } from "./core/path-map";
 import { type CreateMonitorParams, decodeEventBlock, type EventBlock, MonitorMethodResults } from "@omero-fs/protocol";
-import { ControlCallError, ControlClient } from "@omero-fs/protocol/zmq";
+import { ControlCallError, ControlClient, type CurveClientKeys, setCurveClient } from "@omero-fs/protocol/zmq";
 import * as zmq from "zeromq";
 
 /** Stable snapshot key per watch, so catch-up works across DropBox and MonitorServer restarts. */
 export function snapshotKeyOf(watch: WatchConfig): string {
   const h = createHash("sha1").update(watch.watchDir).digest("hex").slice(0, 12);
   return `dropbox-w${watch.index}-${h}`;
-}
-
-/** CURVE keys of one link (Z85): the server's public key and this client's pair. */
-export interface CurveClientKeys {
-  serverKey: string;
-  publicKey: string;
-  secretKey: string;
 }
 
 /**
@@ -61,11 +54,7 @@ export class MonitorLink {
   ) {
     this.client = new ControlClient(controlEndpoint, { timeoutMs: 5000, ...(curve ? { curve } : {}) });
     this.sub = new zmq.Subscriber({ linger: 0 });
-    if (curve) {
-      this.sub.curveServerKey = curve.serverKey;
-      this.sub.curvePublicKey = curve.publicKey;
-      this.sub.curveSecretKey = curve.secretKey;
-    }
+    if (curve) setCurveClient(this.sub, curve);
   }
 
   /** Connect and subscribe the SUB before any monitor exists, so no early block is missed. */

@@ -7,9 +7,14 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { homePaths, type OmeroFsConfig, type WatchConfig, Z85_KEY_RE } from "@omero-fs/config";
+import type { OmeroFsConfig, WatchConfig } from "@omero-fs/config";
 import type { EventBlock, RemoteMonitor } from "@omero-fs/protocol";
-import { type CurveClientKeys, MonitorLink } from "./monitor-link";
+import { type CurveClientKeys, curveDir, loadClientCurve, loadLocalCurve } from "@omero-fs/protocol/zmq";
+import { MonitorLink } from "./monitor-link";
+
+/** Fresh sockets for a silent remote MonitorServer after this long, doubling up to RENEW_MAX_MS. */
+const RENEW_FIRST_MS = 2000;
+const RENEW_MAX_MS = 30_000;
 
 /** One MonitorServer as the DropBox sees it. */
 export class LinkEntry {
@@ -23,6 +28,10 @@ export class LinkEntry {
   downSince: number | null = null;
   healthBusy = false;
   readonly watches: number[] = [];
+  /** Replaced by renew(): read it each time. */
+  link: MonitorLink;
+  private renewDelay = RENEW_FIRST_MS;
+  private renewAt = 0;
 
   constructor(
     readonly key: string,
@@ -30,8 +39,26 @@ export class LinkEntry {
     readonly events: string,
     /** The MonitorServer this node runs (empty slots, or a slot naming monitorBindControl). */
     readonly local: boolean,
-    readonly link: MonitorLink,
-  ) {}
+    private readonly make: () => MonitorLink,
+  ) {
+    this.link = make();
+  }
+
+  /**
+   * A remote MonitorServer silent for a while gets fresh sockets, with backoff: a CURVE handshake
+   * the server refused (key not yet authorised) is not retried by ZeroMQ on the old ones, and sends
+   * queued on a dead connection would wait behind it. The local one keeps its ipc sockets.
+   */
+  renewIfDue(now: number): boolean {
+    if (this.local || this.downSince === null || now < Math.max(this.renewAt, this.downSince + RENEW_FIRST_MS))
+      return false;
+    this.link.close();
+    this.link = this.make();
+    this.link.subscribe();
+    this.renewAt = now + this.renewDelay;
+    this.renewDelay = Math.min(RENEW_MAX_MS, this.renewDelay * 2);
+    return true;
+  }
 
   /** An answer arrived (ping): returns true when it is a different process than before. */
   answered(pid: number, now: number): boolean {
@@ -40,6 +67,8 @@ export class LinkEntry {
     this.down = false;
     this.downSince = null;
     this.lastContact = now;
+    this.renewDelay = RENEW_FIRST_MS;
+    this.renewAt = 0;
     return restarted;
   }
 
@@ -57,23 +86,12 @@ export function endpointsOf(w: WatchConfig, config: OmeroFsConfig): { control: s
     : { control: w.monitorControl, events: w.monitorEvents };
 }
 
-/** A Z85 key from a value or from the file it names (first 40-character Z85 word in it). */
-function readKey(valueOrFile: string, what: string): string {
-  if (Z85_KEY_RE.test(valueOrFile)) return valueOrFile;
-  let text: string;
-  try {
-    text = fs.readFileSync(valueOrFile, "utf8");
-  } catch (e) {
-    throw new Error(`${what}: cannot read ${valueOrFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  const key = /(?:^|\s)([0-9A-Za-z.:+=^!/*?&<>()[\]{}@%$#-]{40})(?:\s|$)/.exec(text)?.[1];
-  if (!key) throw new Error(`${what}: ${valueOrFile} holds no Z85 CURVE key (40 characters)`);
-  return key;
-}
-
 /**
  * The CURVE keys of a link to a tcp:// MonitorServer, or null for plain transport (ipc, or TCP
  * with omero.fs.insecureTcp=true and no server key). Throws with the fix when keys are missing.
+ * A remote MonitorServer: this DropBox's etc/curve/client.key (its client.pub must be in that
+ * server's authorized_keys) and the server's key from omero.fs.monitorServerKey. The local one on
+ * TCP: this home's server pair, which its ZAP handler always accepts.
  */
 export function curveKeysFor(
   w: WatchConfig | null,
@@ -82,26 +100,18 @@ export function curveKeysFor(
   home: string,
 ): CurveClientKeys | null {
   if (!control.startsWith("tcp://")) return null;
-  const curveDir = path.join(homePaths(home).etc, "curve");
-  let serverKey = w?.monitorServerKey ?? "";
-  // The local MonitorServer on TCP: its own public key next to its secret one.
-  if (serverKey === "" && !w?.monitorControl && fs.existsSync(path.join(curveDir, "server.pub")))
-    serverKey = path.join(curveDir, "server.pub");
-  if (serverKey === "") {
-    if (config.global.insecureTcp) return null;
-    throw new Error(
-      `${control}: plain TCP is refused: set omero.fs.monitorServerKey for this watch (the MonitorServer's server.pub) or omero.fs.insecureTcp=true`,
-    );
+  const dir = curveDir(home);
+  try {
+    if (!w?.monitorControl) {
+      if (fs.existsSync(path.join(dir, "server.key"))) return loadLocalCurve(dir);
+    } else if (w.monitorServerKey !== "") return loadClientCurve(dir, w.monitorServerKey);
+  } catch (e) {
+    throw new Error(`MonitorServer at ${control}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const fix = `create it with \`omero-fs curve keygen client\` and add client.pub to the MonitorServer's etc/curve/authorized_keys`;
-  const keyFile = path.join(curveDir, "client.key");
-  const pubFile = path.join(curveDir, "client.pub");
-  if (!fs.existsSync(keyFile)) throw new Error(`${control}: CURVE needs this DropBox's ${keyFile}: ${fix}`);
-  return {
-    serverKey: readKey(serverKey, "omero.fs.monitorServerKey"),
-    secretKey: readKey(keyFile, "client key"),
-    publicKey: readKey(pubFile, "client public key"),
-  };
+  if (config.global.insecureTcp) return null;
+  throw new Error(
+    `MonitorServer at ${control}: plain TCP is refused: set omero.fs.monitorServerKey for this watch (that server's server.pub) or omero.fs.insecureTcp=true`,
+  );
 }
 
 export class MonitorLinks {
@@ -122,14 +132,15 @@ export class MonitorLinks {
       if (!entry) {
         const local = control === g.monitorBindControl && events === g.monitorBindEvents;
         const curve = curveKeysFor(local ? null : w, control, config, home);
-        const link: MonitorLink = new MonitorLink(
-          control,
-          events,
-          (b) => onBlock(entry!, b),
-          (m) => onBadBlock(entry!, m),
-          curve ?? undefined,
-        );
-        entry = new LinkEntry(key, control, events, local, link);
+        const make = (): MonitorLink =>
+          new MonitorLink(
+            control,
+            events,
+            (b) => onBlock(entry!, b),
+            (m) => onBadBlock(entry!, m),
+            curve ?? undefined,
+          );
+        entry = new LinkEntry(key, control, events, local, make);
         this.byKey.set(key, entry);
       }
       entry.watches.push(w.index);

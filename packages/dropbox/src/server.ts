@@ -457,6 +457,7 @@ class DropBoxServer {
           this.log.warn(`MonitorServer at ${e.control} does not answer: events are not arriving; waiting for it`);
         e.silent(Date.now());
         this.remoteDown(e);
+        if (e.renewIfDue(Date.now())) this.log.debug(`MonitorServer at ${e.control}: new sockets, reconnecting`);
         return;
       }
       const wasDown = e.down;
