@@ -573,6 +573,9 @@ describe("per-watch MonitorServers (monitorControl, monitorEvents, monitorServer
   test("monitorServerKey may be an absolute path to a .pub file", () => {
     two({ monitorControl: ";tcp://s:1", monitorEvents: ";tcp://s:2", monitorServerKey: ";/etc/keys/server.pub" });
     expect(load().config!.watches[1]!.monitorServerKey).toBe("/etc/keys/server.pub");
+    // Relative: a .pub file in <home>/etc/curve.
+    two({ monitorControl: ";tcp://s:1", monitorEvents: ";tcp://s:2", monitorServerKey: ";storage1.pub" });
+    expect(load().config!.watches[1]!.monitorServerKey).toBe("storage1.pub");
   });
 
   const bad = (o: Record<string, string>) => {
@@ -611,6 +614,7 @@ describe("per-watch MonitorServers (monitorControl, monitorEvents, monitorServer
 
   test.each([
     ["monitorServerKey", ";tooShort", "neither a Z85 CURVE public key"],
+    ["monitorServerKey", ";../x.pub", "neither a Z85 CURVE public key"],
     ["monitorPathMap", ";/export/data", "REMOTE=LOCAL"],
     ["monitorPathMap", ";export=/mnt/s", "REMOTE=LOCAL"],
     ["monitorControl", ";storage:4061", "not an endpoint"],
