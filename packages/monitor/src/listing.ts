@@ -42,6 +42,8 @@ interface Walk {
   /** The answer to the last page, sent again when the client repeats its cursor. */
   last: Promise<ListResult> | null;
   done: boolean;
+  /** A page is being read: never expired meanwhile (a slow mount may take long). */
+  busy: boolean;
   lastUsedAt: number;
 }
 
@@ -91,7 +93,7 @@ export class Listings {
   }
 
   expire(now: number): void {
-    for (const w of this.walks.values()) if (isIdle(w.lastUsedAt, now, this.idleMs)) this.walks.delete(w.id);
+    for (const w of this.walks.values()) if (!w.busy && isIdle(w.lastUsedAt, now, this.idleMs)) this.walks.delete(w.id);
   }
 
   get size(): number {
@@ -111,13 +113,14 @@ export class Listings {
       served: 0,
       last: null,
       done: false,
+      busy: false,
       lastUsedAt: now,
     };
     this.walks.set(w.id, w);
     const evict = walksToEvict(
       [...this.walks.values()].map((x) => ({
         id: x.id,
-        lastUsedAt: x.id === w.id ? Infinity : x.lastUsedAt,
+        lastUsedAt: x.id === w.id || x.busy ? Number.POSITIVE_INFINITY : x.lastUsedAt,
         done: x.done,
       })),
       MAX_WALKS,
@@ -128,8 +131,12 @@ export class Listings {
 
   private next(w: Walk, limit: number): Promise<ListResult> {
     w.served += 1;
+    w.busy = true;
     const page = fillPage(w, limit).then((r) => {
       w.done = r.done;
+      w.busy = false;
+      // The idle time counts from the answer.
+      w.lastUsedAt = Date.now();
       return {
         present: true,
         dirs: r.dirs,
@@ -138,7 +145,10 @@ export class Listings {
       };
     });
     // A failed page (it should not: every fs error is caught) ends the walk.
-    page.catch(() => this.walks.delete(w.id));
+    page.catch(() => {
+      w.busy = false;
+      this.walks.delete(w.id);
+    });
     w.last = page;
     return page;
   }

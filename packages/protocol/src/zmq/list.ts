@@ -1,9 +1,10 @@
 /**
  * Client side of the MonitorServer's `list` method: pages fetched one at a time, a directory split
  * over pages merged back, so a consumer sees each directory once, as from a local walk
- * (docs/ARCHITECTURE.md, "Wire protocol"). Memory: one page plus the largest directory.
+ * (docs/ARCHITECTURE.md, "Wire protocol"). The next page is asked for while one is handed over.
+ * Memory: two pages plus the largest directory.
  */
-import { MonitorMethodResults } from "../schemas";
+import { type ListResult, MonitorMethodResults } from "../schemas";
 import type { ControlClient } from "./client";
 
 export interface ListedFile {
@@ -49,19 +50,25 @@ export async function* listMonitor(
   opts: ListOptions = {},
 ): AsyncGenerator<ListedDirectory, ListSummary, undefined> {
   const summary: ListSummary = { present: true, unreadableDirs: [], dirs: 0, files: 0, pages: 0 };
-  let cursor: string | undefined;
   let pending: ListedDirectory | null = null;
-  for (;;) {
+  const ask = (cursor?: string): Promise<ListResult> => {
     const params = { monitorId, ...(cursor ? { cursor } : {}), ...(opts.limit ? { limit: opts.limit } : {}) };
-    const ask = () => client.call("list", params, MonitorMethodResults.list, opts.timeoutMs);
+    const once = () => client.call("list", params, MonitorMethodResults.list, opts.timeoutMs);
     // Only a page with a cursor is asked again: the server answers a repeated cursor with the same
     // page, while a repeated first call would start a second walk.
-    const page = await ask().catch((e: unknown) => {
-      if (cursor && (e as { code?: string }).code === "TIMEOUT") return ask();
+    return once().catch((e: unknown) => {
+      if (cursor && (e as { code?: string }).code === "TIMEOUT") return once();
       throw e;
     });
+  };
+  let next: Promise<ListResult> | null = ask();
+  while (next) {
+    const page: ListResult = await next;
     summary.pages += 1;
     if (!page.present) return { ...summary, present: false };
+    // The next page is read by the server while this one is handed over (two pages in memory).
+    next = page.cursor === null ? null : ask(page.cursor);
+    next?.catch(() => undefined);
     summary.unreadableDirs.push(...page.unreadable);
     for (const d of page.dirs) {
       if (pending && pending.dir === d.dir) pending.files.push(...d.files);
@@ -81,8 +88,6 @@ export async function* listMonitor(
         yield done;
       }
     }
-    if (page.cursor === null) break;
-    cursor = page.cursor;
   }
   if (pending) {
     summary.dirs += 1;
