@@ -29,7 +29,7 @@ async function freePort(): Promise<number> {
 async function storageHome(): Promise<{ control: string; curveDir: string }> {
   const control = `tcp://127.0.0.1:${await freePort()}`;
   const events = `tcp://127.0.0.1:${await freePort()}`;
-  home = makeHome({ config: { "omero.fs.monitorControl": control, "omero.fs.monitorEvents": events } });
+  home = makeHome({ config: { "omero.fs.monitorBindControl": control, "omero.fs.monitorBindEvents": events } });
   for (const name of ["server", "client"]) expect((await home.cli(["curve", "keygen", name])).code).toBe(0);
   const curveDir = path.join(home.dir, "etc", "curve");
   fs.copyFileSync(path.join(curveDir, "client.pub"), path.join(curveDir, "authorized_keys"));
