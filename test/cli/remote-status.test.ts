@@ -7,9 +7,9 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { AdminStatusJsonSchema } from "@omero-fs/protocol";
-import { tiff } from "../dropbox/harness";
+import { tiff, write } from "../dropbox/harness";
 import { tempDir, waitFor } from "../helpers/wait";
-import { jsonOf, makeHome, type TestHome } from "./harness";
+import { jsonOf, makeHome, readLog, type TestHome } from "./harness";
 
 jest.setTimeout(180_000);
 
@@ -32,6 +32,7 @@ let events: string;
 
 beforeAll(async () => {
   storage = tempDir("omero-fs-storage-");
+  for (const u of ["zak", "amy"]) fs.mkdirSync(path.join(storage.dir, u));
   control = `tcp://127.0.0.1:${await freePort()}`;
   events = `tcp://127.0.0.1:${await freePort()}`;
   a = makeHome({
@@ -45,12 +46,14 @@ beforeAll(async () => {
   b = makeHome({
     prefix: "omero-fs-hostB-",
     config: {
-      "omero.fs.watchDir": storage.dir,
-      "omero.fs.monitorControl": control,
-      "omero.fs.monitorEvents": events,
+      // Watch 1: this node's MonitorServer (empty slots); watches 2 and 3 share host A's.
+      "omero.fs.importUsers": "default;zak;amy",
+      "omero.fs.watchDir": `;${path.join(storage.dir, "zak")};${path.join(storage.dir, "amy")}`,
+      "omero.fs.monitorControl": `;${control};${control}`,
+      "omero.fs.monitorEvents": `;${events};${events}`,
       "omero.fs.insecureTcp": "true",
-      "omero.fs.dirImportWait": "0.5",
-      "omero.fs.throttleImport": "0",
+      "omero.fs.dirImportWait": "0.5;0.5;0.5",
+      "omero.fs.throttleImport": "0;0;0",
       "omero.fs.rescanInterval": "0",
     },
   });
@@ -76,26 +79,33 @@ test("admin status lists the remote MonitorServer: connected, with its last cont
   const { code, status } = await statusJson(b);
   expect(code).toBe(0);
   expect(status.remoteMonitors).toEqual([
-    { control, events, state: "connected", lastContact: expect.any(String), watches: [1] },
+    { control, events, state: "connected", lastContact: expect.any(String), watches: [2, 3] },
   ]);
   const text = await b.cli(["admin", "status"]);
   expect(text.stdout).toContain("remote MonitorServers:");
   expect(text.stdout).toMatch(new RegExp(`${control.replace(/[.]/g, "\\.")}\\s+connected\\s+\\d{4}-`));
   // The storage host's own status has no such section: its watches are its own MonitorServer's.
   expect((await statusJson(a)).status.remoteMonitors).toBeUndefined();
-  // A file written on the storage host is imported on B.
-  fs.mkdirSync(path.join(storage.dir, "alice"));
-  fs.writeFileSync(path.join(storage.dir, "alice", "a.tif"), tiff());
+  // Files written on the storage host are imported on B for each remote watch's user, and a file
+  // in B's own DropBox folder through B's own MonitorServer.
+  fs.writeFileSync(path.join(storage.dir, "zak", "z.tif"), tiff());
+  fs.writeFileSync(path.join(storage.dir, "amy", "a.tif"), tiff());
+  write(path.join(b.dir, "data", "DropBox", "bob", "b.tif"), tiff());
+  await importedFor(["amy", "bob", "zak"]);
+  expect(readLog(b.dir, "DropBox")).toContain("connected to the MonitorServer at ipc://");
+});
+
+/** Wait until B imported a fileset for each of these users. */
+async function importedFor(users: string[]): Promise<void> {
   await waitFor(
     async () => {
-      const r = await b.cli(["imports", "list", "--json"]);
-      const list = jsonOf(r) as { state: string; user: string }[];
-      return list.some((i) => i.state === "imported" && i.user === "alice");
+      const list = jsonOf(await b.cli(["imports", "list", "--json"])) as { state: string; user: string }[];
+      return users.every((u) => list.some((i) => i.state === "imported" && i.user === u));
     },
-    "alice's file imported on host B",
+    `imports on host B for ${users.join(", ")}`,
     { timeoutMs: 60_000, intervalMs: 300 },
   );
-});
+}
 
 test("the remote MonitorServer stopped: the DropBox is degraded (exit 2) and the remote one unreachable", async () => {
   expect((await a.cli(["admin", "stop"])).code).toBe(0);
@@ -112,4 +122,7 @@ test("the remote MonitorServer stopped: the DropBox is degraded (exit 2) and the
   expect(db.state).toBe("degraded");
   expect(db.reason).toContain(`remote MonitorServer ${control} unreachable`);
   expect((await b.cli(["admin", "status"])).stdout).toMatch(/unreachable/);
+  // The local watch goes on while the remote MonitorServer is away.
+  write(path.join(b.dir, "data", "DropBox", "carol", "c.tif"), tiff());
+  await importedFor(["carol"]);
 });
