@@ -113,7 +113,6 @@ describe("a DropBox on a remote MonitorServer (two homes on loopback TCP)", () =
   });
 
   afterAll(async () => {
-    if (process.env.SHOWLOG) process.stdout.write(`${mount.kind}\n${dropboxLog(b)}\n`);
     await stop(dropbox);
     await stop(monitor);
     mount?.undo();
@@ -215,19 +214,30 @@ describe("a DropBox on a remote MonitorServer (two homes on loopback TCP)", () =
       write(path.join(remote, "dave", "late.tif"), tiff());
       await sync(c.home);
       expect(files(c).some((f) => f.path === path.join(local, "dave", "late.tif"))).toBe(true);
-    } catch (e) {
-      if (process.env.SHOWLOG)
-        process.stdout.write(
-          `C:\n${dropboxLog(c)}\nA:\n${fs
-            .readFileSync(path.join(a.home, "var", "log", "MonitorServer.log"), "utf8")
-            .split("\n")
-            .slice(-15)
-            .join("\n")}\n`,
-        );
-      throw e;
     } finally {
       await stop(other);
       c.cleanup();
     }
+  });
+
+  test("a block of the remote MonitorServer lost in transit: the health check rescans through list", async () => {
+    await stop(dropbox);
+    dropbox = await startDropBox(b.home, {
+      OMERO_FS_TEST_DROPBOX_DROP_BLOCKS: "1",
+      OMERO_FS_TEST_DROPBOX_HEALTH_MS: "200",
+    });
+    const before = dropboxLog(b).length;
+    // No `sync`: only the per-link health check can notice this loss.
+    const p = write(path.join(remote, "erin", "lost.tif"), tiff());
+    const mine = path.join(local, "erin", "lost.tif");
+    await waitFor(
+      () => imports(b).find((i) => i.files.includes(mine) && i.state === "imported") ?? null,
+      "the file of the lost block imported under the local path",
+      { timeoutMs: 30_000 },
+    );
+    const log = dropboxLog(b).slice(before);
+    expect(log).toMatch(/lost in transit; rescanning/);
+    expect(log).toMatch(new RegExp(`reconciliation \\(lost blocks\\): \\d+ files on disk \\(listed by ${control}\\)`));
+    expect(p.startsWith(remote)).toBe(true);
   });
 });
