@@ -10,9 +10,17 @@ import { type CreateMonitorParams, decodeEventBlock, type EventBlock, MonitorMet
 import { ControlCallError, ControlClient, type CurveClientKeys, setCurveClient } from "@omero-fs/protocol/zmq";
 import * as zmq from "zeromq";
 
-/** Stable snapshot key per watch, so catch-up works across DropBox and MonitorServer restarts. */
-export function snapshotKeyOf(watch: WatchConfig): string {
-  const h = createHash("sha1").update(watch.watchDir).digest("hex").slice(0, 12);
+/**
+ * Stable snapshot key per watch, so catch-up works across DropBox and MonitorServer restarts.
+ * `owner` ("" for the node's own MonitorServer; host and home of this DropBox for a remote one):
+ * two DropBoxes on one remote MonitorServer with the same watch path must not share a key, or
+ * each would destroy the other's monitor as a leftover of its own.
+ */
+export function snapshotKeyOf(watch: WatchConfig, owner = ""): string {
+  const h = createHash("sha1")
+    .update(owner ? `${owner}\0${watch.watchDir}` : watch.watchDir)
+    .digest("hex")
+    .slice(0, 12);
   return `dropbox-w${watch.index}-${h}`;
 }
 
@@ -20,7 +28,7 @@ export function snapshotKeyOf(watch: WatchConfig): string {
  * The monitor of a watch, in the MonitorServer's paths: watchDir and absolute blacklist entries go
  * through omero.fs.monitorPathMap (config checks that watchDir is inside LOCAL).
  */
-export function monitorParamsOf(watch: WatchConfig): CreateMonitorParams {
+export function monitorParamsOf(watch: WatchConfig, owner = ""): CreateMonitorParams {
   const map: PathMap | null = watch.monitorPathMap;
   const remote = (p: string) => (p.startsWith("/") ? (toRemote(map, p) ?? p) : p);
   return {
@@ -35,7 +43,7 @@ export function monitorParamsOf(watch: WatchConfig): CreateMonitorParams {
     blockSize: watch.blockSize,
     ignoreSysFiles: watch.ignoreSysFiles,
     ignoreDirEvents: watch.ignoreDirEvents,
-    snapshotKey: snapshotKeyOf(watch),
+    snapshotKey: snapshotKeyOf(watch, owner),
   };
 }
 
@@ -51,6 +59,8 @@ export class MonitorLink {
     private readonly onBlock: (block: EventBlock) => void,
     private readonly onBadBlock: (msg: string) => void,
     curve?: CurveClientKeys,
+    /** Who owns the monitors (see snapshotKeyOf): "" for the node's own MonitorServer. */
+    private readonly owner = "",
   ) {
     this.client = new ControlClient(controlEndpoint, { timeoutMs: 5000, ...(curve ? { curve } : {}) });
     this.sub = new zmq.Subscriber({ linger: 0 });
@@ -87,7 +97,7 @@ export class MonitorLink {
 
   /** Create (not start) a monitor for a watch, first destroying a leftover one with the same key. */
   async createWatch(watch: WatchConfig): Promise<string> {
-    const key = snapshotKeyOf(watch);
+    const key = snapshotKeyOf(watch, this.owner);
     const existing = await this.client.call("listMonitors", {}, MonitorMethodResults.listMonitors);
     for (const m of existing) {
       if (m.params.snapshotKey === key) {
@@ -96,7 +106,7 @@ export class MonitorLink {
     }
     const { monitorId } = await this.client.call(
       "createMonitor",
-      monitorParamsOf(watch),
+      monitorParamsOf(watch, this.owner),
       MonitorMethodResults.createMonitor,
       10_000,
     );

@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadConfigOrThrow, type OmeroFsConfig } from "@omero-fs/config";
 import * as zmq from "zeromq";
+import { snapshotKeyOf } from "./monitor-link";
 import { curveKeysFor, endpointsOf } from "./monitor-links";
 
 let home: string;
@@ -53,4 +54,15 @@ test("CURVE: the server key from monitorServerKey (a .pub in etc/curve), this Dr
     publicKey: client.publicKey,
     secretKey: client.secretKey,
   });
+});
+
+test("snapshot keys: the local one as before; a remote one per DropBox (host and home), stable", () => {
+  const c = config({ ...REMOTE, "omero.fs.insecureTcp": "true" });
+  const w = c.watches[1]!;
+  expect(snapshotKeyOf(w)).toMatch(/^dropbox-w1-[0-9a-f]{12}$/);
+  const mine = snapshotKeyOf(w, "omero-host:/var/lib/omero-fs");
+  expect(mine).toMatch(/^dropbox-w1-[0-9a-f]{12}$/);
+  expect(mine).not.toBe(snapshotKeyOf(w));
+  expect(mine).not.toBe(snapshotKeyOf(w, "test-host:/var/lib/omero-fs"));
+  expect(snapshotKeyOf(w, "omero-host:/var/lib/omero-fs")).toBe(mine);
 });

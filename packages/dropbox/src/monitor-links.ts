@@ -6,6 +6,7 @@
  * catch-up per link.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import type { OmeroFsConfig, WatchConfig } from "@omero-fs/config";
 import type { EventBlock, RemoteMonitor } from "@omero-fs/protocol";
@@ -139,6 +140,7 @@ export class MonitorLinks {
             (b) => onBlock(entry!, b),
             (m) => onBadBlock(entry!, m),
             curve ?? undefined,
+            local ? "" : `${os.hostname()}:${home}`,
           );
         entry = new LinkEntry(key, control, events, local, make);
         this.byKey.set(key, entry);
