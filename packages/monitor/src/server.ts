@@ -13,6 +13,7 @@ import {
   homePaths,
   type Logger,
   loadConfigOrThrow,
+  testHookNumber,
 } from "@omero-fs/config";
 import {
   type CreateMonitorParams,
@@ -25,7 +26,15 @@ import {
   OMERO_FS_VERSION,
   withMonitorDefaults,
 } from "@omero-fs/protocol";
-import { ControlClient, ControlServer, curveDir, loadKeyPair, ZapHandler } from "@omero-fs/protocol/zmq";
+import {
+  ControlClient,
+  ControlServer,
+  curveDir,
+  loadKeyPair,
+  setTcpLiveness,
+  TCP_LIVENESS,
+  ZapHandler,
+} from "@omero-fs/protocol/zmq";
 import * as zmq from "zeromq";
 import { curvePublicKeyOf } from "@omero-fs/protocol";
 import { ControlError, messageOf, StartupError } from "./errors";
@@ -209,6 +218,12 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
     console: opts.console,
   });
   const timings = timingsFromEnv(process.env);
+  // Heartbeats of tcp:// connections; the test hook shrinks them (the peer timeout is 3 beats).
+  const beat = testHookNumber(process.env, "OMERO_FS_TEST_MONITOR_HEARTBEAT_MS", TCP_LIVENESS.heartbeatMs, {
+    min: 100,
+    integer: true,
+  });
+  const liveness = { heartbeatMs: beat, timeoutMs: 3 * beat };
 
   let control: ControlServer<typeof MonitorMethodParams> | null = null;
   let zap: ZapHandler | null = null;
@@ -251,7 +266,9 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
       log: logger,
       curveSecretKey: c.curveSecretKey,
       ...(c.curveSecretKey ? { zapDomain: "monitor-control" } : {}),
+      liveness,
     });
+    setTcpLiveness(pub, g.monitorEvents, liveness);
     if (e.curveSecretKey) {
       pub.curveServer = true;
       pub.curveSecretKey = e.curveSecretKey;
