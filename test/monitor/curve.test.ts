@@ -140,6 +140,7 @@ describe("CURVE with authorized_keys", () => {
     serverPub = fs.readFileSync(path.join(dir, "server.pub"), "utf8").trim();
     const clientPub = fs.readFileSync(path.join(dir, "client.pub"), "utf8").trim();
     fs.writeFileSync(path.join(dir, "authorized_keys"), `# DropBox hosts\n${clientPub} dropbox@omero\n\nnot-a-key\n`);
+    fs.chmodSync(path.join(dir, "authorized_keys"), 0o666);
     good = loadClientCurve(dir, "server.pub");
     bad = loadClientCurve(dir, serverPub, "intruder");
     server = await startTcp(home);
@@ -174,6 +175,7 @@ describe("CURVE with authorized_keys", () => {
       );
       expect(server.log()).toMatch(/authorised client key\(s\): dropbox@omero/);
       expect(server.log()).toMatch(/not-a-key' is not a Z85 public key/);
+      expect(server.log()).toMatch(/WARN .*authorized_keys can be changed by other users \(mode 666\): chmod go-w/);
       await waitFor(() => /CURVE client dropbox@omero \(.{40}\) accepted/.test(server.log()), "the accept log line");
     } finally {
       client.close();

@@ -30,6 +30,7 @@ import {
   ControlClient,
   ControlServer,
   curveDir,
+  keyPermissionProblems,
   loadKeyPair,
   setTcpLiveness,
   TCP_LIVENESS,
@@ -110,6 +111,7 @@ async function startZap(home: string, secretKey: string, logger: Logger): Promis
       `${file} does not exist: a MonitorServer with CURVE lets in only the clients listed there. Write each client's key pair with \`omero-fs curve keygen client\` and add the content of its client.pub as a line of ${file} (an empty file refuses every client)`,
     );
   }
+  for (const p of keyPermissionProblems(curveDir(home))) logger.warn(`CURVE keys: ${p}`);
   const own = curvePublicKeyOf(secretKey);
   const zap = new ZapHandler({ authorizedKeysFile: file, alwaysAllow: { [own]: "server (this host)" }, log: logger });
   await zap.start();
