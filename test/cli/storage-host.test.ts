@@ -83,4 +83,21 @@ test("the node with only the MonitorServer enabled, on TCP with CURVE", async ()
   expect(s.servers.find((x) => x.name === "MonitorServer")).toMatchObject({ enabled: true, state: "running" });
   expect(s.servers.find((x) => x.name === "DropBox")).toMatchObject({ enabled: false, state: "stopped" });
   await remoteClientWorks(control, curveDir, treeIn(home.dir));
+  // The node's own calls (metrics: listMonitors) go over CURVE as the server itself.
+  const client = new ControlClient(control, { timeoutMs: 15_000, curve: loadClientCurve(curveDir, "server.pub") });
+  try {
+    const dir = path.join(home.dir, "watched");
+    fs.mkdirSync(dir);
+    const { monitorId } = await client.call("createMonitor", { watchDir: dir }, MonitorMethodResults.createMonitor);
+    await client.call("startMonitor", { monitorId }, MonitorMethodResults.startMonitor);
+    fs.writeFileSync(path.join(dir, "a.tif"), "x");
+    await client.call("sync", { monitorId }, MonitorMethodResults.sync);
+  } finally {
+    client.close();
+  }
+  const info = JSON.parse(fs.readFileSync(path.join(home.dir, "var", "run", "node.json"), "utf8")) as { http: string };
+  await waitFor(async () => {
+    const text = await (await fetch(`http://${info.http}/metrics`)).text();
+    return Number(/^omerofs_monitor_events_total (\d+)/m.exec(text)?.[1] ?? 0) >= 1;
+  }, "the node's metrics to count the MonitorServer's events");
 });

@@ -3,7 +3,7 @@
  * written by `omero-fs curve keygen`, clients let in only when their public key is in
  * etc/curve/authorized_keys.
  */
-import { type ChildProcess, execFile, fork } from "node:child_process";
+import { type ChildProcess, execFile, fork, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
@@ -19,6 +19,8 @@ import {
   MonitorMethodResults,
   setCurveClient,
 } from "./deps";
+
+jest.setTimeout(60_000);
 
 const cleanups = new Cleanups();
 afterAll(() => cleanups.run());
@@ -57,7 +59,7 @@ interface Tcp {
 }
 
 /** A MonitorServer process with control and events on loopback TCP; resolves once it is ready. */
-async function startTcp(home: string, insecure = false): Promise<Tcp> {
+async function startTcp(home: string, insecure = false, env: Record<string, string> = {}): Promise<Tcp> {
   const [cp, ep] = [await freePort(), await freePort()];
   const control = `tcp://127.0.0.1:${cp}`;
   const events = `tcp://127.0.0.1:${ep}`;
@@ -71,6 +73,7 @@ async function startTcp(home: string, insecure = false): Promise<Tcp> {
         monitorEvents: events,
         insecureTcp: insecure,
       }),
+      ...env,
     },
   });
   let err = "";
@@ -137,6 +140,7 @@ describe("CURVE with authorized_keys", () => {
     serverPub = fs.readFileSync(path.join(dir, "server.pub"), "utf8").trim();
     const clientPub = fs.readFileSync(path.join(dir, "client.pub"), "utf8").trim();
     fs.writeFileSync(path.join(dir, "authorized_keys"), `# DropBox hosts\n${clientPub} dropbox@omero\n\nnot-a-key\n`);
+    fs.chmodSync(path.join(dir, "authorized_keys"), 0o666);
     good = loadClientCurve(dir, "server.pub");
     bad = loadClientCurve(dir, serverPub, "intruder");
     server = await startTcp(home);
@@ -171,6 +175,7 @@ describe("CURVE with authorized_keys", () => {
       );
       expect(server.log()).toMatch(/authorised client key\(s\): dropbox@omero/);
       expect(server.log()).toMatch(/not-a-key' is not a Z85 public key/);
+      expect(server.log()).toMatch(/WARN .*authorized_keys can be changed by other users \(mode 666\): chmod go-w/);
       await waitFor(() => /CURVE client dropbox@omero \(.{40}\) accepted/.test(server.log()), "the accept log line");
     } finally {
       client.close();
@@ -258,4 +263,46 @@ describe("TCP start-up rules", () => {
     fs.writeFileSync(path.join(home, "etc", "curve", "server.key"), "not a key\n");
     await expect(startTcp(home)).rejects.toThrow(/server\.key holds no Z85 CURVE secret key/);
   });
+});
+
+/** TCP connections (this host) from a local port to `remotePort`, with their state (01 established, 08 close-wait). */
+function tcpStates(remotePort: number): string[] {
+  const out: string[] = [];
+  for (const f of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    if (!fs.existsSync(f)) continue;
+    for (const line of fs.readFileSync(f, "utf8").split("\n").slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols.length < 4) continue;
+      if (Number.parseInt(cols[2]!.split(":")[1]!, 16) === remotePort) out.push(cols[3]!);
+    }
+  }
+  return out;
+}
+
+test("heartbeats: the server drops a subscriber that stopped answering (no unbounded buffering)", async () => {
+  const home = newHome({});
+  const server = await startTcp(home, true, { OMERO_FS_TEST_MONITOR_HEARTBEAT_MS: "200" });
+  const port = Number(server.events.split(":").pop());
+  // A subscriber in its own process, without heartbeats of its own: SIGSTOP makes it a dead peer.
+  const zmqPath = require.resolve("zeromq");
+  const child = spawn(
+    process.execPath,
+    [
+      "-e",
+      `const zmq = require(${JSON.stringify(zmqPath)}); const s = new zmq.Subscriber(); s.connect(${JSON.stringify(server.events)}); s.subscribe(); (async () => { for await (const m of s) {} })();`,
+    ],
+    { stdio: "ignore" },
+  );
+  try {
+    await waitFor(() => tcpStates(port).includes("01"), "the subscriber's connection");
+    process.kill(child.pid!, "SIGSTOP");
+    // The server's PINGs go unanswered: it closes the connection, the stopped peer's end is left in CLOSE_WAIT.
+    // 3 beats of 200 ms; the production default (15 s) would miss this deadline.
+    await waitFor(() => tcpStates(port).includes("08"), "the server to drop the silent subscriber", {
+      timeoutMs: 8000,
+    });
+  } finally {
+    process.kill(child.pid!, "SIGKILL");
+    await server.close();
+  }
 });

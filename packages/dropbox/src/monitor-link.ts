@@ -7,7 +7,13 @@ import { createHash } from "node:crypto";
 import type { WatchConfig } from "@omero-fs/config";
 import { type PathMap, toRemote } from "./core/path-map";
 import { type CreateMonitorParams, decodeEventBlock, type EventBlock, MonitorMethodResults } from "@omero-fs/protocol";
-import { ControlCallError, ControlClient, type CurveClientKeys, setCurveClient } from "@omero-fs/protocol/zmq";
+import {
+  ControlCallError,
+  ControlClient,
+  type CurveClientKeys,
+  setCurveClient,
+  setTcpLiveness,
+} from "@omero-fs/protocol/zmq";
 import * as zmq from "zeromq";
 
 /**
@@ -65,6 +71,8 @@ export class MonitorLink {
     this.client = new ControlClient(controlEndpoint, { timeoutMs: 5000, ...(curve ? { curve } : {}) });
     this.sub = new zmq.Subscriber({ linger: 0 });
     if (curve) setCurveClient(this.sub, curve);
+    // A remote MonitorServer whose host died leaves a half-open connection: heartbeats drop it.
+    setTcpLiveness(this.sub, eventsEndpoint);
   }
 
   /** Connect and subscribe the SUB before any monitor exists, so no early block is missed. */

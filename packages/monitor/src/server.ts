@@ -13,6 +13,7 @@ import {
   homePaths,
   type Logger,
   loadConfigOrThrow,
+  testHookNumber,
 } from "@omero-fs/config";
 import {
   type CreateMonitorParams,
@@ -25,7 +26,16 @@ import {
   OMERO_FS_VERSION,
   withMonitorDefaults,
 } from "@omero-fs/protocol";
-import { ControlClient, ControlServer, curveDir, loadKeyPair, ZapHandler } from "@omero-fs/protocol/zmq";
+import {
+  ControlClient,
+  ControlServer,
+  curveDir,
+  keyPermissionProblems,
+  loadKeyPair,
+  setTcpLiveness,
+  TCP_LIVENESS,
+  ZapHandler,
+} from "@omero-fs/protocol/zmq";
 import * as zmq from "zeromq";
 import { curvePublicKeyOf } from "@omero-fs/protocol";
 import { ControlError, messageOf, StartupError } from "./errors";
@@ -104,6 +114,7 @@ async function startZap(home: string, secretKey: string, logger: Logger): Promis
       `${file} does not exist: a MonitorServer with CURVE lets in only the clients listed there. Write each client's key pair with \`omero-fs curve keygen client\` and add the content of its client.pub as a line of ${file} (an empty file refuses every client)`,
     );
   }
+  for (const p of keyPermissionProblems(curveDir(home))) logger.warn(`CURVE keys: ${p}`);
   const own = curvePublicKeyOf(secretKey);
   const zap = new ZapHandler({ authorizedKeysFile: file, alwaysAllow: { [own]: "server (this host)" }, log: logger });
   await zap.start();
@@ -212,6 +223,12 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
     console: opts.console,
   });
   const timings = timingsFromEnv(process.env);
+  // Heartbeats of tcp:// connections; the test hook shrinks them (the peer timeout is 3 beats).
+  const beat = testHookNumber(process.env, "OMERO_FS_TEST_MONITOR_HEARTBEAT_MS", TCP_LIVENESS.heartbeatMs, {
+    min: 100,
+    integer: true,
+  });
+  const liveness = { heartbeatMs: beat, timeoutMs: 3 * beat };
 
   let control: ControlServer<typeof MonitorMethodParams> | null = null;
   let zap: ZapHandler | null = null;
@@ -254,7 +271,9 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
       log: logger,
       curveSecretKey: c.curveSecretKey,
       ...(c.curveSecretKey ? { zapDomain: "monitor-control" } : {}),
+      liveness,
     });
+    setTcpLiveness(pub, g.monitorBindEvents, liveness);
     if (e.curveSecretKey) {
       pub.curveServer = true;
       pub.curveSecretKey = e.curveSecretKey;

@@ -3,6 +3,7 @@ import * as zmq from "zeromq";
 import type { z } from "zod";
 import { decodeReply, encodeRequest } from "../codec";
 import type { ErrorCode } from "../schemas";
+import { setTcpLiveness, type TcpLiveness } from "./tcp";
 
 /** A call that got an error reply (or none in time). `code` is the server's, or TIMEOUT. */
 export class ControlCallError extends Error {
@@ -41,6 +42,8 @@ export class ControlClient {
     private readonly options: {
       timeoutMs?: number;
       curve?: { serverKey: string; publicKey: string; secretKey: string };
+      /** Heartbeats on a tcp:// endpoint (default TCP_LIVENESS). */
+      liveness?: TcpLiveness;
     } = {},
   ) {
     this.socket = new zmq.Dealer({ linger: 0 });
@@ -49,6 +52,7 @@ export class ControlClient {
       this.socket.curvePublicKey = options.curve.publicKey;
       this.socket.curveSecretKey = options.curve.secretKey;
     }
+    setTcpLiveness(this.socket, endpoint, options.liveness);
     this.socket.connect(endpoint);
     this.loop = this.receive();
   }

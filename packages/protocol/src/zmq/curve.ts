@@ -57,6 +57,25 @@ export function loadKeyPair(dir: string, name: string): { publicKey: string; sec
 }
 
 /**
+ * Permissions that defeat the keys, as ssh would complain of them: a secret key readable by group
+ * or others, an authorized_keys (or its folder) writable by them. One message per problem.
+ */
+export function keyPermissionProblems(dir: string, secretKeyName = "server"): string[] {
+  const out: string[] = [];
+  const modeOf = (f: string) => fs.statSync(f, { throwIfNoEntry: false })?.mode;
+  const key = path.join(dir, `${secretKeyName}.key`);
+  const km = modeOf(key);
+  if (km !== undefined && (km & 0o077) !== 0)
+    out.push(`${key} can be read by other users (mode ${(km & 0o777).toString(8)}): chmod 600 ${key}`);
+  for (const f of [dir, path.join(dir, "authorized_keys")]) {
+    const m = modeOf(f);
+    if (m !== undefined && (m & 0o022) !== 0)
+      out.push(`${f} can be changed by other users (mode ${(m & 0o777).toString(8)}): chmod go-w ${f}`);
+  }
+  return out;
+}
+
+/**
  * A server's public key as configured: a Z85 key itself, or a path to its .pub file (relative
  * paths are below `dir`, normally etc/curve).
  */

@@ -7,3 +7,4 @@ export * from "./client";
 export * from "./curve";
 export * from "./list";
 export * from "./server";
+export * from "./tcp";
