@@ -17,6 +17,7 @@ const COMMANDS: [verb: string, load: () => AnyCommand][] = [
   ["dropbox", () => require("./commands/dropbox").dropboxCommand],
   ["logs", () => require("./commands/logs").logsCommand],
   ["monitor-server", () => require("./commands/monitor-server").monitorServerCommand],
+  ["curve", () => require("./commands/curve").curveCommand],
 ];
 
 /** The positional words of argv (verb, subcommand...), skipping options and the value of --home. */

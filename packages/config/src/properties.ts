@@ -24,6 +24,8 @@ export type PropertyKind =
   | "size" // bytes, optional K/M/G (KiB/MiB/GiB) suffix
   | "endpoint" // ipc://path or tcp://host:port
   | "listen" // host:port to listen on, or `off`
+  | "curveKey" // a Z85 CURVE public key (40 characters) or an absolute path to a .pub file
+  | "pathMap" // REMOTE=LOCAL, two absolute paths
   | "string";
 
 export type PropertyScope = "watch" | "global";
@@ -250,6 +252,42 @@ export const PROPERTIES: readonly PropertyDef[] = [
   },
   // Global: omero-fs's own settings (docs/ARCHITECTURE.md, "Processes" and "Wire protocol").
   {
+    name: "omero.fs.monitorControl",
+    short: "monitorControl",
+    scope: "watch",
+    kind: "endpoint",
+    default: "",
+    description:
+      "`;` list: the control endpoint of the MonitorServer that watches this watchDir (tcp://storagehost:PORT); empty = the MonitorServer this node runs (omero.fs.monitorBindControl)",
+  },
+  {
+    name: "omero.fs.monitorEvents",
+    short: "monitorEvents",
+    scope: "watch",
+    kind: "endpoint",
+    default: "",
+    description:
+      "`;` list: the event endpoint of that MonitorServer; set in the same slots as omero.fs.monitorControl (empty = the local one)",
+  },
+  {
+    name: "omero.fs.monitorServerKey",
+    short: "monitorServerKey",
+    scope: "watch",
+    kind: "curveKey",
+    default: "",
+    description:
+      "`;` list: the remote MonitorServer's CURVE public key (40 Z85 characters, or the path of its server.pub from `omero-fs curve keygen server`: absolute, or relative to etc/curve); needed for a tcp:// monitorControl unless omero.fs.insecureTcp=true",
+  },
+  {
+    name: "omero.fs.monitorPathMap",
+    short: "monitorPathMap",
+    scope: "watch",
+    kind: "pathMap",
+    default: "",
+    description:
+      "`;` list of REMOTE=LOCAL: the remote MonitorServer sees LOCAL (this host's path, where watchDir is) as REMOTE; monitors are created on REMOTE paths and event paths are mapped back; empty = same paths",
+  },
+  {
     name: "omero.data.dir",
     short: "dataDir",
     scope: "global",
@@ -334,20 +372,21 @@ export const PROPERTIES: readonly PropertyDef[] = [
       "Deprecated alias: true = omero.fs.changedAfterImport=reimport (changedAfterImport wins when both are set)",
   },
   {
-    name: "omero.fs.monitorControl",
-    short: "monitorControl",
+    name: "omero.fs.monitorBindControl",
+    short: "monitorBindControl",
     scope: "global",
     kind: "endpoint",
     default: (home) => defaultEndpoints(home).monitorControl,
-    description: "MonitorServer control endpoint (ROUTER)",
+    description:
+      "Where the MonitorServer this node runs binds its control ROUTER (watches with an empty omero.fs.monitorControl slot connect here); tcp://0.0.0.0:PORT on a storage host",
   },
   {
-    name: "omero.fs.monitorEvents",
-    short: "monitorEvents",
+    name: "omero.fs.monitorBindEvents",
+    short: "monitorBindEvents",
     scope: "global",
     kind: "endpoint",
     default: (home) => defaultEndpoints(home).monitorEvents,
-    description: "MonitorServer event endpoint (PUB)",
+    description: "Where the MonitorServer this node runs binds its event PUB (see monitorBindControl)",
   },
   {
     name: "omero.fs.dropboxControl",

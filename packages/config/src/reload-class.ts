@@ -17,6 +17,14 @@ export const DROPBOX_LIVE_GLOBALS: ReadonlySet<string> = new Set([
   "defaultDropBoxDir",
 ]);
 
+/** Per-watch properties that choose the watch's MonitorServer: its link is made at start. */
+export const WATCH_RESTART_KEYS: ReadonlySet<string> = new Set([
+  "monitorControl",
+  "monitorEvents",
+  "monitorServerKey",
+  "monitorPathMap",
+]);
+
 /** Global properties the node applies live itself (HTTP server, notifier, log levels). */
 export const NODE_LIVE_GLOBALS: ReadonlySet<string> = new Set([
   "logLevel",
@@ -37,11 +45,11 @@ export const NOTIFY_GLOBALS: readonly string[] = [...NODE_LIVE_GLOBALS].filter((
 /**
  * "live": `omero-fs admin reload` applies it to the running servers; "restart": only `omero-fs
  * admin restart` does (endpoints, the importer and its OMERO settings, the monitor backend, log
- * file sizes, the rescan interval). Every per-watch property is live. `key`: a full or short name.
+ * file sizes, the MonitorServer a watch uses). Every other per-watch property is live. `key`: a full or short name.
  */
 export function reloadClass(key: string): "live" | "restart" {
   const def = findProperty(key);
   const short = def?.short ?? key.replace(/^omero\.fs\./, "");
-  if (def?.scope === "watch") return "live";
+  if (def?.scope === "watch") return WATCH_RESTART_KEYS.has(short) ? "restart" : "live";
   return DROPBOX_LIVE_GLOBALS.has(short) || NODE_LIVE_GLOBALS.has(short) ? "live" : "restart";
 }

@@ -64,6 +64,8 @@ export function splitSlots(s: string): string[] {
   return s.split(";").map((x) => x.trim());
 }
 
+/** A CURVE key in Z85: 40 characters of the Z85 alphabet. */
+export const Z85_KEY_RE = /^[0-9A-Za-z.:+=^!/*?&<>()[\]{}@%$#-]{40}$/;
 const NUMBER_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const SIZE_RE = /^(\d+(?:\.\d+)?)\s*([kKmMgG])?(i?[bB])?$/;
 
@@ -160,6 +162,23 @@ export function parseValue(def: PropertyDef, s: string): Parsed<unknown> {
         return { ok: false, why: `"${s}" is not host:port (e.g. 127.0.0.1:4095, 0.0.0.0:4095, [::1]:4095) or off` };
       return { ok: true, value: s };
     }
+    case "curveKey": {
+      if (Z85_KEY_RE.test(s)) return { ok: true, value: s };
+      if (path.isAbsolute(s)) return { ok: true, value: path.resolve(s) };
+      // Relative: a file in <home>/etc/curve (e.g. storage1.pub copied from the storage host).
+      if (s.endsWith(".pub") && !s.split("/").includes("..")) return { ok: true, value: s };
+      return {
+        ok: false,
+        why: `"${s}" is neither a Z85 CURVE public key (40 characters) nor the path of a .pub file (absolute, or relative to etc/curve)`,
+      };
+    }
+    case "pathMap": {
+      // REMOTE=LOCAL: split at the first "=/" so an "=" inside the remote path is kept.
+      const m = /^(\/.*?)=(\/.*)$/.exec(s);
+      if (!m)
+        return { ok: false, why: `"${s}" is not REMOTE=LOCAL with two absolute paths (e.g. /export/data=/mnt/data)` };
+      return { ok: true, value: { remote: path.resolve(m[1]!), local: path.resolve(m[2]!) } };
+    }
     case "endpoint": {
       if (/^ipc:\/\/\/.+/.test(s)) return { ok: true, value: s };
       if (/^tcp:\/\/[^:/\s]+:\d{1,5}$/.test(s)) return { ok: true, value: s };
@@ -194,7 +213,7 @@ export function validateRaw(def: PropertyDef, raw: string): string | null {
 /** The typed default of a property ("" stays "" and an empty list is []). */
 export function defaultValue(def: PropertyDef, home: string): unknown {
   const raw = defaultRaw(def, home);
-  if (raw === "") return def.kind === "list" ? [] : "";
+  if (raw === "") return def.kind === "list" ? [] : def.kind === "pathMap" ? null : "";
   const r = parseValue(def, raw);
   if (!r.ok) throw new Error(`bad default for ${def.name}: ${r.why}`);
   return r.value;
@@ -229,7 +248,7 @@ export function resolveConfig(input: ResolveInput): ResolveResult {
     }
   }
   const g = global as GlobalConfig;
-  for (const key of ["monitorControl", "monitorEvents", "dropboxControl", "nodeControl"] as const) {
+  for (const key of ["monitorBindControl", "monitorBindEvents", "dropboxControl", "nodeControl"] as const) {
     if (g[key].startsWith("tcp://") && !g.insecureTcp) {
       // TCP needs CURVE keys (docs/ARCHITECTURE.md, "Wire protocol"); the servers refuse plain TCP. Say so here.
       warnings.push(
@@ -346,6 +365,8 @@ export function resolveConfig(input: ResolveInput): ResolveResult {
     watches.push(w as WatchConfig);
   });
 
+  problems.push(...remoteMonitorProblems(watches, g, total));
+
   // OMERO's one-shot monitor timeout: DropBox re-creates a monitor that stopped and rescans the
   // watch, so a timeout means a full rescan that often, not a watch that ends.
   for (const w of watches)
@@ -432,6 +453,61 @@ function notifyHttpProblems(g: GlobalConfig): ConfigProblem[] {
       problem("notifyEmail", "empty, but omero.fs.notifySmtp is set: give the address(es) notifications go to");
   } else if (g.notifyEmail.length > 0) {
     problem("notifySmtp", "empty, but omero.fs.notifyEmail is set: give the mail server (smtp://host:port)");
+  }
+  return out;
+}
+
+/**
+ * Per-watch MonitorServer endpoints (issue 13): both endpoints or neither, one events endpoint
+ * per control endpoint, a server key for CURVE over TCP, and a watchDir inside the path map's LOCAL.
+ */
+function remoteMonitorProblems(watches: WatchConfig[], g: GlobalConfig, total: number): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const problem = (short: string, w: WatchConfig, message: string) =>
+    out.push({
+      property: `omero.fs.${short}`,
+      slot: w.index,
+      message: `omero.fs.${short}, ${slotLabel(w.index, total, w.user)}: ${message}`,
+    });
+  const eventsOf = new Map<string, string>();
+  for (const w of watches) {
+    if ((w.monitorControl === "") !== (w.monitorEvents === "")) {
+      const [set, unset] = w.monitorControl ? ["monitorControl", "monitorEvents"] : ["monitorEvents", "monitorControl"];
+      problem(
+        unset,
+        w,
+        `empty while omero.fs.${set} is set for this watch; give both endpoints of the remote MonitorServer, or neither (the local one)`,
+      );
+      continue;
+    }
+    if (w.monitorControl === "") continue;
+    const seen = eventsOf.get(w.monitorControl);
+    if (seen !== undefined && seen !== w.monitorEvents)
+      problem(
+        "monitorEvents",
+        w,
+        `${w.monitorEvents} differs from ${seen}, given with the same monitorControl ${w.monitorControl} in another slot; one MonitorServer has one events endpoint`,
+      );
+    eventsOf.set(w.monitorControl, w.monitorEvents);
+    const tcp = w.monitorControl.startsWith("tcp://") || w.monitorEvents.startsWith("tcp://");
+    const local = w.monitorControl === g.monitorBindControl;
+    if (tcp && !local && w.monitorServerKey === "" && !g.insecureTcp)
+      problem(
+        "monitorServerKey",
+        w,
+        `empty, but ${w.monitorControl} is TCP: give the MonitorServer's public key (Z85, or the path of the server.pub made by \`omero-fs curve keygen server\` on that host), or set omero.fs.insecureTcp=true (plain TCP, unencrypted)`,
+      );
+  }
+  for (const w of watches) {
+    const map = w.monitorPathMap;
+    if (!map) continue;
+    const rel = path.relative(map.local, w.watchDir);
+    if (rel.startsWith("..") || path.isAbsolute(rel))
+      problem(
+        "monitorPathMap",
+        w,
+        `watchDir ${w.watchDir} is not under ${map.local} (LOCAL of ${map.remote}=${map.local}); LOCAL is this host's path to the storage, and watchDir must be inside it`,
+      );
   }
   return out;
 }

@@ -35,6 +35,14 @@ export const WatchConfigSchema = z.object({
   incompleteWait: z.number().min(0),
   /** File name declaring a folder's filesets complete ("" = none). */
   completeMarker: z.string(),
+  /** Control endpoint of the MonitorServer of this watch; "" = the one this node runs (monitorBindControl). */
+  monitorControl: z.string(),
+  /** Event endpoint of that MonitorServer; "" exactly when monitorControl is "". */
+  monitorEvents: z.string(),
+  /** The remote MonitorServer's Z85 public key, or an absolute path to its .pub ("" = none). */
+  monitorServerKey: z.string(),
+  /** The remote MonitorServer's path (remote) for this host's path (local); null = the same paths. */
+  monitorPathMap: z.object({ remote: z.string(), local: z.string() }).nullable(),
 });
 export type WatchConfig = z.infer<typeof WatchConfigSchema>;
 
@@ -61,8 +69,9 @@ export const GlobalConfigSchema = z.object({
   changedAfterImport: z.enum(["log", "ignore", "reimport"]),
   /** Deprecated: read into changedAfterImport by resolveConfig. */
   reimportModified: z.boolean(),
-  monitorControl: z.string(),
-  monitorEvents: z.string(),
+  /** Where the MonitorServer this node runs binds (control ROUTER, event PUB). */
+  monitorBindControl: z.string(),
+  monitorBindEvents: z.string(),
   dropboxControl: z.string(),
   nodeControl: z.string(),
   insecureTcp: z.boolean(),

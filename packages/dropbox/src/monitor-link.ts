@@ -5,36 +5,57 @@
  */
 import { createHash } from "node:crypto";
 import type { WatchConfig } from "@omero-fs/config";
+import { type PathMap, toRemote } from "./core/path-map";
 import { type CreateMonitorParams, decodeEventBlock, type EventBlock, MonitorMethodResults } from "@omero-fs/protocol";
-import { ControlCallError, ControlClient } from "@omero-fs/protocol/zmq";
+import {
+  ControlCallError,
+  ControlClient,
+  type CurveClientKeys,
+  setCurveClient,
+  setTcpLiveness,
+} from "@omero-fs/protocol/zmq";
 import * as zmq from "zeromq";
 
-/** Stable snapshot key per watch, so catch-up works across DropBox and MonitorServer restarts. */
-export function snapshotKeyOf(watch: WatchConfig): string {
-  const h = createHash("sha1").update(watch.watchDir).digest("hex").slice(0, 12);
+/**
+ * Stable snapshot key per watch, so catch-up works across DropBox and MonitorServer restarts.
+ * `owner` ("" for the node's own MonitorServer; host and home of this DropBox for a remote one):
+ * two DropBoxes on one remote MonitorServer with the same watch path must not share a key, or
+ * each would destroy the other's monitor as a leftover of its own.
+ */
+export function snapshotKeyOf(watch: WatchConfig, owner = ""): string {
+  const h = createHash("sha1")
+    .update(owner ? `${owner}\0${watch.watchDir}` : watch.watchDir)
+    .digest("hex")
+    .slice(0, 12);
   return `dropbox-w${watch.index}-${h}`;
 }
 
-export function monitorParamsOf(watch: WatchConfig): CreateMonitorParams {
+/**
+ * The monitor of a watch, in the MonitorServer's paths: watchDir and absolute blacklist entries go
+ * through omero.fs.monitorPathMap (config checks that watchDir is inside LOCAL).
+ */
+export function monitorParamsOf(watch: WatchConfig, owner = ""): CreateMonitorParams {
+  const map: PathMap | null = watch.monitorPathMap;
+  const remote = (p: string) => (p.startsWith("/") ? (toRemote(map, p) ?? p) : p);
   return {
-    watchDir: watch.watchDir,
+    watchDir: remote(watch.watchDir),
     eventTypes: watch.eventTypes,
     pathMode: watch.pathMode,
     // Never the watch's whitelist: it selects filesets by their entry's name (grouping's
     // opts.whitelist), so the monitor must publish every member, e.g. x.ids of a whitelisted x.ics.
     whitelist: [],
-    blacklist: watch.blacklist,
+    blacklist: watch.blacklist.map(remote),
     timeout: watch.timeout,
     blockSize: watch.blockSize,
     ignoreSysFiles: watch.ignoreSysFiles,
     ignoreDirEvents: watch.ignoreDirEvents,
-    snapshotKey: snapshotKeyOf(watch),
+    snapshotKey: snapshotKeyOf(watch, owner),
   };
 }
 
 export class MonitorLink {
   readonly client: ControlClient;
-  private readonly sub = new zmq.Subscriber({ linger: 0 });
+  private readonly sub: zmq.Subscriber;
   private subLoop: Promise<void> | null = null;
   private closed = false;
 
@@ -43,8 +64,15 @@ export class MonitorLink {
     readonly eventsEndpoint: string,
     private readonly onBlock: (block: EventBlock) => void,
     private readonly onBadBlock: (msg: string) => void,
+    curve?: CurveClientKeys,
+    /** Who owns the monitors (see snapshotKeyOf): "" for the node's own MonitorServer. */
+    private readonly owner = "",
   ) {
-    this.client = new ControlClient(controlEndpoint, { timeoutMs: 5000 });
+    this.client = new ControlClient(controlEndpoint, { timeoutMs: 5000, ...(curve ? { curve } : {}) });
+    this.sub = new zmq.Subscriber({ linger: 0 });
+    if (curve) setCurveClient(this.sub, curve);
+    // A remote MonitorServer whose host died leaves a half-open connection: heartbeats drop it.
+    setTcpLiveness(this.sub, eventsEndpoint);
   }
 
   /** Connect and subscribe the SUB before any monitor exists, so no early block is missed. */
@@ -77,7 +105,7 @@ export class MonitorLink {
 
   /** Create (not start) a monitor for a watch, first destroying a leftover one with the same key. */
   async createWatch(watch: WatchConfig): Promise<string> {
-    const key = snapshotKeyOf(watch);
+    const key = snapshotKeyOf(watch, this.owner);
     const existing = await this.client.call("listMonitors", {}, MonitorMethodResults.listMonitors);
     for (const m of existing) {
       if (m.params.snapshotKey === key) {
@@ -86,7 +114,7 @@ export class MonitorLink {
     }
     const { monitorId } = await this.client.call(
       "createMonitor",
-      monitorParamsOf(watch),
+      monitorParamsOf(watch, this.owner),
       MonitorMethodResults.createMonitor,
       10_000,
     );

@@ -7,13 +7,15 @@ import type { Context } from "./context";
 import { GONE_AFTER_IMPORT } from "./core/file-identity";
 import { diffFiles, underAny, watchAlarm } from "./core/reconcile";
 import type { Intake } from "./intake";
-import { walkWatchDirs } from "./walk";
+import { type TreeSource, walkWatchDirs } from "./walk";
 
 /** Paths per serial task, and ledger rows per page: bounded memory, few commits. */
 const BATCH = 2000;
 
 export class Reconciler {
   private readonly running = new Map<number, { again: boolean; done: Promise<number> }>();
+  /** Where a watch tree is read: the walk here, or a remote MonitorServer's `list` (remote-tree.ts). */
+  source: TreeSource = walkWatchDirs;
 
   constructor(
     private readonly ctx: Context,
@@ -72,7 +74,7 @@ export class Reconciler {
         await this.ctx.serial(() => this.intake.observePaths(watch, part));
       }
     };
-    const summary = await walkWatchDirs(w.config, async (dir, walked) => {
+    const summary = await this.source(w.config, async (dir, walked) => {
       visited.add(dir);
       walkedFiles += walked.length;
       const d = diffFiles(walked, files.knownIn(watch, dir, GONE_AFTER_IMPORT));
@@ -122,7 +124,7 @@ export class Reconciler {
     const n = changed + gone;
     this.ctx.log.log(
       n > 0 ? "info" : "debug",
-      `watch ${watch + 1}: reconciliation (${why}): ${summary.files} files on disk, ${changed} new or changed, ${gone} gone (${this.ctx.clock.now() - t0} ms)`,
+      `watch ${watch + 1}: reconciliation (${why}): ${summary.files} files on disk${summary.via ? ` (${summary.via})` : ""}, ${changed} new or changed, ${gone} gone (${this.ctx.clock.now() - t0} ms)`,
     );
     return n;
   }

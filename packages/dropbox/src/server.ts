@@ -9,6 +9,7 @@ import {
   type OmeroFsConfig,
   type OnceLog,
   onceLogger,
+  type WatchConfig,
 } from "@omero-fs/config";
 import {
   type DropBoxMethod,
@@ -23,8 +24,10 @@ import { MethodError, probeRunning } from "./control";
 import { Engine } from "./engine";
 import { createImporter } from "./importers";
 import { Ledger, LedgerError } from "./ledger";
+import { blockToLocal } from "./core/path-map";
 import { HealthProblems } from "./health";
-import { MonitorLink } from "./monitor-link";
+import { type LinkEntry, MonitorLinks } from "./monitor-links";
+import { remoteTreeSource } from "./remote-tree";
 import { type DropBoxOptions, planReload, resolveOptions } from "./options";
 import { cataloguesOf, WatchLifecycle } from "./watches";
 
@@ -32,6 +35,11 @@ import { cataloguesOf, WatchLifecycle } from "./watches";
 const STOP_GRACE_MS = 6000;
 /** A watch whose monitor cannot start (directory missing) is retried this often. */
 const START_RETRY_MS = 5000;
+/**
+ * How long the start waits for a remote MonitorServer before going on without it (degraded; its
+ * watches are reconciled through the mount and their monitors started when it answers).
+ */
+const REMOTE_CONNECT_MS = 5000;
 
 export interface DropBoxHandle {
   stop(): Promise<void>;
@@ -57,19 +65,19 @@ class DropBoxServer {
   private readonly droppedUpTo = new Map<string, number>();
   /** Monitor id -> highest seq applied (published to `applied` once no rescan is pending). */
   private readonly appliedRaw = new Map<string, number>();
-  private monitorPid: number | null = null;
-  private monitorDown = false;
   private ready = false;
   private stopped = false;
   private healthTimer: NodeJS.Timeout | null = null;
   private rescanTimer: NodeJS.Timeout | null = null;
+  /** A health check or a reload is changing monitors: one at a time. */
   private healthBusy = false;
   private blocksToDrop: number;
   /** Watch index -> last failed monitor start (retried every START_RETRY_MS, logged once per reason). */
   private readonly startFailed = new Map<number, { at: number; reason: string }>();
   /** Problems that persist across retries (a monitor that cannot start) are logged once. */
   private readonly problems: OnceLog;
-  readonly link: MonitorLink;
+  /** One link per MonitorServer the watches need (monitor-links.ts). */
+  readonly links: MonitorLinks;
   readonly control: ControlServer<typeof DropBoxMethodParams>;
   /** Missing watch folders, and the watches a reload adds, removes or re-creates (watches.ts). */
   private readonly watches: WatchLifecycle;
@@ -97,12 +105,18 @@ class DropBoxServer {
       this.health,
       log,
     );
-    this.link = new MonitorLink(
-      config.global.monitorControl,
-      config.global.monitorEvents,
-      (b) => this.onBlock(b),
-      (m) => this.log.warn(`bad event block from MonitorServer: ${m}`),
+    this.links = new MonitorLinks(
+      config,
+      home,
+      (e, b) => this.onBlock(e, b),
+      (e, m) =>
+        this.problems.once(`badblock:${e.key}`, "warn", `bad event block from the MonitorServer at ${e.events}: ${m}`),
     );
+    engine.reconciler.source = remoteTreeSource({
+      linkOf: (i) => this.links.find(i),
+      monitorOf: (i) => this.monitorOf.get(i),
+      problems: this.problems,
+    });
     this.control = new ControlServer({
       endpoint: config.global.dropboxControl,
       methods: DropBoxMethodParams,
@@ -111,10 +125,18 @@ class DropBoxServer {
     });
   }
 
-  private onBlock(block: EventBlock): void {
-    const id = block.monitorId;
+  private onBlock(from: LinkEntry, remoteBlock: EventBlock): void {
+    const id = remoteBlock.monitorId;
     const watch = this.watchOfMonitor.get(id);
-    if (watch === undefined) return;
+    if (watch === undefined || this.links.of(watch) !== from) return;
+    const w = this.config.watches[watch]!;
+    const { block, refused } = blockToLocal(w.monitorPathMap, remoteBlock, w.watchDir);
+    if (refused.length > 0 && w.monitorPathMap)
+      this.problems.once(
+        `outside-map:${watch}`,
+        "error",
+        `watch ${watch + 1}: ${refused.length} event path(s) from ${from.control} outside ${w.monitorPathMap.remote} (omero.fs.monitorPathMap REMOTE) refused, e.g. ${refused[0]}; check the path map`,
+      );
     if (this.blocksToDrop > 0 && this.ready) {
       this.blocksToDrop -= 1;
       this.log.debug(`test hook: block ${block.seq} of monitor ${id} discarded`);
@@ -223,7 +245,8 @@ class DropBoxServer {
     switch (method) {
       case "ping":
         return { pid: process.pid, version: OMERO_FS_VERSION };
-      case "status":
+      case "status": {
+        const remote = this.links.remoteStatus();
         return {
           ready: this.ready,
           watches: this.config.watches.map((w) => ({
@@ -234,7 +257,9 @@ class DropBoxServer {
           })),
           counts: this.ledger.counts(),
           problems: this.health.reasons(),
+          ...(remote.length > 0 ? { remoteMonitors: remote } : {}),
         };
+      }
       case "scan": {
         const n = await Promise.all(this.config.watches.map((w) => this.engine.reconcileWatch(w.index, "scan")));
         return { discovered: n.reduce((a, b) => a + b, 0) };
@@ -319,7 +344,7 @@ class DropBoxServer {
       if (id) {
         let seq: number | null = null;
         try {
-          seq = await this.link.sync(id, 10_000);
+          seq = await this.links.of(index).link.sync(id, 10_000);
           await this.waitApplied(id, seq, 2000);
           return;
         } catch (e) {
@@ -335,7 +360,7 @@ class DropBoxServer {
           }
           last = e instanceof Error ? e.message : String(e);
           this.log.debug(`sync: watch ${index + 1}: ${last}; retrying`);
-          await this.checkHealth();
+          await this.checkLink(this.links.of(index));
         }
       }
       await new Promise((r) => setTimeout(r, 100));
@@ -343,22 +368,22 @@ class DropBoxServer {
     throw new MethodError("INTERNAL", `sync: watch ${index + 1}: ${last}`);
   }
 
-  /** Ping until the MonitorServer answers (the supervisor may start it a little later). */
-  private async connect(): Promise<boolean> {
+  /**
+   * Ping until the MonitorServer answers (the supervisor may start the local one a little later);
+   * false at `deadline` or when stopped.
+   */
+  private async connect(e: LinkEntry, deadline = Number.POSITIVE_INFINITY): Promise<boolean> {
     let delay = 100;
     while (!this.stopped) {
-      const p = await this.link.ping(1000);
+      const p = await e.link.ping(1000);
       if (p) {
-        this.monitorPid = p.pid;
-        this.monitorDown = false;
-        this.problems.forget("monitor:waiting");
+        e.answered(p.pid, Date.now());
+        this.problems.forget(`monitor:waiting:${e.key}`);
         return true;
       }
-      this.problems.once(
-        "monitor:waiting",
-        "warn",
-        `waiting for the MonitorServer at ${this.config.global.monitorControl}`,
-      );
+      e.silent(Date.now());
+      this.problems.once(`monitor:waiting:${e.key}`, "warn", `waiting for the MonitorServer at ${e.control}`);
+      if (Date.now() + delay > deadline) return false;
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(2000, delay * 2);
     }
@@ -366,18 +391,31 @@ class DropBoxServer {
   }
 
   /** Create and start the monitor of one watch. */
+  /** The watch's MonitorServer link; a watch a reload added may need a new one, connected here. */
+  private async linkFor(w: WatchConfig): Promise<LinkEntry> {
+    const { entry, created } = this.links.ensure(w, this.config);
+    if (created) {
+      entry.link.subscribe();
+      const up = await this.connect(entry, entry.local ? Number.POSITIVE_INFINITY : Date.now() + REMOTE_CONNECT_MS);
+      if (!up) this.remoteDown(entry);
+    }
+    if (entry.down) throw new Error(`the MonitorServer at ${entry.control} does not answer`);
+    return entry;
+  }
+
   private async startWatch(index: number): Promise<boolean> {
     const w = this.config.watches.find((x) => x.index === index)!;
     const old = this.monitorOf.get(index);
     if (old) this.watchOfMonitor.delete(old);
     this.monitorOf.delete(index);
     try {
-      const id = await this.link.createWatch(w);
+      const link = (await this.linkFor(w)).link;
+      const id = await link.createWatch(w);
       this.monitorOf.set(index, id);
       this.watchOfMonitor.set(id, index);
       this.lastSeq.set(id, 0);
       this.applied.set(id, 0);
-      await this.link.start(id);
+      await link.start(id);
       this.startFailed.delete(index);
       this.problems.forgetPrefix(`start:${index}:`);
       this.watches.started(w);
@@ -402,7 +440,7 @@ class DropBoxServer {
     this.startFailed.delete(index);
     this.problems.forgetPrefix(`start:${index}:`);
     if (!id) return;
-    await this.link.release([id]);
+    await this.links.of(index).link.release([id]);
     this.watchOfMonitor.delete(id);
     for (const m of [this.lastSeq, this.applied, this.appliedRaw, this.behind]) m.delete(id);
   }
@@ -435,14 +473,22 @@ class DropBoxServer {
     this.prepareWatchDirs();
     await this.control.bind();
     await this.engine.recover();
-    this.link.subscribe();
-    if (!(await this.connect())) return;
-    this.log.info(`connected to the MonitorServer (pid ${this.monitorPid})`);
+    const links = this.links.all();
+    for (const e of links) e.link.subscribe();
+    const up = await Promise.all(
+      links.map((e) => this.connect(e, e.local ? Number.POSITIVE_INFINITY : Date.now() + REMOTE_CONNECT_MS)),
+    );
+    if (this.stopped) return;
+    links.forEach((e, i) => {
+      if (up[i]) this.log.info(`connected to the MonitorServer at ${e.control} (pid ${e.pid})`);
+      else this.remoteDown(e);
+    });
     // Grouping and readiness wait for the end of the first reconciliation (then run once per
     // folder): `admin start` waits for ready, which is this reconciliation.
     this.engine.pauseTicks();
     try {
-      for (const w of await this.watches.checkDirs(this.config.watches)) await this.startWatch(w.index);
+      for (const w of await this.watches.checkDirs(this.config.watches))
+        if (!this.links.of(w.index).down) await this.startWatch(w.index);
       await Promise.all(this.config.watches.map((w) => this.engine.reconcileWatch(w.index, "start")));
     } finally {
       this.engine.resumeTicks();
@@ -467,43 +513,74 @@ class DropBoxServer {
     }
   }
 
-  /** Detect a MonitorServer restart (new pid, unknown or failed monitors) and re-create the monitors. */
   private async checkHealth(): Promise<void> {
     if (this.healthBusy || this.stopped) return;
     this.healthBusy = true;
     try {
-      const p = await this.link.ping(1000);
-      if (!p) {
-        if (!this.monitorDown) this.log.warn("MonitorServer does not answer: events are not arriving; waiting for it");
-        this.monitorDown = true;
-        return;
-      }
-      // A MonitorServer too busy to answer one ping (a burst) still has its monitors: only a new
-      // pid is a restart; monitors that are not started are re-created below either way.
-      const restarted = p.pid !== this.monitorPid;
-      if (restarted) this.log.warn(`MonitorServer is back (pid ${p.pid}): re-creating the monitors and rescanning`);
-      else if (this.monitorDown) this.log.info("MonitorServer answers again (same process, monitors kept)");
-      this.monitorDown = false;
-      this.monitorPid = p.pid;
-      const states = await this.link.states();
-      if (!states) return;
-      // A missing watch folder is reported (health) and its monitor left alone until it is back.
-      for (const w of await this.watches.checkDirs(this.config.watches)) {
-        const id = this.monitorOf.get(w.index);
-        const st = id ? states.get(id) : undefined;
-        if (!restarted && st && st.state === "started") {
-          this.checkBehind(w.index, id!, st.seq);
-          continue;
-        }
-        const failed = this.startFailed.get(w.index);
-        if (!restarted && failed && Date.now() - failed.at < START_RETRY_MS) continue;
-        if (st && st.state === "failed")
-          this.log.error(`watch ${w.index + 1}: monitor ${id} failed: ${st.reason ?? "no reason given"}`);
-        if (await this.startWatch(w.index))
-          void this.engine.reconcileWatch(w.index, restarted || !st ? "monitor started" : "MonitorServer reconnect");
-      }
+      await Promise.all(this.links.all().map((e) => this.checkLink(e)));
+      // A watch a reload added on a folder that was missing has no link yet: it starts once the folder is there.
+      const unlinked = this.config.watches.filter((w) => !this.links.find(w.index));
+      for (const w of await this.watches.checkDirs(unlinked))
+        if (await this.startWatch(w.index)) void this.engine.reconcileWatch(w.index, "monitor started");
     } finally {
       this.healthBusy = false;
+    }
+  }
+
+  /** A remote MonitorServer that does not answer: the DropBox is degraded until it does. */
+  private remoteDown(e: LinkEntry): void {
+    if (e.local) return;
+    const since = new Date(e.downSince ?? Date.now()).toISOString();
+    const watches = e.watches.map((i) => i + 1).join(", ");
+    this.health.set(
+      `remote:${e.key}`,
+      `remote MonitorServer ${e.control} unreachable since ${since}: no events for watch ${watches} (reconciled through the mount meanwhile)`,
+    );
+  }
+
+  /** Detect a restart of one MonitorServer (new pid, unknown or failed monitors) and re-create its monitors. */
+  private async checkLink(e: LinkEntry): Promise<void> {
+    if (e.healthBusy || this.stopped) return;
+    e.healthBusy = true;
+    try {
+      const p = await e.link.ping(1000);
+      if (!p) {
+        if (!e.down)
+          this.log.warn(`MonitorServer at ${e.control} does not answer: events are not arriving; waiting for it`);
+        e.silent(Date.now());
+        this.remoteDown(e);
+        if (e.renewIfDue(Date.now())) this.log.debug(`MonitorServer at ${e.control}: new sockets, reconnecting`);
+        return;
+      }
+      const wasDown = e.down;
+      const neverAnswered = e.pid === null;
+      // A MonitorServer too busy to answer one ping (a burst) still has its monitors: only a new
+      // pid is a restart; monitors that are not started are re-created below either way.
+      const restarted = e.answered(p.pid, Date.now()) || neverAnswered;
+      this.health.clear(`remote:${e.key}`);
+      if (restarted)
+        this.log.warn(`MonitorServer at ${e.control} is back (pid ${p.pid}): re-creating the monitors and rescanning`);
+      else if (wasDown) this.log.info(`MonitorServer at ${e.control} answers again (same process, monitors kept)`);
+      const states = await e.link.states();
+      if (!states) return;
+      // A missing watch folder is reported (health) and its monitor left alone until it is back.
+      const mine = this.config.watches.filter((w) => e.watches.includes(w.index));
+      for (const { index } of await this.watches.checkDirs(mine)) {
+        const id = this.monitorOf.get(index);
+        const st = id ? states.get(id) : undefined;
+        if (!restarted && st && st.state === "started") {
+          this.checkBehind(index, id!, st.seq);
+          continue;
+        }
+        const failed = this.startFailed.get(index);
+        if (!restarted && failed && Date.now() - failed.at < START_RETRY_MS) continue;
+        if (st && st.state === "failed")
+          this.log.error(`watch ${index + 1}: monitor ${id} failed: ${st.reason ?? "no reason given"}`);
+        if (await this.startWatch(index))
+          void this.engine.reconcileWatch(index, restarted || !st ? "monitor started" : "MonitorServer reconnect");
+      }
+    } finally {
+      e.healthBusy = false;
     }
   }
 
@@ -541,10 +618,10 @@ class DropBoxServer {
     if (this.rescanTimer) clearInterval(this.rescanTimer);
     await this.engine.stop(STOP_GRACE_MS);
     await Promise.race([
-      this.link.release([...this.monitorOf.values()]),
+      Promise.all(this.links.all().map((e) => e.link.release(e.watches.flatMap((i) => this.monitorOf.get(i) ?? [])))),
       new Promise((r) => setTimeout(r, 1500).unref()),
     ]);
-    this.link.close();
+    this.links.close();
     await this.control.close();
     this.ledger.close();
     this.log.info("DropBox stopped");

@@ -18,7 +18,15 @@ export interface WalkSummary {
   /** Directories listed. */
   dirs: number;
   unreadableDirs: string[];
+  /** Where the tree came from when not from a walk here: "list of tcp://host:port" (remote-tree.ts). */
+  via?: string;
 }
+
+/** Reads a watch tree one directory at a time (the walk below, or a remote `list`: remote-tree.ts). */
+export type TreeSource = (
+  watch: WatchConfig,
+  onDir: (dir: string, files: WalkedFile[]) => Promise<void>,
+) => Promise<WalkSummary>;
 
 /** Stats run this many at a time: enough to hide latency, few enough to keep memory flat. */
 const STAT_CONCURRENCY = 64;

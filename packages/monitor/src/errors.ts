@@ -15,7 +15,7 @@ export class ControlError extends Error {
 /** A start-up failure of the MonitorServer (bad config, endpoint in use, refused TCP). */
 export class StartupError extends Error {
   constructor(
-    readonly code: "CONFIG" | "ENDPOINT_IN_USE" | "INSECURE_TCP" | "BIND_FAILED",
+    readonly code: "CONFIG" | "ENDPOINT_IN_USE" | "INSECURE_TCP" | "BIND_FAILED" | "CURVE",
     message: string,
     options?: { cause?: unknown },
   ) {

@@ -13,6 +13,7 @@ import {
   homePaths,
   type Logger,
   loadConfigOrThrow,
+  testHookNumber,
 } from "@omero-fs/config";
 import {
   type CreateMonitorParams,
@@ -25,9 +26,20 @@ import {
   OMERO_FS_VERSION,
   withMonitorDefaults,
 } from "@omero-fs/protocol";
-import { ControlClient, ControlServer } from "@omero-fs/protocol/zmq";
+import {
+  ControlClient,
+  ControlServer,
+  curveDir,
+  keyPermissionProblems,
+  loadKeyPair,
+  setTcpLiveness,
+  TCP_LIVENESS,
+  ZapHandler,
+} from "@omero-fs/protocol/zmq";
 import * as zmq from "zeromq";
+import { curvePublicKeyOf } from "@omero-fs/protocol";
 import { ControlError, messageOf, StartupError } from "./errors";
+import { Listings } from "./listing";
 import { Monitor, type MonitorHost } from "./monitor";
 import { DEFAULT_TIMINGS, type PipelineTimings, stallOf } from "./core/policy";
 
@@ -57,14 +69,17 @@ function timingsFromEnv(env: NodeJS.ProcessEnv): PipelineTimings {
 function overridesFromEnv(env: NodeJS.ProcessEnv): Partial<GlobalConfig> {
   const raw = env.OMERO_FS_MONITOR_OVERRIDES;
   if (!raw) return {};
-  const o = JSON.parse(raw) as Partial<GlobalConfig>;
+  const o = JSON.parse(raw) as Partial<GlobalConfig> & { monitorControl?: string; monitorEvents?: string };
   const out: Partial<GlobalConfig> = {};
   if (o.watchBackend === "auto" || o.watchBackend === "native" || o.watchBackend === "poll")
     out.watchBackend = o.watchBackend;
   if (typeof o.pollInterval === "number" && o.pollInterval > 0) out.pollInterval = o.pollInterval;
   if (typeof o.insecureTcp === "boolean") out.insecureTcp = o.insecureTcp;
-  if (typeof o.monitorControl === "string") out.monitorControl = o.monitorControl;
-  if (typeof o.monitorEvents === "string") out.monitorEvents = o.monitorEvents;
+  // monitorControl/monitorEvents: the names before they became per-watch (issue 13).
+  const control = o.monitorBindControl ?? o.monitorControl;
+  const events = o.monitorBindEvents ?? o.monitorEvents;
+  if (typeof control === "string") out.monitorBindControl = control;
+  if (typeof events === "string") out.monitorBindEvents = events;
   return out;
 }
 
@@ -81,6 +96,30 @@ class SendQueue {
   drain(): Promise<void> {
     return this.chain;
   }
+}
+
+function authorizedKeysOf(home: string): string {
+  return path.join(curveDir(home), "authorized_keys");
+}
+
+/**
+ * With CURVE on a TCP endpoint, only clients in etc/curve/authorized_keys (and the server's own
+ * key, for tools on this host) get in: the ZAP handler is bound before any CURVE socket.
+ */
+async function startZap(home: string, secretKey: string, logger: Logger): Promise<ZapHandler> {
+  const file = authorizedKeysOf(home);
+  if (!fs.existsSync(file)) {
+    throw new StartupError(
+      "CURVE",
+      `${file} does not exist: a MonitorServer with CURVE lets in only the clients listed there. Write each client's key pair with \`omero-fs curve keygen client\` and add the content of its client.pub as a line of ${file} (an empty file refuses every client)`,
+    );
+  }
+  for (const p of keyPermissionProblems(curveDir(home))) logger.warn(`CURVE keys: ${p}`);
+  const own = curvePublicKeyOf(secretKey);
+  const zap = new ZapHandler({ authorizedKeysFile: file, alwaysAllow: { [own]: "server (this host)" }, log: logger });
+  await zap.start();
+  logger.info(`CURVE server public key (etc/curve/server.pub; clients set omero.fs.monitorServerKey to it): ${own}`);
+  return zap;
 }
 
 /** Prepare an endpoint before bind: stale ipc socket files, CURVE or plain TCP policy. */
@@ -110,11 +149,17 @@ async function prepareEndpoint(
     return {};
   }
   if (endpoint.startsWith("tcp://")) {
-    const keyFile = path.join(homePaths(home).etc, "curve", "server.key");
+    const keyFile = path.join(curveDir(home), "server.key");
     if (fs.existsSync(keyFile)) {
-      const key = /[0-9A-Za-z.:+=^!/*?&<>()[\]{}@%$#-]{40}/.exec(fs.readFileSync(keyFile, "utf8"))?.[0];
-      if (!key) throw new StartupError("INSECURE_TCP", `${keyFile} holds no Z85 CURVE secret key (40 characters)`);
-      logger.info(`${role} endpoint ${endpoint}: CURVE encryption with ${keyFile}`);
+      let key: string;
+      try {
+        key = loadKeyPair(curveDir(home), "server").secretKey;
+      } catch (e) {
+        throw new StartupError("CURVE", messageOf(e), { cause: e });
+      }
+      logger.info(
+        `${role} endpoint ${endpoint}: CURVE encryption with ${keyFile}; clients need ${authorizedKeysOf(home)}`,
+      );
       return { curveSecretKey: key };
     }
     if (cfg.insecureTcp) {
@@ -178,12 +223,20 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
     console: opts.console,
   });
   const timings = timingsFromEnv(process.env);
+  // Heartbeats of tcp:// connections; the test hook shrinks them (the peer timeout is 3 beats).
+  const beat = testHookNumber(process.env, "OMERO_FS_TEST_MONITOR_HEARTBEAT_MS", TCP_LIVENESS.heartbeatMs, {
+    min: 100,
+    integer: true,
+  });
+  const liveness = { heartbeatMs: beat, timeoutMs: 3 * beat };
 
   let control: ControlServer<typeof MonitorMethodParams> | null = null;
+  let zap: ZapHandler | null = null;
   const pub = new zmq.Publisher({ linger: 1000, sendHighWaterMark: 0 });
   // Defined before the control socket is bound: requests are served from then on.
   const pubQueue = new SendQueue(pub, (err) => logger.error(`publish failed: ${messageOf(err)}`));
   const monitors = new Map<string, Monitor>();
+  const listings = new Listings(timings.listIdleMs);
   const host: MonitorHost = {
     logger,
     snapshotDir: paths.monitorSnapshots,
@@ -206,26 +259,33 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
     }
   };
   try {
-    const c = await prepareEndpoint(g.monitorControl, "control", g, home, logger);
+    const c = await prepareEndpoint(g.monitorBindControl, "control", g, home, logger);
+    const e = await prepareEndpoint(g.monitorBindEvents, "events", g, home, logger);
+    const secret = c.curveSecretKey ?? e.curveSecretKey;
+    if (secret) zap = await startZap(home, secret, logger);
     control = new ControlServer({
-      endpoint: g.monitorControl,
+      endpoint: g.monitorBindControl,
       methods: MonitorMethodParams,
       results: MonitorMethodResults,
       handler: (method, params) => dispatch(method, params),
       log: logger,
       curveSecretKey: c.curveSecretKey,
+      ...(c.curveSecretKey ? { zapDomain: "monitor-control" } : {}),
+      liveness,
     });
-    const e = await prepareEndpoint(g.monitorEvents, "events", g, home, logger);
+    setTcpLiveness(pub, g.monitorBindEvents, liveness);
     if (e.curveSecretKey) {
       pub.curveServer = true;
       pub.curveSecretKey = e.curveSecretKey;
+      pub.zapDomain = "monitor-events";
     }
     const ctl = control;
-    await bindOrSay(() => ctl.bind(), g.monitorControl);
-    await bindOrSay(() => pub.bind(g.monitorEvents), g.monitorEvents);
+    await bindOrSay(() => ctl.bind(), g.monitorBindControl);
+    await bindOrSay(() => pub.bind(g.monitorBindEvents), g.monitorBindEvents);
   } catch (err) {
     await control?.close();
     pub.close();
+    await zap?.close();
     logger.error(`cannot start: ${messageOf(err)}`);
     await closeLogger(logger);
     throw err;
@@ -275,6 +335,7 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
         const m = monitorOf((params as { monitorId: string }).monitorId);
         await m.stop();
         monitors.delete(m.id);
+        listings.dropMonitor(m.id);
         logger.info(`monitor ${m.id} destroyed`);
         return stateOf(m);
       }
@@ -285,6 +346,11 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
       case "sync": {
         const m = monitorOf((params as { monitorId: string }).monitorId);
         return { seq: await m.sync() };
+      }
+      case "list": {
+        const p = params as { monitorId: string; cursor?: string; limit?: number };
+        const m = monitorOf(p.monitorId);
+        return listings.list(m.id, m.params, p);
       }
     }
   }
@@ -299,6 +365,7 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
     const stall = stallOf(expected, now, timings);
     expected = now + tick;
     if (stall) for (const m of monitors.values()) m.noteStall(stall);
+    listings.expire(now);
   }, tick);
 
   // Debug hook: OMERO_FS_MONITOR_MEMLOG=<ms> logs process.memoryUsage() (MiB) every <ms> ms.
@@ -327,6 +394,7 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
       }
       await pubQueue.drain();
       pub.close();
+      await zap?.close();
       logger.info("MonitorServer stopped");
       await closeLogger(logger);
     })();
@@ -362,7 +430,7 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
   }
 
   logger.info(
-    `MonitorServer ready: pid ${process.pid}, version ${OMERO_FS_VERSION}, control ${g.monitorControl}, events ${g.monitorEvents}, backend ${g.watchBackend}`,
+    `MonitorServer ready: pid ${process.pid}, version ${OMERO_FS_VERSION}, control ${g.monitorBindControl}, events ${g.monitorBindEvents}, backend ${g.watchBackend}`,
   );
   if (typeof process.send === "function") process.send({ type: "ready", server: "MonitorServer" });
   return { stop };

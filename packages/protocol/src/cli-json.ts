@@ -27,10 +27,27 @@ export const ServerStatusJsonSchema = z.object({
 });
 export type ServerStatusJson = z.infer<typeof ServerStatusJsonSchema>;
 
-/** `admin status --json` and `admin ice server list --json`. */
+/** A remote MonitorServer as the DropBox sees it: `status` and `admin status --json` (`remoteMonitors`). */
+export const RemoteMonitorSchema = z.object({
+  control: z.string(),
+  events: z.string(),
+  state: z.enum(["connected", "unreachable"]),
+  /** ISO time of its last answer; null: it never answered. */
+  lastContact: z.string().nullable(),
+  /** 1-based numbers of the watches it serves. */
+  watches: z.array(z.number().int()),
+});
+export type RemoteMonitor = z.infer<typeof RemoteMonitorSchema>;
+
+/**
+ * `admin status --json` and `admin ice server list --json`. `remoteMonitors`: the remote
+ * MonitorServers the DropBox uses (per-watch omero.fs.monitorControl), absent when there are none
+ * or the DropBox does not answer.
+ */
 export const AdminStatusJsonSchema = z.object({
   node: z.object({ pid: z.number().int().nullable(), running: z.boolean() }),
   servers: z.array(ServerStatusJsonSchema),
+  remoteMonitors: z.array(RemoteMonitorSchema).optional(),
 });
 export type AdminStatusJson = z.infer<typeof AdminStatusJsonSchema>;
 

@@ -5,8 +5,10 @@
  */
 export * from "./cli-json";
 export * from "./codec";
+export * from "./curve-keys";
 export * from "./path-rules";
 export * from "./schemas";
+export * from "./zap";
 
 /** The package version reported by `ping` and `--version`. */
 export const OMERO_FS_VERSION = "0.1.0";

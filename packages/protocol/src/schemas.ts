@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RemoteMonitorSchema } from "./cli-json";
 
 /** Wire protocol version carried by every message (docs/ARCHITECTURE.md, "Wire protocol"). */
 export const PROTOCOL_VERSION = 1;
@@ -265,6 +266,8 @@ export const DropBoxMethodResults = {
     counts: z.record(z.string(), z.number()),
     /** What keeps the DropBox from doing all of its job (empty when healthy). */
     problems: z.array(z.string()),
+    /** The remote MonitorServers (watches with their own omero.fs.monitorControl); absent when none. */
+    remoteMonitors: z.array(RemoteMonitorSchema).optional(),
   }),
   /** applied: properties now in effect; restart: changed properties that need `omero-fs admin restart`. */
   reload: z.object({ applied: z.array(z.string()), restart: z.array(z.string()) }),

@@ -106,6 +106,12 @@ function serverTable(status: NodeStatus): string {
   return [table(["NAME", "ENABLED", "STATE", "PID", "RESTARTS", "LOG"], rows), ...reasons].join("\n");
 }
 
+/** The remote MonitorServers the DropBox uses, one line each: endpoint, state, last contact, watches. */
+function remoteMonitorLines(remote: NonNullable<NodeStatus["remoteMonitors"]>): string {
+  const rows = remote.map((r) => [r.control, r.state, r.lastContact ?? "never", r.watches.join(","), cell(r.events)]);
+  return ["remote MonitorServers:", table(["CONTROL", "STATE", "LAST CONTACT", "WATCHES", "EVENTS"], rows)].join("\n");
+}
+
 function printStatus(status: NodeStatus): void {
   const n = status.node;
   const lines = [
@@ -118,6 +124,7 @@ function printStatus(status: NodeStatus): void {
   const found = n.running && n.home ? findNode(n.home) : null;
   if (found?.state === "running" && found.info.http) lines.push(`status page: http://${found.info.http}/`);
   lines.push(serverTable(status));
+  if (status.remoteMonitors?.length) lines.push(remoteMonitorLines(status.remoteMonitors));
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 

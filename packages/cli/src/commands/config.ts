@@ -64,7 +64,9 @@ function passwordRefusal(): CliError {
 /** Display form of a typed value. */
 function show(v: unknown): string {
   if (Array.isArray(v)) return v.length ? escapeName(v.join(",")) : "-";
-  if (v === "") return "-";
+  if (v === "" || v === null) return "-";
+  // omero.fs.monitorPathMap, as it is written.
+  if (typeof v === "object" && "remote" in v && "local" in v) return escapeName(`${v.remote}=${v.local}`);
   return escapeName(String(v));
 }
 

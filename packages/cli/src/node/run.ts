@@ -23,6 +23,7 @@ import {
   writeFileAtomic,
 } from "./records";
 import { reloadConfig } from "./reload";
+import { askRemoteMonitors } from "./remote-monitors";
 import { startNodeServices } from "./services";
 import { Supervisor } from "./supervisor";
 
@@ -230,8 +231,15 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     switch (method) {
       case "ping":
         return { pid: process.pid, version: OMERO_FS_VERSION };
-      case "status":
-        return status();
+      case "status": {
+        const st = status();
+        const db = st.servers.find((x) => x.name === "DropBox");
+        const remote =
+          db && (db.state === "running" || db.state === "degraded")
+            ? await askRemoteMonitors(config.global.dropboxControl)
+            : undefined;
+        return remote ? { ...st, remoteMonitors: remote } : st;
+      }
       case "serverStart":
         return act(() => supervisor.start(name));
       case "serverStop":

@@ -6,7 +6,8 @@
 import * as fs from "node:fs";
 import { homePaths, type Logger, NOTIFY_GLOBALS, type OmeroFsConfig } from "@omero-fs/config";
 import { type LedgerView, openLedgerView } from "@omero-fs/dropbox";
-import { ControlClient } from "@omero-fs/protocol/zmq";
+import * as path from "node:path";
+import { ControlClient, type CurveClientKeys, curveDir, loadLocalCurve } from "@omero-fs/protocol/zmq";
 import { type HttpHandle, startHttp } from "./http/server";
 import { Metrics } from "./http/metrics";
 import type { NodeServerStatus } from "./methods";
@@ -27,6 +28,16 @@ export interface NodeServices {
   /** Shutdown began. */
   stopping(): void;
   stop(): Promise<void>;
+}
+
+/**
+ * The node on a storage host whose MonitorServer has CURVE on TCP: it asks as the server itself
+ * (its key pair; the ZAP handler always lets it in), not as a client listed in authorized_keys.
+ */
+function localCurve(home: string, endpoint: string): { curve?: CurveClientKeys } {
+  const dir = curveDir(home);
+  if (!endpoint.startsWith("tcp://") || !fs.existsSync(path.join(dir, "server.key"))) return {};
+  return { curve: loadLocalCurve(dir) };
 }
 
 export async function startNodeServices(o: {
@@ -74,7 +85,10 @@ export async function startNodeServices(o: {
     servers: o.servers,
     monitor: async () => {
       if (o.servers().find((s) => s.name === "MonitorServer")?.state !== "running") return null;
-      monitorClient ??= new ControlClient(config.global.monitorControl, { timeoutMs: 2000 });
+      monitorClient ??= new ControlClient(config.global.monitorBindControl, {
+        timeoutMs: 2000,
+        ...localCurve(home, config.global.monitorBindControl),
+      });
       const list = (await monitorClient.call("listMonitors", {})) as {
         eventsPublished?: number;
         rescansPublished?: number;

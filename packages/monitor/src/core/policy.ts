@@ -30,6 +30,8 @@ export interface PipelineTimings {
   fastWatchDirs: number;
   /** Test hook: hold every native watcher batch this long before handling it (0 = off). */
   nativeDelayMs: number;
+  /** A `list` cursor not used for this long expires (the wire contract says 60 s). */
+  listIdleMs: number;
 }
 
 export const DEFAULT_TIMINGS: PipelineTimings = {
@@ -50,6 +52,7 @@ export const DEFAULT_TIMINGS: PipelineTimings = {
   // ~1-2 KiB each (an FSWatcher plus a kernel inotify watch): 4096 stay under 10 MiB.
   fastWatchDirs: 4096,
   nativeDelayMs: 0,
+  listIdleMs: 60_000,
 };
 
 /**

@@ -3,6 +3,7 @@ import * as zmq from "zeromq";
 import type { z } from "zod";
 import { decodeReply, encodeRequest } from "../codec";
 import type { ErrorCode } from "../schemas";
+import { setTcpLiveness, type TcpLiveness } from "./tcp";
 
 /** A call that got an error reply (or none in time). `code` is the server's, or TIMEOUT. */
 export class ControlCallError extends Error {
@@ -34,12 +35,15 @@ export class ControlClient {
   private readonly pending = new Map<string, Pending>();
   private closed = false;
   private readonly loop: Promise<void>;
+  private sending: Promise<void> = Promise.resolve();
 
   constructor(
     readonly endpoint: string,
     private readonly options: {
       timeoutMs?: number;
       curve?: { serverKey: string; publicKey: string; secretKey: string };
+      /** Heartbeats on a tcp:// endpoint (default TCP_LIVENESS). */
+      liveness?: TcpLiveness;
     } = {},
   ) {
     this.socket = new zmq.Dealer({ linger: 0 });
@@ -48,6 +52,7 @@ export class ControlClient {
       this.socket.curvePublicKey = options.curve.publicKey;
       this.socket.curveSecretKey = options.curve.secretKey;
     }
+    setTcpLiveness(this.socket, endpoint, options.liveness);
     this.socket.connect(endpoint);
     this.loop = this.receive();
   }
@@ -96,11 +101,15 @@ export class ControlClient {
         reject(new ControlCallError("TIMEOUT", method, `no reply to ${method} from ${this.endpoint} within ${ms} ms`));
       }, ms);
       this.pending.set(id, { method, schema, resolve: resolve as (v: unknown) => void, reject, timer });
-      this.socket.send(encodeRequest(id, method, params)).catch((e: unknown) => {
-        clearTimeout(timer);
-        this.pending.delete(id);
-        reject(new ControlCallError("INTERNAL", method, `send failed: ${String(e)}`));
-      });
+      const frame = encodeRequest(id, method, params);
+      // zeromq v6 allows one send in flight, and a send waits while the server is unreachable (down,
+      // or refusing this client's key): sends queue, and a call that timed out meanwhile is not sent.
+      this.sending = this.sending
+        .then(() => (this.pending.has(id) && !this.closed ? this.socket.send(frame) : undefined))
+        .catch((e: unknown) => {
+          clearTimeout(timer);
+          if (this.pending.delete(id)) reject(new ControlCallError("INTERNAL", method, `send failed: ${String(e)}`));
+        });
     });
   }
 

@@ -4,4 +4,7 @@
  * and the DropBox (docs/ARCHITECTURE.md, "Wire protocol").
  */
 export * from "./client";
+export * from "./curve";
+export * from "./list";
 export * from "./server";
+export * from "./tcp";

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zmq from "zeromq";
 import type { z } from "zod";
+import { setTcpLiveness, type TcpLiveness } from "./tcp";
 import { decodeRequest, encodeError, encodeProtocolError, encodeResult, errorCodeOf } from "../codec";
 
 /** Where a control server writes: any logger with these three levels (winston's fits). */
@@ -29,6 +30,10 @@ export interface ControlServerOptions<T extends MethodTable> {
   log: ControlLog;
   /** Z85 CURVE secret key: the socket becomes a CURVE server. */
   curveSecretKey?: string;
+  /** ZAP domain of the socket (names it in the ZAP handler's log; see ZapHandler). */
+  zapDomain?: string;
+  /** Heartbeats on a tcp:// endpoint (default TCP_LIVENESS). */
+  liveness?: TcpLiveness;
 }
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -53,6 +58,8 @@ export class ControlServer<T extends MethodTable> {
       this.socket.curveServer = true;
       this.socket.curveSecretKey = o.curveSecretKey;
     }
+    if (o.zapDomain) this.socket.zapDomain = o.zapDomain;
+    setTcpLiveness(this.socket, o.endpoint, o.liveness);
   }
 
   /** Bind and start serving. Throws the bind error (the caller says what it means for its process). */

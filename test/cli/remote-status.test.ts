@@ -1,0 +1,128 @@
+/**
+ * `admin status` on the OMERO host shows each remote MonitorServer (issue 13). Two nodes on one
+ * machine: home A, the storage host, runs only its MonitorServer (DropBox disabled) on loopback
+ * TCP; home B runs the DropBox with its watch on A.
+ */
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
+import { AdminStatusJsonSchema } from "@omero-fs/protocol";
+import { tiff, write } from "../dropbox/harness";
+import { tempDir, waitFor } from "../helpers/wait";
+import { jsonOf, makeHome, readLog, type TestHome } from "./harness";
+
+jest.setTimeout(180_000);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+let a: TestHome;
+let b: TestHome;
+let storage: { dir: string; cleanup: () => void };
+let control: string;
+let events: string;
+
+beforeAll(async () => {
+  storage = tempDir("omero-fs-storage-");
+  for (const u of ["zak", "amy"]) fs.mkdirSync(path.join(storage.dir, u));
+  control = `tcp://127.0.0.1:${await freePort()}`;
+  events = `tcp://127.0.0.1:${await freePort()}`;
+  a = makeHome({
+    prefix: "omero-fs-hostA-",
+    config: {
+      "omero.fs.monitorBindControl": control,
+      "omero.fs.monitorBindEvents": events,
+      "omero.fs.insecureTcp": "true",
+    },
+  });
+  b = makeHome({
+    prefix: "omero-fs-hostB-",
+    config: {
+      // Watch 1: this node's MonitorServer (empty slots); watches 2 and 3 share host A's.
+      "omero.fs.importUsers": "default;zak;amy",
+      "omero.fs.watchDir": `;${path.join(storage.dir, "zak")};${path.join(storage.dir, "amy")}`,
+      "omero.fs.monitorControl": `;${control};${control}`,
+      "omero.fs.monitorEvents": `;${events};${events}`,
+      "omero.fs.insecureTcp": "true",
+      "omero.fs.dirImportWait": "0.5;0.5;0.5",
+      "omero.fs.throttleImport": "0;0;0",
+      "omero.fs.rescanInterval": "0",
+    },
+  });
+  expect((await a.cli(["admin", "ice", "server", "disable", "DropBox"])).code).toBe(0);
+  const sa = await a.cli(["admin", "start"]);
+  expect(sa).toMatchObject({ code: 0 });
+  const sb = await b.cli(["admin", "start"]);
+  expect(sb).toMatchObject({ code: 0 });
+});
+
+afterAll(() => {
+  b?.cleanup();
+  a?.cleanup();
+  storage?.cleanup();
+});
+
+const statusJson = async (h: TestHome) => {
+  const r = await h.cli(["admin", "status", "--json"]);
+  return { code: r.code, status: AdminStatusJsonSchema.parse(jsonOf(r)) };
+};
+
+test("admin status lists the remote MonitorServer: connected, with its last contact", async () => {
+  const { code, status } = await statusJson(b);
+  expect(code).toBe(0);
+  expect(status.remoteMonitors).toEqual([
+    { control, events, state: "connected", lastContact: expect.any(String), watches: [2, 3] },
+  ]);
+  const text = await b.cli(["admin", "status"]);
+  expect(text.stdout).toContain("remote MonitorServers:");
+  expect(text.stdout).toMatch(new RegExp(`${control.replace(/[.]/g, "\\.")}\\s+connected\\s+\\d{4}-`));
+  // The storage host's own status has no such section: its watches are its own MonitorServer's.
+  expect((await statusJson(a)).status.remoteMonitors).toBeUndefined();
+  // Files written on the storage host are imported on B for each remote watch's user, and a file
+  // in B's own DropBox folder through B's own MonitorServer.
+  fs.writeFileSync(path.join(storage.dir, "zak", "z.tif"), tiff());
+  fs.writeFileSync(path.join(storage.dir, "amy", "a.tif"), tiff());
+  write(path.join(b.dir, "data", "DropBox", "bob", "b.tif"), tiff());
+  await importedFor(["amy", "bob", "zak"]);
+  expect(readLog(b.dir, "DropBox")).toContain("connected to the MonitorServer at ipc://");
+});
+
+/** Wait until B imported a fileset for each of these users. */
+async function importedFor(users: string[]): Promise<void> {
+  await waitFor(
+    async () => {
+      const list = jsonOf(await b.cli(["imports", "list", "--json"])) as { state: string; user: string }[];
+      return users.every((u) => list.some((i) => i.state === "imported" && i.user === u));
+    },
+    `imports on host B for ${users.join(", ")}`,
+    { timeoutMs: 60_000, intervalMs: 300 },
+  );
+}
+
+test("the remote MonitorServer stopped: the DropBox is degraded (exit 2) and the remote one unreachable", async () => {
+  expect((await a.cli(["admin", "stop"])).code).toBe(0);
+  const { code, status } = await waitFor(
+    async () => {
+      const s = await statusJson(b);
+      return s.status.remoteMonitors?.[0]?.state === "unreachable" && s.code === 2 ? s : null;
+    },
+    "B's status showing the remote MonitorServer unreachable",
+    { timeoutMs: 30_000, intervalMs: 300 },
+  );
+  expect(code).toBe(2);
+  const db = status.servers.find((s) => s.name === "DropBox")!;
+  expect(db.state).toBe("degraded");
+  expect(db.reason).toContain(`remote MonitorServer ${control} unreachable`);
+  expect((await b.cli(["admin", "status"])).stdout).toMatch(/unreachable/);
+  // The local watch goes on while the remote MonitorServer is away.
+  write(path.join(b.dir, "data", "DropBox", "carol", "c.tif"), tiff());
+  await importedFor(["carol"]);
+});
