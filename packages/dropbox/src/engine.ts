@@ -76,6 +76,7 @@ export class Engine {
       requestTick: () => this.requestTick(),
       serial: (fn) => this.serial(fn),
       stopping: () => this.stopping,
+      firstWalks: new Map(),
     };
     this.grouping = new Grouping(this.ctx, o.catalogues);
     this.intake = new Intake(this.ctx, this.grouping);

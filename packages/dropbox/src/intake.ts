@@ -8,6 +8,7 @@ import type { EventBlock } from "@omero-fs/protocol";
 import type { Context } from "./context";
 import { type Effect, type FileRecord, type Observation, observationEffects } from "./core/file-identity";
 import { containmentProblem, userOfPath } from "./core/paths";
+import { recordAsExisting, releaseExisting } from "./core/reconcile";
 import type { Grouping } from "./grouping";
 
 const STAT_CONCURRENCY = 32;
@@ -38,8 +39,11 @@ export class Intake {
     this.ctx.requestTick();
   }
 
-  /** Stat each path (gone = Delete) and record what is there now. Returns how many records changed. */
-  async observePaths(watch: number, paths: string[]): Promise<number> {
+  /**
+   * Stat each path (gone = Delete) and record what is there now. Returns how many records changed.
+   * `via`: a walk, or an event (a file that gets an event is live, never a pre-existing one).
+   */
+  async observePaths(watch: number, paths: string[], via: "walk" | "event" = "event"): Promise<number> {
     let n = 0;
     for (let i = 0; i < paths.length; i += OBSERVE_CHUNK) {
       const chunk = paths.slice(i, i + OBSERVE_CHUNK);
@@ -51,7 +55,7 @@ export class Intake {
       }
       const now = this.ctx.clock.now();
       this.ctx.ledger.transaction(() => {
-        for (const s of seen) if (this.observe(watch, s, now)) n += 1;
+        for (const s of seen) if (this.observe(watch, s, now, via)) n += 1;
       });
     }
     return n;
@@ -97,7 +101,7 @@ export class Intake {
   }
 
   /** Record one observation (inside a transaction). Returns true when the ledger changed. */
-  private observe(watch: number, s: Observation, now: number): boolean {
+  private observe(watch: number, s: Observation, now: number, via: "walk" | "event"): boolean {
     const files = this.ctx.ledger.files;
     const row = files.byPath(s.path);
     // No live record, or an imported one (recorded as deleted, its path may be free for a new file).
@@ -113,8 +117,39 @@ export class Intake {
       sameInode,
       importedVersion,
       changedAfterImport: this.ctx.opts.changedAfterImport,
+      existing: this.existingVerdict(watch, s, row, now, via),
     });
     return this.apply(watch, s.path, row, effects, now);
+  }
+
+  /** omero.fs.existingFiles for this observation (core/reconcile.ts decides). */
+  private existingVerdict(
+    watch: number,
+    s: Observation,
+    row: FileRecord | null,
+    now: number,
+    via: "walk" | "event",
+  ): { record: boolean; release: boolean } | undefined {
+    const fw = this.ctx.firstWalks.get(watch);
+    if (!s.st || (row && row.state !== "existing") || (!row && !fw)) return undefined;
+    return {
+      record:
+        !row &&
+        recordAsExisting({
+          policy: this.ctx.opts.existingFiles,
+          via,
+          firstWalkStartedMs: fw && fw.endedMs === null ? fw.startedMs : null,
+          mtimeMs: s.st.mtimeMs,
+        }),
+      release:
+        !!row &&
+        releaseExisting({
+          via,
+          contentChanged: row.size !== s.st.size || row.mtimeMs !== s.st.mtimeMs,
+          firstWalkEndedMs: fw ? fw.endedMs : undefined,
+          now,
+        }),
+    };
   }
 
   private apply(watch: number, p: string, row: FileRecord | null, effects: Effect[], now: number): boolean {

@@ -6,6 +6,7 @@
 import type { ChangedAfterImport } from "./core/file-identity";
 import { type OmeroFsConfig, testHookNumber, type WatchConfig } from "@omero-fs/config";
 import { normaliseWhitelist } from "./core/paths";
+import type { ExistingFiles } from "./core/reconcile";
 import { DEFAULT_RETRY, type RetryPolicy } from "./core/retry";
 
 export interface WatchOptions {
@@ -42,6 +43,8 @@ export interface DropBoxOptions {
   rescanIntervalMs: number;
   /** omero.fs.changedAfterImport (reimportModified=true already read as reimport by the config). */
   changedAfterImport: ChangedAfterImport;
+  /** omero.fs.existingFiles: files present at a watch's first walk are skipped (`existing`) or imported. */
+  existingFiles: ExistingFiles;
   /** MonitorServer health-check period. */
   healthMs: number;
   /** Event paths waiting to be applied beyond which the queued blocks are dropped for a rescan. */
@@ -88,6 +91,7 @@ export function resolveOptions(config: OmeroFsConfig, env: NodeJS.ProcessEnv = p
     importTimeoutMs: g.importTimeout * 1000,
     rescanIntervalMs: g.rescanInterval * 1000,
     changedAfterImport: g.changedAfterImport,
+    existingFiles: g.existingFiles,
     healthMs: hook(env, "OMERO_FS_TEST_DROPBOX_HEALTH_MS", 1000),
     backlogPaths: hook(env, "OMERO_FS_TEST_DROPBOX_BACKLOG", 5000),
     dropBlocks: testHookNumber(env, "OMERO_FS_TEST_DROPBOX_DROP_BLOCKS", 0, { min: 0, integer: true }),
@@ -156,6 +160,7 @@ export function planReload(before: DropBoxOptions, after: DropBoxOptions): Reloa
     retry: live("retry", "omero.fs.importRetries"),
     importTimeoutMs: live("importTimeoutMs", "omero.fs.importTimeout"),
     changedAfterImport: live("changedAfterImport", "omero.fs.changedAfterImport"),
+    existingFiles: live("existingFiles", "omero.fs.existingFiles"),
   };
   return { opts, applied, restart };
 }

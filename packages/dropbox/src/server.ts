@@ -376,6 +376,7 @@ class DropBoxServer {
     this.prepareWatchDirs();
     await this.control.bind();
     await this.engine.recover();
+    this.engine.reconciler.planFirstWalks();
     this.link.subscribe();
     if (!(await this.connect())) return;
     this.log.info(`connected to the MonitorServer (pid ${this.monitorPid})`);

@@ -76,7 +76,8 @@ export const ImportJsonSchema = z.object({
 });
 export type ImportJson = z.infer<typeof ImportJsonSchema>;
 
-export const FILE_STATES = ["pending", "grouped", "imported", "ignored", "refused"] as const;
+/** `existing`: already in the DropBox at the first walk of its watch, not imported (omero.fs.existingFiles). */
+export const FILE_STATES = ["pending", "grouped", "imported", "ignored", "refused", "existing"] as const;
 export const FileStateSchema = z.enum(FILE_STATES);
 export type FileState = z.infer<typeof FileStateSchema>;
 

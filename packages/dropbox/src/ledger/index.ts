@@ -3,6 +3,7 @@
  * through `Ledger` (named state changes and queries); the CLI reads it through `openLedgerView`
  * and requeues through `requeueImport`.
  */
+import { WalksTable } from "./existing";
 import { FilesTable } from "./files";
 import { FilesetsTable } from "./filesets";
 import { requeueInDb } from "./requeue";
@@ -10,6 +11,7 @@ import { type Db, openLedgerDb } from "./schema";
 import { countsOf } from "./view";
 
 export type { FilesetInfo, Outcome, WaitingFileset } from "./filesets";
+export { countExisting, releaseExistingForNextStart, releaseExistingPage, WalksTable } from "./existing";
 export { requeueImport } from "./requeue";
 export { type Db, LedgerError, MIGRATIONS, migrate, openLedgerDb, SCHEMA_VERSION } from "./schema";
 export { countsOf, type ImportRow, type LedgerView, type ListFilter, openLedgerView } from "./view";
@@ -18,8 +20,10 @@ export { countsOf, type ImportRow, type LedgerView, type ListFilter, openLedgerV
 export class Ledger {
   readonly files: FilesTable;
   readonly filesets: FilesetsTable;
+  readonly walks: WalksTable;
   constructor(readonly db: Db) {
     this.files = new FilesTable(db);
+    this.walks = new WalksTable(db);
     this.filesets = new FilesetsTable(db);
   }
 

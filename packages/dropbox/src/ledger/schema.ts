@@ -115,6 +115,43 @@ CREATE INDEX IF NOT EXISTS files_history_path ON files_history(path);
 UPDATE files SET mtime_ms = -1 WHERE state = 'ignored' AND reason = 'excluded by the watch''s whitelist';
 `;
 
+// Issue 11, pre-existing files: the `existing` file state (files there before the first walk of
+// their watch; omero.fs.existingFiles), and a record per watch of its first completed walk. The
+// CHECK of files.state can only change by rebuilding the table (same columns, same indexes).
+const EXISTING = `
+CREATE TABLE files_new (
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE,
+  watch INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  mtime_ms REAL NOT NULL,
+  dev INTEGER,
+  ino INTEGER,
+  state TEXT NOT NULL CHECK (state IN ('pending','grouped','imported','ignored','refused','existing')),
+  reason TEXT,
+  fileset INTEGER,
+  last_event_ms INTEGER NOT NULL,
+  seen_at TEXT NOT NULL
+);
+INSERT INTO files_new SELECT id, path, watch, user, size, mtime_ms, dev, ino, state, reason, fileset, last_event_ms, seen_at FROM files;
+DROP TABLE files;
+ALTER TABLE files_new RENAME TO files;
+CREATE INDEX files_fileset ON files(fileset);
+CREATE INDEX files_watch_user_state ON files(watch, user, state);
+CREATE INDEX files_state_user ON files(state, user);
+CREATE INDEX files_dev_ino ON files(dev, ino);
+-- One row per watch (its user and folder, as configured) whose first walk completed: a later walk
+-- is not first, so files added while omero-fs was down are imported as always.
+CREATE TABLE IF NOT EXISTS walks (
+  user TEXT NOT NULL,
+  watch_dir TEXT NOT NULL,
+  first_walk_at TEXT NOT NULL,
+  existing INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (user, watch_dir)
+);
+`;
+
 /** Migrations in order: entry i brings the schema from user_version i to i + 1. */
 export const MIGRATIONS: readonly { name: string; up: (db: Db) => void }[] = [
   // Version 1 is the original schema (IF NOT EXISTS: ledgers written before user_version was kept
@@ -129,6 +166,7 @@ export const MIGRATIONS: readonly { name: string; up: (db: Db) => void }[] = [
       if (!cols.some((c) => c.name === "waiting_for")) db.exec("ALTER TABLE filesets ADD COLUMN waiting_for TEXT");
     },
   },
+  { name: "existing files", up: (db) => db.exec(EXISTING) },
 ];
 
 /** The schema version this build writes. */

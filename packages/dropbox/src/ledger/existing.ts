@@ -1,0 +1,108 @@
+/**
+ * Pre-existing files (omero.fs.existingFiles): the record of each watch's first completed walk
+ * (table `walks`, keyed by the watch's user and folder), and `omero-fs dropbox import-existing`,
+ * which releases `existing` files for import: by the running DropBox (releaseExistingPage, then it
+ * groups them), or directly in the ledger when none runs (releaseExistingForNextStart).
+ */
+import { NOT_GROUPED } from "../core/file-identity";
+import { type Db, openExisting } from "./schema";
+
+/** Rows released per transaction (the CLI's direct write, the DropBox's page). */
+const PAGE = 2000;
+
+/** The [lo, hi) path range of the files under `dir` (dir itself excluded: files only). */
+function rangeOf(dir: string): [string, string] {
+  const d = dir.endsWith("/") ? dir.slice(0, -1) : dir;
+  return [`${d}/`, `${d}0`];
+}
+
+export class WalksTable {
+  constructor(private readonly db: Db) {}
+
+  /** Has a first walk of this watch (user, folder) completed in this ledger? */
+  walked(user: string, watchDir: string): boolean {
+    return (
+      this.db.prepare("SELECT 1 FROM walks WHERE user = ? AND watch_dir = ?").pluck().get(user, watchDir) !== undefined
+    );
+  }
+
+  /** Does the ledger know any file under `dir` (a ledger from before walks were recorded)? */
+  knowsFilesUnder(dir: string): number {
+    const [lo, hi] = rangeOf(dir);
+    return this.db
+      .prepare("SELECT COUNT(*) FROM (SELECT 1 FROM files WHERE path >= ? AND path < ? LIMIT 1)")
+      .pluck()
+      .get(lo, hi) as number;
+  }
+
+  /** `existing` files under a watch folder. */
+  existingUnder(dir: string): number {
+    return countExisting(this.db, [dir]);
+  }
+
+  /** The first walk of this watch completed, finding `existing` files already there. */
+  record(user: string, watchDir: string, existing: number, now: number): void {
+    this.db
+      .prepare("INSERT OR IGNORE INTO walks(user, watch_dir, first_walk_at, existing) VALUES (?, ?, ?, ?)")
+      .run(user, watchDir, new Date(now).toISOString(), existing);
+  }
+}
+
+/** `existing` files, in all or under some directories. */
+export function countExisting(db: Db, dirs: string[] | null = null): number {
+  if (dirs === null) return db.prepare("SELECT COUNT(*) FROM files WHERE state = 'existing'").pluck().get() as number;
+  let n = 0;
+  for (const d of dirs) {
+    const [lo, hi] = rangeOf(d);
+    n += db
+      .prepare("SELECT COUNT(*) FROM files WHERE path >= ? AND path < ? AND +state = 'existing'")
+      .pluck()
+      .get(lo, hi) as number;
+  }
+  return n;
+}
+
+/**
+ * Release one page of `existing` files under `dir` (null: everywhere) as pending, not grouped yet:
+ * the running DropBox marks their folders for grouping. Returns the released rows ([] when done).
+ */
+export function releaseExistingPage(db: Db, dir: string | null): { path: string; watch: number; user: string }[] {
+  const [lo, hi] = dir === null ? ["", "\uffff"] : rangeOf(dir);
+  const rows = db
+    .prepare(
+      "SELECT id, path, watch, user FROM files WHERE path >= ? AND path < ? AND +state = 'existing' ORDER BY path LIMIT ?",
+    )
+    .raw()
+    .all(lo, hi, PAGE) as [number, string, number, string][];
+  const set = db.prepare("UPDATE files SET state = 'pending', reason = ? WHERE id = ?");
+  db.transaction(() => {
+    for (const [id] of rows) set.run(NOT_GROUPED, id);
+  })();
+  return rows.map(([, path, watch, user]) => ({ path, watch, user }));
+}
+
+/** Why a file released without a running DropBox is pending. */
+export const RELEASED_FOR_NEXT_START =
+  "released by import-existing while the DropBox was stopped; imported when it starts";
+
+/**
+ * `import-existing` without a running DropBox: `existing` files under `dirs` (null: all) become
+ * pending with an impossible mtime, so the first reconciliation of the next start sees them as
+ * changed and groups them (as the identity migration does). Returns how many were released.
+ */
+export function releaseExistingForNextStart(ledgerPath: string, dirs: string[] | null): number {
+  const db = openExisting(ledgerPath, false);
+  try {
+    const ranges = dirs === null ? [["", "\uffff"] as [string, string]] : dirs.map(rangeOf);
+    const st = db.prepare(
+      "UPDATE files SET state = 'pending', reason = ?, mtime_ms = -1 WHERE path >= ? AND path < ? AND +state = 'existing'",
+    );
+    return db.transaction(() => {
+      let n = 0;
+      for (const [lo, hi] of ranges) n += st.run(RELEASED_FOR_NEXT_START, lo, hi).changes;
+      return n;
+    })();
+  } finally {
+    db.close();
+  }
+}
