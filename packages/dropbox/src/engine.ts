@@ -17,6 +17,7 @@ import type { Importer } from "./importers/types";
 import { Imports } from "./imports";
 import { Intake } from "./intake";
 import type { Ledger } from "./ledger";
+import { releaseExistingPage } from "./ledger/existing";
 import type { DropBoxOptions } from "./options";
 import { Queueing } from "./queueing";
 import { Reconciler } from "./reconciler";
@@ -214,6 +215,27 @@ export class Engine {
     this.log.info(`[fileset ${id}] requeued by hand`);
     this.requestTick();
     return r;
+  }
+
+  /**
+   * `import-existing`: the `existing` files under `dir` (null: all) become pending and their
+   * folders are grouped as for any new file. One page per serial task: events keep flowing.
+   */
+  async importExisting(dir: string | null): Promise<number> {
+    let n = 0;
+    for (;;) {
+      const page = await this.serial(() => {
+        const rows = releaseExistingPage(this.ctx.ledger.db, dir);
+        const now = this.clock.now();
+        for (const r of rows) this.grouping.markDirty(r.watch, r.user, r.path, now);
+        return rows.length;
+      });
+      if (!page) break;
+      n += page;
+    }
+    if (n > 0) this.log.info(`import-existing${dir ? ` ${dir}` : ""}: ${n} existing file(s) released for import`);
+    this.requestTick();
+    return n;
   }
 
   fileCount(): number {

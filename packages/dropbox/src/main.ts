@@ -1,8 +1,10 @@
 /** `node packages/dropbox/dist/main.js [--home DIR] [--console]`: the DropBox process on its own. */
 import { resolveHome } from "@omero-fs/config";
+import { EXIT_NEEDS_ADMIN } from "@omero-fs/protocol";
+import { LedgerError } from "./ledger/schema";
 import { runDropBox } from "./server";
 
-/** Run a DropBox in this process until SIGTERM/SIGINT, then exit 0 (1 when it cannot start). */
+/** Run a DropBox in this process until SIGTERM/SIGINT, then exit 0 (1 when it cannot start, EXIT_NEEDS_ADMIN when it cannot until someone acts). */
 export async function dropboxMain(home: string, consoleLog: boolean): Promise<void> {
   let handle: Awaited<ReturnType<typeof runDropBox>> | null = null;
   let stopping = false;
@@ -28,7 +30,9 @@ export async function dropboxMain(home: string, consoleLog: boolean): Promise<vo
     handle = await runDropBox({ home, console: consoleLog });
   } catch (e) {
     process.stderr.write(`omero-fs dropbox: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}\n`);
-    process.exit(1);
+    // A damaged or newer ledger stays so until someone acts: not worth a restart.
+    const permanent = e instanceof LedgerError && (e.code === "LEDGER_CORRUPT" || e.code === "LEDGER_NEWER");
+    process.exit(permanent ? EXIT_NEEDS_ADMIN : 1);
   }
 }
 

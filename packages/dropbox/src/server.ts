@@ -20,6 +20,7 @@ import {
 import { ControlServer } from "@omero-fs/protocol/zmq";
 import { type Catalogue, defaultCatalogue, loadReadersFile } from "@omero-fs/readers";
 import { MethodError, probeRunning } from "./control";
+import { isUnder } from "./core/paths";
 import { Engine } from "./engine";
 import { createImporter } from "./importers";
 import { Ledger, LedgerError } from "./ledger";
@@ -230,6 +231,15 @@ class DropBoxServer {
       }
       case "reload":
         return this.reload();
+      case "importExisting": {
+        const { path } = params as DropBoxParamsOf<"importExisting">;
+        if (path !== undefined && !this.config.watches.some((w) => isUnder(path, w.watchDir) || path === w.watchDir))
+          throw new MethodError(
+            "BAD_PARAMS",
+            `${path} is not in a watch folder (${this.config.watches.map((w) => w.watchDir).join(", ")})`,
+          );
+        return { released: await this.engine.importExisting(path ?? null) };
+      }
       case "retry": {
         const { id } = params as DropBoxParamsOf<"retry">;
         return this.engine.serial(() => {

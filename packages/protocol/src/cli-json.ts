@@ -31,6 +31,11 @@ export type ServerStatusJson = z.infer<typeof ServerStatusJsonSchema>;
 export const AdminStatusJsonSchema = z.object({
   node: z.object({ pid: z.number().int().nullable(), running: z.boolean() }),
   servers: z.array(ServerStatusJsonSchema),
+  /**
+   * Files the ledger records as `existing`: already there at a watch's first walk and not imported
+   * (omero.fs.existingFiles=skip). Absent when there is no readable ledger.
+   */
+  existingFiles: z.number().int().min(0).optional(),
 });
 export type AdminStatusJson = z.infer<typeof AdminStatusJsonSchema>;
 

@@ -243,6 +243,11 @@ export const DropBoxMethodParams = {
   retry: z.strictObject({ id: z.number().int().min(1) }),
   /** Readiness and counters, for the supervisor and `admin status`. */
   status: NoParamsSchema,
+  /**
+   * `omero-fs dropbox import-existing [PATH]`: import the files recorded as `existing` (there at the
+   * first walk, omero.fs.existingFiles=skip), all of them or those under `path` (absolute).
+   */
+  importExisting: z.strictObject({ path: absolutePath.optional() }),
   /** Re-read the config and apply what can change live (durations, throttles, retries, ...). */
   reload: NoParamsSchema,
 } as const;
@@ -262,11 +267,20 @@ export const DropBoxMethodResults = {
     /** What keeps the DropBox from doing all of its job (empty when healthy). */
     problems: z.array(z.string()),
   }),
+  /** How many `existing` files were released for import. */
+  importExisting: z.object({ released: nonNegativeInt }),
   /** applied: properties now in effect; restart: changed properties that need `omero-fs admin restart`. */
   reload: z.object({ applied: z.array(z.string()), restart: z.array(z.string()) }),
 } as const;
 export type DropBoxParamsOf<M extends DropBoxMethod> = z.infer<(typeof DropBoxMethodParams)[M]>;
 export type DropBoxResultOf<M extends DropBoxMethod> = z.infer<(typeof DropBoxMethodResults)[M]>;
+
+/**
+ * Exit code of a server that cannot start until a person acts (a damaged ledger, one from a newer
+ * omero-fs): the supervisor marks it failed with its last words at once instead of restarting it
+ * (restarts could not help; they would only flood the logs). 78 is sysexits' EX_CONFIG.
+ */
+export const EXIT_NEEDS_ADMIN = 78;
 
 /**
  * Message a server sends its supervisor over the Node IPC channel (when it has one) once it is

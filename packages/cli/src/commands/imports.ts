@@ -113,7 +113,7 @@ export function parseId(raw: unknown): number {
 }
 
 /** Is DropBox answering on its control socket? Asks the node when one runs, else pings it. */
-async function dropboxEndpoint(home: string): Promise<string | null> {
+export async function dropboxEndpoint(home: string): Promise<string | null> {
   const { loadConfigOrThrow } = await import("@omero-fs/config");
   const endpoint = loadConfigOrThrow({ home }).global.dropboxControl;
   const node = findNode(home);

@@ -192,20 +192,73 @@ export function migrate(db: Db): void {
 
 /** Open (creating if needed) the ledger for the DropBox process: WAL, busy timeout, migrations. */
 export function openLedgerDb(file: string): Db {
-  const db = new Database(file);
-  if (file !== ":memory:") db.pragma("journal_mode = WAL");
-  // NORMAL in WAL mode: a commit survives a process crash (kill -9); only an OS crash or power
-  // loss may lose the last transactions, which reconciliation then finds again on disk.
-  db.pragma("synchronous = NORMAL");
-  db.pragma("busy_timeout = 5000");
-  migrate(db);
-  return db;
+  let db: Db | null = null;
+  try {
+    db = new Database(file);
+    if (file !== ":memory:") db.pragma("journal_mode = WAL");
+    // NORMAL in WAL mode: a commit survives a process crash (kill -9); only an OS crash or power
+    // loss may lose the last transactions, which reconciliation then finds again on disk.
+    db.pragma("synchronous = NORMAL");
+    db.pragma("busy_timeout = 5000");
+    migrate(db);
+    return db;
+  } catch (e) {
+    db?.close();
+    const code = (e as { code?: string }).code;
+    if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT")
+      throw new LedgerError("LEDGER_CORRUPT", corruptLedgerMessage(file, (e as Error).message));
+    throw e;
+  }
+}
+
+/**
+ * What a damaged ledger ("file is not a database", a malformed image) means and how to recover,
+ * on one line (the DropBox's last word, shown by `admin start` and `admin status`).
+ */
+export function corruptLedgerMessage(file: string, detail: string): string {
+  return `the ledger ${file} is damaged (${detail}); the DropBox does not start on it. To recover: move it aside (mv ${file} ${file}.corrupt), then start again: the new ledger records the files already there as existing and imports nothing twice (see omero-fs dropbox check-ledger)`;
+}
+
+/** The recovery steps, for `omero-fs dropbox check-ledger` and the READMEs. */
+export function ledgerRecoverySteps(file: string): string[] {
+  return [
+    "omero-fs admin stop",
+    `mv ${file} ${file}.corrupt   (and ${file}-wal, ${file}-shm if present)`,
+    "omero-fs admin start",
+    "omero-fs files list --state existing   (files already there are recorded as existing, not imported again)",
+    "omero-fs dropbox import-existing PATH   (import those that OMERO does not have yet)",
+  ];
+}
+
+/**
+ * `omero-fs dropbox check-ledger`: SQLite's integrity check and the schema version, read-only.
+ * null when the ledger is sound; else the problem in words.
+ */
+export function checkLedgerFile(file: string): { ok: true; version: number } | { ok: false; problem: string } {
+  let db: Db | null = null;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const rows = db.pragma("integrity_check") as { integrity_check: string }[];
+    const bad = rows.map((r) => r.integrity_check).filter((r) => r !== "ok");
+    if (bad.length > 0) return { ok: false, problem: `integrity check failed: ${bad.slice(0, 5).join("; ")}` };
+    const version = db.pragma("user_version", { simple: true }) as number;
+    if (version > SCHEMA_VERSION)
+      return {
+        ok: false,
+        problem: `schema version ${version} is newer than this omero-fs (${SCHEMA_VERSION}); run the newer omero-fs`,
+      };
+    return { ok: true, version };
+  } catch (e) {
+    return { ok: false, problem: (e as Error).message };
+  } finally {
+    db?.close();
+  }
 }
 
 /** A ledger error with a stable code. */
 export class LedgerError extends Error {
   constructor(
-    readonly code: "LEDGER_MISSING" | "LEDGER_NEWER" | "UNKNOWN_IMPORT" | "NOT_RETRYABLE",
+    readonly code: "LEDGER_MISSING" | "LEDGER_NEWER" | "LEDGER_CORRUPT" | "UNKNOWN_IMPORT" | "NOT_RETRYABLE",
     message: string,
   ) {
     super(message);
