@@ -30,6 +30,11 @@ export interface EngineOptions {
   catalogues: Catalogue[];
   /** Default: the wall clock and real timers. */
   clock?: Clock;
+  /**
+   * A ledger task failed: true when the error is handled there (a ledger that cannot be written:
+   * the DropBox shows it degraded and rescans later), false to log it as an internal error.
+   */
+  onTaskError?: (e: unknown) => boolean;
 }
 
 export class Engine {
@@ -51,6 +56,7 @@ export class Engine {
   private stopping = false;
   private closed = false;
   private readonly loggedOnce = new Set<string>();
+  private readonly onTaskError?: (e: unknown) => boolean;
 
   /** Swap the resolved options (admin reload): every step reads ctx.opts each time, so new values apply from the next tick. */
   reload(opts: DropBoxOptions): void {
@@ -62,6 +68,7 @@ export class Engine {
   constructor(o: EngineOptions) {
     this.clock = o.clock ?? systemClock;
     this.log = o.log;
+    this.onTaskError = o.onTaskError;
     this.ctx = {
       opts: o.opts,
       ledger: o.ledger,
@@ -96,6 +103,7 @@ export class Engine {
     // After stop() the ledger is closed: later tasks (a tick requested by a finishing import) are dropped.
     const p = this.chain.then(() => (this.closed ? (undefined as T) : fn()));
     this.chain = p.catch((e: unknown) => {
+      if (this.onTaskError?.(e)) return;
       this.log.error(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     });
     return p;
@@ -236,6 +244,15 @@ export class Engine {
     if (n > 0) this.log.info(`import-existing${dir ? ` ${dir}` : ""}: ${n} existing file(s) released for import`);
     this.requestTick();
     return n;
+  }
+
+  /**
+   * After a time when the ledger could not be written: files left pending (their grouping's
+   * writes failed after their folder's dirty mark was spent) are grouped again. Call on the chain.
+   */
+  regroupPending(): void {
+    const now = this.clock.now();
+    for (const [watch, user, p] of this.ctx.ledger.files.pendingPaths()) this.grouping.markDirty(watch, user, p, now);
   }
 
   fileCount(): number {

@@ -1,6 +1,7 @@
 /** `node packages/dropbox/dist/main.js [--home DIR] [--console]`: the DropBox process on its own. */
 import { resolveHome } from "@omero-fs/config";
 import { EXIT_NEEDS_ADMIN } from "@omero-fs/protocol";
+import { ledgerWriteFailure } from "./core/ledger-health";
 import { LedgerError } from "./ledger/schema";
 import { runDropBox } from "./server";
 
@@ -26,6 +27,14 @@ export async function dropboxMain(home: string, consoleLog: boolean): Promise<vo
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("disconnect", () => stop("disconnect"));
+  // A ledger task that failed because the ledger cannot be written (disk full, read-only) is
+  // handled where it failed (the DropBox shows itself degraded and rescans later); a caller that
+  // does not wait for that task must not crash the process. Anything else still does.
+  process.on("unhandledRejection", (e) => {
+    if (ledgerWriteFailure((e as { code?: string } | null)?.code)) return;
+    process.stderr.write(`omero-fs dropbox: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  });
   try {
     handle = await runDropBox({ home, console: consoleLog });
   } catch (e) {

@@ -20,6 +20,7 @@ import {
 import { ControlServer } from "@omero-fs/protocol/zmq";
 import { type Catalogue, defaultCatalogue, loadReadersFile } from "@omero-fs/readers";
 import { MethodError, probeRunning } from "./control";
+import { ledgerProblemReason, ledgerWriteFailure } from "./core/ledger-health";
 import { isUnder } from "./core/paths";
 import { Engine } from "./engine";
 import { createImporter } from "./importers";
@@ -64,6 +65,8 @@ class DropBoxServer {
   private healthTimer: NodeJS.Timeout | null = null;
   private rescanTimer: NodeJS.Timeout | null = null;
   private healthBusy = false;
+  /** Set while the ledger cannot be written: the timer that tries a write again. */
+  private ledgerProbe: NodeJS.Timeout | null = null;
   private blocksToDrop: number;
   /** Watch index -> last failed monitor start (retried every START_RETRY_MS, logged once per reason). */
   private readonly startFailed = new Map<number, { at: number; reason: string }>();
@@ -79,6 +82,7 @@ class DropBoxServer {
     readonly ledger: Ledger,
     readonly engine: Engine,
     readonly home: string,
+    readonly ledgerPath: string,
   ) {
     this.problems = onceLogger(log);
     this.blocksToDrop = opts.dropBlocks;
@@ -375,6 +379,42 @@ class DropBoxServer {
     }
   }
 
+  /**
+   * A ledger task failed. Disk full, read-only, I/O error: not a bug but the ledger's place. The
+   * DropBox stays up, degraded with the reason (once, not per event), and tries a write every
+   * ledgerProbeMs; what it could not record meanwhile is found by the rescan that follows.
+   */
+  onTaskError(e: unknown): boolean {
+    const kind = ledgerWriteFailure((e as { code?: string })?.code);
+    if (!kind) return false;
+    const reason = ledgerProblemReason(this.ledgerPath, kind);
+    if (!this.health.has("ledger")) this.log.error(`${reason} (${(e as Error).message})`);
+    this.health.set("ledger", reason);
+    if (!this.ledgerProbe && !this.stopped)
+      this.ledgerProbe = setInterval(() => void this.probeLedger(), this.opts.ledgerProbeMs);
+    return true;
+  }
+
+  private async probeLedger(): Promise<void> {
+    const ok = await this.engine.serial(() => {
+      try {
+        this.ledger.probeWrite(Date.now());
+        return true;
+      } catch (e) {
+        if (!ledgerWriteFailure((e as { code?: string }).code)) throw e;
+        return false;
+      }
+    });
+    if (!ok || !this.ledgerProbe || this.stopped) return;
+    clearInterval(this.ledgerProbe);
+    this.ledgerProbe = null;
+    this.health.clear("ledger");
+    this.log.info(`ledger ${this.ledgerPath} takes writes again: rescanning every watch for what was missed`);
+    // Files whose grouping could not be written keep their state; their folders are grouped again.
+    await this.engine.serial(() => this.engine.regroupPending());
+    for (const w of this.config.watches) void this.engine.reconcileWatch(w.index, "ledger writable again");
+  }
+
   async start(): Promise<void> {
     for (const w of this.config.watches) {
       if (w.pathMode !== "Follow") {
@@ -482,6 +522,7 @@ class DropBoxServer {
     this.log.info("DropBox stopping");
     if (this.healthTimer) clearInterval(this.healthTimer);
     if (this.rescanTimer) clearInterval(this.rescanTimer);
+    if (this.ledgerProbe) clearInterval(this.ledgerProbe);
     await this.engine.stop(STOP_GRACE_MS);
     await Promise.race([
       this.link.release([...this.monitorOf.values()]),
@@ -516,10 +557,18 @@ export async function runDropBox(opts: { home: string; console?: boolean }): Pro
     );
     const home = opts.home;
     const dbOpts = resolveOptions(config);
-    const ledger = Ledger.open(paths.ledger);
+    const ledger = Ledger.open(paths.ledger, dbOpts.ledgerFullWhile);
     const importer = createImporter(config, { log });
-    const engine = new Engine({ opts: dbOpts, ledger, log, importer, catalogues });
-    server = new DropBoxServer(config, dbOpts, log, ledger, engine, home);
+    let s: DropBoxServer | null = null;
+    const engine = new Engine({
+      opts: dbOpts,
+      ledger,
+      log,
+      importer,
+      catalogues,
+      onTaskError: (e) => s?.onTaskError(e) ?? false,
+    });
+    server = s = new DropBoxServer(config, dbOpts, log, ledger, engine, home, paths.ledger);
     log.info(
       `DropBox starting (pid ${process.pid}, ${config.watches.length} watch(es), ${g.importer} importer, ledger ${paths.ledger})`,
     );

@@ -28,8 +28,16 @@ export class Ledger {
   }
 
   /** Open (creating or migrating) a ledger file, or ":memory:". */
-  static open(file: string): Ledger {
-    return new Ledger(openLedgerDb(file));
+  static open(file: string, testFailWritesWhile: string | null = null): Ledger {
+    return new Ledger(openLedgerDb(file, testFailWritesWhile));
+  }
+
+  /**
+   * A real, committed write (a row of `meta`): does the ledger take writes again (disk full,
+   * read-only)? Throws SQLite's error when not.
+   */
+  probeWrite(now: number): void {
+    this.db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('write_probe', ?)").run(String(now));
   }
 
   /** Run `fn` as one transaction (a kill -9 loses at most the one in flight). */

@@ -190,8 +190,28 @@ export function migrate(db: Db): void {
   db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
 }
 
+/**
+ * Test hook (OMERO_FS_TEST_LEDGER_FULL_WHILE, read by options.ts): while `flagFile` exists, every
+ * write statement of this connection throws SQLite's own SQLITE_FULL error, as a full disk does.
+ * (A chmod cannot stand in: the open file stays writable, and tests may run as root.)
+ */
+function failWritesWhile(db: Db, flagFile: string): void {
+  const prepare = db.prepare.bind(db);
+  (db as { prepare: unknown }).prepare = (sql: string) => {
+    const st = prepare(sql);
+    if (!st.reader) {
+      const run = st.run.bind(st);
+      (st as { run: unknown }).run = (...args: unknown[]) => {
+        if (fs.existsSync(flagFile)) throw new Database.SqliteError("database or disk is full", "SQLITE_FULL");
+        return run(...args);
+      };
+    }
+    return st;
+  };
+}
+
 /** Open (creating if needed) the ledger for the DropBox process: WAL, busy timeout, migrations. */
-export function openLedgerDb(file: string): Db {
+export function openLedgerDb(file: string, testFailWritesWhile: string | null = null): Db {
   let db: Db | null = null;
   try {
     db = new Database(file);
@@ -201,6 +221,7 @@ export function openLedgerDb(file: string): Db {
     db.pragma("synchronous = NORMAL");
     db.pragma("busy_timeout = 5000");
     migrate(db);
+    if (testFailWritesWhile) failWritesWhile(db, testFailWritesWhile);
     return db;
   } catch (e) {
     db?.close();

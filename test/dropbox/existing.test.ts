@@ -1,0 +1,151 @@
+/**
+ * Pre-existing files (omero.fs.existingFiles, issue 11): a first walk with no ledger history
+ * records what is already there as `existing` and imports nothing of it; later files are imported
+ * as always; `omero-fs dropbox import-existing [PATH]` releases them (e2e: real processes, files,
+ * ledger).
+ */
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { CLI_BIN } from "../helpers/wait";
+import { files, type Home, imports, makeHome, managedCopies, sync, tiff, up, waitFor, write } from "./harness";
+
+jest.setTimeout(120_000);
+const run = promisify(execFile);
+
+/** `omero-fs --home H ...args` from `cwd`: exit code and output. */
+async function cli(h: Home, args: string[], cwd = h.root): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [CLI_BIN, "--home", h.home, ...args], { cwd, timeout: 60_000 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const x = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof x.code === "number" ? x.code : -1, stdout: x.stdout ?? "", stderr: x.stderr ?? "" };
+  }
+}
+
+const stateOf = (h: Home, p: string) => files(h).find((f) => f.path === p)?.state;
+const importedFiles = (h: Home) => new Set(imports(h, { state: "imported" }).flatMap((i) => i.files));
+
+/** Every path imported at most once, in the ledger and in the (local) managed repository. */
+function expectNoneTwice(h: Home): void {
+  const counts = new Map<string, number>();
+  for (const i of imports(h, { state: "imported" })) for (const f of i.files) counts.set(f, (counts.get(f) ?? 0) + 1);
+  const twice = [...counts, ...managedCopies(h)].filter(([, n]) => n > 1).map(([p]) => p);
+  expect(twice).toEqual([]);
+}
+
+function waitImportedPaths(h: Home, paths: string[], timeoutMs = 40_000): Promise<true> {
+  return waitFor(() => paths.every((p) => importedFiles(h).has(p)), `imported: ${paths.join(", ")}`, {
+    timeoutMs,
+    intervalMs: 100,
+  }).catch((e: Error) => {
+    throw new Error(`${e.message}\nfiles: ${JSON.stringify(files(h), null, 1)}`);
+  });
+}
+
+function removeLedger(h: Home): void {
+  for (const s of ["", "-wal", "-shm"]) fs.rmSync(`${h.ledger}${s}`, { force: true });
+}
+
+describe("pre-existing files (omero.fs.existingFiles)", () => {
+  let h: Home;
+  afterEach(() => h?.cleanup());
+
+  test("files there before the first start are existing and not imported; files dropped later, or while down, are imported; a deleted ledger imports nothing twice", async () => {
+    h = makeHome();
+    const a = write(path.join(h.dropbox, "alice", "old", "a.tif"), tiff(4, 4, "a"));
+    const b = write(path.join(h.dropbox, "bob", "b.tif"), tiff(4, 4, "b"));
+    let s = await up(h);
+    try {
+      await sync(h);
+      expect([stateOf(h, a), stateOf(h, b)]).toEqual(["existing", "existing"]);
+      const listed = await cli(h, ["files", "list", "--state", "existing", "--json"]);
+      expect(listed.code).toBe(0);
+      const reason = (JSON.parse(listed.stdout) as { path: string; reason: string }[]).find(
+        (f) => f.path === a,
+      )?.reason;
+      expect(reason).toBe(
+        `was already in the DropBox when omero-fs first walked it; import it with: omero-fs dropbox import-existing ${a}`,
+      );
+      // Live: a file dropped after the start is imported.
+      const c = write(path.join(h.dropbox, "alice", "new", "c.tif"), tiff(4, 4, "c"));
+      await waitImportedPaths(h, [c]);
+      expect([stateOf(h, a), stateOf(h, b)]).toEqual(["existing", "existing"]);
+      await s.down();
+
+      // Down: a file added now is imported at the next start (the ledger has history).
+      const d = write(path.join(h.dropbox, "bob", "d.tif"), tiff(4, 4, "d"));
+      s = await up(h);
+      await waitImportedPaths(h, [d]);
+      await sync(h);
+      expect([stateOf(h, a), stateOf(h, b)]).toEqual(["existing", "existing"]);
+      await s.down();
+
+      // A lost ledger: every file there is existing again; nothing is imported a second time.
+      removeLedger(h);
+      s = await up(h);
+      await sync(h);
+      expect([a, b, c, d].map((p) => stateOf(h, p))).toEqual(["existing", "existing", "existing", "existing"]);
+      const e = write(path.join(h.dropbox, "bob", "e.tif"), tiff(4, 4, "e"));
+      await waitImportedPaths(h, [e]);
+      expect([...managedCopies(h).keys()].sort()).toEqual([c, d, e].sort());
+      expectNoneTwice(h);
+    } finally {
+      await s.down();
+    }
+  });
+
+  test("omero.fs.existingFiles=import imports the files already there", async () => {
+    h = makeHome({ "omero.fs.existingFiles": "import" });
+    const a = write(path.join(h.dropbox, "alice", "a.tif"), tiff(4, 4, "a"));
+    const s = await up(h);
+    try {
+      await waitImportedPaths(h, [a]);
+      expect(files(h).filter((f) => f.state === "existing")).toEqual([]);
+    } finally {
+      await s.down();
+    }
+  });
+
+  test("import-existing PATH imports only the existing files under PATH, with the DropBox running and stopped", async () => {
+    h = makeHome();
+    const x = write(path.join(h.dropbox, "alice", "x", "1.tif"), tiff(4, 4, "1"));
+    const y = write(path.join(h.dropbox, "alice", "y", "2.tif"), tiff(4, 4, "2"));
+    const z = write(path.join(h.dropbox, "bob", "3.tif"), tiff(4, 4, "3"));
+    let s = await up(h);
+    try {
+      await sync(h);
+      expect([x, y, z].map((p) => stateOf(h, p))).toEqual(["existing", "existing", "existing"]);
+      // PATH as typed, relative to the current directory.
+      const r = await cli(h, ["dropbox", "import-existing", "alice/x"], h.dropbox);
+      expect(r).toMatchObject({ code: 0 });
+      expect(r.stdout).toMatch(/released 1 existing file under .*alice\/x for import; the DropBox imports them now/);
+      await waitImportedPaths(h, [x]);
+      // Outside every watch folder: a clear error, exit 1, nothing released.
+      const outside = await cli(h, ["dropbox", "import-existing", h.root]);
+      expect(outside.code).toBe(1);
+      expect(outside.stderr).toMatch(/is not in a watch folder/);
+      await s.down();
+
+      const stopped = await cli(h, ["dropbox", "import-existing", path.join(h.dropbox, "bob")]);
+      expect(stopped).toMatchObject({ code: 0 });
+      expect(stopped.stdout).toMatch(
+        /released 1 existing file .* the DropBox is not running: it imports them when it starts/,
+      );
+      s = await up(h);
+      await waitImportedPaths(h, [z]);
+      await sync(h);
+      expect(stateOf(h, y)).toBe("existing");
+      expect([...managedCopies(h).keys()].sort()).toEqual([x, z].sort());
+      expectNoneTwice(h);
+      // No PATH: all the rest.
+      const all = await cli(h, ["dropbox", "import-existing"]);
+      expect(all.stdout).toMatch(/released 1 existing file for import/);
+      await waitImportedPaths(h, [y]);
+    } finally {
+      await s.down();
+    }
+  });
+});
