@@ -60,7 +60,7 @@ function damage(h: TestHome): void {
 
 test("a damaged ledger: the DropBox refuses it, naming var/db/dropbox.sqlite and the recovery; check-ledger says so; moved aside, nothing is imported twice", async () => {
   home = makeHome({ config: FAST });
-  const a = write(path.join(dropDir(home), "alice", "a.tif"), tiff(4, 4, "a"));
+  write(path.join(dropDir(home), "alice", "a.tif"), tiff(4, 4, "a"));
   expect((await home.cli(["admin", "start"])).code).toBe(0);
   // a.tif was there before the first start: existing, and admin status says so.
   const st0 = await status(home);

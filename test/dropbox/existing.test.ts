@@ -59,7 +59,7 @@ describe("pre-existing files (omero.fs.existingFiles)", () => {
     const b = write(path.join(h.dropbox, "bob", "b.tif"), tiff(4, 4, "b"));
     let s = await up(h);
     try {
-      await sync(h);
+      await sync(h.home);
       expect([stateOf(h, a), stateOf(h, b)]).toEqual(["existing", "existing"]);
       const listed = await cli(h, ["files", "list", "--state", "existing", "--json"]);
       expect(listed.code).toBe(0);
@@ -79,14 +79,14 @@ describe("pre-existing files (omero.fs.existingFiles)", () => {
       const d = write(path.join(h.dropbox, "bob", "d.tif"), tiff(4, 4, "d"));
       s = await up(h);
       await waitImportedPaths(h, [d]);
-      await sync(h);
+      await sync(h.home);
       expect([stateOf(h, a), stateOf(h, b)]).toEqual(["existing", "existing"]);
       await s.down();
 
       // A lost ledger: every file there is existing again; nothing is imported a second time.
       removeLedger(h);
       s = await up(h);
-      await sync(h);
+      await sync(h.home);
       expect([a, b, c, d].map((p) => stateOf(h, p))).toEqual(["existing", "existing", "existing", "existing"]);
       const e = write(path.join(h.dropbox, "bob", "e.tif"), tiff(4, 4, "e"));
       await waitImportedPaths(h, [e]);
@@ -116,7 +116,7 @@ describe("pre-existing files (omero.fs.existingFiles)", () => {
     const z = write(path.join(h.dropbox, "bob", "3.tif"), tiff(4, 4, "3"));
     let s = await up(h);
     try {
-      await sync(h);
+      await sync(h.home);
       expect([x, y, z].map((p) => stateOf(h, p))).toEqual(["existing", "existing", "existing"]);
       // PATH as typed, relative to the current directory.
       const r = await cli(h, ["dropbox", "import-existing", "alice/x"], h.dropbox);
@@ -136,7 +136,7 @@ describe("pre-existing files (omero.fs.existingFiles)", () => {
       );
       s = await up(h);
       await waitImportedPaths(h, [z]);
-      await sync(h);
+      await sync(h.home);
       expect(stateOf(h, y)).toBe("existing");
       expect([...managedCopies(h).keys()].sort()).toEqual([x, z].sort());
       expectNoneTwice(h);
