@@ -33,7 +33,13 @@ export function openView(home: string): LedgerView {
   try {
     return openLedgerView(ledger);
   } catch (e) {
-    throw new CliError((e as Error).message.split("\n")[0]);
+    const code = (e as { code?: string }).code;
+    const damaged = code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT";
+    throw new CliError(
+      damaged
+        ? `the ledger ${ledger} is damaged (${(e as Error).message}); see omero-fs dropbox check-ledger`
+        : (e as Error).message.split("\n")[0],
+    );
   }
 }
 

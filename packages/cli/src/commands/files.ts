@@ -25,7 +25,7 @@ export const filesCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     y
       .command<ListArgs>(
         "list",
-        "List files: path, user, size, state (pending, grouped, imported, ignored, refused), reason, fileset",
+        "List files: path, user, size, state (pending, grouped, imported, ignored, refused, existing), reason, fileset",
         (yy) =>
           yy
             .option("json", { type: "boolean", describe: "Print the --json contract shape (an array)" })
