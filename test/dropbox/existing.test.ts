@@ -9,7 +9,23 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { CLI_BIN } from "../helpers/wait";
-import { files, type Home, imports, makeHome, managedCopies, sync, tiff, up, waitFor, write } from "./harness";
+import {
+  dropboxLog,
+  files,
+  type Home,
+  imports,
+  makeHome,
+  managedCopies,
+  type Proc,
+  startDropBox,
+  startMonitor,
+  stop,
+  sync,
+  tiff,
+  up,
+  waitFor,
+  write,
+} from "./harness";
 
 jest.setTimeout(120_000);
 const run = promisify(execFile);
@@ -94,6 +110,32 @@ describe("pre-existing files (omero.fs.existingFiles)", () => {
       expectNoneTwice(h);
     } finally {
       await s.down();
+    }
+  });
+
+  test("a file copied in while the first walk runs (old mtime, as cp -p or rsync -t keep it) is imported, not existing", async () => {
+    h = makeHome();
+    // A first walk long enough to copy into while it runs.
+    const old: string[] = [];
+    for (let d = 0; d < 20; d++)
+      for (let i = 0; i < 100; i++) old.push(write(path.join(h.dropbox, "alice", `d${d}`, `f${i}.txt`), "x"));
+    const monitor = await startMonitor(h.home);
+    const starting = startDropBox(h.home);
+    let dropbox: Proc | null = null;
+    try {
+      await waitFor(() => /monitor \S+ started on/.test(dropboxLog(h)), "the DropBox's monitor to start", {
+        intervalMs: 5,
+      });
+      const copied = write(path.join(h.dropbox, "alice", "d0", "copied.tif"), tiff(4, 4, "copied"));
+      const past = new Date("2020-01-01T00:00:00Z");
+      fs.utimesSync(copied, past, past);
+      dropbox = await starting;
+      await waitImportedPaths(h, [copied]);
+      expect(stateOf(h, old[0]!)).toBe("existing");
+      expect(files(h).filter((f) => f.state === "existing").length).toBe(old.length);
+    } finally {
+      await stop(dropbox ?? (await starting.catch(() => null)));
+      await stop(monitor);
     }
   });
 

@@ -412,6 +412,9 @@ class DropBoxServer {
     this.log.info(`ledger ${this.ledgerPath} takes writes again: rescanning every watch for what was missed`);
     // Files whose grouping could not be written keep their state; their folders are grouped again.
     await this.engine.serial(() => this.engine.regroupPending());
+    // Imports that finished while their outcome could not be recorded: the importer says whether
+    // they are done (recorded, never imported twice) or must be redone.
+    await this.engine.serial(() => this.engine.imports.recover());
     for (const w of this.config.watches) void this.engine.reconcileWatch(w.index, "ledger writable again");
   }
 
