@@ -61,6 +61,11 @@ function waitImportedPaths(h: Home, paths: string[], timeoutMs = 40_000): Promis
   });
 }
 
+function setConfig(h: Home, values: Record<string, string>): void {
+  const file = path.join(h.home, "etc", "config.json");
+  fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, "utf8")), ...values }, null, 2));
+}
+
 function removeLedger(h: Home): void {
   for (const s of ["", "-wal", "-shm"]) fs.rmSync(`${h.ledger}${s}`, { force: true });
 }
@@ -136,6 +141,39 @@ describe("pre-existing files (omero.fs.existingFiles)", () => {
     } finally {
       await stop(dropbox ?? (await starting.catch(() => null)));
       await stop(monitor);
+    }
+  });
+
+  test("a watch added later has its own first walk; the first watch's files added meanwhile are imported", async () => {
+    h = makeHome();
+    const wa = path.join(h.root, "amy");
+    const wz = path.join(h.root, "zak");
+    fs.mkdirSync(wa, { recursive: true });
+    setConfig(h, { "omero.fs.importUsers": "amy", "omero.fs.watchDir": wa });
+    const a1 = write(path.join(wa, "a1.tif"), tiff(4, 4, "a1"));
+    let s = await up(h);
+    try {
+      await sync(h.home);
+      expect(stateOf(h, a1)).toBe("existing");
+      await s.down();
+      // While down: a file for amy, and a new watch for zak on a folder that already holds data.
+      const a2 = write(path.join(wa, "a2.tif"), tiff(4, 4, "a2"));
+      const z1 = write(path.join(wz, "z1.tif"), tiff(4, 4, "z1"));
+      setConfig(h, {
+        "omero.fs.importUsers": "amy;zak",
+        "omero.fs.watchDir": `${wa};${wz}`,
+        "omero.fs.dirImportWait": "0.5;0.5",
+        "omero.fs.throttleImport": "0;0",
+      });
+      s = await up(h);
+      await waitImportedPaths(h, [a2]);
+      await sync(h.home);
+      expect([stateOf(h, a1), stateOf(h, z1)]).toEqual(["existing", "existing"]);
+      const z2 = write(path.join(wz, "z2.tif"), tiff(4, 4, "z2"));
+      await waitImportedPaths(h, [z2]);
+      expect([...managedCopies(h).keys()].sort()).toEqual([a2, z2].sort());
+    } finally {
+      await s.down();
     }
   });
 
