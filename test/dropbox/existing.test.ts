@@ -8,6 +8,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import Database from "better-sqlite3";
 import { CLI_BIN } from "../helpers/wait";
 import {
   dropboxLog,
@@ -172,6 +173,31 @@ describe("pre-existing files (omero.fs.existingFiles)", () => {
       const z2 = write(path.join(wz, "z2.tif"), tiff(4, 4, "z2"));
       await waitImportedPaths(h, [z2]);
       expect([...managedCopies(h).keys()].sort()).toEqual([a2, z2].sort());
+    } finally {
+      await s.down();
+    }
+  });
+
+  test("a first walk interrupted (stopped or killed half-way through a big DropBox) is resumed as a first walk", async () => {
+    h = makeHome();
+    const a = write(path.join(h.dropbox, "alice", "a.tif"), tiff(4, 4, "a"));
+    const b = write(path.join(h.dropbox, "alice", "zz", "b.tif"), tiff(4, 4, "b"));
+    let s = await up(h);
+    try {
+      await sync(h.home);
+      await s.down();
+      // As if the DropBox had been killed after its first walk recorded a.tif, before it reached b.tif.
+      const db = new Database(h.ledger);
+      expect(db.prepare("UPDATE walks SET completed_at = NULL").run().changes).toBe(1);
+      expect(db.prepare("DELETE FROM files WHERE path = ?").run(b).changes).toBe(1);
+      db.close();
+      // Written while down: the MonitorServer's snapshot reports it; new.
+      const fresh = write(path.join(h.dropbox, "alice", "fresh.tif"), tiff(4, 4, "fresh"));
+      s = await up(h);
+      await waitImportedPaths(h, [fresh]);
+      await sync(h.home);
+      expect([stateOf(h, a), stateOf(h, b)]).toEqual(["existing", "existing"]);
+      expect(dropboxLog(h)).toContain("resuming the interrupted first walk");
     } finally {
       await s.down();
     }

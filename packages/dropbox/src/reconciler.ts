@@ -64,15 +64,14 @@ export class Reconciler {
     if (fw) return false;
     const w = this.ctx.watch(watch);
     const walks = this.ctx.ledger.walks;
-    const first = isFirstWalk({
-      walkedBefore: walks.walked(w.user, w.watchDir),
-      knownFiles: walks.knowsFilesUnder(w.watchDir),
-    });
-    if (!first) return false;
-    // Wall time: compared with the files' mtimes.
-    this.ctx.firstWalks.set(watch, { startedMs: Date.now(), endedMs: null });
+    const rec = walks.firstWalkOf(w.user, w.watchDir);
+    if (!isFirstWalk({ recorded: rec.state, knownFiles: walks.knowsFilesUnder(w.watchDir) })) return false;
+    // Wall time, compared with the files' mtimes: a resumed first walk keeps its first start's.
+    const startedMs = rec.state === "started" ? rec.startedMs : Date.now();
+    walks.started(w.user, w.watchDir, startedMs);
+    this.ctx.firstWalks.set(watch, { startedMs, endedMs: null });
     this.ctx.log.info(
-      `watch ${watch + 1}: first walk of ${w.watchDir} (no ledger history): files already there are ${
+      `watch ${watch + 1}: ${rec.state === "started" ? "resuming the interrupted first walk" : "first walk"} of ${w.watchDir} (no ledger history): files already there are ${
         this.ctx.opts.existingFiles === "skip"
           ? "recorded as existing and not imported (omero.fs.existingFiles=skip)"
           : "imported (omero.fs.existingFiles=import)"
@@ -85,7 +84,7 @@ export class Reconciler {
   private endFirstWalk(watch: number): void {
     const w = this.ctx.watch(watch);
     const n = this.ctx.ledger.walks.existingUnder(w.watchDir);
-    this.ctx.ledger.walks.record(w.user, w.watchDir, n, Date.now());
+    this.ctx.ledger.walks.completed(w.user, w.watchDir, n, Date.now());
     this.ctx.firstWalks.set(watch, { startedMs: this.ctx.firstWalks.get(watch)?.startedMs ?? 0, endedMs: Date.now() });
     if (n > 0)
       this.ctx.log.warn(

@@ -54,11 +54,13 @@ describe("reconciliation", () => {
 });
 
 describe("pre-existing files (omero.fs.existingFiles)", () => {
-  it("a walk is first only with no recorded walk and no known file under the folder", () => {
-    expect(isFirstWalk({ walkedBefore: false, knownFiles: 0 })).toBe(true);
-    expect(isFirstWalk({ walkedBefore: true, knownFiles: 0 })).toBe(false);
+  it("a walk is first with no recorded walk and no known file under the folder, or when a first walk was interrupted", () => {
+    expect(isFirstWalk({ recorded: "none", knownFiles: 0 })).toBe(true);
+    expect(isFirstWalk({ recorded: "done", knownFiles: 0 })).toBe(false);
     // A ledger written before walks were recorded knows the watch's files: files added while down are imported.
-    expect(isFirstWalk({ walkedBefore: false, knownFiles: 1 })).toBe(false);
+    expect(isFirstWalk({ recorded: "none", knownFiles: 1 })).toBe(false);
+    // A first walk stopped half-way (a big DropBox) is resumed as a first walk, whatever it recorded.
+    expect(isFirstWalk({ recorded: "started", knownFiles: 5000 })).toBe(true);
   });
 
   it("only the first walk records a file as existing, with skip, when it was there before the walk", () => {

@@ -78,12 +78,14 @@ export function existingReason(path: string, stored: string | null): string {
 }
 
 /**
- * Is this walk of a watch its first one? Only when the ledger has no record of a completed walk
- * of this (user, watchDir) and knows no file under the folder: a new install, a new watch, a lost
- * ledger. A ledger written before walks were recorded knows the watch's files: not first.
+ * Is this walk of a watch its first one? When a first walk of this (user, watchDir) started and
+ * never completed (stopped or killed while walking a big DropBox: resumed), or when the ledger has
+ * no record of one and knows no file under the folder (a new install, a new watch, a lost ledger).
+ * A ledger written before walks were recorded knows the watch's files: not first.
  */
-export function isFirstWalk(w: { walkedBefore: boolean; knownFiles: number }): boolean {
-  return !w.walkedBefore && w.knownFiles === 0;
+export function isFirstWalk(w: { recorded: "none" | "started" | "done"; knownFiles: number }): boolean {
+  if (w.recorded !== "none") return w.recorded === "started";
+  return w.knownFiles === 0;
 }
 
 /** How long after a first walk an event on an `existing` file still means it was being written then. */

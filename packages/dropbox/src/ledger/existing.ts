@@ -19,11 +19,17 @@ function rangeOf(dir: string): [string, string] {
 export class WalksTable {
   constructor(private readonly db: Db) {}
 
-  /** Has a first walk of this watch (user, folder) completed in this ledger? */
-  walked(user: string, watchDir: string): boolean {
-    return (
-      this.db.prepare("SELECT 1 FROM walks WHERE user = ? AND watch_dir = ?").pluck().get(user, watchDir) !== undefined
-    );
+  /** The first walk of this watch (user, folder): not started, started (at `startedMs`), or completed. */
+  firstWalkOf(
+    user: string,
+    watchDir: string,
+  ): { state: "none" } | { state: "started"; startedMs: number } | { state: "done" } {
+    const r = this.db
+      .prepare("SELECT started_ms, completed_at FROM walks WHERE user = ? AND watch_dir = ?")
+      .raw()
+      .get(user, watchDir) as [number, string | null] | undefined;
+    if (!r) return { state: "none" };
+    return r[1] === null ? { state: "started", startedMs: r[0] } : { state: "done" };
   }
 
   /** Does the ledger know any file under `dir` (a ledger from before walks were recorded)? */
@@ -35,16 +41,23 @@ export class WalksTable {
       .get(lo, hi) as number;
   }
 
+  /** The first walk of this watch starts (kept when it was started before: a resumed first walk). */
+  started(user: string, watchDir: string, startedMs: number): void {
+    this.db
+      .prepare("INSERT OR IGNORE INTO walks(user, watch_dir, started_ms) VALUES (?, ?, ?)")
+      .run(user, watchDir, startedMs);
+  }
+
   /** `existing` files under a watch folder. */
   existingUnder(dir: string): number {
     return countExisting(this.db, [dir]);
   }
 
   /** The first walk of this watch completed, finding `existing` files already there. */
-  record(user: string, watchDir: string, existing: number, now: number): void {
+  completed(user: string, watchDir: string, existing: number, now: number): void {
     this.db
-      .prepare("INSERT OR IGNORE INTO walks(user, watch_dir, first_walk_at, existing) VALUES (?, ?, ?, ?)")
-      .run(user, watchDir, new Date(now).toISOString(), existing);
+      .prepare("UPDATE walks SET completed_at = ?, existing = ? WHERE user = ? AND watch_dir = ?")
+      .run(new Date(now).toISOString(), existing, user, watchDir);
   }
 }
 

@@ -141,12 +141,15 @@ CREATE INDEX files_fileset ON files(fileset);
 CREATE INDEX files_watch_user_state ON files(watch, user, state);
 CREATE INDEX files_state_user ON files(state, user);
 CREATE INDEX files_dev_ino ON files(dev, ino);
--- One row per watch (its user and folder, as configured) whose first walk completed: a later walk
--- is not first, so files added while omero-fs was down are imported as always.
+-- One row per watch (its user and folder, as configured) whose first walk started (started_ms)
+-- and, once it completed, when (completed_at) and how many files it found already there. A walk
+-- after a completed one is not first, so files added while omero-fs was down are imported; a first
+-- walk interrupted (stopped, killed) is resumed as a first walk by the next start.
 CREATE TABLE IF NOT EXISTS walks (
   user TEXT NOT NULL,
   watch_dir TEXT NOT NULL,
-  first_walk_at TEXT NOT NULL,
+  started_ms INTEGER NOT NULL,
+  completed_at TEXT,
   existing INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (user, watch_dir)
 );
