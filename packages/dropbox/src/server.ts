@@ -20,12 +20,13 @@ import {
 import { ControlServer } from "@omero-fs/protocol/zmq";
 import { type Catalogue, defaultCatalogue, loadReadersFile } from "@omero-fs/readers";
 import { MethodError, probeRunning } from "./control";
-import { ledgerProblemReason, ledgerWriteFailure } from "./core/ledger-health";
+import { ledgerWriteFailure } from "./core/ledger-health";
 import { isUnder } from "./core/paths";
 import { Engine } from "./engine";
 import { createImporter } from "./importers";
 import { Ledger, LedgerError } from "./ledger";
 import { HealthProblems } from "./health";
+import { LedgerWrites } from "./ledger-health";
 import { MonitorLink } from "./monitor-link";
 import { type DropBoxOptions, planReload, resolveOptions } from "./options";
 
@@ -44,8 +45,7 @@ class DropBoxServer {
   private readonly lastSeq = new Map<string, number>();
   /** Monitor id -> a seq the MonitorServer had published while we had received less (see checkBehind). */
   private readonly behind = new Map<string, number>();
-  /** What keeps this DropBox from doing all of its job; `admin status` shows it as `degraded`. */
-  readonly health = new HealthProblems();
+
   private readonly applied = new Map<string, number>();
   private readonly waiters: { id: string; seq: number; resolve: () => void }[] = [];
   /** Blocks received and not yet applied, in order (each applied by one task on the serial chain). */
@@ -65,8 +65,6 @@ class DropBoxServer {
   private healthTimer: NodeJS.Timeout | null = null;
   private rescanTimer: NodeJS.Timeout | null = null;
   private healthBusy = false;
-  /** Set while the ledger cannot be written: the timer that tries a write again. */
-  private ledgerProbe: NodeJS.Timeout | null = null;
   private blocksToDrop: number;
   /** Watch index -> last failed monitor start (retried every START_RETRY_MS, logged once per reason). */
   private readonly startFailed = new Map<number, { at: number; reason: string }>();
@@ -82,7 +80,9 @@ class DropBoxServer {
     readonly ledger: Ledger,
     readonly engine: Engine,
     readonly home: string,
-    readonly ledgerPath: string,
+    readonly ledgerWrites: LedgerWrites,
+    /** What keeps this DropBox from doing all of its job; `admin status` shows it as `degraded`. */
+    readonly health: HealthProblems,
   ) {
     this.problems = onceLogger(log);
     this.blocksToDrop = opts.dropBlocks;
@@ -379,45 +379,6 @@ class DropBoxServer {
     }
   }
 
-  /**
-   * A ledger task failed. Disk full, read-only, I/O error: not a bug but the ledger's place. The
-   * DropBox stays up, degraded with the reason (once, not per event), and tries a write every
-   * ledgerProbeMs; what it could not record meanwhile is found by the rescan that follows.
-   */
-  onTaskError(e: unknown): boolean {
-    const kind = ledgerWriteFailure((e as { code?: string })?.code);
-    if (!kind) return false;
-    const reason = ledgerProblemReason(this.ledgerPath, kind);
-    if (!this.health.has("ledger")) this.log.error(`${reason} (${(e as Error).message})`);
-    this.health.set("ledger", reason);
-    if (!this.ledgerProbe && !this.stopped)
-      this.ledgerProbe = setInterval(() => void this.probeLedger(), this.opts.ledgerProbeMs);
-    return true;
-  }
-
-  private async probeLedger(): Promise<void> {
-    const ok = await this.engine.serial(() => {
-      try {
-        this.ledger.probeWrite(Date.now());
-        return true;
-      } catch (e) {
-        if (!ledgerWriteFailure((e as { code?: string }).code)) throw e;
-        return false;
-      }
-    });
-    if (!ok || !this.ledgerProbe || this.stopped) return;
-    clearInterval(this.ledgerProbe);
-    this.ledgerProbe = null;
-    this.health.clear("ledger");
-    this.log.info(`ledger ${this.ledgerPath} takes writes again: rescanning every watch for what was missed`);
-    // Files whose grouping could not be written keep their state; their folders are grouped again.
-    await this.engine.serial(() => this.engine.regroupPending());
-    // Imports that finished while their outcome could not be recorded: the importer says whether
-    // they are done (recorded, never imported twice) or must be redone.
-    await this.engine.serial(() => this.engine.imports.recover());
-    for (const w of this.config.watches) void this.engine.reconcileWatch(w.index, "ledger writable again");
-  }
-
   async start(): Promise<void> {
     for (const w of this.config.watches) {
       if (w.pathMode !== "Follow") {
@@ -525,7 +486,7 @@ class DropBoxServer {
     this.log.info("DropBox stopping");
     if (this.healthTimer) clearInterval(this.healthTimer);
     if (this.rescanTimer) clearInterval(this.rescanTimer);
-    if (this.ledgerProbe) clearInterval(this.ledgerProbe);
+    this.ledgerWrites.stop();
     await this.engine.stop(STOP_GRACE_MS);
     await Promise.race([
       this.link.release([...this.monitorOf.values()]),
@@ -560,18 +521,37 @@ export async function runDropBox(opts: { home: string; console?: boolean }): Pro
     );
     const home = opts.home;
     const dbOpts = resolveOptions(config);
-    const ledger = Ledger.open(paths.ledger, dbOpts.ledgerFullWhile);
+    let ledger: Ledger;
+    try {
+      ledger = Ledger.open(paths.ledger, dbOpts.ledgerFullWhile);
+    } catch (e) {
+      const kind = ledgerWriteFailure((e as { code?: string }).code);
+      if (!kind) throw e;
+      throw new Error(
+        `the ledger ${paths.ledger} cannot be written (${kind}: ${(e as Error).message}); free space on its disk or fix its permissions, then start again`,
+      );
+    }
     const importer = createImporter(config, { log });
-    let s: DropBoxServer | null = null;
-    const engine = new Engine({
+    const health = new HealthProblems();
+    let engine: Engine | null = null;
+    const ledgerWrites = new LedgerWrites({
+      ledgerPath: paths.ledger,
+      ledger,
+      health,
+      log,
+      probeMs: () => server?.opts.ledgerProbeMs ?? dbOpts.ledgerProbeMs,
+      engine: () => engine!,
+      watches: () => config.watches.map((w) => w.index),
+    });
+    engine = new Engine({
       opts: dbOpts,
       ledger,
       log,
       importer,
       catalogues,
-      onTaskError: (e) => s?.onTaskError(e) ?? false,
+      onTaskError: (e) => ledgerWrites.onTaskError(e),
     });
-    server = s = new DropBoxServer(config, dbOpts, log, ledger, engine, home, paths.ledger);
+    server = new DropBoxServer(config, dbOpts, log, ledger, engine, home, ledgerWrites, health);
     log.info(
       `DropBox starting (pid ${process.pid}, ${config.watches.length} watch(es), ${g.importer} importer, ledger ${paths.ledger})`,
     );
