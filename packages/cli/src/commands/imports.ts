@@ -119,7 +119,9 @@ export async function dropboxEndpoint(home: string): Promise<string | null> {
   const node = findNode(home);
   if (node.state === "running") {
     const st = await callNode(node.info, "status", {}, 3000);
-    return st.servers.find((s) => s.name === "DropBox")?.state === "running" ? endpoint : null;
+    // Degraded is running too (a missing watch folder, a ledger that cannot be written).
+    const state = st.servers.find((s) => s.name === "DropBox")?.state;
+    return state === "running" || state === "degraded" ? endpoint : null;
   }
   // No node: a DropBox may still run on its own (`omero-fs dropbox`).
   if (endpoint.startsWith("ipc://") && !fs.existsSync(endpoint.slice(6))) return null;
