@@ -176,3 +176,31 @@ test("a ledger that cannot be written (disk full): DropBox degraded with the rea
     fs.rmSync(path.dirname(flag), { recursive: true, force: true });
   }
 });
+
+test("a ledger found damaged while the DropBox runs: it stops with the reason and the recovery, and is not restarted", async () => {
+  const flag = path.join(fs.mkdtempSync("/tmp/ofs-corrupt-"), "flag");
+  home = makeHome({ config: FAST, env: { OMERO_FS_TEST_LEDGER_FULL_WHILE: JSON.stringify(flag) } });
+  try {
+    fs.mkdirSync(path.join(dropDir(home), "alice"), { recursive: true });
+    expect((await home.cli(["admin", "start"])).code).toBe(0);
+    // The next write meets a damaged database image (test hook: SQLite's own SQLITE_CORRUPT error).
+    fs.writeFileSync(flag, "SQLITE_CORRUPT");
+    write(path.join(dropDir(home), "alice", "a.tif"), tiff(4, 4, "a"));
+    const st = await waitFor(
+      async () => {
+        const s = await status(home);
+        return dropboxOf(s.json).state === "failed" ? s : null;
+      },
+      "the DropBox to be failed",
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+    expect(st.code).toBe(2);
+    expect(dropboxOf(st.json).reason).toContain(`not restarted (a restart cannot help): exited with code 78`);
+    expect(dropboxOf(st.json).reason).toContain(
+      `the ledger ${ledgerOf(home)} is damaged (database disk image is malformed); the DropBox does not run on it. To recover: move it aside`,
+    );
+    expect(dropboxOf(st.json).restarts).toBe(0);
+  } finally {
+    fs.rmSync(path.dirname(flag), { recursive: true, force: true });
+  }
+});

@@ -143,7 +143,7 @@ export function ledgerHeaderDamaged(home: string): string | null {
     const buf = Buffer.alloc(16);
     const n = fs.readSync(fd, buf, 0, 16, 0);
     if (n === 0 || buf.toString("latin1") === "SQLite format 3\u0000") return null;
-    return `the ledger ${ledger} is damaged (file is not a database); the DropBox does not start on it: see omero-fs dropbox check-ledger`;
+    return `the ledger ${ledger} is damaged (file is not a database); the DropBox does not run on it: see omero-fs dropbox check-ledger`;
   } catch {
     return null;
   } finally {

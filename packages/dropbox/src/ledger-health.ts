@@ -3,13 +3,15 @@
  * place (core/ledger-health.ts tells which errors). The DropBox stays up, degraded with the reason
  * (said once, not per event), and tries a real write every ledgerProbeMs; once one succeeds it
  * groups again what was left pending, recovers imports whose outcome was not recorded and rescans
- * every watch, so what it could not record meanwhile is imported.
+ * every watch, so what it could not record meanwhile is imported. A ledger found damaged while
+ * running (SQLITE_CORRUPT) stops the DropBox with the recovery, as at start.
  */
 import type { Logger } from "@omero-fs/config";
 import { ledgerProblemReason, ledgerWriteFailure } from "./core/ledger-health";
 import type { Engine } from "./engine";
 import type { HealthProblems } from "./health";
 import type { Ledger } from "./ledger";
+import { corruptLedgerMessage } from "./ledger/schema";
 
 const KEY = "ledger";
 
@@ -28,12 +30,23 @@ export class LedgerWrites {
       engine: () => Engine;
       /** Indexes of the watches to rescan. */
       watches: () => number[];
+      /** The ledger turned out damaged while running: stop, and say why (exit EXIT_NEEDS_ADMIN). */
+      fatal: (message: string) => void;
     },
   ) {}
 
+  private fatalSent = false;
+
   /** A ledger task failed: true when it is a write failure handled here (Engine's onTaskError). */
   onTaskError(e: unknown): boolean {
-    const kind = ledgerWriteFailure((e as { code?: string } | null)?.code);
+    const code = (e as { code?: string } | null)?.code;
+    if (code === "SQLITE_CORRUPT" || code === "SQLITE_NOTADB") {
+      // Damaged under a running DropBox (a bad disk): nothing more is recorded or imported on it.
+      if (!this.fatalSent) this.o.fatal(corruptLedgerMessage(this.o.ledgerPath, (e as Error).message));
+      this.fatalSent = true;
+      return true;
+    }
+    const kind = ledgerWriteFailure(code);
     if (!kind) return false;
     const reason = ledgerProblemReason(this.o.ledgerPath, kind);
     if (!this.o.health.has(KEY)) this.o.log.error(`${reason} (${(e as Error).message})`);

@@ -36,7 +36,18 @@ export async function dropboxMain(home: string, consoleLog: boolean): Promise<vo
     process.exit(1);
   });
   try {
-    handle = await runDropBox({ home, console: consoleLog });
+    handle = await runDropBox({
+      home,
+      console: consoleLog,
+      onFatal: (message) => {
+        process.stderr.write(`omero-fs dropbox: ${message}\n`);
+        if (stopping) return;
+        stopping = true;
+        const exit = () => process.exit(EXIT_NEEDS_ADMIN);
+        setTimeout(exit, 9500).unref();
+        (handle ? handle.stop() : Promise.resolve()).then(exit, exit);
+      },
+    });
   } catch (e) {
     process.stderr.write(`omero-fs dropbox: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}\n`);
     // A damaged or newer ledger stays so until someone acts: not worth a restart.

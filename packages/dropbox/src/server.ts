@@ -500,7 +500,12 @@ class DropBoxServer {
 }
 
 /** Run a DropBox for a home until stop() (docs/ARCHITECTURE.md, "Processes" and "DropBox pipeline"). */
-export async function runDropBox(opts: { home: string; console?: boolean }): Promise<DropBoxHandle> {
+export async function runDropBox(opts: {
+  home: string;
+  console?: boolean;
+  /** The ledger turned out damaged while running: the process should stop (main.ts exits 78). */
+  onFatal?: (message: string) => void;
+}): Promise<DropBoxHandle> {
   const config = loadConfigOrThrow({ home: opts.home });
   const paths = ensureHomeDirs(opts.home);
   const g = config.global;
@@ -542,6 +547,10 @@ export async function runDropBox(opts: { home: string; console?: boolean }): Pro
       probeMs: () => server?.opts.ledgerProbeMs ?? dbOpts.ledgerProbeMs,
       engine: () => engine!,
       watches: () => config.watches.map((w) => w.index),
+      fatal: (message) => {
+        log.error(`DropBox stops: ${message}`);
+        opts.onFatal?.(message);
+      },
     });
     engine = new Engine({
       opts: dbOpts,

@@ -99,7 +99,7 @@ export function checkLedger(home: string, json: boolean): void {
   throw new CliError(
     [
       `ledger ${file} is damaged: ${r.problem}`,
-      "The DropBox does not start on it. To recover (files already imported are not imported twice):",
+      "The DropBox does not run on it. To recover (files already imported are not imported twice):",
       ...ledgerRecoverySteps(file).map((s, i) => `  ${i + 1}. ${s}`),
     ].join("\n"),
   );

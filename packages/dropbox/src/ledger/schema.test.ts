@@ -42,7 +42,7 @@ describe("ledger schema versions", () => {
     const junk = path.join(dir, "junk.sqlite");
     fs.writeFileSync(junk, Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 7919) % 251)));
     expect(() => openLedgerDb(junk)).toThrow(
-      `the ledger ${junk} is damaged (file is not a database); the DropBox does not start on it. To recover: move it aside (mv ${junk} ${junk}.corrupt)`,
+      `the ledger ${junk} is damaged (file is not a database); the DropBox does not run on it. To recover: move it aside (mv ${junk} ${junk}.corrupt)`,
     );
     expect(checkLedgerFile(junk)).toEqual({ ok: false, problem: "file is not a database" });
 

@@ -193,10 +193,19 @@ export function migrate(db: Db): void {
   db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
 }
 
+/** SQLite's messages for the errors the test hook below can raise. */
+const HOOK_ERRORS: Record<string, string> = {
+  SQLITE_FULL: "database or disk is full",
+  SQLITE_READONLY: "attempt to write a readonly database",
+  SQLITE_IOERR: "disk I/O error",
+  SQLITE_CORRUPT: "database disk image is malformed",
+};
+
 /**
  * Test hook (OMERO_FS_TEST_LEDGER_FULL_WHILE, read by options.ts): while `flagFile` exists, every
- * write statement of this connection throws SQLite's own SQLITE_FULL error, as a full disk does.
- * (A chmod cannot stand in: the open file stays writable, and tests may run as root.)
+ * write statement of this connection throws SQLite's own error, as a full disk does: SQLITE_FULL,
+ * or the code the file holds (SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT). A chmod cannot stand
+ * in: the open file stays writable, and tests may run as root.
  */
 function failWritesWhile(db: Db, flagFile: string): void {
   const prepare = db.prepare.bind(db);
@@ -205,7 +214,13 @@ function failWritesWhile(db: Db, flagFile: string): void {
     if (!st.reader) {
       const run = st.run.bind(st);
       (st as { run: unknown }).run = (...args: unknown[]) => {
-        if (fs.existsSync(flagFile)) throw new Database.SqliteError("database or disk is full", "SQLITE_FULL");
+        let code: string | null = null;
+        try {
+          code = fs.readFileSync(flagFile, "utf8").trim() || "SQLITE_FULL";
+        } catch {
+          // no flag: writes go through
+        }
+        if (code) throw new Database.SqliteError(HOOK_ERRORS[code] ?? HOOK_ERRORS.SQLITE_FULL!, code);
         return run(...args);
       };
     }
@@ -240,7 +255,7 @@ export function openLedgerDb(file: string, testFailWritesWhile: string | null = 
  * on one line (the DropBox's last word, shown by `admin start` and `admin status`).
  */
 export function corruptLedgerMessage(file: string, detail: string): string {
-  return `the ledger ${file} is damaged (${detail}); the DropBox does not start on it. To recover: move it aside (mv ${file} ${file}.corrupt), then start again: the new ledger records the files already there as existing and imports nothing twice (see omero-fs dropbox check-ledger)`;
+  return `the ledger ${file} is damaged (${detail}); the DropBox does not run on it. To recover: move it aside (mv ${file} ${file}.corrupt), then start again: the new ledger records the files already there as existing and imports nothing twice (see omero-fs dropbox check-ledger)`;
 }
 
 /** The recovery steps, for `omero-fs dropbox check-ledger` and the READMEs. */
