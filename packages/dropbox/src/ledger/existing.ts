@@ -80,13 +80,20 @@ export function countExisting(db: Db, dirs: string[] | null = null): number {
  * the running DropBox marks their folders for grouping. Returns the released rows ([] when done).
  */
 export function releaseExistingPage(db: Db, dir: string | null): { path: string; watch: number; user: string }[] {
-  const [lo, hi] = dir === null ? ["", "\uffff"] : rangeOf(dir);
-  const rows = db
-    .prepare(
-      "SELECT id, path, watch, user FROM files WHERE path >= ? AND path < ? AND +state = 'existing' ORDER BY path LIMIT ?",
-    )
-    .raw()
-    .all(lo, hi, PAGE) as [number, string, number, string][];
+  // Everywhere: no upper bound (a name may sort after any bound, e.g. 4-byte UTF-8 or raw bytes).
+  const rows = (
+    dir === null
+      ? db
+          .prepare("SELECT id, path, watch, user FROM files WHERE state = 'existing' ORDER BY path LIMIT ?")
+          .raw()
+          .all(PAGE)
+      : db
+          .prepare(
+            "SELECT id, path, watch, user FROM files WHERE path >= ? AND path < ? AND +state = 'existing' ORDER BY path LIMIT ?",
+          )
+          .raw()
+          .all(...rangeOf(dir), PAGE)
+  ) as [number, string, number, string][];
   const set = db.prepare("UPDATE files SET state = 'pending', reason = ? WHERE id = ?");
   db.transaction(() => {
     for (const [id] of rows) set.run(NOT_GROUPED, id);
@@ -106,13 +113,12 @@ export const RELEASED_FOR_NEXT_START =
 export function releaseExistingForNextStart(ledgerPath: string, dirs: string[] | null): number {
   const db = openExisting(ledgerPath, false);
   try {
-    const ranges = dirs === null ? [["", "\uffff"] as [string, string]] : dirs.map(rangeOf);
-    const st = db.prepare(
-      "UPDATE files SET state = 'pending', reason = ?, mtime_ms = -1 WHERE path >= ? AND path < ? AND +state = 'existing'",
-    );
+    const set = "UPDATE files SET state = 'pending', reason = ?, mtime_ms = -1";
+    if (dirs === null) return db.prepare(`${set} WHERE state = 'existing'`).run(RELEASED_FOR_NEXT_START).changes;
+    const st = db.prepare(`${set} WHERE path >= ? AND path < ? AND +state = 'existing'`);
     return db.transaction(() => {
       let n = 0;
-      for (const [lo, hi] of ranges) n += st.run(RELEASED_FOR_NEXT_START, lo, hi).changes;
+      for (const [lo, hi] of dirs.map(rangeOf)) n += st.run(RELEASED_FOR_NEXT_START, lo, hi).changes;
       return n;
     })();
   } finally {
