@@ -22,8 +22,11 @@ describe("resolveWatchPath (import-existing PATH)", () => {
     const r = resolveWatchPath("/data/dropboxes/x", "/", ["/data/dropbox"], noLinks);
     expect(r).toEqual({
       error:
-        "/data/dropboxes/x is not in a watch folder (/data/dropboxes/x; the watch folders are /data/dropbox); give a path under one of them",
+        "/data/dropboxes/x is not in a watch folder; the watch folders are /data/dropbox: give a path under one of them",
     });
-    expect("error" in resolveWatchPath("nothing", "/tmp", ["/data/dropbox"], () => null)).toBe(true);
+    expect(resolveWatchPath("nothing", "/tmp", ["/data/dropbox"], () => null)).toEqual({
+      error:
+        "nothing (/tmp/nothing) is not in a watch folder; the watch folders are /data/dropbox: give a path under one of them",
+    });
   });
 });

@@ -24,7 +24,8 @@ export function resolveWatchPath(
       const rd = realpath(d);
       if (rd !== null && under(real, rd)) return { path: d + real.slice(rd.length) };
     }
+  const as = abs === input ? "" : ` (${abs})`;
   return {
-    error: `${input} is not in a watch folder (${abs}; the watch folders are ${dirs.join(", ")}); give a path under one of them`,
+    error: `${input}${as} is not in a watch folder; the watch folders are ${dirs.join(", ")}: give a path under one of them`,
   };
 }
