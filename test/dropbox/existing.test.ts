@@ -91,6 +91,11 @@ describe("pre-existing files (omero.fs.existingFiles)", () => {
       expect(reason).toBe(
         `was already in the DropBox when omero-fs first walked it; import it with: omero-fs dropbox import-existing ${a}`,
       );
+      const table = (await cli(h, ["files", "list"])).stdout;
+      expect(table).toMatch(/existing +alice .* already there at the first walk \(dropbox import-existing\)/);
+      expect(table).toContain(
+        "2 of them were already in the DropBox at the first walk and are not imported; import them with: omero-fs dropbox import-existing [PATH]",
+      );
       // Live: a file dropped after the start is imported.
       const c = write(path.join(h.dropbox, "alice", "new", "c.tif"), tiff(4, 4, "c"));
       await waitImportedPaths(h, [c]);
