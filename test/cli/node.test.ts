@@ -308,7 +308,7 @@ test("CLI errors: one line on stderr, non-zero exit", async () => {
     ],
     [
       ["files", "list", "--state", "lost"],
-      /^omero-fs: unknown file state "lost"; valid states: pending, grouped, imported, ignored, refused\n$/,
+      /^omero-fs: unknown file state "lost"; valid states: pending, grouped, imported, ignored, refused, existing\n$/,
     ],
     [["logs", "Nodes"], /^omero-fs: unknown log "Nodes"; valid names: Node, MonitorServer, DropBox\n$/],
     [["imports", "show", "1"], /^omero-fs: no DropBox has run in .* yet/],

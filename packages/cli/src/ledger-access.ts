@@ -33,7 +33,13 @@ export function openView(home: string): LedgerView {
   try {
     return openLedgerView(ledger);
   } catch (e) {
-    throw new CliError((e as Error).message.split("\n")[0]);
+    const code = (e as { code?: string }).code;
+    const damaged = code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT";
+    throw new CliError(
+      damaged
+        ? `the ledger ${ledger} is damaged (${(e as Error).message}); see omero-fs dropbox check-ledger`
+        : (e as Error).message.split("\n")[0],
+    );
   }
 }
 
@@ -94,4 +100,53 @@ export function* jsonArray(
     i++;
   }
   yield "]\n";
+}
+
+/**
+ * How many files the ledger records as `existing` (there at a watch's first walk, not imported;
+ * omero.fs.existingFiles): for `admin start` and `admin status`. null when there is no ledger or
+ * it cannot be read (a damaged one is reported as the DropBox's failure).
+ */
+export function existingCount(home: string): number | null {
+  const ledger = homePaths(home).ledger;
+  if (!fs.existsSync(ledger)) return null;
+  try {
+    const Database = require("better-sqlite3") as typeof import("better-sqlite3");
+    const db = new Database(ledger, { readonly: true, fileMustExist: true });
+    try {
+      db.pragma("busy_timeout = 2000");
+      // A ledger not yet migrated to the `existing` state has none.
+      return db.prepare("SELECT COUNT(*) FROM files WHERE state = 'existing'").pluck().get() as number;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+/** The line `admin start` and `admin status` print when files were skipped at a first walk. */
+export function existingLine(n: number): string {
+  return `${n.toLocaleString("en-US")} file${n === 1 ? " was" : "s were"} already in the DropBox at the first walk and ${n === 1 ? "was" : "were"} not imported (omero.fs.existingFiles=skip); import them with: omero-fs dropbox import-existing [PATH]`;
+}
+
+/**
+ * A ledger that is not an SQLite database at all (overwritten, random bytes): its first 16 bytes
+ * are not SQLite's header. For `admin status` when no node runs (the DropBox would refuse it).
+ * An empty file is a new, empty database to SQLite: not damaged.
+ */
+export function ledgerHeaderDamaged(home: string): string | null {
+  const ledger = homePaths(home).ledger;
+  let fd: number | null = null;
+  try {
+    fd = fs.openSync(ledger, "r");
+    const buf = Buffer.alloc(16);
+    const n = fs.readSync(fd, buf, 0, 16, 0);
+    if (n === 0 || buf.toString("latin1") === "SQLite format 3\u0000") return null;
+    return `the ledger ${ledger} is damaged (file is not a database); the DropBox does not run on it: see omero-fs dropbox check-ledger`;
+  } catch {
+    return null;
+  } finally {
+    if (fd !== null) fs.closeSync(fd);
+  }
 }

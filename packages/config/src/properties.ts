@@ -363,6 +363,16 @@ export const PROPERTIES: readonly PropertyDef[] = [
       "A file changed after its import, or a late member of an imported fileset: log (listed in `files list` and logged once), ignore (listed only), reimport (imported again as a new fileset)",
   },
   {
+    name: "omero.fs.existingFiles",
+    short: "existingFiles",
+    scope: "global",
+    kind: "enum",
+    default: "skip",
+    allowed: ["skip", "import"],
+    description:
+      "Files already in a watch folder when omero-fs first walks it (a new install, a new watch, a lost ledger): skip (recorded as `existing`, not imported; `omero-fs dropbox import-existing [PATH]` imports them) or import",
+  },
+  {
     name: "omero.fs.reimportModified",
     short: "reimportModified",
     scope: "global",

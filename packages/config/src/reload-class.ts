@@ -13,6 +13,7 @@ export const DROPBOX_LIVE_GLOBALS: ReadonlySet<string> = new Set([
   "changedAfterImport",
   "reimportModified",
   "rescanInterval",
+  "existingFiles",
   // Only the watchDir of default watches derives from it: the DropBox re-creates those watches.
   "defaultDropBoxDir",
 ]);

@@ -67,6 +67,8 @@ export const GlobalConfigSchema = z.object({
   rescanInterval: z.number().min(0),
   /** What a change after import does (omero.fs.changedAfterImport; reimportModified=true is its alias for reimport). */
   changedAfterImport: z.enum(["log", "ignore", "reimport"]),
+  /** Files already present at the first walk of a watch: skip (state `existing`) or import. */
+  existingFiles: z.enum(["skip", "import"]),
   /** Deprecated: read into changedAfterImport by resolveConfig. */
   reimportModified: z.boolean(),
   /** Where the MonitorServer this node runs binds (control ROUTER, event PUB). */

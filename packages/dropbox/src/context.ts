@@ -24,6 +24,11 @@ export interface Context {
   /** Run `fn` after every earlier ledger task (one serial chain for every ledger write). */
   serial<T>(fn: () => Promise<T> | T): Promise<T>;
   stopping(): boolean;
+  /**
+   * Watches whose first walk (no ledger history: omero.fs.existingFiles) runs in this process:
+   * when it started, and when it ended (null while it runs).
+   */
+  readonly firstWalks: Map<number, { startedMs: number; endedMs: number | null }>;
 }
 
 /** Per-fileset lines logged for one burst before they are summarised. */

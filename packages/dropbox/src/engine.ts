@@ -17,6 +17,7 @@ import type { Importer } from "./importers/types";
 import { Imports } from "./imports";
 import { Intake } from "./intake";
 import type { Ledger } from "./ledger";
+import { releaseExistingPage } from "./ledger/existing";
 import type { DropBoxOptions, WatchOptions } from "./options";
 import { Queueing } from "./queueing";
 import { Reconciler } from "./reconciler";
@@ -30,6 +31,11 @@ export interface EngineOptions {
   catalogues: Map<number, Catalogue>;
   /** Default: the wall clock and real timers. */
   clock?: Clock;
+  /**
+   * A ledger task failed: true when the error is handled there (a ledger that cannot be written:
+   * the DropBox shows it degraded and rescans later), false to log it as an internal error.
+   */
+  onTaskError?: (e: unknown) => boolean;
 }
 
 export class Engine {
@@ -51,6 +57,7 @@ export class Engine {
   private stopping = false;
   private closed = false;
   private readonly loggedOnce = new Set<string>();
+  private readonly onTaskError?: (e: unknown) => boolean;
 
   /**
    * Watches removed by a reload, by index: what is already queued or importing for them finishes
@@ -108,6 +115,7 @@ export class Engine {
   constructor(o: EngineOptions) {
     this.clock = o.clock ?? systemClock;
     this.log = o.log;
+    this.onTaskError = o.onTaskError;
     this.ctx = {
       opts: o.opts,
       ledger: o.ledger,
@@ -127,6 +135,7 @@ export class Engine {
       requestTick: () => this.requestTick(),
       serial: (fn) => this.serial(fn),
       stopping: () => this.stopping,
+      firstWalks: new Map(),
     };
     this.grouping = new Grouping(this.ctx, o.catalogues);
     this.intake = new Intake(this.ctx, this.grouping);
@@ -145,6 +154,7 @@ export class Engine {
     // After stop() the ledger is closed: later tasks (a tick requested by a finishing import) are dropped.
     const p = this.chain.then(() => (this.closed ? (undefined as T) : fn()));
     this.chain = p.catch((e: unknown) => {
+      if (this.onTaskError?.(e)) return;
       this.log.error(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     });
     return p;
@@ -274,6 +284,36 @@ export class Engine {
     this.queueing.changed();
     this.requestTick();
     return r;
+  }
+
+  /**
+   * `import-existing`: the `existing` files under `dir` (null: all) become pending and their
+   * folders are grouped as for any new file. One page per serial task: events keep flowing.
+   */
+  async importExisting(dir: string | null): Promise<number> {
+    let n = 0;
+    for (;;) {
+      const page = await this.serial(() => {
+        const rows = releaseExistingPage(this.ctx.ledger.db, dir);
+        const now = this.clock.now();
+        for (const r of rows) this.grouping.markDirty(r.watch, r.user, r.path, now);
+        return rows.length;
+      });
+      if (!page) break;
+      n += page;
+    }
+    if (n > 0) this.log.info(`import-existing${dir ? ` ${dir}` : ""}: ${n} existing file(s) released for import`);
+    this.requestTick();
+    return n;
+  }
+
+  /**
+   * After a time when the ledger could not be written: files left pending (their grouping's
+   * writes failed after their folder's dirty mark was spent) are grouped again. Call on the chain.
+   */
+  regroupPending(): void {
+    const now = this.clock.now();
+    for (const [watch, user, p] of this.ctx.ledger.files.pendingPaths()) this.grouping.markDirty(watch, user, p, now);
   }
 
   fileCount(): number {

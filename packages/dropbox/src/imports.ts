@@ -150,10 +150,16 @@ export class Imports {
     }
   }
 
-  /** Crash recovery: filesets found 'importing' at start are finished or redone (never imported twice). */
+  /**
+   * Crash recovery: filesets found 'importing' at start (or, once a ledger that could not be
+   * written takes writes again, those whose outcome was not recorded) are finished or redone
+   * (never imported twice).
+   */
   async recover(): Promise<void> {
     const fsets = this.ctx.ledger.filesets;
     for (const id of fsets.importingIds()) {
+      // At runtime (the ledger takes writes again): only those whose outcome could not be recorded.
+      if (this.running.has(id)) continue;
       const req = this.requestOf(id);
       const last = fsets.lastAttempt(id);
       let r: RecoverResult;

@@ -10,6 +10,7 @@ import type { EventBlock } from "@omero-fs/protocol";
 import type { Context } from "./context";
 import { BAD_NAME, type Effect, type FileRecord, type Observation, observationEffects } from "./core/file-identity";
 import { containmentProblem, userOfPath } from "./core/paths";
+import { recordAsExisting, releaseExisting } from "./core/reconcile";
 import type { Grouping } from "./grouping";
 import { linkedFolder } from "./walk";
 
@@ -41,8 +42,16 @@ export class Intake {
     this.ctx.requestTick();
   }
 
-  /** Stat each path (gone = Delete) and record what is there now. Returns how many records changed. */
-  async observePaths(watch: number, paths: string[], followRenames = true): Promise<number> {
+  /**
+   * Stat each path (gone = Delete) and record what is there now. Returns how many records changed.
+   * `via`: a walk, or an event (a file that gets an event is live, never a pre-existing one).
+   */
+  async observePaths(
+    watch: number,
+    paths: string[],
+    via: "walk" | "event" = "event",
+    followRenames = true,
+  ): Promise<number> {
     let n = 0;
     for (let i = 0; i < paths.length; i += OBSERVE_CHUNK) {
       const chunk = paths.slice(i, i + OBSERVE_CHUNK);
@@ -56,7 +65,7 @@ export class Intake {
       const moved = new Set<string>();
       this.ctx.ledger.transaction(() => {
         for (const s of seen) {
-          if (this.observe(watch, s, now)) n += 1;
+          if (this.observe(watch, s, now, via)) n += 1;
           if (followRenames && s.st && s.isFile && !s.ownReason)
             for (const q of this.ctx.ledger.files.otherPathsWithInode(s.st.dev, s.st.ino, s.path)) moved.add(q);
         }
@@ -65,7 +74,7 @@ export class Intake {
       // Delete): the old name's record (a temporary file moved over, a renamed folder's file) is
       // looked at again, so no stale row stays behind. A hard link keeps both.
       for (const p of chunk) moved.delete(p);
-      if (moved.size > 0) n += await this.observePaths(watch, [...moved], false);
+      if (moved.size > 0) n += await this.observePaths(watch, [...moved], via, false);
     }
     return n;
   }
@@ -144,7 +153,7 @@ export class Intake {
   }
 
   /** Record one observation (inside a transaction). Returns true when the ledger changed. */
-  private observe(watch: number, s: Observation, now: number): boolean {
+  private observe(watch: number, s: Observation, now: number, via: "walk" | "event"): boolean {
     const files = this.ctx.ledger.files;
     const row = files.byPath(s.path);
     // No live record, or an imported one (recorded as deleted, its path may be free for a new file).
@@ -160,8 +169,39 @@ export class Intake {
       sameInode,
       importedVersion,
       changedAfterImport: this.ctx.opts.changedAfterImport,
+      existing: this.existingVerdict(watch, s, row, now, via),
     });
     return this.apply(watch, s.path, row, effects, now);
+  }
+
+  /** omero.fs.existingFiles for this observation (core/reconcile.ts decides). */
+  private existingVerdict(
+    watch: number,
+    s: Observation,
+    row: FileRecord | null,
+    now: number,
+    via: "walk" | "event",
+  ): { record: boolean; release: boolean } | undefined {
+    const fw = this.ctx.firstWalks.get(watch);
+    if (!s.st || (row && row.state !== "existing") || (!row && !fw)) return undefined;
+    return {
+      record:
+        !row &&
+        recordAsExisting({
+          policy: this.ctx.opts.existingFiles,
+          via,
+          firstWalkStartedMs: fw && fw.endedMs === null ? fw.startedMs : null,
+          mtimeMs: s.st.mtimeMs,
+        }),
+      release:
+        !!row &&
+        releaseExisting({
+          via,
+          contentChanged: row.size !== s.st.size || row.mtimeMs !== s.st.mtimeMs,
+          firstWalkEndedMs: fw ? fw.endedMs : undefined,
+          now,
+        }),
+    };
   }
 
   private apply(watch: number, p: string, row: FileRecord | null, effects: Effect[], now: number): boolean {

@@ -4,9 +4,11 @@
  * package multiplies by 1000 or reads process.env.
  */
 import type { ChangedAfterImport } from "./core/file-identity";
-import { type OmeroFsConfig, testHookNumber, type WatchConfig } from "@omero-fs/config";
+import { type OmeroFsConfig, testHookJson, testHookNumber, type WatchConfig } from "@omero-fs/config";
+import { z } from "zod";
 import { normaliseWhitelist } from "./core/paths";
 import { planWatches, type WatchChange } from "./core/watch-plan";
+import type { ExistingFiles } from "./core/reconcile";
 import { DEFAULT_RETRY, type RetryPolicy } from "./core/retry";
 
 export interface WatchOptions {
@@ -45,10 +47,16 @@ export interface DropBoxOptions {
   rescanIntervalMs: number;
   /** omero.fs.changedAfterImport (reimportModified=true already read as reimport by the config). */
   changedAfterImport: ChangedAfterImport;
+  /** omero.fs.existingFiles: files present at a watch's first walk are skipped (`existing`) or imported. */
+  existingFiles: ExistingFiles;
   /** MonitorServer health-check period. */
   healthMs: number;
   /** Event paths waiting to be applied beyond which the queued blocks are dropped for a rescan. */
   backlogPaths: number;
+  /** While the ledger cannot be written (disk full, read-only), a write is tried this often. */
+  ledgerProbeMs: number;
+  /** Test hook: while this file exists, ledger writes fail with SQLITE_FULL (null in production). */
+  ledgerFullWhile: string | null;
   /** Test hook: event blocks to discard on receipt, as if lost in transit (0 in production). */
   dropBlocks: number;
 }
@@ -58,7 +66,10 @@ export interface DropBoxOptions {
  * - OMERO_FS_TEST_RETRY_BASE_MS: first retry backoff (default 5000), so retry tests run fast;
  * - OMERO_FS_TEST_DROPBOX_HEALTH_MS: MonitorServer health-check period (default 1000);
  * - OMERO_FS_TEST_DROPBOX_BACKLOG: event paths waiting before a rescan replaces them (default 5000);
- * - OMERO_FS_TEST_DROPBOX_DROP_BLOCKS: event blocks discarded on receipt, as if lost in transit (default 0).
+ * - OMERO_FS_TEST_DROPBOX_DROP_BLOCKS: event blocks discarded on receipt, as if lost in transit (default 0);
+ * - OMERO_FS_TEST_LEDGER_PROBE_MS: how often a ledger that cannot be written is tried again (default 5000);
+ * - OMERO_FS_TEST_LEDGER_FULL_WHILE: a JSON string, a flag file: while it exists, ledger writes fail
+ *   with SQLITE_FULL (ledger/schema.ts; a full disk cannot be made here without root).
  */
 function hook(env: NodeJS.ProcessEnv, name: string, dflt: number): number {
   return testHookNumber(env, name, dflt, { min: 1, integer: true });
@@ -97,9 +108,14 @@ export function resolveOptions(config: OmeroFsConfig, env: NodeJS.ProcessEnv = p
     importTimeoutMs: g.importTimeout * 1000,
     rescanIntervalMs: g.rescanInterval * 1000,
     changedAfterImport: g.changedAfterImport,
+    existingFiles: g.existingFiles,
     healthMs: hook(env, "OMERO_FS_TEST_DROPBOX_HEALTH_MS", 1000),
     backlogPaths: hook(env, "OMERO_FS_TEST_DROPBOX_BACKLOG", 5000),
     dropBlocks: testHookNumber(env, "OMERO_FS_TEST_DROPBOX_DROP_BLOCKS", 0, { min: 0, integer: true }),
+    ledgerProbeMs: hook(env, "OMERO_FS_TEST_LEDGER_PROBE_MS", 5000),
+    ledgerFullWhile:
+      testHookJson(env, "OMERO_FS_TEST_LEDGER_FULL_WHILE", z.string().min(1), "a JSON string: a flag file's path") ??
+      null,
   };
 }
 
@@ -159,6 +175,7 @@ export function planReload(
     retry: live("retry", "omero.fs.importRetries"),
     importTimeoutMs: live("importTimeoutMs", "omero.fs.importTimeout"),
     changedAfterImport: live("changedAfterImport", "omero.fs.changedAfterImport"),
+    existingFiles: live("existingFiles", "omero.fs.existingFiles"),
   };
   return { opts, watches: changes, applied, restart };
 }

@@ -5,7 +5,7 @@
  */
 import type { Context } from "./context";
 import { GONE_AFTER_IMPORT } from "./core/file-identity";
-import { diffFiles, underAny, watchAlarm } from "./core/reconcile";
+import { diffFiles, isFirstWalk, underAny, watchAlarm } from "./core/reconcile";
 import type { Intake } from "./intake";
 import { type TreeSource, walkWatchDirs } from "./walk";
 
@@ -52,6 +52,49 @@ export class Reconciler {
   }
 
   /**
+   * Decide at start, before any monitor runs, which watches have no ledger history (their next
+   * walk is their first): an event recorded before the walk must not make a new watch look known.
+   */
+  planFirstWalks(): void {
+    for (const w of this.ctx.opts.watches) this.startFirstWalk(w.index);
+  }
+
+  /** A first walk starts (true) when the ledger has no history of this watch: see core/reconcile.ts isFirstWalk. */
+  private startFirstWalk(watch: number): boolean {
+    const fw = this.ctx.firstWalks.get(watch);
+    if (fw && fw.endedMs === null) return true;
+    if (fw) return false;
+    const w = this.ctx.watch(watch);
+    const walks = this.ctx.ledger.walks;
+    const rec = walks.firstWalkOf(w.user, w.watchDir);
+    if (!isFirstWalk({ recorded: rec.state, knownFiles: walks.knowsFilesUnder(w.watchDir) })) return false;
+    // Wall time, compared with the files' mtimes: a resumed first walk keeps its first start's.
+    const startedMs = rec.state === "started" ? rec.startedMs : Date.now();
+    walks.started(w.user, w.watchDir, startedMs);
+    this.ctx.firstWalks.set(watch, { startedMs, endedMs: null });
+    this.ctx.log.info(
+      `watch ${watch + 1}: ${rec.state === "started" ? "resuming the interrupted first walk" : "first walk"} of ${w.watchDir} (no ledger history): files already there are ${
+        this.ctx.opts.existingFiles === "skip"
+          ? "recorded as existing and not imported (omero.fs.existingFiles=skip)"
+          : "imported (omero.fs.existingFiles=import)"
+      }`,
+    );
+    return true;
+  }
+
+  /** Record the first walk as done (on the serial chain): later walks are not first, even after a restart. */
+  private endFirstWalk(watch: number): void {
+    const w = this.ctx.watch(watch);
+    const n = this.ctx.ledger.walks.existingUnder(w.watchDir);
+    this.ctx.ledger.walks.completed(w.user, w.watchDir, n, Date.now());
+    this.ctx.firstWalks.set(watch, { startedMs: this.ctx.firstWalks.get(watch)?.startedMs ?? 0, endedMs: Date.now() });
+    if (n > 0)
+      this.ctx.log.warn(
+        `watch ${watch + 1}: ${n.toLocaleString("en-US")} file(s) were already in ${w.watchDir} at the first walk and were not imported (omero.fs.existingFiles=skip); import them with: omero-fs dropbox import-existing [PATH]`,
+      );
+  }
+
+  /**
    * One reconciliation, streamed: each directory's files are compared with the ledger rows
    * directly in it and the differences observed, on the serial chain, a directory at a time;
    * known files whose directory was not walked at all are found by paging through the ledger at
@@ -71,9 +114,11 @@ export class Reconciler {
     const observe = async (paths: string[]) => {
       for (let i = 0; i < paths.length; i += BATCH) {
         const part = paths.slice(i, i + BATCH);
-        await this.ctx.serial(() => this.intake.observePaths(watch, part));
+        await this.ctx.serial(() => this.intake.observePaths(watch, part, "walk"));
       }
     };
+    // The first walk of a watch with no ledger history records what it finds as `existing`.
+    const first = this.startFirstWalk(watch);
     const summary = await this.source(w.config, async (dir, walked) => {
       visited.add(dir);
       walkedFiles += walked.length;
@@ -95,8 +140,11 @@ export class Reconciler {
       knownPresent: files.presentCount(watch, GONE_AFTER_IMPORT),
       unreadableDirs: summary.unreadableDirs.length,
     });
-    if (alarm) this.ctx.once(`alarm:${watch}:${alarm}`, "error", `watch ${watch + 1}: ${alarm}`);
-    else {
+    if (alarm) {
+      this.ctx.once(`alarm:${watch}:${alarm}`, "error", `watch ${watch + 1}: ${alarm}`);
+      // Not walked after all: the next walk (the folder is back) is the first one.
+      if (first) this.ctx.firstWalks.delete(watch);
+    } else {
       this.ctx.forgetOnce(`alarm:${watch}:`);
       if (heldGone.length > 0) await observe(heldGone);
       heldGone = [];
@@ -118,6 +166,7 @@ export class Reconciler {
         await observe(lost);
       }
     }
+    if (first && !alarm) await this.ctx.serial(() => this.endFirstWalk(watch));
     for (const d of summary.unreadableDirs)
       this.ctx.once(`unreadable:${d}`, "warn", `watch ${watch + 1}: cannot read ${d}`);
     this.ctx.requestTick();

@@ -21,6 +21,8 @@ import {
 import { ControlServer } from "@omero-fs/protocol/zmq";
 import type { Catalogue } from "@omero-fs/readers";
 import { MethodError, probeRunning } from "./control";
+import { ledgerWriteFailure } from "./core/ledger-health";
+import { isUnder } from "./core/paths";
 import { Engine } from "./engine";
 import { createImporter } from "./importers";
 import { Ledger, LedgerError } from "./ledger";
@@ -28,6 +30,7 @@ import { blockToLocal } from "./core/path-map";
 import { HealthProblems } from "./health";
 import { type LinkEntry, MonitorLinks } from "./monitor-links";
 import { remoteTreeSource } from "./remote-tree";
+import { LedgerWrites } from "./ledger-health";
 import { type DropBoxOptions, planReload, resolveOptions } from "./options";
 import { cataloguesOf, WatchLifecycle } from "./watches";
 
@@ -51,8 +54,7 @@ class DropBoxServer {
   private readonly lastSeq = new Map<string, number>();
   /** Monitor id -> a seq the MonitorServer had published while we had received less (see checkBehind). */
   private readonly behind = new Map<string, number>();
-  /** What keeps this DropBox from doing all of its job; `admin status` shows it as `degraded`. */
-  readonly health = new HealthProblems();
+
   private readonly applied = new Map<string, number>();
   private readonly waiters: { id: string; seq: number; resolve: () => void }[] = [];
   /** Blocks received and not yet applied, in order (each applied by one task on the serial chain). */
@@ -90,6 +92,9 @@ class DropBoxServer {
     readonly ledger: Ledger,
     readonly engine: Engine,
     readonly home: string,
+    readonly ledgerWrites: LedgerWrites,
+    /** What keeps this DropBox from doing all of its job; `admin status` shows it as `degraded`. */
+    readonly health: HealthProblems,
   ) {
     this.problems = onceLogger(log);
     this.blocksToDrop = opts.dropBlocks;
@@ -273,6 +278,15 @@ class DropBoxServer {
       }
       case "reload":
         return this.reload();
+      case "importExisting": {
+        const { path } = params as DropBoxParamsOf<"importExisting">;
+        if (path !== undefined && !this.config.watches.some((w) => isUnder(path, w.watchDir) || path === w.watchDir))
+          throw new MethodError(
+            "BAD_PARAMS",
+            `${path} is not in a watch folder (${this.config.watches.map((w) => w.watchDir).join(", ")})`,
+          );
+        return { released: await this.engine.importExisting(path ?? null) };
+      }
       case "release":
       case "retry": {
         const { id } = params as DropBoxParamsOf<"retry">;
@@ -473,6 +487,7 @@ class DropBoxServer {
     this.prepareWatchDirs();
     await this.control.bind();
     await this.engine.recover();
+    this.engine.reconciler.planFirstWalks();
     const links = this.links.all();
     for (const e of links) e.link.subscribe();
     const up = await Promise.all(
@@ -616,6 +631,7 @@ class DropBoxServer {
     this.log.info("DropBox stopping");
     if (this.healthTimer) clearInterval(this.healthTimer);
     if (this.rescanTimer) clearInterval(this.rescanTimer);
+    this.ledgerWrites.stop();
     await this.engine.stop(STOP_GRACE_MS);
     await Promise.race([
       Promise.all(this.links.all().map((e) => e.link.release(e.watches.flatMap((i) => this.monitorOf.get(i) ?? [])))),
@@ -629,7 +645,12 @@ class DropBoxServer {
 }
 
 /** Run a DropBox for a home until stop() (docs/ARCHITECTURE.md, "Processes" and "DropBox pipeline"). */
-export async function runDropBox(opts: { home: string; console?: boolean }): Promise<DropBoxHandle> {
+export async function runDropBox(opts: {
+  home: string;
+  console?: boolean;
+  /** The ledger turned out damaged while running: the process should stop (main.ts exits 78). */
+  onFatal?: (message: string) => void;
+}): Promise<DropBoxHandle> {
   const config = loadConfigOrThrow({ home: opts.home });
   const paths = ensureHomeDirs(opts.home);
   const g = config.global;
@@ -648,10 +669,41 @@ export async function runDropBox(opts: { home: string; console?: boolean }): Pro
     const catalogues = cataloguesOf(config);
     const home = opts.home;
     const dbOpts = resolveOptions(config);
-    const ledger = Ledger.open(paths.ledger);
+    let ledger: Ledger;
+    try {
+      ledger = Ledger.open(paths.ledger, dbOpts.ledgerFullWhile);
+    } catch (e) {
+      const kind = ledgerWriteFailure((e as { code?: string }).code);
+      if (!kind) throw e;
+      throw new Error(
+        `the ledger ${paths.ledger} cannot be written (${kind}: ${(e as Error).message}); free space on its disk or fix its permissions, then start again`,
+      );
+    }
     const importer = createImporter(config, { log });
-    const engine = new Engine({ opts: dbOpts, ledger, log, importer, catalogues });
-    server = new DropBoxServer(config, dbOpts, log, ledger, engine, home);
+    const health = new HealthProblems();
+    let engine: Engine | null = null;
+    const ledgerWrites = new LedgerWrites({
+      ledgerPath: paths.ledger,
+      ledger,
+      health,
+      log,
+      probeMs: () => server?.opts.ledgerProbeMs ?? dbOpts.ledgerProbeMs,
+      engine: () => engine!,
+      watches: () => config.watches.map((w) => w.index),
+      fatal: (message) => {
+        log.error(`DropBox stops: ${message}`);
+        opts.onFatal?.(message);
+      },
+    });
+    engine = new Engine({
+      opts: dbOpts,
+      ledger,
+      log,
+      importer,
+      catalogues,
+      onTaskError: (e) => ledgerWrites.onTaskError(e),
+    });
+    server = new DropBoxServer(config, dbOpts, log, ledger, engine, home, ledgerWrites, health);
     log.info(
       `DropBox starting (pid ${process.pid}, ${config.watches.length} watch(es), ${g.importer} importer, ledger ${paths.ledger})`,
     );

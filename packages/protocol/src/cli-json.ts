@@ -48,6 +48,11 @@ export const AdminStatusJsonSchema = z.object({
   node: z.object({ pid: z.number().int().nullable(), running: z.boolean() }),
   servers: z.array(ServerStatusJsonSchema),
   remoteMonitors: z.array(RemoteMonitorSchema).optional(),
+  /**
+   * Files the ledger records as `existing`: already there at a watch's first walk and not imported
+   * (omero.fs.existingFiles=skip). Absent when there is no readable ledger.
+   */
+  existingFiles: z.number().int().min(0).optional(),
 });
 export type AdminStatusJson = z.infer<typeof AdminStatusJsonSchema>;
 
@@ -122,7 +127,8 @@ export const ImportJsonSchema = z.object({
 });
 export type ImportJson = z.infer<typeof ImportJsonSchema>;
 
-export const FILE_STATES = ["pending", "grouped", "imported", "ignored", "refused"] as const;
+/** `existing`: already in the DropBox at the first walk of its watch, not imported (omero.fs.existingFiles). */
+export const FILE_STATES = ["pending", "grouped", "imported", "ignored", "refused", "existing"] as const;
 export const FileStateSchema = z.enum(FILE_STATES);
 export type FileState = z.infer<typeof FileStateSchema>;
 

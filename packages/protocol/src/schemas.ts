@@ -246,6 +246,11 @@ export const DropBoxMethodParams = {
   status: NoParamsSchema,
   /** Import an incomplete (or still waiting) fileset as it is (`omero-fs imports release ID`). */
   release: z.strictObject({ id: z.number().int().min(1) }),
+  /**
+   * `omero-fs dropbox import-existing [PATH]`: import the files recorded as `existing` (there at the
+   * first walk, omero.fs.existingFiles=skip), all of them or those under `path` (absolute).
+   */
+  importExisting: z.strictObject({ path: absolutePath.optional() }),
   /** Re-read the config and apply what can change live (durations, throttles, retries, ...). */
   reload: NoParamsSchema,
 } as const;
@@ -269,11 +274,20 @@ export const DropBoxMethodResults = {
     /** The remote MonitorServers (watches with their own omero.fs.monitorControl); absent when none. */
     remoteMonitors: z.array(RemoteMonitorSchema).optional(),
   }),
+  /** How many `existing` files were released for import. */
+  importExisting: z.object({ released: nonNegativeInt }),
   /** applied: properties now in effect; restart: changed properties that need `omero-fs admin restart`. */
   reload: z.object({ applied: z.array(z.string()), restart: z.array(z.string()) }),
 } as const;
 export type DropBoxParamsOf<M extends DropBoxMethod> = z.infer<(typeof DropBoxMethodParams)[M]>;
 export type DropBoxResultOf<M extends DropBoxMethod> = z.infer<(typeof DropBoxMethodResults)[M]>;
+
+/**
+ * Exit code of a server that cannot start until a person acts (a damaged ledger, one from a newer
+ * omero-fs): the supervisor marks it failed with its last words at once instead of restarting it
+ * (restarts could not help; they would only flood the logs). 78 is sysexits' EX_CONFIG.
+ */
+export const EXIT_NEEDS_ADMIN = 78;
 
 /**
  * Message a server sends its supervisor over the Node IPC channel (when it has one) once it is

@@ -7,6 +7,8 @@
  *   a  cold start: a tree of N files not yet imported, empty ledger
  *   b  restart of both servers with the ledger of (a): every file already imported
  *   c  a burst: N files hard-linked into the (empty) watch tree of a running DropBox
+ *   d  first start on a full DropBox (omero.fs.existingFiles=skip): the N files are recorded as
+ *      `existing` by the first walk, none imported
  *
  * For each: peak RSS (VmHWM) of DropBox and MonitorServer, time from spawn to DropBox ready, and
  * time until every file is queued (its fileset's quiet period is over; a, c) and how many filesets
@@ -15,7 +17,7 @@
  * (a) ran `--until imported`.
  *
  *   npx tsc -b packages/cli && node scripts/bench/dropbox/memory.js [--files 100000]
- *       [--importer exec|local] [--only a,b,c] [--until queued|imported] [--import-seconds 20]
+ *       [--importer exec|local] [--only a,b,c,d] [--until queued|imported] [--import-seconds 20]
  *       [--dropbox-args "--max-old-space-size=96"]
  *
  * The source tree (2 users x N/200 folders x 100 small files: 80 TIFFs and 10 ICS/IDS pairs)
@@ -51,7 +53,7 @@ function arg(name, dflt) {
 }
 const N = Number(arg("files", "100000"));
 const IMPORTER = arg("importer", "exec");
-const ONLY = arg("only", "a,b,c").split(",");
+const ONLY = arg("only", "a,b,c,d").split(",");
 const UNTIL = arg("until", "queued");
 const IMPORT_SECONDS = Number(arg("import-seconds", "20"));
 const DROPBOX_ARGS = (arg("dropbox-args", "") || "").split(" ").filter(Boolean);
@@ -98,7 +100,7 @@ function ensureTree() {
   return tree;
 }
 
-function makeHome(name, watchDir) {
+function makeHome(name, watchDir, extra = {}) {
   const home = path.join(BASE, "runs", `${name}-${process.pid}-${Date.now()}`);
   fs.mkdirSync(path.join(home, "etc"), { recursive: true });
   const cfg = {
@@ -107,6 +109,7 @@ function makeHome(name, watchDir) {
     "omero.fs.importConcurrency": "2",
     "omero.fs.watchDir": watchDir,
     "omero.fs.rescanInterval": "0",
+    ...extra,
   };
   if (IMPORTER === "exec") {
     cfg["omero.fs.importer"] = "exec";
@@ -262,7 +265,8 @@ async function main() {
   const rows = [];
   let homeA = null;
   if (ONLY.includes("a") || ONLY.includes("b")) {
-    homeA = makeHome("a", tree);
+    // Files already there are imported (the pre-existing-files rule would skip them: see d).
+    homeA = makeHome("a", tree, { "omero.fs.existingFiles": "import" });
     rows.push(
       await scenario("a cold start", homeA, async (box) => {
         return waitWork(homeA, box.t0, "a");
@@ -290,6 +294,15 @@ async function main() {
         linkTree(tree, watch);
         const writeS = ((Date.now() - t0) / 1000).toFixed(1);
         return { writeS, ...(await waitWork(homeC, t0, "c")) };
+      }),
+    );
+  }
+  if (ONLY.includes("d")) {
+    const homeD = makeHome("d", tree);
+    rows.push(
+      await scenario("d first start, existing skipped", homeD, async (box) => {
+        const r = await waitLedger(homeD, box.t0, (c) => (c.files.existing ?? 0) === N, "d");
+        return { queuedS: "-", doneS: (r.ms / 1000).toFixed(1), dupes: r.counts.dupes };
       }),
     );
   }

@@ -5,6 +5,7 @@ import type { Argv, CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
 import { CliError } from "../errors";
 import { cell, table, textCell } from "../format";
+import { existingCount, existingLine, ledgerHeaderDamaged } from "../ledger-access";
 import { callNode, notRunningMessage, requireNode } from "../node/client";
 import type { NodeStatus } from "../node/methods";
 import { nodeOptionsFromEnv } from "../node/options";
@@ -54,18 +55,21 @@ const ORPHAN_REASON =
 function offlineStatus(home: string): NodeStatus {
   const f = nodeFiles(home);
   const state = readNodeState(home);
+  // A DropBox would refuse a ledger that is not a database: say so rather than "stopped".
+  const damaged = state.enabled.DropBox ? ledgerHeaderDamaged(home) : null;
   return {
     node: { pid: null, running: false, home },
     servers: SERVER_NAMES.map((name) => {
       const pid = liveServerPid(home, name);
+      const failed = pid === null && name === "DropBox" && damaged !== null;
       return {
         name,
         enabled: state.enabled[name],
-        state: pid === null ? ("stopped" as const) : ("orphaned" as const),
+        state: pid === null ? (failed ? ("failed" as const) : ("stopped" as const)) : ("orphaned" as const),
         pid,
         restarts: 0,
         log: f.logFile(name),
-        reason: pid === null ? null : ORPHAN_REASON,
+        reason: pid === null ? (damaged && failed ? damaged : null) : ORPHAN_REASON,
         startedAt: null,
       };
     }),
@@ -312,6 +316,8 @@ async function startBackground(home: string, timeoutSec = DEFAULT_START_TIMEOUT_
     );
     lines.push(`Drop files into: ${[...new Set(dirs)].join(", ")}`);
     lines.push(`See what was imported: omero-fs --home ${home} imports list`);
+    const existing = existingCount(home);
+    if (existing) lines.push(existingLine(existing));
     if (info.state === "running" && info.info.http)
       lines.push(`Status page: http://${info.info.http}/ (also /api/imports, /metrics)`);
   }
@@ -402,8 +408,12 @@ interface StatusArgs extends GlobalArgs {
 async function statusCommand(args: StatusArgs): Promise<void> {
   const home = homeOf(args);
   const status = await currentStatus(home);
-  if (args.json) printStatusJson(status);
-  else printStatus(status);
+  const existing = existingCount(home);
+  if (args.json) printStatusJson(existing === null ? status : { ...status, existingFiles: existing });
+  else {
+    printStatus(status);
+    if (existing) process.stdout.write(`${existingLine(existing)}\n`);
+  }
   if (!status.node.running) process.exitCode = EXIT_NOT_RUNNING;
   else if (status.servers.some((s) => s.enabled && (s.state === "failed" || s.state === "degraded")))
     process.exitCode = EXIT_SERVER_FAILED;

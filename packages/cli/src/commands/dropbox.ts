@@ -5,9 +5,11 @@ import { ControlCallError, ControlClient } from "@omero-fs/protocol/zmq";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
 import { CliError } from "../errors";
+import { checkLedger, importExisting } from "./dropbox-ledger";
 
 interface DropBoxArgs extends GlobalArgs {
-  action?: "scan" | "sync";
+  action?: "scan" | "sync" | "import-existing" | "check-ledger";
+  path?: string;
   quiet?: boolean;
   json?: boolean;
 }
@@ -40,16 +42,27 @@ async function callRunning(home: string, method: "scan" | "sync", timeoutMs: num
 
 /** `omero-fs dropbox`: run the DropBox in the foreground; `dropbox scan|sync`: ask the running one. */
 export const dropboxCommand: CommandModule<GlobalArgs, DropBoxArgs> = {
-  command: "dropbox [action]",
+  command: "dropbox [action] [path]",
   describe:
-    "Run the DropBox in the foreground; `scan`: rescan every watch now; `sync`: return once every file changed before it is in the ledger",
+    "Run the DropBox in the foreground; `scan`: rescan every watch now; `sync`: return once every file changed before it is in the ledger; `import-existing [PATH]`: import the files that were already there at the first walk (all, or those under PATH); `check-ledger`: check var/db/dropbox.sqlite and say how to recover",
   builder: (y) =>
     y
-      .positional("action", { type: "string", choices: ["scan", "sync"] as const })
+      .positional("action", {
+        type: "string",
+        choices: ["scan", "sync", "import-existing", "check-ledger"] as const,
+      })
+      .positional("path", { type: "string", describe: "import-existing: a file or folder under a watch folder" })
       .option("quiet", { type: "boolean", describe: "foreground run: log to the file only, not to stderr" })
-      .option("json", { type: "boolean", describe: "scan/sync: print the result as JSON" }),
+      .option("json", {
+        type: "boolean",
+        describe: "scan/sync/import-existing/check-ledger: print the result as JSON",
+      }),
   handler: async (args) => {
     const home = homeOf(args);
+    if (args.path !== undefined && args.action !== "import-existing")
+      throw new CliError(`dropbox ${args.action ?? ""}: unexpected argument ${args.path}`);
+    if (args.action === "import-existing") return importExisting(home, args.path, !!args.json);
+    if (args.action === "check-ledger") return checkLedger(home, !!args.json);
     if (args.action === "scan" || args.action === "sync") {
       // A scan walks every tree (100,000 files: seconds); a sync waits for the MonitorServer's barrier.
       const r = (await callRunning(home, args.action, args.action === "scan" ? 600_000 : 120_000)) as Record<

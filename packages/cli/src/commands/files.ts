@@ -11,6 +11,9 @@ interface ListArgs extends GlobalArgs {
   state?: string;
 }
 
+/** The REASON cell of an `existing` file (its full reason, with the command, is in --json and files show). */
+const EXISTING_CELL = "already there at the first walk (dropbox import-existing)";
+
 function size(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
@@ -25,14 +28,14 @@ export const filesCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     y
       .command<ListArgs>(
         "list",
-        "List files: path, user, size, state (pending, grouped, imported, ignored, refused), reason, fileset",
+        "List files: path, user, size, state (pending, grouped, imported, ignored, refused, existing), reason, fileset",
         (yy) =>
           yy
             .option("json", { type: "boolean", describe: "Print the --json contract shape (an array)" })
             .option("user", { type: "string", describe: "Only this user's files" })
             .option("state", {
               type: "string",
-              describe: "Only files in this state (pending, grouped, imported, ignored, refused)",
+              describe: "Only files in this state (pending, grouped, imported, ignored, refused, existing)",
             }),
         async (a) => {
           const state = checkState("file", a.state);
@@ -50,14 +53,17 @@ export const filesCommand: CommandModule<GlobalArgs, GlobalArgs> = {
               return;
             }
             const rows: string[][] = [];
+            let existing = 0;
             for (const x of view.iterateFiles(f)) {
+              // The full reason ends with the command and the path (--json, files show); the row has the path.
+              if (x.state === "existing") existing += 1;
               rows.push([
                 x.state,
                 cell(x.user),
                 size(x.size),
                 x.fileset === null ? "-" : String(x.fileset),
                 cell(x.path),
-                textCell(x.reason, 60),
+                x.state === "existing" ? EXISTING_CELL : textCell(x.reason, 60),
               ]);
             }
             if (rows.length === 0) {
@@ -69,6 +75,8 @@ export const filesCommand: CommandModule<GlobalArgs, GlobalArgs> = {
               (function* () {
                 yield* tableChunks(["STATE", "USER", "SIZE", "IMPORT", "PATH", "REASON"], rows);
                 yield `${n} file${n === 1 ? "" : "s"}\n`;
+                if (existing > 0)
+                  yield `${existing.toLocaleString("en-US")} of them ${existing === 1 ? "was" : "were"} already in the DropBox at the first walk and ${existing === 1 ? "is" : "are"} not imported; import them with: omero-fs dropbox import-existing [PATH]\n`;
               })(),
             );
           } finally {

@@ -130,13 +130,15 @@ export function parseId(raw: unknown): number {
 }
 
 /** Is DropBox answering on its control socket? Asks the node when one runs, else pings it. */
-async function dropboxEndpoint(home: string): Promise<string | null> {
+export async function dropboxEndpoint(home: string): Promise<string | null> {
   const { loadConfigOrThrow } = await import("@omero-fs/config");
   const endpoint = loadConfigOrThrow({ home }).global.dropboxControl;
   const node = findNode(home);
   if (node.state === "running") {
     const st = await callNode(node.info, "status", {}, 3000);
-    return st.servers.find((s) => s.name === "DropBox")?.state === "running" ? endpoint : null;
+    // Degraded is running too (a missing watch folder, a ledger that cannot be written).
+    const state = st.servers.find((s) => s.name === "DropBox")?.state;
+    return state === "running" || state === "degraded" ? endpoint : null;
   }
   // No node: a DropBox may still run on its own (`omero-fs dropbox`).
   if (endpoint.startsWith("ipc://") && !fs.existsSync(endpoint.slice(6))) return null;

@@ -26,6 +26,11 @@ describe("decideOnExit", () => {
     expect(decideOnExit(q, 0, 500, policy)).toEqual({ action: "fail", quickFailures: 5 });
   });
 
+  it("a server that says a restart cannot help (a damaged ledger) fails at once, even after a long run", () => {
+    expect(decideOnExit(0, 0, 500, policy, true)).toEqual({ action: "fail", quickFailures: 1 });
+    expect(decideOnExit(0, 0, 3_600_000, policy, true)).toEqual({ action: "fail", quickFailures: 1 });
+  });
+
   it("starts over after a run longer than the quick-failure window", () => {
     expect(decideOnExit(4, 0, 31_000, policy)).toEqual({ action: "restart", delayMs: 1000, quickFailures: 0 });
   });

@@ -39,7 +39,10 @@ export function decideOnExit(
   startedAt: number,
   now: number,
   policy: RestartPolicy,
+  /** The server said a restart cannot help (exit code EXIT_NEEDS_ADMIN): failed at once. */
+  needsAdmin = false,
 ): ExitDecision {
+  if (needsAdmin) return { action: "fail", quickFailures: quickFailures + 1 };
   const quick = now - startedAt < policy.quickFailureMs;
   // A server that ran longer than the window has proved it can run: its backoff starts over.
   const n = quick ? quickFailures + 1 : 1;

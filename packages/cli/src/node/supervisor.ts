@@ -1,7 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import { type Logger, type OnceLog, onceLogger } from "@omero-fs/config";
-import { HealthMessageSchema, ReadyMessageSchema, SERVER_NAMES, type ServerName } from "@omero-fs/protocol";
+import {
+  EXIT_NEEDS_ADMIN,
+  HealthMessageSchema,
+  ReadyMessageSchema,
+  SERVER_NAMES,
+  type ServerName,
+} from "@omero-fs/protocol";
 import type { NodeServerStatus } from "./methods";
 import type { NodeOptions } from "./options";
 import { decideOnExit, describeExit, exitReason } from "./policy";
@@ -402,8 +408,15 @@ export class Supervisor {
       );
       return;
     }
-    const d = decideOnExit(slot.quickFailures, run.startedAt, this.now(), this.deps.options.policy);
+    const needsAdmin = code === EXIT_NEEDS_ADMIN;
+    const d = decideOnExit(slot.quickFailures, run.startedAt, this.now(), this.deps.options.policy, needsAdmin);
     slot.quickFailures = d.quickFailures;
+    if (d.action === "fail" && needsAdmin) {
+      slot.state = "failed";
+      slot.reason = `not restarted (a restart cannot help): ${reason}`;
+      this.log.error(`${slot.name} ${slot.reason}`);
+      return;
+    }
     if (d.action === "fail") {
       slot.state = "failed";
       slot.reason = `gave up after ${d.quickFailures} failures in a row, each within ${

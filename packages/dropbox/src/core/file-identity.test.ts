@@ -6,6 +6,7 @@ import {
   NOT_GROUPED,
   observationEffects,
 } from "./file-identity";
+import { EXISTING_REASON } from "./reconcile";
 
 const watch = { index: 0, user: "default", watchDir: "/w" };
 const st = { size: 10, mtimeMs: 1000, dev: 1, ino: 7 };
@@ -35,6 +36,23 @@ const input = (o: Partial<IdentityInput> = {}): IdentityInput => ({
 const kinds = (i: IdentityInput) => observationEffects(i).map((e) => e.do);
 
 describe("file identity", () => {
+  it("the first walk records a file already there as existing: not grouped, not imported", () => {
+    expect(observationEffects(input({ existing: { record: true, release: false } }))).toEqual([
+      { do: "insert", user: "amy", stat: st, state: "existing", reason: EXISTING_REASON, fileset: null },
+    ]);
+    // Seen again unchanged: nothing; released (an event while the first walk ran): pending and grouped.
+    const row = rec({ state: "existing", reason: EXISTING_REASON });
+    expect(kinds(input({ row, existing: { record: false, release: false } }))).toEqual([]);
+    expect(kinds(input({ row, existing: { record: false, release: true } }))).toEqual([
+      "setStat",
+      "setState",
+      "dirty",
+      "log",
+    ]);
+    // Gone before anyone imported it: forgotten.
+    expect(kinds(input({ row, seen: { path: row.path, st: null, isFile: false, refusal: null } }))[0]).toBe("delete");
+  });
+
   it("a new file is pending and makes its user's folder dirty", () => {
     expect(observationEffects(input())).toEqual([
       { do: "insert", user: "amy", stat: st, state: "pending", reason: NOT_GROUPED, fileset: null },

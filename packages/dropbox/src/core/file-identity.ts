@@ -4,12 +4,14 @@
  * stats, resolves real paths, looks up the records and applies the effects returned, in order.
  *
  * File states: pending (seen, not grouped yet, or waiting for a companion), grouped, imported,
- * ignored, refused. An imported file is never imported twice: a rename, touch or hard link of it
+ * ignored, refused, existing (there before the first walk of its watch; omero.fs.existingFiles).
+ * An imported file is never imported twice: a rename, touch or hard link of it
  * is recognised by (device, inode, size); a change after import is handled by the policy
  * omero.fs.changedAfterImport. A deletion recorded in the ledger ends a file's history: a new file
  * at the same path is a new file (the old record moves to the history).
  */
 import { userOfPath, type WatchScope } from "./paths";
+import { EXISTING_REASON } from "./reconcile";
 
 /** Reason of an imported file that is no longer where it was imported from. */
 export const GONE_AFTER_IMPORT = "deleted or moved away after import";
@@ -20,7 +22,7 @@ export const NOT_GROUPED = "seen; not grouped yet";
 /** What the DropBox does with a file changed after its import (omero.fs.changedAfterImport). */
 export type ChangedAfterImport = "ignore" | "reimport" | "log";
 
-export type FileState = "pending" | "grouped" | "imported" | "ignored" | "refused";
+export type FileState = "pending" | "grouped" | "imported" | "ignored" | "refused" | "existing";
 
 export interface StatInfo {
   size: number;
@@ -67,6 +69,11 @@ export interface IdentityInput {
   /** An imported fileset that holds this exact (path, size, mtime), or null. */
   importedVersion: number | null;
   changedAfterImport: ChangedAfterImport;
+  /**
+   * omero.fs.existingFiles, decided by core/reconcile.ts: `record` a new file as `existing` (the
+   * first walk of its watch found it), `release` an `existing` record for import.
+   */
+  existing?: { record: boolean; release: boolean };
 }
 
 export type Effect =
@@ -131,6 +138,15 @@ export function observationEffects(i: IdentityInput): Effect[] {
   }
   if (!row) return newFileEffects(i, user, st);
   const changedStat = row.size !== st.size || row.mtimeMs !== st.mtimeMs || row.dev !== st.dev || row.ino !== st.ino;
+  if (row.state === "existing") {
+    if (!i.existing?.release) return changedStat ? [{ do: "setStat", stat: st }] : none;
+    return [
+      { do: "setStat", stat: st },
+      { do: "setState", state: "pending", reason: NOT_GROUPED, fileset: null },
+      { do: "dirty", user: row.user, left: null },
+      { do: "log", level: "info", msg: `${row.path}: was recorded as existing, but it is being written: importing it` },
+    ];
+  }
   if (row.state === "ignored" || row.state === "refused") {
     if (!changedStat && row.state === "ignored") return none;
     return [
@@ -206,6 +222,8 @@ function newFileEffects(
         fileset: i.importedVersion,
       },
     ];
+  if (i.existing?.record)
+    return [{ do: "insert", user, stat: st, state: "existing", reason: EXISTING_REASON, fileset: null }];
   return [
     { do: "insert", user, stat: st, state: "pending", reason: NOT_GROUPED, fileset: null },
     { do: "dirty", user, left: null },

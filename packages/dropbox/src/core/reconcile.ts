@@ -65,3 +65,63 @@ export function diffFiles(walked: WalkedFile[], known: KnownFile[]): { changed: 
 export function underAny(p: string, dirs: string[]): boolean {
   return dirs.some((d) => isUnder(p, d));
 }
+
+/** What the DropBox does with files already present at the first walk of a watch (omero.fs.existingFiles). */
+export type ExistingFiles = "skip" | "import";
+
+/** Reason of an `existing` file as the ledger stores it (the same for every one: a big DropBox holds millions). */
+export const EXISTING_REASON = "was already in the DropBox when omero-fs first walked it";
+
+/** The reason `files list` shows for an `existing` file: the stored one and the command that imports it. */
+export function existingReason(path: string, stored: string | null): string {
+  return `${stored ?? EXISTING_REASON}; import it with: omero-fs dropbox import-existing ${path}`;
+}
+
+/**
+ * Is this walk of a watch its first one? When a first walk of this (user, watchDir) started and
+ * never completed (stopped or killed while walking a big DropBox: resumed), or when the ledger has
+ * no record of one and knows no file under the folder (a new install, a new watch, a lost ledger).
+ * A ledger written before walks were recorded knows the watch's files: not first.
+ */
+export function isFirstWalk(w: { recorded: "none" | "started" | "done"; knownFiles: number }): boolean {
+  if (w.recorded !== "none") return w.recorded === "started";
+  return w.knownFiles === 0;
+}
+
+/** How long after a first walk an event on an `existing` file still means it was being written then. */
+export const EXISTING_EVENT_GRACE_MS = 10_000;
+
+/**
+ * A file with no record, seen by intake: recorded as `existing` (not imported) or as new. Only a
+ * walk that is its watch's first one finds existing files, and only with existingFiles=skip;
+ * a file modified after that walk started is being written now, so it is new.
+ */
+export function recordAsExisting(i: {
+  policy: ExistingFiles;
+  via: "walk" | "event";
+  /** When the watch's first walk started (ms), or null when this is not a first walk. */
+  firstWalkStartedMs: number | null;
+  mtimeMs: number;
+}): boolean {
+  if (i.policy !== "skip" || i.via !== "walk" || i.firstWalkStartedMs === null) return false;
+  return i.mtimeMs < i.firstWalkStartedMs;
+}
+
+/**
+ * An `existing` file seen again: released for import (true) when its content changed (someone
+ * writes it), or when an event came for it while its watch's first walk ran or shortly after (the
+ * walk saw a file that was arriving: an event means it is live). An event long after, with the same
+ * content (a chmod, a touch of old data), keeps it existing.
+ */
+export function releaseExisting(i: {
+  via: "walk" | "event";
+  contentChanged: boolean;
+  /** The watch's first walk: running (null) or ended at this time (ms); undefined when it ended in an earlier run. */
+  firstWalkEndedMs: number | null | undefined;
+  now: number;
+}): boolean {
+  if (i.contentChanged) return true;
+  if (i.via !== "event") return false;
+  if (i.firstWalkEndedMs === null) return true;
+  return i.firstWalkEndedMs !== undefined && i.now - i.firstWalkEndedMs < EXISTING_EVENT_GRACE_MS;
+}

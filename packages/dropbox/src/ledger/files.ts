@@ -38,7 +38,7 @@ export const fileRecord = (r: FileRaw): FileRecord => ({
 
 export class FilesTable {
   private readonly st: Record<string, Statement>;
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.st = {
       byPath: db.prepare(`SELECT ${FILE_COLS} FROM files WHERE path = ?`),
       insert: db.prepare(
@@ -203,6 +203,15 @@ export class FilesTable {
 
   countInWatch(watch: number): number {
     return this.st.countInWatch.pluck().get(watch) as number;
+  }
+
+  /** [watch, user, path] of every pending file (to group them again after failed writes). */
+  pendingPaths(): [number, string, string][] {
+    return this.db.prepare("SELECT watch, user, path FROM files WHERE state = 'pending'").raw().all() as [
+      number,
+      string,
+      string,
+    ][];
   }
 
   count(): number {

@@ -3,6 +3,7 @@
  * through `Ledger` (named state changes and queries); the CLI reads it through `openLedgerView`
  * and requeues through `requeueImport`.
  */
+import { WalksTable } from "./existing";
 import { FilesTable } from "./files";
 import { FilesetsTable } from "./filesets";
 import { releaseInDb, requeueInDb } from "./requeue";
@@ -10,6 +11,7 @@ import { type Db, openLedgerDb } from "./schema";
 import { countsOf } from "./view";
 
 export type { FilesetInfo, Outcome, WaitingFileset } from "./filesets";
+export { countExisting, releaseExistingForNextStart, releaseExistingPage, WalksTable } from "./existing";
 export { releaseImport, requeueImport } from "./requeue";
 export { type Db, LedgerError, MIGRATIONS, migrate, openLedgerDb, SCHEMA_VERSION } from "./schema";
 export { countsOf, type ImportRow, type LedgerView, type ListFilter, openLedgerView } from "./view";
@@ -18,14 +20,24 @@ export { countsOf, type ImportRow, type LedgerView, type ListFilter, openLedgerV
 export class Ledger {
   readonly files: FilesTable;
   readonly filesets: FilesetsTable;
+  readonly walks: WalksTable;
   constructor(readonly db: Db) {
     this.files = new FilesTable(db);
+    this.walks = new WalksTable(db);
     this.filesets = new FilesetsTable(db);
   }
 
   /** Open (creating or migrating) a ledger file, or ":memory:". */
-  static open(file: string): Ledger {
-    return new Ledger(openLedgerDb(file));
+  static open(file: string, testFailWritesWhile: string | null = null): Ledger {
+    return new Ledger(openLedgerDb(file, testFailWritesWhile));
+  }
+
+  /**
+   * A real, committed write (a row of `meta`): does the ledger take writes again (disk full,
+   * read-only)? Throws SQLite's error when not.
+   */
+  probeWrite(now: number): void {
+    this.db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('write_probe', ?)").run(String(now));
   }
 
   /** Run `fn` as one transaction (a kill -9 loses at most the one in flight). */

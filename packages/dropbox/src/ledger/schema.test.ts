@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import Database from "better-sqlite3";
-import { MIGRATIONS, openLedgerDb, SCHEMA_VERSION } from "./schema";
+import { checkLedgerFile, MIGRATIONS, openLedgerDb, SCHEMA_VERSION } from "./schema";
 
 describe("ledger schema versions", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ofs-schema-"));
@@ -56,6 +56,62 @@ describe("ledger schema versions", () => {
     expect(db.prepare("SELECT waiting_for FROM filesets WHERE id = 7").pluck().get()).toBe("why");
     db.prepare("UPDATE filesets SET state = 'incomplete', missing_count = 3, plate = '{}' WHERE id = 1").run();
     expect(Number(db.prepare(ins.source).run().lastInsertRowid)).toBe(10);
+    db.close();
+  });
+  it("a ledger of random bytes, or a truncated one, is refused as damaged, naming it and the recovery", () => {
+    const junk = path.join(dir, "junk.sqlite");
+    fs.writeFileSync(junk, Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 7919) % 251)));
+    expect(() => openLedgerDb(junk)).toThrow(
+      `the ledger ${junk} is damaged (file is not a database); the DropBox does not run on it. To recover: move it aside (mv ${junk} ${junk}.corrupt)`,
+    );
+    expect(checkLedgerFile(junk)).toEqual({ ok: false, problem: "file is not a database" });
+
+    const cut = path.join(dir, "cut.sqlite");
+    const db = openLedgerDb(cut);
+    const ins = db.prepare(
+      "INSERT INTO files(path, watch, user, size, mtime_ms, state, last_event_ms, seen_at) VALUES (?, 0, 'a', 1, 1, 'pending', 1, 'x')",
+    );
+    db.transaction(() => {
+      for (let i = 0; i < 20_000; i++) ins.run(`/w/a/${i}${"x".repeat(50)}`);
+    })();
+    db.pragma("wal_checkpoint(TRUNCATE)");
+    db.close();
+    expect(checkLedgerFile(cut)).toEqual({ ok: true, version: SCHEMA_VERSION });
+    fs.truncateSync(cut, Math.floor(fs.statSync(cut).size / 2));
+    expect(() => openLedgerDb(cut)).toThrow(/the ledger .*cut\.sqlite is damaged \(database disk image is malformed\)/);
+    expect(checkLedgerFile(cut).ok).toBe(false);
+  });
+  it("migration `existing files`: rows kept, the existing state allowed, a walks table", () => {
+    const file = path.join(dir, "v3-existing.sqlite");
+    const old = new Database(file);
+    for (let v = 0; v < 3; v++) MIGRATIONS[v]!.up(old);
+    old.pragma("user_version = 3");
+    old
+      .prepare(
+        "INSERT INTO files(path, watch, user, size, mtime_ms, state, last_event_ms, seen_at) VALUES ('/w/a/x', 0, 'a', 1, 1, 'imported', 1, 'x')",
+      )
+      .run();
+    expect(() =>
+      old
+        .prepare(
+          "INSERT INTO files(path, watch, user, size, mtime_ms, state, last_event_ms, seen_at) VALUES ('/w/a/y', 0, 'a', 1, 1, 'existing', 1, 'x')",
+        )
+        .run(),
+    ).toThrow(/CHECK constraint/);
+    old.close();
+    const db = openLedgerDb(file);
+    expect(db.prepare("SELECT path, state FROM files").all()).toEqual([{ path: "/w/a/x", state: "imported" }]);
+    db.prepare(
+      "INSERT INTO files(path, watch, user, size, mtime_ms, state, last_event_ms, seen_at) VALUES ('/w/a/y', 0, 'a', 1, 1, 'existing', 1, 'x')",
+    ).run();
+    expect(db.prepare("SELECT COUNT(*) FROM walks").pluck().get()).toBe(0);
+    const idx = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'files' ORDER BY name")
+      .pluck()
+      .all();
+    expect(idx).toEqual(
+      expect.arrayContaining(["files_dev_ino", "files_fileset", "files_state_user", "files_watch_user_state"]),
+    );
     db.close();
   });
 });

@@ -162,6 +162,45 @@ CREATE INDEX IF NOT EXISTS filesets_state_watch_user_id ON filesets(state, watch
     db.prepare("INSERT INTO sqlite_sequence(name, seq) VALUES ('filesets', ?)").run(seq);
   }
 }
+// Issue 11, pre-existing files: the `existing` file state (files there before the first walk of
+// their watch; omero.fs.existingFiles), and a record per watch of its first completed walk. The
+// CHECK of files.state can only change by rebuilding the table (same columns, same indexes).
+const EXISTING = `
+CREATE TABLE files_new (
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE,
+  watch INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  mtime_ms REAL NOT NULL,
+  dev INTEGER,
+  ino INTEGER,
+  state TEXT NOT NULL CHECK (state IN ('pending','grouped','imported','ignored','refused','existing')),
+  reason TEXT,
+  fileset INTEGER,
+  last_event_ms INTEGER NOT NULL,
+  seen_at TEXT NOT NULL
+);
+INSERT INTO files_new SELECT id, path, watch, user, size, mtime_ms, dev, ino, state, reason, fileset, last_event_ms, seen_at FROM files;
+DROP TABLE files;
+ALTER TABLE files_new RENAME TO files;
+CREATE INDEX files_fileset ON files(fileset);
+CREATE INDEX files_watch_user_state ON files(watch, user, state);
+CREATE INDEX files_state_user ON files(state, user);
+CREATE INDEX files_dev_ino ON files(dev, ino);
+-- One row per watch (its user and folder, as configured) whose first walk started (started_ms)
+-- and, once it completed, when (completed_at) and how many files it found already there. A walk
+-- after a completed one is not first, so files added while omero-fs was down are imported; a first
+-- walk interrupted (stopped, killed) is resumed as a first walk by the next start.
+CREATE TABLE IF NOT EXISTS walks (
+  user TEXT NOT NULL,
+  watch_dir TEXT NOT NULL,
+  started_ms INTEGER NOT NULL,
+  completed_at TEXT,
+  existing INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (user, watch_dir)
+);
+`;
 
 /** Migrations in order: entry i brings the schema from user_version i to i + 1. */
 export const MIGRATIONS: readonly { name: string; up: (db: Db) => void }[] = [
@@ -178,6 +217,7 @@ export const MIGRATIONS: readonly { name: string; up: (db: Db) => void }[] = [
     },
   },
   { name: "plates", up: plates },
+  { name: "existing files", up: (db) => db.exec(EXISTING) },
 ];
 
 /** The schema version this build writes. */
@@ -201,22 +241,111 @@ export function migrate(db: Db): void {
   db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
 }
 
+/** SQLite's messages for the errors the test hook below can raise. */
+const HOOK_ERRORS: Record<string, string> = {
+  SQLITE_FULL: "database or disk is full",
+  SQLITE_READONLY: "attempt to write a readonly database",
+  SQLITE_IOERR: "disk I/O error",
+  SQLITE_CORRUPT: "database disk image is malformed",
+};
+
+/**
+ * Test hook (OMERO_FS_TEST_LEDGER_FULL_WHILE, read by options.ts): while `flagFile` exists, every
+ * write statement of this connection throws SQLite's own error, as a full disk does: SQLITE_FULL,
+ * or the code the file holds (SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT). A chmod cannot stand
+ * in: the open file stays writable, and tests may run as root.
+ */
+function failWritesWhile(db: Db, flagFile: string): void {
+  const prepare = db.prepare.bind(db);
+  (db as { prepare: unknown }).prepare = (sql: string) => {
+    const st = prepare(sql);
+    if (!st.reader) {
+      const run = st.run.bind(st);
+      (st as { run: unknown }).run = (...args: unknown[]) => {
+        let code: string | null = null;
+        try {
+          code = fs.readFileSync(flagFile, "utf8").trim() || "SQLITE_FULL";
+        } catch {
+          // no flag: writes go through
+        }
+        if (code) throw new Database.SqliteError(HOOK_ERRORS[code] ?? HOOK_ERRORS.SQLITE_FULL!, code);
+        return run(...args);
+      };
+    }
+    return st;
+  };
+}
+
 /** Open (creating if needed) the ledger for the DropBox process: WAL, busy timeout, migrations. */
-export function openLedgerDb(file: string): Db {
-  const db = new Database(file);
-  if (file !== ":memory:") db.pragma("journal_mode = WAL");
-  // NORMAL in WAL mode: a commit survives a process crash (kill -9); only an OS crash or power
-  // loss may lose the last transactions, which reconciliation then finds again on disk.
-  db.pragma("synchronous = NORMAL");
-  db.pragma("busy_timeout = 5000");
-  migrate(db);
-  return db;
+export function openLedgerDb(file: string, testFailWritesWhile: string | null = null): Db {
+  let db: Db | null = null;
+  try {
+    db = new Database(file);
+    if (file !== ":memory:") db.pragma("journal_mode = WAL");
+    // NORMAL in WAL mode: a commit survives a process crash (kill -9); only an OS crash or power
+    // loss may lose the last transactions, which reconciliation then finds again on disk.
+    db.pragma("synchronous = NORMAL");
+    db.pragma("busy_timeout = 5000");
+    migrate(db);
+    if (testFailWritesWhile) failWritesWhile(db, testFailWritesWhile);
+    return db;
+  } catch (e) {
+    db?.close();
+    const code = (e as { code?: string }).code;
+    if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT")
+      throw new LedgerError("LEDGER_CORRUPT", corruptLedgerMessage(file, (e as Error).message));
+    throw e;
+  }
+}
+
+/**
+ * What a damaged ledger ("file is not a database", a malformed image) means and how to recover,
+ * on one line (the DropBox's last word, shown by `admin start` and `admin status`).
+ */
+export function corruptLedgerMessage(file: string, detail: string): string {
+  return `the ledger ${file} is damaged (${detail}); the DropBox does not run on it. To recover: move it aside (mv ${file} ${file}.corrupt), then start again: the new ledger records the files already there as existing and imports nothing twice (see omero-fs dropbox check-ledger)`;
+}
+
+/** The recovery steps, for `omero-fs dropbox check-ledger` and the READMEs. */
+export function ledgerRecoverySteps(file: string): string[] {
+  return [
+    "omero-fs admin stop",
+    `mv ${file} ${file}.corrupt   (and ${file}-wal, ${file}-shm if present)`,
+    "omero-fs admin start",
+    "omero-fs files list --state existing   (files already there are recorded as existing, not imported again)",
+    "omero-fs dropbox import-existing PATH   (import those that OMERO does not have yet)",
+  ];
+}
+
+/**
+ * `omero-fs dropbox check-ledger`: SQLite's integrity check and the schema version, read-only.
+ * null when the ledger is sound; else the problem in words.
+ */
+export function checkLedgerFile(file: string): { ok: true; version: number } | { ok: false; problem: string } {
+  let db: Db | null = null;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const rows = db.pragma("integrity_check") as { integrity_check: string }[];
+    const bad = rows.map((r) => r.integrity_check).filter((r) => r !== "ok");
+    if (bad.length > 0) return { ok: false, problem: `integrity check failed: ${bad.slice(0, 5).join("; ")}` };
+    const version = db.pragma("user_version", { simple: true }) as number;
+    if (version > SCHEMA_VERSION)
+      return {
+        ok: false,
+        problem: `schema version ${version} is newer than this omero-fs (${SCHEMA_VERSION}); run the newer omero-fs`,
+      };
+    return { ok: true, version };
+  } catch (e) {
+    return { ok: false, problem: (e as Error).message };
+  } finally {
+    db?.close();
+  }
 }
 
 /** A ledger error with a stable code. */
 export class LedgerError extends Error {
   constructor(
-    readonly code: "LEDGER_MISSING" | "LEDGER_NEWER" | "UNKNOWN_IMPORT" | "NOT_RETRYABLE",
+    readonly code: "LEDGER_MISSING" | "LEDGER_NEWER" | "LEDGER_CORRUPT" | "UNKNOWN_IMPORT" | "NOT_RETRYABLE",
     message: string,
   ) {
     super(message);

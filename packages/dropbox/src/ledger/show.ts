@@ -7,16 +7,23 @@ import { type AttemptJson, type FileJson, IMPORT_STATES } from "@omero-fs/protoc
 import type Database from "better-sqlite3";
 import { hasPlateColumns, plateJson, plateLine } from "./plate";
 
+import { EXISTING_REASON } from "../core/reconcile";
+
 type Db = Database.Database;
 
-const FILE_STATES = ["pending", "grouped", "imported", "ignored", "refused"] as const;
+const FILE_STATES = ["pending", "grouped", "imported", "ignored", "refused", "existing"] as const;
+
+/** core/reconcile.ts existingReason in SQL (table alias `t`): the stored reason and the command. */
+export function existingReasonSql(t: string): string {
+  return `coalesce(${t}.reason, '${EXISTING_REASON}') || '; import it with: omero-fs dropbox import-existing ' || ${t}.path`;
+}
 
 /** DropBox records a rename after import in the file's reason with exactly this text. */
 const RENAMED_PREFIX = "renamed after import from ";
 const RENAMED_SUFFIX = "; not reimported";
 
 type FileRaw = [string, string, number, number, FileJson["state"], string | null, number | null];
-const FILE_COLUMNS = "path, user, size, mtime_ms, state, reason, fileset";
+const FILE_COLUMNS = `path, user, size, mtime_ms, state, CASE WHEN state = 'existing' THEN ${existingReasonSql("files")} ELSE reason END, fileset`;
 const toFileJson = ([path, user, size, mtimeMs, state, reason, fileset]: FileRaw): FileJson => ({
   path,
   user,

@@ -42,7 +42,7 @@ describe("ledger view: JSON written by SQLite", () => {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 'x')`,
     );
     const states = ["waiting", "queued", "importing", "imported", "failed"];
-    const fileStates = ["pending", "grouped", "imported", "ignored", "refused"];
+    const fileStates = ["pending", "grouped", "imported", "ignored", "refused", "existing"];
     db.transaction(() => {
       for (let i = 0; i < 60; i++) {
         const s = odd[i % odd.length];
@@ -79,7 +79,7 @@ describe("ledger view: JSON written by SQLite", () => {
             i % 2 ? "amy" : "zak",
             [0, 1023, 1024 * 1024 * 5 + 1, 2 ** 40][i % 4],
             m,
-            fileStates[i % 5],
+            fileStates[i % 6],
             i % 3 ? null : `reason ${odd[i % odd.length]}`,
             i % 4 ? i : null,
           );

@@ -8,11 +8,12 @@ import { type AttemptJson, type FileJson, IMPORT_STATES, type ImageJson, type Im
 import { hasPlateColumns, plateJson, plateLine } from "./plate";
 import { type Db, openExisting } from "./schema";
 import * as show from "./show";
+import { existingReasonSql } from "./show";
 
 /** Counters by state: `files.<state>` and `imports.<state>`, every state present (0 when none). */
 export function countsOf(db: Db): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const s of ["pending", "grouped", "imported", "ignored", "refused"]) out[`files.${s}`] = 0;
+  for (const s of ["pending", "grouped", "imported", "ignored", "refused", "existing"]) out[`files.${s}`] = 0;
   for (const s of IMPORT_STATES) out[`imports.${s}`] = 0;
   for (const [state, n] of db.prepare("SELECT state, COUNT(*) FROM files GROUP BY state").raw().all() as [
     string,
@@ -177,13 +178,15 @@ const importJsonSql = (hasPlate: boolean) => {
  * mtime as new Date(mtime_ms).toISOString() does it (milliseconds truncated toward zero), for
  * 1970-01-01 to 9999-12-31; rows outside that range get NULL and are written by JavaScript.
  */
+/** A file's reason as listed: a waiting fileset's verdict, and for `existing` files the command that imports them. */
+const REASON = `CASE WHEN f.state = 'existing' THEN ${existingReasonSql("f")} ELSE coalesce(f.reason, (SELECT w.waiting_for FROM filesets w WHERE w.id = f.fileset AND w.state IN ('waiting', 'incomplete'))) END`;
 const MTIME_IN_RANGE = "f.mtime_ms >= 0 AND f.mtime_ms < 253402300800000";
 const FILE_JSON = `CASE WHEN ${MTIME_IN_RANGE} THEN json_object(
   'path', f.path, 'user', f.user, 'size', f.size,
   'mtime', strftime('%Y-%m-%dT%H:%M:%fZ', CAST(f.mtime_ms AS INTEGER) / 1000.0, 'unixepoch'),
-  'state', f.state, 'reason', coalesce(f.reason, (SELECT w.waiting_for FROM filesets w WHERE w.id = f.fileset AND w.state IN ('waiting', 'incomplete'))), 'fileset', f.fileset) END`;
+  'state', f.state, 'reason', ${REASON}, 'fileset', f.fileset) END`;
 
-const FILE_COLUMNS = `f.path, f.user, f.size, f.mtime_ms, f.state, coalesce(f.reason, (SELECT w.waiting_for FROM filesets w WHERE w.id = f.fileset AND w.state IN ('waiting', 'incomplete'))), f.fileset`;
+const FILE_COLUMNS = `f.path, f.user, f.size, f.mtime_ms, f.state, ${REASON}, f.fileset`;
 type FileRaw = [string, string, number, number, FileJson["state"], string | null, number | null];
 const toFileJson = ([path, user, size, mtimeMs, state, reason, fileset]: FileRaw): FileJson => ({
   path,
