@@ -20,6 +20,9 @@ const BASE = {
   "omero.fs.importer": "local",
   "omero.fs.httpAddress": "off",
   "omero.fs.rescanInterval": "0",
+  // About reload: what is already in a new or reappearing watch folder is imported. The default
+  // (skip: recorded as `existing`) is tested in test/dropbox/existing.test.ts.
+  "omero.fs.existingFiles": "import",
 };
 const SLOW = { timeoutMs: 60_000, intervalMs: 250 };
 

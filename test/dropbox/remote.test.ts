@@ -104,6 +104,8 @@ describe("a DropBox on a remote MonitorServer (two homes on loopback TCP)", () =
         "omero.fs.monitorEvents": events,
         "omero.fs.monitorPathMap": `${remote}=${local}`,
         "omero.fs.monitorServerKey": path.join(a.home, "etc", "curve", "server.pub"),
+        // The first reconciliation's listing imports what was there (the skip default: existing.test.ts).
+        "omero.fs.existingFiles": "import",
       }),
     );
     // Written on the storage host before anything runs: found by the first reconciliation.
