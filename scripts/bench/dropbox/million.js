@@ -20,6 +20,7 @@ const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
+const { makeTree, hwmMiB } = require("../tree");
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const MONITOR_MAIN = path.join(ROOT, "packages", "monitor", "dist", "main.js");
@@ -37,33 +38,6 @@ const FILES = Number(arg("files", "1000000"));
 const DIRS = Number(arg("dirs", "10000"));
 const WAIT_S = Number(arg("wait", "5"));
 const BASE = path.join(os.tmpdir(), "omero-fs-million");
-
-function makeTree() {
-  const tree = path.join(BASE, `tree-${FILES}-${DIRS}`);
-  const done = `${tree}.done`;
-  if (fs.existsSync(done)) return tree;
-  fs.rmSync(tree, { recursive: true, force: true });
-  const t0 = Date.now();
-  const per = Math.ceil(FILES / DIRS);
-  let n = 0;
-  for (let d = 0; d < DIRS && n < FILES; d++) {
-    const dir = path.join(tree, `user${d % 10}`, `exp${d}`);
-    fs.mkdirSync(dir, { recursive: true });
-    for (let f = 0; f < per && n < FILES; f++, n++) fs.closeSync(fs.openSync(path.join(dir, `img${f}.tif`), "w"));
-  }
-  fs.writeFileSync(done, "");
-  console.log(`tree: ${n} files in ${DIRS} folders made in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${tree}`);
-  return tree;
-}
-
-function hwmMiB(pid) {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-    return m ? Number(m[1]) / 1024 : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 function start(main, home) {
   const t0 = Date.now();
@@ -123,7 +97,7 @@ const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const mib = (x) => `${x.toFixed(0)} MiB`;
 
 async function main() {
-  const tree = makeTree();
+  const tree = makeTree(BASE, FILES, DIRS, (f) => `img${f}.tif`);
   fs.mkdirSync(BASE, { recursive: true });
   const home = fs.mkdtempSync(path.join(BASE, "home-"));
   fs.mkdirSync(path.join(home, "etc"), { recursive: true });

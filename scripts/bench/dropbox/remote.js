@@ -20,9 +20,9 @@
  */
 const { spawn, execFileSync } = require("node:child_process");
 const fs = require("node:fs");
-const net = require("node:net");
 const os = require("node:os");
 const path = require("node:path");
+const { makeTree, freePort, hwmMiB } = require("../tree");
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const MONITOR_MAIN = path.join(ROOT, "packages", "monitor", "dist", "main.js");
@@ -39,41 +39,6 @@ const FILES = Number(arg("files", "100000"));
 const DIRS = Number(arg("dirs", "1000"));
 const REPS = Number(arg("reps", "3"));
 const BASE = path.join(os.tmpdir(), "omero-fs-remote");
-
-function makeTree() {
-  const tree = path.join(BASE, `tree-${FILES}-${DIRS}`);
-  const done = `${tree}.done`;
-  if (fs.existsSync(done)) return tree;
-  fs.rmSync(tree, { recursive: true, force: true });
-  const t0 = Date.now();
-  const per = Math.ceil(FILES / DIRS);
-  let n = 0;
-  for (let d = 0; d < DIRS && n < FILES; d++) {
-    const dir = path.join(tree, `user${d % 10}`, `exp${d}`);
-    fs.mkdirSync(dir, { recursive: true });
-    for (let f = 0; f < per && n < FILES; f++, n++) fs.closeSync(fs.openSync(path.join(dir, `f${f}.dat`), "w"));
-  }
-  fs.writeFileSync(done, "");
-  console.log(`tree: ${n} files in ${DIRS} folders made in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${tree}`);
-  return tree;
-}
-
-async function freePort() {
-  const s = net.createServer();
-  await new Promise((r) => s.listen(0, "127.0.0.1", r));
-  const port = s.address().port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-function hwmMiB(pid) {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-    return m ? Number(m[1]) / 1024 : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 function makeHome(config) {
   const home = fs.mkdtempSync(path.join(BASE, "home-"));
@@ -213,7 +178,7 @@ async function runRemote(tree) {
 
 async function main() {
   fs.mkdirSync(BASE, { recursive: true });
-  const tree = makeTree();
+  const tree = makeTree(BASE, FILES, DIRS, (f) => `f${f}.dat`);
   console.log(
     `${FILES} files in ${DIRS} folders; ${REPS} scan(s) each; load ${os
       .loadavg()

@@ -14,9 +14,9 @@
  */
 const { spawn } = require("node:child_process");
 const fs = require("node:fs");
-const net = require("node:net");
 const os = require("node:os");
 const path = require("node:path");
+const { makeTree, freePort, hwmMiB } = require("../tree");
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const MAIN = path.join(ROOT, "packages", "monitor", "dist", "main.js");
@@ -34,36 +34,6 @@ const LIMIT = Number(arg("limit", "5000"));
 const REPS = Number(arg("reps", "3"));
 const START = process.argv.includes("--start");
 const BASE = path.join(os.tmpdir(), "omero-fs-list");
-
-function makeTree() {
-  const tree = path.join(BASE, `tree-${FILES}-${DIRS}`);
-  const done = path.join(BASE, `tree-${FILES}-${DIRS}.done`);
-  if (fs.existsSync(done)) return tree;
-  const t0 = Date.now();
-  const per = Math.ceil(FILES / DIRS);
-  let n = 0;
-  for (let d = 0; d < DIRS && n < FILES; d++) {
-    const dir = path.join(tree, `user${d % 10}`, `exp${d}`);
-    fs.mkdirSync(dir, { recursive: true });
-    for (let f = 0; f < per && n < FILES; f++, n++) fs.closeSync(fs.openSync(path.join(dir, `img${f}.tif`), "w"));
-  }
-  fs.writeFileSync(done, "");
-  console.log(`tree: ${n} files in ${DIRS} folders made in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${tree}`);
-  return tree;
-}
-
-async function freePort() {
-  const s = net.createServer();
-  await new Promise((r) => s.listen(0, "127.0.0.1", r));
-  const port = s.address().port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-function hwmMiB(pid) {
-  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
 
 async function startServer(tcp) {
   const home = fs.mkdtempSync(path.join(BASE, "home-"));
@@ -116,7 +86,7 @@ function print(r, serverHwm) {
 
 async function main() {
   fs.mkdirSync(BASE, { recursive: true });
-  const tree = makeTree();
+  const tree = makeTree(BASE, FILES, DIRS, (f) => `img${f}.tif`);
   const watch = { watchDir: tree, pathMode: "Follow", blacklist: [], ignoreSysFiles: true, whitelist: [] };
   console.log(
     `node ${process.version}, ${os.cpus().length} CPUs, load ${os
