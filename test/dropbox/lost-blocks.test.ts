@@ -25,6 +25,8 @@ describe("a block lost in transit, and no block after it (OMERO_FS_TEST_DROPBOX_
       { timeoutMs: 20000 },
     );
     expect(i.files).toEqual([p]);
-    expect(dropboxLog(h)).toMatch(/lost in transit; rescanning/);
+    // Usually only the health check can tell; when the MonitorServer happens to publish the file
+    // in two blocks (its fast path's create, then the watcher's modify), the second shows the gap.
+    expect(dropboxLog(h)).toMatch(/lost in transit; rescanning|seq gap on monitor \S+: expected 1, got 2; rescanning/);
   });
 });

@@ -24,6 +24,10 @@ export interface Context {
   /** Run `fn` after every earlier ledger task (one serial chain for every ledger write). */
   serial<T>(fn: () => Promise<T> | T): Promise<T>;
   stopping(): boolean;
+  /** Whether a reconciliation walk holds this partition: not grouped, not judged ready (core/walk-holds.ts). */
+  held(watch: number, user: string, part: string): boolean;
+  /** An event touched a held partition: walk it ahead of the reconciliation. */
+  walkAhead(watch: number, user: string, part: string): void;
   /**
    * Watches whose first walk (no ledger history: omero.fs.existingFiles) runs in this process:
    * when it started, and when it ended (null while it runs).

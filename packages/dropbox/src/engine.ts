@@ -51,9 +51,6 @@ export class Engine {
   private timer: unknown = null;
   private timerAt = 0;
   private tickQueued = false;
-  /** While > 0 (a reconciliation walks), grouping and readiness are deferred: see pauseTicks. */
-  private ticksPaused = 0;
-  private tickDeferred = false;
   private stopping = false;
   private closed = false;
   private readonly loggedOnce = new Set<string>();
@@ -136,17 +133,14 @@ export class Engine {
       serial: (fn) => this.serial(fn),
       stopping: () => this.stopping,
       firstWalks: new Map(),
+      held: (watch, user, part) => this.reconciler.holds.isHeld(watch, user, part),
+      walkAhead: (watch, user, part) => this.reconciler.walkPartitionFirst(watch, user, part),
     };
     this.grouping = new Grouping(this.ctx, o.catalogues);
     this.intake = new Intake(this.ctx, this.grouping);
     this.queueing = new Queueing(this.ctx, this.grouping, this.intake);
     this.imports = new Imports(this.ctx, this.intake);
-    this.reconciler = new Reconciler(
-      this.ctx,
-      this.intake,
-      () => this.pauseTicks(),
-      () => this.resumeTicks(),
-    );
+    this.reconciler = new Reconciler(this.ctx, this.intake);
   }
 
   /** Run `fn` after every earlier ledger task. */
@@ -166,7 +160,7 @@ export class Engine {
   }
 
   /**
-   * Resolves once no ledger task is queued and no import runs (each import's completion queues
+   * Resolves once no ledger task is queued, no import and no partition walk runs (each import's completion queues
    * more work: loop until quiet). With an injected clock this is how a test lets the pipeline
    * finish what the current instant allows before it moves time on.
    */
@@ -175,7 +169,8 @@ export class Engine {
       const c = this.chain;
       await c;
       await Promise.all([...this.imports.running.values()].map((r) => r.done.catch(() => undefined)));
-      if (this.chain === c && this.imports.running.size === 0) return;
+      await Promise.all(this.reconciler.ahead);
+      if (this.chain === c && this.imports.running.size === 0 && this.reconciler.ahead.size === 0) return;
     }
   }
 
@@ -202,26 +197,7 @@ export class Engine {
     );
   }
 
-  /**
-   * Defer grouping and readiness until resumeTicks (a reconciliation: regrouping and re-scanning
-   * readiness between every directory of a 100,000-file walk made a cold start take minutes).
-   * Imports keep being scheduled; what became dirty meanwhile is grouped once per folder by the
-   * first tick after resumeTicks.
-   */
-  pauseTicks(): void {
-    this.ticksPaused += 1;
-  }
-
-  resumeTicks(): void {
-    if (this.ticksPaused > 0) this.ticksPaused -= 1;
-    if (this.ticksPaused === 0 && this.tickDeferred) {
-      this.tickDeferred = false;
-      this.requestTick();
-    }
-  }
-
   requestTick(): void {
-    if (this.ticksPaused > 0) this.tickDeferred = true;
     if (this.tickQueued || this.stopping) return;
     this.tickQueued = true;
     void this.serial(async () => {
@@ -233,13 +209,7 @@ export class Engine {
   /** One pass of the pipeline: grouping that is due, readiness, scheduling; then sleep until the next due time. */
   private async tick(): Promise<void> {
     if (this.stopping) return;
-    if (this.ticksPaused > 0) {
-      // Grouping and readiness wait for resumeTicks; imports already queued still start.
-      this.tickDeferred = true;
-      const at = this.imports.schedule();
-      if (Number.isFinite(at)) this.wake(at);
-      return;
-    }
+    // Partitions a reconciliation walk holds are skipped by both (core/walk-holds.ts).
     let next = await this.grouping.runDue(this.clock.now());
     next = Math.min(next, await this.queueing.scanIfDue());
     next = Math.min(next, this.imports.schedule());

@@ -111,10 +111,21 @@ export class Grouping {
     }
   }
 
-  /** A path of (watch, user) changed: its folder needs a grouping run. */
-  markDirty(watch: number, user: string, p: string, now: number, leftFileset: number | null = null): void {
+  /**
+   * A path of (watch, user) changed: its folder needs a grouping run. An event (not a walk's
+   * finding) in a partition a reconciliation walk holds has that partition walked ahead.
+   */
+  markDirty(
+    watch: number,
+    user: string,
+    p: string,
+    now: number,
+    leftFileset: number | null = null,
+    via: "walk" | "event" = "event",
+  ): void {
     const k = `${watch}\0${user}`;
     const part = groupingPartition(userRootOf(this.ctx.watch(watch), user), p);
+    if (via === "event" && this.ctx.held(watch, user, part)) this.ctx.walkAhead(watch, user, part);
     const d = this.dirty.get(k);
     if (d) {
       d.paths += 1;
@@ -134,14 +145,24 @@ export class Grouping {
     this.ctx.requestTick();
   }
 
-  isDirty(watch: number, user: string): boolean {
-    return this.dirty.has(`${watch}\0${user}`);
+  /** Whether partition `part` of (watch, user) has changes to group that no walk holds back. */
+  isDirty(watch: number, user: string, part: string): boolean {
+    return (this.dirty.get(`${watch}\0${user}`)?.parts.has(part) ?? false) && !this.ctx.held(watch, user, part);
   }
 
-  /** Run every grouping that is due at `now`; returns when the next one is due (Infinity: none). */
+  /** The partitions of a dirty entry that no reconciliation walk holds (core/walk-holds.ts). */
+  private groupable(d: Dirty): string[] {
+    return [...d.parts].filter((part) => !this.ctx.held(d.watch, d.user, part));
+  }
+
+  /**
+   * Run every grouping that is due at `now`; returns when the next one is due (Infinity: none).
+   * Partitions held by a walk wait: its end (or their own walk) asks for a tick.
+   */
   async runDue(now: number): Promise<number> {
     let next = Number.POSITIVE_INFINITY;
     for (const d of [...this.dirty.values()]) {
+      if (this.groupable(d).length === 0) continue;
       const w = this.ctx.watch(d.watch);
       const due = groupingDueAt(
         { firstDirtyMs: d.first, dirtyPaths: d.paths },
@@ -162,13 +183,18 @@ export class Grouping {
   async regroup(watch: number, user: string): Promise<void> {
     const k = `${watch}\0${user}`;
     const d = this.dirty.get(k);
-    this.dirty.delete(k);
+    // Partitions a walk holds stay dirty, for a run after it has read them.
+    const parts = d ? this.groupable(d) : [];
+    if (d && parts.length < d.parts.size) for (const part of parts) d.parts.delete(part);
+    else this.dirty.delete(k);
+    const left = d?.left ?? new Set<number>();
+    if (d) d.left = new Set();
     const t0 = this.ctx.clock.now();
     this.ctx.readinessChanged();
     const userRoot = userRootOf(this.ctx.watch(watch), user);
     const created = new Burst();
-    for (const part of d?.parts ?? []) await this.regroupPartition(watch, user, userRoot, part, created);
-    this.cancelEmpty(watch, user, d?.left ?? new Set());
+    for (const part of parts) await this.regroupPartition(watch, user, userRoot, part, created);
+    this.cancelEmpty(watch, user, left);
     const end = this.ctx.clock.now();
     this.lastRun.set(k, { endMs: end, costMs: end - t0 });
     created.log(this.ctx.log, (n, first, last) => `${n} new filesets waiting for ${user} (${first} ... ${last})`);

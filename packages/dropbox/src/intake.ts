@@ -171,7 +171,7 @@ export class Intake {
       changedAfterImport: this.ctx.opts.changedAfterImport,
       existing: this.existingVerdict(watch, s, row, now, via),
     });
-    return this.apply(watch, s.path, row, effects, now);
+    return this.apply(watch, s.path, row, effects, now, via);
   }
 
   /** omero.fs.existingFiles for this observation (core/reconcile.ts decides). */
@@ -204,7 +204,14 @@ export class Intake {
     };
   }
 
-  private apply(watch: number, p: string, row: FileRecord | null, effects: Effect[], now: number): boolean {
+  private apply(
+    watch: number,
+    p: string,
+    row: FileRecord | null,
+    effects: Effect[],
+    now: number,
+    via: "walk" | "event",
+  ): boolean {
     const files = this.ctx.ledger.files;
     let changed = false;
     for (const e of effects) {
@@ -249,7 +256,7 @@ export class Intake {
           this.unqueue(e.fileset, e.why);
           break;
         case "dirty":
-          this.grouping.markDirty(row?.watch ?? watch, e.user, p, now, e.left);
+          this.grouping.markDirty(row?.watch ?? watch, e.user, p, now, e.left, via);
           break;
       }
     }

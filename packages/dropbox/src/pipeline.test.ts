@@ -77,6 +77,9 @@ class Pipeline {
       user: "default",
       watchDir: this.dir,
       whitelist: [],
+      blacklist: [],
+      pathMode: "Follow",
+      ignoreSysFiles: true,
       importArgs: "",
     } as unknown as WatchConfig;
     const opts: DropBoxOptions = {
@@ -106,6 +109,7 @@ class Pipeline {
       healthMs: 1000,
       backlogPaths: 5000,
       dropBlocks: 0,
+      walkDirDelayMs: 0,
     };
     const importer: Importer = {
       kind: "local",
@@ -391,5 +395,53 @@ describe("DropBox pipeline: plates (listed members, incompleteWait, release)", (
     expect(p.starts.map((s) => [s.id, s.files.length])).toEqual([[id, 2]]);
     expect(stateOfImport(id)).toBe("imported");
     expect(() => p.engine.release(id)).toThrow(/is imported; only an incomplete or waiting import can be released/);
+  });
+});
+
+describe("DropBox pipeline: a reconciliation walk holds the partitions it has not read", () => {
+  let p: Pipeline;
+  afterEach(async () => {
+    await p.close();
+  });
+
+  it("an event walks its partition ahead (finding the files dropped there while down); other partitions wait for the walk", async () => {
+    p = new Pipeline({ quietMs: 1000 });
+    // Dropped while the DropBox was down: the walk has not reached them.
+    const down = path.join(p.dir, "amy", "run1", "a.dv");
+    const other = path.join(p.dir, "amy", "run2", "c.dv");
+    for (const f of [down, other]) {
+      fs.mkdirSync(path.dirname(f), { recursive: true });
+      fs.writeFileSync(f, Buffer.alloc(1024));
+    }
+    p.engine.reconciler.hold(0);
+    // The walk reads run2 (nothing groups it yet) ...
+    await p.engine.serial(() => p.engine.intake.observePaths(0, [other], "walk"));
+    // ... and an event comes for run1: run1 is walked ahead, a.dv is found with it.
+    await p.drop("amy/run1/b.dv");
+    expect(p.stateOf("amy/run1/a.dv")).toMatch(/^(pending|grouped)$/);
+    expect(p.lines.some((l) => /amy\/run1 walked ahead of the reconciliation \(an event came\): 1 new/.test(l))).toBe(
+      true,
+    );
+    await p.advance(1500);
+    expect(p.starts.map((s) => path.relative(p.dir, s.entry)).sort()).toEqual(["amy/run1/a.dv", "amy/run1/b.dv"]);
+    // run2 is held: pending, never grouped, however long the walk takes.
+    await p.advance(60_000);
+    expect(p.stateOf("amy/run2/c.dv")).toBe("pending");
+    expect(p.starts).toHaveLength(2);
+    // The walk ends: run2 is grouped and imported after its quiet period.
+    p.engine.reconciler.release(0);
+    await p.advance(1500);
+    expect(p.starts.map((s) => path.relative(p.dir, s.entry))).toContain("amy/run2/c.dv");
+  });
+
+  it("a fileset already waiting in a held partition is not judged ready until a walk has read it", async () => {
+    p = new Pipeline({ quietMs: 1000 });
+    await p.drop("amy/run3/x.dv");
+    p.engine.reconciler.hold(0);
+    await p.advance(5000);
+    expect(p.starts).toHaveLength(0);
+    p.engine.reconciler.release(0);
+    await p.advance(10);
+    expect(p.starts.map((s) => path.relative(p.dir, s.entry))).toEqual(["amy/run3/x.dv"]);
   });
 });

@@ -4,6 +4,7 @@
  */
 import * as fs from "node:fs";
 import { Burst, type Context } from "./context";
+import { groupingPartition, userRootOf } from "./core/paths";
 import { type FilesetFacts, type MemberObservation, readinessOf, stability } from "./core/readiness";
 import type { Grouping } from "./grouping";
 import type { Intake } from "./intake";
@@ -127,6 +128,11 @@ export class Queueing {
         const candidates: { f: WaitingFileset; facts: FilesetFacts }[] = [];
         for (const f of page) {
           after = f.id;
+          // A walk has not read its folder yet: a member dropped while the DropBox was down may be missing.
+          if (this.ctx.held(w.index, f.user, this.partitionOf(w, f))) {
+            this.why(f.id, "reconciliation walk: its folder is not read yet");
+            continue;
+          }
           const facts = this.factsOf(w, f, markers);
           const r = readinessOf(facts, f.members, now, this.readinessOpts(w));
           if (r.incomplete) {
@@ -160,7 +166,7 @@ export class Queueing {
           }
           budget -= 1;
           // New events for this user not yet grouped could belong to this fileset: group first.
-          if (this.grouping.isDirty(w.index, f.user)) {
+          if (this.grouping.isDirty(w.index, f.user, this.partitionOf(w, f))) {
             await this.grouping.regroup(w.index, f.user);
             regrouped = true;
             continue;
@@ -189,6 +195,12 @@ export class Queueing {
       this.ctx.log,
       (n, first, last) => `${n} filesets queued (${first} ... ${last}); each logs when it starts and ends`,
     );
+  }
+
+  /** The grouping partition of a fileset (filesets never span two). */
+  private partitionOf(w: WatchOptions, f: WaitingFileset): string {
+    const first = f.members[0]?.path;
+    return first === undefined ? "" : groupingPartition(userRootOf(w, f.user), first);
   }
 
   private readinessOpts(w: WatchOptions) {

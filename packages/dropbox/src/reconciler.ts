@@ -5,7 +5,9 @@
  */
 import type { Context } from "./context";
 import { GONE_AFTER_IMPORT } from "./core/file-identity";
+import { partitionWalk, userRootOf } from "./core/paths";
 import { diffFiles, isFirstWalk, underAny, watchAlarm } from "./core/reconcile";
+import { WalkHolds } from "./core/walk-holds";
 import type { Intake } from "./intake";
 import { type TreeSource, walkWatchDirs } from "./walk";
 
@@ -16,14 +18,76 @@ export class Reconciler {
   private readonly running = new Map<number, { again: boolean; done: Promise<number> }>();
   /** Where a watch tree is read: the walk here, or a remote MonitorServer's `list` (remote-tree.ts). */
   source: TreeSource = walkWatchDirs;
+  /** Partitions whose grouping and readiness wait for a walk (core/walk-holds.ts). */
+  readonly holds = new WalkHolds();
+  /** Partition walks running now (Engine.settle waits for them). */
+  readonly ahead = new Set<Promise<void>>();
 
   constructor(
     private readonly ctx: Context,
     private readonly intake: Intake,
-    /** Grouping and readiness wait while a walk runs (see Engine.pauseTicks). */
-    private readonly pause: () => void,
-    private readonly resume: () => void,
   ) {}
+
+  /** Hold every partition of `watch` until a walk has read it (a walk, or the start sequence before it). */
+  hold(watch: number): void {
+    this.holds.hold(watch);
+  }
+
+  /** End one hold; when none is left, what waited is grouped and judged by the next tick. */
+  release(watch: number): void {
+    if (!this.holds.release(watch)) return;
+    this.ctx.readinessChanged();
+    this.ctx.requestTick();
+  }
+
+  /**
+   * An event touched a partition held by a walk: walk that partition alone now (not on the serial
+   * chain; its findings are), then let it be grouped. A walk of 1,000,000 files takes a minute; a
+   * file dropped meanwhile must not wait for it (issue 13: dirImportWait + 10 s).
+   */
+  walkPartitionFirst(watch: number, user: string, part: string): void {
+    const w = this.ctx.watch(watch);
+    // Flat: the watch walk reads one folder, nothing to gain.
+    if (w.config.pathMode === "Flat" || !this.holds.claimWalk(watch, user, part)) return;
+    const run = (async () => {
+      let ok = false;
+      const t0 = this.ctx.clock.now();
+      let n = 0;
+      try {
+        const files = this.ctx.ledger.files;
+        await walkWatchDirs(
+          w.config,
+          async (dir, walked) => {
+            if (this.ctx.stopping()) throw new Error("the DropBox is stopping");
+            const d = diffFiles(walked, files.knownIn(watch, dir, GONE_AFTER_IMPORT));
+            const paths = [...d.changed, ...d.gone];
+            n += paths.length;
+            for (let i = 0; i < paths.length; i += BATCH) {
+              const batch = paths.slice(i, i + BATCH);
+              await this.ctx.serial(() => this.intake.observePaths(watch, batch, "walk"));
+            }
+          },
+          partitionWalk(userRootOf(w, user), part),
+        );
+        ok = true;
+      } catch (e) {
+        if (!this.ctx.stopping())
+          this.ctx.log.warn(
+            `watch ${watch + 1}: walk of ${userRootOf(w, user)}/${part} ahead of the reconciliation failed (${e instanceof Error ? e.message : String(e)}); it waits for the reconciliation`,
+          );
+      } finally {
+        this.holds.walked(watch, user, part, ok);
+      }
+      if (ok)
+        this.ctx.log.info(
+          `watch ${watch + 1}: ${userRootOf(w, user)}${part ? `/${part}` : ""} walked ahead of the reconciliation (an event came): ${n} new or changed (${this.ctx.clock.now() - t0} ms)`,
+        );
+      this.ctx.readinessChanged();
+      this.ctx.requestTick();
+    })();
+    this.ahead.add(run);
+    void run.finally(() => this.ahead.delete(run));
+  }
 
   /** Walk one watch tree and feed what the ledger does not know (coalesces concurrent requests). */
   reconcileWatch(watch: number, why: string): Promise<number> {
@@ -36,14 +100,14 @@ export class Reconciler {
     entry.done = (async () => {
       let total = 0;
       try {
-        this.pause();
+        this.hold(watch);
         do {
           entry.again = false;
           total += await this.once(watch, why);
         } while (entry.again && !this.ctx.stopping());
       } finally {
         this.running.delete(watch);
-        this.resume();
+        this.release(watch);
       }
       return total;
     })();
@@ -120,6 +184,7 @@ export class Reconciler {
     // The first walk of a watch with no ledger history records what it finds as `existing`.
     const first = this.startFirstWalk(watch);
     const summary = await this.source(w.config, async (dir, walked) => {
+      if (this.ctx.opts.walkDirDelayMs > 0) await new Promise((r) => setTimeout(r, this.ctx.opts.walkDirDelayMs));
       visited.add(dir);
       walkedFiles += walked.length;
       const d = diffFiles(walked, files.knownIn(watch, dir, GONE_AFTER_IMPORT));

@@ -20,6 +20,7 @@ import {
 } from "@omero-fs/protocol";
 import { ControlServer } from "@omero-fs/protocol/zmq";
 import type { Catalogue } from "@omero-fs/readers";
+import { EventBlocks } from "./blocks";
 import { MethodError, probeRunning } from "./control";
 import { ledgerWriteFailure } from "./core/ledger-health";
 import { isUnder } from "./core/paths";
@@ -49,30 +50,15 @@ export interface DropBoxHandle {
 }
 
 class DropBoxServer {
-  private readonly monitorOf = new Map<number, string>();
-  private readonly watchOfMonitor = new Map<string, number>();
-  private readonly lastSeq = new Map<string, number>();
-  /** Monitor id -> a seq the MonitorServer had published while we had received less (see checkBehind). */
-  private readonly behind = new Map<string, number>();
-
-  private readonly applied = new Map<string, number>();
-  private readonly waiters: { id: string; seq: number; resolve: () => void }[] = [];
-  /** Blocks received and not yet applied, in order (each applied by one task on the serial chain). */
-  private readonly backlog: { watch: number; block: EventBlock }[] = [];
-  private backlogPaths = 0;
-  /**
-   * Monitor id -> highest seq of a dropped block, while the rescan that replaces it runs: `sync`
-   * must not count a block as applied before that rescan is done.
-   */
-  private readonly droppedUpTo = new Map<string, number>();
-  /** Monitor id -> highest seq applied (published to `applied` once no rescan is pending). */
-  private readonly appliedRaw = new Map<string, number>();
+  /** Blocks in order, seqs, the backlog and the `sync` barrier (blocks.ts). */
+  private readonly blocks: EventBlocks;
   private ready = false;
   private stopped = false;
   private healthTimer: NodeJS.Timeout | null = null;
   private rescanTimer: NodeJS.Timeout | null = null;
   /** A health check or a reload is changing monitors: one at a time. */
   private healthBusy = false;
+  /** Test hook: event blocks still to discard on receipt. */
   private blocksToDrop: number;
   /** Watch index -> last failed monitor start (retried every START_RETRY_MS, logged once per reason). */
   private readonly startFailed = new Map<number, { at: number; reason: string }>();
@@ -98,10 +84,11 @@ class DropBoxServer {
   ) {
     this.problems = onceLogger(log);
     this.blocksToDrop = opts.dropBlocks;
+    this.blocks = new EventBlocks({ log, engine, backlogPaths: () => this.opts.backlogPaths });
     this.watches = new WatchLifecycle(
       {
         startMonitor: (i) => this.startWatch(i),
-        hasMonitor: (i) => this.monitorOf.has(i),
+        hasMonitor: (i) => this.blocks.monitorOf(i) !== undefined,
         releaseMonitor: (i) => this.releaseWatch(i),
         reconcile: (i, why) => this.engine.reconcileWatch(i, why),
         regroup: (i) => this.engine.regroupWatch(i),
@@ -119,7 +106,7 @@ class DropBoxServer {
     );
     engine.reconciler.source = remoteTreeSource({
       linkOf: (i) => this.links.find(i),
-      monitorOf: (i) => this.monitorOf.get(i),
+      monitorOf: (i) => this.blocks.monitorOf(i),
       problems: this.problems,
     });
     this.control = new ControlServer({
@@ -132,7 +119,7 @@ class DropBoxServer {
 
   private onBlock(from: LinkEntry, remoteBlock: EventBlock): void {
     const id = remoteBlock.monitorId;
-    const watch = this.watchOfMonitor.get(id);
+    const watch = this.blocks.watchOf(id);
     if (watch === undefined || this.links.of(watch) !== from) return;
     const w = this.config.watches[watch]!;
     const { block, refused } = blockToLocal(w.monitorPathMap, remoteBlock, w.watchDir);
@@ -147,103 +134,7 @@ class DropBoxServer {
       this.log.debug(`test hook: block ${block.seq} of monitor ${id} discarded`);
       return;
     }
-    const last = this.lastSeq.get(id) ?? 0;
-    this.lastSeq.set(id, block.seq);
-    let rescan: string | null = null;
-    if (block.seq !== last + 1) rescan = `seq gap on monitor ${id}: expected ${last + 1}, got ${block.seq}`;
-    if (block.rescan) rescan = `MonitorServer asked for a rescan of ${block.rescan.path}: ${block.rescan.reason}`;
-    this.backlog.push({ watch, block });
-    this.backlogPaths += block.events.length;
-    // Event paths received but not yet applied (all watches) beyond which the queued blocks are
-    // dropped and their watches rescanned: events are hints, the walk is the truth, and a burst of
-    // 100,000 files must not pile up in memory while the ledger is busy. A single block waiting is
-    // never dropped. 5,000 keeps DropBox near 140 MiB peak in the 100,000-file burst (20,000: 157-173 MiB).
-    if (this.backlog.length > 1 && this.backlogPaths > this.opts.backlogPaths) this.dropBacklog();
-    // One task per block; each applies the oldest block still queued (none if it was dropped).
-    void this.engine.serial(async () => {
-      const next = this.backlog.shift();
-      if (!next) return;
-      this.backlogPaths -= next.block.events.length;
-      await this.engine.applyBlock(next.watch, next.block);
-      const mid = next.block.monitorId;
-      this.appliedRaw.set(mid, Math.max(this.appliedRaw.get(mid) ?? 0, next.block.seq));
-      this.publishApplied(mid);
-    });
-    if (rescan) {
-      this.log.warn(`watch ${watch + 1}: ${rescan}; rescanning`);
-      void this.engine.reconcileWatch(watch, "rescan");
-    }
-  }
-
-  /**
-   * Too many event paths wait to be applied (a burst while the ledger is busy): drop every queued
-   * block and rescan the watches they were for. Nothing is lost: the walk starts after the
-   * dropped events happened, so it finds their files; later blocks queue as usual.
-   */
-  private dropBacklog(): void {
-    // Watches whose backlog rescan is still pending: a later drop only extends it (logged at debug).
-    const pendingWatches = new Set([...this.droppedUpTo.keys()].map((m) => this.watchOfMonitor.get(m)));
-    const dropped = this.backlog.splice(0);
-    const paths = this.backlogPaths;
-    this.backlogPaths = 0;
-    const watches = new Set<number>();
-    for (const { watch, block } of dropped) {
-      watches.add(watch);
-      const mid = block.monitorId;
-      this.droppedUpTo.set(mid, Math.max(this.droppedUpTo.get(mid) ?? 0, block.seq));
-    }
-    for (const watch of watches) {
-      const mids = [...this.watchOfMonitor].filter(([, w]) => w === watch).map(([m]) => m);
-      this.log.log(
-        pendingWatches.has(watch) ? "debug" : "warn",
-        `watch ${watch + 1}: ${paths} event paths waiting to be applied (more than ${this.opts.backlogPaths}): dropped them; rescanning`,
-      );
-      const upTo = new Map(mids.map((m) => [m, this.droppedUpTo.get(m) ?? 0]));
-      void this.engine.reconcileWatch(watch, "event backlog").finally(() => {
-        for (const [m, seq] of upTo) {
-          // A later drop needs a later rescan: only the rescan that covers the last drop releases it.
-          if ((this.droppedUpTo.get(m) ?? 0) !== seq) continue;
-          this.droppedUpTo.delete(m);
-          this.appliedRaw.set(m, Math.max(this.appliedRaw.get(m) ?? 0, seq));
-          this.publishApplied(m);
-        }
-      });
-    }
-  }
-
-  /** Make what is applied of monitor `id` visible to `sync` waiters, unless a rescan must finish first. */
-  private publishApplied(id: string): void {
-    if (this.droppedUpTo.has(id)) return;
-    this.applied.set(id, Math.max(this.applied.get(id) ?? 0, this.appliedRaw.get(id) ?? 0));
-    for (let i = this.waiters.length - 1; i >= 0; i--) {
-      const w = this.waiters[i]!;
-      if (w.id === id && (this.applied.get(id) ?? 0) >= w.seq) {
-        this.waiters.splice(i, 1);
-        w.resolve();
-      }
-    }
-  }
-
-  private waitApplied(id: string, seq: number, timeoutMs: number): Promise<void> {
-    if ((this.applied.get(id) ?? 0) >= seq) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const w = {
-        id,
-        seq,
-        resolve: () => {
-          clearTimeout(t);
-          resolve();
-        },
-      };
-      const t = setTimeout(() => {
-        const i = this.waiters.indexOf(w);
-        if (i >= 0) this.waiters.splice(i, 1);
-        reject(
-          new MethodError("INTERNAL", `sync: block ${seq} of monitor ${id} did not arrive within ${timeoutMs} ms`),
-        );
-      }, timeoutMs);
-      this.waiters.push(w);
-    });
+    this.blocks.receive(watch, block);
   }
 
   private async handle(method: DropBoxMethod, params: unknown): Promise<unknown> {
@@ -258,7 +149,7 @@ class DropBoxServer {
             index: w.index,
             user: w.user,
             watchDir: w.watchDir,
-            monitorId: this.monitorOf.get(w.index) ?? null,
+            monitorId: this.blocks.monitorOf(w.index) ?? null,
           })),
           counts: this.ledger.counts(),
           problems: this.health.reasons(),
@@ -354,22 +245,21 @@ class DropBoxServer {
   private async syncWatch(index: number, deadline: number): Promise<void> {
     let last = "no monitor";
     while (Date.now() < deadline && !this.stopped) {
-      const id = this.monitorOf.get(index);
+      const id = this.blocks.monitorOf(index);
       if (id) {
         let seq: number | null = null;
         try {
           seq = await this.links.of(index).link.sync(id, 10_000);
-          await this.waitApplied(id, seq, 2000);
+          await this.blocks.waitApplied(id, seq, 2000);
           return;
         } catch (e) {
-          if (seq !== null && this.monitorOf.get(index) === id) {
+          if (seq !== null && this.blocks.monitorOf(index) === id) {
             // The MonitorServer published block `seq` but it never reached us (the SUB was
             // reconnecting, e.g. to a restarted MonitorServer). Cookies are not published, so no
             // later block will show the gap: a rescan covers whatever that block held.
             this.log.warn(`watch ${index + 1}: block ${seq} of monitor ${id} was lost in transit; rescanning`);
             await this.engine.reconcileWatch(index, "lost block");
-            this.applied.set(id, Math.max(this.applied.get(id) ?? 0, seq));
-            this.lastSeq.set(id, Math.max(this.lastSeq.get(id) ?? 0, seq));
+            this.blocks.coveredByRescan(id, seq);
             return;
           }
           last = e instanceof Error ? e.message : String(e);
@@ -419,16 +309,12 @@ class DropBoxServer {
 
   private async startWatch(index: number): Promise<boolean> {
     const w = this.config.watches.find((x) => x.index === index)!;
-    const old = this.monitorOf.get(index);
-    if (old) this.watchOfMonitor.delete(old);
-    this.monitorOf.delete(index);
+    const old = this.blocks.unbindWatch(index);
+    if (old) this.blocks.forgetMonitor(old);
     try {
       const link = (await this.linkFor(w)).link;
       const id = await link.createWatch(w);
-      this.monitorOf.set(index, id);
-      this.watchOfMonitor.set(id, index);
-      this.lastSeq.set(id, 0);
-      this.applied.set(id, 0);
+      this.blocks.bind(index, id);
       await link.start(id);
       this.startFailed.delete(index);
       this.problems.forgetPrefix(`start:${index}:`);
@@ -449,14 +335,12 @@ class DropBoxServer {
 
   /** Destroy the monitor of a watch (a reload removed or changed it) and forget its ids. */
   private async releaseWatch(index: number): Promise<void> {
-    const id = this.monitorOf.get(index);
-    this.monitorOf.delete(index);
+    const id = this.blocks.unbindWatch(index);
     this.startFailed.delete(index);
     this.problems.forgetPrefix(`start:${index}:`);
     if (!id) return;
     await this.links.of(index).link.release([id]);
-    this.watchOfMonitor.delete(id);
-    for (const m of [this.lastSeq, this.applied, this.appliedRaw, this.behind]) m.delete(id);
+    this.blocks.forgetMonitor(id);
   }
 
   private prepareWatchDirs(): void {
@@ -498,15 +382,17 @@ class DropBoxServer {
       if (up[i]) this.log.info(`connected to the MonitorServer at ${e.control} (pid ${e.pid})`);
       else this.remoteDown(e);
     });
-    // Grouping and readiness wait for the end of the first reconciliation (then run once per
-    // folder): `admin start` waits for ready, which is this reconciliation.
-    this.engine.pauseTicks();
+    // Each partition waits for the start reconciliation to read it (then is grouped once), or
+    // for its own walk when an event touches it first (core/walk-holds.ts). `admin start` waits
+    // for ready, which is this reconciliation.
+    const held = this.config.watches.map((w) => w.index);
+    for (const i of held) this.engine.reconciler.hold(i);
     try {
       for (const w of await this.watches.checkDirs(this.config.watches))
         if (!this.links.of(w.index).down) await this.startWatch(w.index);
       await Promise.all(this.config.watches.map((w) => this.engine.reconcileWatch(w.index, "start")));
     } finally {
-      this.engine.resumeTicks();
+      for (const i of held) this.engine.reconciler.release(i);
     }
     this.engine.requestTick();
     this.healthTimer = setInterval(() => void this.checkHealth(), this.opts.healthMs);
@@ -581,10 +467,10 @@ class DropBoxServer {
       // A missing watch folder is reported (health) and its monitor left alone until it is back.
       const mine = this.config.watches.filter((w) => e.watches.includes(w.index));
       for (const { index } of await this.watches.checkDirs(mine)) {
-        const id = this.monitorOf.get(index);
+        const id = this.blocks.monitorOf(index);
         const st = id ? states.get(id) : undefined;
         if (!restarted && st && st.state === "started") {
-          this.checkBehind(index, id!, st.seq);
+          this.blocks.checkBehind(index, id!, st.seq);
           continue;
         }
         const failed = this.startFailed.get(index);
@@ -599,32 +485,6 @@ class DropBoxServer {
     }
   }
 
-  /**
-   * Blocks the MonitorServer published that never reached us: a SUB reconnecting to a restarted
-   * MonitorServer misses what was published meanwhile, and no later block may come to show the
-   * gap. A monitor still ahead of what we received one health period later lost blocks in
-   * transit: rescan its watch (the walk is the truth).
-   */
-  private checkBehind(index: number, id: string, published: number): void {
-    const got = this.lastSeq.get(id) ?? 0;
-    if (published <= got) {
-      this.behind.delete(id);
-      return;
-    }
-    const was = this.behind.get(id);
-    if (was === undefined || was <= got) {
-      this.behind.set(id, published);
-      return;
-    }
-    this.behind.delete(id);
-    this.log.warn(`watch ${index + 1}: blocks ${got + 1}..${was} of monitor ${id} were lost in transit; rescanning`);
-    this.lastSeq.set(id, published);
-    void this.engine.reconcileWatch(index, "lost blocks").then(() => {
-      this.appliedRaw.set(id, Math.max(this.appliedRaw.get(id) ?? 0, published));
-      this.publishApplied(id);
-    });
-  }
-
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
@@ -634,7 +494,9 @@ class DropBoxServer {
     this.ledgerWrites.stop();
     await this.engine.stop(STOP_GRACE_MS);
     await Promise.race([
-      Promise.all(this.links.all().map((e) => e.link.release(e.watches.flatMap((i) => this.monitorOf.get(i) ?? [])))),
+      Promise.all(
+        this.links.all().map((e) => e.link.release(e.watches.flatMap((i) => this.blocks.monitorOf(i) ?? []))),
+      ),
       new Promise((r) => setTimeout(r, 1500).unref()),
     ]);
     this.links.close();

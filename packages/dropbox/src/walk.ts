@@ -31,25 +31,34 @@ export type TreeSource = (
 /** Stats run this many at a time: enough to hide latency, few enough to keep memory flat. */
 const STAT_CONCURRENCY = 64;
 
+/** Part of a watch tree to walk: from a folder below watchDir, into the folders `descend` accepts. */
+export interface WalkPart {
+  from: string;
+  descend(dir: string): boolean;
+}
+
 /**
- * Walk `watch`; `onDir` gets every directory that could be listed with the files directly in
- * it (possibly none), one directory at a time, and is awaited before the next is listed.
+ * Walk `watch` (or only `part` of it: one grouping partition, core/paths.ts partitionWalk);
+ * `onDir` gets every directory that could be listed with the files directly in it (possibly
+ * none), one directory at a time, and is awaited before the next is listed.
  */
 export async function walkWatchDirs(
   watch: WatchConfig,
   onDir: (dir: string, files: WalkedFile[]) => Promise<void>,
+  part?: WalkPart,
 ): Promise<WalkSummary> {
   const root = path.resolve(watch.watchDir);
   const out: WalkSummary = { present: false, files: 0, dirs: 0, unreadableDirs: [] };
   try {
-    const st = await fs.promises.stat(root);
+    const st = await fs.promises.stat(part?.from ?? root);
     if (!st.isDirectory()) return out;
   } catch {
     return out;
   }
   out.present = true;
   const blacklist = resolveBlacklist(root, watch.blacklist);
-  const stack: string[] = [root];
+  if (part && blacklist.some((b) => isUnder(part.from, b))) return out;
+  const stack: string[] = [part?.from ?? root];
   while (stack.length > 0) {
     const dir = stack.pop()!;
     let entries: fs.Dirent[];
@@ -83,7 +92,7 @@ export async function walkWatchDirs(
       const link = dir === root && e.isSymbolicLink() ? await linkedFolder(p, root) : "not a folder";
       if (e.isDirectory() || link === null) {
         // Flat: the directory only; Recurse and Follow: every level (new dirs are walked like old ones).
-        if (watch.pathMode !== "Flat") stack.push(p);
+        if (watch.pathMode !== "Flat" && (!part || part.descend(p))) stack.push(p);
       } else if (link !== "not a folder") {
         bad.push([p, Buffer.from(p)]);
       } else if (e.isFile() || e.isSymbolicLink()) {

@@ -8,7 +8,8 @@
  * 2. Restart (both servers): start -> ready, and a new TIFF dropped into a user folder one second
  *    after the DropBox was spawned, while its restart walk runs: time from the drop to `imported`
  *    (target: dirImportWait + 10 s), peak RSS of both servers.
- * 3. One reconciliation of the unchanged tree (`dropbox scan`, the local walk). The same through a
+ * 3. One reconciliation of the unchanged tree (`dropbox scan`, the local walk), and a TIFF dropped
+ *    one second into it: time from the drop to `imported`. The same reconciliation through a
  *    remote MonitorServer's `list`: scripts/bench/dropbox/remote.js --files F --dirs D.
  *
  *   npx tsc -b && node scripts/bench/dropbox/million.js [--files 1000000] [--dirs 10000] [--wait 5]
@@ -161,12 +162,24 @@ async function main() {
       `${mib(hwmMiB(dbx.child.pid))} / ${mib(hwmMiB(mon.child.pid))}`,
     ]);
 
-    // 3. One reconciliation of the unchanged tree.
+    // 3. One reconciliation of the unchanged tree, with a file dropped one second into it.
     const c = new ControlClient(defaultEndpoints(home).dropboxControl, { timeoutMs: 600_000 });
     try {
       const t0 = Date.now();
-      await c.call("scan", {});
-      rows.push(["dropbox scan (local walk) of the unchanged tree", s(Date.now() - t0)]);
+      const scan = c.call("scan", {});
+      await new Promise((r) => setTimeout(r, 1000));
+      const during = path.join(tree, "user5", `during-scan-${Date.now()}.tif`);
+      fs.writeFileSync(during, tiff());
+      const droppedAt = Date.now();
+      const imported = waitState(home, during, "imported", (WAIT_S + 120) * 1000).then((ok) => [ok, Date.now()]);
+      await scan;
+      const scanned = Date.now();
+      rows.push(["dropbox scan (local walk) of the unchanged tree", s(scanned - t0)]);
+      const [ok2, at] = await imported;
+      rows.push([
+        `scan: file dropped ${at < scanned ? "during" : "during (imported after)"} the scan -> imported`,
+        ok2 ? s(at - droppedAt) : `not imported within ${WAIT_S + 120} s`,
+      ]);
     } finally {
       c.close();
     }

@@ -92,3 +92,13 @@ export function groupingPartition(userRoot: string, p: string): string {
   const first = rel.slice(0, slash);
   return JOINS_ROOT.test(first) ? "" : first;
 }
+
+/**
+ * What a walk of one grouping partition reads (the inverse of groupingPartition): a folder
+ * partition is its folder's subtree; the root partition "" is the user's folder itself and the
+ * companion folders that join it, not the other folders below it.
+ */
+export function partitionWalk(userRoot: string, part: string): { from: string; descend: (dir: string) => boolean } {
+  if (part !== "") return { from: `${userRoot}/${part}`, descend: () => true };
+  return { from: userRoot, descend: (dir) => groupingPartition(userRoot, `${dir}/x`) === "" };
+}

@@ -1,0 +1,77 @@
+/**
+ * Which grouping partitions wait for a reconciliation walk (docs/ARCHITECTURE.md, "DropBox
+ * pipeline"). While a watch is walked (at start, after a seq gap, on `scan`, every
+ * rescanInterval), a partition the walk has not read may hold files the ledger does not know yet
+ * (dropped while the DropBox was down): grouping it, or judging its filesets ready, could import
+ * a fileset half. So a partition waits until a walk has read it. A partition that gets an event
+ * meanwhile is walked on its own at once (its own small walk), so a file dropped during a
+ * million-file walk is imported after its quiet period, not after the whole walk.
+ * State only, no I/O: the reconciler holds and releases, the grouping and readiness ask.
+ */
+
+/** A partition of a watch: the user, and the first folder below the user's folder ("" = the folder itself). */
+export function partitionKey(user: string, part: string): string {
+  return `${user}\0${part}`;
+}
+
+interface WatchHold {
+  /** Walks (and the start sequence) holding this watch: nested, released one by one. */
+  holds: number;
+  /** Partitions read by their own walk since the hold began: no longer held. */
+  cleared: Set<string>;
+  /** Partitions whose own walk runs now. */
+  walking: Set<string>;
+}
+
+export class WalkHolds {
+  private readonly byWatch = new Map<number, WatchHold>();
+
+  /** A walk of `watch` begins: every partition of it is held until read. */
+  hold(watch: number): void {
+    const h = this.byWatch.get(watch);
+    if (h) h.holds += 1;
+    else this.byWatch.set(watch, { holds: 1, cleared: new Set(), walking: new Set() });
+  }
+
+  /** A walk of `watch` ended; true when nothing holds the watch any more. */
+  release(watch: number): boolean {
+    const h = this.byWatch.get(watch);
+    if (!h) return true;
+    h.holds -= 1;
+    if (h.holds > 0) return false;
+    this.byWatch.delete(watch);
+    return true;
+  }
+
+  /** Whether any walk holds `watch`. */
+  holding(watch: number): boolean {
+    return this.byWatch.has(watch);
+  }
+
+  /** Whether grouping and readiness of this partition wait for a walk. */
+  isHeld(watch: number, user: string, part: string): boolean {
+    const h = this.byWatch.get(watch);
+    return h !== undefined && !h.cleared.has(partitionKey(user, part));
+  }
+
+  /**
+   * An event touched a held partition: true when its own walk should start now (false when it
+   * is not held, already read, or its walk runs). The caller must call `walked` when that walk ends.
+   */
+  claimWalk(watch: number, user: string, part: string): boolean {
+    const h = this.byWatch.get(watch);
+    const k = partitionKey(user, part);
+    if (!h || h.cleared.has(k) || h.walking.has(k)) return false;
+    h.walking.add(k);
+    return true;
+  }
+
+  /** A partition's own walk ended: read (ok) it is no longer held; failed, the next event tries again. */
+  walked(watch: number, user: string, part: string, ok: boolean): void {
+    const h = this.byWatch.get(watch);
+    if (!h) return;
+    const k = partitionKey(user, part);
+    h.walking.delete(k);
+    if (ok) h.cleared.add(k);
+  }
+}
