@@ -39,6 +39,7 @@ import {
 import * as zmq from "zeromq";
 import { curvePublicKeyOf } from "@omero-fs/protocol";
 import { ControlError, messageOf, StartupError } from "./errors";
+import { ownBusyMs } from "./collect";
 import { Listings } from "./listing";
 import { Monitor, type MonitorHost } from "./monitor";
 import { DEFAULT_TIMINGS, type PipelineTimings, stallOf } from "./core/policy";
@@ -360,10 +361,12 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
   // A stalled process (SIGSTOP, swapping) may have overflowed the kernel's event queue.
   const tick = 250;
   let expected = Date.now() + tick;
+  let busyAt = ownBusyMs();
   const stallTimer = setInterval(() => {
     const now = Date.now();
-    const stall = stallOf(expected, now, timings);
+    const stall = stallOf(expected, now, timings, ownBusyMs() - busyAt);
     expected = now + tick;
+    busyAt = ownBusyMs();
     if (stall) for (const m of monitors.values()) m.noteStall(stall);
     listings.expire(now);
   }, tick);
