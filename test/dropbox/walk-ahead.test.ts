@@ -6,6 +6,7 @@
  * packages/dropbox/src/pipeline.test.ts). e2e: real processes; the walk is made long with
  * OMERO_FS_TEST_DROPBOX_WALK_DIR_MS.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   dropboxLog,
@@ -76,6 +77,50 @@ describe("a file dropped during a long reconciliation walk", () => {
       for (const p of [a, b, c, top])
         expect(imports(h, { state: "imported" }).filter((i) => i.files.includes(p))).toHaveLength(1);
       expect(stateOf(h, a)).toBe("imported");
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n${log()}`);
+    } finally {
+      await stop(dropbox ?? (await starting.catch(() => null)));
+      await stop(monitor);
+    }
+    s = await up(h);
+    await s.down();
+  });
+
+  test("files the walk finds (no event: the MonitorServer's snapshot is gone) are imported folder by folder as the walk leaves each one", async () => {
+    h = makeHome();
+    for (let d = 0; d < 30; d++) write(path.join(h.dropbox, "alice", `d${d}`, "notes.txt"), "x");
+    let s = await up(h);
+    await s.down();
+    // While down, a new file in every folder; no catch-up events for them.
+    const dropped = Array.from({ length: 30 }, (_, d) =>
+      write(path.join(h.dropbox, "alice", `d${d}`, "new.tif"), tiff(4, 4, `n${d}`)),
+    );
+    fs.rmSync(path.join(h.home, "var", "monitor"), { recursive: true, force: true });
+    const mark = dropboxLog(h).length;
+    const log = () => dropboxLog(h).slice(mark);
+    const monitor = await startMonitor(h.home);
+    let ready = false;
+    const starting = startDropBox(h.home, { OMERO_FS_TEST_DROPBOX_WALK_DIR_MS: "250" }).then((p) => {
+      ready = true;
+      return p;
+    });
+    let dropbox: Proc | null = null;
+    try {
+      await waitFor(() => dropped.some((p) => importedFiles(h).has(p)), "a first file imported", {
+        timeoutMs: 60_000,
+        intervalMs: 50,
+      });
+      expect(ready).toBe(false);
+      expect(log()).not.toMatch(/DropBox ready/);
+      expect(log()).not.toMatch(/walked ahead/);
+      dropbox = await starting;
+      await waitFor(() => dropped.every((p) => importedFiles(h).has(p)), "every file imported", {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+      });
+      for (const p of dropped)
+        expect(imports(h, { state: "imported" }).filter((i) => i.files.includes(p))).toHaveLength(1);
     } catch (e) {
       throw new Error(`${(e as Error).message}\n${log()}`);
     } finally {

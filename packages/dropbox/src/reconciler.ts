@@ -7,7 +7,7 @@ import type { Context } from "./context";
 import { GONE_AFTER_IMPORT } from "./core/file-identity";
 import { partitionWalk, userRootOf } from "./core/paths";
 import { diffFiles, isFirstWalk, underAny, watchAlarm } from "./core/reconcile";
-import { WalkHolds } from "./core/walk-holds";
+import { partitionLeft, WalkHolds } from "./core/walk-holds";
 import type { Intake } from "./intake";
 import { type TreeSource, walkWatchDirs } from "./walk";
 
@@ -17,7 +17,7 @@ const BATCH = 2000;
 export class Reconciler {
   private readonly running = new Map<number, { again: boolean; done: Promise<number> }>();
   /** Where a watch tree is read: the walk here, or a remote MonitorServer's `list` (remote-tree.ts). */
-  source: TreeSource = walkWatchDirs;
+  source: TreeSource = (w, onDir, onLeave) => walkWatchDirs(w, onDir, undefined, onLeave);
   /** Partitions whose grouping and readiness wait for a walk (core/walk-holds.ts). */
   readonly holds = new WalkHolds();
   /** Partition walks running now (Engine.settle waits for them). */
@@ -183,21 +183,32 @@ export class Reconciler {
     };
     // The first walk of a watch with no ledger history records what it finds as `existing`.
     const first = this.startFirstWalk(watch);
-    const summary = await this.source(w.config, async (dir, walked) => {
-      if (this.ctx.opts.walkDirDelayMs > 0) await new Promise((r) => setTimeout(r, this.ctx.opts.walkDirDelayMs));
-      visited.add(dir);
-      walkedFiles += walked.length;
-      const d = diffFiles(walked, files.knownIn(watch, dir, GONE_AFTER_IMPORT));
-      changed += d.changed.length;
-      gone += d.gone.length;
-      if (walkedFiles > 0 && heldGone.length > 0) {
-        const held = heldGone;
-        heldGone = [];
-        await observe(held);
-      }
-      if (walkedFiles > 0) await observe([...d.changed, ...d.gone]);
-      else for (const g of d.gone) heldGone.push(g);
-    });
+    const summary = await this.source(
+      w.config,
+      async (dir, walked) => {
+        if (this.ctx.opts.walkDirDelayMs > 0) await new Promise((r) => setTimeout(r, this.ctx.opts.walkDirDelayMs));
+        visited.add(dir);
+        walkedFiles += walked.length;
+        const d = diffFiles(walked, files.knownIn(watch, dir, GONE_AFTER_IMPORT));
+        changed += d.changed.length;
+        gone += d.gone.length;
+        if (walkedFiles > 0 && heldGone.length > 0) {
+          const held = heldGone;
+          heldGone = [];
+          await observe(held);
+        }
+        if (walkedFiles > 0) await observe([...d.changed, ...d.gone]);
+        else for (const g of d.gone) heldGone.push(g);
+      },
+      // Read whole: grouped and judged from now on, not at the walk's end.
+      (dir) => {
+        const left = partitionLeft(w, dir);
+        if (!left || !this.holds.isHeld(watch, left.user, left.part)) return;
+        this.holds.read(watch, left.user, left.part);
+        this.ctx.readinessChanged();
+        this.ctx.requestTick();
+      },
+    );
     const alarm = watchAlarm({
       watchDir: w.watchDir,
       watchDirPresent: summary.present,

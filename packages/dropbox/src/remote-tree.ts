@@ -23,9 +23,9 @@ export interface RemoteTreeDeps {
 }
 
 export function remoteTreeSource(deps: RemoteTreeDeps): TreeSource {
-  return async (w, onDir) => {
+  return async (w, onDir, onLeave) => {
     const e = deps.linkOf(w.index);
-    if (!e || e.local) return walkWatchDirs(w, onDir);
+    if (!e || e.local) return walkWatchDirs(w, onDir, undefined, onLeave);
     const key = `list:${w.index}:`;
     const fallback = (why: string): Promise<WalkSummary> => {
       deps.problems.once(

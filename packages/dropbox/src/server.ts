@@ -388,9 +388,20 @@ class DropBoxServer {
     const held = this.config.watches.map((w) => w.index);
     for (const i of held) this.engine.reconciler.hold(i);
     try {
+      // A watch walked before (the ledger knows it) is walked while its monitor starts: creating a
+      // monitor on a million files takes its MonitorServer half a minute, and what changes
+      // meanwhile comes as the monitor's catch-up events (or a rescan notice) either way. A first
+      // walk waits for the monitor's catch-up, so that a file dropped while the system was down is
+      // seen by its event before the walk could record it as already there (existingFiles); a
+      // remote watch waits for its monitor, whose `list` replaces the walk through the mount.
+      const walks = new Map<number, Promise<number>>();
+      const walk = (i: number) => walks.set(i, this.engine.reconcileWatch(i, "start"));
+      for (const w of this.config.watches)
+        if (!this.engine.ctx.firstWalks.has(w.index) && this.links.of(w.index).local) walk(w.index);
       for (const w of await this.watches.checkDirs(this.config.watches))
         if (!this.links.of(w.index).down) await this.startWatch(w.index);
-      await Promise.all(this.config.watches.map((w) => this.engine.reconcileWatch(w.index, "start")));
+      for (const w of this.config.watches) if (!walks.has(w.index)) walk(w.index);
+      await Promise.all(walks.values());
     } finally {
       for (const i of held) this.engine.reconciler.release(i);
     }

@@ -22,10 +22,15 @@ export interface WalkSummary {
   via?: string;
 }
 
-/** Reads a watch tree one directory at a time (the walk below, or a remote `list`: remote-tree.ts). */
+/**
+ * Reads a watch tree one directory at a time (the walk below, or a remote `list`: remote-tree.ts).
+ * `onLeave`, when the source can tell (the depth-first walk here), is called once a directory's
+ * whole subtree has been read.
+ */
 export type TreeSource = (
   watch: WatchConfig,
   onDir: (dir: string, files: WalkedFile[]) => Promise<void>,
+  onLeave?: (dir: string) => void,
 ) => Promise<WalkSummary>;
 
 /** Stats run this many at a time: enough to hide latency, few enough to keep memory flat. */
@@ -46,6 +51,7 @@ export async function walkWatchDirs(
   watch: WatchConfig,
   onDir: (dir: string, files: WalkedFile[]) => Promise<void>,
   part?: WalkPart,
+  onLeave?: (dir: string) => void,
 ): Promise<WalkSummary> {
   const root = path.resolve(watch.watchDir);
   const out: WalkSummary = { present: false, files: 0, dirs: 0, unreadableDirs: [] };
@@ -58,9 +64,15 @@ export async function walkWatchDirs(
   out.present = true;
   const blacklist = resolveBlacklist(root, watch.blacklist);
   if (part && blacklist.some((b) => isUnder(part.from, b))) return out;
-  const stack: string[] = [part?.from ?? root];
+  // Depth first; a { leave } mark under a directory's children says its subtree is read.
+  const stack: (string | { leave: string })[] = [part?.from ?? root];
   while (stack.length > 0) {
-    const dir = stack.pop()!;
+    const top = stack.pop()!;
+    if (typeof top !== "string") {
+      onLeave?.(top.leave);
+      continue;
+    }
+    const dir = top;
     let entries: fs.Dirent[];
     let badNames: Map<string, Buffer> | null = null;
     try {
@@ -71,6 +83,7 @@ export async function walkWatchDirs(
       out.unreadableDirs.push(dir);
       continue;
     }
+    if (onLeave) stack.push({ leave: dir });
     const toStat: string[] = [];
     const bad: [string, Buffer][] = [];
     const linked = new Set<string>();

@@ -1,5 +1,5 @@
-import { partitionWalk } from "./paths";
-import { WalkHolds } from "./walk-holds";
+import { partitionWalk, type WatchScope } from "./paths";
+import { partitionLeft, WalkHolds } from "./walk-holds";
 
 describe("WalkHolds", () => {
   it("holds every partition of a walked watch, and nothing of the others", () => {
@@ -72,5 +72,34 @@ describe("partitionWalk", () => {
     expect(w.descend("/d/bob/_img_")).toBe(true);
     expect(w.descend("/d/bob/run1")).toBe(false);
     expect(w.descend("/d/bob/run1/Pos_0")).toBe(false);
+  });
+});
+
+describe("partitionLeft: what a depth-first walk has read whole when it leaves a folder", () => {
+  const byUser = { watchDir: "/d", user: "default" } as WatchScope;
+  const oneUser = { watchDir: "/d", user: "bob" } as WatchScope;
+
+  it("default layout: a user's folder (its root partition), or a first-level folder in it", () => {
+    expect(partitionLeft(byUser, "/d/bob")).toEqual({ user: "bob", part: "" });
+    expect(partitionLeft(byUser, "/d/bob/run1")).toEqual({ user: "bob", part: "run1" });
+    // Deeper folders, companion folders (part of the root partition) and the watch folder: nothing.
+    expect(partitionLeft(byUser, "/d/bob/run1/Pos0")).toBeNull();
+    expect(partitionLeft(byUser, "/d/bob/Pos_0")).toBeNull();
+    expect(partitionLeft(byUser, "/d/bob/img.oif.files")).toBeNull();
+    expect(partitionLeft(byUser, "/d")).toBeNull();
+  });
+
+  it("one user's watch: the watch folder is the user's folder", () => {
+    expect(partitionLeft(oneUser, "/d")).toEqual({ user: "bob", part: "" });
+    expect(partitionLeft(oneUser, "/d/run1")).toEqual({ user: "bob", part: "run1" });
+    expect(partitionLeft(oneUser, "/d/run1/a")).toBeNull();
+  });
+
+  it("read: released until the next hold", () => {
+    const h = new WalkHolds();
+    h.hold(0);
+    h.read(0, "bob", "run1");
+    expect(h.isHeld(0, "bob", "run1")).toBe(false);
+    expect(h.isHeld(0, "bob", "run2")).toBe(true);
   });
 });

@@ -6,8 +6,26 @@
  * a fileset half. So a partition waits until a walk has read it. A partition that gets an event
  * meanwhile is walked on its own at once (its own small walk), so a file dropped during a
  * million-file walk is imported after its quiet period, not after the whole walk.
+ * A depth-first walk also releases each partition as it leaves it (partitionLeft), so a big
+ * restart imports folder by folder instead of all at the walk's end.
  * State only, no I/O: the reconciler holds and releases, the grouping and readiness ask.
  */
+import { groupingPartition, userOfPath, type WatchScope } from "./paths";
+
+/**
+ * The partition a depth-first walk has read whole when it leaves `dir`: a user's folder (its root
+ * partition "", companion folders included, since they are below it) or a first-level folder
+ * of one; null for any other folder.
+ */
+export function partitionLeft(watch: WatchScope, dir: string): { user: string; part: string } | null {
+  const d = userOfPath(watch, `${dir}/x`);
+  if (d.kind !== "user") return null;
+  if (dir === d.userRoot) return { user: d.user, part: "" };
+  const rel = dir.slice(d.userRoot.length + 1);
+  if (rel.includes("/")) return null;
+  const part = groupingPartition(d.userRoot, `${dir}/x`);
+  return part === "" ? null : { user: d.user, part };
+}
 
 /** A partition of a watch: the user, and the first folder below the user's folder ("" = the folder itself). */
 export function partitionKey(user: string, part: string): string {
@@ -64,6 +82,11 @@ export class WalkHolds {
     if (!h || h.cleared.has(k) || h.walking.has(k)) return false;
     h.walking.add(k);
     return true;
+  }
+
+  /** A walk has read this partition whole: no longer held (until the next hold of the watch). */
+  read(watch: number, user: string, part: string): void {
+    this.byWatch.get(watch)?.cleared.add(partitionKey(user, part));
   }
 
   /** A partition's own walk ended: read (ok) it is no longer held; failed, the next event tries again. */
