@@ -7,7 +7,7 @@ import type { Context } from "./context";
 import { GONE_AFTER_IMPORT } from "./core/file-identity";
 import { partitionWalk, userRootOf } from "./core/paths";
 import { diffFiles, isFirstWalk, underAny, watchAlarm } from "./core/reconcile";
-import { partitionLeft, WalkHolds } from "./core/walk-holds";
+import { partitionLeft, rootPartitionListed, WalkHolds } from "./core/walk-holds";
 import type { Intake } from "./intake";
 import { type TreeSource, walkWatchDirs } from "./walk";
 
@@ -87,6 +87,14 @@ export class Reconciler {
     })();
     this.ahead.add(run);
     void run.finally(() => this.ahead.delete(run));
+  }
+
+  /** A walk has read a partition whole: grouped and judged from now on, not at the walk's end. */
+  private partitionRead(watch: number, user: string, part: string): void {
+    if (!this.holds.isHeld(watch, user, part)) return;
+    this.holds.read(watch, user, part);
+    this.ctx.readinessChanged();
+    this.ctx.requestTick();
   }
 
   /** Walk one watch tree and feed what the ledger does not know (coalesces concurrent requests). */
@@ -185,7 +193,7 @@ export class Reconciler {
     const first = this.startFirstWalk(watch);
     const summary = await this.source(
       w.config,
-      async (dir, walked) => {
+      async (dir, walked, subdirs) => {
         if (this.ctx.opts.walkDirDelayMs > 0) await new Promise((r) => setTimeout(r, this.ctx.opts.walkDirDelayMs));
         visited.add(dir);
         walkedFiles += walked.length;
@@ -199,14 +207,14 @@ export class Reconciler {
         }
         if (walkedFiles > 0) await observe([...d.changed, ...d.gone]);
         else for (const g of d.gone) heldGone.push(g);
+        // A user's own files are read (no companion folder below): that partition need not wait.
+        const user = subdirs ? rootPartitionListed(w, dir, subdirs) : null;
+        if (user !== null) this.partitionRead(watch, user, "");
       },
       // Read whole: grouped and judged from now on, not at the walk's end.
       (dir) => {
         const left = partitionLeft(w, dir);
-        if (!left || !this.holds.isHeld(watch, left.user, left.part)) return;
-        this.holds.read(watch, left.user, left.part);
-        this.ctx.readinessChanged();
-        this.ctx.requestTick();
+        if (left) this.partitionRead(watch, left.user, left.part);
       },
     );
     const alarm = watchAlarm({

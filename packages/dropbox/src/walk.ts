@@ -29,7 +29,7 @@ export interface WalkSummary {
  */
 export type TreeSource = (
   watch: WatchConfig,
-  onDir: (dir: string, files: WalkedFile[]) => Promise<void>,
+  onDir: (dir: string, files: WalkedFile[], subdirs?: string[]) => Promise<void>,
   onLeave?: (dir: string) => void,
 ) => Promise<WalkSummary>;
 
@@ -45,11 +45,12 @@ export interface WalkPart {
 /**
  * Walk `watch` (or only `part` of it: one grouping partition, core/paths.ts partitionWalk);
  * `onDir` gets every directory that could be listed with the files directly in it (possibly
- * none), one directory at a time, and is awaited before the next is listed.
+ * none) and the folders below it that will be walked, one directory at a time, and is awaited
+ * before the next is listed.
  */
 export async function walkWatchDirs(
   watch: WatchConfig,
-  onDir: (dir: string, files: WalkedFile[]) => Promise<void>,
+  onDir: (dir: string, files: WalkedFile[], subdirs: string[]) => Promise<void>,
   part?: WalkPart,
   onLeave?: (dir: string) => void,
 ): Promise<WalkSummary> {
@@ -85,6 +86,7 @@ export async function walkWatchDirs(
     }
     if (onLeave) stack.push({ leave: dir });
     const toStat: string[] = [];
+    const subdirs: string[] = [];
     const bad: [string, Buffer][] = [];
     const linked = new Set<string>();
     for (const e of entries) {
@@ -105,7 +107,10 @@ export async function walkWatchDirs(
       const link = dir === root && e.isSymbolicLink() ? await linkedFolder(p, root) : "not a folder";
       if (e.isDirectory() || link === null) {
         // Flat: the directory only; Recurse and Follow: every level (new dirs are walked like old ones).
-        if (watch.pathMode !== "Flat" && (!part || part.descend(p))) stack.push(p);
+        if (watch.pathMode !== "Flat" && (!part || part.descend(p))) {
+          stack.push(p);
+          subdirs.push(p);
+        }
       } else if (link !== "not a folder") {
         bad.push([p, Buffer.from(p)]);
       } else if (e.isFile() || e.isSymbolicLink()) {
@@ -134,7 +139,7 @@ export async function walkWatchDirs(
     }
     out.dirs += 1;
     out.files += files.length;
-    await onDir(dir, files);
+    await onDir(dir, files, subdirs);
   }
   return out;
 }

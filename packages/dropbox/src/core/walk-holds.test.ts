@@ -1,5 +1,5 @@
 import { partitionWalk, type WatchScope } from "./paths";
-import { partitionLeft, WalkHolds } from "./walk-holds";
+import { partitionLeft, rootPartitionListed, WalkHolds } from "./walk-holds";
 
 describe("WalkHolds", () => {
   it("holds every partition of a walked watch, and nothing of the others", () => {
@@ -101,5 +101,19 @@ describe("partitionLeft: what a depth-first walk has read whole when it leaves a
     h.read(0, "bob", "run1");
     expect(h.isHeld(0, "bob", "run1")).toBe(false);
     expect(h.isHeld(0, "bob", "run2")).toBe(true);
+  });
+});
+
+describe("rootPartitionListed: a user's own files are read once the folder is listed, unless companion folders follow", () => {
+  const byUser = { watchDir: "/d", user: "default" } as WatchScope;
+  it("no companion folder below: read", () => {
+    expect(rootPartitionListed(byUser, "/d/bob", ["/d/bob/run1", "/d/bob/run2"])).toBe("bob");
+    expect(rootPartitionListed(byUser, "/d/bob", [])).toBe("bob");
+  });
+  it("a companion folder below (Pos_0, x.oif.files): not yet; other folders: never", () => {
+    expect(rootPartitionListed(byUser, "/d/bob", ["/d/bob/run1", "/d/bob/Pos_0"])).toBeNull();
+    expect(rootPartitionListed(byUser, "/d/bob", ["/d/bob/x.oif.files"])).toBeNull();
+    expect(rootPartitionListed(byUser, "/d/bob/run1", [])).toBeNull();
+    expect(rootPartitionListed(byUser, "/d", ["/d/bob"])).toBeNull();
   });
 });

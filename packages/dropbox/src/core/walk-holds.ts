@@ -13,6 +13,16 @@
 import { groupingPartition, userOfPath, type WatchScope } from "./paths";
 
 /**
+ * A user's root partition ("") read as soon as the user's folder is listed, when none of the
+ * folders below it join that partition (companion folders: Pos_*, *.files, ...): the user, or null.
+ */
+export function rootPartitionListed(watch: WatchScope, dir: string, subdirs: readonly string[]): string | null {
+  const d = userOfPath(watch, `${dir}/x`);
+  if (d.kind !== "user" || dir !== d.userRoot) return null;
+  return subdirs.some((s) => groupingPartition(d.userRoot, `${s}/x`) === "") ? null : d.user;
+}
+
+/**
  * The partition a depth-first walk has read whole when it leaves `dir`: a user's folder (its root
  * partition "", companion folders included, since they are below it) or a first-level folder
  * of one; null for any other folder.
