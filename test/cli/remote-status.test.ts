@@ -1,7 +1,7 @@
 /**
  * `admin status` on the OMERO host shows each remote MonitorServer (issue 13). Two nodes on one
  * machine: home A, the storage host, runs only its MonitorServer (DropBox disabled) on loopback
- * TCP; home B runs the DropBox with its watch on A.
+ * TCP; home B runs the DropBox with its watch on A. B's status page and /metrics show it too.
  */
 import * as fs from "node:fs";
 import * as net from "node:net";
@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { AdminStatusJsonSchema } from "@omero-fs/protocol";
 import { tiff, write } from "../dropbox/harness";
 import { tempDir, waitFor } from "../helpers/wait";
+import { baseUrl, parseMetrics } from "../http/helpers";
 import { jsonOf, makeHome, readLog, type TestHome } from "./harness";
 
 jest.setTimeout(180_000);
@@ -55,6 +56,7 @@ beforeAll(async () => {
       "omero.fs.dirImportWait": "0.5;0.5;0.5",
       "omero.fs.throttleImport": "0;0;0",
       "omero.fs.rescanInterval": "0",
+      "omero.fs.httpAddress": "127.0.0.1:0",
     },
   });
   expect((await a.cli(["admin", "ice", "server", "disable", "DropBox"])).code).toBe(0);
@@ -93,6 +95,15 @@ test("admin status lists the remote MonitorServer: connected, with its last cont
   write(path.join(b.dir, "data", "DropBox", "bob", "b.tif"), tiff());
   await importedFor(["amy", "bob", "zak"]);
   expect(readLog(b.dir, "DropBox")).toContain("connected to the MonitorServer at ipc://");
+  // The status page and the metrics show it.
+  const page = await (await fetch(`${baseUrl(b)}/`)).text();
+  expect(page).toMatch(/<h2>Storage hosts<\/h2>/);
+  expect(page).toContain(`<li class="remote connected" data-control="${control}">`);
+  const m = parseMetrics(await (await fetch(`${baseUrl(b)}/metrics`)).text());
+  expect(m.get(`omerofs_remote_monitor_up{control="${control}"}`)).toBe(1);
+  expect(m.get(`omerofs_remote_monitor_last_contact_timestamp_seconds{control="${control}"}`)).toBeGreaterThan(
+    Date.now() / 1000 - 60,
+  );
 });
 
 /** Wait until B imported a fileset for each of these users. */
@@ -122,6 +133,11 @@ test("the remote MonitorServer stopped: the DropBox is degraded (exit 2) and the
   expect(db.state).toBe("degraded");
   expect(db.reason).toContain(`remote MonitorServer ${control} unreachable`);
   expect((await b.cli(["admin", "status"])).stdout).toMatch(/unreachable/);
+  const page = await (await fetch(`${baseUrl(b)}/`)).text();
+  expect(page).toContain(`<li class="remote unreachable" data-control="${control}">`);
+  expect(page).toContain("found by rescans, so their imports may be late");
+  const m = parseMetrics(await (await fetch(`${baseUrl(b)}/metrics`)).text());
+  expect(m.get(`omerofs_remote_monitor_up{control="${control}"}`)).toBe(0);
   // The local watch goes on while the remote MonitorServer is away.
   write(path.join(b.dir, "data", "DropBox", "carol", "c.tif"), tiff());
   await importedFor(["carol"]);

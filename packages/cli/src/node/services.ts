@@ -12,6 +12,7 @@ import { type HttpHandle, startHttp } from "./http/server";
 import { Metrics } from "./http/metrics";
 import type { NodeServerStatus } from "./methods";
 import { Notifier } from "./notify/notifier";
+import { askRemoteMonitors } from "./remote-monitors";
 import { sdNotify } from "./sd-notify";
 
 export interface NodeServices {
@@ -80,7 +81,13 @@ export async function startNodeServices(o: {
   startNotifier(config);
 
   let monitorClient: ControlClient | null = null;
+  /** Asked only of a DropBox that runs (a stopped one would cost the page its 1.5 s timeout). */
+  const remoteMonitors = async () => {
+    const state = o.servers().find((s) => s.name === "DropBox")?.state;
+    return state === "running" || state === "degraded" ? askRemoteMonitors(current.global.dropboxControl) : undefined;
+  };
   const metrics = new Metrics({
+    remoteMonitors,
     ledger: () => getView()?.metrics() ?? null,
     servers: o.servers,
     monitor: async () => {
@@ -108,7 +115,7 @@ export async function startNodeServices(o: {
   const listen = async (cfg: OmeroFsConfig): Promise<{ handle: HttpHandle | null; error: string | null }> => {
     if (cfg.global.httpAddress === "off") return { handle: null, error: null };
     try {
-      const handle = await startHttp({ config: cfg, logger, view: getView, metrics });
+      const handle = await startHttp({ config: cfg, logger, view: getView, metrics, remoteMonitors });
       logger.info(
         `HTTP on http://${handle.address}/ (status page; /api/imports, /api/files?path=, /metrics)${cfg.global.httpToken ? ", token required" : ""}`,
       );

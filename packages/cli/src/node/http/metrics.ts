@@ -2,9 +2,11 @@
  * GET /metrics: Prometheus text (prom-client). Ledger figures are read at scrape time through the
  * read-only view; counters that come from the ledger (imports_total, import_duration_seconds) count
  * every importer run since the ledger was created, so they only grow. Server figures come from the
- * supervisor, monitor counters from the MonitorServer's listMonitors.
+ * supervisor, monitor counters from the MonitorServer's listMonitors, remote MonitorServers from
+ * the DropBox's `status`.
  */
 import { ledgerShow } from "@omero-fs/dropbox";
+import type { RemoteMonitor } from "@omero-fs/protocol";
 import type { NodeServerStatus } from "../methods";
 import type { NotifyStats } from "../notify/notifier";
 
@@ -16,6 +18,8 @@ export interface MetricsSources {
   /** Sum over the MonitorServer's monitors of eventsPublished / rescansPublished; null: unknown. */
   monitor: () => Promise<{ events: number; rescans: number } | null>;
   notify: () => NotifyStats | null;
+  /** The DropBox's remote MonitorServers (issue 13); undefined: none, or the DropBox does not answer. */
+  remoteMonitors?: () => Promise<RemoteMonitor[] | undefined>;
   now?: () => number;
 }
 
@@ -37,6 +41,7 @@ export class Metrics {
     servers: NodeServerStatus[];
     monitor: { events: number; rescans: number };
     notify: NotifyStats | null;
+    remote: RemoteMonitor[];
   } | null = null;
   /** Last monitor counters seen: kept while the MonitorServer does not answer. */
   private lastMonitor = { events: 0, rescans: 0 };
@@ -110,6 +115,23 @@ export class Metrics {
       "counter",
       () => [{ value: this.snapshot?.monitor.rescans ?? 0 }],
     );
+    const remote = () => this.snapshot?.remote ?? [];
+    this.define(
+      "omerofs_remote_monitor_up",
+      "1 when the DropBox's remote MonitorServer (on a storage host) answers, else 0",
+      "gauge",
+      () => remote().map((r) => ({ labels: { control: r.control }, value: r.state === "connected" ? 1 : 0 })),
+    );
+    this.define(
+      "omerofs_remote_monitor_last_contact_timestamp_seconds",
+      "Unix time of the remote MonitorServer's last answer to the DropBox (0: never)",
+      "gauge",
+      () =>
+        remote().map((r) => ({
+          labels: { control: r.control },
+          value: r.lastContact ? Date.parse(r.lastContact) / 1000 : 0,
+        })),
+    );
     const perChannel = (k: keyof NotifyStats) => () =>
       Object.entries(this.snapshot?.notify?.[k] ?? {}).map(([channel, value]) => ({ labels: { channel }, value }));
     this.define(
@@ -144,13 +166,17 @@ export class Metrics {
 
   /** The Prometheus text of every metric, from one consistent read of the sources. */
   async render(): Promise<{ contentType: string; body: string }> {
-    const m = await this.src.monitor().catch(() => null);
+    const [m, remote] = await Promise.all([
+      this.src.monitor().catch(() => null),
+      (this.src.remoteMonitors?.() ?? Promise.resolve(undefined)).catch(() => undefined),
+    ]);
     if (m) this.lastMonitor = m;
     this.snapshot = {
       ledger: this.src.ledger(),
       servers: this.src.servers(),
       monitor: this.lastMonitor,
       notify: this.src.notify(),
+      remote: remote ?? [],
     };
     try {
       return { contentType: this.registry.contentType, body: await this.registry.metrics() };

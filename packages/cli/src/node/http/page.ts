@@ -5,6 +5,7 @@
  */
 import * as path from "node:path";
 import type { ledgerShow } from "@omero-fs/dropbox";
+import type { RemoteMonitor } from "@omero-fs/protocol";
 import { describeProgress, explainFailure, explainFile, groupPending } from "../../core/explain";
 
 type PageData = ledgerShow.PageData;
@@ -23,6 +24,8 @@ export interface PageContext {
   quietSeconds: number[];
   refreshSeconds: number;
   nonce: string;
+  /** The DropBox's MonitorServers on storage hosts (none: the section is left out). */
+  remote?: RemoteMonitor[];
 }
 
 /** A path as its owner thinks of it: below their own folder. */
@@ -170,6 +173,28 @@ function userSection(user: string, ctx: PageContext): string {
   return out.join("");
 }
 
+/**
+ * The MonitorServers on storage hosts: one that does not answer means files written there are
+ * only found by rescans, so their imports come late.
+ */
+function remoteSection(ctx: PageContext): string {
+  const remote = ctx.remote ?? [];
+  if (remote.length === 0) return "";
+  const rows = remote.map(
+    (r) =>
+      `<li class="remote ${esc(r.state)}" data-control="${esc(r.control)}"><span class="name">${esc(r.control)}</span> <span class="badge ${r.state === "connected" ? "imported" : "failed"}">${esc(
+        r.state,
+      )}</span> <span class="when">${r.lastContact ? `last answer ${esc(ago(r.lastContact, ctx.now))}` : "never answered"}</span> <span class="target">watch ${esc(
+        r.watches.join(", "),
+      )}</span>${
+        r.state === "connected"
+          ? ""
+          : `<p class="reason">Files written on this storage host are not seen as they arrive; they are found by rescans, so their imports may be late.</p>`
+      }</li>`,
+  );
+  return `<section class="remotes"><h2>Storage hosts</h2><ul>${rows.join("")}</ul></section>`;
+}
+
 /** The part the script reloads. */
 export function pageContent(ctx: PageContext): string {
   const users = ctx.data.users;
@@ -178,7 +203,7 @@ export function pageContent(ctx: PageContext): string {
     : users.length
       ? ""
       : "<p>Nothing has been dropped yet.</p>";
-  return `<div id="content" data-updated="${esc(new Date(ctx.now).toISOString())}">${head}${users
+  return `<div id="content" data-updated="${esc(new Date(ctx.now).toISOString())}">${remoteSection(ctx)}${head}${users
     .map((u) => userSection(u, ctx))
     .join("")}<p class="updated">Updated ${esc(new Date(ctx.now).toISOString().slice(11, 19))} UTC</p></div>`;
 }

@@ -10,7 +10,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger, OmeroFsConfig } from "@omero-fs/config";
 import type { LedgerView } from "@omero-fs/dropbox";
-import { IMPORT_STATES } from "@omero-fs/protocol";
+import { IMPORT_STATES, type RemoteMonitor } from "@omero-fs/protocol";
 import { fileShowJson, importShowJson, importsListJson, pathCandidates } from "../../json-output";
 import type { Metrics } from "./metrics";
 import { renderPage } from "./page";
@@ -21,6 +21,8 @@ export interface HttpDeps {
   /** The ledger view, or null while no DropBox has created the ledger. */
   view: () => LedgerView | null;
   metrics: Metrics;
+  /** The DropBox's remote MonitorServers, for the page (undefined: none or no answer). */
+  remoteMonitors?: () => Promise<RemoteMonitor[] | undefined>;
 }
 
 export interface HttpHandle {
@@ -147,8 +149,10 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
       const data = view
         ? view.page({ q })
         : { users: [], active: [], failed: [], imported: [], totals: [], files: [], ignored: [] };
+      const remote = await (deps.remoteMonitors?.() ?? Promise.resolve(undefined)).catch(() => undefined);
       const html = renderPage({
         data,
+        remote,
         q,
         now: Date.now(),
         watchDirs,
