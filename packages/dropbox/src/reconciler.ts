@@ -255,8 +255,9 @@ export class Reconciler {
       this.ctx.once(`unreadable:${d}`, "warn", `watch ${watch + 1}: cannot read ${d}`);
     this.ctx.requestTick();
     const n = changed + gone;
+    // A periodic walk that found nothing is routine; any other walk (start, scan, a gap) says it ran.
     this.ctx.log.log(
-      n > 0 ? "info" : "debug",
+      n > 0 || why !== "periodic" ? "info" : "debug",
       `watch ${watch + 1}: reconciliation (${why}): ${summary.files} files on disk${summary.via ? ` (${summary.via})` : ""}, ${changed} new or changed, ${gone} gone (${this.ctx.clock.now() - t0} ms)`,
     );
     return n;
