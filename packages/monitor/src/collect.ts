@@ -18,29 +18,6 @@ export const GROWTH_BYTES = 12 * 1024 * 1024;
 
 let gcFn: (() => void) | null | undefined;
 let work = 0;
-let busyMs = 0;
-let busyDepth = 0;
-
-/**
- * Run a synchronous pass of this process's own (a listing of a tree, a catch-up) and count its
- * time, so the stall detector does not take it for a stall from outside (core/policy.ts stallOf).
- */
-export function selfBusy<T>(fn: () => T): T {
-  if (busyDepth > 0) return fn();
-  busyDepth++;
-  const t0 = Date.now();
-  try {
-    return fn();
-  } finally {
-    busyDepth--;
-    busyMs += Date.now() - t0;
-  }
-}
-
-/** Milliseconds spent in selfBusy passes since the process started. */
-export function ownBusyMs(): number {
-  return busyMs;
-}
 let base = -1;
 
 function collector(): (() => void) | null {

@@ -39,7 +39,6 @@ import {
 import * as zmq from "zeromq";
 import { curvePublicKeyOf } from "@omero-fs/protocol";
 import { ControlError, messageOf, StartupError } from "./errors";
-import { ownBusyMs } from "./collect";
 import { Listings } from "./listing";
 import { Monitor, type MonitorHost } from "./monitor";
 import { DEFAULT_TIMINGS, type PipelineTimings, stallOf } from "./core/policy";
@@ -361,12 +360,10 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
   // A stalled process (SIGSTOP, swapping) may have overflowed the kernel's event queue.
   const tick = 250;
   let expected = Date.now() + tick;
-  let busyAt = ownBusyMs();
   const stallTimer = setInterval(() => {
     const now = Date.now();
-    const stall = stallOf(expected, now, timings, ownBusyMs() - busyAt);
+    const stall = stallOf(expected, now, timings);
     expected = now + tick;
-    busyAt = ownBusyMs();
     if (stall) for (const m of monitors.values()) m.noteStall(stall);
     listings.expire(now);
   }, tick);

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Logger } from "@omero-fs/config";
 import type { FsEvent, MonitorParams } from "@omero-fs/protocol";
-import { noteWork, selfBusy } from "./collect";
+import { noteWork } from "./collect";
 import { compareWithKnown, eventsOf, knownAfter, type Verdict } from "./core/compare";
 import { descendInto, inScope, type Scope } from "./core/filters";
 import { ABSENT, codeIno, codeIsDir, type EntryCode, entryCode, KnownTree } from "./core/known";
@@ -184,10 +184,6 @@ export class Tracker {
    * into known directories. publish false: the baseline walk (known-set only).
    */
   list(dir: string, deep: boolean, publish: boolean): void {
-    selfBusy(() => this.listDir(dir, deep, publish));
-  }
-
-  private listDir(dir: string, deep: boolean, publish: boolean): void {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -245,17 +241,15 @@ export class Tracker {
   catchUp(snapshotFile: string, marker: Marker | null): void {
     let n: number;
     try {
-      n = selfBusy(() =>
-        catchUp(
-          {
-            snapshotFile,
-            watchDir: this.watchDir,
-            known: this.known,
-            inScope: (p) => this.inScope(p),
-            knownDirs: new Set(marker?.dirs ?? []),
-          },
-          (ev) => this.hooks.emit(ev),
-        ),
+      n = catchUp(
+        {
+          snapshotFile,
+          watchDir: this.watchDir,
+          known: this.known,
+          inScope: (p) => this.inScope(p),
+          knownDirs: new Set(marker?.dirs ?? []),
+        },
+        (ev) => this.hooks.emit(ev),
       );
     } catch (e) {
       this.log.warn(`monitor ${this.id}: cannot read snapshot ${snapshotFile}: ${messageOf(e)}; rescan notice`);

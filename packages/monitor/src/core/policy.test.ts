@@ -21,10 +21,6 @@ test("settle: wait for quiet, verify after quiet or after settleMaxMs of activit
 test("stall detection", () => {
   expect(stallOf(1000, 1100, t)).toBe(0);
   expect(stallOf(1000, 1000 + t.stallMs + 1, t)).toBe(t.stallMs + 1);
-  // Late because this process verified a large tree itself: not a stall (else each verification causes the next).
-  expect(stallOf(1000, 1000 + 3000, t, 2900)).toBe(0);
-  // Stopped for 5 s, then 3 s of its own work catching up: a 5 s stall.
-  expect(stallOf(1000, 1000 + 8000, t, 3000)).toBe(5000);
 });
 
 test("snapshot key is stable and depends on watchDir and params", () => {

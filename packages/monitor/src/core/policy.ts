@@ -100,15 +100,9 @@ export function settleDecision(
   return { kind: "verify", full: rawCount >= t.fullVerifyEvents };
 }
 
-/**
- * Stall of the event loop from outside (SIGSTOP, swap): how long beyond the expected tick, or 0.
- * `ownMs`: time this process spent in its own synchronous passes since the last tick (listing or
- * verifying a tree, a catch-up: collect.ts selfBusy), which is not a stall: verifying a million
- * files takes seconds, and counting it made every whole-tree verification the cause of the next
- * one, forever. A SIGSTOP followed by a long pass is still the SIGSTOP's length.
- */
-export function stallOf(expectedAt: number, now: number, t: PipelineTimings, ownMs = 0): number {
-  const late = now - expectedAt - ownMs;
+/** Stall of the event loop: how long beyond the expected tick, or 0. */
+export function stallOf(expectedAt: number, now: number, t: PipelineTimings): number {
+  const late = now - expectedAt;
   return late > t.stallMs ? late : 0;
 }
 
