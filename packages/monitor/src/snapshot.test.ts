@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as parcel from "@parcel/watcher";
-import { readSnapshot } from "./snapshot";
+import { readSnapshot, writeSnapshotFile } from "./snapshot";
 
 test("readSnapshot reads what @parcel/watcher writes (odd names, newlines, Unicode)", async () => {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "snap-")));
@@ -24,6 +24,38 @@ test("readSnapshot reads what @parcel/watcher writes (odd names, newlines, Unico
   expect(() => [...readSnapshot(file)]).toThrow(/malformed/);
   fs.writeFileSync(file, "");
   expect([...readSnapshot(file)]).toEqual([]);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(file, { force: true });
+});
+
+test("writeSnapshotFile writes the tree as parcel would: readSnapshot reads it back, parcel sees no change", async () => {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "snapw-")));
+  const names = ["a.tif", "with space", "new\nline", "Übersicht_細胞 (1).tif", "123"];
+  fs.mkdirSync(path.join(dir, "sub", "deep"), { recursive: true });
+  fs.mkdirSync(path.join(dir, "skip", "x"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "skip", "x", "f"), "x");
+  for (const n of names) fs.writeFileSync(path.join(dir, "sub", n), "x");
+  fs.writeFileSync(path.join(dir, "sub", "deep", "f.tif"), "x");
+  fs.symlinkSync("/etc", path.join(dir, "link"));
+  const file = path.join(dir, "..", `${path.basename(dir)}.w.snapshot`);
+  const n = await writeSnapshotFile(dir, file, [path.join(dir, "skip")]);
+  const entries = [...readSnapshot(file)];
+  expect(entries.length).toBe(n);
+  // What the tree holds, by lstat (the ignored subtree left out, the link not followed).
+  const expected = new Map<string, { mtime: string; isDir: boolean }>();
+  const walk = (p: string) => {
+    const st = fs.lstatSync(p, { bigint: true });
+    expected.set(p, { mtime: String(st.mtimeNs), isDir: st.isDirectory() });
+    if (st.isDirectory()) for (const c of fs.readdirSync(p)) if (c !== "skip") walk(path.join(p, c));
+  };
+  walk(dir);
+  expect(new Map(entries.map((e) => [e.path, { mtime: e.mtime, isDir: e.isDir }]))).toEqual(expected);
+  // parcel reads the same format (the poll backend diffs against it).
+  expect(await parcel.getEventsSince(dir, file, { ignore: [path.join(dir, "skip")] })).toEqual([]);
+  fs.writeFileSync(path.join(dir, "sub", "deep", "new.tif"), "x");
+  expect(await parcel.getEventsSince(dir, file, { ignore: [path.join(dir, "skip")] })).toEqual([
+    { path: path.join(dir, "sub", "deep", "new.tif"), type: "create" },
+  ]);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.rmSync(file, { force: true });
 });
