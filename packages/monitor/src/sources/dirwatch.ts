@@ -6,6 +6,7 @@
  * what they saw: (directory, "rename" | "change", name | null when the kernel lost events).
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 import type { Logger } from "@omero-fs/config";
 import { depthOf, fastWatchBudget, parseMaxUserWatches, RecentDirs } from "../core/fastpath";
 import { errnoOf, messageOf } from "../errors";
@@ -16,9 +17,15 @@ export type DirReport = (dir: string, type: string, name: string | null) => void
 export type AddFailure = { kind: "full" | "other"; code: string | undefined; error: unknown };
 
 export class DirWatches {
-  private readonly watches = new Map<string, fs.FSWatcher>();
+  private readonly watches = new Map<string, { w: fs.FSWatcher; ino: number }>();
+  /** Watched directories by parent path, so closing a subtree costs the subtree, not every watch. */
+  private readonly kids = new Map<string, Set<string>>();
 
-  constructor(private readonly report: DirReport) {}
+  constructor(
+    private readonly report: DirReport,
+    /** A watch failed after it was added (the watch is closed already). */
+    private readonly failed: (dir: string, error: Error) => void = () => undefined,
+  ) {}
 
   get size(): number {
     return this.watches.size;
@@ -28,6 +35,11 @@ export class DirWatches {
     return this.watches.has(dir);
   }
 
+  /** The inode of the directory a watch was added on (a watch follows the inode, not the path). */
+  inoOf(dir: string): number | undefined {
+    return this.watches.get(dir)?.ino;
+  }
+
   /** Watch `dir`; null when done (or already watched), else why not. */
   add(dir: string): AddFailure | null {
     if (this.watches.has(dir)) return null;
@@ -35,8 +47,20 @@ export class DirWatches {
       const w = fs.watch(dir, { persistent: false }, (type, name) =>
         this.report(dir, type, name === null ? null : name.toString()),
       );
-      w.on("error", () => this.close(dir));
-      this.watches.set(dir, w);
+      w.on("error", (e: Error) => {
+        this.close(dir);
+        this.failed(dir, e);
+      });
+      // After the watch: an inode that changed in between is a self event, seen as a replacement.
+      const ino = fs.statSync(dir, { throwIfNoEntry: false })?.ino ?? 0;
+      this.watches.set(dir, { w, ino });
+      const parent = path.dirname(dir);
+      let set = this.kids.get(parent);
+      if (!set) {
+        set = new Set();
+        this.kids.set(parent, set);
+      }
+      set.add(dir);
       return null;
     } catch (e) {
       const code = errnoOf(e);
@@ -46,18 +70,28 @@ export class DirWatches {
   }
 
   close(dir: string): void {
-    this.watches.get(dir)?.close();
+    const entry = this.watches.get(dir);
+    if (!entry) return;
+    entry.w.close();
     this.watches.delete(dir);
+    const parent = path.dirname(dir);
+    const set = this.kids.get(parent);
+    set?.delete(dir);
+    if (set?.size === 0) this.kids.delete(parent);
   }
 
   /** `dir` and every watched directory below it. */
   closeBelow(dir: string): void {
-    for (const d of [...this.watches.keys()]) if (d === dir || d.startsWith(`${dir}/`)) this.close(d);
+    this.close(dir);
+    const set = this.kids.get(dir);
+    if (!set) return;
+    for (const d of [...set]) this.closeBelow(d);
   }
 
   closeAll(): void {
-    for (const w of this.watches.values()) w.close();
+    for (const { w } of this.watches.values()) w.close();
     this.watches.clear();
+    this.kids.clear();
   }
 }
 
