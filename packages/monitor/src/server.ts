@@ -39,6 +39,7 @@ import {
 import * as zmq from "zeromq";
 import { curvePublicKeyOf } from "@omero-fs/protocol";
 import { ControlError, messageOf, StartupError } from "./errors";
+import { takeBusy } from "./busy";
 import { Listings } from "./listing";
 import { Monitor, type MonitorHost } from "./monitor";
 import { DEFAULT_TIMINGS, fullVerifyThreshold, type PipelineTimings, stallOf } from "./core/policy";
@@ -376,7 +377,7 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
   let expected = Date.now() + tick;
   const stallTimer = setInterval(() => {
     const now = Date.now();
-    const stall = stallOf(expected, now, timings);
+    const stall = stallOf(expected, now, timings, takeBusy());
     expected = now + tick;
     if (stall) for (const m of monitors.values()) m.noteStall(stall);
     listings.expire(now);

@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Logger } from "@omero-fs/config";
 import type { FsEvent, MonitorParams } from "@omero-fs/protocol";
+import { noteBusy } from "./busy";
 import { noteWork } from "./collect";
 import { compareWithKnown, eventsOf, knownAfter, type Verdict } from "./core/compare";
 import { descendInto, inScope, type Scope } from "./core/filters";
@@ -49,6 +50,8 @@ export class Tracker {
   /** Problems logged once per run (unlistable directories, bad names). */
   private readonly noticed = new Set<string>();
   private readonly links: LinkedFolders;
+  /** Nesting of list() (its outermost call is timed, see busy.ts). */
+  private depth = 0;
 
   constructor(
     private readonly id: string,
@@ -184,6 +187,17 @@ export class Tracker {
    * into known directories. publish false: the baseline walk (known-set only).
    */
   list(dir: string, deep: boolean, publish: boolean): void {
+    const outer = this.depth++ === 0;
+    const t0 = outer ? performance.now() : 0;
+    try {
+      this.listOne(dir, deep, publish);
+    } finally {
+      this.depth--;
+      if (outer) noteBusy(performance.now() - t0);
+    }
+  }
+
+  private listOne(dir: string, deep: boolean, publish: boolean): void {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });

@@ -57,12 +57,17 @@ class Client {
     this.sub.subscribe();
     this.created = new Set();
     this.rescans = 0;
+    this.reasons = new Map();
     this.n = 0;
     void (async () => {
       try {
         for await (const [, body] of this.sub) {
           const b = JSON.parse(body.toString());
-          if (b.rescan) this.rescans++;
+          if (b.rescan) {
+            this.rescans++;
+            const r = b.rescan.reason.replace(/[0-9.]+ s/, "N s");
+            this.reasons.set(r, (this.reasons.get(r) ?? 0) + 1);
+          }
           for (const e of b.events) if (!e.isDir && e.type === "Create") this.created.add(e.path);
         }
       } catch {
@@ -155,6 +160,7 @@ async function main() {
     await c.call("sync", { monitorId });
     row.burst = `${inBurst()}/${written}`;
     row.rescans = c.rescans;
+    row.rescanReasons = Object.fromEntries(c.reasons);
     row.hwmBurst = hwmMiB(child.pid);
   } finally {
     c?.close();

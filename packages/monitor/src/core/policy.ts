@@ -100,9 +100,12 @@ export function settleDecision(
   return { kind: "verify", full: rawCount >= t.fullVerifyEvents };
 }
 
-/** Stall of the event loop: how long beyond the expected tick, or 0. */
-export function stallOf(expectedAt: number, now: number, t: PipelineTimings): number {
-  const late = now - expectedAt;
+/**
+ * Stall of the event loop: how long beyond the expected tick, or 0. `selfBusyMs`: time the loop
+ * spent in the monitors' own synchronous work meanwhile (busy.ts), which is not a stall.
+ */
+export function stallOf(expectedAt: number, now: number, t: PipelineTimings, selfBusyMs = 0): number {
+  const late = now - expectedAt - selfBusyMs;
   return late > t.stallMs ? late : 0;
 }
 

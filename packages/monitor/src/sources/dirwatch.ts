@@ -17,7 +17,7 @@ export type DirReport = (dir: string, type: string, name: string | null) => void
 export type AddFailure = { kind: "full" | "other"; code: string | undefined; error: unknown };
 
 export class DirWatches {
-  private readonly watches = new Map<string, { w: fs.FSWatcher; ino: number }>();
+  private readonly watches = new Map<string, { w: fs.FSWatcher; ino: number; birth: number }>();
   /** Watched directories by parent path, so closing a subtree costs the subtree, not every watch. */
   private readonly kids = new Map<string, Set<string>>();
 
@@ -35,9 +35,14 @@ export class DirWatches {
     return this.watches.has(dir);
   }
 
-  /** The inode of the directory a watch was added on (a watch follows the inode, not the path). */
-  inoOf(dir: string): number | undefined {
-    return this.watches.get(dir)?.ino;
+  /**
+   * Is `st` (a stat of `dir` now) the directory the watch was added on? A watch follows the
+   * inode, not the path; ext4 reuses a deleted directory's inode number at once, so the birth
+   * time tells them apart (where the file system has none, it is 0 on both sides).
+   */
+  watchesSame(dir: string, st: fs.Stats): boolean {
+    const e = this.watches.get(dir);
+    return e !== undefined && e.ino === st.ino && e.birth === st.birthtimeMs;
   }
 
   /** Watch `dir`; null when done (or already watched), else why not. */
@@ -52,8 +57,8 @@ export class DirWatches {
         this.failed(dir, e);
       });
       // After the watch: an inode that changed in between is a self event, seen as a replacement.
-      const ino = fs.statSync(dir, { throwIfNoEntry: false })?.ino ?? 0;
-      this.watches.set(dir, { w, ino });
+      const st = fs.statSync(dir, { throwIfNoEntry: false });
+      this.watches.set(dir, { w, ino: st?.ino ?? 0, birth: st?.birthtimeMs ?? 0 });
       const parent = path.dirname(dir);
       let set = this.kids.get(parent);
       if (!set) {

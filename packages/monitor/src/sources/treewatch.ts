@@ -150,15 +150,16 @@ export class TreeWatches {
       this.reports.lost(dir);
       return;
     }
-    if (name === path.basename(dir)) {
-      // Maybe about the directory itself (IN_DELETE_SELF, IN_MOVE_SELF): is it still the one watched?
+    const p = dir === "/" ? `/${name}` : `${dir}/${name}`;
+    if (type === "rename" && name === path.basename(dir) && !fs.existsSync(p)) {
+      // Maybe about the directory itself (IN_DELETE_SELF, IN_MOVE_SELF: libuv names it by its
+      // own base name): is the directory at the path still the one watched?
       const st = fs.statSync(dir, { throwIfNoEntry: false });
-      if (!st?.isDirectory() || st.ino !== this.watches.inoOf(dir)) {
+      if (!st?.isDirectory() || !this.watches.watchesSame(dir, st)) {
         this.reports.selfChanged(dir);
-        if (!this.watches.has(dir)) return;
+        return;
       }
     }
-    const p = dir === "/" ? `/${name}` : `${dir}/${name}`;
     this.reports.events([{ path: p, type: type === "change" ? "update" : "create" }]);
   }
 }
