@@ -98,3 +98,50 @@ test("a directory moved out of the tree: nothing is published for what is writte
   const events = await settle(server, id);
   expect(events.filter((e) => e.path.includes("two.tif") || e.path.startsWith(outside))).toEqual([]);
 });
+
+describe("out of inotify watches (the kernel's refusal simulated: test hook maxDirWatches)", () => {
+  let small: Server;
+  beforeAll(async () => {
+    small = await startServer({
+      env: {
+        OMERO_FS_MONITOR_TIMINGS: JSON.stringify({ settleQuietMs: 10_000, settleMaxMs: 20_000, maxDirWatches: 3 }),
+        OMERO_FS_MONITOR_OVERRIDES: JSON.stringify({ pollInterval: 0.3 }),
+      },
+    });
+  });
+  afterAll(async () => {
+    await small?.close();
+  });
+
+  test("said once, naming max_user_watches and the fix; folders without a watch are listed, nothing is lost", async () => {
+    const dir = tree();
+    for (let i = 0; i < 6; i++) write(path.join(dir, `d${i}`, "old.tif"));
+    const id = await watch(small, { watchDir: dir, eventTypes: ALL });
+    const added = [
+      ...Array.from({ length: 6 }, (_, i) => path.join(dir, `d${i}`, "new.tif")),
+      path.join(dir, "d6", "x.tif"),
+    ];
+    for (const p of added) write(p);
+    fs.rmSync(path.join(dir, "d5", "old.tif"));
+    await waitFor(
+      () => added.every((p) => creates(small.sub.events(id)).includes(p)),
+      "every new file, the unwatched folders' by their listing",
+      BY_A_WATCH,
+    );
+    await waitFor(
+      () => small.sub.events(id).some((e) => e.path === path.join(dir, "d5", "old.tif") && e.type === "Delete"),
+      "the delete in a folder without a watch",
+      BY_A_WATCH,
+    );
+    const log = fs.readFileSync(path.join(small.home, "var", "log", "MonitorServer.log"), "utf8");
+    expect(log.match(/OUT OF INOTIFY WATCHES/g)).toHaveLength(1);
+    expect(log).toContain("/proc/sys/fs/inotify/max_user_watches");
+    expect(log).toContain("sysctl -w fs.inotify.max_user_watches=");
+    const events = await settle(small, id);
+    expect(
+      creates(events)
+        .filter((p) => added.includes(p))
+        .sort(),
+    ).toEqual([...added].sort());
+  });
+});

@@ -146,6 +146,7 @@ export class Monitor {
             info: (m) => this.log.info(`monitor ${this.id}: ${m}`),
           },
           this.opts.pollIntervalMs,
+          this.opts.timings.maxDirWatches,
         )
       : null;
     this.supplements = new DirWatches((dir, type, name) => this.onSupplement(dir, type, name));

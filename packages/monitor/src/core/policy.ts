@@ -32,6 +32,11 @@ export interface PipelineTimings {
   nativeDelayMs: number;
   /** A `list` cursor not used for this long expires (the wire contract says 60 s). */
   listIdleMs: number;
+  /**
+   * Test hook: a monitor's fs.watch per directory (Linux) refuses watches beyond this many as
+   * the kernel does at max_user_watches (ENOSPC), so the out-of-watches path runs (0 = off).
+   */
+  maxDirWatches: number;
 }
 
 export const DEFAULT_TIMINGS: PipelineTimings = {
@@ -53,6 +58,7 @@ export const DEFAULT_TIMINGS: PipelineTimings = {
   fastWatchDirs: 4096,
   nativeDelayMs: 0,
   listIdleMs: 60_000,
+  maxDirWatches: 0,
 };
 
 /**

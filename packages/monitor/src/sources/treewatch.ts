@@ -20,7 +20,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { outOfWatchesMessage, watchFailureOf } from "../core/policy";
 import { messageOf } from "../errors";
-import { DirWatches } from "./dirwatch";
+import { type AddFailure, DirWatches } from "./dirwatch";
 import type { RawEvent } from "./native";
 
 export interface TreeReports {
@@ -49,6 +49,8 @@ export class TreeWatches {
     private readonly watchDir: string,
     private readonly reports: TreeReports,
     private readonly relistMs: number,
+    /** Test hook (PipelineTimings.maxDirWatches): refuse watches beyond this many as ENOSPC (0 = off). */
+    private readonly maxWatches = 0,
   ) {
     this.watches = new DirWatches(
       (dir, type, name) => this.onEvent(dir, type, name),
@@ -81,7 +83,7 @@ export class TreeWatches {
   /** Watch one directory (a new one: before it is listed). */
   watch(dir: string): void {
     if (!this.opened || this.watches.has(dir)) return;
-    const f = this.watches.add(dir);
+    const f = this.add(dir);
     if (!f) {
       this.unwatched.delete(dir);
       return;
@@ -103,6 +105,16 @@ export class TreeWatches {
     if (this.relistTimer) clearTimeout(this.relistTimer);
     this.relistTimer = null;
     this.warnedFull = false;
+  }
+
+  private add(dir: string): AddFailure | null {
+    if (this.maxWatches > 0 && this.watches.size >= this.maxWatches) {
+      const error = Object.assign(new Error(`ENOSPC: no space left on device, watch '${dir}' (test hook)`), {
+        code: "ENOSPC",
+      });
+      return { kind: "full", code: "ENOSPC", error };
+    }
+    return this.watches.add(dir);
   }
 
   private failed(dir: string, kind: ReturnType<typeof watchFailureOf>, code: string | undefined, e: unknown): void {
@@ -133,7 +145,7 @@ export class TreeWatches {
           this.unwatched.delete(d);
           continue;
         }
-        const f = this.watches.add(d);
+        const f = this.add(d);
         if (!f) this.unwatched.delete(d);
       }
       if (this.unwatched.size === 0 && this.warnedFull) {
