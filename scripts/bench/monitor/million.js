@@ -13,7 +13,8 @@
  *   stop       SIGTERM -> exit (final snapshot written)
  *
  *   npx tsc -b && node scripts/bench/monitor/million.js [--files 1000000] [--dirs 10000]
- *       [--burst 20000] [--snapshot-ms 20000] [--main /work/main/packages/monitor/dist/main.js]
+ *       [--burst 20000] [--snapshot-ms 20000] [--memlog 200]
+ *       [--main /work/main/packages/monitor/dist/main.js (another build: before/after)]
  *
  * The tree is made once under $TMPDIR/omero-fs-million (scripts/bench/tree.js, shared with
  * dropbox/million.js) and kept; the burst folders are removed at the end, the home too.
@@ -34,6 +35,7 @@ const FILES = Number(arg("files", "1000000"));
 const DIRS = Number(arg("dirs", "10000"));
 const BURST = Number(arg("burst", "20000"));
 const SNAPSHOT_MS = Number(arg("snapshot-ms", "20000"));
+const MEMLOG = arg("memlog", ""); // ms: the server logs process.memoryUsage(); the largest heapUsed line is printed
 const BASE = path.join(os.tmpdir(), "omero-fs-million");
 const KEY = "millionbench";
 const zmq = require(require.resolve("zeromq", { paths: [path.join(ROOT, "packages", "monitor")] }));
@@ -116,7 +118,11 @@ async function main() {
   const t0 = Date.now();
   const child = spawn(process.execPath, ["--max-semi-space-size=4", MAIN, "--home", home], {
     stdio: ["ignore", "ignore", "inherit", "ipc"],
-    env: { ...process.env, OMERO_FS_MONITOR_TIMINGS: JSON.stringify({ snapshotEveryMs: SNAPSHOT_MS }) },
+    env: {
+      ...process.env,
+      OMERO_FS_MONITOR_TIMINGS: JSON.stringify({ snapshotEveryMs: SNAPSHOT_MS }),
+      ...(MEMLOG ? { OMERO_FS_MONITOR_MEMLOG: MEMLOG } : {}),
+    },
   });
   const exited = new Promise((r) => child.once("exit", r));
   const row = {};
@@ -169,6 +175,16 @@ async function main() {
     await exited;
     row.stopS = (Date.now() - ts) / 1000;
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    if (MEMLOG) {
+      const lines = fs
+        .readFileSync(path.join(home, "var", "log", "MonitorServer.log"), "utf8")
+        .split("\n")
+        .filter((l) => l.includes("memory: rss"));
+      const num = (l, k) => Number(new RegExp(`${k} ([0-9.]+)`).exec(l)?.[1] ?? 0);
+      const top = (k) => lines.reduce((a, l) => (num(l, k) > num(a, k) ? l : a), lines[0] ?? "");
+      console.log(`largest rss: ${top("rss").replace(/.*memory: /, "")}`);
+      console.log(`largest heapUsed: ${top("heapUsed").replace(/.*memory: /, "")}`);
+    }
     fs.rmSync(home, { recursive: true, force: true });
   }
   const f = (x) => (typeof x === "number" ? x.toFixed(1) : x);
