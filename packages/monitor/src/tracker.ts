@@ -13,7 +13,7 @@ import type { FsEvent, MonitorParams } from "@omero-fs/protocol";
 import { noteBusy } from "./busy";
 import { noteWork } from "./collect";
 import { compareWithKnown, eventsOf, knownAfter, type Verdict } from "./core/compare";
-import { descendInto, inScope, type Scope } from "./core/filters";
+import { childInScope, descendInto, inScope, type Scope } from "./core/filters";
 import { ABSENT, codeIno, codeIsDir, type EntryCode, entryCode, KnownTree } from "./core/known";
 import { errnoOf, messageOf } from "./errors";
 import type { Marker } from "./snapshot";
@@ -220,10 +220,12 @@ export class Tracker {
     const kids = this.known.childCodes(dir);
     const seen = new Set<string>();
     const prefix = dir === "/" ? "/" : `${dir}/`;
+    // The directory's own path was checked once: its entries only add their names.
+    const dirInScope = dir === this.watchDir || this.inScope(dir);
     for (const de of entries) {
       const name = de.name;
       const p = prefix + name;
-      if (!this.inScope(p)) continue;
+      if (dirInScope ? !childInScope(dir, name, this.scope) : !this.inScope(p)) continue;
       if (name.includes("\uFFFD") && !fs.existsSync(p)) {
         this.badName(p, false);
         continue;
