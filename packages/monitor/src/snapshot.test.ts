@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as parcel from "@parcel/watcher";
-import { readSnapshot, writeSnapshotFile } from "./snapshot";
+import { readSnapshot, SnapshotStore, writeSnapshotFile } from "./snapshot";
 
 test("readSnapshot reads what @parcel/watcher writes (odd names, newlines, Unicode)", async () => {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "snap-")));
@@ -58,4 +58,21 @@ test("writeSnapshotFile writes the tree as parcel would: readSnapshot reads it b
   ]);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.rmSync(file, { force: true });
+});
+
+test("a snapshot walk is abandoned when asked (a newer write replaces it); SnapshotStore renames only whole ones", async () => {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "snapa-")));
+  for (let i = 0; i < 2500; i++) fs.writeFileSync(path.join(dir, `f${i}`), "");
+  const file = path.join(dir, "..", `${path.basename(dir)}.a.snapshot`);
+  expect(await writeSnapshotFile(dir, file, [], () => true)).toBe(-1);
+  const store = new SnapshotStore(path.dirname(file), `${path.basename(dir)}.s`, (what, e) => {
+    throw new Error(`${what}: ${e}`);
+  });
+  const first = store.writeSnapshot(dir, []);
+  const second = store.writeSnapshot(dir, []);
+  await Promise.all([first, second]);
+  expect([...readSnapshot(store.snapshotFile)]).toHaveLength(2501);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(file, { force: true });
+  fs.rmSync(store.snapshotFile, { force: true });
 });

@@ -89,7 +89,13 @@ function ignored(p: string, ignore: readonly string[]): boolean {
  * content as new: twice, never lost); one gone meanwhile is left out. Memory: the names of one
  * directory and the stack of directories still to read.
  */
-export async function writeSnapshotFile(root: string, file: string, ignore: readonly string[]): Promise<number> {
+export async function writeSnapshotFile(
+  root: string,
+  file: string,
+  ignore: readonly string[],
+  /** Checked at each turn of the event loop: true abandons the walk (returns -1; `file` is incomplete). */
+  abandoned: () => boolean = () => false,
+): Promise<number> {
   const fd = fs.openSync(file, "w");
   try {
     fs.writeSync(fd, `${"0".repeat(COUNT_WIDTH)}\n`);
@@ -129,6 +135,7 @@ export async function writeSnapshotFile(root: string, file: string, ignore: read
       if (sinceYield >= YIELD_EVERY) {
         sinceYield = 0;
         await new Promise<void>((r) => setImmediate(r));
+        if (abandoned()) return -1;
       }
     }
     fs.writeSync(fd, String(count).padStart(COUNT_WIDTH, "0"), 0);
@@ -150,6 +157,7 @@ export class SnapshotStore {
   readonly snapshotFile: string;
   readonly markerFile: string;
   private writing: Promise<void> = Promise.resolve();
+  private current: { abandoned: boolean } | null = null;
 
   constructor(
     dir: string,
@@ -166,14 +174,19 @@ export class SnapshotStore {
 
   /**
    * Write the snapshot (tmp + rename). Writes run one at a time, in call order, so a periodic
-   * snapshot still walking when the monitor stops cannot land after the stop's own.
+   * snapshot still walking when the monitor stops cannot land after the stop's own; a newer
+   * request abandons the walk under way (the newer one replaces it anyway).
    */
   writeSnapshot(watchDir: string, ignore: string[]): Promise<void> {
+    if (this.current) this.current.abandoned = true;
+    const token = { abandoned: false };
+    this.current = token;
     const run = async () => {
+      if (token.abandoned) return;
       const tmp = `${this.snapshotFile}.tmp`;
       try {
-        await writeSnapshotFile(watchDir, tmp, ignore);
-        fs.renameSync(tmp, this.snapshotFile);
+        const n = await writeSnapshotFile(watchDir, tmp, ignore, () => token.abandoned);
+        if (n >= 0) fs.renameSync(tmp, this.snapshotFile);
       } catch (e) {
         this.onError(`cannot write snapshot ${this.snapshotFile}`, e);
       }
