@@ -184,6 +184,9 @@ async function main() {
       const top = (k) => lines.reduce((a, l) => (num(l, k) > num(a, k) ? l : a), lines[0] ?? "");
       console.log(`largest rss: ${top("rss").replace(/.*memory: /, "")}`);
       console.log(`largest heapUsed: ${top("heapUsed").replace(/.*memory: /, "")}`);
+      const log = fs.readFileSync(path.join(home, "var", "log", "MonitorServer.log"), "utf8").split("\n");
+      for (const l of log.filter((x) => /stopp|snapshot|catch-up|started:|watching/.test(x)).slice(-8))
+        console.log(`log: ${l}`);
     }
     fs.rmSync(home, { recursive: true, force: true });
   }
