@@ -17,9 +17,14 @@ export type DirReport = (dir: string, type: string, name: string | null) => void
 export type AddFailure = { kind: "full" | "other"; code: string | undefined; error: unknown };
 
 export class DirWatches {
-  private readonly watches = new Map<string, { w: fs.FSWatcher; ino: number; birth: number }>();
+  private readonly watches = new Map<string, { w: fs.FSWatcher; ino: number; birth: number; orphan: boolean }>();
   /** Watched directories by parent path, so closing a subtree costs the subtree, not every watch. */
   private readonly kids = new Map<string, Set<string>>();
+  /**
+   * Watches whose parent has none (the top one; below a directory left without a watch): the
+   * index cannot reach them from above, so with more than one, closing a subtree scans them all.
+   */
+  private orphans = 0;
 
   constructor(
     private readonly report: DirReport,
@@ -58,7 +63,9 @@ export class DirWatches {
       });
       // After the watch: an inode that changed in between is a self event, seen as a replacement.
       const st = fs.statSync(dir, { throwIfNoEntry: false });
-      this.watches.set(dir, { w, ino: st?.ino ?? 0, birth: st?.birthtimeMs ?? 0 });
+      const orphan = !this.watches.has(path.dirname(dir));
+      if (orphan) this.orphans++;
+      this.watches.set(dir, { w, ino: st?.ino ?? 0, birth: st?.birthtimeMs ?? 0, orphan });
       const parent = path.dirname(dir);
       let set = this.kids.get(parent);
       if (!set) {
@@ -79,6 +86,15 @@ export class DirWatches {
     if (!entry) return;
     entry.w.close();
     this.watches.delete(dir);
+    if (entry.orphan) this.orphans--;
+    // Watched directories below it can no longer be reached from above.
+    for (const c of this.kids.get(dir) ?? []) {
+      const e = this.watches.get(c);
+      if (e && !e.orphan) {
+        e.orphan = true;
+        this.orphans++;
+      }
+    }
     const parent = path.dirname(dir);
     const set = this.kids.get(parent);
     set?.delete(dir);
@@ -87,16 +103,25 @@ export class DirWatches {
 
   /** `dir` and every watched directory below it. */
   closeBelow(dir: string): void {
-    this.close(dir);
+    if (this.orphans > 1) {
+      for (const d of [...this.watches.keys()]) if (d === dir || d.startsWith(`${dir}/`)) this.close(d);
+      return;
+    }
+    this.closeTree(dir);
+  }
+
+  /** Children first, so closing a directory leaves no watch below it unreachable. */
+  private closeTree(dir: string): void {
     const set = this.kids.get(dir);
-    if (!set) return;
-    for (const d of [...set]) this.closeBelow(d);
+    if (set) for (const d of [...set]) this.closeTree(d);
+    this.close(dir);
   }
 
   closeAll(): void {
     for (const { w } of this.watches.values()) w.close();
     this.watches.clear();
     this.kids.clear();
+    this.orphans = 0;
   }
 }
 
