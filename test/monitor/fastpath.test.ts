@@ -4,6 +4,10 @@
  * (test hook nativeDelayMs): an event that arrives well inside the hold can only have come from
  * the fast path. The final sync (its cookie goes through the held watcher) then checks that the
  * watcher's later report of the same files publishes nothing twice.
+ *
+ * On Linux parcel does not run (the native backend is one fs.watch per directory, no debounce,
+ * no separate fast path): there the same assertions show that those watches publish within the
+ * fast path's window, once, filtered and coalesced.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";

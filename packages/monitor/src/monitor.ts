@@ -4,11 +4,13 @@
  * falls back between the sources; the sources (sources/) only report what they saw, and every
  * sighting is judged by one rule, compareWithKnown (core/compare.ts), against the known-set.
  *
- * - native (@parcel/watcher subscribe) or, when it cannot work, poll (snapshot diffs): the
- *   source of truth; a new directory is listed as soon as its event arrives;
- * - fast path (fs.watch on the watch directory and recently active directories): a new file
- *   within fastWindowMs instead of the watcher's 50-500 ms batches;
- * - supplements (fs.watch on directories found by a listing the watcher does not watch yet);
+ * - native or, when it cannot work, poll (snapshot diffs): the source of truth; a new directory
+ *   is listed as soon as its event arrives. On Linux native is one fs.watch per directory
+ *   (sources/treewatch.ts; a new directory is watched before it is listed), elsewhere
+ *   @parcel/watcher's subscribe;
+ * - with parcel only: the fast path (fs.watch on the watch directory and recently active
+ *   directories: a new file within fastWindowMs instead of parcel's 50-500 ms batches) and
+ *   supplements (fs.watch on directories found by a listing parcel does not watch yet);
  * - listings: when activity settles (or at least every settleMaxMs) every touched directory is
  *   listed again; after a stall, a large burst or a watcher error, the whole tree;
  * - catch-up at start: the snapshot of the last run against the tree now.
@@ -22,7 +24,7 @@ import { fastPathSkips, sightingChanged } from "./core/compare";
 import { isCookieName, publishFilter, resolveBlacklist } from "./core/filters";
 import { ABSENT, codeIsDir, type EntryCode } from "./core/known";
 import { type MonitorOptions, resolveMonitorOptions, type ServerSettings } from "./core/options";
-import { chooseBackend, defaultSnapshotKey, fastWindowFor, settleDecision } from "./core/policy";
+import { chooseBackend, defaultSnapshotKey, fastWindowFor, settleDecision, usesDirWatches } from "./core/policy";
 import { ControlError, messageOf } from "./errors";
 import { Publisher } from "./publisher";
 import { SnapshotStore } from "./snapshot";
@@ -30,6 +32,7 @@ import { Cookies } from "./sources/cookie";
 import { DirWatches, FastWatches } from "./sources/dirwatch";
 import { NativeSource, type RawEvent } from "./sources/native";
 import { PollSource } from "./sources/poll";
+import { TreeWatches } from "./sources/treewatch";
 import { Tracker } from "./tracker";
 
 /** What a monitor needs from its server: its settings (as configured) and where things go. */
@@ -55,6 +58,8 @@ export class Monitor {
   private readonly out: Publisher;
   private readonly store: SnapshotStore;
   private readonly native: NativeSource;
+  /** Linux: the native source is one fs.watch per directory (null: parcel's subscribe). */
+  private readonly tree: TreeWatches | null;
   private poll: PollSource | null = null;
   /**
    * fs.watch on directories found by a listing whose creation the watcher has not reported: the
@@ -97,6 +102,7 @@ export class Monitor {
       dirGone: (dir) => {
         this.linked.delete(dir);
         this.supplements.closeBelow(dir);
+        this.tree?.closeBelow(dir);
         this.fast.removeBelow(dir);
       },
       newDirListed: (dir) => {
@@ -118,15 +124,31 @@ export class Monitor {
           if (!this.stopping) this.onRaw(events, "native");
         },
         error: (err) => this.onWatcherError(err),
-        unwatchable: (dir, why) => {
-          // An unreadable subdirectory: left out, said so, the rest is watched.
-          this.extraIgnore.push(dir);
-          this.log.warn(`monitor ${this.id}: cannot watch ${dir} (${why}); watching the rest of the tree`);
-          if (why === "Permission denied") this.out.rescan(`permission denied: ${why}`, dir);
-        },
+        unwatchable: (dir, why) => this.unwatchable(dir, why),
       },
       this.opts.timings.nativeDelayMs,
     );
+    this.tree = usesDirWatches(process.platform)
+      ? new TreeWatches(
+          this.watchDir,
+          {
+            events: (events) => {
+              if (!this.stopping) this.onRaw(events, "native");
+            },
+            lost: () => {
+              this.t.needFull = true;
+              this.scheduleSettle();
+            },
+            selfChanged: (dir) => this.onDirSelfChanged(dir),
+            denied: (dir, why) => this.unwatchable(dir, why.includes("EACCES") ? "Permission denied" : why),
+            relist: (dirs) => this.relist(dirs),
+            warn: (m) => this.log.warn(`monitor ${this.id}: ${m}`),
+            info: (m) => this.log.info(`monitor ${this.id}: ${m}`),
+          },
+          this.opts.pollIntervalMs,
+          this.opts.timings.maxDirWatches,
+        )
+      : null;
     this.supplements = new DirWatches((dir, type, name) => this.onSupplement(dir, type, name));
     this.fast = new FastWatches(
       this.watchDir,
@@ -200,7 +222,7 @@ export class Monitor {
         );
       } else {
         try {
-          await this.native.open();
+          await this.openNative();
         } catch (e) {
           const why = messageOf(e);
           if (this.opts.watchBackend !== "auto") {
@@ -277,7 +299,57 @@ export class Monitor {
     this.settleTimer = this.timeoutTimer = this.recoverTimer = this.snapshotTimer = this.fastFlushTimer = null;
   }
 
+  /** The native source: every directory of the known-set watched (Linux), or parcel subscribed. */
+  private async openNative(): Promise<void> {
+    if (!this.tree) return this.native.open();
+    this.tree.open(this.t.known.dirPaths().filter((d) => d === this.watchDir || this.watchable(d)));
+    this.log.info(`monitor ${this.id}: watching ${this.tree.size} directories (inotify, one watch each)`);
+  }
+
+  private watchable(d: string): boolean {
+    return this.t.known.isDir(d) && this.t.inScope(d) && this.t.descendInto(d);
+  }
+
+  /** An unreadable subdirectory: left out, said so, the rest is watched. */
+  private unwatchable(dir: string, why: string): void {
+    if (!this.extraIgnore.includes(dir)) this.extraIgnore.push(dir);
+    this.log.warn(`monitor ${this.id}: cannot watch ${dir} (${why}); watching the rest of the tree`);
+    if (why === "Permission denied") this.out.rescan(`permission denied: ${why}`, dir);
+  }
+
+  /** Directories without a watch (out of inotify watches): listed instead, every pollInterval. */
+  private relist(dirs: string[]): void {
+    if (this.state !== "started" || this.rootMissing || this.stopping) return;
+    for (const d of dirs) if (d === this.watchDir || this.watchable(d)) this.t.list(d, false, true);
+    this.flush();
+  }
+
+  /**
+   * A watched directory itself was deleted, moved or replaced (its watch follows the old inode):
+   * the path is judged again, as gone and then as whatever is there now (a directory there is
+   * new: watched, listed). The watch directory itself: waited for, as when it is deleted.
+   */
+  private onDirSelfChanged(dir: string): void {
+    if (this.state !== "started" || this.stopping) return;
+    if (dir === this.watchDir) {
+      this.rootGone();
+      return;
+    }
+    this.tree?.closeBelow(dir);
+    this.onRaw(
+      [
+        { path: dir, type: "delete" },
+        { path: dir, type: "create" },
+      ],
+      "native",
+    );
+  }
+
   private closeNative(): Promise<void> {
+    if (this.tree) {
+      this.tree.close();
+      return Promise.resolve();
+    }
     return this.native.close((e) => this.log.warn(`monitor ${this.id}: unsubscribe: ${messageOf(e)}`));
   }
 
@@ -307,7 +379,7 @@ export class Monitor {
       if (gen !== this.gen || this.state !== "started") return;
       await this.closeNative();
       try {
-        await this.native.open();
+        await this.openNative();
       } catch (e) {
         this.log.error(`monitor ${this.id}: resubscribe failed (${messageOf(e)}); polling instead`);
         this.backend = "poll";
@@ -332,6 +404,8 @@ export class Monitor {
     for (const ev of events) {
       const p = ev.path;
       const name = path.basename(p);
+      // Every raw event counts (a burst near the inotify queue's size may have overflowed it).
+      this.t.rawCount++;
       if (isCookieName(name)) {
         if (ev.type !== "delete") this.cookies.seen(name);
         continue;
@@ -341,15 +415,14 @@ export class Monitor {
         continue;
       }
       if (!this.t.inScope(p)) continue;
-      this.t.rawCount++;
       const parent = path.dirname(p);
-      if (source === "native" && this.supplements.size > 0) {
+      if (source === "native" && !this.tree && this.supplements.size > 0) {
         // The watcher reports here, so it watches here: the supplement is no longer needed.
         this.supplements.close(parent);
         if (ev.type === "create") this.supplements.close(p);
       }
       this.t.touchDir(parent, now);
-      if (source === "native" && parent !== lastParent) {
+      if (source === "native" && !this.tree && parent !== lastParent) {
         // Activity here: give the directory a fast watch (or keep it as most recent).
         lastParent = parent;
         this.fastTouch(parent);
@@ -363,13 +436,13 @@ export class Monitor {
       const known = this.t.known.codeOf(p);
       const kind = ev.type === "update" ? "update" : ev.type === "create" ? "appeared" : "other";
       const v = this.t.reconcile(p, known, seen, sightingChanged(known, kind));
-      // A new (or moved-in) directory: list it now; its watch is already in place (or, when the
-      // event came from a supplementary fs.watch, the watcher does not watch it: watch it too).
+      // A new (or moved-in) directory: list it now; parcel's watch is already in place; with
+      // one watch per directory (or a supplementary fs.watch), watch it first, then list it.
       if ((v === "create" || v === "replace") && codeIsDir(seen) && this.t.descendInto(p)) {
-        if (source === "supplement") this.supplement(p);
+        if (source === "supplement" || this.tree) this.supplement(p);
         // A fast watch from before (same name, deleted and made again) watches a dead inode:
         // renew it. Added before the listing, so nothing falls between.
-        if (source === "native") {
+        if (source === "native" && !this.tree) {
           this.fast.remove(p);
           this.fastTouch(p);
         }
@@ -378,7 +451,10 @@ export class Monitor {
       }
     }
     this.t.lastRawAt = now;
-    this.scheduleFlush();
+    // fs.watch events come one by one, without parcel's debounce: the fast path's block window
+    // coalesces them (a create+delete of a temporary file is nothing) and grows under a burst.
+    if (source === "native" && this.tree) this.scheduleFastFlush();
+    else this.scheduleFlush();
     if (!fromPoll) this.scheduleSettle();
   }
 
@@ -457,6 +533,11 @@ export class Monitor {
   }
 
   private supplement(dir: string): void {
+    if (this.tree) {
+      // Also while starting (the walk after the watches were added finds new directories).
+      if (this.backend === "native" && this.tree.isOpen && !this.stopping && !this.rootMissing) this.tree.watch(dir);
+      return;
+    }
     if (this.backend !== "native" || this.supplements.has(dir) || this.state !== "started" || this.stopping) return;
     const failed = this.supplements.add(dir);
     if (failed) {
@@ -471,6 +552,11 @@ export class Monitor {
    */
   private followLink(link: string): void {
     this.linked.add(link);
+    if (this.tree) {
+      // Watched like any directory of the known-set (fs.watch follows the link).
+      this.supplement(link);
+      return;
+    }
     if (this.supplements.has(link)) return;
     this.supplement(link);
     for (const d of this.t.known.dirPaths()) if (d.startsWith(`${link}/`)) this.supplement(d);
@@ -487,13 +573,14 @@ export class Monitor {
 
   /** Fast watches on the watch directory and, within the budget, every directory in scope. */
   private startFast(): void {
+    if (this.tree) return; // every directory has its fs.watch already
     const dirs = this.t.known.dirPaths().filter((d) => d !== this.watchDir && this.t.descendInto(d));
     this.fast.start(dirs, this.opts.timings.fastWatchDirs);
   }
 
   /** Activity in a directory: give it a fast watch, evicting the least recently active one. */
   private fastTouch(dir: string): void {
-    if (this.backend !== "native" || this.state !== "started" || this.stopping) return;
+    if (this.tree || this.backend !== "native" || this.state !== "started" || this.stopping) return;
     this.fast.touch(dir);
   }
 
@@ -537,7 +624,7 @@ export class Monitor {
       this.log.warn(`monitor ${this.id}: the watch directory ${this.watchDir} is back; watching it again`);
       if (this.backend === "native") {
         try {
-          await this.native.open();
+          await this.openNative();
         } catch (e) {
           this.log.error(`monitor ${this.id}: resubscribe failed (${messageOf(e)}); polling instead`);
           this.backend = "poll";

@@ -39,9 +39,10 @@ import {
 import * as zmq from "zeromq";
 import { curvePublicKeyOf } from "@omero-fs/protocol";
 import { ControlError, messageOf, StartupError } from "./errors";
+import { takeBusy } from "./busy";
 import { Listings } from "./listing";
 import { Monitor, type MonitorHost } from "./monitor";
-import { DEFAULT_TIMINGS, type PipelineTimings, stallOf } from "./core/policy";
+import { DEFAULT_TIMINGS, fullVerifyThreshold, type PipelineTimings, stallOf } from "./core/policy";
 
 export interface MonitorServerHandle {
   stop(): Promise<void>;
@@ -53,6 +54,18 @@ export interface RunOptions {
   console?: boolean;
   /** Install SIGTERM/SIGINT handlers that stop and exit (default true). */
   handleSignals?: boolean;
+}
+
+const MAX_QUEUED_EVENTS = "/proc/sys/fs/inotify/max_queued_events";
+
+/** A number in /proc (or null: not Linux, unreadable). */
+function readProcNumber(file: string): number | null {
+  try {
+    const n = Number.parseInt(fs.readFileSync(file, "utf8").trim(), 10);
+    return Number.isFinite(n) ? n : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Test hook (docs/ARCHITECTURE.md, "Test hooks"): OMERO_FS_MONITOR_TIMINGS='{"settleQuietMs":50,...}' shrinks delays. */
@@ -223,6 +236,8 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
     console: opts.console,
   });
   const timings = timingsFromEnv(process.env);
+  // A burst near the kernel's inotify queue may have overflowed it (libuv drops IN_Q_OVERFLOW).
+  timings.fullVerifyEvents = fullVerifyThreshold(timings.fullVerifyEvents, readProcNumber(MAX_QUEUED_EVENTS));
   // Heartbeats of tcp:// connections; the test hook shrinks them (the peer timeout is 3 beats).
   const beat = testHookNumber(process.env, "OMERO_FS_TEST_MONITOR_HEARTBEAT_MS", TCP_LIVENESS.heartbeatMs, {
     min: 100,
@@ -362,7 +377,7 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
   let expected = Date.now() + tick;
   const stallTimer = setInterval(() => {
     const now = Date.now();
-    const stall = stallOf(expected, now, timings);
+    const stall = stallOf(expected, now, timings, takeBusy());
     expected = now + tick;
     if (stall) for (const m of monitors.values()) m.noteStall(stall);
     listings.expire(now);

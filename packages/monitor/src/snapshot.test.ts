@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as parcel from "@parcel/watcher";
-import { readSnapshot } from "./snapshot";
+import { readSnapshot, SnapshotStore, writeSnapshotFile } from "./snapshot";
 
 test("readSnapshot reads what @parcel/watcher writes (odd names, newlines, Unicode)", async () => {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "snap-")));
@@ -26,4 +26,53 @@ test("readSnapshot reads what @parcel/watcher writes (odd names, newlines, Unico
   expect([...readSnapshot(file)]).toEqual([]);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.rmSync(file, { force: true });
+});
+
+test("writeSnapshotFile writes the tree as parcel would: readSnapshot reads it back, parcel sees no change", async () => {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "snapw-")));
+  const names = ["a.tif", "with space", "new\nline", "Übersicht_細胞 (1).tif", "123"];
+  fs.mkdirSync(path.join(dir, "sub", "deep"), { recursive: true });
+  fs.mkdirSync(path.join(dir, "skip", "x"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "skip", "x", "f"), "x");
+  for (const n of names) fs.writeFileSync(path.join(dir, "sub", n), "x");
+  fs.writeFileSync(path.join(dir, "sub", "deep", "f.tif"), "x");
+  fs.symlinkSync("/etc", path.join(dir, "link"));
+  const file = path.join(dir, "..", `${path.basename(dir)}.w.snapshot`);
+  const n = await writeSnapshotFile(dir, file, [path.join(dir, "skip")]);
+  const entries = [...readSnapshot(file)];
+  expect(entries.length).toBe(n);
+  // What the tree holds, by lstat (the ignored subtree left out, the link not followed).
+  const expected = new Map<string, { mtime: string; isDir: boolean }>();
+  const walk = (p: string) => {
+    const st = fs.lstatSync(p, { bigint: true });
+    expected.set(p, { mtime: String(st.mtimeNs), isDir: st.isDirectory() });
+    if (st.isDirectory()) for (const c of fs.readdirSync(p)) if (c !== "skip") walk(path.join(p, c));
+  };
+  walk(dir);
+  expect(new Map(entries.map((e) => [e.path, { mtime: e.mtime, isDir: e.isDir }]))).toEqual(expected);
+  // parcel reads the same format (the poll backend diffs against it).
+  expect(await parcel.getEventsSince(dir, file, { ignore: [path.join(dir, "skip")] })).toEqual([]);
+  fs.writeFileSync(path.join(dir, "sub", "deep", "new.tif"), "x");
+  expect(await parcel.getEventsSince(dir, file, { ignore: [path.join(dir, "skip")] })).toEqual([
+    { path: path.join(dir, "sub", "deep", "new.tif"), type: "create" },
+  ]);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(file, { force: true });
+});
+
+test("a snapshot walk is abandoned when asked (a newer write replaces it); SnapshotStore renames only whole ones", async () => {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "snapa-")));
+  for (let i = 0; i < 2500; i++) fs.writeFileSync(path.join(dir, `f${i}`), "");
+  const file = path.join(dir, "..", `${path.basename(dir)}.a.snapshot`);
+  expect(await writeSnapshotFile(dir, file, [], () => true)).toBe(-1);
+  const store = new SnapshotStore(path.dirname(file), `${path.basename(dir)}.s`, (what, e) => {
+    throw new Error(`${what}: ${e}`);
+  });
+  const first = store.writeSnapshot(dir, []);
+  const second = store.writeSnapshot(dir, []);
+  await Promise.all([first, second]);
+  expect([...readSnapshot(store.snapshotFile)]).toHaveLength(2501);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(file, { force: true });
+  fs.rmSync(store.snapshotFile, { force: true });
 });

@@ -1,14 +1,16 @@
 /**
- * Streaming reader of a @parcel/watcher snapshot file (DirTree::write in @parcel/watcher 2.x:
- * `<count>\n`, then per entry `<byte length of path><path><mtime ns> <isDir 0|1>\n`), so a
- * catch-up can compare a snapshot with the known-set one entry at a time instead of asking
- * getEventsSince, which holds the snapshot and a fresh scan of the tree (two native trees, ~45
- * MiB at 100,000 files) and returns every change as one array. Also the monitor's files beside
- * it (SnapshotStore): the snapshot and the marker, written atomically.
+ * Snapshot files in @parcel/watcher 2.x's format (DirTree::write: `<count>\n`, then per entry
+ * `<byte length of path><path><mtime ns> <isDir 0|1>\n`): a streaming reader, so a catch-up can
+ * compare a snapshot with the known-set one entry at a time instead of asking getEventsSince
+ * (two native trees and every change as one array), and a streaming writer (a walk with
+ * readdir + lstat, a directory at a time, yielding to the event loop), so a snapshot of a
+ * million files never holds the tree (parcel.writeSnapshot builds its whole native DirTree,
+ * ~280 MiB at a million files). The poll backend's parcel.getEventsSince reads the same files.
+ * Also the monitor's files beside it (SnapshotStore): the snapshot and the marker, written
+ * atomically.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as parcel from "@parcel/watcher";
 
 export interface SnapshotEntry {
   path: string;
@@ -67,6 +69,82 @@ export function* readSnapshot(file: string): Generator<SnapshotEntry> {
   }
 }
 
+/** Width of the count at the head of a written snapshot: zero-padded, filled in at the end. */
+const COUNT_WIDTH = 20;
+/** Entries written between two turns of the event loop. */
+const YIELD_EVERY = 2000;
+
+/** Is `p` one of `ignore` or below one (parcel's isIgnored for plain paths). */
+function ignored(p: string, ignore: readonly string[]): boolean {
+  for (const i of ignore) if (p === i || p.startsWith(i.endsWith("/") ? i : `${i}/`)) return true;
+  return false;
+}
+
+/**
+ * Write a snapshot of the tree at `root` to `file` (parcel's format, read by readSnapshot and by
+ * parcel.getEventsSince): the root and every entry below it, depth first, but not `ignore`d paths
+ * or anything below them; symlinks are entries (not followed), mtimes from lstat in ns. The count
+ * goes first, so its place is reserved (zero-padded, which both readers accept) and written last.
+ * A directory that cannot be read is an entry without children (the next catch-up reports its
+ * content as new: twice, never lost); one gone meanwhile is left out. Memory: the names of one
+ * directory and the stack of directories still to read.
+ */
+export async function writeSnapshotFile(
+  root: string,
+  file: string,
+  ignore: readonly string[],
+  /** Checked at each turn of the event loop: true abandons the walk (returns -1; `file` is incomplete). */
+  abandoned: () => boolean = () => false,
+): Promise<number> {
+  const fd = fs.openSync(file, "w");
+  try {
+    fs.writeSync(fd, `${"0".repeat(COUNT_WIDTH)}\n`);
+    let count = 0;
+    let sinceYield = 0;
+    let out: string[] = [];
+    const entry = (p: string, mtimeNs: bigint, isDir: boolean) => {
+      out.push(`${Buffer.byteLength(p)}${p}${mtimeNs} ${isDir ? 1 : 0}\n`);
+      count++;
+    };
+    const rootSt = fs.lstatSync(root, { bigint: true });
+    entry(root, rootSt.mtimeNs, true);
+    const stack = [root];
+    while (stack.length > 0) {
+      const dir = stack.pop() as string;
+      let names: string[];
+      try {
+        names = fs.readdirSync(dir);
+      } catch {
+        continue;
+      }
+      const prefix = dir === "/" ? "/" : `${dir}/`;
+      for (const name of names) {
+        const p = prefix + name;
+        if (ignored(p, ignore)) continue;
+        const st = fs.lstatSync(p, { bigint: true, throwIfNoEntry: false });
+        if (!st) continue;
+        const isDir = st.isDirectory();
+        entry(p, st.mtimeNs, isDir);
+        if (isDir) stack.push(p);
+      }
+      if (out.length > 0) {
+        fs.writeSync(fd, out.join(""));
+        out = [];
+      }
+      sinceYield += names.length + 1;
+      if (sinceYield >= YIELD_EVERY) {
+        sinceYield = 0;
+        await new Promise<void>((r) => setImmediate(r));
+        if (abandoned()) return -1;
+      }
+    }
+    fs.writeSync(fd, String(count).padStart(COUNT_WIDTH, "0"), 0);
+    return count;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** What a monitor left beside its snapshot: whether it was running (an unclean stop) and its directories. */
 export interface Marker {
   watchDir: string;
@@ -78,6 +156,8 @@ export interface Marker {
 export class SnapshotStore {
   readonly snapshotFile: string;
   readonly markerFile: string;
+  private writing: Promise<void> = Promise.resolve();
+  private current: { abandoned: boolean } | null = null;
 
   constructor(
     dir: string,
@@ -92,14 +172,27 @@ export class SnapshotStore {
     return fs.existsSync(this.snapshotFile);
   }
 
-  async writeSnapshot(watchDir: string, ignore: string[]): Promise<void> {
-    const tmp = `${this.snapshotFile}.tmp`;
-    try {
-      await parcel.writeSnapshot(watchDir, tmp, { ignore });
-      fs.renameSync(tmp, this.snapshotFile);
-    } catch (e) {
-      this.onError(`cannot write snapshot ${this.snapshotFile}`, e);
-    }
+  /**
+   * Write the snapshot (tmp + rename). Writes run one at a time, in call order, so a periodic
+   * snapshot still walking when the monitor stops cannot land after the stop's own; a newer
+   * request abandons the walk under way (the newer one replaces it anyway).
+   */
+  writeSnapshot(watchDir: string, ignore: string[]): Promise<void> {
+    if (this.current) this.current.abandoned = true;
+    const token = { abandoned: false };
+    this.current = token;
+    const run = async () => {
+      if (token.abandoned) return;
+      const tmp = `${this.snapshotFile}.tmp`;
+      try {
+        const n = await writeSnapshotFile(watchDir, tmp, ignore, () => token.abandoned);
+        if (n >= 0) fs.renameSync(tmp, this.snapshotFile);
+      } catch (e) {
+        this.onError(`cannot write snapshot ${this.snapshotFile}`, e);
+      }
+    };
+    this.writing = this.writing.then(run, run);
+    return this.writing;
   }
 
   readMarker(): Marker | null {

@@ -10,9 +10,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Logger } from "@omero-fs/config";
 import type { FsEvent, MonitorParams } from "@omero-fs/protocol";
+import { noteBusy } from "./busy";
 import { noteWork } from "./collect";
 import { compareWithKnown, eventsOf, knownAfter, type Verdict } from "./core/compare";
-import { descendInto, inScope, type Scope } from "./core/filters";
+import { childInScope, descendInto, inScope, type Scope } from "./core/filters";
 import { ABSENT, codeIno, codeIsDir, type EntryCode, entryCode, KnownTree } from "./core/known";
 import { errnoOf, messageOf } from "./errors";
 import type { Marker } from "./snapshot";
@@ -49,6 +50,8 @@ export class Tracker {
   /** Problems logged once per run (unlistable directories, bad names). */
   private readonly noticed = new Set<string>();
   private readonly links: LinkedFolders;
+  /** Nesting of list() (its outermost call is timed, see busy.ts). */
+  private depth = 0;
 
   constructor(
     private readonly id: string,
@@ -184,6 +187,17 @@ export class Tracker {
    * into known directories. publish false: the baseline walk (known-set only).
    */
   list(dir: string, deep: boolean, publish: boolean): void {
+    const outer = this.depth++ === 0;
+    const t0 = outer ? performance.now() : 0;
+    try {
+      this.listOne(dir, deep, publish);
+    } finally {
+      this.depth--;
+      if (outer) noteBusy(performance.now() - t0);
+    }
+  }
+
+  private listOne(dir: string, deep: boolean, publish: boolean): void {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -206,10 +220,12 @@ export class Tracker {
     const kids = this.known.childCodes(dir);
     const seen = new Set<string>();
     const prefix = dir === "/" ? "/" : `${dir}/`;
+    // The directory's own path was checked once: its entries only add their names.
+    const dirInScope = dir === this.watchDir || this.inScope(dir);
     for (const de of entries) {
       const name = de.name;
       const p = prefix + name;
-      if (!this.inScope(p)) continue;
+      if (dirInScope ? !childInScope(dir, name, this.scope) : !this.inScope(p)) continue;
       if (name.includes("\uFFFD") && !fs.existsSync(p)) {
         this.badName(p, false);
         continue;

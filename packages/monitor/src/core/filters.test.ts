@@ -1,4 +1,5 @@
 import {
+  childInScope,
   descendInto,
   inScope,
   isSysFileName,
@@ -87,4 +88,33 @@ test("publish filter: eventTypes, dirs, whitelist on files only", () => {
   expect(shouldPublish({ path: "/w/a.txt", type: "Create", isDir: false }, f)).toBe(false);
   expect(shouldPublish({ path: "/w/d", type: "Create", isDir: true }, f)).toBe(true);
   expect(shouldPublish({ path: "/w/a.tif", type: "Delete", isDir: false }, f)).toBe(false);
+});
+
+test("childInScope agrees with inScope for the entries of a directory in scope", () => {
+  const cases: [string, string][] = [
+    ["/w", "a.tif"],
+    ["/w", ".DS_Store"],
+    ["/w", ".omero-fs-cookie-1"],
+    ["/w", "skip"],
+    ["/w/skip2", "x"],
+    ["/w/a", "b.tif"],
+    ["/w/a", "untitled folder"],
+    ["/w/old", "f.tif"],
+    ["/w/new", "f.tif"],
+    ["/w/a/b", "Thumbs.db"],
+  ];
+  for (const pathMode of ["Flat", "Recurse", "Follow"] as const)
+    for (const ignoreSysFiles of [true, false]) {
+      const s = scope({ pathMode, ignoreSysFiles, blacklist: ["/w/skip", "/w/skip2/x"] });
+      for (const [dir, name] of cases) {
+        if (dir !== "/w" && !inScope(dir, s)) continue; // the precondition: dir in scope
+        expect([pathMode, ignoreSysFiles, dir, name, childInScope(dir, name, s)]).toEqual([
+          pathMode,
+          ignoreSysFiles,
+          dir,
+          name,
+          inScope(`${dir}/${name}`, s),
+        ]);
+      }
+    }
 });

@@ -49,6 +49,24 @@ export function inScope(p: string, scope: Scope): boolean {
   return true;
 }
 
+/**
+ * inScope for the entry `name` of `dir`, where `dir` is the watch directory or itself in scope (a
+ * listing's entries): only what the entry adds is checked (its parent for pathMode, its own path
+ * against the blacklist, its own name), not every component again: a walk of a million files
+ * spent most of its time re-checking the same folder names.
+ */
+export function childInScope(dir: string, name: string, scope: Scope): boolean {
+  const { watchDir } = scope;
+  if (scope.pathMode === "Flat" && dir !== watchDir) return false;
+  if (scope.pathMode === "Recurse" && dir !== watchDir && !scope.startDirs.has(dir)) return false;
+  if (scope.blacklist.length > 0) {
+    const p = dir === "/" ? `/${name}` : `${dir}/${name}`;
+    if (scope.blacklist.some((b) => isUnder(p, b))) return false;
+  }
+  if (isCookieName(name)) return false;
+  return !(scope.ignoreSysFiles && isSysFileName(name));
+}
+
 /** Should the walker descend into directory `dir` (already in scope)? */
 export function descendInto(dir: string, scope: Scope): boolean {
   if (dir === scope.watchDir) return true;

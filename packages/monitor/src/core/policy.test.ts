@@ -6,7 +6,11 @@ import {
   fastWindowFor,
   LogBudget,
   settleDecision,
+  fullVerifyThreshold,
+  outOfWatchesMessage,
   stallOf,
+  usesDirWatches,
+  watchFailureOf,
 } from "./policy";
 
 const t = DEFAULT_TIMINGS;
@@ -21,6 +25,33 @@ test("settle: wait for quiet, verify after quiet or after settleMaxMs of activit
 test("stall detection", () => {
   expect(stallOf(1000, 1100, t)).toBe(0);
   expect(stallOf(1000, 1000 + t.stallMs + 1, t)).toBe(t.stallMs + 1);
+  // Our own 5 s listing is not a stall; a SIGSTOP on top of it is.
+  expect(stallOf(1000, 1000 + 5000 + 100, t, 5000)).toBe(0);
+  expect(stallOf(1000, 1000 + 5000 + t.stallMs + 1, t, 5000)).toBe(t.stallMs + 1);
+});
+
+test("native on Linux is one fs.watch per directory; the full-verify threshold is at most half the inotify queue", () => {
+  expect(usesDirWatches("linux")).toBe(true);
+  expect(usesDirWatches("darwin")).toBe(false);
+  expect(fullVerifyThreshold(8192, 16384)).toBe(8192);
+  expect(fullVerifyThreshold(8192, 1000)).toBe(500);
+  expect(fullVerifyThreshold(8192, 1 << 20)).toBe(8192);
+  expect(fullVerifyThreshold(8192, null)).toBe(8192);
+  expect(fullVerifyThreshold(8192, 1)).toBe(1);
+});
+
+test("a failed watch: out of watches, denied, gone; the warning names the limit and the fix", () => {
+  expect(watchFailureOf("ENOSPC")).toBe("full");
+  expect(watchFailureOf("EMFILE")).toBe("full");
+  expect(watchFailureOf("EACCES")).toBe("denied");
+  expect(watchFailureOf("ENOENT")).toBe("gone");
+  expect(watchFailureOf("EIO")).toBe("other");
+  const m = outOfWatchesMessage("/w/a", "ENOSPC", 8190, 8192, 5000);
+  expect(m).toContain("/proc/sys/fs/inotify/max_user_watches (now 8192)");
+  expect(m).toContain("sysctl -w fs.inotify.max_user_watches=");
+  expect(m).toContain("/w/a after 8190 folders");
+  expect(m).toContain("listed every 5 s");
+  expect(outOfWatchesMessage("/w/a", "EMFILE", 10, null, 5000)).toContain("ulimit -n");
 });
 
 test("snapshot key is stable and depends on watchDir and params", () => {

@@ -32,6 +32,11 @@ export interface PipelineTimings {
   nativeDelayMs: number;
   /** A `list` cursor not used for this long expires (the wire contract says 60 s). */
   listIdleMs: number;
+  /**
+   * Test hook: a monitor's fs.watch per directory (Linux) refuses watches beyond this many as
+   * the kernel does at max_user_watches (ENOSPC), so the out-of-watches path runs (0 = off).
+   */
+  maxDirWatches: number;
 }
 
 export const DEFAULT_TIMINGS: PipelineTimings = {
@@ -53,6 +58,7 @@ export const DEFAULT_TIMINGS: PipelineTimings = {
   fastWatchDirs: 4096,
   nativeDelayMs: 0,
   listIdleMs: 60_000,
+  maxDirWatches: 0,
 };
 
 /**
@@ -100,9 +106,12 @@ export function settleDecision(
   return { kind: "verify", full: rawCount >= t.fullVerifyEvents };
 }
 
-/** Stall of the event loop: how long beyond the expected tick, or 0. */
-export function stallOf(expectedAt: number, now: number, t: PipelineTimings): number {
-  const late = now - expectedAt;
+/**
+ * Stall of the event loop: how long beyond the expected tick, or 0. `selfBusyMs`: time the loop
+ * spent in the monitors' own synchronous work meanwhile (busy.ts), which is not a stall.
+ */
+export function stallOf(expectedAt: number, now: number, t: PipelineTimings, selfBusyMs = 0): number {
+  const late = now - expectedAt - selfBusyMs;
   return late > t.stallMs ? late : 0;
 }
 
@@ -148,4 +157,49 @@ export function chooseBackend(pref: "auto" | "native" | "poll", fsType: number |
   const name = fsType !== null ? NO_EVENT_FS_TYPES[fsType >>> 0] : undefined;
   if (name) return { backend: "poll", why: `the watch directory is on ${name}, which sends no change events` };
   return { backend: "native", why: "omero.fs.watchBackend=auto" };
+}
+
+/**
+ * The native backend on Linux is one non-recursive fs.watch (libuv inotify) per directory of the
+ * known-set, not @parcel/watcher's subscribe (whose native tree of every file costs ~280 MiB at a
+ * million files); elsewhere parcel (FSEvents, ReadDirectoryChangesW watch a tree in one handle).
+ */
+export function usesDirWatches(platform: string): boolean {
+  return platform === "linux";
+}
+
+/**
+ * The raw-event count per settle episode above which the whole tree is verified: at most half
+ * the kernel's inotify queue (max_queued_events), since libuv drops IN_Q_OVERFLOW silently and
+ * reads the queue on the event loop: an episode near the queue's size may have overflowed.
+ */
+export function fullVerifyThreshold(configured: number, maxQueuedEvents: number | null): number {
+  if (maxQueuedEvents === null || maxQueuedEvents <= 0) return configured;
+  return Math.max(1, Math.min(configured, Math.floor(maxQueuedEvents / 2)));
+}
+
+/** What a failed fs.watch of one directory means: out of watches, not allowed, gone, or other. */
+export type WatchFailure = "full" | "denied" | "gone" | "other";
+
+export function watchFailureOf(code: string | undefined): WatchFailure {
+  if (code === "ENOSPC" || code === "EMFILE" || code === "ENFILE") return "full";
+  if (code === "EACCES" || code === "EPERM") return "denied";
+  if (code === "ENOENT" || code === "ENOTDIR") return "gone";
+  return "other";
+}
+
+/** The warning when the kernel gives no more inotify watches (said once per run). */
+export function outOfWatchesMessage(
+  dir: string,
+  code: string | undefined,
+  watched: number,
+  maxUserWatches: number | null,
+  relistMs: number,
+): string {
+  const limit = maxUserWatches === null ? "" : ` (now ${maxUserWatches})`;
+  const fix =
+    code === "ENOSPC"
+      ? `raise /proc/sys/fs/inotify/max_user_watches${limit} above the number of folders watched by all programs of this user, e.g. \`sysctl -w fs.inotify.max_user_watches=1048576\` and the same line (fs.inotify.max_user_watches=1048576) in /etc/sysctl.d/90-omero-fs.conf`
+      : "raise the open-file limit (ulimit -n, LimitNOFILE=) of the MonitorServer";
+  return `OUT OF INOTIFY WATCHES (${code}) at ${dir} after ${watched} folders: ${fix}. Until then every folder without a watch is listed every ${relistMs / 1000} s and watched as soon as the kernel allows (new and deleted files there are found within that time; a change to an existing file there is not seen)`;
 }

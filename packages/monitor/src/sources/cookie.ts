@@ -9,6 +9,9 @@ import * as path from "node:path";
 import { COOKIE_PREFIX } from "../core/filters";
 import { ControlError } from "../errors";
 
+/** How often a cookie not yet seen is written again. */
+const REWRITE_MS = 500;
+
 export class Cookies {
   private readonly waiting = new Map<string, () => void>();
 
@@ -27,6 +30,7 @@ export class Cookies {
     const name = `${COOKIE_PREFIX}${randomUUID()}`;
     const cookie = path.join(dir, name);
     let timer: NodeJS.Timeout | undefined;
+    let again: NodeJS.Timeout | undefined;
     const seen = new Promise<void>((resolve, reject) => {
       this.waiting.set(name, resolve);
       timer = setTimeout(
@@ -37,9 +41,20 @@ export class Cookies {
     try {
       fs.writeFileSync(cookie, "");
       poke();
+      // Written again until seen: an event made while the kernel's inotify queue is full (a burst
+      // not yet read: with fs.watch the queue is read on this event loop) is dropped; each write
+      // is a new event (a Modify, which counts as seen).
+      again = setInterval(() => {
+        try {
+          fs.appendFileSync(cookie, "x");
+        } catch {
+          // gone (the watch directory went away): the deadline answers
+        }
+      }, REWRITE_MS);
       await seen;
     } finally {
       clearTimeout(timer);
+      clearInterval(again);
       this.waiting.delete(name);
       fs.rmSync(cookie, { force: true });
     }

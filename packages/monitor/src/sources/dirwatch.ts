@@ -6,6 +6,7 @@
  * what they saw: (directory, "rename" | "change", name | null when the kernel lost events).
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 import type { Logger } from "@omero-fs/config";
 import { depthOf, fastWatchBudget, parseMaxUserWatches, RecentDirs } from "../core/fastpath";
 import { errnoOf, messageOf } from "../errors";
@@ -16,9 +17,20 @@ export type DirReport = (dir: string, type: string, name: string | null) => void
 export type AddFailure = { kind: "full" | "other"; code: string | undefined; error: unknown };
 
 export class DirWatches {
-  private readonly watches = new Map<string, fs.FSWatcher>();
+  private readonly watches = new Map<string, { w: fs.FSWatcher; ino: number; birth: number; orphan: boolean }>();
+  /** Watched directories by parent path, so closing a subtree costs the subtree, not every watch. */
+  private readonly kids = new Map<string, Set<string>>();
+  /**
+   * Watches whose parent has none (the top one; below a directory left without a watch): the
+   * index cannot reach them from above, so with more than one, closing a subtree scans them all.
+   */
+  private orphans = 0;
 
-  constructor(private readonly report: DirReport) {}
+  constructor(
+    private readonly report: DirReport,
+    /** A watch failed after it was added (the watch is closed already). */
+    private readonly failed: (dir: string, error: Error) => void = () => undefined,
+  ) {}
 
   get size(): number {
     return this.watches.size;
@@ -28,6 +40,16 @@ export class DirWatches {
     return this.watches.has(dir);
   }
 
+  /**
+   * Is `st` (a stat of `dir` now) the directory the watch was added on? A watch follows the
+   * inode, not the path; ext4 reuses a deleted directory's inode number at once, so the birth
+   * time tells them apart (where the file system has none, it is 0 on both sides).
+   */
+  watchesSame(dir: string, st: fs.Stats): boolean {
+    const e = this.watches.get(dir);
+    return e !== undefined && e.ino === st.ino && e.birth === st.birthtimeMs;
+  }
+
   /** Watch `dir`; null when done (or already watched), else why not. */
   add(dir: string): AddFailure | null {
     if (this.watches.has(dir)) return null;
@@ -35,8 +57,22 @@ export class DirWatches {
       const w = fs.watch(dir, { persistent: false }, (type, name) =>
         this.report(dir, type, name === null ? null : name.toString()),
       );
-      w.on("error", () => this.close(dir));
-      this.watches.set(dir, w);
+      w.on("error", (e: Error) => {
+        this.close(dir);
+        this.failed(dir, e);
+      });
+      // After the watch: an inode that changed in between is a self event, seen as a replacement.
+      const st = fs.statSync(dir, { throwIfNoEntry: false });
+      const orphan = !this.watches.has(path.dirname(dir));
+      if (orphan) this.orphans++;
+      this.watches.set(dir, { w, ino: st?.ino ?? 0, birth: st?.birthtimeMs ?? 0, orphan });
+      const parent = path.dirname(dir);
+      let set = this.kids.get(parent);
+      if (!set) {
+        set = new Set();
+        this.kids.set(parent, set);
+      }
+      set.add(dir);
       return null;
     } catch (e) {
       const code = errnoOf(e);
@@ -46,18 +82,46 @@ export class DirWatches {
   }
 
   close(dir: string): void {
-    this.watches.get(dir)?.close();
+    const entry = this.watches.get(dir);
+    if (!entry) return;
+    entry.w.close();
     this.watches.delete(dir);
+    if (entry.orphan) this.orphans--;
+    // Watched directories below it can no longer be reached from above.
+    for (const c of this.kids.get(dir) ?? []) {
+      const e = this.watches.get(c);
+      if (e && !e.orphan) {
+        e.orphan = true;
+        this.orphans++;
+      }
+    }
+    const parent = path.dirname(dir);
+    const set = this.kids.get(parent);
+    set?.delete(dir);
+    if (set?.size === 0) this.kids.delete(parent);
   }
 
   /** `dir` and every watched directory below it. */
   closeBelow(dir: string): void {
-    for (const d of [...this.watches.keys()]) if (d === dir || d.startsWith(`${dir}/`)) this.close(d);
+    if (this.orphans > 1) {
+      for (const d of [...this.watches.keys()]) if (d === dir || d.startsWith(`${dir}/`)) this.close(d);
+      return;
+    }
+    this.closeTree(dir);
+  }
+
+  /** Children first, so closing a directory leaves no watch below it unreachable. */
+  private closeTree(dir: string): void {
+    const set = this.kids.get(dir);
+    if (set) for (const d of [...set]) this.closeTree(d);
+    this.close(dir);
   }
 
   closeAll(): void {
-    for (const w of this.watches.values()) w.close();
+    for (const { w } of this.watches.values()) w.close();
     this.watches.clear();
+    this.kids.clear();
+    this.orphans = 0;
   }
 }
 

@@ -3,8 +3,19 @@
  * reports what the watcher says, in order; the monitor compares it with the known-set and decides
  * what to do on an error (docs/ARCHITECTURE.md, "MonitorServer pipeline").
  */
-import * as parcel from "@parcel/watcher";
+import type * as Parcel from "@parcel/watcher";
 import { messageOf } from "../errors";
+
+let loaded: typeof Parcel | null = null;
+
+/**
+ * @parcel/watcher, loaded on first use: on Linux only the poll backend needs it, and loading its
+ * native module costs ~7.5 MiB of RSS.
+ */
+export function parcelWatcher(): typeof Parcel {
+  loaded ??= require("@parcel/watcher") as typeof Parcel;
+  return loaded;
+}
 
 export type RawEvent = { path: string; type: "create" | "update" | "delete" };
 
@@ -20,7 +31,7 @@ export interface NativeReports {
 }
 
 export class NativeSource {
-  private sub: parcel.AsyncSubscription | null = null;
+  private sub: Parcel.AsyncSubscription | null = null;
   /** Incremented on every subscribe/close, so late callbacks of an old subscription are ignored. */
   private gen = 0;
   /** Batches (or their rest) waiting to be reported in slices. */
@@ -47,7 +58,7 @@ export class NativeSource {
     this.draining = false;
     for (let attempt = 0; ; attempt++) {
       try {
-        this.sub = await parcel.subscribe(
+        this.sub = await parcelWatcher().subscribe(
           this.watchDir,
           (err, events) => {
             if (gen !== this.gen) return;

@@ -5,9 +5,8 @@
  * "MonitorServer pipeline").
  */
 import * as fs from "node:fs";
-import * as parcel from "@parcel/watcher";
 import { messageOf } from "../errors";
-import type { RawEvent } from "./native";
+import { parcelWatcher, type RawEvent } from "./native";
 
 export interface PollReports {
   /** The diff of one poll (maybe empty); the monitor then lists what it touched. */
@@ -71,6 +70,7 @@ export class PollSource {
       // in this diff and maybe the next (dropped by the known-set), never in neither.
       const next = `${this.snapshotFile}.next`;
       try {
+        const parcel = parcelWatcher();
         await parcel.writeSnapshot(this.watchDir, next, { ignore: this.ignore() });
         const events = await parcel.getEventsSince(this.watchDir, this.snapshotFile, { ignore: this.ignore() });
         fs.renameSync(next, this.snapshotFile);

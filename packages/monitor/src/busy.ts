@@ -1,0 +1,23 @@
+/**
+ * Time the event loop spent in the monitors' own synchronous passes (listings: the baseline
+ * walk, the walk after the watches are in place, verifying the whole tree). The stall detector
+ * subtracts it: a stall is the process not running (SIGSTOP, swapping), not our own work.
+ * Verifying a million files takes seconds; counting that as a stall would verify the whole
+ * tree again, forever. What our own work may have let overflow is caught without it: the
+ * kernel's inotify queue is read on the event loop right after the pass, in one go, so an
+ * overflow means at least max_queued_events raw events in one settle episode, above
+ * fullVerifyEvents (core/policy.ts fullVerifyThreshold). With parcel, its own thread reads the
+ * queue meanwhile.
+ */
+let busyMs = 0;
+
+export function noteBusy(ms: number): void {
+  busyMs += ms;
+}
+
+/** The busy time since the last call. */
+export function takeBusy(): number {
+  const ms = busyMs;
+  busyMs = 0;
+  return ms;
+}
