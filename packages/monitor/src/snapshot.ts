@@ -25,19 +25,30 @@ const CHUNK = 1 << 20;
 export function* readSnapshot(file: string): Generator<SnapshotEntry> {
   const fd = fs.openSync(file, "r");
   try {
-    let buf = Buffer.alloc(0);
+    // One buffer, reused: a new one per chunk (and a concat) left ~2 bytes of native memory per
+    // byte of a 90 MB snapshot to the collector, a 50 MiB high-water mark on a million files.
+    let buf = Buffer.allocUnsafe(2 * CHUNK);
     let pos = 0;
+    let end = 0;
     let eof = false;
     /** Make sure at least n bytes are buffered from pos (false at end of file). */
     const need = (n: number): boolean => {
-      while (buf.length - pos < n && !eof) {
-        const chunk = Buffer.allocUnsafe(Math.max(CHUNK, n));
-        const got = fs.readSync(fd, chunk, 0, chunk.length, null);
+      while (end - pos < n && !eof) {
+        if (pos > 0) {
+          buf.copy(buf, 0, pos, end);
+          end -= pos;
+          pos = 0;
+        }
+        if (buf.length - end < Math.min(CHUNK, n)) {
+          const bigger = Buffer.allocUnsafe(Math.max(2 * buf.length, n + CHUNK));
+          buf.copy(bigger, 0, 0, end);
+          buf = bigger;
+        }
+        const got = fs.readSync(fd, buf, end, buf.length - end, null);
         if (got === 0) eof = true;
-        buf = Buffer.concat([buf.subarray(pos), chunk.subarray(0, got)]);
-        pos = 0;
+        end += got;
       }
-      return buf.length - pos >= n;
+      return end - pos >= n;
     };
     const digits = (): string => {
       let s = "";
