@@ -212,6 +212,9 @@ export class Monitor {
         this.out.rescan("no snapshot after unclean stop", this.watchDir);
       }
       this.writeMarker(true);
+      // What the catch-up found goes out now: on a million files the watches and the listing
+      // below take seconds more, and a file dropped while the system was down need not wait.
+      this.flush();
 
       // c. Backend: native unless the file system sends no events; polling when native fails (auto).
       const choice = chooseBackend(this.opts.watchBackend, fsTypeOf(this.watchDir));
@@ -238,7 +241,10 @@ export class Monitor {
           );
         }
       }
-      await this.writeSnapshot();
+      // The next catch-up's starting point: seconds on a million files, so written in the
+      // background (a stop's or a periodic write replaces it), except when polling diffs against it.
+      if (this.backend === "poll") await this.writeSnapshot();
+      else void this.writeSnapshot();
 
       // d. What changed between the baseline walk and the watch being in place.
       this.t.list(this.watchDir, true, true);

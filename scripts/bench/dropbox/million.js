@@ -5,9 +5,10 @@
  *
  * 1. First start on the full tree with an empty ledger (omero.fs.existingFiles=skip): start -> ready,
  *    files recorded as `existing`, peak RSS (VmHWM) of both servers.
- * 2. Restart (both servers): start -> ready, and a new TIFF dropped into a user folder one second
- *    after the DropBox was spawned, while its restart walk runs: time from the drop to `imported`
- *    (target: dirImportWait + 10 s), peak RSS of both servers.
+ * 2. Restart (both servers): start -> ready, and a new TIFF dropped one second after the DropBox
+ *    was spawned, while its restart walk runs, into the user folder changed longest ago (the walk
+ *    reads changed folders first: this one last): time from the drop to `imported` (target:
+ *    dirImportWait + 10 s), peak RSS of both servers.
  * 3. One reconciliation of the unchanged tree (`dropbox scan`, the local walk), and a TIFF dropped
  *    one second into it: time from the drop to `imported`. The same reconciliation through a
  *    remote MonitorServer's `list`: scripts/bench/dropbox/remote.js --files F --dirs D.
@@ -151,7 +152,13 @@ async function main() {
     dbx = start(DROPBOX_MAIN, home);
     const spawned = Date.now();
     await new Promise((r) => setTimeout(r, 1000));
-    const fresh = path.join(tree, "user3", `fresh-${Date.now()}.tif`);
+    // Into the user folder changed longest ago: the walk reads changed folders first, so this
+    // one is read last (the worst case), unless the MonitorServer's event comes first.
+    const users = fs.readdirSync(tree).filter((u) => u.startsWith("user"));
+    const oldest = users.sort(
+      (a, b) => fs.statSync(path.join(tree, a)).mtimeMs - fs.statSync(path.join(tree, b)).mtimeMs,
+    )[0];
+    const fresh = path.join(tree, oldest, `fresh-${Date.now()}.tif`);
     fs.writeFileSync(fresh, tiff());
     const dropped = Date.now();
     // Watched from the drop on, not from ready: the file may be imported before the walk ends.
