@@ -109,10 +109,13 @@ export class Reconciler {
       let total = 0;
       try {
         this.hold(watch);
-        do {
+        for (let pass = 0; pass === 0 || (entry.again && !this.ctx.stopping()); pass++) {
+          // Asked again while walking (a seq gap, a rescan notice): what the first pass read
+          // before the request is read again before it is let through.
+          if (pass > 0) this.holds.readAgain(watch);
           entry.again = false;
           total += await this.once(watch, why);
-        } while (entry.again && !this.ctx.stopping());
+        }
       } finally {
         this.running.delete(watch);
         this.release(watch);

@@ -152,7 +152,7 @@ async function newestLast(dirs: string[]): Promise<string[]> {
   for (let i = 0; i < dirs.length; i += STAT_CONCURRENCY) {
     const part = dirs.slice(i, i + STAT_CONCURRENCY);
     const stats = await Promise.all(part.map((d) => fs.promises.stat(d).catch(() => null)));
-    part.forEach((d, j) => mtimes.set(d, stats[j]?.mtimeMs ?? 0));
+    for (const [j, d] of part.entries()) mtimes.set(d, stats[j]?.mtimeMs ?? 0);
   }
   return [...dirs].sort((a, b) => mtimes.get(a)! - mtimes.get(b)!);
 }

@@ -95,12 +95,14 @@ describe("partitionLeft: what a depth-first walk has read whole when it leaves a
     expect(partitionLeft(oneUser, "/d/run1/a")).toBeNull();
   });
 
-  it("read: released until the next hold", () => {
+  it("read: released until the next hold, or until the walk is asked again", () => {
     const h = new WalkHolds();
     h.hold(0);
     h.read(0, "bob", "run1");
     expect(h.isHeld(0, "bob", "run1")).toBe(false);
     expect(h.isHeld(0, "bob", "run2")).toBe(true);
+    h.readAgain(0);
+    expect(h.isHeld(0, "bob", "run1")).toBe(true);
   });
 });
 

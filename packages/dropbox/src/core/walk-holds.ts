@@ -61,6 +61,11 @@ export class WalkHolds {
     else this.byWatch.set(watch, { holds: 1, cleared: new Set(), walking: new Set() });
   }
 
+  /** A new walk of a held watch begins: every partition is held again until read again. */
+  readAgain(watch: number): void {
+    this.byWatch.get(watch)?.cleared.clear();
+  }
+
   /** A walk of `watch` ended; true when nothing holds the watch any more. */
   release(watch: number): boolean {
     const h = this.byWatch.get(watch);
