@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as parcel from "@parcel/watcher";
-import { readSnapshot, SnapshotStore, writeSnapshotFile } from "./snapshot";
+import { msOfNs, readSnapshot, SnapshotStore, writeSnapshotFile } from "./snapshot";
 
 test("readSnapshot reads what @parcel/watcher writes (odd names, newlines, Unicode)", async () => {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "snap-")));
@@ -75,4 +75,26 @@ test("a snapshot walk is abandoned when asked (a newer write replaces it); Snaps
   fs.rmSync(dir, { recursive: true, force: true });
   fs.rmSync(file, { force: true });
   fs.rmSync(store.snapshotFile, { force: true });
+});
+
+test("msOfNs gives exactly the mtimeMs of an ordinary lstat (the catch-up compares with it)", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "msns-"));
+  const f = path.join(dir, "a");
+  fs.writeFileSync(f, "x");
+  // Odd nanoseconds, whole seconds, before 1970's ninth digit, and now.
+  const times = [1_795_874_864.123_456_789, 1_700_000_000, 1_700_000_000.000_000_001, 5.5, Date.now() / 1000];
+  for (const t of times) {
+    fs.utimesSync(f, t, t);
+    const ns = String(fs.lstatSync(f, { bigint: true }).mtimeNs);
+    expect(msOfNs(ns)).toBe(fs.lstatSync(f).mtimeMs);
+  }
+  // The kernel's own timestamps (any nanoseconds) of freshly written files.
+  for (let i = 0; i < 200; i++) {
+    const g = path.join(dir, `f${i}`);
+    fs.writeFileSync(g, "x");
+    expect(msOfNs(String(fs.lstatSync(g, { bigint: true }).mtimeNs))).toBe(fs.lstatSync(g).mtimeMs);
+  }
+  // A different mtime never compares equal.
+  expect(msOfNs("1795874864123456789")).not.toBe(msOfNs("1795874864123457789"));
+  fs.rmSync(dir, { recursive: true, force: true });
 });

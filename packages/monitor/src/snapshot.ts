@@ -21,6 +21,18 @@ export interface SnapshotEntry {
 
 const CHUNK = 1 << 20;
 
+/**
+ * A snapshot's mtime (ns, as text) as the `mtimeMs` an ordinary lstat gives for that mtime: Node
+ * computes it as sec * 1e3 + nsec / 1e6 from the two integers, and so does this, to the same
+ * double. The catch-up compares with it instead of a bigint lstat per file (a third faster, and
+ * no BigInts to collect, on a million files).
+ */
+export function msOfNs(ns: string): number {
+  const sec = ns.length > 9 ? Number(ns.slice(0, -9)) : 0;
+  const nsec = Number(ns.length > 9 ? ns.slice(-9) : ns);
+  return sec * 1000 + nsec / 1e6;
+}
+
 /** Every entry of a snapshot file, in file order. Throws on a malformed file. */
 export function* readSnapshot(file: string): Generator<SnapshotEntry> {
   const fd = fs.openSync(file, "r");

@@ -13,7 +13,7 @@ import type { FsEvent } from "@omero-fs/protocol";
 import { noteWork } from "../collect";
 import { compareWithKnown, contentMatters, eventsOf } from "../core/compare";
 import { ABSENT, codeIsDir, entryCode, type KnownTree } from "../core/known";
-import { readSnapshot } from "../snapshot";
+import { msOfNs, readSnapshot } from "../snapshot";
 
 export interface CatchUpInput {
   snapshotFile: string;
@@ -52,8 +52,8 @@ export function catchUp(input: CatchUpInput, emit: (ev: FsEvent) => void): numbe
     // mtime only matters for a file that is a file still (one lstat, only then).
     let changed = false;
     if (contentMatters(before, now)) {
-      const st = fs.lstatSync(p, { bigint: true, throwIfNoEntry: false });
-      changed = st !== undefined && !st.isDirectory() && String(st.mtimeNs) !== e.mtime;
+      const st = fs.lstatSync(p, { throwIfNoEntry: false });
+      changed = st !== undefined && !st.isDirectory() && st.mtimeMs !== msOfNs(e.mtime);
     }
     publish(p, before, now, changed);
   }
