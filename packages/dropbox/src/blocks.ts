@@ -14,6 +14,8 @@ export interface BlocksHost {
   engine: Engine;
   /** Event paths waiting to be applied beyond which the queued blocks are dropped (options). */
   backlogPaths(): number;
+  /** Test hook: least time to apply one block (0 in production). */
+  applyDelayMs(): number;
 }
 
 export class EventBlocks {
@@ -91,6 +93,8 @@ export class EventBlocks {
     void engine.serial(async () => {
       const next = this.backlog.shift();
       if (!next) return;
+      const delay = this.host.applyDelayMs();
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
       this.backlogPaths -= next.block.events.length;
       await engine.applyBlock(next.watch, next.block);
       const mid = next.block.monitorId;

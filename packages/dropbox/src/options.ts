@@ -61,6 +61,8 @@ export interface DropBoxOptions {
   dropBlocks: number;
   /** Test hook: each directory of a reconciliation walk takes at least this long (0 in production). */
   walkDirDelayMs: number;
+  /** Test hook: applying each event block takes at least this long (0 in production). */
+  applyBlockDelayMs: number;
 }
 
 /**
@@ -71,6 +73,8 @@ export interface DropBoxOptions {
  * - OMERO_FS_TEST_DROPBOX_DROP_BLOCKS: event blocks discarded on receipt, as if lost in transit (default 0);
  * - OMERO_FS_TEST_DROPBOX_WALK_DIR_MS: each directory of a reconciliation walk (not of a partition
  *   walked ahead) takes at least this long, so a small tree walks like a million files (default 0);
+ * - OMERO_FS_TEST_DROPBOX_APPLY_MS: applying each event block takes at least this long, so blocks
+ *   queue as behind a busy ledger (default 0);
  * - OMERO_FS_TEST_LEDGER_PROBE_MS: how often a ledger that cannot be written is tried again (default 5000);
  * - OMERO_FS_TEST_LEDGER_FULL_WHILE: a JSON string, a flag file: while it exists, ledger writes fail
  *   with SQLITE_FULL (ledger/schema.ts; a full disk cannot be made here without root).
@@ -117,6 +121,7 @@ export function resolveOptions(config: OmeroFsConfig, env: NodeJS.ProcessEnv = p
     backlogPaths: hook(env, "OMERO_FS_TEST_DROPBOX_BACKLOG", 5000),
     dropBlocks: testHookNumber(env, "OMERO_FS_TEST_DROPBOX_DROP_BLOCKS", 0, { min: 0, integer: true }),
     walkDirDelayMs: testHookNumber(env, "OMERO_FS_TEST_DROPBOX_WALK_DIR_MS", 0, { min: 0, integer: true }),
+    applyBlockDelayMs: testHookNumber(env, "OMERO_FS_TEST_DROPBOX_APPLY_MS", 0, { min: 0, integer: true }),
     ledgerProbeMs: hook(env, "OMERO_FS_TEST_LEDGER_PROBE_MS", 5000),
     ledgerFullWhile:
       testHookJson(env, "OMERO_FS_TEST_LEDGER_FULL_WHILE", z.string().min(1), "a JSON string: a flag file's path") ??

@@ -110,6 +110,7 @@ class Pipeline {
       backlogPaths: 5000,
       dropBlocks: 0,
       walkDirDelayMs: 0,
+      applyBlockDelayMs: 0,
     };
     const importer: Importer = {
       kind: "local",

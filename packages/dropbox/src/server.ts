@@ -84,7 +84,12 @@ class DropBoxServer {
   ) {
     this.problems = onceLogger(log);
     this.blocksToDrop = opts.dropBlocks;
-    this.blocks = new EventBlocks({ log, engine, backlogPaths: () => this.opts.backlogPaths });
+    this.blocks = new EventBlocks({
+      log,
+      engine,
+      backlogPaths: () => this.opts.backlogPaths,
+      applyDelayMs: () => this.opts.applyBlockDelayMs,
+    });
     this.watches = new WatchLifecycle(
       {
         startMonitor: (i) => this.startWatch(i),
