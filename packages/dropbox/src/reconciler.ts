@@ -62,10 +62,7 @@ export class Reconciler {
             const d = diffFiles(walked, files.knownIn(watch, dir, GONE_AFTER_IMPORT));
             const paths = [...d.changed, ...d.gone];
             n += paths.length;
-            for (let i = 0; i < paths.length; i += BATCH) {
-              const batch = paths.slice(i, i + BATCH);
-              await this.ctx.serial(() => this.intake.observePaths(watch, batch, "walk"));
-            }
+            await this.observeWalked(watch, paths);
           },
           partitionWalk(userRootOf(w, user), part),
         );
@@ -87,6 +84,14 @@ export class Reconciler {
     })();
     this.ahead.add(run);
     void run.finally(() => this.ahead.delete(run));
+  }
+
+  /** What a walk found, observed on the serial chain in batches (events keep flowing between them). */
+  private async observeWalked(watch: number, paths: string[]): Promise<void> {
+    for (let i = 0; i < paths.length; i += BATCH) {
+      const part = paths.slice(i, i + BATCH);
+      await this.ctx.serial(() => this.intake.observePaths(watch, part, "walk"));
+    }
   }
 
   /** A walk has read a partition whole: grouped and judged from now on, not at the walk's end. */
@@ -186,12 +191,7 @@ export class Reconciler {
     let walkedFiles = 0;
     let changed = 0;
     let gone = 0;
-    const observe = async (paths: string[]) => {
-      for (let i = 0; i < paths.length; i += BATCH) {
-        const part = paths.slice(i, i + BATCH);
-        await this.ctx.serial(() => this.intake.observePaths(watch, part, "walk"));
-      }
-    };
+    const observe = (paths: string[]) => this.observeWalked(watch, paths);
     // The first walk of a watch with no ledger history records what it finds as `existing`.
     const first = this.startFirstWalk(watch);
     const summary = await this.source(

@@ -1,5 +1,5 @@
 /**
- * Time the event loop spent in the monitors' own synchronous passes (listings: the baseline
+ * Time the event loop spent in the monitors' own synchronous passes (the catch-up; listings: the baseline
  * walk, the walk after the watches are in place, verifying the whole tree). The stall detector
  * subtracts it: a stall is the process not running (SIGSTOP, swapping), not our own work.
  * Verifying a million files takes seconds; counting that as a stall would verify the whole
@@ -10,9 +10,19 @@
  * queue meanwhile.
  */
 let busyMs = 0;
+let depth = 0;
 
-export function noteBusy(ms: number): void {
-  busyMs += ms;
+/** Run one of our own synchronous passes and count its time (a nested pass counts once, in the outer). */
+export function busy<T>(fn: () => T): T {
+  if (depth > 0) return fn();
+  depth++;
+  const t0 = performance.now();
+  try {
+    return fn();
+  } finally {
+    depth--;
+    busyMs += performance.now() - t0;
+  }
 }
 
 /** The busy time since the last call. */

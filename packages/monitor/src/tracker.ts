@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Logger } from "@omero-fs/config";
 import type { FsEvent, MonitorParams } from "@omero-fs/protocol";
-import { noteBusy } from "./busy";
+import { busy } from "./busy";
 import { noteWork } from "./collect";
 import { compareWithKnown, eventsOf, knownAfter, type Verdict } from "./core/compare";
 import { childInScope, descendInto, inScope, type Scope } from "./core/filters";
@@ -50,8 +50,6 @@ export class Tracker {
   /** Problems logged once per run (unlistable directories, bad names). */
   private readonly noticed = new Set<string>();
   private readonly links: LinkedFolders;
-  /** Nesting of list() (its outermost call is timed, see busy.ts). */
-  private depth = 0;
 
   constructor(
     private readonly id: string,
@@ -187,14 +185,7 @@ export class Tracker {
    * into known directories. publish false: the baseline walk (known-set only).
    */
   list(dir: string, deep: boolean, publish: boolean): void {
-    const outer = this.depth++ === 0;
-    const t0 = outer ? performance.now() : 0;
-    try {
-      this.listOne(dir, deep, publish);
-    } finally {
-      this.depth--;
-      if (outer) noteBusy(performance.now() - t0);
-    }
+    busy(() => this.listOne(dir, deep, publish));
   }
 
   private listOne(dir: string, deep: boolean, publish: boolean): void {
@@ -256,25 +247,24 @@ export class Tracker {
   /** Publish what changed since the snapshot of the last run (catchUp: true); a bad snapshot is a rescan notice. */
   catchUp(snapshotFile: string, marker: Marker | null): void {
     let n: number;
-    // Seconds on a million files (an lstat per file): our own work, not a stall (busy.ts).
-    const t0 = performance.now();
     try {
-      n = catchUp(
-        {
-          snapshotFile,
-          watchDir: this.watchDir,
-          known: this.known,
-          inScope: (p) => this.inScope(p),
-          knownDirs: new Set(marker?.dirs ?? []),
-        },
-        (ev) => this.hooks.emit(ev),
+      // Seconds on a million files (an lstat per file): our own work, not a stall (busy.ts).
+      n = busy(() =>
+        catchUp(
+          {
+            snapshotFile,
+            watchDir: this.watchDir,
+            known: this.known,
+            inScope: (p) => this.inScope(p),
+            knownDirs: new Set(marker?.dirs ?? []),
+          },
+          (ev) => this.hooks.emit(ev),
+        ),
       );
     } catch (e) {
       this.log.warn(`monitor ${this.id}: cannot read snapshot ${snapshotFile}: ${messageOf(e)}; rescan notice`);
       this.hooks.rescan("snapshot unreadable", this.watchDir);
       return;
-    } finally {
-      noteBusy(performance.now() - t0);
     }
     this.log.info(
       `monitor ${this.id}: catch-up since the snapshot of ${marker?.running ? "an unclean stop (periodic snapshot)" : "the last stop"}: ${n} changes`,

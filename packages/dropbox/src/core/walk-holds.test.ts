@@ -51,7 +51,7 @@ describe("WalkHolds", () => {
     // A partition walk that ends after its hold is gone changes nothing.
     h.release(0);
     h.walked(0, "bob", "a", true);
-    expect(h.holding(0)).toBe(false);
+    expect(h.isHeld(0, "bob", "a")).toBe(false);
   });
 });
 

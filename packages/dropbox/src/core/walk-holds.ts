@@ -76,11 +76,6 @@ export class WalkHolds {
     return true;
   }
 
-  /** Whether any walk holds `watch`. */
-  holding(watch: number): boolean {
-    return this.byWatch.has(watch);
-  }
-
   /** Whether grouping and readiness of this partition wait for a walk. */
   isHeld(watch: number, user: string, part: string): boolean {
     const h = this.byWatch.get(watch);

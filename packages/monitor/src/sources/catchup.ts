@@ -10,7 +10,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { FsEvent } from "@omero-fs/protocol";
-import { noteWork } from "../collect";
 import { compareWithKnown, contentMatters, eventsOf } from "../core/compare";
 import { ABSENT, codeIsDir, entryCode, type KnownTree } from "../core/known";
 import { msOfNs, readSnapshot } from "../snapshot";
@@ -38,9 +37,6 @@ export function catchUp(input: CatchUpInput, emit: (ev: FsEvent) => void): numbe
   /** Known entries seen in the snapshot, per parent directory. */
   const seenIn = new Map<string, number>();
   for (const e of readSnapshot(snapshotFile)) {
-    // Each entry leaves garbage (its path, mtime text, an lstat): on a million, let the heap
-    // check collect it (collect.ts) instead of a 40 MiB high-water mark.
-    noteWork(1);
     const p = e.path;
     if (p === watchDir || !input.inScope(p)) continue;
     const before = entryCode(e.isDir || input.knownDirs.has(p));
@@ -65,10 +61,7 @@ export function catchUp(input: CatchUpInput, emit: (ev: FsEvent) => void): numbe
   }
   seenIn.clear();
   if (grown.size === 0) return n;
-  for (const e of readSnapshot(snapshotFile)) {
-    noteWork(1);
-    grown.get(path.dirname(e.path))?.add(path.basename(e.path));
-  }
+  for (const e of readSnapshot(snapshotFile)) grown.get(path.dirname(e.path))?.add(path.basename(e.path));
   for (const [d, had] of grown) {
     const kids = known.childCodes(d);
     if (!kids) continue;
