@@ -14,6 +14,7 @@ import {
   dropboxLog,
   files,
   type Home,
+  importedFiles,
   imports,
   makeHome,
   managedCopies,
@@ -43,7 +44,6 @@ async function cli(h: Home, args: string[], cwd = h.root): Promise<{ code: numbe
 }
 
 const stateOf = (h: Home, p: string) => files(h).find((f) => f.path === p)?.state;
-const importedFiles = (h: Home) => new Set(imports(h, { state: "imported" }).flatMap((i) => i.files));
 
 /** Every path imported at most once, in the ledger and in the (local) managed repository. */
 function expectNoneTwice(h: Home): void {

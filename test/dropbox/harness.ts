@@ -119,6 +119,9 @@ export const imports = (h: Home, f?: { user?: string; state?: string }): ImportJ
   withView(h.ledger, (v) => v.listImports(f));
 export const files = (h: Home, f?: { user?: string; state?: string }): FileJson[] =>
   withView(h.ledger, (v) => v.listFiles(f));
+/** Every path in an imported fileset. */
+export const importedFiles = (h: Home): Set<string> =>
+  new Set(imports(h, { state: "imported" }).flatMap((i) => i.files));
 
 /** Wait until `n` filesets are imported (and report the ledger when not). */
 export function waitImported(h: Home, n: number, timeoutMs = 30000): Promise<ImportJson[]> {

@@ -12,10 +12,10 @@ import {
   dropboxLog,
   files,
   type Home,
+  importedFiles,
   imports,
   makeHome,
   managedCopies,
-  type Proc,
   startDropBox,
   startMonitor,
   stop,
@@ -27,8 +27,30 @@ import {
 
 jest.setTimeout(120_000);
 
-const importedFiles = (h: Home) => new Set(imports(h, { state: "imported" }).flatMap((i) => i.files));
 const stateOf = (h: Home, p: string) => files(h).find((f) => f.path === p)?.state;
+
+/**
+ * Both servers started again, the DropBox's reconciliation walk slowed to 250 ms a folder: the
+ * DropBox's log from now on, whether it is ready, and a stop of both.
+ */
+async function slowRestart(h: Home) {
+  const mark = dropboxLog(h).length;
+  const monitor = await startMonitor(h.home);
+  let ready = false;
+  const starting = startDropBox(h.home, { OMERO_FS_TEST_DROPBOX_WALK_DIR_MS: "250" }).then((p) => {
+    ready = true;
+    return p;
+  });
+  return {
+    log: () => dropboxLog(h).slice(mark),
+    ready: () => ready,
+    untilReady: () => starting,
+    down: async () => {
+      await stop(await starting.catch(() => null));
+      await stop(monitor);
+    },
+  };
+}
 
 describe("a file dropped during a long reconciliation walk", () => {
   let h: Home;
@@ -44,15 +66,8 @@ describe("a file dropped during a long reconciliation walk", () => {
     // While down: files in bob/run1 and bob/run2 (the MonitorServer's catch-up reports them).
     const a = write(path.join(h.dropbox, "bob", "run1", "a.tif"), tiff(4, 4, "a"));
     const c = write(path.join(h.dropbox, "bob", "run2", "c.tif"), tiff(4, 4, "c"));
-    const mark = dropboxLog(h).length;
-    const log = () => dropboxLog(h).slice(mark);
-    const monitor = await startMonitor(h.home);
-    let ready = false;
-    const starting = startDropBox(h.home, { OMERO_FS_TEST_DROPBOX_WALK_DIR_MS: "250" }).then((p) => {
-      ready = true;
-      return p;
-    });
-    let dropbox: Proc | null = null;
+    const r = await slowRestart(h);
+    const log = r.log;
     try {
       await waitFor(() => /monitor \S+ started on/.test(log()), "the DropBox's monitor to start", {
         intervalMs: 20,
@@ -64,12 +79,12 @@ describe("a file dropped during a long reconciliation walk", () => {
         intervalMs: 100,
       });
       // Still walking: not ready; the partitions the events touched were walked ahead.
-      expect(ready).toBe(false);
+      expect(r.ready()).toBe(false);
       expect(log()).not.toMatch(/DropBox ready/);
       expect(log()).toMatch(/bob\/run1 walked ahead of the reconciliation \(an event came\)/);
       expect(log()).toMatch(/bob walked ahead of the reconciliation \(an event came\)/);
 
-      dropbox = await starting;
+      await r.untilReady();
       expect(log()).toMatch(/DropBox ready/);
       // Each imported once (seen by its event, the partition's walk and the main walk).
       const counts = [...managedCopies(h)].filter(([, n]) => n > 1);
@@ -80,8 +95,7 @@ describe("a file dropped during a long reconciliation walk", () => {
     } catch (e) {
       throw new Error(`${(e as Error).message}\n${log()}`);
     } finally {
-      await stop(dropbox ?? (await starting.catch(() => null)));
-      await stop(monitor);
+      await r.down();
     }
     s = await up(h);
     await s.down();
@@ -97,24 +111,17 @@ describe("a file dropped during a long reconciliation walk", () => {
       write(path.join(h.dropbox, "alice", `d${d}`, "new.tif"), tiff(4, 4, `n${d}`)),
     );
     fs.rmSync(path.join(h.home, "var", "monitor"), { recursive: true, force: true });
-    const mark = dropboxLog(h).length;
-    const log = () => dropboxLog(h).slice(mark);
-    const monitor = await startMonitor(h.home);
-    let ready = false;
-    const starting = startDropBox(h.home, { OMERO_FS_TEST_DROPBOX_WALK_DIR_MS: "250" }).then((p) => {
-      ready = true;
-      return p;
-    });
-    let dropbox: Proc | null = null;
+    const r = await slowRestart(h);
+    const log = r.log;
     try {
       await waitFor(() => dropped.some((p) => importedFiles(h).has(p)), "a first file imported", {
         timeoutMs: 60_000,
         intervalMs: 50,
       });
-      expect(ready).toBe(false);
+      expect(r.ready()).toBe(false);
       expect(log()).not.toMatch(/DropBox ready/);
       expect(log()).not.toMatch(/walked ahead/);
-      dropbox = await starting;
+      await r.untilReady();
       await waitFor(() => dropped.every((p) => importedFiles(h).has(p)), "every file imported", {
         timeoutMs: 60_000,
         intervalMs: 100,
@@ -124,8 +131,7 @@ describe("a file dropped during a long reconciliation walk", () => {
     } catch (e) {
       throw new Error(`${(e as Error).message}\n${log()}`);
     } finally {
-      await stop(dropbox ?? (await starting.catch(() => null)));
-      await stop(monitor);
+      await r.down();
     }
     s = await up(h);
     await s.down();
