@@ -46,4 +46,10 @@ function hwmMiB(pid) {
   }
 }
 
-module.exports = { makeTree, freePort, hwmMiB };
+/** The value after `--name` on the command line, or `dflt`. */
+function arg(name, dflt) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+}
+
+module.exports = { makeTree, freePort, hwmMiB, arg };

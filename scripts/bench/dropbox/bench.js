@@ -16,16 +16,13 @@ const { spawn, execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
+const { arg } = require("../tree");
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const MONITOR_MAIN = path.join(ROOT, "packages", "monitor", "dist", "main.js");
 const DROPBOX_MAIN = path.join(ROOT, "packages", "dropbox", "dist", "main.js");
 const Database = require(require.resolve("better-sqlite3", { paths: [path.join(ROOT, "packages", "dropbox")] }));
 
-function arg(name, dflt) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-}
 const N = Number(arg("files", "10000"));
 const CONCURRENCY = arg("concurrency", "4");
 const ONLY = arg("only", null);

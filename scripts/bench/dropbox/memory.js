@@ -30,6 +30,7 @@ const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
+const { arg } = require("../tree");
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const CLI_BIN = path.join(ROOT, "packages", "cli", "bin", "omero-fs.js");
@@ -47,10 +48,6 @@ if (process.argv.includes("--help") || process.argv.includes("-h")) {
   process.exit(0);
 }
 
-function arg(name, dflt) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-}
 const N = Number(arg("files", "100000"));
 const IMPORTER = arg("importer", "exec");
 const ONLY = arg("only", "a,b,c,d").split(",");

@@ -24,7 +24,7 @@ const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { makeTree, hwmMiB } = require("../tree");
+const { makeTree, hwmMiB, arg } = require("../tree");
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const MONITOR_MAIN = path.join(ROOT, "packages", "monitor", "dist", "main.js");
@@ -34,10 +34,6 @@ const { defaultEndpoints } = require(path.join(ROOT, "packages", "config", "dist
 const Database = require(require.resolve("better-sqlite3", { paths: [path.join(ROOT, "packages", "dropbox")] }));
 const { tiff } = require("./tiff");
 
-function arg(name, dflt) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-}
 const FILES = Number(arg("files", "1000000"));
 const DIRS = Number(arg("dirs", "10000"));
 const WAIT_S = Number(arg("wait", "5"));

@@ -22,7 +22,7 @@ const { spawn, execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { makeTree, freePort, hwmMiB } = require("../tree");
+const { makeTree, freePort, hwmMiB, arg } = require("../tree");
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const MONITOR_MAIN = path.join(ROOT, "packages", "monitor", "dist", "main.js");
@@ -31,10 +31,6 @@ const { ControlClient } = require(path.join(ROOT, "packages", "protocol", "dist"
 const { defaultEndpoints } = require(path.join(ROOT, "packages", "config", "dist", "index.js"));
 const zmq = require(require.resolve("zeromq", { paths: [path.join(ROOT, "packages", "protocol")] }));
 
-function arg(name, dflt) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-}
 const FILES = Number(arg("files", "100000"));
 const DIRS = Number(arg("dirs", "1000"));
 const REPS = Number(arg("reps", "3"));

@@ -16,7 +16,7 @@ const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { makeTree, freePort, hwmMiB } = require("../tree");
+const { makeTree, freePort, hwmMiB, arg } = require("../tree");
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const MAIN = path.join(ROOT, "packages", "monitor", "dist", "main.js");
@@ -24,10 +24,6 @@ const zmqApi = require(path.join(ROOT, "packages", "protocol", "dist", "zmq", "i
 const { walkWatchDirs } = require(path.join(ROOT, "packages", "dropbox", "dist", "walk.js"));
 const zmq = require(require.resolve("zeromq", { paths: [path.join(ROOT, "packages", "protocol")] }));
 
-function arg(name, dflt) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-}
 const FILES = Number(arg("files", "100000"));
 const DIRS = Number(arg("dirs", "1000"));
 const LIMIT = Number(arg("limit", "5000"));

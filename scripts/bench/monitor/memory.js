@@ -32,11 +32,8 @@ const MAIN = path.resolve(
     : path.join(ROOT, "packages", "monitor", "dist", "main.js"),
 );
 const zmq = require(require.resolve("zeromq", { paths: [path.join(ROOT, "packages", "monitor")] }));
+const { arg } = require("../tree");
 
-function arg(name, dflt) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-}
 const N = Number(arg("files", "100000"));
 const ONLY = arg("only", "a,b,c").split(",");
 const NODE_ARGS = arg("node-args", "--max-semi-space-size=4").split(" ").filter(Boolean);

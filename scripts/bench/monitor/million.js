@@ -23,13 +23,9 @@ const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { makeTree, hwmMiB } = require("../tree");
+const { makeTree, hwmMiB, arg } = require("../tree");
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
-function arg(name, dflt) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-}
 const MAIN = path.resolve(arg("main", path.join(ROOT, "packages", "monitor", "dist", "main.js")));
 const FILES = Number(arg("files", "1000000"));
 const DIRS = Number(arg("dirs", "10000"));
@@ -141,6 +137,8 @@ async function main() {
     row.startMonitorS = (Date.now() - t1) / 1000;
     row.hwmStarted = hwmMiB(child.pid);
     const snap = path.join(home, "var", "monitor", `${KEY}.snapshot`);
+    // The start's snapshot is written in the background: wait for it, then for the next one.
+    await waitFor("the start's snapshot", () => fs.existsSync(snap), 120_000);
     const before = fs.statSync(snap).mtimeMs;
     await waitFor("a periodic snapshot", () => fs.statSync(snap).mtimeMs !== before, SNAPSHOT_MS * 3 + 120_000);
     // The snapshot is renamed into place when written: give the server a moment past the rename.
