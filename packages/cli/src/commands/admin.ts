@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import { type AdminStatusJson, AdminStatusJsonSchema, SERVER_NAMES, type ServerName } from "@omero-fs/protocol";
 import type { Argv, CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
-import { CliError } from "../errors";
+import { CliError, UsageError } from "../errors";
 import { cell, table, textCell } from "../format";
 import { existingCount, existingLine, ledgerHeaderDamaged } from "../ledger-access";
 import { callNode, notRunningMessage, requireNode } from "../node/client";
@@ -40,7 +40,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A server name as OMERO spells it (case-insensitive), or a CliError listing the valid ones. */
 export function serverName(raw: string): ServerName {
   const found = SERVER_NAMES.find((n) => n.toLowerCase() === raw.toLowerCase());
-  if (!found) throw new CliError(`unknown server "${raw}"; valid names: ${SERVER_NAMES.join(", ")}`);
+  if (!found) throw new UsageError(`unknown server "${raw}"; valid names: ${SERVER_NAMES.join(", ")}`);
   return found;
 }
 

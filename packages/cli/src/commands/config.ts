@@ -22,7 +22,7 @@ import type { ConfigCheckJson } from "@omero-fs/protocol";
 import type { Argv, CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
 import { slotReport, valueForAll } from "../config-slots";
-import { CliError } from "../errors";
+import { CliError, UsageError } from "../errors";
 import { escapeName } from "../format";
 import { ledgerExists } from "../ledger-access";
 import { findNode } from "../node/records";
@@ -47,7 +47,7 @@ function propertyOf(key: string): PropertyDef {
   if (def) return def;
   if (OMERO_UNUSED_PROPERTIES.includes(key))
     throw new CliError(`${key} is an OMERO property omero-fs does not use; nothing to set`);
-  throw new CliError(`unknown property ${key}${didYouMeanSuffix(key)}; see omero-fs config list`);
+  throw new UsageError(`unknown property ${key}${didYouMeanSuffix(key)}; see omero-fs config list`);
 }
 
 function isPasswordKey(key: string): boolean {
@@ -255,16 +255,16 @@ const setCommand: CommandModule<GlobalArgs, GlobalArgs & { key: string; value?: 
     const value =
       rawSetValue(process.argv.slice(2), args.key) ?? (args.value === undefined ? undefined : String(args.value));
     if (value === undefined)
-      throw new CliError(`config set ${args.key}: give a value (use -- before a value that starts with -)`);
+      throw new UsageError(`config set ${args.key}: give a value (use -- before a value that starts with -)`);
     const perWatch = def.scope === "watch" && def.kind !== "users";
     let stored = value;
     if (args.all) {
       if (!perWatch)
-        throw new CliError(
+        throw new UsageError(
           `--all is for per-watch properties; ${def.name} ${def.kind === "users" ? "defines the watches" : "is global (one value for every watch)"}`,
         );
       if (value.includes(";"))
-        throw new CliError(`--all takes one value for every watch; give ${def.name} without ; (or drop --all)`);
+        throw new UsageError(`--all takes one value for every watch; give ${def.name} without ; (or drop --all)`);
     }
     const users = perWatch ? userSlots(home) : [];
     if (args.all) stored = valueForAll(value, users.length);

@@ -4,7 +4,7 @@ import { DropBoxMethodResults, IMPORT_STATES, type ImportJson } from "@omero-fs/
 import type { ImportRow } from "@omero-fs/dropbox";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
-import { CliError } from "../errors";
+import { CliError, UsageError } from "../errors";
 import { ago, cell, escapeName, tableChunks, textCell } from "../format";
 import { importShowJson, importsListJson } from "../json-output";
 import { checkState, ledgerExists, openView } from "../ledger-access";
@@ -123,7 +123,7 @@ export function parseId(raw: unknown): number {
   const s = String(raw).trim();
   const id = /^\d+$/.test(s) ? Number(s) : Number.NaN;
   if (!Number.isSafeInteger(id) || id < 1)
-    throw new CliError(
+    throw new UsageError(
       `"${escapeName(String(raw))}" is not an import id; give the number shown by omero-fs imports list (e.g. omero-fs imports show 12)`,
     );
   return id;

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
-import { CliError } from "../errors";
+import { CliError, UsageError } from "../errors";
 import { escapeName } from "../format";
 import { nodeFiles } from "../node/records";
 import { tailLines } from "../node/tail";
@@ -11,7 +11,7 @@ type Component = (typeof COMPONENTS)[number];
 
 function componentOf(raw: string): Component {
   const c = COMPONENTS.find((n) => n.toLowerCase() === raw.toLowerCase());
-  if (!c) throw new CliError(`unknown log "${raw}"; valid names: ${COMPONENTS.join(", ")}`);
+  if (!c) throw new UsageError(`unknown log "${raw}"; valid names: ${COMPONENTS.join(", ")}`);
   return c;
 }
 
