@@ -19,6 +19,7 @@ import {
   readNodeState,
   removeNodeFiles,
   writeNodeState,
+  writeStartError,
 } from "../node/records";
 import { tailLines } from "../node/tail";
 
@@ -209,6 +210,24 @@ function failureDetails(home: string, status: NodeStatus | null, failed: ServerN
   return parts.join("\n");
 }
 
+/** The reason the node left for a failed start (var/run/node-start-error.txt), or null. */
+function readStartError(file: string): string | null {
+  try {
+    return fs.readFileSync(file, "utf8").trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** The home's folders, created; an unusable home is a CliError naming the folder and why. */
+function homeDirs<T>(ensure: (home: string) => T, home: string): T {
+  try {
+    return ensure(home);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+}
+
 /** `admin start` (background): spawn the detached node and wait until every enabled server is ready. */
 async function startBackground(home: string, timeoutSec = DEFAULT_START_TIMEOUT_S): Promise<void> {
   const found = findNode(home);
@@ -225,13 +244,15 @@ async function startBackground(home: string, timeoutSec = DEFAULT_START_TIMEOUT_
     process.stdout.write(`removed a stale pid file (${found.why})\n`);
   }
   const { ensureHomeDirs, loadConfigOrThrow } = await import("@omero-fs/config");
+  // A home that cannot be a home (a file, /proc, read-only) is said at once, before the config.
+  const paths = homeDirs(ensureHomeDirs, home);
   // Refuse a broken configuration here, with its problems, rather than in a background log.
   const config = loadConfigOrThrow({ home });
   // One home never runs two of a server: the node stops the orphans of a node killed with -9
   // before it binds (not adopted: it cannot supervise a process it did not spawn). Said here too.
   const orphans = SERVER_NAMES.map((name) => ({ name, pid: liveServerPid(home, name) })).filter((o) => o.pid !== null);
-  const paths = ensureHomeDirs(home);
   const files = nodeFiles(home);
+  fs.rmSync(files.startErrorFile, { force: true });
   const out = fs.openSync(files.logFile("Node"), "a");
   const child = spawn(process.execPath, [CLI_BIN, "--home", home, "admin", "node-run"], {
     detached: true,
@@ -258,6 +279,9 @@ async function startBackground(home: string, timeoutSec = DEFAULT_START_TIMEOUT_
         return;
       }
       const log = files.logFile("Node");
+      // The node said why: that line (the log has the rest). Else the exit and the log's last lines.
+      const reason = readStartError(files.startErrorFile);
+      if (reason) throw new CliError(`${reason}\n(the node did not start; its log: ${log})`);
       throw new CliError(
         [
           `the omero-fs node exited while starting (${e.signal ? `signal ${e.signal}` : `exit code ${e.code}`})`,
@@ -515,7 +539,13 @@ export const adminCommand: CommandModule<GlobalArgs, GlobalArgs> = {
         describe: false, // internal: the detached node `admin start` spawns
         handler: async (a) => {
           const { runNode } = await import("../node/run");
-          process.exit(await runNode({ home: homeOf(a), console: false }));
+          try {
+            process.exit(await runNode({ home: homeOf(a), console: false }));
+          } catch (e) {
+            if (!(e instanceof CliError && e.exitCode === EXIT_ALREADY_RUNNING))
+              writeStartError(homeOf(a), (e as Error).message);
+            throw e;
+          }
         },
       })
       .demandCommand(1, "Give an admin subcommand: start, stop, restart, status or ice."),

@@ -89,6 +89,7 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
   const { home } = opts;
   const paths = ensureHomeDirs(home);
   const files = nodeFiles(home);
+  fs.rmSync(files.startErrorFile, { force: true });
   const config = loadConfigOrThrow({ home });
   const options = nodeOptionsFromEnv(process.env);
   acquirePidFile(home);
@@ -119,14 +120,30 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     },
     log: logger,
   });
-  try {
-    await reapOrphans(home, logger);
-    await control.bind();
-  } catch (e) {
-    logger.error(`cannot bind the control socket ${endpoint}: ${(e as Error).message}`);
+  await reapOrphans(home, logger);
+  const supervisor = new Supervisor({
+    home,
+    files,
+    options,
+    logger,
+    logMaxSize: config.global.logMaxSize,
+    logMaxFiles: config.global.logMaxFiles,
+  });
+  // The HTTP server before the control socket: a status page that cannot be served is a failed
+  // start (said by `admin start`), not a log line, and nobody has talked to this node yet.
+  const services = await startNodeServices({ home, config, logger, servers: () => supervisor.status() });
+  const fail = async (reason: string): Promise<never> => {
+    logger.error(`node not started: ${reason}`);
+    await services.stop();
     removeNodeFiles(home);
     await closeLogger(logger);
-    throw new CliError(`cannot bind the node's control socket ${endpoint}: ${(e as Error).message}`);
+    throw new CliError(reason);
+  };
+  if (services.httpError !== null) await fail(services.httpError);
+  try {
+    await control.bind();
+  } catch (e) {
+    await fail(`cannot bind the node's control socket ${endpoint} (omero.fs.nodeControl): ${(e as Error).message}`);
   }
   const info: NodeInfo = {
     pid: process.pid,
@@ -138,15 +155,6 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
   writeFileAtomic(files.infoFile, `${JSON.stringify(info)}\n`);
   logger.info(`control socket bound at ${endpoint}`);
 
-  const supervisor = new Supervisor({
-    home,
-    files,
-    options,
-    logger,
-    logMaxSize: config.global.logMaxSize,
-    logMaxFiles: config.global.logMaxFiles,
-  });
-  const services = await startNodeServices({ home, config, logger, servers: () => supervisor.status() });
   if (services.http) writeFileAtomic(files.infoFile, `${JSON.stringify({ ...info, http: services.http })}\n`);
 
   let shuttingDown: Promise<void> | null = null;

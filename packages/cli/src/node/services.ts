@@ -18,6 +18,8 @@ import { sdNotify } from "./sd-notify";
 export interface NodeServices {
   /** host:port the HTTP server listens on, or null (off, or it could not bind). */
   readonly http: string | null;
+  /** Why the HTTP server could not listen at start (the node then does not start), else null. */
+  readonly httpError: string | null;
   /**
    * Apply a reloaded configuration to the HTTP server (a changed address or token: bound anew)
    * and the notifier (a changed notify* property: rebuilt on the same outbox). Returns the
@@ -29,6 +31,23 @@ export interface NodeServices {
   /** Shutdown began. */
   stopping(): void;
   stop(): Promise<void>;
+}
+
+/** Why a listen failed, in words, with the fix. */
+function listenReason(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case "EADDRINUSE":
+      return "the port is in use by another program (see omero-fs admin diagnostics); stop it, or set another port: omero-fs config set omero.fs.httpAddress 127.0.0.1:PORT (off: no status page)";
+    case "EACCES":
+      return "permission denied (ports below 1024 need privileges); use a port above 1023";
+    case "EADDRNOTAVAIL":
+      return "this machine has no such address; use 127.0.0.1, 0.0.0.0 or one of its own addresses";
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return "the host name does not resolve; use an address";
+    default:
+      return err.code ?? err.message;
+  }
 }
 
 /**
@@ -122,14 +141,13 @@ export async function startNodeServices(o: {
       return { handle, error: null };
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      const error = `cannot listen on ${cfg.global.httpAddress}: ${err.code ?? err.message}${
-        err.code === "EADDRINUSE" ? " (another omero-fs node or program uses it; set omero.fs.httpAddress)" : ""
-      }`;
-      logger.error(`HTTP not served: ${error}; the servers run without it`);
+      const error = `the status page cannot listen on ${cfg.global.httpAddress} (omero.fs.httpAddress): ${listenReason(err)}`;
+      logger.error(error);
       return { handle: null, error };
     }
   };
-  let http: HttpHandle | null = (await listen(config)).handle;
+  const first = await listen(config);
+  let http: HttpHandle | null = first.handle;
 
   /** What the HTTP server is built from (the page shows the watch folders and their waits). */
   const httpShape = (c: OmeroFsConfig) =>
@@ -186,6 +204,7 @@ export async function startNodeServices(o: {
     get http() {
       return http?.address ?? null;
     },
+    httpError: first.error,
     reload,
     ready: () => sd.ready(`running${http ? `; http://${http.address}/` : ""}`),
     stopping: () => sd.stopping(),
