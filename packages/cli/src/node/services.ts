@@ -73,7 +73,7 @@ export async function startNodeServices(o: {
     if (view) return view;
     if (!fs.existsSync(ledgerFile)) return null;
     try {
-      view = openLedgerView(ledgerFile);
+      view = openLedgerView(ledgerFile, { requireCurrent: true });
     } catch (e) {
       logger.debug(`ledger not readable yet: ${(e as Error).message}`);
     }

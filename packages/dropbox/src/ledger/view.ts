@@ -6,7 +6,7 @@
  */
 import { type AttemptJson, type FileJson, IMPORT_STATES, type ImageJson, type ImportJson } from "@omero-fs/protocol";
 import { hasPlateColumns, plateJson, plateLine } from "./plate";
-import { type Db, openExisting } from "./schema";
+import { type Db, LedgerError, openExisting, SCHEMA_VERSION } from "./schema";
 import * as show from "./show";
 import { existingReasonSql } from "./show";
 
@@ -199,8 +199,14 @@ const toFileJson = ([path, user, size, mtimeMs, state, reason, fileset]: FileRaw
 });
 
 /** Read-only access for the CLI; throws LedgerError(LEDGER_MISSING) when no DropBox ran in this home. */
-export function openLedgerView(ledgerPath: string): LedgerView {
+export function openLedgerView(ledgerPath: string, opts: { requireCurrent?: boolean } = {}): LedgerView {
   const db: Db = openExisting(ledgerPath, true);
+  // A long-lived reader (the node) waits for the DropBox to create or migrate the schema: a view
+  // opened before that would ask for tables and columns that are not there yet.
+  if (opts.requireCurrent && (db.pragma("user_version", { simple: true }) as number) < SCHEMA_VERSION) {
+    db.close();
+    throw new LedgerError("LEDGER_NOT_READY", `the ledger ${ledgerPath} is not created or migrated yet`);
+  }
   // Files whose history ended (deleted after import, or a change reimported) stay listed, with
   // negative ids, beside the live file at the same path (a ledger not yet migrated has none).
   const hasHistory =
