@@ -1,6 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DropBoxMethodResults, IMPORT_STATES, type ImportJson } from "@omero-fs/protocol";
+import {
+  DropBoxMethodResults,
+  IMPORT_STATES,
+  type ImportActionJson,
+  ImportActionJsonSchema,
+  type ImportJson,
+} from "@omero-fs/protocol";
 import type { ImportRow } from "@omero-fs/dropbox";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
@@ -10,6 +16,7 @@ import { importShowJson, importsListJson } from "../json-output";
 import { checkState, ledgerExists, openView } from "../ledger-access";
 import { callNode } from "../node/client";
 import { findNode } from "../node/records";
+import { printJson } from "../print";
 import { writeChunks } from "../stdout";
 
 interface ListArgs extends GlobalArgs {
@@ -154,18 +161,24 @@ export async function dropboxEndpoint(home: string): Promise<string | null> {
   }
 }
 
-async function retry(home: string, id: number, method: "retry" | "release" = "retry"): Promise<void> {
+async function retry(home: string, id: number, method: "retry" | "release", json: boolean): Promise<void> {
   const endpoint = await dropboxEndpoint(home);
   const said = (r: { id: number; state: string }) =>
     method === "release"
       ? `import ${r.id} released: imported as it is once its files are finished`
       : `import ${r.id} ${r.state}`;
+  const print = (r: { id: number; state: string }, via: ImportActionJson["via"]) => {
+    if (json) printJson(ImportActionJsonSchema, { id: r.id, state: r.state, via }, `imports ${method}`);
+    else
+      process.stdout.write(
+        `${said(r)}${via === "ledger" ? " (DropBox is not running: it imports it when it starts)" : ""}\n`,
+      );
+  };
   if (endpoint) {
     const { ControlClient } = await import("@omero-fs/protocol/zmq");
     const c = new ControlClient(endpoint, { timeoutMs: 10_000 });
     try {
-      const r = await c.call(method, { id }, DropBoxMethodResults[method]);
-      process.stdout.write(`${said(r)}\n`);
+      print(await c.call(method, { id }, DropBoxMethodResults[method]), "DropBox");
     } catch (e) {
       throw new CliError((e as Error).message.split("\n")[0]);
     } finally {
@@ -176,12 +189,13 @@ async function retry(home: string, id: number, method: "retry" | "release" = "re
   const { requeueImport, releaseImport } =
     require("@omero-fs/dropbox/dist/ledger/requeue") as typeof import("@omero-fs/dropbox/dist/ledger/requeue");
   const { homePaths } = await import("@omero-fs/config/dist/home");
+  let r: { id: number; state: string };
   try {
-    const r = (method === "release" ? releaseImport : requeueImport)(homePaths(home).ledger, id);
-    process.stdout.write(`${said(r)} (DropBox is not running: it imports it when it starts)\n`);
+    r = (method === "release" ? releaseImport : requeueImport)(homePaths(home).ledger, id);
   } catch (e) {
     throw new CliError((e as Error).message.split("\n")[0]);
   }
+  print(r, "ledger");
 }
 
 export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
@@ -243,17 +257,23 @@ export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           }
         },
       )
-      .command<GlobalArgs & { id: string }>(
+      .command<GlobalArgs & { id: string; json?: boolean }>(
         "retry <id>",
         "Queue a failed import again (through DropBox when it runs, else in the ledger)",
-        (yy) => yy.positional("id", { type: "string", describe: "import id", demandOption: true }),
-        (a) => retry(homeOf(a), parseId(a.id)),
+        (yy) =>
+          yy
+            .positional("id", { type: "string", describe: "import id", demandOption: true })
+            .option("json", { type: "boolean", describe: "Print the --json contract shape (one object)" }),
+        (a) => retry(homeOf(a), parseId(a.id), "retry", !!a.json),
       )
-      .command<GlobalArgs & { id: string }>(
+      .command<GlobalArgs & { id: string; json?: boolean }>(
         "release <id>",
         "Import an incomplete (or still waiting) fileset as it is, without the files its index lists that never came",
-        (yy) => yy.positional("id", { type: "string", describe: "import id", demandOption: true }),
-        (a) => retry(homeOf(a), parseId(a.id), "release"),
+        (yy) =>
+          yy
+            .positional("id", { type: "string", describe: "import id", demandOption: true })
+            .option("json", { type: "boolean", describe: "Print the --json contract shape (one object)" }),
+        (a) => retry(homeOf(a), parseId(a.id), "release", !!a.json),
       )
       .demandCommand(1, "Give an imports subcommand: list, show, retry or release."),
   handler: () => undefined,
