@@ -9,6 +9,7 @@ import {
 } from "@omero-fs/config";
 import { OMERO_FS_VERSION, type ServerName } from "@omero-fs/protocol";
 import { ControlServer } from "@omero-fs/protocol/zmq";
+import { logLineJson } from "../core/log-line";
 import { CliError } from "../errors";
 import { type NodeMethod, NodeMethodParams, type NodeStatus } from "./methods";
 import { nodeOptionsFromEnv } from "./options";
@@ -34,6 +35,13 @@ export interface RunNodeOptions {
   home: string;
   /** Also log to stderr (admin start --foreground). */
   console: boolean;
+}
+
+/** Write a server's line to stderr, as it is or as a JSON line. */
+function echoTo(format: "text" | "json") {
+  return (line: string, server: ServerName) => {
+    process.stderr.write(`${format === "json" ? JSON.stringify(logLineJson(line, server)) : line}\n`);
+  };
 }
 
 /** Take the pid file with O_EXCL, cleaning a stale one; throws if another node holds it. */
@@ -100,6 +108,7 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     maxSize: config.global.logMaxSize,
     maxFiles: config.global.logMaxFiles,
     console: opts.console,
+    consoleJson: config.global.logConsoleFormat === "json",
   });
   const endpoint = config.global.nodeControl;
   logger.info(`node starting (pid ${process.pid}, home ${home}, omero-fs ${OMERO_FS_VERSION})`);
@@ -128,6 +137,8 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     logger,
     logMaxSize: config.global.logMaxSize,
     logMaxFiles: config.global.logMaxFiles,
+    // In the foreground (systemd, docker) the servers' lines join the node's on stderr.
+    echo: opts.console ? echoTo(config.global.logConsoleFormat) : undefined,
   });
   // The HTTP server before the control socket: a status page that cannot be served is a failed
   // start (said by `admin start`), not a log line, and nobody has talked to this node yet.

@@ -84,6 +84,11 @@ export interface SupervisorDeps {
   logger: Logger;
   logMaxSize: number;
   logMaxFiles: number;
+  /**
+   * A foreground node (systemd, docker) passes this: every line a server writes (its log lines,
+   * crash traces) is handed to it as well, so the journal has all three servers.
+   */
+  echo?: (line: string, server: ServerName) => void;
   /** The clock (ms); only tests pass another. */
   now?: () => number;
 }
@@ -261,7 +266,8 @@ export class Supervisor {
   private argv(name: ServerName): string[] {
     // --quiet: the server logs to its file only; its stderr then carries nothing but what its
     // logger could not (crash traces), which the node appends to the same file.
-    const tail = ["--home", this.deps.home, SUBCOMMAND[name], "--quiet"];
+    // Echoed (foreground): the server also logs to its stderr, which the node passes on.
+    const tail = ["--home", this.deps.home, SUBCOMMAND[name], ...(this.deps.echo ? [] : ["--quiet"])];
     const override = this.deps.options.commandOverride[name];
     // A 4 MiB semi-space keeps V8's young generation from growing to 32 MiB in a burst: the
     // MonitorServer's peak RSS at 50,000 files drops from ~140 to ~120 MiB at the same CPU.
@@ -323,6 +329,7 @@ export class Supervisor {
       const take = (lines: string[]) => {
         if (lines.length === 0) return;
         slot.sink.append(lines, stream);
+        if (this.deps.echo) for (const l of lines) this.deps.echo(l, slot.name);
         slot.lastLines.push(...lines);
         if (slot.lastLines.length > KEEP_LINES) slot.lastLines.splice(0, slot.lastLines.length - KEEP_LINES);
       };
