@@ -142,7 +142,13 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
   });
   // The HTTP server before the control socket: a status page that cannot be served is a failed
   // start (said by `admin start`), not a log line, and nobody has talked to this node yet.
-  const services = await startNodeServices({ home, config, logger, servers: () => supervisor.status() });
+  const services = await startNodeServices({
+    home,
+    config,
+    logger,
+    servers: () => supervisor.status(),
+    checks: () => supervisor.checks("DropBox"),
+  });
   const fail = async (reason: string): Promise<never> => {
     logger.error(`node not started: ${reason}`);
     await services.stop();

@@ -8,10 +8,12 @@ import { homePaths, type Logger, NOTIFY_GLOBALS, type OmeroFsConfig } from "@ome
 import { type LedgerView, openLedgerView } from "@omero-fs/dropbox";
 import * as path from "node:path";
 import { ControlClient, type CurveClientKeys, curveDir, loadLocalCurve } from "@omero-fs/protocol/zmq";
+import type { WaitRules } from "../core/stuck";
 import { type HttpHandle, startHttp } from "./http/server";
 import { Metrics } from "./http/metrics";
 import type { NodeServerStatus } from "./methods";
 import { Notifier } from "./notify/notifier";
+import { maxUserWatches, processStats } from "./proc-stats";
 import { askRemoteMonitors } from "./remote-monitors";
 import { sdNotify } from "./sd-notify";
 
@@ -31,6 +33,19 @@ export interface NodeServices {
   /** Shutdown began. */
   stopping(): void;
   stop(): Promise<void>;
+}
+
+/** The configured waits in ms, for telling stuck filesets from waiting ones (core/stuck.ts). */
+function waitRules(c: OmeroFsConfig): WaitRules {
+  const w = (i: number) => c.watches.find((x) => x.index === i) ?? c.watches[0];
+  const ms = (s: number | undefined) => (s ?? 0) * 1000;
+  return {
+    dirImportWaitMs: (i) => ms(w(i)?.dirImportWait),
+    incompleteWaitMs: (i) => ms(w(i)?.incompleteWait),
+    companionWaitMs: (i) => ms(w(i)?.companionWait),
+    throttleMs: (i) => ms(w(i)?.throttleImport),
+    importTimeoutMs: ms(c.global.importTimeout),
+  };
 }
 
 /** Why a listen failed, in words, with the fix. */
@@ -65,6 +80,8 @@ export async function startNodeServices(o: {
   config: OmeroFsConfig;
   logger: Logger;
   servers: () => NodeServerStatus[];
+  /** The DropBox's problems by key while it runs (ledger, watch:N), else null. */
+  checks?: () => Record<string, string> | null;
 }): Promise<NodeServices> {
   const { home, config, logger } = o;
   const ledgerFile = homePaths(home).ledger;
@@ -108,7 +125,19 @@ export async function startNodeServices(o: {
   const metrics = new Metrics({
     remoteMonitors,
     ledger: () => getView()?.metrics() ?? null,
+    pending: () => {
+      const v = getView();
+      return v ? { pending: v.pending(), lastRunMs: v.lastRunMs() } : null;
+    },
+    rules: () => waitRules(current),
     servers: o.servers,
+    processes: () => [
+      processStats("Node", process.pid),
+      ...o.servers().flatMap((s) => (s.pid === null ? [] : [processStats(s.name, s.pid)])),
+    ],
+    maxUserWatches,
+    health: () => o.checks?.() ?? null,
+    watches: () => current.watches.map((w) => ({ n: w.index + 1, user: w.user })),
     monitor: async () => {
       if (o.servers().find((s) => s.name === "MonitorServer")?.state !== "running") return null;
       monitorClient ??= new ControlClient(config.global.monitorBindControl, {
@@ -118,6 +147,9 @@ export async function startNodeServices(o: {
       const list = (await monitorClient.call("listMonitors", {})) as {
         eventsPublished?: number;
         rescansPublished?: number;
+        backend?: string;
+        state?: string;
+        reason?: string | null;
       }[];
       let events = 0;
       let rescans = 0;
@@ -125,7 +157,13 @@ export async function startNodeServices(o: {
         events += Number.isFinite(m.eventsPublished) ? Number(m.eventsPublished) : 0;
         rescans += Number.isFinite(m.rescansPublished) ? Number(m.rescansPublished) : 0;
       }
-      return { events, rescans };
+      return {
+        events,
+        rescans,
+        monitors: list.map((m) => ({ backend: m.backend ?? "native", state: m.state ?? "started" })),
+        // The MonitorServer's reason when native watching failed and it polls instead.
+        withoutInotify: list.filter((m) => m.backend === "poll" && /native watch failed/.test(m.reason ?? "")).length,
+      };
     },
     notify: () => notifier?.stats ?? null,
   });

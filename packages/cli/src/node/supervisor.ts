@@ -64,6 +64,8 @@ class Slot {
   reason: string | null = null;
   /** What the running server reports keeps it from doing all of its job (HealthMessage). */
   problems: string[] = [];
+  /** The same problems by what they are about (`ledger`, `watch:N`), when the server says. */
+  checks: Record<string, string> = {};
   lastLines: string[] = [];
   restartTimer: NodeJS.Timeout | null = null;
   sink: ServerLogSink;
@@ -228,10 +230,20 @@ export class Supervisor {
     };
   }
 
+  /**
+   * A running server's problems by what they are about (`ledger`, `watch:N`); null when it is not
+   * running (nothing is known then).
+   */
+  checks(name: ServerName): Record<string, string> | null {
+    const s = this.slots[name];
+    return s.state === "running" ? s.checks : null;
+  }
+
   /** A server reported what keeps it from doing all of its job (empty: healthy again). */
-  private health(slot: Slot, problems: string[]): void {
+  private health(slot: Slot, problems: string[], checks: Record<string, string> = {}): void {
     const was = slot.problems.join("; ");
     slot.problems = problems;
+    slot.checks = checks;
     const now = problems.join("; ");
     if (now === was) return;
     if (problems.length > 0) this.log.warn(`${slot.name} is degraded: ${now}`);
@@ -279,6 +291,7 @@ export class Supervisor {
     slot.state = "starting";
     slot.lastLines = [];
     slot.problems = [];
+    slot.checks = {};
     const startedAt = this.now();
     const child = spawn(cmd, args, {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
@@ -340,7 +353,7 @@ export class Supervisor {
     child.on("message", (msg) => {
       const h = HealthMessageSchema.safeParse(msg);
       if (h.success) {
-        if (h.data.server === slot.name && slot.run === run) this.health(slot, h.data.problems);
+        if (h.data.server === slot.name && slot.run === run) this.health(slot, h.data.problems, h.data.checks);
         return;
       }
       const m = ReadyMessageSchema.safeParse(msg);

@@ -339,3 +339,69 @@ export function pageData(db: Db, opts: { q?: string; recent?: number } = {}): Pa
     ignored,
   };
 }
+
+/** A fileset not finished (waiting, queued, importing), with what tells a wait from a stuck one. */
+export interface PendingFileset {
+  id: number;
+  state: "waiting" | "queued" | "importing";
+  watch: number;
+  createdMs: number;
+  lastEventMs: number | null;
+  missingCount: number;
+  released: boolean;
+  /** Held for a companion file up to omero.fs.companionWait (its waiting_for says so). */
+  hold: boolean;
+  /** Its watch was removed from the configuration: it waits for the watch to come back. */
+  retired: boolean;
+  notBeforeMs: number | null;
+  startedMs: number | null;
+}
+
+/** Every fileset not finished, oldest first (the node judges which are stuck: cli core/stuck.ts). */
+export function pendingFilesets(db: Db): PendingFileset[] {
+  const rows = db
+    .prepare(
+      `SELECT f.id, f.state, f.watch, f.created_at,
+         (SELECT MAX(x.last_event_ms) FROM files x WHERE x.fileset = f.id),
+         f.missing_count, f.released_at IS NOT NULL, COALESCE(instr(f.waiting_for, 'omero.fs.companionWait') > 0, 0),
+         COALESCE(instr(f.waiting_for, 'was removed from the configuration') > 0, 0),
+         (SELECT j.not_before_ms FROM jobs j WHERE j.fileset = f.id),
+         (SELECT a.started_at FROM attempts a WHERE a.fileset = f.id AND a.finished_at IS NULL ORDER BY a.id DESC LIMIT 1)
+       FROM filesets f WHERE f.state IN ('waiting', 'queued', 'importing') ORDER BY f.id`,
+    )
+    .raw()
+    .all() as [
+    number,
+    PendingFileset["state"],
+    number,
+    string,
+    number | null,
+    number,
+    number,
+    number,
+    number,
+    number | null,
+    string | null,
+  ][];
+  return rows.map(([id, state, watch, created, last, missing, released, hold, retired, notBefore, started]) => ({
+    id,
+    state,
+    watch,
+    createdMs: Date.parse(created),
+    lastEventMs: last,
+    missingCount: missing,
+    released: released === 1,
+    hold: hold === 1,
+    retired: retired === 1,
+    notBeforeMs: notBefore || null,
+    startedMs: started ? Date.parse(started) : null,
+  }));
+}
+
+/** When the last importer run started or ended (ms), or null when none ever ran. */
+export function lastRunMs(db: Db): number | null {
+  const r = db.prepare("SELECT started_at, finished_at FROM attempts ORDER BY id DESC LIMIT 1").raw().get() as
+    | [string, string | null]
+    | undefined;
+  return r ? Date.parse(r[1] ?? r[0]) : null;
+}

@@ -78,6 +78,9 @@ export interface LedgerView {
   metrics(): show.LedgerMetrics;
   /** What the status page shows. */
   page(opts?: { q?: string; recent?: number }): show.PageData;
+  /** Every fileset not finished, with what tells a wait from a stuck one; the last importer run (ms). */
+  pending(): show.PendingFileset[];
+  lastRunMs(): number | null;
   /** The notifier's reads: finished importer runs above an id, the first one still going, the last id. */
   finishedRunsAfter(afterId: number, limit: number): show.FinishedAttempt[];
   firstRunningAfter(afterId: number): number | null;
@@ -382,6 +385,8 @@ export function openLedgerView(ledgerPath: string, opts: { requireCurrent?: bool
     attempts: (fileset) => show.attemptsOf(db, fileset),
     metrics: () => show.ledgerMetrics(db),
     page: (opts) => show.pageData(db, opts),
+    pending: () => show.pendingFilesets(db),
+    lastRunMs: () => show.lastRunMs(db),
     finishedRunsAfter: (afterId, limit) => show.finishedAttemptsAfter(db, afterId, limit),
     firstRunningAfter: (afterId) => show.firstRunningAttemptAfter(db, afterId),
     lastRunId: () => show.lastAttemptId(db),
