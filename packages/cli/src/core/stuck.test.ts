@@ -75,10 +75,14 @@ test("summarize: counts, the most overdue first, the oldest legitimate wait apar
   expect(s.oldestWaitingSeconds).toBe(5 * 60 * 60);
   // A run that just finished: the queued one waits its turn.
   expect(summarize(pending, rules, NOW, NOW - 1000).stuckIds).toEqual([3, 2]);
+  expect(s.oldestWaitingId).toBe(1);
+  expect(s.overdueMs.get(3)).toBe(29 * MIN);
   expect(summarize([], rules, NOW, null)).toEqual({
     stuck: 0,
     oldestStuckSeconds: 0,
     oldestWaitingSeconds: 0,
     stuckIds: [],
+    overdueMs: new Map(),
+    oldestWaitingId: null,
   });
 });

@@ -95,6 +95,10 @@ export interface StuckSummary {
   oldestWaitingSeconds: number;
   /** The stuck ones, most overdue first. */
   stuckIds: number[];
+  /** ms past its due time of each stuck one. */
+  overdueMs: Map<number, number>;
+  /** The oldest fileset that waits within its time, or null. */
+  oldestWaitingId: number | null;
 }
 
 /** Judge every pending fileset; `lastRunMs`: the last importer run's start or end (ms), or null. */
@@ -109,10 +113,14 @@ export function summarize(
   const queueMoving = importsRunning || (lastRunMs !== null && now - lastRunMs <= throttle + STUCK_GRACE_MS);
   const stuck: { id: number; overdue: number }[] = [];
   let oldestWaiting = 0;
+  let oldestWaitingId: number | null = null;
   for (const f of pending) {
     const j = judge(f, rules, now, queueMoving);
     if (j.stuck) stuck.push({ id: f.id, overdue: j.overdueMs });
-    else oldestWaiting = Math.max(oldestWaiting, now - f.createdMs);
+    else if (oldestWaitingId === null || now - f.createdMs > oldestWaiting) {
+      oldestWaiting = now - f.createdMs;
+      oldestWaitingId = f.id;
+    }
   }
   stuck.sort((a, b) => b.overdue - a.overdue || a.id - b.id);
   return {
@@ -120,5 +128,7 @@ export function summarize(
     oldestStuckSeconds: stuck.length ? stuck[0]!.overdue / 1000 : 0,
     oldestWaitingSeconds: Math.max(0, oldestWaiting) / 1000,
     stuckIds: stuck.map((s) => s.id),
+    overdueMs: new Map(stuck.map((s) => [s.id, s.overdue])),
+    oldestWaitingId,
   };
 }

@@ -14,7 +14,7 @@ import { Metrics } from "./http/metrics";
 import type { NodeServerStatus } from "./methods";
 import { Notifier } from "./notify/notifier";
 import { maxUserWatches, processStats } from "./proc-stats";
-import { askRemoteMonitors } from "./remote-monitors";
+import { askDropBoxStatus } from "./remote-monitors";
 import { sdNotify } from "./sd-notify";
 
 export interface NodeServices {
@@ -118,10 +118,11 @@ export async function startNodeServices(o: {
 
   let monitorClient: ControlClient | null = null;
   /** Asked only of a DropBox that runs (a stopped one would cost the page its 1.5 s timeout). */
-  const remoteMonitors = async () => {
+  const dropboxStatus = async () => {
     const state = o.servers().find((s) => s.name === "DropBox")?.state;
-    return state === "running" || state === "degraded" ? askRemoteMonitors(current.global.dropboxControl) : undefined;
+    return state === "running" || state === "degraded" ? askDropBoxStatus(current.global.dropboxControl) : undefined;
   };
+  const remoteMonitors = async () => (await dropboxStatus())?.remoteMonitors;
   const metrics = new Metrics({
     remoteMonitors,
     ledger: () => getView()?.metrics() ?? null,
@@ -172,7 +173,17 @@ export async function startNodeServices(o: {
   const listen = async (cfg: OmeroFsConfig): Promise<{ handle: HttpHandle | null; error: string | null }> => {
     if (cfg.global.httpAddress === "off") return { handle: null, error: null };
     try {
-      const handle = await startHttp({ config: cfg, logger, view: getView, metrics, remoteMonitors });
+      const handle = await startHttp({
+        config: cfg,
+        logger,
+        view: getView,
+        ledgerFile,
+        metrics,
+        servers: o.servers,
+        checks: () => o.checks?.() ?? null,
+        dropboxStatus,
+        rules: () => waitRules(current),
+      });
       logger.info(
         `HTTP on http://${handle.address}/ (status page; /api/imports, /api/files?path=, /metrics)${cfg.global.httpToken ? ", token required" : ""}`,
       );

@@ -218,6 +218,8 @@ export interface PageData {
   files: PageFile[];
   /** Ignored files per user (a count: usually notes, thumbnails). */
   ignored: { user: string; n: number }[];
+  /** Refused files per user (a count: `files` holds only the newest). */
+  refused: { user: string; n: number }[];
 }
 
 const pageFileset = (hasPlate: boolean) => `SELECT f.id, f.user, f.state, f.entry,
@@ -289,10 +291,11 @@ export function pageData(db: Db, opts: { q?: string; recent?: number } = {}): Pa
         .raw()
         .all({ ...(q ? { q } : {}), ...args }) as PageRaw[]
     ).map(toPageFileset);
+  // Newest first (the oldest waiting one is in the page's "needs attention").
   const active = all(
     `${PAGE_FILESET} WHERE f.state = 'importing' ${match} OR f.id IN (SELECT id FROM (SELECT id,
-       ROW_NUMBER() OVER (PARTITION BY user ORDER BY id) AS k FROM filesets f WHERE f.state IN ('waiting', 'queued', 'incomplete') ${match})
-       WHERE k <= @m) ORDER BY f.id`,
+       ROW_NUMBER() OVER (PARTITION BY user ORDER BY id DESC) AS k FROM filesets f WHERE f.state IN ('waiting', 'queued', 'incomplete') ${match})
+       WHERE k <= @m) ORDER BY f.id DESC`,
     { m: recent * 2 },
   );
   const failed = all(`${PAGE_FILESET} WHERE f.state = 'failed' ${match} ORDER BY f.id DESC LIMIT @n`, {
@@ -317,14 +320,17 @@ export function pageData(db: Db, opts: { q?: string; recent?: number } = {}): Pa
       .raw()
       .all({ ...(q ? { q } : {}), n: recent * 10 }) as [string, string, string, string | null][]
   ).map(([path, user, state, reason]) => ({ path, user, state, reason }));
-  const ignored = (
-    db
-      .prepare(
-        `SELECT user, COUNT(*) FROM files WHERE state = 'ignored' ${q ? "AND path LIKE @q ESCAPE '\\'" : ""} GROUP BY user`,
-      )
-      .raw()
-      .all(q ? { q } : {}) as [string, number][]
-  ).map(([user, n]) => ({ user, n }));
+  const countBy = (state: string) =>
+    (
+      db
+        .prepare(
+          `SELECT user, COUNT(*) FROM files WHERE state = '${state}' ${q ? "AND path LIKE @q ESCAPE '\\'" : ""} GROUP BY user`,
+        )
+        .raw()
+        .all(q ? { q } : {}) as [string, number][]
+    ).map(([user, n]) => ({ user, n }));
+  const ignored = countBy("ignored");
+  const refused = countBy("refused");
   const users = new Set<string>();
   for (const x of [...active, ...failed, ...imported, ...files]) users.add(x.user);
   for (const t of totals) users.add(t[0]);
@@ -337,7 +343,19 @@ export function pageData(db: Db, opts: { q?: string; recent?: number } = {}): Pa
     totals: totals.map(([user, state, n]) => ({ user, state, n })),
     files,
     ignored,
+    refused,
   };
+}
+
+/** The page's rows of these filesets (the stuck ones the node picked), in the order given. */
+export function pageFilesetsById(db: Db, ids: number[]): PageFileset[] {
+  if (ids.length === 0) return [];
+  const rows = db
+    .prepare(`${pageFileset(hasPlateColumns(db))} WHERE f.id IN (${ids.map(() => "?").join(",")})`)
+    .raw()
+    .all(...ids) as PageRaw[];
+  const byId = new Map(rows.map((r) => [r[0], toPageFileset(r)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 /** A fileset not finished (waiting, queued, importing), with what tells a wait from a stuck one. */

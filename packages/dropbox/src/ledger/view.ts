@@ -80,6 +80,8 @@ export interface LedgerView {
   page(opts?: { q?: string; recent?: number }): show.PageData;
   /** Every fileset not finished, with what tells a wait from a stuck one; the last importer run (ms). */
   pending(): show.PendingFileset[];
+  /** The page's rows of these filesets, in the order given. */
+  pageFilesets(ids: number[]): show.PageFileset[];
   lastRunMs(): number | null;
   /** The notifier's reads: finished importer runs above an id, the first one still going, the last id. */
   finishedRunsAfter(afterId: number, limit: number): show.FinishedAttempt[];
@@ -386,6 +388,7 @@ export function openLedgerView(ledgerPath: string, opts: { requireCurrent?: bool
     metrics: () => show.ledgerMetrics(db),
     page: (opts) => show.pageData(db, opts),
     pending: () => show.pendingFilesets(db),
+    pageFilesets: (ids) => show.pageFilesetsById(db, ids),
     lastRunMs: () => show.lastRunMs(db),
     finishedRunsAfter: (afterId, limit) => show.finishedAttemptsAfter(db, afterId, limit),
     firstRunningAfter: (afterId) => show.firstRunningAttemptAfter(db, afterId),
