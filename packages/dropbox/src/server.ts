@@ -12,6 +12,7 @@ import {
   type WatchConfig,
 } from "@omero-fs/config";
 import {
+  ControlError,
   type DropBoxMethod,
   DropBoxMethodParams,
   type DropBoxParamsOf,
@@ -21,7 +22,7 @@ import {
 import { ControlServer } from "@omero-fs/protocol/zmq";
 import type { Catalogue } from "@omero-fs/readers";
 import { EventBlocks } from "./blocks";
-import { MethodError, probeRunning } from "./control";
+import { probeRunning } from "./control";
 import { ledgerWriteFailure } from "./core/ledger-health";
 import { isUnder } from "./core/paths";
 import { Engine } from "./engine";
@@ -177,7 +178,7 @@ class DropBoxServer {
       case "importExisting": {
         const { path } = params as DropBoxParamsOf<"importExisting">;
         if (path !== undefined && !this.config.watches.some((w) => isUnder(path, w.watchDir) || path === w.watchDir))
-          throw new MethodError(
+          throw new ControlError(
             "BAD_PARAMS",
             `${path} is not in a watch folder (${this.config.watches.map((w) => w.watchDir).join(", ")})`,
           );
@@ -190,7 +191,7 @@ class DropBoxServer {
           try {
             return method === "release" ? this.engine.release(id) : this.engine.retryNow(id);
           } catch (e) {
-            if (e instanceof LedgerError) throw new MethodError("BAD_PARAMS", e.message);
+            if (e instanceof LedgerError) throw new ControlError("BAD_PARAMS", e.message);
             throw e;
           }
         });
@@ -210,7 +211,7 @@ class DropBoxServer {
       fresh = loadConfigOrThrow({ home: this.home });
       catalogues = cataloguesOf(fresh);
     } catch (e) {
-      throw new MethodError("BAD_PARAMS", `config not reloaded: ${e instanceof Error ? e.message : String(e)}`);
+      throw new ControlError("BAD_PARAMS", `config not reloaded: ${e instanceof Error ? e.message : String(e)}`);
     }
     const running = this.engine.grouping.catalogues;
     const differs = (i: number) =>
@@ -274,7 +275,7 @@ class DropBoxServer {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new MethodError("INTERNAL", `sync: watch ${index + 1}: ${last}`);
+    throw new ControlError("INTERNAL", `sync: watch ${index + 1}: ${last}`);
   }
 
   /**
