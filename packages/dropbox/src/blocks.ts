@@ -10,7 +10,8 @@ import type { Engine } from "./engine";
 
 export interface BlocksHost {
   log: Logger;
-  engine: Engine;
+  /** Blocks are applied on the serial chain; a gap, a rescan notice or a dropped backlog is a rescan. */
+  engine: Pick<Engine, "serial" | "applyBlock" | "reconcileWatch">;
   /** Event paths waiting to be applied beyond which the queued blocks are dropped (options). */
   backlogPaths(): number;
   /** Test hook: least time to apply one block (0 in production). */

@@ -12,7 +12,7 @@ import {
   probeFile,
   wantsWholeFile,
 } from "@omero-fs/readers";
-import { Burst, type Context } from "./context";
+import { Burst, type Holds, type Shared, type Ticks } from "./context";
 import { groupingDueAt } from "./core/batching";
 import { GONE_AFTER_IMPORT, NOT_GROUPED } from "./core/file-identity";
 import { applyGrouping, type ExistingFileset, planFacts } from "./core/filesets";
@@ -65,6 +65,9 @@ export async function probeCandidates(
   }
 }
 
+/** What grouping uses besides the shared parts: the tick, and the walks' holds on partitions. */
+export type GroupingContext = Shared & Ticks & Holds;
+
 export class Grouping {
   private readonly dirty = new Map<string, Dirty>();
   /** When each (watch, user)'s last grouping run ended and what it cost (core/batching.ts spaces runs by it). */
@@ -74,10 +77,15 @@ export class Grouping {
   readonly probes = new ProbeCache(PROBE_CACHE_ENTRIES, PROBE_CACHE_BYTES);
 
   constructor(
-    private readonly ctx: Context,
+    private readonly ctx: GroupingContext,
     /** By watch index; replaced per watch by a reload (Engine.setCatalogue). */
     readonly catalogues: Map<number, Catalogue>,
   ) {}
+
+  /** A file is gone: its cached content probe too. */
+  forgetProbe(p: string): void {
+    this.probes.delete(p);
+  }
 
   /** Mark dirty every folder of watch `index` holding files not yet imported (a reload changed how it groups). */
   markWatchDirty(index: number, now: number): number {
@@ -298,7 +306,7 @@ export class Grouping {
       });
     }
     // Waiting filesets left with no member at all (every file deleted) are cancelled by cancelEmpty.
-    const policy = this.ctx.opts.changedAfterImport;
+    const policy = this.ctx.opts().changedAfterImport;
     const ops = applyGrouping(
       { filesets: g.filesets, ignored: g.ignored, pending: g.pending },
       current,
@@ -307,7 +315,15 @@ export class Grouping {
       policy,
     );
     const plans = new Map(g.filesets.map((p) => [p.key, p]));
-    const upserted = fsets.applyMembership(watch, user, ops, ids, this.ctx.opts.importer, this.ctx.clock.now(), plans);
+    const upserted = fsets.applyMembership(
+      watch,
+      user,
+      ops,
+      ids,
+      this.ctx.opts().importer,
+      this.ctx.clock.now(),
+      plans,
+    );
     for (const [i, u] of ops.upserts.entries()) {
       const id = upserted[i]!;
       const plan = plans.get(u.key);
@@ -323,7 +339,7 @@ export class Grouping {
         this.ctx.log.info(`[fileset ${id}] back to waiting: its members changed before the import started`);
       if (u.reopen) {
         this.ctx.log.info(`[fileset ${id}] back to waiting: a file arrived for the incomplete fileset ${u.entry}`);
-        this.ctx.forgetOnce(`incomplete:${id}`);
+        this.ctx.problems.forgetPrefix(`incomplete:${id}`);
       }
       if (u.reimports)
         this.ctx.log.warn(
@@ -333,7 +349,7 @@ export class Grouping {
     for (const [p, a] of ops.files)
       if (a.state === "late") {
         const msg = `[fileset ${a.fileset}] ${p}: ${a.reason}`;
-        this.ctx.once(`late:${p}`, a.log ? "warn" : "debug", msg);
+        this.ctx.problems.once(`late:${p}`, a.log ? "warn" : "debug", msg);
       }
     for (const id of ops.cancelled)
       this.ctx.log.info(`[fileset ${id}] cancelled: its files were deleted or joined another fileset`);
