@@ -289,7 +289,7 @@ export class Engine {
 
   /** At start: cancel waiting filesets left empty by a crash, and recover imports left `importing`. */
   async recover(): Promise<void> {
-    for (const [watch, user] of this.shared.ledger.filesets.waitingPairs())
+    for (const { watch, user } of this.shared.ledger.filesets.waitingPairs())
       this.grouping.cancelEmpty(watch, user, null);
     await this.imports.recover();
   }
@@ -353,7 +353,7 @@ export class Engine {
    */
   regroupPending(): void {
     const now = this.clock.now();
-    for (const [watch, user, p] of this.shared.ledger.files.pendingPaths())
+    for (const { watch, user, path: p } of this.shared.ledger.files.pendingPaths())
       this.grouping.markDirty(watch, user, p, now);
   }
 

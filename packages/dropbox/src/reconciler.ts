@@ -256,9 +256,9 @@ export class Reconciler {
       for (;;) {
         const rows = files.pageOf(watch, after, BATCH);
         if (rows.length === 0) break;
-        after = rows[rows.length - 1]![0];
+        after = rows[rows.length - 1]!.path;
         const lost: string[] = [];
-        for (const [p, state, reason] of rows) {
+        for (const { path: p, state, reason } of rows) {
           if (state === "imported" && reason === GONE_AFTER_IMPORT) continue;
           if (visited.has(p.slice(0, p.lastIndexOf("/")))) continue;
           if (underAny(p, summary.unreadableDirs)) continue;
