@@ -3,7 +3,8 @@
  * reconciliation steps use these). The only SQL about files outside the CLI view.
  */
 import type { Statement } from "better-sqlite3";
-import type { FileRecord, FileState, StatInfo } from "../core/file-identity";
+import type { FileState } from "@omero-fs/protocol";
+import type { FileRecord, StatInfo } from "../core/file-identity";
 import type { KnownFile } from "../core/reconcile";
 import type { Db } from "./schema";
 
