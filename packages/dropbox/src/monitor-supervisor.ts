@@ -78,6 +78,7 @@ export class MonitorSupervisor {
       },
       d.health,
       d.log,
+      d.problems,
     );
     this.links = new MonitorLinks(
       d.config(),
