@@ -98,10 +98,7 @@ for (const [file, want] of [
 ]) {
   const now = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
   // The config README's table is compared cell by cell by its own test; here only its rows count.
-  const same =
-    file === CONFIG_README
-      ? rows(now) === rows(want)
-      : now === want;
+  const same = file === CONFIG_README ? rows(now) === rows(want) : now === want;
   if (same) continue;
   if (check) stale.push(file);
   else fs.writeFileSync(file, want);

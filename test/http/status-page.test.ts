@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { openLedgerDb } from "@omero-fs/dropbox/dist/ledger";
+import { openLedgerDb } from "@omero-fs/dropbox/ledger";
 import { healthItems } from "../../packages/cli/src/core/status-health";
 import { renderPage } from "../../packages/cli/src/node/http/page";
 import { type Browser, chromium, type Page } from "playwright-core";

@@ -109,22 +109,13 @@ function versions(): Record<string, string | null> {
       return null;
     }
   };
-  let sqlite: string | null = null;
-  try {
-    const Database = require("better-sqlite3") as typeof import("better-sqlite3");
-    const db = new Database(":memory:");
-    sqlite = db.prepare("SELECT sqlite_version()").pluck().get() as string;
-    db.close();
-  } catch {
-    sqlite = null;
-  }
   return {
     "omero-fs": OMERO_FS_VERSION,
     node: process.version,
     os: `${os.type()} ${os.release()} (${os.arch()})`,
     "better-sqlite3": pkg("better-sqlite3"),
-    sqlite,
     zeromq: pkg("zeromq"),
+    "@parcel/watcher": pkg("@parcel/watcher"),
   };
 }
 

@@ -1,6 +1,6 @@
 /** What every part of the status page shares: its context, escaping, names and times. */
 import * as path from "node:path";
-import type { ledgerShow } from "@omero-fs/dropbox";
+import type { ledgerShow } from "@omero-fs/dropbox/ledger";
 import type { RemoteMonitor } from "@omero-fs/protocol";
 import type { HealthItem } from "../../core/status-health";
 import { escapeName } from "../../format";

@@ -9,7 +9,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger, OmeroFsConfig } from "@omero-fs/config";
-import type { LedgerView } from "@omero-fs/dropbox";
+import type { LedgerView } from "@omero-fs/dropbox/ledger";
 import { IMPORT_STATES } from "@omero-fs/protocol";
 import type { WaitRules } from "../../core/stuck";
 import { escapeName } from "../../format";

@@ -1,6 +1,6 @@
 /** GET /: gather what the status page shows (ledger, servers, the DropBox's status), then render it. */
 import * as fs from "node:fs";
-import type { LedgerView } from "@omero-fs/dropbox";
+import type { LedgerView } from "@omero-fs/dropbox/ledger";
 import { IMPORT_STATES } from "@omero-fs/protocol";
 import { healthItems } from "../../core/status-health";
 import { summarize } from "../../core/stuck";
