@@ -10,6 +10,7 @@ const NO_ENTRY = "issue 18, A folder named like a layout without its entry (read
 const SWALLOWED = "issue 18, Swallowed: files Bio-Formats leaves out are not in ours (readers-c)";
 const DV_LOGS = "issue 18, Elsewhere: DeltaVision logs (readers-c)";
 const HALF = "issue 18, Half: an .oif whose listed channel TIFF is missing (readers-c)";
+const SPLIT = (reader: string) => `issue 18, Split: ${reader} not modelled, each file imported alone (readers-b)`;
 
 export const EXPECTED_FAILURES: Record<string, string> = {
   "analyze-upper-case": NOT_IMAGES,
@@ -34,4 +35,19 @@ export const EXPECTED_FAILURES: Record<string, string> = {
   "dv-d3d-log": DV_LOGS,
   "dv-d3d-own-log": DV_LOGS,
   "oif-missing-channel": HALF,
+  "wrong-nd2": NOT_IMAGES,
+  "wrong-czi": NOT_IMAGES,
+  "wrong-tif-text": CORRUPT,
+  "wrong-ome-tiff-name": CORRUPT,
+  "dicom-series": SPLIT("DicomReader"),
+  "dicom-two-series": SPLIT("DicomReader"),
+  "dicom-no-suffix": SPLIT("DicomReader"),
+  "prairie-cfg": SPLIT("PrairieReader"),
+  "prairie-env": SPLIT("PrairieReader"),
+  "vectra-companions": SPLIT("VectraReader"),
+  "improvision-set": SPLIT("ImprovisionTiffReader"),
+  "perkinelmer-set": SPLIT("PerkinElmerReader"),
+  "biorad-lse": SPLIT("BioRadReader"),
+  "nrrd-detached": SPLIT("NRRDReader"),
+  "nrrd-detached-other-name": SPLIT("NRRDReader"),
 };

@@ -33,3 +33,16 @@ export function tiff(o: GoldenTiff = {}): Buffer {
   });
   return makeTiff({ littleEndian: !o.bigEndian, ifds: Array.from({ length: o.planes ?? 1 }, (_, i) => ifd(i)) });
 }
+
+/** A TIFF of IFDs with their own sizes (e.g. a QPTIFF's channels, then smaller overview planes). */
+export function tiffOf(
+  ifds: { width: number; height: number; description?: string; software?: string; newSubfileType?: number }[],
+): Buffer {
+  return makeTiff({
+    ifds: ifds.map((i) => ({
+      ...i,
+      bits: 8,
+      ...readablePlane(i.width, i.height),
+    })),
+  });
+}
