@@ -3,29 +3,12 @@
  * (issue 18) and who is on it. ONE list: the golden test expects these to differ and fails once one
  * comes out the same, so whoever fixes a layout removes it here. The list must shrink to zero.
  */
-const NOT_IMAGES = "issue 18, Not images / content checks (readers-a)";
-const CORRUPT = "issue 18, a corrupt file is ignored with the reason, never queued (readers-a)";
-const MIAS = "issue 18, Split: MIAS plates never formed by the DropBox or files plan (readers-a)";
-const NO_ENTRY = "issue 18, A folder named like a layout without its entry (readers-a)";
 const SWALLOWED = "issue 18, Swallowed: files Bio-Formats leaves out are not in ours (readers-c)";
 const DV_LOGS = "issue 18, Elsewhere: DeltaVision logs (readers-c)";
 const HALF = "issue 18, Half: an .oif whose listed channel TIFF is missing (readers-c)";
 const SPLIT = (reader: string) => `issue 18, Split: ${reader} not modelled, each file imported alone (readers-b)`;
 
 export const EXPECTED_FAILURES: Record<string, string> = {
-  "analyze-upper-case": NOT_IMAGES,
-  "dv-wrong-content": NOT_IMAGES,
-  "plain-mixed-folder": NOT_IMAGES,
-  "text-imagej-results": NOT_IMAGES,
-  "text-imagej-results-large": NOT_IMAGES,
-  "text-xy-table-small": NOT_IMAGES,
-  "text-xy-table-no-title": NOT_IMAGES,
-  "text-table-no-xy": NOT_IMAGES,
-  "plain-broken": CORRUPT,
-  "mias-plate": MIAS,
-  "mias-plate-noise": MIAS,
-  "oif-files-without-entry": NO_ENTRY,
-  "vsi-folder-without-entry": NO_ENTRY,
   "mm-snapshot": SWALLOWED,
   "metamorph-overview": SWALLOWED,
   "ome-companion-unnamed-binary": SWALLOWED,
@@ -35,10 +18,6 @@ export const EXPECTED_FAILURES: Record<string, string> = {
   "dv-d3d-log": DV_LOGS,
   "dv-d3d-own-log": DV_LOGS,
   "oif-missing-channel": HALF,
-  "wrong-nd2": NOT_IMAGES,
-  "wrong-czi": NOT_IMAGES,
-  "wrong-tif-text": CORRUPT,
-  "wrong-ome-tiff-name": CORRUPT,
   "dicom-series": SPLIT("DicomReader"),
   "dicom-two-series": SPLIT("DicomReader"),
   "dicom-no-suffix": SPLIT("DicomReader"),

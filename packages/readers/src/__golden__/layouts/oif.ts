@@ -40,6 +40,16 @@ export const layouts: GoldenLayout[] = [
     })(),
   },
   {
+    name: "vsi-ets-without-entry",
+    note: "a cellSens stack folder with its .ets frames, the .vsi never comes",
+    files: { "_scan_/stack1/frame_t.ets": Buffer.alloc(256), "_scan_/stack1/frame_t_0.ets": Buffer.alloc(256) },
+  },
+  {
+    name: "volocity-data-without-entry",
+    note: "a Volocity Data/ folder whose .mvd2 never comes",
+    files: { "Data/1.aisf": Buffer.alloc(256), "Data/2.aisf": Buffer.alloc(256), "Data/notes.txt": "x\n" },
+  },
+  {
     name: "vsi-folder-without-entry",
     note: "issue 18 (elsewhere): TIFFs in a _x_/ folder whose .vsi never comes",
     files: { "_slide_/stack1/a.tif": tiff(), "_slide_/stack1/b.tif": tiff() },
