@@ -15,7 +15,7 @@ export const layouts: GoldenLayout[] = [
     files: { "a_D3D.dv": dv(), "a_D3D.dv.log": dvLog("a_D3D.dv"), "a_D3D_log.txt": "decon log\n" },
   },
   { name: "dv-r3d-log-txt", files: { "scan.r3d": dv(), "scan_log.txt": "r3d log\n" } },
-  { name: "dv-log-alone", files: { "lonely.dv.log": dvLog("lonely.dv") } },
+  { name: "dv-log-without-image", files: { "lonely.dv.log": dvLog("lonely.dv") } },
   {
     name: "dv-wrong-content",
     note: "issue 18 (not images): a .dv that is not DeltaVision",

@@ -1,5 +1,5 @@
 /** Micro-Manager (MicromanagerReader): metadata.txt and the TIFFs its FileName keys name. */
-import { mmAcquisition } from "../make/micromanager";
+import { mmAcquisition } from "../make/mm-acquisition";
 import { tiff } from "../make/tiff";
 import type { GoldenLayout } from "../types";
 

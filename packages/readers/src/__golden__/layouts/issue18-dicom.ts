@@ -1,5 +1,5 @@
 /** DICOM (DicomReader): series grouped from the files of a folder by series number, UIDs, date and time. */
-import { dicom } from "../make/dicom";
+import { dicom } from "../make/dicom-series";
 import type { GoldenLayout } from "../types";
 
 const series = (n: number, o: { series?: number; time?: string; prefix?: string; ext?: string } = {}) =>
@@ -11,7 +11,7 @@ const series = (n: number, o: { series?: number; time?: string; prefix?: string;
   );
 
 export const layouts: GoldenLayout[] = [
-  { name: "dicom-series", note: "issue 18 (split): one series of 3 slices", files: series(3) },
+  { name: "dicom-series-of-3", note: "issue 18 (split): one series of 3 slices", files: series(3) },
   {
     name: "dicom-two-series",
     note: "issue 18 (split): one study, two series in one folder",

@@ -19,7 +19,7 @@ const comment = (uuid: string, channel: number, multi = true) =>
 
 export const layouts: GoldenLayout[] = [
   {
-    name: "improvision-set",
+    name: "improvision-two-samples",
     note: "issue 18 (split): two channel TIFFs of one sample, and another sample's",
     files: {
       "sample_c1.tif": tiff({ description: comment("{AAAA-1}", 1) }),

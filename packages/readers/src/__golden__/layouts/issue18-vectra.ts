@@ -25,5 +25,5 @@ export const layouts: GoldenLayout[] = [
       "OverviewBF.tif": tiffOf([{ width: 4, height: 4 }]),
     },
   },
-  { name: "vectra-alone", files: { "scan.qptiff": qptiff() } },
+  { name: "vectra-qptiff-alone", files: { "scan.qptiff": qptiff() } },
 ];

@@ -34,7 +34,7 @@ function prairie(name: string, kind: "cfg" | "env", frames = 2, channels = 2): R
 
 export const layouts: GoldenLayout[] = [
   {
-    name: "prairie-cfg",
+    name: "prairie-cfg-zseries",
     note: "issue 18 (split): PrairieView < 5.2 (.xml + Config.cfg + TIFFs)",
     files: prairie("ZSeries-001", "cfg"),
   },

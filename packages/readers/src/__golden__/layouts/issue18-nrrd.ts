@@ -6,7 +6,7 @@ const header = (data?: string) =>
 
 export const layouts: GoldenLayout[] = [
   {
-    name: "nrrd-detached",
+    name: "nrrd-nhdr-raw",
     note: "issue 18 (split): a .nhdr naming its data file",
     files: { "vol.nhdr": header("vol.raw"), "vol.raw": Buffer.alloc(16) },
   },
