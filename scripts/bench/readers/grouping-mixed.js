@@ -6,6 +6,9 @@
  * (median of --runs). With --before REV, the readers package of that git revision is built into a
  * temporary folder and timed on the same candidates in the same run, alternating runs.
  *
+ * It also judges each layout once, as test/golden does for groupFilesets (in-memory probes), and
+ * prints how many layouts and Bio-Formats filesets each build makes the same.
+ *
  *   npx tsc -b && node scripts/bench/readers/grouping-mixed.js [--files 10000] [--runs 7] [--before 98da904]
  */
 const { execFileSync } = require("node:child_process");
@@ -20,7 +23,8 @@ const FILES = Number(arg("files", "10000"));
 const RUNS = Number(arg("runs", "7"));
 const BEFORE = arg("before", "");
 
-const { loadFamilies } = require(path.join(DIST, "__golden__/disk.js"));
+const { loadFamilies, loadRecorded } = require(path.join(DIST, "__golden__/disk.js"));
+const { judge } = require(path.join(DIST, "__golden__/compare.js"));
 const readers = require(path.join(DIST, "index.js"));
 
 /** What io.probeFile reads of a file, from its bytes: the head (whole for index files), the first IFD of a TIFF. */
@@ -95,6 +99,38 @@ function load(dist) {
   return { groupFilesets: g.groupFilesets, catalogue: defaultCatalogue() };
 }
 
+/** Each layout grouped alone and judged against its recording: [same layouts, layouts, same filesets, filesets]. */
+async function verdicts(s) {
+  let [same, n, sameSets, sets] = [0, 0, 0, 0];
+  for (const fam of loadFamilies()) {
+    const rec = loadRecorded(fam.family);
+    for (const l of fam.layouts) {
+      const r = rec?.layouts.find((x) => x.name === l.name);
+      if (!r) continue;
+      const root = `/judge/${l.name}`;
+      const input = [];
+      for (const [rel, c] of Object.entries(l.files)) {
+        const content = typeof c === "string" ? Buffer.from(c) : c;
+        input.push({ path: `${root}/${rel}`, size: content.length, probe: await probe(`${root}/${rel}`, content) });
+      }
+      const g = s.groupFilesets(input, s.catalogue);
+      const rel = (p) => path.posix.relative(root, p);
+      const ours = g.filesets.map((f) => ({
+        entry: rel(f.entry),
+        reader: f.reader,
+        files: f.files.map(rel),
+        missing: f.missing.map(rel),
+      }));
+      const v = judge(l, r, ours, s.name);
+      n++;
+      if (v.same) same++;
+      sameSets += v.sameFilesets;
+      sets += v.bioFormats;
+    }
+  }
+  return `${same} of ${n} layouts, ${sameSets} of ${sets} Bio-Formats filesets the same`;
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
@@ -121,12 +157,20 @@ async function main() {
         );
       }
     }
-    console.log(`groupFilesets over ${input.length} candidates of mixed layouts (median of ${RUNS} runs):`);
-    for (const s of subjects)
-      console.log(`  ${s.name}: ${median(times.get(s.name)).toFixed(1)} ms (${shape.get(s.name)})`);
+    console.log(`groupFilesets over ${input.length} candidates of mixed layouts (${RUNS} runs, alternating):`);
+    for (const s of subjects) {
+      const t = times.get(s.name);
+      console.log(
+        `  ${s.name}: median ${median(t).toFixed(1)} ms, fastest ${Math.min(...t).toFixed(1)} ms (${shape.get(s.name)})`,
+      );
+    }
+    console.log("golden layouts judged (groupFilesets, in-memory probes):");
+    for (const s of subjects) console.log(`  ${s.name}: ${await verdicts(s)}`);
     if (subjects.length === 2) {
-      const [b, a] = subjects.map((s) => median(times.get(s.name)));
-      console.log(`  ratio this/before: ${(a / b).toFixed(2)}`);
+      const [b, a] = subjects.map((s) => times.get(s.name));
+      console.log(
+        `  ratio this/before: median ${(median(a) / median(b)).toFixed(2)}, fastest ${(Math.min(...a) / Math.min(...b)).toFixed(2)}`,
+      );
     }
   } finally {
     before?.cleanup();
