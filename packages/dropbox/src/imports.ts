@@ -5,6 +5,7 @@
  * means. Also crash recovery of filesets left `importing`.
  */
 import * as fs from "node:fs";
+import { processGroupAlive, processStartTime, signalGroup } from "@omero-fs/config";
 import type { Chain, Shared, Ticks } from "./context";
 import { outcomeOf } from "./core/outcome";
 import { newSchedState, pickJobs } from "./core/scheduler";
@@ -17,6 +18,19 @@ export type ImportsContext = Shared &
   Pick<Ticks, "requestTick"> & {
     readonly importer: Importer;
   };
+
+/** How often an import that outlived the DropBox is looked at. */
+const ORPHAN_POLL_MS = 500;
+/** SIGTERM to SIGKILL when the DropBox ends an import's process group (the importers' default grace). */
+const IMPORT_KILL_GRACE_MS = 5000;
+
+/** SIGTERM to the group, SIGKILL after `graceMs` if it is still there. */
+async function endGroup(pgid: number, graceMs: number): Promise<void> {
+  if (!signalGroup(pgid, "SIGTERM")) return;
+  const until = Date.now() + graceMs;
+  while (processGroupAlive(pgid, null) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  signalGroup(pgid, "SIGKILL");
+}
 
 export class Imports {
   readonly running = new Map<number, { ctrl: AbortController; done: Promise<void> }>();
@@ -72,6 +86,7 @@ export class Imports {
           outcome = await this.ctx.importer.run(req, {
             signal: ctrl.signal,
             timeoutMs: this.ctx.opts().importTimeoutMs,
+            onSpawn: (pgid) => this.recordProcess(id, attempt, pgid),
           });
         } catch (e) {
           const error = `importer error: ${e instanceof Error ? e.message : String(e)}`;
@@ -100,6 +115,21 @@ export class Imports {
       this.ctx.requestTick();
     });
     this.running.set(id, { ctrl, done });
+  }
+
+  /**
+   * The process group an importer run started, recorded at once (not on the serial chain: a
+   * DropBox killed a moment later must find it), so the next start waits for it instead of
+   * running the import a second time beside it.
+   */
+  private recordProcess(id: number, attempt: number, pgid: number): void {
+    try {
+      this.ctx.ledger.filesets.recordProcess(id, attempt, pgid, processStartTime(pgid));
+    } catch (e) {
+      this.ctx.log.warn(
+        `[fileset ${id}] its importer's process group ${pgid} could not be recorded (${e instanceof Error ? e.message : String(e)}): after a crash of the DropBox it would not be waited for`,
+      );
+    }
   }
 
   /** Files changed or vanished since queueing: the import must not run on them. */
@@ -164,32 +194,80 @@ export class Imports {
   /**
    * Crash recovery: filesets found 'importing' at start (or, once a ledger that could not be
    * written takes writes again, those whose outcome was not recorded) are finished or redone
-   * (never imported twice).
+   * (never imported twice). One whose importer still runs (the DropBox was killed, its import's
+   * process group was not) is waited for first: never a second run beside it.
    */
   async recover(): Promise<void> {
     const fsets = this.ctx.ledger.filesets;
     for (const id of fsets.importingIds()) {
       // At runtime (the ledger takes writes again): only those whose outcome could not be recorded.
       if (this.running.has(id)) continue;
-      const req = this.requestOf(id);
       const last = fsets.lastAttempt(id);
-      let r: RecoverResult;
-      try {
-        r = await this.ctx.importer.recover(req, last?.target ?? null);
-      } catch (e) {
-        this.ctx.log.warn(
-          `[fileset ${id}] recovery check failed (${e instanceof Error ? e.message : String(e)}): redoing it`,
-        );
-        r = { state: "redo" };
+      if (last?.pgid && processGroupAlive(last.pgid, last.pgidStart)) {
+        this.adopt(id, last.pgid, last.n, Date.parse(last.startedAt));
+        continue;
       }
-      if (r.state === "done") {
-        this.ctx.log.info(`[fileset ${id}] was importing when DropBox stopped; the importer finished it`);
-        this.record(id, last?.n ?? 1, r.outcome, false);
-      } else {
-        fsets.requeueInterrupted(id, this.ctx.clock.now());
-        this.ctx.log.info(`[fileset ${id}] was importing when DropBox stopped: requeued`);
-      }
+      await this.recoverOne(id);
     }
+  }
+
+  /** The importer says whether an interrupted import is done (recorded) or must be redone (requeued). */
+  private async recoverOne(id: number, why?: string): Promise<void> {
+    const fsets = this.ctx.ledger.filesets;
+    const req = this.requestOf(id);
+    const last = fsets.lastAttempt(id);
+    let r: RecoverResult;
+    try {
+      r = await this.ctx.importer.recover(req, last?.target ?? null);
+    } catch (e) {
+      this.ctx.log.warn(
+        `[fileset ${id}] recovery check failed (${e instanceof Error ? e.message : String(e)}): redoing it`,
+      );
+      r = { state: "redo" };
+    }
+    if (r.state === "done") {
+      this.ctx.log.info(`[fileset ${id}] was importing when DropBox stopped; the importer finished it`);
+      this.record(id, last?.n ?? 1, r.outcome, false);
+    } else {
+      fsets.requeueInterrupted(id, this.ctx.clock.now(), why);
+      this.ctx.log.info(`[fileset ${id}] was importing when DropBox stopped: requeued`);
+    }
+  }
+
+  /**
+   * An import started before the DropBox's crash still runs (its process group is alive): it
+   * holds its place (a concurrency slot, the fileset stays `importing`) until the group has ended,
+   * ended by the DropBox once the import's timeout has passed; then it is recovered as any
+   * interrupted import (the omero importer's redo skips what OMERO already has).
+   */
+  private adopt(id: number, pgid: number, attempt: number, startedMs: number): void {
+    const timeoutMs = this.ctx.opts().importTimeoutMs;
+    const deadline = (Number.isFinite(startedMs) ? startedMs : this.ctx.clock.now()) + timeoutMs;
+    this.ctx.log.warn(
+      `[fileset ${id}] its import (attempt ${attempt}, process group ${pgid}) still runs after the DropBox restarted: waiting for it to end before anything else is done with the fileset (it is ended ${new Date(deadline).toISOString()}, when its omero.fs.importTimeout has passed)`,
+    );
+    const ctrl = new AbortController();
+    const done = (async () => {
+      let ended = "";
+      for (;;) {
+        if (!processGroupAlive(pgid, null)) break;
+        if (ctrl.signal.aborted || this.ctx.clock.now() >= deadline) {
+          ended = ctrl.signal.aborted ? "ended by the DropBox" : "ended after its timeout by the DropBox";
+          await endGroup(pgid, IMPORT_KILL_GRACE_MS);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, ORPHAN_POLL_MS));
+      }
+      // Stopping: leave it `importing`; the next start looks again.
+      if (this.ctx.stopping() && ctrl.signal.aborted) return;
+      const why = `interrupted: the DropBox restarted during the import; it ran on in process group ${pgid}${ended ? ` and was ${ended}` : " to its end"}; its outcome is not known`;
+      this.ctx.log.info(`[fileset ${id}] the import that outlived the DropBox (process group ${pgid}) has ended`);
+      await this.ctx.serial(() => this.recoverOne(id, why));
+    })().finally(() => {
+      this.running.delete(id);
+      this.ctx.requestTick();
+    });
+    this.running.set(id, { ctrl, done });
   }
 
   /** Wait for in-flight imports up to `graceMs`, then abort them (they stay resumable). */
