@@ -9,6 +9,7 @@ import { decodeBadName, isValidUtf8 } from "@omero-fs/config";
 import type { EventBlock } from "@omero-fs/protocol";
 import type { Shared, Ticks } from "./context";
 import { BAD_NAME, type Effect, type FileRecord, type Observation, observationEffects } from "./core/file-identity";
+import { eventWanted } from "./core/event-types";
 import { containmentProblem, userOfPath } from "./core/paths";
 import { type FirstWalk, recordAsExisting, releaseExisting } from "./core/reconcile";
 import type { Grouping } from "./grouping";
@@ -38,7 +39,9 @@ export class Intake {
   async applyBlock(watch: number, block: EventBlock): Promise<void> {
     const files: string[] = [];
     const dirDeletes: string[] = [];
+    const eventTypes = this.ctx.watch(watch).config.eventTypes;
     for (const e of block.events) {
+      if (!eventWanted(e.type, eventTypes)) continue;
       if (e.isDir) {
         if (e.type === "Delete") dirDeletes.push(e.path);
         continue;
