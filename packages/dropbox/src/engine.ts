@@ -343,6 +343,11 @@ export class Engine {
     });
   }
 
+  /** Copy the ledger's write-ahead log into dropbox.sqlite (a PASSIVE checkpoint), on the chain. */
+  checkpointLedger(): Promise<void> {
+    return this.serial(() => this.shared.ledger.checkpoint("PASSIVE"));
+  }
+
   /** The ledger's counts ("files.<state>", "imports.<state>"), for `status`. */
   counts(): Record<string, number> {
     return this.shared.ledger.counts();

@@ -55,6 +55,8 @@ export interface DropBoxOptions {
   backlogPaths: number;
   /** While the ledger cannot be written (disk full, read-only), a write is tried this often. */
   ledgerProbeMs: number;
+  /** The write-ahead log is copied into dropbox.sqlite this often (a PASSIVE checkpoint). */
+  checkpointMs: number;
   /** Test hook: while this file exists, ledger writes fail with SQLITE_FULL (null in production). */
   ledgerFullWhile: string | null;
   /** Test hook: event blocks to discard on receipt, as if lost in transit (0 in production). */
@@ -76,6 +78,7 @@ export interface DropBoxOptions {
  * - OMERO_FS_TEST_DROPBOX_APPLY_MS: applying each event block takes at least this long, so blocks
  *   queue as behind a busy ledger (default 0);
  * - OMERO_FS_TEST_LEDGER_PROBE_MS: how often a ledger that cannot be written is tried again (default 5000);
+ * - OMERO_FS_TEST_DROPBOX_CHECKPOINT_MS: how often the ledger's write-ahead log is checkpointed (default 60000);
  * - OMERO_FS_TEST_LEDGER_FULL_WHILE: a JSON string, a flag file: while it exists, ledger writes fail
  *   with SQLITE_FULL (ledger/schema.ts; a full disk cannot be made here without root).
  */
@@ -123,6 +126,7 @@ export function resolveOptions(config: OmeroFsConfig, env: NodeJS.ProcessEnv = p
     walkDirDelayMs: testHookNumber(env, "OMERO_FS_TEST_DROPBOX_WALK_DIR_MS", 0, { min: 0, integer: true }),
     applyBlockDelayMs: testHookNumber(env, "OMERO_FS_TEST_DROPBOX_APPLY_MS", 0, { min: 0, integer: true }),
     ledgerProbeMs: hook(env, "OMERO_FS_TEST_LEDGER_PROBE_MS", 5000),
+    checkpointMs: hook(env, "OMERO_FS_TEST_DROPBOX_CHECKPOINT_MS", 60_000),
     ledgerFullWhile:
       testHookJson(env, "OMERO_FS_TEST_LEDGER_FULL_WHILE", z.string().min(1), "a JSON string: a flag file's path") ??
       null,
