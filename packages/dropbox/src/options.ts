@@ -3,6 +3,7 @@
  * milliseconds (the config speaks OMERO's seconds), every default here. Nothing else in the
  * package multiplies by 1000 or reads process.env.
  */
+import * as path from "node:path";
 import type { ChangedAfterImport } from "./core/file-identity";
 import { type OmeroFsConfig, testHookJson, testHookNumber, type WatchConfig } from "@omero-fs/config";
 import { z } from "zod";
@@ -10,6 +11,7 @@ import { normaliseWhitelist } from "./core/paths";
 import { planWatches, type WatchChange } from "./core/watch-plan";
 import type { ExistingFiles } from "./core/reconcile";
 import { DEFAULT_RETRY, type RetryPolicy } from "./core/retry";
+import { MANAGED_REPOSITORY } from "./importers/layout";
 
 export interface WatchOptions {
   index: number;
@@ -43,6 +45,10 @@ export interface DropBoxOptions {
   concurrency: number;
   retry: RetryPolicy;
   importTimeoutMs: number;
+  /** omero.fs.maxFilesetSize in bytes; 0: no limit. */
+  maxFilesetSize: number;
+  /** Where the local importer writes (its free space is checked before each import); null for the other importers. */
+  localRepository: string | null;
   /** 0: no periodic reconciliation. */
   rescanIntervalMs: number;
   /** omero.fs.changedAfterImport (reimportModified=true already read as reimport by the config). */
@@ -117,6 +123,8 @@ export function resolveOptions(config: OmeroFsConfig, env: NodeJS.ProcessEnv = p
       maxMs: DEFAULT_RETRY.maxMs,
     },
     importTimeoutMs: g.importTimeout * 1000,
+    maxFilesetSize: g.maxFilesetSize,
+    localRepository: g.importer === "local" ? path.join(g.dataDir, MANAGED_REPOSITORY) : null,
     rescanIntervalMs: g.rescanInterval * 1000,
     changedAfterImport: g.changedAfterImport,
     existingFiles: g.existingFiles,
@@ -188,6 +196,8 @@ export function planReload(
     concurrency: live("concurrency", "omero.fs.importConcurrency"),
     retry: live("retry", "omero.fs.importRetries"),
     importTimeoutMs: live("importTimeoutMs", "omero.fs.importTimeout"),
+    maxFilesetSize: live("maxFilesetSize", "omero.fs.maxFilesetSize"),
+    localRepository: before.localRepository,
     changedAfterImport: live("changedAfterImport", "omero.fs.changedAfterImport"),
     existingFiles: live("existingFiles", "omero.fs.existingFiles"),
   };

@@ -10,7 +10,7 @@ import { FilesTable } from "./files";
 import { FilesetsTable } from "./filesets";
 import type { InvariantFacts } from "../core/ledger-invariant";
 import { invariantFacts, repairInvariant } from "./invariant";
-import { releaseInDb, requeueInDb } from "./requeue";
+import { cancelInDb, releaseInDb, requeueInDb } from "./requeue";
 import { type Db, openLedgerDb } from "./schema";
 import { countsOf } from "./view";
 
@@ -24,7 +24,7 @@ export {
 } from "./existing";
 export { backupLedger } from "./backup";
 export { checkInvariantOffline, invariantFacts } from "./invariant";
-export { releaseImport, requeueImport } from "./requeue";
+export { CANCELLED_BY_HAND, cancelImport, releaseImport, requeueImport } from "./requeue";
 export {
   checkLedgerFile,
   type Db,
@@ -75,6 +75,11 @@ export class Ledger {
   /** `imports release ID`: incomplete or waiting -> waiting, released (imported as it is); LedgerError otherwise. */
   release(id: number, now: number): { id: number; state: string } {
     return releaseInDb(this.db, id, now);
+  }
+
+  /** `imports cancel ID`: -> cancelled (its running import ended by the caller first); LedgerError otherwise. */
+  cancel(id: number, now: number): { id: number; state: string } {
+    return cancelInDb(this.db, id, now);
   }
 
   counts(): Record<string, number> {
