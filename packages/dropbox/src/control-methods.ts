@@ -20,7 +20,15 @@ const SYNC_MS = 60_000;
 export interface ControlHost {
   engine: Pick<
     Engine,
-    "reconcileWatch" | "drain" | "fileCount" | "importExisting" | "requeue" | "release" | "counts" | "checkInvariant"
+    | "reconcileWatch"
+    | "drain"
+    | "fileCount"
+    | "importExisting"
+    | "requeue"
+    | "release"
+    | "cancel"
+    | "counts"
+    | "checkInvariant"
   >;
   monitors: Pick<MonitorSupervisor, "monitorOf" | "sync" | "remoteStatus">;
   /** The first reconciliation is done. */
@@ -86,6 +94,7 @@ export function controlHandlers(h: ControlHost): DropBoxHandlers {
     },
     retry: ({ id }) => refusedAsBadParams(h.engine.requeue(id)),
     release: ({ id }) => refusedAsBadParams(h.engine.release(id)),
+    cancel: ({ id }) => refusedAsBadParams(h.engine.cancel(id)),
   };
 }
 

@@ -56,6 +56,7 @@ class DropBoxServer {
   private stopped = false;
   private healthTimer: NodeJS.Timeout | null = null;
   private rescanTimer: NodeJS.Timeout | null = null;
+  private checkpointTimer: NodeJS.Timeout | null = null;
   /** Its watches are replaced by a reload; the global part is the one the process started with. */
   private config: OmeroFsConfig;
   private opts: DropBoxOptions;
@@ -191,6 +192,11 @@ class DropBoxServer {
     }
     this.engine.requestTick();
     this.healthTimer = setInterval(() => void this.monitors.checkHealth(), this.opts.healthMs);
+    // A failed checkpoint (a ledger that cannot be written) is the chain's (ledger-health.ts).
+    this.checkpointTimer = setInterval(
+      () => void this.engine.checkpointLedger().catch(() => undefined),
+      this.opts.checkpointMs,
+    );
     this.startRescanTimer();
     this.ready = true;
     this.log.info("DropBox ready");
@@ -230,6 +236,7 @@ class DropBoxServer {
     this.log.info("DropBox stopping");
     if (this.healthTimer) clearInterval(this.healthTimer);
     if (this.rescanTimer) clearInterval(this.rescanTimer);
+    if (this.checkpointTimer) clearInterval(this.checkpointTimer);
     this.p.ledgerWrites.stop();
     await this.engine.stop(STOP_GRACE_MS);
     await this.monitors.stop();

@@ -246,6 +246,8 @@ export const DropBoxMethodParams = {
   status: NoParamsSchema,
   /** Import an incomplete (or still waiting) fileset as it is (`omero-fs imports release ID`). */
   release: z.strictObject({ id: z.number().int().min(1) }),
+  /** Stop one fileset from being imported, ending its import if one runs (`omero-fs imports cancel ID`). */
+  cancel: z.strictObject({ id: z.number().int().min(1) }),
   /**
    * `omero-fs dropbox import-existing [PATH]`: import the files recorded as `existing` (there at the
    * first walk, omero.fs.existingFiles=skip), all of them or those under `path` (absolute).
@@ -285,6 +287,8 @@ export const DropBoxMethodResults = {
   retry: z.object({ id: z.number().int(), state: z.string() }),
   /** state: "waiting" (released: queued as soon as its present files are settled and finished). */
   release: z.object({ id: z.number().int(), state: z.string() }),
+  /** state: "cancelled". */
+  cancel: z.object({ id: z.number().int(), state: z.string() }),
   status: z.object({
     ready: z.boolean(),
     watches: z.array(

@@ -305,6 +305,7 @@ export class OmeroImporter implements Importer {
       timeoutMs: Math.max(1, deadline - Date.now()),
       signal: opts.signal,
       killGraceMs: this.o.killGraceMs,
+      onSpawn: opts.onSpawn,
       onLine: (stream, line) => {
         // `sessions key` prints the session key: a credential, kept out of the log
         if (stream === "stdout" && !logStdout) return;

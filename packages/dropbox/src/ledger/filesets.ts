@@ -53,6 +53,17 @@ export interface PartitionFile {
 /** Missing member paths kept per fileset (all are counted in missing_count). */
 export const MISSING_KEPT = 20;
 
+/** A fileset's last importer run: its number, where it went, and the process group it ran in. */
+export interface LastAttempt {
+  n: number;
+  target: string | null;
+  /** Process group of the importer's child (null: in-process, or not recorded). */
+  pgid: number | null;
+  /** Start time of the group's leader when recorded (processStartTime), so a reused id is not taken for it. */
+  pgidStart: string | null;
+  startedAt: string;
+}
+
 export interface Outcome {
   ok: boolean;
   target: string | null;
@@ -164,7 +175,10 @@ export class FilesetsTable {
       notBefore: p("UPDATE jobs SET not_before_ms = ? WHERE fileset = ?"),
       failed: p("UPDATE filesets SET state = 'failed', error = ?, target = ? WHERE id = ?"),
       importing: p("SELECT id FROM filesets WHERE state = 'importing'"),
-      lastAttempt: p("SELECT n, target FROM attempts WHERE fileset = ? ORDER BY n DESC LIMIT 1"),
+      lastAttempt: p(
+        "SELECT n, target, pgid, pgid_start AS pgidStart, started_at AS startedAt FROM attempts WHERE fileset = ? ORDER BY n DESC LIMIT 1",
+      ),
+      recordProcess: p("UPDATE attempts SET pgid = ?, pgid_start = ? WHERE fileset = ? AND n = ?"),
       interrupted: p(
         "UPDATE attempts SET finished_at = ?, ok = 0, error = ? WHERE fileset = ? AND finished_at IS NULL",
       ),
@@ -460,16 +474,20 @@ export class FilesetsTable {
     return (this.st.importing.raw().all() as [number][]).map((r) => r[0]);
   }
 
-  lastAttempt(id: number): { n: number; target: string | null } | null {
-    const r = this.st.lastAttempt.raw().get(id) as [number, string | null] | undefined;
-    return r ? { n: r[0], target: r[1] } : null;
+  lastAttempt(id: number): LastAttempt | null {
+    return (this.st.lastAttempt.get(id) as LastAttempt | undefined) ?? null;
+  }
+
+  /** The process group an attempt's importer runs in, and its leader's start time (null: unknown). */
+  recordProcess(id: number, attempt: number, pgid: number, startTime: string | null): void {
+    this.st.recordProcess.run(pgid, startTime, id, attempt);
   }
 
   /** An interrupted import goes back to the queue; the interrupted run does not use up a retry. */
-  requeueInterrupted(id: number, now: number): void {
+  requeueInterrupted(id: number, now: number, why = "interrupted: DropBox stopped during the import"): void {
     const stamp = new Date(now).toISOString();
     this.db.transaction(() => {
-      this.st.interrupted.run(stamp, "interrupted: DropBox stopped during the import", id);
+      this.st.interrupted.run(stamp, why, id);
       this.st.setState.run("queued", id);
       this.st.requeueInterrupted.run(id, stamp);
     })();
