@@ -17,8 +17,8 @@ export interface Context {
   once(key: string, level: "debug" | "info" | "warn" | "error", msg: string): void;
   /** Forget the once-keys starting with `prefix` (the problem went away: say it again if it comes back). */
   forgetOnce(prefix: string): void;
-  /** Something changed that readiness must look at. */
-  readinessChanged(): void;
+  /** These filesets changed: readiness judges them again. Without ids: look for waiting filesets it does not know. */
+  readinessChanged(filesets?: readonly number[]): void;
   /** Ask for a pipeline tick (grouping, readiness, scheduling) on the serial chain. */
   requestTick(): void;
   /** Run `fn` after every earlier ledger task (one serial chain for every ledger write). */

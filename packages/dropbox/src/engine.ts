@@ -69,7 +69,7 @@ export class Engine {
     for (const w of this.ctx.opts.watches) if (!now.has(w.index)) this.retired.set(w.index, w);
     for (const i of now) this.retired.delete(i);
     this.ctx.opts = opts;
-    this.queueing.changed();
+    this.queueing.rejudgeAll();
     this.requestTick();
   }
 
@@ -128,7 +128,7 @@ export class Engine {
       forgetOnce: (prefix) => {
         for (const k of [...this.loggedOnce]) if (k.startsWith(prefix)) this.loggedOnce.delete(k);
       },
-      readinessChanged: () => this.queueing.changed(),
+      readinessChanged: (ids) => this.queueing.changed(ids),
       requestTick: () => this.requestTick(),
       serial: (fn) => this.serial(fn),
       stopping: () => this.stopping,
@@ -251,7 +251,7 @@ export class Engine {
     const r = this.ctx.ledger.release(id, this.clock.now());
     this.log.warn(`[fileset ${id}] released by hand: imported as it is once its present files are finished`);
     this.ctx.forgetOnce(`incomplete:${id}`);
-    this.queueing.changed();
+    this.queueing.changed([id]);
     this.requestTick();
     return r;
   }

@@ -114,6 +114,7 @@ export class Imports {
     switch (d.kind) {
       case "back-to-waiting": {
         log.info(`[fileset ${id}] back to waiting: ${o.error}`);
+        this.ctx.readinessChanged([id]);
         const members = fsets.members(id);
         if (members[0]) {
           const watch = members[0].watch;

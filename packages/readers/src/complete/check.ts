@@ -23,6 +23,7 @@ import { checkJp2Boxes, checkNd2, ND2_CHUNK_MAGIC } from "./nd2";
 import { checkOle, OLE_SIGNATURE } from "./ole";
 import { omeRequiredIfds, planeReason } from "./ome";
 import { checkBmp, checkGif, checkJpeg, checkPng } from "./raster";
+import { checkEndFile, checkJson, checkNdpis, checkXml } from "./text";
 import { countIfds, walkTiff } from "./tiff";
 import { Bytes, COMPLETE, incomplete, ShortRead, type StructureCheck, UNKNOWN } from "./types";
 
@@ -80,6 +81,20 @@ async function checkBytes(path: string, src: Bytes): Promise<StructureCheck> {
   if (/\.dm[34]$/.test(ln)) return checkDm(src);
   if (/\.(mrc|mrcs|st|ali|map|rec)$/.test(ln)) return checkMrc(src);
   if (ln.endsWith(".fli")) return checkFli(src);
+  return checkText(ln, src, head);
+}
+
+/** Text index files: by name, and XML by its first bytes. */
+function checkText(ln: string, src: Bytes, head: Buffer): Promise<StructureCheck> | StructureCheck {
+  if (ln === "metadata.txt" || ln.endsWith("_metadata.txt")) return checkJson(src, "Micro-Manager metadata.txt");
+  if (/\.json$|^\.z(attrs|array|group|metadata)$/.test(ln)) return checkJson(src, "JSON");
+  if (/\.(nd|htd)$/.test(ln)) return checkEndFile(src, ln.endsWith(".nd") ? "MetaMorph .nd" : "MetaXpress .HTD");
+  if (ln.endsWith(".ndpis")) return checkNdpis(src);
+  const text = head
+    .toString("utf8")
+    .replace(/^\uFEFF/, "")
+    .trimStart();
+  if (/\.(xml|ome|xlef|xlif|xlcf|xdce|mvd2)$/.test(ln) && text.startsWith("<")) return checkXml(src, "XML");
   return UNKNOWN;
 }
 

@@ -17,6 +17,10 @@ import {
 import { checkStructure } from "./check";
 import { dataBytes } from "./dm";
 
+const companion = `<?xml version="1.0" encoding="UTF-8"?>\n<!-- written by a test -->\n<OME xmlns="http://www.openmicroscopy.org/Schemas/OME/2016-06"><Image ID="Image:0"><Pixels ID="Pixels:0" DimensionOrder="XYZCT" Type="uint8" SizeX="4" SizeY="4" SizeZ="2" SizeC="1" SizeT="1"><TiffData FirstZ="0" IFD="0" PlaneCount="1"><UUID FileName="a.ome.tif">urn:uuid:a</UUID></TiffData><TiffData FirstZ="1" IFD="0" PlaneCount="1"><UUID FileName="b.ome.tif">urn:uuid:b</UUID></TiffData></Pixels></Image></OME>`;
+const mmJson = JSON.stringify({ Summary: { MicroManagerVersion: "2.0" }, "FrameKey-0-0-0": { FileName: "img_0.tif" } });
+const nd = '"NDInfoFile", Version 1.0\r\n"DoTimelapse", FALSE\r\n"NStagePositions", 0\r\n"EndFile"';
+const ndpis = "[NanoZoomerDigitalPathologyImageSet]\r\nNoImages=3\r\nImage0=a.ndpi\r\nImage1=b.ndpi\r\nImage2=c.ndpi";
 const reader = (b: Buffer) => (o: number, l: number) => b.subarray(o, o + l);
 const check = (path: string, b: Buffer) => checkStructure(path, b.length, reader(b));
 const cuts = (b: Buffer) => [0.1, 0.5, 0.9].map((f) => Math.floor(b.length * f)).concat([b.length - 1]);
@@ -35,6 +39,15 @@ const cases: [string, string, () => Buffer, RegExp][] = [
   ["OBF", "/d/a.obf", () => makeObf(), /^OBF (truncated|incomplete)/],
   ["FLI", "/d/a.fli", () => makeFli(), /^FLI truncated/],
   ["MRC", "/d/a.mrc", () => makeMrc(8, 8, 2, 64), /^MRC truncated/],
+  ["companion OME-XML", "/d/a.companion.ome", () => Buffer.from(companion), /^XML incomplete/],
+  [
+    "Micro-Manager metadata.txt",
+    "/d/metadata.txt",
+    () => Buffer.from(mmJson),
+    /^Micro-Manager metadata.txt incomplete/,
+  ],
+  ["MetaMorph .nd", "/d/a.nd", () => Buffer.from(nd), /^MetaMorph .nd incomplete/],
+  ["NDPIS", "/d/a.ndpis", () => Buffer.from(ndpis), /^NDPIS incomplete/],
 ];
 
 describe.each(cases)("%s", (_name, path, make, reason) => {
