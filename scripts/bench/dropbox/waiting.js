@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
- * What waiting filesets cost while nothing changes (issue 19): amy drops --files empty .tif files
- * (each its own fileset, never complete: an empty TIFF is "empty file"), then nothing changes.
+ * What waiting filesets cost while nothing changes (issue 19): amy drops --files .tif files that
+ * never become complete (each its own fileset): empty (--kind empty, "empty file") or cut after their
+ * header (--kind cut, "TIFF truncated": these go through the open-file and structure checks), then
+ * nothing changes.
  * Real MonitorServer + DropBox, local importer, dirImportWait --wait s, settleTime 2 s.
  *
  * - zak's single-file OME-TIFF (proven complete: settleTime path) dropped before amy's files:
@@ -10,7 +12,7 @@
  *   (amy's filesets are all judged, nothing changes);
  * - zak's second OME-TIFF dropped then: seconds to `imported`.
  *
- *   npx tsc -b && node scripts/bench/dropbox/waiting.js [--files 20000] [--dirs 100] [--wait 60] [--idle 60]
+ *   npx tsc -b && node scripts/bench/dropbox/waiting.js [--files 20000] [--dirs 100] [--wait 60] [--idle 60] [--kind empty|cut]
  *       [--root DIR]   (a checkout whose dist/ to run, to compare builds in one run; default this one)
  */
 const { spawn } = require("node:child_process");
@@ -18,7 +20,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { arg, cpuSeconds } = require("../tree");
-const { omeTiff } = require("./tiff");
+const { omeTiff, tiff } = require("./tiff");
 
 const ROOT = path.resolve(arg("root", path.resolve(__dirname, "..", "..", "..")));
 const MONITOR_MAIN = path.join(ROOT, "packages", "monitor", "dist", "main.js");
@@ -29,6 +31,8 @@ const FILES = Number(arg("files", "20000"));
 const DIRS = Number(arg("dirs", "100"));
 const WAIT_S = Number(arg("wait", "60"));
 const IDLE_S = Number(arg("idle", "60"));
+const KIND = arg("kind", "empty");
+const CONTENT = KIND === "cut" ? tiff().subarray(0, 60) : Buffer.alloc(0);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function start(main, home, what) {
@@ -102,7 +106,7 @@ async function main() {
     for (let i = 0; i < FILES; i++) {
       const dir = path.join(drop, "amy", `e${i % DIRS}`);
       if (i < DIRS) fs.mkdirSync(dir, { recursive: true });
-      fs.closeSync(fs.openSync(path.join(dir, `f${i}.tif`), "w"));
+      fs.writeFileSync(path.join(dir, `f${i}.tif`), CONTENT);
     }
     const written = Date.now();
     const cpuDrop0 = cpuSeconds(dropbox.pid);
@@ -123,7 +127,7 @@ async function main() {
     const waiting = query(ledger, "SELECT waiting_for AS w FROM filesets WHERE user = 'amy' LIMIT 1")?.w;
 
     console.log(
-      `${FILES} empty .tif in ${DIRS} folders (written in ${((written - t0) / 1000).toFixed(1)} s, all waiting ${grouped.toFixed(1)} s later); dirImportWait ${WAIT_S} s; build ${ROOT}; load ${os
+      `${FILES} ${KIND} .tif in ${DIRS} folders (written in ${((written - t0) / 1000).toFixed(1)} s, all waiting ${grouped.toFixed(1)} s later); dirImportWait ${WAIT_S} s; build ${ROOT}; load ${os
         .loadavg()
         .map((l) => l.toFixed(1))
         .join(" ")}`,
