@@ -228,7 +228,7 @@ describe("readiness: completeness is proven or it is not (issue 19)", () => {
       ready: false,
       at: T + 60_000,
       waitingFor:
-        "quiet period: 58000 ms more without an event on /d/a.bmp.raw (a.bmp.raw: its format has no structure check, so OMERO's dirImportWait applies)",
+        "quiet period: 58000 ms more without an event on /d/a.bmp.raw (a.bmp.raw: its structure cannot be checked, so OMERO's dirImportWait applies)",
     });
     expect(readinessOf(closed, u, T + 60_000, q)).toEqual({ ready: true, at: T + 60_000, waitingFor: "" });
   });

@@ -188,12 +188,12 @@ export function readinessOf(
   };
   if (now < due) {
     const why = unproven
-      ? ` (${base(unproven.path)}: its format has no structure check, so OMERO's dirImportWait applies)`
+      ? ` (${base(unproven.path)}: its structure cannot be checked, so OMERO's dirImportWait applies)`
       : "";
     const waitingFor =
       due === quiet && !fast
-        ? `quiet period: ${due - now} ms more without an event on ${lastEvent.path}${why}`
-        : `settling: ${due - now} ms more without a change (omero.fs.settleTime)`;
+        ? `quiet period: ${Math.ceil(due - now)} ms more without an event on ${lastEvent.path}${why}`
+        : `settling: ${Math.ceil(due - now)} ms more without a change (omero.fs.settleTime)`;
     return extra({ ready: false, at: due, waitingFor });
   }
   for (const m of members)
