@@ -74,13 +74,14 @@ export async function observeFinished(
 export class Queueing {
   /** When each waiting fileset is judged again (core/agenda.ts). */
   private readonly agenda = new Agenda();
-  /** Look for waiting filesets the agenda does not know (and re-judge the held ones) at the next scan. */
-  private sweepNeeded = true;
   /** The next sweep judges every waiting fileset (a reload changed the options every deadline came from). */
   private sweepAll = false;
+  /** When the next sweep looks for waiting filesets the agenda does not know (0: at the first scan). */
   private nextSweep = 0;
-  /** Filesets a reconciliation walk holds: judged again when a walk ends (a generic change). */
-  private readonly held = new Set<number>();
+  /** Filesets a reconciliation walk holds, by partition: judged again once their partition is read. */
+  private readonly held = new Map<string, { watch: number; user: string; part: string; ids: Set<number> }>();
+  /** A walk read something: look at the held partitions at the next scan. */
+  private heldChanged = false;
   private readonly structures = new StructureCache();
   /** Why each waiting fileset waits, as of the last scan (for files list / imports show). */
   private readonly waitingFor = new Map<number, string>();
@@ -109,12 +110,11 @@ export class Queueing {
 
   /**
    * These filesets changed (regrouped, a member changed, released, back to waiting): judge them at
-   * the next scan. Without ids: something changed that no id says (a walk read a folder), so the next
-   * scan looks for waiting filesets it does not know and judges the held ones again.
+   * the next scan. Without ids: a walk read folders, so the filesets it held there are judged again.
    */
   changed(ids?: readonly number[]): void {
     if (!ids) {
-      this.sweepNeeded = true;
+      this.heldChanged = true;
       return;
     }
     for (const id of ids) {
@@ -125,14 +125,15 @@ export class Queueing {
 
   /** Judge every waiting fileset again (a reload changed the options their deadlines came from). */
   rejudgeAll(): void {
-    this.sweepNeeded = true;
+    this.nextSweep = 0;
     this.sweepAll = true;
   }
 
   /** Judge the filesets that are due (a batch, users in turns); returns when to look again. */
   async scanIfDue(): Promise<number> {
     const now = this.ctx.clock.now();
-    if (this.sweepNeeded || now >= this.nextSweep) this.sweep(now);
+    if (now >= this.nextSweep) this.sweep(now);
+    if (this.heldChanged) this.releaseHeld();
     const due = this.agenda.takeDue(now, JUDGE_BATCH);
     if (due.length > 0) await this.judge(due, now);
     // Due already (touched, or more than one batch): at once, after the imports this tick starts.
@@ -140,12 +141,11 @@ export class Queueing {
   }
 
   /**
-   * Reconcile the agenda with the ledger's waiting filesets (ids only): ones it does not know are
-   * judged now, ones that left the waiting state unnoticed are dropped.
+   * Reconcile the agenda with the ledger's waiting filesets (ids only, every SWEEP_MS and at start):
+   * ones it does not know are judged now, ones that left the waiting state unnoticed are dropped.
    */
   private sweep(now: number): void {
     const all = this.sweepAll;
-    this.sweepNeeded = false;
     this.sweepAll = false;
     this.nextSweep = now + SWEEP_MS;
     const watches = new Set(this.ctx.opts.watches.map((w) => w.index));
@@ -157,11 +157,21 @@ export class Queueing {
         after = id;
         if (!watches.has(watch)) continue;
         seen.add(id);
-        if (all || !this.agenda.has(id) || this.held.has(id)) this.agenda.touch(id, user);
+        if (all || !this.agenda.has(id)) this.agenda.touch(id, user);
       }
     }
-    this.held.clear();
     for (const id of [...this.agenda.ids()]) if (!seen.has(id)) this.agenda.delete(id);
+    if (all) this.held.clear();
+  }
+
+  /** The filesets of partitions no walk holds any more are judged now (O(held partitions)). */
+  private releaseHeld(): void {
+    this.heldChanged = false;
+    for (const [key, h] of this.held) {
+      if (this.ctx.held(h.watch, h.user, h.part)) continue;
+      for (const id of h.ids) this.agenda.touch(id, h.user);
+      this.held.delete(key);
+    }
   }
 
   private async judge(due: { id: number; user: string }[], now: number): Promise<void> {
@@ -181,9 +191,16 @@ export class Queueing {
       const candidates: { f: WaitingFileset; facts: FilesetFacts }[] = [];
       for (const f of page) {
         // A walk has not read its folder yet: a member dropped while the DropBox was down may be missing.
-        if (this.ctx.held(w.index, f.user, this.partitionOf(w, f))) {
+        const part = this.partitionOf(w, f);
+        if (this.ctx.held(w.index, f.user, part)) {
           this.why(f.id, "reconciliation walk: its folder is not read yet");
-          this.held.add(f.id);
+          const key = `${w.index}\0${f.user}\0${part}`;
+          let h = this.held.get(key);
+          if (!h) {
+            h = { watch: w.index, user: f.user, part, ids: new Set() };
+            this.held.set(key, h);
+          }
+          h.ids.add(f.id);
           this.agenda.set(f.id, f.user, Number.POSITIVE_INFINITY);
           continue;
         }
