@@ -253,6 +253,8 @@ describe("readiness: completeness is proven or it is not (issue 19)", () => {
         "a.nd2: empty file (0 bytes), never imported; nothing arrived for 60 min (omero.fs.incompleteWait): copy it again, or delete it",
     });
     expect(readinessOf({ ...closed, released: true }, e, T + 1e8, q).ready).toBe(false);
+    // Bio-Formats' FakeReader files are empty by design.
+    expect(readinessOf(closed, [obs("/d/x&sizeZ=2.fake", { state: "complete" }, 0)], T + 2000, q).ready).toBe(true);
   });
 
   it("a file that stays cut goes incomplete after incompleteWait; a release imports it as it is, with a warning", () => {
