@@ -116,6 +116,17 @@ describe("LIF", () => {
   });
 });
 
+describe("XML indexes", () => {
+  it("an empty root element closes the document; an unclosed one is cut", async () => {
+    const empty = Buffer.from('<?xml version="1.0"?><AssayLayout xmlns="http://www.perkinelmer.com/PEHH/HarmonyV5"/>');
+    expect(await check("/d/Plate1.xml", empty)).toEqual({ state: "complete" });
+    expect(await check("/d/Plate1.xml", Buffer.from('<?xml version="1.0"?><AssayLayout a="b/>">'))).toMatchObject({
+      state: "incomplete",
+      reason: "XML incomplete: it does not end with </AssayLayout> (42 bytes)",
+    });
+  });
+});
+
 describe("DM3/DM4 data sizes", () => {
   it("sizes simple, string, struct and array tags", () => {
     expect(dataBytes([3])).toBe(4);

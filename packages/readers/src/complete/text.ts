@@ -26,8 +26,12 @@ export function rootName(head: string): string | null {
 
 export async function checkXml(src: Bytes, what: string): Promise<StructureCheck> {
   const size = src.size;
-  const root = rootName((await src.get(0, Math.min(size, HEAD))).toString("utf8"));
+  const head = (await src.get(0, Math.min(size, HEAD))).toString("utf8");
+  const root = rootName(head);
   if (!root) return size < HEAD ? incomplete(`${what} incomplete: no root element yet (${size} bytes)`) : UNKNOWN;
+  // An empty root (<AssayLayout .../>) closes the document with its start tag.
+  const start = new RegExp(`<${root.replace(/\./g, "\\.")}\\b(?:[^>"']|"[^"]*"|'[^']*')*?(/?)>`).exec(head);
+  if (start?.[1] === "/") return COMPLETE;
   const tail = (await src.get(Math.max(0, size - TAIL), Math.min(size, TAIL))).toString("utf8").trimEnd();
   const end = `</${root}>`;
   return tail.endsWith(end) ? COMPLETE : incomplete(`${what} incomplete: it does not end with ${end} (${size} bytes)`);
