@@ -5,7 +5,7 @@
  * are not looked at.
  */
 import * as fs from "node:fs";
-import { Burst, type Context } from "./context";
+import { Burst, type Holds, type Shared } from "./context";
 import { Agenda } from "./core/agenda";
 import { groupingPartition, userRootOf } from "./core/paths";
 import { type FilesetFacts, type MemberObservation, readinessOf, stability } from "./core/readiness";
@@ -71,6 +71,9 @@ export async function observeFinished(
   return out;
 }
 
+/** What readiness and queueing use besides the shared parts: whether a walk holds a partition. */
+export type QueueingContext = Shared & Pick<Holds, "held">;
+
 export class Queueing {
   /** When each waiting fileset is judged again (core/agenda.ts). */
   private readonly agenda = new Agenda();
@@ -98,9 +101,11 @@ export class Queueing {
   }
 
   constructor(
-    private readonly ctx: Context,
-    private readonly grouping: Grouping,
-    private readonly intake: Intake,
+    private readonly ctx: QueueingContext,
+    /** A ready fileset whose folder has changes not yet grouped is grouped first; queued ones lose their plan facts and probes. */
+    private readonly grouping: Pick<Grouping, "isDirty" | "regroup" | "facts" | "forgetProbe">,
+    /** A member that changed or vanished is observed again (its wait restarts). */
+    private readonly intake: Pick<Intake, "observePaths">,
   ) {}
 
   /** Forget why `id` waited (its reason was set elsewhere: the next scan records its own again). */
@@ -148,7 +153,7 @@ export class Queueing {
     const all = this.sweepAll;
     this.sweepAll = false;
     this.nextSweep = now + SWEEP_MS;
-    const watches = new Set(this.ctx.opts.watches.map((w) => w.index));
+    const watches = new Set(this.ctx.opts().watches.map((w) => w.index));
     const seen = new Set<number>();
     for (let after = 0; ; ) {
       const page = this.ctx.ledger.filesets.waitingIds(after, PAGE);
@@ -184,7 +189,7 @@ export class Queueing {
       if (list) list.push(f);
       else byWatch.set(f.watch, [f]);
     }
-    for (const w of this.ctx.opts.watches) {
+    for (const w of this.ctx.opts().watches) {
       const page = byWatch.get(w.index);
       if (!page) continue;
       const markers = new Map<string, boolean>();
@@ -286,7 +291,7 @@ export class Queueing {
   private markIncomplete(id: number, reason: string): void {
     if (!this.ctx.ledger.filesets.markIncomplete(id, reason)) return;
     this.waitingFor.delete(id);
-    this.ctx.once(`incomplete:${id}`, "warn", `[fileset ${id}] incomplete: ${reason}`);
+    this.ctx.problems.once(`incomplete:${id}`, "warn", `[fileset ${id}] incomplete: ${reason}`);
   }
 
   private factsOf(w: WatchOptions, f: WaitingFileset, markers: Map<string, boolean>): FilesetFacts {
@@ -342,7 +347,7 @@ export class Queueing {
       return false;
     }
     if (!this.ctx.ledger.filesets.markQueued(id, members, this.ctx.clock.now())) return false;
-    for (const m of members) this.grouping.probes.delete(m.path);
+    for (const m of members) this.grouping.forgetProbe(m.path);
     return true;
   }
 }
