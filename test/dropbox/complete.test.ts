@@ -93,6 +93,8 @@ it("an ND2 appended in sessions, pausing longer than settleTime and dirImportWai
     );
     slow.kill("SIGINT");
     await exited;
+    // rsync's receiver renames what it had to r.nd2 as it exits (--partial).
+    await waitFor(() => fs.existsSync(p), "the partial file kept as r.nd2", { timeoutMs: 10_000 });
     expect(fs.statSync(p).size).toBeLessThan(whole.length);
     const w = await judgedAtSize(p);
     expect(w.waitingFor).toMatch(/^r\.nd2: ND2 incomplete/);
