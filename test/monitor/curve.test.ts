@@ -67,10 +67,10 @@ async function startTcp(home: string, insecure = false, env: Record<string, stri
     stdio: ["ignore", "ignore", "pipe", "ipc"],
     env: {
       ...process.env,
-      OMERO_FS_MONITOR_TIMINGS: JSON.stringify(TEST_TIMINGS),
-      OMERO_FS_MONITOR_OVERRIDES: JSON.stringify({
-        monitorControl: control,
-        monitorEvents: events,
+      OMERO_FS_TEST_MONITOR_TIMINGS: JSON.stringify(TEST_TIMINGS),
+      OMERO_FS_TEST_MONITOR_OVERRIDES: JSON.stringify({
+        monitorBindControl: control,
+        monitorBindEvents: events,
         insecureTcp: insecure,
       }),
       ...env,

@@ -23,7 +23,7 @@ const tree = () => cleanups.tree("omero-fs-mon-fast-");
 
 beforeAll(async () => {
   server = await startServer({
-    env: { OMERO_FS_MONITOR_TIMINGS: JSON.stringify({ ...TEST_TIMINGS, nativeDelayMs: HOLD_MS }) },
+    env: { OMERO_FS_TEST_MONITOR_TIMINGS: JSON.stringify({ ...TEST_TIMINGS, nativeDelayMs: HOLD_MS }) },
   });
 }, 60_000);
 afterAll(async () => {

@@ -95,7 +95,7 @@ export async function startServer(
   let err = "";
   const child = fork(SERVER_MAIN, ["--home", home], {
     stdio: ["ignore", "ignore", "pipe", "ipc"],
-    env: { ...process.env, OMERO_FS_MONITOR_TIMINGS: JSON.stringify(TEST_TIMINGS), ...opts.env },
+    env: { ...process.env, OMERO_FS_TEST_MONITOR_TIMINGS: JSON.stringify(TEST_TIMINGS), ...opts.env },
   });
   child.stderr?.on("data", (d) => {
     err += d.toString();

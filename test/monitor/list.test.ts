@@ -193,7 +193,7 @@ test("unknown monitor, bad cursor, another monitor's cursor, missing root", asyn
 test("a cursor not used for listIdleMs expires: BAD_PARAMS naming it", async () => {
   const idleMs = 400;
   const s = await startServer({
-    env: { OMERO_FS_MONITOR_TIMINGS: JSON.stringify({ ...TEST_TIMINGS, listIdleMs: idleMs }) },
+    env: { OMERO_FS_TEST_MONITOR_TIMINGS: JSON.stringify({ ...TEST_TIMINGS, listIdleMs: idleMs }) },
   });
   try {
     const dir = tree();

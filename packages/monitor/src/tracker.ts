@@ -9,12 +9,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Logger } from "@omero-fs/config";
-import type { FsEvent, MonitorParams } from "@omero-fs/protocol";
+import { depthBelow, type FsEvent, folderDepthProblem, type MonitorParams } from "@omero-fs/protocol";
 import { busy } from "./busy";
 import { noteWork } from "./collect";
 import { compareWithKnown, eventsOf, knownAfter, type Verdict } from "./core/compare";
 import { childInScope, descendInto, inScope, type Scope } from "./core/filters";
 import { ABSENT, codeIno, codeIsDir, type EntryCode, entryCode, KnownTree } from "./core/known";
+import { type PipelineTimings, type SettleDecision, settleDecision } from "./core/policy";
 import { errnoOf, messageOf } from "./errors";
 import type { Marker } from "./snapshot";
 import { catchUp } from "./sources/catchup";
@@ -36,19 +37,24 @@ export interface TrackerHooks {
 /** An lstat that is nothing (a link gone between the listing and its lstat). */
 const EMPTY_STAT = { isSymbolicLink: () => false } as fs.Stats;
 
+/** Refused parts kept for getMonitorState (each is logged once anyway). */
+const MAX_REFUSED = 100;
+
 export class Tracker {
-  readonly known: KnownTree;
-  scope: Scope;
+  private readonly known: KnownTree;
+  private scope: Scope;
   /** Directories touched since the last verification. */
-  readonly dirty = new Set<string>();
+  private readonly dirty = new Set<string>();
   /** Raw events since the last verification (a large episode verifies the whole tree). */
-  rawCount = 0;
-  lastRawAt = 0;
-  firstDirtyAt = 0;
+  private rawCount = 0;
+  private lastRawAt = 0;
+  private firstDirtyAt = 0;
   /** The next verification compares the whole tree. */
-  needFull = false;
-  /** Problems logged once per run (unlistable directories, bad names). */
+  private needFull = false;
+  /** Problems logged once per run (unlistable directories, bad names, refused parts). */
   private readonly noticed = new Set<string>();
+  /** Parts of the tree refused in this run, with why (getMonitorState's `refused`). */
+  private refusals: { path: string; reason: string }[] = [];
   private readonly links: LinkedFolders;
 
   constructor(
@@ -81,9 +87,76 @@ export class Tracker {
     return descendInto(dir, this.scope);
   }
 
+  /**
+   * Whether a directory just found (new, or met by a listing) is entered. One too deep is not, and
+   * is refused with the reason (once per run): the rest of the tree is watched as before.
+   */
+  enter(dir: string): boolean {
+    if (descendInto(dir, this.scope)) return true;
+    const why = folderDepthProblem(dir, depthBelow(this.watchDir, dir));
+    if (why) this.refuse(dir, why);
+    return false;
+  }
+
+  // ------------------------------------------------------------ the known-set, read only
+
+  codeOf(p: string): EntryCode {
+    return this.known.codeOf(p);
+  }
+
+  isKnownDir(p: string): boolean {
+    return this.known.isDir(p);
+  }
+
+  knownDirs(): string[] {
+    return this.known.dirPaths();
+  }
+
+  get knownCount(): number {
+    return this.known.size;
+  }
+
+  /** Parts of the tree refused in this run (newest last, at most MAX_REFUSED). */
+  refused(): { path: string; reason: string }[] {
+    return [...this.refusals];
+  }
+
+  // ------------------------------------------------------------ activity and when to verify
+
+  /** `n` raw events arrived now (every one counts: a burst near the queue's size may have overflowed it). */
+  noteRaw(n: number, now: number): void {
+    this.rawCount += n;
+    this.lastRawAt = now;
+  }
+
+  touchDir(dir: string, now: number): void {
+    if (this.dirty.size === 0) this.firstDirtyAt = now;
+    this.dirty.add(dir);
+  }
+
+  /** The next verification compares the whole tree (events were lost, or may have been). */
+  wantWholeTree(): void {
+    this.needFull = true;
+  }
+
+  /** The process was stalled: the whole tree, after the usual quiet time from now. */
+  noteStall(now: number): void {
+    this.needFull = true;
+    this.lastRawAt = now;
+    if (this.dirty.size === 0) this.firstDirtyAt = now;
+  }
+
+  /** Whether to verify now (and the whole tree?) or wait. */
+  settle(now: number, timings: PipelineTimings): SettleDecision {
+    return settleDecision(now, this.lastRawAt, this.firstDirtyAt, this.rawCount, timings);
+  }
+
+  // ------------------------------------------------------------ runs
+
   /** Start of a run: forget everything, then walk the tree (not published); Recurse's start set is every directory. */
   baseline(): void {
     this.noticed.clear();
+    this.refusals = [];
     this.dirty.clear();
     this.rawCount = 0;
     this.known.clear();
@@ -96,11 +169,6 @@ export class Tracker {
   forget(): void {
     this.known.clear();
     this.dirty.clear();
-  }
-
-  touchDir(dir: string, now: number): void {
-    if (this.dirty.size === 0) this.firstDirtyAt = now;
-    this.dirty.add(dir);
   }
 
   /**
@@ -180,15 +248,20 @@ export class Tracker {
   }
 
   /**
-   * Compare one directory's listing with the known-set (entry by entry, compareWithKnown; then
-   * the known names the listing no longer has). New directories are walked. deep: also recurse
-   * into known directories. publish false: the baseline walk (known-set only).
+   * Compare a directory's listing with the known-set (entry by entry, compareWithKnown; then the
+   * known names the listing no longer has). New directories are walked. deep: also walk the
+   * known directories below. publish false: the baseline walk (known-set only). Iterative (a
+   * stack of directories to list): a tree may be thousands of levels deep.
    */
   list(dir: string, deep: boolean, publish: boolean): void {
-    busy(() => this.listOne(dir, deep, publish));
+    busy(() => {
+      const stack: [string, boolean][] = [[dir, deep]];
+      for (let next = stack.pop(); next; next = stack.pop()) this.listOne(next[0], next[1], publish, stack);
+    });
   }
 
-  private listOne(dir: string, deep: boolean, publish: boolean): void {
+  /** One directory; the directories to walk below it go on `stack` (always walked deep). */
+  private listOne(dir: string, deep: boolean, publish: boolean, stack: [string, boolean][]): void {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -199,11 +272,7 @@ export class Tracker {
         else if (publish) this.hooks.rootGone();
         return;
       }
-      if (!this.noticed.has(dir)) {
-        this.noticed.add(dir);
-        this.log.warn(`monitor ${this.id}: cannot list ${dir}: ${messageOf(e)}; rescan notice, watching the rest`);
-        this.hooks.rescan(`cannot list directory: ${code ?? messageOf(e)}`, dir);
-      }
+      this.refuse(dir, `cannot list directory: ${code ?? messageOf(e)}`, `cannot list ${dir}: ${messageOf(e)}`);
       return;
     }
     noteWork(entries.length);
@@ -226,22 +295,39 @@ export class Tracker {
         de.isDirectory() ||
         (de.isSymbolicLink() &&
           dir === this.watchDir &&
-          this.followsLink(p, fs.lstatSync(p, { throwIfNoEntry: false }) ?? EMPTY_STAT));
+          this.followsLink(p, lstatOrNull(p) ?? EMPTY_STAT));
       const known = kids?.get(name) ?? ABSENT;
       const v = this.reconcile(p, known, this.listedCode(p, isDir, known === ABSENT && publish), false, publish);
-      if (!isDir || !this.descendInto(p)) continue;
-      if (v === "create" || v === "replace") {
-        if (publish) this.hooks.newDirListed(p);
-        this.list(p, true, publish);
-      } else if (deep) {
-        this.list(p, true, publish);
-      }
+      if (!isDir) continue;
+      const isNew = v === "create" || v === "replace";
+      if (!(isNew || deep) || !this.enter(p)) continue;
+      if (isNew && publish) this.hooks.newDirListed(p);
+      stack.push([p, true]);
     }
     const now = this.known.childCodes(dir);
     if (!now) return;
     const gone: [string, EntryCode][] = [];
     for (const [name, c] of now) if (!seen.has(name)) gone.push([prefix + name, c]);
     for (const [p, c] of gone) this.reconcile(p, c, ABSENT, false, publish);
+  }
+
+  /**
+   * A part of the tree the monitor cannot or will not watch: logged once per run (`log`, else the
+   * reason), a rescan notice (the DropBox lists it itself and says why too), kept for the state.
+   */
+  private refuse(p: string, reason: string, log = reason): void {
+    if (this.noticed.has(`refused:${p}`)) return;
+    this.noticed.add(`refused:${p}`);
+    this.log.warn(`monitor ${this.id}: ${log}; rescan notice, watching the rest`);
+    this.hooks.rescan(reason, p);
+    this.recordRefused(p, reason);
+  }
+
+  /** Keep a refusal for getMonitorState (the newest MAX_REFUSED). */
+  recordRefused(p: string, reason: string): void {
+    if (this.refusals.some((r) => r.path === p && r.reason === reason)) return;
+    this.refusals.push({ path: p, reason });
+    if (this.refusals.length > MAX_REFUSED) this.refusals.shift();
   }
 
   /** Publish what changed since the snapshot of the last run (catchUp: true); a bad snapshot is a rescan notice. */
@@ -296,5 +382,14 @@ export class Tracker {
     if (!again && this.noticed.has(`badname:${p}`)) return;
     this.noticed.add(`badname:${p}`);
     this.hooks.rescan("a name that is not valid UTF-8", dir);
+  }
+}
+
+/** lstat, or null when gone or unreadable (a path too long, a loop): an entry like any other then. */
+function lstatOrNull(p: string): fs.Stats | null {
+  try {
+    return fs.lstatSync(p, { throwIfNoEntry: false }) ?? null;
+  } catch {
+    return null;
   }
 }

@@ -45,7 +45,7 @@ async function startServer(tcp) {
     fs.writeFileSync(path.join(dir, "authorized_keys"), `${client.publicKey} bench\n`);
     control = `tcp://127.0.0.1:${await freePort()}`;
     const events = `tcp://127.0.0.1:${await freePort()}`;
-    env.OMERO_FS_MONITOR_OVERRIDES = JSON.stringify({ monitorControl: control, monitorEvents: events });
+    env.OMERO_FS_TEST_MONITOR_OVERRIDES = JSON.stringify({ monitorBindControl: control, monitorBindEvents: events });
     curve = { serverKey: zmqApi.resolveServerKey(server.publicKey, dir), ...client };
   }
   const child = spawn(process.execPath, ["--max-semi-space-size=4", MAIN, "--home", home], {

@@ -18,7 +18,7 @@
  *
  * Uses the tree of scripts/bench/dropbox/memory.js ($TMPDIR/omero-fs-mem/tree-N; generate it
  * with that script; never deleted). Homes and burst trees go to $TMPDIR/omero-fs-mem/mruns.
- * --memlog MS sets OMERO_FS_MONITOR_MEMLOG: the server logs process.memoryUsage() every MS ms.
+ * --memlog MS sets OMERO_FS_TEST_MONITOR_MEMLOG_MS: the server logs process.memoryUsage() every MS ms.
  */
 const { spawn } = require("node:child_process");
 const fs = require("node:fs");
@@ -118,7 +118,7 @@ class Client {
 
 function spawnServer(home) {
   const env = { ...process.env };
-  if (MEMLOG) env.OMERO_FS_MONITOR_MEMLOG = MEMLOG;
+  if (MEMLOG) env.OMERO_FS_TEST_MONITOR_MEMLOG_MS = MEMLOG;
   const child = spawn(process.execPath, [...NODE_ARGS, MAIN, "--home", home], {
     stdio: ["ignore", SERVER_OUT ? fs.openSync(SERVER_OUT, "a") : "ignore", "pipe", "ipc"],
     env,

@@ -7,7 +7,7 @@
  *
  *   ready      spawn -> server ready, and startMonitor's duration (baseline walk, watches, snapshot)
  *   peak RSS   VmHWM after the monitor started; after one periodic snapshot (snapshotEveryMs shrunk
- *              to --snapshot-ms through OMERO_FS_MONITOR_TIMINGS); after a burst of --burst new
+ *              to --snapshot-ms through OMERO_FS_TEST_MONITOR_TIMINGS); after a burst of --burst new
  *              files (in 20 new folders, written by a child process while the server runs)
  *   burst      files published (Create events seen on the PUB socket) of those written, and when
  *   stop       SIGTERM -> exit (final snapshot written)
@@ -116,8 +116,8 @@ async function main() {
     stdio: ["ignore", "ignore", "inherit", "ipc"],
     env: {
       ...process.env,
-      OMERO_FS_MONITOR_TIMINGS: JSON.stringify({ snapshotEveryMs: SNAPSHOT_MS }),
-      ...(MEMLOG ? { OMERO_FS_MONITOR_MEMLOG: MEMLOG } : {}),
+      OMERO_FS_TEST_MONITOR_TIMINGS: JSON.stringify({ snapshotEveryMs: SNAPSHOT_MS }),
+      ...(MEMLOG ? { OMERO_FS_TEST_MONITOR_MEMLOG_MS: MEMLOG } : {}),
     },
   });
   const exited = new Promise((r) => child.once("exit", r));
