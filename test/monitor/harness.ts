@@ -84,8 +84,18 @@ export async function settle(server: Server, id: string): Promise<FsEvent[]> {
   return server.sub.events(id);
 }
 
+/** The two native watchers (packages/monitor/src/sources/watcher.ts): each is tested on Linux. */
+export const WATCHERS = ["dirs", "parcel"] as const;
+export type WatcherKind = (typeof WATCHERS)[number];
+
 export async function startServer(
-  opts: { home?: string; env?: Record<string, string>; config?: Record<string, unknown> } = {},
+  opts: {
+    home?: string;
+    env?: Record<string, string>;
+    config?: Record<string, unknown>;
+    /** Which native watcher the server runs (default: the platform's, fs.watch per directory on Linux). */
+    watcher?: WatcherKind;
+  } = {},
 ): Promise<Server> {
   const home = opts.home ?? tempDir("omero-fs-mon-home-").dir;
   if (opts.config) {
@@ -95,7 +105,7 @@ export async function startServer(
   let err = "";
   const child = fork(SERVER_MAIN, ["--home", home], {
     stdio: ["ignore", "ignore", "pipe", "ipc"],
-    env: { ...process.env, OMERO_FS_TEST_MONITOR_TIMINGS: JSON.stringify(TEST_TIMINGS), ...opts.env },
+    env: { ...process.env, OMERO_FS_TEST_MONITOR_TIMINGS: JSON.stringify(TEST_TIMINGS), ...withWatcher(opts) },
   });
   child.stderr?.on("data", (d) => {
     err += d.toString();
@@ -139,6 +149,16 @@ export async function startServer(
   };
   await warmUp(server);
   return server;
+}
+
+/** opts.env with the watcher added to OMERO_FS_TEST_MONITOR_OVERRIDES (other overrides kept). */
+function withWatcher(opts: { env?: Record<string, string>; watcher?: WatcherKind }): Record<string, string> {
+  const env = { ...opts.env };
+  if (opts.watcher) {
+    const over = JSON.parse(env.OMERO_FS_TEST_MONITOR_OVERRIDES ?? "{}") as Record<string, unknown>;
+    env.OMERO_FS_TEST_MONITOR_OVERRIDES = JSON.stringify({ ...over, watcher: opts.watcher });
+  }
+  return env;
 }
 
 /**

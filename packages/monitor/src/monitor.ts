@@ -66,6 +66,8 @@ export class Monitor {
   private fastFlushTimer: NodeJS.Timeout | null = null;
   private lastFastFlushAt = 0;
   private extraIgnore: string[] = [];
+  /** Folders too deep to enter (tracker.ts enter): parcel and the poll's snapshots keep out of them. */
+  private readonly tooDeep = new Set<string>();
   /** Followed symlinks directly in the watch directory (user folders kept elsewhere). */
   private readonly linked = new Set<string>();
   private readonly cookies = new Cookies();
@@ -97,6 +99,7 @@ export class Monitor {
       },
       rootGone: () => this.rootGone(),
       linkedFolder: (link) => this.followLink(link),
+      tooDeep: (dir) => this.tooDeep.add(dir),
     });
     this.out = new Publisher(id, publishFilter(params), params.blockSize, host.logger, host.send);
     this.store = new SnapshotStore(host.snapshotDir, this.key, (what, e) =>
@@ -126,7 +129,7 @@ export class Monitor {
     if (this.opts.watcher === "dirs")
       return new DirsWatcher(this.watchDir, hooks, this.opts.pollIntervalMs, timings.maxDirWatches);
     return new ParcelWatcher(this.watchDir, hooks, {
-      ignore: () => this.ignore,
+      ignore: () => [...this.ignore, ...this.tooDeep],
       inScope: (p) => this.t.inScope(p),
       fastWatchDirs: timings.fastWatchDirs,
       delayMs: timings.nativeDelayMs,
@@ -283,7 +286,9 @@ export class Monitor {
   /** The native watcher on the watch directory and every known directory it descends into. */
   private async openWatcher(): Promise<void> {
     await this.watcher.open(this.watchableDirs());
-    this.log.info(`monitor ${this.id}: watching ${this.watchDir} (${this.watcher.description}; ${this.watcher.size} watches)`);
+    this.log.info(
+      `monitor ${this.id}: watching ${this.watchDir} (${this.watcher.description}; ${this.watcher.size} watches)`,
+    );
   }
 
   /** After the start's walk: polling, or the watcher's fast path and the followed links. */
@@ -342,7 +347,8 @@ export class Monitor {
 
   private startPolling(): void {
     this.poll?.stop();
-    this.poll = new PollSource(this.watchDir, this.store.snapshotFile, () => this.ignore, this.opts.pollIntervalMs, {
+    const ignore = () => [...this.ignore, ...this.tooDeep];
+    this.poll = new PollSource(this.watchDir, this.store.snapshotFile, ignore, this.opts.pollIntervalMs, {
       events: (events) => {
         this.onRaw(events, "poll");
         // Listing the directories the diff touched also covers a change that raced the snapshots.

@@ -32,6 +32,8 @@ export interface TrackerHooks {
   rootGone(): void;
   /** A symlink directly in the watch directory is followed as a folder (sources/links.ts). */
   linkedFolder(link: string): void;
+  /** A folder too deep to enter (refused with the reason): no watch may look inside it. */
+  tooDeep(dir: string): void;
 }
 
 /** An lstat that is nothing (a link gone between the listing and its lstat). */
@@ -94,7 +96,10 @@ export class Tracker {
   enter(dir: string): boolean {
     if (descendInto(dir, this.scope)) return true;
     const why = folderDepthProblem(dir, depthBelow(this.watchDir, dir));
-    if (why) this.refuse(dir, why);
+    if (why) {
+      this.refuse(dir, why);
+      this.hooks.tooDeep(dir);
+    }
     return false;
   }
 
@@ -293,9 +298,7 @@ export class Tracker {
       seen.add(name);
       const isDir =
         de.isDirectory() ||
-        (de.isSymbolicLink() &&
-          dir === this.watchDir &&
-          this.followsLink(p, lstatOrNull(p) ?? EMPTY_STAT));
+        (de.isSymbolicLink() && dir === this.watchDir && this.followsLink(p, lstatOrNull(p) ?? EMPTY_STAT));
       const known = kids?.get(name) ?? ABSENT;
       const v = this.reconcile(p, known, this.listedCode(p, isDir, known === ABSENT && publish), false, publish);
       if (!isDir) continue;

@@ -48,8 +48,16 @@ export const OVERRIDES_HOOK = "OMERO_FS_TEST_MONITOR_OVERRIDES";
 export const MEMLOG_HOOK = "OMERO_FS_TEST_MONITOR_MEMLOG_MS";
 export const HEARTBEAT_HOOK = "OMERO_FS_TEST_MONITOR_HEARTBEAT_MS";
 
-export function monitorTestHooks(env: Record<string, string | undefined>, defaultHeartbeatMs: number): MonitorTestHooks {
-  const timings = testHookJson(env, TIMINGS_HOOK, TimingsSchema, `a JSON object of ${Object.keys(DEFAULT_TIMINGS).join(", ")} (milliseconds or counts >= 0)`);
+export function monitorTestHooks(
+  env: Record<string, string | undefined>,
+  defaultHeartbeatMs: number,
+): MonitorTestHooks {
+  const timings = testHookJson(
+    env,
+    TIMINGS_HOOK,
+    TimingsSchema,
+    `a JSON object of ${Object.keys(DEFAULT_TIMINGS).join(", ")} (milliseconds or counts >= 0)`,
+  );
   const overrides = testHookJson(
     env,
     OVERRIDES_HOOK,

@@ -8,6 +8,9 @@ test("seconds become milliseconds in one place; a vanished root is looked for ev
   );
   expect(o).toMatchObject({ watchBackend: "auto", pollIntervalMs: 2000, timeoutMs: 1500, rootCheckMs: 500 });
   expect(
-    resolveMonitorOptions({ watchBackend: "poll", watcher: "parcel", pollInterval: 0.3, timings: DEFAULT_TIMINGS }, { timeout: 0 }),
+    resolveMonitorOptions(
+      { watchBackend: "poll", watcher: "parcel", pollInterval: 0.3, timings: DEFAULT_TIMINGS },
+      { timeout: 0 },
+    ),
   ).toMatchObject({ pollIntervalMs: 300, timeoutMs: 0, rootCheckMs: 300 });
 });

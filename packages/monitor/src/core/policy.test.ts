@@ -46,6 +46,7 @@ test("a failed watch: out of watches, denied, gone; the warning names the limit 
   expect(watchFailureOf("ENOSPC")).toBe("full");
   expect(watchFailureOf("EMFILE")).toBe("full");
   expect(watchFailureOf("EACCES")).toBe("denied");
+  expect(watchFailureOf("ENAMETOOLONG")).toBe("denied");
   expect(watchFailureOf("ENOENT")).toBe("gone");
   expect(watchFailureOf("EIO")).toBe("other");
   const m = outOfWatchesMessage("/w/a", "ENOSPC", 8190, 8192, 5000);

@@ -184,7 +184,8 @@ export type WatchFailure = "full" | "denied" | "gone" | "other";
 
 export function watchFailureOf(code: string | undefined): WatchFailure {
   if (code === "ENOSPC" || code === "EMFILE" || code === "ENFILE") return "full";
-  if (code === "EACCES" || code === "EPERM") return "denied";
+  // A path too long or a loop cannot be watched however often it is tried: left out, like a denied one.
+  if (code === "EACCES" || code === "EPERM" || code === "ENAMETOOLONG" || code === "ELOOP") return "denied";
   if (code === "ENOENT" || code === "ENOTDIR") return "gone";
   return "other";
 }

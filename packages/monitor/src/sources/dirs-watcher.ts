@@ -117,7 +117,10 @@ export class DirsWatcher implements Watcher {
       this.warnedFull = true;
       this.reports.log("warn", outOfWatchesMessage(dir, code, this.watches.size, maxUserWatches(), this.relistMs));
     } else if (kind === "other") {
-      this.reports.log("warn", `cannot watch ${dir} (${messageOf(e)}); listing it every ${this.relistMs / 1000} s instead`);
+      this.reports.log(
+        "warn",
+        `cannot watch ${dir} (${messageOf(e)}); listing it every ${this.relistMs / 1000} s instead`,
+      );
     }
     this.unwatched.add(dir);
     this.scheduleRelist();

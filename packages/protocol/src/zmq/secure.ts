@@ -9,7 +9,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { curvePublicKeyOf } from "../curve-keys";
-import { type CurveClientKeys, curveDir, keyPermissionProblems, loadKeyPair, loadLocalCurve, ZapHandler } from "./curve";
+import {
+  type CurveClientKeys,
+  curveDir,
+  keyPermissionProblems,
+  loadKeyPair,
+  loadLocalCurve,
+  ZapHandler,
+} from "./curve";
 
 /** A server socket that may not be bound as configured (the message names the fix). */
 export class TcpPolicyError extends Error {
@@ -91,7 +98,9 @@ export async function startZapHandler(home: string, secretKey: string, log: Serv
   const own = curvePublicKeyOf(secretKey);
   const zap = new ZapHandler({ authorizedKeysFile: file, alwaysAllow: { [own]: "server (this host)" }, log });
   await zap.start();
-  log.info(`CURVE server public key (etc/curve/server.pub; remote clients set omero.fs.monitorServerKey to it): ${own}`);
+  log.info(
+    `CURVE server public key (etc/curve/server.pub; remote clients set omero.fs.monitorServerKey to it): ${own}`,
+  );
   return zap;
 }
 
