@@ -80,9 +80,7 @@ describe.each(WATCHERS)("watcher %s", (watcher) => {
       unreadable.push(...page.unreadable);
       cursor = page.cursor ?? undefined;
     } while (cursor);
-    expect(listed.sort()).toEqual(
-      [bob, inLimit, shallow, path.join(at[10]!, "shallow-old.tif")].sort(),
-    );
+    expect(listed.sort()).toEqual([bob, inLimit, shallow, path.join(at[10]!, "shallow-old.tif")].sort());
     expect(unreadable).toEqual([limit]);
 
     // Stopped and started again (the start that failed every time before): the same, no new events.

@@ -319,7 +319,10 @@ test("start-up errors: a second server on the same endpoint; plain TCP refused",
     const r2 = spawnSync(process.execPath, [SERVER_MAIN, "--home", home2], {
       encoding: "utf8",
       timeout: 15000,
-      env: { ...process.env, OMERO_FS_TEST_MONITOR_OVERRIDES: JSON.stringify({ monitorBindControl: "tcp://127.0.0.1:0" }) },
+      env: {
+        ...process.env,
+        OMERO_FS_TEST_MONITOR_OVERRIDES: JSON.stringify({ monitorBindControl: "tcp://127.0.0.1:0" }),
+      },
     });
     expect(r2.status).not.toBe(0);
     expect(r2.stderr).toMatch(/omero\.fs\.insecureTcp/);
