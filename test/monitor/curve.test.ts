@@ -218,7 +218,8 @@ describe("CURVE with authorized_keys", () => {
         "the newly authorised key to get an answer",
         { timeoutMs: 20_000, intervalMs: 50 },
       );
-      expect(server.log()).toMatch(/changed, read again: 2 authorised client key\(s\)/);
+      // Logged when the key was let in; the log file may be written a little after the answer.
+      await waitFor(() => /changed, read again: 2 authorised client key\(s\)/.test(server.log()), "the re-read logged");
     } finally {
       client.close();
     }

@@ -10,20 +10,18 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Logger } from "@omero-fs/config";
 import {
-  type MonitorMethod,
-  type MonitorParamsOf,
-  type MonitorResultOf,
+  type MonitorMethodParams,
+  type MonitorMethodResults,
   type MonitorState,
   OMERO_FS_VERSION,
   withMonitorDefaults,
 } from "@omero-fs/protocol";
+import type { Handlers } from "@omero-fs/protocol/zmq";
 import { ControlError, messageOf } from "./errors";
 import type { Listings } from "./listing";
 import { Monitor, type MonitorHost } from "./monitor";
 
-export type MonitorHandlers = {
-  [M in MonitorMethod]: (params: MonitorParamsOf<M>) => MonitorResultOf<M> | Promise<MonitorResultOf<M>>;
-};
+export type MonitorHandlers = Handlers<typeof MonitorMethodParams, typeof MonitorMethodResults>;
 
 /** What the handlers act on: the server's monitors and walks, and where a new monitor's output goes. */
 export interface MethodContext {

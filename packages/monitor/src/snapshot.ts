@@ -120,6 +120,8 @@ export async function writeSnapshotFile(
   ignore: readonly string[],
   /** Checked at each turn of the event loop: true abandons the walk (returns -1; `file` is incomplete). */
   abandoned: () => boolean = () => false,
+  /** Entries written between two turns of the event loop. */
+  yieldEvery = YIELD_EVERY,
 ): Promise<number> {
   const fd = fs.openSync(file, "w");
   try {
@@ -158,7 +160,7 @@ export async function writeSnapshotFile(
         out = [];
       }
       sinceYield += names.length + 1;
-      if (sinceYield >= YIELD_EVERY) {
+      if (sinceYield >= yieldEvery) {
         sinceYield = 0;
         await new Promise<void>((r) => setImmediate(r));
         if (abandoned()) return -1;

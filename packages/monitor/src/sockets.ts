@@ -46,7 +46,7 @@ export interface ServerSockets {
  */
 export async function bindSockets(s: SocketSettings, handlers: MonitorHandlers): Promise<ServerSockets> {
   const { logger } = s;
-  let control: ControlServer<typeof MonitorMethodParams> | null = null;
+  let control: ControlServer<typeof MonitorMethodParams, typeof MonitorMethodResults> | null = null;
   let zap: ZapHandler | null = null;
   const pub = new zmq.Publisher({ linger: 1000, sendHighWaterMark: 0 });
   let sending: Promise<void> = Promise.resolve();
@@ -63,7 +63,7 @@ export async function bindSockets(s: SocketSettings, handlers: MonitorHandlers):
       endpoint: s.controlEndpoint,
       methods: MonitorMethodParams,
       results: MonitorMethodResults,
-      handler: (method, params) => serve(handlers, method, params),
+      handlers,
       log: logger,
       curveSecretKey: controlKey,
       ...(controlKey ? { zapDomain: "monitor-control" } : {}),
@@ -101,15 +101,6 @@ export async function bindSockets(s: SocketSettings, handlers: MonitorHandlers):
       await zap?.close();
     },
   };
-}
-
-/**
- * The one place params meet their handler: ControlServer has validated them against
- * MonitorMethodParams[method], which is what MonitorHandlers[method] is typed from.
- */
-function serve<M extends keyof MonitorHandlers>(handlers: MonitorHandlers, method: M, params: unknown): unknown {
-  const h = handlers[method] as (p: unknown) => unknown;
-  return h(params);
 }
 
 async function bindOrSay(bind: () => Promise<void>, ep: string): Promise<void> {
