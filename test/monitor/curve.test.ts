@@ -9,7 +9,7 @@ import * as net from "node:net";
 import * as path from "node:path";
 import * as zmq from "zeromq";
 import { CLI_BIN } from "../helpers/wait";
-import { Cleanups, SERVER_MAIN, TEST_TIMINGS, tempDir, waitFor, write } from "./harness";
+import { Cleanups, SERVER_MAIN, TEST_ROOTS, TEST_TIMINGS, tempDir, waitFor, write } from "./harness";
 import {
   type CurveClientKeys,
   ControlClient,
@@ -45,7 +45,10 @@ function newHome(config: Record<string, string | boolean>): string {
   const t = tempDir("omero-fs-curve-");
   cleanups.add(t.cleanup);
   fs.mkdirSync(path.join(t.dir, "etc"), { recursive: true });
-  fs.writeFileSync(path.join(t.dir, "etc", "config.json"), JSON.stringify(config));
+  fs.writeFileSync(
+    path.join(t.dir, "etc", "config.json"),
+    JSON.stringify({ "omero.fs.monitorRoots": TEST_ROOTS, ...config }),
+  );
   return t.dir;
 }
 

@@ -37,7 +37,7 @@ export function remoteTreeSource(deps: RemoteTreeDeps): TreeSource {
       return walkWatchDirs(w, onDir);
     };
     const id = deps.monitorOf(w.index);
-    if (e.down || !id) return fallback(e.down ? "unreachable" : "no monitor yet");
+    if (e.down || !id) return fallback(e.down ? `unreachable: ${e.noAnswer}` : "no monitor yet");
     try {
       const s = await listRemote(w, e, id, onDir, deps.problems);
       deps.problems.forgetPrefix(key);

@@ -56,6 +56,9 @@ export function monitorHandlers(ctx: MethodContext): MonitorHandlers {
 
     startMonitor: async ({ monitorId }) => {
       const m = monitorOf(monitorId);
+      // Checked again: the roots may have been narrowed (admin reload) since the monitor was made.
+      const why = ctx.refuseDir(m.params.watchDir);
+      if (why) throw new ControlError("BAD_DIRECTORY", why);
       await m.start();
       return stateOf(m);
     },
@@ -83,7 +86,7 @@ export function monitorHandlers(ctx: MethodContext): MonitorHandlers {
 
     list: ({ monitorId, cursor, limit }) => {
       const m = monitorOf(monitorId);
-      // Checked again at every first page: the roots may have been narrowed since the monitor was made.
+      // Checked again at every walk's first page, as at startMonitor.
       if (cursor === undefined) {
         const why = ctx.refuseDir(m.params.watchDir);
         if (why) throw new ControlError("BAD_DIRECTORY", why);

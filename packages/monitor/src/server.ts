@@ -13,12 +13,15 @@ import {
   homePaths,
   type Logger,
   loadConfigOrThrow,
+  monitorRootsOf,
+  type OmeroFsConfig,
 } from "@omero-fs/config";
 import { OMERO_FS_VERSION } from "@omero-fs/protocol";
 import { TCP_LIVENESS } from "@omero-fs/protocol/zmq";
 import { takeBusy } from "./busy";
 import { monitorTestHooks } from "./core/hooks";
 import { chooseWatcher, fullVerifyThreshold, stallOf } from "./core/policy";
+import { type MonitorRoots, rootsProblem } from "./core/roots";
 import { messageOf, StartupError } from "./errors";
 import { Listings } from "./listing";
 import { monitorHandlers } from "./methods";
@@ -49,6 +52,24 @@ function readProcNumber(file: string): number | null {
   } catch {
     return null;
   }
+}
+
+/** A path with its links resolved, or null when it cannot be (missing, unreadable). */
+function realOrNull(p: string): string | null {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return null;
+  }
+}
+
+/** The folders this MonitorServer serves: omero.fs.monitorRoots, or this home's watch folders. */
+function rootsOf(config: OmeroFsConfig, g: GlobalConfig): MonitorRoots {
+  const dirs = monitorRootsOf(
+    g,
+    config.watches.map((w) => w.watchDir),
+  );
+  return { dirs, real: dirs.map(realOrNull), fromProperty: g.monitorRoots.length > 0 };
 }
 
 /** The configuration, or a StartupError after logging why (to var/log, which exists by then). */
@@ -113,7 +134,17 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
     timings,
     send: (block) => publish(block),
   };
-  const handlers = monitorHandlers({ monitors, listings, host, logger, refuseDir: () => null });
+  let roots = rootsOf(config, g);
+  logger.info(
+    `serving folders under ${roots.dirs.join(", ")} (${roots.fromProperty ? "omero.fs.monitorRoots" : "this home's watch folders: omero.fs.monitorRoots is empty"})`,
+  );
+  const handlers = monitorHandlers({
+    monitors,
+    listings,
+    host,
+    logger,
+    refuseDir: (dir) => rootsProblem(dir, realOrNull(dir), roots),
+  });
   let sockets: Awaited<ReturnType<typeof bindSockets>>;
   try {
     sockets = await bindSockets(
@@ -162,7 +193,17 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
     })();
     return stopping;
   };
-  if (opts.handleSignals !== false) handleSignals(home, logger, stop);
+  // `admin reload` (SIGHUP): the log level and the roots apply live; a roots change applies to
+  // the next createMonitor, startMonitor and listing (monitors already started keep watching).
+  const reload = (next: OmeroFsConfig) => {
+    const level = next.global.logLevel;
+    if (level !== logger.level) logger.info(`SIGHUP: log level ${logger.level} -> ${level}`);
+    logger.level = level;
+    const before = roots.dirs.join(", ");
+    roots = rootsOf(next, { ...next.global, ...configOverrides });
+    if (roots.dirs.join(", ") !== before) logger.info(`SIGHUP: serving folders under ${roots.dirs.join(", ")}`);
+  };
+  if (opts.handleSignals !== false) handleSignals(home, logger, stop, reload);
 
   logger.info(
     `MonitorServer ready: pid ${process.pid}, version ${OMERO_FS_VERSION}, control ${g.monitorBindControl}, events ${g.monitorBindEvents}, backend ${g.watchBackend}, watcher ${host.watcher}`,
@@ -181,10 +222,15 @@ function logMemory(logger: Logger): void {
 
 /**
  * SIGTERM/SIGINT: stop (final snapshots) and exit 0, or 1 after 4.8 s. SIGHUP (`omero-fs admin
- * reload`): a changed omero.fs.logLevel, the only MonitorServer setting that applies live (a bad
- * config changes nothing).
+ * reload`): the configuration is read again and `reload` applies what applies live (a bad config
+ * changes nothing).
  */
-function handleSignals(home: string, logger: Logger, stop: () => Promise<void>): void {
+function handleSignals(
+  home: string,
+  logger: Logger,
+  stop: () => Promise<void>,
+  reload: (config: OmeroFsConfig) => void,
+): void {
   const onSignal = (sig: string) => {
     logger.info(`MonitorServer: ${sig} received`);
     const hard = setTimeout(() => {
@@ -201,9 +247,7 @@ function handleSignals(home: string, logger: Logger, stop: () => Promise<void>):
   process.once("SIGINT", () => onSignal("SIGINT"));
   process.on("SIGHUP", () => {
     try {
-      const level = loadConfigOrThrow({ home }).global.logLevel;
-      if (level !== logger.level) logger.info(`SIGHUP: log level ${logger.level} -> ${level}`);
-      logger.level = level;
+      reload(loadConfigOrThrow({ home }));
     } catch (e) {
       logger.warn(`SIGHUP: configuration not re-read: ${messageOf(e).split("\n")[0]}`);
     }

@@ -33,6 +33,9 @@ const BASE = path.join(os.tmpdir(), "omero-fs-list");
 
 async function startServer(tcp) {
   const home = fs.mkdtempSync(path.join(BASE, "home-"));
+  // The MonitorServer serves only folders under omero.fs.monitorRoots (the trees are in BASE).
+  fs.mkdirSync(path.join(home, "etc"), { recursive: true });
+  fs.writeFileSync(path.join(home, "etc", "config.json"), JSON.stringify({ "omero.fs.monitorRoots": BASE }));
   const env = { ...process.env };
   let control = `ipc://${home}/var/run/monitor-control.sock`;
   let curve;

@@ -56,7 +56,8 @@ function vmhwm(pid) {
 function makeHome(name) {
   const home = path.join(BASE, "mruns", `${name}-${process.pid}-${Date.now()}`);
   fs.mkdirSync(path.join(home, "etc"), { recursive: true });
-  fs.writeFileSync(path.join(home, "etc", "config.json"), "{}");
+  // The MonitorServer serves only folders under omero.fs.monitorRoots: the tree and the burst trees.
+  fs.writeFileSync(path.join(home, "etc", "config.json"), JSON.stringify({ "omero.fs.monitorRoots": BASE }));
   return home;
 }
 

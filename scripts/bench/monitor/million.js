@@ -108,7 +108,8 @@ async function main() {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   const home = path.join(BASE, `mon-home-${process.pid}`);
   fs.mkdirSync(path.join(home, "etc"), { recursive: true });
-  fs.writeFileSync(path.join(home, "etc", "config.json"), "{}");
+  // The MonitorServer serves only folders under omero.fs.monitorRoots.
+  fs.writeFileSync(path.join(home, "etc", "config.json"), JSON.stringify({ "omero.fs.monitorRoots": BASE }));
   console.log(`server: ${MAIN}`);
   console.log(`tree: ${tree}; load at start: ${fs.readFileSync("/proc/loadavg", "utf8").trim()}`);
   const t0 = Date.now();

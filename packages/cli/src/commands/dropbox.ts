@@ -1,6 +1,6 @@
 import { loadConfigOrThrow } from "@omero-fs/config";
 import { DropBoxMethodResults, type DropBoxResultOf } from "@omero-fs/protocol";
-import { ControlCallError, ControlClient } from "@omero-fs/protocol/zmq";
+import { ControlCallError, localControlClient } from "@omero-fs/protocol/zmq";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
 import { CliError } from "../errors";
@@ -20,7 +20,7 @@ async function callRunning<M extends "scan" | "sync">(
   timeoutMs: number,
 ): Promise<DropBoxResultOf<M>> {
   const endpoint = loadConfigOrThrow({ home }).global.dropboxControl;
-  const client = new ControlClient(endpoint);
+  const client = localControlClient(home, endpoint);
   try {
     try {
       await client.call("ping", {}, DropBoxMethodResults.ping, 700);

@@ -6,8 +6,7 @@
 import * as fs from "node:fs";
 import { homePaths, type Logger, NOTIFY_GLOBALS, type OmeroFsConfig } from "@omero-fs/config";
 import { type LedgerView, openLedgerView } from "@omero-fs/dropbox/ledger";
-import * as path from "node:path";
-import { ControlClient, type CurveClientKeys, curveDir, loadLocalCurve } from "@omero-fs/protocol/zmq";
+import { type ControlClient, localControlClient } from "@omero-fs/protocol/zmq";
 import { type HttpHandle, startHttp } from "./http/server";
 import { Metrics } from "./http/metrics";
 import type { NodeServerStatus } from "./methods";
@@ -29,16 +28,6 @@ export interface NodeServices {
   /** Shutdown began. */
   stopping(): void;
   stop(): Promise<void>;
-}
-
-/**
- * The node on a storage host whose MonitorServer has CURVE on TCP: it asks as the server itself
- * (its key pair; the ZAP handler always lets it in), not as a client listed in authorized_keys.
- */
-function localCurve(home: string, endpoint: string): { curve?: CurveClientKeys } {
-  const dir = curveDir(home);
-  if (!endpoint.startsWith("tcp://") || !fs.existsSync(path.join(dir, "server.key"))) return {};
-  return { curve: loadLocalCurve(dir) };
 }
 
 export async function startNodeServices(o: {
@@ -84,7 +73,9 @@ export async function startNodeServices(o: {
   /** Asked only of a DropBox that runs (a stopped one would cost the page its 1.5 s timeout). */
   const remoteMonitors = async () => {
     const state = o.servers().find((s) => s.name === "DropBox")?.state;
-    return state === "running" || state === "degraded" ? askRemoteMonitors(current.global.dropboxControl) : undefined;
+    return state === "running" || state === "degraded"
+      ? askRemoteMonitors(home, current.global.dropboxControl)
+      : undefined;
   };
   const metrics = new Metrics({
     remoteMonitors,
@@ -92,10 +83,8 @@ export async function startNodeServices(o: {
     servers: o.servers,
     monitor: async () => {
       if (o.servers().find((s) => s.name === "MonitorServer")?.state !== "running") return null;
-      monitorClient ??= new ControlClient(config.global.monitorBindControl, {
-        timeoutMs: 2000,
-        ...localCurve(home, config.global.monitorBindControl),
-      });
+      // On a storage host with CURVE: as the server itself (its key pair; the ZAP handler always lets it in).
+      monitorClient ??= localControlClient(home, config.global.monitorBindControl, { timeoutMs: 2000 });
       const list = (await monitorClient.call("listMonitors", {})) as {
         eventsPublished?: number;
         rescansPublished?: number;

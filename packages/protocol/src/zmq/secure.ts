@@ -9,6 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { curvePublicKeyOf } from "../curve-keys";
+import { ControlClient } from "./client";
 import {
   type CurveClientKeys,
   curveDir,
@@ -117,12 +118,14 @@ export function localClientCurve(home: string, endpoint: string): CurveClientKey
 }
 
 /**
- * What a client that got no answer says besides "unreachable": with CURVE a server that does not
- * have the key the client uses as its server key (or that refuses the client's key) answers
- * nothing at all, exactly as one that is down.
+ * A control client for one of this home's own servers (node, DropBox, MonitorServer) from a tool
+ * on the same host: with the server's key pair on a CURVE tcp:// endpoint (localClientCurve).
  */
-export function noAnswerHint(curve: boolean, serverKeySetting = "the server key"): string {
-  return curve
-    ? `not running, not reachable, or (CURVE) ${serverKeySetting} is not that server's public key or the server does not list this client's key in its etc/curve/authorized_keys`
-    : "not running or not reachable";
+export function localControlClient(
+  home: string,
+  endpoint: string,
+  options: Omit<NonNullable<ConstructorParameters<typeof ControlClient>[1]>, "curve"> = {},
+): ControlClient {
+  const curve = localClientCurve(home, endpoint);
+  return new ControlClient(endpoint, { ...options, ...(curve ? { curve } : {}) });
 }
