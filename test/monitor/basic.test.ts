@@ -2,6 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { countBy, creates, type Server, startServer, tempDir, waitFor, WATCHERS } from "./harness";
 
+// Each test starts real processes and writes real trees: seconds under load (jest's default is 5 s).
+jest.setTimeout(60_000);
+
 describe.each(WATCHERS)("watcher %s", (watcher) => {
   let server: Server;
   const dirs: Array<() => void> = [];

@@ -13,6 +13,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { countBy, creates, type Server, settle, startServer, TEST_TIMINGS, waitFor, watch, Cleanups } from "./harness";
 
+// Each test starts real processes and writes real trees: seconds under load (jest's default is 5 s).
+jest.setTimeout(60_000);
+
 const HOLD_MS = 5000;
 /** Well inside the hold: a Create seen by then did not come through the watcher. */
 const BEFORE_HOLD_MS = HOLD_MS - 1500;

@@ -14,6 +14,9 @@ import {
   write,
 } from "./harness";
 
+// Each test starts real processes and writes real trees: seconds under load (jest's default is 5 s).
+jest.setTimeout(60_000);
+
 const cleanups = new Cleanups();
 const tree = () => cleanups.tree();
 afterAll(() => {

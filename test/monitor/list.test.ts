@@ -4,6 +4,9 @@ import * as path from "node:path";
 import { Cleanups, type Server, startServer, TEST_TIMINGS, write } from "./harness";
 import { type ListResult, listMonitor, MAX_BLOCK_EVENTS, MonitorMethodResults } from "./deps";
 
+// Each test starts real processes and writes real trees: seconds under load (jest's default is 5 s).
+jest.setTimeout(60_000);
+
 let server: Server;
 const cleanups = new Cleanups();
 const tree = () => cleanups.tree();

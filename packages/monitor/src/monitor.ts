@@ -17,9 +17,7 @@ import * as path from "node:path";
 import type { Logger } from "@omero-fs/config";
 import type { Backend, EventBlock, MonitorParams } from "@omero-fs/protocol";
 import { noteWork } from "./collect";
-import { fastPathSkips, sightingChanged } from "./core/compare";
 import { isCookieName, publishFilter, resolveBlacklist } from "./core/filters";
-import { ABSENT, codeIsDir, type EntryCode } from "./core/known";
 import { type MonitorOptions, resolveMonitorOptions, type ServerSettings } from "./core/options";
 import { chooseBackend, defaultSnapshotKey, fastWindowFor } from "./core/policy";
 import { ControlError, messageOf } from "./errors";
@@ -410,18 +408,8 @@ export class Monitor {
         continue;
       }
       if (!this.t.inScope(p)) continue;
-      this.t.touchDir(path.dirname(p), now);
-      const seen = ev.type === "delete" ? ABSENT : this.t.look(p);
-      // A name that is not valid UTF-8 (text with U+FFFD, unknown): gone or there, the DropBox rescans.
-      if (seen === null || (seen === ABSENT && name.includes("\uFFFD") && this.t.codeOf(p) === ABSENT)) {
-        this.t.badName(p, ev.type !== "update");
-        continue;
-      }
-      const known = this.t.codeOf(p);
-      const kind = ev.type === "update" ? "update" : ev.type === "create" ? "appeared" : "other";
-      const v = this.t.reconcile(p, known, seen, sightingChanged(known, kind));
       // A new (or moved-in) directory: watched (unless its watcher does already), then listed.
-      if ((v === "create" || v === "replace") && codeIsDir(seen) && this.t.enter(p)) {
+      if (this.t.sighting(p, ev.type, now) === "newDir" && this.t.enter(p)) {
         if (origin !== "poll") this.watcher.newDir(p, origin);
         this.markNewDir(p);
         this.t.list(p, true, true);
@@ -438,24 +426,9 @@ export class Monitor {
   private onFast(dir: string, name: string): void {
     if (this.state !== "started" || this.rootMissing) return;
     if (isCookieName(name) || name.includes("\uFFFD")) return;
-    const p = dir === "/" ? `/${name}` : `${dir}/${name}`;
-    // Only inside directories the known-set holds: a new directory is the watcher's until it
-    // has listed it (its files would otherwise be published before the directory itself).
-    if (!this.t.inScope(p) || (dir !== this.watchDir && !this.t.isKnownDir(dir))) return;
-    let seen: EntryCode;
-    try {
-      const st = fs.lstatSync(p, { throwIfNoEntry: false });
-      seen = st ? this.t.codeOfStat(p, st) : ABSENT;
-    } catch {
-      return; // EACCES and the like: the watcher and the listing report it
-    }
-    const now = Date.now();
-    this.t.touchDir(dir, now);
-    this.t.noteRaw(0, now);
+    const v = this.t.fastSighting(dir, name, Date.now());
+    if (v === null) return;
     this.scheduleSettle();
-    const known = this.t.codeOf(p);
-    if (fastPathSkips(known, seen)) return;
-    const v = this.t.reconcile(p, known, seen, sightingChanged(known, "appeared"));
     if (v === "create" || v === "replace" || v === "delete") this.scheduleFastFlush();
   }
 

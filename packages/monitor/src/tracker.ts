@@ -12,7 +12,7 @@ import type { Logger } from "@omero-fs/config";
 import { depthBelow, type FsEvent, folderDepthProblem, type MonitorParams } from "@omero-fs/protocol";
 import { busy } from "./busy";
 import { noteWork } from "./collect";
-import { compareWithKnown, eventsOf, knownAfter, type Verdict } from "./core/compare";
+import { compareWithKnown, eventsOf, fastPathSkips, knownAfter, sightingChanged, type Verdict } from "./core/compare";
 import { childInScope, descendInto, inScope, type Scope } from "./core/filters";
 import { ABSENT, codeIno, codeIsDir, type EntryCode, entryCode, KnownTree } from "./core/known";
 import { type PipelineTimings, type SettleDecision, settleDecision } from "./core/policy";
@@ -174,6 +174,47 @@ export class Tracker {
   forget(): void {
     this.known.clear();
     this.dirty.clear();
+  }
+
+  /**
+   * A watcher's (or a poll's) sighting of `p` (in scope; not a cookie, not the watch directory),
+   * judged against the known-set and applied. "newDir": a directory appeared (created, moved in,
+   * or replacing something), which the caller watches and lists.
+   */
+  sighting(p: string, type: "create" | "update" | "delete", now: number): "newDir" | "other" {
+    this.touchDir(path.dirname(p), now);
+    const seen = type === "delete" ? ABSENT : this.look(p);
+    // A name that is not valid UTF-8 (text with U+FFFD, unknown): gone or there, the DropBox rescans.
+    if (seen === null || (seen === ABSENT && path.basename(p).includes("\uFFFD") && this.known.codeOf(p) === ABSENT)) {
+      this.badName(p, type !== "update");
+      return "other";
+    }
+    const known = this.known.codeOf(p);
+    const kind = type === "update" ? "update" : type === "create" ? "appeared" : "other";
+    const v = this.reconcile(p, known, seen, sightingChanged(known, kind));
+    return (v === "create" || v === "replace") && codeIsDir(seen) ? "newDir" : "other";
+  }
+
+  /**
+   * A fast-path sighting (an entry `name` of `dir` appeared or went): judged when it is a file in a
+   * directory the known-set holds (a new directory is the watcher's until it has listed it, or
+   * its files would be published before it). The verdict, or null when not looked at.
+   */
+  fastSighting(dir: string, name: string, now: number): Verdict | null {
+    const p = dir === "/" ? `/${name}` : `${dir}/${name}`;
+    if (!this.inScope(p) || (dir !== this.watchDir && !this.known.isDir(dir))) return null;
+    let seen: EntryCode;
+    try {
+      const st = fs.lstatSync(p, { throwIfNoEntry: false });
+      seen = st ? this.codeOfStat(p, st) : ABSENT;
+    } catch {
+      return null; // EACCES and the like: the watcher and the listing report it
+    }
+    this.touchDir(dir, now);
+    this.lastRawAt = now;
+    const known = this.known.codeOf(p);
+    if (fastPathSkips(known, seen)) return "none";
+    return this.reconcile(p, known, seen, sightingChanged(known, "appeared"));
   }
 
   /**
