@@ -94,6 +94,7 @@ class DropBoxServer {
       log: p.log,
       // On tcp://: CURVE with etc/curve/authorized_keys, or refused unless omero.fs.insecureTcp.
       tcp: { home: p.home, insecureTcp: p.config.global.insecureTcp, what: "DropBox control endpoint", log: p.log },
+      zapDomain: "dropbox-control",
     });
   }
 

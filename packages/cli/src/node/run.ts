@@ -120,6 +120,7 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     log: logger,
     // On tcp://: CURVE with etc/curve/authorized_keys, or refused unless omero.fs.insecureTcp.
     tcp: { home, insecureTcp: config.global.insecureTcp, what: "node control endpoint", log: logger },
+    zapDomain: "node-control",
   });
   try {
     await reapOrphans(home, logger);

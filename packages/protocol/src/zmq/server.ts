@@ -55,7 +55,7 @@ export interface ControlServerOptions<T extends MethodTable, R extends ResultTab
   tcp?: { home: string; insecureTcp: boolean; what: string; log: ServerSecurityLog };
   /** Z85 CURVE secret key: the socket becomes a CURVE server. */
   curveSecretKey?: string;
-  /** ZAP domain of the socket (names it in the ZAP handler's log; see ZapHandler). */
+  /** ZAP domain of the socket with CURVE (names it in the ZAP handler's log; see ZapHandler). */
   zapDomain?: string;
   /** Heartbeats on a tcp:// endpoint (default TCP_LIVENESS). */
   liveness?: TcpLiveness;
@@ -89,7 +89,7 @@ export class ControlServer<T extends MethodTable, R extends ResultTable<T> = Rec
       this.socket.curveServer = true;
       this.socket.curveSecretKey = o.curveSecretKey;
     }
-    if (o.zapDomain) this.socket.zapDomain = o.zapDomain;
+    if (o.zapDomain && o.curveSecretKey) this.socket.zapDomain = o.zapDomain;
     setTcpLiveness(this.socket, o.endpoint, o.liveness);
   }
 
@@ -125,7 +125,7 @@ export class ControlServer<T extends MethodTable, R extends ResultTable<T> = Rec
     this.zap = await startZapHandler(t.home, key, t.log);
     this.socket.curveServer = true;
     this.socket.curveSecretKey = key;
-    this.socket.zapDomain = this.o.zapDomain ?? t.what.replace(/\W+/g, "-");
+    this.socket.zapDomain = this.o.zapDomain ?? "control";
   }
 
   /** Flush queued replies, close the socket, remove its ipc socket file (if this server bound it). */
