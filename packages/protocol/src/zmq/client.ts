@@ -24,8 +24,13 @@ export class ControlCallError extends Error {
  */
 export function noAnswerHint(curve: boolean, serverKey = "the server key this client uses"): string {
   return curve
-    ? `it is not running or not reachable, or (CURVE) ${serverKey} is not that server's public key, or the server does not list this client's key in its etc/curve/authorized_keys`
+    ? `it is not running or not reachable, or ${curveNoAnswer(serverKey)}`
     : "it is not running or not reachable";
+}
+
+/** The CURVE part of noAnswerHint: the keys that make a running server silent. */
+export function curveNoAnswer(serverKey: string): string {
+  return `(CURVE) ${serverKey} is not that server's public key, or the server does not list this client's key in its etc/curve/authorized_keys`;
 }
 
 interface Pending {
