@@ -1,5 +1,5 @@
 /**
- * The native backend on Linux: one fs.watch per directory (packages/monitor/src/sources/treewatch.ts),
+ * The native backend on Linux: one fs.watch per directory (packages/monitor/src/sources/dirs-watcher.ts),
  * with a real MonitorServer and real directories. A file is waited for without a sync (sync lists
  * the touched directories, which would hide a directory left without a watch): one published
  * that way was seen by the watch of its directory, or by the settle listing its events caused.
