@@ -128,6 +128,9 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     results: NodeMethodResults,
     handlers: handlersWhenReady(NodeMethodParams, () => served, "the node is still starting"),
     log: logger,
+    // On tcp://: CURVE with etc/curve/authorized_keys, or refused unless omero.fs.insecureTcp.
+    tcp: { home, insecureTcp: config.global.insecureTcp, what: "node control endpoint", log: logger },
+    zapDomain: "node-control",
   });
   await reapOrphans(home, logger);
   const supervisor = new Supervisor({
@@ -261,7 +264,7 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
       const db = st.servers.find((x) => x.name === "DropBox");
       const remote =
         db && (db.state === "running" || db.state === "degraded")
-          ? await askRemoteMonitors(config.global.dropboxControl)
+          ? await askRemoteMonitors(home, config.global.dropboxControl)
           : undefined;
       return remote ? { ...st, remoteMonitors: remote } : st;
     },
