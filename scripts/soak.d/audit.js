@@ -106,7 +106,9 @@ function judge({ known, layouts, disk, records, ledgerFiles, imports, dropbox })
         paths: recs.map((r) => r.files.find((f) => f.sha1 === sha).source),
       });
 
-  const ledger = new Map(ledgerFiles.map((f) => [f.path, f]));
+  // `files list` gives the live row of a path first, then the ended histories of that path.
+  const ledger = new Map();
+  for (const f of ledgerFiles) if (!ledger.has(f.path)) ledger.set(f.path, f);
   const importById = new Map(imports.map((i) => [i.id, i]));
   const result = { imported: 0, held: {}, heldExpected: 0, heldUnexpected: [], lost: [], noReason: [], wrongUser: [] };
   for (const f of disk.files) {
@@ -181,6 +183,25 @@ function judge({ known, layouts, disk, records, ledgerFiles, imports, dropbox })
     groupsOfRecord.push(gs.size);
   }
   result.split = [...recordsOfGroup].filter(([, rs]) => rs.size > 1).map(([g]) => g);
+  // A fileset as dropped with some members imported and others on disk, whole, not imported: the
+  // OMERO fileset lacks them (imported half), whatever reason the rest is held for.
+  const onDisk = new Map();
+  for (const f of disk.files) {
+    const info = f.size === 0 ? null : known.get(f.sha1);
+    if (!info) continue;
+    const g = where.get(`L${info.layout}v${info.version}/${info.rel}`);
+    if (g) onDisk.set(g, [...(onDisk.get(g) ?? []), f]);
+  }
+  result.partial = [];
+  for (const [g, rs] of recordsOfGroup) {
+    const missing = (onDisk.get(g) ?? []).filter((f) => !bySha.has(f.sha1));
+    if (missing.length > 0)
+      result.partial.push({
+        fileset: g,
+        imported: [...rs].map((r) => r.fileset),
+        notImported: missing.map((f) => f.path),
+      });
+  }
   result.merged = groupsOfRecord.filter((n) => n > 1).length;
   result.half = half;
   result.doubled = doubled;

@@ -152,6 +152,7 @@ async function run(opts) {
       ["half (not whole)", String(verdict.half.length)],
       ["wrong user", String(verdict.wrongUser.length)],
       ["held without a reason", String(verdict.noReason.length)],
+      ["filesets imported in part", String(verdict.partial.length)],
       ["filesets split / merged", `${verdict.split.length} / ${verdict.merged} (against the layouts as dropped)`],
       [
         "ledger check",
@@ -183,6 +184,7 @@ async function run(opts) {
     show("HALF", verdict.half);
     show("WRONG USER", verdict.wrongUser);
     show("HELD WITHOUT A REASON", verdict.noReason);
+    show("IMPORTED IN PART (a fileset as dropped, some members not in its import)", verdict.partial);
     show("held though whole (not a failure; worth a look)", verdict.heldUnexpected);
     show("split filesets (not a failure; worth a look)", verdict.split);
     show(

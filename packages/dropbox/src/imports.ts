@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { processGroupAlive, processStartTime, signalGroup } from "@omero-fs/config";
 import type { Chain, Shared, Ticks } from "./context";
+import { ledgerWriteFailure } from "./core/ledger-health";
 import { outcomeOf } from "./core/outcome";
 import { newSchedState, pickJobs } from "./core/scheduler";
 import { sizeVerdict } from "./core/space";
@@ -38,6 +39,12 @@ export class Imports {
   readonly running = new Map<number, { ctrl: AbortController; done: Promise<void> }>();
   /** Imports being cancelled by hand: their run is ended, then they are recorded `cancelled`. */
   private readonly cancelling = new Set<number>();
+  /**
+   * Outcomes of runs that ended while the ledger could not be written (disk full): recorded by
+   * recover() once it takes writes again, so a finished import is not run a second time because
+   * its result could not be written down.
+   */
+  private readonly unrecorded = new Map<number, { attempt: number; outcome: ImportOutcome; changed: boolean }>();
   private readonly sched = newSchedState();
 
   constructor(
@@ -121,7 +128,17 @@ export class Imports {
       }
       // Stopping: leave the job 'importing'; the next start asks the importer to recover it.
       if (this.ctx.stopping() && ctrl.signal.aborted) return;
-      await this.ctx.serial(() => this.record(id, attempt, outcome, verify !== null));
+      const changed = verify !== null;
+      try {
+        await this.ctx.serial(() => this.record(id, attempt, outcome, changed));
+      } catch (e) {
+        // The ledger cannot be written: the chain reported it (degraded, probed); keep the outcome.
+        if (!ledgerWriteFailure((e as { code?: string } | null)?.code)) throw e;
+        this.unrecorded.set(id, { attempt, outcome, changed });
+        this.ctx.log.warn(
+          `[fileset ${id}] its import ended (${outcome.ok ? `target ${outcome.target ?? "none"}` : outcome.error}) but the ledger cannot be written: recorded once it can be`,
+        );
+      }
     })().finally(() => {
       this.running.delete(id);
       this.ctx.requestTick();
@@ -230,9 +247,9 @@ export class Imports {
   }
 
   /**
-   * Crash recovery: filesets found 'importing' at start (or, once a ledger that could not be
-   * written takes writes again, those whose outcome was not recorded) are finished or redone
-   * (never imported twice). One whose importer still runs (the DropBox was killed, its import's
+   * Crash recovery: filesets found 'importing' at start are finished or redone (never imported
+   * twice); once a ledger that could not be written takes writes again, the outcomes kept meanwhile
+   * are recorded. One whose importer still runs (the DropBox was killed, its import's
    * process group was not) is waited for first: never a second run beside it.
    */
   async recover(): Promise<void> {
@@ -240,6 +257,12 @@ export class Imports {
     for (const id of fsets.importingIds()) {
       // At runtime (the ledger takes writes again): only those whose outcome could not be recorded.
       if (this.running.has(id)) continue;
+      const kept = this.unrecorded.get(id);
+      if (kept) {
+        this.record(id, kept.attempt, kept.outcome, kept.changed);
+        this.unrecorded.delete(id);
+        continue;
+      }
       const last = fsets.lastAttempt(id);
       if (last?.pgid && processGroupAlive(last.pgid, last.pgidStart)) {
         this.adopt(id, last.pgid, last.n, Date.parse(last.startedAt));

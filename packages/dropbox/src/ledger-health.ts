@@ -2,7 +2,7 @@
  * A ledger that cannot be written (disk full, read-only, I/O errors): not a bug but the ledger's
  * place (core/ledger-health.ts tells which errors). The DropBox stays up, degraded with the reason
  * (said once, not per event), and tries a real write every ledgerProbeMs; once one succeeds it
- * groups again what was left pending, recovers imports whose outcome was not recorded and rescans
+ * groups again what was left pending, records the outcomes of imports that ended meanwhile and rescans
  * every watch, so what it could not record meanwhile is imported. A ledger found damaged while
  * running (SQLITE_CORRUPT) stops the DropBox with the recovery, as at start.
  */
@@ -73,8 +73,8 @@ export class LedgerWrites {
     this.o.log.info(`ledger ${this.o.ledgerPath} takes writes again: rescanning every watch for what was missed`);
     // Files whose grouping could not be written keep their state; their folders are grouped again.
     await engine.serial(() => engine.regroupPending());
-    // Imports that finished while their outcome could not be recorded: the importer says whether
-    // they are done (recorded, never imported twice) or must be redone.
+    // Imports that finished while their outcome could not be recorded: the outcome kept in memory
+    // is recorded now (never imported twice).
     await engine.recoverImports();
     for (const w of this.o.watches()) void engine.reconcileWatch(w, "ledger writable again");
   }
