@@ -112,6 +112,7 @@ export class Imports {
         const after = await this.verifySnapshot(id, "during the import");
         if (after && !(this.ctx.stopping() && ctrl.signal.aborted)) {
           verify = after;
+          if (outcome.ok) await this.discard(req, outcome);
           outcome = {
             ok: false,
             retryable: true,
@@ -144,6 +145,24 @@ export class Imports {
       this.ctx.requestTick();
     });
     this.running.set(id, { ctrl, done });
+  }
+
+  /** A finished run that does not count: its result taken back (local), or said where it stays. */
+  private async discard(req: ImportRequest, outcome: ImportOutcome): Promise<void> {
+    const tag = `[fileset ${req.filesetId}]`;
+    if (!this.ctx.importer.discard) {
+      this.ctx.log.warn(
+        `${tag} the import that does not count stays where it went (${outcome.target ?? "no target"}); it may hold a member as it was mid-change: delete it there once the fileset is imported again`,
+      );
+      return;
+    }
+    try {
+      await this.ctx.importer.discard(req, outcome);
+    } catch (e) {
+      this.ctx.log.warn(
+        `${tag} could not remove the import that does not count (${outcome.target}): ${e instanceof Error ? e.message : String(e)}; delete it by hand`,
+      );
+    }
   }
 
   /**

@@ -197,6 +197,22 @@ describe("LocalImporter", () => {
     expect(fs.readdirSync(path.join(data, "ManagedRepository", "amy", "2026-11", "25"))).toEqual([]);
   });
 
+  it("discard takes back a finished import that does not count: its own leaf only", async () => {
+    const a = path.join(src, "a.tif");
+    fs.writeFileSync(a, tinyTiff());
+    const { log, lines } = memoryLog();
+    const imp = new LocalImporter({ dataDir: data, log, now: () => AT });
+    const mine = await imp.run(req([a], a, 7), opts());
+    const other = await imp.run(req([a], a, 8), opts());
+    // Not this fileset's leaf, or not a leaf of this repository: left alone.
+    await imp.discard(req([a], a, 7), other);
+    await imp.discard(req([a], a, 7), { ...mine, target: tmp });
+    expect([fs.existsSync(mine.target!), fs.existsSync(other.target!), fs.existsSync(src)]).toEqual([true, true, true]);
+    await imp.discard(req([a], a, 7), mine);
+    expect([fs.existsSync(mine.target!), fs.existsSync(other.target!)]).toEqual([false, true]);
+    expect(lines.some((l) => l.includes(`[fileset 7] removed ${mine.target}: that import does not count`))).toBe(true);
+  });
+
   describe("recover", () => {
     it("done when the last target verifies, or a manifest for the fileset is found", async () => {
       const a = path.join(src, "a.tif");

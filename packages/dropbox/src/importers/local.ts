@@ -195,6 +195,15 @@ export class LocalImporter implements Importer {
     return { state: "redo" };
   }
 
+  async discard(req: ImportRequest, outcome: ImportOutcome): Promise<void> {
+    const leaf = outcome.target;
+    // Only a leaf of this fileset under this repository (its manifest says so).
+    if (!leaf || path.dirname(path.dirname(path.dirname(path.dirname(leaf)))) !== this.repo) return;
+    if ((await readManifest(leaf))?.filesetId !== req.filesetId) return;
+    await fs.promises.rm(leaf, { recursive: true, force: true });
+    this.log.info(`[fileset ${req.filesetId}] removed ${leaf}: that import does not count`);
+  }
+
   private async readImages(file: string, name: string, tag: string): Promise<ImageJson[] | null> {
     const fh = await fs.promises.open(file, "r");
     try {

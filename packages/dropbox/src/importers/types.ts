@@ -49,6 +49,12 @@ export interface Importer {
   run(req: ImportRequest, opts: RunOptions): Promise<ImportOutcome>;
   /** Crash recovery for a job found 'importing' at start. */
   recover(req: ImportRequest, lastTarget: string | null): Promise<RecoverResult>;
+  /**
+   * A run that finished but does not count (a member changed during it; the fileset is imported
+   * again once finished): take back what it left, so the fileset is not there twice. Only the
+   * local importer can (its own leaf); what `omero` or `exec` handed on stays where it went.
+   */
+  discard?(req: ImportRequest, outcome: ImportOutcome): Promise<void>;
 }
 
 export interface ImporterDeps {
