@@ -49,6 +49,11 @@ test(`a ${LEVELS}-level deep folder of one user: everyone else is imported, belo
   expect(importedFiles(h).has(deep)).toBe(false);
 
   const reason = `folder ${limit} is ${MAX_FOLDER_DEPTH} levels below the watch directory: what is inside it is not watched, listed or imported (at most ${MAX_FOLDER_DEPTH} levels are; move the data higher up)`;
+  // files list says why nothing below is imported: the folder itself is listed refused (the soak
+  // found files there listed nowhere).
+  expect(files(h).filter((f) => f.path === limit)).toEqual([
+    expect.objectContaining({ path: limit, user: "amy", state: "refused", reason: reason.replace(limit, "d") }),
+  ]);
   const warned = (log: string, line: string) => log.split("\n").filter((l) => l.includes(" WARN ") && l.includes(line));
   // The DropBox's own walk says why once (besides the MonitorServer's rescan notice it logs).
   expect(warned(dropboxLog(h), `watch 1: ${reason}`)).toHaveLength(1);

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { decodeBadName, isValidUtf8 } from "@omero-fs/config";
-import type { EventBlock } from "@omero-fs/protocol";
+import { depthBelow, type EventBlock, folderDepthProblem } from "@omero-fs/protocol";
 import type { Shared, Ticks } from "./context";
 import { BAD_NAME, type Effect, type FileRecord, type Observation, observationEffects } from "./core/file-identity";
 import { eventWanted } from "./core/event-types";
@@ -123,7 +123,12 @@ export class Intake {
     }
     const info = { size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
     if (!st.isFile()) {
-      const refused = st.isDirectory() ? await this.folderLinkRefusal(watch, p) : null;
+      // A folder too deep to enter (the walk lists it as refused): recorded with why, so files list
+      // says it (named by its base name: the row is the folder, and its path can be long).
+      const refused = st.isDirectory()
+        ? ((await this.folderLinkRefusal(watch, p)) ??
+          folderDepthProblem(path.basename(p), depthBelow(path.resolve(this.ctx.watch(watch).watchDir), p)))
+        : null;
       return { path: p, st: info, isFile: refused !== null, refusal: refused, ownReason: refused !== null };
     }
     const d = userOfPath(this.ctx.watch(watch), p);

@@ -119,8 +119,19 @@ export async function walkWatchDirs(
       // link; one a user made is recorded (refused, with the reason), never walked.
       const link = dir === root && e.isSymbolicLink() ? await linkedFolder(p, root) : "not a folder";
       if (e.isDirectory() || link === null) {
+        // Too deep to enter (as the monitor refuses it): its files are unknown, not gone; the folder
+        // itself is recorded refused with the reason (files list says why nothing in it is imported).
+        const wanted = watch.pathMode !== "Flat" && (!part || part.descend(p));
+        const tooDeep = wanted ? folderDepthProblem(p, depthBelow(root, p)) : null;
+        if (tooDeep) {
+          out.unreadableDirs.push(p);
+          out.refused ??= {};
+          out.refused[p] = tooDeep;
+          bad.push([p, Buffer.from(p)]);
+          continue;
+        }
         // Flat: the directory only; Recurse and Follow: every level (new dirs are walked like old ones).
-        if (watch.pathMode !== "Flat" && (!part || part.descend(p))) subdirs.push(p);
+        if (wanted) subdirs.push(p);
       } else if (link !== "not a folder") {
         bad.push([p, Buffer.from(p)]);
       } else if (e.isFile() || e.isSymbolicLink()) {
