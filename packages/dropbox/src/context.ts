@@ -47,6 +47,17 @@ export interface Holds {
   walkAhead(watch: number, user: string, part: string): void;
 }
 
+/**
+ * What a watch's MonitorServer confirms, for readiness (core/readiness.ts `heard`): every event
+ * before `untilMs` has arrived; `silentSinceMs`: it does not answer since. Set by the
+ * MonitorSupervisor; none (no MonitorServer: in-process tests) confirms everything.
+ */
+export interface Hearing {
+  heard(watch: number): { untilMs: number; silentSinceMs: number | null } | undefined;
+  /** Ask the watch's MonitorServer now (a ping); an answer calls Engine.heardFrom. */
+  ask(watch: number): void;
+}
+
 /** Per-fileset lines logged for one burst before they are summarised. */
 export const BURST_LINES = 50;
 

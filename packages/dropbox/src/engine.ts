@@ -12,7 +12,7 @@ import type { EventBlock } from "@omero-fs/protocol";
 import type { Catalogue } from "@omero-fs/readers";
 import { type Clock, systemClock } from "./clock";
 import { type InvariantVerdict, invariantVerdict } from "./core/ledger-invariant";
-import type { Shared } from "./context";
+import type { Hearing, Shared } from "./context";
 import { Grouping } from "./grouping";
 import type { Importer } from "./importers/types";
 import { Imports } from "./imports";
@@ -67,6 +67,8 @@ export class Engine {
    * "Reload").
    */
   private readonly retired = new Map<number, WatchOptions>();
+  /** What the MonitorServers confirm (useHearing); none: everything is confirmed. */
+  private hearing: Hearing | null = null;
 
   /** Swap the resolved options (admin reload): every step reads `opts` each time, so new values apply from the next tick. */
   reload(opts: DropBoxOptions): void {
@@ -91,6 +93,16 @@ export class Engine {
   /** Where reconciliation reads each watch tree (a remote watch: its MonitorServer's `list`; remote-tree.ts). */
   useTreeSource(source: TreeSource): void {
     this.reconciler.source = source;
+  }
+
+  /** What the MonitorServers confirm, for readiness (monitor-supervisor.ts). */
+  useHearing(hearing: Hearing): void {
+    this.hearing = hearing;
+  }
+
+  /** A MonitorServer confirmed these watches up to a later moment: their filesets that asked are judged again. */
+  heardFrom(watches: readonly number[]): void {
+    if (this.queueing.heardFrom(watches)) this.requestTick();
   }
 
   /**
@@ -156,7 +168,11 @@ export class Engine {
       { ...shared, ...ticks, firstWalk: (watch) => this.reconciler.firstWalk(watch) },
       this.grouping,
     );
-    this.queueing = new Queueing({ ...shared, held: holds.held }, this.grouping, this.intake);
+    const hearing: Hearing = {
+      heard: (watch) => this.hearing?.heard(watch),
+      ask: (watch) => this.hearing?.ask(watch),
+    };
+    this.queueing = new Queueing({ ...shared, held: holds.held, hearing }, this.grouping, this.intake);
     this.imports = new Imports({ ...shared, ...chain, ...ticks, importer: o.importer }, this.intake);
     this.reconciler = new Reconciler({ ...shared, ...chain, ...ticks }, this.intake);
   }

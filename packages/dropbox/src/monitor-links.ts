@@ -28,6 +28,15 @@ export class LinkEntry {
   /** Epoch ms since when it does not answer (null while it answers). */
   downSince: number | null = null;
   healthBusy = false;
+  /**
+   * Every event this MonitorServer sent before this moment (epoch ms) has arrived: it answered a
+   * ping sent then, or, after a silence, a sync barrier went through (core/readiness.ts `heard`).
+   */
+  heardUntil = 0;
+  /** It was silent: a ping alone does not say its backlog of events has arrived; a sync barrier must. */
+  needsBarrier = false;
+  /** An on-demand ping (readiness asked) is on its way. */
+  asking = false;
   readonly watches: number[] = [];
   /** Replaced by renew(): read it each time. */
   link: MonitorLink;
@@ -77,6 +86,7 @@ export class LinkEntry {
 
   silent(now: number): void {
     this.down = true;
+    this.needsBarrier = true;
     this.downSince ??= now;
   }
 }

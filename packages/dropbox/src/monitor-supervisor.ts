@@ -38,7 +38,17 @@ export interface MonitorSupervisorDeps {
   log: Logger;
   problems: OnceLog;
   health: HealthProblems;
-  engine: Pick<Engine, "serial" | "applyBlock" | "reconcileWatch" | "regroupWatch" | "retireWaiting" | "useTreeSource">;
+  engine: Pick<
+    Engine,
+    | "serial"
+    | "applyBlock"
+    | "reconcileWatch"
+    | "regroupWatch"
+    | "retireWaiting"
+    | "useTreeSource"
+    | "useHearing"
+    | "heardFrom"
+  >;
   /** The start-up is done (the drop-blocks test hook counts from then). */
   ready(): boolean;
   /** The DropBox is stopping: nothing new is started, waits end. */
@@ -94,6 +104,38 @@ export class MonitorSupervisor {
         problems: d.problems,
       }),
     );
+    d.engine.useHearing({ heard: (i) => this.heardOf(i), ask: (i) => void this.ask(i) });
+  }
+
+  /** What watch `index`'s MonitorServer confirms (readiness waits for it: core/readiness.ts `heard`). */
+  private heardOf(index: number): { untilMs: number; silentSinceMs: number | null } | undefined {
+    const e = this.links.find(index);
+    if (!e) return { untilMs: 0, silentSinceMs: null };
+    return { untilMs: e.heardUntil, silentSinceMs: e.down ? (e.downSince ?? e.heardUntil) : null };
+  }
+
+  /** Everything `e` sent before `at` has arrived: its watches' filesets that waited for that are judged again. */
+  private hear(e: LinkEntry, at: number): void {
+    if (at <= e.heardUntil) return;
+    e.heardUntil = at;
+    this.d.engine.heardFrom(e.watches);
+  }
+
+  /**
+   * Readiness asks: a ping now rather than at the next health check, so a fileset waits one round
+   * trip. A silent or restarted MonitorServer is the health check's (a barrier or a rescan first).
+   */
+  private async ask(index: number): Promise<void> {
+    const e = this.links.find(index);
+    if (!e || e.asking || e.down || e.needsBarrier || this.d.stopped()) return;
+    e.asking = true;
+    try {
+      const sent = Date.now();
+      const p = await e.link.ping(1000);
+      if (p && p.pid === e.pid && !e.down && !e.needsBarrier) this.hear(e, sent);
+    } finally {
+      e.asking = false;
+    }
   }
 
   private get config(): OmeroFsConfig {
@@ -252,10 +294,16 @@ export class MonitorSupervisor {
   private async ping(e: LinkEntry, deadline: number): Promise<boolean> {
     let delay = 100;
     while (!this.d.stopped()) {
+      const sent = Date.now();
       const p = await e.link.ping(1000);
       if (p) {
         e.answered(p.pid, Date.now());
         this.d.problems.forget(`monitor:waiting:${e.key}`);
+        // Connecting: no monitor of this DropBox runs there yet (the start walks what is on disk).
+        if (e.heardUntil === 0) {
+          e.needsBarrier = false;
+          this.hear(e, sent);
+        }
         return true;
       }
       e.silent(Date.now());
@@ -327,11 +375,35 @@ export class MonitorSupervisor {
     );
   }
 
+  /**
+   * After an answered health ping sent at `sent`: what that confirms. Monitors re-created: once
+   * their rescans have walked what is on disk. After a silence: once a sync barrier has brought the
+   * events it sent meanwhile (a ping answer can overtake them). Else at once.
+   */
+  private async confirm(e: LinkEntry, sent: number, walks: Promise<unknown>[]): Promise<void> {
+    if (walks.length > 0) {
+      e.needsBarrier = false;
+      void Promise.allSettled(walks).then(() => this.hear(e, sent));
+      return;
+    }
+    if (e.needsBarrier) {
+      try {
+        for (const i of e.watches) if (this.blocks.monitorOf(i)) await this.syncWatch(i, Date.now() + 30_000);
+      } catch (err) {
+        this.d.log.debug(`MonitorServer at ${e.control}: barrier after its silence failed: ${String(err)}`);
+        return;
+      }
+      e.needsBarrier = false;
+    }
+    this.hear(e, sent);
+  }
+
   /** Detect a restart of one MonitorServer (new pid, unknown or failed monitors) and re-create its monitors. */
   private async checkLink(e: LinkEntry): Promise<void> {
     if (e.healthBusy || this.d.stopped()) return;
     e.healthBusy = true;
     try {
+      const sent = Date.now();
       const p = await e.link.ping(1000);
       if (!p) {
         if (!e.down)
@@ -358,6 +430,7 @@ export class MonitorSupervisor {
       if (!states) return;
       // A missing watch folder is reported (health) and its monitor left alone until it is back.
       const mine = this.config.watches.filter((w) => e.watches.includes(w.index));
+      const walks: Promise<unknown>[] = [];
       for (const { index } of await this.watches.checkDirs(mine)) {
         const id = this.blocks.monitorOf(index);
         const st = id ? states.get(id) : undefined;
@@ -370,8 +443,11 @@ export class MonitorSupervisor {
         if (st && st.state === "failed")
           this.d.log.error(`watch ${index + 1}: monitor ${id} failed: ${st.reason ?? "no reason given"}`);
         if (await this.startWatch(index))
-          void this.d.engine.reconcileWatch(index, restarted || !st ? "monitor started" : "MonitorServer reconnect");
+          walks.push(
+            this.d.engine.reconcileWatch(index, restarted || !st ? "monitor started" : "MonitorServer reconnect"),
+          );
       }
+      await this.confirm(e, sent, walks);
     } finally {
       e.healthBusy = false;
     }

@@ -5,7 +5,7 @@
  * are not looked at.
  */
 import * as fs from "node:fs";
-import { Burst, type Holds, type Shared } from "./context";
+import { Burst, type Hearing, type Holds, type Shared } from "./context";
 import { Agenda } from "./core/agenda";
 import { groupingPartition, userRootOf } from "./core/paths";
 import { type FilesetFacts, type MemberObservation, readinessOf, stability } from "./core/readiness";
@@ -71,8 +71,8 @@ export async function observeFinished(
   return out;
 }
 
-/** What readiness and queueing use besides the shared parts: whether a walk holds a partition. */
-export type QueueingContext = Shared & Pick<Holds, "held">;
+/** What readiness and queueing use besides the shared parts: whether a walk holds a partition, what the MonitorServers confirm. */
+export type QueueingContext = Shared & Pick<Holds, "held"> & { readonly hearing: Hearing };
 
 export class Queueing {
   /** When each waiting fileset is judged again (core/agenda.ts). */
@@ -85,6 +85,8 @@ export class Queueing {
   private readonly held = new Map<string, { watch: number; user: string; part: string; ids: Set<number> }>();
   /** A walk read something: look at the held partitions at the next scan. */
   private heldChanged = false;
+  /** Ready filesets waiting for their MonitorServer to confirm the time since (by watch: id -> user). */
+  private readonly unheard = new Map<number, Map<number, string>>();
   private readonly structures = new StructureCache();
   /** Why each waiting fileset waits, as of the last scan (for files list / imports show). */
   private readonly waitingFor = new Map<number, string>();
@@ -126,6 +128,19 @@ export class Queueing {
       const user = this.agenda.userOf(id) ?? this.ctx.ledger.filesets.get(id)?.user;
       if (user !== undefined) this.agenda.touch(id, user);
     }
+  }
+
+  /** Their MonitorServer confirmed a later moment: the filesets that waited for it are judged again. */
+  heardFrom(watches: readonly number[]): boolean {
+    let any = false;
+    for (const w of watches) {
+      const ids = this.unheard.get(w);
+      if (!ids) continue;
+      this.unheard.delete(w);
+      for (const [id, user] of ids) this.agenda.touch(id, user);
+      any = true;
+    }
+    return any;
   }
 
   /** Judge every waiting fileset again (a reload changed the options their deadlines came from). */
@@ -215,6 +230,10 @@ export class Queueing {
           this.markIncomplete(f.id, r.waitingFor);
           continue;
         }
+        if (r.unheard) {
+          this.awaitHearing(w.index, f, r.waitingFor);
+          continue;
+        }
         if (!r.check) {
           this.why(f.id, r.waitingFor);
           if (!r.ready) {
@@ -238,6 +257,10 @@ export class Queueing {
           this.markIncomplete(f.id, r.waitingFor);
           continue;
         }
+        if (r.unheard) {
+          this.awaitHearing(w.index, f, r.waitingFor);
+          continue;
+        }
         this.why(f.id, r.waitingFor);
         if (!r.ready) {
           this.again(w, f, facts, r.at, now);
@@ -257,10 +280,26 @@ export class Queueing {
         } else this.agenda.set(f.id, f.user, now + w.settleMs);
       }
     }
+    for (const w of this.unheard.keys()) this.ctx.hearing.ask(w);
     queued.log(
       this.ctx.log,
       (n, first, last) => `${n} filesets queued (${first} ... ${last}); each logs when it starts and ends`,
     );
+  }
+
+  /**
+   * Ready but not confirmed by its MonitorServer: judged again once it answers (heardFrom). Said in
+   * the ledger only while it is silent; the usual wait is one ping.
+   */
+  private awaitHearing(watch: number, f: WaitingFileset, waitingFor: string): void {
+    if (this.ctx.hearing.heard(watch)?.silentSinceMs != null) this.why(f.id, waitingFor);
+    let ids = this.unheard.get(watch);
+    if (!ids) {
+      ids = new Map();
+      this.unheard.set(watch, ids);
+    }
+    ids.set(f.id, f.user);
+    this.agenda.set(f.id, f.user, Number.POSITIVE_INFINITY);
   }
 
   /** Not ready: judge it again at `at` (null: only after a change), or when a completeMarker may have come. */
@@ -278,12 +317,14 @@ export class Queueing {
   }
 
   private readinessOpts(w: WatchOptions) {
+    const heard = this.ctx.hearing.heard(w.index);
     return {
       quietMs: w.quietMs,
       settleMs: w.settleMs,
       importWhenComplete: w.importWhenComplete,
       companionWaitMs: w.companionWaitMs,
       incompleteWaitMs: w.incompleteWaitMs,
+      ...(heard ? { heard } : {}),
     };
   }
 

@@ -17,6 +17,31 @@ describe("readiness", () => {
       waitingFor: "",
     });
   });
+  it("is ready only once its MonitorServer confirms the time since (a stalled one may have missed a file)", () => {
+    const o = { quietMs: 500, settleMs: 0 };
+    // Heard up to 1500: every event before the ready moment has arrived.
+    expect(readinessOf(fs1, [m("/a", 1000)], 1600, { ...o, heard: { untilMs: 1500, silentSinceMs: null } })).toEqual({
+      ready: true,
+      at: 1500,
+      waitingFor: "",
+    });
+    // Not yet asked since it became ready: ask, then judge again.
+    expect(readinessOf(fs1, [m("/a", 1000)], 1600, { ...o, heard: { untilMs: 1499, silentSinceMs: null } })).toEqual({
+      ready: false,
+      at: null,
+      unheard: true,
+      waitingFor: "asking its MonitorServer whether anything arrived since",
+    });
+    // Silent since 1400 (SIGSTOP): nothing is queued on a quiet period it could not have broken.
+    expect(
+      readinessOf(fs1, [m("/a", 1000)], 9000, { ...o, heard: { untilMs: 1400, silentSinceMs: 1400 } }),
+    ).toMatchObject({
+      ready: false,
+      unheard: true,
+      waitingFor:
+        "its MonitorServer has not answered since 1970-01-01T00:00:01.400Z: a file copied meanwhile may not have been seen; judged again once it answers",
+    });
+  });
   it("a later event on any member restarts the wait, and says which", () => {
     const r = readinessOf(fs1, [m("/a", 1000), m("/b", 1400)], 1600, { quietMs: 500, settleMs: 0 });
     expect(r).toEqual({ ready: false, at: 1900, waitingFor: "quiet period: 300 ms more without an event on /b" });

@@ -20,6 +20,9 @@
  * `incomplete`. A release by hand (`omero-fs imports release ID`) imports it as it is, missing or cut
  * members notwithstanding, never with an empty file.
  *
+ * Quiet means nothing arrived only while the MonitorServer listened: a fileset otherwise ready is
+ * `unheard` until its MonitorServer confirms the time since it became ready (`opts.heard`).
+ *
  * The costly observations (open-for-write, structure) are only made for candidates: while any
  * member has them undefined and the timing has passed, the verdict says `check: true` ("observe and
  * ask again"); production (queueing.ts) then runs the checks and calls this again.
@@ -92,6 +95,12 @@ export interface ReadinessOptions {
   companionWaitMs?: number;
   /** omero.fs.incompleteWait, in ms (default 86,400,000: 24 h). */
   incompleteWaitMs?: number;
+  /**
+   * What the watch's MonitorServer confirms (undefined: nothing to confirm, no MonitorServer):
+   * every event before `untilMs` has arrived (it answered a ping sent then, or a sync barrier after
+   * a silence); `silentSinceMs`: it does not answer since then.
+   */
+  heard?: { untilMs: number; silentSinceMs: number | null };
 }
 
 export interface Readiness {
@@ -108,6 +117,11 @@ export interface Readiness {
   proven?: boolean;
   /** Listed members still missing incompleteWaitMs after the last arrival: the fileset becomes `incomplete`. */
   incomplete?: boolean;
+  /**
+   * Ready by its own facts, but its MonitorServer has not confirmed the time since it became ready
+   * (a file copied meanwhile may not have arrived as an event yet): ask it, then judge again.
+   */
+  unheard?: boolean;
 }
 
 const base = (p: string) => p.slice(p.lastIndexOf("/") + 1);
@@ -225,6 +239,19 @@ export function readinessOf(
       waitingFor: `${what}; ${quietFor.replace("arrived", "changed")}: not imported half; copy it again, or import it as it is with omero-fs imports release ${fileset.id}`,
     };
   }
+  // Quiet is only quiet if the MonitorServer was listening: one stalled (SIGSTOP, swapping, a hung
+  // mount) sends nothing, and a file copied meanwhile would be missed (found by scripts/soak).
+  const heard = opts.heard;
+  if (heard && due > heard.untilMs)
+    return extra({
+      ready: false,
+      at: null,
+      unheard: true,
+      waitingFor:
+        heard.silentSinceMs === null
+          ? "asking its MonitorServer whether anything arrived since"
+          : `its MonitorServer has not answered since ${new Date(heard.silentSinceMs).toISOString()}: a file copied meanwhile may not have been seen; judged again once it answers`,
+    });
   return extra({ ready: true, at: due, waitingFor: "" });
 }
 
