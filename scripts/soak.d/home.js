@@ -15,7 +15,7 @@ function soakConfig(opts) {
   const config = {
     "omero.fs.dirImportWait": "4",
     "omero.fs.throttleImport": "0",
-    "omero.fs.companionWait": "12",
+    "omero.fs.companionWait": "30",
     "omero.fs.incompleteWait": String(opts.incompleteWait),
     "omero.fs.importConcurrency": "3",
     "omero.fs.importRetries": "5",

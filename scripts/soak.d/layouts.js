@@ -166,7 +166,11 @@ function generate(kind, rng, name, token) {
     case "mm": {
       const channels = rng.pick([["DAPI"], ["DAPI", "GFP"], ["DAPI", "GFP", "RFP"]]);
       const frames = rng.int(1, 6);
-      Object.assign(files, make.mm.mmAcquisition("", { prefix: token, channels, frames }));
+      // As Micro-Manager writes them: each TIFF carries its MicroManagerMetadata tag (51123), so a
+      // plane copied before metadata.txt is held for it (companionWait), not imported alone.
+      const o = { prefix: token, channels, frames };
+      files["metadata.txt"] = make.mm.mmMetadata(o);
+      for (const n of make.mm.mmNames(o)) files[n] = make.tiff.tiff({ extraTags: [51123] });
       groups = [Object.keys(files)];
       break;
     }

@@ -101,7 +101,7 @@ async function run(opts) {
     await faults.settle();
     const tStream = Date.now();
     await recover(home, log, faults.problems);
-    const drained = await drain(home, Date.now() + (INCOMPLETE_S + 12 + 120) * 1000, log);
+    const drained = await drain(home, Date.now() + (INCOMPLETE_S + 30 + 120) * 1000, log);
     const tDrained = Date.now();
 
     const [ledgerFiles, imports] = await Promise.all([home.json(["files", "list"]), home.json(["imports", "list"])]);
@@ -197,6 +197,7 @@ async function run(opts) {
       verdict.lost.length +
         verdict.doubled.length +
         verdict.half.length +
+        verdict.partial.length +
         verdict.wrongUser.length +
         verdict.noReason.length >
       0;
