@@ -132,10 +132,14 @@ class Faults {
         } catch {
           continue; // it committed meanwhile
         }
-        try {
-          process.kill(-Number(pid), "SIGKILL");
-        } catch {
-          process.kill(Number(pid), "SIGKILL");
+        // Its process group (the exec importer starts each run in its own); gone meanwhile: nothing to kill.
+        for (const target of [-Number(pid), Number(pid)]) {
+          try {
+            process.kill(target, "SIGKILL");
+            break;
+          } catch {
+            // not a group leader, or already gone
+          }
         }
         fs.rmSync(claimed, { force: true });
         this.log(`kill -9 importer (pid ${pid})`);

@@ -230,15 +230,21 @@ export class Imports {
         log.info(`[fileset ${id}] back to waiting: ${o.error}`);
         this.ctx.readinessChanged([id]);
         const members = fsets.members(id);
-        if (members[0]) {
-          const watch = members[0].watch;
-          void this.ctx.serial(() =>
-            this.intake.observePaths(
-              watch,
-              members.map((m) => m.path),
-            ),
-          );
+        if (!members[0]) {
+          // Its files went elsewhere while it was frozen for its import (its folder renamed: they
+          // are a new fileset now) or were deleted: nothing is left to wait for.
+          const f = fsets.get(id);
+          if (f && fsets.cancelEmpty(f.watch, f.user, [id]).length > 0)
+            log.info(`[fileset ${id}] cancelled: its files were moved or deleted during its import`);
+          return;
         }
+        const watch = members[0].watch;
+        void this.ctx.serial(() =>
+          this.intake.observePaths(
+            watch,
+            members.map((m) => m.path),
+          ),
+        );
         return;
       }
       case "retry":

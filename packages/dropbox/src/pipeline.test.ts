@@ -347,6 +347,31 @@ describe("DropBox pipeline timing (in-process, injected clock)", () => {
     expect(p.stateOf("amy/r/r.dv")).toBe("imported");
     expect(p.discarded).toHaveLength(1);
   });
+
+  it("a folder renamed during its import: its files are a new fileset, imported; the emptied one is cancelled, not left waiting", async () => {
+    // Found by scripts/soak (seed 3, exec importer): the import failed on the vanished files, its
+    // fileset went back to waiting with no file left and waited for good ("its files (none left)").
+    p = new Pipeline({
+      quietMs: 1000,
+      outcome: (n, req) => {
+        if (n !== 1) return {};
+        const from = path.dirname(req.entry);
+        fs.renameSync(from, `${from}-moved`);
+        const moved = path.join(`${from}-moved`, path.basename(req.entry));
+        void p.engine.serial(() => p.engine.observePaths(0, [req.entry, moved]));
+        return { ok: false, retryable: true, target: null, error: `source file vanished: ${req.entry}` };
+      },
+    });
+    await p.drop("amy/run/r.dv");
+    await p.advance(1000);
+    const first = p.starts[0]!.id;
+    await p.advance(1500);
+    expect(p.starts.map((s) => path.relative(p.dir, s.entry))).toEqual(["amy/run/r.dv", "amy/run-moved/r.dv"]);
+    expect(p.stateOf("amy/run-moved/r.dv")).toBe("imported");
+    expect(p.ledger.filesets.get(first) ?? null).toBeNull();
+    expect(p.ledger.db.prepare("SELECT COUNT(*) FROM filesets WHERE state = 'waiting'").pluck().get()).toBe(0);
+    expect(p.lines).toContain(`info [fileset ${first}] cancelled: its files were moved or deleted during its import`);
+  });
 });
 
 describe("DropBox pipeline: plates (listed members, incompleteWait, release)", () => {
