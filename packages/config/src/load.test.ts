@@ -60,6 +60,7 @@ describe("seed example", () => {
       monitorEvents: "",
       monitorServerKey: "",
       monitorPathMap: null,
+      transfer: "upload",
     };
     expect(r.effective!.watches).toHaveLength(2);
     expect(amy).toEqual({
@@ -125,6 +126,7 @@ describe("defaults", () => {
         throttleImport: 10,
         readers: "",
         importArgs: "",
+        transfer: "upload",
         settleTime: 2,
         importWhenComplete: true,
         companionWait: 600,
@@ -157,6 +159,7 @@ describe("defaults", () => {
       omeroPort: 4064,
       omeroAdmin: "root",
       omeroPasswordFile: "",
+      confirmFilesets: true,
       execCommand: "",
     });
     expect(c.global.monitorBindControl).toMatch(/^ipc:\/\/\/.*monitor-control\.sock$/);

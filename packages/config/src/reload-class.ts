@@ -32,6 +32,8 @@ export const NODE_LIVE_GLOBALS: ReadonlySet<string> = new Set([
   "httpAddress",
   "httpToken",
   "notifyOn",
+  "notifyUsers",
+  "webUrl",
   "notifyWebhook",
   "notifySmtp",
   "notifyEmail",
