@@ -22,7 +22,8 @@ export type LoginVerdict =
   | { scope: "other"; reason: string };
 
 const UNKNOWN_USER = /No such experimenter: (\S+)|Unknown user: (\S+)/;
-const BAD_PASSWORD = /Password check failed|incorrect password attempts|cannot request password|PermissionDeniedException/i;
+const BAD_PASSWORD =
+  /Password check failed|incorrect password attempts|cannot request password|PermissionDeniedException/i;
 /** Ice's and omero-py's words for "nothing answers at that address". */
 const UNREACHABLE =
   /ConnectionRefusedException|isn't running|ConnectionLostException|ConnectTimeoutException|Ice\.TimeoutException|Ice\.SocketException|DNSException|bad host name|CommunicatorDestroyedException|CannotCreateSessionException|Connection refused|No route to host|Network is unreachable/;
@@ -79,9 +80,9 @@ export function unreadableSource(output: readonly string[]): string | null {
 export function inPlaceProblem(output: readonly string[]): string | null {
   const text = output.join("\n");
   if (/You likely do not have access to the ManagedRepository for in-place import/.test(text))
-    return "in-place import refused: this host cannot write the OMERO ManagedRepository (run the DropBox on the OMERO server host, as a user in the OMERO server's group; docs/omero.md, \"Transfer modes\")";
+    return 'in-place import refused: this host cannot write the OMERO ManagedRepository (run the DropBox on the OMERO server host, as a user in the OMERO server\'s group; docs/omero.md, "Transfer modes")';
   if (/Most likely the server process has no read access/.test(text))
-    return "in-place import refused: the OMERO server cannot read the linked file (give the OMERO server's OS user read access to the watch folder; docs/omero.md, \"Transfer modes\")";
+    return 'in-place import refused: the OMERO server cannot read the linked file (give the OMERO server\'s OS user read access to the watch folder; docs/omero.md, "Transfer modes")';
   return null;
 }
 
