@@ -12,6 +12,7 @@ import type { EventBlock } from "@omero-fs/protocol";
 import type { Catalogue } from "@omero-fs/readers";
 import { type Clock, systemClock } from "./clock";
 import type { Context } from "./context";
+import type { OmeroHealth } from "./core/omero-health";
 import { Grouping } from "./grouping";
 import type { Importer } from "./importers/types";
 import { Imports } from "./imports";
@@ -36,6 +37,8 @@ export interface EngineOptions {
    * the DropBox shows it degraded and rescans later), false to log it as an internal error.
    */
   onTaskError?: (e: unknown) => boolean;
+  /** OMERO paused or resumed the queue (issue 20): the server updates its health and status. */
+  onOmeroHealth?: (h: OmeroHealth) => void;
 }
 
 export class Engine {
@@ -139,7 +142,7 @@ export class Engine {
     this.grouping = new Grouping(this.ctx, o.catalogues);
     this.intake = new Intake(this.ctx, this.grouping);
     this.queueing = new Queueing(this.ctx, this.grouping, this.intake);
-    this.imports = new Imports(this.ctx, this.intake);
+    this.imports = new Imports(this.ctx, this.intake, o.onOmeroHealth);
     this.reconciler = new Reconciler(this.ctx, this.intake);
   }
 
@@ -170,7 +173,14 @@ export class Engine {
       await c;
       await Promise.all([...this.imports.running.values()].map((r) => r.done.catch(() => undefined)));
       await Promise.all(this.reconciler.ahead);
-      if (this.chain === c && this.imports.running.size === 0 && this.reconciler.ahead.size === 0) return;
+      await this.imports.probeInFlight;
+      if (
+        this.chain === c &&
+        this.imports.running.size === 0 &&
+        this.reconciler.ahead.size === 0 &&
+        this.imports.probeInFlight === null
+      )
+        return;
     }
   }
 

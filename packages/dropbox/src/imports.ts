@@ -6,23 +6,108 @@
  */
 import * as fs from "node:fs";
 import type { Context } from "./context";
+import {
+  type HealthStep,
+  initialHealth,
+  mayImport,
+  type OmeroHealth,
+  probeDue,
+  probed,
+  reached,
+  serverProblem,
+} from "./core/omero-health";
 import { outcomeOf } from "./core/outcome";
 import { newSchedState, pickJobs } from "./core/scheduler";
 import type { Intake } from "./intake";
 import type { ImportOutcome, ImportRequest, RecoverResult } from "./importers/types";
+import { recordOmeroEvent } from "./ledger/omero";
 
 export class Imports {
   readonly running = new Map<number, { ctrl: AbortController; done: Promise<void> }>();
   private readonly sched = newSchedState();
+  /** Can OMERO be used (the omero importer; always up for the others)? core/omero-health.ts. */
+  private omero: OmeroHealth;
+  private probing: Promise<void> | null = null;
 
   constructor(
     private readonly ctx: Context,
     private readonly intake: Intake,
-  ) {}
+    /** OMERO paused or resumed the queue (the server shows it: status, health). */
+    private readonly onOmeroChange: (h: OmeroHealth) => void = () => undefined,
+  ) {
+    this.omero = initialHealth(ctx.clock.now());
+  }
+
+  /** The probe running now (null: none); Engine.settle waits for it. */
+  get probeInFlight(): Promise<void> | null {
+    return this.probing;
+  }
+
+  /** OMERO's state as the DropBox knows it (the `status` control method's `omero`). */
+  get omeroHealth(): OmeroHealth {
+    return this.omero;
+  }
+
+  /**
+   * What an outcome, a probe or the start's check says of OMERO. A change is recorded in the
+   * ledger (the notifier sends one message per pause and one per resumption) and logged once.
+   * Call on the serial chain.
+   */
+  applyOmero(step: HealthStep): void {
+    this.omero = step.health;
+    if (step.change === null) return;
+    const h = step.health;
+    if (step.change === "paused")
+      this.ctx.log.error(
+        `OMERO ${h.kind === "unreachable" ? "unreachable" : h.kind === "login-refused" ? "login refused" : "server error"}: ${h.reason}; imports paused (none counted as failed), asking again in ${Math.round(((h.nextProbeAt ?? h.since) - h.since) / 1000)} s and then with backoff`,
+      );
+    else this.ctx.log.info("OMERO answers again: imports resume");
+    recordOmeroEvent(this.ctx.ledger.db, h.up, h.kind, h.reason, h.since);
+    this.onOmeroChange(h);
+  }
+
+  /** A whole-server problem found outside an import (the start's check). Call on the serial chain. */
+  omeroDown(problem: { kind: OmeroHealth["kind"] & string; reason: string }): void {
+    this.applyOmero(serverProblem(this.omero, problem, this.ctx.clock.now(), this.ctx.opts.probe));
+    this.ctx.requestTick();
+  }
+
+  /** Paused and the probe is due: ask OMERO (a login), off the serial chain; its answer is applied on it. */
+  private probeIfDue(now: number): number {
+    if (this.probing) return Number.POSITIVE_INFINITY;
+    if (!probeDue(this.omero, now)) return this.omero.nextProbeAt ?? Number.POSITIVE_INFINITY;
+    const probe = this.ctx.importer.probe;
+    if (!probe) {
+      this.applyOmero(reached(this.omero, now));
+      return now;
+    }
+    this.probing = (async () => {
+      let problem: Awaited<ReturnType<typeof probe>>;
+      try {
+        problem = await probe.call(this.ctx.importer);
+      } catch (e) {
+        problem = { kind: "server-error", reason: `the probe failed: ${(e as Error).message}` };
+      }
+      await this.ctx.serial(() => {
+        const before = this.omero.failures;
+        this.applyOmero(probed(this.omero, problem, this.ctx.clock.now(), this.ctx.opts.probe));
+        if (problem && this.omero.failures > before)
+          this.ctx.log.info(
+            `OMERO still cannot be used (${problem.reason}); asking again in ${Math.round(((this.omero.nextProbeAt ?? 0) - this.ctx.clock.now()) / 1000)} s`,
+          );
+      });
+    })().finally(() => {
+      this.probing = null;
+      this.ctx.requestTick();
+    });
+    return Number.POSITIVE_INFINITY;
+  }
 
   /** Start what the scheduler allows; returns when to look again (Infinity: on an event). */
   schedule(): number {
     if (this.ctx.stopping()) return Number.POSITIVE_INFINITY;
+    // Paused for OMERO: nothing starts (nothing is spent); the probe decides when it goes on.
+    if (!mayImport(this.omero)) return this.probeIfDue(this.ctx.clock.now());
     const cfg = { concurrency: this.ctx.opts.concurrency, throttleMs: (w: number) => this.ctx.watch(w).throttleMs };
     let wake = Number.POSITIVE_INFINITY;
     while (this.running.size < cfg.concurrency) {
@@ -105,13 +190,26 @@ export class Imports {
     const fsets = this.ctx.ledger.filesets;
     const now = this.ctx.clock.now();
     const d = outcomeOf(
-      { ok: o.ok, retryable: o.retryable, changedBeforeStart, attempt, baseAttempts: fsets.baseAttempts(id) },
+      {
+        ok: o.ok,
+        retryable: o.retryable,
+        changedBeforeStart,
+        attempt,
+        baseAttempts: fsets.baseAttempts(id),
+        serverProblem: o.serverProblem !== undefined,
+      },
       this.ctx.opts.retry,
       now,
     );
     fsets.recordOutcome(id, attempt, o, d, now);
+    if (o.serverProblem) this.applyOmero(serverProblem(this.omero, o.serverProblem, now, this.ctx.opts.probe));
+    // An import that went through proves OMERO answers (one that was in flight when it paused).
+    else if (o.ok && this.ctx.importer.probe) this.applyOmero(reached(this.omero, now));
     const log = this.ctx.log;
     switch (d.kind) {
+      case "paused":
+        log.warn(`[fileset ${id}] back in the queue, not counted (attempt ${attempt}): ${o.error}`);
+        return;
       case "back-to-waiting": {
         log.info(`[fileset ${id}] back to waiting: ${o.error}`);
         const members = fsets.members(id);

@@ -34,6 +34,7 @@ import { remoteTreeSource } from "./remote-tree";
 import { LedgerWrites } from "./ledger-health";
 import { type DropBoxOptions, planReload, resolveOptions } from "./options";
 import { cataloguesOf, WatchLifecycle } from "./watches";
+import { omeroHealthProblem, omeroStatus } from "./omero-status";
 
 /** Grace for in-flight imports on SIGTERM; the whole stop stays under 10 s. */
 const STOP_GRACE_MS = 6000;
@@ -159,6 +160,7 @@ class DropBoxServer {
           counts: this.ledger.counts(),
           problems: this.health.reasons(),
           ...(remote.length > 0 ? { remoteMonitors: remote } : {}),
+          omero: omeroStatus(this.config.global.importer, this.engine.imports.omeroHealth),
         };
       }
       case "scan": {
@@ -580,6 +582,7 @@ export async function runDropBox(opts: {
       importer,
       catalogues,
       onTaskError: (e) => ledgerWrites.onTaskError(e),
+      onOmeroHealth: (h) => omeroHealthProblem(health, h),
     });
     server = new DropBoxServer(config, dbOpts, log, ledger, engine, home, ledgerWrites, health);
     log.info(

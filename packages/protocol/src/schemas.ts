@@ -256,6 +256,19 @@ export const DropBoxMethodParams = {
 } as const;
 export type DropBoxMethod = keyof typeof DropBoxMethodParams;
 
+/**
+ * OMERO as the DropBox with the omero importer knows it (issue 20): `up`, `since` (epoch ms of the
+ * last change), `reason` (why it is down; null while up), `checkedAt` (epoch ms of the last answer:
+ * an import, a probe, the start's check; 0: never asked).
+ */
+export const OmeroStatusSchema = z.object({
+  up: z.boolean(),
+  since: z.number(),
+  reason: z.string().nullable(),
+  checkedAt: z.number(),
+});
+export type OmeroStatus = z.infer<typeof OmeroStatusSchema>;
+
 export const DropBoxMethodResults = {
   ping: z.object({ pid: z.number().int(), version: z.string() }),
   scan: z.object({ discovered: nonNegativeInt }),
@@ -273,6 +286,8 @@ export const DropBoxMethodResults = {
     problems: z.array(z.string()),
     /** The remote MonitorServers (watches with their own omero.fs.monitorControl); absent when none. */
     remoteMonitors: z.array(RemoteMonitorSchema).optional(),
+    /** OMERO with the omero importer; null with the other importers. */
+    omero: OmeroStatusSchema.nullable().optional(),
   }),
   /** How many `existing` files were released for import. */
   importExisting: z.object({ released: nonNegativeInt }),

@@ -7,8 +7,10 @@
  * sees them modulo 256) and the Java importer's (CommandLineImporter: 1 usage, 2 import errors).
  */
 
+import type { ServerProblemKind } from "../core/omero-health";
+
+export type { ServerProblemKind };
 /** A problem of the whole OMERO server: no fileset is at fault; the DropBox pauses its queue. */
-export type ServerProblemKind = "unreachable" | "login-refused" | "server-error";
 export interface ServerProblem {
   kind: ServerProblemKind;
   /** One line, for the status, the log and the notification. */

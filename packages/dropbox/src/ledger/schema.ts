@@ -202,6 +202,37 @@ CREATE TABLE IF NOT EXISTS walks (
 );
 `;
 
+// Issue 20 and 18, OMERO in production: what happened to a fileset besides its runs (a reimport
+// asked by hand, OMERO's importer answering differently from the grouping), OMERO pausing and
+// resuming the queue (the notifier and /metrics read it), and OMERO's importer's own answer for
+// an entry (`omero import -f`), which the grouping then follows.
+const OMERO = `
+CREATE TABLE IF NOT EXISTS fileset_notes (
+  id INTEGER PRIMARY KEY,
+  fileset INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS fileset_notes_fileset ON fileset_notes(fileset);
+CREATE TABLE IF NOT EXISTS omero_events (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  up INTEGER NOT NULL,
+  kind TEXT,
+  reason TEXT
+);
+CREATE TABLE IF NOT EXISTS omero_filesets (
+  entry TEXT PRIMARY KEY,
+  watch INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  reader TEXT,
+  files TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS omero_filesets_watch_user_entry ON omero_filesets(watch, user, entry);
+`;
+
 /** Migrations in order: entry i brings the schema from user_version i to i + 1. */
 export const MIGRATIONS: readonly { name: string; up: (db: Db) => void }[] = [
   // Version 1 is the original schema (IF NOT EXISTS: ledgers written before user_version was kept
@@ -218,6 +249,7 @@ export const MIGRATIONS: readonly { name: string; up: (db: Db) => void }[] = [
   },
   { name: "plates", up: plates },
   { name: "existing files", up: (db) => db.exec(EXISTING) },
+  { name: "omero", up: (db) => db.exec(OMERO) },
 ];
 
 /** The schema version this build writes. */
