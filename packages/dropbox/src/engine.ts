@@ -142,7 +142,9 @@ export class Engine {
     this.grouping = new Grouping(this.ctx, o.catalogues);
     this.intake = new Intake(this.ctx, this.grouping);
     this.queueing = new Queueing(this.ctx, this.grouping, this.intake);
-    this.imports = new Imports(this.ctx, this.intake, o.onOmeroHealth);
+    this.imports = new Imports(this.ctx, this.intake, o.onOmeroHealth, (w, u, p) =>
+      this.grouping.markDirty(w, u, p, this.clock.now()),
+    );
     this.reconciler = new Reconciler(this.ctx, this.intake);
   }
 
@@ -174,11 +176,13 @@ export class Engine {
       await Promise.all([...this.imports.running.values()].map((r) => r.done.catch(() => undefined)));
       await Promise.all(this.reconciler.ahead);
       await this.imports.probeInFlight;
+      await this.imports.confirmations.busy;
       if (
         this.chain === c &&
         this.imports.running.size === 0 &&
         this.reconciler.ahead.size === 0 &&
-        this.imports.probeInFlight === null
+        this.imports.probeInFlight === null &&
+        this.imports.confirmations.busy === null
       )
         return;
     }

@@ -5,6 +5,7 @@
  * means. Also crash recovery of filesets left `importing`.
  */
 import * as fs from "node:fs";
+import { Confirmations } from "./confirm";
 import type { Context } from "./context";
 import {
   type HealthStep,
@@ -28,14 +29,19 @@ export class Imports {
   /** Can OMERO be used (the omero importer; always up for the others)? core/omero-health.ts. */
   private omero: OmeroHealth;
   private probing: Promise<void> | null = null;
+  /** OMERO's importer confirms each fileset first (omero.fs.confirmFilesets). */
+  readonly confirmations: Confirmations;
 
   constructor(
     private readonly ctx: Context,
     private readonly intake: Intake,
     /** OMERO paused or resumed the queue (the server shows it: status, health). */
     private readonly onOmeroChange: (h: OmeroHealth) => void = () => undefined,
+    /** Group a folder again (a confirmation changed a fileset). */
+    regroup: (watch: number, user: string, p: string) => void = () => undefined,
   ) {
     this.omero = initialHealth(ctx.clock.now());
+    this.confirmations = new Confirmations(ctx, regroup);
   }
 
   /** The probe running now (null: none); Engine.settle waits for it. */
@@ -112,7 +118,8 @@ export class Imports {
     let wake = Number.POSITIVE_INFINITY;
     while (this.running.size < cfg.concurrency) {
       const now = this.ctx.clock.now();
-      const d = pickJobs(this.ctx.ledger.filesets.queueHeads(now), this.running.size, this.sched, cfg, now);
+      const heads = this.ctx.ledger.filesets.queueHeads(now).filter((j) => this.confirmations.ready(j));
+      const d = pickJobs(heads, this.running.size, this.sched, cfg, now);
       if (d.wakeAt !== null) wake = Math.min(wake, d.wakeAt);
       if (d.start.length === 0) break;
       for (const j of d.start) this.start(j.id);

@@ -61,6 +61,8 @@ export interface PipelineOptions {
   /** An omero-like importer's probe: the n-th probe's answer (null: OMERO answers). */
   probe?: (n: number) => ServerProblem | null;
   probePolicy?: ProbePolicy;
+  /** An omero-like importer's `import -f` (omero.fs.confirmFilesets on): the groups for these paths. */
+  usedFiles?: (paths: string[]) => UsedFilesGroup[];
 }
 
 export class Pipeline {
@@ -71,6 +73,8 @@ export class Pipeline {
   readonly engine: Engine;
   readonly lines: string[] = [];
   readonly probes: number[] = [];
+  /** The paths of each usedFiles call. */
+  readonly confirms: string[][] = [];
 
   constructor(o: PipelineOptions = {}) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "ofs-pipe-"));
@@ -114,7 +118,7 @@ export class Pipeline {
       walkDirDelayMs: 0,
       applyBlockDelayMs: 0,
       probe: o.probePolicy ?? { baseMs: 1000, maxMs: 8000 },
-      confirmFilesets: false,
+      confirmFilesets: o.usedFiles !== undefined,
     };
     const importer: Importer = {
       kind: "local",
@@ -130,6 +134,14 @@ export class Pipeline {
         return { ok: true, retryable: true, target: `t${req.filesetId}`, images: null, error: null, ...d };
       },
       recover: async () => ({ state: "redo" }),
+      ...(o.usedFiles
+        ? {
+            usedFiles: async (_w: WatchConfig, paths: string[]) => {
+              this.confirms.push(paths);
+              return o.usedFiles!(paths);
+            },
+          }
+        : {}),
       ...(o.probe
         ? {
             probe: async () => {

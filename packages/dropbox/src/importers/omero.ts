@@ -109,17 +109,13 @@ export class OmeroImporter implements Importer {
     return { kind: "login-refused", reason: `the admin login failed: ${s.verdict.reason}` };
   }
 
-  async usedFiles(
-    watch: WatchConfig,
-    entries: string[],
-    signal?: AbortSignal,
-  ): Promise<Map<string, UsedFilesGroup | null>> {
+  async usedFiles(watch: WatchConfig, paths: string[], signal?: AbortSignal): Promise<UsedFilesGroup[]> {
     const importArgs = splitSetting(watch.importArgs, "omero.fs.importArgs", watch.index);
     const tmp = await fs.promises.mkdtemp(path.join(os.tmpdir(), "omero-fs-usedfiles-"));
     try {
       const out = path.join(tmp, "candidates.out");
       const errs = path.join(tmp, "candidates.err");
-      const argv = omeroUsedFilesArgv(out, errs, importArgs, entries);
+      const argv = omeroUsedFilesArgv(out, errs, importArgs, paths);
       this.o.log.debug(`omero import -f: ${this.o.bin} ${formatArgv(argv)}`);
       const r = await this.cli.run(argv, this.cli.childEnv(null), {
         timeoutMs: USED_FILES_TIMEOUT_MS,
@@ -138,10 +134,7 @@ export class OmeroImporter implements Importer {
             rejectedImportArg(errLines) ?? lastErrorLine([...errLines, ...r.stderr]),
           ),
         );
-      const groups = parseUsedFiles(outLines);
-      const answer = new Map<string, UsedFilesGroup | null>();
-      for (const e of entries) answer.set(e, groups.find((g) => g.files.includes(e)) ?? null);
-      return answer;
+      return parseUsedFiles(outLines);
     } finally {
       await fs.promises.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     }

@@ -56,11 +56,11 @@ export interface Importer {
    */
   probe?(signal?: AbortSignal): Promise<ServerProblem | null>;
   /**
-   * omero only: what OMERO's importer makes of these entries (one `omero import -f` for all, with
-   * the watch's import arguments): per entry, the group that holds it, or null (no reader takes it).
-   * Throws when the importer could not answer.
+   * omero only: what OMERO's importer makes of these files (one `omero import -f` for all, with
+   * the watch's import arguments, in this order: a file an earlier group uses is not tried again):
+   * its filesets. Throws when the importer could not answer.
    */
-  usedFiles?(watch: WatchConfig, entries: string[], signal?: AbortSignal): Promise<Map<string, UsedFilesGroup | null>>;
+  usedFiles?(watch: WatchConfig, paths: string[], signal?: AbortSignal): Promise<UsedFilesGroup[]>;
 }
 
 export interface ImporterDeps {

@@ -102,6 +102,15 @@ export function pinnedOmeroFilesetsIn(db: Db, watch: number, user: string, lo: s
   ).map((r) => ({ entry: r.entry, reader: r.reader, files: JSON.parse(r.files) as string[] }));
 }
 
+/** Queued filesets of a watch whose entry is under `dir` (the confirmation's batch), oldest first. */
+export function queuedEntriesIn(db: Db, watch: number, dir: string, limit: number): { id: number; entry: string }[] {
+  return db
+    .prepare(
+      "SELECT id, entry FROM filesets WHERE entry > ? AND entry < ? AND state = 'queued' AND watch = ? ORDER BY id LIMIT ?",
+    )
+    .all(`${dir}/`, `${dir}0`, watch, limit) as { id: number; entry: string }[];
+}
+
 function hasTable(db: Db, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }

@@ -231,6 +231,7 @@ CREATE TABLE IF NOT EXISTS omero_filesets (
   at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS omero_filesets_watch_user_entry ON omero_filesets(watch, user, entry);
+CREATE INDEX IF NOT EXISTS filesets_entry ON filesets(entry);
 `;
 
 /** Migrations in order: entry i brings the schema from user_version i to i + 1. */
