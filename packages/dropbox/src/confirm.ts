@@ -114,7 +114,8 @@ export class Confirmations {
     for (const q of batch) {
       const f = fsets.get(q.id);
       // Membership can change while -f runs (a regroup): the next schedule asks again.
-      if (!f || f.state !== "queued" || f.entry !== q.entry) continue;
+      if (f?.state !== "queued" || f.entry !== q.entry) continue;
+      if (fsets.memberPaths(q.id).join("\0") !== q.members.join("\0")) continue;
       const { pins, difference } = pinsForFileset(q.entry, q.members, groups);
       this.ctx.ledger.transaction(() => {
         // Only the entry's answer when it agrees: the others are OMERO's words on files it did not split off.
