@@ -197,3 +197,23 @@ export const FilesetPlanJsonSchema = z.object({
 });
 export type FilesetPlanJson = z.infer<typeof FilesetPlanJsonSchema>;
 export const FilesPlanJsonSchema = z.array(FilesetPlanJsonSchema);
+
+/** One check of `omero-fs omero check`: ok true (passed), false (failed: `fix` says what to do), null (not run or not verifiable). */
+export const OmeroCheckSchema = z.object({
+  name: z.string(),
+  /** 0-based watch slot for a per-watch check, else null. */
+  watch: z.number().int().nullable(),
+  ok: z.boolean().nullable(),
+  detail: z.string(),
+  fix: z.string().nullable(),
+});
+export type OmeroCheck = z.infer<typeof OmeroCheckSchema>;
+
+/** `omero-fs omero check --json` (also under `omero` in `config check --connect --json`). `ok`: no check failed. */
+export const OmeroCheckJsonSchema = z.object({
+  ok: z.boolean(),
+  server: z.string(),
+  admin: z.string(),
+  checks: z.array(OmeroCheckSchema),
+});
+export type OmeroCheckJson = z.infer<typeof OmeroCheckJsonSchema>;

@@ -17,6 +17,7 @@ export { ImporterConfigError } from "./errors";
 export type { ImporterErrorCode } from "./errors";
 export { parseImportIds, expandExecTemplate, omeroImportArgv, omeroLoginArgv } from "./argv";
 export { OmeroCli, ADMIN_STORE } from "./omero-cli";
+export { checkOmero, checkText, cliFor, type CheckReport } from "./check";
 export { OmeroImporter } from "./omero";
 export * from "./omero-output";
 export { verifyLeaf } from "./local";
