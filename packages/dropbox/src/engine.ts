@@ -19,6 +19,7 @@ import { Imports } from "./imports";
 import { Intake } from "./intake";
 import type { Ledger } from "./ledger";
 import { releaseExistingPage } from "./ledger/existing";
+import { reimportInDb } from "./ledger/reimport";
 import type { DropBoxOptions, WatchOptions } from "./options";
 import { Queueing } from "./queueing";
 import { Reconciler } from "./reconciler";
@@ -256,6 +257,14 @@ export class Engine {
   retryNow(id: number): { id: number; state: string } {
     const r = this.ctx.ledger.requeue(id, this.clock.now());
     this.log.info(`[fileset ${id}] requeued by hand`);
+    this.requestTick();
+    return r;
+  }
+
+  /** Import an imported fileset again with the running importer (control method `reimport`); LedgerError when it cannot be. */
+  reimport(id: number): { id: number; state: string } {
+    const r = reimportInDb(this.ctx.ledger.db, id, this.ctx.importer.kind, this.clock.now());
+    this.log.warn(`[fileset ${id}] queued to be imported again by hand (${this.ctx.importer.kind} importer; recorded in its history)`);
     this.requestTick();
     return r;
   }

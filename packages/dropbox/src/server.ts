@@ -186,10 +186,12 @@ class DropBoxServer {
         return { released: await this.engine.importExisting(path ?? null) };
       }
       case "release":
+      case "reimport":
       case "retry": {
         const { id } = params as DropBoxParamsOf<"retry">;
         return this.engine.serial(() => {
           try {
+            if (method === "reimport") return this.engine.reimport(id);
             return method === "release" ? this.engine.release(id) : this.engine.retryNow(id);
           } catch (e) {
             if (e instanceof LedgerError) throw new MethodError("BAD_PARAMS", e.message);

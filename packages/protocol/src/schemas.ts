@@ -253,6 +253,8 @@ export const DropBoxMethodParams = {
   importExisting: z.strictObject({ path: absolutePath.optional() }),
   /** Re-read the config and apply what can change live (durations, throttles, retries, ...). */
   reload: NoParamsSchema,
+  /** `omero-fs imports reimport ID`: import an imported fileset again, with the running importer (recorded in its history). */
+  reimport: z.strictObject({ id: z.number().int().min(1) }),
 } as const;
 export type DropBoxMethod = keyof typeof DropBoxMethodParams;
 
@@ -289,6 +291,8 @@ export const DropBoxMethodResults = {
     /** OMERO with the omero importer; null with the other importers. */
     omero: OmeroStatusSchema.nullable().optional(),
   }),
+  /** state: "queued". */
+  reimport: z.object({ id: z.number().int(), state: z.string() }),
   /** How many `existing` files were released for import. */
   importExisting: z.object({ released: nonNegativeInt }),
   /** applied: properties now in effect; restart: changed properties that need `omero-fs admin restart`. */

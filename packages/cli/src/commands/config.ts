@@ -356,7 +356,9 @@ const checkCommand: CommandModule<GlobalArgs, GlobalArgs & { json?: boolean; con
         out(`--connect: omero.fs.importer is ${r.effective.global.importer}: no OMERO to check`);
     }
     if (connect && !connect.ok && r.problems.length === 0)
-      throw new CliError(`omero check: ${connect.checks.filter((c) => c.ok === false).length} check(s) failed (listed above)`);
+      throw new CliError(
+        `omero check: ${connect.checks.filter((c) => c.ok === false).length} check(s) failed (listed above)`,
+      );
     if (r.problems.length) {
       const n = r.problems.length;
       throw new CliError(

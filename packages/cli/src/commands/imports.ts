@@ -1,4 +1,3 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { DropBoxMethodResults, IMPORT_STATES, type ImportJson } from "@omero-fs/protocol";
 import type { ImportRow } from "@omero-fs/dropbox";
@@ -8,9 +7,34 @@ import { CliError } from "../errors";
 import { ago, cell, escapeName, tableChunks, textCell } from "../format";
 import { importShowJson, importsListJson } from "../json-output";
 import { checkState, ledgerExists, openView } from "../ledger-access";
-import { callNode } from "../node/client";
-import { findNode } from "../node/records";
 import { writeChunks } from "../stdout";
+import { dropboxEndpoint } from "../dropbox-endpoint";
+import { type ManyArgs, applyIds, applyMany } from "./imports-many";
+
+export { dropboxEndpoint };
+
+/** The options of a selection of many imports. */
+function manyOptions<T>(y: import("yargs").Argv<T>, state: string) {
+  return y
+    .option("state", { type: "string", describe: `act on every import in this state (${state})` })
+    .option("user", { type: "string", describe: "only this user's imports" })
+    .option("since", { type: "string", describe: "only those whose last run ended since (2026-03-01, 12h, 7d)" })
+    .option("yes", { type: "boolean", describe: "do not ask for confirmation (scripts)" });
+}
+
+/** --user/--since/--yes apply to a selection (--state), never to one id. */
+function onlyMany(a: ManyArgs & { id?: string }): ManyArgs {
+  if (a.id !== undefined) throw new CliError("give an import id or --state, not both");
+  return a;
+}
+
+/** The importer the configuration runs now (a reimport is recorded with it). */
+function importerOf(home: string): () => Promise<string> {
+  return async () => {
+    const { loadConfigOrThrow } = await import("@omero-fs/config");
+    return loadConfigOrThrow({ home }).global.importer;
+  };
+}
 
 interface ListArgs extends GlobalArgs {
   json?: boolean;
@@ -129,31 +153,6 @@ export function parseId(raw: unknown): number {
   return id;
 }
 
-/** Is DropBox answering on its control socket? Asks the node when one runs, else pings it. */
-export async function dropboxEndpoint(home: string): Promise<string | null> {
-  const { loadConfigOrThrow } = await import("@omero-fs/config");
-  const endpoint = loadConfigOrThrow({ home }).global.dropboxControl;
-  const node = findNode(home);
-  if (node.state === "running") {
-    const st = await callNode(node.info, "status", {}, 3000);
-    // Degraded is running too (a missing watch folder, a ledger that cannot be written).
-    const state = st.servers.find((s) => s.name === "DropBox")?.state;
-    return state === "running" || state === "degraded" ? endpoint : null;
-  }
-  // No node: a DropBox may still run on its own (`omero-fs dropbox`).
-  if (endpoint.startsWith("ipc://") && !fs.existsSync(endpoint.slice(6))) return null;
-  const { ControlClient } = await import("@omero-fs/protocol/zmq");
-  const c = new ControlClient(endpoint, { timeoutMs: 1000 });
-  try {
-    await c.call("ping", {}, DropBoxMethodResults.ping);
-    return endpoint;
-  } catch {
-    return null;
-  } finally {
-    c.close();
-  }
-}
-
 async function retry(home: string, id: number, method: "retry" | "release" = "retry"): Promise<void> {
   const endpoint = await dropboxEndpoint(home);
   const said = (r: { id: number; state: string }) =>
@@ -243,18 +242,54 @@ export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           }
         },
       )
-      .command<GlobalArgs & { id: string }>(
-        "retry <id>",
-        "Queue a failed import again (through DropBox when it runs, else in the ledger)",
-        (yy) => yy.positional("id", { type: "string", describe: "import id", demandOption: true }),
-        (a) => retry(homeOf(a), parseId(a.id)),
+      .command<GlobalArgs & ManyArgs & { id?: string }>(
+        "retry [id]",
+        "Queue a failed import again (through DropBox when it runs, else in the ledger); --state failed for many",
+        (yy) => manyOptions(yy.positional("id", { type: "string", describe: "import id" }), "failed"),
+        (a) =>
+          a.id !== undefined && a.state === undefined
+            ? retry(homeOf(a), parseId(a.id))
+            : applyMany(homeOf(a), "retry", onlyMany(a), importerOf(homeOf(a))),
       )
-      .command<GlobalArgs & { id: string }>(
-        "release <id>",
-        "Import an incomplete (or still waiting) fileset as it is, without the files its index lists that never came",
-        (yy) => yy.positional("id", { type: "string", describe: "import id", demandOption: true }),
-        (a) => retry(homeOf(a), parseId(a.id), "release"),
+      .command<GlobalArgs & ManyArgs & { id?: string }>(
+        "release [id]",
+        "Import an incomplete (or still waiting) fileset as it is, without the files its index lists that never came; --state incomplete for many",
+        (yy) => manyOptions(yy.positional("id", { type: "string", describe: "import id" }), "incomplete"),
+        (a) =>
+          a.id !== undefined && a.state === undefined
+            ? retry(homeOf(a), parseId(a.id), "release")
+            : applyMany(homeOf(a), "release", onlyMany(a), importerOf(homeOf(a))),
       )
-      .demandCommand(1, "Give an imports subcommand: list, show, retry or release."),
+      .command<GlobalArgs & ManyArgs & { ids?: string[] }>(
+        "reimport [ids..]",
+        "Import again filesets imported before the importer changed (e.g. the local trial, now OMERO): by id, or --importer local for all of them; recorded in each one's history, never automatic",
+        (yy) =>
+          manyOptions(yy.positional("ids", { type: "string", array: true, describe: "import ids" }), "imported").option(
+            "importer",
+            { type: "string", describe: "only those imported by this importer (local, omero, exec)" },
+          ),
+        async (a) => {
+          const home = homeOf(a);
+          if (a.ids && a.ids.length > 0) {
+            if (a.state !== undefined || a.importer !== undefined || a.user !== undefined || a.since !== undefined)
+              throw new CliError("give import ids or a selection (--importer, --user, --since), not both");
+            const ids = a.ids.map(parseId);
+            const r = await applyIds(home, "reimport", ids, await importerOf(home)());
+            for (const id of r.done)
+              process.stdout.write(
+                `import ${id} queued to be imported again${r.running ? "" : " (DropBox is not running: it imports it when it starts)"}\n`,
+              );
+            if (r.refused.length > 0)
+              throw new CliError(r.refused.map(([id, why]) => `import ${id}: ${why}`).join("\n"));
+            return;
+          }
+          if (a.importer === undefined && a.state === undefined)
+            throw new CliError(
+              "give import ids, or --importer local (every fileset the local importer imported) with --yes to import them again with the configured importer",
+            );
+          await applyMany(home, "reimport", a, importerOf(home));
+        },
+      )
+      .demandCommand(1, "Give an imports subcommand: list, show, retry, release or reimport."),
   handler: () => undefined,
 };

@@ -14,12 +14,10 @@ const quiet = { debug() {}, info() {}, warn() {}, error() {}, log() {} } as unkn
 
 /** Run the checks for a loaded configuration (also `config check --connect`). */
 export async function runOmeroCheck(config: OmeroFsConfig): Promise<OmeroCheckJson> {
-  const { checkOmero } = require("@omero-fs/dropbox/dist/importers/check") as typeof import(
-    "@omero-fs/dropbox/dist/importers/check"
-  );
-  const { omeroSessionsDir } = require("@omero-fs/dropbox/dist/importers") as typeof import(
-    "@omero-fs/dropbox/dist/importers"
-  );
+  const { checkOmero } =
+    require("@omero-fs/dropbox/dist/importers/check") as typeof import("@omero-fs/dropbox/dist/importers/check");
+  const { omeroSessionsDir } =
+    require("@omero-fs/dropbox/dist/importers") as typeof import("@omero-fs/dropbox/dist/importers");
   const r = await checkOmero(config, {
     env: process.env,
     sessionsDir: omeroSessionsDir(config),
@@ -30,15 +28,15 @@ export async function runOmeroCheck(config: OmeroFsConfig): Promise<OmeroCheckJs
 }
 
 export function omeroCheckText(r: OmeroCheckJson): string {
-  const { checkText } = require("@omero-fs/dropbox/dist/importers/check") as typeof import(
-    "@omero-fs/dropbox/dist/importers/check"
-  );
+  const { checkText } =
+    require("@omero-fs/dropbox/dist/importers/check") as typeof import("@omero-fs/dropbox/dist/importers/check");
   return checkText(r);
 }
 
 export const omeroCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: "omero",
-  describe: "The OMERO side: omero check (login, versions, the Java importer, import arguments, users, in-place transfers)",
+  describe:
+    "The OMERO side: omero check (login, versions, the Java importer, import arguments, users, in-place transfers)",
   builder: (y) =>
     y
       .command<GlobalArgs & { json?: boolean }>(
@@ -56,7 +54,10 @@ export const omeroCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           process.stdout.write(a.json ? `${JSON.stringify(r)}\n` : `${omeroCheckText(r)}\n`);
           if (!r.ok) {
             if (a.json) process.exitCode = 1;
-            else throw new CliError(`omero check: ${r.checks.filter((c) => c.ok === false).length} check(s) failed (listed above)`);
+            else
+              throw new CliError(
+                `omero check: ${r.checks.filter((c) => c.ok === false).length} check(s) failed (listed above)`,
+              );
           }
         },
       )
