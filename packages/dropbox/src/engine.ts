@@ -264,7 +264,9 @@ export class Engine {
   /** Import an imported fileset again with the running importer (control method `reimport`); LedgerError when it cannot be. */
   reimport(id: number): { id: number; state: string } {
     const r = reimportInDb(this.ctx.ledger.db, id, this.ctx.importer.kind, this.clock.now());
-    this.log.warn(`[fileset ${id}] queued to be imported again by hand (${this.ctx.importer.kind} importer; recorded in its history)`);
+    this.log.warn(
+      `[fileset ${id}] queued to be imported again by hand (${this.ctx.importer.kind} importer; recorded in its history)`,
+    );
     this.requestTick();
     return r;
   }

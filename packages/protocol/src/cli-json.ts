@@ -124,6 +124,10 @@ export const ImportJsonSchema = z.object({
   waitingFor: z.string().nullable().optional(),
   /** HCS plates only (absent otherwise). */
   plate: PlateJsonSchema.optional(),
+  /** Its images in OMERO.web (omero.fs.webUrl set, imported, ids in its target); absent without a webUrl. */
+  webLink: z.string().nullable().optional(),
+  /** `imports show` only: what happened to it besides its runs (a reimport by hand, OMERO's importer answering differently). */
+  notes: z.array(z.object({ at: z.string(), kind: z.string(), text: z.string() })).optional(),
 });
 export type ImportJson = z.infer<typeof ImportJsonSchema>;
 

@@ -5,7 +5,7 @@ import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
 import { CliError } from "../errors";
 import { ago, cell, escapeName, tableChunks, textCell } from "../format";
-import { importShowJson, importsListJson } from "../json-output";
+import { importShow, importShowJson, importsListJson } from "../json-output";
 import { checkState, ledgerExists, openView } from "../ledger-access";
 import { writeChunks } from "../stdout";
 import { dropboxEndpoint } from "../dropbox-endpoint";
@@ -26,6 +26,12 @@ function manyOptions<T>(y: import("yargs").Argv<T>, state: string) {
 function onlyMany(a: ManyArgs & { id?: string }): ManyArgs {
   if (a.id !== undefined) throw new CliError("give an import id or --state, not both");
   return a;
+}
+
+/** omero.fs.webUrl ("" when the configuration does not load: the lists still print). */
+async function webUrlOf(home: string): Promise<string> {
+  const { loadConfig } = await import("@omero-fs/config");
+  return loadConfig({ home }).effective?.global.webUrl ?? "";
 }
 
 /** The importer the configuration runs now (a reimport is recorded with it). */
@@ -130,6 +136,9 @@ function showText(i: ImportJson): string {
         ...p.missing.map((m) => `    ${e(m)}`),
       );
   }
+  if (i.webLink) lines.push(`  OMERO.web:  ${i.webLink}`);
+  if (i.notes?.length)
+    lines.push(`  history (${i.notes.length}):`, ...i.notes.map((n) => `    ${n.at} ${e(n.kind)}: ${e(n.text)}`));
   lines.push(`  files (${i.files.length}):`, ...i.files.map((f) => `    ${e(f)}`));
   if (i.images?.length) {
     lines.push(`  images (${i.images.length}):`);
@@ -211,7 +220,7 @@ export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
             const f = { user: a.user, state };
             if (a.json) {
               // SQLite writes each element's JSON; it streams out as it comes (60 MB for 100,000).
-              await writeChunks(importsListJson(view, f));
+              await writeChunks(importsListJson(view, f, await webUrlOf(homeOf(a))));
               return;
             }
             const imports = [...view.importRows(f)];
@@ -229,12 +238,13 @@ export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           yy
             .positional("id", { type: "string", describe: "import id (see imports list)", demandOption: true })
             .option("json", { type: "boolean", describe: "Print the --json contract shape (one object)" }),
-        (a) => {
+        async (a) => {
           const id = parseId(a.id);
+          const webUrl = await webUrlOf(homeOf(a));
           const view = openView(homeOf(a));
           try {
-            const text = a.json ? importShowJson(view, id) : null;
-            const i = a.json ? null : view.getImport(id);
+            const text = a.json ? importShowJson(view, id, webUrl) : null;
+            const i = a.json ? null : importShow(view, id, webUrl);
             if (!text && !i) throw new CliError(`no import with id ${id} (see: omero-fs imports list)`);
             process.stdout.write(text ?? `${showText(i!)}\n`);
           } finally {

@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { OmeroFsConfig, WatchConfig } from "@omero-fs/config";
+import type { GlobalConfig, OmeroFsConfig, WatchConfig } from "@omero-fs/config";
 import type { OmeroCheck, OmeroCheckJson } from "@omero-fs/protocol";
 import { formatArgv, omeroUsedFilesArgv, splitSetting } from "./argv";
 import { OmeroCli, type OmeroCliOptions, readLines, SMALL_COMMAND_MS } from "./omero-cli";
@@ -35,8 +35,7 @@ export interface CheckReport extends OmeroCheckJson {
   users: OmeroUser[] | null;
 }
 
-export function cliFor(config: OmeroFsConfig, deps: Omit<CheckDeps, "userFolders">): OmeroCli {
-  const g = config.global;
+export function cliFor(g: GlobalConfig, deps: Omit<CheckDeps, "userFolders">): OmeroCli {
   return new OmeroCli({
     ...deps,
     bin: g.omeroBin || "omero",
@@ -61,11 +60,16 @@ function foldersOf(w: WatchConfig): string[] {
 }
 
 export async function checkOmero(config: OmeroFsConfig, deps: CheckDeps): Promise<CheckReport> {
-  const cli = cliFor(config, deps);
+  const cli = cliFor(config.global, deps);
   const g = config.global;
   const checks: OmeroCheck[] = [];
-  const add = (name: string, ok: boolean | null, detail: string, fix: string | null = null, watch: number | null = null) =>
-    checks.push({ name, watch, ok, detail, fix });
+  const add = (
+    name: string,
+    ok: boolean | null,
+    detail: string,
+    fix: string | null = null,
+    watch: number | null = null,
+  ) => checks.push({ name, watch, ok, detail, fix });
   const watchLabel = (w: WatchConfig) => `watch ${w.index + 1} (${w.user}, ${w.watchDir})`;
 
   // 1. The admin password.
@@ -91,7 +95,9 @@ export async function checkOmero(config: OmeroFsConfig, deps: CheckDeps): Promis
     add(
       "cli",
       false,
-      v.spawnError ? `cannot run ${g.omeroBin}: ${v.spawnError.code}` : `omero version exited ${v.exitCode}: ${v.stderr.at(-1) ?? ""}`,
+      v.spawnError
+        ? `cannot run ${g.omeroBin}: ${v.spawnError.code}`
+        : `omero version exited ${v.exitCode}: ${v.stderr.at(-1) ?? ""}`,
       "install omero-py (pip install omero-py) and set omero.fs.omeroBin to its omero command",
     );
 
@@ -142,7 +148,19 @@ export async function checkOmero(config: OmeroFsConfig, deps: CheckDeps): Promis
     const versions = await cli.withEmptyDir(async (dir) => {
       const errs = path.join(dir, "..", `${path.basename(dir)}.err`);
       const r = await cli.run(
-        ["-s", g.omeroServer, "-p", String(g.omeroPort), "-k", key!, "import", `---errs=${errs}`, "--", "--no-upgrade-check", dir],
+        [
+          "-s",
+          g.omeroServer,
+          "-p",
+          String(g.omeroPort),
+          "-k",
+          key!,
+          "import",
+          `---errs=${errs}`,
+          "--",
+          "--no-upgrade-check",
+          dir,
+        ],
         cli.childEnv(null),
         { timeoutMs: SMALL_COMMAND_MS, tag: null, secrets: [key!] },
       );
@@ -175,7 +193,10 @@ export async function checkOmero(config: OmeroFsConfig, deps: CheckDeps): Promis
         const lines = [...(await readLines(errs)), ...r.stderr];
         for (const f of [out, errs]) await fs.promises.rm(f, { force: true });
         if (r.exitCode === 0 || r.exitCode === 125) return null;
-        return rejectedImportArg(lines) ?? `omero import -f exited ${r.exitCode}: ${lines.filter((l) => l.trim()).at(-1) ?? ""}`;
+        return (
+          rejectedImportArg(lines) ??
+          `omero import -f exited ${r.exitCode}: ${lines.filter((l) => l.trim()).at(-1) ?? ""}`
+        );
       });
       const shown = words.join(" ");
       if (rejected === null) add("importArgs", true, `${watchLabel(w)}: omero import takes ${shown}`, null, w.index);
@@ -196,7 +217,12 @@ export async function checkOmero(config: OmeroFsConfig, deps: CheckDeps): Promis
     try {
       users = await cli.users(key);
     } catch (e) {
-      add("users", false, `cannot list OMERO's users: ${(e as Error).message}`, "run omero user list by hand to see why");
+      add(
+        "users",
+        false,
+        `cannot list OMERO's users: ${(e as Error).message}`,
+        "run omero user list by hand to see why",
+      );
     }
   } else add("users", null, "not checked (needs the login)");
   if (users) {
@@ -242,11 +268,33 @@ export async function checkOmero(config: OmeroFsConfig, deps: CheckDeps): Promis
     if (!LINKING.has(w.transfer)) continue;
     const manual = `check by hand: sudo -u <the OMERO server's OS user> head -c 1 <a file under ${w.watchDir}>`;
     if (!key) {
-      add("transfer", null, `${watchLabel(w)}: --transfer=${w.transfer} not verified (needs the login); ${manual}`, null, w.index);
+      add(
+        "transfer",
+        null,
+        `${watchLabel(w)}: --transfer=${w.transfer} not verified (needs the login); ${manual}`,
+        null,
+        w.index,
+      );
       continue;
     }
     const r = await cli.run(
-      ["-s", g.omeroServer, "-p", String(g.omeroPort), "-k", key, "fs", "sets", "--check", "--with-transfer", w.transfer, "--limit", "20", "--style", "json"],
+      [
+        "-s",
+        g.omeroServer,
+        "-p",
+        String(g.omeroPort),
+        "-k",
+        key,
+        "fs",
+        "sets",
+        "--check",
+        "--with-transfer",
+        w.transfer,
+        "--limit",
+        "20",
+        "--style",
+        "json",
+      ],
       cli.childEnv(null),
       { timeoutMs: SMALL_COMMAND_MS, tag: null, secrets: [key] },
     );
@@ -257,7 +305,13 @@ export async function checkOmero(config: OmeroFsConfig, deps: CheckDeps): Promis
       rows = null;
     }
     if (rows === null)
-      add("transfer", null, `${watchLabel(w)}: omero fs sets --check did not answer (exit ${r.exitCode}); ${manual}`, null, w.index);
+      add(
+        "transfer",
+        null,
+        `${watchLabel(w)}: omero fs sets --check did not answer (exit ${r.exitCode}); ${manual}`,
+        null,
+        w.index,
+      );
     else if (rows.length === 0)
       add(
         "transfer",
@@ -269,7 +323,13 @@ export async function checkOmero(config: OmeroFsConfig, deps: CheckDeps): Promis
     else {
       const bad = rows.filter((x) => !x.ok);
       if (bad.length === 0)
-        add("transfer", true, `${watchLabel(w)}: OMERO reads its last ${rows.length} ${w.transfer} fileset(s)`, null, w.index);
+        add(
+          "transfer",
+          true,
+          `${watchLabel(w)}: OMERO reads its last ${rows.length} ${w.transfer} fileset(s)`,
+          null,
+          w.index,
+        );
       else
         add(
           "transfer",

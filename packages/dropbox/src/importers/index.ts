@@ -72,6 +72,9 @@ export function createImporter(config: OmeroFsConfig, deps: ImporterDeps): Impor
 }
 
 /** Parent of the omero importer's per-user session stores. */
-export function omeroSessionsDir(config: OmeroFsConfig, deps: Pick<ImporterDeps, "omeroSessionsDir"> = {}): string {
+export function omeroSessionsDir(
+  config: Pick<OmeroFsConfig, "global">,
+  deps: Pick<ImporterDeps, "omeroSessionsDir"> = {},
+): string {
   return deps.omeroSessionsDir ?? path.join(config.global.home, "var", "omero-sessions");
 }

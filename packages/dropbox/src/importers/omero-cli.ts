@@ -131,7 +131,7 @@ export class OmeroCli {
    * ("Using session ...") and only creates one when it is gone. This is the outage probe: it
    * answers whether OMERO can be reached and accepts the admin.
    */
-  async adminSession(timeoutMs = SMALL_COMMAND_MS, signal?: AbortSignal): Promise<AdminSession> {
+  async adminSession(timeoutMs = SMALL_COMMAND_MS, signal?: AbortSignal, store = ADMIN_STORE): Promise<AdminSession> {
     let password: string;
     try {
       password = await this.readPassword();
@@ -139,7 +139,7 @@ export class OmeroCli {
       const reason = (e as Error).message;
       return { verdict: { scope: "server", problem: { kind: "login-refused", reason } }, output: [reason] };
     }
-    const env = { ...this.childEnv(ADMIN_STORE), OMERO_PASSWORD: password };
+    const env = { ...this.childEnv(store), OMERO_PASSWORD: password };
     const argv = ["login", "-s", this.o.server, "-p", String(this.o.port), "-u", this.o.admin];
     this.o.log.debug(`OMERO admin login: ${this.o.bin} ${formatArgv(argv)}`);
     const r = await this.run(argv, env, { timeoutMs, signal, tag: null, secrets: [password] });
@@ -160,7 +160,7 @@ export class OmeroCli {
       }
       return { verdict: classifyLogin(output, this.o.admin, this.passwordSource()), output };
     }
-    const key = await this.sessionKey(ADMIN_STORE, timeoutMs, signal);
+    const key = await this.sessionKey(store, timeoutMs, signal);
     if (!key)
       return {
         verdict: {
@@ -173,10 +173,10 @@ export class OmeroCli {
   }
 
   /** `omero -s S -p P -k KEY user list --style json`: every OMERO user with its e-mail address. */
-  async users(key: string, timeoutMs = SMALL_COMMAND_MS): Promise<OmeroUser[]> {
+  async users(key: string, timeoutMs = SMALL_COMMAND_MS, store = ADMIN_STORE): Promise<OmeroUser[]> {
     const r = await this.run(
       ["-s", this.o.server, "-p", String(this.o.port), "-k", key, "user", "list", "--style", "json"],
-      this.childEnv(ADMIN_STORE),
+      this.childEnv(store),
       { timeoutMs, tag: null, secrets: [key], logStdout: false },
     );
     if (r.exitCode !== 0) throw new Error(`omero user list exited ${r.exitCode}: ${r.stderr.at(-1) ?? ""}`);

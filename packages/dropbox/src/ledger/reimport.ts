@@ -12,9 +12,9 @@ import { type Db, LedgerError, openExisting } from "./schema";
  * old importer, target and time go into the note. Anything not imported is refused with the reason.
  */
 export function reimportInDb(db: Db, id: number, importer: string, now: number): { id: number; state: string } {
-  const row = db
-    .prepare("SELECT state, importer, target, imported_at FROM filesets WHERE id = ?")
-    .get(id) as { state: string; importer: string; target: string | null; imported_at: string | null } | undefined;
+  const row = db.prepare("SELECT state, importer, target, imported_at FROM filesets WHERE id = ?").get(id) as
+    | { state: string; importer: string; target: string | null; imported_at: string | null }
+    | undefined;
   if (!row) throw new LedgerError("UNKNOWN_IMPORT", `no import with id ${id} (see \`omero-fs imports list\`)`);
   if (row.state !== "imported")
     throw new LedgerError(
@@ -37,7 +37,7 @@ export function reimportInDb(db: Db, id: number, importer: string, now: number):
     const add = db.prepare(
       "INSERT INTO fileset_files(fileset, ord, path, size, mtime_ms, dev, ino) VALUES (?, ?, ?, ?, ?, ?, ?)",
     );
-    members.forEach((m, i) => add.run(id, i, m.path, m.size, m.mtime_ms, m.dev, m.ino));
+    for (const [i, m] of members.entries()) add.run(id, i, m.path, m.size, m.mtime_ms, m.dev, m.ino);
     db.prepare(
       `INSERT INTO jobs(fileset, queued_at, not_before_ms, base_attempts)
        VALUES (?, ?, 0, (SELECT attempts FROM filesets WHERE id = ?))

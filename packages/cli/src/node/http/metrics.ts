@@ -18,6 +18,8 @@ export interface MetricsSources {
   /** Sum over the MonitorServer's monitors of eventsPublished / rescansPublished; null: unknown. */
   monitor: () => Promise<{ events: number; rescans: number } | null>;
   notify: () => NotifyStats | null;
+  /** 1 when OMERO answers the DropBox (omero importer), 0 while its queue is paused for OMERO; null: not the omero importer. */
+  omeroUp?: () => number | null;
   /** The DropBox's remote MonitorServers (issue 13); undefined: none, or the DropBox does not answer. */
   remoteMonitors?: () => Promise<RemoteMonitor[] | undefined>;
   now?: () => number;
@@ -131,6 +133,15 @@ export class Metrics {
           labels: { control: r.control },
           value: r.lastContact ? Date.parse(r.lastContact) / 1000 : 0,
         })),
+    );
+    this.define(
+      "omerofs_omero_up",
+      "1 when OMERO answers the DropBox (omero importer), 0 while its imports are paused for an OMERO outage",
+      "gauge",
+      () => {
+        const up = this.src.omeroUp?.() ?? null;
+        return up === null ? [] : [{ value: up }];
+      },
     );
     const perChannel = (k: keyof NotifyStats) => () =>
       Object.entries(this.snapshot?.notify?.[k] ?? {}).map(([channel, value]) => ({ labels: { channel }, value }));

@@ -113,7 +113,10 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
         throw new HttpError(400, `unknown import state "${state}"; valid states: ${IMPORT_STATES.join(", ")}`);
       if (!view) return json(200, "[]\n");
       res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
-      await writeParts(res, importsListJson(view, { user: url.searchParams.get("user") ?? undefined, state }));
+      await writeParts(
+        res,
+        importsListJson(view, { user: url.searchParams.get("user") ?? undefined, state }, config.global.webUrl),
+      );
       return;
     }
     const m = /^\/api\/imports\/([^/]+)$/.exec(p);
@@ -121,7 +124,7 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
       const id = Number(m[1]);
       if (!Number.isInteger(id) || id < 1)
         throw new HttpError(400, `import id must be a positive integer, got "${m[1]}"`);
-      const text = view ? importShowJson(view, id) : null;
+      const text = view ? importShowJson(view, id, config.global.webUrl) : null;
       if (!text) throw new HttpError(404, `no import with id ${id}`);
       return json(200, text);
     }

@@ -12,15 +12,19 @@ import type { GlobalConfig, Logger } from "@omero-fs/config";
 import type { LedgerView } from "@omero-fs/dropbox";
 import type { ImportJson } from "@omero-fs/protocol";
 import Database from "better-sqlite3";
+import { omeroWebLink } from "@omero-fs/dropbox/dist/importers/omero-output";
 import {
+  audience,
   type Cursor,
   incompleteStep,
   initialCursor,
   type NotifyEvent,
   retryDelayMs,
   step,
+  widest,
 } from "../../core/notify-cursor";
-import { type Channel, emailChannel, webhookChannel } from "./channels";
+import { type Channel, emailChannel, type NotifyPayload, webhookChannel } from "./channels";
+import { omeroAddressBook, userEmailChannel } from "./users";
 
 /** Test hooks (OMERO_FS_TEST_*): poll interval and first retry delay. */
 function envMs(name: string, dflt: number): number {
@@ -52,7 +56,13 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 -- Incomplete filesets already notified (and still incomplete at the last poll); outbox rows of
 -- import.incomplete carry attempt = -fileset.
-CREATE TABLE IF NOT EXISTS incomplete_seen (fileset INTEGER PRIMARY KEY);`;
+CREATE TABLE IF NOT EXISTS incomplete_seen (fileset INTEGER PRIMARY KEY);
+-- The last of the ledger's omero_events (OMERO paused or resumed the queue) turned into messages;
+-- their outbox rows carry fileset 0 and attempt = OMERO_EVENT_BASE - event id.
+CREATE TABLE IF NOT EXISTS omero_cursor (k INTEGER PRIMARY KEY CHECK (k = 1), after INTEGER NOT NULL);`;
+
+/** Outbox `attempt` of OMERO's pauses: below every -fileset of import.incomplete, so never the same key. */
+const OMERO_EVENT_BASE = -1_000_000_000_000;
 
 export class Notifier {
   private readonly db: Database.Database;
@@ -74,6 +84,9 @@ export class Notifier {
     this.channels = [];
     if (g.notifyWebhook) this.channels.push(webhookChannel(g.notifyWebhook));
     if (g.notifySmtp) this.channels.push(emailChannel(g));
+    // The people who dropped the files: their address comes from OMERO (the omero importer only).
+    if (g.notifySmtp && g.notifyUsers !== "off" && g.importer === "omero")
+      this.channels.push(userEmailChannel(g, omeroAddressBook(g, deps.logger), deps.logger));
     for (const c of this.channels) {
       this.stats.sent[c.name] = 0;
       this.stats.failures[c.name] = 0;
@@ -97,7 +110,9 @@ export class Notifier {
   start(): void {
     const on = this.deps.config.notifyOn;
     const where = this.channels.map((c) => c.describe).join(", ") || "nowhere (no channel configured)";
-    this.deps.logger.info(`notifications: on ${on === "all" ? "failed and imported" : "failed"} filesets, to ${where}`);
+    this.deps.logger.info(
+      `notifications: on ${on === "all" ? "failed and imported" : "failed"} filesets and OMERO's outages, to ${where}${this.deps.config.notifyUsers === "off" ? "" : `; users on their ${this.deps.config.notifyUsers === "all" ? "failed, incomplete and imported" : "failed and incomplete"} filesets`}`,
+    );
     this.refreshPending();
     for (const c of this.channels) {
       this.workers.set(c.name, { timer: null, busy: false, failures: 0 });
@@ -153,10 +168,50 @@ export class Notifier {
     }, ms);
   }
 
+  /** The channels that hear of `event` (the facility's, and the user's own). */
+  private channelsFor(event: NotifyEvent): Channel[] {
+    const who = audience(event, this.deps.config.notifyOn, this.deps.config.notifyUsers);
+    return this.channels.filter((c) => (c.name === "user-email" ? who.user : who.facility));
+  }
+
+  /** An import as a notification carries it: with its OMERO.web link. */
+  private payloadOf(f: ImportJson): ImportJson {
+    const web = this.deps.config.webUrl;
+    return web ? { ...f, webLink: omeroWebLink(web, f.state === "imported" ? f.target : null) } : f;
+  }
+
+  /** OMERO paused or resumed the DropBox's queue since the last poll: one message each. */
+  private pollOmero(view: LedgerView): void {
+    const row = this.db.prepare("SELECT after FROM omero_cursor WHERE k = 1").get() as { after: number } | undefined;
+    if (!row) {
+      // First look: old outages are history, not news.
+      this.db.prepare("INSERT INTO omero_cursor(k, after) VALUES (1, ?)").run(view.lastOmeroEvent()?.id ?? 0);
+      return;
+    }
+    const events = view.omeroEventsAfter(row.after);
+    if (events.length === 0) return;
+    const insert = this.db.prepare(
+      "INSERT OR IGNORE INTO outbox(channel, event, fileset, attempt, payload, created_at) VALUES (?, ?, 0, ?, ?, ?)",
+    );
+    const stamp = new Date().toISOString();
+    this.db.transaction(() => {
+      for (const e of events) {
+        const event: NotifyEvent = e.up ? "omero.resumed" : "omero.paused";
+        const payload: NotifyPayload = { omero: { id: e.id, up: e.up, since: e.at, kind: e.kind, reason: e.reason } };
+        for (const c of this.channelsFor(event))
+          insert.run(c.name, event, OMERO_EVENT_BASE - e.id, JSON.stringify(payload), stamp);
+      }
+      this.db.prepare("UPDATE omero_cursor SET after = ? WHERE k = 1").run(events.at(-1)!.id);
+    })();
+    this.refreshPending();
+    for (const c of this.channels) this.kick(c);
+  }
+
   /** One look at the ledger: new final failures (and successes) into the outbox, cursor moved. */
   poll(): void {
     const view = this.deps.view();
     if (!view) return;
+    this.pollOmero(view);
     this.pollIncomplete(view);
     let cursor = this.readCursor();
     if (!cursor) {
@@ -174,7 +229,7 @@ export class Notifier {
     for (let page = 0; page < 10; page++) {
       const finished = view.finishedRunsAfter(cursor.after, 500);
       const running = view.firstRunningAfter(cursor.after);
-      const s = step(cursor, finished, running, this.deps.config.notifyOn);
+      const s = step(cursor, finished, running, widest(this.deps.config.notifyOn, this.deps.config.notifyUsers));
       const same = s.cursor.after === cursor.after && s.cursor.done.length === cursor.done.length;
       if (same && s.notify.length === 0) return;
       const messages = s.notify.map((n) => ({ ...n, fileset: view.getImport(n.fileset) }));
@@ -185,8 +240,8 @@ export class Notifier {
       this.db.transaction(() => {
         for (const m of messages) {
           if (!m.fileset) continue;
-          for (const c of this.channels)
-            insert.run(c.name, m.event, m.fileset.id, m.attempt, JSON.stringify(m.fileset), stamp);
+          for (const c of this.channelsFor(m.event))
+            insert.run(c.name, m.event, m.fileset.id, m.attempt, JSON.stringify(this.payloadOf(m.fileset)), stamp);
         }
         this.writeCursor(s.cursor);
       })();
@@ -217,7 +272,8 @@ export class Notifier {
       for (const id of s.forget) this.db.prepare("DELETE FROM incomplete_seen WHERE fileset = ?").run(id);
       for (const id of s.notify) {
         this.db.prepare("INSERT OR IGNORE INTO incomplete_seen(fileset) VALUES (?)").run(id);
-        for (const c of this.channels) insert.run(c.name, id, -id, JSON.stringify(byId.get(id)), stamp);
+        for (const c of this.channelsFor("import.incomplete"))
+          insert.run(c.name, id, -id, JSON.stringify(this.payloadOf(byId.get(id)!)), stamp);
       }
     })();
     if (s.notify.length > 0) {
@@ -248,9 +304,10 @@ export class Notifier {
             .prepare("SELECT id, event, payload FROM outbox WHERE channel = ? ORDER BY id LIMIT 1")
             .get(c.name) as { id: number; event: NotifyEvent; payload: string } | undefined;
           if (!row) return;
-          const fileset = JSON.parse(row.payload) as ImportJson;
+          const payload = JSON.parse(row.payload) as NotifyPayload;
+          const about = "omero" in payload ? `OMERO (${row.event})` : `import ${payload.id}`;
           try {
-            await c.send(row.event, fileset);
+            await c.send(row.event, payload);
           } catch (e) {
             w.failures += 1;
             this.stats.failures[c.name] = (this.stats.failures[c.name] ?? 0) + 1;
@@ -277,7 +334,7 @@ export class Notifier {
           this.db.prepare("DELETE FROM outbox WHERE id = ?").run(row.id);
           this.stats.sent[c.name] = (this.stats.sent[c.name] ?? 0) + 1;
           this.refreshPending();
-          this.deps.logger.info(`notifications: ${row.event} for import ${fileset.id} sent to ${c.describe}`);
+          this.deps.logger.info(`notifications: ${row.event} for ${about} sent to ${c.describe}`);
           if (this.stopped) return;
         }
       } finally {
