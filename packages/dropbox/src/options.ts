@@ -68,6 +68,8 @@ export interface DropBoxOptions {
   probe: ProbePolicy;
   /** omero importer with omero.fs.confirmFilesets: each fileset is confirmed with `omero import -f` first. */
   confirmFilesets: boolean;
+  /** omero importer: while the start's OMERO check fails, it runs again this often. */
+  omeroCheckMs: number;
 }
 
 /**
@@ -82,6 +84,7 @@ export interface DropBoxOptions {
  *   queue as behind a busy ledger (default 0);
  * - OMERO_FS_TEST_DROPBOX_OMERO_PROBE_MS, OMERO_FS_TEST_DROPBOX_OMERO_PROBE_MAX_MS: the first probe of a
  *   paused OMERO and the cap of its backoff (default 5000, 60000);
+ * - OMERO_FS_TEST_DROPBOX_OMERO_CHECK_MS: while the start's OMERO check fails, how often it runs again (default 600000);
  * - OMERO_FS_TEST_LEDGER_PROBE_MS: how often a ledger that cannot be written is tried again (default 5000);
  * - OMERO_FS_TEST_LEDGER_FULL_WHILE: a JSON string, a flag file: while it exists, ledger writes fail
  *   with SQLITE_FULL (ledger/schema.ts; a full disk cannot be made here without root).
@@ -135,6 +138,7 @@ export function resolveOptions(config: OmeroFsConfig, env: NodeJS.ProcessEnv = p
       maxMs: hook(env, "OMERO_FS_TEST_DROPBOX_OMERO_PROBE_MAX_MS", DEFAULT_PROBE.maxMs),
     },
     confirmFilesets: g.importer === "omero" && g.confirmFilesets,
+    omeroCheckMs: hook(env, "OMERO_FS_TEST_DROPBOX_OMERO_CHECK_MS", 600_000),
     ledgerFullWhile:
       testHookJson(env, "OMERO_FS_TEST_LEDGER_FULL_WHILE", z.string().min(1), "a JSON string: a flag file's path") ??
       null,

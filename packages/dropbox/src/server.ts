@@ -35,6 +35,7 @@ import { LedgerWrites } from "./ledger-health";
 import { type DropBoxOptions, planReload, resolveOptions } from "./options";
 import { cataloguesOf, WatchLifecycle } from "./watches";
 import { omeroHealthProblem, omeroStatus } from "./omero-status";
+import { OmeroStartCheck } from "./omero-start-check";
 
 /** Grace for in-flight imports on SIGTERM; the whole stop stays under 10 s. */
 const STOP_GRACE_MS = 6000;
@@ -68,6 +69,9 @@ class DropBoxServer {
   /** One link per MonitorServer the watches need (monitor-links.ts). */
   readonly links: MonitorLinks;
   readonly control: ControlServer<typeof DropBoxMethodParams>;
+  /** Waited for before the DropBox says it is ready (the omero importer's start check). */
+  beforeReady: Promise<void> = Promise.resolve();
+  onStop: () => void = () => undefined;
   /** Missing watch folders, and the watches a reload adds, removes or re-creates (watches.ts). */
   private readonly watches: WatchLifecycle;
 
@@ -417,6 +421,8 @@ class DropBoxServer {
     this.engine.requestTick();
     this.healthTimer = setInterval(() => void this.checkHealth(), this.opts.healthMs);
     this.startRescanTimer();
+    // The omero importer's check of the OMERO side: `admin start` reports its failure (degraded).
+    await this.beforeReady;
     this.ready = true;
     this.log.info("DropBox ready");
     if (process.send) process.send({ type: "ready", server: "DropBox" });
@@ -511,6 +517,7 @@ class DropBoxServer {
     this.log.info("DropBox stopping");
     if (this.healthTimer) clearInterval(this.healthTimer);
     if (this.rescanTimer) clearInterval(this.rescanTimer);
+    this.onStop();
     this.ledgerWrites.stop();
     await this.engine.stop(STOP_GRACE_MS);
     await Promise.race([
@@ -587,6 +594,18 @@ export async function runDropBox(opts: {
       onOmeroHealth: (h) => omeroHealthProblem(health, h),
     });
     server = new DropBoxServer(config, dbOpts, log, ledger, engine, home, ledgerWrites, health);
+    if (g.importer === "omero") {
+      const e = engine;
+      const check = new OmeroStartCheck(
+        config,
+        health,
+        log,
+        (p) => void e.serial(() => e.imports.omeroDown(p)),
+        dbOpts.omeroCheckMs,
+      );
+      server.beforeReady = check.run();
+      server.onStop = () => check.stop();
+    }
     log.info(
       `DropBox starting (pid ${process.pid}, ${config.watches.length} watch(es), ${g.importer} importer, ledger ${paths.ledger})`,
     );
