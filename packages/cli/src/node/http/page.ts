@@ -6,6 +6,7 @@
 import * as path from "node:path";
 import type { ledgerShow } from "@omero-fs/dropbox";
 import type { RemoteMonitor } from "@omero-fs/protocol";
+import { omeroWebLink } from "@omero-fs/dropbox/dist/importers/omero-output";
 import { describeProgress, explainFailure, explainFile, groupPending } from "../../core/explain";
 
 type PageData = ledgerShow.PageData;
@@ -26,6 +27,10 @@ export interface PageContext {
   nonce: string;
   /** The DropBox's MonitorServers on storage hosts (none: the section is left out). */
   remote?: RemoteMonitor[];
+  /** omero.fs.webUrl: imported filesets link to their images in OMERO.web ("" or absent: no links). */
+  webUrl?: string;
+  /** The omero importer's queue is paused for an OMERO outage (the last omero_events row): since when, why. */
+  omeroDown?: { since: string; reason: string | null } | null;
 }
 
 /** A path as its owner thinks of it: below their own folder. */
@@ -52,6 +57,19 @@ function filesetItem(f: PageFileset, ctx: PageContext, body: string): string {
   return `<li class="fileset ${esc(f.state)}" data-id="${f.id}" data-state="${esc(f.state)}"><span class="name">${esc(
     relName(f.entry, f.user, ctx.watchDirs),
   )}</span> <span class="badge ${esc(f.state)}">${esc(f.state)}</span> ${body} <a class="json" href="/api/imports/${f.id}">import ${f.id}</a></li>`;
+}
+
+/** The images of an imported fileset in OMERO.web (omero.fs.webUrl). */
+function webLinkOf(f: PageFileset, ctx: PageContext): string {
+  const link = ctx.webUrl ? omeroWebLink(ctx.webUrl, f.target) : null;
+  return link ? ` <a class="omero-web" href="${esc(link)}">in OMERO.web</a>` : "";
+}
+
+/** OMERO is down: imports wait (none fails); said above everything else. */
+function omeroSection(ctx: PageContext): string {
+  const d = ctx.omeroDown;
+  if (!d) return "";
+  return `<section class="omero-down"><p class="reason">OMERO cannot be reached since ${esc(d.since.slice(0, 19).replace("T", " "))} UTC${d.reason ? ` (${esc(d.reason)})` : ""}: imports are paused and resume by themselves once it answers. Nothing you dropped is lost.</p></section>`;
 }
 
 /** A plate's line (reader's plate format, wells x fields x channels, images found of listed). */
@@ -162,7 +180,7 @@ function userSection(user: string, ctx: PageContext): string {
         filesetItem(
           f,
           ctx,
-          `<span class="when">${esc(ago(f.importedAt, ctx.now))}</span> <span class="target">${f.target ? `to ${esc(f.target)}` : ""}</span>${plateP(f)}`,
+          `<span class="when">${esc(ago(f.importedAt, ctx.now))}</span> <span class="target">${f.target ? `to ${esc(f.target)}` : ""}</span>${webLinkOf(f, ctx)}${plateP(f)}`,
         ),
       );
     }
@@ -203,7 +221,7 @@ export function pageContent(ctx: PageContext): string {
     : users.length
       ? ""
       : "<p>Nothing has been dropped yet.</p>";
-  return `<div id="content" data-updated="${esc(new Date(ctx.now).toISOString())}">${remoteSection(ctx)}${head}${users
+  return `<div id="content" data-updated="${esc(new Date(ctx.now).toISOString())}">${omeroSection(ctx)}${remoteSection(ctx)}${head}${users
     .map((u) => userSection(u, ctx))
     .join("")}<p class="updated">Updated ${esc(new Date(ctx.now).toISOString().slice(11, 19))} UTC</p></div>`;
 }

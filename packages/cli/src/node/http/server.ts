@@ -153,9 +153,12 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
         ? view.page({ q })
         : { users: [], active: [], failed: [], imported: [], totals: [], files: [], ignored: [] };
       const remote = await (deps.remoteMonitors?.() ?? Promise.resolve(undefined)).catch(() => undefined);
+      const last = config.global.importer === "omero" ? (view?.lastOmeroEvent() ?? null) : null;
       const html = renderPage({
         data,
         remote,
+        webUrl: config.global.webUrl,
+        omeroDown: last && !last.up ? { since: last.at, reason: last.reason } : null,
         q,
         now: Date.now(),
         watchDirs,
