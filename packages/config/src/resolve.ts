@@ -396,6 +396,16 @@ export function resolveConfig(input: ResolveInput): ResolveResult {
         );
     }
 
+  // omero.fs.transfer is OMERO's --transfer: only the omero importer has one.
+  if (g.importer !== "omero")
+    for (const w of watches)
+      if (w.transfer !== "upload")
+        problems.push({
+          property: "omero.fs.transfer",
+          slot: w.index,
+          message: `omero.fs.transfer, ${slotLabel(w.index, total, w.user)}: ${w.transfer}, but omero.fs.importer is ${g.importer}: only the omero importer transfers files into OMERO (set it to upload, or use the omero importer)`,
+        });
+
   const candidate = { global: g, watches };
   const parsed = OmeroFsConfigSchema.safeParse(candidate);
   if (!parsed.success) {

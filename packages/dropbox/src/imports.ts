@@ -72,9 +72,10 @@ export class Imports {
     this.onOmeroChange(h);
   }
 
-  /** A whole-server problem found outside an import (the start's check). Call on the serial chain. */
-  omeroDown(problem: { kind: OmeroHealth["kind"] & string; reason: string }): void {
-    this.applyOmero(serverProblem(this.omero, problem, this.ctx.clock.now(), this.ctx.opts.probe));
+  /** What a login outside an import found (the start's check): null = OMERO answered. Call on the serial chain. */
+  omeroLogin(problem: { kind: NonNullable<OmeroHealth["kind"]>; reason: string } | null): void {
+    const now = this.ctx.clock.now();
+    this.applyOmero(problem ? serverProblem(this.omero, problem, now, this.ctx.opts.probe) : reached(this.omero, now));
     this.ctx.requestTick();
   }
 

@@ -19,8 +19,8 @@ export class OmeroStartCheck {
     private readonly config: OmeroFsConfig,
     private readonly health: HealthProblems,
     private readonly log: Logger,
-    /** A login that failed for the whole server: the queue pauses (Imports.omeroDown). */
-    private readonly down: (p: ServerProblem) => void,
+    /** The admin's login: null (OMERO answered) or what failed for the whole server (the queue pauses). */
+    private readonly login: (p: ServerProblem | null) => void,
     private readonly everyMs: number,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
@@ -41,7 +41,7 @@ export class OmeroStartCheck {
         if (c.ok === false) this.log.error(line);
         else this.log.info(line);
       }
-      if (r.loginProblem) this.down(r.loginProblem);
+      if (r.loginProblem || r.checks.some((c) => c.name === "login" && c.ok === true)) this.login(r.loginProblem);
       failed = r.checks.filter((c) => c.ok === false);
     } catch (e) {
       failed = [{ name: "check", detail: (e as Error).message, fix: null }];

@@ -600,7 +600,7 @@ export async function runDropBox(opts: {
         config,
         health,
         log,
-        (p) => void e.serial(() => e.imports.omeroDown(p)),
+        (p) => void e.serial(() => e.imports.omeroLogin(p)),
         dbOpts.omeroCheckMs,
       );
       server.beforeReady = check.run();
