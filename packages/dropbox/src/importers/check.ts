@@ -10,7 +10,7 @@ import * as path from "node:path";
 import type { GlobalConfig, OmeroFsConfig, WatchConfig } from "@omero-fs/config";
 import type { OmeroCheck, OmeroCheckJson } from "@omero-fs/protocol";
 import { formatArgv, omeroUsedFilesArgv, splitSetting } from "./argv";
-import { OmeroCli, type OmeroCliOptions, readLines, SMALL_COMMAND_MS } from "./omero-cli";
+import { ADMIN_STORE, OmeroCli, type OmeroCliOptions, readLines, SMALL_COMMAND_MS } from "./omero-cli";
 import {
   type OmeroUser,
   parseFsSetsCheck,
@@ -161,7 +161,7 @@ export async function checkOmero(config: OmeroFsConfig, deps: CheckDeps): Promis
           "--no-upgrade-check",
           dir,
         ],
-        cli.childEnv(null),
+        cli.childEnv(ADMIN_STORE),
         { timeoutMs: SMALL_COMMAND_MS, tag: null, secrets: [key!] },
       );
       const lines = [...(await readLines(errs)), ...r.stderr];
@@ -295,7 +295,7 @@ export async function checkOmero(config: OmeroFsConfig, deps: CheckDeps): Promis
         "--style",
         "json",
       ],
-      cli.childEnv(null),
+      cli.childEnv(ADMIN_STORE),
       { timeoutMs: SMALL_COMMAND_MS, tag: null, secrets: [key] },
     );
     let rows: { id: string; ok: boolean }[] | null = null;
