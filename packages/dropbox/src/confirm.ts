@@ -12,7 +12,6 @@ import type { Context } from "./context";
 import { describeDifference, pinsForFileset } from "./core/omero-pins";
 import type { SchedJob } from "./core/scheduler";
 import type { UsedFilesGroup } from "./importers/omero-output";
-import { addNote, pinnedOmeroFileset, pinOmeroFileset, queuedEntriesIn } from "./ledger/omero";
 
 /** Entries of one folder confirmed by one `omero import -f`. */
 const CONFIRM_BATCH = 100;
@@ -46,7 +45,7 @@ export class Confirmations {
     if (!this.enabled() || this.unconfirmable.has(j.id)) return true;
     const f = this.ctx.ledger.filesets.get(j.id);
     if (!f) return true;
-    const pin = pinnedOmeroFileset(this.ctx.ledger.db, f.entry);
+    const pin = this.ctx.ledger.omero.pinned(f.entry);
     if (
       pin &&
       (this.followed.has(j.id) || describeDifference(f.entry, this.ctx.ledger.filesets.memberPaths(j.id), pin) === null)
@@ -59,7 +58,8 @@ export class Confirmations {
   private start(watch: number, id: number, entry: string): void {
     const dir = path.dirname(entry);
     const fsets = this.ctx.ledger.filesets;
-    const batch = queuedEntriesIn(this.ctx.ledger.db, watch, dir, CONFIRM_BATCH)
+    const batch = this.ctx.ledger.omero
+      .queuedIn(watch, dir, CONFIRM_BATCH)
       .filter((q) => path.dirname(q.entry) === dir)
       .map((q) => ({ ...q, members: fsets.memberPaths(q.id) }));
     if (!batch.some((q) => q.id === id)) batch.unshift({ id, entry, members: fsets.memberPaths(id) });
@@ -119,9 +119,8 @@ export class Confirmations {
       const { pins, difference } = pinsForFileset(q.entry, q.members, groups);
       this.ctx.ledger.transaction(() => {
         // Only the entry's answer when it agrees: the others are OMERO's words on files it did not split off.
-        for (const pin of difference ? pins : pins.slice(0, 1))
-          pinOmeroFileset(this.ctx.ledger.db, f.watch, f.user, pin, now);
-        if (difference) addNote(this.ctx.ledger.db, q.id, "confirm", difference, now);
+        for (const pin of difference ? pins : pins.slice(0, 1)) this.ctx.ledger.omero.pin(f.watch, f.user, pin, now);
+        if (difference) this.ctx.ledger.omero.note(q.id, "confirm", difference, now);
       });
       if (!difference) continue;
       this.ctx.log.warn(`[fileset ${q.id}] ${difference}`);

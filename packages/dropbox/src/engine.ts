@@ -19,7 +19,6 @@ import { Imports } from "./imports";
 import { Intake } from "./intake";
 import type { Ledger } from "./ledger";
 import { releaseExistingPage } from "./ledger/existing";
-import { reimportInDb } from "./ledger/reimport";
 import type { DropBoxOptions, WatchOptions } from "./options";
 import { Queueing } from "./queueing";
 import { Reconciler } from "./reconciler";
@@ -263,7 +262,7 @@ export class Engine {
 
   /** Import an imported fileset again with the running importer (control method `reimport`); LedgerError when it cannot be. */
   reimport(id: number): { id: number; state: string } {
-    const r = reimportInDb(this.ctx.ledger.db, id, this.ctx.importer.kind, this.clock.now());
+    const r = this.ctx.ledger.omero.reimport(id, this.ctx.importer.kind, this.clock.now());
     this.log.warn(
       `[fileset ${id}] queued to be imported again by hand (${this.ctx.importer.kind} importer; recorded in its history)`,
     );

@@ -17,7 +17,6 @@ import { groupingDueAt } from "./core/batching";
 import { GONE_AFTER_IMPORT, NOT_GROUPED } from "./core/file-identity";
 import { applyGrouping, type ExistingFileset, planFacts } from "./core/filesets";
 import { settleLeftOut, splitByPins } from "./core/omero-pins";
-import { pinnedOmeroFilesetsIn } from "./ledger/omero";
 import { groupingPartition, userOfPath, userRootOf, type WatchScope } from "./core/paths";
 import { PROBE_CACHE_BYTES, PROBE_CACHE_ENTRIES, ProbeCache, trimProbe } from "./probe-cache";
 
@@ -274,7 +273,7 @@ export class Grouping {
     input.push(...context);
     await probeCandidates(toProbe, this.probes);
     // OMERO's importer's answers (omero.fs.confirmFilesets) override the readers for their files.
-    const pins = this.ctx.opts.confirmFilesets ? pinnedOmeroFilesetsIn(this.ctx.ledger.db, watch, user, lo, hi) : [];
+    const pins = this.ctx.opts.confirmFilesets ? this.ctx.ledger.omero.pinnedIn(watch, user, lo, hi) : [];
     const split = pins.length > 0 ? splitByPins(input, pins, current) : null;
     const g = groupFilesets(split ? split.rest : input, catalogue, { whitelist: this.ctx.watch(watch).whitelist });
     if (split) {

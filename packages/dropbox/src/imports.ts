@@ -21,7 +21,6 @@ import { outcomeOf } from "./core/outcome";
 import { newSchedState, pickJobs } from "./core/scheduler";
 import type { Intake } from "./intake";
 import type { ImportOutcome, ImportRequest, RecoverResult } from "./importers/types";
-import { recordOmeroEvent } from "./ledger/omero";
 
 export class Imports {
   readonly running = new Map<number, { ctrl: AbortController; done: Promise<void> }>();
@@ -68,7 +67,7 @@ export class Imports {
         `OMERO ${h.kind === "unreachable" ? "unreachable" : h.kind === "login-refused" ? "login refused" : "server error"}: ${h.reason}; imports paused (none counted as failed), asking again in ${Math.round(((h.nextProbeAt ?? h.since) - h.since) / 1000)} s and then with backoff`,
       );
     else this.ctx.log.info("OMERO answers again: imports resume");
-    recordOmeroEvent(this.ctx.ledger.db, h.up, h.kind, h.reason, h.since);
+    this.ctx.ledger.omero.event(h.up, h.kind, h.reason, h.since);
     this.onOmeroChange(h);
   }
 

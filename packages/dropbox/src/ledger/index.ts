@@ -6,6 +6,7 @@
 import { WalksTable } from "./existing";
 import { FilesTable } from "./files";
 import { FilesetsTable } from "./filesets";
+import { OmeroTable } from "./omero";
 import { releaseInDb, requeueInDb } from "./requeue";
 import { type Db, openLedgerDb } from "./schema";
 import { countsOf } from "./view";
@@ -21,7 +22,10 @@ export class Ledger {
   readonly files: FilesTable;
   readonly filesets: FilesetsTable;
   readonly walks: WalksTable;
+  /** The OMERO tables: notes, pauses, `import -f` answers, reimports (ledger/omero.ts). */
+  readonly omero: OmeroTable;
   constructor(readonly db: Db) {
+    this.omero = new OmeroTable(db);
     this.files = new FilesTable(db);
     this.walks = new WalksTable(db);
     this.filesets = new FilesetsTable(db);

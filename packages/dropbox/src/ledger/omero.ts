@@ -4,6 +4,7 @@
  * pauses and resumptions, and OMERO's importer's own answer per entry (`omero import -f`), which
  * the grouping follows. Both the DropBox (writes) and the CLI/node views (reads) use these.
  */
+import { reimportInDb } from "./reimport";
 import type { Db } from "./schema";
 
 export interface FilesetNote {
@@ -113,4 +114,33 @@ export function queuedEntriesIn(db: Db, watch: number, dir: string, limit: numbe
 
 function hasTable(db: Db, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+/** The DropBox's named operations on the OMERO tables (`Ledger.omero`). */
+export class OmeroTable {
+  constructor(private readonly db: Db) {}
+  /** A note in a fileset's history. */
+  note(fileset: number, kind: string, text: string, now: number): void {
+    addNote(this.db, fileset, kind, text, now);
+  }
+  /** OMERO paused (up false) or resumed (up true) the queue. */
+  event(up: boolean, kind: string | null, reason: string | null, now: number): void {
+    recordOmeroEvent(this.db, up, kind, reason, now);
+  }
+  pin(watch: number, user: string, f: OmeroFileset, now: number): void {
+    pinOmeroFileset(this.db, watch, user, f, now);
+  }
+  pinned(entry: string): OmeroFileset | null {
+    return pinnedOmeroFileset(this.db, entry);
+  }
+  pinnedIn(watch: number, user: string, lo: string, hi: string): OmeroFileset[] {
+    return pinnedOmeroFilesetsIn(this.db, watch, user, lo, hi);
+  }
+  queuedIn(watch: number, dir: string, limit: number): { id: number; entry: string }[] {
+    return queuedEntriesIn(this.db, watch, dir, limit);
+  }
+  /** `imports reimport ID`: imported -> queued for `importer`, with a note; LedgerError otherwise. */
+  reimport(id: number, importer: string, now: number): { id: number; state: string } {
+    return reimportInDb(this.db, id, importer, now);
+  }
 }

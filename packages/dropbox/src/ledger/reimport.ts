@@ -4,7 +4,6 @@
  * fileset's history (fileset_notes) with what it was imported by and where. Through the DropBox,
  * or directly when it does not run.
  */
-import { addNote } from "./omero";
 import { type Db, LedgerError, openExisting } from "./schema";
 
 /**
@@ -44,12 +43,10 @@ export function reimportInDb(db: Db, id: number, importer: string, now: number):
        ON CONFLICT(fileset) DO UPDATE SET not_before_ms = 0, queued_at = excluded.queued_at,
          base_attempts = excluded.base_attempts, started_at = NULL, finished_at = NULL`,
     ).run(id, stamp, id);
-    addNote(
-      db,
+    db.prepare("INSERT INTO fileset_notes(fileset, at, kind, text) VALUES (?, ?, 'reimport', ?)").run(
       id,
-      "reimport",
+      stamp,
       `reimport asked by hand: imported by the ${row.importer} importer${row.imported_at ? ` at ${row.imported_at}` : ""}${row.target ? ` -> ${row.target}` : ""}; queued for the ${importer} importer`,
-      now,
     );
   })();
   return { id, state: "queued" };
