@@ -4,8 +4,8 @@
  * the same bytes.
  */
 import * as path from "node:path";
-import type { LedgerView, ListFilter } from "@omero-fs/dropbox";
-import { omeroWebLink } from "@omero-fs/dropbox/dist/importers/omero-output";
+import type { LedgerView, ListFilter } from "@omero-fs/dropbox/ledger";
+import { omeroWebLink } from "@omero-fs/dropbox/omero";
 import { type FileShowJson, FileShowJsonSchema, type ImportJson, ImportJsonSchema } from "@omero-fs/protocol";
 import { checkContract, jsonArray } from "./ledger-access";
 

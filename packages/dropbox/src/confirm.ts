@@ -8,10 +8,14 @@
  * CONFIRM_BATCH queued filesets of one folder (one JVM instead of one per fileset).
  */
 import * as path from "node:path";
-import type { Context } from "./context";
+import type { Chain, Shared, Ticks } from "./context";
 import { describeDifference, pinsForFileset } from "./core/omero-pins";
 import type { SchedJob } from "./core/scheduler";
 import type { UsedFilesGroup } from "./importers/omero-output";
+import type { Importer } from "./importers/types";
+
+/** What confirming uses: the shared parts, the chain to record on, the tick, the importer's `import -f`. */
+export type ConfirmContext = Shared & Chain & Pick<Ticks, "requestTick"> & { readonly importer: Importer };
 
 /** Entries of one folder confirmed by one `omero import -f`. */
 const CONFIRM_BATCH = 100;
@@ -24,7 +28,7 @@ export class Confirmations {
   private readonly followed = new Set<number>();
 
   constructor(
-    private readonly ctx: Context,
+    private readonly ctx: ConfirmContext,
     /** Group a folder again (the answer changed a fileset). */
     private readonly regroup: (watch: number, user: string, p: string) => void,
   ) {}
@@ -34,7 +38,7 @@ export class Confirmations {
   }
 
   private enabled(): boolean {
-    return this.ctx.opts.confirmFilesets && typeof this.ctx.importer.usedFiles === "function";
+    return this.ctx.opts().confirmFilesets && typeof this.ctx.importer.usedFiles === "function";
   }
 
   /**
@@ -102,7 +106,7 @@ export class Confirmations {
     const dir = path.dirname(batch[0]?.entry ?? "");
     if (!groups) {
       for (const q of batch) this.unconfirmable.add(q.id);
-      this.ctx.once(
+      this.ctx.problems.once(
         `confirm-failed:${error}`,
         "warn",
         `omero import -f could not confirm ${batch.length} fileset(s) of ${dir}: ${error}; imported as grouped (check the importer: omero-fs omero check)`,

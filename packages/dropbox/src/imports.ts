@@ -5,116 +5,69 @@
  * means. Also crash recovery of filesets left `importing`.
  */
 import * as fs from "node:fs";
+import { processGroupAlive, processStartTime, signalGroup } from "@omero-fs/config";
 import { Confirmations } from "./confirm";
-import type { Context } from "./context";
-import {
-  type HealthStep,
-  initialHealth,
-  mayImport,
-  type OmeroHealth,
-  probeDue,
-  probed,
-  reached,
-  serverProblem,
-} from "./core/omero-health";
+import type { Chain, Shared, Ticks } from "./context";
+import type { OmeroHealth } from "./core/omero-health";
 import { outcomeOf } from "./core/outcome";
 import { newSchedState, pickJobs } from "./core/scheduler";
 import type { Intake } from "./intake";
-import type { ImportOutcome, ImportRequest, RecoverResult } from "./importers/types";
+import type { ImportOutcome, ImportRequest, Importer, RecoverResult } from "./importers/types";
+import { OmeroPause } from "./omero-pause";
+
+/** What scheduling and importing use besides the shared parts: the chain to record on, the tick, the importer. */
+export type ImportsContext = Shared &
+  Chain &
+  Pick<Ticks, "requestTick"> & {
+    readonly importer: Importer;
+  };
+
+/** How often an import that outlived the DropBox is looked at. */
+const ORPHAN_POLL_MS = 500;
+/** SIGTERM to SIGKILL when the DropBox ends an import's process group (the importers' default grace). */
+const IMPORT_KILL_GRACE_MS = 5000;
+
+/** SIGTERM to the group, SIGKILL after `graceMs` if it is still there. */
+async function endGroup(pgid: number, graceMs: number): Promise<void> {
+  if (!signalGroup(pgid, "SIGTERM")) return;
+  const until = Date.now() + graceMs;
+  while (processGroupAlive(pgid, null) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  signalGroup(pgid, "SIGKILL");
+}
 
 export class Imports {
   readonly running = new Map<number, { ctrl: AbortController; done: Promise<void> }>();
   private readonly sched = newSchedState();
-  /** Can OMERO be used (the omero importer; always up for the others)? core/omero-health.ts. */
-  private omero: OmeroHealth;
-  private probing: Promise<void> | null = null;
-  /** OMERO's importer confirms each fileset first (omero.fs.confirmFilesets). */
+
+  /** The queue's pause for OMERO outages (the omero importer; omero-pause.ts). */
+  readonly omero: OmeroPause;
+  /** OMERO's importer confirms each fileset first (omero.fs.confirmFilesets; confirm.ts). */
   readonly confirmations: Confirmations;
 
   constructor(
-    private readonly ctx: Context,
-    private readonly intake: Intake,
+    private readonly ctx: ImportsContext,
+    /** Members that changed around an import are observed again. */
+    private readonly intake: Pick<Intake, "observePaths">,
     /** OMERO paused or resumed the queue (the server shows it: status, health). */
-    private readonly onOmeroChange: (h: OmeroHealth) => void = () => undefined,
+    onOmeroChange: (h: OmeroHealth) => void = () => undefined,
     /** Group a folder again (a confirmation changed a fileset). */
     regroup: (watch: number, user: string, p: string) => void = () => undefined,
   ) {
-    this.omero = initialHealth(ctx.clock.now());
+    this.omero = new OmeroPause(ctx, onOmeroChange);
     this.confirmations = new Confirmations(ctx, regroup);
   }
 
-  /** The probe running now (null: none); Engine.settle waits for it. */
-  get probeInFlight(): Promise<void> | null {
-    return this.probing;
-  }
-
-  /** OMERO's state as the DropBox knows it (the `status` control method's `omero`). */
-  get omeroHealth(): OmeroHealth {
-    return this.omero;
-  }
-
-  /**
-   * What an outcome, a probe or the start's check says of OMERO. A change is recorded in the
-   * ledger (the notifier sends one message per pause and one per resumption) and logged once.
-   * Call on the serial chain.
-   */
-  applyOmero(step: HealthStep): void {
-    this.omero = step.health;
-    if (step.change === null) return;
-    const h = step.health;
-    if (step.change === "paused")
-      this.ctx.log.error(
-        `OMERO ${h.kind === "unreachable" ? "unreachable" : h.kind === "login-refused" ? "login refused" : "server error"}: ${h.reason}; imports paused (none counted as failed), asking again in ${Math.round(((h.nextProbeAt ?? h.since) - h.since) / 1000)} s and then with backoff`,
-      );
-    else this.ctx.log.info("OMERO answers again: imports resume");
-    this.ctx.ledger.omero.event(h.up, h.kind, h.reason, h.since);
-    this.onOmeroChange(h);
-  }
-
-  /** What a login outside an import found (the start's check): null = OMERO answered. Call on the serial chain. */
-  omeroLogin(problem: { kind: NonNullable<OmeroHealth["kind"]>; reason: string } | null): void {
-    const now = this.ctx.clock.now();
-    this.applyOmero(problem ? serverProblem(this.omero, problem, now, this.ctx.opts.probe) : reached(this.omero, now));
-    this.ctx.requestTick();
-  }
-
-  /** Paused and the probe is due: ask OMERO (a login), off the serial chain; its answer is applied on it. */
-  private probeIfDue(now: number): number {
-    if (this.probing) return Number.POSITIVE_INFINITY;
-    if (!probeDue(this.omero, now)) return this.omero.nextProbeAt ?? Number.POSITIVE_INFINITY;
-    const probe = this.ctx.importer.probe;
-    if (!probe) {
-      this.applyOmero(reached(this.omero, now));
-      return now;
-    }
-    this.probing = (async () => {
-      let problem: Awaited<ReturnType<typeof probe>>;
-      try {
-        problem = await probe.call(this.ctx.importer);
-      } catch (e) {
-        problem = { kind: "server-error", reason: `the probe failed: ${(e as Error).message}` };
-      }
-      await this.ctx.serial(() => {
-        const before = this.omero.failures;
-        this.applyOmero(probed(this.omero, problem, this.ctx.clock.now(), this.ctx.opts.probe));
-        if (problem && this.omero.failures > before)
-          this.ctx.log.info(
-            `OMERO still cannot be used (${problem.reason}); asking again in ${Math.round(((this.omero.nextProbeAt ?? 0) - this.ctx.clock.now()) / 1000)} s`,
-          );
-      });
-    })().finally(() => {
-      this.probing = null;
-      this.ctx.requestTick();
-    });
-    return Number.POSITIVE_INFINITY;
+  /** The running importer's kind (a reimport is recorded with it). */
+  get importerKind(): Importer["kind"] {
+    return this.ctx.importer.kind;
   }
 
   /** Start what the scheduler allows; returns when to look again (Infinity: on an event). */
   schedule(): number {
     if (this.ctx.stopping()) return Number.POSITIVE_INFINITY;
     // Paused for OMERO: nothing starts (nothing is spent); the probe decides when it goes on.
-    if (!mayImport(this.omero)) return this.probeIfDue(this.ctx.clock.now());
-    const cfg = { concurrency: this.ctx.opts.concurrency, throttleMs: (w: number) => this.ctx.watch(w).throttleMs };
+    if (!this.omero.mayImport()) return this.omero.probeIfDue(this.ctx.clock.now());
+    const cfg = { concurrency: this.ctx.opts().concurrency, throttleMs: (w: number) => this.ctx.watch(w).throttleMs };
     let wake = Number.POSITIVE_INFINITY;
     while (this.running.size < cfg.concurrency) {
       const now = this.ctx.clock.now();
@@ -153,7 +106,11 @@ export class Imports {
         outcome = { ok: false, retryable: true, target: null, images: null, error: verify };
       } else {
         try {
-          outcome = await this.ctx.importer.run(req, { signal: ctrl.signal, timeoutMs: this.ctx.opts.importTimeoutMs });
+          outcome = await this.ctx.importer.run(req, {
+            signal: ctrl.signal,
+            timeoutMs: this.ctx.opts().importTimeoutMs,
+            onSpawn: (pgid) => this.recordProcess(id, attempt, pgid),
+          });
         } catch (e) {
           const error = `importer error: ${e instanceof Error ? e.message : String(e)}`;
           outcome = { ok: false, retryable: true, target: null, images: null, error };
@@ -183,6 +140,21 @@ export class Imports {
     this.running.set(id, { ctrl, done });
   }
 
+  /**
+   * The process group an importer run started, recorded at once (not on the serial chain: a
+   * DropBox killed a moment later must find it), so the next start waits for it instead of
+   * running the import a second time beside it.
+   */
+  private recordProcess(id: number, attempt: number, pgid: number): void {
+    try {
+      this.ctx.ledger.filesets.recordProcess(id, attempt, pgid, processStartTime(pgid));
+    } catch (e) {
+      this.ctx.log.warn(
+        `[fileset ${id}] its importer's process group ${pgid} could not be recorded (${e instanceof Error ? e.message : String(e)}): after a crash of the DropBox it would not be waited for`,
+      );
+    }
+  }
+
   /** Files changed or vanished since queueing: the import must not run on them. */
   private async verifySnapshot(id: number, when = "before the import started"): Promise<string | null> {
     for (const m of this.ctx.ledger.filesets.snapshotOf(id)) {
@@ -205,13 +177,11 @@ export class Imports {
         baseAttempts: fsets.baseAttempts(id),
         serverProblem: o.serverProblem !== undefined,
       },
-      this.ctx.opts.retry,
+      this.ctx.opts().retry,
       now,
     );
     fsets.recordOutcome(id, attempt, o, d, now);
-    if (o.serverProblem) this.applyOmero(serverProblem(this.omero, o.serverProblem, now, this.ctx.opts.probe));
-    // An import that went through proves OMERO answers (one that was in flight when it paused).
-    else if (o.ok && this.ctx.importer.probe) this.applyOmero(reached(this.omero, now));
+    this.omero.afterImport(o.ok, o.serverProblem, now);
     const log = this.ctx.log;
     switch (d.kind) {
       case "paused":
@@ -258,32 +228,80 @@ export class Imports {
   /**
    * Crash recovery: filesets found 'importing' at start (or, once a ledger that could not be
    * written takes writes again, those whose outcome was not recorded) are finished or redone
-   * (never imported twice).
+   * (never imported twice). One whose importer still runs (the DropBox was killed, its import's
+   * process group was not) is waited for first: never a second run beside it.
    */
   async recover(): Promise<void> {
     const fsets = this.ctx.ledger.filesets;
     for (const id of fsets.importingIds()) {
       // At runtime (the ledger takes writes again): only those whose outcome could not be recorded.
       if (this.running.has(id)) continue;
-      const req = this.requestOf(id);
       const last = fsets.lastAttempt(id);
-      let r: RecoverResult;
-      try {
-        r = await this.ctx.importer.recover(req, last?.target ?? null);
-      } catch (e) {
-        this.ctx.log.warn(
-          `[fileset ${id}] recovery check failed (${e instanceof Error ? e.message : String(e)}): redoing it`,
-        );
-        r = { state: "redo" };
+      if (last?.pgid && processGroupAlive(last.pgid, last.pgidStart)) {
+        this.adopt(id, last.pgid, last.n, Date.parse(last.startedAt));
+        continue;
       }
-      if (r.state === "done") {
-        this.ctx.log.info(`[fileset ${id}] was importing when DropBox stopped; the importer finished it`);
-        this.record(id, last?.n ?? 1, r.outcome, false);
-      } else {
-        fsets.requeueInterrupted(id, this.ctx.clock.now());
-        this.ctx.log.info(`[fileset ${id}] was importing when DropBox stopped: requeued`);
-      }
+      await this.recoverOne(id);
     }
+  }
+
+  /** The importer says whether an interrupted import is done (recorded) or must be redone (requeued). */
+  private async recoverOne(id: number, why?: string): Promise<void> {
+    const fsets = this.ctx.ledger.filesets;
+    const req = this.requestOf(id);
+    const last = fsets.lastAttempt(id);
+    let r: RecoverResult;
+    try {
+      r = await this.ctx.importer.recover(req, last?.target ?? null);
+    } catch (e) {
+      this.ctx.log.warn(
+        `[fileset ${id}] recovery check failed (${e instanceof Error ? e.message : String(e)}): redoing it`,
+      );
+      r = { state: "redo" };
+    }
+    if (r.state === "done") {
+      this.ctx.log.info(`[fileset ${id}] was importing when DropBox stopped; the importer finished it`);
+      this.record(id, last?.n ?? 1, r.outcome, false);
+    } else {
+      fsets.requeueInterrupted(id, this.ctx.clock.now(), why);
+      this.ctx.log.info(`[fileset ${id}] was importing when DropBox stopped: requeued`);
+    }
+  }
+
+  /**
+   * An import started before the DropBox's crash still runs (its process group is alive): it
+   * holds its place (a concurrency slot, the fileset stays `importing`) until the group has ended,
+   * ended by the DropBox once the import's timeout has passed; then it is recovered as any
+   * interrupted import (the omero importer's redo skips what OMERO already has).
+   */
+  private adopt(id: number, pgid: number, attempt: number, startedMs: number): void {
+    const timeoutMs = this.ctx.opts().importTimeoutMs;
+    const deadline = (Number.isFinite(startedMs) ? startedMs : this.ctx.clock.now()) + timeoutMs;
+    this.ctx.log.warn(
+      `[fileset ${id}] its import (attempt ${attempt}, process group ${pgid}) still runs after the DropBox restarted: waiting for it to end before anything else is done with the fileset (it is ended ${new Date(deadline).toISOString()}, when its omero.fs.importTimeout has passed)`,
+    );
+    const ctrl = new AbortController();
+    const done = (async () => {
+      let ended = "";
+      for (;;) {
+        if (!processGroupAlive(pgid, null)) break;
+        if (ctrl.signal.aborted || this.ctx.clock.now() >= deadline) {
+          ended = ctrl.signal.aborted ? "ended by the DropBox" : "ended after its timeout by the DropBox";
+          await endGroup(pgid, IMPORT_KILL_GRACE_MS);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, ORPHAN_POLL_MS));
+      }
+      // Stopping: leave it `importing`; the next start looks again.
+      if (this.ctx.stopping() && ctrl.signal.aborted) return;
+      const why = `interrupted: the DropBox restarted during the import; it ran on in process group ${pgid}${ended ? ` and was ${ended}` : " to its end"}; its outcome is not known`;
+      this.ctx.log.info(`[fileset ${id}] the import that outlived the DropBox (process group ${pgid}) has ended`);
+      await this.ctx.serial(() => this.recoverOne(id, why));
+    })().finally(() => {
+      this.running.delete(id);
+      this.ctx.requestTick();
+    });
+    this.running.set(id, { ctrl, done });
   }
 
   /** Wait for in-flight imports up to `graceMs`, then abort them (they stay resumable). */

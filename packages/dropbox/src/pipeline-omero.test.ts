@@ -38,7 +38,7 @@ describe("OMERO outages: paused, not failed", () => {
     // One run met the outage; the queue paused: nothing else started.
     expect(p.starts).toHaveLength(1);
     const paused = p.clock.now();
-    expect(p.engine.imports.omeroHealth).toMatchObject({
+    expect(p.engine.omeroHealth()).toMatchObject({
       up: false,
       reason: REFUSED.reason,
       nextProbeAt: paused + 1000,
@@ -46,7 +46,7 @@ describe("OMERO outages: paused, not failed", () => {
     await p.advance(30_000);
     // Probes at +1 s, +2 s after that, +4 s after that: the third answers.
     expect(p.probes.map((t) => t - paused)).toEqual([1000, 3000, 7000]);
-    expect(p.engine.imports.omeroHealth.up).toBe(true);
+    expect(p.engine.omeroHealth().up).toBe(true);
     const imported = p.ledger.db.prepare("SELECT state, COUNT(*) AS n FROM filesets GROUP BY state").all();
     expect(imported).toEqual([{ state: "imported", n: 3 }]);
     // Each fileset imported once after the resumption (the first one also ran into the outage once).
@@ -77,7 +77,7 @@ describe("OMERO outages: paused, not failed", () => {
     await p.drop("amy/a.dv");
     await p.advance(5000);
     expect(p.probes).toEqual([]);
-    expect(p.engine.imports.omeroHealth.up).toBe(true);
+    expect(p.engine.omeroHealth().up).toBe(true);
     expect(p.ledger.filesets.get(1)?.state).toBe("failed");
   });
 });

@@ -60,8 +60,19 @@ export type AdminStatusJson = z.infer<typeof AdminStatusJsonSchema>;
  * `incomplete`: its entry (a plate index) lists files still missing omero.fs.incompleteWait after the
  * last one arrived; never imported half. A late file puts it back to `waiting`; `omero-fs imports
  * release ID` imports it as it is.
+ *
+ * `cancelled`: stopped by hand (`omero-fs imports cancel ID`; a running import is ended), never
+ * imported unless queued again with `omero-fs imports retry ID`.
  */
-export const IMPORT_STATES = ["waiting", "queued", "importing", "imported", "failed", "incomplete"] as const;
+export const IMPORT_STATES = [
+  "waiting",
+  "queued",
+  "importing",
+  "imported",
+  "failed",
+  "incomplete",
+  "cancelled",
+] as const;
 export const ImportStateSchema = z.enum(IMPORT_STATES);
 export type ImportState = z.infer<typeof ImportStateSchema>;
 

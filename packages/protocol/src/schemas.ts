@@ -255,8 +255,30 @@ export const DropBoxMethodParams = {
   reload: NoParamsSchema,
   /** `omero-fs imports reimport ID`: import an imported fileset again, with the running importer (recorded in its history). */
   reimport: z.strictObject({ id: z.number().int().min(1) }),
+  /**
+   * `omero-fs dropbox check-ledger` with a DropBox running: walk every watch, group everything
+   * seen, then judge the ledger's invariant.
+   */
+  checkLedger: NoParamsSchema,
 } as const;
 export type DropBoxMethod = keyof typeof DropBoxMethodParams;
+
+/** The ledger's invariant, judged (`dropbox check-ledger`; the DropBox's `checkLedger`). */
+export const LedgerInvariantSchema = z.object({
+  ok: z.boolean(),
+  /** What breaks it: the kind, how many rows, a few examples, and the message naming the fix. */
+  problems: z.array(
+    z.object({
+      kind: z.enum(["not-grouped", "grouped-nowhere", "stray-fileset", "empty-fileset"]),
+      count: nonNegativeInt,
+      examples: z.array(z.string()),
+      message: z.string(),
+    }),
+  ),
+  /** What is right but worth saying (files seen and not grouped that the next start groups). */
+  notes: z.array(z.string()),
+});
+export type LedgerInvariant = z.infer<typeof LedgerInvariantSchema>;
 
 /**
  * OMERO as the DropBox with the omero importer knows it (issue 20): `up`, `since` (epoch ms of the
@@ -297,6 +319,8 @@ export const DropBoxMethodResults = {
   importExisting: z.object({ released: nonNegativeInt }),
   /** applied: properties now in effect; restart: changed properties that need `omero-fs admin restart`. */
   reload: z.object({ applied: z.array(z.string()), restart: z.array(z.string()) }),
+  /** The invariant after a walk of every watch and the grouping of everything seen; `files`: rows in the ledger. */
+  checkLedger: LedgerInvariantSchema.extend({ files: nonNegativeInt }),
 } as const;
 export type DropBoxParamsOf<M extends DropBoxMethod> = z.infer<(typeof DropBoxMethodParams)[M]>;
 export type DropBoxResultOf<M extends DropBoxMethod> = z.infer<(typeof DropBoxMethodResults)[M]>;

@@ -4,11 +4,11 @@
  * through the running DropBox (its control socket, one call per import) or, when it does not run,
  * into the ledger; the next start imports them.
  */
-import { DropBoxMethodResults } from "@omero-fs/protocol";
+import { homePaths } from "@omero-fs/config/home";
 import { describeSelection, parseSince, type Selection, selectImports } from "../core/selection";
 import { CliError } from "../errors";
 import { openView } from "../ledger-access";
-import { dropboxEndpoint } from "../dropbox-endpoint";
+import { callDropBox, dropboxEndpoint } from "../dropbox-access";
 
 export type Action = "retry" | "release" | "reimport";
 
@@ -98,7 +98,7 @@ export async function applyMany(
   if (r.refused.length > 0) process.exitCode = 1;
 }
 
-/** Apply `action` to each id: through the running DropBox, else in the ledger. */
+/** Apply `action` to each id: through the running DropBox, else in the ledger (dropbox-access.ts). */
 export async function applyIds(
   home: string,
   action: Action,
@@ -108,38 +108,18 @@ export async function applyIds(
   const done: number[] = [];
   const refused: [number, string][] = [];
   const endpoint = await dropboxEndpoint(home);
-  if (endpoint) {
-    const { ControlClient } = await import("@omero-fs/protocol/zmq");
-    const c = new ControlClient(endpoint, { timeoutMs: 10_000 });
-    try {
-      for (const id of ids) {
-        try {
-          await c.call(action, { id }, DropBoxMethodResults[action]);
-          done.push(id);
-        } catch (e) {
-          refused.push([id, (e as Error).message.split("\n")[0]!]);
-        }
-      }
-    } finally {
-      c.close();
-    }
-    return { done, refused, running: true };
-  }
-  const { homePaths } = await import("@omero-fs/config/dist/home");
-  const ledger = homePaths(home).ledger;
-  const { requeueImport, releaseImport } =
-    require("@omero-fs/dropbox/dist/ledger/requeue") as typeof import("@omero-fs/dropbox/dist/ledger/requeue");
-  const { reimportImport } =
-    require("@omero-fs/dropbox/dist/ledger/reimport") as typeof import("@omero-fs/dropbox/dist/ledger/reimport");
+  const ledger = endpoint ? null : (require("@omero-fs/dropbox/ledger") as typeof import("@omero-fs/dropbox/ledger"));
+  const file = homePaths(home).ledger;
   for (const id of ids) {
     try {
-      if (action === "retry") requeueImport(ledger, id);
-      else if (action === "release") releaseImport(ledger, id);
-      else reimportImport(ledger, id, importer!);
+      if (endpoint) await callDropBox(endpoint, action, { id }, 10_000, "");
+      else if (action === "retry") ledger!.requeueImport(file, id);
+      else if (action === "release") ledger!.releaseImport(file, id);
+      else ledger!.reimportImport(file, id, importer!);
       done.push(id);
     } catch (e) {
       refused.push([id, (e as Error).message.split("\n")[0]!]);
     }
   }
-  return { done, refused, running: false };
+  return { done, refused, running: endpoint !== null };
 }

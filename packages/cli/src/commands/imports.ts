@@ -1,17 +1,15 @@
 import * as path from "node:path";
-import { DropBoxMethodResults, IMPORT_STATES, type ImportJson } from "@omero-fs/protocol";
-import type { ImportRow } from "@omero-fs/dropbox";
+import { IMPORT_STATES, type ImportJson } from "@omero-fs/protocol";
+import type { ImportRow } from "@omero-fs/dropbox/ledger";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
 import { CliError } from "../errors";
 import { ago, cell, escapeName, tableChunks, textCell } from "../format";
 import { importShow, importShowJson, importsListJson } from "../json-output";
+import { throughDropBox } from "../dropbox-access";
 import { checkState, ledgerExists, openView } from "../ledger-access";
 import { writeChunks } from "../stdout";
-import { dropboxEndpoint } from "../dropbox-endpoint";
 import { type ManyArgs, applyIds, applyMany } from "./imports-many";
-
-export { dropboxEndpoint };
 
 /** The options of a selection of many imports. */
 function manyOptions<T>(y: import("yargs").Argv<T>, state: string) {
@@ -163,33 +161,18 @@ export function parseId(raw: unknown): number {
 }
 
 async function retry(home: string, id: number, method: "retry" | "release" = "retry"): Promise<void> {
-  const endpoint = await dropboxEndpoint(home);
-  const said = (r: { id: number; state: string }) =>
+  const r = await throughDropBox(home, {
+    what: "",
+    method,
+    params: { id },
+    timeoutMs: 10_000,
+    direct: (ledger, file) => (method === "release" ? ledger.releaseImport : ledger.requeueImport)(file, id),
+  });
+  const said =
     method === "release"
-      ? `import ${r.id} released: imported as it is once its files are finished`
-      : `import ${r.id} ${r.state}`;
-  if (endpoint) {
-    const { ControlClient } = await import("@omero-fs/protocol/zmq");
-    const c = new ControlClient(endpoint, { timeoutMs: 10_000 });
-    try {
-      const r = await c.call(method, { id }, DropBoxMethodResults[method]);
-      process.stdout.write(`${said(r)}\n`);
-    } catch (e) {
-      throw new CliError((e as Error).message.split("\n")[0]);
-    } finally {
-      c.close();
-    }
-    return;
-  }
-  const { requeueImport, releaseImport } =
-    require("@omero-fs/dropbox/dist/ledger/requeue") as typeof import("@omero-fs/dropbox/dist/ledger/requeue");
-  const { homePaths } = await import("@omero-fs/config/dist/home");
-  try {
-    const r = (method === "release" ? releaseImport : requeueImport)(homePaths(home).ledger, id);
-    process.stdout.write(`${said(r)} (DropBox is not running: it imports it when it starts)\n`);
-  } catch (e) {
-    throw new CliError((e as Error).message.split("\n")[0]);
-  }
+      ? `import ${r.result.id} released: imported as it is once its files are finished`
+      : `import ${r.result.id} ${r.result.state}`;
+  process.stdout.write(r.running ? `${said}\n` : `${said} (DropBox is not running: it imports it when it starts)\n`);
 }
 
 export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {

@@ -14,10 +14,8 @@ const quiet = { debug() {}, info() {}, warn() {}, error() {}, log() {} } as unkn
 
 /** Run the checks for a loaded configuration (also `config check --connect`). */
 export async function runOmeroCheck(config: OmeroFsConfig): Promise<OmeroCheckJson> {
-  const { checkOmero } =
-    require("@omero-fs/dropbox/dist/importers/check") as typeof import("@omero-fs/dropbox/dist/importers/check");
-  const { omeroSessionsDir } =
-    require("@omero-fs/dropbox/dist/importers") as typeof import("@omero-fs/dropbox/dist/importers");
+  const { checkOmero } = require("@omero-fs/dropbox/omero") as typeof import("@omero-fs/dropbox/omero");
+  const { omeroSessionsDir } = require("@omero-fs/dropbox/omero") as typeof import("@omero-fs/dropbox/omero");
   const r = await checkOmero(config, {
     env: process.env,
     sessionsDir: omeroSessionsDir(config),
@@ -28,8 +26,7 @@ export async function runOmeroCheck(config: OmeroFsConfig): Promise<OmeroCheckJs
 }
 
 export function omeroCheckText(r: OmeroCheckJson): string {
-  const { checkText } =
-    require("@omero-fs/dropbox/dist/importers/check") as typeof import("@omero-fs/dropbox/dist/importers/check");
+  const { checkText } = require("@omero-fs/dropbox/omero") as typeof import("@omero-fs/dropbox/omero");
   return checkText(r);
 }
 

@@ -10,13 +10,14 @@ import { ImporterConfigError } from "./errors";
 import { ExecImporter } from "./exec";
 import { LocalImporter } from "./local";
 import { checkPasswordSource, OmeroImporter } from "./omero";
+import { omeroSessionsDir } from "./omero-cli";
 import type { Importer, ImporterDeps } from "./types";
 
 export { shellSplit, ShellSplitError } from "./shell-split";
 export { ImporterConfigError } from "./errors";
 export type { ImporterErrorCode } from "./errors";
 export { parseImportIds, expandExecTemplate, omeroImportArgv, omeroLoginArgv } from "./argv";
-export { OmeroCli, ADMIN_STORE } from "./omero-cli";
+export { OmeroCli, ADMIN_STORE, omeroSessionsDir } from "./omero-cli";
 export { checkOmero, checkText, cliFor, type CheckReport } from "./check";
 export { OmeroImporter } from "./omero";
 export * from "./omero-output";
@@ -69,12 +70,4 @@ export function createImporter(config: OmeroFsConfig, deps: ImporterDeps): Impor
         `omero.fs.importer: unknown importer ${String(g.importer)}`,
       );
   }
-}
-
-/** Parent of the omero importer's per-user session stores. */
-export function omeroSessionsDir(
-  config: Pick<OmeroFsConfig, "global">,
-  deps: Pick<ImporterDeps, "omeroSessionsDir"> = {},
-): string {
-  return deps.omeroSessionsDir ?? path.join(config.global.home, "var", "omero-sessions");
 }

@@ -14,6 +14,14 @@ import { formatArgv, scrubText } from "./argv";
 import { classifyLogin, type LoginVerdict, type OmeroUser, parseUserList } from "./omero-output";
 import { type RunProcessResult, runProcess } from "./run-process";
 
+/** Parent of the omero importer's per-user session stores: <home>/var/omero-sessions (or the injected one). */
+export function omeroSessionsDir(
+  config: { global: { home: string } },
+  deps: { omeroSessionsDir?: string } = {},
+): string {
+  return deps.omeroSessionsDir ?? path.join(config.global.home, "var", "omero-sessions");
+}
+
 /** The admin's own session store (a dot name: never an OMERO user's folder). */
 export const ADMIN_STORE = ".admin";
 /** How long the probe and the check's small commands may take. */
@@ -41,6 +49,8 @@ export interface RunOpts {
   secrets?: string[];
   /** false: stdout is not logged (it holds a session key). */
   logStdout?: boolean;
+  /** Each child as soon as it runs (its pid is its process group: the DropBox records an import's). */
+  onSpawn?: (pgid: number) => void;
 }
 
 export type AdminSession = { key: string } | { verdict: LoginVerdict; output: string[] };
@@ -101,6 +111,7 @@ export class OmeroCli {
       timeoutMs: Math.max(1, r.timeoutMs),
       signal: r.signal,
       killGraceMs: this.o.killGraceMs,
+      onSpawn: r.onSpawn,
       onLine: (stream, line) => {
         // `sessions key` prints the session key: a credential, kept out of the log
         if (stream === "stdout" && r.logStdout === false) return;
@@ -112,10 +123,16 @@ export class OmeroCli {
   }
 
   /** `omero sessions key` in a store: the key of its current session, or null. */
-  async sessionKey(store: string, timeoutMs: number, signal?: AbortSignal): Promise<string | null> {
+  async sessionKey(
+    store: string,
+    timeoutMs: number,
+    signal?: AbortSignal,
+    onSpawn?: (pgid: number) => void,
+  ): Promise<string | null> {
     const k = await this.run(["sessions", "key"], this.childEnv(store), {
       timeoutMs,
       signal,
+      onSpawn,
       tag: null,
       logStdout: false,
     });

@@ -292,7 +292,7 @@ export class OmeroImporter implements Importer {
       if (v.scope === "server") return { outcome: serverDown(v.problem) };
       return { outcome: failed(describeEnd("omero login", r, opts.timeoutMs, v.reason), true) };
     }
-    const key = await this.cli.sessionKey(user, Math.max(1, deadline - Date.now()), opts.signal);
+    const key = await this.cli.sessionKey(user, Math.max(1, deadline - Date.now()), opts.signal, opts.onSpawn);
     if (!key)
       return {
         outcome: serverDown({
@@ -323,6 +323,7 @@ export class OmeroImporter implements Importer {
       signal: opts.signal,
       tag,
       secrets,
+      onSpawn: opts.onSpawn,
     });
   }
 

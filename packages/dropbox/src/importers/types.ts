@@ -41,6 +41,11 @@ export interface RunOptions {
   signal: AbortSignal;
   /** Hard limit for the run (SIGTERM, then SIGKILL after a grace period). */
   timeoutMs: number;
+  /**
+   * Each child process the run starts, as soon as it runs (its pid is its process group): the
+   * DropBox records it, so after its own crash it finds an import still running (issue 19).
+   */
+  onSpawn?: (pgid: number) => void;
 }
 
 export type RecoverResult = { state: "done"; outcome: ImportOutcome } | { state: "redo" };

@@ -41,8 +41,28 @@ export interface WaitingFileset {
   completeness: CompletenessFacts;
 }
 
+/** A file of one grouping partition, as grouping reads it. */
+export interface PartitionFile {
+  id: number;
+  path: string;
+  size: number;
+  mtimeMs: number;
+  fileset: number | null;
+}
+
 /** Missing member paths kept per fileset (all are counted in missing_count). */
 export const MISSING_KEPT = 20;
+
+/** A fileset's last importer run: its number, where it went, and the process group it ran in. */
+export interface LastAttempt {
+  n: number;
+  target: string | null;
+  /** Process group of the importer's child (null: in-process, or not recorded). */
+  pgid: number | null;
+  /** Start time of the group's leader when recorded (processStartTime), so a reused id is not taken for it. */
+  pgidStart: string | null;
+  startedAt: string;
+}
 
 export interface Outcome {
   ok: boolean;
@@ -62,13 +82,13 @@ export class FilesetsTable {
       memberPaths: p("SELECT path FROM fileset_files WHERE fileset = ? ORDER BY ord"),
       snapshot: p("SELECT path, size, mtime_ms FROM fileset_files WHERE fileset = ? ORDER BY ord"),
       partitionRows: p(
-        `SELECT fi.path, fi.size, fi.mtime_ms, fi.fileset, fi.id FROM files fi
+        `SELECT fi.id, fi.path, fi.size, fi.mtime_ms AS mtimeMs, fi.fileset FROM files fi
          LEFT JOIN filesets f ON f.id = fi.fileset
          WHERE +fi.watch = ? AND +fi.user = ? AND fi.path >= ? AND fi.path < ? AND +fi.state IN ('pending','grouped')
            AND (fi.fileset IS NULL OR f.state IN ('waiting', 'queued', 'incomplete'))`,
       ),
       partitionImported: p(
-        `SELECT path, size, mtime_ms, id, fileset FROM files
+        `SELECT id, path, size, mtime_ms AS mtimeMs, fileset FROM files
          WHERE +watch = ? AND +user = ? AND path >= ? AND path < ? AND +state = 'imported' AND reason IS NOT ?`,
       ),
       copyToHistory: p(
@@ -76,7 +96,7 @@ export class FilesetsTable {
          SELECT path, watch, user, size, mtime_ms, dev, ino, state, ?, fileset, seen_at, ? FROM files WHERE id = ?`,
       ),
       partitionIgnored: p(
-        `SELECT path, size, mtime_ms, id FROM files
+        `SELECT id, path, size, mtime_ms AS mtimeMs, fileset FROM files
          WHERE +watch = ? AND +user = ? AND path >= ? AND path < ? AND +state = 'ignored'`,
       ),
       insert: p(
@@ -155,7 +175,10 @@ export class FilesetsTable {
       notBefore: p("UPDATE jobs SET not_before_ms = ? WHERE fileset = ?"),
       failed: p("UPDATE filesets SET state = 'failed', error = ?, target = ? WHERE id = ?"),
       importing: p("SELECT id FROM filesets WHERE state = 'importing'"),
-      lastAttempt: p("SELECT n, target FROM attempts WHERE fileset = ? ORDER BY n DESC LIMIT 1"),
+      lastAttempt: p(
+        "SELECT n, target, pgid, pgid_start AS pgidStart, started_at AS startedAt FROM attempts WHERE fileset = ? ORDER BY n DESC LIMIT 1",
+      ),
+      recordProcess: p("UPDATE attempts SET pgid = ?, pgid_start = ? WHERE fileset = ? AND n = ?"),
       interrupted: p(
         "UPDATE attempts SET finished_at = ?, ok = 0, error = ? WHERE fileset = ? AND finished_at IS NULL",
       ),
@@ -193,36 +216,27 @@ export class FilesetsTable {
 
   // ---------------------------------------------------------------- grouping
 
-  /** Not-yet-imported files of one (watch, user) in [lo, hi): [path, size, mtimeMs, fileset, id]. */
-  groupable(
-    watch: number,
-    user: string,
-    lo: string,
-    hi: string,
-  ): IterableIterator<[string, number, number, number | null, number]> {
-    return this.st.partitionRows.raw().iterate(watch, user, lo, hi) as IterableIterator<
-      [string, number, number, number | null, number]
-    >;
+  /** Not-yet-imported files of one (watch, user) in [lo, hi), in a fileset that may still change or none. */
+  groupable(watch: number, user: string, lo: string, hi: string): IterableIterator<PartitionFile> {
+    return this.st.partitionRows.iterate(watch, user, lo, hi) as IterableIterator<PartitionFile>;
   }
 
-  /** Imported files of one (watch, user) in [lo, hi) still on disk: [path, size, mtimeMs, id, fileset]. */
+  /** Imported files of one (watch, user) in [lo, hi) still on disk (fileset: the one they were imported in). */
   importedIn(
     watch: number,
     user: string,
     lo: string,
     hi: string,
     goneAfterImport: string,
-  ): IterableIterator<[string, number, number, number, number]> {
-    return this.st.partitionImported.raw().iterate(watch, user, lo, hi, goneAfterImport) as IterableIterator<
-      [string, number, number, number, number]
+  ): IterableIterator<PartitionFile & { fileset: number }> {
+    return this.st.partitionImported.iterate(watch, user, lo, hi, goneAfterImport) as IterableIterator<
+      PartitionFile & { fileset: number }
     >;
   }
 
-  /** Ignored files of one (watch, user) in [lo, hi): [path, size, mtimeMs, id]. */
-  ignoredIn(watch: number, user: string, lo: string, hi: string): IterableIterator<[string, number, number, number]> {
-    return this.st.partitionIgnored.raw().iterate(watch, user, lo, hi) as IterableIterator<
-      [string, number, number, number]
-    >;
+  /** Ignored files of one (watch, user) in [lo, hi) (fileset: null). */
+  ignoredIn(watch: number, user: string, lo: string, hi: string): IterableIterator<PartitionFile> {
+    return this.st.partitionIgnored.iterate(watch, user, lo, hi) as IterableIterator<PartitionFile>;
   }
 
   /**
@@ -308,8 +322,8 @@ export class FilesetsTable {
   }
 
   /** (watch, user) pairs with waiting filesets. */
-  waitingPairs(): [number, string][] {
-    return this.st.waitingPairs.raw().all() as [number, string][];
+  waitingPairs(): { watch: number; user: string }[] {
+    return this.st.waitingPairs.all() as { watch: number; user: string }[];
   }
 
   // ---------------------------------------------------------------- readiness
@@ -468,16 +482,20 @@ export class FilesetsTable {
     return (this.st.importing.raw().all() as [number][]).map((r) => r[0]);
   }
 
-  lastAttempt(id: number): { n: number; target: string | null } | null {
-    const r = this.st.lastAttempt.raw().get(id) as [number, string | null] | undefined;
-    return r ? { n: r[0], target: r[1] } : null;
+  lastAttempt(id: number): LastAttempt | null {
+    return (this.st.lastAttempt.get(id) as LastAttempt | undefined) ?? null;
+  }
+
+  /** The process group an attempt's importer runs in, and its leader's start time (null: unknown). */
+  recordProcess(id: number, attempt: number, pgid: number, startTime: string | null): void {
+    this.st.recordProcess.run(pgid, startTime, id, attempt);
   }
 
   /** An interrupted import goes back to the queue; the interrupted run does not use up a retry. */
-  requeueInterrupted(id: number, now: number): void {
+  requeueInterrupted(id: number, now: number, why = "interrupted: DropBox stopped during the import"): void {
     const stamp = new Date(now).toISOString();
     this.db.transaction(() => {
-      this.st.interrupted.run(stamp, "interrupted: DropBox stopped during the import", id);
+      this.st.interrupted.run(stamp, why, id);
       this.st.setState.run("queued", id);
       this.st.requeueInterrupted.run(id, stamp);
     })();

@@ -20,10 +20,8 @@ export type AddressBook = (user: string) => Promise<string | null>;
 
 /** OMERO's users' addresses through the CLI, cached; rejects while OMERO cannot be asked (the mail waits). */
 export function omeroAddressBook(g: GlobalConfig, log: Logger): AddressBook {
-  const { cliFor } =
-    require("@omero-fs/dropbox/dist/importers/check") as typeof import("@omero-fs/dropbox/dist/importers/check");
-  const { omeroSessionsDir } =
-    require("@omero-fs/dropbox/dist/importers") as typeof import("@omero-fs/dropbox/dist/importers");
+  const { cliFor } = require("@omero-fs/dropbox/omero") as typeof import("@omero-fs/dropbox/omero");
+  const { omeroSessionsDir } = require("@omero-fs/dropbox/omero") as typeof import("@omero-fs/dropbox/omero");
   const cli = cliFor(g, { env: process.env, sessionsDir: omeroSessionsDir({ global: g }), log, killGraceMs: 2000 });
   let cache: { at: number; byLogin: Map<string, string | null> } | null = null;
   return async (user) => {
