@@ -3,7 +3,6 @@
  * `createImporter` validates every importer setting once and throws ImporterConfigError naming
  * the property to fix; `run` never throws for an import failure.
  */
-import * as path from "node:path";
 import type { OmeroFsConfig } from "@omero-fs/config";
 import { parseExecTemplate, splitSetting, transferInArgs } from "./argv";
 import { ImporterConfigError } from "./errors";
