@@ -365,3 +365,15 @@ export const DiagnosticsJsonSchema = z.object({
   problems: z.array(z.string()),
 });
 export type DiagnosticsJson = z.infer<typeof DiagnosticsJsonSchema>;
+
+/**
+ * `imports retry|release --state S ... --json` and `imports reimport ... --json`: how many the
+ * selection held, those done, those refused (with why), and who did it.
+ */
+export const ImportsManyJsonSchema = z.object({
+  selected: z.number().int().min(0),
+  done: z.array(z.number().int()),
+  refused: z.array(z.object({ id: z.number().int(), why: z.string() })),
+  via: z.enum(["DropBox", "ledger"]),
+});
+export type ImportsManyJson = z.infer<typeof ImportsManyJsonSchema>;

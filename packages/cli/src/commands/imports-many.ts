@@ -6,6 +6,7 @@
  */
 import { homePaths } from "@omero-fs/config/home";
 import { describeSelection, parseSince, type Selection, selectImports } from "../core/selection";
+import { type ImportsManyJson, ImportsManyJsonSchema } from "@omero-fs/protocol";
 import { CliError } from "../errors";
 import { openView } from "../ledger-access";
 import { callDropBox, dropboxEndpoint } from "../dropbox-access";
@@ -18,6 +19,21 @@ export interface ManyArgs {
   since?: string;
   importer?: string;
   yes?: boolean;
+  json?: boolean;
+}
+
+/** What was done, as `--json` prints it (ImportsManyJsonSchema). */
+export function manyJson(
+  selected: number,
+  r: { done: number[]; refused: [number, string][]; running: boolean },
+): string {
+  const doc: ImportsManyJson = {
+    selected,
+    done: r.done,
+    refused: r.refused.map(([id, why]) => ({ id, why })),
+    via: r.running ? "DropBox" : "ledger",
+  };
+  return `${JSON.stringify(ImportsManyJsonSchema.parse(doc))}\n`;
 }
 
 const VERB: Record<Action, string> = { retry: "Retry", release: "Release", reimport: "Import again" };
@@ -83,7 +99,11 @@ export async function applyMany(
   }
   const what = describeSelection(ids.length, sel);
   if (ids.length === 0) {
-    process.stdout.write(`no ${what.replace(/^0 /, "")}: nothing to do\n`);
+    process.stdout.write(
+      a.json
+        ? manyJson(0, { done: [], refused: [], running: false })
+        : `no ${what.replace(/^0 /, "")}: nothing to do\n`,
+    );
     return;
   }
   if (!(await confirm(`${VERB[action]} ${what}`, a.yes === true))) {
@@ -91,6 +111,11 @@ export async function applyMany(
     return;
   }
   const r = await applyIds(home, action, ids, action === "reimport" ? await importerNow() : null);
+  if (a.json) {
+    process.stdout.write(manyJson(ids.length, r));
+    if (r.refused.length > 0) process.exitCode = 1;
+    return;
+  }
   process.stdout.write(
     `${r.done.length} of ${ids.length} ${action === "retry" ? "queued again" : action === "release" ? "released" : "queued to be imported again"}${r.running ? "" : " (DropBox is not running: it imports them when it starts)"}\n`,
   );

@@ -10,7 +10,7 @@ import { throughDropBox } from "../dropbox-access";
 import { checkState, ledgerExists, openView } from "../ledger-access";
 import { printJson } from "../print";
 import { writeChunks } from "../stdout";
-import { type ManyArgs, applyIds, applyMany } from "./imports-many";
+import { type ManyArgs, applyIds, applyMany, manyJson } from "./imports-many";
 
 /** The options of a selection of many imports. */
 function manyOptions<T>(y: import("yargs").Argv<T>, state: string) {
@@ -247,7 +247,8 @@ export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
         (yy) =>
           manyOptions(yy.positional("id", { type: "string", describe: "import id" }), "failed").option("json", {
             type: "boolean",
-            describe: "Print the --json contract shape (one object; one id)",
+            describe:
+              "Print the --json contract shape (one id: {id, state, via}; --state: {selected, done, refused, via})",
           }),
         (a) =>
           a.id !== undefined && a.state === undefined
@@ -260,7 +261,8 @@ export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
         (yy) =>
           manyOptions(yy.positional("id", { type: "string", describe: "import id" }), "incomplete").option("json", {
             type: "boolean",
-            describe: "Print the --json contract shape (one object; one id)",
+            describe:
+              "Print the --json contract shape (one id: {id, state, via}; --state: {selected, done, refused, via})",
           }),
         (a) =>
           a.id !== undefined && a.state === undefined
@@ -271,10 +273,15 @@ export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
         "reimport [ids..]",
         "Import again filesets imported before the importer changed (e.g. the local trial, now OMERO): by id, or --importer local for all of them; recorded in each one's history, never automatic",
         (yy) =>
-          manyOptions(yy.positional("ids", { type: "string", array: true, describe: "import ids" }), "imported").option(
-            "importer",
-            { type: "string", describe: "only those imported by this importer (local, omero, exec)" },
-          ),
+          manyOptions(yy.positional("ids", { type: "string", array: true, describe: "import ids" }), "imported")
+            .option("importer", {
+              type: "string",
+              describe: "only those imported by this importer (local, omero, exec)",
+            })
+            .option("json", {
+              type: "boolean",
+              describe: "Print the --json contract shape ({selected, done, refused, via})",
+            }),
         async (a) => {
           const home = homeOf(a);
           if (a.ids && a.ids.length > 0) {
@@ -282,6 +289,11 @@ export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
               throw new CliError("give import ids or a selection (--importer, --user, --since), not both");
             const ids = a.ids.map(parseId);
             const r = await applyIds(home, "reimport", ids, await importerOf(home)());
+            if (a.json) {
+              process.stdout.write(manyJson(ids.length, r));
+              if (r.refused.length > 0) process.exitCode = 1;
+              return;
+            }
             for (const id of r.done)
               process.stdout.write(
                 `import ${id} queued to be imported again${r.running ? "" : " (DropBox is not running: it imports it when it starts)"}\n`,
