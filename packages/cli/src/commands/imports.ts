@@ -1,15 +1,14 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { DropBoxMethodResults, IMPORT_STATES, type ImportJson } from "@omero-fs/protocol";
-import type { ImportRow } from "@omero-fs/dropbox";
+import { IMPORT_STATES, ImportActionJsonSchema, type ImportJson } from "@omero-fs/protocol";
+import type { ImportRow } from "@omero-fs/dropbox/ledger";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
-import { CliError } from "../errors";
+import { CliError, UsageError } from "../errors";
 import { ago, cell, escapeName, tableChunks, textCell } from "../format";
 import { importShowJson, importsListJson } from "../json-output";
+import { throughDropBox } from "../dropbox-access";
 import { checkState, ledgerExists, openView } from "../ledger-access";
-import { callNode } from "../node/client";
-import { findNode } from "../node/records";
+import { printJson } from "../print";
 import { writeChunks } from "../stdout";
 
 interface ListArgs extends GlobalArgs {
@@ -123,65 +122,30 @@ export function parseId(raw: unknown): number {
   const s = String(raw).trim();
   const id = /^\d+$/.test(s) ? Number(s) : Number.NaN;
   if (!Number.isSafeInteger(id) || id < 1)
-    throw new CliError(
+    throw new UsageError(
       `"${escapeName(String(raw))}" is not an import id; give the number shown by omero-fs imports list (e.g. omero-fs imports show 12)`,
     );
   return id;
 }
 
-/** Is DropBox answering on its control socket? Asks the node when one runs, else pings it. */
-export async function dropboxEndpoint(home: string): Promise<string | null> {
-  const { loadConfigOrThrow } = await import("@omero-fs/config");
-  const endpoint = loadConfigOrThrow({ home }).global.dropboxControl;
-  const node = findNode(home);
-  if (node.state === "running") {
-    const st = await callNode(node.info, "status", {}, 3000);
-    // Degraded is running too (a missing watch folder, a ledger that cannot be written).
-    const state = st.servers.find((s) => s.name === "DropBox")?.state;
-    return state === "running" || state === "degraded" ? endpoint : null;
-  }
-  // No node: a DropBox may still run on its own (`omero-fs dropbox`).
-  if (endpoint.startsWith("ipc://") && !fs.existsSync(endpoint.slice(6))) return null;
-  const { ControlClient } = await import("@omero-fs/protocol/zmq");
-  const c = new ControlClient(endpoint, { timeoutMs: 1000 });
-  try {
-    await c.call("ping", {}, DropBoxMethodResults.ping);
-    return endpoint;
-  } catch {
-    return null;
-  } finally {
-    c.close();
-  }
-}
-
-async function retry(home: string, id: number, method: "retry" | "release" = "retry"): Promise<void> {
-  const endpoint = await dropboxEndpoint(home);
-  const said = (r: { id: number; state: string }) =>
-    method === "release"
-      ? `import ${r.id} released: imported as it is once its files are finished`
-      : `import ${r.id} ${r.state}`;
-  if (endpoint) {
-    const { ControlClient } = await import("@omero-fs/protocol/zmq");
-    const c = new ControlClient(endpoint, { timeoutMs: 10_000 });
-    try {
-      const r = await c.call(method, { id }, DropBoxMethodResults[method]);
-      process.stdout.write(`${said(r)}\n`);
-    } catch (e) {
-      throw new CliError((e as Error).message.split("\n")[0]);
-    } finally {
-      c.close();
-    }
+async function retry(home: string, id: number, method: "retry" | "release", json: boolean): Promise<void> {
+  const r = await throughDropBox(home, {
+    what: "",
+    method,
+    params: { id },
+    timeoutMs: 10_000,
+    direct: (ledger, file) => (method === "release" ? ledger.releaseImport : ledger.requeueImport)(file, id),
+  });
+  if (json) {
+    const via = r.running ? "DropBox" : "ledger";
+    printJson(ImportActionJsonSchema, { id: r.result.id, state: r.result.state, via }, `imports ${method}`);
     return;
   }
-  const { requeueImport, releaseImport } =
-    require("@omero-fs/dropbox/dist/ledger/requeue") as typeof import("@omero-fs/dropbox/dist/ledger/requeue");
-  const { homePaths } = await import("@omero-fs/config/dist/home");
-  try {
-    const r = (method === "release" ? releaseImport : requeueImport)(homePaths(home).ledger, id);
-    process.stdout.write(`${said(r)} (DropBox is not running: it imports it when it starts)\n`);
-  } catch (e) {
-    throw new CliError((e as Error).message.split("\n")[0]);
-  }
+  const said =
+    method === "release"
+      ? `import ${r.result.id} released: imported as it is once its files are finished`
+      : `import ${r.result.id} ${r.result.state}`;
+  process.stdout.write(r.running ? `${said}\n` : `${said} (DropBox is not running: it imports it when it starts)\n`);
 }
 
 export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
@@ -243,17 +207,23 @@ export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           }
         },
       )
-      .command<GlobalArgs & { id: string }>(
+      .command<GlobalArgs & { id: string; json?: boolean }>(
         "retry <id>",
         "Queue a failed import again (through DropBox when it runs, else in the ledger)",
-        (yy) => yy.positional("id", { type: "string", describe: "import id", demandOption: true }),
-        (a) => retry(homeOf(a), parseId(a.id)),
+        (yy) =>
+          yy
+            .positional("id", { type: "string", describe: "import id", demandOption: true })
+            .option("json", { type: "boolean", describe: "Print the --json contract shape (one object)" }),
+        (a) => retry(homeOf(a), parseId(a.id), "retry", !!a.json),
       )
-      .command<GlobalArgs & { id: string }>(
+      .command<GlobalArgs & { id: string; json?: boolean }>(
         "release <id>",
         "Import an incomplete (or still waiting) fileset as it is, without the files its index lists that never came",
-        (yy) => yy.positional("id", { type: "string", describe: "import id", demandOption: true }),
-        (a) => retry(homeOf(a), parseId(a.id), "release"),
+        (yy) =>
+          yy
+            .positional("id", { type: "string", describe: "import id", demandOption: true })
+            .option("json", { type: "boolean", describe: "Print the --json contract shape (one object)" }),
+        (a) => retry(homeOf(a), parseId(a.id), "release", !!a.json),
       )
       .demandCommand(1, "Give an imports subcommand: list, show, retry or release."),
   handler: () => undefined,

@@ -8,9 +8,12 @@ import {
   type OmeroFsConfig,
 } from "@omero-fs/config";
 import { OMERO_FS_VERSION, type ServerName } from "@omero-fs/protocol";
-import { ControlServer } from "@omero-fs/protocol/zmq";
+import { ControlServer, type Handlers, handlersWhenReady } from "@omero-fs/protocol/zmq";
+import { logLineJson } from "../core/log-line";
 import { CliError } from "../errors";
-import { type NodeMethod, NodeMethodParams, type NodeStatus } from "./methods";
+import { NodeMethodParams, NodeMethodResults, type NodeStatus } from "./methods";
+
+type NodeHandlers = Handlers<typeof NodeMethodParams, typeof NodeMethodResults>;
 import { nodeOptionsFromEnv } from "./options";
 import {
   findNode,
@@ -34,6 +37,13 @@ export interface RunNodeOptions {
   home: string;
   /** Also log to stderr (admin start --foreground). */
   console: boolean;
+}
+
+/** Write a server's line to stderr, as it is or as a JSON line. */
+function echoTo(format: "text" | "json") {
+  return (line: string, server: ServerName) => {
+    process.stderr.write(`${format === "json" ? JSON.stringify(logLineJson(line, server)) : line}\n`);
+  };
 }
 
 /** Take the pid file with O_EXCL, cleaning a stale one; throws if another node holds it. */
@@ -89,6 +99,7 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
   const { home } = opts;
   const paths = ensureHomeDirs(home);
   const files = nodeFiles(home);
+  fs.rmSync(files.startErrorFile, { force: true });
   const config = loadConfigOrThrow({ home });
   const options = nodeOptionsFromEnv(process.env);
   acquirePidFile(home);
@@ -99,6 +110,7 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     maxSize: config.global.logMaxSize,
     maxFiles: config.global.logMaxFiles,
     console: opts.console,
+    consoleJson: config.global.logConsoleFormat === "json",
   });
   const endpoint = config.global.nodeControl;
   logger.info(`node starting (pid ${process.pid}, home ${home}, omero-fs ${OMERO_FS_VERSION})`);
@@ -108,25 +120,47 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     );
   }
 
-  // Requests are served from bind on; the handler reads `served` (set below, before any await).
-  let served: { handle: (method: NodeMethod, params: unknown) => Promise<unknown> } | null = null;
+  // Requests are served from bind on; until `served` is set below they answer "still starting".
+  let served: NodeHandlers | null = null;
   const control = new ControlServer({
     endpoint,
     methods: NodeMethodParams,
-    handler: (method, params) => {
-      if (!served) throw new Error("the node is still starting");
-      return served.handle(method, params);
-    },
+    results: NodeMethodResults,
+    handlers: handlersWhenReady(NodeMethodParams, () => served, "the node is still starting"),
     log: logger,
   });
-  try {
-    await reapOrphans(home, logger);
-    await control.bind();
-  } catch (e) {
-    logger.error(`cannot bind the control socket ${endpoint}: ${(e as Error).message}`);
+  await reapOrphans(home, logger);
+  const supervisor = new Supervisor({
+    home,
+    files,
+    options,
+    logger,
+    logMaxSize: config.global.logMaxSize,
+    logMaxFiles: config.global.logMaxFiles,
+    // In the foreground (systemd, docker) the servers' lines join the node's on stderr.
+    echo: opts.console ? echoTo(config.global.logConsoleFormat) : undefined,
+  });
+  // The HTTP server before the control socket: a status page that cannot be served is a failed
+  // start (said by `admin start`), not a log line, and nobody has talked to this node yet.
+  const services = await startNodeServices({
+    home,
+    config,
+    logger,
+    servers: () => supervisor.status(),
+    checks: () => supervisor.checks("DropBox"),
+  });
+  const fail = async (reason: string): Promise<never> => {
+    logger.error(`node not started: ${reason}`);
+    await services.stop();
     removeNodeFiles(home);
     await closeLogger(logger);
-    throw new CliError(`cannot bind the node's control socket ${endpoint}: ${(e as Error).message}`);
+    throw new CliError(reason);
+  };
+  if (services.httpError !== null) await fail(services.httpError);
+  try {
+    await control.bind();
+  } catch (e) {
+    await fail(`cannot bind the node's control socket ${endpoint} (omero.fs.nodeControl): ${(e as Error).message}`);
   }
   const info: NodeInfo = {
     pid: process.pid,
@@ -138,15 +172,6 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
   writeFileAtomic(files.infoFile, `${JSON.stringify(info)}\n`);
   logger.info(`control socket bound at ${endpoint}`);
 
-  const supervisor = new Supervisor({
-    home,
-    files,
-    options,
-    logger,
-    logMaxSize: config.global.logMaxSize,
-    logMaxFiles: config.global.logMaxFiles,
-  });
-  const services = await startNodeServices({ home, config, logger, servers: () => supervisor.status() });
   if (services.http) writeFileAtomic(files.infoFile, `${JSON.stringify({ ...info, http: services.http })}\n`);
 
   let shuttingDown: Promise<void> | null = null;
@@ -225,39 +250,34 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     servers: supervisor.status(),
   });
 
-  const handle = async (method: NodeMethod, params: unknown): Promise<unknown> => {
-    const name = (params as { name?: ServerName }).name as ServerName;
-    const act = async (f: () => Promise<string>) => ({ message: await f(), server: supervisor.serverStatus(name) });
-    switch (method) {
-      case "ping":
-        return { pid: process.pid, version: OMERO_FS_VERSION };
-      case "status": {
-        const st = status();
-        const db = st.servers.find((x) => x.name === "DropBox");
-        const remote =
-          db && (db.state === "running" || db.state === "degraded")
-            ? await askRemoteMonitors(config.global.dropboxControl)
-            : undefined;
-        return remote ? { ...st, remoteMonitors: remote } : st;
-      }
-      case "serverStart":
-        return act(() => supervisor.start(name));
-      case "serverStop":
-        return act(() => supervisor.stop(name));
-      case "serverEnable":
-        return act(() => supervisor.enable(name));
-      case "serverDisable":
-        return act(() => supervisor.disable(name));
-      case "reload":
-        return reload();
-      case "shutdown":
-        // Reply first; the client then waits for the pid to go away.
-        setImmediate(() => void shutdown("shutdown requested"));
-        return { pid: process.pid };
-    }
+  const act = async (name: ServerName, f: () => Promise<string>) => ({
+    message: await f(),
+    server: supervisor.serverStatus(name),
+  });
+  const handlers: NodeHandlers = {
+    ping: () => ({ pid: process.pid, version: OMERO_FS_VERSION }),
+    status: async () => {
+      const st = status();
+      const db = st.servers.find((x) => x.name === "DropBox");
+      const remote =
+        db && (db.state === "running" || db.state === "degraded")
+          ? await askRemoteMonitors(config.global.dropboxControl)
+          : undefined;
+      return remote ? { ...st, remoteMonitors: remote } : st;
+    },
+    serverStart: ({ name }) => act(name, () => supervisor.start(name)),
+    serverStop: ({ name }) => act(name, () => supervisor.stop(name)),
+    serverEnable: ({ name }) => act(name, () => supervisor.enable(name)),
+    serverDisable: ({ name }) => act(name, () => supervisor.disable(name)),
+    reload: () => reload(),
+    shutdown: () => {
+      // Reply first; the client then waits for the pid to go away.
+      setImmediate(() => void shutdown("shutdown requested"));
+      return { pid: process.pid };
+    },
   };
 
-  served = { handle };
+  served = handlers;
 
   void supervisor.startAll().then(() => services.ready());
   return exitCode;

@@ -1,19 +1,40 @@
 /**
- * The ledger (var/db/dropbox.sqlite): the only module with SQL. The DropBox process writes it
- * through `Ledger` (named state changes and queries); the CLI reads it through `openLedgerView`
- * and requeues through `requeueImport`.
+ * The ledger (var/db/dropbox.sqlite): the only module with its SQL, and the face
+ * `@omero-fs/dropbox/ledger`. The DropBox process writes it through `Ledger` (named state changes
+ * and queries); the CLI and the node read it through `openLedgerView` (read-only), and write it
+ * through the named operations below only while no DropBox runs (`imports retry|release`,
+ * `dropbox import-existing`). Loading this face loads no server, importer or readers code.
  */
 import { WalksTable } from "./existing";
 import { FilesTable } from "./files";
 import { FilesetsTable } from "./filesets";
+import type { InvariantFacts } from "../core/ledger-invariant";
+import { invariantFacts, repairInvariant } from "./invariant";
 import { releaseInDb, requeueInDb } from "./requeue";
 import { type Db, openLedgerDb } from "./schema";
 import { countsOf } from "./view";
 
 export type { FilesetInfo, Outcome, WaitingFileset } from "./filesets";
-export { countExisting, releaseExistingForNextStart, releaseExistingPage, WalksTable } from "./existing";
+export {
+  countExisting,
+  existingInLedger,
+  releaseExistingForNextStart,
+  releaseExistingPage,
+  WalksTable,
+} from "./existing";
+export { checkInvariantOffline, invariantFacts } from "./invariant";
 export { releaseImport, requeueImport } from "./requeue";
-export { type Db, LedgerError, MIGRATIONS, migrate, openLedgerDb, SCHEMA_VERSION } from "./schema";
+export {
+  checkLedgerFile,
+  type Db,
+  LedgerError,
+  ledgerRecoverySteps,
+  MIGRATIONS,
+  migrate,
+  openLedgerDb,
+  SCHEMA_VERSION,
+} from "./schema";
+export * as ledgerShow from "./show";
 export { countsOf, type ImportRow, type LedgerView, type ListFilter, openLedgerView } from "./view";
 
 /** The DropBox's read-write ledger. */
@@ -57,6 +78,16 @@ export class Ledger {
 
   counts(): Record<string, number> {
     return countsOf(this.db);
+  }
+
+  /** The rows the ledger's invariant looks at (core/ledger-invariant.ts judges them). */
+  invariantFacts(seenBefore: number): InvariantFacts {
+    return invariantFacts(this.db, seenBefore);
+  }
+
+  /** At start: put back in line what a crash or a bug left (ledger/invariant.ts). */
+  repairInvariant(): { regrouped: number; unlinked: number; cancelled: number } {
+    return repairInvariant(this.db);
   }
 
   close(): void {
