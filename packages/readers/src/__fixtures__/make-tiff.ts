@@ -14,6 +14,8 @@ export interface IfdSpec {
   strips?: number[];
   /** Extra SHORT tags (value 0), e.g. 51123 Micro-Manager's metadata tag. */
   extraTags?: number[];
+  /** SHORT tags with values, e.g. [262, 1] PhotometricInterpretation (Bio-Formats' setId wants 262 and 278). */
+  shortTags?: [number, number][];
 }
 
 export interface TiffSpec {
@@ -22,6 +24,19 @@ export interface TiffSpec {
   ifds: IfdSpec[];
   /** Zero bytes between the header and the first IFD (to put structures beyond a probe's head). */
   padding?: number;
+}
+
+/** What Bio-Formats' setId needs beyond the basics of a w x h 8-bit plane: its pixel strip, Compression,
+ * PhotometricInterpretation and RowsPerStrip (so fixtures also open in ../shared/bioformats/group). */
+export function readablePlane(width: number, height: number): Pick<IfdSpec, "strips" | "shortTags"> {
+  return {
+    strips: [width * height],
+    shortTags: [
+      [259, 1],
+      [262, 1],
+      [278, height],
+    ],
+  };
 }
 
 export function makeTiff(spec: TiffSpec): Buffer {
@@ -84,6 +99,7 @@ export function makeTiff(spec: TiffSpec): Buffer {
     short(277, spp);
     if (ifd.sampleFormat !== undefined) short(339, ifd.sampleFormat);
     for (const tag of ifd.extraTags ?? []) short(tag, 0);
+    for (const [tag, v] of ifd.shortTags ?? []) short(tag, v);
     const strips = ifd.strips ?? [];
     const stripOffsets = Buffer.alloc(strips.length * 4);
     if (strips.length > 0) {

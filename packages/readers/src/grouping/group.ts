@@ -3,30 +3,42 @@
  * `missing`, readiness facts (facts.ts) and the whitelist by entry (whitelist.ts). Also needsHeader /
  * wantsWholeFile, which tell the io probe what the rules need.
  */
+import { matchesWhitelist, normaliseWhitelist } from "@omero-fs/protocol";
 import type { Catalogue } from "../catalogue";
-import { HCS_WHOLE_FILE_MAX_BYTES, groupPlates, hcsNeedsHeader, hcsWantsWholeFile } from "../hcs";
-import type { PlatePlan } from "../hcs";
+import { HCS_WHOLE_FILE_MAX_BYTES, groupPlates, hcsNeedsHeader, hcsWantsWholeFile } from "../hcs/plates";
 import { baseOf, dirOf, join } from "../paths";
 import { defaultIndex, indexOf } from "./catalogue-index";
 import type { CatIndex } from "./catalogue-index";
 import { suffixDecision } from "./content";
+import { corruptTiff } from "./content-checks";
 import { buildDirs, entry, findPath, member } from "./context";
 import type { Ctx, Decision, DirInfo } from "./context";
 import { buildClaims } from "./entry-lists";
-import { folderRule } from "./layouts";
+import { folderRule, layoutWithoutEntry } from "./layouts";
 import { microManagerRule, mmPasses } from "./micromanager";
-import { R, isMmMetadataName, isTiffName } from "./names";
+import { R, isMmMetadataName, isTiffName, shortName } from "./names";
 import { nameRule } from "./pairs";
 import { requiredFiles } from "./required";
 import { tiffRule } from "./tiff-names";
 import { planFacts } from "./facts";
 import { listingFacts } from "./listing-facts";
 import { ZARR_METADATA } from "./zarr";
-import type { CandidateFile, FilesetPlan, GroupingOptions, GroupingResult } from "./types";
-import { WHOLE_FILE_MAX_BYTES } from "./types";
-import { matchesWhitelist, normaliseWhitelist, notWantedReason } from "./whitelist";
+import type { CandidateFile, FilesetPlan, GroupingOptions, GroupingResult } from "../types";
+import { WHOLE_FILE_MAX_BYTES } from "../types";
+import { notWantedReason } from "./whitelist";
 
 export function decide(ctx: Ctx, f: CandidateFile): Decision {
+  const d = decideAlone(ctx, f);
+  const layout = (d.kind === "ignored" && d.reason === "") || "reader" in d ? layoutWithoutEntry(ctx, f.path) : null;
+  if (!layout) return d;
+  // Inside a layout folder without its entry: what Bio-Formats makes of the file alone (README rule 2).
+  if ("reader" in d && d.reader === layout.reader)
+    return { kind: "ignored", reason: `${layout.hold}; ${shortName(layout.reader)} cannot open it without that entry` };
+  if (d.kind === "ignored") return { kind: "ignored", reason: `${layout.hold}; no Bio-Formats reader opens it alone` };
+  return d;
+}
+
+function decideAlone(ctx: Ctx, f: CandidateFile): Decision {
   const name = baseOf(f.path);
   const ln = name.toLowerCase();
   if (name.startsWith(".")) {
@@ -47,10 +59,24 @@ export function decide(ctx: Ctx, f: CandidateFile): Decision {
   if (claim) return claim.entry === f.path ? entry(claim.reader) : member(claim.reader, claim.entry);
   const wait = ctx.waits.get(f.path);
   if (wait) return { kind: "pending", reason: wait };
+  // An empty file is no image yet (Bio-Formats' setId fails on it): a copy that has not started, or
+  // a file created empty. It is judged again when it changes. FakeReader's .fake files are empty by design.
+  if (f.size === 0 && f.probe?.head && !ln.endsWith(".fake"))
+    return {
+      kind: "ignored",
+      reason: `empty: ${name} has 0 bytes; Bio-Formats cannot open an empty file (it is looked at again when it changes)`,
+    };
+  const corrupt = isTiffName(ln) ? corruptTiff(f) : null;
+  if (corrupt)
+    return {
+      kind: "ignored",
+      reason: `corrupt: ${name} is named like a TIFF but ${corrupt}; Bio-Formats cannot open it (the import would fail)`,
+    };
   const rule = tiffRule(ctx, f, ln) ?? nameRule(ctx, f, ln);
   if (rule) return rule;
-  const reader = suffixDecision(ctx.idx, f, ln);
-  if (reader) return entry(reader);
+  const s = suffixDecision(ctx.idx, f, ln);
+  if (s && "reader" in s) return entry(s.reader);
+  if (s) return { kind: "ignored", reason: `not an image Bio-Formats opens: ${s.refused} (${shortName(s.by)})` };
   return { kind: "ignored", reason: "" };
 }
 
@@ -120,7 +146,17 @@ export function needsHeader(path: string, catalogue: Catalogue): boolean {
   if (ln.endsWith(".lei")) return has.has(R.leica);
   if (/\.(xlef|xlif|xlcf)$/.test(ln)) return has.has(R.xlef);
   if (ln.endsWith(".pattern")) return has.has(R.pattern);
-  return /\.(txt|csv|xml|ims|msr|scn|raw)$/.test(ln);
+  return /\.(txt|csv|xml|ims|msr|scn|raw|dv|r3d|r3d_d3d|rcpnl|nd2|czi|lof|nii)$/.test(ln);
+}
+
+/**
+ * Whether a probe can refuse a file its name alone would give a reader (content-checks.ts: corrupt
+ * TIFFs, DeltaVision/ND2/CZI/LOF/NIfTI magic numbers). Such a file, once ignored, must be probed
+ * again whenever its folder is regrouped, or its name would make it a fileset.
+ */
+export function probeCanRefuse(path: string): boolean {
+  const ln = baseOf(path).toLowerCase();
+  return !ln.startsWith(".") && (isTiffName(ln) || /\.(dv|r3d|r3d_d3d|rcpnl|nd2|czi|lof|nii)$/.test(ln));
 }
 
 /** Leica documents that list many files (an `.xlif` of a large tile scan names thousands of frames). */
@@ -166,7 +202,7 @@ export function groupFilesets(
   for (const f of files) if (!all.has(f.path)) all.set(f.path, f);
   // Plates first (hcs/): their claimed and pending paths are not seen by the ordinary rules.
   const plates = groupPlates([...all.values()], (r) => idx.has.has(r));
-  const plateByEntry = new Map<string, PlatePlan>(plates.filesets.map((p) => [p.entry, p]));
+  const plateByEntry = new Map<string, FilesetPlan>(plates.filesets.map((p) => [p.entry, p]));
   const platePending = new Set(plates.pending.map((p) => p.path));
   const byPath = new Map<string, CandidateFile>();
   for (const [p, f] of all) {
@@ -294,6 +330,11 @@ export function groupFilesets(
     if (facts.expected !== undefined) plan.expected = facts.expected;
     if (facts.closed) plan.closed = true;
     if (facts.hold !== undefined) plan.hold = facts.hold;
+    const layout = plan.hold === undefined ? layoutWithoutEntry(ctx, plan.entry) : null;
+    if (layout) {
+      plan.hold = layout.hold;
+      delete plan.closed;
+    }
     result.filesets.push(plan);
   }
   if (opts.whitelist && normaliseWhitelist(opts.whitelist).length > 0)
