@@ -10,10 +10,11 @@ import { SHARED_SUFFIXES } from "./catalogue-index";
 import type { Ctx } from "./context";
 import { find, findPath } from "./context";
 import { ndpisImages } from "./entry-lists";
-import { metamorphPlaneBase, metamorphPlaneFiles } from "./metamorph";
+import { metamorphPlaneBase, ndPlanes } from "./metamorph";
 import { mmFileNames } from "./micromanager";
 import { headComplete, headText, headUtf8, isMmMetadataName, isTiffName, R } from "./names";
 import { icsPartner, swapExt } from "./pairs";
+import { binaryOnlyTarget } from "./tiff-names";
 import type { CandidateFile, FilesetPlan } from "./types";
 
 /** TIFF tag 51123: MicroManagerMetadata (Micro-Manager's per-plane JSON). */
@@ -93,28 +94,12 @@ function mmFacts(ctx: Ctx, plan: FilesetPlan): PlanFacts {
 }
 
 function metamorphFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefined): PlanFacts {
-  const name = baseOf(plan.entry);
-  const ln = name.toLowerCase();
+  const ln = baseOf(plan.entry).toLowerCase();
   if (!ln.endsWith(".nd") && !ln.endsWith(".scan")) return planeHold(ctx, plan, f);
-  if (!f?.probe?.head || !headComplete(f)) return {};
-  const dir = dirOf(plan.entry);
-  const planeFiles = metamorphPlaneFiles(name, f.probe.head.toString("latin1"));
-  const bases = planeFiles.map((n) => n.slice(0, n.lastIndexOf(".")));
-  const present = new Map(
-    plan.files.map((p) => [
-      baseOf(p)
-        .replace(/\.(tiff?|stk)$/i, "")
-        .toLowerCase(),
-      p,
-    ]),
-  );
-  const found = bases.filter((b) => present.has(b.toLowerCase())).length;
-  // Same trust rule as `missing` (required.ts): the .nd dialects vary, so the computed names count
-  // once one of them matched, or while no plane is there at all.
-  if (found === 0 && plan.files.length > 1) return {};
-  // The present file's spelling wins (its case or suffix may differ); absent ones as MetamorphReader names them.
-  const expected = bases.map((b, i) => present.get(b.toLowerCase()) ?? join(dir, planeFiles[i]!));
-  return { expected, closed: true };
+  // MetamorphReader.getSeriesUsedFiles: the .nd and the planes it names (a TIFF it claims by name but does
+  // not name is ignored: tiff-names.ts). Absent planes are spelt as MetamorphReader names them.
+  const planes = ndPlanes(ctx, plan.entry);
+  return planes ? { expected: planes.expected, closed: true } : {};
 }
 
 /** A TIFF/STK named like a MetaMorph plane whose .nd is not here (MetamorphReader.isThisType). */
@@ -130,6 +115,13 @@ function planeHold(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefined): P
 
 function tiffFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefined): PlanFacts {
   if (f?.probe?.tiffTags?.includes(MM_METADATA_TAG)) return mmHold(f);
+  const binaryOnly = f ? binaryOnlyTarget(f) : null;
+  if (binaryOnly && dataFiles(plan).length === 1) {
+    // OMETiffReader refuses a BinaryOnly stub whose metadata file is absent: a plain TIFF for now.
+    return {
+      hold: `BinaryOnly OME-TIFF ${baseOf(plan.entry)}: its metadata file ${baseOf(binaryOnly)} is not here yet`,
+    };
+  }
   return planeHold(ctx, plan, f);
 }
 

@@ -282,7 +282,7 @@ export function groupFilesets(
     const seen = new Set<string>();
     const entryFile = byPath.get(plan.entry);
     const listing = listingFacts(ctx, plan, entryFile);
-    const required = requiredFiles(plan, entryFile);
+    const required = requiredFiles(plan, entryFile, ctx);
     if (listing) required.push(...listing.required);
     for (const req of required) {
       if (present.has(req.path) || byPath.has(req.path) || findPath(ctx, req.path) || seen.has(req.path)) continue;

@@ -5,13 +5,18 @@
 import { omeReferencedFiles } from "../omexml";
 import { baseOf, dirOf, join, resolveRef } from "../paths";
 import { ndpisImages } from "./entry-lists";
-import { metamorphPlaneFiles } from "./metamorph";
+import type { Ctx } from "./context";
+import { ndPlanes } from "./metamorph";
 import { mmFileNames } from "./micromanager";
 import { R, headComplete, headText, headUtf8 } from "./names";
 import { icsPartner, swapExt } from "./pairs";
 import type { CandidateFile, FilesetPlan } from "./types";
 
-export function requiredFiles(plan: FilesetPlan, f: CandidateFile | undefined): { path: string; why: string }[] {
+export function requiredFiles(
+  plan: FilesetPlan,
+  f: CandidateFile | undefined,
+  ctx?: Ctx,
+): { path: string; why: string }[] {
   const dir = dirOf(plan.entry);
   const name = baseOf(plan.entry);
   const ln = name.toLowerCase();
@@ -64,19 +69,12 @@ export function requiredFiles(plan: FilesetPlan, f: CandidateFile | undefined): 
       break;
     }
     case R.metamorph: {
-      const text = f?.probe?.head && headComplete(f) ? f.probe.head.toString("latin1") : null;
-      if (text && (ln.endsWith(".nd") || ln.endsWith(".scan"))) {
-        const files = metamorphPlaneFiles(name, text);
-        const stem = (n: string) => n.slice(0, n.lastIndexOf(".")).toLowerCase();
-        const present = new Set(plan.files.map((p) => stem(baseOf(p))));
-        const found = files.filter((e) => present.has(stem(e)));
-        // Only trust the computed names once one of them matched (the .nd dialects vary); before any
-        // plane is there, every computed name is missing.
-        if (found.length > 0 || plan.files.length === 1) {
-          for (const e of files) {
-            if (!present.has(stem(e))) out.push({ path: join(dir, e), why: `${e}: plane computed from ${name}` });
-          }
-        }
+      // MetamorphReader.initFile: the planes the .nd names; without any, it fails ("Unable to locate at
+      // least one valid STK file"), so every absent plane holds the set.
+      if (ctx && (ln.endsWith(".nd") || ln.endsWith(".scan"))) {
+        const planes = ndPlanes(ctx, plan.entry);
+        for (const e of planes?.expected ?? [])
+          if (!planes!.present.includes(e)) out.push({ path: e, why: `${baseOf(e)}: plane computed from ${name}` });
       }
       break;
     }

@@ -1,0 +1,40 @@
+/** Olympus FluoView OIF/OIB (FV1000Reader): `x.oif` + `x.oif.files/`. */
+import { bmp, oifSet } from "../make/fv1000";
+import { without } from "../make/files";
+import { tiff } from "../make/tiff";
+import type { GoldenLayout } from "../types";
+
+const set = oifSet("Image0001_01");
+const F = "Image0001_01.oif.files";
+
+export const layouts: GoldenLayout[] = [
+  { name: "oif-whole", files: set },
+  { name: "oif-ascii-bare", files: oifSet("cells", { utf16: false, extras: false }) },
+  { name: "oif-stray-tiff", note: "a stray TIFF in x.oif.files/", files: { ...set, [`${F}/notes.tif`]: tiff() } },
+  { name: "oif-stray-tiff-underscore", files: { ...set, [`${F}/Image0001_01_copy.tif`]: tiff() } },
+  { name: "oif-thumbnail-only-extra", note: "the OIF thumbnail", files: { ...set, [`${F}/s_Thumb2.bmp`]: bmp() } },
+  {
+    name: "oif-channel-tiff-missing",
+    files: without(set, `${F}/s_C002.tif`),
+    missingOnPurpose: [`${F}/s_C002.tif`],
+  },
+  {
+    name: "oif-channel-pty-missing",
+    files: without(set, `${F}/s_C002.pty`),
+    missingOnPurpose: [`${F}/s_C002.pty`],
+  },
+  {
+    name: "oif-odd-files",
+    files: {
+      ...set,
+      [`${F}/s_C003.tif`]: tiff(),
+      [`${F}/notes_1.txt`]: "some notes\n",
+      [`${F}/readme.txt`]: "some notes\n",
+      [`${F}/s_C001.roi`]: "roi",
+      [`${F}/extra.pty`]: "[File Info]\r\n",
+      [`${F}/sub/s_C009.tif`]: tiff(),
+    },
+  },
+  { name: "oif-two-sets", files: { ...set, ...oifSet("Image0002_01") } },
+  { name: "oif-folder-without-entry", files: without(set, "Image0001_01.oif") },
+];
