@@ -10,6 +10,7 @@ import { SHARED_SUFFIXES } from "./catalogue-index";
 import type { Ctx } from "./context";
 import { find, findPath } from "./context";
 import { ndpisImages } from "./entry-lists";
+import { oifRequired } from "./fv1000";
 import { metamorphPlaneBase, ndPlanes } from "./metamorph";
 import { mmFileNames } from "./micromanager";
 import { headComplete, headText, headUtf8, isMmMetadataName, isTiffName, R } from "./names";
@@ -152,6 +153,12 @@ export function planFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefi
       return metamorphFacts(ctx, plan, f);
     case R.tiff:
       return tiffFacts(ctx, plan, f);
+    case R.fv1000: {
+      // FV1000Reader: the listed .pty files and their TIFFs; never closed (.roi/.lut/previews of the folder join).
+      if (!ln.endsWith(".oif")) return singleFileClosed(ctx, plan);
+      const expected = oifRequired(ctx, plan).expected;
+      return expected ? { expected } : {};
+    }
     case R.ics: {
       // ICSReader: ICS 2 ("ics_version\t2.0") holds its pixels; ICS 1 uses exactly the c<->d partner.
       if (!ln.endsWith(".ics") || !f?.probe?.head) return {};

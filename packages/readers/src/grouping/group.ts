@@ -120,6 +120,7 @@ export function needsHeader(path: string, catalogue: Catalogue): boolean {
   if (ln.endsWith(".lei")) return has.has(R.leica);
   if (/\.(xlef|xlif|xlcf)$/.test(ln)) return has.has(R.xlef);
   if (ln.endsWith(".pattern")) return has.has(R.pattern);
+  if (ln.endsWith(".oif") || ln.endsWith(".pty")) return has.has(R.fv1000);
   return /\.(txt|csv|xml|ims|msr|scn|raw)$/.test(ln);
 }
 
@@ -145,7 +146,7 @@ export function wantsWholeFile(path: string): boolean {
     ln.endsWith(".nd") ||
     ln.endsWith(".scan") ||
     ln.endsWith(".ndpis") ||
-    /\.(lei|xlef|xlif|xlcf|pattern)$/.test(ln) ||
+    /\.(lei|xlef|xlif|xlcf|pattern|oif|pty)$/.test(ln) ||
     (ZARR_METADATA.has(ln) && /\.zarr\//i.test(path))
   );
 }

@@ -5,6 +5,7 @@
 import { baseOf, join } from "../paths";
 import { find, member } from "./context";
 import type { Ctx, Decision } from "./context";
+import { oifFolderRule } from "./fv1000";
 import { R } from "./names";
 import type { CandidateFile } from "./types";
 
@@ -36,14 +37,8 @@ export function folderRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | n
       }
     }
     if (has.has(R.fv1000) && level <= 2 && lc.endsWith(".oif.files")) {
-      const oifName = comp.slice(0, -".files".length);
-      const oif = find(ctx, parent, oifName);
-      if (oif) return member(R.fv1000, oif);
-      return {
-        kind: "pending",
-        waitsFor: join(parent, oifName),
-        reason: `${baseOf(f.path)} is inside ${comp}/ and waits for its entry file ${join(parent, oifName)}`,
-      };
+      // FluoView's folder: fv1000.ts decides which files FV1000Reader uses, prunes or leaves alone.
+      return oifFolderRule(ctx, f, comp, parent, level);
     }
     if (has.has(R.volocity) && level <= 2 && comp === "Data") {
       const mvd2 = firstMvd2(ctx, parent);

@@ -6,6 +6,7 @@ import { omeReferencedFiles } from "../omexml";
 import { baseOf, dirOf, join, resolveRef } from "../paths";
 import { ndpisImages } from "./entry-lists";
 import type { Ctx } from "./context";
+import { oifRequired } from "./fv1000";
 import { ndPlanes } from "./metamorph";
 import { mmFileNames } from "./micromanager";
 import { R, headComplete, headText, headUtf8 } from "./names";
@@ -41,12 +42,7 @@ export function requiredFiles(
       break;
     }
     case R.fv1000: {
-      if (ln.endsWith(".oif") && plan.files.length === 1) {
-        out.push({
-          path: `${plan.entry}.files/`,
-          why: `${name}.files/: the folder of .pty/.tif files the .oif requires`,
-        });
-      }
+      if (ln.endsWith(".oif") && ctx) out.push(...oifRequired(ctx, plan).required);
       break;
     }
     case R.ometiff: {
