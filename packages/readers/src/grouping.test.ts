@@ -1,6 +1,6 @@
 import { makeTiff } from "./__fixtures__/make-tiff";
 import { defaultCatalogue, parseReadersFile } from "./catalogue";
-import type { CandidateFile, FileProbe, GroupingResult } from "./grouping";
+import type { CandidateFile, FileProbe, GroupingResult } from "./types";
 import { groupFilesets, metamorphPlaneNames, needsHeader } from "./grouping";
 
 const cat = defaultCatalogue();
@@ -319,7 +319,9 @@ describe("multi-file formats", () => {
     expect(res.filesets).toHaveLength(1);
     expect(res.filesets[0]!.files).toHaveLength(4);
     expect(group(["/f/y.oif"]).filesets[0]!.missing).toEqual(["/f/y.oif.files/"]);
-    expect(group(["/f/y.oif.files/a.tif"]).pending).toHaveLength(1);
+    expect(group(["/f/y.oif.files/s_C001.tif"]).pending).toHaveLength(1);
+    // FV1000Reader.findOIFFile needs a '_' in the name: without one the TIFF is Bio-Formats' plain TIFF.
+    expect(group(["/f/y.oif.files/a.tif"]).filesets[0]!.reader).toBe(R("TiffDelegateReader"));
   });
 
   it("Volocity: Data/ joins the .mvd2", () => {

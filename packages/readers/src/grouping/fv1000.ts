@@ -12,8 +12,9 @@
 import { baseOf, dirOf, join } from "../paths";
 import { findPath, member } from "./context";
 import type { Ctx, Decision } from "./context";
-import { R, headComplete, isTiffName } from "./names";
-import type { CandidateFile, FilesetPlan } from "./types";
+import { R, isTiffName } from "./names";
+import { wholeFileRead } from "../head";
+import type { CandidateFile, FilesetPlan } from "../types";
 
 /** FluoView INI (UTF-16LE or 8-bit): section -> key -> value, quotes removed (getIniFile, sanitizeValue). */
 export function fvIni(buf: Buffer): Map<string, Map<string, string>> {
@@ -53,7 +54,7 @@ const isPreviewName = (n: string) => n.indexOf("-R") >= 0 && n.indexOf("-R") ===
 const toTif = (p: string) => (p.endsWith(".pty") ? `${p.slice(0, -4)}.tif` : p);
 
 function iniOf(f: CandidateFile | undefined): Map<string, Map<string, string>> | null {
-  return f?.probe?.head && headComplete(f) ? fvIni(f.probe.head) : null;
+  return f?.probe?.head && wholeFileRead(f) ? fvIni(f.probe.head) : null;
 }
 
 export interface OifListing {
@@ -135,7 +136,7 @@ export function oifFolderRule(
   }
   if (listed || named) return member(R.fv1000, oif);
   // A TIFF the listing does not name yet: a member while a listed .pty is absent or unread (it may name it).
-  if (level === 1 && isTiffName(ln) && (!listing || !listing.whole)) return member(R.fv1000, oif);
+  if (level === 1 && isTiffName(ln) && !listing?.whole) return member(R.fv1000, oif);
   return {
     kind: "ignored",
     reason: `${name} is in ${folder}/ but ${oifName} does not name it (its .pty files name the channel TIFFs), so FV1000Reader does not use it and OMERO's import skips it; move it out of ${folder}/ to import it on its own`,

@@ -5,7 +5,7 @@
  */
 import { baseOf, dirOf, join } from "../paths";
 import type { Ctx } from "./context";
-import { headComplete } from "./names";
+import { wholeFileRead } from "../head";
 
 export function ndKeys(text: string): Map<string, string> {
   const keys = new Map<string, string>();
@@ -163,7 +163,7 @@ export interface NdPlanes {
 /** The planes of an `.nd` read whole (null: not read whole, or not an .nd/.scan). */
 export function ndPlanes(ctx: Ctx, ndPath: string): NdPlanes | null {
   const f = ctx.files.get(ndPath);
-  if (!f?.probe?.head || !headComplete(f)) return null;
+  if (!f?.probe?.head || !wholeFileRead(f)) return null;
   const name = baseOf(ndPath);
   const dir = dirOf(ndPath);
   const expected: string[] = [];

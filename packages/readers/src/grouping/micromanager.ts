@@ -14,10 +14,11 @@
 import { baseOf, dirOf, join, resolveRef } from "../paths";
 import { entry, find, findPath, member } from "./context";
 import type { Ctx, Decision } from "./context";
-import { R, headComplete, headText, headUtf8, isTiffName } from "./names";
-import { WHOLE_FILE_MAX_BYTES } from "./types";
+import { R, isTiffName } from "./names";
+import { wholeFileRead, headText, headUtf8 } from "../head";
+import { WHOLE_FILE_MAX_BYTES } from "../types";
 import { tiffRule } from "./tiff-names";
-import type { CandidateFile } from "./types";
+import type { CandidateFile } from "../types";
 
 /** MicromanagerReader's metadata names, exact case (Location.exists and String.endsWith). */
 export const isMmName = (name: string) => name === "metadata.txt" || name.endsWith("_metadata.txt");
@@ -49,7 +50,7 @@ export function mmEntryForDir(ctx: Ctx, dir: string, tiffName?: string): string 
 /** The TIFFs a metadata file makes its position use: its FileName keys (null: the folder's TIFFs, or unknown). */
 function listedTiffs(ctx: Ctx, meta: string): Set<string> | null {
   const f = ctx.files.get(meta);
-  if (!f || !headComplete(f)) return null;
+  if (!f || !wholeFileRead(f)) return null;
   const names = mmFileNames(f);
   if (names.length === 0) return null;
   const dir = dirOf(meta);
@@ -59,7 +60,7 @@ function listedTiffs(ctx: Ctx, meta: string): Set<string> | null {
 /** buildTIFFList without FileName keys: a TIFF whose name has fewer than four '_' parts makes initFile fail. */
 function badTiffName(ctx: Ctx, meta: string): string | null {
   const f = ctx.files.get(meta);
-  if (!f || !headComplete(f) || mmFileNames(f).length > 0) return null;
+  if (!f || !wholeFileRead(f) || mmFileNames(f).length > 0) return null;
   const names = ctx.dirs.get(dirOf(meta))?.names ?? [];
   return names.find((n) => isTiffName(n.toLowerCase()) && javaSplitCount(n, "_") < 4) ?? null;
 }
@@ -118,7 +119,7 @@ function javaSplitCount(s: string, sep: string): number {
 }
 
 export function mmFileNames(f: CandidateFile): string[] {
-  const text = headUtf8(f.probe);
+  const text = headUtf8(f);
   if (!text) return [];
   const out = new Set<string>();
   const re = /"FileName"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
@@ -129,6 +130,6 @@ export function mmFileNames(f: CandidateFile): string[] {
 /** MicromanagerReader.isThisType for a metadata file: its exact name, and "micro-manager" in its first MiB. */
 export function mmPasses(f: CandidateFile): boolean {
   if (!isMmName(baseOf(f.path))) return false;
-  const t = headText(f.probe, WHOLE_FILE_MAX_BYTES);
+  const t = headText(f, WHOLE_FILE_MAX_BYTES);
   return t === undefined || /micro-?manager/i.test(t);
 }

@@ -9,9 +9,10 @@ import type { Ctx } from "./context";
 import { oifRequired } from "./fv1000";
 import { ndPlanes } from "./metamorph";
 import { mmFileNames } from "./micromanager";
-import { R, headComplete, headText, headUtf8 } from "./names";
+import { R } from "./names";
+import { wholeFileRead, headText, headUtf8 } from "../head";
 import { icsPartner, swapExt } from "./pairs";
-import type { CandidateFile, FilesetPlan } from "./types";
+import type { CandidateFile, FilesetPlan } from "../types";
 
 export function requiredFiles(
   plan: FilesetPlan,
@@ -24,7 +25,7 @@ export function requiredFiles(
   const out: { path: string; why: string }[] = [];
   switch (plan.reader) {
     case R.ics: {
-      const ics2 = headText(f?.probe, 64)?.includes("ics_version\t2.0");
+      const ics2 = headText(f, 64)?.includes("ics_version\t2.0");
       if (!ics2 && ln.endsWith(".ics")) {
         out.push({
           path: join(dir, icsPartner(name)),
@@ -35,7 +36,7 @@ export function requiredFiles(
     }
     case R.analyze:
     case R.nifti: {
-      if (ln.endsWith(".hdr") && headText(f?.probe, 348)?.slice(344, 347) !== "n+1") {
+      if (ln.endsWith(".hdr") && headText(f, 348)?.slice(344, 347) !== "n+1") {
         const img = swapExt(name, ".hdr", ".img");
         out.push({ path: join(dir, img), why: `${img}: pixel data of the header ${name}` });
       }
@@ -46,8 +47,8 @@ export function requiredFiles(
       break;
     }
     case R.ometiff: {
-      const xml = ln.endsWith(".companion.ome") ? headUtf8(f?.probe) : (f?.probe?.tiffDescription ?? undefined);
-      if (xml && (!ln.endsWith(".companion.ome") || (f && headComplete(f)))) {
+      const xml = ln.endsWith(".companion.ome") ? headUtf8(f) : (f?.probe?.tiffDescription ?? undefined);
+      if (xml && (!ln.endsWith(".companion.ome") || (f && wholeFileRead(f)))) {
         for (const r of omeReferencedFiles(xml)) {
           out.push({ path: resolveRef(dir, r), why: `${r}: named in the OME-XML of ${name}` });
         }
@@ -55,7 +56,7 @@ export function requiredFiles(
       break;
     }
     case R.mm: {
-      if (f && headComplete(f)) {
+      if (f && wholeFileRead(f)) {
         for (const fn of mmFileNames(f)) out.push({ path: resolveRef(dir, fn), why: `${fn}: FileName in ${name}` });
       }
       break;
@@ -75,7 +76,7 @@ export function requiredFiles(
       break;
     }
     case R.bdv: {
-      const m = /<hdf5[^>]*>\s*([^<]+?)\s*<\/hdf5>/.exec(headUtf8(f?.probe) ?? "");
+      const m = /<hdf5[^>]*>\s*([^<]+?)\s*<\/hdf5>/.exec(headUtf8(f) ?? "");
       if (m) out.push({ path: resolveRef(dir, m[1]!), why: `${m[1]}: the HDF5 file named in ${name}` });
       break;
     }

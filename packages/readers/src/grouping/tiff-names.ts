@@ -9,8 +9,9 @@ import { baseOf, dirOf, resolveRef } from "../paths";
 import { entry, find, findPath, member } from "./context";
 import type { Ctx, Decision } from "./context";
 import { metamorphClaim, metamorphNdFor, ndPlanes } from "./metamorph";
-import { OME_TIFF_SUFFIXES, R, endsWithAny, headComplete, headUtf8, isTiffName } from "./names";
-import type { CandidateFile } from "./types";
+import { OME_TIFF_SUFFIXES, R, endsWithAny, isTiffName } from "./names";
+import { wholeFileRead, headUtf8 } from "../head";
+import type { CandidateFile } from "../types";
 
 /** A BinaryOnly OME-TIFF's MetadataFile as an absolute path (null: not a BinaryOnly stub). */
 export function binaryOnlyTarget(f: CandidateFile): string | null {
@@ -29,9 +30,9 @@ function binaryOnlyRule(ctx: Ctx, f: CandidateFile, target: string): Decision {
   const found = findPath(ctx, target);
   if (!found) return entry(R.tiff);
   const meta = ctx.files.get(found);
-  if (meta?.probe?.head && headComplete(meta)) {
+  if (meta?.probe?.head && wholeFileRead(meta)) {
     const dir = dirOf(found);
-    const named = omeReferencedFiles(headUtf8(meta.probe)!).map((r) => findPath(ctx, resolveRef(dir, r)));
+    const named = omeReferencedFiles(headUtf8(meta)!).map((r) => findPath(ctx, resolveRef(dir, r)));
     if (named.length > 0 && !named.includes(f.path)) {
       return {
         kind: "ignored",

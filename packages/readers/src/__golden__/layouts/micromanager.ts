@@ -1,7 +1,7 @@
 /** Micro-Manager (MicromanagerReader): metadata.txt / <prefix>_metadata.txt with FileName keys, Pos_* folders. */
 import { tiff } from "../make/tiff";
 import { mmAcquisition, mmMetadata, mmPlanes } from "../make/micromanager";
-import { omeTiff } from "../make/ome";
+import { omeTiffSet } from "../make/ome";
 import type { GoldenLayout } from "../types";
 
 const planes = mmPlanes(["DAPI", "GFP"], 2);
@@ -70,7 +70,7 @@ export const layouts: GoldenLayout[] = [
     name: "mm-mmstack-ome",
     note: "Micro-Manager 2 MMStack: an OME-TIFF and its <prefix>_metadata.txt",
     files: {
-      "run2/cells_MMStack_Pos0.ome.tif": omeTiff(),
+      ...omeTiffSet("cells", ["run2/cells_MMStack_Pos0.ome.tif"]),
       "run2/cells_MMStack_Pos0_metadata.txt": mmMetadata(["DAPI"], 1, 1, [
         { t: 0, c: 0, z: 0, file: "cells_MMStack_Pos0.ome.tif" },
       ]),
@@ -78,7 +78,7 @@ export const layouts: GoldenLayout[] = [
   },
   {
     name: "mm-unlisted-ome-tiff",
-    files: { ...mmAcquisition("run1"), "run1/extra.ome.tif": omeTiff() },
+    files: { ...mmAcquisition("run1"), ...omeTiffSet("extra", ["run1/extra.ome.tif"]) },
   },
   {
     name: "mm-spaces-unicode",
