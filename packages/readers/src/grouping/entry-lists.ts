@@ -7,6 +7,7 @@ import { baseOf, dirOf, join, resolveRef } from "../paths";
 import { findPath } from "./context";
 import type { Ctx } from "./context";
 import { leiListed, patternListed, xlefListed, xlifImages } from "./listed";
+import { ndPlanes } from "./metamorph";
 import { mmEntryForDir, mmFileNames } from "./micromanager";
 import { OME_TIFF_SUFFIXES, R, endsWithAny, isTiffName } from "./names";
 import { headUtf8 } from "../head";
@@ -76,6 +77,12 @@ export function buildClaims(ctx: Ctx, sorted: CandidateFile[]): void {
     }
   }
   listedClaims(ctx, listing, claim);
+  // MetaMorph: an .nd's fileset uses the planes it names, whatever reader would read one alone (a
+  // `<base>.TIF` plane has no '_' for MetamorphReader.isThisType; OMERO's scan prunes its own fileset).
+  if (has.has(R.metamorph)) {
+    for (const nds of ctx.nd.values())
+      for (const nd of nds) for (const p of ndPlanes(ctx, nd)?.present ?? []) claim(p, nd, R.metamorph);
+  }
   if (has.has(R.mm)) {
     for (const [dir, list] of ctx.mm) {
       for (const meta of list) {

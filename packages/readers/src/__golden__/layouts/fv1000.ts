@@ -8,23 +8,23 @@ const set = oifSet("Image0001_01");
 const F = "Image0001_01.oif.files";
 
 export const layouts: GoldenLayout[] = [
-  { name: "oif-whole", files: set },
-  { name: "oif-ascii-bare", files: oifSet("cells", { utf16: false, extras: false }) },
-  { name: "oif-stray-tiff", note: "a stray TIFF in x.oif.files/", files: { ...set, [`${F}/notes.tif`]: tiff() } },
-  { name: "oif-stray-tiff-underscore", files: { ...set, [`${F}/Image0001_01_copy.tif`]: tiff() } },
-  { name: "oif-thumbnail-only-extra", note: "the OIF thumbnail", files: { ...set, [`${F}/s_Thumb2.bmp`]: bmp() } },
+  { name: "fv-oif-whole", files: set },
+  { name: "fv-oif-ascii-bare", files: oifSet("cells", { utf16: false, extras: false }) },
+  { name: "fv-oif-stray-tiff", note: "a stray TIFF in x.oif.files/", files: { ...set, [`${F}/notes.tif`]: tiff() } },
+  { name: "fv-oif-stray-tiff-underscore", files: { ...set, [`${F}/Image0001_01_copy.tif`]: tiff() } },
+  { name: "fv-oif-thumbnail-only-extra", note: "the OIF thumbnail", files: { ...set, [`${F}/s_Thumb2.bmp`]: bmp() } },
   {
-    name: "oif-channel-tiff-missing",
+    name: "fv-oif-channel-tiff-missing",
     files: without(set, `${F}/s_C002.tif`),
     missingOnPurpose: [`${F}/s_C002.tif`],
   },
   {
-    name: "oif-channel-pty-missing",
+    name: "fv-oif-channel-pty-missing",
     files: without(set, `${F}/s_C002.pty`),
     missingOnPurpose: [`${F}/s_C002.pty`],
   },
   {
-    name: "oif-odd-files",
+    name: "fv-oif-odd-files",
     files: {
       ...set,
       [`${F}/s_C003.tif`]: tiff(),
@@ -35,6 +35,8 @@ export const layouts: GoldenLayout[] = [
       [`${F}/sub/s_C009.tif`]: tiff(),
     },
   },
-  { name: "oif-two-sets", files: { ...set, ...oifSet("Image0002_01") } },
-  { name: "oif-folder-without-entry", files: without(set, "Image0001_01.oif") },
+  { name: "fv-oif-two-sets", files: { ...set, ...oifSet("Image0002_01") } },
+  { name: "fv-oif-spaces-unicode", files: oifSet("Zelle ä 01") },
+  { name: "fv-oif-in-subfolder", files: oifSet("scan", {}, "mouse 3/day 2") },
+  { name: "fv-oif-folder-without-entry", files: without(set, "Image0001_01.oif") },
 ];

@@ -1,20 +1,21 @@
 /** Micro-Manager (MicromanagerReader): metadata.txt / <prefix>_metadata.txt with FileName keys, Pos_* folders. */
 import { tiff } from "../make/tiff";
 import { mmAcquisition, mmMetadata, mmPlanes } from "../make/micromanager";
+import { under } from "../make/files";
 import { omeTiffSet } from "../make/ome";
 import type { GoldenLayout } from "../types";
 
 const planes = mmPlanes(["DAPI", "GFP"], 2);
 
 export const layouts: GoldenLayout[] = [
-  { name: "mm-whole", files: mmAcquisition("run1") },
+  { name: "mmgr-whole", files: mmAcquisition("run1") },
   {
-    name: "mm-snapshot-unlisted",
+    name: "mmgr-snapshot-unlisted",
     note: "a snapshot TIFF that metadata.txt does not list",
     files: { ...mmAcquisition("run1"), "run1/snapshot.tif": tiff() },
   },
   {
-    name: "mm-listed-missing",
+    name: "mmgr-listed-missing",
     files: (() => {
       const f = mmAcquisition("run1");
       delete f[`run1/${planes[3]!.file}`];
@@ -23,11 +24,11 @@ export const layouts: GoldenLayout[] = [
     missingOnPurpose: [`run1/${planes[3]!.file}`],
   },
   {
-    name: "mm-positions",
+    name: "mmgr-positions",
     files: { ...mmAcquisition("acq/Pos_0"), ...mmAcquisition("acq/Pos_1") },
   },
   {
-    name: "mm-prefix-metadata",
+    name: "mmgr-prefix-metadata",
     files: (() => {
       const f = mmAcquisition("run1");
       f["run1/img_metadata.txt"] = f["run1/metadata.txt"]!;
@@ -37,7 +38,7 @@ export const layouts: GoldenLayout[] = [
     })(),
   },
   {
-    name: "mm-no-filenames",
+    name: "mmgr-no-filenames",
     files: (() => {
       const f = mmAcquisition("run1");
       f["run1/metadata.txt"] = String(f["run1/metadata.txt"]).replace(/\s*"FileName": "[^"]*",/g, "");
@@ -45,7 +46,7 @@ export const layouts: GoldenLayout[] = [
     })(),
   },
   {
-    name: "mm-no-filenames-snapshot",
+    name: "mmgr-no-filenames-snapshot",
     files: (() => {
       const f = mmAcquisition("run1");
       f["run1/metadata.txt"] = String(f["run1/metadata.txt"]).replace(/\s*"FileName": "[^"]*",/g, "");
@@ -54,11 +55,11 @@ export const layouts: GoldenLayout[] = [
     })(),
   },
   {
-    name: "mm-acqusition-xml",
+    name: "mmgr-acqusition-xml",
     files: { ...mmAcquisition("run1"), "run1/Acqusition.xml": "<micro-manager/>" },
   },
   {
-    name: "mm-positions-stray",
+    name: "mmgr-positions-stray",
     files: {
       ...mmAcquisition("acq/Pos_0"),
       ...mmAcquisition("acq/Pos_1"),
@@ -67,21 +68,35 @@ export const layouts: GoldenLayout[] = [
     },
   },
   {
-    name: "mm-mmstack-ome",
+    name: "mmgr-mmstack-ome",
     note: "Micro-Manager 2 MMStack: an OME-TIFF and its <prefix>_metadata.txt",
     files: {
-      ...omeTiffSet("cells", ["run2/cells_MMStack_Pos0.ome.tif"]),
+      ...under("run2", omeTiffSet("cells", ["cells_MMStack_Pos0.ome.tif"])),
       "run2/cells_MMStack_Pos0_metadata.txt": mmMetadata(["DAPI"], 1, 1, [
         { t: 0, c: 0, z: 0, file: "cells_MMStack_Pos0.ome.tif" },
       ]),
     },
   },
   {
-    name: "mm-unlisted-ome-tiff",
-    files: { ...mmAcquisition("run1"), ...omeTiffSet("extra", ["run1/extra.ome.tif"]) },
+    name: "mmgr-unlisted-ome-tiff",
+    files: { ...mmAcquisition("run1"), ...under("run1", omeTiffSet("extra", ["extra.ome.tif"])) },
   },
   {
-    name: "mm-spaces-unicode",
+    name: "mmgr-upper-case-metadata",
+    note: "METADATA.TXT is not MicromanagerReader's name (exact case)",
+    files: (() => {
+      const f = mmAcquisition("run1");
+      f["run1/METADATA.TXT"] = f["run1/metadata.txt"]!;
+      delete f["run1/metadata.txt"];
+      return f;
+    })(),
+  },
+  {
+    name: "mmgr-two-sets",
+    files: { ...mmAcquisition("day1/a"), ...mmAcquisition("day1/b", ["Cy5"], 3), "day1/loose.tif": tiff() },
+  },
+  {
+    name: "mmgr-spaces-unicode",
     files: mmAcquisition("Zellen Ä run"),
   },
 ];

@@ -22,3 +22,8 @@ export function without(files: Record<string, Buffer | string>, ...paths: string
   }
   return out;
 }
+
+/** `files` moved under the folder `dir`. */
+export function under(dir: string, files: Record<string, Buffer | string>): Record<string, Buffer | string> {
+  return Object.fromEntries(Object.entries(files).map(([p, c]) => [`${dir}/${p}`, c]));
+}
