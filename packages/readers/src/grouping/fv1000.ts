@@ -140,6 +140,7 @@ export function oifFolderRule(
   return {
     kind: "ignored",
     reason: `${name} is in ${folder}/ but ${oifName} does not name it (its .pty files name the channel TIFFs), so FV1000Reader does not use it and OMERO's import skips it; move it out of ${folder}/ to import it on its own`,
+    opens: oif,
   };
 }
 

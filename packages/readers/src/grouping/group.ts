@@ -17,6 +17,7 @@ import { folderRule } from "./layouts";
 import { microManagerRule, mmPasses } from "./micromanager";
 import { R, isMmMetadataName, isTiffName } from "./names";
 import { nameRule } from "./pairs";
+import { dropPrunedFilesets } from "./pruning";
 import { requiredFiles } from "./required";
 import { tiffRule } from "./tiff-names";
 import { planFacts } from "./facts";
@@ -297,6 +298,14 @@ export function groupFilesets(
     if (facts.hold !== undefined) plan.hold = facts.hold;
     result.filesets.push(plan);
   }
+  // Files a reader accepts without using them: OMERO's candidate scan may drop the fileset they open.
+  const opens = new Map<string, FilesetPlan>();
+  for (const [p, d] of decisions) {
+    if (d.kind !== "ignored" || !d.opens) continue;
+    const t = planOf(d.opens);
+    if ("key" in t) opens.set(p, t);
+  }
+  dropPrunedFilesets(result, opens);
   if (opts.whitelist && normaliseWhitelist(opts.whitelist).length > 0)
     applyWhitelist(result, normaliseWhitelist(opts.whitelist), waitsFor);
   result.filesets.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

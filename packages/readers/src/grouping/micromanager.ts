@@ -100,6 +100,7 @@ export function microManagerRule(ctx: Ctx, f: CandidateFile, ln: string): Decisi
     return {
       kind: "ignored",
       reason: `Micro-Manager folder: ${baseOf(own!)} does not name ${name} (FileName), so MicromanagerReader does not use it and OMERO's import skips it; move it out of the acquisition folder to import it on its own`,
+      opens: e,
     };
   }
   return member(R.mm, e);

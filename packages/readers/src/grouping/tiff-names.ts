@@ -37,6 +37,7 @@ function binaryOnlyRule(ctx: Ctx, f: CandidateFile, target: string): Decision {
       return {
         kind: "ignored",
         reason: `BinaryOnly OME-TIFF whose metadata file ${baseOf(found)} does not name it: OMETiffReader reads ${baseOf(found)}'s files only, so OMERO's import skips ${baseOf(f.path)}`,
+        opens: found,
       };
     }
   }
@@ -55,6 +56,7 @@ function metamorphRule(ctx: Ctx, f: CandidateFile, dir: string, name: string): D
     return {
       kind: "ignored",
       reason: `MetaMorph: ${baseOf(nd)} claims ${name} by its name but does not list it among its planes, so MetamorphReader does not use it and OMERO's import skips it; rename it (no '${baseOf(nd).slice(0, baseOf(nd).lastIndexOf("."))}_' prefix) to import it on its own`,
+      opens: nd,
     };
   }
   return member(R.metamorph, nd);

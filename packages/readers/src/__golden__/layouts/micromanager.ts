@@ -15,6 +15,11 @@ export const layouts: GoldenLayout[] = [
     files: { ...mmAcquisition("run1"), "run1/snapshot.tif": tiff() },
   },
   {
+    name: "mmgr-snapshot-walked-first",
+    note: "Snap.tif sorts before the planes: OMERO's candidate scan opens the set through it and imports nothing",
+    files: { ...mmAcquisition("run1"), "run1/Snap.tif": tiff() },
+  },
+  {
     name: "mmgr-listed-missing",
     files: (() => {
       const f = mmAcquisition("run1");

@@ -20,7 +20,7 @@ export function ndText(o: NdOptions): string {
   lines.push(`"DoWave", ${waves.length > 0 ? "TRUE" : "FALSE"}`);
   if (waves.length > 0) {
     lines.push(`"NWavelengths", ${waves.length}`);
-    waves.forEach((w, i) => lines.push(`"WaveName${i + 1}", "${w}"`, `"WaveDoZ${i + 1}", FALSE`));
+    for (const [i, w] of waves.entries()) lines.push(`"WaveName${i + 1}", "${w}"`, `"WaveDoZ${i + 1}", FALSE`);
   }
   lines.push(`"DoZSeries", FALSE`, `"EndFile"`, "");
   return lines.join("\r\n");
