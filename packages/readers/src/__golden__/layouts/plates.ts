@@ -1,0 +1,63 @@
+/** HCS plates (src/hcs/): the fixtures' plates as Bio-Formats opens them, with strays and two plates in one folder. */
+import { cellworxPlate, columbusPlate, cv7000Plate, metaxpressPlate, operettaPlate } from "../../__fixtures__/hcs";
+import { filesOf, under } from "../make/files";
+import { dv } from "../make/deltavision";
+import { tiff } from "../make/tiff";
+import type { GoldenLayout } from "../types";
+
+const op = operettaPlate();
+
+/** CellWorx `.pnl` panels are DeltaVision images (the fixture's header has no sizes, which Bio-Formats divides by). */
+function withPanels(files: Record<string, Buffer | string>): Record<string, Buffer | string> {
+  return Object.fromEntries(Object.entries(files).map(([p, c]) => [p, p.endsWith(".pnl") ? dv() : c]));
+}
+
+export const layouts: GoldenLayout[] = [
+  { name: "plate-metaxpress", files: filesOf(metaxpressPlate().files) },
+  {
+    name: "plate-metaxpress-two-plates",
+    note: "two MetaXpress plates in one folder",
+    files: {
+      ...filesOf(metaxpressPlate({ plate: "plateA" }).files),
+      ...filesOf(metaxpressPlate({ plate: "plateB", waves: ["DAPI", "FITC"] }).files),
+    },
+  },
+  { name: "plate-metaxpress-sites-time", files: filesOf(metaxpressPlate({ xSites: 2, timepoints: 2 }).files) },
+  { name: "plate-cellworx", files: withPanels(filesOf(cellworxPlate().files)) },
+  { name: "plate-operetta", files: filesOf(op.files) },
+  {
+    name: "plate-operetta-thumbs-db",
+    note: "an Operetta plate with Windows' Thumbs.db in its Images folder",
+    files: {
+      ...filesOf(op.files),
+      [`${op.plateDir}/Images/Thumbs.db`]: Buffer.from("\xd0\xcf\x11\xe0 thumbs", "latin1"),
+    },
+  },
+  {
+    name: "plate-operetta-thumbs-db-everywhere",
+    files: {
+      ...filesOf(op.files),
+      [`${op.plateDir}/Thumbs.db`]: Buffer.from("thumbs", "latin1"),
+      [`${op.plateDir}/Assaylayout/Thumbs.db`]: Buffer.from("thumbs", "latin1"),
+      [`${op.plateDir}/Images/desktop.ini`]: "[.ShellClassInfo]\r\n",
+    },
+  },
+  {
+    name: "plate-metaxpress-two-plates-thumbs",
+    files: {
+      ...filesOf(metaxpressPlate({ plate: "plate", thumbnails: true }).files),
+      ...filesOf(metaxpressPlate({ plate: "plate_2", thumbnails: true }).files),
+    },
+  },
+  {
+    name: "plate-metaxpress-two-plates-with-thumbs",
+    files: {
+      ...filesOf(metaxpressPlate({ plate: "plateA", thumbnails: true }).files),
+      ...filesOf(metaxpressPlate({ plate: "plateB", thumbnails: true }).files),
+    },
+  },
+  { name: "plate-columbus", files: filesOf(columbusPlate().files) },
+  { name: "plate-cv7000", files: filesOf(cv7000Plate().files) },
+  { name: "plate-metaxpress-stray", files: { ...filesOf(metaxpressPlate().files), "notes.tif": tiff() } },
+  { name: "plate-operetta-in-subfolder", files: under("screen 1", filesOf(op.files)) },
+];
