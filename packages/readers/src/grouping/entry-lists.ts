@@ -7,10 +7,12 @@ import { baseOf, dirOf, join, resolveRef } from "../paths";
 import { findPath } from "./context";
 import type { Ctx } from "./context";
 import { leiListed, patternListed, xlefListed, xlifImages } from "./listed";
+import { hitachiBrukerClaims } from "./hitachi-bruker";
 import { ndPlanes } from "./metamorph";
 import { mmEntryForDir, mmFileNames } from "./micromanager";
 import { OME_TIFF_SUFFIXES, R, endsWithAny, isTiffName } from "./names";
 import { headUtf8 } from "../head";
+import { tiffSetClaims } from "./tiff-sets";
 import type { CandidateFile } from "../types";
 
 export function ndpisImages(f: CandidateFile): string[] {
@@ -94,6 +96,9 @@ export function buildClaims(ctx: Ctx, sorted: CandidateFile[]): void {
       }
     }
   }
+  // Readers that gather their files by content or name (tiff-sets.ts, hitachi-bruker.ts).
+  tiffSetClaims(ctx, sorted, claim);
+  hitachiBrukerClaims(ctx, sorted, claim);
 }
 
 /** Required files of a fileset whose entry is present, with one reason line per missing file. */

@@ -148,6 +148,7 @@ export function wantsWholeFile(path: string): boolean {
     ln.endsWith(".scan") ||
     ln.endsWith(".ndpis") ||
     /\.(lei|xlef|xlif|xlcf|pattern|oif|pty)$/.test(ln) ||
+    ln.endsWith("_meta.xml") ||
     (ZARR_METADATA.has(ln) && /\.zarr\//i.test(path))
   );
 }

@@ -5,6 +5,7 @@
 import { baseOf, dirOf, join } from "../paths";
 import { entry, find, member } from "./context";
 import { deltavisionRule } from "./deltavision";
+import { tcsXmlDecision } from "./tiff-sets";
 import type { Ctx, Decision } from "./context";
 import { R } from "./names";
 import { headText } from "../head";
@@ -108,6 +109,8 @@ export function nameRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | nul
       };
     }
   }
+  const tcsXml = tcsXmlDecision(ctx, f, ln);
+  if (tcsXml) return tcsXml;
   if (has.has(R.ometiff) && ln.endsWith(".companion.ome")) return entry(R.ometiff);
   if (has.has(R.metamorph) && (ln.endsWith(".nd") || ln.endsWith(".scan"))) return entry(R.metamorph);
   return null;

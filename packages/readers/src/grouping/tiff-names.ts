@@ -9,6 +9,7 @@ import { baseOf, dirOf, resolveRef } from "../paths";
 import { entry, find, findPath, member } from "./context";
 import type { Ctx, Decision } from "./context";
 import { metamorphClaim, metamorphNdFor, ndPlanes } from "./metamorph";
+import { zeissOrphan } from "./tiff-sets";
 import { OME_TIFF_SUFFIXES, R, endsWithAny, isTiffName } from "./names";
 import { wholeFileRead, headUtf8 } from "../head";
 import type { CandidateFile } from "../types";
@@ -93,6 +94,8 @@ export function tiffRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | nul
     if (isStk) return entry(R.metamorph);
   }
   if (has.has(R.ometiff) && desc === undefined && endsWithAny(ln, OME_TIFF_SUFFIXES)) return entry(R.ometiff);
+  const zeiss = zeissOrphan(ctx, f);
+  if (zeiss) return zeiss;
   // A BinaryOnly stub whose metadata file is absent is a plain TIFF for Bio-Formats (OMETiffReader refuses it).
   if (binaryOnlyTarget(f) && has.has(R.tiff)) return entry(R.tiff);
   return null;
