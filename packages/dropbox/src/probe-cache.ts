@@ -66,14 +66,20 @@ export function trimProbe(p: string, probe: FileProbe): FileProbe {
       head = Buffer.from(magic);
       if (TIFF_HEADS.size < 64) TIFF_HEADS.set(key, head);
     }
-    // tiffTags too: tag 51123 (Micro-Manager) is what holds a TIFF for its metadata.txt.
+    // tiffTags too: tag 51123 (Micro-Manager) is what holds a TIFF for its metadata.txt; and the
+    // Software tag, which MIASReader's plate rule reads (without it no MIAS plate ever formed).
     const out: FileProbe = { head, tiffDescription: probe.tiffDescription };
     if (probe.tiffTags) out.tiffTags = probe.tiffTags;
+    if (probe.tiffSoftware !== undefined) out.tiffSoftware = probe.tiffSoftware;
+    // DocumentName, DateTime, Copyright: TCS, SlideBook and Trestle TIFF sets are found by them.
+    if (probe.tiffText !== undefined) out.tiffText = probe.tiffText;
     return out;
   }
   if (probe.head.length <= KEEP_HEAD) return probe;
   const out: FileProbe = { head: Buffer.from(probe.head.subarray(0, KEEP_HEAD)) };
   if (probe.tiffDescription !== undefined) out.tiffDescription = probe.tiffDescription;
   if (probe.tiffTags) out.tiffTags = probe.tiffTags;
+  if (probe.tiffSoftware !== undefined) out.tiffSoftware = probe.tiffSoftware;
+  if (probe.tiffText !== undefined) out.tiffText = probe.tiffText;
   return out;
 }

@@ -255,10 +255,12 @@ export async function readTiffFirstIfd(
     description: typeof d === "string" ? d : null,
     tags: ifd.tagNumbers,
   };
+  const text: Record<number, string> = {};
   for (const t of PROBE_TEXT_TAGS) {
     const v = ifd.tags.get(t);
-    if (typeof v === "string") (out.text ??= {})[t] = v.split("\0")[0]!;
+    if (typeof v === "string") text[t] = v.split("\0")[0]!;
   }
+  if (Object.keys(text).length > 0) out.text = text;
   // TiffParser's getIFDValue(SOFTWARE): several NUL-separated strings are a String[]; the first counts.
   if (typeof sw === "string") out.software = sw.split("\0")[0]!;
   return out;

@@ -9,7 +9,9 @@
  * that image does not use is dropped by OMERO's candidate scan ("pruned", pruning.ts).
  */
 import { baseOf, dirOf, join } from "../paths";
-import { entry, member } from "./context";
+import { checkedEntry } from "./content";
+import { deltavisionRefusal } from "./content-checks";
+import { member } from "./context";
 import type { Ctx, Decision } from "./context";
 import { R } from "./names";
 import type { CandidateFile } from "../types";
@@ -50,7 +52,7 @@ export function deltavisionRule(ctx: Ctx, f: CandidateFile, ln: string): Decisio
   if (!has.has(R.dv) && !has.has(R.rcpnl)) return null;
   if (IMAGE.test(ln)) {
     const reader = readerOfDv(f.path);
-    return has.has(reader) ? entry(reader) : null;
+    return has.has(reader) ? checkedEntry(reader, f, deltavisionRefusal) : null;
   }
   const name = baseOf(f.path);
   if (!ln.endsWith(".log") && !name.endsWith("_log.txt")) return null;

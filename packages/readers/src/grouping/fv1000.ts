@@ -120,20 +120,9 @@ export function oifFolderRule(
   const listed = level === 1 && /\.(pty|roi|lut)$/.test(ln);
   const listing = oif ? oifListing(ctx, oif) : null;
   const named = listing !== null && [...listing.tiffs, ...listing.previews].includes(f.path);
+  // Without the .oif the file is what Bio-Formats reads alone, held for the .oif (layouts.ts layoutWithoutEntry).
   // findOIFFile needs a '_' in the name; without one the file is only FluoView's when the .oif lists it.
-  if (!name.includes("_") && !listed && !named) {
-    if (oif || !isTiffName(ln)) return null;
-    // Without the .oif a .pty may still name it: it waits only then.
-    if (!namedByAPty(ctx, dirOf(f.path), name)) return null;
-  }
-  if (!oif) {
-    const target = join(parent, oifName);
-    return {
-      kind: "pending",
-      waitsFor: target,
-      reason: `${name} is inside ${folder}/ and waits for its entry file ${target}`,
-    };
-  }
+  if (!oif || (!name.includes("_") && !listed && !named)) return null;
   if (listed || named) return member(R.fv1000, oif);
   // A TIFF the listing does not name yet: a member while a listed .pty is absent or unread (it may name it).
   if (level === 1 && isTiffName(ln) && !listing?.whole) return member(R.fv1000, oif);
@@ -142,6 +131,14 @@ export function oifFolderRule(
     reason: `${name} is in ${folder}/ but ${oifName} does not name it (its .pty files name the channel TIFFs), so FV1000Reader does not use it and OMERO's import skips it; move it out of ${folder}/ to import it on its own`,
     opens: oif,
   };
+}
+
+/** Whether FV1000Reader could tie this file of `x.oif.files/` to `x.oif` (layouts.ts holds it for the .oif). */
+export function oifMayClaim(ctx: Ctx, path: string, level: number): boolean {
+  const name = baseOf(path);
+  const ln = name.toLowerCase();
+  if (ln.endsWith(".bmp")) return false;
+  return name.includes("_") || (level === 1 && /\.(pty|roi|lut)$/.test(ln)) || namedByAPty(ctx, dirOf(path), name);
 }
 
 function namedByAPty(ctx: Ctx, dir: string, name: string): boolean {

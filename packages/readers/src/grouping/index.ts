@@ -5,5 +5,12 @@
  * the readers README and docs/ARCHITECTURE.md, "Readers and filesets").
  */
 export { MM_METADATA_TAG } from "./facts";
-export { groupFilesets, LIST_WHOLE_FILE_MAX_BYTES, needsHeader, wantsWholeFile, wholeFileMax } from "./group";
+export {
+  groupFilesets,
+  LIST_WHOLE_FILE_MAX_BYTES,
+  needsHeader,
+  probeCanRefuse,
+  wantsWholeFile,
+  wholeFileMax,
+} from "./group";
 export { metamorphPlaneBase, metamorphPlaneNames } from "./metamorph";

@@ -3,7 +3,7 @@
  * logs, Analyze/NIfTI .hdr/.img, CZI parts, OIR parts, FakeReader .ini, BigDataViewer .h5.
  */
 import { baseOf, dirOf, join } from "../paths";
-import { entry, find, member } from "./context";
+import { entry, find, findPath, member } from "./context";
 import { deltavisionRule } from "./deltavision";
 import { tcsXmlDecision } from "./tiff-sets";
 import type { Ctx, Decision } from "./context";
@@ -46,14 +46,23 @@ export function nameRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | nul
   const dv = deltavisionRule(ctx, f, ln);
   if (dv) return dv;
 
-  // Analyze 7.5 / NIfTI pairs: the .hdr is the entry
+  // Analyze 7.5 / NIfTI pairs: the .hdr is the entry. AnalyzeReader/NiftiReader.initFile open
+  // <base>.img (and <base>.hdr for an .img) in lower case: any other case fails or finds no reader.
   if ((has.has(R.analyze) || has.has(R.nifti)) && (ln.endsWith(".hdr") || ln.endsWith(".img"))) {
+    const lower = name.endsWith(".hdr") || name.endsWith(".img");
+    const base = name.slice(0, -4);
+    const other = join(dir, `${base}.${ln.endsWith(".hdr") ? "img" : "hdr"}`);
+    if (!lower || (!ctx.files.has(other) && findPath(ctx, other)))
+      return {
+        kind: "ignored",
+        reason: `not an image Bio-Formats opens: AnalyzeReader and NiftiReader read a pair named ${base}.hdr and ${base}.img (lower-case suffixes, as their initFile opens them); rename the pair`,
+      };
     if (ln.endsWith(".hdr")) {
       const r = hdrReader(ctx, f);
       if (r) return entry(r);
     } else {
-      const hdrName = swapExt(name, ".img", ".hdr");
-      const hdr = find(ctx, dir, hdrName);
+      const hdrName = `${base}.hdr`;
+      const hdr = ctx.files.has(join(dir, hdrName)) ? join(dir, hdrName) : null;
       if (hdr) {
         const r = hdrReader(ctx, ctx.files.get(hdr)!);
         if (r) return member(r, hdr);

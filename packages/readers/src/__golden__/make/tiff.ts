@@ -1,5 +1,5 @@
 /** Minimal TIFFs that Bio-Formats' setId accepts: one strip of pixel bytes per IFD (zeros). Pure. */
-import { type IfdSpec, makeTiff } from "../../__fixtures__/make-tiff";
+import { type IfdSpec, makeTiff, readablePlane } from "../../__fixtures__/make-tiff";
 
 export interface GoldenTiff {
   width?: number;
@@ -29,11 +29,10 @@ export function tiff(o: GoldenTiff = {}): Buffer {
     width,
     height,
     bits,
+    ...readablePlane(width, height),
     strips: [(width * height * bits) / 8],
     shortTags: [
-      [259, 1],
-      [262, 1],
-      [278, height],
+      ...(readablePlane(width, height).shortTags ?? []),
       ...(i === 0 ? Object.entries(o.shorts ?? {}).map(([t, v]) => [Number(t), v] as [number, number]) : []),
     ],
     ...(i === 0 && o.ascii
@@ -44,4 +43,17 @@ export function tiff(o: GoldenTiff = {}): Buffer {
     ...(i === 0 && o.extraTags ? { extraTags: o.extraTags } : {}),
   });
   return makeTiff({ littleEndian: !o.bigEndian, ifds: Array.from({ length: o.planes ?? 1 }, (_, i) => ifd(i)) });
+}
+
+/** A TIFF of IFDs with their own sizes (e.g. a QPTIFF's channels, then smaller overview planes). */
+export function tiffOf(
+  ifds: { width: number; height: number; description?: string; software?: string; newSubfileType?: number }[],
+): Buffer {
+  return makeTiff({
+    ifds: ifds.map((i) => ({
+      ...i,
+      bits: 8,
+      ...readablePlane(i.width, i.height),
+    })),
+  });
 }
