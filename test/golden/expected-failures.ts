@@ -12,8 +12,6 @@ export const EXPECTED_FAILURES: Record<string, string> = {
     "a file two Bio-Formats filesets share (cells.dv.log is used by cells.dv and by cells_D3D.dv): not modelled, a file is in one fileset here (it stays with cells.dv)",
   "plate-metaxpress-two-plates-with-thumbs":
     "a file two Bio-Formats filesets share (MetaxpressTiffReader.getUsedFiles adds every _thumb file of the folder to each plate): not modelled, each plate keeps its own thumbnails",
-  "plate-metaxpress-two-plates-thumbs":
-    "plate.HTD and plate_2.HTD: CellWorxReader claims plate_2.HTD (foundHTDFile finds plate.HTD) and fails, plate_2's TIFFs open the first .htd of the folder listing (file-system order) and every _thumb file joins plate.HTD: not modelled",
   "plate-operetta-thumbs-db-everywhere":
     "files plan only: with omero.fs.ignoreSysFiles the DropBox never sees Thumbs.db, which OperettaReader lists from the plate folder (groupFilesets, given it, makes the same plate); OMERO's importer adds it (issue 18, the importer's own Bio-Formats confirms)",
   "dv-d3d-log": DV_LOGS,

@@ -43,13 +43,6 @@ export const layouts: GoldenLayout[] = [
     },
   },
   {
-    name: "plate-metaxpress-two-plates-thumbs",
-    files: {
-      ...filesOf(metaxpressPlate({ plate: "plate", thumbnails: true }).files),
-      ...filesOf(metaxpressPlate({ plate: "plate_2", thumbnails: true }).files),
-    },
-  },
-  {
     name: "plate-metaxpress-two-plates-with-thumbs",
     files: {
       ...filesOf(metaxpressPlate({ plate: "plateA", thumbnails: true }).files),
