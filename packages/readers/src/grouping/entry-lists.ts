@@ -6,7 +6,7 @@ import { isOmeXmlWithImage, omeReferencedFiles } from "../omexml";
 import { baseOf, dirOf, join, resolveRef } from "../paths";
 import { findPath } from "./context";
 import type { Ctx } from "./context";
-import { leiListed, patternListed, xlefListed, xlifImages } from "./listed";
+import { leiListed, patternListed, patternRefusal, xlefListed, xlifImages } from "./listed";
 import { hitachiBrukerClaims } from "./hitachi-bruker";
 import { ndPlanes } from "./metamorph";
 import { mmEntryForDir, mmFileNames } from "./micromanager";
@@ -33,6 +33,7 @@ export function buildClaims(ctx: Ctx, sorted: CandidateFile[]): void {
   // FilePatternReader is first in readers.txt: a .pattern takes every present file it names.
   if (has.has(R.pattern)) {
     for (const f of listing.pattern) {
+      if (patternRefusal(f)) continue;
       claim(f.path, f.path, R.pattern);
       for (const p of patternListed(ctx, f)?.paths ?? []) if (ctx.files.has(p)) claim(p, f.path, R.pattern);
     }

@@ -5,6 +5,7 @@
 import { baseOf, dirOf, join } from "../paths";
 import { entry, find, findPath, member } from "./context";
 import { deltavisionRule } from "./deltavision";
+import { patternRefusal } from "./listed";
 import { tcsXmlDecision } from "./tiff-sets";
 import type { Ctx, Decision } from "./context";
 import { R } from "./names";
@@ -117,6 +118,10 @@ export function nameRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | nul
         reason: `${name} is read through a BigDataViewer XML and waits for ${join(dir, xmlName)}`,
       };
     }
+  }
+  if (has.has(R.pattern) && ln.endsWith(".pattern")) {
+    const why = patternRefusal(f);
+    if (why) return { kind: "ignored", reason: why };
   }
   const tcsXml = tcsXmlDecision(ctx, f, ln);
   if (tcsXml) return tcsXml;

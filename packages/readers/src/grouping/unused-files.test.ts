@@ -227,6 +227,22 @@ describe("readers that gather files by content or name", () => {
   });
 });
 
+describe("ScanR keeps the TIFFs its isThisType accepts", () => {
+  it("a data/ TIFF without Software 'National Instruments IMAQ' is not the plate's", () => {
+    const name = "A1--W00001--P00001--Z00000--T00000--DAPI.tif";
+    const res = group([
+      text("/s/experiment_descriptor.xml", "<LVData/>"),
+      tif(`/s/data/${name}`, { tiffSoftware: "National Instruments IMAQ" }),
+      tif("/s/data/A1--W00001--P00002--Z00000--T00000--DAPI.tif"),
+    ]);
+    expect(setOf(res, "/s/experiment_descriptor.xml")?.files).toEqual([
+      "/s/experiment_descriptor.xml",
+      `/s/data/${name}`,
+    ]);
+    expect(setOf(res, "/s/data/A1--W00001--P00002--Z00000--T00000--DAPI.tif")?.reader).toBe(R("TiffDelegateReader"));
+  });
+});
+
 describe("walkOrder: OMERO's candidate scan walks each folder's names in order", () => {
   it("compares path components, so a/x comes before a.b/x", () => {
     expect(["/r/a.b/x", "/r/a/x", "/r/a-c"].sort(walkOrder)).toEqual(["/r/a/x", "/r/a-c", "/r/a.b/x"]);

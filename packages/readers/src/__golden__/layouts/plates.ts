@@ -1,6 +1,13 @@
 /** HCS plates (src/hcs/): the fixtures' plates as Bio-Formats opens them, with strays and two plates in one folder. */
-import { cellworxPlate, columbusPlate, cv7000Plate, metaxpressPlate, operettaPlate } from "../../__fixtures__/hcs";
-import { filesOf, under } from "../make/files";
+import {
+  cellworxPlate,
+  columbusPlate,
+  cv7000Plate,
+  inCellPlate,
+  metaxpressPlate,
+  operettaPlate,
+} from "../../__fixtures__/hcs";
+import { filesOf, under, without } from "../make/files";
 import { dv } from "../make/deltavision";
 import { tiff } from "../make/tiff";
 import type { GoldenLayout } from "../types";
@@ -48,6 +55,12 @@ export const layouts: GoldenLayout[] = [
       ...filesOf(metaxpressPlate({ plate: "plateA", thumbnails: true }).files),
       ...filesOf(metaxpressPlate({ plate: "plateB", thumbnails: true }).files),
     },
+  },
+  { name: "plate-incell", files: filesOf(inCellPlate().files) },
+  {
+    name: "plate-incell-image-missing",
+    files: without(filesOf(inCellPlate().files), "B - 4(fld 2 wv FITC - FITC).tif"),
+    missingOnPurpose: ["B - 4(fld 2 wv FITC - FITC).tif"],
   },
   { name: "plate-columbus", files: filesOf(columbusPlate().files) },
   { name: "plate-cv7000", files: filesOf(cv7000Plate().files) },
