@@ -8,6 +8,7 @@ import { findPath } from "./context";
 import type { Ctx } from "./context";
 import { leiListed, patternListed, patternRefusal, xlefListed, xlifImages } from "./listed";
 import { hitachiBrukerClaims } from "./hitachi-bruker";
+import { lifClaims } from "./lif";
 import { ndPlanes } from "./metamorph";
 import { mmEntryForDir, mmFileNames } from "./micromanager";
 import { OME_TIFF_SUFFIXES, R, endsWithAny, isTiffName } from "./names";
@@ -100,6 +101,7 @@ export function buildClaims(ctx: Ctx, sorted: CandidateFile[]): void {
   // Readers that gather their files by content or name (tiff-sets.ts, hitachi-bruker.ts).
   tiffSetClaims(ctx, sorted, claim);
   hitachiBrukerClaims(ctx, sorted, claim);
+  lifClaims(ctx, sorted, claim);
 }
 
 /** Required files of a fileset whose entry is present, with one reason line per missing file. */

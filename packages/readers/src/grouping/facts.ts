@@ -11,6 +11,7 @@ import type { Ctx } from "./context";
 import { find, findPath } from "./context";
 import { ndpisImages } from "./entry-lists";
 import { oifRequired } from "./fv1000";
+import { lifExtraHold } from "./lif";
 import { metamorphPlaneBase, ndPlanes } from "./metamorph";
 import { mmFileNames } from "./micromanager";
 import { isMmMetadataName, isTiffName, R } from "./names";
@@ -142,6 +143,8 @@ function singleFileClosed(ctx: Ctx, plan: FilesetPlan): PlanFacts {
 
 /** expected / closed / hold of one fileset, from its entry's probe and the files present. */
 export function planFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefined): PlanFacts {
+  const lifExtra = dataFiles(plan).length === 1 ? lifExtraHold(ctx, plan.entry) : undefined;
+  if (lifExtra) return { hold: lifExtra };
   const dir = dirOf(plan.entry);
   const name = baseOf(plan.entry);
   const ln = name.toLowerCase();

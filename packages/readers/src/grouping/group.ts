@@ -18,6 +18,7 @@ import { folderRule, layoutWithoutEntry } from "./layouts";
 import { microManagerRule, mmPasses } from "./micromanager";
 import { R, isMmMetadataName, isTiffName, shortName } from "./names";
 import { nameRule } from "./pairs";
+import { LIF } from "./lif";
 import { dropPrunedFilesets } from "./pruning";
 import { requiredFiles } from "./required";
 import { tiffRule } from "./tiff-names";
@@ -141,6 +142,7 @@ export function needsHeader(path: string, catalogue: Catalogue): boolean {
   if (/\.(xlef|xlif|xlcf)$/.test(ln)) return has.has(R.xlef);
   if (ln.endsWith(".pattern")) return has.has(R.pattern);
   if (ln.endsWith(".oif") || ln.endsWith(".pty")) return has.has(R.fv1000);
+  if (ln.endsWith(".lif")) return has.has(LIF);
   return /\.(txt|csv|xml|ims|msr|scn|raw|dv|r3d|r3d_d3d|rcpnl|nd2|czi|lof|nii)$/.test(ln);
 }
 

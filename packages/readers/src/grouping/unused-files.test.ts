@@ -6,6 +6,7 @@ import { makeTiff } from "../__fixtures__/make-tiff";
 import { defaultCatalogue } from "../catalogue";
 import type { CandidateFile, FileProbe, GroupingResult } from "../types";
 import { groupFilesets } from "./group";
+import { lif } from "../__golden__/make/lif";
 import { walkOrder } from "./pruning";
 
 const R = (s: string) => `loci.formats.in.${s}`;
@@ -240,6 +241,29 @@ describe("ScanR keeps the TIFFs its isThisType accepts", () => {
       `/s/data/${name}`,
     ]);
     expect(setOf(res, "/s/data/A1--W00001--P00002--Z00000--T00000--DAPI.tif")?.reader).toBe(R("TiffDelegateReader"));
+  });
+});
+
+describe("Leica LIF companions (LIFReader.getSeriesUsedFiles)", () => {
+  it("<series name>.xml, LeicaLogo.jpg and LASAF_CIP.xsl join the .lif; other XML does not", () => {
+    const res = group([
+      text("/l/exp.lif", lif(["Image 1", "Image 2"])),
+      plain("/l/Image 1.xml"),
+      plain("/l/LeicaLogo.jpg"),
+      plain("/l/LASAF_CIP.xsl"),
+      plain("/l/notes.xml"),
+    ]);
+    expect(setOf(res, "/l/exp.lif")?.files).toEqual([
+      "/l/exp.lif",
+      "/l/Image 1.xml",
+      "/l/LASAF_CIP.xsl",
+      "/l/LeicaLogo.jpg",
+    ]);
+    expect(why(res, "/l/notes.xml")).toBeDefined();
+  });
+
+  it("the logo without a .lif is a JPEG held for one", () => {
+    expect(group([plain("/l2/LeicaLogo.jpg")]).filesets[0]?.hold).toMatch(/may belong to one not here yet/);
   });
 });
 
