@@ -13,6 +13,7 @@ import type { Logger, WatchConfig } from "@omero-fs/config";
 import { defaultCatalogue } from "@omero-fs/readers";
 import { metaxpressPlate, miasPlate } from "../../readers/src/__fixtures__/hcs";
 import { dv } from "../../readers/src/__golden__/make/dv";
+import { mmAcquisition } from "../../readers/src/__golden__/make/mm-acquisition";
 import { tiff } from "../../readers/src/__golden__/make/tiff";
 import type { Clock } from "./clock";
 import { DEFAULT_RETRY } from "./core/retry";
@@ -489,6 +490,24 @@ describe("DropBox pipeline: what Bio-Formats makes of the files (issue 18)", () 
     expect(p.lines.some((l) => l.startsWith("warn") && l.includes("may belong to") && l.includes("gone.vsi"))).toBe(
       true,
     );
+  });
+
+  it("a set with a listed member missing is held whole (N of M), goes incomplete after incompleteWait, and can be released", async () => {
+    p = new Pipeline({ quietMs: 1000, incompleteWaitMs: 3_600_000 });
+    const acq = mmAcquisition("amy/mm/", { frames: 3 });
+    const gone = "amy/mm/img_000000002_DAPI_000.tif";
+    for (const [rel, content] of Object.entries(acq)) if (rel !== gone) await p.drop(rel, content);
+    await p.advance(1500);
+    const id = p.ledger.files.byPath(path.join(p.dir, "amy/mm/metadata.txt"))!.fileset!;
+    expect(p.ledger.db.prepare("SELECT waiting_for FROM filesets WHERE id = ?").pluck().get(id)).toBe(
+      "3 of 4 present; missing: img_000000002_DAPI_000.tif",
+    );
+    await p.advance(3_600_000);
+    expect(p.ledger.filesets.get(id)?.state).toBe("incomplete");
+    expect(p.starts).toEqual([]);
+    await p.engine.serial(() => p.engine.release(id));
+    await p.advance(0);
+    expect(p.starts.map((s) => [s.id, s.files.length])).toEqual([[id, 3]]);
   });
 
   it("a .dv that is not DeltaVision is ignored with why, and stays ignored when its folder is regrouped", async () => {
