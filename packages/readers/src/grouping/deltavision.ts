@@ -13,6 +13,7 @@ import { checkedEntry } from "./content";
 import { deltavisionRefusal } from "./content-checks";
 import { member } from "./context";
 import type { Ctx, Decision } from "./context";
+import { memo } from "./memo";
 import { R } from "./names";
 import type { CandidateFile } from "../types";
 
@@ -33,6 +34,19 @@ export function dvLogsOf(ctx: Ctx, image: string): string[] {
     : (at(`${name}.log`) ?? at(`${name.slice(0, dot)}.log`));
   const deconvolution = at(`${name.slice(0, dot)}_log.txt`);
   return [log, deconvolution].filter((p): p is string => p !== null);
+}
+
+/** Log path -> the images of `dir` whose findLogFiles take it (once per folder and run). */
+function logUsers(ctx: Ctx, dir: string): Map<string, string[]> {
+  return memo(ctx, `dvlogs:${dir}`, () => {
+    const out = new Map<string, string[]>();
+    for (const n of ctx.dirs.get(dir)?.names ?? []) {
+      if (!IMAGE.test(n) || !ctx.idx.has.has(readerOfDv(n))) continue;
+      const img = join(dir, n);
+      for (const log of dvLogsOf(ctx, img)) out.set(log, [...(out.get(log) ?? []), img]);
+    }
+    return out;
+  });
 }
 
 const acceptsLog = (name: string) => /\.(dv|r3d)\.log$/i.test(name) || name.endsWith("_log.txt");
@@ -58,10 +72,7 @@ export function deltavisionRule(ctx: Ctx, f: CandidateFile, ln: string): Decisio
   if (!ln.endsWith(".log") && !name.endsWith("_log.txt")) return null;
   const dir = dirOf(f.path);
   // The images whose findLogFiles take it; with two (x.dv and x_D3D.dv share x.dv.log), the one it is named after.
-  const users = (ctx.dirs.get(dir)?.names ?? [])
-    .filter((n) => IMAGE.test(n) && has.has(readerOfDv(n)))
-    .map((n) => join(dir, n))
-    .filter((img) => dvLogsOf(ctx, img).includes(f.path));
+  const users = logUsers(ctx, dir).get(f.path) ?? [];
   if (users.length > 0) {
     const own = users.find((u) => baseOf(u) === name.slice(0, -4)) ?? users[0]!;
     return member(readerOfDv(own), own);

@@ -12,6 +12,7 @@
 import { baseOf, dirOf, join } from "../paths";
 import { findPath, member } from "./context";
 import type { Ctx, Decision } from "./context";
+import { memo } from "./memo";
 import { R, isTiffName } from "./names";
 import { wholeFileRead } from "../head";
 import type { CandidateFile, FilesetPlan } from "../types";
@@ -70,6 +71,10 @@ export interface OifListing {
 
 /** What an `.oif` read whole lists (null: not read). */
 export function oifListing(ctx: Ctx, oif: string): OifListing | null {
+  return memo(ctx, `oif:${oif}`, () => computeOifListing(ctx, oif));
+}
+
+function computeOifListing(ctx: Ctx, oif: string): OifListing | null {
   const ini = iniOf(ctx.files.get(oif));
   const save = ini?.get("ProfileSaveInfo");
   if (!save) return null;
@@ -119,7 +124,7 @@ export function oifFolderRule(
   const oif = findPath(ctx, join(parent, oifName));
   const listed = level === 1 && /\.(pty|roi|lut)$/.test(ln);
   const listing = oif ? oifListing(ctx, oif) : null;
-  const named = listing !== null && [...listing.tiffs, ...listing.previews].includes(f.path);
+  const named = listing !== null && (listing.tiffs.includes(f.path) || listing.previews.includes(f.path));
   // Without the .oif the file is what Bio-Formats reads alone, held for the .oif (layouts.ts layoutWithoutEntry).
   // findOIFFile needs a '_' in the name; without one the file is only FluoView's when the .oif lists it.
   if (!oif || (!name.includes("_") && !listed && !named)) return null;

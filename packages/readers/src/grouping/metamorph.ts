@@ -5,6 +5,7 @@
  */
 import { baseOf, dirOf, join } from "../paths";
 import type { Ctx } from "./context";
+import { memo } from "./memo";
 import { wholeFileRead } from "../head";
 
 export function ndKeys(text: string): Map<string, string> {
@@ -158,10 +159,15 @@ export interface NdPlanes {
   expected: string[];
   /** The present planes (getSeriesUsedFiles: the names that exist). */
   present: string[];
+  presentSet: Set<string>;
 }
 
 /** The planes of an `.nd` read whole (null: not read whole, or not an .nd/.scan). */
 export function ndPlanes(ctx: Ctx, ndPath: string): NdPlanes | null {
+  return memo(ctx, `nd:${ndPath}`, () => computeNdPlanes(ctx, ndPath));
+}
+
+function computeNdPlanes(ctx: Ctx, ndPath: string): NdPlanes | null {
   const f = ctx.files.get(ndPath);
   if (!f?.probe?.head || !wholeFileRead(f)) return null;
   const name = baseOf(ndPath);
@@ -173,5 +179,6 @@ export function ndPlanes(ctx: Ctx, ndPath: string): NdPlanes | null {
     expected.push(real ?? join(dir, file));
     if (real) present.push(real);
   }
-  return { expected: [...new Set(expected)], present: [...new Set(present)] };
+  const presentSet = new Set(present);
+  return { expected: [...new Set(expected)], present: [...presentSet], presentSet };
 }

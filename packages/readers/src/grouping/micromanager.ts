@@ -14,6 +14,7 @@
 import { baseOf, dirOf, join, resolveRef } from "../paths";
 import { entry, find, findPath, member } from "./context";
 import type { Ctx, Decision } from "./context";
+import { memo } from "./memo";
 import { R, isTiffName } from "./names";
 import { wholeFileRead, headText, headUtf8 } from "../head";
 import { WHOLE_FILE_MAX_BYTES } from "../types";
@@ -49,6 +50,10 @@ export function mmEntryForDir(ctx: Ctx, dir: string, tiffName?: string): string 
 
 /** The TIFFs a metadata file makes its position use: its FileName keys (null: the folder's TIFFs, or unknown). */
 function listedTiffs(ctx: Ctx, meta: string): Set<string> | null {
+  return memo(ctx, `mm:${meta}`, () => computeListedTiffs(ctx, meta));
+}
+
+function computeListedTiffs(ctx: Ctx, meta: string): Set<string> | null {
   const f = ctx.files.get(meta);
   if (!f || !wholeFileRead(f)) return null;
   const names = mmFileNames(f);
@@ -59,6 +64,10 @@ function listedTiffs(ctx: Ctx, meta: string): Set<string> | null {
 
 /** buildTIFFList without FileName keys: a TIFF whose name has fewer than four '_' parts makes initFile fail. */
 function badTiffName(ctx: Ctx, meta: string): string | null {
+  return memo(ctx, `mmbad:${meta}`, () => computeBadTiffName(ctx, meta));
+}
+
+function computeBadTiffName(ctx: Ctx, meta: string): string | null {
   const f = ctx.files.get(meta);
   if (!f || !wholeFileRead(f) || mmFileNames(f).length > 0) return null;
   const names = ctx.dirs.get(dirOf(meta))?.names ?? [];

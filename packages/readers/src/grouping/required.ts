@@ -72,7 +72,7 @@ export function requiredFiles(
       if (ctx && (ln.endsWith(".nd") || ln.endsWith(".scan"))) {
         const planes = ndPlanes(ctx, plan.entry);
         for (const e of planes?.expected ?? [])
-          if (!planes!.present.includes(e)) out.push({ path: e, why: `${baseOf(e)}: plane computed from ${name}` });
+          if (!planes!.presentSet.has(e)) out.push({ path: e, why: `${baseOf(e)}: plane computed from ${name}` });
       }
       break;
     }

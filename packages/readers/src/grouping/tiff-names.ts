@@ -53,7 +53,7 @@ function metamorphRule(ctx: Ctx, f: CandidateFile, dir: string, name: string): D
   const planes = ndPlanes(ctx, nd);
   // The computed names are trusted once one of them is there (otherwise MetamorphReader fails on every file
   // and the .nd's absent planes hold the set: required.ts).
-  if (planes && planes.present.length > 0 && !planes.present.includes(f.path)) {
+  if (planes && planes.present.length > 0 && !planes.presentSet.has(f.path)) {
     return {
       kind: "ignored",
       reason: `MetaMorph: ${baseOf(nd)} claims ${name} by its name but does not list it among its planes, so MetamorphReader does not use it and OMERO's import skips it; rename it (no '${baseOf(nd).slice(0, baseOf(nd).lastIndexOf("."))}_' prefix) to import it on its own`,
