@@ -1,11 +1,14 @@
 /** Micro-Manager (MicromanagerReader): metadata.txt / <prefix>_metadata.txt with FileName keys, Pos_* folders. */
 import { tiff } from "../make/tiff";
-import { mmAcquisition, mmMetadata, mmPlanes } from "../make/micromanager";
+import { mmAcquisition as acquisition, mmMetadata, mmNames } from "../make/mm-acquisition";
 import { under } from "../make/files";
 import { omeTiffSet } from "../make/ome";
 import type { GoldenLayout } from "../types";
 
-const planes = mmPlanes(["DAPI", "GFP"], 2);
+/** An acquisition of `channels` x `frames` under `dir` (MM 1.4 names, FileName keys). */
+const mmAcquisition = (dir: string, channels = ["DAPI", "GFP"], frames = 2) =>
+  acquisition(`${dir}/`, { channels, frames });
+const planes = mmNames({ channels: ["DAPI", "GFP"], frames: 2 }).map((file) => ({ file }));
 
 export const layouts: GoldenLayout[] = [
   { name: "mmgr-whole", files: mmAcquisition("run1") },
@@ -77,9 +80,7 @@ export const layouts: GoldenLayout[] = [
     note: "Micro-Manager 2 MMStack: an OME-TIFF and its <prefix>_metadata.txt",
     files: {
       ...under("run2", omeTiffSet("cells", ["cells_MMStack_Pos0.ome.tif"])),
-      "run2/cells_MMStack_Pos0_metadata.txt": mmMetadata(["DAPI"], 1, 1, [
-        { t: 0, c: 0, z: 0, file: "cells_MMStack_Pos0.ome.tif" },
-      ]),
+      "run2/cells_MMStack_Pos0_metadata.txt": mmMetadata({ frames: 1, names: ["cells_MMStack_Pos0.ome.tif"] }),
     },
   },
   {
@@ -105,4 +106,3 @@ export const layouts: GoldenLayout[] = [
     files: mmAcquisition("Zellen Ä run"),
   },
 ];
-void mmMetadata;
