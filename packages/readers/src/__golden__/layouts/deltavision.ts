@@ -1,5 +1,7 @@
 /** DeltaVision (DeltavisionReader, RCPNLReader): the image and its optional logs (findLogFiles). */
-import { dv, dvLog } from "../make/deltavision";
+import { dv as dvOf, dvLog } from "../make/dv";
+
+const dv = (planes = 1) => dvOf({ planes });
 import type { GoldenLayout } from "../types";
 
 export const layouts: GoldenLayout[] = [

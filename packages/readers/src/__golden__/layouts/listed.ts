@@ -3,15 +3,16 @@
  * generator yet writes files their readers' setId accepts, so their rules are checked against the sources only.)
  */
 import { ndpisSet, patternSet } from "../../__fixtures__/formats";
-import { filesOf, without } from "../make/files";
+import { without } from "../make/files";
+import { fromFixture } from "../make/fixture";
 import { tiff } from "../make/tiff";
 import type { GoldenLayout } from "../types";
 
-const pattern = filesOf(patternSet().files);
+const pattern = fromFixture(patternSet().files);
 // NDPIReader.isThisType wants its marker (65426) or metadata (65449) tag; a TIFF without is TiffDelegateReader's.
 const ndpi = () => tiff({ ascii: { 65449: "Objective.Lens.Magnificant=20" } });
 const ndpis = Object.fromEntries(
-  Object.entries(filesOf(ndpisSet().files)).map(([p, c]) => [p, p.endsWith(".ndpi") ? ndpi() : c]),
+  Object.entries(fromFixture(ndpisSet().files)).map(([p, c]) => [p, p.endsWith(".ndpi") ? ndpi() : c]),
 );
 
 export const layouts: GoldenLayout[] = [

@@ -1,11 +1,12 @@
 /** MetaMorph (MetamorphReader): a `.nd` and the planes its keys name. */
 import { tiff } from "../make/tiff";
 import { metamorphNd } from "../../__fixtures__/formats";
-import { filesOf, under, without } from "../make/files";
+import { under, without } from "../make/files";
+import { fromFixture } from "../make/fixture";
 import { ndSet } from "../make/metamorph";
 import type { GoldenLayout } from "../types";
 
-const nd = filesOf(metamorphNd().files);
+const nd = fromFixture(metamorphNd().files);
 
 export const layouts: GoldenLayout[] = [
   { name: "mmnd-whole", files: nd },

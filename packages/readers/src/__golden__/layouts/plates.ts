@@ -7,8 +7,9 @@ import {
   metaxpressPlate,
   operettaPlate,
 } from "../../__fixtures__/hcs";
-import { filesOf, under, without } from "../make/files";
-import { dv } from "../make/deltavision";
+import { under, without } from "../make/files";
+import { fromFixture } from "../make/fixture";
+import { dv } from "../make/dv";
 import { tiff } from "../make/tiff";
 import type { GoldenLayout } from "../types";
 
@@ -20,30 +21,30 @@ function withPanels(files: Record<string, Buffer | string>): Record<string, Buff
 }
 
 export const layouts: GoldenLayout[] = [
-  { name: "plate-metaxpress", files: filesOf(metaxpressPlate().files) },
+  { name: "plate-metaxpress", files: fromFixture(metaxpressPlate().files) },
   {
     name: "plate-metaxpress-two-plates",
     note: "two MetaXpress plates in one folder",
     files: {
-      ...filesOf(metaxpressPlate({ plate: "plateA" }).files),
-      ...filesOf(metaxpressPlate({ plate: "plateB", waves: ["DAPI", "FITC"] }).files),
+      ...fromFixture(metaxpressPlate({ plate: "plateA" }).files),
+      ...fromFixture(metaxpressPlate({ plate: "plateB", waves: ["DAPI", "FITC"] }).files),
     },
   },
-  { name: "plate-metaxpress-sites-time", files: filesOf(metaxpressPlate({ xSites: 2, timepoints: 2 }).files) },
-  { name: "plate-cellworx", files: withPanels(filesOf(cellworxPlate().files)) },
-  { name: "plate-operetta", files: filesOf(op.files) },
+  { name: "plate-metaxpress-sites-time", files: fromFixture(metaxpressPlate({ xSites: 2, timepoints: 2 }).files) },
+  { name: "plate-cellworx", files: withPanels(fromFixture(cellworxPlate().files)) },
+  { name: "plate-operetta", files: fromFixture(op.files) },
   {
     name: "plate-operetta-thumbs-db",
     note: "an Operetta plate with Windows' Thumbs.db in its Images folder",
     files: {
-      ...filesOf(op.files),
+      ...fromFixture(op.files),
       [`${op.plateDir}/Images/Thumbs.db`]: Buffer.from("\xd0\xcf\x11\xe0 thumbs", "latin1"),
     },
   },
   {
     name: "plate-operetta-thumbs-db-everywhere",
     files: {
-      ...filesOf(op.files),
+      ...fromFixture(op.files),
       [`${op.plateDir}/Thumbs.db`]: Buffer.from("thumbs", "latin1"),
       [`${op.plateDir}/Assaylayout/Thumbs.db`]: Buffer.from("thumbs", "latin1"),
       [`${op.plateDir}/Images/desktop.ini`]: "[.ShellClassInfo]\r\n",
@@ -52,18 +53,18 @@ export const layouts: GoldenLayout[] = [
   {
     name: "plate-metaxpress-two-plates-with-thumbs",
     files: {
-      ...filesOf(metaxpressPlate({ plate: "plateA", thumbnails: true }).files),
-      ...filesOf(metaxpressPlate({ plate: "plateB", thumbnails: true }).files),
+      ...fromFixture(metaxpressPlate({ plate: "plateA", thumbnails: true }).files),
+      ...fromFixture(metaxpressPlate({ plate: "plateB", thumbnails: true }).files),
     },
   },
-  { name: "plate-incell", files: filesOf(inCellPlate().files) },
+  { name: "plate-incell", files: fromFixture(inCellPlate().files) },
   {
     name: "plate-incell-image-missing",
-    files: without(filesOf(inCellPlate().files), "B - 4(fld 2 wv FITC - FITC).tif"),
+    files: without(fromFixture(inCellPlate().files), "B - 4(fld 2 wv FITC - FITC).tif"),
     missingOnPurpose: ["B - 4(fld 2 wv FITC - FITC).tif"],
   },
-  { name: "plate-columbus", files: filesOf(columbusPlate().files) },
-  { name: "plate-cv7000", files: filesOf(cv7000Plate().files) },
-  { name: "plate-metaxpress-stray", files: { ...filesOf(metaxpressPlate().files), "notes.tif": tiff() } },
-  { name: "plate-operetta-in-subfolder", files: under("screen 1", filesOf(op.files)) },
+  { name: "plate-columbus", files: fromFixture(columbusPlate().files) },
+  { name: "plate-cv7000", files: fromFixture(cv7000Plate().files) },
+  { name: "plate-metaxpress-stray", files: { ...fromFixture(metaxpressPlate().files), "notes.tif": tiff() } },
+  { name: "plate-operetta-in-subfolder", files: under("screen 1", fromFixture(op.files)) },
 ];

@@ -2,7 +2,7 @@
  * Readers that gather files by name or content: HitachiReader, TCSReader, TrestleReader, SlidebookTiffReader,
  * MetamorphTiffReader, ZeissTIFFReader, BrukerReader (grouping/tiff-sets.ts, grouping/hitachi-bruker.ts).
  */
-import { bmp } from "../make/fv1000";
+import { bmp } from "../make/oif";
 import { tiff } from "../make/tiff";
 import type { GoldenLayout } from "../types";
 
