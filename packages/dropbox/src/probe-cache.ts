@@ -71,6 +71,8 @@ export function trimProbe(p: string, probe: FileProbe): FileProbe {
     const out: FileProbe = { head, tiffDescription: probe.tiffDescription };
     if (probe.tiffTags) out.tiffTags = probe.tiffTags;
     if (probe.tiffSoftware !== undefined) out.tiffSoftware = probe.tiffSoftware;
+    // DocumentName, DateTime, Copyright: TCS, SlideBook and Trestle TIFF sets are found by them.
+    if (probe.tiffText !== undefined) out.tiffText = probe.tiffText;
     return out;
   }
   if (probe.head.length <= KEEP_HEAD) return probe;
@@ -78,5 +80,6 @@ export function trimProbe(p: string, probe: FileProbe): FileProbe {
   if (probe.tiffDescription !== undefined) out.tiffDescription = probe.tiffDescription;
   if (probe.tiffTags) out.tiffTags = probe.tiffTags;
   if (probe.tiffSoftware !== undefined) out.tiffSoftware = probe.tiffSoftware;
+  if (probe.tiffText !== undefined) out.tiffText = probe.tiffText;
   return out;
 }

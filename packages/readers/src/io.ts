@@ -69,6 +69,7 @@ export async function probeFile(path: string): Promise<FileProbe> {
         probe.tiffDescription = first?.description ?? null;
         if (first) probe.tiffTags = internTags(first.tags);
         if (first?.software !== undefined) probe.tiffSoftware = first.software;
+        if (first?.text !== undefined) probe.tiffText = first.text;
       } catch {
         // A TIFF being written, or corrupt: no description; the importer reports the real error.
         probe.tiffDescription = null;

@@ -18,6 +18,8 @@ import { folderRule, layoutWithoutEntry } from "./layouts";
 import { microManagerRule, mmPasses } from "./micromanager";
 import { R, isMmMetadataName, isTiffName, shortName } from "./names";
 import { nameRule } from "./pairs";
+import { LIF } from "./lif";
+import { dropPrunedFilesets } from "./pruning";
 import { requiredFiles } from "./required";
 import { tiffRule } from "./tiff-names";
 import { planFacts } from "./facts";
@@ -146,6 +148,8 @@ export function needsHeader(path: string, catalogue: Catalogue): boolean {
   if (ln.endsWith(".lei")) return has.has(R.leica);
   if (/\.(xlef|xlif|xlcf)$/.test(ln)) return has.has(R.xlef);
   if (ln.endsWith(".pattern")) return has.has(R.pattern);
+  if (ln.endsWith(".oif") || ln.endsWith(".pty")) return has.has(R.fv1000);
+  if (ln.endsWith(".lif")) return has.has(LIF);
   return /\.(txt|csv|xml|ims|msr|scn|raw|dv|r3d|r3d_d3d|rcpnl|nd2|czi|lof|nii)$/.test(ln);
 }
 
@@ -181,7 +185,8 @@ export function wantsWholeFile(path: string): boolean {
     ln.endsWith(".nd") ||
     ln.endsWith(".scan") ||
     ln.endsWith(".ndpis") ||
-    /\.(lei|xlef|xlif|xlcf|pattern)$/.test(ln) ||
+    /\.(lei|xlef|xlif|xlcf|pattern|oif|pty)$/.test(ln) ||
+    ln.endsWith("_meta.xml") ||
     (ZARR_METADATA.has(ln) && /\.zarr\//i.test(path))
   );
 }
@@ -318,7 +323,7 @@ export function groupFilesets(
     const seen = new Set<string>();
     const entryFile = byPath.get(plan.entry);
     const listing = listingFacts(ctx, plan, entryFile);
-    const required = requiredFiles(plan, entryFile);
+    const required = requiredFiles(plan, entryFile, ctx);
     if (listing) required.push(...listing.required);
     for (const req of required) {
       if (present.has(req.path) || byPath.has(req.path) || findPath(ctx, req.path) || seen.has(req.path)) continue;
@@ -337,6 +342,14 @@ export function groupFilesets(
     }
     result.filesets.push(plan);
   }
+  // Files a reader accepts without using them: OMERO's candidate scan may drop the fileset they open.
+  const opens = new Map<string, FilesetPlan>();
+  for (const [p, d] of decisions) {
+    if (d.kind !== "ignored" || !d.opens) continue;
+    const t = planOf(d.opens);
+    if ("key" in t) opens.set(p, t);
+  }
+  dropPrunedFilesets(result, opens);
   if (opts.whitelist && normaliseWhitelist(opts.whitelist).length > 0)
     applyWhitelist(result, normaliseWhitelist(opts.whitelist), waitsFor);
   result.filesets.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
