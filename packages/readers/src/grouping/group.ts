@@ -13,6 +13,8 @@ import { suffixDecision } from "./content";
 import { buildDirs, entry, findPath, member } from "./context";
 import type { Ctx, Decision, DirInfo } from "./context";
 import { buildClaims } from "./entry-lists";
+import { FAMILY_RULES, familyNeedsHeader, familyWantsWholeFile } from "./family-rules";
+import { buildFamilies, familyDecision, familyFacts } from "./families";
 import { folderRule } from "./layouts";
 import { microManagerRule, mmPasses } from "./micromanager";
 import { R, isMmMetadataName, isTiffName } from "./names";
@@ -47,6 +49,8 @@ export function decide(ctx: Ctx, f: CandidateFile): Decision {
   if (claim) return claim.entry === f.path ? entry(claim.reader) : member(claim.reader, claim.entry);
   const wait = ctx.waits.get(f.path);
   if (wait) return { kind: "pending", reason: wait };
+  const family = familyDecision(ctx, f.path);
+  if (family) return family;
   const rule = tiffRule(ctx, f, ln) ?? nameRule(ctx, f, ln);
   if (rule) return rule;
   const reader = suffixDecision(ctx.idx, f, ln);
@@ -120,6 +124,7 @@ export function needsHeader(path: string, catalogue: Catalogue): boolean {
   if (ln.endsWith(".lei")) return has.has(R.leica);
   if (/\.(xlef|xlif|xlcf)$/.test(ln)) return has.has(R.xlef);
   if (ln.endsWith(".pattern")) return has.has(R.pattern);
+  if (familyNeedsHeader(ln, has)) return true;
   return /\.(txt|csv|xml|ims|msr|scn|raw)$/.test(ln);
 }
 
@@ -132,7 +137,9 @@ export const LIST_WHOLE_FILE_MAX_BYTES = 16 * 1024 * 1024;
 export function wholeFileMax(path: string): number {
   if (hcsWantsWholeFile(path)) return HCS_WHOLE_FILE_MAX_BYTES;
   if (!wantsWholeFile(path)) return 0;
-  return /\.(lei|xlef|xlif|xlcf)$/i.test(path) ? LIST_WHOLE_FILE_MAX_BYTES : WHOLE_FILE_MAX_BYTES;
+  return /\.(lei|xlef|xlif|xlcf)$/i.test(path) || familyWantsWholeFile(baseOf(path))
+    ? LIST_WHOLE_FILE_MAX_BYTES
+    : WHOLE_FILE_MAX_BYTES;
 }
 
 /** Whether the io probe should read the whole file (up to wholeFileMax) rather than HEADER_BYTES. */
@@ -146,6 +153,7 @@ export function wantsWholeFile(path: string): boolean {
     ln.endsWith(".scan") ||
     ln.endsWith(".ndpis") ||
     /\.(lei|xlef|xlif|xlcf|pattern)$/.test(ln) ||
+    familyWantsWholeFile(baseOf(path)) ||
     (ZARR_METADATA.has(ln) && /\.zarr\//i.test(path))
   );
 }
@@ -185,6 +193,7 @@ export function groupFilesets(
   const dirs = buildDirs(byPath);
   const ctx = buildContext(idx, byPath, dirs);
   buildClaims(ctx, sorted);
+  buildFamilies(ctx, sorted, FAMILY_RULES);
   let defCtx: Ctx | null = null;
 
   const decisions = new Map<string, Decision>();
@@ -201,6 +210,7 @@ export function groupFilesets(
         defCtx ??= (() => {
           const c = buildContext(defaultIndex(), byPath, dirs);
           buildClaims(c, sorted);
+          buildFamilies(c, sorted, FAMILY_RULES);
           return c;
         })();
         d = { kind: "ignored", reason: ignoredReason(defCtx, f, idx.source) };
@@ -281,7 +291,7 @@ export function groupFilesets(
     const present = new Set(plan.files);
     const seen = new Set<string>();
     const entryFile = byPath.get(plan.entry);
-    const listing = listingFacts(ctx, plan, entryFile);
+    const listing = listingFacts(ctx, plan, entryFile) ?? familyFacts(ctx, plan);
     const required = requiredFiles(plan, entryFile);
     if (listing) required.push(...listing.required);
     for (const req of required) {
