@@ -44,7 +44,6 @@ export const PREDICATES: Record<string, Pred> = {
   [`${P}DNGReader`]: (_ln, s) => s === "cr2" || s === "crw",
   [`${P}CanonRawReader`]: (_ln, s) => s === "cr2" || s === "crw",
   [`${P}ND2Reader`]: (_ln, s) => s === "nd2",
-  [`${P}DicomReader`]: (_ln, s, f) => s !== "raw" || headText(f.probe, 132)?.slice(128, 132) === "DICM",
   [`${P}ImarisReader`]: (_ln, _s, f) =>
     !!f.probe?.head && !isTiffHead(f.probe.head) && headText(f.probe, 8) !== HDF5_MAGIC,
   [`${P}ImarisHDFReader`]: (_ln, _s, f) => !f.probe?.head || headText(f.probe, 8) === HDF5_MAGIC,
@@ -74,6 +73,9 @@ export const PREDICATES: Record<string, Pred> = {
   // The Tecan plate rule (hcs/tecan.ts) takes or holds every .db TecanReader.isThisType accepts (SQLite
   // with a PlateDefinition table); a .db left for the ordinary rules is not one.
   [`${P}TecanReader`]: () => false,
+  // Readers with a family rule (families.ts, family-rules.ts): the rule decides, never the suffix alone.
+  [`${P}PrairieReader`]: () => false,
+  [`${P}DicomReader`]: () => false,
 };
 
 /** First reader of the catalogue whose (modelled) isThisType accepts the file; Bio-Formats' rule. */

@@ -13,7 +13,7 @@ import { suffixDecision } from "./content";
 import { buildDirs, entry, findPath, member } from "./context";
 import type { Ctx, Decision, DirInfo } from "./context";
 import { buildClaims } from "./entry-lists";
-import { FAMILY_RULES, familyNeedsHeader, familyWantsWholeFile } from "./family-rules";
+import { FAMILY_RULES, familyNeedsHeader, familyWantsWholeByHead, familyWantsWholeFile } from "./family-rules";
 import { buildFamilies, familyDecision, familyFacts } from "./families";
 import { folderRule } from "./layouts";
 import { microManagerRule, mmPasses } from "./micromanager";
@@ -140,6 +140,12 @@ export function wholeFileMax(path: string): number {
   return /\.(lei|xlef|xlif|xlcf)$/i.test(path) || familyWantsWholeFile(baseOf(path))
     ? LIST_WHOLE_FILE_MAX_BYTES
     : WHOLE_FILE_MAX_BYTES;
+}
+
+/** After the first HEADER_BYTES: how many bytes the io probe should read whole because the head says the file
+ * is an index that lists its members (a Prairie `<PVScan>` XML); 0 when the head is enough. */
+export function wholeFileMaxByHead(path: string, head: Buffer): number {
+  return familyWantsWholeByHead(baseOf(path).toLowerCase(), head) ? LIST_WHOLE_FILE_MAX_BYTES : 0;
 }
 
 /** Whether the io probe should read the whole file (up to wholeFileMax) rather than HEADER_BYTES. */
