@@ -1,6 +1,6 @@
 import { makeTiff } from "./__fixtures__/make-tiff";
 import { defaultCatalogue, parseReadersFile } from "./catalogue";
-import type { CandidateFile, FileProbe, GroupingResult } from "./grouping";
+import type { CandidateFile, FileProbe, GroupingResult } from "./types";
 import { groupFilesets, metamorphPlaneNames, needsHeader } from "./grouping";
 
 const cat = defaultCatalogue();

@@ -3,8 +3,9 @@ import { open } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import type { Catalogue } from "./catalogue";
 import { parseReadersFile, ReadersFileError } from "./catalogue";
-import type { FileProbe } from "./grouping";
-import { HEADER_BYTES, wholeFileMax, wholeFileMaxByHead } from "./grouping";
+import { wholeFileMax, wholeFileMaxByHead } from "./grouping/group";
+import type { FileProbe } from "./types";
+import { HEADER_BYTES } from "./types";
 import type { ImageInfo } from "./tiff";
 import { parseTiffHeader, readTiffFirstIfd, readTiffImages } from "./tiff";
 

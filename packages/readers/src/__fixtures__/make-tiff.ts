@@ -14,6 +14,8 @@ export interface IfdSpec {
   strips?: number[];
   /** Extra SHORT tags (value 0), e.g. 51123 Micro-Manager's metadata tag. */
   extraTags?: number[];
+  /** SHORT tags with values, e.g. [262, 1] PhotometricInterpretation (Bio-Formats' setId wants 262 and 278). */
+  shortTags?: [number, number][];
 }
 
 export interface TiffSpec {
@@ -84,6 +86,7 @@ export function makeTiff(spec: TiffSpec): Buffer {
     short(277, spp);
     if (ifd.sampleFormat !== undefined) short(339, ifd.sampleFormat);
     for (const tag of ifd.extraTags ?? []) short(tag, 0);
+    for (const [tag, v] of ifd.shortTags ?? []) short(tag, v);
     const strips = ifd.strips ?? [];
     const stripOffsets = Buffer.alloc(strips.length * 4);
     if (strips.length > 0) {

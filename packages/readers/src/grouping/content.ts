@@ -5,8 +5,9 @@
 import { isOmeXml } from "../omexml";
 import { SHARED_SUFFIXES, suffixMatches } from "./catalogue-index";
 import type { CatIndex } from "./catalogue-index";
-import { OME_TIFF_SUFFIXES, P, R, endsWithAny, headText, isTiffName } from "./names";
-import type { CandidateFile } from "./types";
+import { OME_TIFF_SUFFIXES, P, R, endsWithAny, isTiffName } from "./names";
+import { headText } from "../head";
+import type { CandidateFile } from "../types";
 
 // Content tests (only when a probe is given; see README for the fallbacks)
 
@@ -44,21 +45,20 @@ export const PREDICATES: Record<string, Pred> = {
   [`${P}DNGReader`]: (_ln, s) => s === "cr2" || s === "crw",
   [`${P}CanonRawReader`]: (_ln, s) => s === "cr2" || s === "crw",
   [`${P}ND2Reader`]: (_ln, s) => s === "nd2",
-  [`${P}ImarisReader`]: (_ln, _s, f) =>
-    !!f.probe?.head && !isTiffHead(f.probe.head) && headText(f.probe, 8) !== HDF5_MAGIC,
-  [`${P}ImarisHDFReader`]: (_ln, _s, f) => !f.probe?.head || headText(f.probe, 8) === HDF5_MAGIC,
+  [`${P}ImarisReader`]: (_ln, _s, f) => !!f.probe?.head && !isTiffHead(f.probe.head) && headText(f, 8) !== HDF5_MAGIC,
+  [`${P}ImarisHDFReader`]: (_ln, _s, f) => !f.probe?.head || headText(f, 8) === HDF5_MAGIC,
   [`${P}ImarisTiffReader`]: (_ln, _s, f) => isTiffHead(f.probe?.head),
-  [`${P}ImspectorReader`]: (_ln, _s, f) => !!f.probe?.head && !headText(f.probe, 7)!.startsWith("OMAS_BF"),
-  [`${P}OBFReader`]: (_ln, _s, f) => !f.probe?.head || headText(f.probe, 7) === "OMAS_BF",
+  [`${P}ImspectorReader`]: (_ln, _s, f) => !!f.probe?.head && !headText(f, 7)!.startsWith("OMAS_BF"),
+  [`${P}OBFReader`]: (_ln, _s, f) => !f.probe?.head || headText(f, 7) === "OMAS_BF",
   [`${P}L2DReader`]: (_ln, s) => s === "l2d",
   [`${P}BioRadSCNReader`]: (_ln, _s, f) => !!f.probe?.head && !isTiffHead(f.probe.head),
   [`${P}LeicaSCNReader`]: () => true,
   [`${P}MRCReader`]: () => true,
   [`${P}TextReader`]: (_ln, _s, f) => {
-    const t = headText(f.probe, 8192);
+    const t = headText(f, 8192);
     return t !== undefined && looksNumericTable(t);
   },
-  [R.bdv]: (_ln, s, f) => s === "xml" && !!headText(f.probe, 1000)?.includes("SpimData"),
+  [R.bdv]: (_ln, s, f) => s === "xml" && !!headText(f, 1000)?.includes("SpimData"),
   [R.nifti]: (_ln, s) => s === "nii" || s === "nii.gz",
   [R.analyze]: () => false,
   [R.ics]: () => false,

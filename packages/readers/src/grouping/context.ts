@@ -4,7 +4,16 @@
  */
 import { baseOf, dirOf, join } from "../paths";
 import type { CatIndex } from "./catalogue-index";
-import type { CandidateFile } from "./types";
+import type { CandidateFile } from "../types";
+
+/** Readiness facts and required files of a format whose entry lists (or numbers) its members (listing-facts.ts, zarr.ts). */
+export interface ListingFacts {
+  expected?: string[];
+  closed?: boolean;
+  hold?: string;
+  /** Listed files not present, with why (the plan's `missing` / `reasons`). */
+  required: { path: string; why: string }[];
+}
 
 // File index
 

@@ -27,8 +27,9 @@ import type { Ctx } from "./context";
 import { readDicomTags, isDicomContent } from "./dicom-tags";
 import type { DicomTags } from "./dicom-tags";
 import type { FamilyOutcome, FamilyRule, FamilySet } from "./families";
-import { P, headComplete } from "./names";
-import type { CandidateFile } from "./types";
+import { wholeFileRead } from "../head";
+import { P } from "./names";
+import type { CandidateFile } from "../types";
 
 export const DICOM = `${P}DicomReader`;
 const ORDER = 165;
@@ -125,7 +126,7 @@ function dicomdirSet(ctx: Ctx, d: Info): FamilySet {
     .filter((r) => r.type === "IMAGE" && r.file)
     .map((r) => resolveRef(dir, r.file!));
   const members = [d.f.path, ...listed.filter((p) => ctx.files.has(p))];
-  const whole = headComplete(d.f);
+  const whole = wholeFileRead(d.f);
   const required = listed
     .filter((p) => !ctx.files.has(p))
     .map((p) => ({ path: p, why: `${p.slice(dir.length + 1)}: IMAGE record of ${baseOf(d.f.path)}` }));

@@ -8,11 +8,12 @@ import { findPath } from "./context";
 import type { Ctx } from "./context";
 import { leiListed, patternListed, xlefListed, xlifImages } from "./listed";
 import { mmEntryForDir, mmFileNames } from "./micromanager";
-import { OME_TIFF_SUFFIXES, R, endsWithAny, headUtf8, isTiffName } from "./names";
-import type { CandidateFile } from "./types";
+import { OME_TIFF_SUFFIXES, R, endsWithAny, isTiffName } from "./names";
+import { headUtf8 } from "../head";
+import type { CandidateFile } from "../types";
 
 export function ndpisImages(f: CandidateFile): string[] {
-  const t = headUtf8(f.probe);
+  const t = headUtf8(f);
   if (!t) return [];
   const out: string[] = [];
   for (const m of t.matchAll(/^\s*Image\d+\s*=\s*(.+?)\s*$/gim)) out.push(m[1]!);
@@ -41,7 +42,7 @@ export function buildClaims(ctx: Ctx, sorted: CandidateFile[]): void {
       if (ln.startsWith(".") || ln.endsWith(".filepart")) continue;
       const dir = dirOf(f.path);
       if (ln.endsWith(".companion.ome")) {
-        const xml = headUtf8(f.probe);
+        const xml = headUtf8(f);
         const refs = xml ? omeReferencedFiles(xml).map((r) => resolveRef(dir, r)) : null;
         const members = refs
           ? refs.map((r) => findPath(ctx, r)).filter((p): p is string => p !== null)

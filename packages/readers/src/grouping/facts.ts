@@ -12,9 +12,10 @@ import { find, findPath } from "./context";
 import { ndpisImages } from "./entry-lists";
 import { metamorphPlaneBase, metamorphPlaneFiles } from "./metamorph";
 import { mmFileNames } from "./micromanager";
-import { headComplete, headText, headUtf8, isMmMetadataName, isTiffName, R } from "./names";
+import { isMmMetadataName, isTiffName, R } from "./names";
+import { wholeFileRead, headText, headUtf8 } from "../head";
 import { icsPartner, swapExt } from "./pairs";
-import type { CandidateFile, FilesetPlan } from "./types";
+import type { CandidateFile, FilesetPlan } from "../types";
 
 /** TIFF tag 51123: MicroManagerMetadata (Micro-Manager's per-plane JSON). */
 export const MM_METADATA_TAG = 51123;
@@ -39,7 +40,7 @@ function underLayoutFolder(path: string): boolean {
 
 /** Micro-Manager metadata written to the end: it parses as JSON (MM writes it while acquiring). */
 function completeJson(f: CandidateFile): boolean {
-  if (!headComplete(f)) return false;
+  if (!wholeFileRead(f)) return false;
   try {
     JSON.parse(f.probe!.head!.toString("utf8"));
     return true;
@@ -52,8 +53,8 @@ function ometiffFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefined)
   const dir = dirOf(plan.entry);
   if (plan.entry.toLowerCase().endsWith(".companion.ome")) {
     // OMETiffReader.initFile: every TiffData/UUID@FileName, resolved in the companion's folder.
-    if (!f || !headComplete(f)) return {};
-    const refs = omeReferencedFiles(headUtf8(f.probe)!);
+    if (!f || !wholeFileRead(f)) return {};
+    const refs = omeReferencedFiles(headUtf8(f)!);
     if (refs.length === 0) return {};
     return { expected: uniq(refs.map((r) => findPath(ctx, resolveRef(dir, r)) ?? resolveRef(dir, r))), closed: true };
   }
@@ -82,7 +83,7 @@ function mmFacts(ctx: Ctx, plan: FilesetPlan): PlanFacts {
   let complete = metas.length > 0;
   for (const m of metas) {
     const f = ctx.files.get(m);
-    if (!f || !headComplete(f)) return {};
+    if (!f || !wholeFileRead(f)) return {};
     const names = mmFileNames(f);
     if (names.length === 0 || !completeJson(f)) complete = false;
     for (const n of names) expected.push(findPath(ctx, resolveRef(dirOf(m), n)) ?? resolveRef(dirOf(m), n));
@@ -96,7 +97,7 @@ function metamorphFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefine
   const name = baseOf(plan.entry);
   const ln = name.toLowerCase();
   if (!ln.endsWith(".nd") && !ln.endsWith(".scan")) return planeHold(ctx, plan, f);
-  if (!f?.probe?.head || !headComplete(f)) return {};
+  if (!f?.probe?.head || !wholeFileRead(f)) return {};
   const dir = dirOf(plan.entry);
   const planeFiles = metamorphPlaneFiles(name, f.probe.head.toString("latin1"));
   const bases = planeFiles.map((n) => n.slice(0, n.lastIndexOf(".")));
@@ -163,7 +164,7 @@ export function planFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefi
     case R.ics: {
       // ICSReader: ICS 2 ("ics_version\t2.0") holds its pixels; ICS 1 uses exactly the c<->d partner.
       if (!ln.endsWith(".ics") || !f?.probe?.head) return {};
-      if (headText(f.probe, 64)!.includes("ics_version\t2.0")) return { closed: true };
+      if (headText(f, 64)!.includes("ics_version\t2.0")) return { closed: true };
       const ids = icsPartner(name);
       return { expected: [find(ctx, dir, ids) ?? join(dir, ids)], closed: true };
     }
@@ -175,20 +176,20 @@ export function planFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefi
         return single ? { closed: true } : {};
       }
       if (!f?.probe?.head || f.probe.head.length < 348) return {};
-      if (headText(f.probe, 348)!.slice(344, 347) === "n+1") return { closed: true };
+      if (headText(f, 348)!.slice(344, 347) === "n+1") return { closed: true };
       const img = swapExt(name, ".hdr", ".img");
       return { expected: [find(ctx, dir, img) ?? join(dir, img)], closed: true };
     }
     case R.ndpis: {
       // NDPISReader: the ImageN= lines.
-      if (!f || !headComplete(f)) return {};
+      if (!f || !wholeFileRead(f)) return {};
       const imgs = ndpisImages(f).map((i) => findPath(ctx, resolveRef(dir, i)) ?? resolveRef(dir, i));
       return imgs.length > 0 ? { expected: uniq(imgs), closed: true } : {};
     }
     case R.bdv: {
       // BDVReader: the <hdf5> file named in the SpimData XML.
-      const m = /<hdf5[^>]*>\s*([^<]+?)\s*<\/hdf5>/.exec(headUtf8(f?.probe) ?? "");
-      if (!m || !f || !headComplete(f)) return {};
+      const m = /<hdf5[^>]*>\s*([^<]+?)\s*<\/hdf5>/.exec(headUtf8(f) ?? "");
+      if (!m || !f || !wholeFileRead(f)) return {};
       const h5 = resolveRef(dir, m[1]!);
       return { expected: [findPath(ctx, h5) ?? h5], closed: true };
     }

@@ -7,10 +7,9 @@
  * listing entry claimed) and answers `decide` and the readiness facts for them.
  */
 import { baseOf } from "../paths";
-import type { Ctx, Decision } from "./context";
+import type { Ctx, Decision, ListingFacts } from "./context";
 import { entry, member } from "./context";
-import type { ListingFacts } from "./listing-facts";
-import type { CandidateFile, FilesetPlan } from "./types";
+import type { CandidateFile, FilesetPlan } from "../types";
 
 /** One fileset a family rule found: its entry, the present members, and what its entry says of the rest. */
 export interface FamilySet {

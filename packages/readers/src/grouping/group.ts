@@ -3,9 +3,9 @@
  * `missing`, readiness facts (facts.ts) and the whitelist by entry (whitelist.ts). Also needsHeader /
  * wantsWholeFile, which tell the io probe what the rules need.
  */
+import { matchesWhitelist, normaliseWhitelist } from "@omero-fs/protocol";
 import type { Catalogue } from "../catalogue";
-import { HCS_WHOLE_FILE_MAX_BYTES, groupPlates, hcsNeedsHeader, hcsWantsWholeFile } from "../hcs";
-import type { PlatePlan } from "../hcs";
+import { HCS_WHOLE_FILE_MAX_BYTES, groupPlates, hcsNeedsHeader, hcsWantsWholeFile } from "../hcs/plates";
 import { baseOf, dirOf, join } from "../paths";
 import { defaultIndex, indexOf } from "./catalogue-index";
 import type { CatIndex } from "./catalogue-index";
@@ -24,9 +24,9 @@ import { tiffRule } from "./tiff-names";
 import { planFacts } from "./facts";
 import { listingFacts } from "./listing-facts";
 import { ZARR_METADATA } from "./zarr";
-import type { CandidateFile, FilesetPlan, GroupingOptions, GroupingResult } from "./types";
-import { WHOLE_FILE_MAX_BYTES } from "./types";
-import { matchesWhitelist, normaliseWhitelist, notWantedReason } from "./whitelist";
+import type { CandidateFile, FilesetPlan, GroupingOptions, GroupingResult } from "../types";
+import { WHOLE_FILE_MAX_BYTES } from "../types";
+import { notWantedReason } from "./whitelist";
 
 export function decide(ctx: Ctx, f: CandidateFile): Decision {
   const name = baseOf(f.path);
@@ -180,7 +180,7 @@ export function groupFilesets(
   for (const f of files) if (!all.has(f.path)) all.set(f.path, f);
   // Plates first (hcs/): their claimed and pending paths are not seen by the ordinary rules.
   const plates = groupPlates([...all.values()], (r) => idx.has.has(r));
-  const plateByEntry = new Map<string, PlatePlan>(plates.filesets.map((p) => [p.entry, p]));
+  const plateByEntry = new Map<string, FilesetPlan>(plates.filesets.map((p) => [p.entry, p]));
   const platePending = new Set(plates.pending.map((p) => p.path));
   const byPath = new Map<string, CandidateFile>();
   for (const [p, f] of all) {

@@ -14,6 +14,3 @@ export {
   wholeFileMaxByHead,
 } from "./group";
 export { metamorphPlaneBase, metamorphPlaneNames } from "./metamorph";
-export type { CandidateFile, FileProbe, FilesetPlan, GroupingOptions, GroupingResult, PlateSummary } from "./types";
-export { HEADER_BYTES, WHOLE_FILE_MAX_BYTES } from "./types";
-export { matchesWhitelist, normaliseWhitelist } from "./whitelist";

@@ -6,7 +6,7 @@ import { baseOf, join } from "../paths";
 import { find, member } from "./context";
 import type { Ctx, Decision } from "./context";
 import { R } from "./names";
-import type { CandidateFile } from "./types";
+import type { CandidateFile } from "../types";
 
 /** Folder-structure rules: a file inside another dataset's folder belongs to it, whatever its name. */
 export function folderRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | null {

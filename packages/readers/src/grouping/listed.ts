@@ -9,8 +9,8 @@
 import { baseOf, dirOf, resolveRef } from "../paths";
 import type { Ctx } from "./context";
 import { findPath } from "./context";
-import { headComplete } from "./names";
-import type { CandidateFile } from "./types";
+import { wholeFileRead } from "../head";
+import type { CandidateFile } from "../types";
 
 export interface Listed {
   /** Listed member paths (the entry itself excluded unless listed), in listing order, unique. */
@@ -87,7 +87,7 @@ export function leiListed(ctx: Ctx, f: CandidateFile): Listed | null {
   const names = leiFileNames(f.probe.head);
   if (!names) return null;
   const dir = dirOf(f.path);
-  return { paths: uniq(names.map((n) => resolve(ctx, resolveRef(dir, n)))), whole: headComplete(f) };
+  return { paths: uniq(names.map((n) => resolve(ctx, resolveRef(dir, n)))), whole: wholeFileRead(f) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -132,7 +132,7 @@ export function xlefListed(ctx: Ctx, f: CandidateFile): Listed | null {
   if (!f.probe?.head) return null;
   const paths: string[] = [];
   const docs: string[] = [];
-  let whole = headComplete(f);
+  let whole = wholeFileRead(f);
   const visited = new Set<string>([f.path]);
   const walk = (doc: string, xml: string) => {
     for (const ref of attrValues(xml, "Reference")) {
@@ -142,7 +142,7 @@ export function xlefListed(ctx: Ctx, f: CandidateFile): Listed | null {
       visited.add(p);
       docs.push(p);
       const child = ctx.files.get(p);
-      if (!child?.probe?.head || !headComplete(child)) {
+      if (!child?.probe?.head || !wholeFileRead(child)) {
         whole = false;
         continue;
       }
@@ -236,7 +236,7 @@ export function patternListed(ctx: Ctx, f: CandidateFile): Listed | null {
   // folder would be relative to the JVM's working directory; here: to the .pattern's folder).
   const full = resolvePattern(dir, text);
   const files = expandPattern(full);
-  if (files) return { paths: uniq(files.map((p) => resolve(ctx, p))), whole: headComplete(f) };
+  if (files) return { paths: uniq(files.map((p) => resolve(ctx, p))), whole: wholeFileRead(f) };
   // No block: FilePattern.buildFiles matches the regular expression against the folder's names.
   const pdir = dirOf(full);
   let re: RegExp;

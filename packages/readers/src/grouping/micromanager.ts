@@ -5,9 +5,10 @@
 import { baseOf, dirOf } from "../paths";
 import { entry, find, member } from "./context";
 import type { Ctx, Decision } from "./context";
-import { R, headText, headUtf8, isTiffName } from "./names";
-import { WHOLE_FILE_MAX_BYTES } from "./types";
-import type { CandidateFile } from "./types";
+import { R, isTiffName } from "./names";
+import { headText, headUtf8 } from "../head";
+import { WHOLE_FILE_MAX_BYTES } from "../types";
+import type { CandidateFile } from "../types";
 
 export function mmEntryForDir(ctx: Ctx, dir: string, tiffName?: string): string | null {
   const list = ctx.mm.get(dir);
@@ -44,7 +45,7 @@ export function microManagerRule(ctx: Ctx, f: CandidateFile, ln: string): Decisi
 }
 
 export function mmFileNames(f: CandidateFile): string[] {
-  const text = headUtf8(f.probe);
+  const text = headUtf8(f);
   if (!text) return [];
   const out = new Set<string>();
   const re = /"FileName"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
@@ -53,6 +54,6 @@ export function mmFileNames(f: CandidateFile): string[] {
 }
 
 export function mmPasses(f: CandidateFile): boolean {
-  const t = headText(f.probe, WHOLE_FILE_MAX_BYTES);
+  const t = headText(f, WHOLE_FILE_MAX_BYTES);
   return t === undefined || /micro-?manager/i.test(t);
 }

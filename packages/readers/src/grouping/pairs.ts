@@ -5,8 +5,9 @@
 import { baseOf, dirOf, join } from "../paths";
 import { entry, find, member } from "./context";
 import type { Ctx, Decision } from "./context";
-import { R, headText } from "./names";
-import type { CandidateFile } from "./types";
+import { R } from "./names";
+import { headText } from "../head";
+import type { CandidateFile } from "../types";
 
 /** Replace the extension keeping the case style of the old one (Analyze .HDR <-> .IMG). */
 export function swapExt(name: string, from: string, to: string): string {
@@ -139,7 +140,7 @@ export function nameRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | nul
     const xml = find(ctx, dir, xmlName);
     if (xml) {
       const xf = ctx.files.get(xml)!;
-      if (!xf.probe?.head || headText(xf.probe, 1000)!.includes("SpimData")) return member(R.bdv, xml);
+      if (!xf.probe?.head || headText(xf, 1000)!.includes("SpimData")) return member(R.bdv, xml);
     } else {
       return {
         kind: "pending",

@@ -17,8 +17,9 @@ import { isOmeXml } from "../omexml";
 import { baseOf, dirOf, join, resolveRef } from "../paths";
 import type { Ctx } from "./context";
 import type { FamilyOutcome, FamilyRule, FamilySet } from "./families";
-import { P, headComplete, headText, isTiffName } from "./names";
-import type { CandidateFile } from "./types";
+import { wholeFileRead } from "../head";
+import { P, isTiffName } from "./names";
+import type { CandidateFile } from "../types";
 
 export const PRAIRIE = `${P}PrairieReader`;
 
@@ -87,7 +88,7 @@ function run(ctx: Ctx, files: CandidateFile[], taken: (p: string) => boolean): F
     const env = configFile(ctx, f.path, ".env", /\.env(\.gz|\.bz2)?$/i);
     const meta = [f.path, ...[cfg, env].filter((p): p is string => p !== null)];
     const members = [...meta, ...listed.filter((p) => ctx.files.has(p) && !taken(p))];
-    const whole = headComplete(f);
+    const whole = wholeFileRead(f);
     const required = whole
       ? listed
           .filter((p) => !ctx.files.has(p))
@@ -127,5 +128,9 @@ export const prairieRule: FamilyRule = {
 
 /** The head says this `.xml` is a Prairie dataset: read it whole (its File list). */
 export function prairieWantsWhole(ln: string, head: Buffer): boolean {
-  return ln.endsWith(".xml") && isPrairieXmlHead(head) && headText({ head }, 4096)!.includes("<PVScan");
+  return (
+    ln.endsWith(".xml") &&
+    isPrairieXmlHead(head) &&
+    head.toString("latin1", 0, Math.min(4096, head.length)).includes("<PVScan")
+  );
 }

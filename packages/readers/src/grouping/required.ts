@@ -7,9 +7,10 @@ import { baseOf, dirOf, join, resolveRef } from "../paths";
 import { ndpisImages } from "./entry-lists";
 import { metamorphPlaneFiles } from "./metamorph";
 import { mmFileNames } from "./micromanager";
-import { R, headComplete, headText, headUtf8 } from "./names";
+import { R } from "./names";
+import { wholeFileRead, headText, headUtf8 } from "../head";
 import { icsPartner, swapExt } from "./pairs";
-import type { CandidateFile, FilesetPlan } from "./types";
+import type { CandidateFile, FilesetPlan } from "../types";
 
 export function requiredFiles(plan: FilesetPlan, f: CandidateFile | undefined): { path: string; why: string }[] {
   const dir = dirOf(plan.entry);
@@ -18,7 +19,7 @@ export function requiredFiles(plan: FilesetPlan, f: CandidateFile | undefined): 
   const out: { path: string; why: string }[] = [];
   switch (plan.reader) {
     case R.ics: {
-      const ics2 = headText(f?.probe, 64)?.includes("ics_version\t2.0");
+      const ics2 = headText(f, 64)?.includes("ics_version\t2.0");
       if (!ics2 && ln.endsWith(".ics")) {
         out.push({
           path: join(dir, icsPartner(name)),
@@ -29,7 +30,7 @@ export function requiredFiles(plan: FilesetPlan, f: CandidateFile | undefined): 
     }
     case R.analyze:
     case R.nifti: {
-      if (ln.endsWith(".hdr") && headText(f?.probe, 348)?.slice(344, 347) !== "n+1") {
+      if (ln.endsWith(".hdr") && headText(f, 348)?.slice(344, 347) !== "n+1") {
         const img = swapExt(name, ".hdr", ".img");
         out.push({ path: join(dir, img), why: `${img}: pixel data of the header ${name}` });
       }
@@ -45,8 +46,8 @@ export function requiredFiles(plan: FilesetPlan, f: CandidateFile | undefined): 
       break;
     }
     case R.ometiff: {
-      const xml = ln.endsWith(".companion.ome") ? headUtf8(f?.probe) : (f?.probe?.tiffDescription ?? undefined);
-      if (xml && (!ln.endsWith(".companion.ome") || (f && headComplete(f)))) {
+      const xml = ln.endsWith(".companion.ome") ? headUtf8(f) : (f?.probe?.tiffDescription ?? undefined);
+      if (xml && (!ln.endsWith(".companion.ome") || (f && wholeFileRead(f)))) {
         for (const r of omeReferencedFiles(xml)) {
           out.push({ path: resolveRef(dir, r), why: `${r}: named in the OME-XML of ${name}` });
         }
@@ -54,7 +55,7 @@ export function requiredFiles(plan: FilesetPlan, f: CandidateFile | undefined): 
       break;
     }
     case R.mm: {
-      if (f && headComplete(f)) {
+      if (f && wholeFileRead(f)) {
         for (const fn of mmFileNames(f)) out.push({ path: resolveRef(dir, fn), why: `${fn}: FileName in ${name}` });
       }
       break;
@@ -64,7 +65,7 @@ export function requiredFiles(plan: FilesetPlan, f: CandidateFile | undefined): 
       break;
     }
     case R.metamorph: {
-      const text = f?.probe?.head && headComplete(f) ? f.probe.head.toString("latin1") : null;
+      const text = f?.probe?.head && wholeFileRead(f) ? f.probe.head.toString("latin1") : null;
       if (text && (ln.endsWith(".nd") || ln.endsWith(".scan"))) {
         const files = metamorphPlaneFiles(name, text);
         const stem = (n: string) => n.slice(0, n.lastIndexOf(".")).toLowerCase();
@@ -81,7 +82,7 @@ export function requiredFiles(plan: FilesetPlan, f: CandidateFile | undefined): 
       break;
     }
     case R.bdv: {
-      const m = /<hdf5[^>]*>\s*([^<]+?)\s*<\/hdf5>/.exec(headUtf8(f?.probe) ?? "");
+      const m = /<hdf5[^>]*>\s*([^<]+?)\s*<\/hdf5>/.exec(headUtf8(f) ?? "");
       if (m) out.push({ path: resolveRef(dir, m[1]!), why: `${m[1]}: the HDF5 file named in ${name}` });
       break;
     }

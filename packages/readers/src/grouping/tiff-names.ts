@@ -7,7 +7,7 @@ import { baseOf, dirOf, resolveRef } from "../paths";
 import { entry, find, findPath, member } from "./context";
 import type { Ctx, Decision } from "./context";
 import { OME_TIFF_SUFFIXES, R, endsWithAny, isTiffName } from "./names";
-import type { CandidateFile } from "./types";
+import type { CandidateFile } from "../types";
 
 export function tiffRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | null {
   const has = ctx.idx.has;

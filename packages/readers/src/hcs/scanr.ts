@@ -9,7 +9,8 @@
  */
 import { dirOf, join } from "../paths";
 import { finishPlate } from "./plan";
-import type { PendingFile, PlateGrouping, PlatePlan, PlateRule } from "./types";
+import type { PlateGrouping, PlateRule } from "./types";
+import type { PendingFile, FilesetPlan } from "../types";
 import type { FileView } from "./view";
 import { hasSuffix } from "./view";
 
@@ -27,7 +28,7 @@ export const scanrRule: PlateRule = {
   needsHeader: () => false,
   group(view: FileView, _enabled, taken): PlateGrouping {
     const claimed = new Set<string>();
-    const filesets: PlatePlan[] = [];
+    const filesets: FilesetPlan[] = [];
     for (const dir of view.dirs.keys()) {
       const xml = join(dir, XML_FILE);
       if (!view.has(xml) || taken.has(xml) || claimed.has(xml)) continue;

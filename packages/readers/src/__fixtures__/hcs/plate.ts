@@ -3,8 +3,9 @@
  * Pure: `files` is a list of (relative path, bytes); unit tests turn it into candidates with
  * `toCandidates`, end-to-end tests write it to disk (index first, images first, at any pace).
  */
-import { HEADER_BYTES, wholeFileMax } from "../../grouping";
-import type { CandidateFile } from "../../grouping";
+import { wholeFileMax } from "../../grouping";
+import type { CandidateFile } from "../../types";
+import { HEADER_BYTES } from "../../types";
 import { makeTiff } from "../make-tiff";
 
 export interface FixtureFile {

@@ -1,12 +1,6 @@
 /** DicomReader (DicomReader.makeFileList / addFileToList / DICOMDIR): series, studies, DICOMDIR, .mif. */
+import type { GoldenLayout } from "../types";
 import { makeDicom, makeDicomDir } from "../make/dicom";
-
-interface GoldenLayout {
-  name: string;
-  files: Record<string, Buffer | string>;
-  note?: string;
-  missingOnPurpose?: string[];
-}
 
 const series = (n: number, count: number, time = "101500", date = "20240102") =>
   Array.from({ length: count }, (_, i) => makeDicom({ series: n, instance: i + 1, time, date }));

@@ -1,13 +1,7 @@
 /** PrairieReader: `<PVScan>` XML + `.env`/`Config.cfg` + the TIFFs the XML lists. */
+import type { GoldenLayout } from "../types";
 import { prairieSet, prairieTiffName } from "../make/prairie";
-import { goldenTiff } from "../make/tiff";
-
-interface GoldenLayout {
-  name: string;
-  files: Record<string, Buffer | string>;
-  note?: string;
-  missingOnPurpose?: string[];
-}
+import { tiff as goldenTiff } from "../make/tiff";
 
 const under = (dir: string, files: Record<string, Buffer | string>) =>
   Object.fromEntries(Object.entries(files).map(([k, v]) => [`${dir}/${k}`, v]));

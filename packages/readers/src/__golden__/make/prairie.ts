@@ -3,7 +3,7 @@
  * `Sequence/Frame/File@filename`, an optional `.env` (`<Environment>`, 5.2+) or `<name>Config.cfg` (`<PVConfig>`,
  * before 5.2), and the TIFFs.
  */
-import { goldenTiff } from "./tiff";
+import { tiff as goldenTiff } from "./tiff";
 
 export interface PrairieSpec {
   /** Base name: `<base>.xml`, `<base>.env`, `<base>_Cycle00001_Ch<c>_00000<i>.ome.tif`. */

@@ -1,28 +1,39 @@
-/** Small valid TIFFs (one 8x8 8-bit strip per IFD) for the golden layouts; built on __fixtures__/make-tiff. */
-import { makeTiff } from "../../__fixtures__/make-tiff";
-import type { IfdSpec } from "../../__fixtures__/make-tiff";
+/** Minimal TIFFs that Bio-Formats' setId accepts: one strip of pixel bytes per IFD (zeros). Pure. */
+import { type IfdSpec, makeTiff } from "../../__fixtures__/make-tiff";
 
 export interface GoldenTiff {
-  description?: string;
-  software?: string;
-  extraTags?: number[];
-  /** IFDs (planes); 1 by default. */
-  planes?: number;
   width?: number;
   height?: number;
-  littleEndian?: boolean;
+  /** ImageDescription (270): OME-XML, ImageJ, MetaMorph... */
+  description?: string;
+  /** Software (305), e.g. MIAS's "eaZYX". */
+  software?: string;
+  /** Extra SHORT tags (value 0), e.g. 51123 Micro-Manager. */
+  extraTags?: number[];
+  /** Planes (IFDs), default 1. */
+  planes?: number;
+  bits?: 8 | 16;
+  bigEndian?: boolean;
 }
 
-export function goldenTiff(spec: GoldenTiff = {}): Buffer {
-  const width = spec.width ?? 8;
-  const height = spec.height ?? 8;
-  const ifds: IfdSpec[] = Array.from({ length: spec.planes ?? 1 }, (_, i) => ({
+/** A w x h grey TIFF (default 4 x 4, 8-bit, one plane) with real strip data. */
+export function tiff(o: GoldenTiff = {}): Buffer {
+  const width = o.width ?? 4;
+  const height = o.height ?? 4;
+  const bits = o.bits ?? 8;
+  const ifd = (i: number): IfdSpec => ({
     width,
     height,
-    strips: [width * height],
-    // PhotometricInterpretation (262, here 0) is required by MinimalTiffReader.initFile.
-    extraTags: [262, ...(i === 0 ? (spec.extraTags ?? []) : [])],
-    ...(i === 0 ? { description: spec.description, software: spec.software } : {}),
-  }));
-  return makeTiff({ littleEndian: spec.littleEndian ?? true, ifds });
+    bits,
+    strips: [(width * height * bits) / 8],
+    shortTags: [
+      [259, 1],
+      [262, 1],
+      [278, height],
+    ],
+    ...(i === 0 && o.description !== undefined ? { description: o.description } : {}),
+    ...(i === 0 && o.software !== undefined ? { software: o.software } : {}),
+    ...(i === 0 && o.extraTags ? { extraTags: o.extraTags } : {}),
+  });
+  return makeTiff({ littleEndian: !o.bigEndian, ifds: Array.from({ length: o.planes ?? 1 }, (_, i) => ifd(i)) });
 }
