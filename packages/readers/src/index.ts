@@ -35,6 +35,7 @@ export {
   needsHeader,
   wantsWholeFile,
   wholeFileMax,
+  wholeFileMaxByHead,
 } from "./grouping";
 export { loadReadersFile, probeFile, readTiffFileImages } from "./io";
 export type { OmePixels } from "./omexml";

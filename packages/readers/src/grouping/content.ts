@@ -75,6 +75,11 @@ export const PREDICATES: Record<string, Pred> = {
   [`${P}TecanReader`]: () => false,
   // Readers with a family rule (families.ts, family-rules.ts): the rule decides, never the suffix alone.
   [`${P}PrairieReader`]: () => false,
+  [`${P}NRRDReader`]: () => false,
+  [`${P}BioRadReader`]: () => false,
+  [`${P}PerkinElmerReader`]: () => false,
+  [`${P}VectraReader`]: () => false,
+  [`${P}ImprovisionTiffReader`]: () => false,
   [`${P}DicomReader`]: () => false,
 };
 

@@ -7,6 +7,7 @@
  * listing entry claimed) and answers `decide` and the readiness facts for them.
  */
 import { baseOf } from "../paths";
+import { tiffRule } from "./tiff-names";
 import type { Ctx, Decision, ListingFacts } from "./context";
 import { entry, member } from "./context";
 import type { CandidateFile, FilesetPlan } from "../types";
@@ -87,4 +88,16 @@ export function familyFacts(ctx: Ctx, plan: FilesetPlan): ListingFacts | null {
   if (s.closed) out.closed = true;
   if (s.hold) out.hold = s.hold;
   return out;
+}
+
+/**
+ * Whether a reader ordered before `order` takes this TIFF by the TIFF-name rule (tiff-names.ts: BinaryOnly
+ * OME-TIFF, Leica `.lei` prefix, MetaMorph `.nd` prefix, OME-XML description): the TIFF family rules leave it.
+ */
+export function earlierTiffReader(ctx: Ctx, f: CandidateFile, order: number): boolean {
+  const d = tiffRule(ctx, f, baseOf(f.path).toLowerCase());
+  if (!d) return false;
+  if (d.kind !== "entry" && d.kind !== "member") return true;
+  const o = ctx.idx.readers.find((r) => r.className === d.reader)?.order;
+  return o !== undefined && o < order;
 }

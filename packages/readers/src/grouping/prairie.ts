@@ -13,15 +13,16 @@
  * Readiness: expected = the listed files (+ XML, `.cfg`, `.env` present); closed once the XML was read whole and
  * a `.env` or `.cfg` is there (a later `.env` could otherwise still join).
  */
-import { isOmeXml } from "../omexml";
 import { baseOf, dirOf, join, resolveRef } from "../paths";
 import type { Ctx } from "./context";
+import { earlierTiffReader } from "./families";
 import type { FamilyOutcome, FamilyRule, FamilySet } from "./families";
 import { wholeFileRead } from "../head";
 import { P, isTiffName } from "./names";
 import type { CandidateFile } from "../types";
 
 export const PRAIRIE = `${P}PrairieReader`;
+const ORDER = 146;
 
 /** PrairieReader.isThisType(stream) for the XML: `xml` and `<PV` in its first MiB (our head: 64 KiB or whole). */
 export function isPrairieXmlHead(head: Buffer | undefined): boolean {
@@ -107,9 +108,8 @@ function run(ctx: Ctx, files: CandidateFile[], taken: (p: string) => boolean): F
   // TIFFs PrairieReader takes by their prefix but no XML lists: in no fileset of Bio-Formats.
   for (const f of files) {
     const name = baseOf(f.path);
-    // An OME-TIFF goes to OMETiffReader (order 139) first.
-    if (!isTiffName(name.toLowerCase()) || listedBy.has(f.path) || isOmeXml(f.probe?.tiffDescription ?? undefined))
-      continue;
+    // An OME-TIFF goes to OMETiffReader (order 139) first, a `.lei` prefix to LeicaReader (143).
+    if (!isTiffName(name.toLowerCase()) || listedBy.has(f.path) || earlierTiffReader(ctx, f, ORDER)) continue;
     const xml = prefixXml(ctx, dirOf(f.path), name);
     if (xml)
       ignored.set(
