@@ -9,6 +9,7 @@ import {
   type CandidateFile,
   groupFilesets,
   needsHeader,
+  probeCanRefuse,
   probeFile,
   wantsWholeFile,
 } from "@omero-fs/readers";
@@ -245,10 +246,18 @@ export class Grouping {
         else toProbe.push({ c, mtimeMs });
       }
     }
-    for (const [p, size, , id] of ignored) {
-      input.push({ path: p, size });
+    for (const [p, size, mtimeMs, id] of ignored) {
+      const c: CandidateFile = { path: p, size };
+      input.push(c);
       ids.set(p, id);
       current.set(p, null);
+      // Ignored for its content (a corrupt TIFF, a .dv that is not DeltaVision): decided on content
+      // again, or its name alone would make it a fileset now.
+      if (probeCanRefuse(p) && needsHeader(p, catalogue)) {
+        const cached = this.probes.get(p, size, mtimeMs);
+        if (cached) c.probe = cached;
+        else toProbe.push({ c, mtimeMs });
+      }
     }
     // Imported files of the same folders are context: a new file that joins one of their filesets
     // is a late member of an imported fileset (never a fileset of its own, never pending forever).
@@ -337,6 +346,6 @@ export class Grouping {
       }
     for (const id of ops.cancelled)
       this.ctx.log.info(`[fileset ${id}] cancelled: its files were deleted or joined another fileset`);
-    for (const [p, a] of ops.files) if (a.state === "ignored") this.probes.delete(p);
+    for (const [p, a] of ops.files) if (a.state === "ignored" && !probeCanRefuse(p)) this.probes.delete(p);
   }
 }

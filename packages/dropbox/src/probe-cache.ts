@@ -68,10 +68,10 @@ export function trimProbe(p: string, probe: FileProbe): FileProbe {
       head = Buffer.from(magic);
       if (TIFF_HEADS.size < 64) TIFF_HEADS.set(key, head);
     }
-    // tiffTags too: tag 51123 (Micro-Manager) is what holds a TIFF for its metadata.txt.
+    // tiffTags too: tag 51123 (Micro-Manager) is what holds a TIFF for its metadata.txt; and the
+    // Software tag, which MIASReader's plate rule reads (without it no MIAS plate ever formed).
     const out: FileProbe = { head, tiffDescription: probe.tiffDescription };
     if (probe.tiffTags) out.tiffTags = probe.tiffTags;
-    // The Software tag decides Vectra QPTIFFs and MIAS plates.
     if (probe.tiffSoftware !== undefined) out.tiffSoftware = probe.tiffSoftware;
     return out;
   }

@@ -33,6 +33,7 @@ export {
   metamorphPlaneBase,
   metamorphPlaneNames,
   needsHeader,
+  probeCanRefuse,
   wantsWholeFile,
   wholeFileMax,
   wholeFileMaxByHead,

@@ -26,6 +26,19 @@ export interface TiffSpec {
   padding?: number;
 }
 
+/** What Bio-Formats' setId needs beyond the basics of a w x h 8-bit plane: its pixel strip, Compression,
+ * PhotometricInterpretation and RowsPerStrip (so fixtures also open in ../shared/bioformats/group). */
+export function readablePlane(width: number, height: number): Pick<IfdSpec, "strips" | "shortTags"> {
+  return {
+    strips: [width * height],
+    shortTags: [
+      [259, 1],
+      [262, 1],
+      [278, height],
+    ],
+  };
+}
+
 export function makeTiff(spec: TiffSpec): Buffer {
   const le = spec.littleEndian ?? true;
   const big = spec.bigTiff ?? false;

@@ -95,7 +95,7 @@ function main(argv: string[]): void {
         for (const l of lines) {
           if (typeof l.ignored === "string") {
             const i: RecordedIgnored = { path: rel(l.ignored), why: String(l.why) };
-            if (typeof l.error === "string") i.error = l.error;
+            if (typeof l.error === "string") i.error = l.error.split(`${root}/`).join(""); // no temp paths in the record
             rec.ignored.push(i);
             continue;
           }

@@ -14,7 +14,7 @@ import { metamorphPlaneBase, metamorphPlaneFiles } from "./metamorph";
 import { mmFileNames } from "./micromanager";
 import { isMmMetadataName, isTiffName, R } from "./names";
 import { wholeFileRead, headText, headUtf8 } from "../head";
-import { icsPartner, swapExt } from "./pairs";
+import { icsPartner } from "./pairs";
 import type { CandidateFile, FilesetPlan } from "../types";
 
 /** TIFF tag 51123: MicroManagerMetadata (Micro-Manager's per-plane JSON). */
@@ -170,15 +170,12 @@ export function planFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefi
     }
     case R.analyze:
     case R.nifti: {
-      // AnalyzeReader / NiftiReader: x.hdr + x.img (case follows), or one .nii / n+1 .hdr.
+      // AnalyzeReader / NiftiReader: x.hdr + x.img (lower-case suffixes), or one .nii.
       if (!ln.endsWith(".hdr")) {
         const single = dataFiles(plan).length === 1 && /\.nii(\.gz)?$/.test(ln) && !underLayoutFolder(plan.entry);
         return single ? { closed: true } : {};
       }
-      if (!f?.probe?.head || f.probe.head.length < 348) return {};
-      if (headText(f, 348)!.slice(344, 347) === "n+1") return { closed: true };
-      const img = swapExt(name, ".hdr", ".img");
-      return { expected: [find(ctx, dir, img) ?? join(dir, img)], closed: true };
+      return { expected: [join(dir, `${name.slice(0, -4)}.img`)], closed: true };
     }
     case R.ndpis: {
       // NDPISReader: the ImageN= lines.

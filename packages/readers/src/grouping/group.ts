@@ -10,14 +10,15 @@ import { baseOf, dirOf, join } from "../paths";
 import { defaultIndex, indexOf } from "./catalogue-index";
 import type { CatIndex } from "./catalogue-index";
 import { suffixDecision } from "./content";
+import { corruptTiff } from "./content-checks";
 import { buildDirs, entry, findPath, member } from "./context";
 import type { Ctx, Decision, DirInfo } from "./context";
 import { buildClaims } from "./entry-lists";
 import { FAMILY_RULES, familyNeedsHeader, familyWantsWholeByHead, familyWantsWholeFile } from "./family-rules";
 import { buildFamilies, familyDecision, familyFacts } from "./families";
-import { folderRule } from "./layouts";
+import { folderRule, layoutWithoutEntry } from "./layouts";
 import { microManagerRule, mmPasses } from "./micromanager";
-import { R, isMmMetadataName, isTiffName } from "./names";
+import { R, isMmMetadataName, isTiffName, shortName } from "./names";
 import { nameRule } from "./pairs";
 import { requiredFiles } from "./required";
 import { tiffRule } from "./tiff-names";
@@ -29,6 +30,17 @@ import { WHOLE_FILE_MAX_BYTES } from "../types";
 import { notWantedReason } from "./whitelist";
 
 export function decide(ctx: Ctx, f: CandidateFile): Decision {
+  const d = decideAlone(ctx, f);
+  const layout = (d.kind === "ignored" && d.reason === "") || "reader" in d ? layoutWithoutEntry(ctx, f.path) : null;
+  if (!layout) return d;
+  // Inside a layout folder without its entry: what Bio-Formats makes of the file alone (README rule 2).
+  if ("reader" in d && d.reader === layout.reader)
+    return { kind: "ignored", reason: `${layout.hold}; ${shortName(layout.reader)} cannot open it without that entry` };
+  if (d.kind === "ignored") return { kind: "ignored", reason: `${layout.hold}; no Bio-Formats reader opens it alone` };
+  return d;
+}
+
+function decideAlone(ctx: Ctx, f: CandidateFile): Decision {
   const name = baseOf(f.path);
   const ln = name.toLowerCase();
   if (name.startsWith(".")) {
@@ -51,10 +63,17 @@ export function decide(ctx: Ctx, f: CandidateFile): Decision {
   if (wait) return { kind: "pending", reason: wait };
   const family = familyDecision(ctx, f.path);
   if (family) return family;
+  const corrupt = isTiffName(ln) ? corruptTiff(f) : null;
+  if (corrupt)
+    return {
+      kind: "ignored",
+      reason: `corrupt: ${name} is named like a TIFF but ${corrupt}; Bio-Formats cannot open it (the import would fail)`,
+    };
   const rule = tiffRule(ctx, f, ln) ?? nameRule(ctx, f, ln);
   if (rule) return rule;
-  const reader = suffixDecision(ctx.idx, f, ln);
-  if (reader) return entry(reader);
+  const s = suffixDecision(ctx.idx, f, ln);
+  if (s && "reader" in s) return entry(s.reader);
+  if (s) return { kind: "ignored", reason: `not an image Bio-Formats opens: ${s.refused} (${shortName(s.by)})` };
   return { kind: "ignored", reason: "" };
 }
 
@@ -125,7 +144,17 @@ export function needsHeader(path: string, catalogue: Catalogue): boolean {
   if (/\.(xlef|xlif|xlcf)$/.test(ln)) return has.has(R.xlef);
   if (ln.endsWith(".pattern")) return has.has(R.pattern);
   if (familyNeedsHeader(ln, has)) return true;
-  return /\.(txt|csv|xml|ims|msr|scn|raw)$/.test(ln);
+  return /\.(txt|csv|xml|ims|msr|scn|raw|dv|r3d|r3d_d3d|rcpnl|nd2|czi|lof|nii)$/.test(ln);
+}
+
+/**
+ * Whether a probe can refuse a file its name alone would give a reader (content-checks.ts: corrupt
+ * TIFFs, DeltaVision/ND2/CZI/LOF/NIfTI magic numbers). Such a file, once ignored, must be probed
+ * again whenever its folder is regrouped, or its name would make it a fileset.
+ */
+export function probeCanRefuse(path: string): boolean {
+  const ln = baseOf(path).toLowerCase();
+  return !ln.startsWith(".") && (isTiffName(ln) || /\.(dv|r3d|r3d_d3d|rcpnl|nd2|czi|lof|nii)$/.test(ln));
 }
 
 /** Leica documents that list many files (an `.xlif` of a large tile scan names thousands of frames). */
@@ -310,6 +339,11 @@ export function groupFilesets(
     if (facts.expected !== undefined) plan.expected = facts.expected;
     if (facts.closed) plan.closed = true;
     if (facts.hold !== undefined) plan.hold = facts.hold;
+    const layout = plan.hold === undefined ? layoutWithoutEntry(ctx, plan.entry) : null;
+    if (layout) {
+      plan.hold = layout.hold;
+      delete plan.closed;
+    }
     result.filesets.push(plan);
   }
   if (opts.whitelist && normaliseWhitelist(opts.whitelist).length > 0)

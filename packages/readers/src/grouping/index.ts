@@ -9,6 +9,7 @@ export {
   groupFilesets,
   LIST_WHOLE_FILE_MAX_BYTES,
   needsHeader,
+  probeCanRefuse,
   wantsWholeFile,
   wholeFileMax,
   wholeFileMaxByHead,

@@ -38,3 +38,6 @@ export function endsWithAny(lowerName: string, suffixes: readonly string[]): boo
 
 export const isTiffName = (ln: string) => endsWithAny(ln, TIFF_SUFFIXES);
 export const isMmMetadataName = (ln: string) => ln === "metadata.txt" || ln.endsWith("_metadata.txt");
+
+/** "loci.formats.in.ICSReader" -> "ICSReader". */
+export const shortName = (reader: string) => reader.slice(reader.lastIndexOf(".") + 1);

@@ -3,7 +3,9 @@
  * logs, Analyze/NIfTI .hdr/.img, CZI parts, OIR parts, FakeReader .ini, BigDataViewer .h5.
  */
 import { baseOf, dirOf, join } from "../paths";
-import { entry, find, member } from "./context";
+import { checkedEntry } from "./content";
+import { deltavisionRefusal } from "./content-checks";
+import { entry, find, findPath, member } from "./context";
 import type { Ctx, Decision } from "./context";
 import { R } from "./names";
 import { headText } from "../head";
@@ -42,8 +44,8 @@ export function nameRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | nul
 
   // DeltaVision and its optional logs
   const dvHas = has.has(R.dv);
-  if (dvHas && /\.(dv|r3d|r3d_d3d)$/.test(ln)) return entry(R.dv);
-  if (has.has(R.rcpnl) && ln.endsWith(".rcpnl")) return entry(R.rcpnl);
+  if (dvHas && /\.(dv|r3d|r3d_d3d)$/.test(ln)) return checkedEntry(R.dv, f, deltavisionRefusal);
+  if (has.has(R.rcpnl) && ln.endsWith(".rcpnl")) return checkedEntry(R.rcpnl, f, deltavisionRefusal);
   if (dvHas || has.has(R.rcpnl)) {
     const dvImage = (base: string): string | null => {
       for (const ext of [".dv", ".r3d", ".rcpnl", ".DV", ".R3D"]) {
@@ -86,14 +88,23 @@ export function nameRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | nul
     }
   }
 
-  // Analyze 7.5 / NIfTI pairs: the .hdr is the entry
+  // Analyze 7.5 / NIfTI pairs: the .hdr is the entry. AnalyzeReader/NiftiReader.initFile open
+  // <base>.img (and <base>.hdr for an .img) in lower case: any other case fails or finds no reader.
   if ((has.has(R.analyze) || has.has(R.nifti)) && (ln.endsWith(".hdr") || ln.endsWith(".img"))) {
+    const lower = name.endsWith(".hdr") || name.endsWith(".img");
+    const base = name.slice(0, -4);
+    const other = join(dir, `${base}.${ln.endsWith(".hdr") ? "img" : "hdr"}`);
+    if (!lower || (!ctx.files.has(other) && findPath(ctx, other)))
+      return {
+        kind: "ignored",
+        reason: `not an image Bio-Formats opens: AnalyzeReader and NiftiReader read a pair named ${base}.hdr and ${base}.img (lower-case suffixes, as their initFile opens them); rename the pair`,
+      };
     if (ln.endsWith(".hdr")) {
       const r = hdrReader(ctx, f);
       if (r) return entry(r);
     } else {
-      const hdrName = swapExt(name, ".img", ".hdr");
-      const hdr = find(ctx, dir, hdrName);
+      const hdrName = `${base}.hdr`;
+      const hdr = ctx.files.has(join(dir, hdrName)) ? join(dir, hdrName) : null;
       if (hdr) {
         const r = hdrReader(ctx, ctx.files.get(hdr)!);
         if (r) return member(r, hdr);

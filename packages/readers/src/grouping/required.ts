@@ -9,7 +9,7 @@ import { metamorphPlaneFiles } from "./metamorph";
 import { mmFileNames } from "./micromanager";
 import { R } from "./names";
 import { wholeFileRead, headText, headUtf8 } from "../head";
-import { icsPartner, swapExt } from "./pairs";
+import { icsPartner } from "./pairs";
 import type { CandidateFile, FilesetPlan } from "../types";
 
 export function requiredFiles(plan: FilesetPlan, f: CandidateFile | undefined): { path: string; why: string }[] {
@@ -30,8 +30,9 @@ export function requiredFiles(plan: FilesetPlan, f: CandidateFile | undefined): 
     }
     case R.analyze:
     case R.nifti: {
-      if (ln.endsWith(".hdr") && headText(f, 348)?.slice(344, 347) !== "n+1") {
-        const img = swapExt(name, ".hdr", ".img");
+      // initFile opens <base>.img for every .hdr, a NIfTI n+1 header too (NiftiReader l. 230).
+      if (ln.endsWith(".hdr")) {
+        const img = `${name.slice(0, -4)}.img`;
         out.push({ path: join(dir, img), why: `${img}: pixel data of the header ${name}` });
       }
       break;

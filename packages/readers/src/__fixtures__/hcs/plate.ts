@@ -6,7 +6,7 @@
 import { wholeFileMax } from "../../grouping";
 import type { CandidateFile } from "../../types";
 import { HEADER_BYTES } from "../../types";
-import { makeTiff } from "../make-tiff";
+import { makeTiff, readablePlane } from "../make-tiff";
 
 export interface FixtureFile {
   /** POSIX path relative to the fixture's root. */
@@ -30,9 +30,9 @@ export interface PlateFixture {
   timepoints: number;
 }
 
-/** A tiny valid TIFF (4 x 4, 8-bit) with an optional ImageDescription. */
+/** A tiny valid TIFF (4 x 4, 8-bit, Bio-Formats opens it) with an optional ImageDescription. */
 export function tinyTiff(description?: string): Buffer {
-  return makeTiff({ ifds: [{ width: 4, height: 4, description }] });
+  return makeTiff({ ifds: [{ width: 4, height: 4, description, ...readablePlane(4, 4) }] });
 }
 
 /** The candidate files as the io probe would see them under `root` (absolute POSIX folder). */

@@ -15,7 +15,7 @@ export const layouts: GoldenLayout[] = [
     files: under("vol", improvisionSet("cells", { z: 2, c: 3, t: 1 })),
   },
   {
-    name: "improvision-two-samples",
+    name: "improvision-samples-and-plain",
     note: "two samples (SampleUUID) in one folder, and a plain TIFF",
     files: under("two", {
       ...improvisionSet("a", { z: 1, c: 2, t: 1 }),

@@ -1,5 +1,5 @@
 /** Minimal TIFFs that Bio-Formats' setId accepts: one strip of pixel bytes per IFD (zeros). Pure. */
-import { type IfdSpec, makeTiff } from "../../__fixtures__/make-tiff";
+import { type IfdSpec, makeTiff, readablePlane } from "../../__fixtures__/make-tiff";
 
 export interface GoldenTiff {
   width?: number;
@@ -25,15 +25,24 @@ export function tiff(o: GoldenTiff = {}): Buffer {
     width,
     height,
     bits,
+    ...readablePlane(width, height),
     strips: [(width * height * bits) / 8],
-    shortTags: [
-      [259, 1],
-      [262, 1],
-      [278, height],
-    ],
     ...(i === 0 && o.description !== undefined ? { description: o.description } : {}),
     ...(i === 0 && o.software !== undefined ? { software: o.software } : {}),
     ...(i === 0 && o.extraTags ? { extraTags: o.extraTags } : {}),
   });
   return makeTiff({ littleEndian: !o.bigEndian, ifds: Array.from({ length: o.planes ?? 1 }, (_, i) => ifd(i)) });
+}
+
+/** A TIFF of IFDs with their own sizes (e.g. a QPTIFF's channels, then smaller overview planes). */
+export function tiffOf(
+  ifds: { width: number; height: number; description?: string; software?: string; newSubfileType?: number }[],
+): Buffer {
+  return makeTiff({
+    ifds: ifds.map((i) => ({
+      ...i,
+      bits: 8,
+      ...readablePlane(i.width, i.height),
+    })),
+  });
 }
