@@ -21,6 +21,7 @@
  * Deviation: a file inside two time windows (a, b 100 s apart, c 100 s after b) is in both of Bio-Formats'
  * filesets; here it stays in the first.
  */
+import { defaultCatalogue } from "../catalogue";
 import { baseOf, dirOf, join, resolveRef } from "../paths";
 import { suffixMatches } from "./catalogue-index";
 import type { Ctx } from "./context";
@@ -140,7 +141,9 @@ function run(ctx: Ctx, files: CandidateFile[]): FamilyOutcome {
   for (const f of files) {
     if (!isDicomFile(ctx, f, baseOf(f.path).toLowerCase())) continue;
     const d = dirOf(f.path);
-    byDir.set(d, [...(byDir.get(d) ?? []), f]);
+    const list = byDir.get(d);
+    if (list) list.push(f);
+    else byDir.set(d, [f]);
   }
   for (const [dir, list] of byDir) {
     const infos = list.map(info);
@@ -179,9 +182,17 @@ function run(ctx: Ctx, files: CandidateFile[]): FamilyOutcome {
   return { sets, ignored };
 }
 
+/** Suffixes of the default readers before DicomReader: such names are theirs (isDicomFile checks the
+ * watch's catalogue; this only spares the content test for the common names). */
+const EARLIER_SUFFIXES = new Set(
+  defaultCatalogue()
+    .readers.filter((r) => r.order < ORDER)
+    .flatMap((r) => r.suffixes),
+);
+
 export const dicomRule: FamilyRule = {
   reader: DICOM,
-  // Content decides for names without a DICOM suffix: every name is offered, run() filters.
-  wants: () => true,
+  // Content decides for names without a DICOM suffix (extension-less exports, DICOMDIR, .ima, unknown suffixes).
+  wants: (ln) => isDicomSuffix(ln) || !ln.includes(".") || !EARLIER_SUFFIXES.has(ln.slice(ln.lastIndexOf(".") + 1)),
   run,
 };

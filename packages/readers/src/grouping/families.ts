@@ -6,7 +6,7 @@
  * them in readers.txt order (a file the first rule takes is not offered to later ones, nor a file an earlier
  * listing entry claimed) and answers `decide` and the readiness facts for them.
  */
-import { baseOf } from "../paths";
+import { baseOf, join } from "../paths";
 import { tiffRule } from "./tiff-names";
 import type { Ctx, Decision, ListingFacts } from "./context";
 import { entry, member } from "./context";
@@ -54,12 +54,15 @@ export function buildFamilies(ctx: Ctx, sorted: CandidateFile[], rules: readonly
   const state: FamilyState = { decisions: new Map(), sets: new Map() };
   STATE.set(ctx, state);
   const taken = (p: string) => state.decisions.has(p) || ctx.claims.has(p) || ctx.waits.has(p);
+  const named: { f: CandidateFile; ln: string }[] = [];
+  for (const f of sorted) {
+    const ln = baseOf(f.path).toLowerCase();
+    if (!ln.startsWith(".") && !ln.endsWith(".filepart")) named.push({ f, ln });
+  }
   for (const rule of rules) {
     if (!ctx.idx.has.has(rule.reader)) continue;
-    const files = sorted.filter((f) => {
-      const ln = baseOf(f.path).toLowerCase();
-      return !ln.startsWith(".") && !ln.endsWith(".filepart") && rule.wants(ln) && !taken(f.path);
-    });
+    const files: CandidateFile[] = [];
+    for (const { f, ln } of named) if (rule.wants(ln) && !taken(f.path)) files.push(f);
     if (files.length === 0) continue;
     const out = rule.run(ctx, files, taken);
     for (const s of out.sets) {
@@ -100,4 +103,37 @@ export function earlierTiffReader(ctx: Ctx, f: CandidateFile, order: number): bo
   if (d.kind !== "entry" && d.kind !== "member") return true;
   const o = ctx.idx.readers.find((r) => r.className === d.reader)?.order;
   return o !== undefined && o < order;
+}
+
+const SORTED_DIRS = new WeakMap<Ctx, string[]>();
+
+/** Every candidate file under `dir` (at any depth), sorted: a binary search over the run's sorted folders. */
+export function filesUnder(ctx: Ctx, dir: string): string[] {
+  let dirs = SORTED_DIRS.get(ctx);
+  if (!dirs) {
+    dirs = [...ctx.dirs.keys()].sort();
+    SORTED_DIRS.set(ctx, dirs);
+  }
+  const prefix = `${dir}/`;
+  let lo = 0;
+  let hi = dirs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (dirs[mid]! < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: string[] = (ctx.dirs.get(dir)?.names ?? []).map((n) => join(dir, n));
+  for (let i = lo; i < dirs.length && dirs[i]!.startsWith(prefix); i++)
+    for (const n of ctx.dirs.get(dirs[i]!)!.names) out.push(join(dirs[i]!, n));
+  return out.sort();
+}
+
+/** The sub-folders (holding candidate files, at any depth) directly below `dir`. */
+export function subfoldersOf(ctx: Ctx, dir: string): string[] {
+  const out = new Set<string>();
+  for (const p of filesUnder(ctx, dir)) {
+    const rest = p.slice(dir.length + 1);
+    if (rest.includes("/")) out.add(join(dir, rest.slice(0, rest.indexOf("/"))));
+  }
+  return [...out].sort();
 }

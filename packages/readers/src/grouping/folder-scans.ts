@@ -20,18 +20,18 @@
 import { baseOf, dirOf, join } from "../paths";
 import type { CandidateFile } from "../types";
 import type { Ctx } from "./context";
+import { filesUnder, subfoldersOf } from "./families";
 import type { FamilyOutcome, FamilyRule, FamilySet } from "./families";
 import { patternFiles } from "./find-pattern";
 import { P } from "./names";
 
 const reader = (n: string) => `${P}${n}`;
 const namesIn = (ctx: Ctx, dir: string) => (ctx.dirs.get(dir)?.names ?? []).filter((n) => !n.startsWith("."));
-const under = (ctx: Ctx, dir: string) => [...ctx.files.keys()].filter((p) => p.startsWith(`${dir}/`)).sort();
 const stem = (name: string) => (name.includes(".") ? name.slice(0, name.lastIndexOf(".")) : name);
 
 export const tillVisionRule: FamilyRule = {
   reader: reader("TillVisionReader"),
-  wants: () => true,
+  wants: (ln) => ln.endsWith(".vws"),
   run(ctx, files) {
     const out: FamilyOutcome = { sets: [] };
     for (const f of files) {
@@ -39,11 +39,7 @@ export const tillVisionRule: FamilyRule = {
       if (!/\.vws$/i.test(name)) continue;
       const dir = dirOf(f.path);
       const base = stem(name);
-      const folders = new Set<string>();
-      for (const p of ctx.files.keys()) {
-        const parent = dirOf(p);
-        if (dirOf(parent) === dir && /\.pst$/i.test(parent) && baseOf(parent).startsWith(base)) folders.add(parent);
-      }
+      const folders = subfoldersOf(ctx, dir).filter((d) => /\.pst$/i.test(d) && baseOf(d).startsWith(base));
       let pst = [...folders].flatMap((d) =>
         namesIn(ctx, d)
           .filter((n) => /\.pst$/i.test(n))
@@ -111,7 +107,7 @@ export const klbRule: FamilyRule = {
       }
       const prefix = folder.slice(0, folder.lastIndexOf("."));
       const top = dirOf(dir);
-      const members = under(ctx, top).filter(
+      const members = filesUnder(ctx, top).filter(
         (p) => dirOf(dirOf(p)) === top && baseOf(dirOf(p)).startsWith(prefix) && baseOf(p).includes("fusedStack"),
       );
       for (const m of members) used.add(m);
@@ -165,10 +161,8 @@ export const aplRule: FamilyRule = {
       if (!/_d\.mtb$/i.test(name)) continue;
       const dir = dirOf(f.path);
       const base = name.slice(0, -"_d.mtb".length);
-      const docs = [...new Set([...ctx.files.keys()].map(dirOf))].filter(
-        (d) => dirOf(d) === dir && baseOf(d).indexOf("_DocumentFiles") > 0,
-      );
-      const images = docs.flatMap((d) => under(ctx, d).filter((p) => /\.(tif|xml)$/i.test(p)));
+      const docs = subfoldersOf(ctx, dir).filter((d) => baseOf(d).indexOf("_DocumentFiles") > 0);
+      const images = docs.flatMap((d) => filesUnder(ctx, d).filter((p) => /\.(tif|xml)$/i.test(p)));
       const meta = [`${base}_1.tnb`, `${base}.apl`].map((n) => join(dir, n)).filter((p) => ctx.files.has(p));
       out.sets.push({ reader: this.reader, entry: f.path, members: [f.path, ...meta, ...images] });
     }

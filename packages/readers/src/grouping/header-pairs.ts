@@ -141,7 +141,8 @@ export const jeolRule: FamilyRule = {
 
 export const unisokuRule: FamilyRule = {
   reader: reader("UnisokuReader"),
-  wants: () => true,
+  // The header and its data spellings (isThisType takes any `x.<ext>` beside `x.HDR`; other suffixes not checked).
+  wants: (ln) => /\.(hdr|dat)$/.test(ln),
   run(ctx, files) {
     const out: FamilyOutcome = { sets: [], ignored: new Map() };
     const isHeader = (f: CandidateFile | undefined) =>
@@ -223,7 +224,8 @@ function inveonData(ctx: Ctx, f: CandidateFile): string | null {
 
 export const inveonRule: FamilyRule = {
   reader: reader("InveonReader"),
-  wants: () => true,
+  // Headers and the data suffixes Inveon writes (`x.ct.img`, `.cat`, `.lst`, `.raw`).
+  wants: (ln) => /\.(hdr|img|cat|lst|raw|dat)$/.test(ln),
   run(ctx, files) {
     const out: FamilyOutcome = { sets: [], ignored: new Map() };
     const isHeader = (f: CandidateFile | undefined) =>

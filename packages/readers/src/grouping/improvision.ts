@@ -71,7 +71,9 @@ function run(ctx: Ctx, files: CandidateFile[]): FamilyOutcome {
     const info = improvisionInfo(f);
     if (!info || earlierTiffReader(ctx, f, ORDER)) continue;
     const d = dirOf(f.path);
-    byDir.set(d, [...(byDir.get(d) ?? []), { f, info }]);
+    const list = byDir.get(d);
+    if (list) list.push({ f, info });
+    else byDir.set(d, [{ f, info }]);
   }
   for (const list of byDir.values()) {
     const used = new Set<string>();

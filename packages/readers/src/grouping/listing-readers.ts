@@ -20,6 +20,7 @@ import { wholeFileRead } from "../head";
 import { baseOf, dirOf, join, resolveRef } from "../paths";
 import type { CandidateFile } from "../types";
 import type { Ctx } from "./context";
+import { filesUnder } from "./families";
 import type { FamilyOutcome, FamilyRule, FamilySet } from "./families";
 import { P } from "./names";
 
@@ -97,7 +98,7 @@ export const l2dRule: FamilyRule = {
       const listed: string[] = [];
       for (const s of scans) {
         const scanDir = join(dir, s);
-        const scnFiles = [...ctx.files.keys()].filter((p) => p.startsWith(`${scanDir}/`) && /\.scn$/i.test(p));
+        const scnFiles = filesUnder(ctx, scanDir).filter((p) => /\.scn$/i.test(p));
         if (s === "" || scnFiles.length === 0) continue;
         listed.push(...scnFiles.sort());
         const scn = ctx.files.get(join(scanDir, `${s}.scn`));

@@ -75,12 +75,11 @@ function run(ctx: Ctx, files: CandidateFile[], taken: (p: string) => boolean): F
   for (const f of files) {
     const name = baseOf(f.path);
     if (HEADER.test(name) || named.has(f.path)) continue;
-    if (suffixMatches(ctx.idx, name.toLowerCase()).some((m) => m.reader.order < ORDER)) continue;
     const dir = dirOf(f.path);
     const header = [`${name}.nhdr`, `${name.includes(".") ? name.slice(0, name.lastIndexOf(".")) : name}.nhdr`]
       .map((n) => join(dir, n))
       .find((p) => ctx.files.has(p));
-    if (header)
+    if (header && !suffixMatches(ctx.idx, name.toLowerCase()).some((m) => m.reader.order < ORDER))
       ignored.set(f.path, `NRRDReader takes ${name} by ${baseOf(header)}, whose data file is another: in no fileset`);
   }
   return { sets, ignored };
@@ -88,6 +87,8 @@ function run(ctx: Ctx, files: CandidateFile[], taken: (p: string) => boolean): F
 
 export const nrrdRule: FamilyRule = {
   reader: NRRD,
-  wants: () => true,
+  // Headers, and the data suffixes a header beside them could claim (a data file itself joins through its
+  // header's set whatever its name; only the "taken by a header but unused" check is limited to these).
+  wants: (ln) => /\.(nhdr|nrrd|raw|img|dat|bin|gz|bz2|zraw)$/.test(ln),
   run,
 };

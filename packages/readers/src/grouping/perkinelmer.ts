@@ -23,7 +23,10 @@ import { P } from "./names";
 
 export const PERKIN_ELMER = `${P}PerkinElmerReader`;
 const ORDER = 103;
-const SUFFIXES = ["ano", "cfg", "csv", "htm", "rec", "tim", "zpo", "tif"];
+const SUFFIX_RE = /\.(ano|cfg|csv|htm|rec|tim|zpo|tif)(\.gz|\.bz2)?$/;
+const COMPANION_RE = Object.fromEntries(
+  ["cfg", "ano", "rec", "tim", "csv", "zpo", "htm"].map((c) => [c, new RegExp(`\\.${c}(\\.gz|\\.bz2)?$`)]),
+) as Record<string, RegExp>;
 const TIFF = /\.(tif|tiff|tf2|tf8|btf)(\.gz|\.bz2)?$/i;
 const COMPANIONS = ["cfg", "ano", "rec", "tim", "csv", "zpo", "htm"] as const;
 
@@ -49,7 +52,7 @@ export function peHtmFor(ctx: Ctx, f: CandidateFile): string | null {
     }
   }
   if (!html) return null;
-  const suffixOk = SUFFIXES.some((s) => new RegExp(`\\.${s}(\\.gz|\\.bz2)?$`).test(ln));
+  const suffixOk = SUFFIX_RE.test(ln);
   return bin || suffixOk ? join(dir, html) : null;
 }
 
@@ -68,8 +71,7 @@ function scan(ctx: Ctx, htm: string): { members: string[] } | { error: string } 
     if (!(s.startsWith(check) || check.startsWith(s) || (prefix !== null && s.startsWith(prefix)))) continue;
     prefix = s;
     const ln = n.toLowerCase();
-    for (const c of COMPANIONS)
-      if (!companions.has(c) && new RegExp(`\\.${c}(\\.gz|\\.bz2)?$`).test(ln)) companions.set(c, join(dir, n));
+    for (const c of COMPANIONS) if (!companions.has(c) && COMPANION_RE[c]!.test(ln)) companions.set(c, join(dir, n));
     if (TIFF.test(n)) {
       const bad = (from: number, to: number) => from >= 0 && !/^[+-]?\d+$/.test(n.slice(from, to));
       if ((d - 4 >= 0 && n[d - 4] === "_" && bad(d - 3, d)) || (d - 9 >= 0 && n[d - 9] === "_" && bad(d - 8, d - 4)))
@@ -88,8 +90,8 @@ function run(ctx: Ctx, files: CandidateFile[], taken: (p: string) => boolean): F
   const ignored = new Map<string, string>();
   const accepted = files.filter(
     (f) =>
-      !suffixMatches(ctx.idx, baseOf(f.path).toLowerCase()).some((m) => m.reader.order < ORDER) &&
-      peHtmFor(ctx, f) !== null,
+      peHtmFor(ctx, f) !== null &&
+      !suffixMatches(ctx.idx, baseOf(f.path).toLowerCase()).some((m) => m.reader.order < ORDER),
   );
   const htms = accepted.filter((f) => /\.htm$/i.test(f.path));
   const inSet = new Set<string>();
@@ -119,7 +121,7 @@ function run(ctx: Ctx, files: CandidateFile[], taken: (p: string) => boolean): F
 
 export const perkinElmerRule: FamilyRule = {
   reader: PERKIN_ELMER,
-  // Bin files have any hex extension: every name is offered, peHtmFor decides (a `.htm` must be beside it).
-  wants: () => true,
+  // Bin files have a hex extension; peHtmFor decides (a `.htm` must be beside it).
+  wants: (ln) => /\.([0-9a-f]+|ano|cfg|csv|htm|rec|tim|zpo|tiff?)$/.test(ln),
   run,
 };
