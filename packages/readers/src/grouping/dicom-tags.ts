@@ -19,6 +19,9 @@ export interface DicomTags {
   seriesNumber?: string;
   instanceNumber?: string;
   specimenId?: string;
+  /** Rows (0028,0010) and Columns (0028,0011): without them DicomReader.initFile divides by zero. */
+  rows?: number;
+  columns?: number;
   /** DICOMDIR: the directory records (0004,1220) with their type and referenced file. */
   records?: DicomRecord[];
 }
@@ -44,11 +47,15 @@ const SPECIMEN_SEQ = 0x00400560;
 const SPECIMEN_ID = 0x00400551;
 const RECORD_SEQ = 0x00041220;
 const RECORD_TYPE = 0x00041430;
+const ROWS = 0x00280010;
+const COLUMNS = 0x00280011;
 const REFERENCED_FILE = 0x00041500;
 
 interface Element {
   tag: number;
   value?: string;
+  /** US value (Rows, Columns). */
+  num?: number;
   items?: Element[][];
 }
 
@@ -124,6 +131,11 @@ function readElement(r: Reader, depth: number): Element | null {
     return { tag, items };
   }
   if (len === UNDEFINED) return null;
+  if ((tag === ROWS || tag === COLUMNS) && len === 2 && r.pos + 2 <= b.length) {
+    const num = r.u16(r.pos);
+    r.pos += 2;
+    return { tag, num };
+  }
   const keep = WANTED[tag] !== undefined || tag === SPECIMEN_ID || tag === RECORD_TYPE || tag === REFERENCED_FILE;
   const value = keep && r.pos + len <= b.length ? clean(b.toString("latin1", r.pos, r.pos + len)) : undefined;
   r.pos += len;
@@ -184,6 +196,8 @@ export function readDicomTags(head: Buffer | undefined): DicomTags | undefined {
         if (id !== undefined) out.specimenId = id;
       }
       if (e.tag === RECORD_SEQ) out.records = records(e.items ?? []);
+      if (e.tag === ROWS && e.num !== undefined) out.rows = Math.max(out.rows ?? 0, e.num);
+      if (e.tag === COLUMNS && e.num !== undefined) out.columns = Math.max(out.columns ?? 0, e.num);
     }
   } catch {
     // A head cut inside an element: what was read so far.

@@ -13,13 +13,15 @@
  *   series, several per study. Bio-Formats' walk opens files in name order and skips files already used,
  *   so the first file of a series decides the time window (modelled the same way).
  * - A grouped series fails in setId when a member has no ImageType (0008,0008): DicomFileInfo.compareTo
- *   dereferences it. Those files are ignored with that reason, as Bio-Formats reports them as errors.
+ *   dereferences it; a file without Rows/Columns fails (division by zero). Those files are ignored with the
+ *   reason, as Bio-Formats reports them as errors.
  * - `DICOMDIR` (the exact name): its IMAGE records' referenced files (`\` separated, relative to its folder)
  *   are the fileset; they are expected and the DICOMDIR closes the set once read whole.
  * - attachCompanionFiles: when the grandparent folder holds `<folder name>.mif` (a micro-CT export), every
  *   file of the grandparent joins each fileset of the folder.
- * Deviation: a file inside two time windows (a, b 100 s apart, c 100 s after b) is in both of Bio-Formats'
- * filesets; here it stays in the first.
+ * Deviation: a file in two of Bio-Formats' filesets stays in the first here: inside two time windows (a, b
+ * 100 s apart, c 100 s after b), or a `.dcm` under 1024 bytes (opened by its suffix, it scans the folder and
+ * takes the series, while the series' scan refuses it).
  */
 import { defaultCatalogue } from "../catalogue";
 import { baseOf, dirOf, join, resolveRef } from "../paths";
@@ -160,6 +162,10 @@ function run(ctx: Ctx, files: CandidateFile[]): FamilyOutcome {
     for (const o of infos) {
       if (used.has(o.f.path)) continue;
       const t = o.tags;
+      if (o.f.probe?.head && (!t.rows || !t.columns)) {
+        ignored.set(o.f.path, "DicomReader cannot open it: no image size (Rows/Columns) before the pixel data");
+        continue;
+      }
       let members = [o.f.path];
       if (t.instanceNumber && o.originalDate !== undefined && o.time !== undefined && t.sopInstanceUid !== undefined) {
         const others = scannable.filter((x) => x !== o && !used.has(x.f.path) && sameSet(o, x));

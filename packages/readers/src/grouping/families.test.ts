@@ -81,7 +81,11 @@ describe("DicomReader", () => {
 describe("PrairieReader", () => {
   test("XML + .env + the TIFFs it lists; an unlisted prefixed TIFF is ignored; expected and closed", () => {
     const set = prairieSet({ base: "TS-1", frames: 2 });
-    const tiffs = Object.fromEntries(Object.keys(set).filter((n) => n.endsWith(".tif")).map((n) => [n, TIFF_HEAD()]));
+    const tiffs = Object.fromEntries(
+      Object.keys(set)
+        .filter((n) => n.endsWith(".tif"))
+        .map((n) => [n, TIFF_HEAD()]),
+    );
     const r = groupFilesets(
       files("/w/p", { ...set, "TS-1_extra.tif": tiff() }, { ...tiffs, "TS-1_extra.tif": TIFF_HEAD() }),
       defaultCatalogue(),
