@@ -7,7 +7,9 @@
  * - VarianFDFReader (65): `.fdf` (suffix only); a header with `slices` or `echoes` makes every `.fdf` of the folder
  *   whose name has the same length one set.
  * - KLBReader (92): `.klb`; a name with `_CHN` in a `<prefix>.TM<t>_timeFused...` folder takes the `fusedStack`
- *   files of every sibling timepoint folder starting with `<prefix>` (approximated: their `.klb` files).
+ *   files of every sibling timepoint folder starting with `<prefix>` (with `fusedStack_<p>Projection` series).
+ *   Its `channels` list is not cleared by close(): a second SiMView tree opened by the same ImageReader can fail
+ *   (seen when one `group` run walks several); not modelled, each tree is judged alone.
  * - MicroCTReader (93): `.vff` starting `ncaa`; the `.vff` files of FilePattern.findPattern (find-pattern.ts) and
  *   every other file of the folder (metadata files).
  * - APLReader (100): `<base>_d.mtb` (an Access database), `<base>_1.tnb`, `<base>.apl` and the TIFFs (and XML) the

@@ -1,5 +1,6 @@
 /** Header + data pairs: Imagic, JEOL, Unisoku, PDS, Fuji, Inveon, PCO-RAW (header-pairs.ts). */
 import { fujiInf, imagicHed, inveonHdr, jeolImage, pdsHdr, unisokuHdr } from "../make/headers";
+import { spcData, spcSet } from "../make/spc";
 import { tiff } from "../make/tiff";
 import type { GoldenLayout } from "../types";
 
@@ -65,5 +66,15 @@ export const layouts: GoldenLayout[] = [
   {
     name: "pcoraw-alone",
     files: { "pco2/run2.pcoraw": tiff() },
+  },
+  {
+    name: "spc-pair",
+    note: "Becker & Hickl FIFO image: .spc photons + .set setup",
+    files: { "bh/cell 1.spc": spcData(), "bh/cell 1.set": spcSet() },
+  },
+  {
+    name: "spc-upper",
+    note: "X.SPC: SPCReader looks for X.spc and X.set (lower case) and refuses it",
+    files: { "bh2/CELL.SPC": spcData(), "bh2/CELL.SET": spcSet() },
   },
 ];
