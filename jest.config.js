@@ -1,10 +1,35 @@
 /** Two projects split by cost (docs/ARCHITECTURE.md, "Test hooks"): pure unit tests beside the
  * code, end-to-end tests with real processes under test/. Workspace imports resolve to sources for unit tests; the
  * end-to-end tests spawn the compiled servers, so `tsc -b` runs before jest (see package.json). */
-const moduleNameMapper = {
-  "^@omero-fs/protocol/zmq$": "<rootDir>/packages/protocol/src/zmq/index.ts",
-  "^@omero-fs/([a-z]+)$": "<rootDir>/packages/$1/src/index.ts",
-};
+const fs = require("node:fs");
+const path = require("node:path");
+
+/**
+ * Every face of every workspace package (its package.json `exports`; `main` for a package without)
+ * mapped to its source: `@omero-fs/dropbox/ledger` -> packages/dropbox/src/ledger/index.ts. So a
+ * test never runs a stale dist/ file, and a face added to a package.json is mapped with no edit
+ * here. A path that is not a face is not mapped (and scripts/check-layering.js refuses it in source).
+ */
+function sourceFaces() {
+  const map = {};
+  const root = path.join(__dirname, "packages");
+  for (const pkg of fs.readdirSync(root)) {
+    const file = path.join(root, pkg, "package.json");
+    if (!fs.existsSync(file)) continue;
+    const json = JSON.parse(fs.readFileSync(file, "utf8"));
+    const faces = json.exports ?? { ".": { default: `./${json.main}` } };
+    for (const [face, target] of Object.entries(faces)) {
+      const js = typeof target === "string" ? target : target.default;
+      if (!js.startsWith("./dist/")) continue;
+      const name = face === "." ? json.name : `${json.name}/${face.slice(2)}`;
+      const src = js.replace(/^\.\/dist\//, "src/").replace(/\.js$/, ".ts");
+      map[`^${name.replace(/[/.]/g, "\\$&")}$`] = `<rootDir>/packages/${pkg}/${src}`;
+    }
+  }
+  return map;
+}
+
+const moduleNameMapper = sourceFaces();
 const transform = { "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.jest.json" }] };
 module.exports = {
   projects: [

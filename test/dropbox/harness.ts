@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultEndpoints, homePaths } from "@omero-fs/config";
-import { type LedgerView, openLedgerView } from "@omero-fs/dropbox";
+import { type LedgerView, openLedgerView } from "@omero-fs/dropbox/ledger";
 import type { FileJson, ImportJson } from "@omero-fs/protocol";
 import { ControlClient } from "@omero-fs/protocol/zmq";
 import { REPO_ROOT, tempDir, waitFor } from "../helpers/wait";

@@ -1,6 +1,6 @@
 /** The ledger views the CLI uses: shapes, filters, requeue, and speed on 100,000 files (real SQLite file). */
 import * as path from "node:path";
-import { LedgerError, openLedgerView, requeueImport } from "@omero-fs/dropbox";
+import { LedgerError, openLedgerView, requeueImport } from "@omero-fs/dropbox/ledger";
 import { FileJsonSchema, ImportJsonSchema } from "@omero-fs/protocol";
 import { openLedgerDb } from "../../packages/dropbox/src/ledger";
 import { tempDir } from "../helpers/wait";

@@ -1,9 +1,14 @@
-/** scripts/check-layering.js: the clock rule for core/ folders that biome cannot express. */
+/** scripts/check-layering.js: the layering rules biome cannot express (the clock in core/, faces, SQL homes). */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 
 const script = path.join(__dirname, "..", "..", "scripts", "check-layering.js");
-const { check } = require(script) as { check: (text: string) => { line: number; what: string }[] };
+type Finding = { line: number; what: string };
+const { check, checkImports, facesOf } = require(script) as {
+  check: (text: string) => Finding[];
+  checkImports: (text: string, rel: string, faces: Map<string, unknown>) => Finding[];
+  facesOf: (root: string) => Map<string, unknown>;
+};
 
 describe("check-layering", () => {
   it("finds the clock with its line", () => {
@@ -25,6 +30,27 @@ describe("check-layering", () => {
       "export const iso = (now: number) => new Date(now).toISOString();",
     ].join("\n");
     expect(check(src)).toEqual([]);
+  });
+
+  it("refuses an import that is not a package's face, and SQL outside the store modules", () => {
+    const faces = facesOf(path.join(__dirname, "..", ".."));
+    const src = [
+      'import { homePaths } from "@omero-fs/config/home";',
+      'import { resolveHome } from "@omero-fs/config/dist/home";',
+      'const v = require("@omero-fs/dropbox/dist/ledger/view") as typeof import("@omero-fs/dropbox/ledger");',
+      'import Database from "better-sqlite3";',
+    ].join("\n");
+    expect(checkImports(src, "packages/cli/src/x.ts", faces).map((f) => [f.line, f.what.split(" ")[0]])).toEqual([
+      [2, "@omero-fs/config/dist/home"],
+      [3, "@omero-fs/dropbox/dist/ledger/view"],
+      [4, "better-sqlite3"],
+    ]);
+    expect(checkImports('import Database from "better-sqlite3";', "packages/dropbox/src/ledger/x.ts", faces)).toEqual(
+      [],
+    );
+    expect(
+      checkImports('import Database from "better-sqlite3";', "packages/cli/src/node/notify/outbox.ts", faces),
+    ).toEqual([]);
   });
 
   it("passes on this repository", () => {

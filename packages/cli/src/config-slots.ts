@@ -4,7 +4,7 @@
  * two watches sets watch 1 only. Said in words, with the command that sets every watch.
  */
 
-import { escapeName } from "@omero-fs/config/dist/names";
+import { escapeName } from "@omero-fs/config/names";
 
 function slotsOf(raw: string): string[] {
   return raw.split(";").map((x) => x.trim());

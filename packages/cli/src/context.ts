@@ -1,5 +1,5 @@
 // The light module only: the package index loads winston and the reader catalogue.
-import { resolveHome } from "@omero-fs/config/dist/home";
+import { resolveHome } from "@omero-fs/config/home";
 
 /** Global options every command receives. */
 export interface GlobalArgs {

@@ -1,7 +1,7 @@
 /** Plain-text tables for people (the --json outputs are for programs). */
 
 // The light module only (no winston): one escaping for CLI tables and log lines.
-import { escapeName } from "@omero-fs/config/dist/names";
+import { escapeName } from "@omero-fs/config/names";
 
 export { escapeName };
 

@@ -4,7 +4,7 @@
  * the same bytes.
  */
 import * as path from "node:path";
-import type { LedgerView, ListFilter } from "@omero-fs/dropbox";
+import type { LedgerView, ListFilter } from "@omero-fs/dropbox/ledger";
 import { type FileShowJson, FileShowJsonSchema, ImportJsonSchema } from "@omero-fs/protocol";
 import { checkContract, jsonArray } from "./ledger-access";
 

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import { FILE_STATES, IMPORT_STATES } from "@omero-fs/protocol";
 // Types only: the ledger module (SQLite) is required when a command runs.
-import type { LedgerView } from "@omero-fs/dropbox";
-import { homePaths } from "@omero-fs/config/dist/home";
+import type { LedgerView } from "@omero-fs/dropbox/ledger";
+import { homePaths } from "@omero-fs/config/home";
 import { CliError } from "./errors";
 
 /** Validate `--state` against a list of states, with the valid ones in the message. */
@@ -28,8 +28,7 @@ export function openView(home: string): LedgerView {
   }
   // The ledger's read-only view alone: the package index also loads the readers' catalogue, the
   // importers and the server (about 100 ms that a listing does not need).
-  const { openLedgerView } =
-    require("@omero-fs/dropbox/dist/ledger/view") as typeof import("@omero-fs/dropbox/dist/ledger/view");
+  const { openLedgerView } = require("@omero-fs/dropbox/ledger") as typeof import("@omero-fs/dropbox/ledger");
   try {
     return openLedgerView(ledger);
   } catch (e) {
@@ -109,20 +108,10 @@ export function* jsonArray(
  */
 export function existingCount(home: string): number | null {
   const ledger = homePaths(home).ledger;
+  // No ledger yet: not worth loading SQLite for.
   if (!fs.existsSync(ledger)) return null;
-  try {
-    const Database = require("better-sqlite3") as typeof import("better-sqlite3");
-    const db = new Database(ledger, { readonly: true, fileMustExist: true });
-    try {
-      db.pragma("busy_timeout = 2000");
-      // A ledger not yet migrated to the `existing` state has none.
-      return db.prepare("SELECT COUNT(*) FROM files WHERE state = 'existing'").pluck().get() as number;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return null;
-  }
+  const { existingInLedger } = require("@omero-fs/dropbox/ledger") as typeof import("@omero-fs/dropbox/ledger");
+  return existingInLedger(ledger);
 }
 
 /** The line `admin start` and `admin status` print when files were skipped at a first walk. */

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import type { ConfigProblem, OmeroFsConfig } from "@omero-fs/config";
-import { slotLabel } from "@omero-fs/config/dist/resolve";
+import { slotLabel } from "@omero-fs/config/names";
 import { escapeName } from "./format";
 
 /** What `config check` knows of a watchDir on disk: a directory, something else, or why not. */

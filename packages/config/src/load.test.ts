@@ -1,26 +1,13 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigError, loadConfig, loadConfigOrThrow } from "./load";
+import { configHome, prop, props } from "./__fixtures__/config-home";
+import { ConfigError, loadConfigOrThrow } from "./load";
 
 /** The seed's two-user example, verbatim (fixture shared with the CLI end-to-end test). */
 const SEED = fs.readFileSync(path.join(__dirname, "../../../test/config/fixtures/seed-templates.xml"), "utf8");
 
-let home: string;
-beforeEach(() => {
-  home = fs.mkdtempSync(path.join(os.tmpdir(), "omero-fs-config-"));
-});
-afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
-
-function writeXml(text: string): void {
-  fs.mkdirSync(path.join(home, "etc", "grid"), { recursive: true });
-  fs.writeFileSync(path.join(home, "etc", "grid", "templates.xml"), text);
-}
-function writeJson(obj: unknown): void {
-  fs.mkdirSync(path.join(home, "etc"), { recursive: true });
-  fs.writeFileSync(path.join(home, "etc", "config.json"), typeof obj === "string" ? obj : JSON.stringify(obj));
-}
-const load = (env: NodeJS.ProcessEnv = {}) => loadConfig({ home, env });
+const h = configHome();
+const { writeXml, writeJson, load } = h;
 
 describe("seed example", () => {
   test("the fixture is the seed text verbatim", () => {
@@ -78,11 +65,11 @@ describe("seed example", () => {
       readers: "",
       importArgs: "--report --email zak@example.com",
     });
-    expect(() => loadConfigOrThrow({ home, env: {} })).toThrow(ConfigError);
+    expect(() => loadConfigOrThrow({ home: h.dir, env: {} })).toThrow(ConfigError);
   });
 
   test("with an existing readers file: loads with no problem", () => {
-    const readers = path.join(home, "my_readers.txt");
+    const readers = path.join(h.dir, "my_readers.txt");
     fs.writeFileSync(readers, "loci.formats.in.ICSReader\n");
     writeXml(SEED.replace("/home/amy/my_readers.txt", readers));
     const r = load();
@@ -91,15 +78,11 @@ describe("seed example", () => {
       ["amy", readers],
       ["zak", ""],
     ]);
-    expect(loadConfigOrThrow({ home, env: {} }).watches[0]!.importArgs).toBe('-T "regex:^.*/(?<Container1>.*?)"');
+    expect(loadConfigOrThrow({ home: h.dir, env: {} }).watches[0]!.importArgs).toBe(
+      '-T "regex:^.*/(?<Container1>.*?)"',
+    );
   });
 });
-
-const prop = (name: string, value: string) => `<property name="omero.fs.${name}" value="${value}"/>\n`;
-const props = (o: Record<string, string>) =>
-  Object.entries(o)
-    .map(([k, v]) => prop(k, v))
-    .join("");
 
 describe("defaults", () => {
   test("no files: one default watch over <home>/data/DropBox with OMERO's template defaults", () => {
@@ -111,7 +94,7 @@ describe("defaults", () => {
       {
         index: 0,
         user: "default",
-        watchDir: path.join(home, "data", "DropBox"),
+        watchDir: path.join(h.dir, "data", "DropBox"),
         eventTypes: ["Creation", "Modification"],
         pathMode: "Follow",
         whitelist: [],
@@ -137,8 +120,8 @@ describe("defaults", () => {
       },
     ]);
     expect(c.global).toMatchObject({
-      home,
-      dataDir: path.join(home, "data"),
+      home: h.dir,
+      dataDir: path.join(h.dir, "data"),
       defaultDropBoxDir: "DropBox",
       importer: "local",
       importConcurrency: 1,
@@ -165,7 +148,7 @@ describe("defaults", () => {
 
   test("omero.data.dir and defaultDropBoxDir move the default watch", () => {
     writeXml(`<property name="omero.data.dir" value="/OMERO"/>\n${prop("defaultDropBoxDir", "Drop")}`);
-    expect(loadConfigOrThrow({ home, env: {} }).watches[0]!.watchDir).toBe("/OMERO/Drop");
+    expect(loadConfigOrThrow({ home: h.dir, env: {} }).watches[0]!.watchDir).toBe("/OMERO/Drop");
   });
 });
 
@@ -194,7 +177,7 @@ describe("list rules", () => {
       ["Deletion"],
       ["Creation", "Modification"],
     ]);
-    expect(w.map((x) => x.watchDir)).toEqual([path.join(home, "data", "DropBox"), "/d/amy", "/d/zak"]);
+    expect(w.map((x) => x.watchDir)).toEqual([path.join(h.dir, "data", "DropBox"), "/d/amy", "/d/zak"]);
   });
 
   test('names are trimmed ("amy; zak"), items are trimmed, empty items dropped', () => {
@@ -209,26 +192,28 @@ describe("list rules", () => {
 
   test("a named user with one watchDir is a single-user watch", () => {
     writeXml(props({ importUsers: "amy", watchDir: "/home/amy/myData" }));
-    expect(loadConfigOrThrow({ home, env: {} }).watches).toMatchObject([{ user: "amy", watchDir: "/home/amy/myData" }]);
+    expect(loadConfigOrThrow({ home: h.dir, env: {} }).watches).toMatchObject([
+      { user: "amy", watchDir: "/home/amy/myData" },
+    ]);
   });
 
   test("a named user without a watchDir watches <dataDir>/DropBox/<user>", () => {
     writeXml(props({ importUsers: "amy;zak", watchDir: "/a" }));
-    expect(loadConfigOrThrow({ home, env: {} }).watches.map((w) => w.watchDir)).toEqual([
+    expect(loadConfigOrThrow({ home: h.dir, env: {} }).watches.map((w) => w.watchDir)).toEqual([
       "/a",
-      path.join(home, "data", "DropBox", "zak"),
+      path.join(h.dir, "data", "DropBox", "zak"),
     ]);
   });
 
   test("eventTypes=All is every type (OMERO silently disables all); names are case-insensitive", () => {
     writeXml(props({ eventTypes: "All" }));
-    expect(loadConfigOrThrow({ home, env: {} }).watches[0]!.eventTypes).toEqual([
+    expect(loadConfigOrThrow({ home: h.dir, env: {} }).watches[0]!.eventTypes).toEqual([
       "Creation",
       "Modification",
       "Deletion",
     ]);
     writeXml(props({ eventTypes: "deletion, creation" }));
-    expect(loadConfigOrThrow({ home, env: {} }).watches[0]!.eventTypes).toEqual(["Creation", "Deletion"]);
+    expect(loadConfigOrThrow({ home: h.dir, env: {} }).watches[0]!.eventTypes).toEqual(["Creation", "Deletion"]);
   });
 
   test.each([
@@ -242,12 +227,12 @@ describe("list rules", () => {
     ["0", false],
   ])("boolean %s -> %s", (raw, want) => {
     writeXml(props({ ignoreSysFiles: raw }));
-    expect(loadConfigOrThrow({ home, env: {} }).watches[0]!.ignoreSysFiles).toBe(want);
+    expect(loadConfigOrThrow({ home: h.dir, env: {} }).watches[0]!.ignoreSysFiles).toBe(want);
   });
 
   test("importUsers=default is one watch for everyone; empty importUsers is the default", () => {
     writeXml(props({ importUsers: "" }));
-    expect(loadConfigOrThrow({ home, env: {} }).watches.map((w) => w.user)).toEqual(["default"]);
+    expect(loadConfigOrThrow({ home: h.dir, env: {} }).watches.map((w) => w.user)).toEqual(["default"]);
   });
 
   test("an empty importUsers entry is skipped with a warning, keeping slot numbers", () => {
@@ -274,7 +259,7 @@ describe("bad input: one clear problem naming property, slot and what is allowed
     writeXml(props({ importUsers: "amy;zak", watchDir: "/a;/z", ...o }));
     const r = load();
     expect(r.config).toBeNull();
-    expect(() => loadConfigOrThrow({ home, env: {} })).toThrow(ConfigError);
+    expect(() => loadConfigOrThrow({ home: h.dir, env: {} })).toThrow(ConfigError);
     expect(r.problems).toHaveLength(1);
     return r.problems[0]!;
   };
@@ -332,7 +317,7 @@ describe("bad input: one clear problem naming property, slot and what is allowed
   });
 
   test("a readers file naming an unknown reader class", () => {
-    const file = path.join(home, "readers.txt");
+    const file = path.join(h.dir, "readers.txt");
     fs.writeFileSync(file, "# mine\nloci.formats.in.ICSReader\nloci.formats.in.NoSuchReader\n");
     const p = bad({ readers: file });
     expect(p).toMatchObject({ property: "omero.fs.readers", slot: 0 });
@@ -537,7 +522,7 @@ describe("a whole OMERO etc/grid/templates.xml", () => {
     expect(r.problems).toEqual([]);
     const w = r.config!.watches;
     expect(w).toHaveLength(1);
-    expect(w[0]).toMatchObject({ user: "default", watchDir: path.join(home, "data", "DropBox") });
+    expect(w[0]).toMatchObject({ user: "default", watchDir: path.join(h.dir, "data", "DropBox") });
     expect(w[0]!.dirImportWait).toBe(30); // not MonitorServer's 999
     expect(w[0]!.fileBatch).toBe(20); // Profile over DropBox block
     expect(w[0]!.throttleImport).toBe(5); // DropBox server over both, not TestDropBox's 1
@@ -546,89 +531,5 @@ describe("a whole OMERO etc/grid/templates.xml", () => {
       expect.stringContaining('omero.fs.throttleImport inside <server-template id="TestDropBoxTemplate">'),
     ]);
     expect(r.notes.length).toBeGreaterThanOrEqual(8);
-  });
-});
-
-describe("per-watch MonitorServers (monitorControl, monitorEvents, monitorServerKey, monitorPathMap)", () => {
-  const KEY = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7";
-  const two = (o: Record<string, string>) => writeXml(props({ importUsers: "amy;zak", watchDir: "/a;/mnt/s/z", ...o }));
-
-  test("an empty slot is the local MonitorServer; a set slot is that watch's own", () => {
-    two({
-      monitorControl: ";tcp://storage:4061",
-      monitorEvents: ";tcp://storage:4062",
-      monitorServerKey: `;${KEY}`,
-      monitorPathMap: ";/export/data=/mnt/s/",
-    });
-    const r = load();
-    expect(r.problems).toEqual([]);
-    const [amy, zak] = r.config!.watches;
-    expect(amy).toMatchObject({ monitorControl: "", monitorEvents: "", monitorServerKey: "", monitorPathMap: null });
-    expect(zak).toMatchObject({
-      monitorControl: "tcp://storage:4061",
-      monitorEvents: "tcp://storage:4062",
-      monitorServerKey: KEY,
-      monitorPathMap: { remote: "/export/data", local: "/mnt/s" },
-    });
-  });
-
-  test("monitorServerKey may be an absolute path to a .pub file", () => {
-    two({ monitorControl: ";tcp://s:1", monitorEvents: ";tcp://s:2", monitorServerKey: ";/etc/keys/server.pub" });
-    expect(load().config!.watches[1]!.monitorServerKey).toBe("/etc/keys/server.pub");
-    // Relative: a .pub file in <home>/etc/curve.
-    two({ monitorControl: ";tcp://s:1", monitorEvents: ";tcp://s:2", monitorServerKey: ";storage1.pub" });
-    expect(load().config!.watches[1]!.monitorServerKey).toBe("storage1.pub");
-  });
-
-  const bad = (o: Record<string, string>) => {
-    two(o);
-    const r = load();
-    expect(r.config).toBeNull();
-    expect(r.problems).toHaveLength(1);
-    return r.problems[0]!;
-  };
-
-  test("monitorControl without monitorEvents names the missing one and the slot", () => {
-    const p = bad({ monitorControl: ";tcp://s:1", insecureTcp: "true" });
-    expect(p).toMatchObject({ property: "omero.fs.monitorEvents", slot: 1 });
-    expect(p.message).toContain("watch 2 of 2 (zak)");
-    expect(p.message).toContain("give both endpoints");
-  });
-
-  test("TCP without a server key is refused unless insecureTcp", () => {
-    const p = bad({ monitorControl: ";tcp://s:1", monitorEvents: ";tcp://s:2" });
-    expect(p).toMatchObject({ property: "omero.fs.monitorServerKey", slot: 1 });
-    expect(p.message).toContain("omero-fs curve keygen server");
-    expect(p.message).toContain("insecureTcp=true");
-    two({ monitorControl: ";tcp://s:1", monitorEvents: ";tcp://s:2", insecureTcp: "true" });
-    expect(load().problems).toEqual([]);
-  });
-
-  test("one control endpoint with two events endpoints", () => {
-    const p = bad({
-      monitorControl: "tcp://s:1;tcp://s:1",
-      monitorEvents: "tcp://s:2;tcp://s:3",
-      insecureTcp: "true",
-    });
-    expect(p).toMatchObject({ property: "omero.fs.monitorEvents", slot: 1 });
-    expect(p.message).toContain("one MonitorServer has one events endpoint");
-  });
-
-  test.each([
-    ["monitorServerKey", ";tooShort", "neither a Z85 CURVE public key"],
-    ["monitorServerKey", ";../x.pub", "neither a Z85 CURVE public key"],
-    ["monitorPathMap", ";/export/data", "REMOTE=LOCAL"],
-    ["monitorPathMap", ";export=/mnt/s", "REMOTE=LOCAL"],
-    ["monitorControl", ";storage:4061", "not an endpoint"],
-  ])("%s=%s", (name, value, why) => {
-    const p = bad({ [name]: value });
-    expect(p).toMatchObject({ property: `omero.fs.${name}`, slot: 1 });
-    expect(p.message).toContain(why);
-  });
-
-  test("a watchDir outside the path map's LOCAL (prefix sibling)", () => {
-    const p = bad({ monitorPathMap: ";/export=/mnt/s/zz" });
-    expect(p).toMatchObject({ property: "omero.fs.monitorPathMap", slot: 1 });
-    expect(p.message).toContain("watchDir /mnt/s/z is not under /mnt/s/zz");
   });
 });

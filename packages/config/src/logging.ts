@@ -61,7 +61,7 @@ export function closeLogger(logger: winston.Logger, timeoutMs = 2000): Promise<v
 
 export type Logger = winston.Logger;
 
-export type OnceLevel = "error" | "warn" | "info";
+export type OnceLevel = "error" | "warn" | "info" | "debug";
 
 /** "Log a new problem once": see onceLogger. */
 export interface OnceLog {

@@ -158,3 +158,9 @@ export function decodeBadName(s: string): Buffer | null {
   }
   return Buffer.concat(parts);
 }
+
+/** The label of a slot in messages: "watch 2 of 2 (zak)". Watch numbers count from 1 for people;
+ * ConfigProblem.slot stays 0-based. */
+export function slotLabel(slot: number, total: number, user: string | null): string {
+  return `watch ${slot + 1} of ${total}${user ? ` (${user})` : ""}`;
+}

@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { EVENT_TYPES, MAX_TIMER_SECONDS, PROPERTIES, type PropertyDef } from "./properties";
+import { slotLabel } from "./names";
 import { defaultRaw } from "./property-lookup";
 import {
   type ConfigProblem,
@@ -185,12 +186,6 @@ export function parseValue(def: PropertyDef, s: string): Parsed<unknown> {
       return { ok: false, why: `"${s}" is not an endpoint; use ipc:///absolute/path.sock or tcp://host:port` };
     }
   }
-}
-
-/** The label of a slot in messages: "watch 2 of 2 (zak)". Watch numbers count from 1 for people;
- * ConfigProblem.slot stays 0-based. */
-export function slotLabel(slot: number, total: number, user: string | null): string {
-  return `watch ${slot + 1} of ${total}${user ? ` (${user})` : ""}`;
 }
 
 /** The one-line text of a problem (its message already names property and slot). */

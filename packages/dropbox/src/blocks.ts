@@ -5,13 +5,13 @@
  * is applied (the `sync` barrier waits for it). See docs/ARCHITECTURE.md, "Wire protocol".
  */
 import type { Logger } from "@omero-fs/config";
-import type { EventBlock } from "@omero-fs/protocol";
-import { MethodError } from "./control";
+import { ControlError, type EventBlock } from "@omero-fs/protocol";
 import type { Engine } from "./engine";
 
 export interface BlocksHost {
   log: Logger;
-  engine: Engine;
+  /** Blocks are applied on the serial chain; a gap, a rescan notice or a dropped backlog is a rescan. */
+  engine: Pick<Engine, "serial" | "applyBlock" | "reconcileWatch">;
   /** Event paths waiting to be applied beyond which the queued blocks are dropped (options). */
   backlogPaths(): number;
   /** Test hook: least time to apply one block (0 in production). */
@@ -172,7 +172,7 @@ export class EventBlocks {
         const i = this.waiters.indexOf(w);
         if (i >= 0) this.waiters.splice(i, 1);
         reject(
-          new MethodError("INTERNAL", `sync: block ${seq} of monitor ${id} did not arrive within ${timeoutMs} ms`),
+          new ControlError("INTERNAL", `sync: block ${seq} of monitor ${id} did not arrive within ${timeoutMs} ms`),
         );
       }, timeoutMs);
       this.waiters.push(w);

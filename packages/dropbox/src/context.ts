@@ -1,38 +1,47 @@
-/** What every step of the DropBox pipeline shares (built by engine.ts, the coordinator). */
-import type { Logger } from "@omero-fs/config";
+/**
+ * What the steps of the DropBox pipeline share, in small pieces: each step's constructor names the
+ * pieces it uses (its own `...Context` type, beside the step), so who calls whom is in the types.
+ * engine.ts builds them.
+ */
+import type { Logger, OnceLog } from "@omero-fs/config";
 import type { Clock } from "./clock";
-import type { Importer } from "./importers/types";
 import type { Ledger } from "./ledger";
 import type { DropBoxOptions, WatchOptions } from "./options";
 
-export interface Context {
-  /** Replaced wholesale by a reload (Engine.reload): read it each time, never cache its values. */
-  opts: DropBoxOptions;
+/** What every step reads: the options, the ledger, the log and the clock. */
+export interface Shared {
+  /** The options now: a reload replaces them wholesale (Engine.reload), so ask each time, never keep them. */
+  opts(): DropBoxOptions;
   readonly ledger: Ledger;
   readonly log: Logger;
+  /** A problem that persists is logged once (docs/ARCHITECTURE.md, "Logging a problem"). */
+  readonly problems: OnceLog;
   readonly clock: Clock;
-  readonly importer: Importer;
+  /** A configured watch, or one a reload removed while what it queued finishes. */
   watch(index: number): WatchOptions;
-  /** Log `msg` at `level` the first time `key` is seen, at debug after that. */
-  once(key: string, level: "debug" | "info" | "warn" | "error", msg: string): void;
-  /** Forget the once-keys starting with `prefix` (the problem went away: say it again if it comes back). */
-  forgetOnce(prefix: string): void;
-  /** Something changed that readiness must look at. */
-  readinessChanged(): void;
+}
+
+/** The pipeline's tick (engine.ts), for a step that changes what the next tick decides. */
+export interface Ticks {
   /** Ask for a pipeline tick (grouping, readiness, scheduling) on the serial chain. */
   requestTick(): void;
+  /** Something changed that readiness must look at (Queueing.changed). */
+  readinessChanged(): void;
+}
+
+/** The serial chain (engine.ts), for a step that works outside it and records on it. */
+export interface Chain {
   /** Run `fn` after every earlier ledger task (one serial chain for every ledger write). */
   serial<T>(fn: () => Promise<T> | T): Promise<T>;
   stopping(): boolean;
-  /** Whether a reconciliation walk holds this partition: not grouped, not judged ready (core/walk-holds.ts). */
+}
+
+/** The reconciliation walks' holds (reconciler.ts, core/walk-holds.ts), for grouping and readiness. */
+export interface Holds {
+  /** Whether a walk holds this partition: not grouped, not judged ready. */
   held(watch: number, user: string, part: string): boolean;
   /** An event touched a held partition: walk it ahead of the reconciliation. */
   walkAhead(watch: number, user: string, part: string): void;
-  /**
-   * Watches whose first walk (no ledger history: omero.fs.existingFiles) runs in this process:
-   * when it started, and when it ended (null while it runs).
-   */
-  readonly firstWalks: Map<number, { startedMs: number; endedMs: number | null }>;
 }
 
 /** Per-fileset lines logged for one burst before they are summarised. */

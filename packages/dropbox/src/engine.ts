@@ -7,20 +7,21 @@
  * interleave; imports themselves run outside it), the timer and the tick. See
  * docs/ARCHITECTURE.md, "DropBox pipeline".
  */
-import type { Logger } from "@omero-fs/config";
+import { type Logger, type OnceLog, onceLogger } from "@omero-fs/config";
 import type { EventBlock } from "@omero-fs/protocol";
 import type { Catalogue } from "@omero-fs/readers";
 import { type Clock, systemClock } from "./clock";
-import type { Context } from "./context";
+import type { Shared } from "./context";
 import { Grouping } from "./grouping";
 import type { Importer } from "./importers/types";
 import { Imports } from "./imports";
 import { Intake } from "./intake";
-import type { Ledger } from "./ledger";
+import { type Ledger, LedgerError } from "./ledger";
 import { releaseExistingPage } from "./ledger/existing";
 import type { DropBoxOptions, WatchOptions } from "./options";
 import { Queueing } from "./queueing";
 import { Reconciler } from "./reconciler";
+import type { TreeSource } from "./walk";
 
 export interface EngineOptions {
   opts: DropBoxOptions;
@@ -31,6 +32,8 @@ export interface EngineOptions {
   catalogues: Map<number, Catalogue>;
   /** Default: the wall clock and real timers. */
   clock?: Clock;
+  /** Problems logged once, shared with the rest of the process (default: the engine's own). */
+  problems?: OnceLog;
   /**
    * A ledger task failed: true when the error is handled there (a ledger that cannot be written:
    * the DropBox shows it degraded and rescans later), false to log it as an internal error.
@@ -39,12 +42,14 @@ export interface EngineOptions {
 }
 
 export class Engine {
-  readonly ctx: Context;
-  readonly intake: Intake;
-  readonly grouping: Grouping;
-  readonly queueing: Queueing;
-  readonly imports: Imports;
-  readonly reconciler: Reconciler;
+  /** The resolved options, replaced wholesale by a reload; the steps read them through Shared.opts(). */
+  private opts: DropBoxOptions;
+  private readonly shared: Shared;
+  private readonly intake: Intake;
+  private readonly grouping: Grouping;
+  private readonly queueing: Queueing;
+  private readonly imports: Imports;
+  private readonly reconciler: Reconciler;
   private readonly clock: Clock;
   private readonly log: Logger;
   private chain: Promise<unknown> = Promise.resolve();
@@ -53,7 +58,6 @@ export class Engine {
   private tickQueued = false;
   private stopping = false;
   private closed = false;
-  private readonly loggedOnce = new Set<string>();
   private readonly onTaskError?: (e: unknown) => boolean;
 
   /**
@@ -63,12 +67,12 @@ export class Engine {
    */
   private readonly retired = new Map<number, WatchOptions>();
 
-  /** Swap the resolved options (admin reload): every step reads ctx.opts each time, so new values apply from the next tick. */
+  /** Swap the resolved options (admin reload): every step reads `opts` each time, so new values apply from the next tick. */
   reload(opts: DropBoxOptions): void {
     const now = new Set(opts.watches.map((w) => w.index));
-    for (const w of this.ctx.opts.watches) if (!now.has(w.index)) this.retired.set(w.index, w);
+    for (const w of this.opts.watches) if (!now.has(w.index)) this.retired.set(w.index, w);
     for (const i of now) this.retired.delete(i);
-    this.ctx.opts = opts;
+    this.opts = opts;
     this.queueing.changed();
     this.requestTick();
   }
@@ -76,6 +80,16 @@ export class Engine {
   /** The readers catalogue of watch `index` changed (admin reload): used by every grouping from now on. */
   setCatalogue(index: number, catalogue: Catalogue): void {
     this.grouping.catalogues.set(index, catalogue);
+  }
+
+  /** The readers catalogue watch `index` groups with now (undefined: not a running watch). */
+  catalogue(index: number): Catalogue | undefined {
+    return this.grouping.catalogues.get(index);
+  }
+
+  /** Where reconciliation reads each watch tree (a remote watch: its MonitorServer's `list`; remote-tree.ts). */
+  useTreeSource(source: TreeSource): void {
+    this.reconciler.source = source;
   }
 
   /**
@@ -87,11 +101,11 @@ export class Engine {
       let n = 0;
       let after = 0;
       for (;;) {
-        const page = this.ctx.ledger.filesets.waitingFilesets(index, after, 500);
+        const page = this.shared.ledger.filesets.waitingFilesets(index, after, 500);
         if (page.length === 0) return n;
-        this.ctx.ledger.transaction(() => {
+        this.shared.ledger.transaction(() => {
           for (const f of page) {
-            this.ctx.ledger.filesets.setWaitingFor(f.id, why);
+            this.shared.ledger.filesets.setWaitingFor(f.id, why);
             this.queueing.forgetWhy(f.id);
           }
         });
@@ -113,34 +127,40 @@ export class Engine {
     this.clock = o.clock ?? systemClock;
     this.log = o.log;
     this.onTaskError = o.onTaskError;
-    this.ctx = {
-      opts: o.opts,
+    this.opts = o.opts;
+    const shared: Shared = {
+      opts: () => this.opts,
       ledger: o.ledger,
       log: o.log,
+      problems: o.problems ?? onceLogger(o.log),
       clock: this.clock,
-      importer: o.importer,
       watch: (i) => {
-        const w = this.ctx.opts.watches.find((x) => x.index === i) ?? this.retired.get(i);
+        const w = this.opts.watches.find((x) => x.index === i) ?? this.retired.get(i);
         if (!w) throw new Error(`watch ${i + 1} is not configured`);
         return w;
       },
-      once: (key, level, msg) => this.once(key, level, msg),
-      forgetOnce: (prefix) => {
-        for (const k of [...this.loggedOnce]) if (k.startsWith(prefix)) this.loggedOnce.delete(k);
-      },
-      readinessChanged: () => this.queueing.changed(),
-      requestTick: () => this.requestTick(),
-      serial: (fn) => this.serial(fn),
-      stopping: () => this.stopping,
-      firstWalks: new Map(),
-      held: (watch, user, part) => this.reconciler.holds.isHeld(watch, user, part),
-      walkAhead: (watch, user, part) => this.reconciler.walkPartitionFirst(watch, user, part),
     };
-    this.grouping = new Grouping(this.ctx, o.catalogues);
-    this.intake = new Intake(this.ctx, this.grouping);
-    this.queueing = new Queueing(this.ctx, this.grouping, this.intake);
-    this.imports = new Imports(this.ctx, this.intake);
-    this.reconciler = new Reconciler(this.ctx, this.intake);
+    this.shared = shared;
+    const ticks = {
+      requestTick: () => this.requestTick(),
+      readinessChanged: () => this.queueing.changed(),
+    };
+    const chain = { serial: <T>(fn: () => Promise<T> | T) => this.serial(fn), stopping: () => this.stopping };
+    const holds = {
+      held: (watch: number, user: string, part: string) => this.reconciler.holds.isHeld(watch, user, part),
+      walkAhead: (watch: number, user: string, part: string) => this.reconciler.walkPartitionFirst(watch, user, part),
+    };
+    this.grouping = new Grouping({ ...shared, ...ticks, ...holds }, o.catalogues);
+    this.intake = new Intake(
+      { ...shared, ...ticks, firstWalk: (watch) => this.reconciler.firstWalk(watch) },
+      this.grouping,
+    );
+    this.queueing = new Queueing({ ...shared, held: holds.held }, this.grouping, this.intake);
+    this.imports = new Imports(
+      { ...shared, ...chain, requestTick: ticks.requestTick, importer: o.importer },
+      this.intake,
+    );
+    this.reconciler = new Reconciler({ ...shared, ...chain, ...ticks }, this.intake);
   }
 
   /** Run `fn` after every earlier ledger task. */
@@ -152,6 +172,24 @@ export class Engine {
       this.log.error(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     });
     return p;
+  }
+
+  /**
+   * serial() for a hand action the ledger may refuse (no such id, a state it cannot leave): the
+   * LedgerError goes to the caller (the control method answers BAD_PARAMS), not to the chain's
+   * internal-error log.
+   */
+  private async serialRefusable<T>(fn: () => T): Promise<T> {
+    const r = await this.serial((): { value: T } | { refused: LedgerError } => {
+      try {
+        return { value: fn() };
+      } catch (e) {
+        if (e instanceof LedgerError) return { refused: e };
+        throw e;
+      }
+    });
+    if ("refused" in r) throw r.refused;
+    return r.value;
   }
 
   /** Resolves once everything queued so far on the serial chain is done. */
@@ -172,15 +210,6 @@ export class Engine {
       await Promise.all(this.reconciler.ahead);
       if (this.chain === c && this.imports.running.size === 0 && this.reconciler.ahead.size === 0) return;
     }
-  }
-
-  private once(key: string, level: "debug" | "info" | "warn" | "error", msg: string): void {
-    if (this.loggedOnce.has(key)) {
-      this.log.debug(msg);
-      return;
-    }
-    this.loggedOnce.add(key);
-    this.log.log(level, msg);
   }
 
   private wake(at: number): void {
@@ -223,37 +252,78 @@ export class Engine {
     return this.intake.applyBlock(watch, block);
   }
 
-  /** Stat these paths and record what is there now (call on the serial chain). */
-  observePaths(watch: number, paths: string[]): Promise<number> {
-    return this.intake.observePaths(watch, paths);
+  /**
+   * Stat these paths and record what is there now (call on the serial chain). `via`: a walk's
+   * finding, or an event (a file that gets an event is live, never a pre-existing one).
+   */
+  observePaths(watch: number, paths: string[], via: "walk" | "event" = "event"): Promise<number> {
+    return this.intake.observePaths(watch, paths, via);
   }
 
   reconcileWatch(watch: number, why: string): Promise<number> {
     return this.reconciler.reconcileWatch(watch, why);
   }
 
+  /**
+   * At start, before any monitor runs: decide which watches have no ledger history (their next
+   * walk is their first: omero.fs.existingFiles).
+   */
+  planFirstWalks(): void {
+    this.reconciler.planFirstWalks();
+  }
+
+  /** Does watch `index` have its first walk (no ledger history) in this process? */
+  hasFirstWalk(index: number): boolean {
+    return this.reconciler.firstWalk(index) !== undefined;
+  }
+
+  /** Hold every partition of a watch (not grouped, not judged ready) until a walk has read it. */
+  holdWatch(watch: number): void {
+    this.reconciler.hold(watch);
+  }
+
+  /** End one hold (what waited is grouped and judged by the next tick). */
+  endHold(watch: number): void {
+    this.reconciler.release(watch);
+  }
+
   /** At start: cancel waiting filesets left empty by a crash, and recover imports left `importing`. */
   async recover(): Promise<void> {
-    for (const [watch, user] of this.ctx.ledger.filesets.waitingPairs()) this.grouping.cancelEmpty(watch, user, null);
+    for (const { watch, user } of this.shared.ledger.filesets.waitingPairs())
+      this.grouping.cancelEmpty(watch, user, null);
     await this.imports.recover();
   }
 
-  /** Requeue one fileset by hand (control method `retry`); LedgerError when it cannot be. */
-  retryNow(id: number): { id: number; state: string } {
-    const r = this.ctx.ledger.requeue(id, this.clock.now());
-    this.log.info(`[fileset ${id}] requeued by hand`);
-    this.requestTick();
-    return r;
+  /** Imports whose outcome could not be recorded (the ledger takes writes again): finished or redone. */
+  recoverImports(): Promise<void> {
+    return this.serial(() => this.imports.recover());
   }
 
-  /** Import an incomplete or waiting fileset as it is (control method `release`); LedgerError when it cannot be. */
-  release(id: number): { id: number; state: string } {
-    const r = this.ctx.ledger.release(id, this.clock.now());
-    this.log.warn(`[fileset ${id}] released by hand: imported as it is once its present files are finished`);
-    this.ctx.forgetOnce(`incomplete:${id}`);
-    this.queueing.changed();
-    this.requestTick();
-    return r;
+  /** Requeue one fileset by hand (control method `retry`, on the chain); LedgerError when it cannot be. */
+  requeue(id: number): Promise<{ id: number; state: string }> {
+    return this.serialRefusable(() => {
+      const r = this.shared.ledger.requeue(id, this.clock.now());
+      this.log.info(`[fileset ${id}] requeued by hand`);
+      this.requestTick();
+      return r;
+    });
+  }
+
+  /** Import an incomplete or waiting fileset as it is (control method `release`, on the chain); LedgerError when it cannot be. */
+  release(id: number): Promise<{ id: number; state: string }> {
+    return this.serialRefusable(() => {
+      const r = this.shared.ledger.release(id, this.clock.now());
+      this.log.warn(`[fileset ${id}] released by hand: imported as it is once its present files are finished`);
+      this.shared.problems.forgetPrefix(`incomplete:${id}`);
+      this.queueing.changed();
+      this.requestTick();
+      return r;
+    });
+  }
+
+  /** The ledger's counts ("files.<state>", "imports.<state>"), for `status`. */
+  counts(): Record<string, number> {
+    return this.shared.ledger.counts();
   }
 
   /**
@@ -264,7 +334,7 @@ export class Engine {
     let n = 0;
     for (;;) {
       const page = await this.serial(() => {
-        const rows = releaseExistingPage(this.ctx.ledger.db, dir);
+        const rows = releaseExistingPage(this.shared.ledger.db, dir);
         const now = this.clock.now();
         for (const r of rows) this.grouping.markDirty(r.watch, r.user, r.path, now);
         return rows.length;
@@ -283,11 +353,12 @@ export class Engine {
    */
   regroupPending(): void {
     const now = this.clock.now();
-    for (const [watch, user, p] of this.ctx.ledger.files.pendingPaths()) this.grouping.markDirty(watch, user, p, now);
+    for (const { watch, user, path: p } of this.shared.ledger.files.pendingPaths())
+      this.grouping.markDirty(watch, user, p, now);
   }
 
   fileCount(): number {
-    return this.ctx.ledger.files.count();
+    return this.shared.ledger.files.count();
   }
 
   /** Stop scheduling; wait for in-flight imports up to `graceMs`, then abort (they stay resumable). */

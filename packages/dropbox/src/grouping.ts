@@ -13,11 +13,13 @@ import {
   probeFile,
   wantsWholeFile,
 } from "@omero-fs/readers";
-import { Burst, type Context } from "./context";
+import { Burst, type Holds, type Shared, type Ticks } from "./context";
 import { groupingDueAt } from "./core/batching";
 import { GONE_AFTER_IMPORT, NOT_GROUPED } from "./core/file-identity";
 import { applyGrouping, type ExistingFileset, planFacts } from "./core/filesets";
 import { groupingPartition, userOfPath, userRootOf, type WatchScope } from "./core/paths";
+import type { KnownPath } from "./ledger/files";
+import type { PartitionFile } from "./ledger/filesets";
 import { PROBE_CACHE_BYTES, PROBE_CACHE_ENTRIES, ProbeCache, trimProbe } from "./probe-cache";
 
 const PROBE_CONCURRENCY = 16;
@@ -66,6 +68,9 @@ export async function probeCandidates(
   }
 }
 
+/** What grouping uses besides the shared parts: the tick, and the walks' holds on partitions. */
+export type GroupingContext = Shared & Ticks & Holds;
+
 export class Grouping {
   private readonly dirty = new Map<string, Dirty>();
   /** When each (watch, user)'s last grouping run ended and what it cost (core/batching.ts spaces runs by it). */
@@ -75,10 +80,15 @@ export class Grouping {
   readonly probes = new ProbeCache(PROBE_CACHE_ENTRIES, PROBE_CACHE_BYTES);
 
   constructor(
-    private readonly ctx: Context,
+    private readonly ctx: GroupingContext,
     /** By watch index; replaced per watch by a reload (Engine.setCatalogue). */
     readonly catalogues: Map<number, Catalogue>,
   ) {}
+
+  /** A file is gone: its cached content probe too. */
+  forgetProbe(p: string): void {
+    this.probes.delete(p);
+  }
 
   /** Mark dirty every folder of watch `index` holding files not yet imported (a reload changed how it groups). */
   markWatchDirty(index: number, now: number): number {
@@ -88,7 +98,7 @@ export class Grouping {
     for (;;) {
       const rows = this.ctx.ledger.files.pageOf(index, after, 2000);
       if (rows.length === 0) break;
-      after = rows[rows.length - 1]![0];
+      after = rows[rows.length - 1]!.path;
       // One transaction per page: a regroup of 100,000 files is 50 commits, not 100,000.
       this.ctx.ledger.transaction(() => this.markPageDirty(index, scope, rows, now));
       n += rows.length;
@@ -96,8 +106,8 @@ export class Grouping {
     return n;
   }
 
-  private markPageDirty(index: number, scope: WatchScope, rows: [string, string, string | null][], now: number): void {
-    for (const [p, state, reason] of rows) {
+  private markPageDirty(index: number, scope: WatchScope, rows: KnownPath[], now: number): void {
+    for (const { path: p, state, reason } of rows) {
       // Ignored files are decided again too (a wider whitelist, a reader that now knows them),
       // but not late members of an imported fileset: the import decided those.
       const again = state === "ignored" && !reason?.startsWith("late, after import");
@@ -221,21 +231,22 @@ export class Grouping {
     const lo = part === "" ? `${userRoot}/` : `${userRoot}/${part}/`;
     const hi = part === "" ? `${userRoot}0` : `${userRoot}/${part}0`;
     const inPart = part === "" ? (p: string) => groupingPartition(userRoot, p) === "" : () => true;
-    const rows: [string, number, number, number | null, number][] = [];
-    for (const r of fsets.groupable(watch, user, lo, hi)) if (inPart(r[0])) rows.push(r);
+    const dirOf = (p: string) => p.slice(0, p.lastIndexOf("/"));
+    const rows: PartitionFile[] = [];
+    for (const r of fsets.groupable(watch, user, lo, hi)) if (inPart(r.path)) rows.push(r);
     if (rows.length === 0) return;
     // Ignored files of the same folders take part too: a companion can turn an ignored name into a member.
-    const dirs = new Set(rows.map((r) => r[0].slice(0, r[0].lastIndexOf("/"))));
-    const ignored: [string, number, number, number][] = [];
+    const dirs = new Set(rows.map((r) => dirOf(r.path)));
+    const ignored: PartitionFile[] = [];
     for (const r of fsets.ignoredIn(watch, user, lo, hi))
-      if (dirs.has(r[0].slice(0, r[0].lastIndexOf("/"))) && inPart(r[0])) ignored.push(r);
+      if (dirs.has(dirOf(r.path)) && inPart(r.path)) ignored.push(r);
     const catalogue = this.catalogues.get(watch);
     if (!catalogue) throw new Error(`no readers catalogue for watch ${watch + 1}`);
     const input: CandidateFile[] = [];
     const ids = new Map<string, number>();
     const current = new Map<string, number | null>();
     const toProbe: { c: CandidateFile; mtimeMs: number }[] = [];
-    for (const [p, size, mtimeMs, fileset, id] of rows) {
+    for (const { path: p, size, mtimeMs, fileset, id } of rows) {
       const c: CandidateFile = { path: p, size };
       input.push(c);
       ids.set(p, id);
@@ -246,7 +257,7 @@ export class Grouping {
         else toProbe.push({ c, mtimeMs });
       }
     }
-    for (const [p, size, mtimeMs, id] of ignored) {
+    for (const { path: p, size, mtimeMs, id } of ignored) {
       const c: CandidateFile = { path: p, size };
       input.push(c);
       ids.set(p, id);
@@ -265,8 +276,8 @@ export class Grouping {
     // index files (metadata.txt, .nd, companions) are read again; other heads come from the cache.
     const imported = new Map<string, number>();
     const context: CandidateFile[] = [];
-    for (const [p, size, mtimeMs, id, fileset] of fsets.importedIn(watch, user, lo, hi, GONE_AFTER_IMPORT)) {
-      if (!dirs.has(p.slice(0, p.lastIndexOf("/"))) || !inPart(p)) continue;
+    for (const { path: p, size, mtimeMs, id, fileset } of fsets.importedIn(watch, user, lo, hi, GONE_AFTER_IMPORT)) {
+      if (!dirs.has(dirOf(p)) || !inPart(p)) continue;
       if (context.length >= IMPORTED_CONTEXT_MAX) break;
       const c: CandidateFile = { path: p, size };
       context.push(c);
@@ -295,7 +306,7 @@ export class Grouping {
       // Started importing while the probes ran: its membership is final; decide again on fresh rows.
       if (f.state !== "waiting" && f.state !== "queued" && f.state !== "incomplete") {
         if (attempt < 3) return this.regroupPartition(watch, user, userRoot, part, created, attempt + 1);
-        this.markDirty(watch, user, rows[0]![0], this.ctx.clock.now());
+        this.markDirty(watch, user, rows[0]!.path, this.ctx.clock.now());
         return;
       }
       existing.set(id, {
@@ -307,7 +318,7 @@ export class Grouping {
       });
     }
     // Waiting filesets left with no member at all (every file deleted) are cancelled by cancelEmpty.
-    const policy = this.ctx.opts.changedAfterImport;
+    const policy = this.ctx.opts().changedAfterImport;
     const ops = applyGrouping(
       { filesets: g.filesets, ignored: g.ignored, pending: g.pending },
       current,
@@ -316,7 +327,15 @@ export class Grouping {
       policy,
     );
     const plans = new Map(g.filesets.map((p) => [p.key, p]));
-    const upserted = fsets.applyMembership(watch, user, ops, ids, this.ctx.opts.importer, this.ctx.clock.now(), plans);
+    const upserted = fsets.applyMembership(
+      watch,
+      user,
+      ops,
+      ids,
+      this.ctx.opts().importer,
+      this.ctx.clock.now(),
+      plans,
+    );
     for (const [i, u] of ops.upserts.entries()) {
       const id = upserted[i]!;
       const plan = plans.get(u.key);
@@ -332,7 +351,7 @@ export class Grouping {
         this.ctx.log.info(`[fileset ${id}] back to waiting: its members changed before the import started`);
       if (u.reopen) {
         this.ctx.log.info(`[fileset ${id}] back to waiting: a file arrived for the incomplete fileset ${u.entry}`);
-        this.ctx.forgetOnce(`incomplete:${id}`);
+        this.ctx.problems.forgetPrefix(`incomplete:${id}`);
       }
       if (u.reimports)
         this.ctx.log.warn(
@@ -342,7 +361,7 @@ export class Grouping {
     for (const [p, a] of ops.files)
       if (a.state === "late") {
         const msg = `[fileset ${a.fileset}] ${p}: ${a.reason}`;
-        this.ctx.once(`late:${p}`, a.log ? "warn" : "debug", msg);
+        this.ctx.problems.once(`late:${p}`, a.log ? "warn" : "debug", msg);
       }
     for (const id of ops.cancelled)
       this.ctx.log.info(`[fileset ${id}] cancelled: its files were deleted or joined another fileset`);

@@ -5,25 +5,33 @@
  * means. Also crash recovery of filesets left `importing`.
  */
 import * as fs from "node:fs";
-import type { Context } from "./context";
+import type { Chain, Shared, Ticks } from "./context";
 import { outcomeOf } from "./core/outcome";
 import { newSchedState, pickJobs } from "./core/scheduler";
 import type { Intake } from "./intake";
-import type { ImportOutcome, ImportRequest, RecoverResult } from "./importers/types";
+import type { ImportOutcome, ImportRequest, Importer, RecoverResult } from "./importers/types";
+
+/** What scheduling and importing use besides the shared parts: the chain to record on, the tick, the importer. */
+export type ImportsContext = Shared &
+  Chain &
+  Pick<Ticks, "requestTick"> & {
+    readonly importer: Importer;
+  };
 
 export class Imports {
   readonly running = new Map<number, { ctrl: AbortController; done: Promise<void> }>();
   private readonly sched = newSchedState();
 
   constructor(
-    private readonly ctx: Context,
-    private readonly intake: Intake,
+    private readonly ctx: ImportsContext,
+    /** Members that changed around an import are observed again. */
+    private readonly intake: Pick<Intake, "observePaths">,
   ) {}
 
   /** Start what the scheduler allows; returns when to look again (Infinity: on an event). */
   schedule(): number {
     if (this.ctx.stopping()) return Number.POSITIVE_INFINITY;
-    const cfg = { concurrency: this.ctx.opts.concurrency, throttleMs: (w: number) => this.ctx.watch(w).throttleMs };
+    const cfg = { concurrency: this.ctx.opts().concurrency, throttleMs: (w: number) => this.ctx.watch(w).throttleMs };
     let wake = Number.POSITIVE_INFINITY;
     while (this.running.size < cfg.concurrency) {
       const now = this.ctx.clock.now();
@@ -61,7 +69,10 @@ export class Imports {
         outcome = { ok: false, retryable: true, target: null, images: null, error: verify };
       } else {
         try {
-          outcome = await this.ctx.importer.run(req, { signal: ctrl.signal, timeoutMs: this.ctx.opts.importTimeoutMs });
+          outcome = await this.ctx.importer.run(req, {
+            signal: ctrl.signal,
+            timeoutMs: this.ctx.opts().importTimeoutMs,
+          });
         } catch (e) {
           const error = `importer error: ${e instanceof Error ? e.message : String(e)}`;
           outcome = { ok: false, retryable: true, target: null, images: null, error };
@@ -106,7 +117,7 @@ export class Imports {
     const now = this.ctx.clock.now();
     const d = outcomeOf(
       { ok: o.ok, retryable: o.retryable, changedBeforeStart, attempt, baseAttempts: fsets.baseAttempts(id) },
-      this.ctx.opts.retry,
+      this.ctx.opts().retry,
       now,
     );
     fsets.recordOutcome(id, attempt, o, d, now);

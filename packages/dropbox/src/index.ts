@@ -1,15 +1,8 @@
-export { type DropBoxHandle, runDropBox } from "./server";
+/**
+ * `@omero-fs/dropbox`: the DropBox process. Its other faces: `@omero-fs/dropbox/ledger` (the
+ * ledger, for the CLI and the node) and `@omero-fs/dropbox/plan` (`omero-fs files plan`).
+ */
 export { dropboxMain } from "./main";
-export {
-  countsOf,
-  type ImportRow,
-  Ledger,
-  LedgerError,
-  type LedgerView,
-  type ListFilter,
-  openLedgerView,
-  requeueImport,
-} from "./ledger";
 export { snapshotKeyOf } from "./monitor-link";
 export { type DropBoxOptions, resolveOptions } from "./options";
-export * as ledgerShow from "./ledger/show";
+export { type DropBoxHandle, runDropBox } from "./server";

@@ -7,10 +7,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { decodeBadName, isValidUtf8 } from "@omero-fs/config";
 import type { EventBlock } from "@omero-fs/protocol";
-import type { Context } from "./context";
+import type { Shared, Ticks } from "./context";
 import { BAD_NAME, type Effect, type FileRecord, type Observation, observationEffects } from "./core/file-identity";
 import { containmentProblem, userOfPath } from "./core/paths";
-import { recordAsExisting, releaseExisting } from "./core/reconcile";
+import { type FirstWalk, recordAsExisting, releaseExisting } from "./core/reconcile";
 import type { Grouping } from "./grouping";
 import { linkedFolder } from "./walk";
 
@@ -20,10 +20,18 @@ const OBSERVE_CHUNK = 512;
 /** Rows per page when a deleted folder's known files are looked at again. */
 const PAGE = 2000;
 
+/** What intake uses besides the shared parts: the tick, and whether a watch's first walk runs (the reconciler's). */
+export type IntakeContext = Shared &
+  Ticks & {
+    /** The watch's first walk in this process (omero.fs.existingFiles), if it has one. */
+    firstWalk(watch: number): FirstWalk | undefined;
+  };
+
 export class Intake {
   constructor(
-    private readonly ctx: Context,
-    private readonly grouping: Grouping,
+    private readonly ctx: IntakeContext,
+    /** A changed path makes its folder's grouping due; a deleted file's content probe is dropped. */
+    private readonly grouping: Pick<Grouping, "markDirty" | "forgetProbe">,
   ) {}
 
   /** Apply one event block to the ledger (on the serial chain). */
@@ -168,7 +176,7 @@ export class Intake {
       row,
       sameInode,
       importedVersion,
-      changedAfterImport: this.ctx.opts.changedAfterImport,
+      changedAfterImport: this.ctx.opts().changedAfterImport,
       existing: this.existingVerdict(watch, s, row, now, via),
     });
     return this.apply(watch, s.path, row, effects, now, via);
@@ -182,13 +190,13 @@ export class Intake {
     now: number,
     via: "walk" | "event",
   ): { record: boolean; release: boolean } | undefined {
-    const fw = this.ctx.firstWalks.get(watch);
+    const fw = this.ctx.firstWalk(watch);
     if (!s.st || (row && row.state !== "existing") || (!row && !fw)) return undefined;
     return {
       record:
         !row &&
         recordAsExisting({
-          policy: this.ctx.opts.existingFiles,
+          policy: this.ctx.opts().existingFiles,
           via,
           firstWalkStartedMs: fw && fw.endedMs === null ? fw.startedMs : null,
           mtimeMs: s.st.mtimeMs,
@@ -218,7 +226,7 @@ export class Intake {
       if (e.do !== "log") changed = true;
       switch (e.do) {
         case "log":
-          if (e.onceKey) this.ctx.once(e.onceKey, e.level, e.msg);
+          if (e.onceKey) this.ctx.problems.once(e.onceKey, e.level, e.msg);
           else this.ctx.log.log(e.level, e.msg);
           break;
         case "insert":
@@ -241,7 +249,7 @@ export class Intake {
           break;
         case "delete":
           files.forget(row!.id);
-          this.grouping.probes.delete(p);
+          this.grouping.forgetProbe(p);
           break;
         case "renameImported":
           files.renameImported(e.from, p, watch, e.mtimeMs, e.reason);

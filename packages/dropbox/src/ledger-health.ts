@@ -75,7 +75,7 @@ export class LedgerWrites {
     await engine.serial(() => engine.regroupPending());
     // Imports that finished while their outcome could not be recorded: the importer says whether
     // they are done (recorded, never imported twice) or must be redone.
-    await engine.serial(() => engine.imports.recover());
+    await engine.recoverImports();
     for (const w of this.o.watches()) void engine.reconcileWatch(w, "ledger writable again");
   }
 

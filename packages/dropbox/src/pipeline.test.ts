@@ -279,7 +279,7 @@ describe("DropBox pipeline timing (in-process, injected clock)", () => {
     await p.advance(10_000);
     expect(p.starts).toHaveLength(1);
     const id = p.starts[0]!.id;
-    await p.engine.serial(() => p.engine.retryNow(id));
+    await p.engine.requeue(id);
     await p.advance(0);
     expect(p.starts.map((s) => s.at - t0)).toEqual([100, 10_000]);
     expect(p.stateOf("amy/a.dv")).toBe("imported");
@@ -393,12 +393,14 @@ describe("DropBox pipeline: plates (listed members, incompleteWait, release)", (
     const id = importOf("amy/run/plate1.HTD")!;
     await p.advance(60_000);
     expect(stateOfImport(id)).toBe("incomplete");
-    expect(() => p.engine.release(999)).toThrow(/no import with id 999/);
-    await p.engine.serial(() => p.engine.release(id));
+    await expect(p.engine.release(999)).rejects.toThrow(/no import with id 999/);
+    await p.engine.release(id);
     await p.advance(0);
     expect(p.starts.map((s) => [s.id, s.files.length])).toEqual([[id, 2]]);
     expect(stateOfImport(id)).toBe("imported");
-    expect(() => p.engine.release(id)).toThrow(/is imported; only an incomplete or waiting import can be released/);
+    await expect(p.engine.release(id)).rejects.toThrow(
+      /is imported; only an incomplete or waiting import can be released/,
+    );
   });
 });
 
@@ -417,9 +419,9 @@ describe("DropBox pipeline: a reconciliation walk holds the partitions it has no
       fs.mkdirSync(path.dirname(f), { recursive: true });
       fs.writeFileSync(f, dv());
     }
-    p.engine.reconciler.hold(0);
+    p.engine.holdWatch(0);
     // The walk reads run2 (nothing groups it yet) ...
-    await p.engine.serial(() => p.engine.intake.observePaths(0, [other], "walk"));
+    await p.engine.serial(() => p.engine.observePaths(0, [other], "walk"));
     // ... and an event comes for run1: run1 is walked ahead, a.dv is found with it.
     await p.drop("amy/run1/b.dv");
     expect(p.stateOf("amy/run1/a.dv")).toMatch(/^(pending|grouped)$/);
@@ -433,7 +435,7 @@ describe("DropBox pipeline: a reconciliation walk holds the partitions it has no
     expect(p.stateOf("amy/run2/c.dv")).toBe("pending");
     expect(p.starts).toHaveLength(2);
     // The walk ends: run2 is grouped and imported after its quiet period.
-    p.engine.reconciler.release(0);
+    p.engine.endHold(0);
     await p.advance(1500);
     expect(p.starts.map((s) => path.relative(p.dir, s.entry))).toContain("amy/run2/c.dv");
   });
@@ -441,10 +443,10 @@ describe("DropBox pipeline: a reconciliation walk holds the partitions it has no
   it("a fileset already waiting in a held partition is not judged ready until a walk has read it", async () => {
     p = new Pipeline({ quietMs: 1000 });
     await p.drop("amy/run3/x.dv");
-    p.engine.reconciler.hold(0);
+    p.engine.holdWatch(0);
     await p.advance(5000);
     expect(p.starts).toHaveLength(0);
-    p.engine.reconciler.release(0);
+    p.engine.endHold(0);
     await p.advance(10);
     expect(p.starts.map((s) => path.relative(p.dir, s.entry))).toEqual(["amy/run3/x.dv"]);
   });

@@ -23,6 +23,9 @@ import { markerCovers, observeFinished } from "./queueing";
 import { StructureCache } from "./structure-cache";
 import { walkWatchDirs } from "./walk";
 
+/** What `files plan` needs besides the plan: the watches' options, resolved as the DropBox resolves them. */
+export { resolveOptions, type WatchOptions } from "./options";
+
 export interface TreePlan {
   filesets: FilesetPlanJson[];
   /** Files in no fileset: a companion waiting for its entry, a plate image before its index. */

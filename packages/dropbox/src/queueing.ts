@@ -3,7 +3,7 @@
  * ready, re-stat the members of a ready one (core/readiness.ts `stability`) and queue it.
  */
 import * as fs from "node:fs";
-import { Burst, type Context } from "./context";
+import { Burst, type Holds, type Shared } from "./context";
 import { groupingPartition, userRootOf } from "./core/paths";
 import { type FilesetFacts, type MemberObservation, readinessOf, stability } from "./core/readiness";
 import type { Grouping } from "./grouping";
@@ -66,6 +66,9 @@ export async function observeFinished(
   return out;
 }
 
+/** What readiness and queueing use besides the shared parts: whether a walk holds a partition. */
+export type QueueingContext = Shared & Pick<Holds, "held">;
+
 export class Queueing {
   /** Readiness is scanned again only after a change (event, regroup, requeue) or at the earliest ready time. */
   private stale = true;
@@ -86,9 +89,11 @@ export class Queueing {
   }
 
   constructor(
-    private readonly ctx: Context,
-    private readonly grouping: Grouping,
-    private readonly intake: Intake,
+    private readonly ctx: QueueingContext,
+    /** A ready fileset whose folder has changes not yet grouped is grouped first; queued ones lose their plan facts and probes. */
+    private readonly grouping: Pick<Grouping, "isDirty" | "regroup" | "facts" | "forgetProbe">,
+    /** A member that changed or vanished is observed again (its wait restarts). */
+    private readonly intake: Pick<Intake, "observePaths">,
   ) {}
 
   /** Forget why `id` waited (its reason was set elsewhere: the next scan records its own again). */
@@ -119,7 +124,7 @@ export class Queueing {
     const queued = new Burst();
     let budget = READY_BATCH;
     let regrouped = false;
-    for (const w of this.ctx.opts.watches) {
+    for (const w of this.ctx.opts().watches) {
       let after = 0;
       while (budget > 0) {
         const page = this.ctx.ledger.filesets.waitingFilesets(w.index, after, PAGE);
@@ -217,7 +222,7 @@ export class Queueing {
   private markIncomplete(id: number, reason: string): void {
     if (!this.ctx.ledger.filesets.markIncomplete(id, reason)) return;
     this.waitingFor.delete(id);
-    this.ctx.once(`incomplete:${id}`, "warn", `[fileset ${id}] incomplete: ${reason}`);
+    this.ctx.problems.once(`incomplete:${id}`, "warn", `[fileset ${id}] incomplete: ${reason}`);
   }
 
   private factsOf(w: WatchOptions, f: WaitingFileset, markers: Map<string, boolean>): FilesetFacts {
@@ -273,7 +278,7 @@ export class Queueing {
       return false;
     }
     if (!this.ctx.ledger.filesets.markQueued(id, members, this.ctx.clock.now())) return false;
-    for (const m of members) this.grouping.probes.delete(m.path);
+    for (const m of members) this.grouping.forgetProbe(m.path);
     return true;
   }
 }

@@ -3,16 +3,19 @@
  * differs and whether the walk may be believed) and feed the differences to intake. On start, on
  * a seq gap or rescan notice, on `scan`, and every rescanInterval.
  */
-import type { Context } from "./context";
+import type { Chain, Shared, Ticks } from "./context";
 import { GONE_AFTER_IMPORT } from "./core/file-identity";
 import { partitionWalk, userRootOf } from "./core/paths";
-import { diffFiles, isFirstWalk, underAny, watchAlarm } from "./core/reconcile";
+import { diffFiles, type FirstWalk, isFirstWalk, underAny, watchAlarm } from "./core/reconcile";
 import { partitionLeft, rootPartitionListed, WalkHolds } from "./core/walk-holds";
 import type { Intake } from "./intake";
 import { type TreeSource, walkWatchDirs } from "./walk";
 
 /** Paths per serial task, and ledger rows per page: bounded memory, few commits. */
 const BATCH = 2000;
+
+/** What the reconciliation uses besides the shared parts: the chain to record on, and the tick. */
+export type ReconcilerContext = Shared & Chain & Ticks;
 
 export class Reconciler {
   private readonly running = new Map<number, { again: boolean; done: Promise<number> }>();
@@ -23,10 +26,22 @@ export class Reconciler {
   /** Partition walks running now (Engine.settle waits for them). */
   readonly ahead = new Set<Promise<void>>();
 
+  /**
+   * Watches whose first walk (no ledger history: omero.fs.existingFiles) runs in this process:
+   * when it started, and when it ended (null while it runs).
+   */
+  private readonly firstWalks = new Map<number, FirstWalk>();
+
   constructor(
-    private readonly ctx: Context,
-    private readonly intake: Intake,
+    private readonly ctx: ReconcilerContext,
+    /** What a walk finds is observed by intake. */
+    private readonly intake: Pick<Intake, "observePaths">,
   ) {}
+
+  /** The watch's first walk in this process, if it has one (intake's existingFiles decisions). */
+  firstWalk(watch: number): FirstWalk | undefined {
+    return this.firstWalks.get(watch);
+  }
 
   /** Hold every partition of `watch` until a walk has read it (a walk, or the start sequence before it). */
   hold(watch: number): void {
@@ -136,12 +151,12 @@ export class Reconciler {
    * walk is their first): an event recorded before the walk must not make a new watch look known.
    */
   planFirstWalks(): void {
-    for (const w of this.ctx.opts.watches) this.startFirstWalk(w.index);
+    for (const w of this.ctx.opts().watches) this.startFirstWalk(w.index);
   }
 
   /** A first walk starts (true) when the ledger has no history of this watch: see core/reconcile.ts isFirstWalk. */
   private startFirstWalk(watch: number): boolean {
-    const fw = this.ctx.firstWalks.get(watch);
+    const fw = this.firstWalks.get(watch);
     if (fw && fw.endedMs === null) return true;
     if (fw) return false;
     const w = this.ctx.watch(watch);
@@ -151,10 +166,10 @@ export class Reconciler {
     // Wall time, compared with the files' mtimes: a resumed first walk keeps its first start's.
     const startedMs = rec.state === "started" ? rec.startedMs : Date.now();
     walks.started(w.user, w.watchDir, startedMs);
-    this.ctx.firstWalks.set(watch, { startedMs, endedMs: null });
+    this.firstWalks.set(watch, { startedMs, endedMs: null });
     this.ctx.log.info(
       `watch ${watch + 1}: ${rec.state === "started" ? "resuming the interrupted first walk" : "first walk"} of ${w.watchDir} (no ledger history): files already there are ${
-        this.ctx.opts.existingFiles === "skip"
+        this.ctx.opts().existingFiles === "skip"
           ? "recorded as existing and not imported (omero.fs.existingFiles=skip)"
           : "imported (omero.fs.existingFiles=import)"
       }`,
@@ -167,7 +182,7 @@ export class Reconciler {
     const w = this.ctx.watch(watch);
     const n = this.ctx.ledger.walks.existingUnder(w.watchDir);
     this.ctx.ledger.walks.completed(w.user, w.watchDir, n, Date.now());
-    this.ctx.firstWalks.set(watch, { startedMs: this.ctx.firstWalks.get(watch)?.startedMs ?? 0, endedMs: Date.now() });
+    this.firstWalks.set(watch, { startedMs: this.firstWalks.get(watch)?.startedMs ?? 0, endedMs: Date.now() });
     if (n > 0)
       this.ctx.log.warn(
         `watch ${watch + 1}: ${n.toLocaleString("en-US")} file(s) were already in ${w.watchDir} at the first walk and were not imported (omero.fs.existingFiles=skip); import them with: omero-fs dropbox import-existing [PATH]`,
@@ -197,7 +212,7 @@ export class Reconciler {
     const summary = await this.source(
       w.config,
       async (dir, walked, subdirs) => {
-        if (this.ctx.opts.walkDirDelayMs > 0) await new Promise((r) => setTimeout(r, this.ctx.opts.walkDirDelayMs));
+        if (this.ctx.opts().walkDirDelayMs > 0) await new Promise((r) => setTimeout(r, this.ctx.opts().walkDirDelayMs));
         visited.add(dir);
         walkedFiles += walked.length;
         const d = diffFiles(walked, files.knownIn(watch, dir, GONE_AFTER_IMPORT));
@@ -228,11 +243,11 @@ export class Reconciler {
       unreadableDirs: summary.unreadableDirs.length,
     });
     if (alarm) {
-      this.ctx.once(`alarm:${watch}:${alarm}`, "error", `watch ${watch + 1}: ${alarm}`);
+      this.ctx.problems.once(`alarm:${watch}:${alarm}`, "error", `watch ${watch + 1}: ${alarm}`);
       // Not walked after all: the next walk (the folder is back) is the first one.
-      if (first) this.ctx.firstWalks.delete(watch);
+      if (first) this.firstWalks.delete(watch);
     } else {
-      this.ctx.forgetOnce(`alarm:${watch}:`);
+      this.ctx.problems.forgetPrefix(`alarm:${watch}:`);
       if (heldGone.length > 0) await observe(heldGone);
       heldGone = [];
       // Known files in directories the walk never listed (deleted folders, now blacklisted ones):
@@ -241,9 +256,9 @@ export class Reconciler {
       for (;;) {
         const rows = files.pageOf(watch, after, BATCH);
         if (rows.length === 0) break;
-        after = rows[rows.length - 1]![0];
+        after = rows[rows.length - 1]!.path;
         const lost: string[] = [];
-        for (const [p, state, reason] of rows) {
+        for (const { path: p, state, reason } of rows) {
           if (state === "imported" && reason === GONE_AFTER_IMPORT) continue;
           if (visited.has(p.slice(0, p.lastIndexOf("/")))) continue;
           if (underAny(p, summary.unreadableDirs)) continue;
@@ -255,7 +270,7 @@ export class Reconciler {
     }
     if (first && !alarm) await this.ctx.serial(() => this.endFirstWalk(watch));
     for (const d of summary.unreadableDirs)
-      this.ctx.once(`unreadable:${d}`, "warn", `watch ${watch + 1}: cannot read ${d}`);
+      this.ctx.problems.once(`unreadable:${d}`, "warn", `watch ${watch + 1}: cannot read ${d}`);
     this.ctx.requestTick();
     const n = changed + gone;
     // A periodic walk that found nothing is routine; any other walk (start, scan, a gap) says it ran.

@@ -6,7 +6,7 @@
  * events go is the server's business (WatchHost): this module decides when.
  */
 import * as fs from "node:fs";
-import type { Logger, OmeroFsConfig, WatchConfig } from "@omero-fs/config";
+import type { Logger, OmeroFsConfig, OnceLog, WatchConfig } from "@omero-fs/config";
 import { type Catalogue, defaultCatalogue, loadReadersFile } from "@omero-fs/readers";
 import type { WatchChange } from "./core/watch-plan";
 import type { HealthProblems } from "./health";
@@ -42,8 +42,8 @@ type DirLook = "dir" | "missing" | "hung";
 export class WatchLifecycle {
   /** Watch index -> its folder was missing at the last look (the monitor waits or is not started). */
   private readonly missing = new Set<number>();
-  /** Watch index -> the missing-folder reason last logged. */
-  private readonly said = new Map<number, string>();
+  /** Watch index -> the missing-folder reason last logged (a new reason is said at error again). */
+  private readonly reasons = new Map<number, string>();
   /** One stat per folder at a time: a hung mount must not pile up stats in libuv's thread pool. */
   private readonly inflight = new Map<string, Promise<DirLook>>();
 
@@ -72,6 +72,8 @@ export class WatchLifecycle {
     private readonly host: WatchHost,
     private readonly health: HealthProblems,
     private readonly log: Logger,
+    /** A missing folder is logged once per reason (the health check looks every second). */
+    private readonly problems: OnceLog,
   ) {}
 
   private label(w: WatchConfig): string {
@@ -89,7 +91,8 @@ export class WatchLifecycle {
       const look = await this.look(w.watchDir);
       if (look === "dir") {
         present.push(w);
-        this.said.delete(w.index);
+        this.reasons.delete(w.index);
+        this.problems.forgetPrefix(`watchdir:${w.index}:`);
         if (this.missing.delete(w.index)) {
           this.log.warn(`${this.label(w)}: watchDir ${w.watchDir} is there again`);
           this.health.clear(watchHealthKey(w.index));
@@ -105,9 +108,13 @@ export class WatchLifecycle {
             ? `${this.label(w)}: watchDir ${w.watchDir} is gone (unmounted share, deleted or moved?); watching resumes by itself when the folder is back`
             : `${this.label(w)}: watchDir ${w.watchDir} does not exist; it starts by itself when the folder appears`;
       // Logged once per reason (the health check looks every second).
-      if (this.said.get(w.index) !== reason)
-        this.log.error(`${reason} (mount it, create it, or fix omero.fs.watchDir and run omero-fs admin reload)`);
-      this.said.set(w.index, reason);
+      if (this.reasons.get(w.index) !== reason) this.problems.forgetPrefix(`watchdir:${w.index}:`);
+      this.reasons.set(w.index, reason);
+      this.problems.once(
+        `watchdir:${w.index}:${reason}`,
+        "error",
+        `${reason} (mount it, create it, or fix omero.fs.watchDir and run omero-fs admin reload)`,
+      );
       this.missing.add(w.index);
       this.health.set(watchHealthKey(w.index), reason);
     }

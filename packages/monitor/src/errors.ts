@@ -1,16 +1,5 @@
-import type { ErrorCode } from "@omero-fs/protocol";
-
-/** A failure of a control request, with the protocol error code it is answered with. */
-export class ControlError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = "ControlError";
-  }
-}
+/** A failure of a control request, with the protocol error code it is answered with: the protocol's one control error. */
+export { ControlError } from "@omero-fs/protocol";
 
 /** A start-up failure of the MonitorServer (bad config, endpoint in use, refused TCP). */
 export class StartupError extends Error {

@@ -10,37 +10,27 @@ import {
   RequestEnvelopeSchema,
 } from "./schemas";
 
-/** A protocol failure with a stable code (docs/ARCHITECTURE.md, "Wire protocol") and the request id when known. */
-export class ProtocolError extends Error {
+/**
+ * The one control error: a failure with a stable protocol code (docs: packages/protocol/README.md,
+ * "Errors"), the message that names the thing and the fix, and the request id when known. The
+ * codec raises it for a bad message (BAD_FRAME, BAD_VERSION, UNKNOWN_METHOD, BAD_PARAMS); a
+ * control method's handler throws it to answer with a code other than INTERNAL (UNKNOWN_MONITOR,
+ * BAD_DIRECTORY, BAD_PARAMS, ...). Pure: handlers in any package can throw it.
+ */
+export class ControlError extends Error {
   readonly code: ErrorCode;
   readonly requestId: string | null;
-  constructor(code: ErrorCode, message: string, requestId: string | null = null, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "ProtocolError";
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; requestId?: string | null }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "ControlError";
     this.code = code;
-    this.requestId = requestId;
-  }
-}
-
-/**
- * Thrown by a control method's handler to answer with an error code other than INTERNAL
- * (BAD_PARAMS, UNKNOWN_MONITOR, BAD_DIRECTORY, ...). Pure: handlers in any package can throw it.
- */
-export class ControlMethodError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = "ControlMethodError";
+    this.requestId = options?.requestId ?? null;
   }
 }
 
 /**
  * The error code a control server answers a handler's failure with: the `code` of any error that
- * carries a protocol error code (ControlMethodError, or a package's own error class with a `code`
- * from ERROR_CODES), else INTERNAL.
+ * carries a protocol error code (ControlError, or any error with a `code` from ERROR_CODES), else INTERNAL.
  */
 export function errorCodeOf(e: unknown): ErrorCode {
   const code = e && typeof e === "object" && "code" in e ? (e as { code: unknown }).code : undefined;
@@ -49,7 +39,7 @@ export function errorCodeOf(e: unknown): ErrorCode {
     : "INTERNAL";
 }
 
-export type Decoded<T> = { ok: true; value: T } | { ok: false; error: ProtocolError };
+export type Decoded<T> = { ok: true; value: T } | { ok: false; error: ControlError };
 
 /** One line naming the first few zod issues, path first ("params.blockSize: expected number"). */
 export function describeZodError(error: z.ZodError, prefix = ""): string {
@@ -70,7 +60,7 @@ function parseJson(frame: Buffer | string): Decoded<unknown> {
     const snippet = text.length > 60 ? `${text.slice(0, 60)}...` : text;
     return {
       ok: false,
-      error: new ProtocolError("BAD_FRAME", `frame is not valid JSON: ${JSON.stringify(snippet)}`, null, { cause }),
+      error: new ControlError("BAD_FRAME", `frame is not valid JSON: ${JSON.stringify(snippet)}`, { cause }),
     };
   }
 }
@@ -103,10 +93,10 @@ export function decodeRequest<T extends Record<string, z.ZodType>>(
   if (!env.success) {
     return {
       ok: false,
-      error: new ProtocolError(
+      error: new ControlError(
         "BAD_FRAME",
         `not a request envelope {"v","id","method","params"}: ${describeZodError(env.error)}`,
-        id,
+        { requestId: id },
       ),
     };
   }
@@ -114,20 +104,20 @@ export function decodeRequest<T extends Record<string, z.ZodType>>(
   if (v !== PROTOCOL_VERSION) {
     return {
       ok: false,
-      error: new ProtocolError(
+      error: new ControlError(
         "BAD_VERSION",
         `protocol version ${v} is not supported; this server speaks v${PROTOCOL_VERSION}`,
-        id,
+        { requestId: id },
       ),
     };
   }
   if (!Object.hasOwn(methods, method)) {
     return {
       ok: false,
-      error: new ProtocolError(
+      error: new ControlError(
         "UNKNOWN_METHOD",
         `unknown method "${method}"; known: ${Object.keys(methods).join(", ")}`,
-        id,
+        { requestId: id },
       ),
     };
   }
@@ -135,11 +125,9 @@ export function decodeRequest<T extends Record<string, z.ZodType>>(
   if (!params.success) {
     return {
       ok: false,
-      error: new ProtocolError(
-        "BAD_PARAMS",
-        `bad params for ${method}: ${describeZodError(params.error, "params")}`,
-        id,
-      ),
+      error: new ControlError("BAD_PARAMS", `bad params for ${method}: ${describeZodError(params.error, "params")}`, {
+        requestId: id,
+      }),
     };
   }
   return { ok: true, value: { id: env.data.id, method: method as Extract<keyof T, string>, params: params.data } };
@@ -157,7 +145,7 @@ export function encodeError(id: string | null, code: ErrorCode, message: string)
   return JSON.stringify({ v: PROTOCOL_VERSION, id, ok: false, error: { code, message } });
 }
 
-export function encodeProtocolError(error: ProtocolError): string {
+export function encodeControlError(error: ControlError): string {
   return encodeError(error.requestId, error.code, error.message);
 }
 
@@ -171,12 +159,14 @@ export function decodeReply<R>(frame: Buffer | string, resultSchema?: z.ZodType<
     if (typeof v === "number" && v !== PROTOCOL_VERSION) {
       return {
         ok: false,
-        error: new ProtocolError("BAD_VERSION", `reply has protocol version ${v}`, idOf(json.value)),
+        error: new ControlError("BAD_VERSION", `reply has protocol version ${v}`, { requestId: idOf(json.value) }),
       };
     }
     return {
       ok: false,
-      error: new ProtocolError("BAD_FRAME", `not a reply: ${describeZodError(reply.error)}`, idOf(json.value)),
+      error: new ControlError("BAD_FRAME", `not a reply: ${describeZodError(reply.error)}`, {
+        requestId: idOf(json.value),
+      }),
     };
   }
   if (reply.data.ok && resultSchema) {
@@ -184,7 +174,9 @@ export function decodeReply<R>(frame: Buffer | string, resultSchema?: z.ZodType<
     if (!r.success) {
       return {
         ok: false,
-        error: new ProtocolError("BAD_FRAME", `bad result: ${describeZodError(r.error, "result")}`, reply.data.id),
+        error: new ControlError("BAD_FRAME", `bad result: ${describeZodError(r.error, "result")}`, {
+          requestId: reply.data.id,
+        }),
       };
     }
     return { ok: true, value: { ...reply.data, result: r.data } };
@@ -201,24 +193,24 @@ export function decodeEventBlock(frames: (Buffer | string)[]): Decoded<EventBloc
   if (frames.length !== 2) {
     return {
       ok: false,
-      error: new ProtocolError("BAD_FRAME", `an event message has 2 frames (monitorId, block), got ${frames.length}`),
+      error: new ControlError("BAD_FRAME", `an event message has 2 frames (monitorId, block), got ${frames.length}`),
     };
   }
   const json = parseJson(frames[1]);
   if (!json.ok) return json;
   const v = (json.value as { v?: unknown } | null)?.v;
   if (typeof v === "number" && v !== PROTOCOL_VERSION) {
-    return { ok: false, error: new ProtocolError("BAD_VERSION", `event block has protocol version ${v}`) };
+    return { ok: false, error: new ControlError("BAD_VERSION", `event block has protocol version ${v}`) };
   }
   const block = EventBlockSchema.safeParse(json.value);
   if (!block.success) {
-    return { ok: false, error: new ProtocolError("BAD_FRAME", `not an event block: ${describeZodError(block.error)}`) };
+    return { ok: false, error: new ControlError("BAD_FRAME", `not an event block: ${describeZodError(block.error)}`) };
   }
   const topic = frames[0].toString();
   if (topic !== block.data.monitorId) {
     return {
       ok: false,
-      error: new ProtocolError(
+      error: new ControlError(
         "BAD_FRAME",
         `topic frame "${topic}" differs from block monitorId "${block.data.monitorId}"`,
       ),

@@ -3,12 +3,11 @@
  * and `omero-fs dropbox check-ledger` (is var/db/dropbox.sqlite sound; how to recover when not).
  */
 import * as fs from "node:fs";
-import { DropBoxMethodResults } from "@omero-fs/protocol";
-import { homePaths } from "@omero-fs/config/dist/home";
+import { homePaths } from "@omero-fs/config/home";
 import { resolveWatchPath } from "../core/watch-path";
 import { CliError } from "../errors";
 import { escapeName } from "../format";
-import { dropboxEndpoint } from "./imports";
+import { throughDropBox } from "../dropbox-access";
 
 const plural = (n: number) => `${n.toLocaleString("en-US")} existing file${n === 1 ? "" : "s"}`;
 
@@ -34,31 +33,15 @@ export async function importExisting(home: string, rawPath: string | undefined, 
     dir = r.path;
   }
   const where = dir === undefined ? "" : ` under ${escapeName(dir)}`;
-  const endpoint = await dropboxEndpoint(home);
-  let released: number;
-  let running = false;
-  if (endpoint) {
-    running = true;
-    const { ControlClient } = await import("@omero-fs/protocol/zmq");
-    const c = new ControlClient(endpoint, { timeoutMs: 600_000 });
-    try {
-      released = (
-        await c.call("importExisting", dir === undefined ? {} : { path: dir }, DropBoxMethodResults.importExisting)
-      ).released;
-    } catch (e) {
-      throw new CliError(`import-existing: ${(e as Error).message.split("\n")[0]}`);
-    } finally {
-      c.close();
-    }
-  } else {
-    const { releaseExistingForNextStart } =
-      require("@omero-fs/dropbox/dist/ledger/existing") as typeof import("@omero-fs/dropbox/dist/ledger/existing");
-    try {
-      released = releaseExistingForNextStart(homePaths(home).ledger, dir === undefined ? null : [dir]);
-    } catch (e) {
-      throw new CliError(`import-existing: ${(e as Error).message.split("\n")[0]}`);
-    }
-  }
+  const r = await throughDropBox(home, {
+    what: "import-existing",
+    method: "importExisting",
+    params: dir === undefined ? {} : { path: dir },
+    timeoutMs: 600_000,
+    direct: (ledger, file) => ledger.releaseExistingForNextStart(file, dir === undefined ? null : [dir]),
+  });
+  const running = r.running;
+  const released = r.running ? r.result.released : r.result;
   if (json) {
     process.stdout.write(`${JSON.stringify({ released, path: dir ?? null, running })}\n`);
     return;
@@ -77,7 +60,7 @@ export async function importExisting(home: string, rawPath: string | undefined, 
 /** SQLite's integrity check and the schema version, read-only; exit 1 with the recovery steps when damaged. */
 export function checkLedger(home: string, json: boolean): void {
   const { checkLedgerFile, ledgerRecoverySteps } =
-    require("@omero-fs/dropbox/dist/ledger/schema") as typeof import("@omero-fs/dropbox/dist/ledger/schema");
+    require("@omero-fs/dropbox/ledger") as typeof import("@omero-fs/dropbox/ledger");
   const file = homePaths(home).ledger;
   if (!fs.existsSync(file)) {
     if (json) process.stdout.write(`${JSON.stringify({ ledger: file, ok: true, exists: false })}\n`);

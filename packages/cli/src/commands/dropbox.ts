@@ -1,6 +1,5 @@
 import { loadConfigOrThrow } from "@omero-fs/config";
-import { dropboxMain } from "@omero-fs/dropbox";
-import { DropBoxMethodResults } from "@omero-fs/protocol";
+import { DropBoxMethodResults, type DropBoxResultOf } from "@omero-fs/protocol";
 import { ControlCallError, ControlClient } from "@omero-fs/protocol/zmq";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
@@ -15,7 +14,11 @@ interface DropBoxArgs extends GlobalArgs {
 }
 
 /** Call a running DropBox's control socket; "not running" is one plain line and exit 1. */
-async function callRunning(home: string, method: "scan" | "sync", timeoutMs: number): Promise<unknown> {
+async function callRunning<M extends "scan" | "sync">(
+  home: string,
+  method: M,
+  timeoutMs: number,
+): Promise<DropBoxResultOf<M>> {
   const endpoint = loadConfigOrThrow({ home }).global.dropboxControl;
   const client = new ControlClient(endpoint);
   try {
@@ -26,12 +29,7 @@ async function callRunning(home: string, method: "scan" | "sync", timeoutMs: num
         `DropBox is not running for home ${home} (start it with \`omero-fs admin start\` or \`omero-fs dropbox\`)`,
       );
     }
-    return await client.call<unknown>(
-      method,
-      {},
-      DropBoxMethodResults[method] as import("zod").ZodType<unknown>,
-      timeoutMs,
-    );
+    return await client.callMethod(DropBoxMethodResults, method, {}, timeoutMs);
   } catch (e) {
     if (e instanceof ControlCallError) throw new CliError(`dropbox ${method}: ${e.message}`);
     throw e;
@@ -65,17 +63,22 @@ export const dropboxCommand: CommandModule<GlobalArgs, DropBoxArgs> = {
     if (args.action === "check-ledger") return checkLedger(home, !!args.json);
     if (args.action === "scan" || args.action === "sync") {
       // A scan walks every tree (100,000 files: seconds); a sync waits for the MonitorServer's barrier.
-      const r = (await callRunning(home, args.action, args.action === "scan" ? 600_000 : 120_000)) as Record<
-        string,
-        number
-      >;
-      if (args.json) process.stdout.write(`${JSON.stringify(r)}\n`);
-      else if (args.action === "scan")
-        process.stdout.write(`scan: ${r.discovered} new, changed or deleted file(s) found\n`);
-      else process.stdout.write(`sync: done; the ledger knows ${r.files} file(s)\n`);
+      if (args.action === "scan") {
+        const r = await callRunning(home, "scan", 600_000);
+        process.stdout.write(
+          args.json ? `${JSON.stringify(r)}\n` : `scan: ${r.discovered} new, changed or deleted file(s) found\n`,
+        );
+      } else {
+        const r = await callRunning(home, "sync", 120_000);
+        process.stdout.write(
+          args.json ? `${JSON.stringify(r)}\n` : `sync: done; the ledger knows ${r.files} file(s)\n`,
+        );
+      }
       return;
     }
     // Runs until SIGTERM/SIGINT (stop within 10 s, exit 0); a start failure is one line and exit 1.
+    // Loaded here: `dropbox scan|sync` need none of the server.
+    const { dropboxMain } = require("@omero-fs/dropbox") as typeof import("@omero-fs/dropbox");
     await dropboxMain(home, !args.quiet);
     await new Promise<never>(() => undefined);
   },

@@ -22,7 +22,7 @@ interface PlanArgs extends GlobalArgs {
 
 const n = (x: number) => x.toLocaleString("en-US");
 
-function planText(dir: string, plan: import("@omero-fs/dropbox/dist/plan").TreePlan, readersFrom: string): string {
+function planText(dir: string, plan: import("@omero-fs/dropbox/plan").TreePlan, readersFrom: string): string {
   const e = escapeName;
   const rel = (p: string) => (p.startsWith(`${dir}/`) ? p.slice(dir.length + 1) : p);
   const lines: string[] = [];
@@ -90,8 +90,7 @@ export const filesPlanCommand: CommandModule<GlobalArgs, PlanArgs> = {
       throw new CliError(`${escapeName(dir)} is not a folder; give the folder that holds the files`);
     const { loadConfigOrThrow } = await import("@omero-fs/config");
     const config = loadConfigOrThrow({ home: homeOf(a) });
-    const { resolveOptions } =
-      require("@omero-fs/dropbox/dist/options") as typeof import("@omero-fs/dropbox/dist/options");
+    const { resolveOptions } = require("@omero-fs/dropbox/plan") as typeof import("@omero-fs/dropbox/plan");
     const opts = resolveOptions(config);
     const real = fs.realpathSync(dir);
     const inside = (w: string) => {
@@ -108,7 +107,7 @@ export const filesPlanCommand: CommandModule<GlobalArgs, PlanArgs> = {
     } catch (e) {
       throw new CliError((e as Error).message.split("\n")[0]!);
     }
-    const { planTree } = require("@omero-fs/dropbox/dist/plan") as typeof import("@omero-fs/dropbox/dist/plan");
+    const { planTree } = require("@omero-fs/dropbox/plan") as typeof import("@omero-fs/dropbox/plan");
     const plan = await planTree(dir, watch, catalogue, Date.now());
     if (a.json) {
       const out: FilesetPlanJson[] = plan.filesets;

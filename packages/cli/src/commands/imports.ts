@@ -1,15 +1,13 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { DropBoxMethodResults, IMPORT_STATES, type ImportJson } from "@omero-fs/protocol";
-import type { ImportRow } from "@omero-fs/dropbox";
+import { IMPORT_STATES, type ImportJson } from "@omero-fs/protocol";
+import type { ImportRow } from "@omero-fs/dropbox/ledger";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
 import { CliError } from "../errors";
 import { ago, cell, escapeName, tableChunks, textCell } from "../format";
 import { importShowJson, importsListJson } from "../json-output";
+import { throughDropBox } from "../dropbox-access";
 import { checkState, ledgerExists, openView } from "../ledger-access";
-import { callNode } from "../node/client";
-import { findNode } from "../node/records";
 import { writeChunks } from "../stdout";
 
 interface ListArgs extends GlobalArgs {
@@ -129,59 +127,19 @@ export function parseId(raw: unknown): number {
   return id;
 }
 
-/** Is DropBox answering on its control socket? Asks the node when one runs, else pings it. */
-export async function dropboxEndpoint(home: string): Promise<string | null> {
-  const { loadConfigOrThrow } = await import("@omero-fs/config");
-  const endpoint = loadConfigOrThrow({ home }).global.dropboxControl;
-  const node = findNode(home);
-  if (node.state === "running") {
-    const st = await callNode(node.info, "status", {}, 3000);
-    // Degraded is running too (a missing watch folder, a ledger that cannot be written).
-    const state = st.servers.find((s) => s.name === "DropBox")?.state;
-    return state === "running" || state === "degraded" ? endpoint : null;
-  }
-  // No node: a DropBox may still run on its own (`omero-fs dropbox`).
-  if (endpoint.startsWith("ipc://") && !fs.existsSync(endpoint.slice(6))) return null;
-  const { ControlClient } = await import("@omero-fs/protocol/zmq");
-  const c = new ControlClient(endpoint, { timeoutMs: 1000 });
-  try {
-    await c.call("ping", {}, DropBoxMethodResults.ping);
-    return endpoint;
-  } catch {
-    return null;
-  } finally {
-    c.close();
-  }
-}
-
 async function retry(home: string, id: number, method: "retry" | "release" = "retry"): Promise<void> {
-  const endpoint = await dropboxEndpoint(home);
-  const said = (r: { id: number; state: string }) =>
+  const r = await throughDropBox(home, {
+    what: "",
+    method,
+    params: { id },
+    timeoutMs: 10_000,
+    direct: (ledger, file) => (method === "release" ? ledger.releaseImport : ledger.requeueImport)(file, id),
+  });
+  const said =
     method === "release"
-      ? `import ${r.id} released: imported as it is once its files are finished`
-      : `import ${r.id} ${r.state}`;
-  if (endpoint) {
-    const { ControlClient } = await import("@omero-fs/protocol/zmq");
-    const c = new ControlClient(endpoint, { timeoutMs: 10_000 });
-    try {
-      const r = await c.call(method, { id }, DropBoxMethodResults[method]);
-      process.stdout.write(`${said(r)}\n`);
-    } catch (e) {
-      throw new CliError((e as Error).message.split("\n")[0]);
-    } finally {
-      c.close();
-    }
-    return;
-  }
-  const { requeueImport, releaseImport } =
-    require("@omero-fs/dropbox/dist/ledger/requeue") as typeof import("@omero-fs/dropbox/dist/ledger/requeue");
-  const { homePaths } = await import("@omero-fs/config/dist/home");
-  try {
-    const r = (method === "release" ? releaseImport : requeueImport)(homePaths(home).ledger, id);
-    process.stdout.write(`${said(r)} (DropBox is not running: it imports it when it starts)\n`);
-  } catch (e) {
-    throw new CliError((e as Error).message.split("\n")[0]);
-  }
+      ? `import ${r.result.id} released: imported as it is once its files are finished`
+      : `import ${r.result.id} ${r.result.state}`;
+  process.stdout.write(r.running ? `${said}\n` : `${said} (DropBox is not running: it imports it when it starts)\n`);
 }
 
 export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {

@@ -27,9 +27,7 @@ export async function callNode<M extends NodeMethod>(
 ): Promise<z.infer<(typeof NodeMethodResults)[M]>> {
   const client = new ControlClient(info.endpoint, { timeoutMs });
   try {
-    return (await client.call(method, params, NodeMethodResults[method] as z.ZodType)) as z.infer<
-      (typeof NodeMethodResults)[M]
-    >;
+    return await client.callMethod(NodeMethodResults, method, params);
   } catch (e) {
     if (e instanceof ControlCallError && e.code === "TIMEOUT") {
       throw new CliError(`the omero-fs node (pid ${info.pid}) did not answer ${method} within ${timeoutMs} ms`);

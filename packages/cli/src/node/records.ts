@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 // The light module only: the package index also loads winston, which a quick CLI call avoids.
-import { homePaths } from "@omero-fs/config/dist/home";
+import { homePaths } from "@omero-fs/config/home";
 import type { ServerName } from "@omero-fs/protocol";
 
 /** The CLI entry point: the node and the servers are spawned as `node <CLI_BIN> --home H ...`. */

@@ -8,9 +8,11 @@ import {
   type OmeroFsConfig,
 } from "@omero-fs/config";
 import { OMERO_FS_VERSION, type ServerName } from "@omero-fs/protocol";
-import { ControlServer } from "@omero-fs/protocol/zmq";
+import { ControlServer, type Handlers, handlersWhenReady } from "@omero-fs/protocol/zmq";
 import { CliError } from "../errors";
-import { type NodeMethod, NodeMethodParams, type NodeStatus } from "./methods";
+import { NodeMethodParams, NodeMethodResults, type NodeStatus } from "./methods";
+
+type NodeHandlers = Handlers<typeof NodeMethodParams, typeof NodeMethodResults>;
 import { nodeOptionsFromEnv } from "./options";
 import {
   findNode,
@@ -108,15 +110,13 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     );
   }
 
-  // Requests are served from bind on; the handler reads `served` (set below, before any await).
-  let served: { handle: (method: NodeMethod, params: unknown) => Promise<unknown> } | null = null;
+  // Requests are served from bind on; until `served` is set below they answer "still starting".
+  let served: NodeHandlers | null = null;
   const control = new ControlServer({
     endpoint,
     methods: NodeMethodParams,
-    handler: (method, params) => {
-      if (!served) throw new Error("the node is still starting");
-      return served.handle(method, params);
-    },
+    results: NodeMethodResults,
+    handlers: handlersWhenReady(NodeMethodParams, () => served, "the node is still starting"),
     log: logger,
   });
   try {
@@ -225,39 +225,34 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     servers: supervisor.status(),
   });
 
-  const handle = async (method: NodeMethod, params: unknown): Promise<unknown> => {
-    const name = (params as { name?: ServerName }).name as ServerName;
-    const act = async (f: () => Promise<string>) => ({ message: await f(), server: supervisor.serverStatus(name) });
-    switch (method) {
-      case "ping":
-        return { pid: process.pid, version: OMERO_FS_VERSION };
-      case "status": {
-        const st = status();
-        const db = st.servers.find((x) => x.name === "DropBox");
-        const remote =
-          db && (db.state === "running" || db.state === "degraded")
-            ? await askRemoteMonitors(config.global.dropboxControl)
-            : undefined;
-        return remote ? { ...st, remoteMonitors: remote } : st;
-      }
-      case "serverStart":
-        return act(() => supervisor.start(name));
-      case "serverStop":
-        return act(() => supervisor.stop(name));
-      case "serverEnable":
-        return act(() => supervisor.enable(name));
-      case "serverDisable":
-        return act(() => supervisor.disable(name));
-      case "reload":
-        return reload();
-      case "shutdown":
-        // Reply first; the client then waits for the pid to go away.
-        setImmediate(() => void shutdown("shutdown requested"));
-        return { pid: process.pid };
-    }
+  const act = async (name: ServerName, f: () => Promise<string>) => ({
+    message: await f(),
+    server: supervisor.serverStatus(name),
+  });
+  const handlers: NodeHandlers = {
+    ping: () => ({ pid: process.pid, version: OMERO_FS_VERSION }),
+    status: async () => {
+      const st = status();
+      const db = st.servers.find((x) => x.name === "DropBox");
+      const remote =
+        db && (db.state === "running" || db.state === "degraded")
+          ? await askRemoteMonitors(config.global.dropboxControl)
+          : undefined;
+      return remote ? { ...st, remoteMonitors: remote } : st;
+    },
+    serverStart: ({ name }) => act(name, () => supervisor.start(name)),
+    serverStop: ({ name }) => act(name, () => supervisor.stop(name)),
+    serverEnable: ({ name }) => act(name, () => supervisor.enable(name)),
+    serverDisable: ({ name }) => act(name, () => supervisor.disable(name)),
+    reload: () => reload(),
+    shutdown: () => {
+      // Reply first; the client then waits for the pid to go away.
+      setImmediate(() => void shutdown("shutdown requested"));
+      return { pid: process.pid };
+    },
   };
 
-  served = { handle };
+  served = handlers;
 
   void supervisor.startAll().then(() => services.ready());
   return exitCode;

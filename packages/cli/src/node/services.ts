@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import { homePaths, type Logger, NOTIFY_GLOBALS, type OmeroFsConfig } from "@omero-fs/config";
-import { type LedgerView, openLedgerView } from "@omero-fs/dropbox";
+import { type LedgerView, openLedgerView } from "@omero-fs/dropbox/ledger";
 import * as path from "node:path";
 import { ControlClient, type CurveClientKeys, curveDir, loadLocalCurve } from "@omero-fs/protocol/zmq";
 import { type HttpHandle, startHttp } from "./http/server";

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import { type Logger, type OnceLog, onceLogger } from "@omero-fs/config";
 import {
+  ControlError,
   EXIT_NEEDS_ADMIN,
   HealthMessageSchema,
   ReadyMessageSchema,
@@ -25,17 +26,6 @@ import { LineSplitter, ServerLogSink } from "./server-log";
 const START_ORDER: ServerName[] = ["MonitorServer", "DropBox"];
 /** Lines of output kept per server for the failure reason. */
 const KEEP_LINES = 20;
-
-/** A refused or failed server action, with a message that names the fix. */
-export class ServerActionError extends Error {
-  constructor(
-    message: string,
-    readonly code: "BAD_PARAMS" | "INTERNAL" = "BAD_PARAMS",
-  ) {
-    super(message);
-    this.name = "ServerActionError";
-  }
-}
 
 type SlotState = "stopped" | "starting" | "running" | "failed";
 
@@ -138,14 +128,17 @@ export class Supervisor {
   async start(name: ServerName): Promise<string> {
     const slot = this.slots[name];
     if (!slot.enabled) {
-      throw new ServerActionError(`${name} is disabled; enable it first: omero-fs admin ice server enable ${name}`);
+      throw new ControlError(
+        "BAD_PARAMS",
+        `${name} is disabled; enable it first: omero-fs admin ice server enable ${name}`,
+      );
     }
-    if (this.phase === "stopping") throw new ServerActionError("the node is shutting down");
+    if (this.phase === "stopping") throw new ControlError("BAD_PARAMS", "the node is shutting down");
     if (slot.run && !slot.run.stopping) {
       if (slot.run.ready) return `${name} is already running (pid ${slot.run.pid})`;
       const ok = await slot.run.readyPromise;
       if (ok && slot.run) return `${name} started (pid ${slot.run.pid})`;
-      throw new ServerActionError(`${name} failed to start: ${slot.reason ?? "unknown reason"}`, "INTERNAL");
+      throw new ControlError("INTERNAL", `${name} failed to start: ${slot.reason ?? "unknown reason"}`);
     }
     if (slot.run?.stopping) await slot.run.exited;
     this.cancelRestart(slot);
@@ -255,7 +248,7 @@ export class Supervisor {
   private async spawnAndWait(slot: Slot, explicit: boolean): Promise<void> {
     const run = this.spawn(slot, explicit);
     const ok = await run.readyPromise;
-    if (!ok) throw new ServerActionError(`${slot.name} failed to start: ${slot.reason ?? "unknown"}`, "INTERNAL");
+    if (!ok) throw new ControlError("INTERNAL", `${slot.name} failed to start: ${slot.reason ?? "unknown"}`);
   }
 
   private argv(name: ServerName): string[] {

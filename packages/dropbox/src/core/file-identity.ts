@@ -10,6 +10,7 @@
  * omero.fs.changedAfterImport. A deletion recorded in the ledger ends a file's history: a new file
  * at the same path is a new file (the old record moves to the history).
  */
+import type { FileState } from "@omero-fs/protocol";
 import { userOfPath, type WatchScope } from "./paths";
 import { EXISTING_REASON } from "./reconcile";
 
@@ -21,8 +22,6 @@ export const BAD_NAME = "name is not valid UTF-8; rename it";
 export const NOT_GROUPED = "seen; not grouped yet";
 /** What the DropBox does with a file changed after its import (omero.fs.changedAfterImport). */
 export type ChangedAfterImport = "ignore" | "reimport" | "log";
-
-export type FileState = "pending" | "grouped" | "imported" | "ignored" | "refused" | "existing";
 
 export interface StatInfo {
   size: number;

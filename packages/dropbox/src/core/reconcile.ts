@@ -77,6 +77,12 @@ export function existingReason(path: string, stored: string | null): string {
   return `${stored ?? EXISTING_REASON}; import it with: omero-fs dropbox import-existing ${path}`;
 }
 
+/** A watch's first walk (no ledger history) in this process: when it started, when it ended (null while it runs). */
+export interface FirstWalk {
+  startedMs: number;
+  endedMs: number | null;
+}
+
 /**
  * Is this walk of a watch its first one? When a first walk of this (user, watchDir) started and
  * never completed (stopped or killed while walking a big DropBox: resumed), or when the ledger has

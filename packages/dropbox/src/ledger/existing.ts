@@ -4,6 +4,7 @@
  * which releases `existing` files for import: by the running DropBox (releaseExistingPage, then it
  * groups them), or directly in the ledger when none runs (releaseExistingForNextStart).
  */
+import * as fs from "node:fs";
 import { NOT_GROUPED } from "../core/file-identity";
 import { type Db, openExisting } from "./schema";
 
@@ -73,6 +74,26 @@ export function countExisting(db: Db, dirs: string[] | null = null): number {
       .get(lo, hi) as number;
   }
   return n;
+}
+
+/**
+ * How many files a ledger file records as `existing` (`admin start` and `admin status`), read-only;
+ * null when there is no ledger or it cannot be read (a damaged one is reported as the DropBox's
+ * failure). A ledger not yet migrated to the `existing` state has none.
+ */
+export function existingInLedger(ledgerPath: string): number | null {
+  if (!fs.existsSync(ledgerPath)) return null;
+  try {
+    const db = openExisting(ledgerPath, true);
+    try {
+      db.pragma("busy_timeout = 2000");
+      return countExisting(db);
+    } finally {
+      db.close();
+    }
+  } catch {
+    return null;
+  }
 }
 
 /**

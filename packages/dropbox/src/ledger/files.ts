@@ -3,7 +3,8 @@
  * reconciliation steps use these). The only SQL about files outside the CLI view.
  */
 import type { Statement } from "better-sqlite3";
-import type { FileRecord, FileState, StatInfo } from "../core/file-identity";
+import type { FileState } from "@omero-fs/protocol";
+import type { FileRecord, StatInfo } from "../core/file-identity";
 import type { KnownFile } from "../core/reconcile";
 import type { Db } from "./schema";
 
@@ -35,6 +36,13 @@ export const fileRecord = (r: FileRaw): FileRecord => ({
   reason: r[9],
   fileset: r[10],
 });
+
+/** A known file's path and state (a page of a watch's files). */
+export interface KnownPath {
+  path: string;
+  state: FileState;
+  reason: string | null;
+}
 
 export class FilesTable {
   private readonly st: Record<string, Statement>;
@@ -191,9 +199,9 @@ export class FilesTable {
     }));
   }
 
-  /** A page of a watch's known files in path order: [path, state, reason]. */
-  pageOf(watch: number, after: string, limit: number): [string, string, string | null][] {
-    return this.st.page.raw().all(watch, after, limit) as [string, string, string | null][];
+  /** A page of a watch's known files in path order. */
+  pageOf(watch: number, after: string, limit: number): KnownPath[] {
+    return this.st.page.all(watch, after, limit) as KnownPath[];
   }
 
   /** Files the ledger knows in a watch, imported ones already recorded as gone excepted. */
@@ -205,13 +213,13 @@ export class FilesTable {
     return this.st.countInWatch.pluck().get(watch) as number;
   }
 
-  /** [watch, user, path] of every pending file (to group them again after failed writes). */
-  pendingPaths(): [number, string, string][] {
-    return this.db.prepare("SELECT watch, user, path FROM files WHERE state = 'pending'").raw().all() as [
-      number,
-      string,
-      string,
-    ][];
+  /** Every pending file (to group them again after failed writes). */
+  pendingPaths(): { watch: number; user: string; path: string }[] {
+    return this.db.prepare("SELECT watch, user, path FROM files WHERE state = 'pending'").all() as {
+      watch: number;
+      user: string;
+      path: string;
+    }[];
   }
 
   count(): number {

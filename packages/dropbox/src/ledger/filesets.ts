@@ -41,6 +41,15 @@ export interface WaitingFileset {
   completeness: CompletenessFacts;
 }
 
+/** A file of one grouping partition, as grouping reads it. */
+export interface PartitionFile {
+  id: number;
+  path: string;
+  size: number;
+  mtimeMs: number;
+  fileset: number | null;
+}
+
 /** Missing member paths kept per fileset (all are counted in missing_count). */
 export const MISSING_KEPT = 20;
 
@@ -62,13 +71,13 @@ export class FilesetsTable {
       memberPaths: p("SELECT path FROM fileset_files WHERE fileset = ? ORDER BY ord"),
       snapshot: p("SELECT path, size, mtime_ms FROM fileset_files WHERE fileset = ? ORDER BY ord"),
       partitionRows: p(
-        `SELECT fi.path, fi.size, fi.mtime_ms, fi.fileset, fi.id FROM files fi
+        `SELECT fi.id, fi.path, fi.size, fi.mtime_ms AS mtimeMs, fi.fileset FROM files fi
          LEFT JOIN filesets f ON f.id = fi.fileset
          WHERE +fi.watch = ? AND +fi.user = ? AND fi.path >= ? AND fi.path < ? AND +fi.state IN ('pending','grouped')
            AND (fi.fileset IS NULL OR f.state IN ('waiting', 'queued', 'incomplete'))`,
       ),
       partitionImported: p(
-        `SELECT path, size, mtime_ms, id, fileset FROM files
+        `SELECT id, path, size, mtime_ms AS mtimeMs, fileset FROM files
          WHERE +watch = ? AND +user = ? AND path >= ? AND path < ? AND +state = 'imported' AND reason IS NOT ?`,
       ),
       copyToHistory: p(
@@ -76,7 +85,7 @@ export class FilesetsTable {
          SELECT path, watch, user, size, mtime_ms, dev, ino, state, ?, fileset, seen_at, ? FROM files WHERE id = ?`,
       ),
       partitionIgnored: p(
-        `SELECT path, size, mtime_ms, id FROM files
+        `SELECT id, path, size, mtime_ms AS mtimeMs, fileset FROM files
          WHERE +watch = ? AND +user = ? AND path >= ? AND path < ? AND +state = 'ignored'`,
       ),
       insert: p(
@@ -191,36 +200,27 @@ export class FilesetsTable {
 
   // ---------------------------------------------------------------- grouping
 
-  /** Not-yet-imported files of one (watch, user) in [lo, hi): [path, size, mtimeMs, fileset, id]. */
-  groupable(
-    watch: number,
-    user: string,
-    lo: string,
-    hi: string,
-  ): IterableIterator<[string, number, number, number | null, number]> {
-    return this.st.partitionRows.raw().iterate(watch, user, lo, hi) as IterableIterator<
-      [string, number, number, number | null, number]
-    >;
+  /** Not-yet-imported files of one (watch, user) in [lo, hi), in a fileset that may still change or none. */
+  groupable(watch: number, user: string, lo: string, hi: string): IterableIterator<PartitionFile> {
+    return this.st.partitionRows.iterate(watch, user, lo, hi) as IterableIterator<PartitionFile>;
   }
 
-  /** Imported files of one (watch, user) in [lo, hi) still on disk: [path, size, mtimeMs, id, fileset]. */
+  /** Imported files of one (watch, user) in [lo, hi) still on disk (fileset: the one they were imported in). */
   importedIn(
     watch: number,
     user: string,
     lo: string,
     hi: string,
     goneAfterImport: string,
-  ): IterableIterator<[string, number, number, number, number]> {
-    return this.st.partitionImported.raw().iterate(watch, user, lo, hi, goneAfterImport) as IterableIterator<
-      [string, number, number, number, number]
+  ): IterableIterator<PartitionFile & { fileset: number }> {
+    return this.st.partitionImported.iterate(watch, user, lo, hi, goneAfterImport) as IterableIterator<
+      PartitionFile & { fileset: number }
     >;
   }
 
-  /** Ignored files of one (watch, user) in [lo, hi): [path, size, mtimeMs, id]. */
-  ignoredIn(watch: number, user: string, lo: string, hi: string): IterableIterator<[string, number, number, number]> {
-    return this.st.partitionIgnored.raw().iterate(watch, user, lo, hi) as IterableIterator<
-      [string, number, number, number]
-    >;
+  /** Ignored files of one (watch, user) in [lo, hi) (fileset: null). */
+  ignoredIn(watch: number, user: string, lo: string, hi: string): IterableIterator<PartitionFile> {
+    return this.st.partitionIgnored.iterate(watch, user, lo, hi) as IterableIterator<PartitionFile>;
   }
 
   /**
@@ -306,8 +306,8 @@ export class FilesetsTable {
   }
 
   /** (watch, user) pairs with waiting filesets. */
-  waitingPairs(): [number, string][] {
-    return this.st.waitingPairs.raw().all() as [number, string][];
+  waitingPairs(): { watch: number; user: string }[] {
+    return this.st.waitingPairs.all() as { watch: number; user: string }[];
   }
 
   // ---------------------------------------------------------------- readiness

@@ -1,7 +1,9 @@
 /**
- * The ledger (var/db/dropbox.sqlite): the only module with SQL. The DropBox process writes it
- * through `Ledger` (named state changes and queries); the CLI reads it through `openLedgerView`
- * and requeues through `requeueImport`.
+ * The ledger (var/db/dropbox.sqlite): the only module with its SQL, and the face
+ * `@omero-fs/dropbox/ledger`. The DropBox process writes it through `Ledger` (named state changes
+ * and queries); the CLI and the node read it through `openLedgerView` (read-only), and write it
+ * through the named operations below only while no DropBox runs (`imports retry|release`,
+ * `dropbox import-existing`). Loading this face loads no server, importer or readers code.
  */
 import { WalksTable } from "./existing";
 import { FilesTable } from "./files";
@@ -11,9 +13,25 @@ import { type Db, openLedgerDb } from "./schema";
 import { countsOf } from "./view";
 
 export type { FilesetInfo, Outcome, WaitingFileset } from "./filesets";
-export { countExisting, releaseExistingForNextStart, releaseExistingPage, WalksTable } from "./existing";
+export {
+  countExisting,
+  existingInLedger,
+  releaseExistingForNextStart,
+  releaseExistingPage,
+  WalksTable,
+} from "./existing";
 export { releaseImport, requeueImport } from "./requeue";
-export { type Db, LedgerError, MIGRATIONS, migrate, openLedgerDb, SCHEMA_VERSION } from "./schema";
+export {
+  checkLedgerFile,
+  type Db,
+  LedgerError,
+  ledgerRecoverySteps,
+  MIGRATIONS,
+  migrate,
+  openLedgerDb,
+  SCHEMA_VERSION,
+} from "./schema";
+export * as ledgerShow from "./show";
 export { countsOf, type ImportRow, type LedgerView, type ListFilter, openLedgerView } from "./view";
 
 /** The DropBox's read-write ledger. */

@@ -3,15 +3,13 @@
  * better-sqlite3 Database opened read-only (the LedgerView's); none writes. LedgerView exposes them
  * as methods.
  */
-import { type AttemptJson, type FileJson, IMPORT_STATES } from "@omero-fs/protocol";
+import { type AttemptJson, FILE_STATES, type FileJson, IMPORT_STATES } from "@omero-fs/protocol";
 import type Database from "better-sqlite3";
 import { hasPlateColumns, plateJson, plateLine } from "./plate";
 
 import { EXISTING_REASON } from "../core/reconcile";
 
 type Db = Database.Database;
-
-const FILE_STATES = ["pending", "grouped", "imported", "ignored", "refused", "existing"] as const;
 
 /** core/reconcile.ts existingReason in SQL (table alias `t`): the stored reason and the command. */
 export function existingReasonSql(t: string): string {

@@ -4,7 +4,14 @@
  * --json` on 100,000 filesets builds no JavaScript object per row and can stream its output. Both
  * give the same text: JSON.stringify(listImports(f)[k]) === [...importsJson(f)][k] (a test checks).
  */
-import { type AttemptJson, type FileJson, IMPORT_STATES, type ImageJson, type ImportJson } from "@omero-fs/protocol";
+import {
+  type AttemptJson,
+  FILE_STATES,
+  type FileJson,
+  IMPORT_STATES,
+  type ImageJson,
+  type ImportJson,
+} from "@omero-fs/protocol";
 import { hasPlateColumns, plateJson, plateLine } from "./plate";
 import { type Db, openExisting } from "./schema";
 import * as show from "./show";
@@ -13,7 +20,7 @@ import { existingReasonSql } from "./show";
 /** Counters by state: `files.<state>` and `imports.<state>`, every state present (0 when none). */
 export function countsOf(db: Db): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const s of ["pending", "grouped", "imported", "ignored", "refused", "existing"]) out[`files.${s}`] = 0;
+  for (const s of FILE_STATES) out[`files.${s}`] = 0;
   for (const s of IMPORT_STATES) out[`imports.${s}`] = 0;
   for (const [state, n] of db.prepare("SELECT state, COUNT(*) FROM files GROUP BY state").raw().all() as [
     string,

@@ -113,6 +113,19 @@ export class ControlClient {
     });
   }
 
+  /**
+   * A call typed from a protocol's result table (DropBoxMethodResults, ...): the answer is checked
+   * against `results[method]` and typed by it.
+   */
+  callMethod<T extends Record<string, z.ZodType>, M extends keyof T & string>(
+    results: T,
+    method: M,
+    params: unknown = {},
+    timeoutMs?: number,
+  ): Promise<z.output<T[M]>> {
+    return this.call(method, params, results[method] as z.ZodType<z.output<T[M]>>, timeoutMs);
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import * as zmq from "zeromq";
 import type { z } from "zod";
 import { setTcpLiveness, type TcpLiveness } from "./tcp";
-import { decodeRequest, encodeError, encodeProtocolError, encodeResult, errorCodeOf } from "../codec";
+import { decodeRequest, encodeError, encodeControlError, encodeResult, errorCodeOf } from "../codec";
 
 /** Where a control server writes: any logger with these three levels (winston's fits). */
 export interface ControlLog {
@@ -15,18 +15,39 @@ export interface ControlLog {
 /** Method name -> zod schema of its params. */
 export type MethodTable = Record<string, z.ZodType>;
 
-export interface ControlServerOptions<T extends MethodTable> {
+/** Method name -> zod schema of its result (a method without one answers whatever its handler returns). */
+export type ResultTable<T extends MethodTable> = { readonly [M in keyof T]?: z.ZodType };
+
+/** What the handler of method M returns: its result schema's input, or anything without one. */
+export type HandlerResult<T extends MethodTable, R extends ResultTable<T>, M extends keyof T> = R[M] extends z.ZodType
+  ? z.input<R[M]>
+  : unknown;
+
+/**
+ * One handler per method, its params typed from the method's schema (the server parsed them with
+ * it) and its result from the result schema: a server written against the protocol's tables is
+ * checked by the compiler, with no cast. A handler throws ControlError(code, message) to answer
+ * with that code; anything else is answered INTERNAL.
+ */
+export type Handlers<T extends MethodTable, R extends ResultTable<T> = Record<never, never>> = {
+  readonly [M in keyof T]: (params: z.output<T[M]>) => HandlerResult<T, R, M> | Promise<HandlerResult<T, R, M>>;
+};
+
+export interface ControlServerOptions<T extends MethodTable, R extends ResultTable<T>> {
   /** ROUTER endpoint (ipc://..., tcp://...). For ipc, the socket file's folder is created (0700). */
   endpoint: string;
   methods: T;
   /** Result schema per method: a result that fails it is answered INTERNAL (a server bug, logged). */
-  results?: Partial<Record<keyof T, z.ZodType>>;
+  results?: R;
   /**
-   * Runs one request whose params passed `methods[method]`. Throw an error with a protocol `code`
-   * (ControlMethodError) to answer with that code; anything else is answered INTERNAL. Requests run
-   * concurrently: a long `sync` does not hold up `ping`.
+   * The handler of each method. Requests run concurrently: a long `sync` does not hold up `ping`.
    */
-  handler: (method: Extract<keyof T, string>, params: unknown) => unknown;
+  handlers?: Handlers<NoInfer<T>, NoInfer<R>>;
+  /**
+   * @deprecated One untyped function for every method (params as `unknown`): use `handlers`. Kept
+   * only until the MonitorServer's methods are converted; exactly one of the two is given.
+   */
+  handler?: (method: Extract<keyof T, string>, params: unknown) => unknown;
   log: ControlLog;
   /** Z85 CURVE secret key: the socket becomes a CURVE server. */
   curveSecretKey?: string;
@@ -44,7 +65,7 @@ const messageOf = (e: unknown): string => (e instanceof Error ? e.message : Stri
  * the framing the request came in. Every bad message gets an error reply (BAD_FRAME, BAD_VERSION,
  * UNKNOWN_METHOD, BAD_PARAMS) and never stops the server. See docs/ARCHITECTURE.md, "Wire protocol".
  */
-export class ControlServer<T extends MethodTable> {
+export class ControlServer<T extends MethodTable, R extends ResultTable<T> = Record<never, never>> {
   readonly endpoint: string;
   private readonly socket = new zmq.Router({ linger: 0 });
   /** zeromq v6 allows one send in flight per socket: replies of concurrent calls queue here. */
@@ -52,8 +73,16 @@ export class ControlServer<T extends MethodTable> {
   private loop: Promise<void> | null = null;
   private closing = false;
 
-  constructor(private readonly o: ControlServerOptions<T>) {
+  private readonly dispatch: (method: Extract<keyof T, string>, params: unknown) => unknown;
+
+  constructor(private readonly o: ControlServerOptions<T, R>) {
     this.endpoint = o.endpoint;
+    const { handlers, handler } = o;
+    if (handlers && !handler)
+      // The one cast: decodeRequest parsed `params` with methods[method], the schema handlers[method] is typed from.
+      this.dispatch = (method, params) => (handlers[method] as (p: unknown) => unknown)(params);
+    else if (handler && !handlers) this.dispatch = handler;
+    else throw new Error("ControlServer: give either handlers or handler");
     if (o.curveSecretKey) {
       this.socket.curveServer = true;
       this.socket.curveSecretKey = o.curveSecretKey;
@@ -111,14 +140,14 @@ export class ControlServer<T extends MethodTable> {
     const decoded = decodeRequest(payloads[0]!, this.o.methods);
     if (!decoded.ok) {
       this.o.log.warn(`control: ${decoded.error.code}: ${decoded.error.message}`);
-      reply(encodeProtocolError(decoded.error));
+      reply(encodeControlError(decoded.error));
       return;
     }
     const { id, method, params } = decoded.value;
     this.o.log.debug(`control: ${method} ${JSON.stringify(params)}`);
-    const schema = this.o.results?.[method];
+    const schema: z.ZodType | undefined = this.o.results?.[method];
     Promise.resolve()
-      .then(() => this.o.handler(method, params))
+      .then(() => this.dispatch(method, params))
       .then((result) => {
         if (!schema) return result;
         const checked = schema.safeParse(result);
@@ -139,4 +168,23 @@ export class ControlServer<T extends MethodTable> {
 
 function ipcFile(endpoint: string): string | null {
   return endpoint.startsWith("ipc://") ? endpoint.slice("ipc://".length) : null;
+}
+
+/**
+ * Handlers for a server that binds before it is built (the node claims its endpoint first): each
+ * method answers INTERNAL `notReady` until `current()` returns the real handlers.
+ */
+export function handlersWhenReady<T extends MethodTable, R extends ResultTable<T>>(
+  methods: T,
+  current: () => Handlers<T, R> | null,
+  notReady: string,
+): Handlers<T, R> {
+  const out: Record<string, (params: unknown) => unknown> = {};
+  for (const m of Object.keys(methods))
+    out[m] = (params) => {
+      const h = current();
+      if (!h) throw new Error(notReady);
+      return (h[m] as (p: unknown) => unknown)(params);
+    };
+  return out as Handlers<T, R>;
 }

@@ -5,7 +5,7 @@
  * supervisor, monitor counters from the MonitorServer's listMonitors, remote MonitorServers from
  * the DropBox's `status`.
  */
-import { ledgerShow } from "@omero-fs/dropbox";
+import { ledgerShow } from "@omero-fs/dropbox/ledger";
 import type { RemoteMonitor } from "@omero-fs/protocol";
 import type { NodeServerStatus } from "../methods";
 import type { NotifyStats } from "../notify/notifier";

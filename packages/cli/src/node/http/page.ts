@@ -4,7 +4,7 @@
  * users write to: everything is escaped, and the Content-Security-Policy allows no other script.
  */
 import * as path from "node:path";
-import type { ledgerShow } from "@omero-fs/dropbox";
+import type { ledgerShow } from "@omero-fs/dropbox/ledger";
 import type { RemoteMonitor } from "@omero-fs/protocol";
 import { describeProgress, explainFailure, explainFile, groupPending } from "../../core/explain";
 

@@ -9,7 +9,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger, OmeroFsConfig } from "@omero-fs/config";
-import type { LedgerView } from "@omero-fs/dropbox";
+import type { LedgerView } from "@omero-fs/dropbox/ledger";
 import { IMPORT_STATES, type RemoteMonitor } from "@omero-fs/protocol";
 import { fileShowJson, importShowJson, importsListJson, pathCandidates } from "../../json-output";
 import type { Metrics } from "./metrics";

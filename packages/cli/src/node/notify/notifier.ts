@@ -6,26 +6,16 @@
  * delivers the outbox in order, retrying with backoff while the receiver is down (logged once per
  * outage). Nothing here can stop or slow DropBox: it only reads the ledger.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
-import type { GlobalConfig, Logger } from "@omero-fs/config";
-import type { LedgerView } from "@omero-fs/dropbox";
+import { type GlobalConfig, type Logger, testHookNumber } from "@omero-fs/config";
+import type { LedgerView } from "@omero-fs/dropbox/ledger";
 import type { ImportJson } from "@omero-fs/protocol";
-import Database from "better-sqlite3";
-import {
-  type Cursor,
-  incompleteStep,
-  initialCursor,
-  type NotifyEvent,
-  retryDelayMs,
-  step,
-} from "../../core/notify-cursor";
+import { incompleteStep, initialCursor, retryDelayMs, step } from "../../core/notify-cursor";
 import { type Channel, emailChannel, webhookChannel } from "./channels";
+import { type OutboxMessage, NotifyOutbox } from "./outbox";
 
-/** Test hooks (OMERO_FS_TEST_*): poll interval and first retry delay. */
-function envMs(name: string, dflt: number): number {
-  const n = Number(process.env[name]);
-  return Number.isFinite(n) && n > 0 ? n : dflt;
+/** Test hooks (OMERO_FS_TEST_*, docs/ARCHITECTURE.md "Test hooks"): poll interval and first retry delay. */
+function hookMs(name: string, dflt: number): number {
+  return testHookNumber(process.env, name, dflt, { min: 1 });
 }
 
 export interface NotifierDeps {
@@ -43,33 +33,18 @@ export interface NotifyStats {
   failures: Record<string, number>;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS cursor (k INTEGER PRIMARY KEY CHECK (k = 1), after INTEGER NOT NULL, done TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS outbox (
-  id INTEGER PRIMARY KEY, channel TEXT NOT NULL, event TEXT NOT NULL, fileset INTEGER NOT NULL,
-  attempt INTEGER NOT NULL, payload TEXT NOT NULL, created_at TEXT NOT NULL,
-  UNIQUE (channel, attempt)
-);
--- Incomplete filesets already notified (and still incomplete at the last poll); outbox rows of
--- import.incomplete carry attempt = -fileset.
-CREATE TABLE IF NOT EXISTS incomplete_seen (fileset INTEGER PRIMARY KEY);`;
-
 export class Notifier {
-  private readonly db: Database.Database;
+  private readonly outbox: NotifyOutbox;
   private readonly channels: Channel[];
-  private readonly pollMs = envMs("OMERO_FS_TEST_NOTIFY_POLL_MS", 1000);
-  private readonly retryBaseMs = envMs("OMERO_FS_TEST_NOTIFY_RETRY_MS", 1000);
+  private readonly pollMs = hookMs("OMERO_FS_TEST_NOTIFY_POLL_MS", 1000);
+  private readonly retryBaseMs = hookMs("OMERO_FS_TEST_NOTIFY_RETRY_MS", 1000);
   private pollTimer: NodeJS.Timeout | null = null;
   private readonly workers = new Map<string, { timer: NodeJS.Timeout | null; busy: boolean; failures: number }>();
   private stopped = false;
   readonly stats: NotifyStats = { pending: {}, sent: {}, failures: {} };
 
   constructor(private readonly deps: NotifierDeps) {
-    const file = path.join(deps.home, "var", "db", "notify.sqlite");
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma("journal_mode = WAL");
-    this.db.exec(SCHEMA);
+    this.outbox = new NotifyOutbox(deps.home);
     const g = deps.config;
     this.channels = [];
     if (g.notifyWebhook) this.channels.push(webhookChannel(g.notifyWebhook));
@@ -78,20 +53,11 @@ export class Notifier {
       this.stats.sent[c.name] = 0;
       this.stats.failures[c.name] = 0;
     }
-    const names = this.channels.map((c) => c.name);
-    const orphans = this.db
-      .prepare(
-        `SELECT channel, COUNT(*) FROM outbox WHERE channel NOT IN (${names.map(() => "?").join(",") || "''"}) GROUP BY channel`,
-      )
-      .raw()
-      .all(...names) as [string, number][];
-    for (const [channel, n] of orphans) {
+    for (const { channel, n } of this.outbox.discardOtherChannels(this.channels.map((c) => c.name)))
       deps.logger.warn(
         `notifications: ${n} undelivered ${channel} notification(s) discarded: that channel is no longer configured`,
       );
-      this.db.prepare("DELETE FROM outbox WHERE channel = ?").run(channel);
-    }
-    if (!this.readCursor() && !deps.ledgerExists()) this.writeCursor({ after: 0, done: [] });
+    if (!this.outbox.cursor() && !deps.ledgerExists()) this.outbox.setCursor({ after: 0, done: [] });
   }
 
   start(): void {
@@ -111,7 +77,7 @@ export class Notifier {
     if (this.pollTimer) clearTimeout(this.pollTimer);
     for (const w of this.workers.values()) if (w.timer) clearTimeout(w.timer);
     for (const c of this.channels) c.close();
-    this.db.close();
+    this.outbox.close();
   }
 
   /**
@@ -124,21 +90,6 @@ export class Notifier {
     while ([...this.workers.values()].some((w) => w.busy) && Date.now() < end)
       await new Promise((r) => setTimeout(r, 20));
     this.stop();
-  }
-
-  private readCursor(): Cursor | null {
-    const r = this.db.prepare("SELECT after, done FROM cursor WHERE k = 1").get() as
-      | { after: number; done: string }
-      | undefined;
-    return r ? { after: r.after, done: JSON.parse(r.done) as number[] } : null;
-  }
-
-  private writeCursor(c: Cursor): void {
-    this.db
-      .prepare(
-        "INSERT INTO cursor(k, after, done) VALUES (1, ?, ?) ON CONFLICT(k) DO UPDATE SET after = excluded.after, done = excluded.done",
-      )
-      .run(c.after, JSON.stringify(c.done));
   }
 
   private schedulePoll(ms: number): void {
@@ -158,14 +109,14 @@ export class Notifier {
     const view = this.deps.view();
     if (!view) return;
     this.pollIncomplete(view);
-    let cursor = this.readCursor();
+    let cursor = this.outbox.cursor();
     if (!cursor) {
       // First start on an existing ledger: old history is not notified.
       const last = view.lastRunId();
       const running = view.firstRunningAfter(0);
       const above = running === null ? [] : view.finishedRunsAfter(running - 1, 100_000).map((r) => r.id);
       cursor = initialCursor(last, running, above);
-      this.writeCursor(cursor);
+      this.outbox.setCursor(cursor);
       this.deps.logger.info(
         `notifications: starting after import run ${cursor.after} (earlier history is not notified)`,
       );
@@ -177,19 +128,15 @@ export class Notifier {
       const s = step(cursor, finished, running, this.deps.config.notifyOn);
       const same = s.cursor.after === cursor.after && s.cursor.done.length === cursor.done.length;
       if (same && s.notify.length === 0) return;
-      const messages = s.notify.map((n) => ({ ...n, fileset: view.getImport(n.fileset) }));
-      const insert = this.db.prepare(
-        "INSERT OR IGNORE INTO outbox(channel, event, fileset, attempt, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-      );
-      const stamp = new Date().toISOString();
-      this.db.transaction(() => {
-        for (const m of messages) {
-          if (!m.fileset) continue;
-          for (const c of this.channels)
-            insert.run(c.name, m.event, m.fileset.id, m.attempt, JSON.stringify(m.fileset), stamp);
-        }
-        this.writeCursor(s.cursor);
-      })();
+      const messages: OutboxMessage[] = [];
+      for (const n of s.notify) {
+        const fileset = view.getImport(n.fileset);
+        if (!fileset) continue;
+        const payload = JSON.stringify(fileset);
+        for (const c of this.channels)
+          messages.push({ channel: c.name, event: n.event, fileset: fileset.id, attempt: n.attempt, payload });
+      }
+      this.outbox.enqueue(messages, s.cursor, Date.now());
       cursor = s.cursor;
       if (messages.length > 0) {
         this.refreshPending();
@@ -201,7 +148,7 @@ export class Notifier {
 
   /** Filesets that became incomplete since the last poll: one import.incomplete each (notifyOn failed and all). */
   private pollIncomplete(view: LedgerView): void {
-    const seen = (this.db.prepare("SELECT fileset FROM incomplete_seen").raw().all() as [number][]).map((r) => r[0]);
+    const seen = this.outbox.incompleteSeen();
     const now = view.listImports({ state: "incomplete" });
     const s = incompleteStep(
       seen,
@@ -209,17 +156,16 @@ export class Notifier {
     );
     if (s.notify.length === 0 && s.forget.length === 0) return;
     const byId = new Map(now.map((f) => [f.id, f]));
-    const insert = this.db.prepare(
-      "INSERT OR IGNORE INTO outbox(channel, event, fileset, attempt, payload, created_at) VALUES (?, 'import.incomplete', ?, ?, ?, ?)",
+    const messages = s.notify.flatMap((id) =>
+      this.channels.map((c) => ({
+        channel: c.name,
+        event: "import.incomplete" as const,
+        fileset: id,
+        attempt: -id,
+        payload: JSON.stringify(byId.get(id)),
+      })),
     );
-    const stamp = new Date().toISOString();
-    this.db.transaction(() => {
-      for (const id of s.forget) this.db.prepare("DELETE FROM incomplete_seen WHERE fileset = ?").run(id);
-      for (const id of s.notify) {
-        this.db.prepare("INSERT OR IGNORE INTO incomplete_seen(fileset) VALUES (?)").run(id);
-        for (const c of this.channels) insert.run(c.name, id, -id, JSON.stringify(byId.get(id)), stamp);
-      }
-    })();
+    this.outbox.recordIncomplete(messages, s.notify, s.forget, Date.now());
     if (s.notify.length > 0) {
       this.refreshPending();
       for (const c of this.channels) this.kick(c);
@@ -228,11 +174,7 @@ export class Notifier {
 
   private refreshPending(): void {
     for (const c of this.channels) this.stats.pending[c.name] = 0;
-    for (const [channel, n] of this.db.prepare("SELECT channel, COUNT(*) FROM outbox GROUP BY channel").raw().all() as [
-      string,
-      number,
-    ][])
-      this.stats.pending[channel] = n;
+    for (const { channel, n } of this.outbox.pending()) this.stats.pending[channel] = n;
   }
 
   /** Deliver the channel's outbox in order until empty or a failure (then retry after a backoff). */
@@ -244,9 +186,7 @@ export class Notifier {
       try {
         for (;;) {
           if (this.stopped) return;
-          const row = this.db
-            .prepare("SELECT id, event, payload FROM outbox WHERE channel = ? ORDER BY id LIMIT 1")
-            .get(c.name) as { id: number; event: NotifyEvent; payload: string } | undefined;
+          const row = this.outbox.next(c.name);
           if (!row) return;
           const fileset = JSON.parse(row.payload) as ImportJson;
           try {
@@ -270,11 +210,11 @@ export class Notifier {
             }, delay);
             return;
           }
-          if (!this.db.open) return;
+          if (!this.outbox.open) return;
           if (w.failures > 0)
             this.deps.logger.info(`notifications: ${c.describe} reachable again after ${w.failures} failed tries`);
           w.failures = 0;
-          this.db.prepare("DELETE FROM outbox WHERE id = ?").run(row.id);
+          this.outbox.delivered(row.id);
           this.stats.sent[c.name] = (this.stats.sent[c.name] ?? 0) + 1;
           this.refreshPending();
           this.deps.logger.info(`notifications: ${row.event} for import ${fileset.id} sent to ${c.describe}`);

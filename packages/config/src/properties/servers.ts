@@ -1,0 +1,93 @@
+import { defaultEndpoints } from "../home";
+import type { PropertyDef } from "./def";
+
+/** Global: the servers' endpoints, watch backend and logs (docs/ARCHITECTURE.md, "Processes" and "Wire protocol"). */
+export const SERVER_PROPERTIES: readonly PropertyDef[] = [
+  {
+    name: "omero.fs.monitorBindControl",
+    short: "monitorBindControl",
+    scope: "global",
+    kind: "endpoint",
+    default: (home) => defaultEndpoints(home).monitorControl,
+    description:
+      "Where the MonitorServer this node runs binds its control ROUTER (watches with an empty omero.fs.monitorControl slot connect here); tcp://0.0.0.0:PORT on a storage host",
+  },
+  {
+    name: "omero.fs.monitorBindEvents",
+    short: "monitorBindEvents",
+    scope: "global",
+    kind: "endpoint",
+    default: (home) => defaultEndpoints(home).monitorEvents,
+    description: "Where the MonitorServer this node runs binds its event PUB (see monitorBindControl)",
+  },
+  {
+    name: "omero.fs.dropboxControl",
+    short: "dropboxControl",
+    scope: "global",
+    kind: "endpoint",
+    default: (home) => defaultEndpoints(home).dropboxControl,
+    description: "DropBox control endpoint",
+  },
+  {
+    name: "omero.fs.nodeControl",
+    short: "nodeControl",
+    scope: "global",
+    kind: "endpoint",
+    default: (home) => defaultEndpoints(home).nodeControl,
+    description: "Node (supervisor) control endpoint",
+  },
+  {
+    name: "omero.fs.insecureTcp",
+    short: "insecureTcp",
+    scope: "global",
+    kind: "bool",
+    default: "false",
+    description: "Allow tcp:// endpoints without CURVE encryption",
+  },
+  {
+    name: "omero.fs.watchBackend",
+    short: "watchBackend",
+    scope: "global",
+    kind: "enum",
+    default: "auto",
+    allowed: ["auto", "native", "poll"],
+    description: "native: OS events; poll: snapshots every pollInterval; auto: native, poll where native cannot work",
+  },
+  {
+    name: "omero.fs.pollInterval",
+    short: "pollInterval",
+    scope: "global",
+    kind: "number",
+    default: "2",
+    min: 0.1,
+    seconds: true,
+    description: "Seconds between snapshots of the poll backend",
+  },
+  {
+    name: "omero.fs.logLevel",
+    short: "logLevel",
+    scope: "global",
+    kind: "enum",
+    default: "info",
+    allowed: ["error", "warn", "info", "debug"],
+    description: "Log level of the servers' var/log files",
+  },
+  {
+    name: "omero.fs.logMaxSize",
+    short: "logMaxSize",
+    scope: "global",
+    kind: "size",
+    default: "10M",
+    min: 1024,
+    description: "Rotate a log file at this size (bytes; K, M, G suffixes are powers of 1024)",
+  },
+  {
+    name: "omero.fs.logMaxFiles",
+    short: "logMaxFiles",
+    scope: "global",
+    kind: "int",
+    default: "5",
+    min: 1,
+    description: "Rotated log files kept",
+  },
+];
