@@ -1,4 +1,5 @@
-// Shared by the DropBox benchmarks (bench.js, memory.js).
+// Shared by the DropBox benchmarks (bench.js, memory.js, readiness.js).
+const path = require("node:path");
 
 /** A minimal 4x4 8-bit TIFF. */
 function tiff() {
@@ -29,4 +30,7 @@ function tiff() {
   return b;
 }
 
-module.exports = { tiff };
+/** A whole minimal DeltaVision image (the readers' content check wants its magic number): the golden maker. */
+const { dv } = require(path.resolve(__dirname, "../../../packages/readers/dist/__golden__/make/dv.js"));
+
+module.exports = { tiff, dv };

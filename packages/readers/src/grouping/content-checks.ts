@@ -27,9 +27,19 @@ function javaSplit(line: string): string[] {
   return t;
 }
 
-/** Double.parseDouble's decimal and special forms (hex floats are left out: no table writes them). */
-const JAVA_DOUBLE = /^[+-]?(NaN|Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[fFdD]?)$/;
-const parseJavaDouble = (s: string) => (JAVA_DOUBLE.test(s) ? Number(s.replace(/[fFdD]$/, "")) : null);
+/**
+ * Double.parseDouble's decimal and special forms (hex floats are left out: no table writes them).
+ * Number() reads the same decimals; it also reads hex/binary/octal integers, which Java refuses.
+ */
+function parseJavaDouble(s: string): number | null {
+  if (s === "" || /[xXbBoO_]/.test(s)) return null;
+  const last = s.charCodeAt(s.length - 1);
+  // 'f', 'F', 'd', 'D': Java's float/double suffixes.
+  const body = last === 102 || last === 70 || last === 100 || last === 68 ? s.slice(0, -1) : s;
+  if (body === "NaN" || body === "+NaN" || body === "-NaN") return Number.NaN;
+  const v = Number(body);
+  return Number.isNaN(v) || body === "" || body === "+" || body === "-" ? null : v;
+}
 /** Java's (int) cast of a double. */
 const javaInt = (v: number) => (Number.isNaN(v) ? 0 : Math.trunc(v));
 

@@ -55,6 +55,8 @@ export function folderRule(ctx: Ctx, f: CandidateFile, _ln: string): Decision | 
  * "Could not find .vsi file"). Nothing waits for an entry forever. Null: not in such a folder.
  */
 export function layoutWithoutEntry(ctx: Ctx, path: string): { reader: string; hold: string } | null {
+  // Most paths are in no layout folder: a cheap test first (grouping calls this for every file).
+  if (!path.includes("_/") && !path.includes("/Data/") && !/\.oif\.files\//i.test(path)) return null;
   const parts = path.split("/");
   const has = ctx.idx.has;
   const name = parts[parts.length - 1]!;
