@@ -16,12 +16,10 @@ const { defaultCatalogue } = require(`${dist}/catalogue.js`);
 const { probeFile } = require(`${dist}/io.js`);
 const { loadFamilies, writeLayout } = require(`${dist}/__golden__/disk.js`);
 
-const arg = (n, d) => {
-  const i = process.argv.indexOf(`--${n}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : d;
-};
-const FILES = arg("files", 10000);
-const RUNS = arg("runs", 9);
+const { arg } = require("../tree");
+
+const FILES = Number(arg("files", "10000"));
+const RUNS = Number(arg("runs", "9"));
 
 async function main() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "bench-families-"));

@@ -97,6 +97,18 @@ describe("PrairieReader", () => {
     expect(s.expected).toHaveLength(4);
     expect(r.ignored.find((i) => i.path === "/w/p/TS-1_extra.tif")?.reason).toMatch(/PrairieReader/);
   });
+
+  test("a plane named like Prairie's with no XML yet is its own fileset, held", () => {
+    const r = groupFilesets(
+      files(
+        "/w/p2",
+        { "TS-2_Cycle00001_Ch1_000001.ome.tif": "" },
+        { "TS-2_Cycle00001_Ch1_000001.ome.tif": TIFF_HEAD() },
+      ),
+      defaultCatalogue(),
+    );
+    expect(r.filesets[0]!.hold).toMatch(/Prairie plane name .*TS-2\.xml/);
+  });
 });
 
 describe("NRRDReader", () => {

@@ -11,14 +11,16 @@
  *   the set with black planes), and a TIFF PrairieReader accepts by its prefix but the XML does not list is used by
  *   no fileset: Bio-Formats' candidate pruning drops it (ignored here with that reason).
  * Readiness: expected = the listed files (+ XML, `.cfg`, `.env` present); closed once the XML was read whole and
- * a `.env` or `.cfg` is there (a later `.env` could otherwise still join).
+ * a `.env` or `.cfg` is there (a later `.env` could otherwise still join). Held on purpose: a TIFF named like a
+ * Prairie plane (`<base>_Cycle00001_Ch1_000001.ome.tif`) that no XML lists yet (the XML may come last).
  */
+import { isOmeXmlWithImage } from "../omexml";
 import { baseOf, dirOf, join, resolveRef } from "../paths";
 import type { Ctx } from "./context";
 import { earlierTiffReader } from "./families";
 import type { FamilyOutcome, FamilyRule, FamilySet } from "./families";
 import { wholeFileRead } from "../head";
-import { P, isTiffName } from "./names";
+import { P, R, isTiffName } from "./names";
 import type { CandidateFile } from "../types";
 
 export const PRAIRIE = `${P}PrairieReader`;
@@ -117,8 +119,24 @@ function run(ctx: Ctx, files: CandidateFile[], taken: (p: string) => boolean): F
         `PrairieReader takes ${name} by its prefix (${baseOf(xml)}) but the XML does not list it: Bio-Formats imports it with no fileset`,
       );
   }
+  // Held on purpose: a TIFF named like a Prairie plane with no XML naming it yet (copied before its XML).
+  for (const f of files) {
+    const name = baseOf(f.path);
+    const m = PLANE.exec(name);
+    if (!m || listedBy.has(f.path) || ignored.has(f.path) || earlierTiffReader(ctx, f, ORDER)) continue;
+    const desc = f.probe?.tiffDescription;
+    sets.push({
+      reader: desc !== undefined && isOmeXmlWithImage(desc) ? R.ometiff : R.tiff,
+      entry: f.path,
+      members: [f.path],
+      hold: `Prairie plane name ${name}: may belong to ${m[1]}.xml not here yet`,
+    });
+  }
   return { sets, ignored };
 }
+
+/** Prairie View's plane names: `<base>_Cycle00001_Ch1_000001[.ome].tif`. */
+const PLANE = /^(.+)_Cycle\d{5}_Ch\d+_\d{6}(\.ome)?\.tiff?$/i;
 
 export const prairieRule: FamilyRule = {
   reader: PRAIRIE,
