@@ -11,6 +11,7 @@ import { type Logger, type OnceLog, onceLogger } from "@omero-fs/config";
 import type { EventBlock } from "@omero-fs/protocol";
 import type { Catalogue } from "@omero-fs/readers";
 import { type Clock, systemClock } from "./clock";
+import { type InvariantVerdict, invariantVerdict } from "./core/ledger-invariant";
 import type { Shared } from "./context";
 import { Grouping } from "./grouping";
 import type { Importer } from "./importers/types";
@@ -287,8 +288,16 @@ export class Engine {
     this.reconciler.release(watch);
   }
 
-  /** At start: cancel waiting filesets left empty by a crash, and recover imports left `importing`. */
+  /**
+   * At start: put back in line what a crash or a bug left (files grouped into nothing: their walk
+   * groups them again), cancel waiting filesets left empty, and recover imports left `importing`.
+   */
   async recover(): Promise<void> {
+    const r = this.shared.ledger.repairInvariant();
+    if (r.regrouped + r.unlinked + r.cancelled > 0)
+      this.log.warn(
+        `ledger repaired at start: ${r.regrouped} file(s) grouped into no live fileset are grouped again, ${r.unlinked} stray fileset link(s) cleared, ${r.cancelled} empty queued fileset(s) cancelled`,
+      );
     for (const { watch, user } of this.shared.ledger.filesets.waitingPairs())
       this.grouping.cancelEmpty(watch, user, null);
     await this.imports.recover();
@@ -318,6 +327,19 @@ export class Engine {
       this.queueing.changed();
       this.requestTick();
       return r;
+    });
+  }
+
+  /**
+   * The ledger's invariant now: everything seen so far grouped first (every grouping with work no
+   * walk holds runs at once), then the rows judged. Files seen during the check do not count.
+   */
+  async checkInvariant(): Promise<InvariantVerdict & { files: number }> {
+    const began = this.clock.now();
+    await this.serial(() => this.grouping.runAll());
+    return this.serial(() => {
+      const f = this.shared.ledger.invariantFacts(began);
+      return { ...invariantVerdict(f, { grouped: true }), files: f.files };
     });
   }
 

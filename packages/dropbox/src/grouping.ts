@@ -186,6 +186,11 @@ export class Grouping {
     return next;
   }
 
+  /** Run every grouping that has work no walk holds, due or not (a check wants the ledger grouped now). */
+  async runAll(): Promise<void> {
+    for (const d of [...this.dirty.values()]) if (this.groupable(d).length > 0) await this.regroup(d.watch, d.user);
+  }
+
   /**
    * Regroup the partitions of one (watch, user) that changed since the last run, one at a time:
    * filesets never span two partitions, so each run reads only its own folder's files and the
