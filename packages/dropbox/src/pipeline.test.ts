@@ -12,6 +12,7 @@ import * as path from "node:path";
 import type { Logger, WatchConfig } from "@omero-fs/config";
 import { defaultCatalogue } from "@omero-fs/readers";
 import { metaxpressPlate, miasPlate } from "../../readers/src/__fixtures__/hcs";
+import { makeNd2 } from "../../readers/src/complete/__fixtures__/make";
 import { dv } from "../../readers/src/__golden__/make/dv";
 import { mmAcquisition } from "../../readers/src/__golden__/make/mm-acquisition";
 import { tiff } from "../../readers/src/__golden__/make/tiff";
@@ -527,5 +528,78 @@ describe("DropBox pipeline: what Bio-Formats makes of the files (issue 18)", () 
     await p.advance(1500);
     expect(rec()?.state).toBe("ignored");
     expect(p.starts.map((s) => path.basename(s.entry))).toEqual(["cells.ics"]);
+  });
+});
+
+describe("DropBox pipeline: completeness is proven or it is not; waiting costs nothing (issue 19)", () => {
+  let p: Pipeline;
+  afterEach(async () => {
+    await p.close();
+  });
+  const waitingFor = (rel: string) =>
+    p.ledger.db
+      .prepare("SELECT f.waiting_for FROM filesets f JOIN files fi ON fi.fileset = f.id WHERE fi.path = ?")
+      .pluck()
+      .get(path.join(p.dir, rel));
+  const stateOf = (rel: string) =>
+    p.ledger.db
+      .prepare("SELECT f.state FROM filesets f JOIN files fi ON fi.fileset = f.id WHERE fi.path = ?")
+      .pluck()
+      .get(path.join(p.dir, rel));
+
+  it("empty files wait, are not judged again while nothing changes, and go incomplete after incompleteWait", async () => {
+    p = new Pipeline({ quietMs: 1000, incompleteWaitMs: 36_000_000 });
+    for (let i = 0; i < 40; i++) await p.drop(`amy/e/f${i}.tif`, Buffer.alloc(0));
+    await p.advance(5000);
+    expect(waitingFor("amy/e/f0.tif")).toBe("f0.tif: empty file (0 bytes), never imported; waits for its content");
+    const judged = p.engine.queueing.judged;
+    await p.advance(5 * 3_600_000); // five hours of nothing
+    expect(p.engine.queueing.judged).toBe(judged);
+    expect(p.starts).toEqual([]);
+    await p.advance(5 * 3_600_000 + 1000);
+    expect(stateOf("amy/e/f0.tif")).toBe("incomplete");
+    expect(p.engine.queueing.judged).toBe(judged + 40);
+    expect(p.starts).toEqual([]);
+  });
+
+  it("an ND2 written in sessions is not imported until whole, then at settleTime (proven by its chunk map)", async () => {
+    p = new Pipeline({ quietMs: 1000 });
+    const whole = makeNd2(6, 2000);
+    await p.drop("amy/s.nd2", whole.subarray(0, 5000));
+    await p.advance(10_000); // longer than dirImportWait: the pause between sessions
+    expect(p.starts).toEqual([]);
+    expect(waitingFor("amy/s.nd2")).toMatch(/^s\.nd2: ND2 incomplete: no chunk map at its end/);
+    await p.drop("amy/s.nd2", whole.subarray(0, 11_000));
+    await p.advance(10_000);
+    expect(p.starts).toEqual([]);
+    const t = p.clock.t;
+    await p.drop("amy/s.nd2", whole);
+    await p.advance(300); // the grouping debounce; settleTime is 0 here
+    expect(p.starts.map((s) => [path.basename(s.entry), s.at - t <= 300])).toEqual([["s.nd2", true]]);
+  });
+
+  it("a file left cut goes incomplete after incompleteWait; copied again whole, it is imported", async () => {
+    p = new Pipeline({ quietMs: 1000, incompleteWaitMs: 60_000 });
+    const whole = makeNd2(3, 3000);
+    await p.drop("amy/r.nd2", whole.subarray(0, 4000));
+    await p.advance(61_000);
+    expect(stateOf("amy/r.nd2")).toBe("incomplete");
+    const id = p.ledger.files.byPath(path.join(p.dir, "amy/r.nd2"))!.fileset!;
+    expect(p.lines).toContain(
+      `warn [fileset ${id}] incomplete: r.nd2: ND2 incomplete: no chunk map at its end (a finished ND2 ends with "ND2 CHUNK MAP SIGNATURE 0000001!" and the map's position; this one has 4000 bytes); nothing changed for 60 s (omero.fs.incompleteWait): not imported half; copy it again, or import it as it is with omero-fs imports release ${id}`,
+    );
+    await p.drop("amy/r.nd2", whole);
+    await p.advance(1000);
+    expect(p.starts.map((s) => s.id)).toEqual([id]);
+  });
+
+  it("a format with no structure check keeps dirImportWait even when no other file can join it", async () => {
+    p = new Pipeline({ quietMs: 5000 });
+    const t = p.clock.t;
+    await p.drop("amy/k.zvi", Buffer.alloc(2048, 1)); // single-file ZVI (closed), but not an OLE 2 file: unknown
+    await p.advance(4999);
+    expect(p.starts).toEqual([]);
+    await p.advance(1);
+    expect(p.starts.map((s) => s.at - t)).toEqual([5000]);
   });
 });
