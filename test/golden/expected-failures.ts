@@ -5,7 +5,6 @@
  */
 const DV_LOGS =
   "issue 18, Elsewhere: cells.dv.log is used by cells.dv and by cells_D3D.dv (findLogFiles); a file is in one fileset here, it stays with cells.dv (readers-c: shared files not modelled)";
-const SPLIT = (reader: string) => `issue 18, Split: ${reader} not modelled, each file imported alone (readers-b)`;
 
 export const EXPECTED_FAILURES: Record<string, string> = {
   "dv-raw-and-deconvolved":
@@ -15,15 +14,4 @@ export const EXPECTED_FAILURES: Record<string, string> = {
   "plate-operetta-thumbs-db-everywhere":
     "files plan only: with omero.fs.ignoreSysFiles the DropBox never sees Thumbs.db, which OperettaReader lists from the plate folder (groupFilesets, given it, makes the same plate); OMERO's importer adds it (issue 18, the importer's own Bio-Formats confirms)",
   "dv-d3d-log": DV_LOGS,
-  "dicom-series-of-3": SPLIT("DicomReader"),
-  "dicom-two-series": SPLIT("DicomReader"),
-  "dicom-no-suffix": SPLIT("DicomReader"),
-  "prairie-cfg-zseries": SPLIT("PrairieReader"),
-  "prairie-env": SPLIT("PrairieReader"),
-  "vectra-companions": SPLIT("VectraReader"),
-  "improvision-two-samples": SPLIT("ImprovisionTiffReader"),
-  "perkinelmer-set": SPLIT("PerkinElmerReader"),
-  "biorad-lse-two-pics": SPLIT("BioRadReader"),
-  "nrrd-nhdr-raw": SPLIT("NRRDReader"),
-  "nrrd-detached-other-name": SPLIT("NRRDReader"),
 };

@@ -1,5 +1,5 @@
 /** Content probes kept between grouping runs (part of the grouping step's I/O). */
-import { type FileProbe, wantsWholeFile } from "@omero-fs/readers";
+import { type FileProbe, wantsWholeFile, wholeFileMaxByHead } from "@omero-fs/readers";
 
 /**
  * Probes kept between grouping runs: enough for the folders being written to (a 384-well plate of
@@ -56,6 +56,8 @@ const TIFF_HEADS = new Map<string, Buffer>();
 /** Keep a small probe in memory: content rules read at most 8 KiB, index files need the whole text. */
 export function trimProbe(p: string, probe: FileProbe): FileProbe {
   if (wantsWholeFile(p) || !probe.head) return probe;
+  // An index the probe read whole because of its head (a Prairie XML) keeps its whole text.
+  if (probe.head.length > KEEP_HEAD && wholeFileMaxByHead(p, probe.head) > 0) return probe;
   if (probe.tiffDescription !== undefined) {
     // A TIFF is decided by its magic and ImageDescription: share one 8-byte head per byte order
     // instead of keeping a buffer per file (100,000 TIFFs).

@@ -3,7 +3,7 @@ import { open } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import type { Catalogue } from "./catalogue";
 import { parseReadersFile, ReadersFileError } from "./catalogue";
-import { wholeFileMax } from "./grouping/group";
+import { wholeFileMax, wholeFileMaxByHead } from "./grouping/group";
 import type { FileProbe } from "./types";
 import { HEADER_BYTES } from "./types";
 import type { ImageInfo } from "./tiff";
@@ -55,6 +55,18 @@ export async function probeFile(path: string): Promise<FileProbe> {
       const { bytesRead } = await fh.read(head, got, want - got, got);
       if (bytesRead === 0) break;
       got += bytesRead;
+    }
+    // An index recognised by its head (a Prairie XML) is read whole, up to the limit its rule sets.
+    const more = got === want && want < size ? wholeFileMaxByHead(path, head.subarray(0, got)) : 0;
+    if (more >= size) {
+      const whole = Buffer.alloc(size);
+      head.copy(whole, 0, 0, got);
+      while (got < size) {
+        const { bytesRead } = await fh.read(whole, got, size - got, got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return { head: whole.subarray(0, got) };
     }
     const probe: FileProbe = { head: head.subarray(0, got) };
     if (parseTiffHeader(probe.head!)) {

@@ -14,6 +14,8 @@ import { corruptTiff } from "./content-checks";
 import { buildDirs, entry, findPath, member } from "./context";
 import type { Ctx, Decision, DirInfo } from "./context";
 import { buildClaims } from "./entry-lists";
+import { FAMILY_RULES, familyNeedsHeader, familyWantsWholeByHead, familyWantsWholeFile } from "./family-rules";
+import { buildFamilies, familyDecision, familyFacts } from "./families";
 import { folderRule, layoutWithoutEntry } from "./layouts";
 import { microManagerRule, mmPasses } from "./micromanager";
 import { R, isMmMetadataName, isTiffName, shortName } from "./names";
@@ -68,6 +70,8 @@ function decideAlone(ctx: Ctx, f: CandidateFile): Decision {
       kind: "ignored",
       reason: `empty: ${name} has 0 bytes; Bio-Formats cannot open an empty file (it is looked at again when it changes)`,
     };
+  const family = familyDecision(ctx, f.path);
+  if (family) return family;
   const corrupt = isTiffName(ln) ? corruptTiff(f) : null;
   if (corrupt)
     return {
@@ -150,6 +154,7 @@ export function needsHeader(path: string, catalogue: Catalogue): boolean {
   if (ln.endsWith(".pattern")) return has.has(R.pattern);
   if (ln.endsWith(".oif") || ln.endsWith(".pty")) return has.has(R.fv1000);
   if (ln.endsWith(".lif")) return has.has(LIF);
+  if (familyNeedsHeader(ln, has)) return true;
   return /\.(txt|csv|xml|ims|msr|scn|raw|dv|r3d|r3d_d3d|rcpnl|nd2|czi|lof|nii)$/.test(ln);
 }
 
@@ -172,7 +177,15 @@ export const LIST_WHOLE_FILE_MAX_BYTES = 16 * 1024 * 1024;
 export function wholeFileMax(path: string): number {
   if (hcsWantsWholeFile(path)) return HCS_WHOLE_FILE_MAX_BYTES;
   if (!wantsWholeFile(path)) return 0;
-  return /\.(lei|xlef|xlif|xlcf)$/i.test(path) ? LIST_WHOLE_FILE_MAX_BYTES : WHOLE_FILE_MAX_BYTES;
+  return /\.(lei|xlef|xlif|xlcf)$/i.test(path) || familyWantsWholeFile(baseOf(path))
+    ? LIST_WHOLE_FILE_MAX_BYTES
+    : WHOLE_FILE_MAX_BYTES;
+}
+
+/** After the first HEADER_BYTES: how many bytes the io probe should read whole because the head says the file
+ * is an index that lists its members (a Prairie `<PVScan>` XML); 0 when the head is enough. */
+export function wholeFileMaxByHead(path: string, head: Buffer): number {
+  return familyWantsWholeByHead(baseOf(path).toLowerCase(), head) ? LIST_WHOLE_FILE_MAX_BYTES : 0;
 }
 
 /** Whether the io probe should read the whole file (up to wholeFileMax) rather than HEADER_BYTES. */
@@ -187,6 +200,7 @@ export function wantsWholeFile(path: string): boolean {
     ln.endsWith(".ndpis") ||
     /\.(lei|xlef|xlif|xlcf|pattern|oif|pty)$/.test(ln) ||
     ln.endsWith("_meta.xml") ||
+    familyWantsWholeFile(baseOf(path)) ||
     (ZARR_METADATA.has(ln) && /\.zarr\//i.test(path))
   );
 }
@@ -226,6 +240,7 @@ export function groupFilesets(
   const dirs = buildDirs(byPath);
   const ctx = buildContext(idx, byPath, dirs);
   buildClaims(ctx, sorted);
+  buildFamilies(ctx, sorted, FAMILY_RULES);
   let defCtx: Ctx | null = null;
 
   const decisions = new Map<string, Decision>();
@@ -242,6 +257,7 @@ export function groupFilesets(
         defCtx ??= (() => {
           const c = buildContext(defaultIndex(), byPath, dirs);
           buildClaims(c, sorted);
+          buildFamilies(c, sorted, FAMILY_RULES);
           return c;
         })();
         d = { kind: "ignored", reason: ignoredReason(defCtx, f, idx.source) };
@@ -322,7 +338,7 @@ export function groupFilesets(
     const present = new Set(plan.files);
     const seen = new Set<string>();
     const entryFile = byPath.get(plan.entry);
-    const listing = listingFacts(ctx, plan, entryFile);
+    const listing = listingFacts(ctx, plan, entryFile) ?? familyFacts(ctx, plan);
     const required = requiredFiles(plan, entryFile, ctx);
     if (listing) required.push(...listing.required);
     for (const req of required) {
