@@ -18,7 +18,7 @@ import { OmeroPause } from "./omero-pause";
 /** What scheduling and importing use besides the shared parts: the chain to record on, the tick, the importer. */
 export type ImportsContext = Shared &
   Chain &
-  Pick<Ticks, "requestTick"> & {
+  Pick<Ticks, "requestTick" | "readinessChanged"> & {
     readonly importer: Importer;
   };
 
@@ -189,6 +189,7 @@ export class Imports {
         return;
       case "back-to-waiting": {
         log.info(`[fileset ${id}] back to waiting: ${o.error}`);
+        this.ctx.readinessChanged([id]);
         const members = fsets.members(id);
         if (members[0]) {
           const watch = members[0].watch;

@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Logger, WatchConfig } from "@omero-fs/config";
 import { defaultCatalogue } from "@omero-fs/readers";
+import { dv } from "../../../readers/src/__golden__/make/dv";
 import type { Clock } from "../clock";
 import type { ProbePolicy } from "../core/omero-health";
 import { DEFAULT_RETRY } from "../core/retry";
@@ -172,8 +173,8 @@ export class Pipeline {
   }
 
   /** Write a file under the DropBox folder and report it to intake at the current time. */
-  /** Default content: a 1024-byte zero header, which the structure check cannot judge (not a cut DV header). */
-  async drop(rel: string, content: string | Buffer = Buffer.alloc(1024)): Promise<string> {
+  /** Default content: a whole minimal DeltaVision image (its magic number passes DeltavisionReader's content check). */
+  async drop(rel: string, content: string | Buffer = dv()): Promise<string> {
     const p = path.join(this.dir, rel);
     fs.mkdirSync(path.dirname(p), { recursive: true });
     fs.writeFileSync(p, content);

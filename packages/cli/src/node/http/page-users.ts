@@ -57,13 +57,13 @@ export function userSection(user: string, ctx: PageContext): string {
     out.push("</ul>");
   }
   if (incomplete.length) {
-    out.push("<h4>Incomplete (not imported: files its index lists never came)</h4><ul>");
+    out.push("<h4>Incomplete (not imported half: files missing, cut or empty)</h4><ul>");
     for (const f of incomplete)
       out.push(
         filesetItem(
           f,
           ctx,
-          `${plateP(f)}<p class="reason">${esc(f.waitingFor ?? "")}</p><p class="todo"><b>What to do:</b> copy the missing files into the folder (it then imports by itself), or import it as it is: ${esc(
+          `${plateP(f)}<p class="reason">${esc(f.waitingFor ?? "")}</p><p class="todo"><b>What to do:</b> copy the missing, cut or empty files again (it then imports by itself), or import it as it is: ${esc(
             `omero-fs imports release ${f.id}`,
           )}</p>`,
         ),
@@ -86,10 +86,14 @@ export function userSection(user: string, ctx: PageContext): string {
           attempts: f.attempts,
           error: f.error,
           startedAt: f.startedAt,
+          waitingFor: f.waitingFor,
         },
         ctx.now,
       );
-      const why = f.waitingFor && f.state === "waiting" ? `<p class="reason">${esc(f.waitingFor)}</p>` : "";
+      const why =
+        f.waitingFor && f.state === "waiting" && !text.endsWith(f.waitingFor)
+          ? `<p class="reason">${esc(f.waitingFor)}</p>`
+          : "";
       out.push(filesetItem(f, ctx, `${plateP(f)}<p class="progress">${esc(text)}</p>${why}`));
     }
     out.push("</ul>");
