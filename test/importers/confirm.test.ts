@@ -24,6 +24,7 @@ import {
   tiff,
   waitImported,
 } from "../dropbox/harness";
+import { dv } from "../../packages/readers/src/__golden__/make/dv";
 import { metamorphNd, writeLayout } from "../fixtures/layouts";
 import { REPO_ROOT } from "../helpers/wait";
 import { type FakeOmero, fakeOmero } from "./fake-omero";
@@ -34,10 +35,11 @@ const RECORDED = path.join(REPO_ROOT, "test", "fixtures", "fake-omero.d", "confi
 const hasJava = spawnSync("java", ["-version"]).status === 0 && fs.existsSync(GROUP);
 
 /**
- * A user's folder with what the readers and Bio-Formats see alike (a plain TIFF), and what they
- * see differently: a small ImageJ results table (a TextReader image to the readers at the time of
- * writing; Bio-Formats takes no such table) and a MetaMorph set whose images Bio-Formats cannot
- * read (the fixture's TIFFs are not MetaMorph's) beside an overview TIFF.
+ * A user's folder with what the readers and Bio-Formats see alike (a plain TIFF, a MetaMorph set
+ * beside an overview TIFF, a results table neither takes), and what they see differently: a
+ * DeltaVision file whose header contradicts itself (3 sections for 2 time points of 1 channel):
+ * its name and magic number make it a DeltaVision image to the readers, Bio-Formats' setId refuses
+ * it ("ZCT size vs image count mismatch"), so OMERO would fail to import it.
  */
 async function writeMixedLayout(userDir: string): Promise<string[]> {
   fs.mkdirSync(userDir, { recursive: true });
@@ -46,12 +48,20 @@ async function writeMixedLayout(userDir: string): Promise<string[]> {
     ["nd/overview.TIF", tiff(8, 8)],
     ["single.tif", tiff(4, 4)],
     ["Results.csv", " \tArea\tMean\n1\t12\t3.4\n2\t10\t2.2\n"],
+    ["contradicts.dv", contradictoryDv()],
   ];
   for (const [rel, content] of extra) {
     fs.writeFileSync(path.join(userDir, rel), content);
     written.push(path.join(userDir, rel));
   }
   return written;
+}
+
+/** A whole DeltaVision file of 3 sections whose header says 2 time points x 1 wavelength. */
+function contradictoryDv(): Buffer {
+  const b = dv({ planes: 3 });
+  b.writeUInt16LE(2, 180);
+  return b;
 }
 
 interface Group {
@@ -124,12 +134,17 @@ describe.each(modes)("confirmFilesets with %s", (mode, available) => {
       const written = await writeMixedLayout(path.join(h.dropbox, "amy", "exp"));
       if (mode === "real Bio-Formats" && process.env.OMERO_FS_RECORD_GROUPS === "1")
         fs.writeFileSync(RECORDED, `${JSON.stringify(record(h.dropbox, written), null, 2)}\n`);
+      // What OMERO's importer makes of these files (the answer the fake gives): one group per fileset.
+      const groups: Record<string, Group[]> =
+        mode === "real Bio-Formats" ? record(h.dropbox, written) : JSON.parse(fs.readFileSync(RECORDED, "utf8"));
+      const byKey = new Map<string, string[]>();
+      for (const g of Object.values(groups).flat()) {
+        const files = g.files.map((f) => path.join(h.dropbox, f)).sort();
+        byKey.set(files.join("\0"), files);
+      }
+      const expected = [...byKey.values()].sort();
       await sync(h.home);
-      const single = path.join(h.dropbox, "amy", "exp", "single.tif");
-      const overview = path.join(h.dropbox, "amy", "exp", "nd", "overview.TIF");
-      const done = await waitImported(h, 2, 60_000);
-      // Every import is one of OMERO's filesets, exactly.
-      expect(done.map((i) => i.files.sort()).sort()).toEqual([[overview], [single]]);
+      await waitImported(h, expected.length, 60_000);
       // Nothing else: wait until no fileset waits or is queued, then look at the ledger.
       await sync(h.home);
       const settled = await (async () => {
@@ -142,24 +157,27 @@ describe.each(modes)("confirmFilesets with %s", (mode, available) => {
           `filesets left: ${JSON.stringify(imports(h).filter((f) => f.state !== "imported"))}\n${dropboxLog(h)}`,
         );
       })();
-      expect(settled.filter((f) => f.state === "failed")).toEqual([]);
-      // OMERO's importer made nothing of these: not imported, each says why.
+      // Every import is one of OMERO's filesets, exactly, and each of them is imported.
+      expect(settled.map((i) => [...i.files].sort()).sort()).toEqual(expected);
+      // The results table: a fileset to neither; not imported.
       const results = path.join(h.dropbox, "amy", "exp", "Results.csv");
-      const nd = path.join(h.dropbox, "amy", "exp", "nd", "run1.nd");
-      const byPath = new Map(files(h).map((f) => [f.path, f]));
-      for (const p of [results, nd]) expect(byPath.get(p)?.state).toBe("ignored");
-      // The readers had grouped these differently: each difference logged once, with both answers.
-      expect(
-        dropboxLog(h).match(/OMERO's importer makes no fileset of .*Results\.csv/g)?.length ?? 0,
-      ).toBeLessThanOrEqual(1);
+      expect(files(h).find((f) => f.path === results)?.state).toBe("ignored");
+      // The self-contradicting DeltaVision file: a fileset to the readers, none to OMERO's importer:
+      // not imported, ignored with why, the difference logged once with both answers.
+      const bad = path.join(h.dropbox, "amy", "exp", "contradicts.dv");
+      expect(files(h).find((f) => f.path === bad)).toMatchObject({
+        state: "ignored",
+        reason: "OMERO's importer makes no fileset of it (omero import -f names none)",
+      });
+      expect(dropboxLog(h).match(/OMERO's importer makes no fileset of \S*contradicts\.dv/g)).toHaveLength(1);
       // The fake ran import -f (one JVM per folder batch) and imported only what it grouped.
       expect(fake.calls().some((c) => c.cmd === "import -f")).toBe(true);
       expect(
         fake
           .imports()
-          .map((r) => r.entry)
+          .map((r) => [...r.files].sort())
           .sort(),
-      ).toEqual([overview, single]);
+      ).toEqual(expected);
     },
     120_000,
   );
