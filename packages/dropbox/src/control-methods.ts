@@ -4,7 +4,13 @@
  * what the result schema takes. What they need from the running DropBox is ControlHost.
  */
 import type { WatchConfig } from "@omero-fs/config";
-import { ControlError, type DropBoxMethodParams, DropBoxMethodResults, OMERO_FS_VERSION } from "@omero-fs/protocol";
+import {
+  ControlError,
+  type DropBoxMethodParams,
+  DropBoxMethodResults,
+  OMERO_FS_VERSION,
+  type OmeroStatus,
+} from "@omero-fs/protocol";
 import { type Handlers, localControlClient } from "@omero-fs/protocol/zmq";
 import { isUnder } from "./core/paths";
 import type { Engine } from "./engine";
@@ -27,6 +33,7 @@ export interface ControlHost {
     | "requeue"
     | "release"
     | "cancel"
+    | "reimport"
     | "counts"
     | "checkInvariant"
   >;
@@ -39,6 +46,8 @@ export interface ControlHost {
   problems(): string[];
   /** Re-read the config and apply what can change live (server.ts). */
   reload(): Promise<{ applied: string[]; restart: string[] }>;
+  /** OMERO as the omero importer knows it (null with the other importers; omero-status.ts). */
+  omero(): OmeroStatus | null;
 }
 
 /** A refused hand action (no such id, a state it cannot leave) is the caller's mistake: BAD_PARAMS. */
@@ -67,6 +76,7 @@ export function controlHandlers(h: ControlHost): DropBoxHandlers {
         counts: h.engine.counts(),
         problems: h.problems(),
         ...(remote.length > 0 ? { remoteMonitors: remote } : {}),
+        omero: h.omero(),
       };
     },
     scan: async () => {
@@ -95,6 +105,7 @@ export function controlHandlers(h: ControlHost): DropBoxHandlers {
     retry: ({ id }) => refusedAsBadParams(h.engine.requeue(id)),
     release: ({ id }) => refusedAsBadParams(h.engine.release(id)),
     cancel: ({ id }) => refusedAsBadParams(h.engine.cancel(id)),
+    reimport: ({ id }) => refusedAsBadParams(h.engine.reimport(id)),
   };
 }
 

@@ -13,6 +13,7 @@ import type { Catalogue } from "@omero-fs/readers";
 import { type Clock, systemClock } from "./clock";
 import { type InvariantVerdict, invariantVerdict } from "./core/ledger-invariant";
 import type { Hearing, Shared } from "./context";
+import type { OmeroHealth, ServerProblemKind } from "./core/omero-health";
 import { Grouping } from "./grouping";
 import type { Importer } from "./importers/types";
 import { Imports } from "./imports";
@@ -40,6 +41,8 @@ export interface EngineOptions {
    * the DropBox shows it degraded and rescans later), false to log it as an internal error.
    */
   onTaskError?: (e: unknown) => boolean;
+  /** OMERO paused or resumed the queue (issue 20): the server updates its health and status. */
+  onOmeroHealth?: (h: OmeroHealth) => void;
 }
 
 export class Engine {
@@ -173,7 +176,12 @@ export class Engine {
       ask: (watch) => this.hearing?.ask(watch),
     };
     this.queueing = new Queueing({ ...shared, held: holds.held, hearing }, this.grouping, this.intake);
-    this.imports = new Imports({ ...shared, ...chain, ...ticks, importer: o.importer }, this.intake);
+    this.imports = new Imports(
+      { ...shared, ...chain, ...ticks, importer: o.importer },
+      this.intake,
+      o.onOmeroHealth,
+      (w, u, p) => this.grouping.markDirty(w, u, p, this.clock.now()),
+    );
     this.reconciler = new Reconciler({ ...shared, ...chain, ...ticks }, this.intake);
   }
 
@@ -222,7 +230,16 @@ export class Engine {
       await c;
       await Promise.all([...this.imports.running.values()].map((r) => r.done.catch(() => undefined)));
       await Promise.all(this.reconciler.ahead);
-      if (this.chain === c && this.imports.running.size === 0 && this.reconciler.ahead.size === 0) return;
+      await this.imports.omero.inFlight;
+      await this.imports.confirmations.busy;
+      if (
+        this.chain === c &&
+        this.imports.running.size === 0 &&
+        this.reconciler.ahead.size === 0 &&
+        this.imports.omero.inFlight === null &&
+        this.imports.confirmations.busy === null
+      )
+        return;
     }
   }
 
@@ -326,6 +343,27 @@ export class Engine {
     return this.serialRefusable(() => {
       const r = this.shared.ledger.requeue(id, this.clock.now());
       this.log.info(`[fileset ${id}] requeued by hand`);
+      this.requestTick();
+      return r;
+    });
+  }
+
+  /** OMERO as the omero importer knows it (omero-pause.ts; the `status` control method's `omero`). */
+  omeroHealth(): OmeroHealth {
+    return this.imports.omero.state;
+  }
+
+  /** What a login outside an import found (the start's OMERO check): null = OMERO answered. */
+  omeroLogin(problem: { kind: ServerProblemKind; reason: string } | null): Promise<void> {
+    return this.serial(() => this.imports.omero.login(problem));
+  }
+
+  /** Import an imported fileset again with the running importer (control method `reimport`, on the chain); LedgerError when it cannot be. */
+  reimport(id: number): Promise<{ id: number; state: string }> {
+    return this.serialRefusable(() => {
+      const kind = this.imports.importerKind;
+      const r = this.shared.ledger.omero.reimport(id, kind, this.clock.now());
+      this.log.warn(`[fileset ${id}] queued to be imported again by hand (${kind} importer; recorded in its history)`);
       this.requestTick();
       return r;
     });

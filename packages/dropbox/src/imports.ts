@@ -7,13 +7,16 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { processGroupAlive, processStartTime, signalGroup } from "@omero-fs/config";
+import { Confirmations } from "./confirm";
 import type { Chain, Shared, Ticks } from "./context";
 import { ledgerWriteFailure } from "./core/ledger-health";
+import type { OmeroHealth } from "./core/omero-health";
 import { outcomeOf } from "./core/outcome";
 import { newSchedState, pickJobs } from "./core/scheduler";
 import { sizeVerdict } from "./core/space";
 import type { Intake } from "./intake";
 import type { ImportOutcome, ImportRequest, Importer, RecoverResult } from "./importers/types";
+import { OmeroPause } from "./omero-pause";
 
 /** What scheduling and importing use besides the shared parts: the chain to record on, the tick, the importer. */
 export type ImportsContext = Shared &
@@ -47,20 +50,40 @@ export class Imports {
   private readonly unrecorded = new Map<number, { attempt: number; outcome: ImportOutcome; changed: boolean }>();
   private readonly sched = newSchedState();
 
+  /** The queue's pause for OMERO outages (the omero importer; omero-pause.ts). */
+  readonly omero: OmeroPause;
+  /** OMERO's importer confirms each fileset first (omero.fs.confirmFilesets; confirm.ts). */
+  readonly confirmations: Confirmations;
+
   constructor(
     private readonly ctx: ImportsContext,
     /** Members that changed around an import are observed again. */
     private readonly intake: Pick<Intake, "observePaths">,
-  ) {}
+    /** OMERO paused or resumed the queue (the server shows it: status, health). */
+    onOmeroChange: (h: OmeroHealth) => void = () => undefined,
+    /** Group a folder again (a confirmation changed a fileset). */
+    regroup: (watch: number, user: string, p: string) => void = () => undefined,
+  ) {
+    this.omero = new OmeroPause(ctx, onOmeroChange);
+    this.confirmations = new Confirmations(ctx, regroup);
+  }
+
+  /** The running importer's kind (a reimport is recorded with it). */
+  get importerKind(): Importer["kind"] {
+    return this.ctx.importer.kind;
+  }
 
   /** Start what the scheduler allows; returns when to look again (Infinity: on an event). */
   schedule(): number {
     if (this.ctx.stopping()) return Number.POSITIVE_INFINITY;
+    // Paused for OMERO: nothing starts (nothing is spent); the probe decides when it goes on.
+    if (!this.omero.mayImport()) return this.omero.probeIfDue(this.ctx.clock.now());
     const cfg = { concurrency: this.ctx.opts().concurrency, throttleMs: (w: number) => this.ctx.watch(w).throttleMs };
     let wake = Number.POSITIVE_INFINITY;
     while (this.running.size < cfg.concurrency) {
       const now = this.ctx.clock.now();
-      const d = pickJobs(this.ctx.ledger.filesets.queueHeads(now), this.running.size, this.sched, cfg, now);
+      const heads = this.ctx.ledger.filesets.queueHeads(now).filter((j) => this.confirmations.ready(j));
+      const d = pickJobs(heads, this.running.size, this.sched, cfg, now);
       if (d.wakeAt !== null) wake = Math.min(wake, d.wakeAt);
       if (d.start.length === 0) break;
       for (const j of d.start) this.start(j.id);
@@ -219,13 +242,24 @@ export class Imports {
     const fsets = this.ctx.ledger.filesets;
     const now = this.ctx.clock.now();
     const d = outcomeOf(
-      { ok: o.ok, retryable: o.retryable, changedBeforeStart, attempt, baseAttempts: fsets.baseAttempts(id) },
+      {
+        ok: o.ok,
+        retryable: o.retryable,
+        changedBeforeStart,
+        attempt,
+        baseAttempts: fsets.baseAttempts(id),
+        serverProblem: o.serverProblem !== undefined,
+      },
       this.ctx.opts().retry,
       now,
     );
     fsets.recordOutcome(id, attempt, o, d, now);
+    this.omero.afterImport(o.ok, o.serverProblem, now);
     const log = this.ctx.log;
     switch (d.kind) {
+      case "paused":
+        log.warn(`[fileset ${id}] back in the queue, not counted (attempt ${attempt}): ${o.error}`);
+        return;
       case "back-to-waiting": {
         log.info(`[fileset ${id}] back to waiting: ${o.error}`);
         this.ctx.readinessChanged([id]);

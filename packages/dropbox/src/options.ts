@@ -10,6 +10,7 @@ import { z } from "zod";
 import { normaliseWhitelist } from "./core/paths";
 import { planWatches, type WatchChange } from "./core/watch-plan";
 import type { ExistingFiles } from "./core/reconcile";
+import { DEFAULT_PROBE, type ProbePolicy } from "./core/omero-health";
 import { DEFAULT_RETRY, type RetryPolicy } from "./core/retry";
 import { MANAGED_REPOSITORY } from "./importers/layout";
 
@@ -71,6 +72,12 @@ export interface DropBoxOptions {
   walkDirDelayMs: number;
   /** Test hook: applying each event block takes at least this long (0 in production). */
   applyBlockDelayMs: number;
+  /** While OMERO cannot be used, how often it is asked again (core/omero-health.ts). */
+  probe: ProbePolicy;
+  /** omero importer with omero.fs.confirmFilesets: each fileset is confirmed with `omero import -f` first. */
+  confirmFilesets: boolean;
+  /** omero importer: while the start's OMERO check fails, it runs again this often. */
+  omeroCheckMs: number;
 }
 
 /**
@@ -83,6 +90,9 @@ export interface DropBoxOptions {
  *   walked ahead) takes at least this long, so a small tree walks like a million files (default 0);
  * - OMERO_FS_TEST_DROPBOX_APPLY_MS: applying each event block takes at least this long, so blocks
  *   queue as behind a busy ledger (default 0);
+ * - OMERO_FS_TEST_DROPBOX_OMERO_PROBE_MS, OMERO_FS_TEST_DROPBOX_OMERO_PROBE_MAX_MS: the first probe of a
+ *   paused OMERO and the cap of its backoff (default 5000, 60000);
+ * - OMERO_FS_TEST_DROPBOX_OMERO_CHECK_MS: while the start's OMERO check fails, how often it runs again (default 600000);
  * - OMERO_FS_TEST_LEDGER_PROBE_MS: how often a ledger that cannot be written is tried again (default 5000);
  * - OMERO_FS_TEST_DROPBOX_CHECKPOINT_MS: how often the ledger's write-ahead log is checkpointed (default 60000);
  * - OMERO_FS_TEST_LEDGER_FULL_WHILE: a JSON string, a flag file: while it exists, ledger writes fail
@@ -135,6 +145,12 @@ export function resolveOptions(config: OmeroFsConfig, env: NodeJS.ProcessEnv = p
     applyBlockDelayMs: testHookNumber(env, "OMERO_FS_TEST_DROPBOX_APPLY_MS", 0, { min: 0, integer: true }),
     ledgerProbeMs: hook(env, "OMERO_FS_TEST_LEDGER_PROBE_MS", 5000),
     checkpointMs: hook(env, "OMERO_FS_TEST_DROPBOX_CHECKPOINT_MS", 60_000),
+    probe: {
+      baseMs: hook(env, "OMERO_FS_TEST_DROPBOX_OMERO_PROBE_MS", DEFAULT_PROBE.baseMs),
+      maxMs: hook(env, "OMERO_FS_TEST_DROPBOX_OMERO_PROBE_MAX_MS", DEFAULT_PROBE.maxMs),
+    },
+    confirmFilesets: g.importer === "omero" && g.confirmFilesets,
+    omeroCheckMs: hook(env, "OMERO_FS_TEST_DROPBOX_OMERO_CHECK_MS", 600_000),
     ledgerFullWhile:
       testHookJson(env, "OMERO_FS_TEST_LEDGER_FULL_WHILE", z.string().min(1), "a JSON string: a flag file's path") ??
       null,

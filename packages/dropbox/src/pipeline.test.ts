@@ -1,209 +1,16 @@
 /**
  * The timing rules of the DropBox pipeline, in milliseconds of an injected clock: quiet-period
- * restart, throttle, round-robin fairness, retry backoff, fileBatch flush.
- *
- * In-process pipeline for tests: the real Engine and steps, an in-memory ledger (better-sqlite3
- * ":memory:" through the ledger module), a hand-driven clock, a scripted importer, real files in a
- * temp folder. Time moves only when the test says so.
+ * restart, throttle, round-robin fairness, retry backoff, fileBatch flush (the harness:
+ * __fixtures__/pipeline.ts).
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import type { Logger, WatchConfig } from "@omero-fs/config";
-import { defaultCatalogue } from "@omero-fs/readers";
 import { metaxpressPlate, miasPlate } from "../../readers/src/__fixtures__/hcs";
 import { dv } from "../../readers/src/__golden__/make/dv";
 import { mmAcquisition } from "../../readers/src/__golden__/make/mm-acquisition";
 import { tiff } from "../../readers/src/__golden__/make/tiff";
 import { makeNd2 } from "../../readers/src/complete/__fixtures__/make";
-import type { Clock } from "./clock";
-import { DEFAULT_RETRY } from "./core/retry";
-import { Engine } from "./engine";
-import type { ImportOutcome, ImportRequest, Importer } from "./importers/types";
-import { Ledger } from "./ledger";
-import type { DropBoxOptions } from "./options";
-
-class ManualClock implements Clock {
-  private timers: { at: number; fn: () => void }[] = [];
-  constructor(public t: number) {}
-  now(): number {
-    return this.t;
-  }
-  setTimer(fn: () => void, ms: number): unknown {
-    const h = { at: this.t + ms, fn };
-    this.timers.push(h);
-    return h;
-  }
-  clearTimer(h: unknown): void {
-    this.timers = this.timers.filter((x) => x !== h);
-  }
-  /** The earliest timer due at or before `t`, removed; null when none. */
-  takeDue(t: number): { at: number; fn: () => void } | null {
-    let best: { at: number; fn: () => void } | null = null;
-    for (const h of this.timers) if (h.at <= t && (!best || h.at < best.at)) best = h;
-    if (best) this.clearTimer(best);
-    return best;
-  }
-}
-
-interface Start {
-  id: number;
-  user: string;
-  entry: string;
-  files: string[];
-  at: number;
-}
-
-interface PipelineOptions {
-  quietMs?: number;
-  throttleMs?: number;
-  fileBatch?: number;
-  concurrency?: number;
-  retries?: number;
-  retryBaseMs?: number;
-  incompleteWaitMs?: number;
-  /** Outcome of the n-th run (1-based) overall; default ok. */
-  outcome?: (n: number, req: ImportRequest) => Partial<ImportOutcome>;
-  /** The importer can take back a run's result (as the local importer can). */
-  discard?: boolean;
-}
-
-class Pipeline {
-  readonly dir: string;
-  readonly clock = new ManualClock(1_700_000_000_000);
-  readonly ledger = Ledger.open(":memory:");
-  readonly starts: Start[] = [];
-  readonly engine: Engine;
-  readonly lines: string[] = [];
-  /** Targets of runs the DropBox asked the importer to take back. */
-  readonly discarded: (string | null)[] = [];
-
-  constructor(o: PipelineOptions = {}) {
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "ofs-pipe-"));
-    const config = {
-      index: 0,
-      user: "default",
-      watchDir: this.dir,
-      whitelist: [],
-      blacklist: [],
-      pathMode: "Follow",
-      ignoreSysFiles: true,
-      importArgs: "",
-    } as unknown as WatchConfig;
-    const opts: DropBoxOptions = {
-      watches: [
-        {
-          index: 0,
-          user: "default",
-          watchDir: this.dir,
-          quietMs: o.quietMs ?? 1000,
-          settleMs: 0,
-          importWhenComplete: true,
-          companionWaitMs: 600_000,
-          incompleteWaitMs: o.incompleteWaitMs ?? 86_400_000,
-          completeMarker: "",
-          throttleMs: o.throttleMs ?? 0,
-          fileBatch: o.fileBatch ?? 10,
-          whitelist: [],
-          config,
-        },
-      ],
-      importer: "local",
-      concurrency: o.concurrency ?? 1,
-      retry: { retries: o.retries ?? 3, baseMs: o.retryBaseMs ?? DEFAULT_RETRY.baseMs, maxMs: DEFAULT_RETRY.maxMs },
-      importTimeoutMs: 60_000,
-      maxFilesetSize: 0,
-      localRepository: null,
-      rescanIntervalMs: 0,
-      reimportModified: false,
-      healthMs: 1000,
-      backlogPaths: 5000,
-      dropBlocks: 0,
-      walkDirDelayMs: 0,
-      applyBlockDelayMs: 0,
-    };
-    const importer: Importer = {
-      kind: "local",
-      run: async (req) => {
-        this.starts.push({
-          id: req.filesetId,
-          user: req.user,
-          entry: req.entry,
-          files: req.files,
-          at: this.clock.now(),
-        });
-        const d = o.outcome?.(this.starts.length, req) ?? {};
-        return { ok: true, retryable: true, target: `t${req.filesetId}`, images: null, error: null, ...d };
-      },
-      recover: async () => ({ state: "redo" }),
-      ...(o.discard
-        ? {
-            discard: async (_req: ImportRequest, out: ImportOutcome) => {
-              this.discarded.push(out.target);
-            },
-          }
-        : {}),
-    };
-    const line = (level: string) => (msg: string) => {
-      this.lines.push(`${level} ${msg}`);
-    };
-    const log = {
-      info: line("info"),
-      warn: line("warn"),
-      error: line("error"),
-      debug: line("debug"),
-      log: (level: string, msg: string) => line(level)(msg),
-    } as unknown as Logger;
-    this.engine = new Engine({
-      opts,
-      ledger: this.ledger,
-      log,
-      importer,
-      catalogues: new Map([[0, defaultCatalogue()]]),
-      clock: this.clock,
-    });
-  }
-
-  /** Write a file under the DropBox folder and report it to intake at the current time. */
-  /** Default content: a whole minimal DeltaVision image (its magic number passes DeltavisionReader's content check). */
-  async drop(rel: string, content: string | Buffer = dv()): Promise<string> {
-    const p = path.join(this.dir, rel);
-    fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, content);
-    await this.engine.serial(() => this.engine.observePaths(0, [p]));
-    this.engine.requestTick();
-    await this.engine.settle();
-    return p;
-  }
-
-  /** Move time to `t` (absolute), firing every timer due on the way, in order. */
-  async advanceTo(t: number): Promise<void> {
-    await this.engine.settle();
-    for (;;) {
-      const h = this.clock.takeDue(t);
-      if (!h) break;
-      this.clock.t = Math.max(this.clock.t, h.at);
-      h.fn();
-      await this.engine.settle();
-    }
-    this.clock.t = t;
-    await this.engine.settle();
-  }
-
-  advance(ms: number): Promise<void> {
-    return this.advanceTo(this.clock.t + ms);
-  }
-
-  stateOf(rel: string): string | undefined {
-    return this.ledger.files.byPath(path.join(this.dir, rel))?.state;
-  }
-
-  async close(): Promise<void> {
-    await this.engine.stop(0);
-    this.ledger.close();
-    fs.rmSync(this.dir, { recursive: true, force: true });
-  }
-}
+import { Pipeline } from "./__fixtures__/pipeline";
 
 jest.setTimeout(10_000);
 
@@ -513,6 +320,94 @@ describe("DropBox pipeline: a reconciliation walk holds the partitions it has no
   });
 });
 
+describe("DropBox pipeline: completeness is proven or it is not; waiting costs nothing (issue 19)", () => {
+  let p: Pipeline;
+  afterEach(async () => {
+    await p.close();
+  });
+  const waitingFor = (rel: string) =>
+    p.ledger.db
+      .prepare("SELECT f.waiting_for FROM filesets f JOIN files fi ON fi.fileset = f.id WHERE fi.path = ?")
+      .pluck()
+      .get(path.join(p.dir, rel));
+  const stateOf = (rel: string) =>
+    p.ledger.db
+      .prepare("SELECT f.state FROM filesets f JOIN files fi ON fi.fileset = f.id WHERE fi.path = ?")
+      .pluck()
+      .get(path.join(p.dir, rel));
+
+  it("cut files wait, are not judged again while nothing changes, and go incomplete after incompleteWait", async () => {
+    p = new Pipeline({ quietMs: 1000, incompleteWaitMs: 36_000_000 });
+    const whole = tiff();
+    for (let i = 0; i < 40; i++) await p.drop(`amy/e/f${i}.tif`, whole.subarray(0, whole.length - 4));
+    await p.advance(5000);
+    expect(waitingFor("amy/e/f0.tif")).toMatch(/^f0\.tif: .*truncated/);
+    const judged = p.engine.queueing.judged;
+    await p.advance(5 * 3_600_000); // five hours of nothing
+    expect(p.engine.queueing.judged).toBe(judged);
+    expect(p.starts).toEqual([]);
+    await p.advance(5 * 3_600_000 + 1000);
+    expect(stateOf("amy/e/f0.tif")).toBe("incomplete");
+    expect(p.engine.queueing.judged).toBe(judged + 40);
+    expect(p.starts).toEqual([]);
+  });
+
+  it("empty files are never imported: an empty TIFF is ignored with why (Bio-Formats cannot read it) and costs nothing", async () => {
+    p = new Pipeline({ quietMs: 1000, incompleteWaitMs: 36_000_000 });
+    for (let i = 0; i < 40; i++) await p.drop(`amy/e/f${i}.tif`, Buffer.alloc(0));
+    await p.advance(5000);
+    expect(waitingFor("amy/e/f0.tif")).toBeUndefined();
+    expect(
+      p.ledger.db.prepare("SELECT state, reason FROM files WHERE path = ?").get(path.join(p.dir, "amy/e/f0.tif")),
+    ).toEqual({ state: "ignored", reason: expect.stringContaining("empty") });
+    const judged = p.engine.queueing.judged;
+    await p.advance(10 * 3_600_000 + 1000);
+    expect(p.engine.queueing.judged).toBe(judged);
+    expect(p.starts).toEqual([]);
+  });
+
+  it("an ND2 written in sessions is not imported until whole, then at settleTime (proven by its chunk map)", async () => {
+    p = new Pipeline({ quietMs: 1000 });
+    const whole = makeNd2(6, 2000);
+    await p.drop("amy/s.nd2", whole.subarray(0, 5000));
+    await p.advance(10_000); // longer than dirImportWait: the pause between sessions
+    expect(p.starts).toEqual([]);
+    expect(waitingFor("amy/s.nd2")).toMatch(/^s\.nd2: ND2 incomplete: no chunk map at its end/);
+    await p.drop("amy/s.nd2", whole.subarray(0, 11_000));
+    await p.advance(10_000);
+    expect(p.starts).toEqual([]);
+    const t = p.clock.t;
+    await p.drop("amy/s.nd2", whole);
+    await p.advance(300); // the grouping debounce; settleTime is 0 here
+    expect(p.starts.map((s) => [path.basename(s.entry), s.at - t <= 300])).toEqual([["s.nd2", true]]);
+  });
+
+  it("a file left cut goes incomplete after incompleteWait; copied again whole, it is imported", async () => {
+    p = new Pipeline({ quietMs: 1000, incompleteWaitMs: 60_000 });
+    const whole = makeNd2(3, 3000);
+    await p.drop("amy/r.nd2", whole.subarray(0, 4000));
+    await p.advance(61_000);
+    expect(stateOf("amy/r.nd2")).toBe("incomplete");
+    const id = p.ledger.files.byPath(path.join(p.dir, "amy/r.nd2"))!.fileset!;
+    expect(p.lines).toContain(
+      `warn [fileset ${id}] incomplete: r.nd2: ND2 incomplete: no chunk map at its end (a finished ND2 ends with "ND2 CHUNK MAP SIGNATURE 0000001!" and the map's position; this one has 4000 bytes); nothing changed for 60 s (omero.fs.incompleteWait): not imported half; copy it again, or import it as it is with omero-fs imports release ${id}`,
+    );
+    await p.drop("amy/r.nd2", whole);
+    await p.advance(1000);
+    expect(p.starts.map((s) => s.id)).toEqual([id]);
+  });
+
+  it("a format with no structure check keeps dirImportWait even when no other file can join it", async () => {
+    p = new Pipeline({ quietMs: 5000 });
+    const t = p.clock.t;
+    await p.drop("amy/k.zvi", Buffer.alloc(2048, 1)); // single-file ZVI (closed), but not an OLE 2 file: unknown
+    await p.advance(4999);
+    expect(p.starts).toEqual([]);
+    await p.advance(1);
+    expect(p.starts.map((s) => s.at - t)).toEqual([5000]);
+  });
+});
+
 describe("DropBox pipeline: what Bio-Formats makes of the files (issue 18)", () => {
   let p: Pipeline;
   afterEach(async () => {
@@ -568,7 +463,7 @@ describe("DropBox pipeline: what Bio-Formats makes of the files (issue 18)", () 
     await p.advance(3_600_000);
     expect(p.ledger.filesets.get(id)?.state).toBe("incomplete");
     expect(p.starts).toEqual([]);
-    await p.engine.serial(() => p.engine.release(id));
+    await p.engine.release(id);
     await p.advance(0);
     expect(p.starts.map((s) => [s.id, s.files.length])).toEqual([[id, 3]]);
   });
@@ -588,78 +483,5 @@ describe("DropBox pipeline: what Bio-Formats makes of the files (issue 18)", () 
     await p.advance(1500);
     expect(rec()?.state).toBe("ignored");
     expect(p.starts.map((s) => path.basename(s.entry))).toEqual(["cells.ics"]);
-  });
-});
-
-describe("DropBox pipeline: completeness is proven or it is not; waiting costs nothing (issue 19)", () => {
-  let p: Pipeline;
-  afterEach(async () => {
-    await p.close();
-  });
-  const waitingFor = (rel: string) =>
-    p.ledger.db
-      .prepare("SELECT f.waiting_for FROM filesets f JOIN files fi ON fi.fileset = f.id WHERE fi.path = ?")
-      .pluck()
-      .get(path.join(p.dir, rel));
-  const stateOf = (rel: string) =>
-    p.ledger.db
-      .prepare("SELECT f.state FROM filesets f JOIN files fi ON fi.fileset = f.id WHERE fi.path = ?")
-      .pluck()
-      .get(path.join(p.dir, rel));
-
-  it("empty files wait, are not judged again while nothing changes, and go incomplete after incompleteWait", async () => {
-    p = new Pipeline({ quietMs: 1000, incompleteWaitMs: 36_000_000 });
-    for (let i = 0; i < 40; i++) await p.drop(`amy/e/f${i}.tif`, Buffer.alloc(0));
-    await p.advance(5000);
-    expect(waitingFor("amy/e/f0.tif")).toBe("f0.tif: empty file (0 bytes), never imported; waits for its content");
-    const judged = p.engine.queueing.judged;
-    await p.advance(5 * 3_600_000); // five hours of nothing
-    expect(p.engine.queueing.judged).toBe(judged);
-    expect(p.starts).toEqual([]);
-    await p.advance(5 * 3_600_000 + 1000);
-    expect(stateOf("amy/e/f0.tif")).toBe("incomplete");
-    expect(p.engine.queueing.judged).toBe(judged + 40);
-    expect(p.starts).toEqual([]);
-  });
-
-  it("an ND2 written in sessions is not imported until whole, then at settleTime (proven by its chunk map)", async () => {
-    p = new Pipeline({ quietMs: 1000 });
-    const whole = makeNd2(6, 2000);
-    await p.drop("amy/s.nd2", whole.subarray(0, 5000));
-    await p.advance(10_000); // longer than dirImportWait: the pause between sessions
-    expect(p.starts).toEqual([]);
-    expect(waitingFor("amy/s.nd2")).toMatch(/^s\.nd2: ND2 incomplete: no chunk map at its end/);
-    await p.drop("amy/s.nd2", whole.subarray(0, 11_000));
-    await p.advance(10_000);
-    expect(p.starts).toEqual([]);
-    const t = p.clock.t;
-    await p.drop("amy/s.nd2", whole);
-    await p.advance(300); // the grouping debounce; settleTime is 0 here
-    expect(p.starts.map((s) => [path.basename(s.entry), s.at - t <= 300])).toEqual([["s.nd2", true]]);
-  });
-
-  it("a file left cut goes incomplete after incompleteWait; copied again whole, it is imported", async () => {
-    p = new Pipeline({ quietMs: 1000, incompleteWaitMs: 60_000 });
-    const whole = makeNd2(3, 3000);
-    await p.drop("amy/r.nd2", whole.subarray(0, 4000));
-    await p.advance(61_000);
-    expect(stateOf("amy/r.nd2")).toBe("incomplete");
-    const id = p.ledger.files.byPath(path.join(p.dir, "amy/r.nd2"))!.fileset!;
-    expect(p.lines).toContain(
-      `warn [fileset ${id}] incomplete: r.nd2: ND2 incomplete: no chunk map at its end (a finished ND2 ends with "ND2 CHUNK MAP SIGNATURE 0000001!" and the map's position; this one has 4000 bytes); nothing changed for 60 s (omero.fs.incompleteWait): not imported half; copy it again, or import it as it is with omero-fs imports release ${id}`,
-    );
-    await p.drop("amy/r.nd2", whole);
-    await p.advance(1000);
-    expect(p.starts.map((s) => s.id)).toEqual([id]);
-  });
-
-  it("a format with no structure check keeps dirImportWait even when no other file can join it", async () => {
-    p = new Pipeline({ quietMs: 5000 });
-    const t = p.clock.t;
-    await p.drop("amy/k.zvi", Buffer.alloc(2048, 1)); // single-file ZVI (closed), but not an OLE 2 file: unknown
-    await p.advance(4999);
-    expect(p.starts).toEqual([]);
-    await p.advance(1);
-    expect(p.starts.map((s) => s.at - t)).toEqual([5000]);
   });
 });

@@ -1,5 +1,5 @@
 /** Content probes kept between grouping runs (part of the grouping step's I/O). */
-import { type FileProbe, wantsWholeFile } from "@omero-fs/readers";
+import { type FileProbe, wantsWholeFile, wholeFileMaxByHead } from "@omero-fs/readers";
 
 /**
  * Probes kept between grouping runs: enough for the folders being written to (a 384-well plate of
@@ -56,6 +56,8 @@ const TIFF_HEADS = new Map<string, Buffer>();
 /** Keep a small probe in memory: content rules read at most 8 KiB, index files need the whole text. */
 export function trimProbe(p: string, probe: FileProbe): FileProbe {
   if (wantsWholeFile(p) || !probe.head) return probe;
+  // An index the probe read whole because of its head (a Prairie XML) keeps its whole text.
+  if (probe.head.length > KEEP_HEAD && wholeFileMaxByHead(p, probe.head) > 0) return probe;
   if (probe.tiffDescription !== undefined) {
     // A TIFF is decided by its magic and ImageDescription: share one 8-byte head per byte order
     // instead of keeping a buffer per file (100,000 TIFFs).
@@ -71,6 +73,8 @@ export function trimProbe(p: string, probe: FileProbe): FileProbe {
     const out: FileProbe = { head, tiffDescription: probe.tiffDescription };
     if (probe.tiffTags) out.tiffTags = probe.tiffTags;
     if (probe.tiffSoftware !== undefined) out.tiffSoftware = probe.tiffSoftware;
+    // DocumentName, DateTime, Copyright: TCS, SlideBook and Trestle TIFF sets are found by them.
+    if (probe.tiffText !== undefined) out.tiffText = probe.tiffText;
     return out;
   }
   if (probe.head.length <= KEEP_HEAD) return probe;
@@ -78,5 +82,6 @@ export function trimProbe(p: string, probe: FileProbe): FileProbe {
   if (probe.tiffDescription !== undefined) out.tiffDescription = probe.tiffDescription;
   if (probe.tiffTags) out.tiffTags = probe.tiffTags;
   if (probe.tiffSoftware !== undefined) out.tiffSoftware = probe.tiffSoftware;
+  if (probe.tiffText !== undefined) out.tiffText = probe.tiffText;
   return out;
 }

@@ -29,6 +29,8 @@ import { LedgerWrites } from "./ledger-health";
 import { MonitorSupervisor } from "./monitor-supervisor";
 import { type DropBoxOptions, planReload, resolveOptions } from "./options";
 import { cataloguesOf } from "./watches";
+import { omeroHealthProblem, omeroStatus } from "./omero-status";
+import { OmeroStartCheck } from "./omero-start-check";
 
 /** Grace for in-flight imports on SIGTERM; the whole stop stays under 10 s. */
 const STOP_GRACE_MS = 6000;
@@ -64,6 +66,9 @@ class DropBoxServer {
   private readonly engine: Engine;
   private readonly monitors: MonitorSupervisor;
   private readonly control: ControlServer<typeof DropBoxMethodParams, typeof DropBoxMethodResults>;
+  /** Waited for before the DropBox says it is ready (the omero importer's start check). */
+  beforeReady: Promise<void> = Promise.resolve();
+  onStop: () => void = () => undefined;
 
   constructor(private readonly p: Parts) {
     this.config = p.config;
@@ -92,6 +97,7 @@ class DropBoxServer {
         watches: () => this.config.watches,
         problems: () => p.health.reasons(),
         reload: () => this.reload(),
+        omero: () => omeroStatus(p.config.global.importer, p.engine.omeroHealth()),
       }),
       log: p.log,
       // On tcp://: CURVE with etc/curve/authorized_keys, or refused unless omero.fs.insecureTcp.
@@ -201,6 +207,8 @@ class DropBoxServer {
       this.opts.checkpointMs,
     );
     this.startRescanTimer();
+    // The omero importer's check of the OMERO side: `admin start` reports its failure (degraded).
+    await this.beforeReady;
     this.ready = true;
     this.log.info("DropBox ready");
     if (process.send) process.send({ type: "ready", server: "DropBox" });
@@ -240,6 +248,7 @@ class DropBoxServer {
     if (this.healthTimer) clearInterval(this.healthTimer);
     if (this.rescanTimer) clearInterval(this.rescanTimer);
     if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+    this.onStop();
     this.p.ledgerWrites.stop();
     await this.engine.stop(STOP_GRACE_MS);
     await this.monitors.stop();
@@ -310,8 +319,15 @@ export async function runDropBox(opts: {
       importer,
       catalogues,
       onTaskError: (e) => ledgerWrites.onTaskError(e),
+      onOmeroHealth: (h) => omeroHealthProblem(health, h),
     });
     server = new DropBoxServer({ config, opts: dbOpts, log, problems, ledger, engine, home, ledgerWrites, health });
+    if (g.importer === "omero") {
+      const e = engine;
+      const check = new OmeroStartCheck(config, health, log, (p) => void e.omeroLogin(p), dbOpts.omeroCheckMs);
+      server.beforeReady = check.run();
+      server.onStop = () => check.stop();
+    }
     log.info(
       `DropBox starting (pid ${process.pid}, ${config.watches.length} watch(es), ${g.importer} importer, ledger ${paths.ledger})`,
     );

@@ -260,6 +260,8 @@ export const DropBoxMethodParams = {
   importExisting: z.strictObject({ path: absolutePath.optional() }),
   /** Re-read the config and apply what can change live (durations, throttles, retries, ...). */
   reload: NoParamsSchema,
+  /** `omero-fs imports reimport ID`: import an imported fileset again, with the running importer (recorded in its history). */
+  reimport: z.strictObject({ id: z.number().int().min(1) }),
   /**
    * `omero-fs dropbox check-ledger` with a DropBox running: walk every watch, group everything
    * seen, then judge the ledger's invariant.
@@ -285,6 +287,19 @@ export const LedgerInvariantSchema = z.object({
 });
 export type LedgerInvariant = z.infer<typeof LedgerInvariantSchema>;
 
+/**
+ * OMERO as the DropBox with the omero importer knows it (issue 20): `up`, `since` (epoch ms of the
+ * last change), `reason` (why it is down; null while up), `checkedAt` (epoch ms of the last answer:
+ * an import, a probe, the start's check; 0: never asked).
+ */
+export const OmeroStatusSchema = z.object({
+  up: z.boolean(),
+  since: z.number(),
+  reason: z.string().nullable(),
+  checkedAt: z.number(),
+});
+export type OmeroStatus = z.infer<typeof OmeroStatusSchema>;
+
 export const DropBoxMethodResults = {
   ping: z.object({ pid: z.number().int(), version: z.string() }),
   scan: z.object({ discovered: nonNegativeInt }),
@@ -304,7 +319,11 @@ export const DropBoxMethodResults = {
     problems: z.array(z.string()),
     /** The remote MonitorServers (watches with their own omero.fs.monitorControl); absent when none. */
     remoteMonitors: z.array(RemoteMonitorSchema).optional(),
+    /** OMERO with the omero importer; null with the other importers. */
+    omero: OmeroStatusSchema.nullable().optional(),
   }),
+  /** state: "queued". */
+  reimport: z.object({ id: z.number().int(), state: z.string() }),
   /** How many `existing` files were released for import. */
   importExisting: z.object({ released: nonNegativeInt }),
   /** applied: properties now in effect; restart: changed properties that need `omero-fs admin restart`. */

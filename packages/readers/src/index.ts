@@ -36,6 +36,7 @@ export {
   probeCanRefuse,
   wantsWholeFile,
   wholeFileMax,
+  wholeFileMaxByHead,
 } from "./grouping";
 export { loadReadersFile, probeFile, readTiffFileImages } from "./io";
 export type { OmePixels } from "./omexml";

@@ -13,6 +13,9 @@ export interface FileProbe {
   tiffTags?: number[];
   /** For a TIFF: the first IFD's Software tag (305), when it has one (MIASReader tests its prefix). */
   tiffSoftware?: string;
+  /** For a TIFF: the first IFD's DocumentName (269), DateTime (306) and Copyright (33432), when present
+   * (TCSReader, SlidebookTiffReader, TrestleReader read them). */
+  tiffText?: Record<number, string>;
 }
 
 export interface CandidateFile {

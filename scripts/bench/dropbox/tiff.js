@@ -37,14 +37,14 @@ function tiff(description) {
   return b;
 }
 
-/** A whole minimal DeltaVision image (the readers' content check wants its magic number): the golden maker. */
-const { dv } = require(path.resolve(__dirname, "../../../packages/readers/dist/__golden__/make/dv.js"));
-
 /** A single-file OME-TIFF (one plane, its OME-XML names only itself): proven complete, the settleTime path. */
 function omeTiff() {
   return tiff(
     '<?xml version="1.0"?><OME xmlns="http://www.openmicroscopy.org/Schemas/OME/2016-06"><Image ID="Image:0"><Pixels ID="Pixels:0" DimensionOrder="XYZCT" Type="uint8" SizeX="4" SizeY="4" SizeZ="1" SizeC="1" SizeT="1"><TiffData IFD="0" PlaneCount="1"/></Pixels></Image></OME>',
   );
 }
+
+/** A whole minimal DeltaVision image (the readers' content check wants its magic number): the golden maker. */
+const { dv } = require(path.resolve(__dirname, "../../../packages/readers/dist/__golden__/make/dv.js"));
 
 module.exports = { tiff, omeTiff, dv };

@@ -1,5 +1,6 @@
 import type { Logger, OmeroFsConfig, WatchConfig } from "@omero-fs/config";
 import type { ImageJson } from "@omero-fs/protocol";
+import type { ServerProblem, UsedFilesGroup } from "./omero-output";
 
 /** One fileset to import, as the DropBox ledger knows it. */
 export interface ImportRequest {
@@ -28,6 +29,11 @@ export interface ImportOutcome {
   images: ImageJson[] | null;
   /** One-line reason when !ok, else null. */
   error: string | null;
+  /**
+   * The whole OMERO server could not be used (unreachable, login refused, a server error): no
+   * fileset is at fault. The DropBox pauses its queue and this run does not count as an attempt.
+   */
+  serverProblem?: ServerProblem;
 }
 
 export interface RunOptions {
@@ -55,6 +61,17 @@ export interface Importer {
    * local importer can (its own leaf); what `omero` or `exec` handed on stays where it went.
    */
   discard?(req: ImportRequest, outcome: ImportOutcome): Promise<void>;
+  /**
+   * omero only: can OMERO be used again? A login, as cheap as it can be made (the admin's stored
+   * session is reused). Null: yes; else what is still wrong.
+   */
+  probe?(signal?: AbortSignal): Promise<ServerProblem | null>;
+  /**
+   * omero only: what OMERO's importer makes of these files (one `omero import -f` for all, with
+   * the watch's import arguments, in this order: a file an earlier group uses is not tried again):
+   * its filesets. Throws when the importer could not answer.
+   */
+  usedFiles?(watch: WatchConfig, paths: string[], signal?: AbortSignal): Promise<UsedFilesGroup[]>;
 }
 
 export interface ImporterDeps {

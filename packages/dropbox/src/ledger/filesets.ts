@@ -182,6 +182,8 @@ export class FilesetsTable {
       interrupted: p(
         "UPDATE attempts SET finished_at = ?, ok = 0, error = ? WHERE fileset = ? AND finished_at IS NULL",
       ),
+      // A run the whole server failed: back in the queue, not counted against the retry budget.
+      notCounted: p("UPDATE jobs SET not_before_ms = 0, base_attempts = base_attempts + 1 WHERE fileset = ?"),
       requeueInterrupted: p(
         `INSERT INTO jobs(fileset, queued_at, not_before_ms, base_attempts) VALUES (?, ?, 0, 1)
          ON CONFLICT(fileset) DO UPDATE SET not_before_ms = 0, base_attempts = base_attempts + 1`,
@@ -500,6 +502,12 @@ export class FilesetsTable {
         this.st.backToWaiting.run(id);
         this.st.deleteJob.run(id);
         this.st.finishAttempt.run(stamp, 0, o.error, null, id, attempt);
+        return;
+      }
+      if (d.kind === "paused") {
+        this.st.finishAttempt.run(stamp, 0, `${o.error} (not counted: the queue waits for OMERO)`, null, id, attempt);
+        this.st.retryLater.run(o.error, id);
+        this.st.notCounted.run(id);
         return;
       }
       this.st.finishAttempt.run(stamp, o.ok ? 1 : 0, o.error, o.target, id, attempt);

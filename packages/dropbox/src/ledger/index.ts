@@ -8,6 +8,7 @@
 import { WalksTable } from "./existing";
 import { FilesTable } from "./files";
 import { FilesetsTable } from "./filesets";
+import { OmeroTable } from "./omero";
 import type { InvariantFacts } from "../core/ledger-invariant";
 import { invariantFacts, repairInvariant } from "./invariant";
 import { cancelInDb, releaseInDb, requeueInDb } from "./requeue";
@@ -25,6 +26,8 @@ export {
 export { backupLedger } from "./backup";
 export { checkInvariantOffline, invariantFacts } from "./invariant";
 export { CANCELLED_BY_HAND, cancelImport, releaseImport, requeueImport } from "./requeue";
+export { reimportImport } from "./reimport";
+export type { FilesetNote, OmeroEvent } from "./omero";
 export {
   checkLedgerFile,
   type Db,
@@ -43,7 +46,10 @@ export class Ledger {
   readonly files: FilesTable;
   readonly filesets: FilesetsTable;
   readonly walks: WalksTable;
+  /** The OMERO tables: notes, pauses, `import -f` answers, reimports (ledger/omero.ts). */
+  readonly omero: OmeroTable;
   constructor(readonly db: Db) {
+    this.omero = new OmeroTable(db);
     this.files = new FilesTable(db);
     this.walks = new WalksTable(db);
     this.filesets = new FilesetsTable(db);

@@ -253,6 +253,37 @@ CREATE INDEX IF NOT EXISTS filesets_state_watch_user_id ON filesets(state, watch
     db.prepare("INSERT INTO sqlite_sequence(name, seq) VALUES ('filesets', ?)").run(seq);
   }
 }
+// Issue 20 and 18, OMERO in production: what happened to a fileset besides its runs (a reimport
+// asked by hand, OMERO's importer answering differently from the grouping), OMERO pausing and
+// resuming the queue (the notifier and /metrics read it), and OMERO's importer's own answer for
+// an entry (`omero import -f`), which the grouping then follows.
+const OMERO = `
+CREATE TABLE IF NOT EXISTS fileset_notes (
+  id INTEGER PRIMARY KEY,
+  fileset INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS fileset_notes_fileset ON fileset_notes(fileset);
+CREATE TABLE IF NOT EXISTS omero_events (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  up INTEGER NOT NULL,
+  kind TEXT,
+  reason TEXT
+);
+CREATE TABLE IF NOT EXISTS omero_filesets (
+  entry TEXT PRIMARY KEY,
+  watch INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  reader TEXT,
+  files TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS omero_filesets_watch_user_entry ON omero_filesets(watch, user, entry);
+CREATE INDEX IF NOT EXISTS filesets_entry ON filesets(entry);
+`;
 
 /** Migrations in order: entry i brings the schema from user_version i to i + 1. */
 export const MIGRATIONS: readonly { name: string; up: (db: Db) => void }[] = [
@@ -271,6 +302,7 @@ export const MIGRATIONS: readonly { name: string; up: (db: Db) => void }[] = [
   { name: "plates", up: plates },
   { name: "existing files", up: (db) => db.exec(EXISTING) },
   { name: "import processes", up: importProcesses },
+  { name: "omero", up: (db) => db.exec(OMERO) },
 ];
 
 /** The schema version this build writes. */

@@ -16,6 +16,8 @@ export interface IfdSpec {
   extraTags?: number[];
   /** SHORT tags with values, e.g. [262, 1] PhotometricInterpretation (Bio-Formats' setId wants 262 and 278). */
   shortTags?: [number, number][];
+  /** Extra ASCII tags, e.g. [306, "2024:01:02 10:00:00"] (DateTime), [33432, "..."] (Copyright). */
+  asciiTags?: [number, string][];
 }
 
 export interface TiffSpec {
@@ -100,6 +102,8 @@ export function makeTiff(spec: TiffSpec): Buffer {
     if (ifd.sampleFormat !== undefined) short(339, ifd.sampleFormat);
     for (const tag of ifd.extraTags ?? []) short(tag, 0);
     for (const [tag, v] of ifd.shortTags ?? []) short(tag, v);
+    for (const [tag, v] of ifd.asciiTags ?? [])
+      entries.push({ tag, type: 2, count: 0, value: Buffer.from(`${v}\0`, "utf8") });
     const strips = ifd.strips ?? [];
     const stripOffsets = Buffer.alloc(strips.length * 4);
     if (strips.length > 0) {

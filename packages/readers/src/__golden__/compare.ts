@@ -48,7 +48,7 @@ export function judge(
     f.missing.every((m) => onPurpose.has(m)) &&
     f.files.every((p) => {
       const b = bfOf.get(p);
-      return b ? b.files.every((x) => f.files.includes(x)) : ignoredBy.has(p);
+      return b ? b.files.every((x) => f.files.includes(x) || onPurpose.has(x)) : ignoredBy.has(p);
     });
   const whereOurs = (files: readonly string[]) => {
     const parts = new Set<string>();
@@ -87,7 +87,8 @@ export function judge(
       if (problems.length === before) sameFilesets++;
       continue;
     }
-    const holder = ours.find((o) => heldWhole(o) && b.files.every((p) => o.files.includes(p)));
+    // Bio-Formats lists a named member that is not there (Prairie, NRRD): left out on purpose, it is held for.
+    const holder = ours.find((o) => heldWhole(o) && b.files.every((p) => o.files.includes(p) || onPurpose.has(p)));
     if (holder) {
       matched.add(holder);
       sameFilesets++;

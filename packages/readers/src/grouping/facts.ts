@@ -10,11 +10,14 @@ import { SHARED_SUFFIXES } from "./catalogue-index";
 import type { Ctx } from "./context";
 import { find, findPath } from "./context";
 import { ndpisImages } from "./entry-lists";
-import { metamorphPlaneBase, metamorphPlaneFiles } from "./metamorph";
+import { oifRequired } from "./fv1000";
+import { lifExtraHold } from "./lif";
+import { metamorphPlaneBase, ndPlanes } from "./metamorph";
 import { mmFileNames } from "./micromanager";
 import { isMmMetadataName, isTiffName, R } from "./names";
 import { wholeFileRead, headText, headUtf8 } from "../head";
 import { icsPartner } from "./pairs";
+import { binaryOnlyTarget } from "./tiff-names";
 import type { CandidateFile, FilesetPlan } from "../types";
 
 /** TIFF tag 51123: MicroManagerMetadata (Micro-Manager's per-plane JSON). */
@@ -94,28 +97,12 @@ function mmFacts(ctx: Ctx, plan: FilesetPlan): PlanFacts {
 }
 
 function metamorphFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefined): PlanFacts {
-  const name = baseOf(plan.entry);
-  const ln = name.toLowerCase();
+  const ln = baseOf(plan.entry).toLowerCase();
   if (!ln.endsWith(".nd") && !ln.endsWith(".scan")) return planeHold(ctx, plan, f);
-  if (!f?.probe?.head || !wholeFileRead(f)) return {};
-  const dir = dirOf(plan.entry);
-  const planeFiles = metamorphPlaneFiles(name, f.probe.head.toString("latin1"));
-  const bases = planeFiles.map((n) => n.slice(0, n.lastIndexOf(".")));
-  const present = new Map(
-    plan.files.map((p) => [
-      baseOf(p)
-        .replace(/\.(tiff?|stk)$/i, "")
-        .toLowerCase(),
-      p,
-    ]),
-  );
-  const found = bases.filter((b) => present.has(b.toLowerCase())).length;
-  // Same trust rule as `missing` (required.ts): the .nd dialects vary, so the computed names count
-  // once one of them matched, or while no plane is there at all.
-  if (found === 0 && plan.files.length > 1) return {};
-  // The present file's spelling wins (its case or suffix may differ); absent ones as MetamorphReader names them.
-  const expected = bases.map((b, i) => present.get(b.toLowerCase()) ?? join(dir, planeFiles[i]!));
-  return { expected, closed: true };
+  // MetamorphReader.getSeriesUsedFiles: the .nd and the planes it names (a TIFF it claims by name but does
+  // not name is ignored: tiff-names.ts). Absent planes are spelt as MetamorphReader names them.
+  const planes = ndPlanes(ctx, plan.entry);
+  return planes ? { expected: planes.expected, closed: true } : {};
 }
 
 /** A TIFF/STK named like a MetaMorph plane whose .nd is not here (MetamorphReader.isThisType). */
@@ -131,6 +118,13 @@ function planeHold(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefined): P
 
 function tiffFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefined): PlanFacts {
   if (f?.probe?.tiffTags?.includes(MM_METADATA_TAG)) return mmHold(f);
+  const binaryOnly = f ? binaryOnlyTarget(f) : null;
+  if (binaryOnly && dataFiles(plan).length === 1) {
+    // OMETiffReader refuses a BinaryOnly stub whose metadata file is absent: a plain TIFF for now.
+    return {
+      hold: `BinaryOnly OME-TIFF ${baseOf(plan.entry)}: its metadata file ${baseOf(binaryOnly)} is not here yet`,
+    };
+  }
   return planeHold(ctx, plan, f);
 }
 
@@ -149,6 +143,8 @@ function singleFileClosed(ctx: Ctx, plan: FilesetPlan): PlanFacts {
 
 /** expected / closed / hold of one fileset, from its entry's probe and the files present. */
 export function planFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefined): PlanFacts {
+  const lifExtra = dataFiles(plan).length === 1 ? lifExtraHold(ctx, plan.entry) : undefined;
+  if (lifExtra) return { hold: lifExtra };
   const dir = dirOf(plan.entry);
   const name = baseOf(plan.entry);
   const ln = name.toLowerCase();
@@ -161,6 +157,12 @@ export function planFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefi
       return metamorphFacts(ctx, plan, f);
     case R.tiff:
       return tiffFacts(ctx, plan, f);
+    case R.fv1000: {
+      // FV1000Reader: the listed .pty files and their TIFFs; never closed (.roi/.lut/previews of the folder join).
+      if (!ln.endsWith(".oif")) return singleFileClosed(ctx, plan);
+      const expected = oifRequired(ctx, plan).expected;
+      return expected ? { expected } : {};
+    }
     case R.ics: {
       // ICSReader: ICS 2 ("ics_version\t2.0") holds its pixels; ICS 1 uses exactly the c<->d partner.
       if (!ln.endsWith(".ics") || !f?.probe?.head) return {};

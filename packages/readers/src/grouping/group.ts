@@ -14,10 +14,14 @@ import { corruptTiff } from "./content-checks";
 import { buildDirs, entry, findPath, member } from "./context";
 import type { Ctx, Decision, DirInfo } from "./context";
 import { buildClaims } from "./entry-lists";
+import { FAMILY_RULES, familyNeedsHeader, familyWantsWholeByHead, familyWantsWholeFile } from "./family-rules";
+import { buildFamilies, familyDecision, familyFacts } from "./families";
 import { folderRule, layoutWithoutEntry } from "./layouts";
 import { microManagerRule, mmPasses } from "./micromanager";
 import { R, isMmMetadataName, isTiffName, shortName } from "./names";
 import { nameRule } from "./pairs";
+import { LIF } from "./lif";
+import { dropPrunedFilesets } from "./pruning";
 import { requiredFiles } from "./required";
 import { tiffRule } from "./tiff-names";
 import { planFacts } from "./facts";
@@ -59,6 +63,15 @@ function decideAlone(ctx: Ctx, f: CandidateFile): Decision {
   if (claim) return claim.entry === f.path ? entry(claim.reader) : member(claim.reader, claim.entry);
   const wait = ctx.waits.get(f.path);
   if (wait) return { kind: "pending", reason: wait };
+  // An empty file is no image yet (Bio-Formats' setId fails on it): a copy that has not started, or
+  // a file created empty. It is judged again when it changes. FakeReader's .fake files are empty by design.
+  if (f.size === 0 && f.probe?.head && !ln.endsWith(".fake"))
+    return {
+      kind: "ignored",
+      reason: `empty: ${name} has 0 bytes; Bio-Formats cannot open an empty file (it is looked at again when it changes)`,
+    };
+  const family = familyDecision(ctx, f.path);
+  if (family) return family;
   const corrupt = isTiffName(ln) ? corruptTiff(f) : null;
   if (corrupt)
     return {
@@ -139,6 +152,9 @@ export function needsHeader(path: string, catalogue: Catalogue): boolean {
   if (ln.endsWith(".lei")) return has.has(R.leica);
   if (/\.(xlef|xlif|xlcf)$/.test(ln)) return has.has(R.xlef);
   if (ln.endsWith(".pattern")) return has.has(R.pattern);
+  if (ln.endsWith(".oif") || ln.endsWith(".pty")) return has.has(R.fv1000);
+  if (ln.endsWith(".lif")) return has.has(LIF);
+  if (familyNeedsHeader(ln, has)) return true;
   return /\.(txt|csv|xml|ims|msr|scn|raw|dv|r3d|r3d_d3d|rcpnl|nd2|czi|lof|nii)$/.test(ln);
 }
 
@@ -161,7 +177,15 @@ export const LIST_WHOLE_FILE_MAX_BYTES = 16 * 1024 * 1024;
 export function wholeFileMax(path: string): number {
   if (hcsWantsWholeFile(path)) return HCS_WHOLE_FILE_MAX_BYTES;
   if (!wantsWholeFile(path)) return 0;
-  return /\.(lei|xlef|xlif|xlcf)$/i.test(path) ? LIST_WHOLE_FILE_MAX_BYTES : WHOLE_FILE_MAX_BYTES;
+  return /\.(lei|xlef|xlif|xlcf)$/i.test(path) || familyWantsWholeFile(baseOf(path))
+    ? LIST_WHOLE_FILE_MAX_BYTES
+    : WHOLE_FILE_MAX_BYTES;
+}
+
+/** After the first HEADER_BYTES: how many bytes the io probe should read whole because the head says the file
+ * is an index that lists its members (a Prairie `<PVScan>` XML); 0 when the head is enough. */
+export function wholeFileMaxByHead(path: string, head: Buffer): number {
+  return familyWantsWholeByHead(baseOf(path).toLowerCase(), head) ? LIST_WHOLE_FILE_MAX_BYTES : 0;
 }
 
 /** Whether the io probe should read the whole file (up to wholeFileMax) rather than HEADER_BYTES. */
@@ -174,7 +198,9 @@ export function wantsWholeFile(path: string): boolean {
     ln.endsWith(".nd") ||
     ln.endsWith(".scan") ||
     ln.endsWith(".ndpis") ||
-    /\.(lei|xlef|xlif|xlcf|pattern)$/.test(ln) ||
+    /\.(lei|xlef|xlif|xlcf|pattern|oif|pty)$/.test(ln) ||
+    ln.endsWith("_meta.xml") ||
+    familyWantsWholeFile(baseOf(path)) ||
     (ZARR_METADATA.has(ln) && /\.zarr\//i.test(path))
   );
 }
@@ -214,6 +240,7 @@ export function groupFilesets(
   const dirs = buildDirs(byPath);
   const ctx = buildContext(idx, byPath, dirs);
   buildClaims(ctx, sorted);
+  buildFamilies(ctx, sorted, FAMILY_RULES);
   let defCtx: Ctx | null = null;
 
   const decisions = new Map<string, Decision>();
@@ -230,6 +257,7 @@ export function groupFilesets(
         defCtx ??= (() => {
           const c = buildContext(defaultIndex(), byPath, dirs);
           buildClaims(c, sorted);
+          buildFamilies(c, sorted, FAMILY_RULES);
           return c;
         })();
         d = { kind: "ignored", reason: ignoredReason(defCtx, f, idx.source) };
@@ -310,8 +338,8 @@ export function groupFilesets(
     const present = new Set(plan.files);
     const seen = new Set<string>();
     const entryFile = byPath.get(plan.entry);
-    const listing = listingFacts(ctx, plan, entryFile);
-    const required = requiredFiles(plan, entryFile);
+    const listing = listingFacts(ctx, plan, entryFile) ?? familyFacts(ctx, plan);
+    const required = requiredFiles(plan, entryFile, ctx);
     if (listing) required.push(...listing.required);
     for (const req of required) {
       if (present.has(req.path) || byPath.has(req.path) || findPath(ctx, req.path) || seen.has(req.path)) continue;
@@ -330,6 +358,14 @@ export function groupFilesets(
     }
     result.filesets.push(plan);
   }
+  // Files a reader accepts without using them: OMERO's candidate scan may drop the fileset they open.
+  const opens = new Map<string, FilesetPlan>();
+  for (const [p, d] of decisions) {
+    if (d.kind !== "ignored" || !d.opens) continue;
+    const t = planOf(d.opens);
+    if ("key" in t) opens.set(p, t);
+  }
+  dropPrunedFilesets(result, opens);
   if (opts.whitelist && normaliseWhitelist(opts.whitelist).length > 0)
     applyWhitelist(result, normaliseWhitelist(opts.whitelist), waitsFor);
   result.filesets.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

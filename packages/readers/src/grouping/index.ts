@@ -12,5 +12,6 @@ export {
   probeCanRefuse,
   wantsWholeFile,
   wholeFileMax,
+  wholeFileMaxByHead,
 } from "./group";
 export { metamorphPlaneBase, metamorphPlaneNames } from "./metamorph";

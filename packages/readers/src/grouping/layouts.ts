@@ -5,6 +5,7 @@
 import { join } from "../paths";
 import { find, member } from "./context";
 import type { Ctx, Decision } from "./context";
+import { oifFolderRule, oifMayClaim } from "./fv1000";
 import { R } from "./names";
 import type { CandidateFile } from "../types";
 
@@ -32,10 +33,8 @@ export function folderRule(ctx: Ctx, f: CandidateFile, _ln: string): Decision | 
       }
     }
     if (has.has(R.fv1000) && level <= 2 && lc.endsWith(".oif.files")) {
-      const oifName = comp.slice(0, -".files".length);
-      const oif = find(ctx, parent, oifName);
-      if (oif) return member(R.fv1000, oif);
-      return null;
+      // FluoView's folder: fv1000.ts decides which files FV1000Reader uses, prunes or leaves alone.
+      return oifFolderRule(ctx, f, comp, parent, level);
     }
     if (has.has(R.volocity) && level <= 2 && comp === "Data") {
       const mvd2 = firstMvd2(ctx, parent);
@@ -74,7 +73,8 @@ export function layoutWithoutEntry(ctx: Ctx, path: string): { reader: string; ho
     }
     if (level <= 2 && has.has(R.fv1000) && comp.toLowerCase().endsWith(".oif.files")) {
       const oif = comp.slice(0, -".files".length);
-      if (find(ctx, parent, oif)) return null;
+      // Only what FV1000Reader would tie to the .oif (a '_' in the name, a .pty/.roi/.lut) waits for it.
+      if (find(ctx, parent, oif) || !oifMayClaim(ctx, path, level)) return null;
       return {
         reader: R.fv1000,
         hold: `${name} is inside ${comp}/ and may belong to ${join(parent, oif)}, not here yet`,

@@ -227,13 +227,23 @@ export function patternText(f: CandidateFile): string | null {
   return f.probe?.head ? f.probe.head.toString("utf8").trim() : null;
 }
 
+/**
+ * FilePatternReader.initFile: a pattern naming no folder is put in the `.pattern`'s folder, an absolute one is
+ * used as written, but a relative folder is resolved against the importer's working directory, so setId
+ * fails ("File #0 ... does not exist"): why the `.pattern` is refused, or null.
+ */
+export function patternRefusal(f: CandidateFile): string | null {
+  const text = patternText(f);
+  if (!text?.includes("/") || text.startsWith("/")) return null;
+  return `the pattern ${JSON.stringify(text.split(/\r?\n/)[0])} names a relative folder, which FilePatternReader resolves against the importer's working directory, not the .pattern's folder: write the pattern without a folder or with an absolute one`;
+}
+
 /** A `.pattern` file's members: the block expansion, or (a regular expression) the matching names of its folder. */
 export function patternListed(ctx: Ctx, f: CandidateFile): Listed | null {
   const text = patternText(f);
-  if (!text) return null;
+  if (!text || patternRefusal(f)) return null;
   const dir = dirOf(f.path);
-  // FilePatternReader: a pattern naming no folder lives in the .pattern's folder (one with a relative
-  // folder would be relative to the JVM's working directory; here: to the .pattern's folder).
+  // FilePatternReader: a pattern naming no folder lives in the .pattern's folder (patternRefusal: a relative one).
   const full = resolvePattern(dir, text);
   const files = expandPattern(full);
   if (files) return { paths: uniq(files.map((p) => resolve(ctx, p))), whole: wholeFileRead(f) };

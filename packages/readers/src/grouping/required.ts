@@ -5,14 +5,20 @@
 import { omeReferencedFiles } from "../omexml";
 import { baseOf, dirOf, join, resolveRef } from "../paths";
 import { ndpisImages } from "./entry-lists";
-import { metamorphPlaneFiles } from "./metamorph";
+import type { Ctx } from "./context";
+import { oifRequired } from "./fv1000";
+import { ndPlanes } from "./metamorph";
 import { mmFileNames } from "./micromanager";
 import { R } from "./names";
 import { wholeFileRead, headText, headUtf8 } from "../head";
 import { icsPartner } from "./pairs";
 import type { CandidateFile, FilesetPlan } from "../types";
 
-export function requiredFiles(plan: FilesetPlan, f: CandidateFile | undefined): { path: string; why: string }[] {
+export function requiredFiles(
+  plan: FilesetPlan,
+  f: CandidateFile | undefined,
+  ctx?: Ctx,
+): { path: string; why: string }[] {
   const dir = dirOf(plan.entry);
   const name = baseOf(plan.entry);
   const ln = name.toLowerCase();
@@ -38,12 +44,7 @@ export function requiredFiles(plan: FilesetPlan, f: CandidateFile | undefined): 
       break;
     }
     case R.fv1000: {
-      if (ln.endsWith(".oif") && plan.files.length === 1) {
-        out.push({
-          path: `${plan.entry}.files/`,
-          why: `${name}.files/: the folder of .pty/.tif files the .oif requires`,
-        });
-      }
+      if (ln.endsWith(".oif") && ctx) out.push(...oifRequired(ctx, plan).required);
       break;
     }
     case R.ometiff: {
@@ -66,19 +67,12 @@ export function requiredFiles(plan: FilesetPlan, f: CandidateFile | undefined): 
       break;
     }
     case R.metamorph: {
-      const text = f?.probe?.head && wholeFileRead(f) ? f.probe.head.toString("latin1") : null;
-      if (text && (ln.endsWith(".nd") || ln.endsWith(".scan"))) {
-        const files = metamorphPlaneFiles(name, text);
-        const stem = (n: string) => n.slice(0, n.lastIndexOf(".")).toLowerCase();
-        const present = new Set(plan.files.map((p) => stem(baseOf(p))));
-        const found = files.filter((e) => present.has(stem(e)));
-        // Only trust the computed names once one of them matched (the .nd dialects vary); before any
-        // plane is there, every computed name is missing.
-        if (found.length > 0 || plan.files.length === 1) {
-          for (const e of files) {
-            if (!present.has(stem(e))) out.push({ path: join(dir, e), why: `${e}: plane computed from ${name}` });
-          }
-        }
+      // MetamorphReader.initFile: the planes the .nd names; without any, it fails ("Unable to locate at
+      // least one valid STK file"), so every absent plane holds the set.
+      if (ctx && (ln.endsWith(".nd") || ln.endsWith(".scan"))) {
+        const planes = ndPlanes(ctx, plan.entry);
+        for (const e of planes?.expected ?? [])
+          if (!planes!.presentSet.has(e)) out.push({ path: e, why: `${baseOf(e)}: plane computed from ${name}` });
       }
       break;
     }

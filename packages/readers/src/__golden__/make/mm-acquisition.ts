@@ -7,10 +7,13 @@ export interface MmOptions {
   frames?: number;
   /** Write FileName keys (default true); without them the reader takes every TIFF of the folder. */
   fileNames?: boolean;
+  /** The FileName of each frame x channel instead of MM 1.4's names (e.g. one MMStack OME-TIFF). */
+  names?: string[];
 }
 
 /** TIFF names MM 1.4 writes: img_<frame 9 digits>_<channel>_<slice 3 digits>.tif */
 export function mmNames(o: MmOptions = {}): string[] {
+  if (o.names) return o.names;
   const out: string[] = [];
   for (let t = 0; t < (o.frames ?? 2); t++)
     for (const c of o.channels ?? ["DAPI"]) out.push(`img_${String(t).padStart(9, "0")}_${c}_000.tif`);

@@ -10,6 +10,10 @@ export interface GoldenTiff {
   software?: string;
   /** Extra SHORT tags (value 0), e.g. 51123 Micro-Manager. */
   extraTags?: number[];
+  /** Extra ASCII tags of the first IFD: DocumentName (269), DateTime (306), Copyright (33432)... */
+  ascii?: Record<number, string>;
+  /** Extra SHORT tags of the first IFD with their values, e.g. NewSubfileType... */
+  shorts?: Record<number, number>;
   /** Planes (IFDs), default 1. */
   planes?: number;
   bits?: 8 | 16;
@@ -27,6 +31,13 @@ export function tiff(o: GoldenTiff = {}): Buffer {
     bits,
     ...readablePlane(width, height),
     strips: [(width * height * bits) / 8],
+    shortTags: [
+      ...(readablePlane(width, height).shortTags ?? []),
+      ...(i === 0 ? Object.entries(o.shorts ?? {}).map(([t, v]) => [Number(t), v] as [number, number]) : []),
+    ],
+    ...(i === 0 && o.ascii
+      ? { asciiTags: Object.entries(o.ascii).map(([t, v]) => [Number(t), v] as [number, string]) }
+      : {}),
     ...(i === 0 && o.description !== undefined ? { description: o.description } : {}),
     ...(i === 0 && o.software !== undefined ? { software: o.software } : {}),
     ...(i === 0 && o.extraTags ? { extraTags: o.extraTags } : {}),
