@@ -90,6 +90,8 @@ export class Queueing {
   private readonly structures = new StructureCache();
   /** Why each waiting fileset waits, as of the last scan (for files list / imports show). */
   private readonly waitingFor = new Map<number, string>();
+  /** Filesets regrouped once because their plan facts were missing (judged as they are if still missing). */
+  private readonly regroupedForFacts = new Set<number>();
   /** Filesets judged so far (a fileset nothing happens to is not judged: tests count on it). */
   judged = 0;
 
@@ -105,7 +107,7 @@ export class Queueing {
   constructor(
     private readonly ctx: QueueingContext,
     /** A ready fileset whose folder has changes not yet grouped is grouped first; queued ones lose their plan facts and probes. */
-    private readonly grouping: Pick<Grouping, "isDirty" | "regroup" | "facts" | "forgetProbe">,
+    private readonly grouping: Pick<Grouping, "isDirty" | "markDirty" | "regroup" | "facts" | "forgetProbe">,
     /** A member that changed or vanished is observed again (its wait restarts). */
     private readonly intake: Pick<Intake, "observePaths">,
   ) {}
@@ -224,6 +226,17 @@ export class Queueing {
           this.agenda.set(f.id, f.user, Number.POSITIVE_INFINITY);
           continue;
         }
+        // Not grouped since this DropBox started (a restart), nor since it went back to waiting: its
+        // plan facts (a hold for a companion yet to come, closed) come from a grouping run, and judged
+        // without them a Micro-Manager plane is imported alone (found by scripts/soak, seed 1919).
+        if (this.grouping.facts.has(f.id)) this.regroupedForFacts.delete(f.id);
+        else if (f.members.length > 0 && !this.regroupedForFacts.has(f.id)) {
+          this.regroupedForFacts.add(f.id);
+          this.grouping.markDirty(w.index, f.user, f.members[0]!.path, now);
+          await this.grouping.regroup(w.index, f.user);
+          this.agenda.touch(f.id, f.user);
+          continue;
+        }
         const facts = this.factsOf(w, f, markers);
         const r = readinessOf(facts, f.members, now, this.readinessOpts(w));
         if (r.incomplete) {
@@ -276,6 +289,7 @@ export class Queueing {
           if (r.warning) this.ctx.log.warn(`[fileset ${f.id}] ${r.warning}`);
           this.waitingFor.delete(f.id);
           this.grouping.facts.delete(f.id);
+          this.regroupedForFacts.delete(f.id);
           queued.add(`[fileset ${f.id}] queued`);
         } else this.agenda.set(f.id, f.user, now + w.settleMs);
       }
