@@ -243,11 +243,16 @@ export class Grouping {
     const rows: PartitionFile[] = [];
     for (const r of fsets.groupable(watch, user, lo, hi)) if (inPart(r.path)) rows.push(r);
     if (rows.length === 0) return;
-    // Ignored files of the same folders take part too: a companion can turn an ignored name into a member.
+    // Ignored files of the same folders and their sibling folders take part too: a companion can turn
+    // an ignored name into a member (an Operetta Images/Index.idx.xml claims ../Assaylayout/*.xml,
+    // copied first and ignored alone; found by scripts/soak).
     const dirs = new Set(rows.map((r) => dirOf(r.path)));
+    const parents = new Set([...dirs].map(dirOf));
     const ignored: PartitionFile[] = [];
-    for (const r of fsets.ignoredIn(watch, user, lo, hi))
-      if (dirs.has(dirOf(r.path)) && inPart(r.path)) ignored.push(r);
+    for (const r of fsets.ignoredIn(watch, user, lo, hi)) {
+      const d = dirOf(r.path);
+      if ((dirs.has(d) || parents.has(dirOf(d))) && inPart(r.path)) ignored.push(r);
+    }
     const catalogue = this.catalogues.get(watch);
     if (!catalogue) throw new Error(`no readers catalogue for watch ${watch + 1}`);
     const input: CandidateFile[] = [];

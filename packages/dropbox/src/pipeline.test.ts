@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { metaxpressPlate, miasPlate } from "../../readers/src/__fixtures__/hcs";
+import { metaxpressPlate, miasPlate, operettaPlate } from "../../readers/src/__fixtures__/hcs";
 import { dv } from "../../readers/src/__golden__/make/dv";
 import { mmAcquisition } from "../../readers/src/__golden__/make/mm-acquisition";
 import { tiff } from "../../readers/src/__golden__/make/tiff";
@@ -178,6 +178,28 @@ describe("DropBox pipeline timing (in-process, injected clock)", () => {
     expect(p.ledger.filesets.get(first) ?? null).toBeNull();
     expect(p.ledger.db.prepare("SELECT COUNT(*) FROM filesets WHERE state = 'waiting'").pluck().get()).toBe(0);
     expect(p.lines).toContain(`info [fileset ${first}] cancelled: its files were moved or deleted during its import`);
+  });
+});
+
+describe("DropBox pipeline: a plate's metadata folder copied before its index", () => {
+  let p: Pipeline;
+  afterEach(async () => {
+    await p.close();
+  });
+
+  it("Operetta: Assaylayout/ ignored alone becomes a member once Images/Index.idx.xml arrives (as Bio-Formats lists it)", async () => {
+    // Found by scripts/soak (seed 1919): the plate was imported without Assaylayout/<plate>.xml.
+    p = new Pipeline({ quietMs: 1000 });
+    const fx = operettaPlate({ plate: "P1", wells: [[3, 1]], fields: 1, channels: ["DAPI"] });
+    const layout = fx.files.find((f) => f.path.includes("/Assaylayout/"))!;
+    const rel = (f: { path: string }) => `amy/run/${f.path}`;
+    await p.drop(rel(layout), layout.content);
+    await p.advance(1500);
+    expect(p.stateOf(rel(layout))).toBe("ignored");
+    for (const f of fx.files) if (f !== layout) await p.drop(rel(f), f.content);
+    await p.advance(5000);
+    expect(p.starts.map((s) => path.basename(s.entry))).toEqual(["Index.idx.xml"]);
+    expect([...p.starts[0]!.files].sort()).toEqual(fx.files.map((f) => path.join(p.dir, rel(f))).sort());
   });
 });
 
