@@ -173,6 +173,24 @@ describe("file identity after import (changedAfterImport=log, the default)", () 
     expect(s.importsOf(r)).toHaveLength(1);
   });
 
+  it("the same bytes written again (a new inode and mtime, as rsync without -t does), then its folder renamed: never imported twice", async () => {
+    // Found by scripts/soak (seed 1919): a resumed rsync rewrote an imported folder, then it was renamed.
+    const r = write(s.u("rewrite", "r.tif"), tiff());
+    await s.imported(r);
+    const before = imports(s.h).length;
+    write(s.u("rewrite", ".r.tif.tmp"), tiff());
+    fs.renameSync(s.u("rewrite", ".r.tif.tmp"), r);
+    await s.settled();
+    await waitFor(() => /^changed after import of fileset/.test(s.fileOf(r)?.reason ?? ""), "r.tif listed as changed");
+    fs.renameSync(s.u("rewrite"), s.u("rewrite-moved"));
+    await s.settled();
+    expect(imports(s.h)).toHaveLength(before);
+    expect(s.fileOf(s.u("rewrite-moved", "r.tif"))).toMatchObject({
+      state: "imported",
+      reason: expect.stringMatching(/renamed after import/),
+    });
+  });
+
   it("a .dv.log after its .dv was imported: a late member, listed with the fileset, not imported", async () => {
     const dv = write(s.u("late", "x.dv"));
     const [f] = await s.imported(dv);

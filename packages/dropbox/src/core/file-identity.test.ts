@@ -128,8 +128,22 @@ describe("file identity", () => {
   });
   it("an atomic replace (new inode, new content) with no deletion recorded is a change after import", () => {
     const row = rec({ state: "imported", fileset: 4 });
-    const replaced = { ...input().seen, st: { size: 10, mtimeMs: 3000, dev: 1, ino: 99 } };
+    const replaced = { ...input().seen, st: { size: 12, mtimeMs: 3000, dev: 1, ino: 99 } };
     expect(kinds(input({ row, seen: replaced }))).toEqual(["setReason", "log"]);
+  });
+  it("the same size on a new inode (the same bytes written again, perhaps): a change whose identity is followed, so a later move is a rename", () => {
+    const row = rec({ state: "imported", fileset: 4 });
+    const rewritten = { size: row.size, mtimeMs: 3000, dev: 1, ino: 99 };
+    const e = observationEffects(input({ row, seen: { ...input().seen, st: rewritten } }));
+    expect(e.map((x) => x.do)).toEqual(["setStat", "setReason", "log"]);
+    expect(e[0]).toEqual({ do: "setStat", stat: rewritten });
+    // Moved away (deletion recorded), seen at its new path with that inode and mtime: a rename.
+    const followed = { ...row, ...rewritten, reason: GONE_AFTER_IMPORT };
+    const moved = { ...input().seen, path: "/w/amy/moved/a.tif", st: rewritten };
+    expect(kinds(input({ seen: moved, sameInode: [{ rec: followed, stillThere: false }] }))).toEqual([
+      "renameImported",
+      "log",
+    ]);
   });
   it("a deletion recorded ends the history: a new file at the same path is new, even on a reused inode", () => {
     const row = rec({ state: "imported", fileset: 4, reason: GONE_AFTER_IMPORT });
