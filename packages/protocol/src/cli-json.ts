@@ -191,6 +191,9 @@ export const FilesetPlanJsonSchema = z.object({
   waitingFor: z.array(z.string()),
   /** Listed members not there (all of them). */
   missing: z.array(z.string()).optional(),
+  /** Members (also in `files`) that another fileset uses too: Bio-Formats imports them in both (a raw
+   * `x.dv.log` of a deconvolved `x_D3D.dv`, MetaXpress `_thumb` files). */
+  shared: z.array(z.string()).optional(),
   /** Listed members still missing omero.fs.incompleteWait after the newest file's mtime: the DropBox would list it `incomplete`. */
   incomplete: z.boolean().optional(),
   plate: PlateJsonSchema.optional(),

@@ -15,6 +15,7 @@ import { buildDirs, entry, findPath, member } from "./context";
 import type { Ctx, Decision, DirInfo } from "./context";
 import { buildClaims } from "./entry-lists";
 import { FAMILY_RULES, familyNeedsHeader, familyWantsWholeByHead, familyWantsWholeFile } from "./family-rules";
+import { dvSharedLogs } from "./deltavision";
 import { buildFamilies, familyDecision, familyFacts } from "./families";
 import { folderRule, layoutWithoutEntry } from "./layouts";
 import { microManagerRule, mmPasses } from "./micromanager";
@@ -22,6 +23,7 @@ import { R, isMmMetadataName, isTiffName, shortName } from "./names";
 import { nameRule } from "./pairs";
 import { LIF } from "./lif";
 import { dropPrunedFilesets } from "./pruning";
+import { settleShared } from "./shared";
 import { requiredFiles } from "./required";
 import { tiffRule } from "./tiff-names";
 import { planFacts } from "./facts";
@@ -356,6 +358,8 @@ export function groupFilesets(
       plan.hold = layout.hold;
       delete plan.closed;
     }
+    const shared = dvSharedLogs(ctx, plan);
+    if (shared.length > 0) plan.shared = shared;
     result.filesets.push(plan);
   }
   // Files a reader accepts without using them: OMERO's candidate scan may drop the fileset they open.
@@ -368,6 +372,7 @@ export function groupFilesets(
   dropPrunedFilesets(result, opens);
   if (opts.whitelist && normaliseWhitelist(opts.whitelist).length > 0)
     applyWhitelist(result, normaliseWhitelist(opts.whitelist), waitsFor);
+  settleShared(result);
   result.filesets.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   result.pending.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
