@@ -122,6 +122,9 @@ export const ImportJsonSchema = z.object({
   images: z.array(ImageJsonSchema).nullable(),
   /** Why a waiting fileset waits ("37 of 40 present; missing: ...", "still open for writing by pid N"), or why it is incomplete. */
   waitingFor: z.string().nullable().optional(),
+  /** Members (also in `files`) that another import holds: Bio-Formats puts them in both (a raw `x.dv.log`
+   * with `x_D3D.dv`, MetaXpress `_thumb` files with every plate). Absent when none. */
+  shared: z.array(z.string()).optional(),
   /** HCS plates only (absent otherwise). */
   plate: PlateJsonSchema.optional(),
 });
@@ -171,6 +174,8 @@ export type AttemptJson = z.infer<typeof AttemptJsonSchema>;
 export const FileShowJsonSchema = FileJsonSchema.extend({
   renamedFrom: z.string().nullable(),
   import: ImportJsonSchema.nullable(),
+  /** Other imports that use this file too (Bio-Formats puts it in both filesets); absent when none. */
+  alsoIn: z.array(ImportJsonSchema).optional(),
   target: z.string().nullable(),
   history: z.array(AttemptJsonSchema),
 });

@@ -202,6 +202,19 @@ CREATE TABLE IF NOT EXISTS walks (
 );
 `;
 
+// Issue 18, shared files: a file two Bio-Formats filesets use (a raw x.dv.log with x.dv and x_D3D.dv,
+// MetaXpress _thumb files with every plate of the folder). files.fileset stays its one owner; each other
+// fileset that uses it has a row here (its members in fileset_files include it too, so the importer
+// gets it and readiness waits for it). Kept after import: `files show` says where else it went.
+const SHARED_FILES = `
+CREATE TABLE IF NOT EXISTS fileset_shared (
+  fileset INTEGER NOT NULL,
+  path TEXT NOT NULL,
+  PRIMARY KEY (fileset, path)
+);
+CREATE INDEX IF NOT EXISTS fileset_shared_path ON fileset_shared(path);
+`;
+
 /** Migrations in order: entry i brings the schema from user_version i to i + 1. */
 export const MIGRATIONS: readonly { name: string; up: (db: Db) => void }[] = [
   // Version 1 is the original schema (IF NOT EXISTS: ledgers written before user_version was kept
@@ -218,6 +231,7 @@ export const MIGRATIONS: readonly { name: string; up: (db: Db) => void }[] = [
   },
   { name: "plates", up: plates },
   { name: "existing files", up: (db) => db.exec(EXISTING) },
+  { name: "shared files", up: (db) => db.exec(SHARED_FILES) },
 ];
 
 /** The schema version this build writes. */
