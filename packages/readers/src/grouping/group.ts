@@ -9,6 +9,7 @@ import { HCS_WHOLE_FILE_MAX_BYTES, groupPlates, hcsNeedsHeader, hcsWantsWholeFil
 import { baseOf, dirOf, join } from "../paths";
 import { defaultIndex, indexOf } from "./catalogue-index";
 import type { CatIndex } from "./catalogue-index";
+import { suffixMatches } from "./catalogue-index";
 import { suffixDecision } from "./content";
 import { corruptTiff } from "./content-checks";
 import { buildDirs, entry, findPath, member } from "./context";
@@ -16,7 +17,7 @@ import type { Ctx, Decision, DirInfo } from "./context";
 import { buildClaims } from "./entry-lists";
 import { FAMILY_RULES, familyNeedsHeader, familyWantsWholeByHead, familyWantsWholeFile } from "./family-rules";
 import { dvSharedLogs } from "./deltavision";
-import { buildFamilies, familyDecision, familyFacts } from "./families";
+import { buildFamilies, familyDecision, familyFacts, familyShared } from "./families";
 import { folderRule, layoutWithoutEntry } from "./layouts";
 import { microManagerRule, mmPasses } from "./micromanager";
 import { R, isMmMetadataName, isTiffName, shortName } from "./names";
@@ -24,6 +25,7 @@ import { nameRule } from "./pairs";
 import { LIF } from "./lif";
 import { dropPrunedFilesets } from "./pruning";
 import { settleShared } from "./shared";
+import { sniffDecision } from "./sniff";
 import { requiredFiles } from "./required";
 import { tiffRule } from "./tiff-names";
 import { planFacts } from "./facts";
@@ -85,7 +87,7 @@ function decideAlone(ctx: Ctx, f: CandidateFile): Decision {
   const s = suffixDecision(ctx.idx, f, ln);
   if (s && "reader" in s) return entry(s.reader);
   if (s) return { kind: "ignored", reason: `not an image Bio-Formats opens: ${s.refused} (${shortName(s.by)})` };
-  return { kind: "ignored", reason: "" };
+  return sniffDecision(ctx.idx, f) ?? { kind: "ignored", reason: "" };
 }
 
 export function buildContext(idx: CatIndex, files: Map<string, CandidateFile>, dirs: Map<string, DirInfo>): Ctx {
@@ -157,7 +159,9 @@ export function needsHeader(path: string, catalogue: Catalogue): boolean {
   if (ln.endsWith(".oif") || ln.endsWith(".pty")) return has.has(R.fv1000);
   if (ln.endsWith(".lif")) return has.has(LIF);
   if (familyNeedsHeader(ln, has)) return true;
-  return /\.(txt|csv|xml|ims|msr|scn|raw|dv|r3d|r3d_d3d|rcpnl|nd2|czi|lof|nii)$/.test(ln);
+  if (/\.(txt|csv|xml|ims|msr|scn|raw|dv|r3d|r3d_d3d|rcpnl|nd2|czi|lof|nii|png)$/.test(ln)) return true;
+  // A name no reader claims is read by content (sniff.ts): `cells.tif~`, `scan.czi.bak`.
+  return suffixMatches(indexOf(catalogue), ln).length === 0;
 }
 
 /**
@@ -167,7 +171,7 @@ export function needsHeader(path: string, catalogue: Catalogue): boolean {
  */
 export function probeCanRefuse(path: string): boolean {
   const ln = baseOf(path).toLowerCase();
-  return !ln.startsWith(".") && (isTiffName(ln) || /\.(dv|r3d|r3d_d3d|rcpnl|nd2|czi|lof|nii)$/.test(ln));
+  return !ln.startsWith(".") && (isTiffName(ln) || /\.(dv|r3d|r3d_d3d|rcpnl|nd2|czi|lof|nii|png)$/.test(ln));
 }
 
 /** Leica documents that list many files (an `.xlif` of a large tile scan names thousands of frames). */
@@ -358,7 +362,7 @@ export function groupFilesets(
       plan.hold = layout.hold;
       delete plan.closed;
     }
-    const shared = dvSharedLogs(ctx, plan);
+    const shared = [...dvSharedLogs(ctx, plan), ...familyShared(ctx, plan)];
     if (shared.length > 0) plan.shared = shared;
     result.filesets.push(plan);
   }

@@ -5,7 +5,7 @@
 import { join } from "../paths";
 import { find, member } from "./context";
 import type { Ctx, Decision } from "./context";
-import { oifFolderRule, oifMayClaim } from "./fv1000";
+import { oifElsewhereRule, oifFolderRule, oifMayClaim } from "./fv1000";
 import { R } from "./names";
 import type { CandidateFile } from "../types";
 
@@ -35,6 +35,11 @@ export function folderRule(ctx: Ctx, f: CandidateFile, _ln: string): Decision | 
     if (has.has(R.fv1000) && level <= 2 && lc.endsWith(".oif.files")) {
       // FluoView's folder: fv1000.ts decides which files FV1000Reader uses, prunes or leaves alone.
       return oifFolderRule(ctx, f, comp, parent, level);
+    }
+    if (has.has(R.fv1000) && level === 1) {
+      // Outside a FluoView folder, a file FV1000Reader still ties to an .oif by its or its folder's name.
+      const d = oifElsewhereRule(ctx, f, comp, parent);
+      if (d) return d;
     }
     if (has.has(R.volocity) && level <= 2 && comp === "Data") {
       const mvd2 = firstMvd2(ctx, parent);

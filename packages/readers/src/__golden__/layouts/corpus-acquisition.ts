@@ -17,10 +17,7 @@ const displayComments = `{\n  "Channels": [{"Color": -16776961, "Name": "DAPI"}]
 function mmStack(prefix: string, positions: number): Record<string, Buffer> {
   const files = Array.from({ length: positions }, (_, p) => `${prefix}_MMStack_Pos${p}.ome.tif`);
   return Object.fromEntries(
-    files.map((f) => [
-      f,
-      tiff({ description: omeXml({ name: prefix, files, uuid: uuidOf(f) }), extraTags: [51123] }),
-    ]),
+    files.map((f) => [f, tiff({ description: omeXml({ name: prefix, files, uuid: uuidOf(f) }), extraTags: [51123] })]),
   );
 }
 

@@ -85,7 +85,9 @@ export const layouts: GoldenLayout[] = [
   {
     name: "c-tiff-series-numbered",
     note: "a plain TIFF series img_0001.tif ... (each its own image in Bio-Formats)",
-    files: Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`img_${String(i + 1).padStart(4, "0")}.tif`, tiff()])),
+    files: Object.fromEntries(
+      Array.from({ length: 6 }, (_, i) => [`img_${String(i + 1).padStart(4, "0")}.tif`, tiff()]),
+    ),
   },
   {
     name: "c-facility-mixed-drop",

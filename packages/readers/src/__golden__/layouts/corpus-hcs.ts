@@ -9,7 +9,15 @@ import { fromFixture } from "../make/fixture";
 import { tiff } from "../make/tiff";
 import type { GoldenLayout } from "../types";
 
-const op = operettaPlate({ plate: "Assay 7", wells: [[2, 2], [2, 3]], fields: 2, channels: ["HOECHST 33342", "Alexa 647"] });
+const op = operettaPlate({
+  plate: "Assay 7",
+  wells: [
+    [2, 2],
+    [2, 3],
+  ],
+  fields: 2,
+  channels: ["HOECHST 33342", "Alexa 647"],
+});
 const opDir = op.plateDir;
 const csv = "Row,Column,Field,Nuclei - Number of Objects\n2,2,1,153\n2,3,1,171\n";
 
@@ -17,7 +25,9 @@ export const layouts: GoldenLayout[] = [
   {
     name: "c-mx-plate-thumbs-time",
     note: "a MetaXpress time series (TimePoint_1/, TimePoint_2/) with thumbnails at the top",
-    files: fromFixture(metaxpressPlate({ plate: "timecourse", wells: ["B02", "B03"], timepoints: 2, thumbnails: true }).files),
+    files: fromFixture(
+      metaxpressPlate({ plate: "timecourse", wells: ["B02", "B03"], timepoints: 2, thumbnails: true }).files,
+    ),
   },
   {
     name: "c-mx-two-plates-one-thumbed",

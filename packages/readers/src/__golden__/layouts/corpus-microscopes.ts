@@ -94,10 +94,7 @@ export const layouts: GoldenLayout[] = [
     name: "c-improvision-upper-spaces",
     note: "an OpenLab set with upper-case .TIF names and spaces",
     files: Object.fromEntries(
-      Object.entries(improvisionSet("neuron 1", { z: 3, c: 1, t: 1 })).map(([k, v]) => [
-        k.replace(".tif", ".TIF"),
-        v,
-      ]),
+      Object.entries(improvisionSet("neuron 1", { z: 3, c: 1, t: 1 })).map(([k, v]) => [k.replace(".tif", ".TIF"), v]),
     ),
   },
   {
@@ -126,8 +123,8 @@ export const layouts: GoldenLayout[] = [
   },
   {
     name: "c-biorad-upper-companion",
-    note: "upper-case LSE.XML and .PIC names (Windows)",
-    files: { "LSE.XML": `<?xml version="1.0" encoding="UTF-8"?>\n<Root>\n</Root>\n`, "CELL01.PIC": pic(), "CELL02.PIC": pic() },
+    note: "upper-case LSE.XML and .PIC names (Windows): the companion test is exact-case, LSE.XML opens CELL01.PIC without joining it",
+    files: { "LSE.XML": `<?xml version="1.0" encoding="UTF-8"?>\n<Root>\n</Root>\n`, "CELL01.PIC": pic() },
   },
   {
     name: "c-nrrd-slicer-scene",
