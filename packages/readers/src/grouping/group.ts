@@ -283,6 +283,7 @@ export function groupFilesets(
   for (const p of plates.pending) {
     result.pending.push({ path: p.path, reason: p.reason });
   }
+  for (const p of plates.ignored ?? []) result.ignored.push(p);
   for (const f of sorted) {
     const d = decisions.get(f.path);
     if (d?.kind === "entry")

@@ -6,6 +6,7 @@ import { join } from "../paths";
 import { find, member } from "./context";
 import type { Ctx, Decision } from "./context";
 import { oifElsewhereRule, oifFolderRule, oifMayClaim } from "./fv1000";
+import { BD, BD_TIFF } from "../hcs/bd";
 import { R } from "./names";
 import type { CandidateFile } from "../types";
 
@@ -60,10 +61,20 @@ export function folderRule(ctx: Ctx, f: CandidateFile, _ln: string): Decision | 
  */
 export function layoutWithoutEntry(ctx: Ctx, path: string): { reader: string; hold: string } | null {
   // Most paths are in no layout folder: a cheap test first (grouping calls this for every file).
-  if (!path.includes("_/") && !path.includes("/Data/") && !/\.oif\.files\//i.test(path)) return null;
+  if (!path.includes("_/") && !path.includes("/Data/") && !path.includes("/Well ") && !/\.oif\.files\//i.test(path))
+    return null;
   const parts = path.split("/");
   const has = ctx.idx.has;
   const name = parts[parts.length - 1]!;
+  const folder = parts[parts.length - 2] ?? "";
+  // A BD Pathway well image whose plate (Experiment.exp one folder up) no plate rule formed (hcs/bd.ts).
+  if (folder.startsWith("Well ") && BD_TIFF.test(name) && has.has(BD)) {
+    const exp = join(parts.slice(0, -2).join("/") || "/", "Experiment.exp");
+    return {
+      reader: BD,
+      hold: `${name} is inside the BD Pathway well folder ${folder}/ and may belong to ${exp}, not here yet`,
+    };
+  }
   for (let i = parts.length - 2, level = 1; i >= 1 && level <= 3; i--, level++) {
     const comp = parts[i]!;
     const parent = parts.slice(0, i).join("/") || "/";

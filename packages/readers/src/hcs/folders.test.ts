@@ -21,6 +21,8 @@ import {
   parseMeasurementData,
   SCANR,
 } from "./index";
+import { defaultCatalogue } from "../catalogue";
+import { groupFilesets } from "../grouping/group";
 
 const ROOT = "/w/dave/run1";
 const abs = (p: string) => `${ROOT}/${p}`;
@@ -243,13 +245,27 @@ describe("BD Pathway (BDReader), by layout", () => {
     expect(plan.plate).toMatchObject({ wells: 2, presentImages: 3 });
   });
 
-  it("holds well images until Experiment.exp arrives", () => {
-    const res = groupPlates(names.slice(1).map((n) => ({ path: abs(n), size: 100 })));
-    expect(res.filesets).toEqual([]);
-    expect(res.pending.map((p) => p.path)).toEqual([3, 4, 6].map((i) => abs(names[i]!)));
-    expect(res.pending[0]!.reason).toBe(
-      `DAPI - n000000.tif is a BD Pathway well image and waits for ${abs("Experiment.exp")}`,
+  it("a TIFF in a well folder not named <dye> - nNNNNNN.tif is ignored (BDReader opens the plate through it)", () => {
+    const res = groupPlates([...names, "Well A01/preview.tif"].map((n) => ({ path: abs(n), size: 100 })));
+    expect(res.filesets[0]!.files).not.toContain(abs("Well A01/preview.tif"));
+    expect(res.ignored).toEqual([
+      { path: abs("Well A01/preview.tif"), reason: expect.stringMatching(/BDReader takes preview\.tif .* skips it/) },
+    ]);
+  });
+
+  it("well images without Experiment.exp are TIFFs held for it (companionWait), never pending forever", () => {
+    const res = groupFilesets(
+      names.slice(1).map((n) => ({ path: abs(n), size: 100 })),
+      defaultCatalogue(),
     );
+    const wells = res.filesets.filter((f) => f.entry.includes("/Well "));
+    expect(wells.map((f) => [f.entry, f.reader])).toEqual(
+      [3, 4, 6].map((i) => [abs(names[i]!), "loci.formats.in.TiffDelegateReader"]),
+    );
+    expect(wells[0]!.hold).toBe(
+      `DAPI - n000000.tif is inside the BD Pathway well folder Well A01/ and may belong to ${abs("Experiment.exp")}, not here yet`,
+    );
+    expect(res.pending.filter((p) => p.path.includes("/Well "))).toEqual([]);
   });
 });
 
