@@ -81,5 +81,7 @@ for (let k = 0; k < RUNS; k++) {
 }
 console.log(`Bio-Formats import -f, ${FILES} single-TIFF filesets of one folder, median of ${RUNS} runs:`);
 console.log(`  one JVM per fileset:        ${median(one).toFixed(0)} ms per fileset`);
-console.log(`  one JVM for the folder:     ${median(batch).toFixed(0)} ms for ${FILES} = ${(median(batch) / FILES).toFixed(1)} ms per fileset`);
+console.log(
+  `  one JVM for the folder:     ${median(batch).toFixed(0)} ms for ${FILES} = ${(median(batch) / FILES).toFixed(1)} ms per fileset`,
+);
 fs.rmSync(dir, { recursive: true, force: true });
