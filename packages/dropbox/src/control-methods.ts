@@ -38,7 +38,7 @@ export interface ControlHost {
   /** What keeps the DropBox from doing all of its job (health). */
   problems(): string[];
   /** Re-read the config and apply what can change live (server.ts). */
-  reload(): Promise<{ applied: string[]; restart: string[] }>;
+  reload(): Promise<{ applied: string[]; restart: string[]; notApplied: string[] }>;
 }
 
 /** A refused hand action (no such id, a state it cannot leave) is the caller's mistake: BAD_PARAMS. */

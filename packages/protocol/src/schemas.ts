@@ -302,8 +302,16 @@ export const DropBoxMethodResults = {
   }),
   /** How many `existing` files were released for import. */
   importExisting: z.object({ released: nonNegativeInt }),
-  /** applied: properties now in effect; restart: changed properties that need `omero-fs admin restart`. */
-  reload: z.object({ applied: z.array(z.string()), restart: z.array(z.string()) }),
+  /**
+   * applied: properties now in effect; restart: changed properties that need `omero-fs admin
+   * restart`; notApplied: what could not be applied now, with why (a watch whose MonitorServer does
+   * not answer): it is, by itself, once it can be.
+   */
+  reload: z.object({
+    applied: z.array(z.string()),
+    restart: z.array(z.string()),
+    notApplied: z.array(z.string()).optional(),
+  }),
   /** The invariant after a walk of every watch and the grouping of everything seen; `files`: rows in the ledger. */
   checkLedger: LedgerInvariantSchema.extend({ files: nonNegativeInt }),
 } as const;
