@@ -74,7 +74,7 @@ export class Engine {
     for (const w of this.opts.watches) if (!now.has(w.index)) this.retired.set(w.index, w);
     for (const i of now) this.retired.delete(i);
     this.opts = opts;
-    this.queueing.changed();
+    this.queueing.rejudgeAll();
     this.requestTick();
   }
 
@@ -144,7 +144,7 @@ export class Engine {
     this.shared = shared;
     const ticks = {
       requestTick: () => this.requestTick(),
-      readinessChanged: () => this.queueing.changed(),
+      readinessChanged: (ids?: readonly number[]) => this.queueing.changed(ids),
     };
     const chain = { serial: <T>(fn: () => Promise<T> | T) => this.serial(fn), stopping: () => this.stopping };
     const holds = {
@@ -157,10 +157,7 @@ export class Engine {
       this.grouping,
     );
     this.queueing = new Queueing({ ...shared, held: holds.held }, this.grouping, this.intake);
-    this.imports = new Imports(
-      { ...shared, ...chain, requestTick: ticks.requestTick, importer: o.importer },
-      this.intake,
-    );
+    this.imports = new Imports({ ...shared, ...chain, ...ticks, importer: o.importer }, this.intake);
     this.reconciler = new Reconciler({ ...shared, ...chain, ...ticks }, this.intake);
   }
 
@@ -324,7 +321,7 @@ export class Engine {
       const r = this.shared.ledger.release(id, this.clock.now());
       this.log.warn(`[fileset ${id}] released by hand: imported as it is once its present files are finished`);
       this.shared.problems.forgetPrefix(`incomplete:${id}`);
-      this.queueing.changed();
+      this.queueing.changed([id]);
       this.requestTick();
       return r;
     });

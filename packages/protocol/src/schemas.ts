@@ -342,5 +342,7 @@ export const HealthMessageSchema = z.object({
   type: z.literal("health"),
   server: z.enum(["MonitorServer", "DropBox"]),
   problems: z.array(z.string()),
+  /** The same problems by what they are about (`ledger`, `watch:N` with N from 1, `remote:...`): for metrics. */
+  checks: z.record(z.string(), z.string()).optional(),
 });
 export type HealthMessage = z.infer<typeof HealthMessageSchema>;

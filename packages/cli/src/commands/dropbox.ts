@@ -3,7 +3,7 @@ import { DropBoxMethodResults, type DropBoxResultOf } from "@omero-fs/protocol";
 import { ControlCallError, ControlClient } from "@omero-fs/protocol/zmq";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
-import { CliError } from "../errors";
+import { CliError, UsageError } from "../errors";
 import { backupLedger, checkLedger, importExisting } from "./dropbox-ledger";
 
 interface DropBoxArgs extends GlobalArgs {
@@ -63,11 +63,11 @@ export const dropboxCommand: CommandModule<GlobalArgs, DropBoxArgs> = {
   handler: async (args) => {
     const home = homeOf(args);
     if (args.path !== undefined && args.action !== "import-existing" && args.action !== "backup")
-      throw new CliError(`dropbox ${args.action ?? ""}: unexpected argument ${args.path}`);
+      throw new UsageError(`dropbox ${args.action ?? ""}: unexpected argument ${args.path}`);
     if (args.action === "import-existing") return importExisting(home, args.path, !!args.json);
     if (args.action === "backup") {
       if (args.path === undefined)
-        throw new CliError(
+        throw new UsageError(
           "dropbox backup: give the file to write, e.g. omero-fs dropbox backup /backup/dropbox.sqlite",
         );
       return backupLedger(home, args.path, !!args.force, !!args.json);

@@ -402,6 +402,7 @@ export class LedgerError extends Error {
     readonly code:
       | "LEDGER_MISSING"
       | "LEDGER_NEWER"
+      | "LEDGER_NOT_READY"
       | "LEDGER_CORRUPT"
       | "LEDGER_EXISTS"
       | "UNKNOWN_IMPORT"
