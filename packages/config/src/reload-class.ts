@@ -10,6 +10,7 @@ export const DROPBOX_LIVE_GLOBALS: ReadonlySet<string> = new Set([
   "importConcurrency",
   "importRetries",
   "importTimeout",
+  "maxFilesetSize",
   "changedAfterImport",
   "reimportModified",
   "rescanInterval",
