@@ -1,6 +1,6 @@
 /**
  * Pieces the big-tree benchmarks share (dropbox/remote.js, dropbox/million.js, monitor/list.js):
- * the synthetic tree, a free loopback port, a process's peak RSS.
+ * the synthetic tree, a free loopback port, a process's peak RSS and CPU time.
  */
 const fs = require("node:fs");
 const net = require("node:net");
@@ -46,10 +46,16 @@ function hwmMiB(pid) {
   }
 }
 
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid) {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, clock ticks (USER_HZ 100)
+}
+
 /** The value after `--name` on the command line, or `dflt`. */
 function arg(name, dflt) {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : dflt;
 }
 
-module.exports = { makeTree, freePort, hwmMiB, arg };
+module.exports = { makeTree, freePort, hwmMiB, cpuSeconds, arg };

@@ -293,29 +293,34 @@ test("a home too deep for a Unix socket path: sockets in a short fallback direct
 
 test("CLI errors: one line on stderr, non-zero exit", async () => {
   home = makeHome();
-  const cases: [string[], RegExp][] = [
+  // Usage errors (a name or state that does not exist) exit 2; a command that cannot do its job, 1.
+  const cases: [string[], number, RegExp][] = [
     [
       ["admin", "ice", "server", "stop", "Foo"],
+      2,
       /^omero-fs: unknown server "Foo"; valid names: MonitorServer, DropBox\n$/,
     ],
     [
       ["admin", "ice", "server", "start", "DropBox"],
+      1,
       /^omero-fs: the node is not running in .* \(start it with: omero-fs admin start\)\n$/,
     ],
     [
       ["imports", "list", "--state", "done"],
+      2,
       /^omero-fs: unknown import state "done"; valid states: waiting, queued, importing, imported, failed, incomplete\n$/,
     ],
     [
       ["files", "list", "--state", "lost"],
+      2,
       /^omero-fs: unknown file state "lost"; valid states: pending, grouped, imported, ignored, refused, existing\n$/,
     ],
-    [["logs", "Nodes"], /^omero-fs: unknown log "Nodes"; valid names: Node, MonitorServer, DropBox\n$/],
-    [["imports", "show", "1"], /^omero-fs: no DropBox has run in .* yet/],
+    [["logs", "Nodes"], 2, /^omero-fs: unknown log "Nodes"; valid names: Node, MonitorServer, DropBox\n$/],
+    [["imports", "show", "1"], 1, /^omero-fs: no DropBox has run in .* yet/],
   ];
-  for (const [args, re] of cases) {
+  for (const [args, code, re] of cases) {
     const r = await home.cli(args);
-    expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 1, stderr: expect.stringMatching(re) });
+    expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code, stderr: expect.stringMatching(re) });
   }
   // Lists of a home where no DropBox ran are empty, not errors.
   const empty = await home.cli(["imports", "list", "--json"]);
@@ -323,7 +328,7 @@ test("CLI errors: one line on stderr, non-zero exit", async () => {
   const emptyFiles = await home.cli(["files", "list", "--json"]);
   expect({ code: emptyFiles.code, stdout: emptyFiles.stdout }).toEqual({ code: 0, stdout: "[]\n" });
   const unknown = await home.cli(["frobnicate"]);
-  expect(unknown.code).not.toBe(0);
+  expect(unknown.code).toBe(2);
   expect(unknown.stderr.split("\n")[0]).toMatch(/^omero-fs: /);
   const help = await home.cli(["admin", "ice", "server", "--help"]);
   expect(help.code).toBe(0);

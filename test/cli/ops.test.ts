@@ -165,7 +165,7 @@ test("mistyped import ids: one clear line, exit 1, no stack trace; config set wh
   for (const verb of ["retry", "show"]) {
     for (const bad of ["abc", "0", "1.5", "1e3", "0x10", "99999999999999999999"]) {
       const r = await home.cli(["imports", verb, bad]);
-      expect({ verb, bad, code: r.code, stdout: r.stdout }).toEqual({ verb, bad, code: 1, stdout: "" });
+      expect({ verb, bad, code: r.code, stdout: r.stdout }).toEqual({ verb, bad, code: 2, stdout: "" });
       expect(r.stderr).toBe(
         `omero-fs: "${bad}" is not an import id; give the number shown by omero-fs imports list (e.g. omero-fs imports show 12)\n`,
       );

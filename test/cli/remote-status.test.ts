@@ -98,7 +98,8 @@ test("admin status lists the remote MonitorServer: connected, with its last cont
   expect(readLog(b.dir, "DropBox")).toContain("connected to the MonitorServer at ipc://");
   // The status page and the metrics show it.
   const page = await (await fetch(`${baseUrl(b)}/`)).text();
-  expect(page).toMatch(/<h2>Storage hosts<\/h2>/);
+  expect(page).toMatch(/<h2 id="h-remotes">Storage hosts<\/h2>/);
+  expect(page).toContain(`data-key="remote:${control}" data-level="ok"`);
   expect(page).toContain(`<li class="remote connected" data-control="${control}">`);
   const m = parseMetrics(await (await fetch(`${baseUrl(b)}/metrics`)).text());
   expect(m.get(`omerofs_remote_monitor_up{control="${control}"}`)).toBe(1);

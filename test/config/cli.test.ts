@@ -62,9 +62,9 @@ test("set / get / unset round trip, written atomically as a flat JSON object", (
   expect(cli(["unset", "dirImportWait"]).code).toBe(0);
 });
 
-test("set: unknown key -> one stderr line with a did-you-mean, exit 1, nothing written", () => {
+test("set: unknown key -> one stderr line with a did-you-mean, exit 2 (usage), nothing written", () => {
   const r = cli(["set", "omero.fs.dirImportWiat", "5"]);
-  expect(r.code).toBe(1);
+  expect(r.code).toBe(2);
   expect(r.stdout).toBe("");
   expect(r.stderr.trim().split("\n")).toHaveLength(1);
   expect(r.stderr).toContain("did you mean omero.fs.dirImportWait?");
@@ -96,7 +96,7 @@ test("get: config.json value, else the effective one (templates.xml, env)", () =
   cli(["set", "fileBatch", "9"]);
   expect(cli(["get", "fileBatch"]).stdout).toBe("9\n");
   const unknown = cli(["get", "fileBatsh"]);
-  expect(unknown.code).toBe(1);
+  expect(unknown.code).toBe(2);
   expect(unknown.stderr).toContain("did you mean omero.fs.fileBatch?");
 });
 

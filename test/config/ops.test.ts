@@ -72,7 +72,7 @@ test("config set of a per-watch property with several watches says which watches
   expect(configJson()["omero.fs.importArgs"]).toBe("--report;--report");
 
   const global = cli(["config", "set", "importer", "local", "--all"]);
-  expect(global).toMatchObject({ code: 1, stdout: "" });
+  expect(global).toMatchObject({ code: 2, stdout: "" });
   expect(global.stderr).toBe(
     "omero-fs: --all is for per-watch properties; omero.fs.importer is global (one value for every watch)\n",
   );
@@ -143,5 +143,7 @@ test("config list with a config.json it cannot read says so (exit 1) instead of 
     );
   }
   // A mistyped verb points to the general help, not to the help of a command that does not exist.
-  expect(cli(["confg", "list"]).stderr).toBe("omero-fs: Did you mean config?\n(see omero-fs --help)\n");
+  expect(cli(["confg", "list"]).stderr).toBe(
+    'omero-fs: unknown command "confg"; did you mean "config"? (commands: admin, config, imports, files, dropbox, logs, monitor-server, curve, completion)\n(see omero-fs --help)\n',
+  );
 });

@@ -155,7 +155,7 @@ describe("file identity after import (changedAfterImport=log, the default)", () 
   });
 
   it("a .dv.log after its .dv was imported: a late member, listed with the fileset, not imported", async () => {
-    const dv = write(s.u("late", "x.dv"), Buffer.alloc(1024));
+    const dv = write(s.u("late", "x.dv"));
     const [f] = await s.imported(dv);
     const log = write(s.u("late", "x.dv.log"), "log");
     await s.settled();
@@ -183,7 +183,7 @@ describe("membership until the import starts (dirImportWait 2 s)", () => {
   const s = scenario({ "omero.fs.dirImportWait": "2" });
 
   it("a .dv.log after its .dv was grouped joins it: one fileset", async () => {
-    const dv = write(s.u("dv", "y.dv"), Buffer.alloc(1024));
+    const dv = write(s.u("dv", "y.dv"));
     await sync(s.h.home);
     await waitFor(() => s.importsOf(dv)[0]?.state === "waiting", "y.dv waiting");
     const log = write(s.u("dv", "y.dv.log"), "log");
@@ -227,7 +227,7 @@ describe("a late companion joins a queued fileset (throttleImport 4 s keeps it q
 
   it("the queued fileset goes back to waiting, takes the companion, and imports once with it", async () => {
     await s.imported(write(s.u("first.tif"), tiff())); // starts the watch's throttle window
-    const dv = write(s.u("q", "z.dv"), Buffer.alloc(1024));
+    const dv = write(s.u("q", "z.dv"));
     await waitFor(() => s.importsOf(dv)[0]?.state === "queued", "z.dv queued", { timeoutMs: 10000 });
     const id = s.importsOf(dv)[0]!.id;
     const log = write(s.u("q", "z.dv.log"), "log");
@@ -245,7 +245,7 @@ describe("whitelist selects filesets by entry (whitelist=.ics,.vsi; changedAfter
     const ids = write(s.u("ics", "x.ids"), Buffer.alloc(64));
     const vsi = write(s.u("s.vsi"), Buffer.alloc(64));
     const ets = write(s.u("_s_", "stack1", "frame_t.ets"), Buffer.alloc(64));
-    const dv = write(s.u("other", "y.dv"), Buffer.alloc(1024));
+    const dv = write(s.u("other", "y.dv"));
     expect((await s.imported(ids))[0]!.files).toEqual([ics, ids]);
     expect((await s.imported(ets))[0]!.files).toEqual([vsi, ets]);
     await s.settled();
@@ -287,7 +287,7 @@ describe("changedAfterImport=reimport", () => {
   });
 
   it("a late member of an imported fileset imports the whole fileset again with it", async () => {
-    const dv = write(s.u("l", "x.dv"), Buffer.alloc(1024));
+    const dv = write(s.u("l", "x.dv"));
     await s.imported(dv);
     const log = write(s.u("l", "x.dv.log"), "log");
     const [f] = await s.imported(log);

@@ -2,8 +2,11 @@
  * An incomplete plate under a real node (issue 10): the webhook gets one `import.incomplete` (notified
  * like a failure, with the default notifyOn=failed), /metrics counts it as
  * `omerofs_filesets{state="incomplete"}`, and the status page shows it as a plate with what to do.
+ * A file that stays cut (issue 19) is notified and shown the same way, with what is wrong with it.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
+import { makeNd2 } from "../../packages/readers/src/complete/__fixtures__/make";
 import { makeHome, type TestHome } from "../cli/harness";
 import { metaxpressPlate, writeLayout } from "../fixtures/layouts";
 import { waitFor } from "../helpers/wait";
@@ -61,10 +64,29 @@ test("one import.incomplete notification, the incomplete gauge, the plate on the
   const metrics = parseMetrics(await (await fetch(`${base}/metrics`)).text());
   expect(metrics.get('omerofs_filesets{state="incomplete"}')).toBe(1);
   const page = await (await fetch(`${base}/`)).text();
-  expect(page).toContain("Incomplete (not imported: files its index lists never came)");
+  expect(page).toContain("Incomplete (not imported half: files missing, cut or empty)");
   expect(page).toContain("MetaXpress plate N: 4 wells x 1 field x 1 channel: 2 of 4 images");
   expect(page).toContain(`omero-fs imports release ${got.fileset.id}`);
   // Notified once, not on every poll.
   await new Promise((r) => setTimeout(r, 1000));
   expect(hook.received.map((x) => x.event)).toEqual(["import.incomplete"]);
+});
+
+test("a cut ND2 that stays cut (an interrupted cp): import.incomplete with the reason, the page says what is wrong", async () => {
+  const p = path.join(home.dir, "data", "DropBox", "amy", "cut", "c.nd2");
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, makeNd2(10, 4000).subarray(0, 17_000));
+  type Sent = { event: string; fileset: { id: number; entry: string; waitingFor: string } };
+  const got = await waitFor(
+    () => (hook.received as unknown as Sent[]).find((x) => x.fileset?.entry === p),
+    "an import.incomplete webhook call for c.nd2",
+    { timeoutMs: 60_000 },
+  );
+  expect(got.event).toBe("import.incomplete");
+  expect(got.fileset.waitingFor).toMatch(
+    /^c\.nd2: ND2 incomplete: no chunk map at its end .*not imported half; copy it again, or import it as it is with omero-fs imports release \d+$/,
+  );
+  const page = await (await fetch(`${baseUrl(home)}/`)).text();
+  expect(page).toContain("c.nd2: ND2 incomplete: no chunk map at its end");
+  expect(page).toContain(`omero-fs imports release ${got.fileset.id}`);
 });

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { FileShowJsonSchema } from "@omero-fs/protocol";
 import { type Browser, chromium } from "playwright-core";
 import { makeHome, readLog, type TestHome } from "../cli/harness";
+import { promtool } from "../helpers/promtool";
 import { waitFor } from "../helpers/wait";
 import { baseUrl, drop, execConfig, FAST_ENV, parseMetrics, waitFinished } from "./helpers";
 import { type Smtp, smtp, type Webhook, webhook } from "./receivers";
@@ -86,6 +87,22 @@ test("metrics: fileset and file gauges, import counters and durations, servers",
     "omerofs_server_up",
   ])
     expect(r.text).toContain(`# HELP ${name} `);
+  // Nothing stuck, nothing waiting; each process has its own figures; the ledger is writable.
+  expect(m.get("omerofs_stuck_filesets")).toBe(0);
+  expect(m.get("omerofs_oldest_stuck_seconds")).toBe(0);
+  expect(m.get("omerofs_oldest_legitimately_waiting_seconds")).toBe(0);
+  for (const server of ["Node", "MonitorServer", "DropBox"]) {
+    expect(m.get(`omerofs_process_cpu_seconds_total{server="${server}"}`)).toBeGreaterThan(0);
+    expect(m.get(`omerofs_process_resident_memory_bytes{server="${server}"}`)).toBeGreaterThan(1e6);
+  }
+  expect(m.get('omerofs_process_inotify_watches{server="MonitorServer"}')).toBeGreaterThan(0);
+  expect(m.get("omerofs_ledger_writable")).toBe(1);
+  expect(m.get('omerofs_watch_up{watch="1",user="default"}')).toBe(1);
+  expect(m.get('omerofs_monitors{backend="native",state="started"}')).toBe(1);
+  expect(m.get("omerofs_monitors_without_inotify")).toBe(0);
+  // Prometheus' own linter: no gauge named _total, HELP and TYPE everywhere, valid names.
+  const check = promtool(["check", "metrics"], r.text);
+  expect({ code: check.code, out: check.out }).toEqual({ code: 0, out: "" });
 });
 
 test("the JSON API returns exactly the CLI's --json", async () => {
@@ -190,7 +207,7 @@ describe("the status page in headless chromium", () => {
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(`${base}/`);
     expect(await page.title()).toBe("DropBox imports");
-    const users = await page.locator("section.user h2").allTextContents();
+    const users = await page.locator("section.user h3").allTextContents();
     expect(users).toEqual(["amy", "zak"]);
     const amy = page.locator('section.user[data-user="amy"]');
     const zak = page.locator('section.user[data-user="zak"]');
@@ -225,7 +242,7 @@ describe("the status page in headless chromium", () => {
     await page.fill("#q", "stack");
     await Promise.all([page.waitForLoadState("load"), page.press("#q", "Enter")]);
     await page.waitForURL(/q=stack/);
-    expect(await page.locator("section.user h2").allTextContents()).toEqual(["amy"]);
+    expect(await page.locator("section.user h3").allTextContents()).toEqual(["amy"]);
     expect(await page.locator("li.fileset .name").allTextContents()).toEqual(["bad-stack.fake"]);
     expect(errors).toEqual([]);
     await page.close();

@@ -6,7 +6,8 @@ export interface GlobalArgs {
   home?: string;
 }
 
-/** The home of this invocation: --home, $OMERO_FS_HOME or ~/.omero-fs. */
+/** The home of this invocation: --home (the last one when given twice), $OMERO_FS_HOME or ~/.omero-fs. */
 export function homeOf(args: GlobalArgs): string {
-  return resolveHome(args.home);
+  const h = args.home as string | string[] | undefined;
+  return resolveHome(Array.isArray(h) ? h[h.length - 1] : h);
 }

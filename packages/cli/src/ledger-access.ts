@@ -3,13 +3,14 @@ import { FILE_STATES, IMPORT_STATES } from "@omero-fs/protocol";
 // Types only: the ledger module (SQLite) is required when a command runs.
 import type { LedgerView } from "@omero-fs/dropbox/ledger";
 import { homePaths } from "@omero-fs/config/home";
-import { CliError } from "./errors";
+import { CliError, UsageError } from "./errors";
 
 /** Validate `--state` against a list of states, with the valid ones in the message. */
 export function checkState(kind: "import" | "file", state: string | undefined): string | undefined {
   if (state === undefined) return undefined;
   const valid: readonly string[] = kind === "import" ? IMPORT_STATES : FILE_STATES;
-  if (!valid.includes(state)) throw new CliError(`unknown ${kind} state "${state}"; valid states: ${valid.join(", ")}`);
+  if (!valid.includes(state))
+    throw new UsageError(`unknown ${kind} state "${state}"; valid states: ${valid.join(", ")}`);
   return state;
 }
 

@@ -1,7 +1,8 @@
 import yargs from "yargs";
 import { OMERO_FS_VERSION } from "@omero-fs/protocol";
-import type { CommandModule } from "yargs";
-import { CliError } from "./errors";
+import type { Argv, CommandModule } from "yargs";
+import { type UsageContext, usageMessage } from "./core/usage";
+import { CliError, EXIT_USAGE, UsageError } from "./errors";
 import { escapeName } from "./format";
 
 // Each verb's module is required only when that verb runs (all of them for help and completion):
@@ -37,10 +38,71 @@ function commandsFor(argv: string[]): AnyCommand[] {
   return one ? [one[1]()] : COMMANDS.map(([, load]) => load());
 }
 
+/** `omero-fs help [command...]` is `omero-fs [command...] --help`. */
+function helpVerb(argv: string[]): string[] {
+  const i = argv.findIndex((a, k) => !a.startsWith("-") && argv[k - 1] !== "--home");
+  return i >= 0 && argv[i] === "help" ? [...argv.slice(0, i), ...argv.slice(i + 1), "--help"] : argv;
+}
+
+interface YargsInternals {
+  getInternalMethods(): {
+    getContext(): { commands: string[]; fullCommands: string[] };
+  };
+  getOptions(): {
+    key: Record<string, unknown>;
+    alias: Record<string, string[]>;
+    string: string[];
+    number: string[];
+    array: string[];
+    choices: Record<string, string[]>;
+  };
+}
+
+interface UsageInstance {
+  getCommands(): [string, ...unknown[]][];
+  showHelp(level: string): void;
+}
+
+/** Where the parser stopped, and what that command accepts (for usageMessage). */
+function usageContext(parser: Argv, usage: UsageInstance): UsageContext {
+  const y = parser as unknown as YargsInternals;
+  const ctx = y.getInternalMethods().getContext();
+  const o = y.getOptions();
+  const positionals: UsageContext["positionals"] = [];
+  const full = ctx.fullCommands[ctx.fullCommands.length - 1] ?? "";
+  for (const m of full.matchAll(/([<[])([^>\]]+)[>\]]/g)) positionals.push({ name: m[2]!, required: m[1] === "<" });
+  const takesValue = (k: string) => o.string.includes(k) || o.number.includes(k) || o.array.includes(k);
+  const options = new Map<string, boolean>();
+  for (const k of Object.keys(o.key)) {
+    if (positionals.some((p) => p.name === k)) continue;
+    options.set(k, takesValue(k));
+    for (const a of o.alias[k] ?? []) options.set(a, takesValue(k));
+  }
+  return {
+    path: ctx.commands,
+    subcommands: usage
+      .getCommands()
+      .map((c) => String(c[0]).split(" ")[0]!)
+      .filter((c) => c !== "$0"),
+    options,
+    positionals,
+    choices: new Map(Object.entries(o.choices ?? {})),
+  };
+}
+
+/** Print a usage error (one line saying what is wrong, then which help to read) and exit 2. */
+function usageExit(message: string): never {
+  const [first, ...rest] = message.split("\n").map(escapeName);
+  process.stderr.write(`omero-fs: ${first}\n${rest.length ? `${rest.join("\n")}\n` : ""}`);
+  process.exit(EXIT_USAGE);
+}
+
 /** Entry point of `omero-fs`. Every command module owns one top-level verb. */
-export async function main(argv: string[]): Promise<void> {
-  const parser = yargs(argv)
+export async function main(rawArgv: string[]): Promise<void> {
+  const argv = helpVerb(rawArgv);
+  const parser: Argv = yargs(argv)
     .scriptName("omero-fs")
+    .locale("en")
     .usage("$0 [--home DIR] <command>\n\nWatch-folder import for OMERO (OMERO.dropbox and the OMERO.fs MonitorServer).")
     .option("home", {
       type: "string",
@@ -49,25 +111,34 @@ export async function main(argv: string[]): Promise<void> {
     })
     .command(commandsFor(argv))
     .demandCommand(1, "Give a command: see the list above.")
-    .recommendCommands()
     .strict()
     .completion("completion", "Print a bash/zsh completion script")
     .version(OMERO_FS_VERSION)
     .help()
     .alias("h", "help")
     .wrap(Math.min(110, process.stdout.columns || 100))
-    .fail((msg, err, y) => {
-      if (err) throw err;
-      // Usage errors: the message on one line, and the help of the command that was meant.
-      if (argv.length === 0) {
-        y.showHelp("log");
-        process.exit(1);
+    // A number option given something else (`--lines ten`) is a usage error, not NaN.
+    .middleware((a) => {
+      const o = (parser as unknown as YargsInternals).getOptions();
+      const see = `(see omero-fs ${(a._ as string[]).join(" ")} --help)`;
+      for (const k of o.number)
+        if (typeof a[k] === "number" && Number.isNaN(a[k])) throw new UsageError(`--${k} needs a number ${see}`);
+      // `--user` at the end, or followed by another option, parses as "": say it needs its value.
+      for (const k of o.string)
+        if (a[k] === "" && [k, ...(o.alias[k] ?? [])].some((n) => argv.includes(n.length > 1 ? `--${n}` : `-${n}`)))
+          throw new UsageError(`--${k} needs a value ${see}`);
+    }, true)
+    .fail((msg, err, usage) => {
+      if (err && !msg) throw err;
+      if (err instanceof CliError) throw err;
+      const u = usage as unknown as UsageInstance;
+      const ctx = usageContext(parser, u);
+      // No command at all: the list of commands is the answer.
+      if (ctx.path.length === 0 && positionals(argv).length === 0) {
+        u.showHelp("error");
+        process.exit(EXIT_USAGE);
       }
-      // The help of the command that was meant: only words that are commands (not a mistyped verb).
-      const words = positionals(argv);
-      const known = COMMANDS.some(([v]) => v === words[0]) ? words.slice(0, 2).join(" ") : "";
-      process.stderr.write(`omero-fs: ${msg}\n(see omero-fs ${known ? `${known} ` : ""}--help)\n`);
-      process.exit(1);
+      usageExit(usageMessage(msg, argv, ctx));
     });
   try {
     await parser.parseAsync();

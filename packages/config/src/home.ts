@@ -70,13 +70,73 @@ export function defaultEndpoints(home: string): {
   };
 }
 
+/** A home folder that cannot be used (it cannot be created, or is not a writable folder). */
+export class HomeError extends Error {
+  readonly code = "HOME_UNUSABLE";
+}
+
+/**
+ * mkdir -p, one level at a time. Node's recursive mkdirSync never returns on some trees (under
+ * /proc it retries ENOENT for ever): an unusable home must fail at once, naming the folder.
+ */
+export function makeDirs(dir: string, mode?: number): void {
+  const missing: string[] = [];
+  let d = path.resolve(dir);
+  for (;;) {
+    let st: fs.Stats | null = null;
+    try {
+      st = fs.statSync(d);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT" && code !== "ENOTDIR") throw homeError(d, e);
+    }
+    if (st) {
+      if (!st.isDirectory()) throw new HomeError(`${d} is not a folder; choose another home (--home or OMERO_FS_HOME)`);
+      break;
+    }
+    missing.unshift(d);
+    const up = path.dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  for (const m of missing) {
+    try {
+      fs.mkdirSync(m, mode === undefined ? undefined : { mode });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw homeError(m, e);
+    }
+  }
+}
+
+function homeError(dir: string, e: unknown, verb = "create"): HomeError {
+  const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+  const why =
+    code === "EACCES" || code === "EPERM"
+      ? "permission denied"
+      : code === "EROFS"
+        ? "read-only file system"
+        : code === "ENOSPC"
+          ? "no space left on the device"
+          : code === "ENOENT" || code === "ENOTDIR"
+            ? "this file system does not hold folders (e.g. /proc)"
+            : code;
+  return new HomeError(`cannot ${verb} ${dir}: ${why}; choose another home (--home or OMERO_FS_HOME)`);
+}
+
 /** Create var/run (and the socket dir) with mode 0700, and the other var/ folders. */
 export function ensureHomeDirs(home: string): HomePaths {
   const p = homePaths(home);
-  for (const d of [p.log, p.db, p.monitorSnapshots, p.etc]) fs.mkdirSync(d, { recursive: true });
+  for (const d of [p.log, p.db, p.monitorSnapshots, p.etc]) makeDirs(d);
   for (const d of [p.run, p.sockets]) {
-    fs.mkdirSync(d, { recursive: true, mode: 0o700 });
+    makeDirs(d, 0o700);
     fs.chmodSync(d, 0o700);
+  }
+  // A folder we may not write (a read-only mount, another user's home) fails here, not later.
+  try {
+    fs.accessSync(p.log, fs.constants.W_OK);
+    fs.accessSync(p.run, fs.constants.W_OK);
+  } catch (e) {
+    throw homeError(home, e, "write in");
   }
   return p;
 }

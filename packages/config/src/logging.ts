@@ -17,6 +17,8 @@ export interface LoggerOptions {
   maxFiles: number;
   /** Also write to stderr (foreground runs). */
   console?: boolean;
+  /** The stderr copy as JSON lines ({time, level, component, message}) instead of text. */
+  consoleJson?: boolean;
 }
 
 /**
@@ -42,8 +44,21 @@ export function createLogger(opts: LoggerOptions): winston.Logger {
       format: fmt,
     }),
   ];
+  const json = winston.format.printf((info) =>
+    JSON.stringify({
+      time: new Date().toISOString(),
+      level: info.level,
+      component: opts.component,
+      message: String(info.message),
+    }),
+  );
   if (opts.console)
-    transports.push(new winston.transports.Console({ format: fmt, stderrLevels: ["error", "warn", "info", "debug"] }));
+    transports.push(
+      new winston.transports.Console({
+        format: opts.consoleJson ? json : fmt,
+        stderrLevels: ["error", "warn", "info", "debug"],
+      }),
+    );
   return winston.createLogger({ level: opts.level, transports });
 }
 

@@ -84,6 +84,7 @@ export const GlobalConfigSchema = z.object({
   logLevel: LogLevelSchema,
   logMaxSize: z.number().int().min(1024),
   logMaxFiles: z.number().int().min(1),
+  logConsoleFormat: z.enum(["text", "json"]),
   omeroBin: z.string(),
   omeroServer: z.string(),
   omeroPort: z.number().int().min(1).max(65535),

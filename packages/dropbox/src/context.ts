@@ -25,8 +25,11 @@ export interface Shared {
 export interface Ticks {
   /** Ask for a pipeline tick (grouping, readiness, scheduling) on the serial chain. */
   requestTick(): void;
-  /** Something changed that readiness must look at (Queueing.changed). */
-  readinessChanged(): void;
+  /**
+   * These filesets changed: readiness judges them again (Queueing.changed). Without ids: a walk
+   * read folders, so the filesets it held there are judged again.
+   */
+  readinessChanged(filesets?: readonly number[]): void;
 }
 
 /** The serial chain (engine.ts), for a step that works outside it and records on it. */

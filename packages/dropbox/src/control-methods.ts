@@ -18,7 +18,10 @@ const SYNC_MS = 60_000;
 
 /** What the control methods use of the running DropBox. */
 export interface ControlHost {
-  engine: Pick<Engine, "reconcileWatch" | "drain" | "fileCount" | "importExisting" | "requeue" | "release" | "counts">;
+  engine: Pick<
+    Engine,
+    "reconcileWatch" | "drain" | "fileCount" | "importExisting" | "requeue" | "release" | "counts" | "checkInvariant"
+  >;
   monitors: Pick<MonitorSupervisor, "monitorOf" | "sync" | "remoteStatus">;
   /** The first reconciliation is done. */
   ready(): boolean;
@@ -76,6 +79,10 @@ export function controlHandlers(h: ControlHost): DropBoxHandlers {
           `${path} is not in a watch folder (${watches.map((w) => w.watchDir).join(", ")})`,
         );
       return { released: await h.engine.importExisting(path ?? null) };
+    },
+    checkLedger: async () => {
+      await Promise.all(h.watches().map((w) => h.engine.reconcileWatch(w.index, "check-ledger")));
+      return h.engine.checkInvariant();
     },
     retry: ({ id }) => refusedAsBadParams(h.engine.requeue(id)),
     release: ({ id }) => refusedAsBadParams(h.engine.release(id)),

@@ -11,6 +11,7 @@ import { type Logger, type OnceLog, onceLogger } from "@omero-fs/config";
 import type { EventBlock } from "@omero-fs/protocol";
 import type { Catalogue } from "@omero-fs/readers";
 import { type Clock, systemClock } from "./clock";
+import { type InvariantVerdict, invariantVerdict } from "./core/ledger-invariant";
 import type { Shared } from "./context";
 import { Grouping } from "./grouping";
 import type { Importer } from "./importers/types";
@@ -73,7 +74,7 @@ export class Engine {
     for (const w of this.opts.watches) if (!now.has(w.index)) this.retired.set(w.index, w);
     for (const i of now) this.retired.delete(i);
     this.opts = opts;
-    this.queueing.changed();
+    this.queueing.rejudgeAll();
     this.requestTick();
   }
 
@@ -143,7 +144,7 @@ export class Engine {
     this.shared = shared;
     const ticks = {
       requestTick: () => this.requestTick(),
-      readinessChanged: () => this.queueing.changed(),
+      readinessChanged: (ids?: readonly number[]) => this.queueing.changed(ids),
     };
     const chain = { serial: <T>(fn: () => Promise<T> | T) => this.serial(fn), stopping: () => this.stopping };
     const holds = {
@@ -156,10 +157,7 @@ export class Engine {
       this.grouping,
     );
     this.queueing = new Queueing({ ...shared, held: holds.held }, this.grouping, this.intake);
-    this.imports = new Imports(
-      { ...shared, ...chain, requestTick: ticks.requestTick, importer: o.importer },
-      this.intake,
-    );
+    this.imports = new Imports({ ...shared, ...chain, ...ticks, importer: o.importer }, this.intake);
     this.reconciler = new Reconciler({ ...shared, ...chain, ...ticks }, this.intake);
   }
 
@@ -287,8 +285,16 @@ export class Engine {
     this.reconciler.release(watch);
   }
 
-  /** At start: cancel waiting filesets left empty by a crash, and recover imports left `importing`. */
+  /**
+   * At start: put back in line what a crash or a bug left (files grouped into nothing: their walk
+   * groups them again), cancel waiting filesets left empty, and recover imports left `importing`.
+   */
   async recover(): Promise<void> {
+    const r = this.shared.ledger.repairInvariant();
+    if (r.regrouped + r.unlinked + r.cancelled > 0)
+      this.log.warn(
+        `ledger repaired at start: ${r.regrouped} file(s) grouped into no live fileset are grouped again, ${r.unlinked} stray fileset link(s) cleared, ${r.cancelled} empty queued fileset(s) cancelled`,
+      );
     for (const { watch, user } of this.shared.ledger.filesets.waitingPairs())
       this.grouping.cancelEmpty(watch, user, null);
     await this.imports.recover();
@@ -315,9 +321,22 @@ export class Engine {
       const r = this.shared.ledger.release(id, this.clock.now());
       this.log.warn(`[fileset ${id}] released by hand: imported as it is once its present files are finished`);
       this.shared.problems.forgetPrefix(`incomplete:${id}`);
-      this.queueing.changed();
+      this.queueing.changed([id]);
       this.requestTick();
       return r;
+    });
+  }
+
+  /**
+   * The ledger's invariant now: everything seen so far grouped first (every grouping with work no
+   * walk holds runs at once), then the rows judged. Files seen during the check do not count.
+   */
+  async checkInvariant(): Promise<InvariantVerdict & { files: number }> {
+    const began = this.clock.now();
+    await this.serial(() => this.grouping.runAll());
+    return this.serial(() => {
+      const f = this.shared.ledger.invariantFacts(began);
+      return { ...invariantVerdict(f, { grouped: true }), files: f.files };
     });
   }
 

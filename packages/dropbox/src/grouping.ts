@@ -9,6 +9,7 @@ import {
   type CandidateFile,
   groupFilesets,
   needsHeader,
+  probeCanRefuse,
   probeFile,
   wantsWholeFile,
 } from "@omero-fs/readers";
@@ -150,7 +151,6 @@ export class Grouping {
         parts: new Set([part]),
         left: new Set(leftFileset === null ? [] : [leftFileset]),
       });
-    this.ctx.readinessChanged();
     // Whoever made it dirty (an event, a re-stat, an import completion), the next tick plans its grouping.
     this.ctx.requestTick();
   }
@@ -185,6 +185,11 @@ export class Grouping {
     return next;
   }
 
+  /** Run every grouping that has work no walk holds, due or not (a check wants the ledger grouped now). */
+  async runAll(): Promise<void> {
+    for (const d of [...this.dirty.values()]) if (this.groupable(d).length > 0) await this.regroup(d.watch, d.user);
+  }
+
   /**
    * Regroup the partitions of one (watch, user) that changed since the last run, one at a time:
    * filesets never span two partitions, so each run reads only its own folder's files and the
@@ -200,11 +205,13 @@ export class Grouping {
     const left = d?.left ?? new Set<number>();
     if (d) d.left = new Set();
     const t0 = this.ctx.clock.now();
-    this.ctx.readinessChanged();
     const userRoot = userRootOf(this.ctx.watch(watch), user);
     const created = new Burst();
-    for (const part of parts) await this.regroupPartition(watch, user, userRoot, part, created);
+    const touched: number[] = [];
+    for (const part of parts) await this.regroupPartition(watch, user, userRoot, part, created, touched);
     this.cancelEmpty(watch, user, left);
+    // Readiness judges the filesets of these folders again (and only these).
+    this.ctx.readinessChanged(touched);
     const end = this.ctx.clock.now();
     this.lastRun.set(k, { endMs: end, costMs: end - t0 });
     created.log(this.ctx.log, (n, first, last) => `${n} new filesets waiting for ${user} (${first} ... ${last})`);
@@ -222,6 +229,7 @@ export class Grouping {
     userRoot: string,
     part: string,
     created: Burst,
+    touched: number[],
     attempt = 0,
   ): Promise<void> {
     const fsets = this.ctx.ledger.filesets;
@@ -256,10 +264,18 @@ export class Grouping {
         else toProbe.push({ c, mtimeMs });
       }
     }
-    for (const { path: p, size, id } of ignored) {
-      input.push({ path: p, size });
+    for (const { path: p, size, mtimeMs, id } of ignored) {
+      const c: CandidateFile = { path: p, size };
+      input.push(c);
       ids.set(p, id);
       current.set(p, null);
+      // Ignored for its content (a corrupt TIFF, a .dv that is not DeltaVision): decided on content
+      // again, or its name alone would make it a fileset now.
+      if (probeCanRefuse(p) && needsHeader(p, catalogue)) {
+        const cached = this.probes.get(p, size, mtimeMs);
+        if (cached) c.probe = cached;
+        else toProbe.push({ c, mtimeMs });
+      }
     }
     // Imported files of the same folders are context: a new file that joins one of their filesets
     // is a late member of an imported fileset (never a fileset of its own, never pending forever).
@@ -296,7 +312,7 @@ export class Grouping {
       if (!f) continue;
       // Started importing while the probes ran: its membership is final; decide again on fresh rows.
       if (f.state !== "waiting" && f.state !== "queued" && f.state !== "incomplete") {
-        if (attempt < 3) return this.regroupPartition(watch, user, userRoot, part, created, attempt + 1);
+        if (attempt < 3) return this.regroupPartition(watch, user, userRoot, part, created, touched, attempt + 1);
         this.markDirty(watch, user, rows[0]!.path, this.ctx.clock.now());
         return;
       }
@@ -327,6 +343,7 @@ export class Grouping {
       this.ctx.clock.now(),
       plans,
     );
+    touched.push(...upserted);
     for (const [i, u] of ops.upserts.entries()) {
       const id = upserted[i]!;
       const plan = plans.get(u.key);
@@ -356,6 +373,6 @@ export class Grouping {
       }
     for (const id of ops.cancelled)
       this.ctx.log.info(`[fileset ${id}] cancelled: its files were deleted or joined another fileset`);
-    for (const [p, a] of ops.files) if (a.state === "ignored") this.probes.delete(p);
+    for (const [p, a] of ops.files) if (a.state === "ignored" && !probeCanRefuse(p)) this.probes.delete(p);
   }
 }

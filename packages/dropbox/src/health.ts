@@ -7,19 +7,19 @@
 export class HealthProblems {
   private readonly problems = new Map<string, string>();
 
-  constructor(private readonly onChange: (reasons: string[]) => void = sendHealth) {}
+  constructor(private readonly onChange: (reasons: string[], checks: Record<string, string>) => void = sendHealth) {}
 
   /** Record (or replace) the problem under `key`; a no-op when the reason is unchanged. */
   set(key: string, reason: string): void {
     if (this.problems.get(key) === reason) return;
     this.problems.set(key, reason);
-    this.onChange(this.reasons());
+    this.onChange(this.reasons(), this.byKey());
   }
 
   /** The problem under `key` is solved. */
   clear(key: string): void {
     if (!this.problems.delete(key)) return;
-    this.onChange(this.reasons());
+    this.onChange(this.reasons(), this.byKey());
   }
 
   has(key: string): boolean {
@@ -29,10 +29,15 @@ export class HealthProblems {
   reasons(): string[] {
     return [...this.problems.values()];
   }
+
+  /** The problems by key (`ledger`, `watch:N`, `remote:...`). */
+  byKey(): Record<string, string> {
+    return Object.fromEntries(this.problems);
+  }
 }
 
-function sendHealth(reasons: string[]): void {
+function sendHealth(reasons: string[], checks: Record<string, string>): void {
   if (typeof process.send === "function" && process.connected) {
-    process.send({ type: "health", server: "DropBox", problems: reasons });
+    process.send({ type: "health", server: "DropBox", problems: reasons, checks });
   }
 }

@@ -14,7 +14,7 @@ import type { ImportOutcome, ImportRequest, Importer, RecoverResult } from "./im
 /** What scheduling and importing use besides the shared parts: the chain to record on, the tick, the importer. */
 export type ImportsContext = Shared &
   Chain &
-  Pick<Ticks, "requestTick"> & {
+  Pick<Ticks, "requestTick" | "readinessChanged"> & {
     readonly importer: Importer;
   };
 
@@ -125,6 +125,7 @@ export class Imports {
     switch (d.kind) {
       case "back-to-waiting": {
         log.info(`[fileset ${id}] back to waiting: ${o.error}`);
+        this.ctx.readinessChanged([id]);
         const members = fsets.members(id);
         if (members[0]) {
           const watch = members[0].watch;

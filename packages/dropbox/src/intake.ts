@@ -271,11 +271,18 @@ export class Intake {
     return changed;
   }
 
-  /** A member of a queued fileset changed: back to waiting (it must be quiet and regrouped again). */
+  /**
+   * A member of a queued or incomplete fileset changed: back to waiting (it must be quiet and
+   * regrouped again; a file that was cut may be whole now).
+   */
   private unqueue(fileset: number, why: string): void {
-    if (!this.ctx.ledger.filesets.unqueue(fileset)) return;
-    this.ctx.readinessChanged();
-    this.ctx.log.info(`[fileset ${fileset}] back to waiting: ${why}`);
+    const fsets = this.ctx.ledger.filesets;
+    if (fsets.unqueue(fileset)) this.ctx.log.info(`[fileset ${fileset}] back to waiting: ${why}`);
+    else if (fsets.reopen(fileset)) {
+      this.ctx.log.info(`[fileset ${fileset}] back to waiting from incomplete: ${why}`);
+      this.ctx.problems.forgetPrefix(`incomplete:${fileset}`);
+    } else return;
+    this.ctx.readinessChanged([fileset]);
   }
 }
 

@@ -11,7 +11,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Logger, WatchConfig } from "@omero-fs/config";
 import { defaultCatalogue } from "@omero-fs/readers";
-import { metaxpressPlate } from "../../readers/src/__fixtures__/hcs";
+import { metaxpressPlate, miasPlate } from "../../readers/src/__fixtures__/hcs";
+import { dv } from "../../readers/src/__golden__/make/dv";
+import { mmAcquisition } from "../../readers/src/__golden__/make/mm-acquisition";
+import { tiff } from "../../readers/src/__golden__/make/tiff";
+import { makeNd2 } from "../../readers/src/complete/__fixtures__/make";
 import type { Clock } from "./clock";
 import { DEFAULT_RETRY } from "./core/retry";
 import { Engine } from "./engine";
@@ -148,8 +152,8 @@ class Pipeline {
   }
 
   /** Write a file under the DropBox folder and report it to intake at the current time. */
-  /** Default content: a 1024-byte zero header, which the structure check cannot judge (not a cut DV header). */
-  async drop(rel: string, content: string | Buffer = Buffer.alloc(1024)): Promise<string> {
+  /** Default content: a whole minimal DeltaVision image (its magic number passes DeltavisionReader's content check). */
+  async drop(rel: string, content: string | Buffer = dv()): Promise<string> {
     const p = path.join(this.dir, rel);
     fs.mkdirSync(path.dirname(p), { recursive: true });
     fs.writeFileSync(p, content);
@@ -199,7 +203,7 @@ describe("DropBox pipeline timing (in-process, injected clock)", () => {
   it("quiet period: a new member restarts the wait; imported exactly dirImportWait after the last event", async () => {
     p = new Pipeline({ quietMs: 1500 });
     const t0 = p.clock.t;
-    await p.drop("amy/q/q.dv", Buffer.alloc(1024));
+    await p.drop("amy/q/q.dv", dv());
     await p.advance(800);
     await p.drop("amy/q/q.dv.log", "log");
     await p.advanceTo(t0 + 800 + 1499);
@@ -215,9 +219,9 @@ describe("DropBox pipeline timing (in-process, injected clock)", () => {
   it("quiet period: a modify of a member (seen again with a new size) restarts it too", async () => {
     p = new Pipeline({ quietMs: 1000 });
     const t0 = p.clock.t;
-    await p.drop("amy/a.dv", Buffer.alloc(1024));
+    await p.drop("amy/a.dv", dv());
     await p.advance(900);
-    await p.drop("amy/a.dv", Buffer.alloc(1025));
+    await p.drop("amy/a.dv", dv({ planes: 2 }));
     await p.advanceTo(t0 + 1899);
     expect(p.starts).toEqual([]);
     await p.advanceTo(t0 + 1900);
@@ -414,7 +418,7 @@ describe("DropBox pipeline: a reconciliation walk holds the partitions it has no
     const other = path.join(p.dir, "amy", "run2", "c.dv");
     for (const f of [down, other]) {
       fs.mkdirSync(path.dirname(f), { recursive: true });
-      fs.writeFileSync(f, Buffer.alloc(1024));
+      fs.writeFileSync(f, dv());
     }
     p.engine.holdWatch(0);
     // The walk reads run2 (nothing groups it yet) ...
@@ -446,5 +450,171 @@ describe("DropBox pipeline: a reconciliation walk holds the partitions it has no
     p.engine.endHold(0);
     await p.advance(10);
     expect(p.starts.map((s) => path.relative(p.dir, s.entry))).toEqual(["amy/run3/x.dv"]);
+  });
+});
+
+describe("DropBox pipeline: completeness is proven or it is not; waiting costs nothing (issue 19)", () => {
+  let p: Pipeline;
+  afterEach(async () => {
+    await p.close();
+  });
+  const waitingFor = (rel: string) =>
+    p.ledger.db
+      .prepare("SELECT f.waiting_for FROM filesets f JOIN files fi ON fi.fileset = f.id WHERE fi.path = ?")
+      .pluck()
+      .get(path.join(p.dir, rel));
+  const stateOf = (rel: string) =>
+    p.ledger.db
+      .prepare("SELECT f.state FROM filesets f JOIN files fi ON fi.fileset = f.id WHERE fi.path = ?")
+      .pluck()
+      .get(path.join(p.dir, rel));
+
+  it("cut files wait, are not judged again while nothing changes, and go incomplete after incompleteWait", async () => {
+    p = new Pipeline({ quietMs: 1000, incompleteWaitMs: 36_000_000 });
+    const whole = tiff();
+    for (let i = 0; i < 40; i++) await p.drop(`amy/e/f${i}.tif`, whole.subarray(0, whole.length - 4));
+    await p.advance(5000);
+    expect(waitingFor("amy/e/f0.tif")).toMatch(/^f0\.tif: .*truncated/);
+    const judged = p.engine.queueing.judged;
+    await p.advance(5 * 3_600_000); // five hours of nothing
+    expect(p.engine.queueing.judged).toBe(judged);
+    expect(p.starts).toEqual([]);
+    await p.advance(5 * 3_600_000 + 1000);
+    expect(stateOf("amy/e/f0.tif")).toBe("incomplete");
+    expect(p.engine.queueing.judged).toBe(judged + 40);
+    expect(p.starts).toEqual([]);
+  });
+
+  it("empty files are never imported: an empty TIFF is ignored with why (Bio-Formats cannot read it) and costs nothing", async () => {
+    p = new Pipeline({ quietMs: 1000, incompleteWaitMs: 36_000_000 });
+    for (let i = 0; i < 40; i++) await p.drop(`amy/e/f${i}.tif`, Buffer.alloc(0));
+    await p.advance(5000);
+    expect(waitingFor("amy/e/f0.tif")).toBeUndefined();
+    expect(
+      p.ledger.db.prepare("SELECT state, reason FROM files WHERE path = ?").get(path.join(p.dir, "amy/e/f0.tif")),
+    ).toEqual({ state: "ignored", reason: expect.stringContaining("empty") });
+    const judged = p.engine.queueing.judged;
+    await p.advance(10 * 3_600_000 + 1000);
+    expect(p.engine.queueing.judged).toBe(judged);
+    expect(p.starts).toEqual([]);
+  });
+
+  it("an ND2 written in sessions is not imported until whole, then at settleTime (proven by its chunk map)", async () => {
+    p = new Pipeline({ quietMs: 1000 });
+    const whole = makeNd2(6, 2000);
+    await p.drop("amy/s.nd2", whole.subarray(0, 5000));
+    await p.advance(10_000); // longer than dirImportWait: the pause between sessions
+    expect(p.starts).toEqual([]);
+    expect(waitingFor("amy/s.nd2")).toMatch(/^s\.nd2: ND2 incomplete: no chunk map at its end/);
+    await p.drop("amy/s.nd2", whole.subarray(0, 11_000));
+    await p.advance(10_000);
+    expect(p.starts).toEqual([]);
+    const t = p.clock.t;
+    await p.drop("amy/s.nd2", whole);
+    await p.advance(300); // the grouping debounce; settleTime is 0 here
+    expect(p.starts.map((s) => [path.basename(s.entry), s.at - t <= 300])).toEqual([["s.nd2", true]]);
+  });
+
+  it("a file left cut goes incomplete after incompleteWait; copied again whole, it is imported", async () => {
+    p = new Pipeline({ quietMs: 1000, incompleteWaitMs: 60_000 });
+    const whole = makeNd2(3, 3000);
+    await p.drop("amy/r.nd2", whole.subarray(0, 4000));
+    await p.advance(61_000);
+    expect(stateOf("amy/r.nd2")).toBe("incomplete");
+    const id = p.ledger.files.byPath(path.join(p.dir, "amy/r.nd2"))!.fileset!;
+    expect(p.lines).toContain(
+      `warn [fileset ${id}] incomplete: r.nd2: ND2 incomplete: no chunk map at its end (a finished ND2 ends with "ND2 CHUNK MAP SIGNATURE 0000001!" and the map's position; this one has 4000 bytes); nothing changed for 60 s (omero.fs.incompleteWait): not imported half; copy it again, or import it as it is with omero-fs imports release ${id}`,
+    );
+    await p.drop("amy/r.nd2", whole);
+    await p.advance(1000);
+    expect(p.starts.map((s) => s.id)).toEqual([id]);
+  });
+
+  it("a format with no structure check keeps dirImportWait even when no other file can join it", async () => {
+    p = new Pipeline({ quietMs: 5000 });
+    const t = p.clock.t;
+    await p.drop("amy/k.zvi", Buffer.alloc(2048, 1)); // single-file ZVI (closed), but not an OLE 2 file: unknown
+    await p.advance(4999);
+    expect(p.starts).toEqual([]);
+    await p.advance(1);
+    expect(p.starts.map((s) => s.at - t)).toEqual([5000]);
+  });
+});
+
+describe("DropBox pipeline: what Bio-Formats makes of the files (issue 18)", () => {
+  let p: Pipeline;
+  afterEach(async () => {
+    await p.close();
+  });
+
+  it("a MIAS plate is one MIASReader fileset: the probe cache keeps the TIFF Software tag the plate rule reads", async () => {
+    p = new Pipeline({ quietMs: 1000 });
+    const fx = miasPlate({ z: 1 });
+    for (const f of fx.files) await p.drop(`amy/exp/${f.path}`, f.content);
+    await p.advance(1500);
+    expect(p.starts.map((s) => [path.relative(p.dir, s.entry), s.files.length])).toEqual([
+      [`amy/exp/${fx.entry}`, fx.files.length],
+    ]);
+  });
+
+  it("TIFFs in a cellSens folder whose .vsi never comes: held for companionWait, then imported as TIFFs; a .vsi in time takes them", async () => {
+    p = new Pipeline({ quietMs: 1000 });
+    const t0 = p.clock.t;
+    await p.drop("amy/slides/_gone_/stack1/a.tif", tiff());
+    await p.drop("amy/slides/_kept_/stack1/b.tif", tiff());
+    await p.advance(60_000);
+    expect(p.starts).toEqual([]);
+    expect(p.stateOf("amy/slides/_gone_/stack1/a.tif")).toBe("grouped");
+    // The .vsi of one folder arrives within companionWait (600 s): one CellSensReader fileset.
+    await p.drop("amy/slides/kept.vsi", tiff());
+    await p.advance(1500);
+    expect(p.starts.map((s) => [path.relative(p.dir, s.entry), s.files.length])).toEqual([["amy/slides/kept.vsi", 2]]);
+    // The other never comes: companionWait after it was first grouped (the grouping debounce after its
+    // arrival), the TIFF is imported as a TIFF, with the warning.
+    await p.advanceTo(t0 + 599_000);
+    expect(p.starts).toHaveLength(1);
+    await p.advanceTo(t0 + 601_000);
+    expect(p.starts.map((s) => path.relative(p.dir, s.entry))).toEqual([
+      "amy/slides/kept.vsi",
+      "amy/slides/_gone_/stack1/a.tif",
+    ]);
+    expect(p.lines.some((l) => l.startsWith("warn") && l.includes("may belong to") && l.includes("gone.vsi"))).toBe(
+      true,
+    );
+  });
+
+  it("a set with a listed member missing is held whole (N of M), goes incomplete after incompleteWait, and can be released", async () => {
+    p = new Pipeline({ quietMs: 1000, incompleteWaitMs: 3_600_000 });
+    const acq = mmAcquisition("amy/mm/", { frames: 3 });
+    const gone = "amy/mm/img_000000002_DAPI_000.tif";
+    for (const [rel, content] of Object.entries(acq)) if (rel !== gone) await p.drop(rel, content);
+    await p.advance(1500);
+    const id = p.ledger.files.byPath(path.join(p.dir, "amy/mm/metadata.txt"))!.fileset!;
+    expect(p.ledger.db.prepare("SELECT waiting_for FROM filesets WHERE id = ?").pluck().get(id)).toBe(
+      "3 of 4 present; missing: img_000000002_DAPI_000.tif",
+    );
+    await p.advance(3_600_000);
+    expect(p.ledger.filesets.get(id)?.state).toBe("incomplete");
+    expect(p.starts).toEqual([]);
+    await p.engine.release(id);
+    await p.advance(0);
+    expect(p.starts.map((s) => [s.id, s.files.length])).toEqual([[id, 3]]);
+  });
+
+  it("a .dv that is not DeltaVision is ignored with why, and stays ignored when its folder is regrouped", async () => {
+    p = new Pipeline({ quietMs: 1000 });
+    await p.drop("amy/run/notes.dv", "not a DeltaVision file\n".repeat(40));
+    await p.advance(1500);
+    const rec = () => p.ledger.files.byPath(path.join(p.dir, "amy/run/notes.dv"));
+    expect([rec()?.state, rec()?.reason]).toEqual([
+      "ignored",
+      "not an image Bio-Formats opens: it has no DeltaVision magic number at byte 96 (DeltavisionReader)",
+    ]);
+    // Another file in the folder: the ignored .dv is context of that run, decided on its content again.
+    p.engine.grouping.probes.delete(path.join(p.dir, "amy/run/notes.dv"));
+    await p.drop("amy/run/cells.ics", "\t\nics_version\t2.0\n");
+    await p.advance(1500);
+    expect(rec()?.state).toBe("ignored");
+    expect(p.starts.map((s) => path.basename(s.entry))).toEqual(["cells.ics"]);
   });
 });

@@ -1,9 +1,12 @@
 /**
- * Readiness and queueing: page through the waiting filesets, ask core/readiness.ts whether each is
- * ready, re-stat the members of a ready one (core/readiness.ts `stability`) and queue it.
+ * Readiness and queueing: judge the waiting filesets that are due (core/agenda.ts: one of their files
+ * changed, or their own next deadline came), ask core/readiness.ts whether each is ready, re-stat the
+ * members of a ready one (core/readiness.ts `stability`) and queue it. Filesets nothing happens to
+ * are not looked at.
  */
 import * as fs from "node:fs";
 import { Burst, type Holds, type Shared } from "./context";
+import { Agenda } from "./core/agenda";
 import { groupingPartition, userRootOf } from "./core/paths";
 import { type FilesetFacts, type MemberObservation, readinessOf, stability } from "./core/readiness";
 import type { Grouping } from "./grouping";
@@ -13,10 +16,12 @@ import { openForWrite } from "./open-files";
 import type { WatchOptions } from "./options";
 import { StructureCache } from "./structure-cache";
 
-/** Ready filesets re-stat'ed and queued per scan; then imports start and events get a turn. */
-const READY_BATCH = 2000;
-/** Waiting filesets read per ledger page. */
-const PAGE = 500;
+/** Filesets judged per tick (users in turns); then imports start and events get a turn. */
+const JUDGE_BATCH = 1000;
+/** Waiting fileset ids read per ledger page by a sweep. */
+const PAGE = 5000;
+/** A sweep finds waiting filesets no change announced (a safety net; ids only, no members): this often. */
+const SWEEP_MS = 60_000;
 
 /**
  * Whether the watch's completeMarker covers a fileset: in its first member's folder, or beside a
@@ -70,14 +75,21 @@ export async function observeFinished(
 export type QueueingContext = Shared & Pick<Holds, "held">;
 
 export class Queueing {
-  /** Readiness is scanned again only after a change (event, regroup, requeue) or at the earliest ready time. */
-  private stale = true;
-  private nextReadyAt = 0;
-  /** A stale scan waits until then (see scanIfDue). */
-  private scanNotBefore = 0;
+  /** When each waiting fileset is judged again (core/agenda.ts). */
+  private readonly agenda = new Agenda();
+  /** The next sweep judges every waiting fileset (a reload changed the options every deadline came from). */
+  private sweepAll = false;
+  /** When the next sweep looks for waiting filesets the agenda does not know (0: at the first scan). */
+  private nextSweep = 0;
+  /** Filesets a reconciliation walk holds, by partition: judged again once their partition is read. */
+  private readonly held = new Map<string, { watch: number; user: string; part: string; ids: Set<number> }>();
+  /** A walk read something: look at the held partitions at the next scan. */
+  private heldChanged = false;
   private readonly structures = new StructureCache();
   /** Why each waiting fileset waits, as of the last scan (for files list / imports show). */
   private readonly waitingFor = new Map<number, string>();
+  /** Filesets judged so far (a fileset nothing happens to is not judged: tests count on it). */
+  judged = 0;
 
   /** Record why a fileset waits, in the ledger for `files list`/`imports show`, only when it changed. */
   private why(id: number, text: string): void {
@@ -101,105 +113,162 @@ export class Queueing {
     this.waitingFor.delete(id);
   }
 
-  /** Something changed that may make a fileset ready or not ready. */
-  changed(): void {
-    this.stale = true;
+  /**
+   * These filesets changed (regrouped, a member changed, released, back to waiting): judge them at
+   * the next scan. Without ids: a walk read folders, so the filesets it held there are judged again.
+   */
+  changed(ids?: readonly number[]): void {
+    if (!ids) {
+      this.heldChanged = true;
+      return;
+    }
+    for (const id of ids) {
+      const user = this.agenda.userOf(id) ?? this.ctx.ledger.filesets.get(id)?.user;
+      if (user !== undefined) this.agenda.touch(id, user);
+    }
+  }
+
+  /** Judge every waiting fileset again (a reload changed the options their deadlines came from). */
+  rejudgeAll(): void {
+    this.nextSweep = 0;
+    this.sweepAll = true;
+  }
+
+  /** Judge the filesets that are due (a batch, users in turns); returns when to look again. */
+  async scanIfDue(): Promise<number> {
+    const now = this.ctx.clock.now();
+    if (now >= this.nextSweep) this.sweep(now);
+    if (this.heldChanged) this.releaseHeld();
+    const due = this.agenda.takeDue(now, JUDGE_BATCH);
+    if (due.length > 0) await this.judge(due, now);
+    // Due already (touched, or more than one batch): at once, after the imports this tick starts.
+    return Math.max(Math.min(this.agenda.earliest(), this.nextSweep), this.ctx.clock.now());
   }
 
   /**
-   * Scan when something changed or the earliest quiet period ends; returns when to look again.
-   * The scan pages through the waiting filesets (never reading every one at once) and queues at
-   * most READY_BATCH, so imports start and events get their turn during a 100,000-file drop.
+   * Reconcile the agenda with the ledger's waiting filesets (ids only, every SWEEP_MS and at start):
+   * ones it does not know are judged now, ones that left the waiting state unnoticed are dropped.
    */
-  async scanIfDue(): Promise<number> {
-    const now = this.ctx.clock.now();
-    if (now >= this.nextReadyAt || (this.stale && now >= this.scanNotBefore)) await this.scan(now);
-    return Math.min(this.nextReadyAt, this.stale ? Math.max(this.ctx.clock.now(), this.scanNotBefore) : Infinity);
-  }
-
-  private async scan(now: number): Promise<void> {
-    const t0 = now;
-    this.stale = false;
-    this.nextReadyAt = Number.POSITIVE_INFINITY;
-    const queued = new Burst();
-    let budget = READY_BATCH;
-    let regrouped = false;
-    for (const w of this.ctx.opts().watches) {
-      let after = 0;
-      while (budget > 0) {
-        const page = this.ctx.ledger.filesets.waitingFilesets(w.index, after, PAGE);
-        if (page.length === 0) break;
-        const markers = new Map<string, boolean>();
-        const candidates: { f: WaitingFileset; facts: FilesetFacts }[] = [];
-        for (const f of page) {
-          after = f.id;
-          // A walk has not read its folder yet: a member dropped while the DropBox was down may be missing.
-          if (this.ctx.held(w.index, f.user, this.partitionOf(w, f))) {
-            this.why(f.id, "reconciliation walk: its folder is not read yet");
-            continue;
-          }
-          const facts = this.factsOf(w, f, markers);
-          const r = readinessOf(facts, f.members, now, this.readinessOpts(w));
-          if (r.incomplete) {
-            this.markIncomplete(f.id, r.waitingFor);
-            continue;
-          }
-          if (!r.check) {
-            this.why(f.id, r.waitingFor);
-            if (r.at !== null) this.nextReadyAt = Math.min(this.nextReadyAt, r.at);
-            // A marker file makes no event (dot files are not published): look for it every settleTime.
-            if (w.completeMarker !== "" && !facts.marker)
-              this.nextReadyAt = Math.min(this.nextReadyAt, now + Math.max(w.settleMs, 500));
-            if (!r.ready) continue;
-          }
-          candidates.push({ f, facts });
-        }
-        // The costly checks (open for writing, structure) only for filesets whose timing has passed.
-        const writers = await openForWrite(new Set(candidates.flatMap((c) => c.f.members.map((m) => m.path))));
-        for (const { f, facts } of candidates) {
-          const observed = await this.observe(w.index, f, writers);
-          if (observed === null) continue; // changed or gone: an event was recorded, the wait restarts
-          const r = readinessOf(facts, observed, this.ctx.clock.now(), this.readinessOpts(w));
-          this.why(f.id, r.waitingFor);
-          if (!r.ready) {
-            if (r.at !== null) this.nextReadyAt = Math.min(this.nextReadyAt, r.at);
-            continue;
-          }
-          if (budget === 0) {
-            this.nextReadyAt = Math.min(this.nextReadyAt, now);
-            continue;
-          }
-          budget -= 1;
-          // New events for this user not yet grouped could belong to this fileset: group first.
-          if (this.grouping.isDirty(w.index, f.user, this.partitionOf(w, f))) {
-            await this.grouping.regroup(w.index, f.user);
-            regrouped = true;
-            continue;
-          }
-          if (await this.tryQueue(f.id)) {
-            if (r.warning) this.ctx.log.warn(`[fileset ${f.id}] ${r.warning}`);
-            this.waitingFor.delete(f.id);
-            this.grouping.facts.delete(f.id);
-            queued.add(`[fileset ${f.id}] queued`);
-          }
-        }
+  private sweep(now: number): void {
+    const all = this.sweepAll;
+    this.sweepAll = false;
+    this.nextSweep = now + SWEEP_MS;
+    const watches = new Set(this.ctx.opts().watches.map((w) => w.index));
+    const seen = new Set<number>();
+    for (let after = 0; ; ) {
+      const page = this.ctx.ledger.filesets.waitingIds(after, PAGE);
+      if (page.length === 0) break;
+      for (const [id, watch, user] of page) {
+        after = id;
+        if (!watches.has(watch)) continue;
+        seen.add(id);
+        if (all || !this.agenda.has(id)) this.agenda.touch(id, user);
       }
     }
-    const end = this.ctx.clock.now();
-    if (regrouped) this.nextReadyAt = Math.min(this.nextReadyAt, end);
-    // A change makes the next scan due, but no sooner than ten times this one's cost: a scan over
-    // 90,000 waiting filesets per event would make intake quadratic, and a fileset queued a little
-    // after its quiet period is still correct.
-    this.scanNotBefore = end + Math.min(1000, 9 * (end - t0));
-    // More may be ready: look again at once (after the imports this tick starts).
-    if (budget === 0) {
-      this.stale = true;
-      this.scanNotBefore = 0;
+    for (const id of [...this.agenda.ids()]) if (!seen.has(id)) this.agenda.delete(id);
+    if (all) this.held.clear();
+  }
+
+  /** The filesets of partitions no walk holds any more are judged now (O(held partitions)). */
+  private releaseHeld(): void {
+    this.heldChanged = false;
+    for (const [key, h] of this.held) {
+      if (this.ctx.held(h.watch, h.user, h.part)) continue;
+      for (const id of h.ids) this.agenda.touch(id, h.user);
+      this.held.delete(key);
+    }
+  }
+
+  private async judge(due: { id: number; user: string }[], now: number): Promise<void> {
+    const rows = this.ctx.ledger.filesets.waitingById(due.map((d) => d.id));
+    this.judged += rows.length;
+    const queued = new Burst();
+    const byWatch = new Map<number, typeof rows>();
+    for (const f of rows) {
+      const list = byWatch.get(f.watch);
+      if (list) list.push(f);
+      else byWatch.set(f.watch, [f]);
+    }
+    for (const w of this.ctx.opts().watches) {
+      const page = byWatch.get(w.index);
+      if (!page) continue;
+      const markers = new Map<string, boolean>();
+      const candidates: { f: WaitingFileset; facts: FilesetFacts }[] = [];
+      for (const f of page) {
+        // A walk has not read its folder yet: a member dropped while the DropBox was down may be missing.
+        const part = this.partitionOf(w, f);
+        if (this.ctx.held(w.index, f.user, part)) {
+          this.why(f.id, "reconciliation walk: its folder is not read yet");
+          const key = `${w.index}\0${f.user}\0${part}`;
+          let h = this.held.get(key);
+          if (!h) {
+            h = { watch: w.index, user: f.user, part, ids: new Set() };
+            this.held.set(key, h);
+          }
+          h.ids.add(f.id);
+          this.agenda.set(f.id, f.user, Number.POSITIVE_INFINITY);
+          continue;
+        }
+        const facts = this.factsOf(w, f, markers);
+        const r = readinessOf(facts, f.members, now, this.readinessOpts(w));
+        if (r.incomplete) {
+          this.markIncomplete(f.id, r.waitingFor);
+          continue;
+        }
+        if (!r.check) {
+          this.why(f.id, r.waitingFor);
+          if (!r.ready) {
+            this.again(w, f, facts, r.at, now);
+            continue;
+          }
+        }
+        candidates.push({ f, facts });
+      }
+      // The costly checks (open for writing, structure) only for filesets whose timing has passed.
+      const writers = await openForWrite(new Set(candidates.flatMap((c) => c.f.members.map((m) => m.path))));
+      for (const { f, facts } of candidates) {
+        const observed = await this.observe(w.index, f, writers);
+        if (observed === null) {
+          // Changed or gone: an event was recorded, its regroup judges it again; this is a fallback.
+          this.agenda.set(f.id, f.user, now + w.settleMs);
+          continue;
+        }
+        const r = readinessOf(facts, observed, this.ctx.clock.now(), this.readinessOpts(w));
+        if (r.incomplete) {
+          this.markIncomplete(f.id, r.waitingFor);
+          continue;
+        }
+        this.why(f.id, r.waitingFor);
+        if (!r.ready) {
+          this.again(w, f, facts, r.at, now);
+          continue;
+        }
+        // New events for this user not yet grouped could belong to this fileset: group first.
+        if (this.grouping.isDirty(w.index, f.user, this.partitionOf(w, f))) {
+          await this.grouping.regroup(w.index, f.user);
+          this.agenda.touch(f.id, f.user);
+          continue;
+        }
+        if (await this.tryQueue(f.id)) {
+          if (r.warning) this.ctx.log.warn(`[fileset ${f.id}] ${r.warning}`);
+          this.waitingFor.delete(f.id);
+          this.grouping.facts.delete(f.id);
+          queued.add(`[fileset ${f.id}] queued`);
+        } else this.agenda.set(f.id, f.user, now + w.settleMs);
+      }
     }
     queued.log(
       this.ctx.log,
       (n, first, last) => `${n} filesets queued (${first} ... ${last}); each logs when it starts and ends`,
     );
+  }
+
+  /** Not ready: judge it again at `at` (null: only after a change), or when a completeMarker may have come. */
+  private again(w: WatchOptions, f: WaitingFileset, facts: FilesetFacts, at: number | null, now: number): void {
+    let next = at ?? Number.POSITIVE_INFINITY;
+    // A marker file makes no event (dot files are not published): look for it every settleTime.
+    if (w.completeMarker !== "" && !facts.marker) next = Math.min(next, now + Math.max(w.settleMs, 500));
+    this.agenda.set(f.id, f.user, next);
   }
 
   /** The grouping partition of a fileset (filesets never span two). */

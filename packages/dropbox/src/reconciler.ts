@@ -223,7 +223,9 @@ export class Reconciler {
           heldGone = [];
           await observe(held);
         }
-        if (walkedFiles > 0) await observe([...d.changed, ...d.gone]);
+        // Files seen and never grouped (a kill -9 between the two) are observed again: their
+        // folder is grouped (not counted as changed: they are not).
+        if (walkedFiles > 0) await observe([...d.changed, ...d.gone, ...d.regroup]);
         else for (const g of d.gone) heldGone.push(g);
         // A user's own files are read (no companion folder below): that partition need not wait.
         const user = subdirs ? rootPartitionListed(w, dir, subdirs) : null;

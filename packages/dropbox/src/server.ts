@@ -20,6 +20,7 @@ import { ControlServer } from "@omero-fs/protocol/zmq";
 import type { Catalogue } from "@omero-fs/readers";
 import { controlHandlers, probeRunning } from "./control-methods";
 import { ledgerWriteFailure } from "./core/ledger-health";
+import { invariantLine } from "./core/ledger-invariant";
 import { Engine } from "./engine";
 import { HealthProblems } from "./health";
 import { createImporter } from "./importers";
@@ -197,6 +198,21 @@ class DropBoxServer {
     this.ready = true;
     this.log.info("DropBox ready");
     if (process.send) process.send({ type: "ready", server: "DropBox" });
+    void this.checkLedgerAfterStart();
+  }
+
+  /**
+   * After every start, once what the start walked is grouped: the ledger's invariant (nothing a
+   * crash left seen-not-grouped, grouped into nothing, ...), logged as holding or with each problem.
+   */
+  private async checkLedgerAfterStart(): Promise<void> {
+    try {
+      const v = await this.engine.checkInvariant();
+      if (!v || this.stopped) return;
+      this.log.log(v.ok ? "info" : "error", invariantLine(v, v.files));
+    } catch (e) {
+      if (!this.stopped) this.log.warn(`ledger invariant not checked: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   /** The periodic safety-net reconciliation (omero.fs.rescanInterval; a reload starts it anew). */

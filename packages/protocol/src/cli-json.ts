@@ -199,3 +199,137 @@ export const FilesetPlanJsonSchema = z.object({
 });
 export type FilesetPlanJson = z.infer<typeof FilesetPlanJsonSchema>;
 export const FilesPlanJsonSchema = z.array(FilesetPlanJsonSchema);
+
+/**
+ * `admin start --json`: the status after the start (as `admin status --json`) and what to do next.
+ * `started`: false when a node was already running (nothing was started).
+ */
+export const AdminStartJsonSchema = AdminStatusJsonSchema.extend({
+  started: z.boolean(),
+  home: z.string(),
+  /** The status page's address (host:port), or null when off. */
+  http: z.string().nullable(),
+  /** Folders to drop files into (`<watchDir>/<user>/` for the default watches). */
+  dropInto: z.array(z.string()),
+  logDir: z.string(),
+  /** Servers a node killed with -9 had left running, stopped by this start. */
+  stoppedOrphans: z.array(z.object({ name: ServerNameSchema, pid: z.number().int() })),
+});
+export type AdminStartJson = z.infer<typeof AdminStartJsonSchema>;
+
+/** `admin stop --json`. `pid`: the node that was stopped (null: none ran). */
+export const AdminStopJsonSchema = z.object({
+  stopped: z.boolean(),
+  pid: z.number().int().nullable(),
+  home: z.string(),
+  /** Servers left running by a node killed with -9, stopped now. */
+  stoppedOrphans: z.array(z.object({ name: ServerNameSchema, pid: z.number().int() })),
+});
+export type AdminStopJson = z.infer<typeof AdminStopJsonSchema>;
+
+/** `admin restart --json`. */
+export const AdminRestartJsonSchema = z.object({ stop: AdminStopJsonSchema, start: AdminStartJsonSchema });
+
+/** `admin ice server start|stop|enable|disable NAME --json`: what was done, in words, and the server after it. */
+export const ServerActionJsonSchema = z.object({
+  message: z.string(),
+  server: z.looseObject({ name: ServerNameSchema, enabled: z.boolean() }),
+});
+export type ServerActionJson = z.infer<typeof ServerActionJsonSchema>;
+
+/** `imports retry ID --json`, `imports release ID --json`: the fileset's state after it, and who did it. */
+export const ImportActionJsonSchema = z.object({
+  id: z.number().int().min(1),
+  state: z.string(),
+  /** `DropBox`: the running DropBox did it; `ledger`: written to the ledger, done when the DropBox starts. */
+  via: z.enum(["DropBox", "ledger"]),
+});
+export type ImportActionJson = z.infer<typeof ImportActionJsonSchema>;
+
+/** `config get KEY --json`. `source`: where the value comes from (`config.json`, `templates.xml:3`, an environment variable, `default`). */
+export const ConfigGetJsonSchema = z.object({ property: z.string(), value: z.string(), source: z.string() });
+export type ConfigGetJson = z.infer<typeof ConfigGetJsonSchema>;
+
+/**
+ * `config set KEY VALUE --json` and `config unset KEY --json`. `value`: what config.json now holds
+ * (null after unset); `changed`: false when there was nothing to do; `notes`: the lines the text
+ * output prints below the first (each watch's value, the environment winning, reload or restart).
+ */
+export const ConfigChangeJsonSchema = z.object({
+  property: z.string(),
+  value: z.string().nullable(),
+  file: z.string(),
+  changed: z.boolean(),
+  notes: z.array(z.string()),
+});
+export type ConfigChangeJson = z.infer<typeof ConfigChangeJsonSchema>;
+
+/**
+ * `logs --json`: one JSON object per line (JSON lines, also with --follow). A line that is not one
+ * of ours (a crash trace) has `time` and `level` null and the whole line as `message`.
+ */
+export const LogLineJsonSchema = z.object({
+  time: z.string().nullable(),
+  level: z.string().nullable(),
+  component: z.string(),
+  message: z.string(),
+});
+export type LogLineJson = z.infer<typeof LogLineJsonSchema>;
+
+/** A disk (file system) holding one of the home's parts, for `admin diagnostics`. */
+export const DiskJsonSchema = z.object({
+  /** What lives there: `ledger`, `logs`, `repository`, `watch 1 (amy)`. */
+  what: z.string(),
+  path: z.string(),
+  exists: z.boolean(),
+  freeBytes: z.number().nullable(),
+  totalBytes: z.number().nullable(),
+});
+
+/** An endpoint the configuration names, and who holds it now. */
+export const PortJsonSchema = z.object({
+  property: z.string(),
+  endpoint: z.string(),
+  /** `listening`: held by a process; `free`: nobody; `unknown`: cannot tell (a remote host). */
+  state: z.enum(["listening", "free", "unknown"]),
+  holders: z.array(z.object({ pid: z.number().int(), command: z.string(), ours: z.boolean() })),
+});
+
+/**
+ * `admin diagnostics --json` (as `omero admin diagnostics`): everything an admin is asked for
+ * when something does not work. `problems`: what looks wrong, one sentence each with the fix.
+ */
+export const DiagnosticsJsonSchema = z.object({
+  home: z.string(),
+  versions: z.record(z.string(), z.string().nullable()),
+  node: z.object({ running: z.boolean(), pid: z.number().int().nullable() }),
+  servers: z.array(ServerStatusJsonSchema),
+  inotify: z.object({
+    maxUserWatches: z.number().nullable(),
+    maxUserInstances: z.number().nullable(),
+    maxQueuedEvents: z.number().nullable(),
+    /** Watches held by this user's processes now (every program, not only omero-fs). */
+    watchesUsed: z.number().nullable(),
+    instancesUsed: z.number().nullable(),
+    /** Watches held by each omero-fs server. */
+    servers: z.array(z.object({ name: z.string(), pid: z.number().int(), watches: z.number() })),
+  }),
+  disks: z.array(DiskJsonSchema),
+  ports: z.array(PortJsonSchema),
+  config: z.object({
+    sources: z.array(z.object({ source: z.string(), path: z.string().nullable(), properties: z.number().int() })),
+    problems: z.array(z.string()),
+  }),
+  omero: z
+    .object({
+      importer: z.string(),
+      server: z.string(),
+      port: z.number().int(),
+      reachable: z.boolean(),
+      error: z.string().nullable(),
+      ms: z.number().nullable(),
+    })
+    .nullable(),
+  problems: z.array(z.string()),
+});
+export type DiagnosticsJson = z.infer<typeof DiagnosticsJsonSchema>;

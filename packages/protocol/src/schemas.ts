@@ -258,8 +258,30 @@ export const DropBoxMethodParams = {
   importExisting: z.strictObject({ path: absolutePath.optional() }),
   /** Re-read the config and apply what can change live (durations, throttles, retries, ...). */
   reload: NoParamsSchema,
+  /**
+   * `omero-fs dropbox check-ledger` with a DropBox running: walk every watch, group everything
+   * seen, then judge the ledger's invariant.
+   */
+  checkLedger: NoParamsSchema,
 } as const;
 export type DropBoxMethod = keyof typeof DropBoxMethodParams;
+
+/** The ledger's invariant, judged (`dropbox check-ledger`; the DropBox's `checkLedger`). */
+export const LedgerInvariantSchema = z.object({
+  ok: z.boolean(),
+  /** What breaks it: the kind, how many rows, a few examples, and the message naming the fix. */
+  problems: z.array(
+    z.object({
+      kind: z.enum(["not-grouped", "grouped-nowhere", "stray-fileset", "empty-fileset"]),
+      count: nonNegativeInt,
+      examples: z.array(z.string()),
+      message: z.string(),
+    }),
+  ),
+  /** What is right but worth saying (files seen and not grouped that the next start groups). */
+  notes: z.array(z.string()),
+});
+export type LedgerInvariant = z.infer<typeof LedgerInvariantSchema>;
 
 export const DropBoxMethodResults = {
   ping: z.object({ pid: z.number().int(), version: z.string() }),
@@ -283,6 +305,8 @@ export const DropBoxMethodResults = {
   importExisting: z.object({ released: nonNegativeInt }),
   /** applied: properties now in effect; restart: changed properties that need `omero-fs admin restart`. */
   reload: z.object({ applied: z.array(z.string()), restart: z.array(z.string()) }),
+  /** The invariant after a walk of every watch and the grouping of everything seen; `files`: rows in the ledger. */
+  checkLedger: LedgerInvariantSchema.extend({ files: nonNegativeInt }),
 } as const;
 export type DropBoxParamsOf<M extends DropBoxMethod> = z.infer<(typeof DropBoxMethodParams)[M]>;
 export type DropBoxResultOf<M extends DropBoxMethod> = z.infer<(typeof DropBoxMethodResults)[M]>;
@@ -311,5 +335,7 @@ export const HealthMessageSchema = z.object({
   type: z.literal("health"),
   server: z.enum(["MonitorServer", "DropBox"]),
   problems: z.array(z.string()),
+  /** The same problems by what they are about (`ledger`, `watch:N` with N from 1, `remote:...`): for metrics. */
+  checks: z.record(z.string(), z.string()).optional(),
 });
 export type HealthMessage = z.infer<typeof HealthMessageSchema>;

@@ -25,6 +25,7 @@ const { planTree } = require(path.join(ROOT, "packages", "dropbox", "dist", "pla
 const { resolveOptions } = require(path.join(ROOT, "packages", "dropbox", "dist", "options.js"));
 const { loadConfigOrThrow } = require(path.join(ROOT, "packages", "config", "dist", "index.js"));
 const readers = require(path.join(ROOT, "packages", "readers", "dist", "index.js"));
+const { cpuSeconds } = require("../tree");
 
 const arg = (n, d) => {
   const i = process.argv.indexOf(`--${n}`);
@@ -141,10 +142,6 @@ async function up(config) {
 const rssMiB = (pid) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
   return m ? Number(m[1]) / 1024 : Number.NaN;
-};
-const cpuSeconds = (pid) => {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, clock ticks (USER_HZ 100)
 };
 const ledgerBytes = (ledger) =>
   ["", "-wal"].reduce((n, s) => n + (fs.existsSync(ledger + s) ? fs.statSync(ledger + s).size : 0), 0);

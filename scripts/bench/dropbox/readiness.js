@@ -20,6 +20,7 @@ const MONITOR_MAIN = path.join(ROOT, "packages", "monitor", "dist", "main.js");
 const DROPBOX_MAIN = path.join(ROOT, "packages", "dropbox", "dist", "main.js");
 const Database = require(require.resolve("better-sqlite3", { paths: [path.join(ROOT, "packages", "dropbox")] }));
 const { openForWrite } = require(path.join(ROOT, "packages", "dropbox", "dist", "open-files.js"));
+const { dv, tiff } = require("./tiff");
 
 const arg = (n, d) => {
   const i = process.argv.indexOf(`--${n}`);
@@ -28,42 +29,6 @@ const arg = (n, d) => {
 const SINGLES = Number(arg("singles", "20"));
 const COMPANIONS = Number(arg("companions", "10"));
 
-/** A 4x4 8-bit TIFF, optionally with an ImageDescription. */
-function tiff(description) {
-  const desc = description ? Buffer.from(`${description}\0`, "latin1") : null;
-  const e = [
-    [256, 3, 1, 4],
-    [257, 3, 1, 4],
-    [258, 3, 1, 8],
-    [259, 3, 1, 1],
-    [262, 3, 1, 1],
-    ...(desc ? [[270, 2, desc.length, -1]] : []),
-    [273, 4, 1, -2],
-    [277, 3, 1, 1],
-    [278, 3, 1, 4],
-    [279, 4, 1, 16],
-  ];
-  const ifdEnd = 8 + 2 + e.length * 12 + 4;
-  const descAt = ifdEnd;
-  const pixAt = ifdEnd + (desc ? desc.length + (desc.length % 2) : 0);
-  const b = Buffer.alloc(pixAt + 16);
-  b.write("II", 0, "latin1");
-  b.writeUInt16LE(42, 2);
-  b.writeUInt32LE(8, 4);
-  b.writeUInt16LE(e.length, 8);
-  e.forEach(([tag, type, count, v], i) => {
-    const o = 10 + i * 12;
-    b.writeUInt16LE(tag, o);
-    b.writeUInt16LE(type, o + 2);
-    b.writeUInt32LE(count, o + 4);
-    if (v === -1) b.writeUInt32LE(descAt, o + 8);
-    else if (v === -2) b.writeUInt32LE(pixAt, o + 8);
-    else if (type === 3) b.writeUInt16LE(v, o + 8);
-    else b.writeUInt32LE(v, o + 8);
-  });
-  if (desc) desc.copy(b, descAt);
-  return b;
-}
 const ome = (names, self) =>
   `<?xml version="1.0"?><OME xmlns="http://www.openmicroscopy.org/Schemas/OME/2016-06"><Image ID="Image:0"><Pixels ID="Pixels:0" DimensionOrder="XYZCT" Type="uint8" SizeX="4" SizeY="4" SizeZ="${names.length}" SizeC="1" SizeT="1">${names
     .map((n, i) =>
@@ -205,8 +170,10 @@ async function slowWriters() {
       process.execPath,
       [
         "-e",
-        `const fs=require("fs");const fd=fs.openSync(process.argv[1],"w");fs.writeSync(fd,Buffer.alloc(1024));let n=0;const t=setInterval(()=>{fs.writeSync(fd,Buffer.alloc(4096));if(++n===4){clearInterval(t);fs.closeSync(fd);}},1500);`,
+        `const fs=require("fs");const fd=fs.openSync(process.argv[1],"w");fs.writeSync(fd,Buffer.from(process.argv[2],"base64"));let n=0;const t=setInterval(()=>{fs.writeSync(fd,Buffer.alloc(4096));if(++n===4){clearInterval(t);fs.closeSync(fd);}},1500);`,
         p,
+        // A whole DeltaVision image first (DeltavisionReader's magic number), then appends: the open fd holds it.
+        dv().toString("base64"),
       ],
       { stdio: "ignore" },
     );

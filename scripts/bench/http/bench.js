@@ -19,9 +19,10 @@ const opt = (name, dflt) => {
 const N = Number(opt("filesets", "100000"));
 const RUNS = Number(opt("runs", "5"));
 
-const { openLedgerDb } = require(path.join(REPO, "packages", "dropbox", "dist", "ledger.js"));
+const { openLedgerDb } = require(path.join(REPO, "packages", "dropbox", "dist", "ledger", "index.js"));
 const { openLedgerView } = require(path.join(REPO, "packages", "dropbox", "dist", "ledger", "view.js"));
 const { renderPage } = require(path.join(REPO, "packages", "cli", "dist", "node", "http", "page.js"));
+const { summarize } = require(path.join(REPO, "packages", "cli", "dist", "core", "stuck.js"));
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "omero-fs-bench-http-"));
 const file = path.join(dir, "dropbox.sqlite");
@@ -84,9 +85,27 @@ const median = (fn) => {
   xs.sort((a, b) => a - b);
   return xs[Math.floor(xs.length / 2)].toFixed(1);
 };
+const rules = {
+  dirImportWaitMs: () => 60_000,
+  incompleteWaitMs: () => 86_400_000,
+  companionWaitMs: () => 600_000,
+  throttleMs: () => 10_000,
+  importTimeoutMs: 3_600_000,
+};
+const attention = () => {
+  const s = summarize(view.pending(), rules, now, view.lastRunMs());
+  return {
+    stuck: view.pageFilesets(s.stuckIds.slice(0, 10)).map((f) => ({ f, overdueMs: s.overdueMs.get(f.id) ?? 0 })),
+    stuckTotal: s.stuck,
+    oldestWaiting: s.oldestWaitingId === null ? null : view.pageFilesets([s.oldestWaitingId])[0],
+  };
+};
 const ctx = (data) => ({
   data,
   q: "",
+  filter: { state: null, user: null },
+  allUsers: data.users,
+  attention: attention(),
   now,
   watchDirs: ["/data/DropBox"],
   quietSeconds: [60],
@@ -96,6 +115,7 @@ const ctx = (data) => ({
 let html = "";
 console.log(`/metrics ledger query:       ${median(() => view.metrics())} ms`);
 console.log(`status page queries:         ${median(() => view.page())} ms`);
+console.log(`stuck versus waiting:        ${median(() => attention())} ms (every fileset not finished judged)`);
 console.log(
   `status page queries + HTML:  ${median(() => {
     html = renderPage(ctx(view.page()));

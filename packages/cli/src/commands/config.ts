@@ -18,14 +18,20 @@ import {
   validateRaw,
   writeConfigJson,
 } from "@omero-fs/config";
-import type { ConfigCheckJson } from "@omero-fs/protocol";
+import {
+  type ConfigChangeJson,
+  ConfigChangeJsonSchema,
+  type ConfigCheckJson,
+  ConfigGetJsonSchema,
+} from "@omero-fs/protocol";
 import type { Argv, CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
 import { slotReport, valueForAll } from "../config-slots";
-import { CliError } from "../errors";
+import { CliError, UsageError } from "../errors";
 import { escapeName } from "../format";
 import { ledgerExists } from "../ledger-access";
 import { findNode } from "../node/records";
+import { printJson } from "../print";
 import { dirState, watchDirProblems } from "../watch-dirs";
 
 /** `omero-fs config list | get KEY | set KEY VALUE | unset KEY | check [--json]` (docs/ARCHITECTURE.md, "CLI contracts"). */
@@ -47,7 +53,7 @@ function propertyOf(key: string): PropertyDef {
   if (def) return def;
   if (OMERO_UNUSED_PROPERTIES.includes(key))
     throw new CliError(`${key} is an OMERO property omero-fs does not use; nothing to set`);
-  throw new CliError(`unknown property ${key}${didYouMeanSuffix(key)}; see omero-fs config list`);
+  throw new UsageError(`unknown property ${key}${didYouMeanSuffix(key)}; see omero-fs config list`);
 }
 
 function isPasswordKey(key: string): boolean {
@@ -156,20 +162,29 @@ const listCommand: CommandModule<GlobalArgs, GlobalArgs & { json?: boolean }> = 
   },
 };
 
-const getCommand: CommandModule<GlobalArgs, GlobalArgs & { key: string }> = {
+const jsonOption = <T>(y: Argv<T>) =>
+  y.option("json", { type: "boolean", describe: "Print the --json contract shape (one object)" });
+
+const getCommand: CommandModule<GlobalArgs, GlobalArgs & { key: string; json?: boolean }> = {
   command: "get <key>",
   describe: "Print one property: the value stored in config.json, else the effective one",
-  builder: (y) => y.positional("key", { type: "string", demandOption: true, describe: "full or short name" }),
+  builder: (y) =>
+    jsonOption(y).positional("key", { type: "string", demandOption: true, describe: "full or short name" }),
   handler: (args) => {
     const home = homeOf(args);
     const def = propertyOf(args.key);
     const stored = safeRead(home);
-    if (stored[def.name] !== undefined) {
-      out(stored[def.name]!);
-      return;
-    }
-    const v = loadConfig({ home }).values.find((x) => x.name === def.name);
-    out(v?.raw ?? "");
+    const v =
+      stored[def.name] !== undefined
+        ? { raw: stored[def.name]!, origin: "config.json" }
+        : loadConfig({ home }).values.find((x) => x.name === def.name);
+    if (args.json)
+      printJson(
+        ConfigGetJsonSchema,
+        { property: def.name, value: v?.raw ?? "", source: v?.origin ?? "default" },
+        "config get",
+      );
+    else out(v?.raw ?? "");
   },
 };
 
@@ -194,11 +209,11 @@ export function rawSetValue(argv: string[], key: string): string | undefined {
   const k = argv.indexOf(key, s + 1);
   if (k < 0) return undefined;
   const rest = argv.slice(k + 1);
-  // --all is ours wherever it stands before a `--`; any other word is the value, even one that
-  // starts with "-"; after `--` the next word is the value whatever it is.
+  // --all and --json are ours wherever they stand before a `--`; any other word is the value, even
+  // one that starts with "-"; after `--` the next word is the value whatever it is.
   for (let i = 0; i < rest.length; i++) {
     if (rest[i] === "--") return rest[i + 1];
-    if (rest[i] !== "--all") return rest[i];
+    if (rest[i] !== "--all" && rest[i] !== "--json") return rest[i];
   }
   return undefined;
 }
@@ -220,18 +235,26 @@ function effectiveRaw(home: string, name: string): string {
  * When the node runs, say how the change reaches the servers: `admin reload` for a property it
  * applies live, `admin restart` for one only a start reads (reloadClass, the reload's own table).
  */
-function noteIfRunning(home: string, name: string): void {
+function noteIfRunning(home: string, name: string): string[] {
   const node = findNode(home);
-  if (node.state !== "running" && node.state !== "starting") return;
+  if (node.state !== "running" && node.state !== "starting") return [];
   if (reloadClass(name) === "live")
-    out(`note: the node is running: apply it with omero-fs admin reload (the servers keep running)`);
-  else
-    out(
-      `note: the node is running; ${name} is read when the servers start: apply it with omero-fs admin restart (omero-fs admin reload does not apply it)`,
-    );
+    return ["note: the node is running: apply it with omero-fs admin reload (the servers keep running)"];
+  return [
+    `note: the node is running; ${name} is read when the servers start: apply it with omero-fs admin restart (omero-fs admin reload does not apply it)`,
+  ];
 }
 
-const setCommand: CommandModule<GlobalArgs, GlobalArgs & { key: string; value?: string; all?: boolean }> = {
+/** Print a config change: its lines, or the --json document (the first line is the change itself). */
+function printChange(json: boolean | undefined, lines: string[], doc: Omit<ConfigChangeJson, "notes">): void {
+  if (json) printJson(ConfigChangeJsonSchema, { ...doc, notes: lines.slice(1) }, "config set/unset");
+  else for (const l of lines) out(l);
+}
+
+const setCommand: CommandModule<
+  GlobalArgs,
+  GlobalArgs & { key: string; value?: string; all?: boolean; json?: boolean }
+> = {
   command: "set <key> [value]",
   describe: "Store a property in etc/config.json (wins over templates.xml)",
   builder: (y) =>
@@ -242,6 +265,7 @@ const setCommand: CommandModule<GlobalArgs, GlobalArgs & { key: string; value?: 
         type: "boolean",
         describe: "Per-watch property: the same value for every watch (stores it once per importUsers entry)",
       })
+      .option("json", { type: "boolean", describe: "Print the --json contract shape (one object)" })
       // Keep "0.0", "True" and the like as typed, and do not reject a value that starts with "-"
       // as an unknown option (rawSetValue reads it as given).
       .parserConfiguration({
@@ -255,16 +279,16 @@ const setCommand: CommandModule<GlobalArgs, GlobalArgs & { key: string; value?: 
     const value =
       rawSetValue(process.argv.slice(2), args.key) ?? (args.value === undefined ? undefined : String(args.value));
     if (value === undefined)
-      throw new CliError(`config set ${args.key}: give a value (use -- before a value that starts with -)`);
+      throw new UsageError(`config set ${args.key}: give a value (use -- before a value that starts with -)`);
     const perWatch = def.scope === "watch" && def.kind !== "users";
     let stored = value;
     if (args.all) {
       if (!perWatch)
-        throw new CliError(
+        throw new UsageError(
           `--all is for per-watch properties; ${def.name} ${def.kind === "users" ? "defines the watches" : "is global (one value for every watch)"}`,
         );
       if (value.includes(";"))
-        throw new CliError(`--all takes one value for every watch; give ${def.name} without ; (or drop --all)`);
+        throw new UsageError(`--all takes one value for every watch; give ${def.name} without ; (or drop --all)`);
     }
     const users = perWatch ? userSlots(home) : [];
     if (args.all) stored = valueForAll(value, users.length);
@@ -275,38 +299,52 @@ const setCommand: CommandModule<GlobalArgs, GlobalArgs & { key: string; value?: 
     json[def.name] = stored;
     writeConfigJson(home, json);
     const env = envNameOf(def);
-    out(`${def.name} = ${escapeName(stored)}  (${homePaths(home).configJson})`);
+    const file = homePaths(home).configJson;
+    const lines = [`${def.name} = ${escapeName(stored)}  (${file})`];
     if (perWatch)
-      for (const l of slotReport({
-        name: def.name,
-        defaultRaw: defaultRaw(def, home),
-        before,
-        after: effectiveRaw(home, def.name),
-        users,
-      }))
-        out(l);
-    if (process.env[env] !== undefined) out(`note: ${env} is set in the environment and wins over config.json`);
-    noteIfRunning(home, def.name);
+      lines.push(
+        ...slotReport({
+          name: def.name,
+          defaultRaw: defaultRaw(def, home),
+          before,
+          after: effectiveRaw(home, def.name),
+          users,
+        }),
+      );
+    if (process.env[env] !== undefined) lines.push(`note: ${env} is set in the environment and wins over config.json`);
+    lines.push(...noteIfRunning(home, def.name));
+    printChange(args.json, lines, { property: def.name, value: stored, file, changed: true });
   },
 };
 
-const unsetCommand: CommandModule<GlobalArgs, GlobalArgs & { key: string }> = {
+const unsetCommand: CommandModule<GlobalArgs, GlobalArgs & { key: string; json?: boolean }> = {
   command: "unset <key>",
   describe: "Remove a property from etc/config.json",
-  builder: (y) => y.positional("key", { type: "string", demandOption: true, describe: "full or short name" }),
+  builder: (y) =>
+    jsonOption(y).positional("key", { type: "string", demandOption: true, describe: "full or short name" }),
   handler: (args) => {
     const home = homeOf(args);
     const stored = safeRead(home);
+    const file = homePaths(home).configJson;
     // A key stored by hand (even an unknown one) can be removed by its exact name.
     const name = stored[args.key] !== undefined ? args.key : propertyOf(args.key).name;
     if (stored[name] === undefined) {
-      out(`${name} is not set in ${homePaths(home).configJson}; nothing to do`);
+      printChange(args.json, [`${name} is not set in ${file}; nothing to do`], {
+        property: name,
+        value: null,
+        file,
+        changed: false,
+      });
       return;
     }
     delete stored[name];
     writeConfigJson(home, stored);
-    out(`${name} unset`);
-    noteIfRunning(home, name);
+    printChange(args.json, [`${name} unset`, ...noteIfRunning(home, name)], {
+      property: name,
+      value: null,
+      file,
+      changed: true,
+    });
   },
 };
 

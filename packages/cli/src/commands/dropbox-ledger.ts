@@ -7,7 +7,7 @@ import { homePaths } from "@omero-fs/config/home";
 import { resolveWatchPath } from "../core/watch-path";
 import { CliError } from "../errors";
 import { escapeName } from "../format";
-import { throughDropBox } from "../dropbox-access";
+import { callDropBox, dropboxEndpoint, throughDropBox } from "../dropbox-access";
 
 const plural = (n: number) => `${n.toLocaleString("en-US")} existing file${n === 1 ? "" : "s"}`;
 
@@ -57,33 +57,60 @@ export async function importExisting(home: string, rawPath: string | undefined, 
   );
 }
 
-/** SQLite's integrity check and the schema version, read-only; exit 1 with the recovery steps when damaged. */
-export function checkLedger(home: string, json: boolean): void {
-  const { checkLedgerFile, ledgerRecoverySteps } =
-    require("@omero-fs/dropbox/ledger") as typeof import("@omero-fs/dropbox/ledger");
+/**
+ * SQLite's integrity check and the schema version (read-only), then the ledger's invariant: asked
+ * of the running DropBox (it walks every watch and groups what it saw first), else judged on the
+ * file. Exit 1 with the recovery steps when damaged, with the problems when the invariant is broken.
+ */
+export async function checkLedger(home: string, json: boolean): Promise<void> {
+  const ledger = require("@omero-fs/dropbox/ledger") as typeof import("@omero-fs/dropbox/ledger");
   const file = homePaths(home).ledger;
   if (!fs.existsSync(file)) {
     if (json) process.stdout.write(`${JSON.stringify({ ledger: file, ok: true, exists: false })}\n`);
     else process.stdout.write(`no ledger at ${file} yet: the DropBox creates it when it first starts\n`);
     return;
   }
-  const r = checkLedgerFile(file);
+  const r = ledger.checkLedgerFile(file);
+  if (!r.ok) {
+    if (json) {
+      process.stdout.write(
+        `${JSON.stringify({ ledger: file, ok: false, exists: true, problem: r.problem, recovery: ledger.ledgerRecoverySteps(file) })}\n`,
+      );
+      process.exitCode = 1;
+      return;
+    }
+    throw new CliError(
+      [
+        `ledger ${file} is damaged: ${r.problem}`,
+        "The DropBox does not run on it. To recover (files already imported are not imported twice):",
+        ...ledger.ledgerRecoverySteps(file).map((s, i) => `  ${i + 1}. ${s}`),
+      ].join("\n"),
+    );
+  }
+  const endpoint = await dropboxEndpoint(home);
+  // A walk of every watch first: as long as `dropbox scan`.
+  const inv = endpoint
+    ? await callDropBox(home, endpoint, "checkLedger", {}, 600_000, "check-ledger")
+    : ledger.checkInvariantOffline(file);
+  const { files, ...invariant } = inv;
   if (json) {
     process.stdout.write(
-      `${JSON.stringify(r.ok ? { ledger: file, ok: true, exists: true, schemaVersion: r.version } : { ledger: file, ok: false, exists: true, problem: r.problem, recovery: ledgerRecoverySteps(file) })}\n`,
+      `${JSON.stringify({ ledger: file, ok: invariant.ok, exists: true, schemaVersion: r.version, running: endpoint !== null, files, invariant })}\n`,
     );
-    if (!r.ok) process.exitCode = 1;
+    if (!invariant.ok) process.exitCode = 1;
     return;
   }
-  if (r.ok) {
-    process.stdout.write(`ledger ${file}: ok (integrity check passed, schema version ${r.version})\n`);
+  const lines = [
+    `ledger ${file}: ${invariant.ok ? "ok" : "invariant broken"} (integrity check passed, schema version ${r.version}; ${files} file(s))`,
+  ];
+  for (const n of invariant.notes) lines.push(`note: ${n}`);
+  if (invariant.ok) {
+    lines.push(
+      `invariant holds${endpoint ? " (checked by the running DropBox after a walk of every watch)" : ""}: every file is in a fileset, imported, ignored, refused, existing, or pending with what it waits for`,
+    );
+    process.stdout.write(`${lines.join("\n")}\n`);
     return;
   }
-  throw new CliError(
-    [
-      `ledger ${file} is damaged: ${r.problem}`,
-      "The DropBox does not run on it. To recover (files already imported are not imported twice):",
-      ...ledgerRecoverySteps(file).map((s, i) => `  ${i + 1}. ${s}`),
-    ].join("\n"),
-  );
+  process.stdout.write(`${lines.join("\n")}\n`);
+  throw new CliError(["ledger invariant broken:", ...invariant.problems.map((p) => `  ${p.message}`)].join("\n"));
 }

@@ -3,7 +3,7 @@ import { DropBoxMethodResults, type DropBoxResultOf } from "@omero-fs/protocol";
 import { ControlCallError, curveNoAnswer, localControlClient } from "@omero-fs/protocol/zmq";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
-import { CliError } from "../errors";
+import { CliError, UsageError } from "../errors";
 import { checkLedger, importExisting } from "./dropbox-ledger";
 
 interface DropBoxArgs extends GlobalArgs {
@@ -62,7 +62,7 @@ export const dropboxCommand: CommandModule<GlobalArgs, DropBoxArgs> = {
   handler: async (args) => {
     const home = homeOf(args);
     if (args.path !== undefined && args.action !== "import-existing")
-      throw new CliError(`dropbox ${args.action ?? ""}: unexpected argument ${args.path}`);
+      throw new UsageError(`dropbox ${args.action ?? ""}: unexpected argument ${args.path}`);
     if (args.action === "import-existing") return importExisting(home, args.path, !!args.json);
     if (args.action === "check-ledger") return checkLedger(home, !!args.json);
     if (args.action === "scan" || args.action === "sync") {

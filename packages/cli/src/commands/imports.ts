@@ -1,13 +1,14 @@
 import * as path from "node:path";
-import { IMPORT_STATES, type ImportJson } from "@omero-fs/protocol";
+import { IMPORT_STATES, ImportActionJsonSchema, type ImportJson } from "@omero-fs/protocol";
 import type { ImportRow } from "@omero-fs/dropbox/ledger";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
-import { CliError } from "../errors";
+import { CliError, UsageError } from "../errors";
 import { ago, cell, escapeName, tableChunks, textCell } from "../format";
 import { importShowJson, importsListJson } from "../json-output";
 import { throughDropBox } from "../dropbox-access";
 import { checkState, ledgerExists, openView } from "../ledger-access";
+import { printJson } from "../print";
 import { writeChunks } from "../stdout";
 
 interface ListArgs extends GlobalArgs {
@@ -121,13 +122,13 @@ export function parseId(raw: unknown): number {
   const s = String(raw).trim();
   const id = /^\d+$/.test(s) ? Number(s) : Number.NaN;
   if (!Number.isSafeInteger(id) || id < 1)
-    throw new CliError(
+    throw new UsageError(
       `"${escapeName(String(raw))}" is not an import id; give the number shown by omero-fs imports list (e.g. omero-fs imports show 12)`,
     );
   return id;
 }
 
-async function retry(home: string, id: number, method: "retry" | "release" = "retry"): Promise<void> {
+async function retry(home: string, id: number, method: "retry" | "release", json: boolean): Promise<void> {
   const r = await throughDropBox(home, {
     what: "",
     method,
@@ -135,6 +136,11 @@ async function retry(home: string, id: number, method: "retry" | "release" = "re
     timeoutMs: 10_000,
     direct: (ledger, file) => (method === "release" ? ledger.releaseImport : ledger.requeueImport)(file, id),
   });
+  if (json) {
+    const via = r.running ? "DropBox" : "ledger";
+    printJson(ImportActionJsonSchema, { id: r.result.id, state: r.result.state, via }, `imports ${method}`);
+    return;
+  }
   const said =
     method === "release"
       ? `import ${r.result.id} released: imported as it is once its files are finished`
@@ -201,17 +207,23 @@ export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           }
         },
       )
-      .command<GlobalArgs & { id: string }>(
+      .command<GlobalArgs & { id: string; json?: boolean }>(
         "retry <id>",
         "Queue a failed import again (through DropBox when it runs, else in the ledger)",
-        (yy) => yy.positional("id", { type: "string", describe: "import id", demandOption: true }),
-        (a) => retry(homeOf(a), parseId(a.id)),
+        (yy) =>
+          yy
+            .positional("id", { type: "string", describe: "import id", demandOption: true })
+            .option("json", { type: "boolean", describe: "Print the --json contract shape (one object)" }),
+        (a) => retry(homeOf(a), parseId(a.id), "retry", !!a.json),
       )
-      .command<GlobalArgs & { id: string }>(
+      .command<GlobalArgs & { id: string; json?: boolean }>(
         "release <id>",
         "Import an incomplete (or still waiting) fileset as it is, without the files its index lists that never came",
-        (yy) => yy.positional("id", { type: "string", describe: "import id", demandOption: true }),
-        (a) => retry(homeOf(a), parseId(a.id), "release"),
+        (yy) =>
+          yy
+            .positional("id", { type: "string", describe: "import id", demandOption: true })
+            .option("json", { type: "boolean", describe: "Print the --json contract shape (one object)" }),
+        (a) => retry(homeOf(a), parseId(a.id), "release", !!a.json),
       )
       .demandCommand(1, "Give an imports subcommand: list, show, retry or release."),
   handler: () => undefined,

@@ -1,17 +1,18 @@
 import * as fs from "node:fs";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
-import { CliError } from "../errors";
+import { CliError, UsageError } from "../errors";
 import { escapeName } from "../format";
 import { nodeFiles } from "../node/records";
 import { tailLines } from "../node/tail";
+import { logLineJson } from "../core/log-line";
 
 const COMPONENTS = ["Node", "MonitorServer", "DropBox"] as const;
 type Component = (typeof COMPONENTS)[number];
 
 function componentOf(raw: string): Component {
   const c = COMPONENTS.find((n) => n.toLowerCase() === raw.toLowerCase());
-  if (!c) throw new CliError(`unknown log "${raw}"; valid names: ${COMPONENTS.join(", ")}`);
+  if (!c) throw new UsageError(`unknown log "${raw}"; valid names: ${COMPONENTS.join(", ")}`);
   return c;
 }
 
@@ -93,22 +94,29 @@ export class FileFollower {
   }
 }
 
+/** A line and the log it came from. */
+interface Line {
+  l: string;
+  c: Component;
+}
+
 /** Lines start with an ISO time (config's formatLine): merging files by that prefix keeps time order. */
-function mergeByTime(perFile: string[][], n: number): string[] {
+function mergeByTime(perFile: Line[][], n: number): Line[] {
   if (perFile.length === 1) return perFile[0].slice(-n);
-  const all = perFile.flat().map((l, i) => ({ l, i }));
+  const all = perFile.flat().map((x, i) => ({ x, i }));
   all.sort((a, b) => {
-    const ta = a.l.slice(0, 24);
-    const tb = b.l.slice(0, 24);
+    const ta = a.x.l.slice(0, 24);
+    const tb = b.x.l.slice(0, 24);
     return ta < tb ? -1 : ta > tb ? 1 : a.i - b.i;
   });
-  return all.slice(-n).map((x) => x.l);
+  return all.slice(-n).map((y) => y.x);
 }
 
 interface LogsArgs extends GlobalArgs {
   name?: string;
   follow?: boolean;
   lines: number;
+  json?: boolean;
 }
 
 export const logsCommand: CommandModule<GlobalArgs, LogsArgs> = {
@@ -123,6 +131,10 @@ export const logsCommand: CommandModule<GlobalArgs, LogsArgs> = {
         type: "number",
         default: 50,
         describe: "How many of the last lines to print first",
+      })
+      .option("json", {
+        type: "boolean",
+        describe: "JSON lines: one {time, level, component, message} object per line (also with --follow)",
       }),
   handler: async (a) => {
     const home = homeOf(a);
@@ -134,15 +146,16 @@ export const logsCommand: CommandModule<GlobalArgs, LogsArgs> = {
     }
     const n = Math.max(0, a.lines);
     const first = mergeByTime(
-      files.map((file) => tailLines(file, n)),
+      names.map((c) => tailLines(f.logFile(c), n).map((l) => ({ l, c }))),
       n,
     );
     // Our log lines are escaped already (formatLine); a line written by anything else must not
-    // reach the terminal with its control characters either.
-    if (first.length) process.stdout.write(`${first.map(escapeName).join("\n")}\n`);
+    // reach the terminal with its control characters either. JSON escapes everything itself.
+    const show = (x: Line) => (a.json ? JSON.stringify(logLineJson(x.l, x.c)) : escapeName(x.l));
+    if (first.length) process.stdout.write(`${first.map(show).join("\n")}\n`);
     if (!a.follow) return;
-    const followers = files.map(
-      (file) => new FileFollower(file, (l) => process.stdout.write(`${escapeName(l)}\n`), true),
+    const followers = names.map(
+      (c) => new FileFollower(f.logFile(c), (l) => process.stdout.write(`${show({ l, c })}\n`), true),
     );
     // Polling, not fs.watch: it sees renames and re-creations the same way on every file system.
     const timer = setInterval(() => {

@@ -51,6 +51,14 @@ describe("describeProgress", () => {
     expect(describeProgress({ ...base, state: "waiting", lastEventMs: NOW - 61_000 }, NOW)).toBe(
       "4 files, complete: about to be queued",
     );
+    // Quiet is not complete (issue 19): the DropBox's reason, not "complete".
+    const cut = "a.nd2: ND2 incomplete: no chunk map at its end";
+    expect(describeProgress({ ...base, state: "waiting", lastEventMs: NOW - 61_000, waitingFor: cut }, NOW)).toBe(
+      `4 files, not complete yet: ${cut}`,
+    );
+    expect(
+      describeProgress({ ...base, state: "waiting", lastEventMs: NOW - 61_000, waitingFor: "settling:" }, NOW),
+    ).toBe("4 files, complete: about to be queued");
   });
   test("queued, in a retry backoff, importing", () => {
     expect(describeProgress({ ...base, state: "queued" }, NOW)).toBe("4 files, in line for import");

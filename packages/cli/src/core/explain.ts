@@ -107,6 +107,8 @@ export interface WaitingFacts {
   attempts: number;
   error: string | null;
   startedAt: string | null;
+  /** What the DropBox says it waits for (filesets.waiting_for), when it says. */
+  waitingFor?: string | null;
 }
 
 function duration(ms: number): string {
@@ -124,6 +126,10 @@ export function describeProgress(f: WaitingFacts, now: number): string {
     if (quietFor !== null && quietFor < f.quietSeconds * 1000) {
       return `${files}, still being written: imported once nothing changed for ${duration(f.quietSeconds * 1000)} (last change ${duration(quietFor)} ago)`;
     }
+    // Quiet is not complete: a cut or empty file, a writer, a hold say so in waitingFor.
+    const w = f.waitingFor ?? "";
+    if (w !== "" && !/^(quiet period|settling|checking that every file is finished)/.test(w))
+      return `${files}, not complete yet: ${w}`;
     return `${files}, complete: about to be queued`;
   }
   if (f.state === "queued") {

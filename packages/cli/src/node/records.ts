@@ -16,6 +16,8 @@ export const CLI_BIN = path.resolve(__dirname, "..", "..", "bin", "omero-fs.js")
  */
 export interface NodeFiles {
   pidFile: string;
+  /** Why the last node could not start (one line), for the `admin start` that spawned it. */
+  startErrorFile: string;
   infoFile: string;
   stateFile: string;
   serverPidFile: (name: ServerName) => string;
@@ -30,6 +32,7 @@ export function nodeFiles(home: string): NodeFiles {
   const p = homePaths(home);
   return {
     pidFile: path.join(p.run, "node.pid"),
+    startErrorFile: path.join(p.run, "node-start-error.txt"),
     infoFile: path.join(p.run, "node.json"),
     stateFile: path.join(home, "var", "node-state.json"),
     serverPidFile: (name) => path.join(p.run, `${name}.pid`),
@@ -144,6 +147,15 @@ export function findNode(home: string): NodeLookup {
 }
 
 /** Remove the node's pid and info files (after a crash, or on a clean exit). */
+/** Leave the reason a node could not start for the `admin start` waiting for it (one line). */
+export function writeStartError(home: string, reason: string): void {
+  try {
+    fs.writeFileSync(nodeFiles(home).startErrorFile, `${reason.split("\n")[0]}\n`);
+  } catch {
+    // an unusable home: the admin start that spawned this node reports the exit code
+  }
+}
+
 export function removeNodeFiles(home: string): void {
   const f = nodeFiles(home);
   for (const file of [f.pidFile, f.infoFile]) fs.rmSync(file, { force: true });

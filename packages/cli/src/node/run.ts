@@ -9,6 +9,7 @@ import {
 } from "@omero-fs/config";
 import { OMERO_FS_VERSION, type ServerName } from "@omero-fs/protocol";
 import { ControlServer, type Handlers, handlersWhenReady } from "@omero-fs/protocol/zmq";
+import { logLineJson } from "../core/log-line";
 import { CliError } from "../errors";
 import { NodeMethodParams, NodeMethodResults, type NodeStatus } from "./methods";
 
@@ -36,6 +37,13 @@ export interface RunNodeOptions {
   home: string;
   /** Also log to stderr (admin start --foreground). */
   console: boolean;
+}
+
+/** Write a server's line to stderr, as it is or as a JSON line. */
+function echoTo(format: "text" | "json") {
+  return (line: string, server: ServerName) => {
+    process.stderr.write(`${format === "json" ? JSON.stringify(logLineJson(line, server)) : line}\n`);
+  };
 }
 
 /** Take the pid file with O_EXCL, cleaning a stale one; throws if another node holds it. */
@@ -91,6 +99,7 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
   const { home } = opts;
   const paths = ensureHomeDirs(home);
   const files = nodeFiles(home);
+  fs.rmSync(files.startErrorFile, { force: true });
   const config = loadConfigOrThrow({ home });
   const options = nodeOptionsFromEnv(process.env);
   acquirePidFile(home);
@@ -101,6 +110,7 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     maxSize: config.global.logMaxSize,
     maxFiles: config.global.logMaxFiles,
     console: opts.console,
+    consoleJson: config.global.logConsoleFormat === "json",
   });
   const endpoint = config.global.nodeControl;
   logger.info(`node starting (pid ${process.pid}, home ${home}, omero-fs ${OMERO_FS_VERSION})`);
@@ -122,14 +132,38 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     tcp: { home, insecureTcp: config.global.insecureTcp, what: "node control endpoint", log: logger },
     zapDomain: "node-control",
   });
-  try {
-    await reapOrphans(home, logger);
-    await control.bind();
-  } catch (e) {
-    logger.error(`cannot bind the control socket ${endpoint}: ${(e as Error).message}`);
+  await reapOrphans(home, logger);
+  const supervisor = new Supervisor({
+    home,
+    files,
+    options,
+    logger,
+    logMaxSize: config.global.logMaxSize,
+    logMaxFiles: config.global.logMaxFiles,
+    // In the foreground (systemd, docker) the servers' lines join the node's on stderr.
+    echo: opts.console ? echoTo(config.global.logConsoleFormat) : undefined,
+  });
+  // The HTTP server before the control socket: a status page that cannot be served is a failed
+  // start (said by `admin start`), not a log line, and nobody has talked to this node yet.
+  const services = await startNodeServices({
+    home,
+    config,
+    logger,
+    servers: () => supervisor.status(),
+    checks: () => supervisor.checks("DropBox"),
+  });
+  const fail = async (reason: string): Promise<never> => {
+    logger.error(`node not started: ${reason}`);
+    await services.stop();
     removeNodeFiles(home);
     await closeLogger(logger);
-    throw new CliError(`cannot bind the node's control socket ${endpoint}: ${(e as Error).message}`);
+    throw new CliError(reason);
+  };
+  if (services.httpError !== null) await fail(services.httpError);
+  try {
+    await control.bind();
+  } catch (e) {
+    await fail(`cannot bind the node's control socket ${endpoint} (omero.fs.nodeControl): ${(e as Error).message}`);
   }
   const info: NodeInfo = {
     pid: process.pid,
@@ -141,15 +175,6 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
   writeFileAtomic(files.infoFile, `${JSON.stringify(info)}\n`);
   logger.info(`control socket bound at ${endpoint}`);
 
-  const supervisor = new Supervisor({
-    home,
-    files,
-    options,
-    logger,
-    logMaxSize: config.global.logMaxSize,
-    logMaxFiles: config.global.logMaxFiles,
-  });
-  const services = await startNodeServices({ home, config, logger, servers: () => supervisor.status() });
   if (services.http) writeFileAtomic(files.infoFile, `${JSON.stringify({ ...info, http: services.http })}\n`);
 
   let shuttingDown: Promise<void> | null = null;
@@ -189,12 +214,14 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
   // reload until the restart); what the node applies live, with the last config applied.
   let current = config;
   const applyNode = async (after: OmeroFsConfig) => {
-    if (after.global.logLevel !== current.global.logLevel) {
+    const levelChanged = after.global.logLevel !== current.global.logLevel;
+    if (levelChanged) {
       logger.info(`reload: log level ${current.global.logLevel} -> ${after.global.logLevel}`);
       logger.level = after.global.logLevel;
-      // The MonitorServer re-reads its log level on SIGHUP (the DropBox on its reload).
-      supervisor.signal("MonitorServer", "SIGHUP");
     }
+    // The MonitorServer re-reads its log level and its roots on SIGHUP (the DropBox on its reload).
+    if (levelChanged || after.global.monitorRoots.join(",") !== current.global.monitorRoots.join(","))
+      supervisor.signal("MonitorServer", "SIGHUP");
     const r = await services.reload(after);
     // The HTTP address may have changed: `admin status` reads it from the info file.
     writeFileAtomic(files.infoFile, `${JSON.stringify(services.http ? { ...info, http: services.http } : info)}\n`);

@@ -54,6 +54,8 @@ class Slot {
   reason: string | null = null;
   /** What the running server reports keeps it from doing all of its job (HealthMessage). */
   problems: string[] = [];
+  /** The same problems by what they are about (`ledger`, `watch:N`), when the server says. */
+  checks: Record<string, string> = {};
   lastLines: string[] = [];
   restartTimer: NodeJS.Timeout | null = null;
   sink: ServerLogSink;
@@ -74,6 +76,11 @@ export interface SupervisorDeps {
   logger: Logger;
   logMaxSize: number;
   logMaxFiles: number;
+  /**
+   * A foreground node (systemd, docker) passes this: every line a server writes (its log lines,
+   * crash traces) is handed to it as well, so the journal has all three servers.
+   */
+  echo?: (line: string, server: ServerName) => void;
   /** The clock (ms); only tests pass another. */
   now?: () => number;
 }
@@ -216,10 +223,20 @@ export class Supervisor {
     };
   }
 
+  /**
+   * A running server's problems by what they are about (`ledger`, `watch:N`); null when it is not
+   * running (nothing is known then).
+   */
+  checks(name: ServerName): Record<string, string> | null {
+    const s = this.slots[name];
+    return s.state === "running" ? s.checks : null;
+  }
+
   /** A server reported what keeps it from doing all of its job (empty: healthy again). */
-  private health(slot: Slot, problems: string[]): void {
+  private health(slot: Slot, problems: string[], checks: Record<string, string> = {}): void {
     const was = slot.problems.join("; ");
     slot.problems = problems;
+    slot.checks = checks;
     const now = problems.join("; ");
     if (now === was) return;
     if (problems.length > 0) this.log.warn(`${slot.name} is degraded: ${now}`);
@@ -254,7 +271,8 @@ export class Supervisor {
   private argv(name: ServerName): string[] {
     // --quiet: the server logs to its file only; its stderr then carries nothing but what its
     // logger could not (crash traces), which the node appends to the same file.
-    const tail = ["--home", this.deps.home, SUBCOMMAND[name], "--quiet"];
+    // Echoed (foreground): the server also logs to its stderr, which the node passes on.
+    const tail = ["--home", this.deps.home, SUBCOMMAND[name], ...(this.deps.echo ? [] : ["--quiet"])];
     const override = this.deps.options.commandOverride[name];
     // A 4 MiB semi-space keeps V8's young generation from growing to 32 MiB in a burst: the
     // MonitorServer's peak RSS at 50,000 files drops from ~140 to ~120 MiB at the same CPU.
@@ -266,6 +284,7 @@ export class Supervisor {
     slot.state = "starting";
     slot.lastLines = [];
     slot.problems = [];
+    slot.checks = {};
     const startedAt = this.now();
     const child = spawn(cmd, args, {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
@@ -316,6 +335,7 @@ export class Supervisor {
       const take = (lines: string[]) => {
         if (lines.length === 0) return;
         slot.sink.append(lines, stream);
+        if (this.deps.echo) for (const l of lines) this.deps.echo(l, slot.name);
         slot.lastLines.push(...lines);
         if (slot.lastLines.length > KEEP_LINES) slot.lastLines.splice(0, slot.lastLines.length - KEEP_LINES);
       };
@@ -326,7 +346,7 @@ export class Supervisor {
     child.on("message", (msg) => {
       const h = HealthMessageSchema.safeParse(msg);
       if (h.success) {
-        if (h.data.server === slot.name && slot.run === run) this.health(slot, h.data.problems);
+        if (h.data.server === slot.name && slot.run === run) this.health(slot, h.data.problems, h.data.checks);
         return;
       }
       const m = ReadyMessageSchema.safeParse(msg);

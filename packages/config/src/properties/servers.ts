@@ -99,4 +99,14 @@ export const SERVER_PROPERTIES: readonly PropertyDef[] = [
     min: 1,
     description: "Rotated log files kept",
   },
+  {
+    name: "omero.fs.logConsoleFormat",
+    short: "logConsoleFormat",
+    scope: "global",
+    kind: "enum",
+    default: "text",
+    allowed: ["text", "json"],
+    description:
+      "What `admin start --foreground` writes to stderr (journald, docker logs): the lines of all three servers as in var/log (text), or one JSON object per line for log shippers (json)",
+  },
 ];

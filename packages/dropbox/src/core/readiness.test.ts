@@ -26,7 +26,7 @@ describe("readiness", () => {
     expect(readinessOf({ id: 1, missing: ["/x.ids"] }, [m("/x.ics", 0)], 1e7, { quietMs: 0, settleMs: 0 })).toEqual({
       ready: false,
       at: 86_400_000,
-      waitingFor: "missing: x.ids",
+      waitingFor: "1 of 2 present; missing: x.ids",
     });
     expect(readinessOf(fs1, [], 1e9, { quietMs: 0, settleMs: 0 }).ready).toBe(false);
   });
@@ -99,7 +99,9 @@ describe("readiness: whole and finished (issue 9)", () => {
       waitingFor: "37 of 40 present; missing: a.tif, b.tif, c.tif",
     });
     const many = { id: 1, missing: ["1", "2", "3", "4", "5", "6", "7"].map((x) => `/d/${x}`) };
-    expect(readinessOf(many, [m("/d/x", T)], T, q).waitingFor).toBe("missing: 1, 2, 3, 4, 5 and 2 more");
+    expect(readinessOf(many, [m("/d/x", T)], T, q).waitingFor).toBe(
+      "1 of 8 present; missing: 1, 2, 3, 4, 5 and 2 more",
+    );
   });
   it("asks for the costly checks only once the timing has passed", () => {
     const raw = { path: "/a", size: 1, mtimeMs: 1, lastEventMs: T };
@@ -130,7 +132,7 @@ describe("readiness: whole and finished (issue 9)", () => {
     };
     expect(readinessOf({ id: 1, missing: [], closed: true }, [t], T + 3000, q)).toMatchObject({
       ready: false,
-      at: T + 63_000,
+      at: T + 86_400_000,
       waitingFor: "a.tif: TIFF truncated: strip 12 ends at byte 900 of 800",
     });
     const u = { ...m("/d/a.lif", T), structure: { state: "unknown" as const } };
@@ -193,8 +195,94 @@ describe("incomplete (omero.fs.incompleteWait) and release", () => {
   });
   it("without a plate: counts of listed members; default wait 24 h", () => {
     expect(missingText({ missing: ["/d/a.tif"], expectedCount: 3 })).toBe("2 of 3 present; missing: a.tif");
-    expect(missingText({ missing: [], missingCount: 1200 })).toBe("missing: 1,200 more");
+    expect(missingText({ missing: [], missingCount: 1200 })).toBe("0 of 1,200 present; missing: 1,200 more");
     expect(readinessOf({ id: 1, missing: ["/d/a"] }, [m("/d/b", 0)], 86_399_999, o).incomplete).toBeUndefined();
     expect(readinessOf({ id: 1, missing: ["/d/a"] }, [m("/d/b", 0)], 86_400_000, { quietMs: 0 }).incomplete).toBe(true);
+  });
+});
+
+describe("readiness: completeness is proven or it is not (issue 19)", () => {
+  const q = { quietMs: 60_000, settleMs: 2000, incompleteWaitMs: 3_600_000 };
+  const T = 1_000_000;
+  const obs = (path: string, structure: { state: "complete" } | { state: "unknown" }, size = 100) => ({
+    path,
+    size,
+    mtimeMs: 1,
+    lastEventMs: T,
+    openForWriteBy: null,
+    structure,
+  });
+  const closed = { id: 7, missing: [], closed: true };
+
+  it("closed and every structure check passed: proven, ready settleTime after the last change", () => {
+    const r = readinessOf(closed, [obs("/d/a.nd2", { state: "complete" })], T + 2000, q);
+    expect(r).toEqual({ ready: true, at: T + 2000, waitingFor: "", proven: true });
+  });
+
+  it("closed is a candidate at settleTime before its structure is looked at", () => {
+    const unseen = { path: "/d/a.nd2", size: 100, mtimeMs: 1, lastEventMs: T };
+    expect(readinessOf(closed, [unseen], T + 2000, q)).toMatchObject({ ready: false, check: true, at: T + 2000 });
+  });
+
+  it("closed but its format has no structure check: OMERO's dirImportWait, then ready", () => {
+    const u = [obs("/d/a.bmp.raw", { state: "unknown" })];
+    expect(readinessOf(closed, u, T + 2000, q)).toEqual({
+      ready: false,
+      at: T + 60_000,
+      waitingFor:
+        "quiet period: 58000 ms more without an event on /d/a.bmp.raw (a.bmp.raw: its structure cannot be checked, so OMERO's dirImportWait applies)",
+    });
+    expect(readinessOf(closed, u, T + 60_000, q)).toEqual({ ready: true, at: T + 60_000, waitingFor: "" });
+  });
+
+  it("the completeMarker proves a fileset whatever its formats", () => {
+    const r = readinessOf({ id: 7, missing: [], marker: true }, [obs("/d/a.raw", { state: "unknown" })], T + 2000, q);
+    expect(r).toMatchObject({ ready: true, proven: true });
+  });
+
+  it("an empty file is never imported: it waits for its content, goes incomplete, a release does not import it", () => {
+    const e = [obs("/d/a.nd2", { state: "complete" }, 0)];
+    expect(readinessOf(closed, e, T + 1e6, q)).toEqual({
+      ready: false,
+      at: T + 3_600_000,
+      waitingFor: "a.nd2: empty file (0 bytes), never imported; waits for its content",
+    });
+    expect(readinessOf(closed, e, T + 3_600_000, q)).toEqual({
+      ready: false,
+      at: null,
+      incomplete: true,
+      waitingFor:
+        "a.nd2: empty file (0 bytes), never imported; nothing arrived for 60 min (omero.fs.incompleteWait): copy it again, or delete it",
+    });
+    expect(readinessOf({ ...closed, released: true }, e, T + 1e8, q).ready).toBe(false);
+    // Bio-Formats' FakeReader files are empty by design.
+    expect(readinessOf(closed, [obs("/d/x&sizeZ=2.fake", { state: "complete" }, 0)], T + 2000, q).ready).toBe(true);
+  });
+
+  it("a file that stays cut goes incomplete after incompleteWait; a release imports it as it is, with a warning", () => {
+    const cut = [
+      {
+        ...obs("/d/a.nd2", { state: "complete" }),
+        structure: { state: "incomplete" as const, reason: "ND2 incomplete: no chunk map at its end" },
+      },
+    ];
+    expect(readinessOf(closed, cut, T + 60_000, q)).toEqual({
+      ready: false,
+      at: T + 3_600_000,
+      waitingFor: "a.nd2: ND2 incomplete: no chunk map at its end",
+    });
+    expect(readinessOf(closed, cut, T + 3_600_000, q)).toEqual({
+      ready: false,
+      at: null,
+      incomplete: true,
+      waitingFor:
+        "a.nd2: ND2 incomplete: no chunk map at its end; nothing changed for 60 min (omero.fs.incompleteWait): not imported half; copy it again, or import it as it is with omero-fs imports release 7",
+    });
+    expect(readinessOf({ ...closed, released: true }, cut, T + 3_600_000, q)).toEqual({
+      ready: true,
+      at: T + 2000,
+      waitingFor: "",
+      warning: "a.nd2: ND2 incomplete: no chunk map at its end; imported as it is (released by hand)",
+    });
   });
 });

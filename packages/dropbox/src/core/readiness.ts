@@ -6,15 +6,19 @@
  * A fileset is ready when nothing it needs is missing and every member is finished: closed for
  * writing (no local process holds it open for writing), size and mtime unchanged for settleMs, and
  * structurally complete where its format says how big it must be. Timing: a fileset proven complete
- * (grouping says `closed`, or the watch's completeMarker covers it) is ready settleMs after its last
- * change when importWhenComplete is on; anything else keeps OMERO's dirImportWait (quietMs after
- * the last event on any member). A `hold` (a companion yet to come could claim it) waits until
- * firstSeen + companionWaitMs, then imports as what it is with a warning.
+ * is ready settleMs after its last change when importWhenComplete is on: grouping says `closed` (no
+ * file can join) and every member's structure check passed (`complete`: its format is modelled and
+ * whole), or the watch's completeMarker covers it. Anything else, a member whose format has no
+ * structure check (`unknown`) included, keeps OMERO's dirImportWait (quietMs after the last event
+ * on any member) and the open-file check. A `hold` (a companion yet to come could claim it) waits
+ * until firstSeen + companionWaitMs, then imports as what it is with a warning.
  *
- * Listed members missing (the entry, e.g. a plate index, names files not there): never imported
- * half. The fileset waits; once nothing arrived for incompleteWaitMs (measured from the last file
- * arrival, so a plate paused for hours between rows is not cut) the verdict is `incomplete`. Only a
- * release by hand (`omero-fs imports release ID`) imports it as it is.
+ * Never imported half: listed members missing (the entry, e.g. a plate index, names files not
+ * there), a member whose structure says it is cut (`incomplete`), an empty member (0 bytes). The
+ * fileset waits; once nothing arrived or changed for incompleteWaitMs (from the last arrival or
+ * change of any member, so a plate paused for hours between rows is not cut) the verdict is
+ * `incomplete`. A release by hand (`omero-fs imports release ID`) imports it as it is, missing or cut
+ * members notwithstanding, never with an empty file.
  *
  * The costly observations (open-for-write, structure) are only made for candidates: while any
  * member has them undefined and the timing has passed, the verdict says `check: true` ("observe and
@@ -126,18 +130,31 @@ export function readinessOf(
   const settleMs = opts.settleMs ?? 2000;
   if (members.length === 0) return { ready: false, at: null, waitingFor: "its files (none left)" };
   const missingCount = fileset.missingCount ?? fileset.missing.length;
+  // From the last arrival (or change) of any member: a plate paused between rows keeps waiting.
+  let last = -Infinity;
+  for (const m of members) last = Math.max(last, m.lastEventMs, m.lastChangeMs ?? m.lastEventMs);
+  const incompleteAt = last + (opts.incompleteWaitMs ?? DEFAULT_INCOMPLETE_WAIT_MS);
+  const quietFor = `nothing arrived for ${duration(now - last)} (omero.fs.incompleteWait)`;
   if (missingCount > 0 && !fileset.released) {
     const waitingFor = missingText(fileset, members.length);
-    // From the last arrival (or change) of any member: a plate paused between rows keeps waiting.
-    let last = -Infinity;
-    for (const m of members) last = Math.max(last, m.lastEventMs, m.lastChangeMs ?? m.lastEventMs);
-    const until = last + (opts.incompleteWaitMs ?? DEFAULT_INCOMPLETE_WAIT_MS);
-    if (now < until) return { ready: false, at: until, waitingFor };
+    if (now < incompleteAt) return { ready: false, at: incompleteAt, waitingFor };
     return {
       ready: false,
       at: null,
       incomplete: true,
-      waitingFor: `${waitingFor}; nothing arrived for ${duration(now - last)} (omero.fs.incompleteWait): not imported half; import it as it is with omero-fs imports release ${fileset.id}`,
+      waitingFor: `${waitingFor}; ${quietFor}: not imported half; import it as it is with omero-fs imports release ${fileset.id}`,
+    };
+  }
+  // FakeReader's .fake files are empty by design (Bio-Formats' test format: the name is the content).
+  const empty = members.find((m) => m.size === 0 && !m.path.toLowerCase().endsWith(".fake"));
+  if (empty) {
+    const what = `${base(empty.path)}: empty file (0 bytes), never imported`;
+    if (now < incompleteAt) return { ready: false, at: incompleteAt, waitingFor: `${what}; waits for its content` };
+    return {
+      ready: false,
+      at: null,
+      incomplete: true,
+      waitingFor: `${what}; ${quietFor}: copy it again, or delete it`,
     };
   }
   let lastEvent = members[0]!;
@@ -146,7 +163,9 @@ export function readinessOf(
     if (m.lastEventMs > lastEvent.lastEventMs) lastEvent = m;
     lastChange = Math.max(lastChange, m.lastChangeMs ?? m.lastEventMs);
   }
-  const proven = fileset.closed === true || fileset.marker === true;
+  // Closed proves nothing for a member whose format has no structure check (once observed).
+  const unproven = fileset.closed === true ? members.find((m) => m.structure?.state === "unknown") : undefined;
+  const proven = fileset.marker === true || (fileset.closed === true && unproven === undefined);
   let warning: string | undefined;
   if (fileset.hold && !proven && !fileset.released) {
     const until = (fileset.firstSeenMs ?? lastEvent.lastEventMs) + (opts.companionWaitMs ?? 600_000);
@@ -165,14 +184,17 @@ export function readinessOf(
   const due = fast ? settled : Math.max(quiet, settled);
   const extra = (r: Readiness): Readiness => {
     if (warning !== undefined) r.warning = warning;
-    if (proven) r.proven = true;
+    if (proven && !members.some((m) => m.structure?.state === "incomplete")) r.proven = true;
     return r;
   };
   if (now < due) {
+    const why = unproven
+      ? ` (${base(unproven.path)}: its structure cannot be checked, so OMERO's dirImportWait applies)`
+      : "";
     const waitingFor =
       due === quiet && !fast
-        ? `quiet period: ${due - now} ms more without an event on ${lastEvent.path}`
-        : `settling: ${due - now} ms more without a change (omero.fs.settleTime)`;
+        ? `quiet period: ${Math.ceil(due - now)} ms more without an event on ${lastEvent.path}${why}`
+        : `settling: ${Math.ceil(due - now)} ms more without a change (omero.fs.settleTime)`;
     return extra({ ready: false, at: due, waitingFor });
   }
   for (const m of members)
@@ -187,13 +209,22 @@ export function readinessOf(
         waitingFor: `${base(m.path)} still open for writing by pid ${w.pid}${w.command ? ` (${w.command})` : ""}`,
       });
   }
-  for (const m of members)
-    if (m.structure?.state === "incomplete")
-      return extra({
-        ready: false,
-        at: now + Math.max(settleMs, opts.quietMs, 1000),
-        waitingFor: `${base(m.path)}: ${m.structure.reason}`,
-      });
+  for (const m of members) {
+    if (m.structure?.state !== "incomplete") continue;
+    const what = `${base(m.path)}: ${m.structure.reason}`;
+    if (fileset.released) {
+      warning = `${what}; imported as it is (released by hand)`;
+      continue;
+    }
+    // A change of the file is an event, which judges the fileset again: no need to look before the deadline.
+    if (now < incompleteAt) return extra({ ready: false, at: incompleteAt, waitingFor: what });
+    return {
+      ready: false,
+      at: null,
+      incomplete: true,
+      waitingFor: `${what}; ${quietFor.replace("arrived", "changed")}: not imported half; copy it again, or import it as it is with omero-fs imports release ${fileset.id}`,
+    };
+  }
   return extra({ ready: true, at: due, waitingFor: "" });
 }
 
@@ -216,9 +247,10 @@ export function missingText(
   const p = f.plate;
   if (p && p.expectedImages > 0)
     return `${p.format} plate ${p.name}: ${count(p.presentImages)} of ${count(p.expectedImages)} images; missing: ${list}`;
-  // The entry lists its members, itself only sometimes (an ICS 1 header lists only its .ids).
-  const e = f.expectedCount === undefined ? undefined : Math.max(f.expectedCount, members + n);
-  return e !== undefined && e >= n ? `${count(e - n)} of ${count(e)} present; missing: ${list}` : `missing: ${list}`;
+  // The entry lists its members, itself only sometimes (an ICS 1 header lists only its .ids); without a
+  // list, the members present and those required.
+  const e = Math.max(f.expectedCount ?? 0, members + n);
+  return `${count(e - n)} of ${count(e)} present; missing: ${list}`;
 }
 
 /** "26 h", "90 min", "45 s": a wait for people. */

@@ -27,7 +27,16 @@ describe("reconciliation", () => {
       ],
       [k("/w/a/same.tif"), k("/w/a/changed.tif"), k("/w/a/gone.tif", 1, 1, "pending")],
     );
-    expect(r).toEqual({ changed: ["/w/a/new.tif", "/w/a/changed.tif"], gone: ["/w/a/gone.tif"] });
+    expect(r).toEqual({ changed: ["/w/a/new.tif", "/w/a/changed.tif"], gone: ["/w/a/gone.tif"], regroup: [] });
+  });
+  it("observes a known file still seen-not-grouped again, unchanged as it is (its grouping was lost)", () => {
+    const walked = [{ path: "/w/a/x.tif", size: 1, mtimeMs: 1 }];
+    expect(diffFiles(walked, [{ ...k("/w/a/x.tif", 1, 1, "pending"), notGrouped: true }])).toEqual({
+      changed: [],
+      gone: [],
+      regroup: ["/w/a/x.tif"],
+    });
+    expect(diffFiles(walked, [k("/w/a/x.tif", 1, 1, "pending")]).regroup).toEqual([]);
   });
   it("never reads a missing watch directory as 'everything deleted'", () => {
     const a = { watchDir: "/w", watchDirPresent: false, walkedFiles: 0, knownPresent: 1, unreadableDirs: 0 };
@@ -49,7 +58,7 @@ describe("reconciliation", () => {
       [{ path: "/w/a/back", size: 1, mtimeMs: 1 }],
       [k("/w/a/old", 1, 1, "imported", true), k("/w/a/back", 1, 1, "imported", true)],
     );
-    expect(r).toEqual({ changed: ["/w/a/back"], gone: [] });
+    expect(r).toEqual({ changed: ["/w/a/back"], gone: [], regroup: [] });
   });
 });
 

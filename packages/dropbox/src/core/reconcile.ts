@@ -19,6 +19,8 @@ export interface KnownFile {
   state: string;
   /** True for an imported file already recorded as deleted or moved away. */
   goneAfterImport: boolean;
+  /** True for a file seen and not grouped yet (its grouping was lost: a kill -9, a failed write). */
+  notGrouped?: boolean;
 }
 
 /**
@@ -46,20 +48,28 @@ export function watchAlarm(w: {
 
 /**
  * Walked files against known ones (one directory at a time during a reconciliation, so memory is
- * bounded by the largest directory): new or changed files, and known files not walked.
+ * bounded by the largest directory): new or changed files, known files not walked, and known files
+ * unchanged but still "seen, not grouped" (`regroup`): whatever lost their grouping (a kill -9
+ * between the two), a walk puts them back in line, so nothing seen-not-grouped survives a restart
+ * or a scan (the ledger's invariant).
  */
-export function diffFiles(walked: WalkedFile[], known: KnownFile[]): { changed: string[]; gone: string[] } {
+export function diffFiles(
+  walked: WalkedFile[],
+  known: KnownFile[],
+): { changed: string[]; gone: string[]; regroup: string[] } {
   const byPath = new Map<string, KnownFile>();
   for (const k of known) byPath.set(k.path, k);
   const changed: string[] = [];
+  const regroup: string[] = [];
   for (const w of walked) {
     const k = byPath.get(w.path);
     if (!k || k.size !== w.size || k.mtimeMs !== w.mtimeMs || k.goneAfterImport) changed.push(w.path);
+    else if (k.notGrouped) regroup.push(w.path);
     byPath.delete(w.path);
   }
   const gone: string[] = [];
   for (const k of byPath.values()) if (!k.goneAfterImport) gone.push(k.path);
-  return { changed, gone };
+  return { changed, gone, regroup };
 }
 
 export function underAny(p: string, dirs: string[]): boolean {

@@ -4,7 +4,7 @@
  */
 import type { Statement } from "better-sqlite3";
 import type { FileState } from "@omero-fs/protocol";
-import type { FileRecord, StatInfo } from "../core/file-identity";
+import { type FileRecord, NOT_GROUPED, type StatInfo } from "../core/file-identity";
 import type { KnownFile } from "../core/reconcile";
 import type { Db } from "./schema";
 
@@ -196,6 +196,7 @@ export class FilesTable {
       mtimeMs,
       state,
       goneAfterImport: state === "imported" && reason === goneAfterImport,
+      notGrouped: state === "pending" && reason === NOT_GROUPED,
     }));
   }
 

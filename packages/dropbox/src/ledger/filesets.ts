@@ -346,6 +346,47 @@ export class FilesetsTable {
     return out;
   }
 
+  /** Waiting filesets after id `afterId`, in id order: id, watch, user only (readiness's sweep for ones it does not know). */
+  waitingIds(afterId: number, limit: number): [number, number, string][] {
+    this.waitingIdsSt ??= this.db.prepare(
+      "SELECT id, watch, user FROM filesets WHERE state = 'waiting' AND id > ? ORDER BY id LIMIT ?",
+    );
+    return this.waitingIdsSt.raw().all(afterId, limit) as [number, number, string][];
+  }
+  private waitingIdsSt: Statement | undefined;
+
+  /** These filesets, those still waiting, with their members' last observations (readiness judges them). */
+  waitingById(ids: readonly number[]): (WaitingFileset & { watch: number })[] {
+    this.waitingOneSt ??= this.db.prepare(
+      "SELECT id, user, missing, missing_count, expected_count, plate, released_at, watch FROM filesets WHERE id = ? AND state = 'waiting'",
+    );
+    this.membersOneSt ??= this.db.prepare("SELECT path, size, mtime_ms, last_event_ms FROM files WHERE fileset = ?");
+    const out: (WaitingFileset & { watch: number })[] = [];
+    for (const id of ids) {
+      const r = this.waitingOneSt.raw().get(id) as
+        | [number, string, string | null, number, number | null, string | null, string | null, number]
+        | undefined;
+      if (!r) continue;
+      const [, user, missing, missingCount, expectedCount, plate, releasedAt, watch] = r;
+      const completeness: CompletenessFacts = {
+        missing: missing ? (JSON.parse(missing) as string[]) : [],
+        missingCount,
+        released: releasedAt !== null,
+      };
+      if (expectedCount !== null) completeness.expectedCount = expectedCount;
+      if (plate) completeness.plate = JSON.parse(plate) as PlateSummary;
+      const members: MemberObservation[] = [];
+      for (const [path, size, mtimeMs, lastEventMs] of this.membersOneSt.raw().iterate(id) as IterableIterator<
+        [string, number, number, number]
+      >)
+        members.push({ path, size, mtimeMs, lastEventMs });
+      out.push({ id, user, watch, members, completeness });
+    }
+    return out;
+  }
+  private waitingOneSt: Statement | undefined;
+  private membersOneSt: Statement | undefined;
+
   /**
    * waiting -> queued, with the members' size/mtime/inode as of now (checked again just before
    * the importer runs) in order, entry first, and a job. False when it is no longer waiting.
@@ -376,6 +417,11 @@ export class FilesetsTable {
   /** waiting -> incomplete (listed members still missing after incompleteWait), with the reason; false when not waiting. */
   markIncomplete(id: number, reason: string): boolean {
     return this.st.markIncomplete.run(reason, id).changes > 0;
+  }
+
+  /** incomplete -> waiting (a member changed: a file that was cut may be whole now); false when it was not incomplete. */
+  reopen(id: number): boolean {
+    return this.st.reopen.run(id).changes > 0;
   }
 
   /** queued -> waiting (a member changed); false when it was not queued. */

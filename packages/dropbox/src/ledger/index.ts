@@ -8,6 +8,8 @@
 import { WalksTable } from "./existing";
 import { FilesTable } from "./files";
 import { FilesetsTable } from "./filesets";
+import type { InvariantFacts } from "../core/ledger-invariant";
+import { invariantFacts, repairInvariant } from "./invariant";
 import { releaseInDb, requeueInDb } from "./requeue";
 import { type Db, openLedgerDb } from "./schema";
 import { countsOf } from "./view";
@@ -20,6 +22,7 @@ export {
   releaseExistingPage,
   WalksTable,
 } from "./existing";
+export { checkInvariantOffline, invariantFacts } from "./invariant";
 export { releaseImport, requeueImport } from "./requeue";
 export {
   checkLedgerFile,
@@ -75,6 +78,16 @@ export class Ledger {
 
   counts(): Record<string, number> {
     return countsOf(this.db);
+  }
+
+  /** The rows the ledger's invariant looks at (core/ledger-invariant.ts judges them). */
+  invariantFacts(seenBefore: number): InvariantFacts {
+    return invariantFacts(this.db, seenBefore);
+  }
+
+  /** At start: put back in line what a crash or a bug left (ledger/invariant.ts). */
+  repairInvariant(): { regrouped: number; unlinked: number; cancelled: number } {
+    return repairInvariant(this.db);
   }
 
   close(): void {

@@ -46,7 +46,7 @@ describe("requeueInDb (imports retry) and incomplete filesets", () => {
       "INSERT INTO filesets(watch, user, key, entry, state, importer, created_at) VALUES (0, 'amy', 'k', '/w/amy/p/P.HTD', 'incomplete', 'local', 'x')",
     ).run();
     expect(() => requeueInDb(db, 1, 0)).toThrow(
-      "import 1 is incomplete (files its index lists never came); import it as it is with omero-fs imports release 1",
+      "import 1 is incomplete (files missing, cut or empty); import it as it is with omero-fs imports release 1",
     );
     expect(db.prepare("SELECT state FROM filesets WHERE id = 1").pluck().get()).toBe("incomplete");
   });

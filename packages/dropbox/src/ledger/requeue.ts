@@ -18,7 +18,7 @@ export function requeueInDb(db: Db, id: number, now: number): { id: number; stat
   if (row.state === "incomplete")
     throw new LedgerError(
       "NOT_RETRYABLE",
-      `import ${id} is incomplete (files its index lists never came); import it as it is with omero-fs imports release ${id}`,
+      `import ${id} is incomplete (files missing, cut or empty); import it as it is with omero-fs imports release ${id}`,
     );
   if (row.state === "waiting")
     throw new LedgerError(

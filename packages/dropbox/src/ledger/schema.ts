@@ -345,7 +345,13 @@ export function checkLedgerFile(file: string): { ok: true; version: number } | {
 /** A ledger error with a stable code. */
 export class LedgerError extends Error {
   constructor(
-    readonly code: "LEDGER_MISSING" | "LEDGER_NEWER" | "LEDGER_CORRUPT" | "UNKNOWN_IMPORT" | "NOT_RETRYABLE",
+    readonly code:
+      | "LEDGER_MISSING"
+      | "LEDGER_NEWER"
+      | "LEDGER_NOT_READY"
+      | "LEDGER_CORRUPT"
+      | "UNKNOWN_IMPORT"
+      | "NOT_RETRYABLE",
     message: string,
   ) {
     super(message);

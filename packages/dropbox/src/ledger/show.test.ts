@@ -107,11 +107,12 @@ describe("ledger-show", () => {
     try {
       const p = v.page();
       expect(p.users).toEqual(["amy", "zak"]);
+      // Newest first (the page shows the oldest waiting one under "needs attention").
       expect(p.active.map((f) => [f.id, f.state])).toEqual([
-        [3, "waiting"],
         [4, "importing"],
+        [3, "waiting"],
       ]);
-      expect(p.active[1]!.startedAt).toBe("2026-01-01T00:00:12.000Z");
+      expect(p.active[0]!.startedAt).toBe("2026-01-01T00:00:12.000Z");
       expect(p.failed.map((f) => f.id)).toEqual([2]);
       expect(p.imported.map((f) => [f.id, f.target])).toEqual([[1, "Image:1"]]);
       expect(p.files.map((f) => f.path)).toEqual(["/w/amy/x.ids"]);
@@ -142,10 +143,12 @@ test("page: a backlog of queued filesets is capped per user, the summary counts 
     const v = openLedgerView(file);
     try {
       const p = v.page({ recent: 1 });
-      expect(p.active.map((f) => `${f.user}:${f.state}`)).toEqual([
-        ...Array(2).fill("amy:queued"),
-        "amy:importing",
-        "zak:queued",
+      // Every importing one, and the newest two waiting or queued of each user, newest first.
+      expect(p.active.map((f) => `${f.id}:${f.user}:${f.state}`)).toEqual([
+        "14:zak:queued",
+        "13:amy:importing",
+        "12:amy:queued",
+        "11:amy:queued",
       ]);
       expect(p.totals).toContainEqual({ user: "amy", state: "queued", n: 12 });
     } finally {

@@ -216,6 +216,8 @@ export interface PageData {
   files: PageFile[];
   /** Ignored files per user (a count: usually notes, thumbnails). */
   ignored: { user: string; n: number }[];
+  /** Refused files per user (a count: `files` holds only the newest). */
+  refused: { user: string; n: number }[];
 }
 
 const pageFileset = (hasPlate: boolean) => `SELECT f.id, f.user, f.state, f.entry,
@@ -287,10 +289,11 @@ export function pageData(db: Db, opts: { q?: string; recent?: number } = {}): Pa
         .raw()
         .all({ ...(q ? { q } : {}), ...args }) as PageRaw[]
     ).map(toPageFileset);
+  // Newest first (the oldest waiting one is in the page's "needs attention").
   const active = all(
     `${PAGE_FILESET} WHERE f.state = 'importing' ${match} OR f.id IN (SELECT id FROM (SELECT id,
-       ROW_NUMBER() OVER (PARTITION BY user ORDER BY id) AS k FROM filesets f WHERE f.state IN ('waiting', 'queued', 'incomplete') ${match})
-       WHERE k <= @m) ORDER BY f.id`,
+       ROW_NUMBER() OVER (PARTITION BY user ORDER BY id DESC) AS k FROM filesets f WHERE f.state IN ('waiting', 'queued', 'incomplete') ${match})
+       WHERE k <= @m) ORDER BY f.id DESC`,
     { m: recent * 2 },
   );
   const failed = all(`${PAGE_FILESET} WHERE f.state = 'failed' ${match} ORDER BY f.id DESC LIMIT @n`, {
@@ -315,14 +318,17 @@ export function pageData(db: Db, opts: { q?: string; recent?: number } = {}): Pa
       .raw()
       .all({ ...(q ? { q } : {}), n: recent * 10 }) as [string, string, string, string | null][]
   ).map(([path, user, state, reason]) => ({ path, user, state, reason }));
-  const ignored = (
-    db
-      .prepare(
-        `SELECT user, COUNT(*) FROM files WHERE state = 'ignored' ${q ? "AND path LIKE @q ESCAPE '\\'" : ""} GROUP BY user`,
-      )
-      .raw()
-      .all(q ? { q } : {}) as [string, number][]
-  ).map(([user, n]) => ({ user, n }));
+  const countBy = (state: string) =>
+    (
+      db
+        .prepare(
+          `SELECT user, COUNT(*) FROM files WHERE state = '${state}' ${q ? "AND path LIKE @q ESCAPE '\\'" : ""} GROUP BY user`,
+        )
+        .raw()
+        .all(q ? { q } : {}) as [string, number][]
+    ).map(([user, n]) => ({ user, n }));
+  const ignored = countBy("ignored");
+  const refused = countBy("refused");
   const users = new Set<string>();
   for (const x of [...active, ...failed, ...imported, ...files]) users.add(x.user);
   for (const t of totals) users.add(t[0]);
@@ -335,5 +341,83 @@ export function pageData(db: Db, opts: { q?: string; recent?: number } = {}): Pa
     totals: totals.map(([user, state, n]) => ({ user, state, n })),
     files,
     ignored,
+    refused,
   };
+}
+
+/** The page's rows of these filesets (the stuck ones the node picked), in the order given. */
+export function pageFilesetsById(db: Db, ids: number[]): PageFileset[] {
+  if (ids.length === 0) return [];
+  const rows = db
+    .prepare(`${pageFileset(hasPlateColumns(db))} WHERE f.id IN (${ids.map(() => "?").join(",")})`)
+    .raw()
+    .all(...ids) as PageRaw[];
+  const byId = new Map(rows.map((r) => [r[0], toPageFileset(r)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** A fileset not finished (waiting, queued, importing), with what tells a wait from a stuck one. */
+export interface PendingFileset {
+  id: number;
+  state: "waiting" | "queued" | "importing";
+  watch: number;
+  createdMs: number;
+  lastEventMs: number | null;
+  missingCount: number;
+  released: boolean;
+  /** Held for a companion file up to omero.fs.companionWait (its waiting_for says so). */
+  hold: boolean;
+  /** Its watch was removed from the configuration: it waits for the watch to come back. */
+  retired: boolean;
+  notBeforeMs: number | null;
+  startedMs: number | null;
+}
+
+/** Every fileset not finished, oldest first (the node judges which are stuck: cli core/stuck.ts). */
+export function pendingFilesets(db: Db): PendingFileset[] {
+  const rows = db
+    .prepare(
+      `SELECT f.id, f.state, f.watch, f.created_at,
+         (SELECT MAX(x.last_event_ms) FROM files x WHERE x.fileset = f.id),
+         f.missing_count, f.released_at IS NOT NULL, COALESCE(instr(f.waiting_for, 'omero.fs.companionWait') > 0, 0),
+         COALESCE(instr(f.waiting_for, 'was removed from the configuration') > 0, 0),
+         (SELECT j.not_before_ms FROM jobs j WHERE j.fileset = f.id),
+         (SELECT a.started_at FROM attempts a WHERE a.fileset = f.id AND a.finished_at IS NULL ORDER BY a.id DESC LIMIT 1)
+       FROM filesets f WHERE f.state IN ('waiting', 'queued', 'importing') ORDER BY f.id`,
+    )
+    .raw()
+    .all() as [
+    number,
+    PendingFileset["state"],
+    number,
+    string,
+    number | null,
+    number,
+    number,
+    number,
+    number,
+    number | null,
+    string | null,
+  ][];
+  return rows.map(([id, state, watch, created, last, missing, released, hold, retired, notBefore, started]) => ({
+    id,
+    state,
+    watch,
+    createdMs: Date.parse(created),
+    lastEventMs: last,
+    missingCount: missing,
+    released: released === 1,
+    hold: hold === 1,
+    retired: retired === 1,
+    notBeforeMs: notBefore || null,
+    startedMs: started ? Date.parse(started) : null,
+  }));
+}
+
+/** When the last importer run started or ended (ms), or null when none ever ran. */
+export function lastRunMs(db: Db): number | null {
+  const r = db.prepare("SELECT started_at, finished_at FROM attempts ORDER BY id DESC LIMIT 1").raw().get() as
+    | [string, string | null]
+    | undefined;
+  return r ? Date.parse(r[1] ?? r[0]) : null;
 }

@@ -13,7 +13,7 @@ import {
   type ImportJson,
 } from "@omero-fs/protocol";
 import { hasPlateColumns, plateJson, plateLine } from "./plate";
-import { type Db, openExisting } from "./schema";
+import { type Db, LedgerError, openExisting, SCHEMA_VERSION } from "./schema";
 import * as show from "./show";
 import { existingReasonSql } from "./show";
 
@@ -85,6 +85,11 @@ export interface LedgerView {
   metrics(): show.LedgerMetrics;
   /** What the status page shows. */
   page(opts?: { q?: string; recent?: number }): show.PageData;
+  /** Every fileset not finished, with what tells a wait from a stuck one; the last importer run (ms). */
+  pending(): show.PendingFileset[];
+  /** The page's rows of these filesets, in the order given. */
+  pageFilesets(ids: number[]): show.PageFileset[];
+  lastRunMs(): number | null;
   /** The notifier's reads: finished importer runs above an id, the first one still going, the last id. */
   finishedRunsAfter(afterId: number, limit: number): show.FinishedAttempt[];
   firstRunningAfter(afterId: number): number | null;
@@ -206,8 +211,14 @@ const toFileJson = ([path, user, size, mtimeMs, state, reason, fileset]: FileRaw
 });
 
 /** Read-only access for the CLI; throws LedgerError(LEDGER_MISSING) when no DropBox ran in this home. */
-export function openLedgerView(ledgerPath: string): LedgerView {
+export function openLedgerView(ledgerPath: string, opts: { requireCurrent?: boolean } = {}): LedgerView {
   const db: Db = openExisting(ledgerPath, true);
+  // A long-lived reader (the node) waits for the DropBox to create or migrate the schema: a view
+  // opened before that would ask for tables and columns that are not there yet.
+  if (opts.requireCurrent && (db.pragma("user_version", { simple: true }) as number) < SCHEMA_VERSION) {
+    db.close();
+    throw new LedgerError("LEDGER_NOT_READY", `the ledger ${ledgerPath} is not created or migrated yet`);
+  }
   // Files whose history ended (deleted after import, or a change reimported) stay listed, with
   // negative ids, beside the live file at the same path (a ledger not yet migrated has none).
   const hasHistory =
@@ -383,6 +394,9 @@ export function openLedgerView(ledgerPath: string): LedgerView {
     attempts: (fileset) => show.attemptsOf(db, fileset),
     metrics: () => show.ledgerMetrics(db),
     page: (opts) => show.pageData(db, opts),
+    pending: () => show.pendingFilesets(db),
+    pageFilesets: (ids) => show.pageFilesetsById(db, ids),
+    lastRunMs: () => show.lastRunMs(db),
     finishedRunsAfter: (afterId, limit) => show.finishedAttemptsAfter(db, afterId, limit),
     firstRunningAfter: (afterId) => show.firstRunningAttemptAfter(db, afterId),
     lastRunId: () => show.lastAttemptId(db),

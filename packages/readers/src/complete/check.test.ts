@@ -1,5 +1,5 @@
 import { makeTiff } from "../__fixtures__/make-tiff";
-import type { FilesetPlan } from "../grouping";
+import type { FilesetPlan } from "../types";
 import { checkFilesetStructure, checkStructure } from "./check";
 
 const P = "loci.formats.in.";
@@ -127,8 +127,11 @@ describe("TIFF / BigTIFF", () => {
   });
 
   it("leaves other bytes unknown", async () => {
-    expect(await check("/d/a.czi", Buffer.from("ZISRAWFILE"))).toEqual({ state: "unknown" });
-    expect(await check("/d/a.tif", Buffer.alloc(0))).toEqual({ state: "incomplete", reason: "empty file" });
+    expect(await check("/d/a.lsm.txt", Buffer.from("not modelled"))).toEqual({ state: "unknown" });
+    expect(await check("/d/a.tif", Buffer.alloc(0))).toEqual({ state: "incomplete", reason: "empty file (0 bytes)" });
+    expect(await check("/d/a.xyz", Buffer.alloc(0))).toEqual({ state: "incomplete", reason: "empty file (0 bytes)" });
+    // FakeReader's files are empty by design.
+    expect(await check("/d/a&sizeZ=3.fake", Buffer.alloc(0))).toEqual({ state: "complete" });
   });
 });
 

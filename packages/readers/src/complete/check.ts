@@ -2,20 +2,28 @@
  * checkStructure (one file, by name and magic) and checkFilesetStructure (rules across a
  * fileset's files). Pure over injected reads: the I/O edge is file.ts.
  */
-import type { FilesetPlan } from "../grouping";
+import type { FilesetPlan } from "../types";
 import { isOmeXmlWithImage } from "../omexml";
 import { baseOf } from "../paths";
 import type { ReadFn } from "../tiff";
+import { checkEts, checkFli, checkObf, checkOir, OBF_MAGIC, OIR_MAGIC } from "./containers";
+import { checkCzi } from "./czi";
+import { checkDm } from "./dm";
 import {
   checkDeltaVision,
   checkHdf5,
   checkIcs,
+  checkMrc,
   checkNifti,
-  checkPng,
   parseIcsHeader,
   parseNifti1Header,
 } from "./formats";
+import { checkLif, LIF_MAGIC, LIF_MEMORY } from "./lif";
+import { checkJp2Boxes, checkNd2, ND2_CHUNK_MAGIC } from "./nd2";
+import { checkOle, OLE_SIGNATURE } from "./ole";
 import { omeRequiredIfds, planeReason } from "./ome";
+import { checkBmp, checkGif, checkJpeg, checkPng } from "./raster";
+import { checkEndFile, checkJson, checkNdpis, checkXml } from "./text";
 import { countIfds, walkTiff } from "./tiff";
 import { Bytes, COMPLETE, incomplete, ShortRead, type StructureCheck, UNKNOWN } from "./types";
 
@@ -26,8 +34,9 @@ const MAX_HEADER_FILE = 64 * 1024 * 1024;
 
 /**
  * Whether `path` (of `size` bytes, read through `read`) holds every byte its structure declares.
- * Dispatch by magic, then by name: TIFF/BigTIFF (with an OME-TIFF's own planes), DeltaVision, ICS,
- * NIfTI/Analyze headers, HDF5, PNG. Reads only headers and IFDs, never pixel data.
+ * Dispatch by magic, then by name (the readers README, "Structural completeness", lists each
+ * format and its source). Reads only headers and indexes, never pixel data. An empty file is never
+ * complete, whatever its name, but for FakeReader's `.fake` (empty by design).
  */
 export async function checkStructure(path: string, size: number, read: ReadFn): Promise<StructureCheck> {
   try {
@@ -38,12 +47,14 @@ export async function checkStructure(path: string, size: number, read: ReadFn): 
   }
 }
 
+const JP2_SIGNATURE = Buffer.from([0, 0, 0, 0x0c, 0x6a, 0x50, 0x20, 0x20]);
+
 async function checkBytes(path: string, src: Bytes): Promise<StructureCheck> {
   const size = src.size;
   const ln = baseOf(path).toLowerCase();
-  if (size === 0)
-    return /\.(tiff?|tf[28]|btf|dv|r3d|ics|nii|hdr|h5|ims|png)$/.test(ln) ? incomplete("empty file") : UNKNOWN;
-  const head = await src.get(0, 8);
+  // FakeReader's .fake files are empty by design (the name is the content): whole as they are.
+  if (size === 0) return ln.endsWith(".fake") ? COMPLETE : incomplete("empty file (0 bytes)");
+  const head = await src.get(0, 16);
   const magic = head.toString("latin1", 0, 4);
   if (magic === "II*\0" || magic === "MM\0*" || magic === "II+\0" || magic === "MM\0+") {
     const w = await walkTiff(src);
@@ -53,10 +64,38 @@ async function checkBytes(path: string, src: Bytes): Promise<StructureCheck> {
   }
   if (magic === "\x89HDF") return checkHdf5(src);
   if (magic === "\x89PNG") return checkPng(src);
+  if (head.length >= 4 && head.readUInt32LE(0) === ND2_CHUNK_MAGIC) return checkNd2(src);
+  if (head.subarray(0, 8).equals(JP2_SIGNATURE)) return checkJp2Boxes(src);
+  if (head.toString("latin1", 0, 10) === "ZISRAWFILE") return checkCzi(src, /\(\d+\)\.czi$/.test(ln));
+  if (head.subarray(0, 8).equals(OLE_SIGNATURE)) return checkOle(src);
+  if (head.toString("latin1", 0, 16) === OIR_MAGIC) return checkOir(src);
+  if (head.toString("latin1", 0, 8) === OBF_MAGIC) return checkObf(src);
+  if (magic === "SIS\0") return checkEts(src);
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return checkJpeg(src);
+  if (magic.startsWith("GIF8")) return checkGif(src);
+  if (magic.startsWith("BM") && ln.endsWith(".bmp")) return checkBmp(src);
+  if (head.length >= 9 && head.readInt32LE(0) === LIF_MAGIC && head[8] === LIF_MEMORY) return checkLif(src);
   if (/\.(dv|r3d|r3d_d3d|rcpnl)$/.test(ln)) return checkDeltaVision(src);
   if (ln.endsWith(".ics")) return checkIcs(src);
   if (ln.endsWith(".nii")) return checkNifti(src, false);
   if (ln.endsWith(".hdr")) return checkNifti(src, true);
+  if (/\.dm[34]$/.test(ln)) return checkDm(src);
+  if (/\.(mrc|mrcs|st|ali|map|rec)$/.test(ln)) return checkMrc(src);
+  if (ln.endsWith(".fli")) return checkFli(src);
+  return checkText(ln, src, head);
+}
+
+/** Text index files: by name, and XML by its first bytes. */
+function checkText(ln: string, src: Bytes, head: Buffer): Promise<StructureCheck> | StructureCheck {
+  if (ln === "metadata.txt" || ln.endsWith("_metadata.txt")) return checkJson(src, "Micro-Manager metadata.txt");
+  if (/\.json$|^\.z(attrs|array|group|metadata)$/.test(ln)) return checkJson(src, "JSON");
+  if (/\.(nd|htd)$/.test(ln)) return checkEndFile(src, ln.endsWith(".nd") ? "MetaMorph .nd" : "MetaXpress .HTD");
+  if (ln.endsWith(".ndpis")) return checkNdpis(src);
+  const text = head
+    .toString("utf8")
+    .replace(/^\uFEFF/, "")
+    .trimStart();
+  if (/\.(xml|ome|xlef|xlif|xlcf|xdce|mvd2)$/.test(ln) && text.startsWith("<")) return checkXml(src, "XML");
   return UNKNOWN;
 }
 

@@ -155,14 +155,24 @@ export async function checkHdf5(src: Bytes): Promise<StructureCheck> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// PNG: a complete file ends with its IEND chunk.
+// MRC (MRCReader.initFile; MRC2014): 1024-byte header, nx ny nz at 0/4/8, mode at 12, the extended
+// header's size at 92, then nx x ny x nz voxels. Byte order from the machine stamp at 212 (0x44: little
+// endian, 0x11: big), else the one whose sizes fit the file, as MRCReader does.
 
-const PNG_SIG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const IEND = Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+const MRC_BYTES: Record<number, number> = { 0: 1, 1: 2, 2: 4, 3: 4, 4: 8, 6: 2, 12: 2, 16: 3 };
 
-export async function checkPng(src: Bytes): Promise<StructureCheck> {
-  if (!(await src.get(0, 8)).equals(PNG_SIG)) return UNKNOWN;
-  if (src.size < 20 || !(await src.get(src.size - 12, 12)).equals(IEND))
-    return incomplete(`PNG truncated: no IEND chunk at the end (${src.size} bytes)`);
-  return COMPLETE;
+export async function checkMrc(src: Bytes): Promise<StructureCheck> {
+  if (src.size < 1024) return incomplete(`MRC truncated: the 1024-byte header is cut at byte ${src.size}`);
+  const h = await src.get(0, 1024);
+  const stamp = h[212];
+  const read = (le: boolean) => {
+    const i32 = (o: number) => (le ? h.readInt32LE(o) : h.readInt32BE(o));
+    return { x: i32(0), y: i32(4), z: i32(8), mode: i32(12), ext: i32(92) };
+  };
+  const fits = (v: ReturnType<typeof read>) =>
+    v.x > 0 && v.y > 0 && v.z > 0 && v.ext >= 0 && MRC_BYTES[v.mode] !== undefined;
+  let v = read(stamp !== 0x11);
+  if (stamp !== 0x44 && stamp !== 0x11 && !fits(v)) v = read(false);
+  if (!fits(v)) return UNKNOWN;
+  return need("MRC", 1024 + v.ext + v.x * v.y * v.z * MRC_BYTES[v.mode]!, src.size);
 }

@@ -54,6 +54,21 @@ export class Bytes {
     return out;
   }
 
+  /**
+   * Bytes [offset, offset+length) without caching the 64 KiB block around them: for small fields
+   * scattered over a big file (a LIF memory block header per image, CZI subblock headers), where
+   * get() would read 64 KiB per field. Clipped at the end of the file like get().
+   */
+  async peek(offset: number, length: number): Promise<Buffer> {
+    const first = Math.floor(offset / BLOCK);
+    if (this.blocks.has(first) && Math.floor((offset + length - 1) / BLOCK) === first) return this.get(offset, length);
+    const end = Math.min(this.size, offset + length);
+    if (offset >= end) return Buffer.alloc(0);
+    const b = Buffer.from(await this.readFn(offset, end - offset));
+    if (b.length < end - offset) throw new ShortRead(offset + b.length);
+    return b;
+  }
+
   private async block(b: number): Promise<Buffer> {
     const hit = this.blocks.get(b);
     if (hit) {

@@ -7,16 +7,40 @@
  */
 import { ledgerShow } from "@omero-fs/dropbox/ledger";
 import type { RemoteMonitor } from "@omero-fs/protocol";
+import type { ProcessStats } from "../../core/proc";
+import { type StuckSummary, summarize, type WaitRules } from "../../core/stuck";
 import type { NodeServerStatus } from "../methods";
 import type { NotifyStats } from "../notify/notifier";
 
 type PromClient = typeof import("prom-client");
 
+/** What the MonitorServer's monitors say (listMonitors): counters and how each one watches. */
+export interface MonitorFigures {
+  events: number;
+  rescans: number;
+  /** Monitors by backend (`native`, `poll`) and state. */
+  monitors: { backend: string; state: string }[];
+  /** Monitors polling because native (inotify) watching failed, not by choice. */
+  withoutInotify: number;
+}
+
 export interface MetricsSources {
   ledger: () => LedgerMetrics | null;
+  /** Every fileset not finished and the last importer run (ms): for stuck versus waiting. */
+  pending?: () => { pending: ledgerShow.PendingFileset[]; lastRunMs: number | null } | null;
+  /** The configured waits (from the node's current configuration). */
+  rules?: () => WaitRules;
   servers: () => NodeServerStatus[];
-  /** Sum over the MonitorServer's monitors of eventsPublished / rescansPublished; null: unknown. */
-  monitor: () => Promise<{ events: number; rescans: number } | null>;
+  /** The node's and each running server's process figures (from /proc). */
+  processes?: () => ProcessStats[];
+  /** fs.inotify.max_user_watches, or null when unknown. */
+  maxUserWatches?: () => number | null;
+  /** The DropBox's problems by key (`ledger`, `watch:N`, `remote:...`); null: it does not answer. */
+  health?: () => Record<string, string> | null;
+  /** Watches: 1-based number, user. */
+  watches?: () => { n: number; user: string }[];
+  /** The MonitorServer's figures; null: unknown (it does not answer). */
+  monitor: () => Promise<MonitorFigures | null>;
   notify: () => NotifyStats | null;
   /** The DropBox's remote MonitorServers (issue 13); undefined: none, or the DropBox does not answer. */
   remoteMonitors?: () => Promise<RemoteMonitor[] | undefined>;
@@ -38,16 +62,24 @@ export class Metrics {
   readonly registry = new this.prom.Registry();
   private snapshot: {
     ledger: LedgerMetrics | null;
+    stuck: StuckSummary | null;
     servers: NodeServerStatus[];
-    monitor: { events: number; rescans: number };
+    processes: ProcessStats[];
+    monitor: MonitorFigures;
     notify: NotifyStats | null;
     remote: RemoteMonitor[];
+    health: Record<string, string> | null;
   } | null = null;
   /** Last monitor counters seen: kept while the MonitorServer does not answer. */
-  private lastMonitor = { events: 0, rescans: 0 };
+  private lastMonitor: MonitorFigures = { events: 0, rescans: 0, monitors: [], withoutInotify: 0 };
 
   constructor(private readonly src: MetricsSources) {
     this.prom.collectDefaultMetrics({ register: this.registry, prefix: "omerofs_node_" });
+    // prom-client names three gauges `..._total`, which Prometheus keeps for counters (`promtool
+    // check metrics` fails); the same figures stay as omerofs_node_nodejs_active_{handles,requests,
+    // resources}{type} (sum them for the total).
+    for (const kind of ["handles", "requests", "resources"])
+      this.registry.removeSingleMetric(`omerofs_node_nodejs_active_${kind}_total`);
     const l = () => this.snapshot?.ledger ?? null;
     this.define("omerofs_filesets", "Filesets (imports) in the ledger by state", "gauge", () =>
       Object.entries(l()?.filesets ?? {}).map(([state, value]) => ({ labels: { state }, value })),
@@ -86,13 +118,32 @@ export class Metrics {
     ]);
     this.define(
       "omerofs_oldest_waiting_seconds",
-      "Age of the oldest fileset waiting for its import (state waiting or queued); 0 when none",
+      "DEPRECATED (mixes filesets that legitimately wait with stuck ones; use omerofs_oldest_stuck_seconds and omerofs_oldest_legitimately_waiting_seconds): age of the oldest fileset waiting or queued; 0 when none",
       "gauge",
       () => {
         const t = l()?.oldestWaitingMs ?? null;
         const now = (this.src.now ?? Date.now)();
         return [{ value: t === null ? 0 : Math.max(0, (now - t) / 1000) }];
       },
+    );
+    const stuck = () => this.snapshot?.stuck ?? null;
+    this.define(
+      "omerofs_stuck_filesets",
+      "Filesets past the time they should have moved on by (quiet period, incompleteWait, companionWait, their turn in a queue that does not move, importTimeout) plus a minute",
+      "gauge",
+      () => [{ value: stuck()?.stuck ?? 0 }],
+    );
+    this.define(
+      "omerofs_oldest_stuck_seconds",
+      "How long the most overdue stuck fileset is past its due time (0: none stuck)",
+      "gauge",
+      () => [{ value: stuck()?.oldestStuckSeconds ?? 0 }],
+    );
+    this.define(
+      "omerofs_oldest_legitimately_waiting_seconds",
+      "Age of the oldest fileset that waits within its time: files still to come (a plate, a companion), its quiet period, its turn in a moving queue, a running import",
+      "gauge",
+      () => [{ value: stuck()?.oldestWaitingSeconds ?? 0 }],
     );
     this.define("omerofs_server_up", "1 when the server runs (MonitorServer, DropBox), else 0", "gauge", () =>
       (this.snapshot?.servers ?? []).map((s) => ({ labels: { server: s.name }, value: s.state === "running" ? 1 : 0 })),
@@ -102,6 +153,90 @@ export class Metrics {
       "Restarts of the server by the node since the node started",
       "counter",
       () => (this.snapshot?.servers ?? []).map((s) => ({ labels: { server: s.name }, value: s.restarts })),
+    );
+    const procs = () => this.snapshot?.processes ?? [];
+    const perProcess = (f: (p: ProcessStats) => number | null) => () =>
+      procs().flatMap((p) => {
+        const v = f(p);
+        return v === null ? [] : [{ labels: { server: p.server }, value: v }];
+      });
+    this.define(
+      "omerofs_process_cpu_seconds_total",
+      "CPU time (user and system) of each process: Node, MonitorServer, DropBox",
+      "counter",
+      perProcess((p) => p.cpuSeconds),
+    );
+    this.define(
+      "omerofs_process_resident_memory_bytes",
+      "Resident memory of each process",
+      "gauge",
+      perProcess((p) => p.residentBytes),
+    );
+    this.define(
+      "omerofs_process_open_fds",
+      "Open file descriptors of each process",
+      "gauge",
+      perProcess((p) => p.openFds),
+    );
+    this.define(
+      "omerofs_process_start_time_seconds",
+      "Start time of each process (Unix time)",
+      "gauge",
+      perProcess((p) => p.startTimeSeconds),
+    );
+    this.define(
+      "omerofs_process_inotify_watches",
+      "Inotify watches each process holds",
+      "gauge",
+      perProcess((p) => p.inotifyWatches),
+    );
+    this.define(
+      "omerofs_inotify_max_user_watches",
+      "The kernel's fs.inotify.max_user_watches (for all programs of this user)",
+      "gauge",
+      () => {
+        const v = this.src.maxUserWatches?.() ?? null;
+        return v === null ? [] : [{ value: v }];
+      },
+    );
+    this.define(
+      "omerofs_monitors",
+      "The MonitorServer's monitors by backend (native: inotify; poll) and state",
+      "gauge",
+      () => {
+        const n = new Map<string, number>();
+        for (const m of this.snapshot?.monitor.monitors ?? [])
+          n.set(`${m.backend}\0${m.state}`, (n.get(`${m.backend}\0${m.state}`) ?? 0) + 1);
+        return [...n].map(([k, value]) => {
+          const [backend, state] = k.split("\0");
+          return { labels: { backend: backend!, state: state! }, value };
+        });
+      },
+    );
+    this.define(
+      "omerofs_monitors_without_inotify",
+      "Monitors polling because native (inotify) watching failed (out of watches, an unsupported file system), not by choice",
+      "gauge",
+      () => [{ value: this.snapshot?.monitor.withoutInotify ?? 0 }],
+    );
+    const health = () => this.snapshot?.health ?? null;
+    this.define(
+      "omerofs_ledger_writable",
+      "1 unless the DropBox reports that it cannot write its ledger (disk full, read-only, I/O errors)",
+      "gauge",
+      () => [{ value: health()?.ledger === undefined ? 1 : 0 }],
+    );
+    this.define(
+      "omerofs_watch_up",
+      "1 when the watch's folder is there and watched, 0 when the DropBox reports a problem with it (missing folder, a monitor that cannot start)",
+      "gauge",
+      () =>
+        health() === null
+          ? []
+          : (this.src.watches?.() ?? []).map((w) => ({
+              labels: { watch: String(w.n), user: w.user },
+              value: health()?.[`watch:${w.n}`] === undefined ? 1 : 0,
+            })),
     );
     this.define(
       "omerofs_monitor_events_total",
@@ -171,12 +306,17 @@ export class Metrics {
       (this.src.remoteMonitors?.() ?? Promise.resolve(undefined)).catch(() => undefined),
     ]);
     if (m) this.lastMonitor = m;
+    const now = (this.src.now ?? Date.now)();
+    const p = this.src.pending?.() ?? null;
     this.snapshot = {
       ledger: this.src.ledger(),
+      stuck: p && this.src.rules ? summarize(p.pending, this.src.rules(), now, p.lastRunMs) : null,
       servers: this.src.servers(),
+      processes: this.src.processes?.() ?? [],
       monitor: this.lastMonitor,
       notify: this.src.notify(),
       remote: remote ?? [],
+      health: this.src.health?.() ?? null,
     };
     try {
       return { contentType: this.registry.contentType, body: await this.registry.metrics() };

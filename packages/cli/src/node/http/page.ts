@@ -1,221 +1,101 @@
 /**
- * GET /: the status page for the people who drop files. Server-rendered HTML (no build step); a
- * small inline script reloads the content every few seconds. Every name comes from a file system
- * users write to: everything is escaped, and the Content-Security-Policy allows no other script.
+ * GET /: the status page. Server-rendered HTML (no build step): first what a facility manager asks
+ * (health, totals, what needs attention, filters), then each user's view for the people who drop
+ * files. A small inline script reloads the content every few seconds and says so in a banner when
+ * the node stops answering or the data grows stale. Every name comes from a file system users write
+ * to: everything is escaped, and the Content-Security-Policy allows no other script.
  */
-import * as path from "node:path";
-import type { ledgerShow } from "@omero-fs/dropbox/ledger";
-import type { RemoteMonitor } from "@omero-fs/protocol";
-import { describeProgress, explainFailure, explainFile, groupPending } from "../../core/explain";
+import { esc, type PageContext } from "./page-common";
+import { alertLine, attentionSection, filterForm, healthBar, totalsBar } from "./page-overview";
+import { remoteSection, userSection } from "./page-users";
 
-type PageData = ledgerShow.PageData;
-type PageFileset = ledgerShow.PageFileset;
-
-export function esc(s: string | number | null | undefined): string {
-  return String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-export interface PageContext {
-  data: PageData;
-  q: string;
-  now: number;
-  watchDirs: string[];
-  /** dirImportWait of each watch (by index). */
-  quietSeconds: number[];
-  refreshSeconds: number;
-  nonce: string;
-  /** The DropBox's MonitorServers on storage hosts (none: the section is left out). */
-  remote?: RemoteMonitor[];
-}
-
-/** A path as its owner thinks of it: below their own folder. */
-function relName(p: string, user: string, watchDirs: string[]): string {
-  for (const w of [...watchDirs].sort((a, b) => b.length - a.length)) {
-    if (p.startsWith(`${w}/`)) {
-      const rest = p.slice(w.length + 1);
-      return rest.startsWith(`${user}/`) ? rest.slice(user.length + 1) : rest;
-    }
-  }
-  return path.basename(p);
-}
-
-function ago(iso: string | null, now: number): string {
-  if (!iso) return "";
-  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (s < 90) return `${s} s ago`;
-  if (s < 5400) return `${Math.round(s / 60)} min ago`;
-  if (s < 129600) return `${Math.round(s / 3600)} h ago`;
-  return iso.slice(0, 10);
-}
-
-function filesetItem(f: PageFileset, ctx: PageContext, body: string): string {
-  return `<li class="fileset ${esc(f.state)}" data-id="${f.id}" data-state="${esc(f.state)}"><span class="name">${esc(
-    relName(f.entry, f.user, ctx.watchDirs),
-  )}</span> <span class="badge ${esc(f.state)}">${esc(f.state)}</span> ${body} <a class="json" href="/api/imports/${f.id}">import ${f.id}</a></li>`;
-}
-
-/** A plate's line (reader's plate format, wells x fields x channels, images found of listed). */
-function plateP(f: PageFileset): string {
-  return f.plate ? `<p class="plate">${esc(f.plate)}</p>` : "";
-}
-
-function userSection(user: string, ctx: PageContext): string {
-  const d = ctx.data;
-  const mine = <T extends { user: string }>(xs: T[]) => xs.filter((x) => x.user === user);
-  const active = mine(d.active).filter((f) => f.state !== "incomplete");
-  const incomplete = mine(d.active).filter((f) => f.state === "incomplete");
-  const failed = mine(d.failed);
-  const imported = mine(d.imported);
-  const files = mine(d.files);
-  const total = (state: string) => d.totals.find((t) => t.user === user && t.state === state)?.n ?? 0;
-  const ignored = d.ignored.find((i) => i.user === user)?.n ?? 0;
-  const summary = [
-    `${total("waiting")} waiting`,
-    `${total("queued")} in line`,
-    `${total("importing")} importing`,
-    `${total("imported")} imported`,
-    `${total("failed")} failed`,
-    ...(total("incomplete") > 0 ? [`${total("incomplete")} incomplete`] : []),
-  ].join(" · ");
-  const out = [
-    `<section class="user" data-user="${esc(user)}"><h2>${esc(user || "(no user folder)")}</h2><p class="summary">${esc(summary)}</p>`,
-  ];
-  if (failed.length) {
-    out.push("<h3>Failed</h3><ul>");
-    for (const f of failed) {
-      const x = explainFailure(f.error);
-      out.push(
-        filesetItem(
-          f,
-          ctx,
-          `<span class="when">${esc(ago(f.createdAt, ctx.now))}</span><p class="reason">${esc(x.plain)}</p><p class="todo"><b>What to do:</b> ${esc(
-            x.todo,
-          )}</p>`,
-        ),
-      );
-    }
-    out.push("</ul>");
-  }
-  if (incomplete.length) {
-    out.push("<h3>Incomplete (not imported: files its index lists never came)</h3><ul>");
-    for (const f of incomplete)
-      out.push(
-        filesetItem(
-          f,
-          ctx,
-          `${plateP(f)}<p class="reason">${esc(f.waitingFor ?? "")}</p><p class="todo"><b>What to do:</b> copy the missing files into the folder (it then imports by itself), or import it as it is: ${esc(
-            `omero-fs imports release ${f.id}`,
-          )}</p>`,
-        ),
-      );
-    out.push("</ul>");
-  }
-  if (active.length) {
-    const all = total("waiting") + total("queued") + total("importing");
-    out.push(
-      `<h3>Waiting and importing${all > active.length ? ` (the first ${active.length} of ${all})` : ""}</h3><ul>`,
-    );
-    for (const f of active) {
-      const text = describeProgress(
-        {
-          state: f.state,
-          fileCount: f.fileCount,
-          lastEventMs: f.lastEventMs,
-          quietSeconds: ctx.quietSeconds[f.watch] ?? ctx.quietSeconds[0] ?? 60,
-          notBeforeMs: f.notBeforeMs,
-          attempts: f.attempts,
-          error: f.error,
-          startedAt: f.startedAt,
-        },
-        ctx.now,
-      );
-      const why = f.waitingFor && f.state === "waiting" ? `<p class="reason">${esc(f.waitingFor)}</p>` : "";
-      out.push(filesetItem(f, ctx, `${plateP(f)}<p class="progress">${esc(text)}</p>${why}`));
-    }
-    out.push("</ul>");
-  }
-  const pending = groupPending(files.filter((f) => f.state === "pending"));
-  const refused = files.filter((f) => f.state === "refused");
-  if (pending.length || refused.length) {
-    out.push("<h3>Files not in an import</h3><ul>");
-    for (const g of pending) {
-      const names = g.present
-        .map((p) => `<span class="name">${esc(relName(p, user, ctx.watchDirs))}</span>`)
-        .join(", ");
-      out.push(
-        `<li class="file pending">${names} <span class="badge pending">waiting for more files</span><p class="reason">${esc(g.text)}</p></li>`,
-      );
-    }
-    for (const f of refused) {
-      out.push(
-        `<li class="file refused"><span class="name">${esc(relName(f.path, f.user, ctx.watchDirs))}</span> <span class="badge refused">refused</span><p class="reason">${esc(
-          explainFile(f.state, f.reason),
-        )}</p></li>`,
-      );
-    }
-    out.push("</ul>");
-  }
-  if (imported.length) {
-    out.push(`<h3>Imported (latest ${imported.length} of ${total("imported")})</h3><ul>`);
-    for (const f of imported) {
-      out.push(
-        filesetItem(
-          f,
-          ctx,
-          `<span class="when">${esc(ago(f.importedAt, ctx.now))}</span> <span class="target">${f.target ? `to ${esc(f.target)}` : ""}</span>${plateP(f)}`,
-        ),
-      );
-    }
-    out.push("</ul>");
-  }
-  if (ignored) out.push(`<p class="ignored">${ignored} file${ignored === 1 ? "" : "s"} not image data (ignored).</p>`);
-  out.push("</section>");
-  return out.join("");
-}
-
-/**
- * The MonitorServers on storage hosts: one that does not answer means files written there are
- * only found by rescans, so their imports come late.
- */
-function remoteSection(ctx: PageContext): string {
-  const remote = ctx.remote ?? [];
-  if (remote.length === 0) return "";
-  const rows = remote.map(
-    (r) =>
-      `<li class="remote ${esc(r.state)}" data-control="${esc(r.control)}"><span class="name">${esc(r.control)}</span> <span class="badge ${r.state === "connected" ? "imported" : "failed"}">${esc(
-        r.state,
-      )}</span> <span class="when">${r.lastContact ? `last answer ${esc(ago(r.lastContact, ctx.now))}` : "never answered"}</span> <span class="target">watch ${esc(
-        r.watches.join(", "),
-      )}</span>${
-        r.state === "connected"
-          ? ""
-          : `<p class="reason">Files written on this storage host are not seen as they arrive; they are found by rescans, so their imports may be late.</p>`
-      }</li>`,
-  );
-  return `<section class="remotes"><h2>Storage hosts</h2><ul>${rows.join("")}</ul></section>`;
-}
+export { esc, type PageContext } from "./page-common";
 
 /** The part the script reloads. */
 export function pageContent(ctx: PageContext): string {
-  const users = ctx.data.users;
+  const users = ctx.filter.user ? ctx.data.users.filter((u) => u === ctx.filter.user) : ctx.data.users;
   const head = ctx.q
     ? `<p class="search-result">Files matching “${esc(ctx.q)}”: ${users.length ? "" : "none."}</p>`
     : users.length
       ? ""
       : "<p>Nothing has been dropped yet.</p>";
-  return `<div id="content" data-updated="${esc(new Date(ctx.now).toISOString())}">${remoteSection(ctx)}${head}${users
+  const health = ctx.health ?? [];
+  return `<div id="content" data-updated="${esc(new Date(ctx.now).toISOString())}">${alertLine(health)}${healthBar(health)}${totalsBar(
+    ctx,
+  )}${attentionSection(ctx, ctx.attention)}${remoteSection(ctx)}<section class="users" aria-labelledby="h-users"><h2 id="h-users">By user</h2>${filterForm(
+    ctx,
+  )}${head}${users
     .map((u) => userSection(u, ctx))
-    .join("")}<p class="updated">Updated ${esc(new Date(ctx.now).toISOString().slice(11, 19))} UTC</p></div>`;
+    .join("")}</section><p class="updated">Updated ${esc(new Date(ctx.now).toISOString().slice(11, 19))} UTC</p></div>`;
 }
 
-const STYLE = `body{font:15px/1.4 system-ui,sans-serif;margin:0 auto;max-width:70em;padding:0 1em;color:#222}
-header{display:flex;flex-wrap:wrap;align-items:center;gap:1em;border-bottom:1px solid #ccc}
-h1{font-size:1.3em}h2{margin:1.2em 0 .2em}h3{font-size:1em;margin:.8em 0 .2em}
-ul{list-style:none;padding:0;margin:0}li{padding:.3em 0;border-bottom:1px solid #eee}
-.name{font-family:monospace;word-break:break-all}.badge{font-size:.8em;padding:0 .4em;border-radius:.3em;background:#eee}
-.badge.failed{background:#fdd}.badge.imported{background:#dfd}.badge.importing,.badge.queued{background:#ddf}
-.badge.refused{background:#fdd}.reason,.todo,.progress{margin:.2em 0 0 1em}.when,.target,.summary,.updated,.ignored{color:#666}
-a.json{font-size:.8em;color:#888}`;
+// Colours: every text pair at least 4.5:1 (WCAG AA), checked by axe-core in the browser test.
+const STYLE = `*{box-sizing:border-box}
+body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:72em;padding:0 1em 2em;color:#1a1a1a;background:#fff;overflow-wrap:anywhere}
+header{display:flex;flex-wrap:wrap;align-items:center;gap:.5em 1em;border-bottom:1px solid #bbb;padding:.4em 0}
+h1{font-size:1.3em;margin:.3em 0}h2{font-size:1.15em;margin:1.2em 0 .3em}h3{font-size:1em;margin:.9em 0 .2em}h4{font-size:.95em;margin:.7em 0 .2em}
+a{color:#0645ad}a:visited{color:#4b2a85}
+ul{list-style:none;padding:0;margin:0}li{padding:.3em 0;border-bottom:1px solid #e5e5e5}
+input,select,button{font:inherit;max-width:100%}input[type=search]{width:16em}
+.name{font-family:ui-monospace,monospace;word-break:break-all}
+.badge{font-size:.85em;padding:0 .4em;border-radius:.3em;background:#e8e8e8;color:#1a1a1a}
+.badge.failed,.badge.refused{background:#fbe0e0}.badge.imported{background:#dcf2dc}.badge.importing,.badge.queued{background:#dfe6fb}
+.reason,.todo,.progress,.plate{margin:.2em 0 0 1em}
+.when,.target,.summary,.updated,.ignored,.user,.none{color:#555}
+a.json{font-size:.85em;color:#0645ad}
+.banner{position:sticky;top:0;z-index:1;margin:.5em 0;padding:.6em .8em;border:2px solid #8a1c1c;background:#fdecec;color:#5c0f0f;font-weight:600}
+.alert{margin:.6em 0;padding:.5em .8em;border-left:.4em solid #a11;background:#fdecec;color:#5c0f0f}
+.health ul{display:flex;flex-wrap:wrap;gap:.4em}
+.health li{flex:1 1 16em;border:1px solid #ccc;border-left-width:.4em;border-radius:.3em;padding:.35em .6em}
+.health li.ok{border-left-color:#1b7a1b}.health li.warn{border-left-color:#a86400}.health li.bad{border-left-color:#b00;background:#fdf0f0}.health li.off{border-left-color:#777}
+.level{font-size:.75em;font-weight:700;text-transform:uppercase;letter-spacing:.03em}
+.ok .level{color:#1b6e1b}.warn .level{color:#7a4a00}.bad .level{color:#a00}.off .level{color:#555}
+.totals ul{display:flex;flex-wrap:wrap;gap:.4em}
+.totals li{border:1px solid #ccc;border-radius:.3em;padding:.2em .6em}.totals li.current{border-color:#0645ad;border-width:2px}
+.totals .n{font-weight:700;font-size:1.1em}
+.attention li{border-left:.3em solid #b00;padding-left:.5em;margin:.2em 0}
+.filters{display:flex;flex-wrap:wrap;gap:.4em 1em;align-items:center;margin:.5em 0}
+.user-name{font-size:1.05em;border-top:1px solid #bbb;padding-top:.6em}`;
+
+/** The refresh and the banner: a node that does not answer, or data older than three refreshes. */
+function script(refreshSeconds: number): string {
+  return `(function () {
+  var every = ${refreshSeconds * 1000};
+  var banner = document.getElementById("banner");
+  var lastOk = Date.now();
+  var failingSince = null;
+  var failure = "";
+  function hhmmss(t) { return new Date(t).toISOString().slice(11, 19) + " UTC"; }
+  function say() {
+    var text = "";
+    if (failingSince !== null)
+      text = "The omero-fs node does not answer (" + failure + ") since " + hhmmss(failingSince) +
+        ": what you see is from " + hhmmss(lastOk) + ".";
+    else if (Date.now() - lastOk > 3 * every + 5000)
+      text = "This page has not been updated since " + hhmmss(lastOk) + ": what you see may be out of date.";
+    banner.textContent = text;
+    banner.hidden = text === "";
+  }
+  async function refresh() {
+    try {
+      var r = await fetch(location.href, { headers: { "X-Omero-Fs-Partial": "1" }, credentials: "same-origin", cache: "no-store" });
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      var doc = new DOMParser().parseFromString(await r.text(), "text/html");
+      var next = doc.getElementById("content"), cur = document.getElementById("content");
+      if (!next || !cur) throw new Error("an unexpected answer");
+      cur.replaceWith(next);
+      lastOk = Date.now();
+      failingSince = null;
+    } catch (e) {
+      if (failingSince === null) failingSince = Date.now();
+      failure = e && e.message ? e.message : "no answer";
+    }
+    say();
+  }
+  setInterval(function () { if (!document.hidden) refresh(); else say(); }, every);
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) refresh(); });
+})();`;
+}
 
 /** The whole page. */
 export function renderPage(ctx: PageContext): string {
@@ -225,18 +105,10 @@ export function renderPage(ctx: PageContext): string {
 <body><header><h1>DropBox imports</h1>
 <form method="get" action="/" role="search"><input type="search" id="q" name="q" value="${esc(ctx.q)}" placeholder="Search by file name" aria-label="Search by file name"> <button type="submit">Search</button></form>
 <span class="updated">refreshes every ${ctx.refreshSeconds} s</span></header>
+<div id="banner" class="banner" role="alert" hidden></div>
 <main>${pageContent(ctx)}</main>
 <script nonce="${esc(ctx.nonce)}">
-setInterval(async function () {
-  if (document.hidden) return;
-  try {
-    var r = await fetch(location.href, { headers: { "X-Omero-Fs-Partial": "1" }, credentials: "same-origin" });
-    if (!r.ok) return;
-    var doc = new DOMParser().parseFromString(await r.text(), "text/html");
-    var next = doc.getElementById("content"), cur = document.getElementById("content");
-    if (next && cur) cur.replaceWith(next);
-  } catch (e) {}
-}, ${ctx.refreshSeconds * 1000});
+${script(ctx.refreshSeconds)}
 </script></body></html>
 `;
 }

@@ -8,22 +8,13 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Logger, OmeroFsConfig } from "@omero-fs/config";
-import type { LedgerView } from "@omero-fs/dropbox/ledger";
-import { IMPORT_STATES, type RemoteMonitor } from "@omero-fs/protocol";
+import { IMPORT_STATES } from "@omero-fs/protocol";
+import { escapeName } from "../../format";
 import { fileShowJson, importShowJson, importsListJson, pathCandidates } from "../../json-output";
-import type { Metrics } from "./metrics";
-import { renderPage } from "./page";
+import type { HttpDeps } from "./deps";
+import { statusPage } from "./status-page";
 
-export interface HttpDeps {
-  config: OmeroFsConfig;
-  logger: Logger;
-  /** The ledger view, or null while no DropBox has created the ledger. */
-  view: () => LedgerView | null;
-  metrics: Metrics;
-  /** The DropBox's remote MonitorServers, for the page (undefined: none or no answer). */
-  remoteMonitors?: () => Promise<RemoteMonitor[] | undefined>;
-}
+export type { HttpDeps };
 
 export interface HttpHandle {
   /** host:port actually bound (the port is known here when 0 was asked). */
@@ -32,9 +23,6 @@ export interface HttpHandle {
 }
 
 const COOKIE = "omerofs_token";
-/** How often the page reloads its content (OMERO_FS_TEST_HTTP_REFRESH_S: a test hook). */
-const REFRESH_SECONDS =
-  Number(process.env.OMERO_FS_TEST_HTTP_REFRESH_S) > 0 ? Number(process.env.OMERO_FS_TEST_HTTP_REFRESH_S) : 10;
 
 class HttpError extends Error {
   constructor(
@@ -118,9 +106,10 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
     }
     const m = /^\/api\/imports\/([^/]+)$/.exec(p);
     if (m) {
-      const id = Number(m[1]);
-      if (!Number.isInteger(id) || id < 1)
-        throw new HttpError(400, `import id must be a positive integer, got "${m[1]}"`);
+      // Plain decimal only, as the CLI takes it (no 0x10, 1e3, 1.0, +1).
+      const id = /^\d{1,15}$/.test(m[1]!) ? Number(m[1]) : Number.NaN;
+      if (!Number.isSafeInteger(id) || id < 1)
+        throw new HttpError(400, `import id must be a positive decimal number, got "${escapeName(m[1]!)}"`);
       const text = view ? importShowJson(view, id) : null;
       if (!text) throw new HttpError(404, `no import with id ${id}`);
       return json(200, text);
@@ -145,21 +134,7 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
         return;
       }
       const nonce = randomBytes(16).toString("base64");
-      const q = (url.searchParams.get("q") ?? "").slice(0, 200);
-      const data = view
-        ? view.page({ q })
-        : { users: [], active: [], failed: [], imported: [], totals: [], files: [], ignored: [] };
-      const remote = await (deps.remoteMonitors?.() ?? Promise.resolve(undefined)).catch(() => undefined);
-      const html = renderPage({
-        data,
-        remote,
-        q,
-        now: Date.now(),
-        watchDirs,
-        quietSeconds,
-        refreshSeconds: REFRESH_SECONDS,
-        nonce,
-      });
+      const html = await statusPage(deps, view, url, nonce, watchDirs, quietSeconds);
       res.writeHead(200, {
         "content-type": "text/html; charset=utf-8",
         "content-security-policy": `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,

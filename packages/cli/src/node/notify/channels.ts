@@ -94,7 +94,7 @@ export function emailText(event: NotifyEvent, f: ImportJson): { subject: string;
 /** An incomplete fileset (plate): what is missing, what to do. */
 function incompleteText(subject: string, f: ImportJson): { subject: string; text: string } {
   const lines = [
-    `A data set dropped by ${f.user} is incomplete: files its index lists never came. It is not imported.`,
+    `A data set dropped by ${f.user} is incomplete: files are missing, cut or empty. It is not imported.`,
     "",
     `User:      ${f.user}`,
     `Import:    ${f.id}${f.reader ? ` (${f.reader})` : ""}`,
