@@ -10,6 +10,7 @@ export const DROPBOX_LIVE_GLOBALS: ReadonlySet<string> = new Set([
   "importConcurrency",
   "importRetries",
   "importTimeout",
+  "maxFilesetSize",
   "changedAfterImport",
   "reimportModified",
   "rescanInterval",
@@ -26,12 +27,18 @@ export const WATCH_RESTART_KEYS: ReadonlySet<string> = new Set([
   "monitorPathMap",
 ]);
 
-/** Global properties the node applies live itself (HTTP server, notifier, log levels). */
+/**
+ * Global properties the node applies live itself (HTTP server, notifier, log levels; the
+ * MonitorServer's log level and roots, which it re-reads on the SIGHUP the node sends it).
+ */
 export const NODE_LIVE_GLOBALS: ReadonlySet<string> = new Set([
   "logLevel",
+  "monitorRoots",
   "httpAddress",
   "httpToken",
   "notifyOn",
+  "notifyUsers",
+  "webUrl",
   "notifyWebhook",
   "notifySmtp",
   "notifyEmail",
@@ -40,8 +47,10 @@ export const NODE_LIVE_GLOBALS: ReadonlySet<string> = new Set([
   "notifySmtpPasswordFile",
 ]);
 
-/** The notification properties: a change rebuilds the node's notifier. */
-export const NOTIFY_GLOBALS: readonly string[] = [...NODE_LIVE_GLOBALS].filter((k) => k.startsWith("notify"));
+/** The notification properties (and the OMERO.web links the mails carry): a change rebuilds the node's notifier. */
+export const NOTIFY_GLOBALS: readonly string[] = [...NODE_LIVE_GLOBALS].filter(
+  (k) => k.startsWith("notify") || k === "webUrl",
+);
 
 /**
  * "live": `omero-fs admin reload` applies it to the running servers; "restart": only `omero-fs

@@ -17,6 +17,7 @@ import { Burst, type Holds, type Shared, type Ticks } from "./context";
 import { groupingDueAt } from "./core/batching";
 import { GONE_AFTER_IMPORT, NOT_GROUPED } from "./core/file-identity";
 import { applyGrouping, type ExistingFileset, planFacts } from "./core/filesets";
+import { settleLeftOut, splitByPins } from "./core/omero-pins";
 import { groupingPartition, userOfPath, userRootOf, type WatchScope } from "./core/paths";
 import type { KnownPath } from "./ledger/files";
 import type { PartitionFile } from "./ledger/filesets";
@@ -298,7 +299,16 @@ export class Grouping {
     }
     input.push(...context);
     await probeCandidates(toProbe, this.probes);
-    const g = groupFilesets(input, catalogue, { whitelist: this.ctx.watch(watch).whitelist });
+    // OMERO's importer's answers (omero.fs.confirmFilesets) override the readers for their files.
+    const pins = this.ctx.opts().confirmFilesets ? this.ctx.ledger.omero.pinnedIn(watch, user, lo, hi) : [];
+    const split = pins.length > 0 ? splitByPins(input, pins, current) : null;
+    const g = groupFilesets(split ? split.rest : input, catalogue, { whitelist: this.ctx.watch(watch).whitelist });
+    if (split) {
+      g.filesets.push(...split.plans);
+      const s = settleLeftOut(g.pending, split.leftOut);
+      g.pending = s.pending;
+      g.ignored.push(...split.ignored, ...s.ignored);
+    }
     // The watch's completeMarker (a non-dot name such as COMPLETE is published) is never imported.
     const marker = this.ctx.watch(watch).completeMarker;
     const isMarker = (p: string) =>

@@ -101,7 +101,10 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
         throw new HttpError(400, `unknown import state "${state}"; valid states: ${IMPORT_STATES.join(", ")}`);
       if (!view) return json(200, "[]\n");
       res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
-      await writeParts(res, importsListJson(view, { user: url.searchParams.get("user") ?? undefined, state }));
+      await writeParts(
+        res,
+        importsListJson(view, { user: url.searchParams.get("user") ?? undefined, state }, config.global.webUrl),
+      );
       return;
     }
     const m = /^\/api\/imports\/([^/]+)$/.exec(p);
@@ -110,7 +113,7 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
       const id = /^\d{1,15}$/.test(m[1]!) ? Number(m[1]) : Number.NaN;
       if (!Number.isSafeInteger(id) || id < 1)
         throw new HttpError(400, `import id must be a positive decimal number, got "${escapeName(m[1]!)}"`);
-      const text = view ? importShowJson(view, id) : null;
+      const text = view ? importShowJson(view, id, config.global.webUrl) : null;
       if (!text) throw new HttpError(404, `no import with id ${id}`);
       return json(200, text);
     }

@@ -81,6 +81,7 @@ export async function statusPage(
     nonce,
     remote: status?.remoteMonitors,
     health,
+    webUrl: config.global.webUrl,
     attention: view ? attentionOf(view, deps, now) : undefined,
   });
 }
