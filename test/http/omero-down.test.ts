@@ -116,6 +116,9 @@ test("OMERO down: the page says so, why and when it is asked again; the drop wai
     async () => (await page.locator(`section.user li[data-id="${id}"]`).getAttribute("data-state")) === "queued",
     "the fileset queued on the page",
   );
+  await expect(page.locator(`section.user li[data-id="${id}"] .progress`).textContent()).resolves.toBe(
+    "1 file, in line for import: paused until OMERO answers (not a failure)",
+  );
   expect(await page.locator("li.fileset.failed, li.attention-item.failed").count()).toBe(0);
   await expect(page.locator('.totals a[data-state="failed"] .n').textContent()).resolves.toBe("0");
   expect(await omeroUp(h)).toBe(0);

@@ -83,5 +83,6 @@ export async function statusPage(
     health,
     webUrl: config.global.webUrl,
     attention: view ? attentionOf(view, deps, now) : undefined,
+    omeroPaused: status?.omero?.up === false,
   });
 }
