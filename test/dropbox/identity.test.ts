@@ -110,6 +110,25 @@ describe("file identity after import (changedAfterImport=log, the default)", () 
     expect(rows.find((r) => r.fileset !== first!.id)).toMatchObject({ state: "imported", size: tiff(8, 8).length });
   });
 
+  it("delete and re-drop with OMERO's default eventTypes and no rescan: the deletion event reaches the DropBox; the new file is imported", async () => {
+    const a = write(s.u("redrop-live", "a.tif"), tiff(4, 4));
+    const [first] = await s.imported(a);
+    fs.unlinkSync(a);
+    // Only the event: sync is the barrier for it, no walk runs.
+    await sync(s.h.home);
+    await waitFor(
+      () => /deleted or moved away after import/.test(s.fileRows(a)[0]?.reason ?? "") || null,
+      "deletion recorded from its event",
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}: ${JSON.stringify(s.fileRows(a))}\n${dropboxLog(s.h)}`);
+    });
+    write(a, tiff(8, 8));
+    await sync(s.h.home);
+    const done = await s.imported(a, 2);
+    expect(done.map((i) => i.id)).toContain(first!.id);
+    expect(s.fileRows(a).find((r) => r.fileset !== first!.id)).toMatchObject({ state: "imported" });
+  });
+
   it("rename of an imported folder: nothing re-imported, the ledger follows", async () => {
     const a = write(s.u("run1", "a.tif"), tiff());
     const b = write(s.u("run1", "b.tif"), tiff(6, 6));

@@ -6,7 +6,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { REPO_ROOT } from "../helpers/wait";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { CLI_BIN, REPO_ROOT } from "../helpers/wait";
 import {
   dropboxLog,
   type Home,
@@ -23,6 +25,7 @@ import {
 } from "./harness";
 
 jest.setTimeout(90_000);
+const run = promisify(execFile);
 
 const lines = (f: string): string[] => {
   try {
@@ -133,5 +136,40 @@ describe("an import that outlives the DropBox", () => {
     expect(redo.length).toBe(2);
     const calls = lines(log).map((l) => JSON.parse(l) as { cmd: string | null; argv: string[] });
     expect(calls.filter((c) => c.cmd === "import").at(-1)!.argv).toContain("--exclude=clientpath");
+  });
+
+  test("imports cancel ID: a running import's process group is ended, the fileset is cancelled; retry queues it again", async () => {
+    h = makeHome({});
+    const runs = path.join(h.root, "runs.log");
+    fs.writeFileSync(
+      path.join(h.home, "etc", "config.json"),
+      JSON.stringify({
+        "omero.fs.dirImportWait": "0.3",
+        "omero.fs.throttleImport": "0",
+        "omero.fs.rescanInterval": "0",
+        "omero.fs.importer": "exec",
+        // A child of its own in the group (like Java under the omero CLI), and a long import.
+        "omero.fs.execCommand": `/bin/sh -c 'echo "start $$" >> ${runs}; sleep 60 & wait; echo done' sh {entry}`,
+      }),
+    );
+    monitor = await startMonitor(h.home);
+    dropbox = await startDropBox(h.home);
+    write(path.join(h.dropbox, "amy", "slow.tif"), tiff());
+    await waitFor(() => lines(runs).length === 1 || null, "the run started");
+    const first = Number(lines(runs)[0]!.split(" ")[1]);
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("OMERO_FS_")));
+    const cli = (...a: string[]) =>
+      run(process.execPath, [CLI_BIN, "--home", h.home, "imports", ...a], { env }).catch(
+        (e: { stdout: string; stderr: string }) => e,
+      );
+    const id = imports(h)[0]!.id;
+    expect((await cli("cancel", String(id))).stdout).toBe(
+      `import ${id} cancelled: not imported (omero-fs imports retry ${id} queues it again)\n`,
+    );
+    expect(alive([first])).toEqual([]);
+    expect(imports(h)[0]).toMatchObject({ id, state: "cancelled" });
+    expect((await cli("cancel", String(id))).stderr).toMatch(new RegExp(`import ${id} is already cancelled`));
+    expect((await cli("retry", String(id))).stdout).toBe(`import ${id} queued\n`);
+    await waitFor(() => lines(runs).length === 2 || null, "the retry ran it again");
   });
 });

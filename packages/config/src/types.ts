@@ -65,6 +65,8 @@ export const GlobalConfigSchema = z.object({
   importRetries: z.number().int().min(0),
   /** Seconds one importer run may take before it is killed and counted as failed. */
   importTimeout: z.number().min(1),
+  /** Bytes; a larger fileset is not imported (0: no limit). */
+  maxFilesetSize: z.number().int().min(0),
   /** Seconds between safety-net reconciliations; 0 disables. */
   rescanInterval: z.number().min(0),
   /** What a change after import does (omero.fs.changedAfterImport; reimportModified=true is its alias for reimport). */
@@ -76,6 +78,8 @@ export const GlobalConfigSchema = z.object({
   /** Where the MonitorServer this node runs binds (control ROUTER, event PUB). */
   monitorBindControl: z.string(),
   monitorBindEvents: z.string(),
+  /** Folders the MonitorServer this node runs may watch and list; [] = this home's watch folders. */
+  monitorRoots: z.array(z.string()),
   dropboxControl: z.string(),
   nodeControl: z.string(),
   insecureTcp: z.boolean(),

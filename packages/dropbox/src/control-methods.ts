@@ -11,7 +11,7 @@ import {
   OMERO_FS_VERSION,
   type OmeroStatus,
 } from "@omero-fs/protocol";
-import { ControlClient, type Handlers } from "@omero-fs/protocol/zmq";
+import { type Handlers, localControlClient } from "@omero-fs/protocol/zmq";
 import { isUnder } from "./core/paths";
 import type { Engine } from "./engine";
 import { LedgerError } from "./ledger";
@@ -33,6 +33,7 @@ export interface ControlHost {
     | "requeue"
     | "release"
     | "reimport"
+    | "cancel"
     | "counts"
     | "checkInvariant"
   >;
@@ -44,7 +45,7 @@ export interface ControlHost {
   /** What keeps the DropBox from doing all of its job (health). */
   problems(): string[];
   /** Re-read the config and apply what can change live (server.ts). */
-  reload(): Promise<{ applied: string[]; restart: string[] }>;
+  reload(): Promise<{ applied: string[]; restart: string[]; notApplied: string[] }>;
   /** OMERO as the omero importer knows it (null with the other importers; omero-status.ts). */
   omero(): OmeroStatus | null;
 }
@@ -104,12 +105,13 @@ export function controlHandlers(h: ControlHost): DropBoxHandlers {
     retry: ({ id }) => refusedAsBadParams(h.engine.requeue(id)),
     release: ({ id }) => refusedAsBadParams(h.engine.release(id)),
     reimport: ({ id }) => refusedAsBadParams(h.engine.reimport(id)),
+    cancel: ({ id }) => refusedAsBadParams(h.engine.cancel(id)),
   };
 }
 
 /** Is a DropBox already answering at this endpoint? Its pid, or null. (One DropBox per home.) */
-export async function probeRunning(endpoint: string, timeoutMs = 400): Promise<number | null> {
-  const c = new ControlClient(endpoint, { timeoutMs });
+export async function probeRunning(home: string, endpoint: string, timeoutMs = 400): Promise<number | null> {
+  const c = localControlClient(home, endpoint, { timeoutMs });
   try {
     const r = await c.call("ping", {}, DropBoxMethodResults.ping, timeoutMs);
     return r.pid;

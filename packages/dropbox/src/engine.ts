@@ -378,6 +378,26 @@ export class Engine {
     });
   }
 
+  /** Copy the ledger's write-ahead log into dropbox.sqlite (a PASSIVE checkpoint), on the chain. */
+  checkpointLedger(): Promise<void> {
+    return this.serial(() => this.shared.ledger.checkpoint("PASSIVE"));
+  }
+
+  /**
+   * `imports cancel ID` (control method `cancel`): a running import is ended first, then the
+   * fileset is `cancelled`; LedgerError when it cannot be (imported, already cancelled, unknown).
+   */
+  async cancel(id: number): Promise<{ id: number; state: string }> {
+    if (await this.imports.cancel(id)) return { id, state: "cancelled" };
+    return this.serialRefusable(() => {
+      const r = this.shared.ledger.cancel(id, this.clock.now());
+      this.log.warn(`[fileset ${id}] cancelled by hand: not imported (omero-fs imports retry ${id} queues it again)`);
+      this.queueing.forgetWhy(id);
+      this.requestTick();
+      return r;
+    });
+  }
+
   /** The ledger's counts ("files.<state>", "imports.<state>"), for `status`. */
   counts(): Record<string, number> {
     return this.shared.ledger.counts();

@@ -5,12 +5,14 @@
  * means. Also crash recovery of filesets left `importing`.
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { processGroupAlive, processStartTime, signalGroup } from "@omero-fs/config";
 import { Confirmations } from "./confirm";
 import type { Chain, Shared, Ticks } from "./context";
 import type { OmeroHealth } from "./core/omero-health";
 import { outcomeOf } from "./core/outcome";
 import { newSchedState, pickJobs } from "./core/scheduler";
+import { sizeVerdict } from "./core/space";
 import type { Intake } from "./intake";
 import type { ImportOutcome, ImportRequest, Importer, RecoverResult } from "./importers/types";
 import { OmeroPause } from "./omero-pause";
@@ -37,6 +39,8 @@ async function endGroup(pgid: number, graceMs: number): Promise<void> {
 
 export class Imports {
   readonly running = new Map<number, { ctrl: AbortController; done: Promise<void> }>();
+  /** Imports being cancelled by hand: their run is ended, then they are recorded `cancelled`. */
+  private readonly cancelling = new Set<number>();
   private readonly sched = newSchedState();
 
   /** The queue's pause for OMERO outages (the omero importer; omero-pause.ts). */
@@ -102,8 +106,11 @@ export class Imports {
     const done = (async () => {
       let outcome: ImportOutcome;
       let verify = await this.verifySnapshot(id);
+      const tooBig = verify ? null : await this.sizeProblem(id);
       if (verify) {
         outcome = { ok: false, retryable: true, target: null, images: null, error: verify };
+      } else if (tooBig) {
+        outcome = { ok: false, retryable: tooBig.retryable, target: null, images: null, error: tooBig.error };
       } else {
         try {
           outcome = await this.ctx.importer.run(req, {
@@ -130,6 +137,11 @@ export class Imports {
           };
         }
       }
+      // Cancelled by hand (`imports cancel`): its run was ended; recorded as such, never retried.
+      if (this.cancelling.delete(id)) {
+        await this.ctx.serial(() => this.recordCancel(id));
+        return;
+      }
       // Stopping: leave the job 'importing'; the next start asks the importer to recover it.
       if (this.ctx.stopping() && ctrl.signal.aborted) return;
       await this.ctx.serial(() => this.record(id, attempt, outcome, verify !== null));
@@ -153,6 +165,31 @@ export class Imports {
         `[fileset ${id}] its importer's process group ${pgid} could not be recorded (${e instanceof Error ? e.message : String(e)}): after a crash of the DropBox it would not be waited for`,
       );
     }
+  }
+
+  /**
+   * The fileset's size against omero.fs.maxFilesetSize and, for the local importer, the free space
+   * where it writes (core/space.ts decides); null when it may run.
+   */
+  private async sizeProblem(id: number): Promise<{ error: string; retryable: boolean } | null> {
+    const { maxFilesetSize, localRepository } = this.ctx.opts();
+    if (maxFilesetSize === 0 && localRepository === null) return null;
+    const size = { apparent: 0, allocated: 0 };
+    for (const m of this.ctx.ledger.filesets.snapshotOf(id)) {
+      const s = await fs.promises.stat(m.path).catch(() => null);
+      if (!s) continue; // vanished: the snapshot check after the import says so
+      size.apparent += s.size;
+      size.allocated += s.blocks * 512;
+    }
+    let freeBytes: number | null = null;
+    if (localRepository !== null) {
+      // The repository may not exist yet: its nearest existing folder is on the same file system.
+      let dir = localRepository;
+      while (!fs.existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+      const st = await fs.promises.statfs(dir).catch(() => null);
+      if (st) freeBytes = st.bavail * st.bsize;
+    }
+    return sizeVerdict({ size, maxBytes: maxFilesetSize, freeBytes });
   }
 
   /** Files changed or vanished since queueing: the import must not run on them. */
@@ -293,6 +330,10 @@ export class Imports {
         }
         await new Promise((r) => setTimeout(r, ORPHAN_POLL_MS));
       }
+      if (this.cancelling.delete(id)) {
+        await this.ctx.serial(() => this.recordCancel(id));
+        return;
+      }
       // Stopping: leave it `importing`; the next start looks again.
       if (this.ctx.stopping() && ctrl.signal.aborted) return;
       const why = `interrupted: the DropBox restarted during the import; it ran on in process group ${pgid}${ended ? ` and was ${ended}` : " to its end"}; its outcome is not known`;
@@ -303,6 +344,26 @@ export class Imports {
       this.ctx.requestTick();
     });
     this.running.set(id, { ctrl, done });
+  }
+
+  /**
+   * `imports cancel ID` of an import that runs (or outlived the DropBox): its run is ended (its
+   * process group killed, the local copy stopped) and the fileset recorded `cancelled`. False when
+   * it does not run here.
+   */
+  async cancel(id: number): Promise<boolean> {
+    const r = this.running.get(id);
+    if (!r) return false;
+    this.cancelling.add(id);
+    this.ctx.log.warn(`[fileset ${id}] cancelled by hand while importing: ending its import`);
+    r.ctrl.abort();
+    await r.done;
+    return true;
+  }
+
+  private recordCancel(id: number): void {
+    this.ctx.ledger.cancel(id, this.ctx.clock.now());
+    this.ctx.log.warn(`[fileset ${id}] cancelled by hand: not imported (omero-fs imports retry ${id} queues it again)`);
   }
 
   /** Wait for in-flight imports up to `graceMs`, then abort them (they stay resumable). */

@@ -58,6 +58,7 @@ class DropBoxServer {
   private stopped = false;
   private healthTimer: NodeJS.Timeout | null = null;
   private rescanTimer: NodeJS.Timeout | null = null;
+  private checkpointTimer: NodeJS.Timeout | null = null;
   /** Its watches are replaced by a reload; the global part is the one the process started with. */
   private config: OmeroFsConfig;
   private opts: DropBoxOptions;
@@ -99,6 +100,9 @@ class DropBoxServer {
         omero: () => omeroStatus(p.config.global.importer, p.engine.omeroHealth()),
       }),
       log: p.log,
+      // On tcp://: CURVE with etc/curve/authorized_keys, or refused unless omero.fs.insecureTcp.
+      tcp: { home: p.home, insecureTcp: p.config.global.insecureTcp, what: "DropBox control endpoint", log: p.log },
+      zapDomain: "dropbox-control",
     });
   }
 
@@ -107,7 +111,7 @@ class DropBoxServer {
    * changes), apply what can change live: options, readers catalogues, log level, and the watches
    * (added, removed, monitors re-created: watches.ts).
    */
-  private async reload(): Promise<{ applied: string[]; restart: string[] }> {
+  private async reload(): Promise<{ applied: string[]; restart: string[]; notApplied: string[] }> {
     let fresh: OmeroFsConfig;
     let catalogues: Map<number, Catalogue>;
     try {
@@ -122,7 +126,7 @@ class DropBoxServer {
     };
     const plan = planReload(this.opts, resolveOptions(fresh), differs);
     // One lifecycle change at a time: the health check also starts monitors.
-    await this.monitors.exclusive(async () => {
+    const notApplied = await this.monitors.exclusive(async () => {
       const rescanChanged = plan.opts.rescanIntervalMs !== this.opts.rescanIntervalMs;
       this.opts = plan.opts;
       if (rescanChanged && this.ready) this.startRescanTimer();
@@ -134,12 +138,12 @@ class DropBoxServer {
           this.engine.setCatalogue(c.index, catalogues.get(c.index)!);
       this.engine.reload(plan.opts);
       this.config = { global: this.config.global, watches: plan.opts.watches.map((w) => w.config) };
-      await this.monitors.applyWatchChanges(plan.watches);
+      return this.monitors.applyWatchChanges(plan.watches);
     });
     this.log.info(
-      `reload: applied ${plan.applied.join(", ") || "nothing"}; needs restart: ${plan.restart.join(", ") || "nothing"}`,
+      `reload: applied ${plan.applied.join(", ") || "nothing"}; needs restart: ${plan.restart.join(", ") || "nothing"}${notApplied.length > 0 ? `; not yet in effect: ${notApplied.join("; ")}` : ""}`,
     );
-    return { applied: plan.applied, restart: plan.restart };
+    return { applied: plan.applied, restart: plan.restart, notApplied };
   }
 
   private prepareWatchDirs(): void {
@@ -197,6 +201,11 @@ class DropBoxServer {
     }
     this.engine.requestTick();
     this.healthTimer = setInterval(() => void this.monitors.checkHealth(), this.opts.healthMs);
+    // A failed checkpoint (a ledger that cannot be written) is the chain's (ledger-health.ts).
+    this.checkpointTimer = setInterval(
+      () => void this.engine.checkpointLedger().catch(() => undefined),
+      this.opts.checkpointMs,
+    );
     this.startRescanTimer();
     // The omero importer's check of the OMERO side: `admin start` reports its failure (degraded).
     await this.beforeReady;
@@ -239,6 +248,7 @@ class DropBoxServer {
     if (this.healthTimer) clearInterval(this.healthTimer);
     if (this.rescanTimer) clearInterval(this.rescanTimer);
     this.onStop();
+    if (this.checkpointTimer) clearInterval(this.checkpointTimer);
     this.p.ledgerWrites.stop();
     await this.engine.stop(STOP_GRACE_MS);
     await this.monitors.stop();
@@ -268,7 +278,7 @@ export async function runDropBox(opts: {
   });
   let server: DropBoxServer | null = null;
   try {
-    const other = await probeRunning(g.dropboxControl);
+    const other = await probeRunning(opts.home, g.dropboxControl);
     if (other !== null) throw new Error(`a DropBox is already running for this home (pid ${other})`);
     const catalogues = cataloguesOf(config);
     const home = opts.home;

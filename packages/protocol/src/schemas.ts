@@ -145,6 +145,11 @@ export const MonitorStateSchema = z.object({
   /** Counters since the monitor was created (never reset, also across stop/start): events in blocks, rescan notices. */
   eventsPublished: nonNegativeInt.optional(),
   rescansPublished: nonNegativeInt.optional(),
+  /**
+   * Parts of the tree the monitor does not watch, with why (a folder too deep, one that cannot be
+   * listed): each also logged once and announced by a rescan notice. At most 100, oldest first.
+   */
+  refused: z.array(z.object({ path: z.string(), reason: z.string() })).optional(),
 });
 export type MonitorState = z.infer<typeof MonitorStateSchema>;
 
@@ -246,6 +251,8 @@ export const DropBoxMethodParams = {
   status: NoParamsSchema,
   /** Import an incomplete (or still waiting) fileset as it is (`omero-fs imports release ID`). */
   release: z.strictObject({ id: z.number().int().min(1) }),
+  /** Stop one fileset from being imported, ending its import if one runs (`omero-fs imports cancel ID`). */
+  cancel: z.strictObject({ id: z.number().int().min(1) }),
   /**
    * `omero-fs dropbox import-existing [PATH]`: import the files recorded as `existing` (there at the
    * first walk, omero.fs.existingFiles=skip), all of them or those under `path` (absolute).
@@ -304,6 +311,8 @@ export const DropBoxMethodResults = {
   retry: z.object({ id: z.number().int(), state: z.string() }),
   /** state: "waiting" (released: queued as soon as its present files are settled and finished). */
   release: z.object({ id: z.number().int(), state: z.string() }),
+  /** state: "cancelled". */
+  cancel: z.object({ id: z.number().int(), state: z.string() }),
   status: z.object({
     ready: z.boolean(),
     watches: z.array(
@@ -321,8 +330,16 @@ export const DropBoxMethodResults = {
   reimport: z.object({ id: z.number().int(), state: z.string() }),
   /** How many `existing` files were released for import. */
   importExisting: z.object({ released: nonNegativeInt }),
-  /** applied: properties now in effect; restart: changed properties that need `omero-fs admin restart`. */
-  reload: z.object({ applied: z.array(z.string()), restart: z.array(z.string()) }),
+  /**
+   * applied: properties now in effect; restart: changed properties that need `omero-fs admin
+   * restart`; notApplied: what could not be applied now, with why (a watch whose MonitorServer does
+   * not answer): it is, by itself, once it can be.
+   */
+  reload: z.object({
+    applied: z.array(z.string()),
+    restart: z.array(z.string()),
+    notApplied: z.array(z.string()).optional(),
+  }),
   /** The invariant after a walk of every watch and the grouping of everything seen; `files`: rows in the ledger. */
   checkLedger: LedgerInvariantSchema.extend({ files: nonNegativeInt }),
 } as const;

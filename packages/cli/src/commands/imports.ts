@@ -181,9 +181,24 @@ async function retry(home: string, id: number, method: "retry" | "release", json
   process.stdout.write(r.running ? `${said}\n` : `${said} (DropBox is not running: it imports it when it starts)\n`);
 }
 
+/** `imports cancel ID`: through the running DropBox (it ends a running import), else in the ledger. */
+async function cancel(home: string, id: number): Promise<void> {
+  const r = await throughDropBox(home, {
+    what: "",
+    method: "cancel",
+    params: { id },
+    timeoutMs: 30_000,
+    direct: (ledger, file) => ledger.cancelImport(file, id),
+  });
+  const result = r.result;
+  process.stdout.write(
+    `import ${result.id} cancelled: not imported (omero-fs imports retry ${result.id} queues it again)${r.running ? "" : " (DropBox is not running: written to the ledger)"}\n`,
+  );
+}
+
 export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: "imports",
-  describe: "What DropBox imported, is importing or failed to import: list, show, retry, release",
+  describe: "What DropBox imported, is importing or failed to import: list, show, retry, release, cancel",
   builder: (y) =>
     y
       .command<ListArgs>(
@@ -309,6 +324,12 @@ export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           await applyMany(home, "reimport", a, importerOf(home));
         },
       )
-      .demandCommand(1, "Give an imports subcommand: list, show, retry, release or reimport."),
+      .command<GlobalArgs & { id: string }>(
+        "cancel <id>",
+        "Stop an import: a running one is ended (its process group killed), a waiting or queued one is not started; retry queues it again",
+        (yy) => yy.positional("id", { type: "string", describe: "import id", demandOption: true }),
+        (a) => cancel(homeOf(a), parseId(a.id)),
+      )
+      .demandCommand(1, "Give an imports subcommand: list, show, retry, release, cancel or reimport."),
   handler: () => undefined,
 };

@@ -111,6 +111,8 @@ export class Pipeline {
       concurrency: o.concurrency ?? 1,
       retry: { retries: o.retries ?? 3, baseMs: o.retryBaseMs ?? DEFAULT_RETRY.baseMs, maxMs: DEFAULT_RETRY.maxMs },
       importTimeoutMs: 60_000,
+      maxFilesetSize: 0,
+      localRepository: null,
       rescanIntervalMs: 0,
       reimportModified: false,
       healthMs: 1000,

@@ -5,6 +5,7 @@
  * of MIGRATIONS have run; a new column is a new entry at the end, never an edit of an old one.
  */
 import * as fs from "node:fs";
+import { restrictStore } from "@omero-fs/config/home";
 import Database from "better-sqlite3";
 
 export type Db = Database.Database;
@@ -364,6 +365,7 @@ function failWritesWhile(db: Db, flagFile: string): void {
 export function openLedgerDb(file: string, testFailWritesWhile: string | null = null): Db {
   let db: Db | null = null;
   try {
+    if (file !== ":memory:") restrictStore(file);
     db = new Database(file);
     if (file !== ":memory:") db.pragma("journal_mode = WAL");
     // NORMAL in WAL mode: a commit survives a process crash (kill -9); only an OS crash or power
@@ -434,6 +436,7 @@ export class LedgerError extends Error {
       | "LEDGER_NEWER"
       | "LEDGER_NOT_READY"
       | "LEDGER_CORRUPT"
+      | "LEDGER_EXISTS"
       | "UNKNOWN_IMPORT"
       | "NOT_RETRYABLE",
     message: string,

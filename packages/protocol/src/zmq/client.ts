@@ -5,16 +5,36 @@ import { decodeReply, encodeRequest } from "../codec";
 import type { ErrorCode } from "../schemas";
 import { setTcpLiveness, type TcpLiveness } from "./tcp";
 
-/** A call that got an error reply (or none in time). `code` is the server's, or TIMEOUT. */
+/**
+ * A call that got an error reply, or none: `code` is the server's, or TIMEOUT (no answer in time),
+ * GONE (the connection dropped while the call waited: the server stopped or died; its answer will
+ * never come) or CLOSED (the client was closed).
+ */
 export class ControlCallError extends Error {
-  readonly code: ErrorCode | "TIMEOUT" | "CLOSED";
+  readonly code: ErrorCode | "TIMEOUT" | "GONE" | "CLOSED";
   readonly method: string;
-  constructor(code: ErrorCode | "TIMEOUT" | "CLOSED", method: string, message: string) {
+  constructor(code: ErrorCode | "TIMEOUT" | "GONE" | "CLOSED", method: string, message: string) {
     super(message);
     this.name = "ControlCallError";
     this.code = code;
     this.method = method;
   }
+}
+
+/**
+ * What a client that got no answer says besides "unreachable": with CURVE a server whose public key
+ * is not the one the client was given (or that does not list the client's key) answers nothing at
+ * all, exactly as one that is down. `serverKey`: where the client's idea of that key comes from.
+ */
+export function noAnswerHint(curve: boolean, serverKey = "the server key this client uses"): string {
+  return curve
+    ? `it is not running or not reachable, or ${curveNoAnswer(serverKey)}`
+    : "it is not running or not reachable";
+}
+
+/** The CURVE part of noAnswerHint: the keys that make a running server silent. */
+export function curveNoAnswer(serverKey: string): string {
+  return `(CURVE) ${serverKey} is not that server's public key, or the server does not list this client's key in its etc/curve/authorized_keys`;
 }
 
 interface Pending {
@@ -35,6 +55,8 @@ export class ControlClient {
   private readonly pending = new Map<string, Pending>();
   private closed = false;
   private readonly loop: Promise<void>;
+  /** Reads the socket's events (a dropped connection fails the calls waiting on it). */
+  private readonly watch: Promise<void>;
   private sending: Promise<void> = Promise.resolve();
 
   constructor(
@@ -53,8 +75,33 @@ export class ControlClient {
       this.socket.curveSecretKey = options.curve.secretKey;
     }
     setTcpLiveness(this.socket, endpoint, options.liveness);
+    // A call waiting when the connection drops never gets its answer (the server that had it is
+    // gone; a restarted one knows nothing of it): it fails at once, not at its timeout (a `dropbox
+    // scan` would otherwise wait ten minutes for a DropBox that died).
+    const events = this.socket.events;
+    this.watch = (async () => {
+      try {
+        for await (const e of events) if (e.type === "disconnect") this.failPending();
+      } catch {
+        // the socket is closed
+      }
+    })();
     this.socket.connect(endpoint);
     this.loop = this.receive();
+  }
+
+  private failPending(): void {
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      clearTimeout(p.timer);
+      p.reject(
+        new ControlCallError(
+          "GONE",
+          p.method,
+          `${this.endpoint} closed the connection before answering ${p.method} (the server stopped or died)`,
+        ),
+      );
+    }
   }
 
   private async receive(): Promise<void> {
@@ -98,7 +145,10 @@ export class ControlClient {
     return new Promise<R>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new ControlCallError("TIMEOUT", method, `no reply to ${method} from ${this.endpoint} within ${ms} ms`));
+        const why = this.options.curve ? `: ${noAnswerHint(true)}` : "";
+        reject(
+          new ControlCallError("TIMEOUT", method, `no reply to ${method} from ${this.endpoint} within ${ms} ms${why}`),
+        );
       }, ms);
       this.pending.set(id, { method, schema, resolve: resolve as (v: unknown) => void, reject, timer });
       const frame = encodeRequest(id, method, params);
@@ -136,5 +186,6 @@ export class ControlClient {
     this.pending.clear();
     this.socket.close();
     void this.loop;
+    void this.watch;
   }
 }

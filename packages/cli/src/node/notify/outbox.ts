@@ -6,6 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { HOME_MODES, restrictStore } from "@omero-fs/config/home";
 import Database from "better-sqlite3";
 import type { Cursor, NotifyEvent } from "../../core/notify-cursor";
 
@@ -49,7 +50,8 @@ export class NotifyOutbox {
   /** Open (creating) the store of a home: var/db/notify.sqlite. */
   constructor(home: string) {
     const file = path.join(home, "var", "db", "notify.sqlite");
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: HOME_MODES.dir });
+    restrictStore(file);
     this.db = new Database(file);
     this.db.pragma("journal_mode = WAL");
     this.db.exec(SCHEMA);
