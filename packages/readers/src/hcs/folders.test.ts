@@ -200,17 +200,18 @@ describe("Cellomics (CellomicsReader), by plate name", () => {
 
 describe("Opera Flex (FlexReader), measurement files beside the .flex files", () => {
   const names = ["001001000.flex", "001002000.flex", "002001000.flex", "Meas_01.mea", "Meas_01.res", "readme.flex"];
-  it("groups the nnnnnnnnn.flex files of a folder with its .mea and .res; the .mea is the entry", () => {
+  it("groups the nnnnnnnnn.flex files of a folder with its .mea and .res; the first well file is the entry", () => {
     const res = groupPlates(names.map((n) => ({ path: abs(n), size: 100 })));
     expect(res.filesets).toHaveLength(1);
     const plan = res.filesets[0]!;
     expect(plan.reader).toBe(FLEX);
-    expect(plan.entry).toBe(abs("Meas_01.mea"));
-    expect(plan.files).toEqual(
-      ["Meas_01.mea", "001001000.flex", "001002000.flex", "002001000.flex", "Meas_01.res"].map(abs),
+    expect(plan.entry).toBe(abs("001001000.flex"));
+    expect([...plan.files].sort()).toEqual(
+      ["001001000.flex", "001002000.flex", "002001000.flex", "Meas_01.mea", "Meas_01.res"].map(abs).sort(),
     );
     expect(plan.plate).toMatchObject({ wells: 3, presentImages: 3 });
-    expect(res.claimed.has(abs("readme.flex"))).toBe(false);
+    // readme.flex opens the plate without being used: OMERO's candidate scan prunes it.
+    expect(res.ignored).toEqual([{ path: abs("readme.flex"), reason: expect.stringMatching(/skips readme\.flex/) }]);
   });
 
   it("without both a .mea and a .res, the .flex files alone; the first is the entry", () => {
