@@ -7,6 +7,7 @@ import { find, member } from "./context";
 import type { Ctx, Decision } from "./context";
 import { oifElsewhereRule, oifFolderRule, oifMayClaim } from "./fv1000";
 import { BD, BD_TIFF } from "../hcs/bd";
+import { SCANR, SCANR_IMAGE } from "../hcs/scanr";
 import { R } from "./names";
 import type { CandidateFile } from "../types";
 
@@ -61,7 +62,13 @@ export function folderRule(ctx: Ctx, f: CandidateFile, _ln: string): Decision | 
  */
 export function layoutWithoutEntry(ctx: Ctx, path: string): { reader: string; hold: string } | null {
   // Most paths are in no layout folder: a cheap test first (grouping calls this for every file).
-  if (!path.includes("_/") && !path.includes("/Data/") && !path.includes("/Well ") && !/\.oif\.files\//i.test(path))
+  if (
+    !path.includes("_/") &&
+    !path.includes("/Data/") &&
+    !path.includes("/Well ") &&
+    !/\/data\//i.test(path) &&
+    !/\.oif\.files\//i.test(path)
+  )
     return null;
   const parts = path.split("/");
   const has = ctx.idx.has;
@@ -73,6 +80,14 @@ export function layoutWithoutEntry(ctx: Ctx, path: string): { reader: string; ho
     return {
       reader: BD,
       hold: `${name} is inside the BD Pathway well folder ${folder}/ and may belong to ${exp}, not here yet`,
+    };
+  }
+  // A ScanR plane in `data/` whose acquisition (experiment_descriptor.xml one folder up) no plate rule formed.
+  if (folder.toLowerCase() === "data" && SCANR_IMAGE.test(name) && has.has(SCANR)) {
+    const xml = join(parts.slice(0, -2).join("/") || "/", "experiment_descriptor.xml");
+    return {
+      reader: SCANR,
+      hold: `${name} is named like a ScanR plane in ${folder}/ and may belong to ${xml}, not here yet`,
     };
   }
   for (let i = parts.length - 2, level = 1; i >= 1 && level <= 3; i--, level++) {

@@ -153,18 +153,20 @@ describe("Olympus ScanR (ScanrReader), by layout", () => {
     expect(plan.closed).toBe(false);
   });
 
-  it("holds ScanR-named planes in data/ and the .dat files until the XML arrives", () => {
+  it("without the XML: planes in data/ are TIFFs held for it (companionWait), the .dat files ignored with why", () => {
     const fx = scanrPlate();
-    const res = groupPlates(toCandidates(without(fx.files, "index"), ROOT));
-    expect(res.filesets).toEqual([]);
-    expect(res.pending.map((p) => p.path).sort()).toEqual(
-      without(fx.files, "index")
-        .map((f) => abs(f.path))
-        .sort(),
+    const res = groupFilesets(toCandidates(without(fx.files, "index"), ROOT), defaultCatalogue());
+    expect(res.pending).toEqual([]);
+    const planes = res.filesets.filter((f) => f.entry.includes("/data/"));
+    expect(planes.map((f) => f.reader)).toEqual(planes.map(() => "loci.formats.in.TiffDelegateReader"));
+    expect(planes.length).toBe(fx.files.filter((f) => f.path.startsWith("data/")).length);
+    expect(planes[0]!.hold).toBe(
+      `${scanrImageName("A1", 1, 1, 0, 0, "DAPI")} is named like a ScanR plane in data/ and may belong to ${abs("experiment_descriptor.xml")}, not here yet`,
     );
-    expect(res.pending.find((p) => p.path.includes("data/"))!.reason).toBe(
-      `${scanrImageName("A1", 1, 1, 0, 0, "DAPI")} is named like a ScanR plane and waits for ${abs("experiment_descriptor.xml")}`,
+    expect(res.ignored.map((i) => i.path).sort()).toEqual(
+      ["AcquisitionLog.dat", "experiment_descriptor.dat"].map(abs).sort(),
     );
+    expect(res.ignored[0]!.reason).toMatch(/ScanrReader cannot open it without .*experiment_descriptor\.xml/);
   });
 });
 
