@@ -32,8 +32,8 @@ export interface ControlHost {
     | "importExisting"
     | "requeue"
     | "release"
-    | "cancel"
     | "reimport"
+    | "cancel"
     | "counts"
     | "checkInvariant"
   >;
@@ -45,7 +45,7 @@ export interface ControlHost {
   /** What keeps the DropBox from doing all of its job (health). */
   problems(): string[];
   /** Re-read the config and apply what can change live (server.ts). */
-  reload(): Promise<{ applied: string[]; restart: string[] }>;
+  reload(): Promise<{ applied: string[]; restart: string[]; notApplied: string[] }>;
   /** OMERO as the omero importer knows it (null with the other importers; omero-status.ts). */
   omero(): OmeroStatus | null;
 }
@@ -104,8 +104,8 @@ export function controlHandlers(h: ControlHost): DropBoxHandlers {
     },
     retry: ({ id }) => refusedAsBadParams(h.engine.requeue(id)),
     release: ({ id }) => refusedAsBadParams(h.engine.release(id)),
-    cancel: ({ id }) => refusedAsBadParams(h.engine.cancel(id)),
     reimport: ({ id }) => refusedAsBadParams(h.engine.reimport(id)),
+    cancel: ({ id }) => refusedAsBadParams(h.engine.cancel(id)),
   };
 }
 

@@ -144,13 +144,13 @@ export function resolveOptions(config: OmeroFsConfig, env: NodeJS.ProcessEnv = p
     walkDirDelayMs: testHookNumber(env, "OMERO_FS_TEST_DROPBOX_WALK_DIR_MS", 0, { min: 0, integer: true }),
     applyBlockDelayMs: testHookNumber(env, "OMERO_FS_TEST_DROPBOX_APPLY_MS", 0, { min: 0, integer: true }),
     ledgerProbeMs: hook(env, "OMERO_FS_TEST_LEDGER_PROBE_MS", 5000),
-    checkpointMs: hook(env, "OMERO_FS_TEST_DROPBOX_CHECKPOINT_MS", 60_000),
     probe: {
       baseMs: hook(env, "OMERO_FS_TEST_DROPBOX_OMERO_PROBE_MS", DEFAULT_PROBE.baseMs),
       maxMs: hook(env, "OMERO_FS_TEST_DROPBOX_OMERO_PROBE_MAX_MS", DEFAULT_PROBE.maxMs),
     },
     confirmFilesets: g.importer === "omero" && g.confirmFilesets,
     omeroCheckMs: hook(env, "OMERO_FS_TEST_DROPBOX_OMERO_CHECK_MS", 600_000),
+    checkpointMs: hook(env, "OMERO_FS_TEST_DROPBOX_CHECKPOINT_MS", 60_000),
     ledgerFullWhile:
       testHookJson(env, "OMERO_FS_TEST_LEDGER_FULL_WHILE", z.string().min(1), "a JSON string: a flag file's path") ??
       null,

@@ -111,7 +111,7 @@ class DropBoxServer {
    * changes), apply what can change live: options, readers catalogues, log level, and the watches
    * (added, removed, monitors re-created: watches.ts).
    */
-  private async reload(): Promise<{ applied: string[]; restart: string[] }> {
+  private async reload(): Promise<{ applied: string[]; restart: string[]; notApplied: string[] }> {
     let fresh: OmeroFsConfig;
     let catalogues: Map<number, Catalogue>;
     try {
@@ -126,7 +126,7 @@ class DropBoxServer {
     };
     const plan = planReload(this.opts, resolveOptions(fresh), differs);
     // One lifecycle change at a time: the health check also starts monitors.
-    await this.monitors.exclusive(async () => {
+    const notApplied = await this.monitors.exclusive(async () => {
       const rescanChanged = plan.opts.rescanIntervalMs !== this.opts.rescanIntervalMs;
       this.opts = plan.opts;
       if (rescanChanged && this.ready) this.startRescanTimer();
@@ -138,12 +138,12 @@ class DropBoxServer {
           this.engine.setCatalogue(c.index, catalogues.get(c.index)!);
       this.engine.reload(plan.opts);
       this.config = { global: this.config.global, watches: plan.opts.watches.map((w) => w.config) };
-      await this.monitors.applyWatchChanges(plan.watches);
+      return this.monitors.applyWatchChanges(plan.watches);
     });
     this.log.info(
-      `reload: applied ${plan.applied.join(", ") || "nothing"}; needs restart: ${plan.restart.join(", ") || "nothing"}`,
+      `reload: applied ${plan.applied.join(", ") || "nothing"}; needs restart: ${plan.restart.join(", ") || "nothing"}${notApplied.length > 0 ? `; not yet in effect: ${notApplied.join("; ")}` : ""}`,
     );
-    return { applied: plan.applied, restart: plan.restart };
+    return { applied: plan.applied, restart: plan.restart, notApplied };
   }
 
   private prepareWatchDirs(): void {
@@ -247,8 +247,8 @@ class DropBoxServer {
     this.log.info("DropBox stopping");
     if (this.healthTimer) clearInterval(this.healthTimer);
     if (this.rescanTimer) clearInterval(this.rescanTimer);
-    if (this.checkpointTimer) clearInterval(this.checkpointTimer);
     this.onStop();
+    if (this.checkpointTimer) clearInterval(this.checkpointTimer);
     this.p.ledgerWrites.stop();
     await this.engine.stop(STOP_GRACE_MS);
     await this.monitors.stop();

@@ -89,6 +89,7 @@ export function serverTable(status: NodeStatus): string {
 /** The remote MonitorServers the DropBox uses, one line each: endpoint, state, last contact, watches. */
 function remoteMonitorLines(remote: NonNullable<NodeStatus["remoteMonitors"]>): string {
   const rows = remote.map((r) => [r.control, r.state, r.lastContact ?? "never", r.watches.join(","), cell(r.events)]);
+  // Unreachable: what may be wrong, a wrong server key among it (CURVE answers a bad key with silence).
   const hints = remote.flatMap((r) => (r.hint ? [`  ${r.control} unreachable: ${textCell(r.hint, 300)}`] : []));
   return [
     "remote MonitorServers:",

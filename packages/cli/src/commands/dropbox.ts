@@ -71,7 +71,7 @@ export const dropboxCommand: CommandModule<GlobalArgs, DropBoxArgs> = {
     if (args.action === "import-existing") return importExisting(home, args.path, !!args.json);
     if (args.action === "backup") {
       if (args.path === undefined)
-        throw new CliError(
+        throw new UsageError(
           "dropbox backup: give the file to write, e.g. omero-fs dropbox backup /backup/dropbox.sqlite",
         );
       return backupLedger(home, args.path, !!args.force, !!args.json);

@@ -25,7 +25,7 @@ import {
   removeNodeFiles,
   writeFileAtomic,
 } from "./records";
-import { reloadConfig } from "./reload";
+import { configProblems, reloadConfig } from "./reload";
 import { askRemoteMonitors } from "./remote-monitors";
 import { startNodeServices } from "./services";
 import { Supervisor } from "./supervisor";
@@ -214,12 +214,14 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
   // reload until the restart); what the node applies live, with the last config applied.
   let current = config;
   const applyNode = async (after: OmeroFsConfig) => {
-    if (after.global.logLevel !== current.global.logLevel) {
+    const levelChanged = after.global.logLevel !== current.global.logLevel;
+    if (levelChanged) {
       logger.info(`reload: log level ${current.global.logLevel} -> ${after.global.logLevel}`);
       logger.level = after.global.logLevel;
-      // The MonitorServer re-reads its log level on SIGHUP (the DropBox on its reload).
-      supervisor.signal("MonitorServer", "SIGHUP");
     }
+    // The MonitorServer re-reads its log level and its roots on SIGHUP (the DropBox on its reload);
+    // its default roots are the watch folders, which any reload may change.
+    supervisor.signal("MonitorServer", "SIGHUP");
     const r = await services.reload(after);
     // The HTTP address may have changed: `admin status` reads it from the info file.
     writeFileAtomic(files.infoFile, `${JSON.stringify(services.http ? { ...info, http: services.http } : info)}\n`);
@@ -238,7 +240,9 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
   };
   process.on("SIGHUP", () => {
     logger.info("SIGHUP: reloading the configuration");
-    reload().catch((e) => logger.error(`reload refused, nothing changed: ${(e as Error).message}`));
+    reload().catch((e) =>
+      logger.error(`reload refused, nothing changed: ${(configProblems(e) ?? [(e as Error).message]).join("; ")}`),
+    );
   });
 
   const status = (): NodeStatus => ({
@@ -272,7 +276,15 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     serverStop: ({ name }) => act(name, () => supervisor.stop(name)),
     serverEnable: ({ name }) => act(name, () => supervisor.enable(name)),
     serverDisable: ({ name }) => act(name, () => supervisor.disable(name)),
-    reload: () => reload(),
+    // A configuration that does not load is refused with its problems (one line each), nothing changed.
+    reload: () =>
+      reload().catch((e: unknown) => ({
+        changed: [],
+        applied: [],
+        restart: [],
+        notApplied: [],
+        problems: configProblems(e) ?? [(e as Error).message],
+      })),
     shutdown: () => {
       // Reply first; the client then waits for the pid to go away.
       setImmediate(() => void shutdown("shutdown requested"));
