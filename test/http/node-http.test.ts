@@ -4,6 +4,7 @@ import { FileShowJsonSchema } from "@omero-fs/protocol";
 import { type Browser, chromium } from "playwright-core";
 import { makeHome, readLog, type TestHome } from "../cli/harness";
 import { promtool } from "../helpers/promtool";
+import { homeFiles } from "../helpers/home";
 import { waitFor } from "../helpers/wait";
 import { baseUrl, drop, execConfig, FAST_ENV, parseMetrics, waitFinished } from "./helpers";
 import { type Smtp, smtp, type Webhook, webhook } from "./receivers";
@@ -151,14 +152,12 @@ test("files show finds a file by its old path after a rename inside the DropBox"
   const moved = path.join(path.dirname(old), "renamed", "ok-renamed.fake");
   fs.mkdirSync(path.dirname(moved));
   fs.renameSync(old, moved);
-  const d = await waitFor(
-    async () => {
-      const r = await home.cli(["files", "show", old, "--json"]);
-      return r.code === 0 && JSON.parse(r.stdout).renamedFrom ? FileShowJsonSchema.parse(JSON.parse(r.stdout)) : null;
-    },
+  await waitFor(
+    () => homeFiles(home.dir).some((f) => f.path === moved && f.reason?.includes(old)),
     "the rename to be recorded",
-    { timeoutMs: 30_000, intervalMs: 200 },
+    { timeoutMs: 30_000 },
   );
+  const d = FileShowJsonSchema.parse(JSON.parse((await home.cli(["files", "show", old, "--json"])).stdout));
   expect(d).toMatchObject({ path: moved, renamedFrom: old, state: "imported", target: "Image:ok.fake" });
 });
 
