@@ -315,7 +315,7 @@ test("CLI errors: one line on stderr, non-zero exit", async () => {
     [
       ["imports", "list", "--state", "done"],
       2,
-      /^omero-fs: unknown import state "done"; valid states: waiting, queued, importing, imported, failed, incomplete\n$/,
+      /^omero-fs: unknown import state "done"; valid states: waiting, queued, importing, imported, failed, incomplete, cancelled\n$/,
     ],
     [
       ["files", "list", "--state", "lost"],

@@ -53,11 +53,16 @@ test("admin reload: dirImportWait applies live without changing pids; a restart-
   expect(await pids(home)).toEqual(before);
   expect(readLog(home.dir, "DropBox")).toContain("reload: applied omero.fs.dirImportWait");
 
-  // A bad config: refused, exit 1, nothing changes.
-  writeConfig(home, { ...BASE, "omero.fs.dirImportWait": "soon" });
+  // A bad config: refused, exit 1, nothing changes; each problem is printed (not their count).
+  writeConfig(home, { ...BASE, "omero.fs.dirImportWait": "soon", "omero.fs.throttleImport": "-1" });
   const bad = await home.cli(["admin", "reload"]);
   expect(bad.code).toBe(1);
-  expect(bad.stderr).toContain("dirImportWait");
+  expect(bad.stderr).toMatch(
+    /^omero-fs: configuration not reloaded, nothing changed:\n {2}omero\.fs\.dirImportWait .*"soon" is not a number.*\n {2}omero\.fs\.throttleImport .*-1 is out of range/,
+  );
+  const badJson = await home.cli(["admin", "reload", "--json"]);
+  expect(badJson.code).toBe(1);
+  expect((jsonOf(badJson) as { problems: string[] }).problems).toHaveLength(2);
   await dropAndExpectImport(home, "b.fake");
   expect(await pids(home)).toEqual(before);
 });

@@ -142,3 +142,29 @@ test("the remote MonitorServer stopped: the DropBox is degraded (exit 2) and the
   write(path.join(b.dir, "data", "DropBox", "carol", "c.tif"), tiff());
   await importedFor(["carol"]);
 });
+
+test("admin reload with the remote MonitorServer down: at once, what it could apply applied, what it could not said", async () => {
+  // (After the test above: host A's MonitorServer is stopped.)
+  const cfg = path.join(b.dir, "etc", "config.json");
+  const c = JSON.parse(fs.readFileSync(cfg, "utf8")) as Record<string, string>;
+  fs.writeFileSync(
+    cfg,
+    JSON.stringify({ ...c, "omero.fs.dirImportWait": "0.7;0.5;0.5", "omero.fs.blockSize": "0;100;0" }, null, 2),
+  );
+  const t0 = Date.now();
+  const r = await b.cli(["admin", "reload", "--json"]);
+  // Before: 45 s waiting behind the health check of the silent MonitorServer, then "no configuration change".
+  expect(Date.now() - t0).toBeLessThan(15_000);
+  expect(r.code).toBe(0);
+  const j = jsonOf(r) as { applied: string[]; notApplied: string[]; problems: string[] };
+  expect(j.applied).toEqual(
+    expect.arrayContaining(["omero.fs.dirImportWait (watch 1)", "omero.fs.blockSize (watch 2)"]),
+  );
+  expect(j.problems).toEqual([]);
+  expect(j.notApplied.join("\n")).toMatch(/watch 2 \(zak\).*does not answer.*its monitor starts by itself then/);
+  // Again: nothing new to apply; what keeps watch 2 from its job is still said.
+  const text = await b.cli(["admin", "reload"]);
+  expect(text.stdout).toMatch(
+    /^no configuration change\nwarning: DropBox is degraded: .*watch 2 \(zak\): cannot watch .* does not answer/m,
+  );
+});

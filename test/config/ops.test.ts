@@ -144,6 +144,6 @@ test("config list with a config.json it cannot read says so (exit 1) instead of 
   }
   // A mistyped verb points to the general help, not to the help of a command that does not exist.
   expect(cli(["confg", "list"]).stderr).toBe(
-    'omero-fs: unknown command "confg"; did you mean "config"? (commands: admin, config, imports, files, dropbox, logs, monitor-server, curve, completion)\n(see omero-fs --help)\n',
+    'omero-fs: unknown command "confg"; did you mean "config"? (commands: admin, config, imports, files, dropbox, logs, monitor-server, curve, omero, completion)\n(see omero-fs --help)\n',
   );
 });

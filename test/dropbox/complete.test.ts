@@ -104,13 +104,13 @@ it("an ND2 appended in sessions, pausing longer than settleTime and dirImportWai
   },
 );
 
-it("an empty .nd2 is never imported: incomplete after incompleteWait, with the reason; content makes it import", async () => {
+it("an empty .nd2 is never imported: ignored with the reason while empty; content makes it import", async () => {
   const p = write(u("empty", "e.nd2"), "");
-  const inc = await waitFor(() => of(p).find((i) => i.state === "incomplete"), `${p} incomplete`, {
+  const f = await waitFor(() => files(h).find((x) => x.path === p && x.state === "ignored"), `${p} ignored`, {
     timeoutMs: 20_000,
   });
-  expect(inc.waitingFor).toMatch(/^e\.nd2: empty file \(0 bytes\), never imported; nothing arrived for \d+ s/);
-  expect(files(h).find((f) => f.path === p)?.reason).toBe(inc.waitingFor);
+  expect(f.reason).toMatch(/^empty: e\.nd2 has 0 bytes/);
+  expect(of(p)).toEqual([]);
   const whole = makeNd2(2, 100);
   fs.writeFileSync(p, whole);
   await importedWhole(p, whole);

@@ -74,7 +74,7 @@ describe("DropBox fileset rules (e2e)", () => {
 
   it("DeltaVision + log, Analyze .hdr/.img, Micro-Manager folder, OME-TIFF companion: one fileset each", async () => {
     write(u("dv", "a.dv.log"), "log");
-    write(u("dv", "a.dv"), Buffer.alloc(1024));
+    write(u("dv", "a.dv"));
     write(u("an", "b.img"), Buffer.alloc(64));
     const hdr = Buffer.alloc(348);
     hdr.writeInt32LE(348, 0);

@@ -7,6 +7,7 @@ import { type LedgerView, openLedgerView } from "@omero-fs/dropbox/ledger";
 import type { FileJson, ImportJson } from "@omero-fs/protocol";
 import { ControlClient } from "@omero-fs/protocol/zmq";
 import { REPO_ROOT, tempDir, waitFor } from "../helpers/wait";
+import { sample } from "../helpers/samples";
 
 export const MONITOR_MAIN = path.join(REPO_ROOT, "packages", "monitor", "dist", "main.js");
 export const DROPBOX_MAIN = path.join(REPO_ROOT, "packages", "dropbox", "dist", "main.js");
@@ -140,7 +141,8 @@ export function waitImported(h: Home, n: number, timeoutMs = 30000): Promise<Imp
   });
 }
 
-export function write(p: string, content: string | Buffer = "x"): string {
+/** Write `p` (folders made); default content: a minimal valid file for its name (test/helpers/samples.ts). */
+export function write(p: string, content: string | Buffer = sample(p)): string {
   fs.mkdirSync(path.dirname(p), { recursive: true });
   fs.writeFileSync(p, content);
   return p;

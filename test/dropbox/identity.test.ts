@@ -110,6 +110,25 @@ describe("file identity after import (changedAfterImport=log, the default)", () 
     expect(rows.find((r) => r.fileset !== first!.id)).toMatchObject({ state: "imported", size: tiff(8, 8).length });
   });
 
+  it("delete and re-drop with OMERO's default eventTypes and no rescan: the deletion event reaches the DropBox; the new file is imported", async () => {
+    const a = write(s.u("redrop-live", "a.tif"), tiff(4, 4));
+    const [first] = await s.imported(a);
+    fs.unlinkSync(a);
+    // Only the event: sync is the barrier for it, no walk runs.
+    await sync(s.h.home);
+    await waitFor(
+      () => /deleted or moved away after import/.test(s.fileRows(a)[0]?.reason ?? "") || null,
+      "deletion recorded from its event",
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}: ${JSON.stringify(s.fileRows(a))}\n${dropboxLog(s.h)}`);
+    });
+    write(a, tiff(8, 8));
+    await sync(s.h.home);
+    const done = await s.imported(a, 2);
+    expect(done.map((i) => i.id)).toContain(first!.id);
+    expect(s.fileRows(a).find((r) => r.fileset !== first!.id)).toMatchObject({ state: "imported" });
+  });
+
   it("rename of an imported folder: nothing re-imported, the ledger follows", async () => {
     const a = write(s.u("run1", "a.tif"), tiff());
     const b = write(s.u("run1", "b.tif"), tiff(6, 6));
@@ -155,7 +174,7 @@ describe("file identity after import (changedAfterImport=log, the default)", () 
   });
 
   it("a .dv.log after its .dv was imported: a late member, listed with the fileset, not imported", async () => {
-    const dv = write(s.u("late", "x.dv"), Buffer.alloc(1024));
+    const dv = write(s.u("late", "x.dv"));
     const [f] = await s.imported(dv);
     const log = write(s.u("late", "x.dv.log"), "log");
     await s.settled();
@@ -183,7 +202,7 @@ describe("membership until the import starts (dirImportWait 2 s)", () => {
   const s = scenario({ "omero.fs.dirImportWait": "2" });
 
   it("a .dv.log after its .dv was grouped joins it: one fileset", async () => {
-    const dv = write(s.u("dv", "y.dv"), Buffer.alloc(1024));
+    const dv = write(s.u("dv", "y.dv"));
     await sync(s.h.home);
     await waitFor(() => s.importsOf(dv)[0]?.state === "waiting", "y.dv waiting");
     const log = write(s.u("dv", "y.dv.log"), "log");
@@ -227,7 +246,7 @@ describe("a late companion joins a queued fileset (throttleImport 4 s keeps it q
 
   it("the queued fileset goes back to waiting, takes the companion, and imports once with it", async () => {
     await s.imported(write(s.u("first.tif"), tiff())); // starts the watch's throttle window
-    const dv = write(s.u("q", "z.dv"), Buffer.alloc(1024));
+    const dv = write(s.u("q", "z.dv"));
     await waitFor(() => s.importsOf(dv)[0]?.state === "queued", "z.dv queued", { timeoutMs: 10000 });
     const id = s.importsOf(dv)[0]!.id;
     const log = write(s.u("q", "z.dv.log"), "log");
@@ -245,7 +264,7 @@ describe("whitelist selects filesets by entry (whitelist=.ics,.vsi; changedAfter
     const ids = write(s.u("ics", "x.ids"), Buffer.alloc(64));
     const vsi = write(s.u("s.vsi"), Buffer.alloc(64));
     const ets = write(s.u("_s_", "stack1", "frame_t.ets"), Buffer.alloc(64));
-    const dv = write(s.u("other", "y.dv"), Buffer.alloc(1024));
+    const dv = write(s.u("other", "y.dv"));
     expect((await s.imported(ids))[0]!.files).toEqual([ics, ids]);
     expect((await s.imported(ets))[0]!.files).toEqual([vsi, ets]);
     await s.settled();
@@ -287,7 +306,7 @@ describe("changedAfterImport=reimport", () => {
   });
 
   it("a late member of an imported fileset imports the whole fileset again with it", async () => {
-    const dv = write(s.u("l", "x.dv"), Buffer.alloc(1024));
+    const dv = write(s.u("l", "x.dv"));
     await s.imported(dv);
     const log = write(s.u("l", "x.dv.log"), "log");
     const [f] = await s.imported(log);

@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { sample } from "../helpers/samples";
 import { type Home, imports, makeHome, tiff, up, waitFor, write } from "./harness";
 
 jest.setTimeout(60_000);
@@ -41,14 +42,17 @@ describe("finished files only (dirImportWait=1)", () => {
 
   it("a slow writer keeping the file open, pausing longer than dirImportWait, is imported once, after it closes", async () => {
     const p = u("slow", "s.dv");
+    const head = sample(p) as Buffer;
     fs.mkdirSync(path.dirname(p), { recursive: true });
     // A child holds the fd and appends every 1.5 s (longer than dirImportWait), four times.
     const child = spawn(
       process.execPath,
       [
         "-e",
-        `const fs=require("fs");const fd=fs.openSync(process.argv[1],"w");fs.writeSync(fd,Buffer.alloc(1024));let n=0;const t=setInterval(()=>{fs.writeSync(fd,Buffer.alloc(512));if(++n===4){clearInterval(t);fs.closeSync(fd);}},1500);`,
+        `const fs=require("fs");const fd=fs.openSync(process.argv[1],"w");fs.writeSync(fd,Buffer.from(process.argv[2],"base64"));let n=0;const t=setInterval(()=>{fs.writeSync(fd,Buffer.alloc(512));if(++n===4){clearInterval(t);fs.closeSync(fd);}},1500);`,
         p,
+        // A whole DeltaVision image first (its structure check says complete): only the open fd holds it.
+        head.toString("base64"),
       ],
       { stdio: "ignore" },
     );
@@ -57,7 +61,7 @@ describe("finished files only (dirImportWait=1)", () => {
     expect(importOf(h, p).filter((x) => x.state === "imported")).toEqual([]);
     const i = await importedOnce(h, p);
     expect(i).toHaveLength(1);
-    expect(fs.statSync(p).size).toBe(1024 + 4 * 512);
+    expect(fs.statSync(p).size).toBe(head.length + 4 * 512);
     expect(Date.now()).toBeGreaterThanOrEqual(closedAt);
   });
 

@@ -40,7 +40,7 @@ describe("quiet period and deletes (dirImportWait=1.5)", () => {
 
   it("a new member restarts the wait: imported >= dirImportWait after the last file, not the first", async () => {
     const t1 = Date.now();
-    write(u("q", "q.dv"), Buffer.alloc(1024));
+    write(u("q", "q.dv"));
     await sync(h.home);
     // The stimulus: the second member comes 0.8 s later, inside the first member's wait.
     await new Promise((r) => setTimeout(r, 800));
@@ -56,7 +56,7 @@ describe("quiet period and deletes (dirImportWait=1.5)", () => {
 
   it("a delete before import cancels the fileset; a deleted companion shrinks it", async () => {
     const d = write(u("del", "d.tif"), tiff());
-    write(u("del", "s.dv"), Buffer.alloc(1024));
+    write(u("del", "s.dv"));
     const log = write(u("del", "s.dv.log"), "log");
     await sync(h.home);
     await waitFor(

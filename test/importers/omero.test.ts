@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { createImporter, ImporterConfigError } from "../../packages/dropbox/src/importers";
 import { tempDir, waitFor } from "../helpers/wait";
+import { type FakeOmero, fakeOmero } from "./fake-omero";
 import { configFor, FAKE_OMERO, HOSTILE_NAMES, isAlive, memoryLog, readJsonLines, request } from "./helpers";
 
 interface Call {
@@ -175,15 +176,23 @@ describe("omero importer against the fake omero CLI", () => {
     );
   });
 
-  it("a wrong admin password fails permanently naming the password setting", async () => {
+  it("a wrong admin password is the server's problem (the DropBox pauses), naming the password setting", async () => {
     fs.writeFileSync(pwFile, "wrong\n");
     const { config, importer } = setup();
     const out = await importer.run(request(config, 4, "amy", [drop1("amy", "a.tif")]), run());
-    expect(out.ok).toBe(false);
-    expect(out.retryable).toBe(false);
-    expect(out.error).toBe(
-      `OMERO login as root refused the admin password (check omero.fs.omeroPasswordFile ${pwFile}); after fixing it, run omero-fs imports retry`,
-    );
+    const reason = `OMERO login as root refused the admin password (check omero.fs.omeroPasswordFile ${pwFile})`;
+    expect(out).toEqual({
+      ok: false,
+      retryable: true,
+      target: null,
+      images: null,
+      error: `OMERO login refused: ${reason}`,
+      serverProblem: { kind: "login-refused", reason },
+    });
+    expect(await importer.probe!()).toEqual({ kind: "login-refused", reason });
+    // The file is read again at each login: fixed, the probe logs in.
+    fs.writeFileSync(pwFile, `${PASSWORD}\n`);
+    expect(await importer.probe!()).toBeNull();
   });
 
   it("takes the password from OMERO_FS_OMERO_PASSWORD and keeps it from every child", async () => {
@@ -318,5 +327,138 @@ describe("omero importer against the fake omero CLI", () => {
     expect(() => createImporter(nopw, { log, env: {} })).toThrow(
       /omero\.fs\.omeroPasswordFile .* OMERO_FS_OMERO_PASSWORD/,
     );
+  });
+});
+
+describe("omero importer: outages, transfer modes, import -f", () => {
+  let t: ReturnType<typeof tempDir>;
+  let drop: string;
+  let pwFile: string;
+  let fake: FakeOmero;
+
+  beforeEach(() => {
+    t = tempDir("omero-fs-omero2-");
+    drop = path.join(t.dir, "data", "DropBox");
+    fs.mkdirSync(path.join(drop, "amy"), { recursive: true });
+    pwFile = path.join(t.dir, "pw");
+    fs.writeFileSync(pwFile, "secret\n", { mode: 0o600 });
+    fake = fakeOmero(t.dir, { FAKE_OMERO_ADMIN_PASSWORD: "secret" });
+  });
+  afterEach(() => t.cleanup());
+
+  function setup(watch: Record<string, unknown> = {}, env: Record<string, string> = {}) {
+    const config = configFor(
+      t.dir,
+      { importer: "omero", omeroBin: FAKE_OMERO, omeroServer: "omero.test", omeroPasswordFile: pwFile },
+      { importArgs: "", watchDir: drop, ...watch },
+    );
+    const { log, lines } = memoryLog();
+    const importer = createImporter(config, {
+      log,
+      env: { PATH: process.env.PATH!, ...fake.env, ...env },
+      killGraceMs: 500,
+    });
+    return { config, importer, lines };
+  }
+  const file = (name: string, content = "px") => {
+    const p = path.join(drop, "amy", name);
+    fs.writeFileSync(p, content);
+    return p;
+  };
+
+  it("an OMERO that refuses connections is an outage at login and at import; the probe says when it is back", async () => {
+    const { config, importer } = setup();
+    const a = file("a.tif");
+    fake.down(null);
+    const atLogin = await importer.run(request(config, 1, "amy", [a]), run());
+    expect(atLogin).toMatchObject({
+      ok: false,
+      serverProblem: { kind: "unreachable", reason: "Ice.ConnectionRefusedException: omero.test:4064 isn't running" },
+    });
+    expect(await importer.probe!()).toEqual({
+      kind: "unreachable",
+      reason: "Ice.ConnectionRefusedException: omero.test:4064 isn't running",
+    });
+    fake.up();
+    expect(await importer.probe!()).toBeNull();
+    // A second probe reuses the admin's stored session instead of creating one.
+    expect(await importer.probe!()).toBeNull();
+    expect(
+      fake.calls().filter((c) => c.cmd === "login" && c.argv.includes("root") && !c.argv.includes("--sudo")),
+    ).toHaveLength(3);
+    expect(fs.readFileSync(path.join(fake.state, "sessions.log"), "utf8").trim().split("\n")).toHaveLength(1);
+    expect(await importer.run(request(config, 1, "amy", [a]), run())).toMatchObject({ ok: true, target: "Image:1" });
+    // Down again after amy logged in: her key cannot be joined, the re-login is refused: an outage.
+    fake.down(null);
+    const atImport = await importer.run(request(config, 2, "amy", [file("b.tif")]), run());
+    expect(atImport.serverProblem).toEqual({
+      kind: "unreachable",
+      reason: "Ice.ConnectionRefusedException: omero.test:4064 isn't running",
+    });
+  });
+
+  it("a whole-server error while importing pauses; a reader error and an unreadable file are the fileset's", async () => {
+    const { config, importer } = setup({}, { FAKE_OMERO_FAIL_TIMES: "1" });
+    const a = file("a.tif");
+    const reader = await importer.run(request(config, 1, "amy", [a]), run());
+    expect(reader).toMatchObject({ ok: false, retryable: true });
+    expect(reader.serverProblem).toBeUndefined();
+    fs.chmodSync(a, 0o000);
+    const unreadable = await importer.run(request(config, 1, "amy", [a]), run());
+    fs.chmodSync(a, 0o644);
+    if (process.getuid?.() !== 0)
+      expect(unreadable).toMatchObject({ ok: false, retryable: false, error: `source file not readable: ${a}` });
+    fake.serverError("Server not fully initialized");
+    expect((await importer.run(request(config, 2, "amy", [file("c.tif")]), run())).serverProblem).toMatchObject({
+      kind: "server-error",
+    });
+  });
+
+  it("omero.fs.transfer=ln_s adds --transfer=ln_s; the server links the file; a server that cannot read it refuses", async () => {
+    const repo = path.join(t.dir, "ManagedRepository");
+    fs.mkdirSync(repo);
+    const { config, importer } = setup({ transfer: "ln_s" }, { FAKE_OMERO_MANAGED_REPO: repo });
+    const a = file("a.tif");
+    expect(await importer.run(request(config, 1, "amy", [a]), run())).toMatchObject({ ok: true });
+    const imp = fake.calls().find((c) => c.cmd === "import")!;
+    expect(imp.argv.slice(9)).toEqual(["--", "--agent=dropbox", "--transfer=ln_s", a]);
+    const rec = fake.imports()[0]!;
+    expect(rec.transfer).toBe("ln_s");
+    expect(fs.readlinkSync(rec.repoFiles[0]!)).toBe(a);
+    fake.cannotRead(path.join(drop, "amy"));
+    const refused = await importer.run(request(config, 2, "amy", [file("b.tif")]), run());
+    expect(refused).toMatchObject({ ok: false, retryable: false });
+    expect(refused.error).toMatch(/^in-place import refused: the OMERO server cannot read the linked file/);
+  });
+
+  it("omero.fs.transfer and a --transfer in importArgs is a start-up error", () => {
+    expect(() => setup({ transfer: "ln_s", importArgs: "--transfer=cp" })).toThrow(
+      "omero.fs.importArgs (watch 1) says --transfer cp and omero.fs.transfer says ln_s: keep only omero.fs.transfer",
+    );
+  });
+
+  it("usedFiles: one import -f for several files, with the watch's import arguments, parsed as OMERO.dropbox does", async () => {
+    const a = file("a.dv");
+    const log = file("a.dv.log");
+    const b = file("b.tif");
+    const csv = file("Results.csv");
+    const answers = path.join(t.dir, "filesets.json");
+    fs.writeFileSync(
+      answers,
+      JSON.stringify({ [a]: { reader: "loci.formats.in.DeltavisionReader", files: [a, log] }, [csv]: null }),
+    );
+    const { config, importer } = setup(
+      { importArgs: "--debug=ERROR -T Dataset:name:x" },
+      { FAKE_OMERO_FILESETS: answers },
+    );
+    const got = await importer.usedFiles!(config.watches[0]!, [a, b, csv]);
+    expect(got).toEqual([
+      { group: a, reader: "loci.formats.in.DeltavisionReader", files: [a, log] },
+      { group: b, reader: "loci.formats.in.FakeReader", files: [b] },
+    ]);
+    const calls = fake.calls().filter((c) => c.cmd === "import -f");
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.argv[0]).toBe("import");
+    expect(calls[0]!.argv.slice(4)).toEqual(["--", "--debug=ERROR", "-T", "Dataset:name:x", a, b, csv]);
   });
 });

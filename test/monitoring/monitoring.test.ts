@@ -14,11 +14,8 @@ import { REPO_ROOT, tempDir } from "../helpers/wait";
 const DIR = path.join(REPO_ROOT, "docs", "monitoring");
 const RULES = path.join(DIR, "omero-fs-alerts.yml");
 
-/**
- * Names not served by this build: `up` is Prometheus' own; omerofs_omero_up comes with the omero
- * importer's OMERO check (branch `omero`): drop it from here once that is merged.
- */
-const NOT_OURS = new Set(["up", "omerofs_omero_up"]);
+/** Names not served by this build: `up` is Prometheus' own. */
+const NOT_OURS = new Set(["up"]);
 
 /** Every metric name /metrics serves (from the node's own Metrics class, with nothing to report). */
 async function servedNames(): Promise<Set<string>> {

@@ -80,14 +80,14 @@ export async function throughDropBox<M extends DropBoxMethod, L>(
     method: M;
     params: DropBoxParamsOf<M>;
     timeoutMs: number;
-    direct: (ledger: typeof import("@omero-fs/dropbox/ledger"), ledgerPath: string) => L;
+    direct: (ledger: typeof import("@omero-fs/dropbox/ledger"), ledgerPath: string) => L | Promise<L>;
   },
 ): Promise<Through<DropBoxResultOf<M>, L>> {
   const endpoint = await dropboxEndpoint(home);
   if (endpoint) return { running: true, result: await callDropBox(endpoint, o.method, o.params, o.timeoutMs, o.what) };
   const ledger = require("@omero-fs/dropbox/ledger") as typeof import("@omero-fs/dropbox/ledger");
   try {
-    return { running: false, result: o.direct(ledger, homePaths(home).ledger) };
+    return { running: false, result: await o.direct(ledger, homePaths(home).ledger) };
   } catch (e) {
     throw failure(o.what, e);
   }

@@ -5,17 +5,39 @@
  */
 import * as path from "node:path";
 import type { LedgerView, ListFilter } from "@omero-fs/dropbox/ledger";
-import { type FileShowJson, FileShowJsonSchema, ImportJsonSchema } from "@omero-fs/protocol";
+import { omeroWebLink } from "@omero-fs/dropbox/omero";
+import { type FileShowJson, FileShowJsonSchema, type ImportJson, ImportJsonSchema } from "@omero-fs/protocol";
 import { checkContract, jsonArray } from "./ledger-access";
 
 /** `imports list --json`: the array, in parts (SQLite writes each element), newline-terminated. */
-export function importsListJson(view: LedgerView, f: ListFilter): Generator<string> {
-  return jsonArray("imports list", view.importsJson(f), view.countImports(f), ImportJsonSchema);
+export function importsListJson(view: LedgerView, f: ListFilter, webUrl = ""): Generator<string> {
+  const items = webUrl ? withWebLinks(view.importsJson(f), webUrl) : view.importsJson(f);
+  return jsonArray("imports list", items, view.countImports(f), ImportJsonSchema);
+}
+
+/** Each element with its OMERO.web link (only when omero.fs.webUrl is set: the plain list is SQLite's text). */
+function* withWebLinks(items: IterableIterator<string>, webUrl: string): Generator<string> {
+  for (const text of items) {
+    const i = JSON.parse(text) as ImportJson;
+    yield JSON.stringify({ ...i, webLink: omeroWebLink(webUrl, i.state === "imported" ? i.target : null) });
+  }
+}
+
+/** One import as `imports show` has it: its OMERO.web link and its notes. */
+export function importShow(view: LedgerView, id: number, webUrl = ""): ImportJson | null {
+  const i = view.getImport(id);
+  if (!i) return null;
+  const notes = view.notes(id);
+  return {
+    ...i,
+    ...(webUrl ? { webLink: omeroWebLink(webUrl, i.state === "imported" ? i.target : null) } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
+  };
 }
 
 /** `imports show ID --json`, or null when there is no such import. */
-export function importShowJson(view: LedgerView, id: number): string | null {
-  const i = view.getImport(id);
+export function importShowJson(view: LedgerView, id: number, webUrl = ""): string | null {
+  const i = importShow(view, id, webUrl);
   if (!i) return null;
   checkContract("imports show", [i], ImportJsonSchema);
   return `${JSON.stringify(i, null, 2)}\n`;

@@ -19,6 +19,7 @@ const COMMANDS: [verb: string, load: () => AnyCommand][] = [
   ["logs", () => require("./commands/logs").logsCommand],
   ["monitor-server", () => require("./commands/monitor-server").monitorServerCommand],
   ["curve", () => require("./commands/curve").curveCommand],
+  ["omero", () => require("./commands/omero").omeroCommand],
 ];
 
 /** The positional words of argv (verb, subcommand...), skipping options and the value of --home. */

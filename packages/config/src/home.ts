@@ -9,6 +9,33 @@ export function resolveHome(flag?: string | null, env: NodeJS.ProcessEnv = proce
   return path.resolve(raw);
 }
 
+/**
+ * Modes of what omero-fs writes in a home: the SQLite stores (the ledger, var/db/notify.sqlite,
+ * with their -wal and -shm) are the service user's alone; logs may be read by its group (admins
+ * in the service's group read them); var/log, var/db and var/monitor let the group in, nobody else.
+ */
+export const HOME_MODES = { store: 0o600, log: 0o640, dir: 0o750 } as const;
+
+/** Take away what `mode` does not allow from an existing file or folder (created ones get it at creation). */
+export function restrictMode(file: string, mode: number): void {
+  try {
+    const st = fs.statSync(file);
+    if ((st.mode & 0o777 & ~mode) !== 0) fs.chmodSync(file, st.mode & 0o777 & mode);
+  } catch {
+    // not there (yet): created with the mode
+  }
+}
+
+/**
+ * A SQLite store of the home (the ledger, var/db/notify.sqlite) is the service user's alone
+ * (HOME_MODES.store): created so before SQLite opens it, and an older one, with its -wal and -shm,
+ * made so. SQLite gives the -wal and -shm it creates the database file's mode.
+ */
+export function restrictStore(file: string): void {
+  if (!fs.existsSync(file)) fs.closeSync(fs.openSync(file, "a", HOME_MODES.store));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) restrictMode(f, HOME_MODES.store);
+}
+
 /** A Unix socket path holds at most 107 bytes (sun_path is 108 with the NUL). */
 export const MAX_SOCKET_PATH = 107;
 
@@ -126,7 +153,12 @@ function homeError(dir: string, e: unknown, verb = "create"): HomeError {
 /** Create var/run (and the socket dir) with mode 0700, and the other var/ folders. */
 export function ensureHomeDirs(home: string): HomePaths {
   const p = homePaths(home);
-  for (const d of [p.log, p.db, p.monitorSnapshots, p.etc]) makeDirs(d);
+  makeDirs(p.etc);
+  // What omero-fs writes about users (ledger, notifications, logs, snapshots) is not for everyone.
+  for (const d of [p.log, p.db, p.monitorSnapshots]) {
+    makeDirs(d, HOME_MODES.dir);
+    restrictMode(d, HOME_MODES.dir);
+  }
   for (const d of [p.run, p.sockets]) {
     makeDirs(d, 0o700);
     fs.chmodSync(d, 0o700);

@@ -3,6 +3,7 @@ export * from "./home";
 export * from "./load";
 export * from "./logging";
 export * from "./names";
+export * from "./processes";
 export * from "./properties";
 export * from "./property-lookup";
 export * from "./resolve";

@@ -47,6 +47,7 @@ describe("seed example", () => {
       monitorEvents: "",
       monitorServerKey: "",
       monitorPathMap: null,
+      transfer: "upload",
     };
     expect(r.effective!.watches).toHaveLength(2);
     expect(amy).toEqual({
@@ -108,6 +109,7 @@ describe("defaults", () => {
         throttleImport: 10,
         readers: "",
         importArgs: "",
+        transfer: "upload",
         settleTime: 2,
         importWhenComplete: true,
         companionWait: 600,
@@ -140,6 +142,7 @@ describe("defaults", () => {
       omeroPort: 4064,
       omeroAdmin: "root",
       omeroPasswordFile: "",
+      confirmFilesets: true,
       execCommand: "",
     });
     expect(c.global.monitorBindControl).toMatch(/^ipc:\/\/\/.*monitor-control\.sock$/);

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as winston from "winston";
+import { HOME_MODES, restrictMode } from "./home";
 import { escapeName } from "./names";
 import type { LogLevel } from "./types";
 
@@ -31,13 +32,17 @@ export function formatLine(time: string, level: string, component: string, messa
 
 /** The server's winston logger, writing <logDir>/<component>.log with size-based rotation. */
 export function createLogger(opts: LoggerOptions): winston.Logger {
-  fs.mkdirSync(opts.logDir, { recursive: true });
+  fs.mkdirSync(opts.logDir, { recursive: true, mode: HOME_MODES.dir });
+  const file = path.join(opts.logDir, `${opts.component}.log`);
+  restrictMode(file, HOME_MODES.log);
   const fmt = winston.format.printf((info) =>
     formatLine(new Date().toISOString(), info.level, opts.component, String(info.message)),
   );
   const transports: winston.transport[] = [
     new winston.transports.File({
-      filename: path.join(opts.logDir, `${opts.component}.log`),
+      filename: file,
+      // New files (and rotated ones) 0640: the service user writes, its group may read.
+      options: { flags: "a", mode: HOME_MODES.log },
       maxsize: opts.maxSize,
       maxFiles: opts.maxFiles,
       tailable: true,

@@ -10,6 +10,7 @@ export const DROPBOX_LIVE_GLOBALS: ReadonlySet<string> = new Set([
   "importConcurrency",
   "importRetries",
   "importTimeout",
+  "maxFilesetSize",
   "changedAfterImport",
   "reimportModified",
   "rescanInterval",
@@ -32,6 +33,8 @@ export const NODE_LIVE_GLOBALS: ReadonlySet<string> = new Set([
   "httpAddress",
   "httpToken",
   "notifyOn",
+  "notifyUsers",
+  "webUrl",
   "notifyWebhook",
   "notifySmtp",
   "notifyEmail",
@@ -40,8 +43,10 @@ export const NODE_LIVE_GLOBALS: ReadonlySet<string> = new Set([
   "notifySmtpPasswordFile",
 ]);
 
-/** The notification properties: a change rebuilds the node's notifier. */
-export const NOTIFY_GLOBALS: readonly string[] = [...NODE_LIVE_GLOBALS].filter((k) => k.startsWith("notify"));
+/** The notification properties (and the OMERO.web links the mails carry): a change rebuilds the node's notifier. */
+export const NOTIFY_GLOBALS: readonly string[] = [...NODE_LIVE_GLOBALS].filter(
+  (k) => k.startsWith("notify") || k === "webUrl",
+);
 
 /**
  * "live": `omero-fs admin reload` applies it to the running servers; "restart": only `omero-fs

@@ -391,6 +391,16 @@ export function resolveConfig(input: ResolveInput): ResolveResult {
         );
     }
 
+  // omero.fs.transfer is OMERO's --transfer: only the omero importer has one.
+  if (g.importer !== "omero")
+    for (const w of watches)
+      if (w.transfer !== "upload")
+        problems.push({
+          property: "omero.fs.transfer",
+          slot: w.index,
+          message: `omero.fs.transfer, ${slotLabel(w.index, total, w.user)}: ${w.transfer}, but omero.fs.importer is ${g.importer}: only the omero importer transfers files into OMERO (set it to upload, or use the omero importer)`,
+        });
+
   const candidate = { global: g, watches };
   const parsed = OmeroFsConfigSchema.safeParse(candidate);
   if (!parsed.success) {
@@ -439,6 +449,21 @@ function notifyHttpProblems(g: GlobalConfig): ConfigProblem[] {
         `${g.httpAddress} is reachable from other machines, so it needs omero.fs.httpToken (or $OMERO_FS_HTTP_TOKEN) set to a secret; or listen on 127.0.0.1, or set it to off`,
       );
   }
+  if (g.webUrl !== "" && !/^https?:\/\/[^\s/]+/.test(g.webUrl))
+    problem(
+      "webUrl",
+      `"${g.webUrl}" is not an http:// or https:// URL (OMERO.web's webclient, e.g. https://omero.example.org/webclient/)`,
+    );
+  if (g.notifyUsers !== "off" && g.notifySmtp === "")
+    problem(
+      "notifyUsers",
+      `${g.notifyUsers}, but omero.fs.notifySmtp is empty: give the mail server (smtp://host:port)`,
+    );
+  if (g.notifyUsers !== "off" && g.importer !== "omero")
+    problem(
+      "notifyUsers",
+      `${g.notifyUsers}, but omero.fs.importer is ${g.importer}: users' addresses come from OMERO (importer omero)`,
+    );
   if (g.notifyWebhook !== "" && !/^https?:\/\/[^\s/]+/.test(g.notifyWebhook))
     problem("notifyWebhook", `"${g.notifyWebhook}" is not an http:// or https:// URL`);
   if (g.notifySmtp !== "") {

@@ -25,6 +25,8 @@ export const WatchConfigSchema = z.object({
   readers: z.string(),
   /** Raw importArgs string (split like a POSIX shell when used). */
   importArgs: z.string(),
+  /** omero importer: OMERO's --transfer (upload, or an in-place mode). */
+  transfer: z.enum(["upload", "ln_s", "ln", "ln_rm", "cp", "cp_rm", "upload_rm"]),
   /** Seconds a member's size and mtime must stay unchanged (and closed for writing) before import. */
   settleTime: z.number().min(0),
   /** Import a proven-complete fileset after settleTime instead of dirImportWait. */
@@ -63,6 +65,8 @@ export const GlobalConfigSchema = z.object({
   importRetries: z.number().int().min(0),
   /** Seconds one importer run may take before it is killed and counted as failed. */
   importTimeout: z.number().min(1),
+  /** Bytes; a larger fileset is not imported (0: no limit). */
+  maxFilesetSize: z.number().int().min(0),
   /** Seconds between safety-net reconciliations; 0 disables. */
   rescanInterval: z.number().min(0),
   /** What a change after import does (omero.fs.changedAfterImport; reimportModified=true is its alias for reimport). */
@@ -88,12 +92,18 @@ export const GlobalConfigSchema = z.object({
   omeroPort: z.number().int().min(1).max(65535),
   omeroAdmin: z.string(),
   omeroPasswordFile: z.string(),
+  /** omero importer: confirm each fileset with `omero import -f` before importing it. */
+  confirmFilesets: z.boolean(),
   /** exec importer: argv template, split like a shell; {entry} {user} {files} placeholders. */
   execCommand: z.string(),
   /** host:port of the node's HTTP server, or "off". */
   httpAddress: z.string(),
   httpToken: z.string(),
   notifyOn: z.enum(["failed", "all"]),
+  /** Mail the OMERO user who dropped the files (off, failed: failed and incomplete, all: also imported). */
+  notifyUsers: z.enum(["off", "failed", "all"]),
+  /** OMERO.web webclient URL ("" = no links). */
+  webUrl: z.string(),
   notifyWebhook: z.string(),
   notifySmtp: z.string(),
   notifyEmail: z.array(z.string()),

@@ -4,7 +4,13 @@
  * what the result schema takes. What they need from the running DropBox is ControlHost.
  */
 import type { WatchConfig } from "@omero-fs/config";
-import { ControlError, type DropBoxMethodParams, DropBoxMethodResults, OMERO_FS_VERSION } from "@omero-fs/protocol";
+import {
+  ControlError,
+  type DropBoxMethodParams,
+  DropBoxMethodResults,
+  OMERO_FS_VERSION,
+  type OmeroStatus,
+} from "@omero-fs/protocol";
 import { ControlClient, type Handlers } from "@omero-fs/protocol/zmq";
 import { isUnder } from "./core/paths";
 import type { Engine } from "./engine";
@@ -20,7 +26,16 @@ const SYNC_MS = 60_000;
 export interface ControlHost {
   engine: Pick<
     Engine,
-    "reconcileWatch" | "drain" | "fileCount" | "importExisting" | "requeue" | "release" | "counts" | "checkInvariant"
+    | "reconcileWatch"
+    | "drain"
+    | "fileCount"
+    | "importExisting"
+    | "requeue"
+    | "release"
+    | "reimport"
+    | "cancel"
+    | "counts"
+    | "checkInvariant"
   >;
   monitors: Pick<MonitorSupervisor, "monitorOf" | "sync" | "remoteStatus">;
   /** The first reconciliation is done. */
@@ -30,7 +45,9 @@ export interface ControlHost {
   /** What keeps the DropBox from doing all of its job (health). */
   problems(): string[];
   /** Re-read the config and apply what can change live (server.ts). */
-  reload(): Promise<{ applied: string[]; restart: string[] }>;
+  reload(): Promise<{ applied: string[]; restart: string[]; notApplied: string[] }>;
+  /** OMERO as the omero importer knows it (null with the other importers; omero-status.ts). */
+  omero(): OmeroStatus | null;
 }
 
 /** A refused hand action (no such id, a state it cannot leave) is the caller's mistake: BAD_PARAMS. */
@@ -59,6 +76,7 @@ export function controlHandlers(h: ControlHost): DropBoxHandlers {
         counts: h.engine.counts(),
         problems: h.problems(),
         ...(remote.length > 0 ? { remoteMonitors: remote } : {}),
+        omero: h.omero(),
       };
     },
     scan: async () => {
@@ -86,6 +104,8 @@ export function controlHandlers(h: ControlHost): DropBoxHandlers {
     },
     retry: ({ id }) => refusedAsBadParams(h.engine.requeue(id)),
     release: ({ id }) => refusedAsBadParams(h.engine.release(id)),
+    reimport: ({ id }) => refusedAsBadParams(h.engine.reimport(id)),
+    cancel: ({ id }) => refusedAsBadParams(h.engine.cancel(id)),
   };
 }
 

@@ -13,6 +13,7 @@ import type { Catalogue } from "@omero-fs/readers";
 import { type Clock, systemClock } from "./clock";
 import { type InvariantVerdict, invariantVerdict } from "./core/ledger-invariant";
 import type { Shared } from "./context";
+import type { OmeroHealth, ServerProblemKind } from "./core/omero-health";
 import { Grouping } from "./grouping";
 import type { Importer } from "./importers/types";
 import { Imports } from "./imports";
@@ -40,6 +41,8 @@ export interface EngineOptions {
    * the DropBox shows it degraded and rescans later), false to log it as an internal error.
    */
   onTaskError?: (e: unknown) => boolean;
+  /** OMERO paused or resumed the queue (issue 20): the server updates its health and status. */
+  onOmeroHealth?: (h: OmeroHealth) => void;
 }
 
 export class Engine {
@@ -157,7 +160,12 @@ export class Engine {
       this.grouping,
     );
     this.queueing = new Queueing({ ...shared, held: holds.held }, this.grouping, this.intake);
-    this.imports = new Imports({ ...shared, ...chain, ...ticks, importer: o.importer }, this.intake);
+    this.imports = new Imports(
+      { ...shared, ...chain, ...ticks, importer: o.importer },
+      this.intake,
+      o.onOmeroHealth,
+      (w, u, p) => this.grouping.markDirty(w, u, p, this.clock.now()),
+    );
     this.reconciler = new Reconciler({ ...shared, ...chain, ...ticks }, this.intake);
   }
 
@@ -206,7 +214,16 @@ export class Engine {
       await c;
       await Promise.all([...this.imports.running.values()].map((r) => r.done.catch(() => undefined)));
       await Promise.all(this.reconciler.ahead);
-      if (this.chain === c && this.imports.running.size === 0 && this.reconciler.ahead.size === 0) return;
+      await this.imports.omero.inFlight;
+      await this.imports.confirmations.busy;
+      if (
+        this.chain === c &&
+        this.imports.running.size === 0 &&
+        this.reconciler.ahead.size === 0 &&
+        this.imports.omero.inFlight === null &&
+        this.imports.confirmations.busy === null
+      )
+        return;
     }
   }
 
@@ -315,6 +332,27 @@ export class Engine {
     });
   }
 
+  /** OMERO as the omero importer knows it (omero-pause.ts; the `status` control method's `omero`). */
+  omeroHealth(): OmeroHealth {
+    return this.imports.omero.state;
+  }
+
+  /** What a login outside an import found (the start's OMERO check): null = OMERO answered. */
+  omeroLogin(problem: { kind: ServerProblemKind; reason: string } | null): Promise<void> {
+    return this.serial(() => this.imports.omero.login(problem));
+  }
+
+  /** Import an imported fileset again with the running importer (control method `reimport`, on the chain); LedgerError when it cannot be. */
+  reimport(id: number): Promise<{ id: number; state: string }> {
+    return this.serialRefusable(() => {
+      const kind = this.imports.importerKind;
+      const r = this.shared.ledger.omero.reimport(id, kind, this.clock.now());
+      this.log.warn(`[fileset ${id}] queued to be imported again by hand (${kind} importer; recorded in its history)`);
+      this.requestTick();
+      return r;
+    });
+  }
+
   /** Import an incomplete or waiting fileset as it is (control method `release`, on the chain); LedgerError when it cannot be. */
   release(id: number): Promise<{ id: number; state: string }> {
     return this.serialRefusable(() => {
@@ -337,6 +375,26 @@ export class Engine {
     return this.serial(() => {
       const f = this.shared.ledger.invariantFacts(began);
       return { ...invariantVerdict(f, { grouped: true }), files: f.files };
+    });
+  }
+
+  /** Copy the ledger's write-ahead log into dropbox.sqlite (a PASSIVE checkpoint), on the chain. */
+  checkpointLedger(): Promise<void> {
+    return this.serial(() => this.shared.ledger.checkpoint("PASSIVE"));
+  }
+
+  /**
+   * `imports cancel ID` (control method `cancel`): a running import is ended first, then the
+   * fileset is `cancelled`; LedgerError when it cannot be (imported, already cancelled, unknown).
+   */
+  async cancel(id: number): Promise<{ id: number; state: string }> {
+    if (await this.imports.cancel(id)) return { id, state: "cancelled" };
+    return this.serialRefusable(() => {
+      const r = this.shared.ledger.cancel(id, this.clock.now());
+      this.log.warn(`[fileset ${id}] cancelled by hand: not imported (omero-fs imports retry ${id} queues it again)`);
+      this.queueing.forgetWhy(id);
+      this.requestTick();
+      return r;
     });
   }
 

@@ -9,6 +9,7 @@ import {
   type CandidateFile,
   groupFilesets,
   needsHeader,
+  probeCanRefuse,
   probeFile,
   wantsWholeFile,
 } from "@omero-fs/readers";
@@ -16,6 +17,7 @@ import { Burst, type Holds, type Shared, type Ticks } from "./context";
 import { groupingDueAt } from "./core/batching";
 import { GONE_AFTER_IMPORT, NOT_GROUPED } from "./core/file-identity";
 import { applyGrouping, type ExistingFileset, planFacts } from "./core/filesets";
+import { settleLeftOut, splitByPins } from "./core/omero-pins";
 import { groupingPartition, userOfPath, userRootOf, type WatchScope } from "./core/paths";
 import type { KnownPath } from "./ledger/files";
 import type { PartitionFile } from "./ledger/filesets";
@@ -263,10 +265,18 @@ export class Grouping {
         else toProbe.push({ c, mtimeMs });
       }
     }
-    for (const { path: p, size, id } of ignored) {
-      input.push({ path: p, size });
+    for (const { path: p, size, mtimeMs, id } of ignored) {
+      const c: CandidateFile = { path: p, size };
+      input.push(c);
       ids.set(p, id);
       current.set(p, null);
+      // Ignored for its content (a corrupt TIFF, a .dv that is not DeltaVision): decided on content
+      // again, or its name alone would make it a fileset now.
+      if (probeCanRefuse(p) && needsHeader(p, catalogue)) {
+        const cached = this.probes.get(p, size, mtimeMs);
+        if (cached) c.probe = cached;
+        else toProbe.push({ c, mtimeMs });
+      }
     }
     // Imported files of the same folders are context: a new file that joins one of their filesets
     // is a late member of an imported fileset (never a fileset of its own, never pending forever).
@@ -289,7 +299,16 @@ export class Grouping {
     }
     input.push(...context);
     await probeCandidates(toProbe, this.probes);
-    const g = groupFilesets(input, catalogue, { whitelist: this.ctx.watch(watch).whitelist });
+    // OMERO's importer's answers (omero.fs.confirmFilesets) override the readers for their files.
+    const pins = this.ctx.opts().confirmFilesets ? this.ctx.ledger.omero.pinnedIn(watch, user, lo, hi) : [];
+    const split = pins.length > 0 ? splitByPins(input, pins, current) : null;
+    const g = groupFilesets(split ? split.rest : input, catalogue, { whitelist: this.ctx.watch(watch).whitelist });
+    if (split) {
+      g.filesets.push(...split.plans);
+      const s = settleLeftOut(g.pending, split.leftOut);
+      g.pending = s.pending;
+      g.ignored.push(...split.ignored, ...s.ignored);
+    }
     // The watch's completeMarker (a non-dot name such as COMPLETE is published) is never imported.
     const marker = this.ctx.watch(watch).completeMarker;
     const isMarker = (p: string) =>
@@ -364,6 +383,6 @@ export class Grouping {
       }
     for (const id of ops.cancelled)
       this.ctx.log.info(`[fileset ${id}] cancelled: its files were deleted or joined another fileset`);
-    for (const [p, a] of ops.files) if (a.state === "ignored") this.probes.delete(p);
+    for (const [p, a] of ops.files) if (a.state === "ignored" && !probeCanRefuse(p)) this.probes.delete(p);
   }
 }

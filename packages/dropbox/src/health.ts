@@ -26,6 +26,11 @@ export class HealthProblems {
     return this.problems.has(key);
   }
 
+  /** The reason under `key`, if that problem is there. */
+  get(key: string): string | undefined {
+    return this.problems.get(key);
+  }
+
   reasons(): string[] {
     return [...this.problems.values()];
   }

@@ -5,11 +5,17 @@
  * means. Also crash recovery of filesets left `importing`.
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
+import { processGroupAlive, processStartTime, signalGroup } from "@omero-fs/config";
+import { Confirmations } from "./confirm";
 import type { Chain, Shared, Ticks } from "./context";
+import type { OmeroHealth } from "./core/omero-health";
 import { outcomeOf } from "./core/outcome";
 import { newSchedState, pickJobs } from "./core/scheduler";
+import { sizeVerdict } from "./core/space";
 import type { Intake } from "./intake";
 import type { ImportOutcome, ImportRequest, Importer, RecoverResult } from "./importers/types";
+import { OmeroPause } from "./omero-pause";
 
 /** What scheduling and importing use besides the shared parts: the chain to record on, the tick, the importer. */
 export type ImportsContext = Shared &
@@ -18,24 +24,59 @@ export type ImportsContext = Shared &
     readonly importer: Importer;
   };
 
+/** How often an import that outlived the DropBox is looked at. */
+const ORPHAN_POLL_MS = 500;
+/** SIGTERM to SIGKILL when the DropBox ends an import's process group (the importers' default grace). */
+const IMPORT_KILL_GRACE_MS = 5000;
+
+/** SIGTERM to the group, SIGKILL after `graceMs` if it is still there. */
+async function endGroup(pgid: number, graceMs: number): Promise<void> {
+  if (!signalGroup(pgid, "SIGTERM")) return;
+  const until = Date.now() + graceMs;
+  while (processGroupAlive(pgid, null) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  signalGroup(pgid, "SIGKILL");
+}
+
 export class Imports {
   readonly running = new Map<number, { ctrl: AbortController; done: Promise<void> }>();
+  /** Imports being cancelled by hand: their run is ended, then they are recorded `cancelled`. */
+  private readonly cancelling = new Set<number>();
   private readonly sched = newSchedState();
+
+  /** The queue's pause for OMERO outages (the omero importer; omero-pause.ts). */
+  readonly omero: OmeroPause;
+  /** OMERO's importer confirms each fileset first (omero.fs.confirmFilesets; confirm.ts). */
+  readonly confirmations: Confirmations;
 
   constructor(
     private readonly ctx: ImportsContext,
     /** Members that changed around an import are observed again. */
     private readonly intake: Pick<Intake, "observePaths">,
-  ) {}
+    /** OMERO paused or resumed the queue (the server shows it: status, health). */
+    onOmeroChange: (h: OmeroHealth) => void = () => undefined,
+    /** Group a folder again (a confirmation changed a fileset). */
+    regroup: (watch: number, user: string, p: string) => void = () => undefined,
+  ) {
+    this.omero = new OmeroPause(ctx, onOmeroChange);
+    this.confirmations = new Confirmations(ctx, regroup);
+  }
+
+  /** The running importer's kind (a reimport is recorded with it). */
+  get importerKind(): Importer["kind"] {
+    return this.ctx.importer.kind;
+  }
 
   /** Start what the scheduler allows; returns when to look again (Infinity: on an event). */
   schedule(): number {
     if (this.ctx.stopping()) return Number.POSITIVE_INFINITY;
+    // Paused for OMERO: nothing starts (nothing is spent); the probe decides when it goes on.
+    if (!this.omero.mayImport()) return this.omero.probeIfDue(this.ctx.clock.now());
     const cfg = { concurrency: this.ctx.opts().concurrency, throttleMs: (w: number) => this.ctx.watch(w).throttleMs };
     let wake = Number.POSITIVE_INFINITY;
     while (this.running.size < cfg.concurrency) {
       const now = this.ctx.clock.now();
-      const d = pickJobs(this.ctx.ledger.filesets.queueHeads(now), this.running.size, this.sched, cfg, now);
+      const heads = this.ctx.ledger.filesets.queueHeads(now).filter((j) => this.confirmations.ready(j));
+      const d = pickJobs(heads, this.running.size, this.sched, cfg, now);
       if (d.wakeAt !== null) wake = Math.min(wake, d.wakeAt);
       if (d.start.length === 0) break;
       for (const j of d.start) this.start(j.id);
@@ -65,13 +106,17 @@ export class Imports {
     const done = (async () => {
       let outcome: ImportOutcome;
       let verify = await this.verifySnapshot(id);
+      const tooBig = verify ? null : await this.sizeProblem(id);
       if (verify) {
         outcome = { ok: false, retryable: true, target: null, images: null, error: verify };
+      } else if (tooBig) {
+        outcome = { ok: false, retryable: tooBig.retryable, target: null, images: null, error: tooBig.error };
       } else {
         try {
           outcome = await this.ctx.importer.run(req, {
             signal: ctrl.signal,
             timeoutMs: this.ctx.opts().importTimeoutMs,
+            onSpawn: (pgid) => this.recordProcess(id, attempt, pgid),
           });
         } catch (e) {
           const error = `importer error: ${e instanceof Error ? e.message : String(e)}`;
@@ -92,6 +137,11 @@ export class Imports {
           };
         }
       }
+      // Cancelled by hand (`imports cancel`): its run was ended; recorded as such, never retried.
+      if (this.cancelling.delete(id)) {
+        await this.ctx.serial(() => this.recordCancel(id));
+        return;
+      }
       // Stopping: leave the job 'importing'; the next start asks the importer to recover it.
       if (this.ctx.stopping() && ctrl.signal.aborted) return;
       await this.ctx.serial(() => this.record(id, attempt, outcome, verify !== null));
@@ -100,6 +150,46 @@ export class Imports {
       this.ctx.requestTick();
     });
     this.running.set(id, { ctrl, done });
+  }
+
+  /**
+   * The process group an importer run started, recorded at once (not on the serial chain: a
+   * DropBox killed a moment later must find it), so the next start waits for it instead of
+   * running the import a second time beside it.
+   */
+  private recordProcess(id: number, attempt: number, pgid: number): void {
+    try {
+      this.ctx.ledger.filesets.recordProcess(id, attempt, pgid, processStartTime(pgid));
+    } catch (e) {
+      this.ctx.log.warn(
+        `[fileset ${id}] its importer's process group ${pgid} could not be recorded (${e instanceof Error ? e.message : String(e)}): after a crash of the DropBox it would not be waited for`,
+      );
+    }
+  }
+
+  /**
+   * The fileset's size against omero.fs.maxFilesetSize and, for the local importer, the free space
+   * where it writes (core/space.ts decides); null when it may run.
+   */
+  private async sizeProblem(id: number): Promise<{ error: string; retryable: boolean } | null> {
+    const { maxFilesetSize, localRepository } = this.ctx.opts();
+    if (maxFilesetSize === 0 && localRepository === null) return null;
+    const size = { apparent: 0, allocated: 0 };
+    for (const m of this.ctx.ledger.filesets.snapshotOf(id)) {
+      const s = await fs.promises.stat(m.path).catch(() => null);
+      if (!s) continue; // vanished: the snapshot check after the import says so
+      size.apparent += s.size;
+      size.allocated += s.blocks * 512;
+    }
+    let freeBytes: number | null = null;
+    if (localRepository !== null) {
+      // The repository may not exist yet: its nearest existing folder is on the same file system.
+      let dir = localRepository;
+      while (!fs.existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+      const st = await fs.promises.statfs(dir).catch(() => null);
+      if (st) freeBytes = st.bavail * st.bsize;
+    }
+    return sizeVerdict({ size, maxBytes: maxFilesetSize, freeBytes });
   }
 
   /** Files changed or vanished since queueing: the import must not run on them. */
@@ -116,13 +206,24 @@ export class Imports {
     const fsets = this.ctx.ledger.filesets;
     const now = this.ctx.clock.now();
     const d = outcomeOf(
-      { ok: o.ok, retryable: o.retryable, changedBeforeStart, attempt, baseAttempts: fsets.baseAttempts(id) },
+      {
+        ok: o.ok,
+        retryable: o.retryable,
+        changedBeforeStart,
+        attempt,
+        baseAttempts: fsets.baseAttempts(id),
+        serverProblem: o.serverProblem !== undefined,
+      },
       this.ctx.opts().retry,
       now,
     );
     fsets.recordOutcome(id, attempt, o, d, now);
+    this.omero.afterImport(o.ok, o.serverProblem, now);
     const log = this.ctx.log;
     switch (d.kind) {
+      case "paused":
+        log.warn(`[fileset ${id}] back in the queue, not counted (attempt ${attempt}): ${o.error}`);
+        return;
       case "back-to-waiting": {
         log.info(`[fileset ${id}] back to waiting: ${o.error}`);
         this.ctx.readinessChanged([id]);
@@ -165,32 +266,104 @@ export class Imports {
   /**
    * Crash recovery: filesets found 'importing' at start (or, once a ledger that could not be
    * written takes writes again, those whose outcome was not recorded) are finished or redone
-   * (never imported twice).
+   * (never imported twice). One whose importer still runs (the DropBox was killed, its import's
+   * process group was not) is waited for first: never a second run beside it.
    */
   async recover(): Promise<void> {
     const fsets = this.ctx.ledger.filesets;
     for (const id of fsets.importingIds()) {
       // At runtime (the ledger takes writes again): only those whose outcome could not be recorded.
       if (this.running.has(id)) continue;
-      const req = this.requestOf(id);
       const last = fsets.lastAttempt(id);
-      let r: RecoverResult;
-      try {
-        r = await this.ctx.importer.recover(req, last?.target ?? null);
-      } catch (e) {
-        this.ctx.log.warn(
-          `[fileset ${id}] recovery check failed (${e instanceof Error ? e.message : String(e)}): redoing it`,
-        );
-        r = { state: "redo" };
+      if (last?.pgid && processGroupAlive(last.pgid, last.pgidStart)) {
+        this.adopt(id, last.pgid, last.n, Date.parse(last.startedAt));
+        continue;
       }
-      if (r.state === "done") {
-        this.ctx.log.info(`[fileset ${id}] was importing when DropBox stopped; the importer finished it`);
-        this.record(id, last?.n ?? 1, r.outcome, false);
-      } else {
-        fsets.requeueInterrupted(id, this.ctx.clock.now());
-        this.ctx.log.info(`[fileset ${id}] was importing when DropBox stopped: requeued`);
-      }
+      await this.recoverOne(id);
     }
+  }
+
+  /** The importer says whether an interrupted import is done (recorded) or must be redone (requeued). */
+  private async recoverOne(id: number, why?: string): Promise<void> {
+    const fsets = this.ctx.ledger.filesets;
+    const req = this.requestOf(id);
+    const last = fsets.lastAttempt(id);
+    let r: RecoverResult;
+    try {
+      r = await this.ctx.importer.recover(req, last?.target ?? null);
+    } catch (e) {
+      this.ctx.log.warn(
+        `[fileset ${id}] recovery check failed (${e instanceof Error ? e.message : String(e)}): redoing it`,
+      );
+      r = { state: "redo" };
+    }
+    if (r.state === "done") {
+      this.ctx.log.info(`[fileset ${id}] was importing when DropBox stopped; the importer finished it`);
+      this.record(id, last?.n ?? 1, r.outcome, false);
+    } else {
+      fsets.requeueInterrupted(id, this.ctx.clock.now(), why);
+      this.ctx.log.info(`[fileset ${id}] was importing when DropBox stopped: requeued`);
+    }
+  }
+
+  /**
+   * An import started before the DropBox's crash still runs (its process group is alive): it
+   * holds its place (a concurrency slot, the fileset stays `importing`) until the group has ended,
+   * ended by the DropBox once the import's timeout has passed; then it is recovered as any
+   * interrupted import (the omero importer's redo skips what OMERO already has).
+   */
+  private adopt(id: number, pgid: number, attempt: number, startedMs: number): void {
+    const timeoutMs = this.ctx.opts().importTimeoutMs;
+    const deadline = (Number.isFinite(startedMs) ? startedMs : this.ctx.clock.now()) + timeoutMs;
+    this.ctx.log.warn(
+      `[fileset ${id}] its import (attempt ${attempt}, process group ${pgid}) still runs after the DropBox restarted: waiting for it to end before anything else is done with the fileset (it is ended ${new Date(deadline).toISOString()}, when its omero.fs.importTimeout has passed)`,
+    );
+    const ctrl = new AbortController();
+    const done = (async () => {
+      let ended = "";
+      for (;;) {
+        if (!processGroupAlive(pgid, null)) break;
+        if (ctrl.signal.aborted || this.ctx.clock.now() >= deadline) {
+          ended = ctrl.signal.aborted ? "ended by the DropBox" : "ended after its timeout by the DropBox";
+          await endGroup(pgid, IMPORT_KILL_GRACE_MS);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, ORPHAN_POLL_MS));
+      }
+      if (this.cancelling.delete(id)) {
+        await this.ctx.serial(() => this.recordCancel(id));
+        return;
+      }
+      // Stopping: leave it `importing`; the next start looks again.
+      if (this.ctx.stopping() && ctrl.signal.aborted) return;
+      const why = `interrupted: the DropBox restarted during the import; it ran on in process group ${pgid}${ended ? ` and was ${ended}` : " to its end"}; its outcome is not known`;
+      this.ctx.log.info(`[fileset ${id}] the import that outlived the DropBox (process group ${pgid}) has ended`);
+      await this.ctx.serial(() => this.recoverOne(id, why));
+    })().finally(() => {
+      this.running.delete(id);
+      this.ctx.requestTick();
+    });
+    this.running.set(id, { ctrl, done });
+  }
+
+  /**
+   * `imports cancel ID` of an import that runs (or outlived the DropBox): its run is ended (its
+   * process group killed, the local copy stopped) and the fileset recorded `cancelled`. False when
+   * it does not run here.
+   */
+  async cancel(id: number): Promise<boolean> {
+    const r = this.running.get(id);
+    if (!r) return false;
+    this.cancelling.add(id);
+    this.ctx.log.warn(`[fileset ${id}] cancelled by hand while importing: ending its import`);
+    r.ctrl.abort();
+    await r.done;
+    return true;
+  }
+
+  private recordCancel(id: number): void {
+    this.ctx.ledger.cancel(id, this.ctx.clock.now());
+    this.ctx.log.warn(`[fileset ${id}] cancelled by hand: not imported (omero-fs imports retry ${id} queues it again)`);
   }
 
   /** Wait for in-flight imports up to `graceMs`, then abort them (they stay resumable). */

@@ -9,7 +9,8 @@ import { decodeBadName, isValidUtf8 } from "@omero-fs/config";
 import type { EventBlock } from "@omero-fs/protocol";
 import type { Shared, Ticks } from "./context";
 import { BAD_NAME, type Effect, type FileRecord, type Observation, observationEffects } from "./core/file-identity";
-import { containmentProblem, userOfPath } from "./core/paths";
+import { eventWanted } from "./core/event-types";
+import { containmentProblem, sharedLinkProblem, userOfPath } from "./core/paths";
 import { type FirstWalk, recordAsExisting, releaseExisting } from "./core/reconcile";
 import type { Grouping } from "./grouping";
 import { linkedFolder } from "./walk";
@@ -38,7 +39,9 @@ export class Intake {
   async applyBlock(watch: number, block: EventBlock): Promise<void> {
     const files: string[] = [];
     const dirDeletes: string[] = [];
+    const eventTypes = this.ctx.watch(watch).config.eventTypes;
     for (const e of block.events) {
+      if (!eventWanted(e.type, eventTypes)) continue;
       if (e.isDir) {
         if (e.type === "Delete") dirDeletes.push(e.path);
         continue;
@@ -73,6 +76,11 @@ export class Intake {
       const moved = new Set<string>();
       this.ctx.ledger.transaction(() => {
         for (const s of seen) {
+          // A name that is gone: the file's other names are looked at again (one of them may
+          // have been refused as a link shared with another user's folder).
+          const was = !s.st && followRenames ? this.ctx.ledger.files.byPath(s.path) : null;
+          if (was?.dev != null && was.ino != null)
+            for (const l of this.ctx.ledger.files.linksOf(was.dev, was.ino, s.path)) moved.add(l.path);
           if (this.observe(watch, s, now, via)) n += 1;
           if (followRenames && s.st && s.isFile && !s.ownReason)
             for (const q of this.ctx.ledger.files.otherPathsWithInode(s.st.dev, s.st.ino, s.path)) moved.add(q);
@@ -132,7 +140,21 @@ export class Intake {
     const seen: Observation = { path: p, st: info, isFile: true, refusal: containmentProblem(realRoot, realFile, p) };
     // stat follows links: lstat tells a symlink (a second name, not a hard link) from the file.
     if (realFile !== p && (await fs.promises.lstat(p).catch(() => null))?.isSymbolicLink()) seen.symlinkTo = realFile;
+    else if (st.nlink > 1 && !seen.refusal) seen.refusal = await this.sharedLink(d.user, p, st);
     return seen;
+  }
+
+  /**
+   * A file with other hard links: refused when one of them, known to the ledger and still the same
+   * file, is under another user's folder (core/paths.ts sharedLinkProblem).
+   */
+  private async sharedLink(user: string, p: string, st: fs.Stats): Promise<string | null> {
+    const links: { path: string; user: string }[] = [];
+    for (const l of this.ctx.ledger.files.linksOf(st.dev, st.ino, p)) {
+      const o = await fs.promises.stat(l.path).catch(() => null);
+      if (o && o.dev === st.dev && o.ino === st.ino) links.push(l);
+    }
+    return sharedLinkProblem(user, links);
   }
 
   /**

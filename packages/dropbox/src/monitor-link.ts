@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { WatchConfig } from "@omero-fs/config";
+import { monitorEventTypes } from "./core/event-types";
 import { type PathMap, toRemote } from "./core/path-map";
 import { type CreateMonitorParams, decodeEventBlock, type EventBlock, MonitorMethodResults } from "@omero-fs/protocol";
 import {
@@ -39,7 +40,8 @@ export function monitorParamsOf(watch: WatchConfig, owner = ""): CreateMonitorPa
   const remote = (p: string) => (p.startsWith("/") ? (toRemote(map, p) ?? p) : p);
   return {
     watchDir: remote(watch.watchDir),
-    eventTypes: watch.eventTypes,
+    // Deletions for the DropBox's own use; eventTypes is applied to the rest on receipt (core/event-types.ts).
+    eventTypes: monitorEventTypes(watch.eventTypes),
     pathMode: watch.pathMode,
     // Never the watch's whitelist: it selects filesets by their entry's name (grouping's
     // opts.whitelist), so the monitor must publish every member, e.g. x.ids of a whitelisted x.ics.

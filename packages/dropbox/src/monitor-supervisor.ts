@@ -54,8 +54,13 @@ export class MonitorSupervisor {
   private readonly watches: WatchLifecycle;
   /** Watch index -> last failed monitor start (retried every START_RETRY_MS, logged once per reason). */
   private readonly startFailed = new Map<number, { at: number; reason: string }>();
-  /** A health check or a reload is changing monitors: one at a time. */
-  private busy = false;
+  /**
+   * A health check or a reload is changing monitors: one at a time. A reload waiting for the lock
+   * gets it before the next health check (a health check of a silent MonitorServer takes its
+   * ping's whole second, and one starts every second: a polling waiter would starve).
+   */
+  private locked = false;
+  private readonly waiting: (() => void)[] = [];
   /** Test hook: event blocks still to discard on receipt. */
   private blocksToDrop: number;
 
@@ -149,17 +154,27 @@ export class MonitorSupervisor {
 
   /** Run `fn` while no health check or other lifecycle change runs (a reload re-creating monitors). */
   async exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    while (this.busy) await new Promise((r) => setTimeout(r, 20));
-    this.busy = true;
+    if (this.locked) await new Promise<void>((r) => this.waiting.push(r));
+    else this.locked = true;
     try {
       return await fn();
     } finally {
-      this.busy = false;
+      this.unlock();
     }
   }
 
-  /** Apply a reload's watch changes (added, removed, re-created monitors: watches.ts). Call inside exclusive(). */
-  applyWatchChanges(changes: WatchChange[]): Promise<void> {
+  /** Hand the lock to the next waiter, or free it. */
+  private unlock(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.locked = false;
+  }
+
+  /**
+   * Apply a reload's watch changes (added, removed, re-created monitors: watches.ts). Call inside
+   * exclusive(). Returns what could not be applied now, with why (it is, by itself, later).
+   */
+  applyWatchChanges(changes: WatchChange[]): Promise<string[]> {
     return this.watches.apply(changes);
   }
 
@@ -169,15 +184,16 @@ export class MonitorSupervisor {
    * once the folder is there.
    */
   async checkHealth(): Promise<void> {
-    if (this.busy || this.d.stopped()) return;
-    this.busy = true;
+    // Busy, or a reload waits: this round is skipped (the next comes in a second).
+    if (this.locked || this.d.stopped()) return;
+    this.locked = true;
     try {
       await Promise.all(this.links.all().map((e) => this.checkLink(e)));
       const unlinked = this.config.watches.filter((w) => !this.links.find(w.index));
       for (const w of await this.watches.checkDirs(unlinked))
         if (await this.startWatch(w.index)) void this.d.engine.reconcileWatch(w.index, "monitor started");
     } finally {
-      this.busy = false;
+      this.unlock();
     }
   }
 

@@ -3,13 +3,16 @@
  * milliseconds (the config speaks OMERO's seconds), every default here. Nothing else in the
  * package multiplies by 1000 or reads process.env.
  */
+import * as path from "node:path";
 import type { ChangedAfterImport } from "./core/file-identity";
 import { type OmeroFsConfig, testHookJson, testHookNumber, type WatchConfig } from "@omero-fs/config";
 import { z } from "zod";
 import { normaliseWhitelist } from "./core/paths";
 import { planWatches, type WatchChange } from "./core/watch-plan";
 import type { ExistingFiles } from "./core/reconcile";
+import { DEFAULT_PROBE, type ProbePolicy } from "./core/omero-health";
 import { DEFAULT_RETRY, type RetryPolicy } from "./core/retry";
+import { MANAGED_REPOSITORY } from "./importers/layout";
 
 export interface WatchOptions {
   index: number;
@@ -43,6 +46,10 @@ export interface DropBoxOptions {
   concurrency: number;
   retry: RetryPolicy;
   importTimeoutMs: number;
+  /** omero.fs.maxFilesetSize in bytes; 0: no limit. */
+  maxFilesetSize: number;
+  /** Where the local importer writes (its free space is checked before each import); null for the other importers. */
+  localRepository: string | null;
   /** 0: no periodic reconciliation. */
   rescanIntervalMs: number;
   /** omero.fs.changedAfterImport (reimportModified=true already read as reimport by the config). */
@@ -55,6 +62,8 @@ export interface DropBoxOptions {
   backlogPaths: number;
   /** While the ledger cannot be written (disk full, read-only), a write is tried this often. */
   ledgerProbeMs: number;
+  /** The write-ahead log is copied into dropbox.sqlite this often (a PASSIVE checkpoint). */
+  checkpointMs: number;
   /** Test hook: while this file exists, ledger writes fail with SQLITE_FULL (null in production). */
   ledgerFullWhile: string | null;
   /** Test hook: event blocks to discard on receipt, as if lost in transit (0 in production). */
@@ -63,6 +72,12 @@ export interface DropBoxOptions {
   walkDirDelayMs: number;
   /** Test hook: applying each event block takes at least this long (0 in production). */
   applyBlockDelayMs: number;
+  /** While OMERO cannot be used, how often it is asked again (core/omero-health.ts). */
+  probe: ProbePolicy;
+  /** omero importer with omero.fs.confirmFilesets: each fileset is confirmed with `omero import -f` first. */
+  confirmFilesets: boolean;
+  /** omero importer: while the start's OMERO check fails, it runs again this often. */
+  omeroCheckMs: number;
 }
 
 /**
@@ -75,7 +90,11 @@ export interface DropBoxOptions {
  *   walked ahead) takes at least this long, so a small tree walks like a million files (default 0);
  * - OMERO_FS_TEST_DROPBOX_APPLY_MS: applying each event block takes at least this long, so blocks
  *   queue as behind a busy ledger (default 0);
+ * - OMERO_FS_TEST_DROPBOX_OMERO_PROBE_MS, OMERO_FS_TEST_DROPBOX_OMERO_PROBE_MAX_MS: the first probe of a
+ *   paused OMERO and the cap of its backoff (default 5000, 60000);
+ * - OMERO_FS_TEST_DROPBOX_OMERO_CHECK_MS: while the start's OMERO check fails, how often it runs again (default 600000);
  * - OMERO_FS_TEST_LEDGER_PROBE_MS: how often a ledger that cannot be written is tried again (default 5000);
+ * - OMERO_FS_TEST_DROPBOX_CHECKPOINT_MS: how often the ledger's write-ahead log is checkpointed (default 60000);
  * - OMERO_FS_TEST_LEDGER_FULL_WHILE: a JSON string, a flag file: while it exists, ledger writes fail
  *   with SQLITE_FULL (ledger/schema.ts; a full disk cannot be made here without root).
  */
@@ -114,6 +133,8 @@ export function resolveOptions(config: OmeroFsConfig, env: NodeJS.ProcessEnv = p
       maxMs: DEFAULT_RETRY.maxMs,
     },
     importTimeoutMs: g.importTimeout * 1000,
+    maxFilesetSize: g.maxFilesetSize,
+    localRepository: g.importer === "local" ? path.join(g.dataDir, MANAGED_REPOSITORY) : null,
     rescanIntervalMs: g.rescanInterval * 1000,
     changedAfterImport: g.changedAfterImport,
     existingFiles: g.existingFiles,
@@ -123,6 +144,13 @@ export function resolveOptions(config: OmeroFsConfig, env: NodeJS.ProcessEnv = p
     walkDirDelayMs: testHookNumber(env, "OMERO_FS_TEST_DROPBOX_WALK_DIR_MS", 0, { min: 0, integer: true }),
     applyBlockDelayMs: testHookNumber(env, "OMERO_FS_TEST_DROPBOX_APPLY_MS", 0, { min: 0, integer: true }),
     ledgerProbeMs: hook(env, "OMERO_FS_TEST_LEDGER_PROBE_MS", 5000),
+    probe: {
+      baseMs: hook(env, "OMERO_FS_TEST_DROPBOX_OMERO_PROBE_MS", DEFAULT_PROBE.baseMs),
+      maxMs: hook(env, "OMERO_FS_TEST_DROPBOX_OMERO_PROBE_MAX_MS", DEFAULT_PROBE.maxMs),
+    },
+    confirmFilesets: g.importer === "omero" && g.confirmFilesets,
+    omeroCheckMs: hook(env, "OMERO_FS_TEST_DROPBOX_OMERO_CHECK_MS", 600_000),
+    checkpointMs: hook(env, "OMERO_FS_TEST_DROPBOX_CHECKPOINT_MS", 60_000),
     ledgerFullWhile:
       testHookJson(env, "OMERO_FS_TEST_LEDGER_FULL_WHILE", z.string().min(1), "a JSON string: a flag file's path") ??
       null,
@@ -184,6 +212,8 @@ export function planReload(
     concurrency: live("concurrency", "omero.fs.importConcurrency"),
     retry: live("retry", "omero.fs.importRetries"),
     importTimeoutMs: live("importTimeoutMs", "omero.fs.importTimeout"),
+    maxFilesetSize: live("maxFilesetSize", "omero.fs.maxFilesetSize"),
+    localRepository: before.localRepository,
     changedAfterImport: live("changedAfterImport", "omero.fs.changedAfterImport"),
     existingFiles: live("existingFiles", "omero.fs.existingFiles"),
   };

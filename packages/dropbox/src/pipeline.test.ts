@@ -1,193 +1,16 @@
 /**
  * The timing rules of the DropBox pipeline, in milliseconds of an injected clock: quiet-period
- * restart, throttle, round-robin fairness, retry backoff, fileBatch flush.
- *
- * In-process pipeline for tests: the real Engine and steps, an in-memory ledger (better-sqlite3
- * ":memory:" through the ledger module), a hand-driven clock, a scripted importer, real files in a
- * temp folder. Time moves only when the test says so.
+ * restart, throttle, round-robin fairness, retry backoff, fileBatch flush (the harness:
+ * __fixtures__/pipeline.ts).
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import type { Logger, WatchConfig } from "@omero-fs/config";
-import { defaultCatalogue } from "@omero-fs/readers";
-import { metaxpressPlate } from "../../readers/src/__fixtures__/hcs";
+import { metaxpressPlate, miasPlate } from "../../readers/src/__fixtures__/hcs";
+import { dv } from "../../readers/src/__golden__/make/dv";
+import { mmAcquisition } from "../../readers/src/__golden__/make/mm-acquisition";
+import { tiff } from "../../readers/src/__golden__/make/tiff";
 import { makeNd2 } from "../../readers/src/complete/__fixtures__/make";
-import type { Clock } from "./clock";
-import { DEFAULT_RETRY } from "./core/retry";
-import { Engine } from "./engine";
-import type { ImportOutcome, ImportRequest, Importer } from "./importers/types";
-import { Ledger } from "./ledger";
-import type { DropBoxOptions } from "./options";
-
-class ManualClock implements Clock {
-  private timers: { at: number; fn: () => void }[] = [];
-  constructor(public t: number) {}
-  now(): number {
-    return this.t;
-  }
-  setTimer(fn: () => void, ms: number): unknown {
-    const h = { at: this.t + ms, fn };
-    this.timers.push(h);
-    return h;
-  }
-  clearTimer(h: unknown): void {
-    this.timers = this.timers.filter((x) => x !== h);
-  }
-  /** The earliest timer due at or before `t`, removed; null when none. */
-  takeDue(t: number): { at: number; fn: () => void } | null {
-    let best: { at: number; fn: () => void } | null = null;
-    for (const h of this.timers) if (h.at <= t && (!best || h.at < best.at)) best = h;
-    if (best) this.clearTimer(best);
-    return best;
-  }
-}
-
-interface Start {
-  id: number;
-  user: string;
-  entry: string;
-  files: string[];
-  at: number;
-}
-
-interface PipelineOptions {
-  quietMs?: number;
-  throttleMs?: number;
-  fileBatch?: number;
-  concurrency?: number;
-  retries?: number;
-  retryBaseMs?: number;
-  incompleteWaitMs?: number;
-  /** Outcome of the n-th run (1-based) overall; default ok. */
-  outcome?: (n: number, req: ImportRequest) => Partial<ImportOutcome>;
-}
-
-class Pipeline {
-  readonly dir: string;
-  readonly clock = new ManualClock(1_700_000_000_000);
-  readonly ledger = Ledger.open(":memory:");
-  readonly starts: Start[] = [];
-  readonly engine: Engine;
-  readonly lines: string[] = [];
-
-  constructor(o: PipelineOptions = {}) {
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "ofs-pipe-"));
-    const config = {
-      index: 0,
-      user: "default",
-      watchDir: this.dir,
-      whitelist: [],
-      blacklist: [],
-      pathMode: "Follow",
-      ignoreSysFiles: true,
-      importArgs: "",
-    } as unknown as WatchConfig;
-    const opts: DropBoxOptions = {
-      watches: [
-        {
-          index: 0,
-          user: "default",
-          watchDir: this.dir,
-          quietMs: o.quietMs ?? 1000,
-          settleMs: 0,
-          importWhenComplete: true,
-          companionWaitMs: 600_000,
-          incompleteWaitMs: o.incompleteWaitMs ?? 86_400_000,
-          completeMarker: "",
-          throttleMs: o.throttleMs ?? 0,
-          fileBatch: o.fileBatch ?? 10,
-          whitelist: [],
-          config,
-        },
-      ],
-      importer: "local",
-      concurrency: o.concurrency ?? 1,
-      retry: { retries: o.retries ?? 3, baseMs: o.retryBaseMs ?? DEFAULT_RETRY.baseMs, maxMs: DEFAULT_RETRY.maxMs },
-      importTimeoutMs: 60_000,
-      rescanIntervalMs: 0,
-      reimportModified: false,
-      healthMs: 1000,
-      backlogPaths: 5000,
-      dropBlocks: 0,
-      walkDirDelayMs: 0,
-      applyBlockDelayMs: 0,
-    };
-    const importer: Importer = {
-      kind: "local",
-      run: async (req) => {
-        this.starts.push({
-          id: req.filesetId,
-          user: req.user,
-          entry: req.entry,
-          files: req.files,
-          at: this.clock.now(),
-        });
-        const d = o.outcome?.(this.starts.length, req) ?? {};
-        return { ok: true, retryable: true, target: `t${req.filesetId}`, images: null, error: null, ...d };
-      },
-      recover: async () => ({ state: "redo" }),
-    };
-    const line = (level: string) => (msg: string) => {
-      this.lines.push(`${level} ${msg}`);
-    };
-    const log = {
-      info: line("info"),
-      warn: line("warn"),
-      error: line("error"),
-      debug: line("debug"),
-      log: (level: string, msg: string) => line(level)(msg),
-    } as unknown as Logger;
-    this.engine = new Engine({
-      opts,
-      ledger: this.ledger,
-      log,
-      importer,
-      catalogues: new Map([[0, defaultCatalogue()]]),
-      clock: this.clock,
-    });
-  }
-
-  /** Write a file under the DropBox folder and report it to intake at the current time. */
-  /** Default content: a 1024-byte zero header, which the structure check cannot judge (not a cut DV header). */
-  async drop(rel: string, content: string | Buffer = Buffer.alloc(1024)): Promise<string> {
-    const p = path.join(this.dir, rel);
-    fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, content);
-    await this.engine.serial(() => this.engine.observePaths(0, [p]));
-    this.engine.requestTick();
-    await this.engine.settle();
-    return p;
-  }
-
-  /** Move time to `t` (absolute), firing every timer due on the way, in order. */
-  async advanceTo(t: number): Promise<void> {
-    await this.engine.settle();
-    for (;;) {
-      const h = this.clock.takeDue(t);
-      if (!h) break;
-      this.clock.t = Math.max(this.clock.t, h.at);
-      h.fn();
-      await this.engine.settle();
-    }
-    this.clock.t = t;
-    await this.engine.settle();
-  }
-
-  advance(ms: number): Promise<void> {
-    return this.advanceTo(this.clock.t + ms);
-  }
-
-  stateOf(rel: string): string | undefined {
-    return this.ledger.files.byPath(path.join(this.dir, rel))?.state;
-  }
-
-  async close(): Promise<void> {
-    await this.engine.stop(0);
-    this.ledger.close();
-    fs.rmSync(this.dir, { recursive: true, force: true });
-  }
-}
+import { Pipeline } from "./__fixtures__/pipeline";
 
 jest.setTimeout(10_000);
 
@@ -200,7 +23,7 @@ describe("DropBox pipeline timing (in-process, injected clock)", () => {
   it("quiet period: a new member restarts the wait; imported exactly dirImportWait after the last event", async () => {
     p = new Pipeline({ quietMs: 1500 });
     const t0 = p.clock.t;
-    await p.drop("amy/q/q.dv", Buffer.alloc(1024));
+    await p.drop("amy/q/q.dv", dv());
     await p.advance(800);
     await p.drop("amy/q/q.dv.log", "log");
     await p.advanceTo(t0 + 800 + 1499);
@@ -216,9 +39,9 @@ describe("DropBox pipeline timing (in-process, injected clock)", () => {
   it("quiet period: a modify of a member (seen again with a new size) restarts it too", async () => {
     p = new Pipeline({ quietMs: 1000 });
     const t0 = p.clock.t;
-    await p.drop("amy/a.dv", Buffer.alloc(1024));
+    await p.drop("amy/a.dv", dv());
     await p.advance(900);
-    await p.drop("amy/a.dv", Buffer.alloc(1025));
+    await p.drop("amy/a.dv", dv({ planes: 2 }));
     await p.advanceTo(t0 + 1899);
     expect(p.starts).toEqual([]);
     await p.advanceTo(t0 + 1900);
@@ -415,7 +238,7 @@ describe("DropBox pipeline: a reconciliation walk holds the partitions it has no
     const other = path.join(p.dir, "amy", "run2", "c.dv");
     for (const f of [down, other]) {
       fs.mkdirSync(path.dirname(f), { recursive: true });
-      fs.writeFileSync(f, Buffer.alloc(1024));
+      fs.writeFileSync(f, dv());
     }
     p.engine.holdWatch(0);
     // The walk reads run2 (nothing groups it yet) ...
@@ -466,11 +289,12 @@ describe("DropBox pipeline: completeness is proven or it is not; waiting costs n
       .pluck()
       .get(path.join(p.dir, rel));
 
-  it("empty files wait, are not judged again while nothing changes, and go incomplete after incompleteWait", async () => {
+  it("cut files wait, are not judged again while nothing changes, and go incomplete after incompleteWait", async () => {
     p = new Pipeline({ quietMs: 1000, incompleteWaitMs: 36_000_000 });
-    for (let i = 0; i < 40; i++) await p.drop(`amy/e/f${i}.tif`, Buffer.alloc(0));
+    const whole = tiff();
+    for (let i = 0; i < 40; i++) await p.drop(`amy/e/f${i}.tif`, whole.subarray(0, whole.length - 4));
     await p.advance(5000);
-    expect(waitingFor("amy/e/f0.tif")).toBe("f0.tif: empty file (0 bytes), never imported; waits for its content");
+    expect(waitingFor("amy/e/f0.tif")).toMatch(/^f0\.tif: .*truncated/);
     const judged = p.engine.queueing.judged;
     await p.advance(5 * 3_600_000); // five hours of nothing
     expect(p.engine.queueing.judged).toBe(judged);
@@ -478,6 +302,20 @@ describe("DropBox pipeline: completeness is proven or it is not; waiting costs n
     await p.advance(5 * 3_600_000 + 1000);
     expect(stateOf("amy/e/f0.tif")).toBe("incomplete");
     expect(p.engine.queueing.judged).toBe(judged + 40);
+    expect(p.starts).toEqual([]);
+  });
+
+  it("empty files are never imported: an empty TIFF is ignored with why (Bio-Formats cannot read it) and costs nothing", async () => {
+    p = new Pipeline({ quietMs: 1000, incompleteWaitMs: 36_000_000 });
+    for (let i = 0; i < 40; i++) await p.drop(`amy/e/f${i}.tif`, Buffer.alloc(0));
+    await p.advance(5000);
+    expect(waitingFor("amy/e/f0.tif")).toBeUndefined();
+    expect(
+      p.ledger.db.prepare("SELECT state, reason FROM files WHERE path = ?").get(path.join(p.dir, "amy/e/f0.tif")),
+    ).toEqual({ state: "ignored", reason: expect.stringContaining("empty") });
+    const judged = p.engine.queueing.judged;
+    await p.advance(10 * 3_600_000 + 1000);
+    expect(p.engine.queueing.judged).toBe(judged);
     expect(p.starts).toEqual([]);
   });
 
@@ -520,5 +358,83 @@ describe("DropBox pipeline: completeness is proven or it is not; waiting costs n
     expect(p.starts).toEqual([]);
     await p.advance(1);
     expect(p.starts.map((s) => s.at - t)).toEqual([5000]);
+  });
+});
+
+describe("DropBox pipeline: what Bio-Formats makes of the files (issue 18)", () => {
+  let p: Pipeline;
+  afterEach(async () => {
+    await p.close();
+  });
+
+  it("a MIAS plate is one MIASReader fileset: the probe cache keeps the TIFF Software tag the plate rule reads", async () => {
+    p = new Pipeline({ quietMs: 1000 });
+    const fx = miasPlate({ z: 1 });
+    for (const f of fx.files) await p.drop(`amy/exp/${f.path}`, f.content);
+    await p.advance(1500);
+    expect(p.starts.map((s) => [path.relative(p.dir, s.entry), s.files.length])).toEqual([
+      [`amy/exp/${fx.entry}`, fx.files.length],
+    ]);
+  });
+
+  it("TIFFs in a cellSens folder whose .vsi never comes: held for companionWait, then imported as TIFFs; a .vsi in time takes them", async () => {
+    p = new Pipeline({ quietMs: 1000 });
+    const t0 = p.clock.t;
+    await p.drop("amy/slides/_gone_/stack1/a.tif", tiff());
+    await p.drop("amy/slides/_kept_/stack1/b.tif", tiff());
+    await p.advance(60_000);
+    expect(p.starts).toEqual([]);
+    expect(p.stateOf("amy/slides/_gone_/stack1/a.tif")).toBe("grouped");
+    // The .vsi of one folder arrives within companionWait (600 s): one CellSensReader fileset.
+    await p.drop("amy/slides/kept.vsi", tiff());
+    await p.advance(1500);
+    expect(p.starts.map((s) => [path.relative(p.dir, s.entry), s.files.length])).toEqual([["amy/slides/kept.vsi", 2]]);
+    // The other never comes: companionWait after it was first grouped (the grouping debounce after its
+    // arrival), the TIFF is imported as a TIFF, with the warning.
+    await p.advanceTo(t0 + 599_000);
+    expect(p.starts).toHaveLength(1);
+    await p.advanceTo(t0 + 601_000);
+    expect(p.starts.map((s) => path.relative(p.dir, s.entry))).toEqual([
+      "amy/slides/kept.vsi",
+      "amy/slides/_gone_/stack1/a.tif",
+    ]);
+    expect(p.lines.some((l) => l.startsWith("warn") && l.includes("may belong to") && l.includes("gone.vsi"))).toBe(
+      true,
+    );
+  });
+
+  it("a set with a listed member missing is held whole (N of M), goes incomplete after incompleteWait, and can be released", async () => {
+    p = new Pipeline({ quietMs: 1000, incompleteWaitMs: 3_600_000 });
+    const acq = mmAcquisition("amy/mm/", { frames: 3 });
+    const gone = "amy/mm/img_000000002_DAPI_000.tif";
+    for (const [rel, content] of Object.entries(acq)) if (rel !== gone) await p.drop(rel, content);
+    await p.advance(1500);
+    const id = p.ledger.files.byPath(path.join(p.dir, "amy/mm/metadata.txt"))!.fileset!;
+    expect(p.ledger.db.prepare("SELECT waiting_for FROM filesets WHERE id = ?").pluck().get(id)).toBe(
+      "3 of 4 present; missing: img_000000002_DAPI_000.tif",
+    );
+    await p.advance(3_600_000);
+    expect(p.ledger.filesets.get(id)?.state).toBe("incomplete");
+    expect(p.starts).toEqual([]);
+    await p.engine.release(id);
+    await p.advance(0);
+    expect(p.starts.map((s) => [s.id, s.files.length])).toEqual([[id, 3]]);
+  });
+
+  it("a .dv that is not DeltaVision is ignored with why, and stays ignored when its folder is regrouped", async () => {
+    p = new Pipeline({ quietMs: 1000 });
+    await p.drop("amy/run/notes.dv", "not a DeltaVision file\n".repeat(40));
+    await p.advance(1500);
+    const rec = () => p.ledger.files.byPath(path.join(p.dir, "amy/run/notes.dv"));
+    expect([rec()?.state, rec()?.reason]).toEqual([
+      "ignored",
+      "not an image Bio-Formats opens: it has no DeltaVision magic number at byte 96 (DeltavisionReader)",
+    ]);
+    // Another file in the folder: the ignored .dv is context of that run, decided on its content again.
+    p.engine.grouping.probes.delete(path.join(p.dir, "amy/run/notes.dv"));
+    await p.drop("amy/run/cells.ics", "\t\nics_version\t2.0\n");
+    await p.advance(1500);
+    expect(rec()?.state).toBe("ignored");
+    expect(p.starts.map((s) => path.basename(s.entry))).toEqual(["cells.ics"]);
   });
 });

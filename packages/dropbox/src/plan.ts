@@ -88,12 +88,6 @@ export async function planTree(dir: string, watch: WatchOptions, catalogue: Cata
       };
       if (plan.missing.length > 0) element.missing = plan.missing;
       if (plan.plate) element.plate = plateOf(plan.plate, plan.reader);
-      if (plan.missing.length > 0 && !plan.expected) {
-        // The DropBox keeps these files pending (a required companion its entry does not list).
-        element.waitingFor = plan.reasons?.length ? plan.reasons : [`waits for ${plan.missing.join(", ")}`];
-        out.filesets.push(element);
-        continue;
-      }
       const observed = await observeFinished(structures, plan.entry, plan.reader, members, writers);
       const r = readinessOf(facts, observed, now, {
         quietMs: watch.quietMs,

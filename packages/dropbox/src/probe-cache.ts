@@ -1,5 +1,5 @@
 /** Content probes kept between grouping runs (part of the grouping step's I/O). */
-import { type FileProbe, wantsWholeFile } from "@omero-fs/readers";
+import { type FileProbe, wantsWholeFile, wholeFileMaxByHead } from "@omero-fs/readers";
 
 /**
  * Probes kept between grouping runs: enough for the folders being written to (a 384-well plate of
@@ -56,6 +56,8 @@ const TIFF_HEADS = new Map<string, Buffer>();
 /** Keep a small probe in memory: content rules read at most 8 KiB, index files need the whole text. */
 export function trimProbe(p: string, probe: FileProbe): FileProbe {
   if (wantsWholeFile(p) || !probe.head) return probe;
+  // An index the probe read whole because of its head (a Prairie XML) keeps its whole text.
+  if (probe.head.length > KEEP_HEAD && wholeFileMaxByHead(p, probe.head) > 0) return probe;
   if (probe.tiffDescription !== undefined) {
     // A TIFF is decided by its magic and ImageDescription: share one 8-byte head per byte order
     // instead of keeping a buffer per file (100,000 TIFFs).
@@ -66,14 +68,20 @@ export function trimProbe(p: string, probe: FileProbe): FileProbe {
       head = Buffer.from(magic);
       if (TIFF_HEADS.size < 64) TIFF_HEADS.set(key, head);
     }
-    // tiffTags too: tag 51123 (Micro-Manager) is what holds a TIFF for its metadata.txt.
+    // tiffTags too: tag 51123 (Micro-Manager) is what holds a TIFF for its metadata.txt; and the
+    // Software tag, which MIASReader's plate rule reads (without it no MIAS plate ever formed).
     const out: FileProbe = { head, tiffDescription: probe.tiffDescription };
     if (probe.tiffTags) out.tiffTags = probe.tiffTags;
+    if (probe.tiffSoftware !== undefined) out.tiffSoftware = probe.tiffSoftware;
+    // DocumentName, DateTime, Copyright: TCS, SlideBook and Trestle TIFF sets are found by them.
+    if (probe.tiffText !== undefined) out.tiffText = probe.tiffText;
     return out;
   }
   if (probe.head.length <= KEEP_HEAD) return probe;
   const out: FileProbe = { head: Buffer.from(probe.head.subarray(0, KEEP_HEAD)) };
   if (probe.tiffDescription !== undefined) out.tiffDescription = probe.tiffDescription;
   if (probe.tiffTags) out.tiffTags = probe.tiffTags;
+  if (probe.tiffSoftware !== undefined) out.tiffSoftware = probe.tiffSoftware;
+  if (probe.tiffText !== undefined) out.tiffText = probe.tiffText;
   return out;
 }

@@ -29,6 +29,8 @@ import { LedgerWrites } from "./ledger-health";
 import { MonitorSupervisor } from "./monitor-supervisor";
 import { type DropBoxOptions, planReload, resolveOptions } from "./options";
 import { cataloguesOf } from "./watches";
+import { omeroHealthProblem, omeroStatus } from "./omero-status";
+import { OmeroStartCheck } from "./omero-start-check";
 
 /** Grace for in-flight imports on SIGTERM; the whole stop stays under 10 s. */
 const STOP_GRACE_MS = 6000;
@@ -56,6 +58,7 @@ class DropBoxServer {
   private stopped = false;
   private healthTimer: NodeJS.Timeout | null = null;
   private rescanTimer: NodeJS.Timeout | null = null;
+  private checkpointTimer: NodeJS.Timeout | null = null;
   /** Its watches are replaced by a reload; the global part is the one the process started with. */
   private config: OmeroFsConfig;
   private opts: DropBoxOptions;
@@ -63,6 +66,9 @@ class DropBoxServer {
   private readonly engine: Engine;
   private readonly monitors: MonitorSupervisor;
   private readonly control: ControlServer<typeof DropBoxMethodParams, typeof DropBoxMethodResults>;
+  /** Waited for before the DropBox says it is ready (the omero importer's start check). */
+  beforeReady: Promise<void> = Promise.resolve();
+  onStop: () => void = () => undefined;
 
   constructor(private readonly p: Parts) {
     this.config = p.config;
@@ -91,6 +97,7 @@ class DropBoxServer {
         watches: () => this.config.watches,
         problems: () => p.health.reasons(),
         reload: () => this.reload(),
+        omero: () => omeroStatus(p.config.global.importer, p.engine.omeroHealth()),
       }),
       log: p.log,
     });
@@ -101,7 +108,7 @@ class DropBoxServer {
    * changes), apply what can change live: options, readers catalogues, log level, and the watches
    * (added, removed, monitors re-created: watches.ts).
    */
-  private async reload(): Promise<{ applied: string[]; restart: string[] }> {
+  private async reload(): Promise<{ applied: string[]; restart: string[]; notApplied: string[] }> {
     let fresh: OmeroFsConfig;
     let catalogues: Map<number, Catalogue>;
     try {
@@ -116,7 +123,7 @@ class DropBoxServer {
     };
     const plan = planReload(this.opts, resolveOptions(fresh), differs);
     // One lifecycle change at a time: the health check also starts monitors.
-    await this.monitors.exclusive(async () => {
+    const notApplied = await this.monitors.exclusive(async () => {
       const rescanChanged = plan.opts.rescanIntervalMs !== this.opts.rescanIntervalMs;
       this.opts = plan.opts;
       if (rescanChanged && this.ready) this.startRescanTimer();
@@ -128,12 +135,12 @@ class DropBoxServer {
           this.engine.setCatalogue(c.index, catalogues.get(c.index)!);
       this.engine.reload(plan.opts);
       this.config = { global: this.config.global, watches: plan.opts.watches.map((w) => w.config) };
-      await this.monitors.applyWatchChanges(plan.watches);
+      return this.monitors.applyWatchChanges(plan.watches);
     });
     this.log.info(
-      `reload: applied ${plan.applied.join(", ") || "nothing"}; needs restart: ${plan.restart.join(", ") || "nothing"}`,
+      `reload: applied ${plan.applied.join(", ") || "nothing"}; needs restart: ${plan.restart.join(", ") || "nothing"}${notApplied.length > 0 ? `; not yet in effect: ${notApplied.join("; ")}` : ""}`,
     );
-    return { applied: plan.applied, restart: plan.restart };
+    return { applied: plan.applied, restart: plan.restart, notApplied };
   }
 
   private prepareWatchDirs(): void {
@@ -191,7 +198,14 @@ class DropBoxServer {
     }
     this.engine.requestTick();
     this.healthTimer = setInterval(() => void this.monitors.checkHealth(), this.opts.healthMs);
+    // A failed checkpoint (a ledger that cannot be written) is the chain's (ledger-health.ts).
+    this.checkpointTimer = setInterval(
+      () => void this.engine.checkpointLedger().catch(() => undefined),
+      this.opts.checkpointMs,
+    );
     this.startRescanTimer();
+    // The omero importer's check of the OMERO side: `admin start` reports its failure (degraded).
+    await this.beforeReady;
     this.ready = true;
     this.log.info("DropBox ready");
     if (process.send) process.send({ type: "ready", server: "DropBox" });
@@ -230,6 +244,8 @@ class DropBoxServer {
     this.log.info("DropBox stopping");
     if (this.healthTimer) clearInterval(this.healthTimer);
     if (this.rescanTimer) clearInterval(this.rescanTimer);
+    this.onStop();
+    if (this.checkpointTimer) clearInterval(this.checkpointTimer);
     this.p.ledgerWrites.stop();
     await this.engine.stop(STOP_GRACE_MS);
     await this.monitors.stop();
@@ -300,8 +316,15 @@ export async function runDropBox(opts: {
       importer,
       catalogues,
       onTaskError: (e) => ledgerWrites.onTaskError(e),
+      onOmeroHealth: (h) => omeroHealthProblem(health, h),
     });
     server = new DropBoxServer({ config, opts: dbOpts, log, problems, ledger, engine, home, ledgerWrites, health });
+    if (g.importer === "omero") {
+      const e = engine;
+      const check = new OmeroStartCheck(config, health, log, (p) => void e.omeroLogin(p), dbOpts.omeroCheckMs);
+      server.beforeReady = check.run();
+      server.onStop = () => check.stop();
+    }
     log.info(
       `DropBox starting (pid ${process.pid}, ${config.watches.length} watch(es), ${g.importer} importer, ledger ${paths.ledger})`,
     );

@@ -140,9 +140,12 @@ export class WatchLifecycle {
    * Apply a reload's watch changes, one watch at a time. A re-created monitor replaces the old
    * one after that one wrote its snapshot, so the new one catches up from it, and the walk that
    * follows finds anything else: no event is lost. A removed watch's monitor is destroyed; its
-   * ledger rows stay (adding the slot back resumes it).
+   * ledger rows stay (adding the slot back resumes it). Returns what could not be applied now
+   * (a monitor that cannot start: its folder is missing, its MonitorServer does not answer), with
+   * why; each is applied by itself once it can be.
    */
-  async apply(changes: WatchChange[]): Promise<void> {
+  async apply(changes: WatchChange[]): Promise<string[]> {
+    const notApplied: string[] = [];
     for (const c of changes) {
       const w = c.watch;
       switch (c.kind) {
@@ -169,6 +172,10 @@ export class WatchLifecycle {
           // A missing folder: checkDirs reports it and starts the watch when the folder appears.
           if ((await this.checkDirs([w])).length > 0 && (await this.host.startMonitor(c.index)))
             void this.host.reconcile(c.index, why);
+          else
+            notApplied.push(
+              `${this.health.get(watchHealthKey(c.index)) ?? `${this.label(w)}: its monitor does not run yet`} (its monitor starts by itself then)`,
+            );
           if (c.regroup) await this.host.regroup(c.index);
           break;
         }
@@ -179,5 +186,6 @@ export class WatchLifecycle {
           break;
       }
     }
+    return notApplied;
   }
 }

@@ -60,8 +60,19 @@ export type AdminStatusJson = z.infer<typeof AdminStatusJsonSchema>;
  * `incomplete`: its entry (a plate index) lists files still missing omero.fs.incompleteWait after the
  * last one arrived; never imported half. A late file puts it back to `waiting`; `omero-fs imports
  * release ID` imports it as it is.
+ *
+ * `cancelled`: stopped by hand (`omero-fs imports cancel ID`; a running import is ended), never
+ * imported unless queued again with `omero-fs imports retry ID`.
  */
-export const IMPORT_STATES = ["waiting", "queued", "importing", "imported", "failed", "incomplete"] as const;
+export const IMPORT_STATES = [
+  "waiting",
+  "queued",
+  "importing",
+  "imported",
+  "failed",
+  "incomplete",
+  "cancelled",
+] as const;
 export const ImportStateSchema = z.enum(IMPORT_STATES);
 export type ImportState = z.infer<typeof ImportStateSchema>;
 
@@ -124,6 +135,10 @@ export const ImportJsonSchema = z.object({
   waitingFor: z.string().nullable().optional(),
   /** HCS plates only (absent otherwise). */
   plate: PlateJsonSchema.optional(),
+  /** Its images in OMERO.web (omero.fs.webUrl set, imported, ids in its target); absent without a webUrl. */
+  webLink: z.string().nullable().optional(),
+  /** `imports show` only: what happened to it besides its runs (a reimport by hand, OMERO's importer answering differently). */
+  notes: z.array(z.object({ at: z.string(), kind: z.string(), text: z.string() })).optional(),
 });
 export type ImportJson = z.infer<typeof ImportJsonSchema>;
 
@@ -198,6 +213,25 @@ export const FilesetPlanJsonSchema = z.object({
 export type FilesetPlanJson = z.infer<typeof FilesetPlanJsonSchema>;
 export const FilesPlanJsonSchema = z.array(FilesetPlanJsonSchema);
 
+/** One check of `omero-fs omero check`: ok true (passed), false (failed: `fix` says what to do), null (not run or not verifiable). */
+export const OmeroCheckSchema = z.object({
+  name: z.string(),
+  /** 0-based watch slot for a per-watch check, else null. */
+  watch: z.number().int().nullable(),
+  ok: z.boolean().nullable(),
+  detail: z.string(),
+  fix: z.string().nullable(),
+});
+export type OmeroCheck = z.infer<typeof OmeroCheckSchema>;
+
+/** `omero-fs omero check --json` (also under `omero` in `config check --connect --json`). `ok`: no check failed. */
+export const OmeroCheckJsonSchema = z.object({
+  ok: z.boolean(),
+  server: z.string(),
+  admin: z.string(),
+  checks: z.array(OmeroCheckSchema),
+});
+export type OmeroCheckJson = z.infer<typeof OmeroCheckJsonSchema>;
 /**
  * `admin start --json`: the status after the start (as `admin status --json`) and what to do next.
  * `started`: false when a node was already running (nothing was started).
@@ -331,3 +365,15 @@ export const DiagnosticsJsonSchema = z.object({
   problems: z.array(z.string()),
 });
 export type DiagnosticsJson = z.infer<typeof DiagnosticsJsonSchema>;
+
+/**
+ * `imports retry|release --state S ... --json` and `imports reimport ... --json`: how many the
+ * selection held, those done, those refused (with why), and who did it.
+ */
+export const ImportsManyJsonSchema = z.object({
+  selected: z.number().int().min(0),
+  done: z.array(z.number().int()),
+  refused: z.array(z.object({ id: z.number().int(), why: z.string() })),
+  via: z.enum(["DropBox", "ledger"]),
+});
+export type ImportsManyJson = z.infer<typeof ImportsManyJsonSchema>;

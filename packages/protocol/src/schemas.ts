@@ -246,6 +246,8 @@ export const DropBoxMethodParams = {
   status: NoParamsSchema,
   /** Import an incomplete (or still waiting) fileset as it is (`omero-fs imports release ID`). */
   release: z.strictObject({ id: z.number().int().min(1) }),
+  /** Stop one fileset from being imported, ending its import if one runs (`omero-fs imports cancel ID`). */
+  cancel: z.strictObject({ id: z.number().int().min(1) }),
   /**
    * `omero-fs dropbox import-existing [PATH]`: import the files recorded as `existing` (there at the
    * first walk, omero.fs.existingFiles=skip), all of them or those under `path` (absolute).
@@ -253,6 +255,8 @@ export const DropBoxMethodParams = {
   importExisting: z.strictObject({ path: absolutePath.optional() }),
   /** Re-read the config and apply what can change live (durations, throttles, retries, ...). */
   reload: NoParamsSchema,
+  /** `omero-fs imports reimport ID`: import an imported fileset again, with the running importer (recorded in its history). */
+  reimport: z.strictObject({ id: z.number().int().min(1) }),
   /**
    * `omero-fs dropbox check-ledger` with a DropBox running: walk every watch, group everything
    * seen, then judge the ledger's invariant.
@@ -278,6 +282,19 @@ export const LedgerInvariantSchema = z.object({
 });
 export type LedgerInvariant = z.infer<typeof LedgerInvariantSchema>;
 
+/**
+ * OMERO as the DropBox with the omero importer knows it (issue 20): `up`, `since` (epoch ms of the
+ * last change), `reason` (why it is down; null while up), `checkedAt` (epoch ms of the last answer:
+ * an import, a probe, the start's check; 0: never asked).
+ */
+export const OmeroStatusSchema = z.object({
+  up: z.boolean(),
+  since: z.number(),
+  reason: z.string().nullable(),
+  checkedAt: z.number(),
+});
+export type OmeroStatus = z.infer<typeof OmeroStatusSchema>;
+
 export const DropBoxMethodResults = {
   ping: z.object({ pid: z.number().int(), version: z.string() }),
   scan: z.object({ discovered: nonNegativeInt }),
@@ -285,6 +302,8 @@ export const DropBoxMethodResults = {
   retry: z.object({ id: z.number().int(), state: z.string() }),
   /** state: "waiting" (released: queued as soon as its present files are settled and finished). */
   release: z.object({ id: z.number().int(), state: z.string() }),
+  /** state: "cancelled". */
+  cancel: z.object({ id: z.number().int(), state: z.string() }),
   status: z.object({
     ready: z.boolean(),
     watches: z.array(
@@ -295,11 +314,23 @@ export const DropBoxMethodResults = {
     problems: z.array(z.string()),
     /** The remote MonitorServers (watches with their own omero.fs.monitorControl); absent when none. */
     remoteMonitors: z.array(RemoteMonitorSchema).optional(),
+    /** OMERO with the omero importer; null with the other importers. */
+    omero: OmeroStatusSchema.nullable().optional(),
   }),
+  /** state: "queued". */
+  reimport: z.object({ id: z.number().int(), state: z.string() }),
   /** How many `existing` files were released for import. */
   importExisting: z.object({ released: nonNegativeInt }),
-  /** applied: properties now in effect; restart: changed properties that need `omero-fs admin restart`. */
-  reload: z.object({ applied: z.array(z.string()), restart: z.array(z.string()) }),
+  /**
+   * applied: properties now in effect; restart: changed properties that need `omero-fs admin
+   * restart`; notApplied: what could not be applied now, with why (a watch whose MonitorServer does
+   * not answer): it is, by itself, once it can be.
+   */
+  reload: z.object({
+    applied: z.array(z.string()),
+    restart: z.array(z.string()),
+    notApplied: z.array(z.string()).optional(),
+  }),
   /** The invariant after a walk of every watch and the grouping of everything seen; `files`: rows in the ledger. */
   checkLedger: LedgerInvariantSchema.extend({ files: nonNegativeInt }),
 } as const;

@@ -1,6 +1,6 @@
 import { makeTiff } from "./__fixtures__/make-tiff";
 import { defaultCatalogue, parseReadersFile } from "./catalogue";
-import type { CandidateFile, FileProbe, GroupingResult } from "./grouping";
+import type { CandidateFile, FileProbe, GroupingResult } from "./types";
 import { groupFilesets, metamorphPlaneNames, needsHeader } from "./grouping";
 
 const cat = defaultCatalogue();
@@ -29,7 +29,7 @@ function setOf(res: GroupingResult, path: string) {
 
 const tiffProbe = (description?: string): FileProbe => {
   const head = makeTiff({ ifds: [{ width: 4, height: 4, description }] });
-  return { head, tiffDescription: description ?? null };
+  return { head, tiffDescription: description ?? null, tiffTags: [256, 257, 258] };
 };
 
 const omeXml = (files: string[], extra = "") =>
@@ -134,9 +134,11 @@ describe("TIFF disambiguation", () => {
     expect(setOf(res, "/mm/run1/img_000.tif")).toMatchObject({
       reader: R("MicromanagerReader"),
       entry: "/mm/run1/metadata.txt",
-      files: ["/mm/run1/metadata.txt", "/mm/run1/img_000.tif", "/mm/run1/img_001.tif"],
+      files: ["/mm/run1/metadata.txt", "/mm/run1/img_000.tif"],
       missing: [],
     });
+    // Not named by FileName: OMETiffReader (before MicromanagerReader in readers.txt) reads it alone.
+    expect(setOf(res, "/mm/run1/img_001.tif")?.reader).toBe(R("OMETiffReader"));
     expect(setOf(res, "/mm/other/plain.tif")?.reader).toBe(R("TiffDelegateReader"));
   });
 
@@ -241,18 +243,21 @@ describe("multi-file formats", () => {
     expect(logFirst.pending[0]!.reason).toMatch(/waits for its image \/d\/z\.dv/);
   });
 
-  it("Analyze/NIfTI: .hdr is the entry, .img waits for it; NIfTI by magic", () => {
-    const res = group(["/d/a.hdr", "/d/a.img", "/d/B.HDR", "/d/c.img"]);
+  it("Analyze/NIfTI: .hdr is the entry, .img waits for it; NIfTI by magic; only lower-case suffixes pair", () => {
+    const res = group(["/d/a.hdr", "/d/a.img", "/d/B.HDR", "/d/B.IMG", "/d/c.img", "/d/m.hdr", "/d/m.IMG"]);
     expect(res.filesets.map((f) => [f.entry, f.reader, f.files, f.missing])).toEqual([
-      ["/d/B.HDR", R("AnalyzeReader"), ["/d/B.HDR"], ["/d/B.IMG"]],
       ["/d/a.hdr", R("AnalyzeReader"), ["/d/a.hdr", "/d/a.img"], []],
     ]);
     expect(res.pending[0]!.reason).toMatch(/c\.img.*waits for its entry file \/d\/c\.hdr/);
+    // AnalyzeReader/NiftiReader.initFile open <base>.img in lower case (golden: analyze-upper-case, -mixed-*).
+    expect(res.ignored.map((i) => i.path)).toEqual(["/d/B.HDR", "/d/B.IMG", "/d/m.IMG", "/d/m.hdr"]);
+    expect(res.ignored[0]!.reason).toMatch(/pair named B\.hdr and B\.img \(lower-case suffixes/);
     const hdr = Buffer.alloc(348);
     hdr.writeInt32LE(348, 0);
     hdr.write("n+1\0", 344, "latin1");
+    // NiftiReader opens n.img for an n+1 .hdr too (golden: nifti-hdr-n1-alone).
     const nifti = group([file("/d/n.hdr", { head: hdr })]);
-    expect(nifti.filesets[0]).toMatchObject({ reader: R("NiftiReader"), missing: [] });
+    expect(nifti.filesets[0]).toMatchObject({ reader: R("NiftiReader"), missing: ["/d/n.img"] });
   });
 
   it("OME-TIFF with a .companion.ome: companion is the entry, listed TIFFs are members", () => {
@@ -275,10 +280,11 @@ describe("multi-file formats", () => {
     expect(blind.filesets).toHaveLength(1);
   });
 
-  it("BinaryOnly OME-TIFF waits for its companion", () => {
+  it("BinaryOnly OME-TIFF without its companion: a plain TIFF held for it (OMETiffReader refuses it)", () => {
     const stub = '<OME xmlns="x"><BinaryOnly MetadataFile="set.companion.ome" UUID="urn:uuid:1"/></OME>';
     const res = group([file("/o/a.ome.tif", tiffProbe(stub))]);
-    expect(res.pending[0]!.reason).toMatch(/waits for its metadata file \/o\/set\.companion\.ome/);
+    expect(res.filesets[0]).toMatchObject({ reader: R("TiffDelegateReader"), files: ["/o/a.ome.tif"] });
+    expect(res.filesets[0]!.hold).toMatch(/metadata file set\.companion\.ome is not here yet/);
   });
 
   it("multi-file OME-TIFF without companion: one fileset, entry lists the others", () => {
@@ -297,7 +303,7 @@ describe("multi-file formats", () => {
     expect(first.filesets[0]!.missing).toEqual(["/o/a.ome.tif", "/o/c.ome.tif"]);
   });
 
-  it("Olympus VSI: the _x_ tree joins x.vsi; alone it waits", () => {
+  it("Olympus VSI: the _x_ tree joins x.vsi; without it, each file is what Bio-Formats reads alone, held", () => {
     const tree = ["/v/x.vsi", "/v/_x_/stack1/frame_t.ets", "/v/_x_/stack1/info.txt", "/v/_x_/stack10001/frame_t_0.ets"];
     const res = group(tree);
     expect(res.filesets).toHaveLength(1);
@@ -306,9 +312,22 @@ describe("multi-file formats", () => {
       entry: "/v/x.vsi",
       files: ["/v/x.vsi", ...tree.slice(1).sort()],
     });
-    const early = group(tree.slice(1));
-    expect(early.pending).toHaveLength(3);
-    expect(early.pending[0]!.reason).toMatch(/waits for its entry file \/v\/x\.vsi/);
+    // CellSensReader opens an .ets only through its .vsi ("Could not find .vsi file"): ignored, with why;
+    // a TIFF there is a TIFF (golden: vsi-folder-without-entry, vsi-ets-without-entry), held for the .vsi.
+    const early = group([...tree.slice(1), "/v/_x_/stack1/a.tif"]);
+    expect(early.pending).toEqual([]);
+    expect(early.ignored.map((i) => i.path)).toEqual([tree[1], tree[2], tree[3]].sort());
+    expect(early.ignored[0]!.reason).toBe(
+      "frame_t.ets is inside the cellSens folder _x_/ and may belong to /v/x.vsi, not here yet; CellSensReader cannot open it without that entry",
+    );
+    expect(early.filesets).toEqual([
+      expect.objectContaining({
+        entry: "/v/_x_/stack1/a.tif",
+        reader: R("TiffDelegateReader"),
+        hold: "a.tif is inside the cellSens folder _x_/ and may belong to /v/x.vsi, not here yet",
+      }),
+    ]);
+    expect(early.filesets[0]!.closed).toBeUndefined();
   });
 
   it("Olympus OIF: x.oif.files/ joins x.oif; a bare .oif misses its folder", () => {
@@ -316,13 +335,21 @@ describe("multi-file formats", () => {
     expect(res.filesets).toHaveLength(1);
     expect(res.filesets[0]!.files).toHaveLength(4);
     expect(group(["/f/y.oif"]).filesets[0]!.missing).toEqual(["/f/y.oif.files/"]);
-    expect(group(["/f/y.oif.files/a.tif"]).pending).toHaveLength(1);
+    const alone = group(["/f/y.oif.files/a.tif", "/f/y.oif.files/s_C001.tif", "/f/y.oif.files/s_C001.pty"]);
+    // FV1000Reader.findOIFFile needs a '_' in the name: a.tif is Bio-Formats' plain TIFF, never held.
+    expect(alone.filesets.map((f) => [f.entry, f.hold])).toEqual([
+      ["/f/y.oif.files/a.tif", undefined],
+      ["/f/y.oif.files/s_C001.tif", "s_C001.tif is inside y.oif.files/ and may belong to /f/y.oif, not here yet"],
+    ]);
+    expect(alone.ignored.map((i) => i.reason)).toEqual([
+      "s_C001.pty is inside y.oif.files/ and may belong to /f/y.oif, not here yet; no Bio-Formats reader opens it alone",
+    ]);
   });
 
   it("Volocity: Data/ joins the .mvd2", () => {
     const res = group(["/p/lib.mvd2", "/p/Data/1.aisf", "/p/Data/1.atsf", "/p/Data/x.dat"]);
     expect(res.filesets).toHaveLength(1);
-    expect(group(["/p/Data/1.aisf"]).pending).toHaveLength(1);
+    expect(group(["/p/Data/1.aisf"]).ignored[0]!.reason).toMatch(/may belong to a \.mvd2 library in \/p, not here yet/);
   });
 
   it("CZI split parts and OIR continuation parts join their master", () => {
@@ -389,7 +416,8 @@ describe("catalogue narrowing, steal, scale", () => {
     expect(needsHeader("/d/a.hdr", cat)).toBe(true);
     expect(needsHeader("/d/set.companion.ome", cat)).toBe(true);
     expect(needsHeader("/d/metadata.txt", cat)).toBe(true);
-    expect(needsHeader("/d/a.czi", cat)).toBe(false);
+    expect(needsHeader("/d/a.czi", cat)).toBe(true); // ZeissCZIReader's magic (content-checks.ts)
+    expect(needsHeader("/d/a.oib", cat)).toBe(false);
     expect(needsHeader("/d/a.ids", cat)).toBe(false);
     expect(needsHeader("/d/.a.tif", cat)).toBe(false);
     expect(needsHeader("/d/a.ics", parseReadersFile("FakeReader\n", "r"))).toBe(false);

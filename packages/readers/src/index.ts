@@ -17,19 +17,26 @@ export {
   parseIcsHeader,
   parseNifti1Header,
 } from "./complete";
-export type { CandidateFile, FileProbe, FilesetPlan, GroupingOptions, GroupingResult, PlateSummary } from "./grouping";
+export type {
+  CandidateFile,
+  FileProbe,
+  FilesetPlan,
+  GroupingOptions,
+  GroupingResult,
+  PendingFile,
+  PlateSummary,
+} from "./types";
+export { HEADER_BYTES, WHOLE_FILE_MAX_BYTES } from "./types";
 export {
   groupFilesets,
-  HEADER_BYTES,
   MM_METADATA_TAG,
-  matchesWhitelist,
   metamorphPlaneBase,
   metamorphPlaneNames,
   needsHeader,
-  normaliseWhitelist,
-  WHOLE_FILE_MAX_BYTES,
+  probeCanRefuse,
   wantsWholeFile,
   wholeFileMax,
+  wholeFileMaxByHead,
 } from "./grouping";
 export { loadReadersFile, probeFile, readTiffFileImages } from "./io";
 export type { OmePixels } from "./omexml";

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeTiff } from "./__fixtures__/make-tiff";
-import { groupFilesets, HEADER_BYTES, LIST_WHOLE_FILE_MAX_BYTES, wholeFileMax } from "./grouping";
+import { groupFilesets, LIST_WHOLE_FILE_MAX_BYTES, wholeFileMax } from "./grouping";
+import { HEADER_BYTES } from "./types";
 import { defaultCatalogue } from "./catalogue";
 import { loadReadersFile, probeFile, readTiffFileImages } from "./io";
 

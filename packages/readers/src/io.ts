@@ -3,8 +3,9 @@ import { open } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import type { Catalogue } from "./catalogue";
 import { parseReadersFile, ReadersFileError } from "./catalogue";
-import type { FileProbe } from "./grouping";
-import { HEADER_BYTES, wholeFileMax } from "./grouping";
+import { wholeFileMax, wholeFileMaxByHead } from "./grouping/group";
+import type { FileProbe } from "./types";
+import { HEADER_BYTES } from "./types";
 import type { ImageInfo } from "./tiff";
 import { parseTiffHeader, readTiffFirstIfd, readTiffImages } from "./tiff";
 
@@ -55,6 +56,18 @@ export async function probeFile(path: string): Promise<FileProbe> {
       if (bytesRead === 0) break;
       got += bytesRead;
     }
+    // An index recognised by its head (a Prairie XML) is read whole, up to the limit its rule sets.
+    const more = got === want && want < size ? wholeFileMaxByHead(path, head.subarray(0, got)) : 0;
+    if (more >= size) {
+      const whole = Buffer.alloc(size);
+      head.copy(whole, 0, 0, got);
+      while (got < size) {
+        const { bytesRead } = await fh.read(whole, got, size - got, got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return { head: whole.subarray(0, got) };
+    }
     const probe: FileProbe = { head: head.subarray(0, got) };
     if (parseTiffHeader(probe.head!)) {
       const read = async (offset: number, length: number): Promise<Buffer> => {
@@ -68,6 +81,7 @@ export async function probeFile(path: string): Promise<FileProbe> {
         probe.tiffDescription = first?.description ?? null;
         if (first) probe.tiffTags = internTags(first.tags);
         if (first?.software !== undefined) probe.tiffSoftware = first.software;
+        if (first?.text !== undefined) probe.tiffText = first.text;
       } catch {
         // A TIFF being written, or corrupt: no description; the importer reports the real error.
         probe.tiffDescription = null;

@@ -47,7 +47,13 @@ export const TAG = {
   SamplesPerPixel: 277,
   Software: 305,
   SampleFormat: 339,
+  DocumentName: 269,
+  DateTime: 306,
+  Copyright: 33432,
 } as const;
+
+/** ASCII tags the grouping probe keeps besides the description and Software (FileProbe.tiffText). */
+export const PROBE_TEXT_TAGS = [TAG.DocumentName, TAG.DateTime, TAG.Copyright] as const;
 
 /** Byte size of one value of each TIFF field type. */
 export const TYPE_SIZE: Record<number, number> = {
@@ -235,7 +241,9 @@ export async function readTiffDescription(input: Buffer | ReadFn, size?: number)
 export async function readTiffFirstIfd(
   input: Buffer | ReadFn,
   size?: number,
-): Promise<{ description: string | null; tags: number[]; software?: string } | undefined> {
+): Promise<
+  { description: string | null; tags: number[]; software?: string; text?: Record<number, string> } | undefined
+> {
   const src = toSource(input, size);
   if (src.size < 8) return undefined;
   const h = parseTiffHeader(await src.read(0, Math.min(16, src.size)));
@@ -243,10 +251,16 @@ export async function readTiffFirstIfd(
   const ifd = await readIfd(src, h, h.firstIfd, true);
   const d = ifd.tags.get(TAG.ImageDescription);
   const sw = ifd.tags.get(TAG.Software);
-  const out: { description: string | null; tags: number[]; software?: string } = {
+  const out: { description: string | null; tags: number[]; software?: string; text?: Record<number, string> } = {
     description: typeof d === "string" ? d : null,
     tags: ifd.tagNumbers,
   };
+  const text: Record<number, string> = {};
+  for (const t of PROBE_TEXT_TAGS) {
+    const v = ifd.tags.get(t);
+    if (typeof v === "string") text[t] = v.split("\0")[0]!;
+  }
+  if (Object.keys(text).length > 0) out.text = text;
   // TiffParser's getIFDValue(SOFTWARE): several NUL-separated strings are a String[]; the first counts.
   if (typeof sw === "string") out.software = sw.split("\0")[0]!;
   return out;

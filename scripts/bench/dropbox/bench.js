@@ -28,7 +28,7 @@ const CONCURRENCY = arg("concurrency", "4");
 const ONLY = arg("only", null);
 const MM_PLANES = Math.min(500, Math.floor(N / 20));
 
-const { tiff } = require("./tiff");
+const { dv, tiff } = require("./tiff");
 
 /** The workload as [relative path, content] in write order; also the number of filesets. */
 function workload() {
@@ -61,7 +61,7 @@ function workload() {
   for (let i = 0; i < pairs; i++) {
     const u = i % 2 ? "amy" : "zak";
     const d = `${u}/dv/d${Math.floor(i / 200)}`;
-    out.push([`${d}/v${i}.dv`, Buffer.alloc(1024)]);
+    out.push([`${d}/v${i}.dv`, dv()]);
     out.push([`${d}/v${i}.dv.log`, Buffer.from("log")]);
     filesets += 1;
   }

@@ -20,7 +20,7 @@ const MONITOR_MAIN = path.join(ROOT, "packages", "monitor", "dist", "main.js");
 const DROPBOX_MAIN = path.join(ROOT, "packages", "dropbox", "dist", "main.js");
 const Database = require(require.resolve("better-sqlite3", { paths: [path.join(ROOT, "packages", "dropbox")] }));
 const { openForWrite } = require(path.join(ROOT, "packages", "dropbox", "dist", "open-files.js"));
-const { tiff } = require("./tiff");
+const { dv, tiff } = require("./tiff");
 
 const arg = (n, d) => {
   const i = process.argv.indexOf(`--${n}`);
@@ -170,8 +170,10 @@ async function slowWriters() {
       process.execPath,
       [
         "-e",
-        `const fs=require("fs");const fd=fs.openSync(process.argv[1],"w");fs.writeSync(fd,Buffer.alloc(1024));let n=0;const t=setInterval(()=>{fs.writeSync(fd,Buffer.alloc(4096));if(++n===4){clearInterval(t);fs.closeSync(fd);}},1500);`,
+        `const fs=require("fs");const fd=fs.openSync(process.argv[1],"w");fs.writeSync(fd,Buffer.from(process.argv[2],"base64"));let n=0;const t=setInterval(()=>{fs.writeSync(fd,Buffer.alloc(4096));if(++n===4){clearInterval(t);fs.closeSync(fd);}},1500);`,
         p,
+        // A whole DeltaVision image first (DeltavisionReader's magic number), then appends: the open fd holds it.
+        dv().toString("base64"),
       ],
       { stdio: "ignore" },
     );

@@ -1,4 +1,5 @@
-// Shared by the DropBox benchmarks (bench.js, memory.js, waiting.js).
+// Shared by the DropBox benchmarks (bench.js, memory.js, readiness.js, waiting.js).
+const path = require("node:path");
 
 /** A minimal 4x4 8-bit TIFF, with `description` as its ImageDescription when given. */
 function tiff(description) {
@@ -43,4 +44,7 @@ function omeTiff() {
   );
 }
 
-module.exports = { tiff, omeTiff };
+/** A whole minimal DeltaVision image (the readers' content check wants its magic number): the golden maker. */
+const { dv } = require(path.resolve(__dirname, "../../../packages/readers/dist/__golden__/make/dv.js"));
+
+module.exports = { tiff, omeTiff, dv };

@@ -9,6 +9,7 @@ import {
 import type { Argv, CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
 import { CliError } from "../errors";
+import { escapeName } from "../format";
 import { callNode, notRunningMessage, requireNode } from "../node/client";
 import { nodeOptionsFromEnv } from "../node/options";
 import { findNode, readNodeState, removeNodeFiles, writeNodeState, writeStartError } from "../node/records";
@@ -77,11 +78,17 @@ async function reloadCommand(args: StatusArgs): Promise<void> {
   const r = await callNode(info, "reload", {}, 60_000);
   if (args.json) {
     process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+    if (r.problems.length > 0) process.exitCode = 1;
     return;
   }
-  if (r.changed.length === 0) process.stdout.write("no configuration change\n");
+  if (r.problems.length > 0)
+    throw new CliError(
+      ["configuration not reloaded, nothing changed:", ...r.problems.map((p) => `  ${escapeName(p)}`)].join("\n"),
+    );
+  if (r.changed.length === 0 && r.notApplied.length === 0) process.stdout.write("no configuration change\n");
   for (const p of r.applied) process.stdout.write(`applied live: ${p}\n`);
   for (const p of r.restart) process.stdout.write(`needs omero-fs admin restart: ${p}\n`);
+  for (const p of r.notApplied) process.stdout.write(`not applied yet: ${escapeName(p)}\n`);
   // A new watch whose folder is missing, say: what keeps a server from its whole job now.
   const status = await callNode(info, "status", {}, 5000).catch(() => null);
   for (const srv of status?.servers ?? [])

@@ -348,15 +348,20 @@ const unsetCommand: CommandModule<GlobalArgs, GlobalArgs & { key: string; json?:
   },
 };
 
-const checkCommand: CommandModule<GlobalArgs, GlobalArgs & { json?: boolean }> = {
+const checkCommand: CommandModule<GlobalArgs, GlobalArgs & { json?: boolean; connect?: boolean }> = {
   command: "check",
   describe: "Print the effective per-watch table and every problem; exit 1 if there is any",
   builder: (y) =>
-    y.option("json", {
-      type: "boolean",
-      describe: "machine-readable output (a stable contract: README, `--json` output)",
-    }),
-  handler: (args) => {
+    y
+      .option("json", {
+        type: "boolean",
+        describe: "machine-readable output (a stable contract: README, `--json` output)",
+      })
+      .option("connect", {
+        type: "boolean",
+        describe: "also check the OMERO side (omero-fs omero check) when the importer is omero",
+      }),
+  handler: async (args) => {
     const home = homeOf(args);
     const r = loadConfig({ home });
     if (r.effective) {
@@ -365,8 +370,14 @@ const checkCommand: CommandModule<GlobalArgs, GlobalArgs & { json?: boolean }> =
       r.problems.push(...d.problems);
       r.notes.push(...d.notes);
     }
+    // --connect: the OMERO side too (the importer's own checks), once the configuration loads.
+    const connect =
+      args.connect && r.effective?.global.importer === "omero"
+        ? await (require("./omero") as typeof import("./omero")).runOmeroCheck(r.effective)
+        : null;
     if (args.json) {
       const doc = {
+        ...(args.connect ? { omero: connect } : {}),
         watches: watchJson(r.effective),
         problems: r.problems.map((p) => ({ property: p.property, slot: p.slot, message: p.message })),
         global: r.effective
@@ -376,7 +387,16 @@ const checkCommand: CommandModule<GlobalArgs, GlobalArgs & { json?: boolean }> =
         notes: r.notes,
       };
       out(JSON.stringify(doc, null, 2));
-    } else printCheck(r);
+    } else {
+      printCheck(r);
+      if (connect) out((require("./omero") as typeof import("./omero")).omeroCheckText(connect));
+      else if (args.connect && r.effective)
+        out(`--connect: omero.fs.importer is ${r.effective.global.importer}: no OMERO to check`);
+    }
+    if (connect && !connect.ok && r.problems.length === 0)
+      throw new CliError(
+        `omero check: ${connect.checks.filter((c) => c.ok === false).length} check(s) failed (listed above)`,
+      );
     if (r.problems.length) {
       const n = r.problems.length;
       throw new CliError(

@@ -3,6 +3,7 @@
  * and `omero-fs dropbox check-ledger` (is var/db/dropbox.sqlite sound; how to recover when not).
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { homePaths } from "@omero-fs/config/home";
 import { resolveWatchPath } from "../core/watch-path";
 import { CliError } from "../errors";
@@ -113,4 +114,29 @@ export async function checkLedger(home: string, json: boolean): Promise<void> {
   }
   process.stdout.write(`${lines.join("\n")}\n`);
   throw new CliError(["ledger invariant broken:", ...invariant.problems.map((p) => `  ${p.message}`)].join("\n"));
+}
+
+/**
+ * `omero-fs dropbox backup FILE`: a consistent copy of the ledger (SQLite's online backup), with the
+ * DropBox running or not. The copy is 0600 and checked (quick_check) before the answer.
+ */
+export async function backupLedger(home: string, dest: string, force: boolean, json: boolean): Promise<void> {
+  const ledger = require("@omero-fs/dropbox/ledger") as typeof import("@omero-fs/dropbox/ledger");
+  const file = homePaths(home).ledger;
+  if (!fs.existsSync(file))
+    throw new CliError(`backup: no ledger at ${file} yet (no DropBox has run in ${home}); nothing to back up`);
+  const to = path.resolve(dest);
+  let r: Awaited<ReturnType<typeof ledger.backupLedger>>;
+  try {
+    r = await ledger.backupLedger(file, to, force);
+  } catch (e) {
+    throw new CliError(`backup: ${escapeName((e as Error).message.split("\n")[0]!)}`);
+  }
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ ledger: file, ...r })}\n`);
+    return;
+  }
+  process.stdout.write(
+    `backup: ${escapeName(file)} copied to ${escapeName(r.file)} (${r.bytes.toLocaleString("en-US")} bytes, schema version ${r.schemaVersion}, ${r.filesets} filesets, ${r.files} files; checked)\n`,
+  );
 }

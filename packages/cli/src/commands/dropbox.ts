@@ -4,13 +4,14 @@ import { ControlCallError, ControlClient } from "@omero-fs/protocol/zmq";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
 import { CliError, UsageError } from "../errors";
-import { checkLedger, importExisting } from "./dropbox-ledger";
+import { backupLedger, checkLedger, importExisting } from "./dropbox-ledger";
 
 interface DropBoxArgs extends GlobalArgs {
-  action?: "scan" | "sync" | "import-existing" | "check-ledger";
+  action?: "scan" | "sync" | "import-existing" | "check-ledger" | "backup";
   path?: string;
   quiet?: boolean;
   json?: boolean;
+  force?: boolean;
 }
 
 /** Call a running DropBox's control socket; "not running" is one plain line and exit 1. */
@@ -42,14 +43,18 @@ async function callRunning<M extends "scan" | "sync">(
 export const dropboxCommand: CommandModule<GlobalArgs, DropBoxArgs> = {
   command: "dropbox [action] [path]",
   describe:
-    "Run the DropBox in the foreground; `scan`: rescan every watch now; `sync`: return once every file changed before it is in the ledger; `import-existing [PATH]`: import the files that were already there at the first walk (all, or those under PATH); `check-ledger`: check var/db/dropbox.sqlite and say how to recover",
+    "Run the DropBox in the foreground; `scan`: rescan every watch now; `sync`: return once every file changed before it is in the ledger; `import-existing [PATH]`: import the files that were already there at the first walk (all, or those under PATH); `check-ledger`: check var/db/dropbox.sqlite and say how to recover; `backup FILE`: a consistent copy of the ledger (the way to back it up)",
   builder: (y) =>
     y
       .positional("action", {
         type: "string",
-        choices: ["scan", "sync", "import-existing", "check-ledger"] as const,
+        choices: ["scan", "sync", "import-existing", "check-ledger", "backup"] as const,
       })
-      .positional("path", { type: "string", describe: "import-existing: a file or folder under a watch folder" })
+      .positional("path", {
+        type: "string",
+        describe: "import-existing: a file or folder under a watch folder; backup: the file to write",
+      })
+      .option("force", { type: "boolean", describe: "backup: replace FILE if it exists" })
       .option("quiet", { type: "boolean", describe: "foreground run: log to the file only, not to stderr" })
       .option("json", {
         type: "boolean",
@@ -57,9 +62,16 @@ export const dropboxCommand: CommandModule<GlobalArgs, DropBoxArgs> = {
       }),
   handler: async (args) => {
     const home = homeOf(args);
-    if (args.path !== undefined && args.action !== "import-existing")
+    if (args.path !== undefined && args.action !== "import-existing" && args.action !== "backup")
       throw new UsageError(`dropbox ${args.action ?? ""}: unexpected argument ${args.path}`);
     if (args.action === "import-existing") return importExisting(home, args.path, !!args.json);
+    if (args.action === "backup") {
+      if (args.path === undefined)
+        throw new UsageError(
+          "dropbox backup: give the file to write, e.g. omero-fs dropbox backup /backup/dropbox.sqlite",
+        );
+      return backupLedger(home, args.path, !!args.force, !!args.json);
+    }
     if (args.action === "check-ledger") return checkLedger(home, !!args.json);
     if (args.action === "scan" || args.action === "sync") {
       // A scan walks every tree (100,000 files: seconds); a sync waits for the MonitorServer's barrier.

@@ -5,11 +5,41 @@ import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
 import { CliError, UsageError } from "../errors";
 import { ago, cell, escapeName, tableChunks, textCell } from "../format";
-import { importShowJson, importsListJson } from "../json-output";
+import { importShow, importShowJson, importsListJson } from "../json-output";
 import { throughDropBox } from "../dropbox-access";
 import { checkState, ledgerExists, openView } from "../ledger-access";
 import { printJson } from "../print";
 import { writeChunks } from "../stdout";
+import { type ManyArgs, applyIds, applyMany, manyJson } from "./imports-many";
+
+/** The options of a selection of many imports. */
+function manyOptions<T>(y: import("yargs").Argv<T>, state: string) {
+  return y
+    .option("state", { type: "string", describe: `act on every import in this state (${state})` })
+    .option("user", { type: "string", describe: "only this user's imports" })
+    .option("since", { type: "string", describe: "only those whose last run ended since (2026-03-01, 12h, 7d)" })
+    .option("yes", { type: "boolean", describe: "do not ask for confirmation (scripts)" });
+}
+
+/** --user/--since/--yes apply to a selection (--state), never to one id. */
+function onlyMany(a: ManyArgs & { id?: string }): ManyArgs {
+  if (a.id !== undefined) throw new CliError("give an import id or --state, not both");
+  return a;
+}
+
+/** omero.fs.webUrl ("" when the configuration does not load: the lists still print). */
+async function webUrlOf(home: string): Promise<string> {
+  const { loadConfig } = await import("@omero-fs/config");
+  return loadConfig({ home }).effective?.global.webUrl ?? "";
+}
+
+/** The importer the configuration runs now (a reimport is recorded with it). */
+function importerOf(home: string): () => Promise<string> {
+  return async () => {
+    const { loadConfigOrThrow } = await import("@omero-fs/config");
+    return loadConfigOrThrow({ home }).global.importer;
+  };
+}
 
 interface ListArgs extends GlobalArgs {
   json?: boolean;
@@ -105,6 +135,9 @@ function showText(i: ImportJson): string {
         ...p.missing.map((m) => `    ${e(m)}`),
       );
   }
+  if (i.webLink) lines.push(`  OMERO.web:  ${i.webLink}`);
+  if (i.notes?.length)
+    lines.push(`  history (${i.notes.length}):`, ...i.notes.map((n) => `    ${n.at} ${e(n.kind)}: ${e(n.text)}`));
   lines.push(`  files (${i.files.length}):`, ...i.files.map((f) => `    ${e(f)}`));
   if (i.images?.length) {
     lines.push(`  images (${i.images.length}):`);
@@ -148,9 +181,24 @@ async function retry(home: string, id: number, method: "retry" | "release", json
   process.stdout.write(r.running ? `${said}\n` : `${said} (DropBox is not running: it imports it when it starts)\n`);
 }
 
+/** `imports cancel ID`: through the running DropBox (it ends a running import), else in the ledger. */
+async function cancel(home: string, id: number): Promise<void> {
+  const r = await throughDropBox(home, {
+    what: "",
+    method: "cancel",
+    params: { id },
+    timeoutMs: 30_000,
+    direct: (ledger, file) => ledger.cancelImport(file, id),
+  });
+  const result = r.result;
+  process.stdout.write(
+    `import ${result.id} cancelled: not imported (omero-fs imports retry ${result.id} queues it again)${r.running ? "" : " (DropBox is not running: written to the ledger)"}\n`,
+  );
+}
+
 export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: "imports",
-  describe: "What DropBox imported, is importing or failed to import: list, show, retry, release",
+  describe: "What DropBox imported, is importing or failed to import: list, show, retry, release, cancel",
   builder: (y) =>
     y
       .command<ListArgs>(
@@ -176,7 +224,7 @@ export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
             const f = { user: a.user, state };
             if (a.json) {
               // SQLite writes each element's JSON; it streams out as it comes (60 MB for 100,000).
-              await writeChunks(importsListJson(view, f));
+              await writeChunks(importsListJson(view, f, await webUrlOf(homeOf(a))));
               return;
             }
             const imports = [...view.importRows(f)];
@@ -194,12 +242,13 @@ export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           yy
             .positional("id", { type: "string", describe: "import id (see imports list)", demandOption: true })
             .option("json", { type: "boolean", describe: "Print the --json contract shape (one object)" }),
-        (a) => {
+        async (a) => {
           const id = parseId(a.id);
+          const webUrl = await webUrlOf(homeOf(a));
           const view = openView(homeOf(a));
           try {
-            const text = a.json ? importShowJson(view, id) : null;
-            const i = a.json ? null : view.getImport(id);
+            const text = a.json ? importShowJson(view, id, webUrl) : null;
+            const i = a.json ? null : importShow(view, id, webUrl);
             if (!text && !i) throw new CliError(`no import with id ${id} (see: omero-fs imports list)`);
             process.stdout.write(text ?? `${showText(i!)}\n`);
           } finally {
@@ -207,24 +256,80 @@ export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           }
         },
       )
-      .command<GlobalArgs & { id: string; json?: boolean }>(
-        "retry <id>",
-        "Queue a failed import again (through DropBox when it runs, else in the ledger)",
+      .command<GlobalArgs & ManyArgs & { id?: string; json?: boolean }>(
+        "retry [id]",
+        "Queue a failed import again (through DropBox when it runs, else in the ledger); --state failed for many",
         (yy) =>
-          yy
-            .positional("id", { type: "string", describe: "import id", demandOption: true })
-            .option("json", { type: "boolean", describe: "Print the --json contract shape (one object)" }),
-        (a) => retry(homeOf(a), parseId(a.id), "retry", !!a.json),
+          manyOptions(yy.positional("id", { type: "string", describe: "import id" }), "failed").option("json", {
+            type: "boolean",
+            describe:
+              "Print the --json contract shape (one id: {id, state, via}; --state: {selected, done, refused, via})",
+          }),
+        (a) =>
+          a.id !== undefined && a.state === undefined
+            ? retry(homeOf(a), parseId(a.id), "retry", !!a.json)
+            : applyMany(homeOf(a), "retry", onlyMany(a), importerOf(homeOf(a))),
       )
-      .command<GlobalArgs & { id: string; json?: boolean }>(
-        "release <id>",
-        "Import an incomplete (or still waiting) fileset as it is, without the files its index lists that never came",
+      .command<GlobalArgs & ManyArgs & { id?: string; json?: boolean }>(
+        "release [id]",
+        "Import an incomplete (or still waiting) fileset as it is, without the files its index lists that never came; --state incomplete for many",
         (yy) =>
-          yy
-            .positional("id", { type: "string", describe: "import id", demandOption: true })
-            .option("json", { type: "boolean", describe: "Print the --json contract shape (one object)" }),
-        (a) => retry(homeOf(a), parseId(a.id), "release", !!a.json),
+          manyOptions(yy.positional("id", { type: "string", describe: "import id" }), "incomplete").option("json", {
+            type: "boolean",
+            describe:
+              "Print the --json contract shape (one id: {id, state, via}; --state: {selected, done, refused, via})",
+          }),
+        (a) =>
+          a.id !== undefined && a.state === undefined
+            ? retry(homeOf(a), parseId(a.id), "release", !!a.json)
+            : applyMany(homeOf(a), "release", onlyMany(a), importerOf(homeOf(a))),
       )
-      .demandCommand(1, "Give an imports subcommand: list, show, retry or release."),
+      .command<GlobalArgs & ManyArgs & { ids?: string[] }>(
+        "reimport [ids..]",
+        "Import again filesets imported before the importer changed (e.g. the local trial, now OMERO): by id, or --importer local for all of them; recorded in each one's history, never automatic",
+        (yy) =>
+          manyOptions(yy.positional("ids", { type: "string", array: true, describe: "import ids" }), "imported")
+            .option("importer", {
+              type: "string",
+              describe: "only those imported by this importer (local, omero, exec)",
+            })
+            .option("json", {
+              type: "boolean",
+              describe: "Print the --json contract shape ({selected, done, refused, via})",
+            }),
+        async (a) => {
+          const home = homeOf(a);
+          if (a.ids && a.ids.length > 0) {
+            if (a.state !== undefined || a.importer !== undefined || a.user !== undefined || a.since !== undefined)
+              throw new CliError("give import ids or a selection (--importer, --user, --since), not both");
+            const ids = a.ids.map(parseId);
+            const r = await applyIds(home, "reimport", ids, await importerOf(home)());
+            if (a.json) {
+              process.stdout.write(manyJson(ids.length, r));
+              if (r.refused.length > 0) process.exitCode = 1;
+              return;
+            }
+            for (const id of r.done)
+              process.stdout.write(
+                `import ${id} queued to be imported again${r.running ? "" : " (DropBox is not running: it imports it when it starts)"}\n`,
+              );
+            if (r.refused.length > 0)
+              throw new CliError(r.refused.map(([id, why]) => `import ${id}: ${why}`).join("\n"));
+            return;
+          }
+          if (a.importer === undefined && a.state === undefined)
+            throw new CliError(
+              "give import ids, or --importer local (every fileset the local importer imported) with --yes to import them again with the configured importer",
+            );
+          await applyMany(home, "reimport", a, importerOf(home));
+        },
+      )
+      .command<GlobalArgs & { id: string }>(
+        "cancel <id>",
+        "Stop an import: a running one is ended (its process group killed), a waiting or queued one is not started; retry queues it again",
+        (yy) => yy.positional("id", { type: "string", describe: "import id", demandOption: true }),
+        (a) => cancel(homeOf(a), parseId(a.id)),
+      )
+      .demandCommand(1, "Give an imports subcommand: list, show, retry, release, cancel or reimport."),
   handler: () => undefined,
 };

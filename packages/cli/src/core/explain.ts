@@ -52,7 +52,7 @@ export function explainFailure(error: string | null): Explanation {
       }),
     ],
     [
-      /refused the admin password|omero CLI not found|cannot run:|could not start|password file/,
+      /refused the admin password|omero CLI not found|cannot run:|could not start|password file|in-place import refused|^OMERO (unreachable|login refused|server error): /,
       () => ({
         plain: "The import system is not set up correctly (this is not a problem with your files).",
         todo: ASK_FACILITY,

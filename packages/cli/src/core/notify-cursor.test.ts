@@ -82,3 +82,18 @@ describe("incompleteStep (import.incomplete, notified like failures)", () => {
     expect(incompleteStep([3], [3, 7])).toEqual({ notify: [7], forget: [] });
   });
 });
+
+describe("audience: the facility and the user who dropped the files", () => {
+  const { audience, widest } = require("./notify-cursor") as typeof import("./notify-cursor");
+  it("failures and incomplete filesets reach the user with notifyUsers failed or all; successes only with all", () => {
+    expect(audience("import.failed", "failed", "off")).toEqual({ facility: true, user: false });
+    expect(audience("import.failed", "failed", "failed")).toEqual({ facility: true, user: true });
+    expect(audience("import.incomplete", "failed", "failed")).toEqual({ facility: true, user: true });
+    expect(audience("import.succeeded", "failed", "failed")).toEqual({ facility: false, user: false });
+    expect(audience("import.succeeded", "failed", "all")).toEqual({ facility: false, user: true });
+    expect(audience("import.succeeded", "all", "off")).toEqual({ facility: true, user: false });
+    expect(audience("omero.paused", "failed", "all")).toEqual({ facility: true, user: false });
+    expect(widest("failed", "all")).toBe("all");
+    expect(widest("failed", "failed")).toBe("failed");
+  });
+});

@@ -8,7 +8,25 @@
  */
 
 export type NotifyOn = "failed" | "all";
-export type NotifyEvent = "import.failed" | "import.succeeded" | "import.incomplete";
+export type NotifyUsers = "off" | "failed" | "all";
+/** `omero.paused` / `omero.resumed`: the DropBox paused its queue for an OMERO outage, or resumed it (issue 20). */
+export type NotifyEvent = "import.failed" | "import.succeeded" | "import.incomplete" | "omero.paused" | "omero.resumed";
+
+/**
+ * Who hears of an event: the facility's channels (omero.fs.notifyOn: failures, or also successes;
+ * OMERO's pauses always) and the OMERO user who dropped the files (omero.fs.notifyUsers: off,
+ * failed = failed and incomplete, all = also imported; never OMERO's pauses).
+ */
+export function audience(event: NotifyEvent, on: NotifyOn, users: NotifyUsers): { facility: boolean; user: boolean } {
+  if (event === "omero.paused" || event === "omero.resumed") return { facility: true, user: false };
+  if (event === "import.succeeded") return { facility: on === "all", user: users === "all" };
+  return { facility: true, user: users !== "off" };
+}
+
+/** The runs to look at: successes too when either audience wants them. */
+export function widest(on: NotifyOn, users: NotifyUsers): NotifyOn {
+  return on === "all" || users === "all" ? "all" : "failed";
+}
 
 export interface Cursor {
   after: number;

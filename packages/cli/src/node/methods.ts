@@ -60,5 +60,12 @@ export const NodeMethodResults = {
   serverEnable: ServerActionResultSchema,
   serverDisable: ServerActionResultSchema,
   shutdown: z.object({ pid: z.number().int() }),
-  reload: z.object({ changed: z.array(z.string()), applied: z.array(z.string()), restart: z.array(z.string()) }),
+  /** Applied, needing a restart, not applied now (with why); a refused configuration: its problems, nothing changed. */
+  reload: z.object({
+    changed: z.array(z.string()),
+    applied: z.array(z.string()),
+    restart: z.array(z.string()),
+    notApplied: z.array(z.string()),
+    problems: z.array(z.string()),
+  }),
 } as const;

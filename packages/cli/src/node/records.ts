@@ -3,6 +3,10 @@ import * as path from "node:path";
 // The light module only: the package index also loads winston, which a quick CLI call avoids.
 import { homePaths } from "@omero-fs/config/home";
 import type { ServerName } from "@omero-fs/protocol";
+import { isAlive, processStartTime } from "@omero-fs/config/processes";
+
+/** Re-exported for the node and the commands that used them from here. */
+export { isAlive, processStartTime };
 
 /** The CLI entry point: the node and the servers are spawned as `node <CLI_BIN> --home H ...`. */
 export const CLI_BIN = path.resolve(__dirname, "..", "..", "bin", "omero-fs.js");
@@ -54,33 +58,6 @@ export interface NodeInfo {
   sockets: string;
   /** host:port of the node's HTTP server (status page, /api, /metrics), when it serves one. */
   http?: string | null;
-}
-
-/** Start time of a process as the kernel records it, or null (no /proc, or no such process). */
-export function processStartTime(pid: number): string | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    // The command name (field 2) may contain spaces and parentheses: split after the last ")".
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return fields[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/** Whether a process runs. A zombie (exited, not yet reaped by whoever adopted it) does not. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return true; // no /proc: kill(0) is all we know
-  }
 }
 
 /** Command line of a process, NUL-separated fields joined by spaces; null when unknown. */

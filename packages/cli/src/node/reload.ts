@@ -23,6 +23,23 @@ export interface ReloadResult {
   applied: string[];
   /** Changed but only in effect after `omero-fs admin restart`. */
   restart: string[];
+  /** What could not be applied now, with why (the DropBox did not answer, a watch's MonitorServer is down). */
+  notApplied: string[];
+  /** Why the configuration was refused (each problem, one line each); nothing changed then. */
+  problems: string[];
+}
+
+/**
+ * How long the node waits for the DropBox's reload: it re-creates the monitors a reload changed
+ * (a few seconds each); a DropBox that does not answer in time is reported as not reloaded.
+ */
+const DROPBOX_RELOAD_MS = 30_000;
+
+/** The problems of a configuration that does not load, one line each (a ConfigError lists them). */
+export function configProblems(e: unknown): string[] | null {
+  const problems = (e as { problems?: { message: string }[] } | null)?.problems;
+  if (Array.isArray(problems)) return problems.map((p) => p.message);
+  return null;
 }
 
 /** What the node applies itself; `failed` names a property it could not apply, with why. */
@@ -51,20 +68,24 @@ export async function reloadConfig(
   const fresh = loadConfigOrThrow({ home });
   const applied: string[] = [];
   const restart: string[] = [];
+  const notApplied: string[] = [];
   for (const k of changedGlobals(started, fresh))
     if (reloadClass(k) === "restart" && !DROPBOX_LIVE_GLOBALS.has(k)) restart.push(`omero.fs.${k}`);
   const dropbox = new ControlClient(started.global.dropboxControl);
   try {
-    const r = await dropbox.call("reload", {}, DropBoxMethodResults.reload, 45_000);
+    const r = await dropbox.call("reload", {}, DropBoxMethodResults.reload, DROPBOX_RELOAD_MS);
     applied.push(...r.applied);
     restart.push(...r.restart.filter((p) => !restart.includes(p)));
+    notApplied.push(...(r.notApplied ?? []));
   } catch (e) {
     const msg = (e as Error).message;
     // A config the DropBox refuses (a readers file it cannot read) is refused as a whole, before
     // the node changes anything.
     if (msg.includes("config not reloaded")) throw new Error(msg.replace(/^.*?config not reloaded: /, ""));
-    // A DropBox that is not running reads the new config when it starts.
-    log.info(`reload: DropBox not reloaded (${msg}); it reads the config when it starts`);
+    // A DropBox that is not running (or does not answer) reads the new config when it starts: said.
+    const why = `DropBox not reloaded (${msg}): it reads the configuration when it starts; what changed for it is not in effect yet`;
+    log.warn(`reload: ${why}`);
+    notApplied.push(why);
   } finally {
     dropbox.close();
   }
@@ -77,9 +98,9 @@ export async function reloadConfig(
     if (!applied.includes(name) && !n.failed.some((f) => f.startsWith(`${name} `))) applied.push(name);
   }
   if (changedGlobals(current, fresh).includes("defaultDropBoxDir")) applied.push("omero.fs.defaultDropBoxDir");
-  const result = { changed: [...applied, ...restart], applied, restart };
+  const result = { changed: [...applied, ...restart], applied, restart, notApplied, problems: [] };
   log.info(
-    `reload: applied ${applied.join(", ") || "nothing"}; needs omero-fs admin restart: ${restart.join(", ") || "nothing"}`,
+    `reload: applied ${applied.join(", ") || "nothing"}; needs omero-fs admin restart: ${restart.join(", ") || "nothing"}${notApplied.length > 0 ? `; not applied: ${notApplied.join("; ")}` : ""}`,
   );
   return { result, config: fresh };
 }

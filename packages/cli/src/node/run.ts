@@ -25,7 +25,7 @@ import {
   removeNodeFiles,
   writeFileAtomic,
 } from "./records";
-import { reloadConfig } from "./reload";
+import { configProblems, reloadConfig } from "./reload";
 import { askRemoteMonitors } from "./remote-monitors";
 import { startNodeServices } from "./services";
 import { Supervisor } from "./supervisor";
@@ -235,7 +235,9 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
   };
   process.on("SIGHUP", () => {
     logger.info("SIGHUP: reloading the configuration");
-    reload().catch((e) => logger.error(`reload refused, nothing changed: ${(e as Error).message}`));
+    reload().catch((e) =>
+      logger.error(`reload refused, nothing changed: ${(configProblems(e) ?? [(e as Error).message]).join("; ")}`),
+    );
   });
 
   const status = (): NodeStatus => ({
@@ -269,7 +271,15 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     serverStop: ({ name }) => act(name, () => supervisor.stop(name)),
     serverEnable: ({ name }) => act(name, () => supervisor.enable(name)),
     serverDisable: ({ name }) => act(name, () => supervisor.disable(name)),
-    reload: () => reload(),
+    // A configuration that does not load is refused with its problems (one line each), nothing changed.
+    reload: () =>
+      reload().catch((e: unknown) => ({
+        changed: [],
+        applied: [],
+        restart: [],
+        notApplied: [],
+        problems: configProblems(e) ?? [(e as Error).message],
+      })),
     shutdown: () => {
       // Reply first; the client then waits for the pid to go away.
       setImmediate(() => void shutdown("shutdown requested"));

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { formatLine } from "@omero-fs/config";
+import { formatLine, HOME_MODES } from "@omero-fs/config";
 
 /** Splits a byte stream into lines; the last partial line waits for its end. */
 export class LineSplitter {
@@ -55,7 +55,7 @@ export class ServerLogSink {
     const text = out.map((l) => `${formatLine(now, level, this.component, `(${stream}) ${l}`)}\n`).join("");
     try {
       this.rotateIfRunaway();
-      fs.appendFileSync(this.file, text);
+      fs.appendFileSync(this.file, text, { mode: HOME_MODES.log });
     } catch {
       // The log directory vanished or is full: nothing sensible to do from here; the node's own
       // log reports the exit, and the last lines are kept in memory for status.

@@ -125,6 +125,8 @@ export async function startNodeServices(o: {
   const remoteMonitors = async () => (await dropboxStatus())?.remoteMonitors;
   const metrics = new Metrics({
     remoteMonitors,
+    // The DropBox records each pause and resumption in the ledger: the last one says.
+    omeroUp: () => (current.global.importer === "omero" ? (getView()?.lastOmeroEvent()?.up === false ? 0 : 1) : null),
     ledger: () => getView()?.metrics() ?? null,
     pending: () => {
       const v = getView();
@@ -200,7 +202,12 @@ export async function startNodeServices(o: {
 
   /** What the HTTP server is built from (the page shows the watch folders and their waits). */
   const httpShape = (c: OmeroFsConfig) =>
-    JSON.stringify([c.global.httpAddress, c.global.httpToken, c.watches.map((w) => [w.watchDir, w.dirImportWait])]);
+    JSON.stringify([
+      c.global.httpAddress,
+      c.global.httpToken,
+      c.global.webUrl,
+      c.watches.map((w) => [w.watchDir, w.dirImportWait]),
+    ]);
 
   const reload = async (after: OmeroFsConfig): Promise<{ applied: string[]; failed: string[] }> => {
     const before = current;

@@ -46,6 +46,15 @@ export const IMPORTER_PROPERTIES: readonly PropertyDef[] = [
       "omero importer: absolute path of a file holding the admin password (else $OMERO_FS_OMERO_PASSWORD; never in config.json)",
   },
   {
+    name: "omero.fs.confirmFilesets",
+    short: "confirmFilesets",
+    scope: "global",
+    kind: "bool",
+    default: "true",
+    description:
+      "omero importer: before each import, ask OMERO's importer what it makes of the fileset (omero import -f on its entry) and follow its answer",
+  },
+  {
     name: "omero.fs.execCommand",
     short: "execCommand",
     scope: "global",

@@ -58,6 +58,16 @@ export const IMPORT_PROPERTIES: readonly PropertyDef[] = [
     description: "Seconds one importer run may take before it is killed and counted as failed",
   },
   {
+    name: "omero.fs.maxFilesetSize",
+    short: "maxFilesetSize",
+    scope: "global",
+    kind: "size",
+    default: "0",
+    min: 0,
+    description:
+      "A fileset larger than this (bytes; K, M, G suffixes are powers of 1024; its apparent or allocated size, whichever is larger) is not imported: failed with the reason; 0 = no limit",
+  },
+  {
     name: "omero.fs.rescanInterval",
     short: "rescanInterval",
     scope: "global",

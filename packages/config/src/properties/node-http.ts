@@ -30,6 +30,25 @@ export const NODE_HTTP_PROPERTIES: readonly PropertyDef[] = [
     description: "Notify when a fileset ends failed (after its retries), or also when one is imported (all)",
   },
   {
+    name: "omero.fs.notifyUsers",
+    short: "notifyUsers",
+    scope: "global",
+    kind: "enum",
+    default: "off",
+    allowed: ["off", "failed", "all"],
+    description:
+      "omero importer: also mail the OMERO user who dropped the files (their address in OMERO) when their import fails or is incomplete (failed), or also when it is imported (all); needs omero.fs.notifySmtp",
+  },
+  {
+    name: "omero.fs.webUrl",
+    short: "webUrl",
+    scope: "global",
+    kind: "string",
+    default: "",
+    description:
+      "OMERO.web's webclient URL (e.g. https://omero.example.org/webclient/): every imported fileset links to its images there (page, imports show, mails, the API)",
+  },
+  {
     name: "omero.fs.notifyWebhook",
     short: "notifyWebhook",
     scope: "global",

@@ -49,6 +49,16 @@ export const WAITING_PROPERTIES: readonly PropertyDef[] = [
     description: 'Extra arguments for the omero importer, split like a POSIX shell (e.g. -T "regex:...")',
   },
   {
+    name: "omero.fs.transfer",
+    short: "transfer",
+    scope: "watch",
+    kind: "enum",
+    default: "upload",
+    allowed: ["upload", "ln_s", "ln", "ln_rm", "cp", "cp_rm", "upload_rm"],
+    description:
+      "omero importer: how files reach the ManagedRepository (OMERO's --transfer): upload (a copy over the network) or in-place ln_s, ln, ln_rm, cp, cp_rm (the DropBox on the OMERO server host; docs/omero.md)",
+  },
+  {
     name: "omero.fs.settleTime",
     short: "settleTime",
     scope: "watch",

@@ -28,7 +28,8 @@ export const WATCH_PROPERTIES: readonly PropertyDef[] = [
     kind: "eventTypes",
     default: M.eventTypes.join(","),
     allowed: [...EVENT_TYPES, "All"],
-    description: "`,` list of Creation, Modification, Deletion; All = every type",
+    description:
+      "`,` list of Creation, Modification, Deletion; All = every type (the DropBox receives deletions whatever this says, for its own record of deleted files)",
   },
   {
     name: "omero.fs.pathMode",

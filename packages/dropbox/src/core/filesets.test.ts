@@ -84,7 +84,7 @@ describe("applyGrouping", () => {
     expect(ops.upserts[0]).toMatchObject({ id: 1, changed: true, files: ["/u/a.dv"] });
     expect(ops.cancelled).toEqual([2]);
   });
-  it("an incomplete plan leaves its files pending, not imported half", () => {
+  it("an incomplete plan is held whole: a waiting fileset with its missing members, never imported half", () => {
     const ops = applyGrouping(
       {
         filesets: [
@@ -96,11 +96,10 @@ describe("applyGrouping", () => {
       new Map([["/u/a.hdr", null]]),
       new Map(),
     );
-    expect(ops.upserts).toEqual([]);
-    expect(ops.files.get("/u/a.hdr")).toEqual({
-      state: "pending",
-      reason: "incomplete fileset: a.img: pixel data of the header a.hdr",
-    });
+    expect(ops.upserts).toEqual([
+      expect.objectContaining({ id: null, entry: "/u/a.hdr", files: ["/u/a.hdr"], missing: ["/u/a.img"] }),
+    ]);
+    expect(ops.files.get("/u/a.hdr")).toEqual({ state: "grouped", upsert: 0 });
   });
   it("records ignored files with the reason", () => {
     const ops = applyGrouping(
@@ -282,17 +281,14 @@ describe("applyGrouping: entries that list their members (plates)", () => {
     );
     expect(late.upserts[0]).toMatchObject({ id: 4, changed: true, reopen: true, missing: [] });
   });
-  it("a plan missing files its entry does not list (ICS 1 without .ids) stays pending", () => {
+  it("a plan missing files its entry does not list (ICS 1 without .ids) is held whole too", () => {
     const ops = applyGrouping(
       { filesets: [plan("/u/x.ics", ["/u/x.ics"], ["/u/x.ids"])], ignored: [], pending: [] },
       new Map([["/u/x.ics", null]]),
       new Map(),
     );
-    expect(ops.upserts).toEqual([]);
-    expect(ops.files.get("/u/x.ics")).toEqual({
-      state: "pending",
-      reason: "incomplete fileset: waits for /u/x.ids (entry /u/x.ics)",
-    });
+    expect(ops.upserts.map((u) => [u.entry, u.missing])).toEqual([["/u/x.ics", ["/u/x.ids"]]]);
+    expect(ops.files.get("/u/x.ics")).toEqual({ state: "grouped", upsert: 0 });
   });
 });
 

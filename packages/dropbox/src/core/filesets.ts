@@ -121,16 +121,9 @@ export function applyGrouping(
           files.set(f, { state: "late", fileset: n, reason: lateReason(n, policy), log: policy === "log" });
       continue;
     }
-    // An entry that lists its members (a plate index, a companion OME-XML) makes a waiting fileset
-    // even with members missing: it waits for them, and incompleteWait decides when it is incomplete.
-    if (plan.missing.length > 0 && !plan.expected) {
-      const why =
-        plan.reasons && plan.reasons.length > 0
-          ? plan.reasons.join("; ")
-          : `waits for ${plan.missing.join(", ")} (entry ${plan.entry})`;
-      for (const f of plan.files) files.set(f, { state: "pending", reason: `incomplete fileset: ${why}` });
-      continue;
-    }
+    // A set with members missing is held whole (issue 18, the one allowed difference from Bio-Formats,
+    // which would import the present part): a waiting fileset that says "N of M present; missing ...",
+    // goes incomplete after incompleteWait and can be released (imports release).
     const ids = new Set<number>();
     for (const f of plan.files) {
       const id = current.get(f);

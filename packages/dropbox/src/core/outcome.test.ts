@@ -17,6 +17,10 @@ describe("outcomeOf", () => {
       delayMs: 1000,
     });
   });
+  it("a failure of the whole server is not the fileset's: paused, whatever the attempt", () => {
+    expect(outcomeOf({ ...run, serverProblem: true, attempt: 9 }, policy, 0)).toEqual({ kind: "paused" });
+    expect(outcomeOf({ ...run, serverProblem: true, retryable: false }, policy, 0)).toEqual({ kind: "paused" });
+  });
   it("never retries a permanent failure", () => {
     expect(outcomeOf({ ...run, retryable: false }, policy, 0)).toEqual({ kind: "failed", why: "not retryable" });
   });

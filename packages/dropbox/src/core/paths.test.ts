@@ -1,4 +1,5 @@
 import {
+  sharedLinkProblem,
   containmentProblem,
   groupingPartition,
   isSysFileName,
@@ -93,5 +94,15 @@ describe("groupingPartition", () => {
       "/d/amy/Well A01/f.tif",
     ])
       expect(groupingPartition("/d/amy", p)).toBe("");
+  });
+});
+
+describe("hard links between users' folders", () => {
+  it("refuses a file also linked under another user's folder, naming it; links within one user's folder are fine", () => {
+    expect(sharedLinkProblem("amy", [{ path: "/d/amy/b.tif", user: "amy" }])).toBeNull();
+    expect(sharedLinkProblem("amy", [])).toBeNull();
+    expect(sharedLinkProblem("amy", [{ path: "/d/zak/x.tif", user: "zak" }])).toBe(
+      "a hard link of /d/zak/x.tif in zak's folder: a file shared with another user's folder is not imported for either; remove the link that does not belong",
+    );
   });
 });

@@ -58,6 +58,18 @@ export function containmentProblem(realUserRoot: string, realFile: string, shown
   return `real path ${realFile} of ${shownPath} is outside the user's folder ${realUserRoot} (symlink escape)`;
 }
 
+/**
+ * The hard-link rule: a file that is also a hard link under another user's folder (the same
+ * device and inode, still there) belongs to no one for certain, so it is imported for neither:
+ * refused with the reason (an imported one stays imported). `links`: the other names of the file
+ * the ledger knows, still holding it, with their users. Returns a refusal reason, or null.
+ */
+export function sharedLinkProblem(user: string, links: readonly { path: string; user: string }[]): string | null {
+  const other = links.find((l) => l.user !== user);
+  if (!other) return null;
+  return `a hard link of ${other.path} in ${other.user}'s folder: a file shared with another user's folder is not imported for either; remove the link that does not belong`;
+}
+
 // The ignoreSysFiles rules, whitelist and blacklist are the MonitorServer's own (one definition in
 // @omero-fs/protocol), so a reconciliation walk sees exactly what the monitor would publish.
 export {

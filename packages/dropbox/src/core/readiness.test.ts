@@ -26,7 +26,7 @@ describe("readiness", () => {
     expect(readinessOf({ id: 1, missing: ["/x.ids"] }, [m("/x.ics", 0)], 1e7, { quietMs: 0, settleMs: 0 })).toEqual({
       ready: false,
       at: 86_400_000,
-      waitingFor: "missing: x.ids",
+      waitingFor: "1 of 2 present; missing: x.ids",
     });
     expect(readinessOf(fs1, [], 1e9, { quietMs: 0, settleMs: 0 }).ready).toBe(false);
   });
@@ -99,7 +99,9 @@ describe("readiness: whole and finished (issue 9)", () => {
       waitingFor: "37 of 40 present; missing: a.tif, b.tif, c.tif",
     });
     const many = { id: 1, missing: ["1", "2", "3", "4", "5", "6", "7"].map((x) => `/d/${x}`) };
-    expect(readinessOf(many, [m("/d/x", T)], T, q).waitingFor).toBe("missing: 1, 2, 3, 4, 5 and 2 more");
+    expect(readinessOf(many, [m("/d/x", T)], T, q).waitingFor).toBe(
+      "1 of 8 present; missing: 1, 2, 3, 4, 5 and 2 more",
+    );
   });
   it("asks for the costly checks only once the timing has passed", () => {
     const raw = { path: "/a", size: 1, mtimeMs: 1, lastEventMs: T };
@@ -193,7 +195,7 @@ describe("incomplete (omero.fs.incompleteWait) and release", () => {
   });
   it("without a plate: counts of listed members; default wait 24 h", () => {
     expect(missingText({ missing: ["/d/a.tif"], expectedCount: 3 })).toBe("2 of 3 present; missing: a.tif");
-    expect(missingText({ missing: [], missingCount: 1200 })).toBe("missing: 1,200 more");
+    expect(missingText({ missing: [], missingCount: 1200 })).toBe("0 of 1,200 present; missing: 1,200 more");
     expect(readinessOf({ id: 1, missing: ["/d/a"] }, [m("/d/b", 0)], 86_399_999, o).incomplete).toBeUndefined();
     expect(readinessOf({ id: 1, missing: ["/d/a"] }, [m("/d/b", 0)], 86_400_000, { quietMs: 0 }).incomplete).toBe(true);
   });

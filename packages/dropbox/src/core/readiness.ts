@@ -247,9 +247,10 @@ export function missingText(
   const p = f.plate;
   if (p && p.expectedImages > 0)
     return `${p.format} plate ${p.name}: ${count(p.presentImages)} of ${count(p.expectedImages)} images; missing: ${list}`;
-  // The entry lists its members, itself only sometimes (an ICS 1 header lists only its .ids).
-  const e = f.expectedCount === undefined ? undefined : Math.max(f.expectedCount, members + n);
-  return e !== undefined && e >= n ? `${count(e - n)} of ${count(e)} present; missing: ${list}` : `missing: ${list}`;
+  // The entry lists its members, itself only sometimes (an ICS 1 header lists only its .ids); without a
+  // list, the members present and those required.
+  const e = Math.max(f.expectedCount ?? 0, members + n);
+  return `${count(e - n)} of ${count(e)} present; missing: ${list}`;
 }
 
 /** "26 h", "90 min", "45 s": a wait for people. */

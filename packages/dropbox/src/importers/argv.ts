@@ -50,6 +50,8 @@ export interface OmeroImportArgvInput extends OmeroServer {
   entry: string;
   /** Crash-recovery redo: skip files OMERO already has from this client path. */
   excludeClientPath?: boolean;
+  /** omero.fs.transfer: OMERO's --transfer; "upload" (the default) adds nothing. */
+  transfer?: string;
 }
 
 /**
@@ -72,9 +74,29 @@ export function omeroImportArgv(a: OmeroImportArgvInput): string[] {
     "--",
     "--agent=dropbox",
     ...(a.excludeClientPath ? ["--exclude=clientpath"] : []),
+    ...(a.transfer && a.transfer !== "upload" ? [`--transfer=${a.transfer}`] : []),
     ...a.importArgs,
     a.entry,
   ];
+}
+
+/**
+ * `omero import -f` as OMERO.dropbox runs it (import_candidates.as_dictionary): `-f` before `--`
+ * so the Python side needs no server; the watch's import arguments go to Java like an import's.
+ */
+export function omeroUsedFilesArgv(outFile: string, errsFile: string, importArgs: string[], paths: string[]): string[] {
+  for (const p of paths) if (!path.isAbsolute(p)) throw new Error(`path must be absolute: ${p}`);
+  return ["import", "-f", `---file=${outFile}`, `---errs=${errsFile}`, "--", ...importArgs, ...paths];
+}
+
+/** Where importArgs already names a transfer (then omero.fs.transfer must stay upload). */
+export function transferInArgs(importArgs: readonly string[]): string | null {
+  for (let i = 0; i < importArgs.length; i++) {
+    const a = importArgs[i]!;
+    if (a.startsWith("--transfer=")) return a.slice("--transfer=".length);
+    if (a === "--transfer") return importArgs[i + 1] ?? "";
+  }
+  return null;
 }
 
 const ID_LINE = /^([A-Z][A-Za-z]*):\s*(\d+(?:\s*,\s*\d*)*)\s*$/;
@@ -106,21 +128,8 @@ export function parseImportIds(lines: readonly string[]): string | null {
   return [...byKind].map(([k, ids]) => `${k}:${ids.join(",")}`).join("; ");
 }
 
-/** omero-py's login failure for a user the server does not know (sudo Principal lookup). */
-const UNKNOWN_USER = /No such experimenter|No such user|unknown user|User .* not found/i;
-/** Wrong admin password (non-interactive: "stdin is not a terminal: cannot request password"). */
-const BAD_PASSWORD = /Password check failed|incorrect password|cannot request password|PermissionDenied/i;
 /** A -k key that the server no longer knows (`Bad session key. Cannot join ...`, exit 523). */
 const EXPIRED = /Bad session key|Cannot join|SessionTimeoutException|RemovedSessionException|session .*expired/i;
-
-export type LoginFailure = "unknown-user" | "bad-password" | "other";
-
-export function classifyLoginFailure(output: readonly string[]): LoginFailure {
-  const text = output.join("\n");
-  if (UNKNOWN_USER.test(text)) return "unknown-user";
-  if (BAD_PASSWORD.test(text)) return "bad-password";
-  return "other";
-}
 
 export function looksLikeExpiredSession(output: readonly string[]): boolean {
   return EXPIRED.test(output.join("\n"));

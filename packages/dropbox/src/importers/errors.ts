@@ -4,6 +4,7 @@ export type ImporterErrorCode =
   | "IMPORTER_EMPTY_EXEC_COMMAND"
   | "IMPORTER_BAD_PLACEHOLDER"
   | "IMPORTER_NO_PASSWORD"
+  | "IMPORTER_TRANSFER_TWICE"
   | "IMPORTER_UNKNOWN_KIND";
 
 /** A setting the importers cannot work with; the message names the property (and watch) to fix. */

@@ -49,6 +49,7 @@ export class ExecImporter implements Importer {
       timeoutMs: opts.timeoutMs,
       signal: opts.signal,
       killGraceMs: this.o.killGraceMs,
+      onSpawn: opts.onSpawn,
       onLine: (stream, line) => this.o.log.info(`${tag} ${stream}: ${line}`),
     });
     let outcome: ImportOutcome;

@@ -3,19 +3,23 @@
  * `createImporter` validates every importer setting once and throws ImporterConfigError naming
  * the property to fix; `run` never throws for an import failure.
  */
-import * as path from "node:path";
 import type { OmeroFsConfig } from "@omero-fs/config";
-import { parseExecTemplate, splitSetting } from "./argv";
+import { parseExecTemplate, splitSetting, transferInArgs } from "./argv";
 import { ImporterConfigError } from "./errors";
 import { ExecImporter } from "./exec";
 import { LocalImporter } from "./local";
 import { checkPasswordSource, OmeroImporter } from "./omero";
+import { omeroSessionsDir } from "./omero-cli";
 import type { Importer, ImporterDeps } from "./types";
 
 export { shellSplit, ShellSplitError } from "./shell-split";
 export { ImporterConfigError } from "./errors";
 export type { ImporterErrorCode } from "./errors";
 export { parseImportIds, expandExecTemplate, omeroImportArgv, omeroLoginArgv } from "./argv";
+export { OmeroCli, ADMIN_STORE, omeroSessionsDir } from "./omero-cli";
+export { checkOmero, checkText, cliFor, type CheckReport } from "./check";
+export { OmeroImporter } from "./omero";
+export * from "./omero-output";
 export { verifyLeaf } from "./local";
 export type { LocalManifest } from "./local";
 export * from "./types";
@@ -37,7 +41,14 @@ export function createImporter(config: OmeroFsConfig, deps: ImporterDeps): Impor
     case "omero":
       checkPasswordSource(g.omeroPasswordFile, env);
       // Fail at start, not at the first import, on an importArgs a shell could not split.
-      for (const w of config.watches) splitSetting(w.importArgs, "omero.fs.importArgs", w.index);
+      for (const w of config.watches) {
+        const named = transferInArgs(splitSetting(w.importArgs, "omero.fs.importArgs", w.index));
+        if (named !== null && w.transfer !== "upload")
+          throw new ImporterConfigError(
+            "IMPORTER_TRANSFER_TWICE",
+            `omero.fs.importArgs (watch ${w.index + 1}) says --transfer ${named} and omero.fs.transfer says ${w.transfer}: keep only omero.fs.transfer`,
+          );
+      }
       return new OmeroImporter({
         bin: g.omeroBin || "omero",
         server: g.omeroServer,
@@ -45,7 +56,7 @@ export function createImporter(config: OmeroFsConfig, deps: ImporterDeps): Impor
         admin: g.omeroAdmin,
         passwordFile: g.omeroPasswordFile,
         env,
-        sessionsDir: deps.omeroSessionsDir ?? path.join(g.home, "var", "omero-sessions"),
+        sessionsDir: omeroSessionsDir(config, deps),
         log: deps.log,
         killGraceMs,
         now: deps.now ?? Date.now,

@@ -4,20 +4,21 @@
  * in the child's OMERO_PASSWORD environment variable (omero-py's sessions plugin reads it when
  * `-w` is absent), never on argv; then `omero sessions key` reads the new session's key from a
  * per-user OMERO_SESSIONDIR, and every import of that user reuses it with `-k` until it is idle
- * for most of its timeout or the CLI says it is gone (then one re-login). See README.md.
+ * for most of its timeout or the CLI says it is gone (then one re-login). A failure of the whole
+ * server (unreachable, login refused, a server error: omero-output.ts) is reported as
+ * `serverProblem`, never as the fileset's failure. See README.md.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Logger } from "@omero-fs/config";
+import type { WatchConfig } from "@omero-fs/config";
 import {
-  classifyLoginFailure,
   formatArgv,
   lastErrorLine,
   looksLikeExpiredSession,
   omeroImportArgv,
   omeroLoginArgv,
-  omeroSessionKeyArgv,
+  omeroUsedFilesArgv,
   parseIdleTimeout,
   parseImportIds,
   scrubArgv,
@@ -26,8 +27,19 @@ import {
 } from "./argv";
 import { ImporterConfigError } from "./errors";
 import { safeUserDir } from "./layout";
-import { failed, succeeded } from "./outcome";
-import { describeEnd, type RunProcessResult, runProcess } from "./run-process";
+import { OmeroCli, type OmeroCliOptions, readLines } from "./omero-cli";
+import {
+  classifyLogin,
+  inPlaceProblem,
+  parseUsedFiles,
+  rejectedImportArg,
+  type ServerProblem,
+  serverProblemOfImport,
+  type UsedFilesGroup,
+  unreadableSource,
+} from "./omero-output";
+import { failed, serverDown, succeeded } from "./outcome";
+import { describeEnd, type RunProcessResult } from "./run-process";
 import type { Importer, ImportOutcome, ImportRequest, RecoverResult, RunOptions } from "./types";
 
 /** omero-py's default session idle timeout is 10 min; used when the login message has none. */
@@ -36,19 +48,10 @@ const DEFAULT_IDLE_S = 600;
 const IDLE_SHARE = 0.8;
 /** Lines of the importer's output files copied into DropBox.log per run. */
 const MAX_LOGGED_LINES = 2000;
+/** `import -f` on a batch of entries: one JVM; Bio-Formats reads each entry's header. */
+const USED_FILES_TIMEOUT_MS = 10 * 60_000;
 
-export interface OmeroImporterOptions {
-  bin: string;
-  server: string;
-  port: number;
-  admin: string;
-  /** omero.fs.omeroPasswordFile ("" = use env OMERO_FS_OMERO_PASSWORD). */
-  passwordFile: string;
-  env: NodeJS.ProcessEnv;
-  /** Parent of the per-user OMERO_SESSIONDIRs (mode 0700). */
-  sessionsDir: string;
-  log: Logger;
-  killGraceMs: number;
+export interface OmeroImporterOptions extends OmeroCliOptions {
   now: () => number;
 }
 
@@ -71,12 +74,15 @@ export function checkPasswordSource(passwordFile: string, env: NodeJS.ProcessEnv
 
 export class OmeroImporter implements Importer {
   readonly kind = "omero" as const;
+  readonly cli: OmeroCli;
   private readonly sessions = new Map<string, CachedSession>();
   private readonly loginLocks = new Map<string, Promise<SessionResult>>();
   /** Filesets redone after a crash: imported with --exclude=clientpath so OMERO skips what it has. */
   private readonly recovering = new Set<number>();
 
-  constructor(private readonly o: OmeroImporterOptions) {}
+  constructor(private readonly o: OmeroImporterOptions) {
+    this.cli = new OmeroCli(o);
+  }
 
   async run(req: ImportRequest, opts: RunOptions): Promise<ImportOutcome> {
     const tag = `[fileset ${req.filesetId}]`;
@@ -94,6 +100,44 @@ export class OmeroImporter implements Importer {
     // OMERO may or may not have the fileset; the redo asks it to skip files it already has.
     this.recovering.add(req.filesetId);
     return { state: "redo" };
+  }
+
+  async probe(signal?: AbortSignal): Promise<ServerProblem | null> {
+    const s = await this.cli.adminSession(undefined, signal);
+    if ("key" in s) return null;
+    if (s.verdict.scope === "server") return s.verdict.problem;
+    return { kind: "login-refused", reason: `the admin login failed: ${s.verdict.reason}` };
+  }
+
+  async usedFiles(watch: WatchConfig, paths: string[], signal?: AbortSignal): Promise<UsedFilesGroup[]> {
+    const importArgs = splitSetting(watch.importArgs, "omero.fs.importArgs", watch.index);
+    const tmp = await fs.promises.mkdtemp(path.join(os.tmpdir(), "omero-fs-usedfiles-"));
+    try {
+      const out = path.join(tmp, "candidates.out");
+      const errs = path.join(tmp, "candidates.err");
+      const argv = omeroUsedFilesArgv(out, errs, importArgs, paths);
+      this.o.log.debug(`omero import -f: ${this.o.bin} ${formatArgv(argv)}`);
+      const r = await this.cli.run(argv, this.cli.childEnv(null), {
+        timeoutMs: USED_FILES_TIMEOUT_MS,
+        signal,
+        tag: null,
+      });
+      const outLines = await readLines(out);
+      const errLines = await readLines(errs);
+      // 125: no fileset at all (CommandLineImporter.start with -f and no candidates)
+      if (r.spawnError || r.timedOut || r.aborted || (r.exitCode !== 0 && r.exitCode !== 125))
+        throw new Error(
+          describeEnd(
+            "omero import -f",
+            r,
+            USED_FILES_TIMEOUT_MS,
+            rejectedImportArg(errLines) ?? lastErrorLine([...errLines, ...r.stderr]),
+          ),
+        );
+      return parseUsedFiles(outLines);
+    } finally {
+      await fs.promises.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    }
   }
 
   private async runInner(req: ImportRequest, opts: RunOptions, deadline: number, tag: string): Promise<ImportOutcome> {
@@ -114,8 +158,12 @@ export class OmeroImporter implements Importer {
       if ("outcome" in s) return s.outcome;
       const r = await this.importOnce(req, s.key, importArgs, opts, deadline, tag);
       if ("expired" in r) {
+        // A key the server refuses right after a login: the server's sessions do not work.
         if (relogged)
-          return failed(`omero import: session for ${req.user} rejected right after login: ${r.reason}`, true);
+          return serverDown({
+            kind: "login-refused",
+            reason: `the session for ${req.user} was refused right after login: ${r.reason}`,
+          });
         this.o.log.info(`${tag} OMERO session of ${req.user} expired; logging in again`);
         this.sessions.delete(req.user);
         relogged = true;
@@ -146,10 +194,11 @@ export class OmeroImporter implements Importer {
         importArgs,
         entry: req.entry,
         excludeClientPath: this.recovering.has(req.filesetId),
+        transfer: req.watch.transfer,
       });
-      const secrets = this.secrets(key);
+      const secrets = [key, ...this.cli.envSecrets()];
       this.o.log.info(`${tag} running ${this.o.bin} ${formatArgv(scrubArgv(argv, secrets))}`);
-      const r = await this.spawn(argv, this.childEnv(req.user), opts, deadline, tag);
+      const r = await this.spawn(argv, this.cli.childEnv(req.user), opts, deadline, tag);
       const outLines = await readLines(outFile);
       const errLines = await readLines(errsFile);
       this.logLines(tag, "import stdout", outLines, secrets);
@@ -158,23 +207,36 @@ export class OmeroImporter implements Importer {
 
       if (!r.timedOut && !r.aborted && !r.spawnError && r.exitCode === 0)
         return succeeded(parseImportIds([...outLines, ...errLines, ...r.stdout]));
-      if (r.spawnError) {
-        const notFound = r.spawnError.code === "ENOENT";
-        return failed(
-          notFound
-            ? `omero CLI not found: ${this.o.bin} (set omero.fs.omeroBin)`
-            : `omero import could not start: ${r.spawnError.message}`,
-          !notFound,
-        );
-      }
+      if (r.spawnError) return this.spawnFailed(r, "omero import");
       if (!r.timedOut && !r.aborted && looksLikeExpiredSession(r.stderr))
         return { expired: true, reason: lastErrorLine(r.stderr) ?? "" };
       if (!(await isFile(req.entry))) return failed(`source file vanished: ${req.entry}`, false);
+      const all = [...errLines, ...r.stderr, ...outLines];
+      if (!r.timedOut && !r.aborted) {
+        const server = serverProblemOfImport(all);
+        if (server) return serverDown({ ...server, reason: scrubText(server.reason, secrets) });
+        const inPlace = inPlaceProblem(all);
+        if (inPlace) return failed(inPlace, false);
+        const unreadable = unreadableSource(all);
+        if (unreadable) return failed(`source file not readable: ${unreadable}`, false);
+      }
       const reason = lastErrorLine([...errLines, ...r.stderr]);
       return failed(scrubText(describeEnd("omero import", r, opts.timeoutMs, reason), secrets), true);
     } finally {
       await fs.promises.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     }
+  }
+
+  /** The CLI itself did not start: nothing can be imported until omeroBin is fixed (a pause, not N failures). */
+  private spawnFailed(r: RunProcessResult, what: string): ImportOutcome {
+    const e = r.spawnError!;
+    return serverDown({
+      kind: "server-error",
+      reason:
+        e.code === "ENOENT"
+          ? `omero CLI not found: ${this.o.bin} (set omero.fs.omeroBin)`
+          : `${what} could not start: ${e.message}`,
+    });
   }
 
   /** A cached key, or a new sudo login for `user`; concurrent callers share one login. */
@@ -206,40 +268,38 @@ export class OmeroImporter implements Importer {
   private async login(user: string, opts: RunOptions, deadline: number, tag: string): Promise<SessionResult> {
     let password: string;
     try {
-      password = await this.readPassword();
+      password = await this.cli.readPassword();
     } catch (e) {
-      return { outcome: failed((e as Error).message, false) };
+      return { outcome: serverDown({ kind: "login-refused", reason: (e as Error).message }) };
     }
-    const env = { ...this.childEnv(user), OMERO_PASSWORD: password };
+    const env = { ...this.cli.childEnv(user), OMERO_PASSWORD: password };
     const argv = omeroLoginArgv(this.o, this.o.admin, user);
     this.o.log.info(`${tag} logging in to OMERO as ${this.o.admin} for ${user}: ${this.o.bin} ${formatArgv(argv)}`);
     const r = await this.spawn(argv, env, opts, deadline, tag, [password]);
     if (r.exitCode !== 0 || r.timedOut || r.aborted || r.spawnError) {
-      const out = [...r.stderr, ...r.stdout];
-      if (!r.timedOut && !r.aborted && !r.spawnError) {
-        const kind = classifyLoginFailure(out);
-        if (kind === "unknown-user") return { outcome: failed(`user ${user} unknown to OMERO`, false) };
-        if (kind === "bad-password")
-          return {
-            outcome: failed(
-              `OMERO login as ${this.o.admin} refused the admin password (check ${this.passwordSource()}); after fixing it, run omero-fs imports retry`,
-              false,
-            ),
-          };
-      }
-      if (r.spawnError?.code === "ENOENT")
-        return { outcome: failed(`omero CLI not found: ${this.o.bin} (set omero.fs.omeroBin)`, false) };
-      return {
-        outcome: failed(scrubText(describeEnd("omero login", r, opts.timeoutMs, lastErrorLine(out)), [password]), true),
-      };
+      if (r.spawnError) return { outcome: this.spawnFailed(r, "omero login") };
+      if (r.aborted) return { outcome: failed("omero login aborted (DropBox stopping)", true) };
+      if (r.timedOut)
+        return {
+          outcome: serverDown({
+            kind: "unreachable",
+            reason: `OMERO at ${this.cli.where} did not answer the login within ${Math.round(opts.timeoutMs / 1000)} s`,
+          }),
+        };
+      const out = [...r.stderr, ...r.stdout].map((l) => scrubText(l, [password]));
+      const v = classifyLogin(out, this.o.admin, this.cli.passwordSource());
+      if (v.scope === "user") return { outcome: failed(v.reason, false) };
+      if (v.scope === "server") return { outcome: serverDown(v.problem) };
+      return { outcome: failed(describeEnd("omero login", r, opts.timeoutMs, v.reason), true) };
     }
-    const k = await this.spawn(omeroSessionKeyArgv(), this.childEnv(user), opts, deadline, tag, [], false);
-    const key = [...k.stdout]
-      .reverse()
-      .find((l) => /^[\w-]{8,}$/.test(l.trim()))
-      ?.trim();
-    if (k.exitCode !== 0 || !key)
-      return { outcome: failed(`omero sessions key printed no session key after login (exit ${k.exitCode})`, true) };
+    const key = await this.cli.sessionKey(user, Math.max(1, deadline - Date.now()), opts.signal, opts.onSpawn);
+    if (!key)
+      return {
+        outcome: serverDown({
+          kind: "server-error",
+          reason: "omero sessions key printed no session key after login",
+        }),
+      };
     const idleMs = (parseIdleTimeout(r.stderr) ?? DEFAULT_IDLE_S) * 1000;
     this.sessions.set(user, { key, idleMs, validUntil: this.o.now() + idleMs * IDLE_SHARE });
     return { key };
@@ -250,47 +310,6 @@ export class OmeroImporter implements Importer {
     if (s) s.validUntil = this.o.now() + s.idleMs * IDLE_SHARE;
   }
 
-  private async readPassword(): Promise<string> {
-    if (this.o.passwordFile) {
-      let text: string;
-      try {
-        text = await fs.promises.readFile(this.o.passwordFile, "utf8");
-      } catch (e) {
-        throw new Error(
-          `cannot read the OMERO admin password file ${this.o.passwordFile} (omero.fs.omeroPasswordFile): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-        );
-      }
-      const pw = text.replace(/\r?\n$/, "");
-      if (!pw) throw new Error(`the OMERO admin password file ${this.o.passwordFile} is empty`);
-      return pw;
-    }
-    const pw = this.o.env.OMERO_FS_OMERO_PASSWORD;
-    if (!pw) throw new Error("no OMERO admin password: set omero.fs.omeroPasswordFile or OMERO_FS_OMERO_PASSWORD");
-    return pw;
-  }
-
-  private passwordSource(): string {
-    return this.o.passwordFile ? `omero.fs.omeroPasswordFile ${this.o.passwordFile}` : "OMERO_FS_OMERO_PASSWORD";
-  }
-
-  /** The child's environment: no password variables; the user's own OMERO session store. */
-  private childEnv(user: string): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...this.o.env };
-    delete env.OMERO_FS_OMERO_PASSWORD;
-    delete env.OMERO_PASSWORD;
-    const dir = path.join(this.o.sessionsDir, user);
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    env.OMERO_SESSIONDIR = dir;
-    return env;
-  }
-
-  private secrets(key: string): string[] {
-    const s = [key];
-    const envPw = this.o.env.OMERO_FS_OMERO_PASSWORD;
-    if (envPw) s.push(envPw);
-    return s;
-  }
-
   private spawn(
     argv: string[],
     env: NodeJS.ProcessEnv,
@@ -298,18 +317,13 @@ export class OmeroImporter implements Importer {
     deadline: number,
     tag: string,
     secrets: string[] = [],
-    logStdout = true,
   ): Promise<RunProcessResult> {
-    return runProcess(this.o.bin, argv, {
-      env,
-      timeoutMs: Math.max(1, deadline - Date.now()),
+    return this.cli.run(argv, env, {
+      timeoutMs: deadline - Date.now(),
       signal: opts.signal,
-      killGraceMs: this.o.killGraceMs,
-      onLine: (stream, line) => {
-        // `sessions key` prints the session key: a credential, kept out of the log
-        if (stream === "stdout" && !logStdout) return;
-        this.o.log.info(`${tag} omero ${stream}: ${scrubText(line, secrets)}`);
-      },
+      tag,
+      secrets,
+      onSpawn: opts.onSpawn,
     });
   }
 
@@ -326,16 +340,5 @@ async function isFile(p: string): Promise<boolean> {
     return (await fs.promises.stat(p)).isFile();
   } catch {
     return false;
-  }
-}
-
-async function readLines(file: string): Promise<string[]> {
-  try {
-    const text = await fs.promises.readFile(file, "utf8");
-    const lines = text.split("\n");
-    if (lines[lines.length - 1] === "") lines.pop();
-    return lines;
-  } catch {
-    return [];
   }
 }

@@ -17,6 +17,8 @@ export interface RunProcessOptions {
   onLine?: (stream: "stdout" | "stderr", line: string) => void;
   /** Keep at most this many lines per stream in the result (oldest dropped). */
   keepLines?: number;
+  /** The child runs: its pid, which is its process group (it is started detached). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface RunProcessResult {
@@ -69,6 +71,8 @@ export function runProcess(file: string, args: readonly string[], o: RunProcessO
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
+
+    if (child.pid !== undefined) o.onSpawn?.(child.pid);
 
     const terminate = () => {
       if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;

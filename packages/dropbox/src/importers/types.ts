@@ -1,5 +1,6 @@
 import type { Logger, OmeroFsConfig, WatchConfig } from "@omero-fs/config";
 import type { ImageJson } from "@omero-fs/protocol";
+import type { ServerProblem, UsedFilesGroup } from "./omero-output";
 
 /** One fileset to import, as the DropBox ledger knows it. */
 export interface ImportRequest {
@@ -28,6 +29,11 @@ export interface ImportOutcome {
   images: ImageJson[] | null;
   /** One-line reason when !ok, else null. */
   error: string | null;
+  /**
+   * The whole OMERO server could not be used (unreachable, login refused, a server error): no
+   * fileset is at fault. The DropBox pauses its queue and this run does not count as an attempt.
+   */
+  serverProblem?: ServerProblem;
 }
 
 export interface RunOptions {
@@ -35,6 +41,11 @@ export interface RunOptions {
   signal: AbortSignal;
   /** Hard limit for the run (SIGTERM, then SIGKILL after a grace period). */
   timeoutMs: number;
+  /**
+   * Each child process the run starts, as soon as it runs (its pid is its process group): the
+   * DropBox records it, so after its own crash it finds an import still running (issue 19).
+   */
+  onSpawn?: (pgid: number) => void;
 }
 
 export type RecoverResult = { state: "done"; outcome: ImportOutcome } | { state: "redo" };
@@ -44,6 +55,17 @@ export interface Importer {
   run(req: ImportRequest, opts: RunOptions): Promise<ImportOutcome>;
   /** Crash recovery for a job found 'importing' at start. */
   recover(req: ImportRequest, lastTarget: string | null): Promise<RecoverResult>;
+  /**
+   * omero only: can OMERO be used again? A login, as cheap as it can be made (the admin's stored
+   * session is reused). Null: yes; else what is still wrong.
+   */
+  probe?(signal?: AbortSignal): Promise<ServerProblem | null>;
+  /**
+   * omero only: what OMERO's importer makes of these files (one `omero import -f` for all, with
+   * the watch's import arguments, in this order: a file an earlier group uses is not tried again):
+   * its filesets. Throws when the importer could not answer.
+   */
+  usedFiles?(watch: WatchConfig, paths: string[], signal?: AbortSignal): Promise<UsedFilesGroup[]>;
 }
 
 export interface ImporterDeps {

@@ -62,6 +62,7 @@ export class FilesTable {
          SELECT path, watch, user, size, mtime_ms, dev, ino, state, ?, fileset, seen_at, ? FROM files WHERE id = ?`,
       ),
       importedByInode: db.prepare(`SELECT ${FILE_COLS} FROM files WHERE dev = ? AND ino = ? AND state = 'imported'`),
+      linksByInode: db.prepare("SELECT path, user FROM files WHERE dev = ? AND ino = ? AND path != ? LIMIT 16"),
       othersByInode: db.prepare(
         "SELECT path FROM files WHERE dev = ? AND ino = ? AND path != ? AND state != 'imported' LIMIT 16",
       ),
@@ -101,6 +102,11 @@ export class FilesTable {
   /** Paths of other live, not imported records with this (device, inode): the old names of a rename. */
   otherPathsWithInode(dev: number, ino: number, p: string): string[] {
     return (this.st.othersByInode.raw().all(dev, ino, p) as [string][]).map((r) => r[0]);
+  }
+
+  /** Other records with this (device, inode), in any state, with their users: a hard link's other names. */
+  linksOf(dev: number, ino: number, p: string): { path: string; user: string }[] {
+    return this.st.linksByInode.all(dev, ino, p) as { path: string; user: string }[];
   }
 
   /** The imported fileset that holds exactly this (path, size, mtime), or null. */

@@ -53,6 +53,17 @@ export interface PartitionFile {
 /** Missing member paths kept per fileset (all are counted in missing_count). */
 export const MISSING_KEPT = 20;
 
+/** A fileset's last importer run: its number, where it went, and the process group it ran in. */
+export interface LastAttempt {
+  n: number;
+  target: string | null;
+  /** Process group of the importer's child (null: in-process, or not recorded). */
+  pgid: number | null;
+  /** Start time of the group's leader when recorded (processStartTime), so a reused id is not taken for it. */
+  pgidStart: string | null;
+  startedAt: string;
+}
+
 export interface Outcome {
   ok: boolean;
   target: string | null;
@@ -164,10 +175,15 @@ export class FilesetsTable {
       notBefore: p("UPDATE jobs SET not_before_ms = ? WHERE fileset = ?"),
       failed: p("UPDATE filesets SET state = 'failed', error = ?, target = ? WHERE id = ?"),
       importing: p("SELECT id FROM filesets WHERE state = 'importing'"),
-      lastAttempt: p("SELECT n, target FROM attempts WHERE fileset = ? ORDER BY n DESC LIMIT 1"),
+      lastAttempt: p(
+        "SELECT n, target, pgid, pgid_start AS pgidStart, started_at AS startedAt FROM attempts WHERE fileset = ? ORDER BY n DESC LIMIT 1",
+      ),
+      recordProcess: p("UPDATE attempts SET pgid = ?, pgid_start = ? WHERE fileset = ? AND n = ?"),
       interrupted: p(
         "UPDATE attempts SET finished_at = ?, ok = 0, error = ? WHERE fileset = ? AND finished_at IS NULL",
       ),
+      // A run the whole server failed: back in the queue, not counted against the retry budget.
+      notCounted: p("UPDATE jobs SET not_before_ms = 0, base_attempts = base_attempts + 1 WHERE fileset = ?"),
       requeueInterrupted: p(
         `INSERT INTO jobs(fileset, queued_at, not_before_ms, base_attempts) VALUES (?, ?, 0, 1)
          ON CONFLICT(fileset) DO UPDATE SET not_before_ms = 0, base_attempts = base_attempts + 1`,
@@ -488,6 +504,12 @@ export class FilesetsTable {
         this.st.finishAttempt.run(stamp, 0, o.error, null, id, attempt);
         return;
       }
+      if (d.kind === "paused") {
+        this.st.finishAttempt.run(stamp, 0, `${o.error} (not counted: the queue waits for OMERO)`, null, id, attempt);
+        this.st.retryLater.run(o.error, id);
+        this.st.notCounted.run(id);
+        return;
+      }
       this.st.finishAttempt.run(stamp, o.ok ? 1 : 0, o.error, o.target, id, attempt);
       this.st.jobFinished.run(stamp, id);
       if (d.kind === "imported") {
@@ -506,16 +528,20 @@ export class FilesetsTable {
     return (this.st.importing.raw().all() as [number][]).map((r) => r[0]);
   }
 
-  lastAttempt(id: number): { n: number; target: string | null } | null {
-    const r = this.st.lastAttempt.raw().get(id) as [number, string | null] | undefined;
-    return r ? { n: r[0], target: r[1] } : null;
+  lastAttempt(id: number): LastAttempt | null {
+    return (this.st.lastAttempt.get(id) as LastAttempt | undefined) ?? null;
+  }
+
+  /** The process group an attempt's importer runs in, and its leader's start time (null: unknown). */
+  recordProcess(id: number, attempt: number, pgid: number, startTime: string | null): void {
+    this.st.recordProcess.run(pgid, startTime, id, attempt);
   }
 
   /** An interrupted import goes back to the queue; the interrupted run does not use up a retry. */
-  requeueInterrupted(id: number, now: number): void {
+  requeueInterrupted(id: number, now: number, why = "interrupted: DropBox stopped during the import"): void {
     const stamp = new Date(now).toISOString();
     this.db.transaction(() => {
-      this.st.interrupted.run(stamp, "interrupted: DropBox stopped during the import", id);
+      this.st.interrupted.run(stamp, why, id);
       this.st.setState.run("queued", id);
       this.st.requeueInterrupted.run(id, stamp);
     })();

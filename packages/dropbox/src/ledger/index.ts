@@ -8,9 +8,10 @@
 import { WalksTable } from "./existing";
 import { FilesTable } from "./files";
 import { FilesetsTable } from "./filesets";
+import { OmeroTable } from "./omero";
 import type { InvariantFacts } from "../core/ledger-invariant";
 import { invariantFacts, repairInvariant } from "./invariant";
-import { releaseInDb, requeueInDb } from "./requeue";
+import { cancelInDb, releaseInDb, requeueInDb } from "./requeue";
 import { type Db, openLedgerDb } from "./schema";
 import { countsOf } from "./view";
 
@@ -22,8 +23,11 @@ export {
   releaseExistingPage,
   WalksTable,
 } from "./existing";
+export { backupLedger } from "./backup";
 export { checkInvariantOffline, invariantFacts } from "./invariant";
-export { releaseImport, requeueImport } from "./requeue";
+export { CANCELLED_BY_HAND, cancelImport, releaseImport, requeueImport } from "./requeue";
+export { reimportImport } from "./reimport";
+export type { FilesetNote, OmeroEvent } from "./omero";
 export {
   checkLedgerFile,
   type Db,
@@ -42,7 +46,10 @@ export class Ledger {
   readonly files: FilesTable;
   readonly filesets: FilesetsTable;
   readonly walks: WalksTable;
+  /** The OMERO tables: notes, pauses, `import -f` answers, reimports (ledger/omero.ts). */
+  readonly omero: OmeroTable;
   constructor(readonly db: Db) {
+    this.omero = new OmeroTable(db);
     this.files = new FilesTable(db);
     this.walks = new WalksTable(db);
     this.filesets = new FilesetsTable(db);
@@ -76,6 +83,11 @@ export class Ledger {
     return releaseInDb(this.db, id, now);
   }
 
+  /** `imports cancel ID`: -> cancelled (its running import ended by the caller first); LedgerError otherwise. */
+  cancel(id: number, now: number): { id: number; state: string } {
+    return cancelInDb(this.db, id, now);
+  }
+
   counts(): Record<string, number> {
     return countsOf(this.db);
   }
@@ -90,7 +102,23 @@ export class Ledger {
     return repairInvariant(this.db);
   }
 
+  /**
+   * Copy what the write-ahead log holds into dropbox.sqlite: PASSIVE (never waits; what a reader
+   * still needs stays in the log) periodically, TRUNCATE (waits for readers up to busy_timeout,
+   * then empties the log) on stop. A copy of dropbox.sqlite alone (a file backup that misses the
+   * -wal) then holds every change up to that moment; `omero-fs dropbox backup` is the safe way.
+   */
+  checkpoint(mode: "PASSIVE" | "TRUNCATE"): void {
+    this.db.pragma(`wal_checkpoint(${mode})`);
+  }
+
+  /** Checkpoint (TRUNCATE: another connection, the node's view, keeps SQLite from doing it at close), then close. */
   close(): void {
+    try {
+      if (this.db.open && this.db.name !== ":memory:") this.checkpoint("TRUNCATE");
+    } catch {
+      // A ledger that cannot be written: the -wal keeps the changes; the next open replays it.
+    }
     this.db.close();
   }
 }

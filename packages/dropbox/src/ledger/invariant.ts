@@ -8,8 +8,8 @@ import { type InvariantFacts, type InvariantVerdict, invariantVerdict, type RowS
 import { type Db, openExisting } from "./schema";
 
 const EXAMPLES = 5;
-/** Fileset states that still take members (a file `grouped` in one of these is in a live fileset). */
-const LIVE = "('waiting', 'queued', 'importing', 'incomplete', 'failed')";
+/** Fileset states that hold members not imported (a file `grouped` in one of these is in a live fileset). */
+const LIVE = "('waiting', 'queued', 'importing', 'incomplete', 'failed', 'cancelled')";
 
 function sample(db: Db, where: string, what: string, args: unknown[]): RowSample {
   const count = db

@@ -1,4 +1,4 @@
-import { releaseInDb, requeueInDb } from "./requeue";
+import { cancelInDb, releaseInDb, requeueInDb } from "./requeue";
 import { openLedgerDb } from "./schema";
 
 describe("releaseInDb (imports release without a running DropBox)", () => {
@@ -49,5 +49,32 @@ describe("requeueInDb (imports retry) and incomplete filesets", () => {
       "import 1 is incomplete (files missing, cut or empty); import it as it is with omero-fs imports release 1",
     );
     expect(db.prepare("SELECT state FROM filesets WHERE id = 1").pluck().get()).toBe("incomplete");
+  });
+});
+
+describe("cancelInDb (imports cancel)", () => {
+  it("cancels any state but imported and cancelled, removes its job, finishes an open run; retry queues it again", () => {
+    const db = openLedgerDb(":memory:");
+    const ins = db.prepare(
+      "INSERT INTO filesets(watch, user, key, entry, state, importer, created_at) VALUES (0, 'amy', 'k', '/w/amy/a.tif', ?, 'local', 'x')",
+    );
+    for (const s of ["queued", "imported", "waiting"]) ins.run(s);
+    db.prepare("INSERT INTO jobs(fileset, queued_at, not_before_ms, base_attempts) VALUES (1, 'x', 0, 0)").run();
+    db.prepare("INSERT INTO attempts(fileset, n, importer, started_at) VALUES (1, 1, 'exec', 'x')").run();
+    expect(cancelInDb(db, 1, Date.parse("2026-12-01T00:00:00Z"))).toEqual({ id: 1, state: "cancelled" });
+    expect(db.prepare("SELECT state, error FROM filesets WHERE id = 1").get()).toEqual({
+      state: "cancelled",
+      error: "cancelled by hand (omero-fs imports cancel); omero-fs imports retry 1 queues it again",
+    });
+    expect(db.prepare("SELECT COUNT(*) FROM jobs").pluck().get()).toBe(0);
+    expect(db.prepare("SELECT ok, error, finished_at FROM attempts").get()).toEqual({
+      ok: 0,
+      error: "cancelled by hand",
+      finished_at: "2026-12-01T00:00:00.000Z",
+    });
+    expect(() => cancelInDb(db, 1, 0)).toThrow("import 1 is already cancelled");
+    expect(() => cancelInDb(db, 2, 0)).toThrow("import 2 is already imported; there is nothing to cancel");
+    expect(cancelInDb(db, 3, 0).state).toBe("cancelled");
+    expect(requeueInDb(db, 1, 0)).toEqual({ id: 1, state: "queued" });
   });
 });

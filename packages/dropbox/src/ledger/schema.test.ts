@@ -31,6 +31,33 @@ describe("ledger schema versions", () => {
     db.close();
   });
 
+  it("import processes: a version-6 ledger keeps its filesets (plate columns too) and ids, gains cancelled and attempts.pgid", () => {
+    const file = path.join(dir, "v6.sqlite");
+    const v6 = new Database(file);
+    const at = MIGRATIONS.findIndex((m) => m.name === "import processes");
+    for (const m of MIGRATIONS.slice(0, at)) m.up(v6);
+    v6.pragma(`user_version = ${at}`);
+    const ins = v6.prepare(
+      "INSERT INTO filesets(watch, user, key, entry, state, importer, created_at, missing_count, plate, released_at) VALUES (0, 'a', 'k', '/w/a/x', 'incomplete', 'local', 'x', 3, '{\"p\":1}', 'r')",
+    );
+    for (let i = 0; i < 5; i++) ins.run();
+    v6.prepare("DELETE FROM filesets WHERE id = 5").run();
+    expect(() => v6.prepare("UPDATE filesets SET state = 'cancelled' WHERE id = 1").run()).toThrow(/CHECK/);
+    v6.close();
+    const db = openLedgerDb(file);
+    expect(db.prepare("SELECT missing_count, plate, released_at FROM filesets WHERE id = 4").get()).toEqual({
+      missing_count: 3,
+      plate: '{"p":1}',
+      released_at: "r",
+    });
+    db.prepare("UPDATE filesets SET state = 'cancelled' WHERE id = 1").run();
+    db.prepare(
+      "INSERT INTO attempts(fileset, n, importer, started_at, pgid, pgid_start) VALUES (1, 1, 'exec', 'x', 42, '7')",
+    ).run();
+    expect(Number(db.prepare(ins.source).run().lastInsertRowid)).toBe(6);
+    db.close();
+  });
+
   it("refuses a ledger from a newer omero-fs, saying what to do", () => {
     const file = path.join(dir, "new.sqlite");
     const db = new Database(file);

@@ -5,6 +5,7 @@
  * of MIGRATIONS have run; a new column is a new entry at the end, never an edit of an old one.
  */
 import * as fs from "node:fs";
+import { restrictStore } from "@omero-fs/config/home";
 import Database from "better-sqlite3";
 
 export type Db = Database.Database;
@@ -202,6 +203,88 @@ CREATE TABLE IF NOT EXISTS walks (
 );
 `;
 
+/**
+ * Issue 19, an import never runs twice at once: each importer run records its process group (and
+ * the leader's start time, so a reused id is not taken for it), so a DropBox restarted after its
+ * own crash finds an import still running and waits for it; and the fileset state `cancelled`
+ * (`omero-fs imports cancel ID`; `imports retry ID` queues it again). The CHECK of filesets.state
+ * can only change by rebuilding the table (same columns, same indexes, same AUTOINCREMENT counter).
+ */
+const FILESET_COLS_V4 = `${FILESET_COLS}, missing, missing_count, expected_count, plate, released_at`;
+function importProcesses(db: Db): void {
+  const cols = (db.prepare("PRAGMA table_info(attempts)").all() as { name: string }[]).map((c) => c.name);
+  if (!cols.includes("pgid")) db.exec("ALTER TABLE attempts ADD COLUMN pgid INTEGER");
+  if (!cols.includes("pgid_start")) db.exec("ALTER TABLE attempts ADD COLUMN pgid_start TEXT");
+  const seq = (
+    db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'filesets'").get() as { seq: number } | undefined
+  )?.seq;
+  db.exec(`
+CREATE TABLE filesets_v7 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  watch INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  key TEXT NOT NULL,
+  reader TEXT,
+  entry TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('waiting','queued','importing','imported','failed','incomplete','cancelled')),
+  importer TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  imported_at TEXT,
+  target TEXT,
+  images TEXT,
+  error TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  waiting_for TEXT,
+  missing TEXT,
+  missing_count INTEGER NOT NULL DEFAULT 0,
+  expected_count INTEGER,
+  plate TEXT,
+  released_at TEXT
+);
+INSERT INTO filesets_v7 (${FILESET_COLS_V4}) SELECT ${FILESET_COLS_V4} FROM filesets;
+DROP TABLE filesets;
+ALTER TABLE filesets_v7 RENAME TO filesets;
+CREATE INDEX IF NOT EXISTS filesets_state ON filesets(state);
+CREATE INDEX IF NOT EXISTS filesets_user_state ON filesets(user, state);
+CREATE INDEX IF NOT EXISTS filesets_state_watch_user_id ON filesets(state, watch, user, id);
+`);
+  if (seq !== undefined) {
+    db.prepare("DELETE FROM sqlite_sequence WHERE name = 'filesets'").run();
+    db.prepare("INSERT INTO sqlite_sequence(name, seq) VALUES ('filesets', ?)").run(seq);
+  }
+}
+// Issue 20 and 18, OMERO in production: what happened to a fileset besides its runs (a reimport
+// asked by hand, OMERO's importer answering differently from the grouping), OMERO pausing and
+// resuming the queue (the notifier and /metrics read it), and OMERO's importer's own answer for
+// an entry (`omero import -f`), which the grouping then follows.
+const OMERO = `
+CREATE TABLE IF NOT EXISTS fileset_notes (
+  id INTEGER PRIMARY KEY,
+  fileset INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS fileset_notes_fileset ON fileset_notes(fileset);
+CREATE TABLE IF NOT EXISTS omero_events (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  up INTEGER NOT NULL,
+  kind TEXT,
+  reason TEXT
+);
+CREATE TABLE IF NOT EXISTS omero_filesets (
+  entry TEXT PRIMARY KEY,
+  watch INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  reader TEXT,
+  files TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS omero_filesets_watch_user_entry ON omero_filesets(watch, user, entry);
+CREATE INDEX IF NOT EXISTS filesets_entry ON filesets(entry);
+`;
+
 /** Migrations in order: entry i brings the schema from user_version i to i + 1. */
 export const MIGRATIONS: readonly { name: string; up: (db: Db) => void }[] = [
   // Version 1 is the original schema (IF NOT EXISTS: ledgers written before user_version was kept
@@ -218,6 +301,8 @@ export const MIGRATIONS: readonly { name: string; up: (db: Db) => void }[] = [
   },
   { name: "plates", up: plates },
   { name: "existing files", up: (db) => db.exec(EXISTING) },
+  { name: "import processes", up: importProcesses },
+  { name: "omero", up: (db) => db.exec(OMERO) },
 ];
 
 /** The schema version this build writes. */
@@ -280,6 +365,7 @@ function failWritesWhile(db: Db, flagFile: string): void {
 export function openLedgerDb(file: string, testFailWritesWhile: string | null = null): Db {
   let db: Db | null = null;
   try {
+    if (file !== ":memory:") restrictStore(file);
     db = new Database(file);
     if (file !== ":memory:") db.pragma("journal_mode = WAL");
     // NORMAL in WAL mode: a commit survives a process crash (kill -9); only an OS crash or power
@@ -350,6 +436,7 @@ export class LedgerError extends Error {
       | "LEDGER_NEWER"
       | "LEDGER_NOT_READY"
       | "LEDGER_CORRUPT"
+      | "LEDGER_EXISTS"
       | "UNKNOWN_IMPORT"
       | "NOT_RETRYABLE",
     message: string,

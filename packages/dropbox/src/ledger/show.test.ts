@@ -89,7 +89,15 @@ describe("ledger-show", () => {
     const v = openLedgerView(file);
     try {
       const m = v.metrics();
-      expect(m.filesets).toEqual({ waiting: 1, queued: 0, importing: 1, imported: 1, failed: 1, incomplete: 0 });
+      expect(m.filesets).toEqual({
+        waiting: 1,
+        queued: 0,
+        importing: 1,
+        imported: 1,
+        failed: 1,
+        incomplete: 0,
+        cancelled: 0,
+      });
       expect(m.files).toEqual({ pending: 1, grouped: 3, imported: 1, ignored: 0, refused: 0, existing: 0 });
       expect(m.attempts).toEqual({ succeeded: 1, failed: 2 });
       expect(m.duration.count).toBe(3);

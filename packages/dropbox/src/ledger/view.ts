@@ -14,6 +14,7 @@ import {
 } from "@omero-fs/protocol";
 import { hasPlateColumns, plateJson, plateLine } from "./plate";
 import { type Db, LedgerError, openExisting, SCHEMA_VERSION } from "./schema";
+import { type FilesetNote, lastOmeroEvent, notesOf, type OmeroEvent, omeroEventsAfter } from "./omero";
 import * as show from "./show";
 import { existingReasonSql } from "./show";
 
@@ -94,6 +95,11 @@ export interface LedgerView {
   finishedRunsAfter(afterId: number, limit: number): show.FinishedAttempt[];
   firstRunningAfter(afterId: number): number | null;
   lastRunId(): number;
+  /** What happened to a fileset besides its runs: a reimport by hand, OMERO's importer answering differently. */
+  notes(fileset: number): FilesetNote[];
+  /** OMERO paused or resumed the queue, after event `afterId` (the notifier; /metrics reads the last). */
+  omeroEventsAfter(afterId: number): OmeroEvent[];
+  lastOmeroEvent(): OmeroEvent | null;
   close(): void;
 }
 
@@ -400,6 +406,9 @@ export function openLedgerView(ledgerPath: string, opts: { requireCurrent?: bool
     finishedRunsAfter: (afterId, limit) => show.finishedAttemptsAfter(db, afterId, limit),
     firstRunningAfter: (afterId) => show.firstRunningAttemptAfter(db, afterId),
     lastRunId: () => show.lastAttemptId(db),
+    notes: (fileset) => notesOf(db, fileset),
+    omeroEventsAfter: (afterId) => omeroEventsAfter(db, afterId),
+    lastOmeroEvent: () => lastOmeroEvent(db),
     close() {
       db.close();
     },

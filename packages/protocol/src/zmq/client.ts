@@ -5,11 +5,15 @@ import { decodeReply, encodeRequest } from "../codec";
 import type { ErrorCode } from "../schemas";
 import { setTcpLiveness, type TcpLiveness } from "./tcp";
 
-/** A call that got an error reply (or none in time). `code` is the server's, or TIMEOUT. */
+/**
+ * A call that got an error reply, or none: `code` is the server's, or TIMEOUT (no answer in time),
+ * GONE (the connection dropped while the call waited: the server stopped or died; its answer will
+ * never come) or CLOSED (the client was closed).
+ */
 export class ControlCallError extends Error {
-  readonly code: ErrorCode | "TIMEOUT" | "CLOSED";
+  readonly code: ErrorCode | "TIMEOUT" | "GONE" | "CLOSED";
   readonly method: string;
-  constructor(code: ErrorCode | "TIMEOUT" | "CLOSED", method: string, message: string) {
+  constructor(code: ErrorCode | "TIMEOUT" | "GONE" | "CLOSED", method: string, message: string) {
     super(message);
     this.name = "ControlCallError";
     this.code = code;
@@ -35,6 +39,8 @@ export class ControlClient {
   private readonly pending = new Map<string, Pending>();
   private closed = false;
   private readonly loop: Promise<void>;
+  /** Reads the socket's events (a dropped connection fails the calls waiting on it). */
+  private readonly watch: Promise<void>;
   private sending: Promise<void> = Promise.resolve();
 
   constructor(
@@ -53,8 +59,33 @@ export class ControlClient {
       this.socket.curveSecretKey = options.curve.secretKey;
     }
     setTcpLiveness(this.socket, endpoint, options.liveness);
+    // A call waiting when the connection drops never gets its answer (the server that had it is
+    // gone; a restarted one knows nothing of it): it fails at once, not at its timeout (a `dropbox
+    // scan` would otherwise wait ten minutes for a DropBox that died).
+    const events = this.socket.events;
+    this.watch = (async () => {
+      try {
+        for await (const e of events) if (e.type === "disconnect") this.failPending();
+      } catch {
+        // the socket is closed
+      }
+    })();
     this.socket.connect(endpoint);
     this.loop = this.receive();
+  }
+
+  private failPending(): void {
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      clearTimeout(p.timer);
+      p.reject(
+        new ControlCallError(
+          "GONE",
+          p.method,
+          `${this.endpoint} closed the connection before answering ${p.method} (the server stopped or died)`,
+        ),
+      );
+    }
   }
 
   private async receive(): Promise<void> {
@@ -136,5 +167,6 @@ export class ControlClient {
     this.pending.clear();
     this.socket.close();
     void this.loop;
+    void this.watch;
   }
 }

@@ -14,6 +14,10 @@ export interface IfdSpec {
   strips?: number[];
   /** Extra SHORT tags (value 0), e.g. 51123 Micro-Manager's metadata tag. */
   extraTags?: number[];
+  /** SHORT tags with values, e.g. [262, 1] PhotometricInterpretation (Bio-Formats' setId wants 262 and 278). */
+  shortTags?: [number, number][];
+  /** Extra ASCII tags, e.g. [306, "2024:01:02 10:00:00"] (DateTime), [33432, "..."] (Copyright). */
+  asciiTags?: [number, string][];
 }
 
 export interface TiffSpec {
@@ -22,6 +26,19 @@ export interface TiffSpec {
   ifds: IfdSpec[];
   /** Zero bytes between the header and the first IFD (to put structures beyond a probe's head). */
   padding?: number;
+}
+
+/** What Bio-Formats' setId needs beyond the basics of a w x h 8-bit plane: its pixel strip, Compression,
+ * PhotometricInterpretation and RowsPerStrip (so fixtures also open in ../shared/bioformats/group). */
+export function readablePlane(width: number, height: number): Pick<IfdSpec, "strips" | "shortTags"> {
+  return {
+    strips: [width * height],
+    shortTags: [
+      [259, 1],
+      [262, 1],
+      [278, height],
+    ],
+  };
 }
 
 export function makeTiff(spec: TiffSpec): Buffer {
@@ -84,6 +101,9 @@ export function makeTiff(spec: TiffSpec): Buffer {
     short(277, spp);
     if (ifd.sampleFormat !== undefined) short(339, ifd.sampleFormat);
     for (const tag of ifd.extraTags ?? []) short(tag, 0);
+    for (const [tag, v] of ifd.shortTags ?? []) short(tag, v);
+    for (const [tag, v] of ifd.asciiTags ?? [])
+      entries.push({ tag, type: 2, count: 0, value: Buffer.from(`${v}\0`, "utf8") });
     const strips = ifd.strips ?? [];
     const stripOffsets = Buffer.alloc(strips.length * 4);
     if (strips.length > 0) {

@@ -1,5 +1,5 @@
 import { makeTiff } from "../__fixtures__/make-tiff";
-import type { FilesetPlan } from "../grouping";
+import type { FilesetPlan } from "../types";
 import { checkFilesetStructure, checkStructure } from "./check";
 
 const P = "loci.formats.in.";

@@ -2,7 +2,7 @@
  * checkStructure (one file, by name and magic) and checkFilesetStructure (rules across a
  * fileset's files). Pure over injected reads: the I/O edge is file.ts.
  */
-import type { FilesetPlan } from "../grouping";
+import type { FilesetPlan } from "../types";
 import { isOmeXmlWithImage } from "../omexml";
 import { baseOf } from "../paths";
 import type { ReadFn } from "../tiff";

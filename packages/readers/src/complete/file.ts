@@ -1,6 +1,6 @@
 /** The I/O edge of the structure checks: open, stat, read only what checkStructure asks for. */
 import { open } from "node:fs/promises";
-import type { FilesetPlan } from "../grouping";
+import type { FilesetPlan } from "../types";
 import { checkFilesetStructure, checkStructure } from "./check";
 import type { StructureCheck } from "./types";
 

@@ -2,11 +2,14 @@
  * Content tests and the plain suffix decision: the modelled isThisType of readers that share a
  * suffix or narrow it (PREDICATES). README "Rules", the suffix test and its fallbacks without a probe.
  */
+import { headText } from "../head";
 import { isOmeXml } from "../omexml";
 import { SHARED_SUFFIXES, suffixMatches } from "./catalogue-index";
 import type { CatIndex } from "./catalogue-index";
-import { OME_TIFF_SUFFIXES, P, R, endsWithAny, headText, isTiffName } from "./names";
-import type { CandidateFile } from "./types";
+import type { Decision } from "./context";
+import { OME_TIFF_SUFFIXES, P, R, endsWithAny, isTiffName, shortName } from "./names";
+import type { CandidateFile } from "../types";
+import { cziRefusal, deltavisionRefusal, lofRefusal, nd2Refusal, niiRefusal, textTableRefusal } from "./content-checks";
 
 // Content tests (only when a probe is given; see README for the fallbacks)
 
@@ -18,20 +21,16 @@ export function isTiffHead(h: Buffer | undefined): boolean {
   return s === "II*\0" || s === "MM\0*" || s === "II+\0" || s === "MM\0+";
 }
 
-export function looksNumericTable(text: string): boolean {
-  const lines = text
-    .split(/\r?\n/)
-    .slice(0, 20)
-    .filter((l) => l.trim() !== "");
-  if (lines.length < 2) return false;
-  const numeric = lines.slice(1).filter((l) => /^[\s,;\t]*[-+]?\d/.test(l) && /^[-+0-9.eE,;\t\s]+$/.test(l));
-  return numeric.length >= Math.min(3, lines.length - 1);
-}
+/** true: the reader takes the file; false: not by this name; a string: refused on its content, why. */
+export type Pred = (ln: string, suffix: string, f: CandidateFile) => boolean | string;
 
-export type Pred = (ln: string, suffix: string, f: CandidateFile) => boolean;
+/** A content check's answer as a Pred's: null (accepted) -> true, else the refusal. */
+const checked = (why: string | null): true | string => why ?? true;
 
 /** Name/content rules for readers that share a suffix, or whose own isThisType narrows it. Readers
- * not listed here accept a name by suffix when no other enabled reader claims that suffix. */
+ * not listed here accept a name by suffix when no other enabled reader claims that suffix. Content
+ * checks (content-checks.ts) apply when the file was probed; without a probe the name decides,
+ * except for TextReader (a .txt/.csv is a table only when its content says so). */
 export const PREDICATES: Record<string, Pred> = {
   [R.tiff]: (ln) => isTiffName(ln),
   [R.ometiff]: (ln, _s, f) =>
@@ -43,27 +42,24 @@ export const PREDICATES: Record<string, Pred> = {
   [`${P}JPEG2000Reader`]: () => true,
   [`${P}DNGReader`]: (_ln, s) => s === "cr2" || s === "crw",
   [`${P}CanonRawReader`]: (_ln, s) => s === "cr2" || s === "crw",
-  [`${P}ND2Reader`]: (_ln, s) => s === "nd2",
-  [`${P}DicomReader`]: (_ln, s, f) => s !== "raw" || headText(f.probe, 132)?.slice(128, 132) === "DICM",
-  [`${P}ImarisReader`]: (_ln, _s, f) =>
-    !!f.probe?.head && !isTiffHead(f.probe.head) && headText(f.probe, 8) !== HDF5_MAGIC,
-  [`${P}ImarisHDFReader`]: (_ln, _s, f) => !f.probe?.head || headText(f.probe, 8) === HDF5_MAGIC,
+  [`${P}ND2Reader`]: (_ln, s, f) => s === "nd2" && checked(nd2Refusal(f)),
+  [`${P}ImarisReader`]: (_ln, _s, f) => !!f.probe?.head && !isTiffHead(f.probe.head) && headText(f, 8) !== HDF5_MAGIC,
+  [`${P}ImarisHDFReader`]: (_ln, _s, f) => !f.probe?.head || headText(f, 8) === HDF5_MAGIC,
   [`${P}ImarisTiffReader`]: (_ln, _s, f) => isTiffHead(f.probe?.head),
-  [`${P}ImspectorReader`]: (_ln, _s, f) => !!f.probe?.head && !headText(f.probe, 7)!.startsWith("OMAS_BF"),
-  [`${P}OBFReader`]: (_ln, _s, f) => !f.probe?.head || headText(f.probe, 7) === "OMAS_BF",
-  [`${P}L2DReader`]: (_ln, s) => s === "l2d",
+  [`${P}ImspectorReader`]: (_ln, _s, f) => !!f.probe?.head && !headText(f, 7)!.startsWith("OMAS_BF"),
+  [`${P}OBFReader`]: (_ln, _s, f) => !f.probe?.head || headText(f, 7) === "OMAS_BF",
   [`${P}BioRadSCNReader`]: (_ln, _s, f) => !!f.probe?.head && !isTiffHead(f.probe.head),
   [`${P}LeicaSCNReader`]: () => true,
   [`${P}MRCReader`]: () => true,
-  [`${P}TextReader`]: (_ln, _s, f) => {
-    const t = headText(f.probe, 8192);
-    return t !== undefined && looksNumericTable(t);
-  },
-  [R.bdv]: (_ln, s, f) => s === "xml" && !!headText(f.probe, 1000)?.includes("SpimData"),
-  [R.nifti]: (_ln, s) => s === "nii" || s === "nii.gz",
+  [`${P}TextReader`]: (_ln, _s, f) => (f.probe?.head ? checked(textTableRefusal(f)) : false),
+  [R.bdv]: (_ln, s, f) => s === "xml" && !!headText(f, 1000)?.includes("SpimData"),
+  [R.nifti]: (_ln, s, f) => (s === "nii" || s === "nii.gz") && checked(niiRefusal(f)),
   [R.analyze]: () => false,
   [R.ics]: () => false,
-  [R.dv]: (_ln, s) => s === "dv" || s === "r3d" || s === "r3d_d3d",
+  [R.dv]: (_ln, s, f) => (s === "dv" || s === "r3d" || s === "r3d_d3d") && checked(deltavisionRefusal(f)),
+  [R.rcpnl]: (_ln, s, f) => s === "rcpnl" && checked(deltavisionRefusal(f)),
+  [R.czi]: (_ln, s, f) => s === "czi" && checked(cziRefusal(f)),
+  [R.lof]: (_ln, s, f) => s === "lof" && checked(lofRefusal(f)),
   [R.mm]: () => false,
   [R.metamorph]: (_ln, s) => s === "nd" || s === "scan" || s === "stk",
   [R.leica]: (_ln, s) => s === "lei",
@@ -74,13 +70,57 @@ export const PREDICATES: Record<string, Pred> = {
   // The Tecan plate rule (hcs/tecan.ts) takes or holds every .db TecanReader.isThisType accepts (SQLite
   // with a PlateDefinition table); a .db left for the ordinary rules is not one.
   [`${P}TecanReader`]: () => false,
+  // Readers with a family rule (families.ts, family-rules.ts): the rule decides, never the suffix alone.
+  [`${P}PrairieReader`]: () => false,
+  [`${P}SPCReader`]: () => false,
+  [`${P}VisitechReader`]: () => false,
+  [`${P}L2DReader`]: () => false,
+  [`${P}QTReader`]: () => false,
+  [`${P}TillVisionReader`]: () => false,
+  [`${P}VarianFDFReader`]: () => false,
+  [`${P}ImagicReader`]: () => false,
+  [`${P}HamamatsuVMSReader`]: () => false,
+  [`${P}AFIReader`]: () => false,
+  [`${P}KLBReader`]: () => false,
+  [`${P}MicroCTReader`]: () => false,
+  [`${P}OlympusTileReader`]: () => false,
+  [`${P}JEOLReader`]: () => false,
+  [`${P}APLReader`]: () => false,
+  [`${P}UnisokuReader`]: () => false,
+  [`${P}PDSReader`]: () => false,
+  [`${P}FujiReader`]: () => false,
+  [`${P}InveonReader`]: () => false,
+  [`${P}PCORAWReader`]: () => false,
+  [`${P}NRRDReader`]: () => false,
+  [`${P}BioRadReader`]: () => false,
+  [`${P}PerkinElmerReader`]: () => false,
+  [`${P}VectraReader`]: () => false,
+  [`${P}ImprovisionTiffReader`]: () => false,
+  [`${P}DicomReader`]: () => false,
 };
 
-/** First reader of the catalogue whose (modelled) isThisType accepts the file; Bio-Formats' rule. */
-export function suffixDecision(idx: CatIndex, f: CandidateFile, ln: string): string | null {
+/**
+ * First reader of the catalogue whose (modelled) isThisType accepts the file (Bio-Formats' rule);
+ * else why the first reader offered this suffix refused the file's content; else null (no reader).
+ */
+export function suffixDecision(
+  idx: CatIndex,
+  f: CandidateFile,
+  ln: string,
+): { reader: string } | { refused: string; by: string } | null {
+  let refused: { refused: string; by: string } | null = null;
   for (const { reader, suffix } of suffixMatches(idx, ln)) {
     const pred = PREDICATES[reader.className];
-    if (pred ? pred(ln, suffix, f) : !SHARED_SUFFIXES.has(suffix)) return reader.className;
+    const ok = pred ? pred(ln, suffix, f) : !SHARED_SUFFIXES.has(suffix);
+    if (ok === true) return { reader: reader.className };
+    if (typeof ok === "string" && !refused) refused = { refused: ok, by: reader.className };
   }
-  return null;
+  return refused;
+}
+
+/** An entry a name rule chose, unless its reader's content check refuses the file (then ignored, with why). */
+export function checkedEntry(reader: string, f: CandidateFile, refusal: (f: CandidateFile) => string | null): Decision {
+  const why = refusal(f);
+  if (why === null) return { kind: "entry", reader };
+  return { kind: "ignored", reason: `not an image Bio-Formats opens: ${why} (${shortName(reader)})` };
 }

@@ -4,7 +4,16 @@
  */
 import { baseOf, dirOf, join } from "../paths";
 import type { CatIndex } from "./catalogue-index";
-import type { CandidateFile } from "./types";
+import type { CandidateFile } from "../types";
+
+/** Readiness facts and required files of a format whose entry lists (or numbers) its members (listing-facts.ts, zarr.ts). */
+export interface ListingFacts {
+  expected?: string[];
+  closed?: boolean;
+  hold?: string;
+  /** Listed files not present, with why (the plan's `missing` / `reasons`). */
+  required: { path: string; why: string }[];
+}
 
 // File index
 
@@ -73,7 +82,8 @@ export type Decision =
   | { kind: "member"; reader: string; entry: string; dirEntry?: boolean }
   /** waitsFor: the entry path this file waits for (the whitelist decides by its name). */
   | { kind: "pending"; reason: string; waitsFor?: string }
-  | { kind: "ignored"; reason: string };
+  /** opens: a file its reader accepts but does not use opens the fileset of this entry (pruning.ts). */
+  | { kind: "ignored"; reason: string; opens?: string };
 
 export const entry = (reader: string): Decision => ({ kind: "entry", reader });
 export const member = (reader: string, entryPath: string, dirEntry = false): Decision => ({

@@ -6,13 +6,18 @@ import { isOmeXmlWithImage, omeReferencedFiles } from "../omexml";
 import { baseOf, dirOf, join, resolveRef } from "../paths";
 import { findPath } from "./context";
 import type { Ctx } from "./context";
-import { leiListed, patternListed, xlefListed, xlifImages } from "./listed";
+import { leiListed, patternListed, patternRefusal, xlefListed, xlifImages } from "./listed";
+import { hitachiBrukerClaims } from "./hitachi-bruker";
+import { lifClaims } from "./lif";
+import { ndPlanes } from "./metamorph";
 import { mmEntryForDir, mmFileNames } from "./micromanager";
-import { OME_TIFF_SUFFIXES, R, endsWithAny, headUtf8, isTiffName } from "./names";
-import type { CandidateFile } from "./types";
+import { OME_TIFF_SUFFIXES, R, endsWithAny, isTiffName } from "./names";
+import { headUtf8 } from "../head";
+import { tiffSetClaims } from "./tiff-sets";
+import type { CandidateFile } from "../types";
 
 export function ndpisImages(f: CandidateFile): string[] {
-  const t = headUtf8(f.probe);
+  const t = headUtf8(f);
   if (!t) return [];
   const out: string[] = [];
   for (const m of t.matchAll(/^\s*Image\d+\s*=\s*(.+?)\s*$/gim)) out.push(m[1]!);
@@ -29,6 +34,7 @@ export function buildClaims(ctx: Ctx, sorted: CandidateFile[]): void {
   // FilePatternReader is first in readers.txt: a .pattern takes every present file it names.
   if (has.has(R.pattern)) {
     for (const f of listing.pattern) {
+      if (patternRefusal(f)) continue;
       claim(f.path, f.path, R.pattern);
       for (const p of patternListed(ctx, f)?.paths ?? []) if (ctx.files.has(p)) claim(p, f.path, R.pattern);
     }
@@ -41,7 +47,7 @@ export function buildClaims(ctx: Ctx, sorted: CandidateFile[]): void {
       if (ln.startsWith(".") || ln.endsWith(".filepart")) continue;
       const dir = dirOf(f.path);
       if (ln.endsWith(".companion.ome")) {
-        const xml = headUtf8(f.probe);
+        const xml = headUtf8(f);
         const refs = xml ? omeReferencedFiles(xml).map((r) => resolveRef(dir, r)) : null;
         const members = refs
           ? refs.map((r) => findPath(ctx, r)).filter((p): p is string => p !== null)
@@ -75,6 +81,12 @@ export function buildClaims(ctx: Ctx, sorted: CandidateFile[]): void {
     }
   }
   listedClaims(ctx, listing, claim);
+  // MetaMorph: an .nd's fileset uses the planes it names, whatever reader would read one alone (a
+  // `<base>.TIF` plane has no '_' for MetamorphReader.isThisType; OMERO's scan prunes its own fileset).
+  if (has.has(R.metamorph)) {
+    for (const nds of ctx.nd.values())
+      for (const nd of nds) for (const p of ndPlanes(ctx, nd)?.present ?? []) claim(p, nd, R.metamorph);
+  }
   if (has.has(R.mm)) {
     for (const [dir, list] of ctx.mm) {
       for (const meta of list) {
@@ -86,6 +98,10 @@ export function buildClaims(ctx: Ctx, sorted: CandidateFile[]): void {
       }
     }
   }
+  // Readers that gather their files by content or name (tiff-sets.ts, hitachi-bruker.ts).
+  tiffSetClaims(ctx, sorted, claim);
+  hitachiBrukerClaims(ctx, sorted, claim);
+  lifClaims(ctx, sorted, claim);
 }
 
 /** Required files of a fileset whose entry is present, with one reason line per missing file. */

@@ -1,7 +1,7 @@
 import { makeTiff } from "../__fixtures__/make-tiff";
 import { defaultCatalogue } from "../catalogue";
 import { groupFilesets } from "./group";
-import type { CandidateFile, FileProbe, GroupingResult } from "./types";
+import type { CandidateFile, FileProbe, GroupingResult } from "../types";
 
 const cat = defaultCatalogue();
 const R = (s: string) => `loci.formats.in.${s}`;

@@ -10,11 +10,15 @@ import { SHARED_SUFFIXES } from "./catalogue-index";
 import type { Ctx } from "./context";
 import { find, findPath } from "./context";
 import { ndpisImages } from "./entry-lists";
-import { metamorphPlaneBase, metamorphPlaneFiles } from "./metamorph";
+import { oifRequired } from "./fv1000";
+import { lifExtraHold } from "./lif";
+import { metamorphPlaneBase, ndPlanes } from "./metamorph";
 import { mmFileNames } from "./micromanager";
-import { headComplete, headText, headUtf8, isMmMetadataName, isTiffName, R } from "./names";
-import { icsPartner, swapExt } from "./pairs";
-import type { CandidateFile, FilesetPlan } from "./types";
+import { isMmMetadataName, isTiffName, R } from "./names";
+import { wholeFileRead, headText, headUtf8 } from "../head";
+import { icsPartner } from "./pairs";
+import { binaryOnlyTarget } from "./tiff-names";
+import type { CandidateFile, FilesetPlan } from "../types";
 
 /** TIFF tag 51123: MicroManagerMetadata (Micro-Manager's per-plane JSON). */
 export const MM_METADATA_TAG = 51123;
@@ -39,7 +43,7 @@ function underLayoutFolder(path: string): boolean {
 
 /** Micro-Manager metadata written to the end: it parses as JSON (MM writes it while acquiring). */
 function completeJson(f: CandidateFile): boolean {
-  if (!headComplete(f)) return false;
+  if (!wholeFileRead(f)) return false;
   try {
     JSON.parse(f.probe!.head!.toString("utf8"));
     return true;
@@ -52,8 +56,8 @@ function ometiffFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefined)
   const dir = dirOf(plan.entry);
   if (plan.entry.toLowerCase().endsWith(".companion.ome")) {
     // OMETiffReader.initFile: every TiffData/UUID@FileName, resolved in the companion's folder.
-    if (!f || !headComplete(f)) return {};
-    const refs = omeReferencedFiles(headUtf8(f.probe)!);
+    if (!f || !wholeFileRead(f)) return {};
+    const refs = omeReferencedFiles(headUtf8(f)!);
     if (refs.length === 0) return {};
     return { expected: uniq(refs.map((r) => findPath(ctx, resolveRef(dir, r)) ?? resolveRef(dir, r))), closed: true };
   }
@@ -82,7 +86,7 @@ function mmFacts(ctx: Ctx, plan: FilesetPlan): PlanFacts {
   let complete = metas.length > 0;
   for (const m of metas) {
     const f = ctx.files.get(m);
-    if (!f || !headComplete(f)) return {};
+    if (!f || !wholeFileRead(f)) return {};
     const names = mmFileNames(f);
     if (names.length === 0 || !completeJson(f)) complete = false;
     for (const n of names) expected.push(findPath(ctx, resolveRef(dirOf(m), n)) ?? resolveRef(dirOf(m), n));
@@ -93,28 +97,12 @@ function mmFacts(ctx: Ctx, plan: FilesetPlan): PlanFacts {
 }
 
 function metamorphFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefined): PlanFacts {
-  const name = baseOf(plan.entry);
-  const ln = name.toLowerCase();
+  const ln = baseOf(plan.entry).toLowerCase();
   if (!ln.endsWith(".nd") && !ln.endsWith(".scan")) return planeHold(ctx, plan, f);
-  if (!f?.probe?.head || !headComplete(f)) return {};
-  const dir = dirOf(plan.entry);
-  const planeFiles = metamorphPlaneFiles(name, f.probe.head.toString("latin1"));
-  const bases = planeFiles.map((n) => n.slice(0, n.lastIndexOf(".")));
-  const present = new Map(
-    plan.files.map((p) => [
-      baseOf(p)
-        .replace(/\.(tiff?|stk)$/i, "")
-        .toLowerCase(),
-      p,
-    ]),
-  );
-  const found = bases.filter((b) => present.has(b.toLowerCase())).length;
-  // Same trust rule as `missing` (required.ts): the .nd dialects vary, so the computed names count
-  // once one of them matched, or while no plane is there at all.
-  if (found === 0 && plan.files.length > 1) return {};
-  // The present file's spelling wins (its case or suffix may differ); absent ones as MetamorphReader names them.
-  const expected = bases.map((b, i) => present.get(b.toLowerCase()) ?? join(dir, planeFiles[i]!));
-  return { expected, closed: true };
+  // MetamorphReader.getSeriesUsedFiles: the .nd and the planes it names (a TIFF it claims by name but does
+  // not name is ignored: tiff-names.ts). Absent planes are spelt as MetamorphReader names them.
+  const planes = ndPlanes(ctx, plan.entry);
+  return planes ? { expected: planes.expected, closed: true } : {};
 }
 
 /** A TIFF/STK named like a MetaMorph plane whose .nd is not here (MetamorphReader.isThisType). */
@@ -130,6 +118,13 @@ function planeHold(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefined): P
 
 function tiffFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefined): PlanFacts {
   if (f?.probe?.tiffTags?.includes(MM_METADATA_TAG)) return mmHold(f);
+  const binaryOnly = f ? binaryOnlyTarget(f) : null;
+  if (binaryOnly && dataFiles(plan).length === 1) {
+    // OMETiffReader refuses a BinaryOnly stub whose metadata file is absent: a plain TIFF for now.
+    return {
+      hold: `BinaryOnly OME-TIFF ${baseOf(plan.entry)}: its metadata file ${baseOf(binaryOnly)} is not here yet`,
+    };
+  }
   return planeHold(ctx, plan, f);
 }
 
@@ -148,6 +143,8 @@ function singleFileClosed(ctx: Ctx, plan: FilesetPlan): PlanFacts {
 
 /** expected / closed / hold of one fileset, from its entry's probe and the files present. */
 export function planFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefined): PlanFacts {
+  const lifExtra = dataFiles(plan).length === 1 ? lifExtraHold(ctx, plan.entry) : undefined;
+  if (lifExtra) return { hold: lifExtra };
   const dir = dirOf(plan.entry);
   const name = baseOf(plan.entry);
   const ln = name.toLowerCase();
@@ -160,35 +157,38 @@ export function planFacts(ctx: Ctx, plan: FilesetPlan, f: CandidateFile | undefi
       return metamorphFacts(ctx, plan, f);
     case R.tiff:
       return tiffFacts(ctx, plan, f);
+    case R.fv1000: {
+      // FV1000Reader: the listed .pty files and their TIFFs; never closed (.roi/.lut/previews of the folder join).
+      if (!ln.endsWith(".oif")) return singleFileClosed(ctx, plan);
+      const expected = oifRequired(ctx, plan).expected;
+      return expected ? { expected } : {};
+    }
     case R.ics: {
       // ICSReader: ICS 2 ("ics_version\t2.0") holds its pixels; ICS 1 uses exactly the c<->d partner.
       if (!ln.endsWith(".ics") || !f?.probe?.head) return {};
-      if (headText(f.probe, 64)!.includes("ics_version\t2.0")) return { closed: true };
+      if (headText(f, 64)!.includes("ics_version\t2.0")) return { closed: true };
       const ids = icsPartner(name);
       return { expected: [find(ctx, dir, ids) ?? join(dir, ids)], closed: true };
     }
     case R.analyze:
     case R.nifti: {
-      // AnalyzeReader / NiftiReader: x.hdr + x.img (case follows), or one .nii / n+1 .hdr.
+      // AnalyzeReader / NiftiReader: x.hdr + x.img (lower-case suffixes), or one .nii.
       if (!ln.endsWith(".hdr")) {
         const single = dataFiles(plan).length === 1 && /\.nii(\.gz)?$/.test(ln) && !underLayoutFolder(plan.entry);
         return single ? { closed: true } : {};
       }
-      if (!f?.probe?.head || f.probe.head.length < 348) return {};
-      if (headText(f.probe, 348)!.slice(344, 347) === "n+1") return { closed: true };
-      const img = swapExt(name, ".hdr", ".img");
-      return { expected: [find(ctx, dir, img) ?? join(dir, img)], closed: true };
+      return { expected: [join(dir, `${name.slice(0, -4)}.img`)], closed: true };
     }
     case R.ndpis: {
       // NDPISReader: the ImageN= lines.
-      if (!f || !headComplete(f)) return {};
+      if (!f || !wholeFileRead(f)) return {};
       const imgs = ndpisImages(f).map((i) => findPath(ctx, resolveRef(dir, i)) ?? resolveRef(dir, i));
       return imgs.length > 0 ? { expected: uniq(imgs), closed: true } : {};
     }
     case R.bdv: {
       // BDVReader: the <hdf5> file named in the SpimData XML.
-      const m = /<hdf5[^>]*>\s*([^<]+?)\s*<\/hdf5>/.exec(headUtf8(f?.probe) ?? "");
-      if (!m || !f || !headComplete(f)) return {};
+      const m = /<hdf5[^>]*>\s*([^<]+?)\s*<\/hdf5>/.exec(headUtf8(f) ?? "");
+      if (!m || !f || !wholeFileRead(f)) return {};
       const h5 = resolveRef(dir, m[1]!);
       return { expected: [findPath(ctx, h5) ?? h5], closed: true };
     }

@@ -3,30 +3,46 @@
  * `missing`, readiness facts (facts.ts) and the whitelist by entry (whitelist.ts). Also needsHeader /
  * wantsWholeFile, which tell the io probe what the rules need.
  */
+import { matchesWhitelist, normaliseWhitelist } from "@omero-fs/protocol";
 import type { Catalogue } from "../catalogue";
-import { HCS_WHOLE_FILE_MAX_BYTES, groupPlates, hcsNeedsHeader, hcsWantsWholeFile } from "../hcs";
-import type { PlatePlan } from "../hcs";
+import { HCS_WHOLE_FILE_MAX_BYTES, groupPlates, hcsNeedsHeader, hcsWantsWholeFile } from "../hcs/plates";
 import { baseOf, dirOf, join } from "../paths";
 import { defaultIndex, indexOf } from "./catalogue-index";
 import type { CatIndex } from "./catalogue-index";
 import { suffixDecision } from "./content";
+import { corruptTiff } from "./content-checks";
 import { buildDirs, entry, findPath, member } from "./context";
 import type { Ctx, Decision, DirInfo } from "./context";
 import { buildClaims } from "./entry-lists";
-import { folderRule } from "./layouts";
+import { FAMILY_RULES, familyNeedsHeader, familyWantsWholeByHead, familyWantsWholeFile } from "./family-rules";
+import { buildFamilies, familyDecision, familyFacts } from "./families";
+import { folderRule, layoutWithoutEntry } from "./layouts";
 import { microManagerRule, mmPasses } from "./micromanager";
-import { R, isMmMetadataName, isTiffName } from "./names";
+import { R, isMmMetadataName, isTiffName, shortName } from "./names";
 import { nameRule } from "./pairs";
+import { LIF } from "./lif";
+import { dropPrunedFilesets } from "./pruning";
 import { requiredFiles } from "./required";
 import { tiffRule } from "./tiff-names";
 import { planFacts } from "./facts";
 import { listingFacts } from "./listing-facts";
 import { ZARR_METADATA } from "./zarr";
-import type { CandidateFile, FilesetPlan, GroupingOptions, GroupingResult } from "./types";
-import { WHOLE_FILE_MAX_BYTES } from "./types";
-import { matchesWhitelist, normaliseWhitelist, notWantedReason } from "./whitelist";
+import type { CandidateFile, FilesetPlan, GroupingOptions, GroupingResult } from "../types";
+import { WHOLE_FILE_MAX_BYTES } from "../types";
+import { notWantedReason } from "./whitelist";
 
 export function decide(ctx: Ctx, f: CandidateFile): Decision {
+  const d = decideAlone(ctx, f);
+  const layout = (d.kind === "ignored" && d.reason === "") || "reader" in d ? layoutWithoutEntry(ctx, f.path) : null;
+  if (!layout) return d;
+  // Inside a layout folder without its entry: what Bio-Formats makes of the file alone (README rule 2).
+  if ("reader" in d && d.reader === layout.reader)
+    return { kind: "ignored", reason: `${layout.hold}; ${shortName(layout.reader)} cannot open it without that entry` };
+  if (d.kind === "ignored") return { kind: "ignored", reason: `${layout.hold}; no Bio-Formats reader opens it alone` };
+  return d;
+}
+
+function decideAlone(ctx: Ctx, f: CandidateFile): Decision {
   const name = baseOf(f.path);
   const ln = name.toLowerCase();
   if (name.startsWith(".")) {
@@ -47,10 +63,26 @@ export function decide(ctx: Ctx, f: CandidateFile): Decision {
   if (claim) return claim.entry === f.path ? entry(claim.reader) : member(claim.reader, claim.entry);
   const wait = ctx.waits.get(f.path);
   if (wait) return { kind: "pending", reason: wait };
+  // An empty file is no image yet (Bio-Formats' setId fails on it): a copy that has not started, or
+  // a file created empty. It is judged again when it changes. FakeReader's .fake files are empty by design.
+  if (f.size === 0 && f.probe?.head && !ln.endsWith(".fake"))
+    return {
+      kind: "ignored",
+      reason: `empty: ${name} has 0 bytes; Bio-Formats cannot open an empty file (it is looked at again when it changes)`,
+    };
+  const family = familyDecision(ctx, f.path);
+  if (family) return family;
+  const corrupt = isTiffName(ln) ? corruptTiff(f) : null;
+  if (corrupt)
+    return {
+      kind: "ignored",
+      reason: `corrupt: ${name} is named like a TIFF but ${corrupt}; Bio-Formats cannot open it (the import would fail)`,
+    };
   const rule = tiffRule(ctx, f, ln) ?? nameRule(ctx, f, ln);
   if (rule) return rule;
-  const reader = suffixDecision(ctx.idx, f, ln);
-  if (reader) return entry(reader);
+  const s = suffixDecision(ctx.idx, f, ln);
+  if (s && "reader" in s) return entry(s.reader);
+  if (s) return { kind: "ignored", reason: `not an image Bio-Formats opens: ${s.refused} (${shortName(s.by)})` };
   return { kind: "ignored", reason: "" };
 }
 
@@ -120,7 +152,20 @@ export function needsHeader(path: string, catalogue: Catalogue): boolean {
   if (ln.endsWith(".lei")) return has.has(R.leica);
   if (/\.(xlef|xlif|xlcf)$/.test(ln)) return has.has(R.xlef);
   if (ln.endsWith(".pattern")) return has.has(R.pattern);
-  return /\.(txt|csv|xml|ims|msr|scn|raw)$/.test(ln);
+  if (ln.endsWith(".oif") || ln.endsWith(".pty")) return has.has(R.fv1000);
+  if (ln.endsWith(".lif")) return has.has(LIF);
+  if (familyNeedsHeader(ln, has)) return true;
+  return /\.(txt|csv|xml|ims|msr|scn|raw|dv|r3d|r3d_d3d|rcpnl|nd2|czi|lof|nii)$/.test(ln);
+}
+
+/**
+ * Whether a probe can refuse a file its name alone would give a reader (content-checks.ts: corrupt
+ * TIFFs, DeltaVision/ND2/CZI/LOF/NIfTI magic numbers). Such a file, once ignored, must be probed
+ * again whenever its folder is regrouped, or its name would make it a fileset.
+ */
+export function probeCanRefuse(path: string): boolean {
+  const ln = baseOf(path).toLowerCase();
+  return !ln.startsWith(".") && (isTiffName(ln) || /\.(dv|r3d|r3d_d3d|rcpnl|nd2|czi|lof|nii)$/.test(ln));
 }
 
 /** Leica documents that list many files (an `.xlif` of a large tile scan names thousands of frames). */
@@ -132,7 +177,15 @@ export const LIST_WHOLE_FILE_MAX_BYTES = 16 * 1024 * 1024;
 export function wholeFileMax(path: string): number {
   if (hcsWantsWholeFile(path)) return HCS_WHOLE_FILE_MAX_BYTES;
   if (!wantsWholeFile(path)) return 0;
-  return /\.(lei|xlef|xlif|xlcf)$/i.test(path) ? LIST_WHOLE_FILE_MAX_BYTES : WHOLE_FILE_MAX_BYTES;
+  return /\.(lei|xlef|xlif|xlcf)$/i.test(path) || familyWantsWholeFile(baseOf(path))
+    ? LIST_WHOLE_FILE_MAX_BYTES
+    : WHOLE_FILE_MAX_BYTES;
+}
+
+/** After the first HEADER_BYTES: how many bytes the io probe should read whole because the head says the file
+ * is an index that lists its members (a Prairie `<PVScan>` XML); 0 when the head is enough. */
+export function wholeFileMaxByHead(path: string, head: Buffer): number {
+  return familyWantsWholeByHead(baseOf(path).toLowerCase(), head) ? LIST_WHOLE_FILE_MAX_BYTES : 0;
 }
 
 /** Whether the io probe should read the whole file (up to wholeFileMax) rather than HEADER_BYTES. */
@@ -145,7 +198,9 @@ export function wantsWholeFile(path: string): boolean {
     ln.endsWith(".nd") ||
     ln.endsWith(".scan") ||
     ln.endsWith(".ndpis") ||
-    /\.(lei|xlef|xlif|xlcf|pattern)$/.test(ln) ||
+    /\.(lei|xlef|xlif|xlcf|pattern|oif|pty)$/.test(ln) ||
+    ln.endsWith("_meta.xml") ||
+    familyWantsWholeFile(baseOf(path)) ||
     (ZARR_METADATA.has(ln) && /\.zarr\//i.test(path))
   );
 }
@@ -166,7 +221,7 @@ export function groupFilesets(
   for (const f of files) if (!all.has(f.path)) all.set(f.path, f);
   // Plates first (hcs/): their claimed and pending paths are not seen by the ordinary rules.
   const plates = groupPlates([...all.values()], (r) => idx.has.has(r));
-  const plateByEntry = new Map<string, PlatePlan>(plates.filesets.map((p) => [p.entry, p]));
+  const plateByEntry = new Map<string, FilesetPlan>(plates.filesets.map((p) => [p.entry, p]));
   const platePending = new Set(plates.pending.map((p) => p.path));
   const byPath = new Map<string, CandidateFile>();
   for (const [p, f] of all) {
@@ -185,6 +240,7 @@ export function groupFilesets(
   const dirs = buildDirs(byPath);
   const ctx = buildContext(idx, byPath, dirs);
   buildClaims(ctx, sorted);
+  buildFamilies(ctx, sorted, FAMILY_RULES);
   let defCtx: Ctx | null = null;
 
   const decisions = new Map<string, Decision>();
@@ -201,6 +257,7 @@ export function groupFilesets(
         defCtx ??= (() => {
           const c = buildContext(defaultIndex(), byPath, dirs);
           buildClaims(c, sorted);
+          buildFamilies(c, sorted, FAMILY_RULES);
           return c;
         })();
         d = { kind: "ignored", reason: ignoredReason(defCtx, f, idx.source) };
@@ -281,8 +338,8 @@ export function groupFilesets(
     const present = new Set(plan.files);
     const seen = new Set<string>();
     const entryFile = byPath.get(plan.entry);
-    const listing = listingFacts(ctx, plan, entryFile);
-    const required = requiredFiles(plan, entryFile);
+    const listing = listingFacts(ctx, plan, entryFile) ?? familyFacts(ctx, plan);
+    const required = requiredFiles(plan, entryFile, ctx);
     if (listing) required.push(...listing.required);
     for (const req of required) {
       if (present.has(req.path) || byPath.has(req.path) || findPath(ctx, req.path) || seen.has(req.path)) continue;
@@ -294,8 +351,21 @@ export function groupFilesets(
     if (facts.expected !== undefined) plan.expected = facts.expected;
     if (facts.closed) plan.closed = true;
     if (facts.hold !== undefined) plan.hold = facts.hold;
+    const layout = plan.hold === undefined ? layoutWithoutEntry(ctx, plan.entry) : null;
+    if (layout) {
+      plan.hold = layout.hold;
+      delete plan.closed;
+    }
     result.filesets.push(plan);
   }
+  // Files a reader accepts without using them: OMERO's candidate scan may drop the fileset they open.
+  const opens = new Map<string, FilesetPlan>();
+  for (const [p, d] of decisions) {
+    if (d.kind !== "ignored" || !d.opens) continue;
+    const t = planOf(d.opens);
+    if ("key" in t) opens.set(p, t);
+  }
+  dropPrunedFilesets(result, opens);
   if (opts.whitelist && normaliseWhitelist(opts.whitelist).length > 0)
     applyWhitelist(result, normaliseWhitelist(opts.whitelist), waitsFor);
   result.filesets.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -5,8 +5,13 @@
  * the readers README and docs/ARCHITECTURE.md, "Readers and filesets").
  */
 export { MM_METADATA_TAG } from "./facts";
-export { groupFilesets, LIST_WHOLE_FILE_MAX_BYTES, needsHeader, wantsWholeFile, wholeFileMax } from "./group";
+export {
+  groupFilesets,
+  LIST_WHOLE_FILE_MAX_BYTES,
+  needsHeader,
+  probeCanRefuse,
+  wantsWholeFile,
+  wholeFileMax,
+  wholeFileMaxByHead,
+} from "./group";
 export { metamorphPlaneBase, metamorphPlaneNames } from "./metamorph";
-export type { CandidateFile, FileProbe, FilesetPlan, GroupingOptions, GroupingResult, PlateSummary } from "./types";
-export { HEADER_BYTES, WHOLE_FILE_MAX_BYTES } from "./types";
-export { matchesWhitelist, normaliseWhitelist } from "./whitelist";

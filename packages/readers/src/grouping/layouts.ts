@@ -2,14 +2,15 @@
  * Folder layouts (README rule 2): OME-Zarr `x.zarr/`, cellSens `_x_/`, FV1000 `x.oif.files/`,
  * Volocity `Data/`. A file inside another dataset's folder belongs to it whatever its name.
  */
-import { baseOf, join } from "../paths";
+import { join } from "../paths";
 import { find, member } from "./context";
 import type { Ctx, Decision } from "./context";
+import { oifFolderRule, oifMayClaim } from "./fv1000";
 import { R } from "./names";
-import type { CandidateFile } from "./types";
+import type { CandidateFile } from "../types";
 
 /** Folder-structure rules: a file inside another dataset's folder belongs to it, whatever its name. */
-export function folderRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | null {
+export function folderRule(ctx: Ctx, f: CandidateFile, _ln: string): Decision | null {
   const parts = f.path.split("/");
   const has = ctx.idx.has;
   if (has.has(R.zarr)) {
@@ -28,33 +29,63 @@ export function folderRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | n
       if (m) {
         const vsi = find(ctx, parent, `${m[1]}.vsi`);
         if (vsi) return member(R.cellsens, vsi);
-        return {
-          kind: "pending",
-          waitsFor: join(parent, `${m[1]}.vsi`),
-          reason: `${baseOf(f.path)} is inside the cellSens folder ${comp}/ and waits for its entry file ${join(parent, `${m[1]}.vsi`)}`,
-        };
+        return null; // layoutWithoutEntry: decided as Bio-Formats reads the file alone, held
       }
     }
     if (has.has(R.fv1000) && level <= 2 && lc.endsWith(".oif.files")) {
-      const oifName = comp.slice(0, -".files".length);
-      const oif = find(ctx, parent, oifName);
-      if (oif) return member(R.fv1000, oif);
-      return {
-        kind: "pending",
-        waitsFor: join(parent, oifName),
-        reason: `${baseOf(f.path)} is inside ${comp}/ and waits for its entry file ${join(parent, oifName)}`,
-      };
+      // FluoView's folder: fv1000.ts decides which files FV1000Reader uses, prunes or leaves alone.
+      return oifFolderRule(ctx, f, comp, parent, level);
     }
     if (has.has(R.volocity) && level <= 2 && comp === "Data") {
       const mvd2 = firstMvd2(ctx, parent);
       if (mvd2) return member(R.volocity, mvd2);
-      if (/\.(aisf|aiix|atsf)$/.test(ln)) {
-        return {
-          kind: "pending",
-          waitsFor: join(parent, "*.mvd2"),
-          reason: `${baseOf(f.path)} is a Volocity file in ${join(parent, "Data")}/ and waits for a .mvd2 library in ${parent}`,
-        };
-      }
+      return null;
+    }
+  }
+  return null;
+}
+
+/**
+ * A file inside a layout folder whose entry is not there (TIFFs in `_x_/` without `x.vsi`, in
+ * `x.oif.files/` without `x.oif`, Volocity files in `Data/` without a `.mvd2`): what the entry would
+ * make of it, and why it is held. Such a file is decided as Bio-Formats reads it alone (a TIFF is a
+ * TIFF), its fileset held up to omero.fs.companionWait for the entry (`hold`); a file only the
+ * layout's reader would take is ignored (that reader cannot open it without its entry: CellSensReader
+ * "Could not find .vsi file"). Nothing waits for an entry forever. Null: not in such a folder.
+ */
+export function layoutWithoutEntry(ctx: Ctx, path: string): { reader: string; hold: string } | null {
+  // Most paths are in no layout folder: a cheap test first (grouping calls this for every file).
+  if (!path.includes("_/") && !path.includes("/Data/") && !/\.oif\.files\//i.test(path)) return null;
+  const parts = path.split("/");
+  const has = ctx.idx.has;
+  const name = parts[parts.length - 1]!;
+  for (let i = parts.length - 2, level = 1; i >= 1 && level <= 3; i--, level++) {
+    const comp = parts[i]!;
+    const parent = parts.slice(0, i).join("/") || "/";
+    const m = /^_(.+)_$/.exec(comp);
+    if (m && has.has(R.cellsens)) {
+      if (find(ctx, parent, `${m[1]}.vsi`)) return null;
+      const vsi = join(parent, `${m[1]}.vsi`);
+      return {
+        reader: R.cellsens,
+        hold: `${name} is inside the cellSens folder ${comp}/ and may belong to ${vsi}, not here yet`,
+      };
+    }
+    if (level <= 2 && has.has(R.fv1000) && comp.toLowerCase().endsWith(".oif.files")) {
+      const oif = comp.slice(0, -".files".length);
+      // Only what FV1000Reader would tie to the .oif (a '_' in the name, a .pty/.roi/.lut) waits for it.
+      if (find(ctx, parent, oif) || !oifMayClaim(ctx, path, level)) return null;
+      return {
+        reader: R.fv1000,
+        hold: `${name} is inside ${comp}/ and may belong to ${join(parent, oif)}, not here yet`,
+      };
+    }
+    if (level <= 2 && has.has(R.volocity) && comp === "Data") {
+      if (firstMvd2(ctx, parent)) return null;
+      return {
+        reader: R.volocity,
+        hold: `${name} is inside the Volocity folder ${join(parent, "Data")}/ and may belong to a .mvd2 library in ${parent}, not here yet`,
+      };
     }
   }
   return null;

@@ -9,8 +9,8 @@
 import { baseOf, dirOf, resolveRef } from "../paths";
 import type { Ctx } from "./context";
 import { findPath } from "./context";
-import { headComplete } from "./names";
-import type { CandidateFile } from "./types";
+import { wholeFileRead } from "../head";
+import type { CandidateFile } from "../types";
 
 export interface Listed {
   /** Listed member paths (the entry itself excluded unless listed), in listing order, unique. */
@@ -87,7 +87,7 @@ export function leiListed(ctx: Ctx, f: CandidateFile): Listed | null {
   const names = leiFileNames(f.probe.head);
   if (!names) return null;
   const dir = dirOf(f.path);
-  return { paths: uniq(names.map((n) => resolve(ctx, resolveRef(dir, n)))), whole: headComplete(f) };
+  return { paths: uniq(names.map((n) => resolve(ctx, resolveRef(dir, n)))), whole: wholeFileRead(f) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -132,7 +132,7 @@ export function xlefListed(ctx: Ctx, f: CandidateFile): Listed | null {
   if (!f.probe?.head) return null;
   const paths: string[] = [];
   const docs: string[] = [];
-  let whole = headComplete(f);
+  let whole = wholeFileRead(f);
   const visited = new Set<string>([f.path]);
   const walk = (doc: string, xml: string) => {
     for (const ref of attrValues(xml, "Reference")) {
@@ -142,7 +142,7 @@ export function xlefListed(ctx: Ctx, f: CandidateFile): Listed | null {
       visited.add(p);
       docs.push(p);
       const child = ctx.files.get(p);
-      if (!child?.probe?.head || !headComplete(child)) {
+      if (!child?.probe?.head || !wholeFileRead(child)) {
         whole = false;
         continue;
       }
@@ -227,16 +227,26 @@ export function patternText(f: CandidateFile): string | null {
   return f.probe?.head ? f.probe.head.toString("utf8").trim() : null;
 }
 
+/**
+ * FilePatternReader.initFile: a pattern naming no folder is put in the `.pattern`'s folder, an absolute one is
+ * used as written, but a relative folder is resolved against the importer's working directory, so setId
+ * fails ("File #0 ... does not exist"): why the `.pattern` is refused, or null.
+ */
+export function patternRefusal(f: CandidateFile): string | null {
+  const text = patternText(f);
+  if (!text?.includes("/") || text.startsWith("/")) return null;
+  return `the pattern ${JSON.stringify(text.split(/\r?\n/)[0])} names a relative folder, which FilePatternReader resolves against the importer's working directory, not the .pattern's folder: write the pattern without a folder or with an absolute one`;
+}
+
 /** A `.pattern` file's members: the block expansion, or (a regular expression) the matching names of its folder. */
 export function patternListed(ctx: Ctx, f: CandidateFile): Listed | null {
   const text = patternText(f);
-  if (!text) return null;
+  if (!text || patternRefusal(f)) return null;
   const dir = dirOf(f.path);
-  // FilePatternReader: a pattern naming no folder lives in the .pattern's folder (one with a relative
-  // folder would be relative to the JVM's working directory; here: to the .pattern's folder).
+  // FilePatternReader: a pattern naming no folder lives in the .pattern's folder (patternRefusal: a relative one).
   const full = resolvePattern(dir, text);
   const files = expandPattern(full);
-  if (files) return { paths: uniq(files.map((p) => resolve(ctx, p))), whole: headComplete(f) };
+  if (files) return { paths: uniq(files.map((p) => resolve(ctx, p))), whole: wholeFileRead(f) };
   // No block: FilePattern.buildFiles matches the regular expression against the folder's names.
   const pdir = dirOf(full);
   let re: RegExp;

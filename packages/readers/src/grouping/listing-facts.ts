@@ -4,20 +4,12 @@
  * Pure; `facts.ts` (expected/closed/hold) and `required.ts` (missing) call `listingFacts`.
  */
 import { baseOf, dirOf, join } from "../paths";
-import type { Ctx } from "./context";
+import type { Ctx, ListingFacts } from "./context";
 import { find } from "./context";
 import { leiListed, patternListed, xlefListed } from "./listed";
 import { R } from "./names";
-import type { CandidateFile, FilesetPlan } from "./types";
+import type { CandidateFile, FilesetPlan } from "../types";
 import { zarrFacts } from "./zarr";
-
-export interface ListingFacts {
-  expected?: string[];
-  closed?: boolean;
-  hold?: string;
-  /** Listed files not present, with why (the plan's `missing` / `reasons`). */
-  required: { path: string; why: string }[];
-}
 
 /** OIRReader.isSingleFile (l. 117-121): an `.oir` under 1 GiB has no `_NNNNN` parts. */
 export const OIR_SINGLE_FILE_MAX = 1024 * 1024 * 1024;

@@ -14,7 +14,7 @@ import {
 import type { FormatFixture } from "../__fixtures__/formats";
 import { acquisitionOrder, tinyTiff, toCandidates } from "../__fixtures__/hcs";
 import { defaultCatalogue, parseReadersFile } from "../catalogue";
-import type { CandidateFile, GroupingResult } from "./index";
+import type { CandidateFile, GroupingResult } from "../types";
 import { groupFilesets } from "./index";
 import { expandPattern, leiFileNames, patternBlock } from "./listed";
 import { metamorphPlaneFiles } from "./metamorph";

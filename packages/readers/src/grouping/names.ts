@@ -1,8 +1,6 @@
 /**
- * Reader class names, TIFF suffixes and probe helpers shared by the rule files.
+ * Reader class names and TIFF suffixes shared by the rule files.
  */
-import { HEADER_BYTES } from "./types";
-import type { CandidateFile, FileProbe } from "./types";
 
 export const P = "loci.formats.in.";
 export const R = {
@@ -41,15 +39,5 @@ export function endsWithAny(lowerName: string, suffixes: readonly string[]): boo
 export const isTiffName = (ln: string) => endsWithAny(ln, TIFF_SUFFIXES);
 export const isMmMetadataName = (ln: string) => ln === "metadata.txt" || ln.endsWith("_metadata.txt");
 
-export function headText(probe: FileProbe | undefined, max = HEADER_BYTES): string | undefined {
-  return probe?.head?.toString("latin1", 0, Math.min(max, probe.head.length));
-}
-
-export function headUtf8(probe: FileProbe | undefined): string | undefined {
-  return probe?.head?.toString("utf8");
-}
-
-/** The head holds the whole file (so lists parsed from it are complete). */
-export function headComplete(f: CandidateFile): boolean {
-  return !!f.probe?.head && f.probe.head.length >= f.size;
-}
+/** "loci.formats.in.ICSReader" -> "ICSReader". */
+export const shortName = (reader: string) => reader.slice(reader.lastIndexOf(".") + 1);

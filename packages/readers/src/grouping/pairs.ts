@@ -3,10 +3,14 @@
  * logs, Analyze/NIfTI .hdr/.img, CZI parts, OIR parts, FakeReader .ini, BigDataViewer .h5.
  */
 import { baseOf, dirOf, join } from "../paths";
-import { entry, find, member } from "./context";
+import { entry, find, findPath, member } from "./context";
+import { deltavisionRule } from "./deltavision";
+import { patternRefusal } from "./listed";
+import { tcsXmlDecision } from "./tiff-sets";
 import type { Ctx, Decision } from "./context";
-import { R, headText } from "./names";
-import type { CandidateFile } from "./types";
+import { R } from "./names";
+import { headText } from "../head";
+import type { CandidateFile } from "../types";
 
 /** Replace the extension keeping the case style of the old one (Analyze .HDR <-> .IMG). */
 export function swapExt(name: string, from: string, to: string): string {
@@ -39,60 +43,27 @@ export function nameRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | nul
       : { kind: "pending", waitsFor: join(dir, ics), reason: `${name} waits for its entry file ${join(dir, ics)}` };
   }
 
-  // DeltaVision and its optional logs
-  const dvHas = has.has(R.dv);
-  if (dvHas && /\.(dv|r3d|r3d_d3d)$/.test(ln)) return entry(R.dv);
-  if (has.has(R.rcpnl) && ln.endsWith(".rcpnl")) return entry(R.rcpnl);
-  if (dvHas || has.has(R.rcpnl)) {
-    const dvImage = (base: string): string | null => {
-      for (const ext of [".dv", ".r3d", ".rcpnl", ".DV", ".R3D"]) {
-        const p = find(ctx, dir, base + ext);
-        if (p) return p;
-      }
-      return null;
-    };
-    const dvLog = /^(.*)\.(dv|r3d)\.log$/i.exec(name);
-    if (dvLog) {
-      const img =
-        find(ctx, dir, name.slice(0, -4)) ??
-        find(ctx, dir, `${dvLog[1]}_D3D.${dvLog[2]}`) ??
-        ctx.dirs
-          .get(dir)
-          ?.names.filter((n) => n.toLowerCase().startsWith(dvLog[1]!.toLowerCase()) && n.toLowerCase().endsWith(".dv"))
-          .map((n) => join(dir, n))[0] ??
-        null;
-      if (img) return member(readerOfDv(img), img);
-      return {
-        kind: "pending",
-        waitsFor: join(dir, name.slice(0, -4)),
-        reason: `${name} is a DeltaVision log and waits for its image ${join(dir, name.slice(0, -4))}`,
-      };
-    }
-    const logTxt = /^(.*)_log\.txt$/i.exec(name);
-    if (logTxt) {
-      const img = dvImage(logTxt[1]!);
-      if (img) return member(readerOfDv(img), img);
-      return {
-        kind: "pending",
-        waitsFor: join(dir, `${logTxt[1]}.dv`),
-        reason: `${name} is a DeltaVision log and waits for its image ${join(dir, `${logTxt[1]}.dv`)}`,
-      };
-    }
-    const plainLog = /^(.*)\.log$/i.exec(name);
-    if (plainLog) {
-      const img = dvImage(plainLog[1]!);
-      if (img) return member(readerOfDv(img), img);
-    }
-  }
+  // DeltaVision and its optional logs (deltavision.ts)
+  const dv = deltavisionRule(ctx, f, ln);
+  if (dv) return dv;
 
-  // Analyze 7.5 / NIfTI pairs: the .hdr is the entry
+  // Analyze 7.5 / NIfTI pairs: the .hdr is the entry. AnalyzeReader/NiftiReader.initFile open
+  // <base>.img (and <base>.hdr for an .img) in lower case: any other case fails or finds no reader.
   if ((has.has(R.analyze) || has.has(R.nifti)) && (ln.endsWith(".hdr") || ln.endsWith(".img"))) {
+    const lower = name.endsWith(".hdr") || name.endsWith(".img");
+    const base = name.slice(0, -4);
+    const other = join(dir, `${base}.${ln.endsWith(".hdr") ? "img" : "hdr"}`);
+    if (!lower || (!ctx.files.has(other) && findPath(ctx, other)))
+      return {
+        kind: "ignored",
+        reason: `not an image Bio-Formats opens: AnalyzeReader and NiftiReader read a pair named ${base}.hdr and ${base}.img (lower-case suffixes, as their initFile opens them); rename the pair`,
+      };
     if (ln.endsWith(".hdr")) {
       const r = hdrReader(ctx, f);
       if (r) return entry(r);
     } else {
-      const hdrName = swapExt(name, ".img", ".hdr");
-      const hdr = find(ctx, dir, hdrName);
+      const hdrName = `${base}.hdr`;
+      const hdr = ctx.files.has(join(dir, hdrName)) ? join(dir, hdrName) : null;
       if (hdr) {
         const r = hdrReader(ctx, ctx.files.get(hdr)!);
         if (r) return member(r, hdr);
@@ -139,7 +110,7 @@ export function nameRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | nul
     const xml = find(ctx, dir, xmlName);
     if (xml) {
       const xf = ctx.files.get(xml)!;
-      if (!xf.probe?.head || headText(xf.probe, 1000)!.includes("SpimData")) return member(R.bdv, xml);
+      if (!xf.probe?.head || headText(xf, 1000)!.includes("SpimData")) return member(R.bdv, xml);
     } else {
       return {
         kind: "pending",
@@ -148,13 +119,15 @@ export function nameRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | nul
       };
     }
   }
+  if (has.has(R.pattern) && ln.endsWith(".pattern")) {
+    const why = patternRefusal(f);
+    if (why) return { kind: "ignored", reason: why };
+  }
+  const tcsXml = tcsXmlDecision(ctx, f, ln);
+  if (tcsXml) return tcsXml;
   if (has.has(R.ometiff) && ln.endsWith(".companion.ome")) return entry(R.ometiff);
   if (has.has(R.metamorph) && (ln.endsWith(".nd") || ln.endsWith(".scan"))) return entry(R.metamorph);
   return null;
-}
-
-export function readerOfDv(p: string): string {
-  return p.toLowerCase().endsWith(".rcpnl") ? R.rcpnl : R.dv;
 }
 
 /** NIfTI (magic ni1/n+1 at 344) before Analyze (348 at 0); without a probe: Analyze. */

@@ -11,7 +11,7 @@ import {
 } from "../__fixtures__/hcs";
 import type { PlateFixture } from "../__fixtures__/hcs";
 import { defaultCatalogue, parseReadersFile } from "../catalogue";
-import type { CandidateFile, GroupingResult } from "./index";
+import type { CandidateFile, GroupingResult } from "../types";
 import { groupFilesets, needsHeader, wantsWholeFile } from "./index";
 
 const ROOT = "/w/alice/screen";

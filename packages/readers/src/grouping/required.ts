@@ -5,20 +5,27 @@
 import { omeReferencedFiles } from "../omexml";
 import { baseOf, dirOf, join, resolveRef } from "../paths";
 import { ndpisImages } from "./entry-lists";
-import { metamorphPlaneFiles } from "./metamorph";
+import type { Ctx } from "./context";
+import { oifRequired } from "./fv1000";
+import { ndPlanes } from "./metamorph";
 import { mmFileNames } from "./micromanager";
-import { R, headComplete, headText, headUtf8 } from "./names";
-import { icsPartner, swapExt } from "./pairs";
-import type { CandidateFile, FilesetPlan } from "./types";
+import { R } from "./names";
+import { wholeFileRead, headText, headUtf8 } from "../head";
+import { icsPartner } from "./pairs";
+import type { CandidateFile, FilesetPlan } from "../types";
 
-export function requiredFiles(plan: FilesetPlan, f: CandidateFile | undefined): { path: string; why: string }[] {
+export function requiredFiles(
+  plan: FilesetPlan,
+  f: CandidateFile | undefined,
+  ctx?: Ctx,
+): { path: string; why: string }[] {
   const dir = dirOf(plan.entry);
   const name = baseOf(plan.entry);
   const ln = name.toLowerCase();
   const out: { path: string; why: string }[] = [];
   switch (plan.reader) {
     case R.ics: {
-      const ics2 = headText(f?.probe, 64)?.includes("ics_version\t2.0");
+      const ics2 = headText(f, 64)?.includes("ics_version\t2.0");
       if (!ics2 && ln.endsWith(".ics")) {
         out.push({
           path: join(dir, icsPartner(name)),
@@ -29,24 +36,20 @@ export function requiredFiles(plan: FilesetPlan, f: CandidateFile | undefined): 
     }
     case R.analyze:
     case R.nifti: {
-      if (ln.endsWith(".hdr") && headText(f?.probe, 348)?.slice(344, 347) !== "n+1") {
-        const img = swapExt(name, ".hdr", ".img");
+      // initFile opens <base>.img for every .hdr, a NIfTI n+1 header too (NiftiReader l. 230).
+      if (ln.endsWith(".hdr")) {
+        const img = `${name.slice(0, -4)}.img`;
         out.push({ path: join(dir, img), why: `${img}: pixel data of the header ${name}` });
       }
       break;
     }
     case R.fv1000: {
-      if (ln.endsWith(".oif") && plan.files.length === 1) {
-        out.push({
-          path: `${plan.entry}.files/`,
-          why: `${name}.files/: the folder of .pty/.tif files the .oif requires`,
-        });
-      }
+      if (ln.endsWith(".oif") && ctx) out.push(...oifRequired(ctx, plan).required);
       break;
     }
     case R.ometiff: {
-      const xml = ln.endsWith(".companion.ome") ? headUtf8(f?.probe) : (f?.probe?.tiffDescription ?? undefined);
-      if (xml && (!ln.endsWith(".companion.ome") || (f && headComplete(f)))) {
+      const xml = ln.endsWith(".companion.ome") ? headUtf8(f) : (f?.probe?.tiffDescription ?? undefined);
+      if (xml && (!ln.endsWith(".companion.ome") || (f && wholeFileRead(f)))) {
         for (const r of omeReferencedFiles(xml)) {
           out.push({ path: resolveRef(dir, r), why: `${r}: named in the OME-XML of ${name}` });
         }
@@ -54,7 +57,7 @@ export function requiredFiles(plan: FilesetPlan, f: CandidateFile | undefined): 
       break;
     }
     case R.mm: {
-      if (f && headComplete(f)) {
+      if (f && wholeFileRead(f)) {
         for (const fn of mmFileNames(f)) out.push({ path: resolveRef(dir, fn), why: `${fn}: FileName in ${name}` });
       }
       break;
@@ -64,24 +67,17 @@ export function requiredFiles(plan: FilesetPlan, f: CandidateFile | undefined): 
       break;
     }
     case R.metamorph: {
-      const text = f?.probe?.head && headComplete(f) ? f.probe.head.toString("latin1") : null;
-      if (text && (ln.endsWith(".nd") || ln.endsWith(".scan"))) {
-        const files = metamorphPlaneFiles(name, text);
-        const stem = (n: string) => n.slice(0, n.lastIndexOf(".")).toLowerCase();
-        const present = new Set(plan.files.map((p) => stem(baseOf(p))));
-        const found = files.filter((e) => present.has(stem(e)));
-        // Only trust the computed names once one of them matched (the .nd dialects vary); before any
-        // plane is there, every computed name is missing.
-        if (found.length > 0 || plan.files.length === 1) {
-          for (const e of files) {
-            if (!present.has(stem(e))) out.push({ path: join(dir, e), why: `${e}: plane computed from ${name}` });
-          }
-        }
+      // MetamorphReader.initFile: the planes the .nd names; without any, it fails ("Unable to locate at
+      // least one valid STK file"), so every absent plane holds the set.
+      if (ctx && (ln.endsWith(".nd") || ln.endsWith(".scan"))) {
+        const planes = ndPlanes(ctx, plan.entry);
+        for (const e of planes?.expected ?? [])
+          if (!planes!.presentSet.has(e)) out.push({ path: e, why: `${baseOf(e)}: plane computed from ${name}` });
       }
       break;
     }
     case R.bdv: {
-      const m = /<hdf5[^>]*>\s*([^<]+?)\s*<\/hdf5>/.exec(headUtf8(f?.probe) ?? "");
+      const m = /<hdf5[^>]*>\s*([^<]+?)\s*<\/hdf5>/.exec(headUtf8(f) ?? "");
       if (m) out.push({ path: resolveRef(dir, m[1]!), why: `${m[1]}: the HDF5 file named in ${name}` });
       break;
     }

@@ -1,13 +1,67 @@
 /**
- * TIFF naming (README rule 5): BinaryOnly OME-TIFF -> its MetadataFile, Leica `.lei` prefixes,
- * MetaMorph `.nd`/`.scan` prefixes, OME-XML in the description, else TiffDelegateReader.
+ * TIFF naming (README rule 5), in readers.txt order: OMETiffReader (139: BinaryOnly -> its MetadataFile,
+ * OME-XML in the description), LeicaReader (143: `{base}.lei` prefixes), MetamorphReader (147: `.nd`/`.scan`
+ * prefixes), else TiffDelegateReader. A file a reader claims but does not use (its entry does not list it)
+ * is dropped by OMERO's candidate scan ("pruned"): `ignored` here, with the reason.
  */
-import { isOmeXml, isOmeXmlWithImage, omeBinaryOnlyMetadataFile } from "../omexml";
+import { isOmeXml, isOmeXmlWithImage, omeBinaryOnlyMetadataFile, omeReferencedFiles } from "../omexml";
 import { baseOf, dirOf, resolveRef } from "../paths";
 import { entry, find, findPath, member } from "./context";
 import type { Ctx, Decision } from "./context";
+import { metamorphClaim, metamorphNdFor, ndPlanes } from "./metamorph";
+import { zeissOrphan } from "./tiff-sets";
 import { OME_TIFF_SUFFIXES, R, endsWithAny, isTiffName } from "./names";
-import type { CandidateFile } from "./types";
+import { wholeFileRead, headUtf8 } from "../head";
+import type { CandidateFile } from "../types";
+
+/** A BinaryOnly OME-TIFF's MetadataFile as an absolute path (null: not a BinaryOnly stub). */
+export function binaryOnlyTarget(f: CandidateFile): string | null {
+  const desc = f.probe?.tiffDescription;
+  if (!desc || !isOmeXml(desc) || isOmeXmlWithImage(desc)) return null;
+  const meta = omeBinaryOnlyMetadataFile(desc);
+  return meta ? resolveRef(dirOf(f.path), meta) : null;
+}
+
+/**
+ * OMETiffReader.isThisType/initFile for a BinaryOnly OME-TIFF (l. 180-207): with its MetadataFile present, the
+ * file is read through it, and used only when that OME-XML names it (TiffData/UUID@FileName); without it,
+ * OMETiffReader refuses the file and it is a plain TIFF (held: the companion may still come, facts.ts).
+ */
+function binaryOnlyRule(ctx: Ctx, f: CandidateFile, target: string): Decision {
+  const found = findPath(ctx, target);
+  if (!found) return entry(R.tiff);
+  const meta = ctx.files.get(found);
+  if (meta?.probe?.head && wholeFileRead(meta)) {
+    const dir = dirOf(found);
+    const named = omeReferencedFiles(headUtf8(meta)!).map((r) => findPath(ctx, resolveRef(dir, r)));
+    if (named.length > 0 && !named.includes(f.path)) {
+      return {
+        kind: "ignored",
+        reason: `BinaryOnly OME-TIFF whose metadata file ${baseOf(found)} does not name it: OMETiffReader reads ${baseOf(found)}'s files only, so OMERO's import skips ${baseOf(f.path)}`,
+        opens: found,
+      };
+    }
+  }
+  return member(R.ometiff, found);
+}
+
+/** MetamorphReader: the .nd that claims a TIFF/STK, and whether it uses it. */
+function metamorphRule(ctx: Ctx, f: CandidateFile, dir: string, name: string): Decision | null {
+  const claim = metamorphClaim(ctx, dir, name);
+  if (claim === null || claim === "htd") return null;
+  const nd = metamorphNdFor(ctx, dir, name) ?? claim;
+  const planes = ndPlanes(ctx, nd);
+  // The computed names are trusted once one of them is there (otherwise MetamorphReader fails on every file
+  // and the .nd's absent planes hold the set: required.ts).
+  if (planes && planes.present.length > 0 && !planes.presentSet.has(f.path)) {
+    return {
+      kind: "ignored",
+      reason: `MetaMorph: ${baseOf(nd)} claims ${name} by its name but does not list it among its planes, so MetamorphReader does not use it and OMERO's import skips it; rename it (no '${baseOf(nd).slice(0, baseOf(nd).lastIndexOf("."))}_' prefix) to import it on its own`,
+      opens: nd,
+    };
+  }
+  return member(R.metamorph, nd);
+}
 
 export function tiffRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | null {
   const has = ctx.idx.has;
@@ -17,18 +71,12 @@ export function tiffRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | nul
   const isStk = ln.endsWith(".stk");
   if (!isTiffName(ln) && !isStk) return null;
 
-  if (has.has(R.ometiff) && desc && isOmeXml(desc) && !isOmeXmlWithImage(desc)) {
-    const meta = omeBinaryOnlyMetadataFile(desc);
-    if (meta) {
-      const target = resolveRef(dir, meta);
-      const found = findPath(ctx, target);
-      if (found) return member(R.ometiff, found);
-      return {
-        kind: "pending",
-        waitsFor: target,
-        reason: `${name} is a BinaryOnly OME-TIFF and waits for its metadata file ${target}`,
-      };
-    }
+  if (has.has(R.ometiff)) {
+    const target = binaryOnlyTarget(f);
+    if (target) {
+      const d = binaryOnlyRule(ctx, f, target);
+      if (d.kind !== "entry") return d;
+    } else if (desc !== undefined && isOmeXmlWithImage(desc)) return entry(R.ometiff);
   }
   if (has.has(R.leica) && !isStk) {
     let base = name.slice(0, name.lastIndexOf("."));
@@ -41,16 +89,14 @@ export function tiffRule(ctx: Ctx, f: CandidateFile, ln: string): Decision | nul
     }
   }
   if (has.has(R.metamorph)) {
-    for (const nd of ctx.nd.get(dir) ?? []) {
-      const ndName = baseOf(nd);
-      const b = ndName.slice(0, ndName.lastIndexOf(".")).toLowerCase();
-      const prefix = ln.includes("_") ? ln.slice(0, ln.indexOf("_")) : null;
-      if (ln.startsWith(`${b}_`) || prefix === b) return member(R.metamorph, nd);
-    }
+    const d = metamorphRule(ctx, f, dir, name);
+    if (d) return d;
     if (isStk) return entry(R.metamorph);
   }
-  if (has.has(R.ometiff)) {
-    if (desc === undefined ? endsWithAny(ln, OME_TIFF_SUFFIXES) : isOmeXmlWithImage(desc)) return entry(R.ometiff);
-  }
+  if (has.has(R.ometiff) && desc === undefined && endsWithAny(ln, OME_TIFF_SUFFIXES)) return entry(R.ometiff);
+  const zeiss = zeissOrphan(ctx, f);
+  if (zeiss) return zeiss;
+  // A BinaryOnly stub whose metadata file is absent is a plain TIFF for Bio-Formats (OMETiffReader refuses it).
+  if (binaryOnlyTarget(f) && has.has(R.tiff)) return entry(R.tiff);
   return null;
 }

@@ -20,10 +20,9 @@
  * OMERO's ZarrReader at 31d6d95 reads v2 only (JZarr); v3 is modelled so its copies wait as well.
  */
 import { join } from "../paths";
-import type { Ctx } from "./context";
-import type { ListingFacts } from "./listing-facts";
-import { headComplete } from "./names";
-import type { FilesetPlan } from "./types";
+import type { Ctx, ListingFacts } from "./context";
+import { wholeFileRead } from "../head";
+import type { FilesetPlan } from "../types";
 
 /** Chunks beyond this many per Zarr are not listed (the plan then keeps the quiet period). */
 export const ZARR_EXPECTED_MAX = 100_000;
@@ -80,7 +79,7 @@ export function zarrFacts(ctx: Ctx, plan: FilesetPlan): ListingFacts | null {
   const read = (p: string): Read => {
     const f = ctx.files.get(p);
     if (!f) return { state: "absent" };
-    if (!f.probe?.head || !headComplete(f)) return { state: "partial" };
+    if (!f.probe?.head || !wholeFileRead(f)) return { state: "partial" };
     try {
       const j: unknown = JSON.parse(f.probe.head.toString("utf8"));
       return isObj(j) ? { state: "ok", json: j } : { state: "partial" };

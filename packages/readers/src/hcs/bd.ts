@@ -8,7 +8,8 @@
  */
 import { dirOf, join } from "../paths";
 import { finishPlate } from "./plan";
-import type { PendingFile, PlateGrouping, PlatePlan, PlateRule } from "./types";
+import type { PlateGrouping, PlateRule } from "./types";
+import type { PendingFile, FilesetPlan } from "../types";
 import type { FileView } from "./view";
 import { hasSuffix } from "./view";
 
@@ -40,7 +41,7 @@ export const bdRule: PlateRule = {
   needsHeader: () => false,
   group(view: FileView, _enabled, taken): PlateGrouping {
     const claimed = new Set<string>();
-    const filesets: PlatePlan[] = [];
+    const filesets: FilesetPlan[] = [];
     for (const [dir, names] of view.dirs) {
       const exp = names.find((n) => n.endsWith(EXPERIMENT_FILE));
       if (!exp || taken.has(join(dir, exp))) continue;

@@ -8,7 +8,8 @@
  */
 import { join } from "../paths";
 import { finishPlate } from "./plan";
-import type { PlateGrouping, PlatePlan, PlateRule } from "./types";
+import type { PlateGrouping, PlateRule } from "./types";
+import type { FilesetPlan } from "../types";
 import type { FileView } from "./view";
 import { hasSuffix } from "./view";
 
@@ -47,7 +48,7 @@ export const cellomicsRule: PlateRule = {
   needsHeader: () => false,
   group(view: FileView, _enabled, taken): PlateGrouping {
     const claimed = new Set<string>();
-    const filesets: PlatePlan[] = [];
+    const filesets: FilesetPlan[] = [];
     for (const [dir, names] of view.dirs) {
       const plates = new Map<string, { pixels: string[]; meta: string[] }>();
       for (const n of names) {

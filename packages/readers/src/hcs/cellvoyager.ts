@@ -9,7 +9,8 @@
  */
 import { dirOf, join } from "../paths";
 import { finishPlate } from "./plan";
-import type { PendingFile, PlateGrouping, PlatePlan, PlateRule } from "./types";
+import type { PlateGrouping, PlateRule } from "./types";
+import type { PendingFile, FilesetPlan } from "../types";
 import type { FileView } from "./view";
 
 export const CELLVOYAGER = "loci.formats.in.CellVoyagerReader";
@@ -24,7 +25,7 @@ export const cellVoyagerRule: PlateRule = {
   needsHeader: () => false,
   group(view: FileView, _enabled, taken): PlateGrouping {
     const claimed = new Set<string>();
-    const filesets: PlatePlan[] = [];
+    const filesets: FilesetPlan[] = [];
     for (const dir of view.dirs.keys()) {
       const entry = join(dir, RESULT);
       if (!view.has(entry) || taken.has(entry)) continue;

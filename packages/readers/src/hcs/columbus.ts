@@ -10,9 +10,11 @@
 import { baseOf, dirOf, join, resolveRef } from "../paths";
 import type { ExpectedFile } from "./plan";
 import { finishPlate } from "./plan";
-import type { PendingFile, PlateGrouping, PlatePlan, PlateRule } from "./types";
+import type { PlateGrouping, PlateRule } from "./types";
+import type { PendingFile, FilesetPlan } from "../types";
 import type { FileView } from "./view";
-import { hasSuffix, headUtf8, wholeFileRead } from "./view";
+import { hasSuffix } from "./view";
+import { headUtf8, wholeFileRead } from "../head";
 
 export const COLUMBUS = "loci.formats.in.ColumbusReader";
 const XML_FILE = "MeasurementIndex.ColumbusIDX.xml";
@@ -73,7 +75,7 @@ export const columbusRule: PlateRule = {
   needsHeader: (ln) => ln.endsWith(".columbusidx.xml"),
   group(view: FileView, _enabled, taken): PlateGrouping {
     const claimed = new Set<string>();
-    const filesets: PlatePlan[] = [];
+    const filesets: FilesetPlan[] = [];
     for (const dir of view.dirs.keys()) {
       const index = join(dir, XML_FILE);
       if (!view.has(index) || taken.has(index) || claimed.has(index)) continue;

@@ -11,9 +11,11 @@
 import { baseOf, join, resolveRef } from "../paths";
 import type { ExpectedFile } from "./plan";
 import { finishPlate, stripExt } from "./plan";
-import type { PendingFile, PlateGrouping, PlatePlan, PlateRule } from "./types";
+import type { PlateGrouping, PlateRule } from "./types";
+import type { PendingFile, FilesetPlan } from "../types";
 import type { FileView } from "./view";
-import { hasSuffix, headUtf8, wholeFileRead } from "./view";
+import { hasSuffix } from "./view";
+import { headUtf8, wholeFileRead } from "../head";
 
 export const CV7000 = "loci.formats.in.CV7000Reader";
 
@@ -83,7 +85,7 @@ export const cv7000Rule: PlateRule = {
   needsHeader: (ln) => ln === MEASUREMENT_FILE.toLowerCase() || ln === MEASUREMENT_DETAIL.toLowerCase(),
   group(view: FileView, _enabled, taken): PlateGrouping {
     const claimed = new Set<string>();
-    const filesets: PlatePlan[] = [];
+    const filesets: FilesetPlan[] = [];
     for (const [dir, names] of view.dirs) {
       const wpis = names.filter((n) => !n.startsWith(".") && hasSuffix(n, "wpi")).map((n) => join(dir, n));
       for (const wpi of wpis) {

@@ -8,7 +8,8 @@
  */
 import { join } from "../paths";
 import { finishPlate } from "./plan";
-import type { PlateGrouping, PlatePlan, PlateRule } from "./types";
+import type { PlateGrouping, PlateRule } from "./types";
+import type { FilesetPlan } from "../types";
 import type { FileView } from "./view";
 import { hasSuffix } from "./view";
 
@@ -24,7 +25,7 @@ export const flexRule: PlateRule = {
   needsHeader: () => false,
   group(view: FileView, _enabled, taken): PlateGrouping {
     const claimed = new Set<string>();
-    const filesets: PlatePlan[] = [];
+    const filesets: FilesetPlan[] = [];
     for (const [dir, names] of view.dirs) {
       const flex = names.filter(isPlateFlex).map((n) => join(dir, n));
       if (flex.length === 0) continue;

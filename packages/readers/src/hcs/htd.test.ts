@@ -1,5 +1,5 @@
 import { cellworxPlate, metaxpressPlate, only, toCandidates, without } from "../__fixtures__/hcs";
-import type { CandidateFile } from "../grouping";
+import type { CandidateFile } from "../types";
 import { CELLWORX, foundHtd, groupPlates, METAXPRESS, mxWellName, parseHtd, wellName } from "./index";
 import type { PlateGrouping } from "./index";
 import { FileView } from "./view";

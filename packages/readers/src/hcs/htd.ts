@@ -4,13 +4,15 @@
  * getPlateName, findPixelsFiles, getSeriesUsedFiles, populateMetadata, foundHTDFile) and
  * MetaxpressTiffReader.java (isThisType, getUsedFiles, getSeriesUsedFiles, findPixelsFiles, getTiffFiles).
  */
-import type { CandidateFile } from "../grouping";
+import type { CandidateFile } from "../types";
 import { baseOf, join } from "../paths";
 import type { ExpectedFile } from "./plan";
 import { finishPlate, stripExt } from "./plan";
-import type { PendingFile, PlateGrouping, PlatePlan, PlateRule } from "./types";
+import type { PlateGrouping, PlateRule } from "./types";
+import type { PendingFile, FilesetPlan } from "../types";
 import type { FileView } from "./view";
-import { hasSuffix, headText, wholeFileRead } from "./view";
+import { hasSuffix } from "./view";
+import { headText, wholeFileRead } from "../head";
 
 export const CELLWORX = "loci.formats.in.CellWorxReader";
 export const METAXPRESS = "loci.formats.in.MetaxpressTiffReader";
@@ -298,7 +300,7 @@ export const htdRule: PlateRule = {
       }
     }
 
-    const filesets: PlatePlan[] = [];
+    const filesets: FilesetPlan[] = [];
     for (const plate of plates.values()) {
       const mx = plate.reader === METAXPRESS;
       const expected = plate.htd

@@ -10,9 +10,11 @@
 import { baseOf, join, resolveRef } from "../paths";
 import type { ExpectedFile } from "./plan";
 import { finishPlate, stripExt } from "./plan";
-import type { PendingFile, PlateGrouping, PlatePlan, PlateRule } from "./types";
+import type { PlateGrouping, PlateRule } from "./types";
+import type { PendingFile, FilesetPlan } from "../types";
 import type { FileView } from "./view";
-import { hasSuffix, headText, wholeFileRead } from "./view";
+import { hasSuffix } from "./view";
+import { headText, wholeFileRead } from "../head";
 
 export const INCELL = "loci.formats.in.InCellReader";
 
@@ -93,7 +95,7 @@ export const inCellRule: PlateRule = {
   needsHeader: (ln) => ln.endsWith(".xdce") || ln.endsWith(".xml"),
   group(view, _enabled, taken): PlateGrouping {
     const claimed = new Set<string>();
-    const filesets: PlatePlan[] = [];
+    const filesets: FilesetPlan[] = [];
     for (const [dir, names] of view.dirs) {
       for (const name of names) {
         const path = join(dir, name);

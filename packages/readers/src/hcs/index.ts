@@ -5,7 +5,7 @@
  *
  * Contract
  * - `groupPlates(files, enabled?)` -> `PlateGrouping` `{ filesets, claimed, pending }`:
- *   - `filesets`: one `PlatePlan` per plate = `FilesetPlan` (key = entry = the index file, `files` =
+ *   - `filesets`: one `FilesetPlan` per plate = `FilesetPlan` (key = entry = the index file, `files` =
  *     entry first, then every present member sorted, `missing` + one `reasons` line per missing path)
  *     plus `expected` (every path the index lists, present or not; absent when the index could not be
  *     read whole), `closed` (true: the index lists every member, so the plate is complete the moment
@@ -34,25 +34,9 @@
  * `cellvoyager.ts` (Yokogawa CV1000 MeasurementResult.xml, by layout), `tecan.ts` (Tecan Spark Cyto `.db` + `Images/` +
  * `Export/`, by layout), `mias.ts` (MIAS plate trees, by layout and the TIFF Software tag).
  */
-import type { CandidateFile } from "../grouping";
-import { baseOf } from "../paths";
-import { bdRule } from "./bd";
-import { cellomicsRule } from "./cellomics";
-import { cellVoyagerRule } from "./cellvoyager";
-import { columbusRule } from "./columbus";
-import { cv7000Rule } from "./cv7000";
-import { flexRule } from "./flex";
-import { htdRule } from "./htd";
-import { inCellRule } from "./incell";
-import { miasRule } from "./mias";
-import { operettaRule } from "./operetta";
-import { scanrRule } from "./scanr";
-import { tecanRule } from "./tecan";
-import type { PendingFile, PlateGrouping, PlatePlan, PlateRule } from "./types";
-import { FileView } from "./view";
-
+export { groupPlates, HCS_WHOLE_FILE_MAX_BYTES, hcsNeedsHeader, hcsWantsWholeFile, PLATE_RULES } from "./plates";
 export type { ExpectedFile } from "./plan";
-export type { PendingFile, PlanExtras, PlateGrouping, PlatePlan, PlateRule, PlateSummary } from "./types";
+export type { PlateGrouping, PlateRule } from "./types";
 export { MISSING_LIST_MAX } from "./types";
 export { CELLWORX, foundHtd, METAXPRESS, mxWellName, parseHtd, wellName } from "./htd";
 export type { Htd } from "./htd";
@@ -71,67 +55,3 @@ export { SCANR } from "./scanr";
 export { MIAS, miasPlateOf } from "./mias";
 export { TECAN } from "./tecan";
 export type { OperettaImage } from "./operetta";
-
-/** Plate rules in readers.txt order (InCell 39, Cellomics 48, CellWorx 62, MetaXpress 63, ScanR 105, BD 106, Operetta 110, CellVoyager 112,
- * Columbus 113, CV7000 114, Tecan 126, Flex 131, MIAS 141). */
-export const PLATE_RULES: readonly PlateRule[] = [
-  inCellRule,
-  cellomicsRule,
-  htdRule,
-  scanrRule,
-  bdRule,
-  operettaRule,
-  cellVoyagerRule,
-  columbusRule,
-  cv7000Rule,
-  tecanRule,
-  flexRule,
-  miasRule,
-];
-
-/** Plate indexes are read whole up to this size (a 384-well x 9-field x 4-channel Harmony index is ~15 MiB). */
-export const HCS_WHOLE_FILE_MAX_BYTES = 64 * 1024 * 1024;
-
-/** Whether the io probe should read the whole file (up to HCS_WHOLE_FILE_MAX_BYTES): a plate index. */
-export function hcsWantsWholeFile(path: string): boolean {
-  const ln = baseOf(path).toLowerCase();
-  return !ln.startsWith(".") && PLATE_RULES.some((r) => r.wantsWholeFile(ln));
-}
-
-/** Whether a plate rule's answer for this file depends on its probed head. */
-export function hcsNeedsHeader(path: string): boolean {
-  const ln = baseOf(path).toLowerCase();
-  return !ln.startsWith(".") && PLATE_RULES.some((r) => r.needsHeader(ln));
-}
-
-/** Runs every plate rule over one watch's candidates. Pure; O(n log n) in the number of files. */
-export function groupPlates(
-  files: readonly CandidateFile[],
-  enabled: (reader: string) => boolean = () => true,
-  rules: readonly PlateRule[] = PLATE_RULES,
-): PlateGrouping {
-  // Dot files and partial copies stay with the ordinary grouping, which ignores them with a reason.
-  const view = new FileView(
-    files.filter((f) => !baseOf(f.path).startsWith(".") && !baseOf(f.path).toLowerCase().endsWith(".filepart")),
-  );
-  const taken = new Set<string>();
-  const filesets: PlatePlan[] = [];
-  const claimed = new Set<string>();
-  const pending: PendingFile[] = [];
-  const held = new Map<string, PendingFile>();
-  for (const rule of rules) {
-    if (!rule.readers.some(enabled)) continue;
-    const r = rule.group(view, enabled, taken);
-    filesets.push(...r.filesets);
-    for (const p of r.claimed) {
-      claimed.add(p);
-      taken.add(p);
-    }
-    for (const p of r.pending) if (!held.has(p.path)) held.set(p.path, p);
-  }
-  // A file one rule holds for a missing index may be named by another rule's present index.
-  for (const p of held.values()) if (!claimed.has(p.path)) pending.push(p);
-  filesets.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  pending.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { filesets, claimed, pending };
-}

@@ -20,7 +20,8 @@
  */
 import { baseOf, dirOf, join } from "../paths";
 import { finishPlate } from "./plan";
-import type { PlateGrouping, PlatePlan, PlateRule } from "./types";
+import type { PlateGrouping, PlateRule } from "./types";
+import type { FilesetPlan } from "../types";
 import type { FileView } from "./view";
 
 export const MIAS = "loci.formats.in.MIASReader";
@@ -74,7 +75,7 @@ export const miasRule: PlateRule = {
   needsHeader: (ln) => ln.endsWith(".tif") || ln.endsWith(".tiff"),
   group(view: FileView, _enabled, taken): PlateGrouping {
     const claimed = new Set<string>();
-    const filesets: PlatePlan[] = [];
+    const filesets: FilesetPlan[] = [];
     // Candidate plates: the plate folder of every TIFF in a folder named like a well or channel.
     const plates = new Set<string>();
     for (const [dir, names] of view.dirs) {

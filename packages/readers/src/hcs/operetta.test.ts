@@ -1,5 +1,5 @@
 import { harmonyImageName, only, operettaPlate, toCandidates, without } from "../__fixtures__/hcs";
-import type { CandidateFile } from "../grouping";
+import type { CandidateFile } from "../types";
 import type { PlateGrouping } from "./index";
 import { groupPlates, hcsNeedsHeader, hcsWantsWholeFile, OPERETTA, parseOperettaIndex } from "./index";
 

@@ -7,9 +7,11 @@
 import { baseOf, dirOf, join, resolveRef } from "../paths";
 import type { ExpectedFile } from "./plan";
 import { finishPlate } from "./plan";
-import type { PendingFile, PlateGrouping, PlatePlan, PlateRule } from "./types";
+import type { PlateGrouping, PlateRule } from "./types";
+import type { PendingFile, FilesetPlan } from "../types";
 import type { FileView } from "./view";
-import { hasSuffix, headText, headUtf8, wholeFileRead } from "./view";
+import { hasSuffix } from "./view";
+import { headText, headUtf8, wholeFileRead } from "../head";
 
 export const OPERETTA = "loci.formats.in.OperettaReader";
 
@@ -140,7 +142,7 @@ export const operettaRule: PlateRule = {
     const { entries, extras } = findIndexes(view, taken);
     const entrySet = new Set(entries.map((e) => e.path));
     const claimed = new Set<string>();
-    const filesets: PlatePlan[] = [];
+    const filesets: FilesetPlan[] = [];
     for (const index of entries) {
       const f = view.files.get(index.path)!;
       const whole = wholeFileRead(f);

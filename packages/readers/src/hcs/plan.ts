@@ -1,6 +1,6 @@
 /** Builds one plate's plan from what a rule found: members, expected files, summary counts. Pure. */
 import { baseOf, dirOf } from "../paths";
-import type { PlatePlan, PlateSummary } from "./types";
+import type { FilesetPlan, PlateSummary } from "../types";
 import { MISSING_LIST_MAX } from "./types";
 import type { FileView } from "./view";
 
@@ -36,7 +36,7 @@ function rel(entry: string, p: string): string {
   return p.startsWith(`${d}/`) ? p.slice(d.length + 1) : p;
 }
 
-export function finishPlate(view: FileView, facts: PlateFacts): PlatePlan {
+export function finishPlate(view: FileView, facts: PlateFacts): FilesetPlan {
   const rest = new Set(facts.members);
   rest.delete(facts.entry);
   const expected = facts.expected ?? [];
@@ -59,7 +59,7 @@ export function finishPlate(view: FileView, facts: PlateFacts): PlatePlan {
     if (e.image && missingImages.length < MISSING_LIST_MAX) missingImages.push(e.path);
     reasons.push(`missing ${rel(facts.entry, e.path)}: ${e.why}`);
   }
-  const plan: PlatePlan = {
+  const plan: FilesetPlan = {
     key: facts.entry,
     reader: facts.reader,
     entry: facts.entry,

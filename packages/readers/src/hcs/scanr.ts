@@ -9,7 +9,8 @@
  */
 import { dirOf, join } from "../paths";
 import { finishPlate } from "./plan";
-import type { PendingFile, PlateGrouping, PlatePlan, PlateRule } from "./types";
+import type { PlateGrouping, PlateRule } from "./types";
+import type { PendingFile, FilesetPlan } from "../types";
 import type { FileView } from "./view";
 import { hasSuffix } from "./view";
 
@@ -20,6 +21,13 @@ const DAT_FILES = ["experiment_descriptor.dat", "AcquisitionLog.dat"];
 /** ScanR plane names carry the blocks getBlock builds: --W00001--P00001--Z00000--T00000--<channel>.tif */
 const SCANR_IMAGE = /--W\d{5}--P\d{5}--Z\d{5}--T\d{5}--.*\.tif$/i;
 
+/** ScanrReader.isThisType(stream): the first IFD's Software is "National Instruments IMAQ" (unprobed: assumed). */
+function imaq(view: FileView, p: string): boolean {
+  const probe = view.files.get(p)?.probe;
+  if (!probe || probe.tiffTags === undefined) return true;
+  return probe.tiffSoftware?.trim() === "National Instruments IMAQ";
+}
+
 export const scanrRule: PlateRule = {
   name: "scanr",
   readers: [SCANR],
@@ -27,7 +35,7 @@ export const scanrRule: PlateRule = {
   needsHeader: () => false,
   group(view: FileView, _enabled, taken): PlateGrouping {
     const claimed = new Set<string>();
-    const filesets: PlatePlan[] = [];
+    const filesets: FilesetPlan[] = [];
     for (const dir of view.dirs.keys()) {
       const xml = join(dir, XML_FILE);
       if (!view.has(xml) || taken.has(xml) || claimed.has(xml)) continue;
@@ -35,8 +43,9 @@ export const scanrRule: PlateRule = {
       const members = view.pick(dir, (n) => hasSuffix(n, "dat", "xml"));
       const subs = view.childDirs(dir);
       const data = subs.includes("data") ? "data" : subs.find((s) => s.toLowerCase() === "data");
-      // initFile reads `data/` when it exists (exact name), else the XML's own folder.
-      members.push(...view.pick(data ? join(dir, data) : dir, (n) => hasSuffix(n, "tif")));
+      // initFile reads `data/` when it exists (exact name), else the XML's own folder; getSeriesUsedFiles keeps a
+      // TIFF only when isThisType(stream) accepts it (Software "National Instruments IMAQ").
+      members.push(...view.pick(data ? join(dir, data) : dir, (n) => hasSuffix(n, "tif")).filter((p) => imaq(view, p)));
       const plan = finishPlate(view, {
         reader: SCANR,
         entry: xml,
@@ -58,7 +67,7 @@ export const scanrRule: PlateRule = {
         const inData = dir.slice(dir.lastIndexOf("/") + 1).toLowerCase() === "data";
         if (DAT_FILES.includes(n)) {
           pending.push({ path: p, reason: `${n} is ScanR metadata and waits for ${join(dir, XML_FILE)}` });
-        } else if (inData && SCANR_IMAGE.test(n)) {
+        } else if (inData && SCANR_IMAGE.test(n) && imaq(view, p)) {
           pending.push({
             path: p,
             reason: `${n} is named like a ScanR plane and waits for ${join(dirOf(dir), XML_FILE)}`,

@@ -20,9 +20,11 @@ import { baseOf, dirOf, join, resolveRef } from "../paths";
 import type { ExpectedFile } from "./plan";
 import { finishPlate, stripExt } from "./plan";
 import { SqliteFile, isSqlite } from "./sqlite";
-import type { PendingFile, PlateGrouping, PlatePlan, PlateRule } from "./types";
+import type { PlateGrouping, PlateRule } from "./types";
+import type { PendingFile, FilesetPlan } from "../types";
 import type { FileView } from "./view";
-import { hasSuffix, wholeFileRead } from "./view";
+import { hasSuffix } from "./view";
+import { wholeFileRead } from "../head";
 
 export const TECAN = "loci.formats.in.TecanReader";
 
@@ -59,7 +61,7 @@ export const tecanRule: PlateRule = {
   needsHeader: (ln) => ln.endsWith(".db"),
   group(view: FileView, _enabled, taken): PlateGrouping {
     const claimed = new Set<string>();
-    const filesets: PlatePlan[] = [];
+    const filesets: FilesetPlan[] = [];
     const pending: PendingFile[] = [];
     for (const [dir, names] of view.dirs) {
       for (const n of names) {

@@ -1,48 +1,10 @@
 /** Types of the plate rules (documented in ./index.ts). */
-import type { FilesetPlan } from "../grouping";
+import type { FilesetPlan, PendingFile } from "../types";
 import type { FileView } from "./view";
-
-/** The FilesetPlan fields the grouping split adds (same names); declared here until that merges. */
-export interface PlanExtras {
-  /** Absolute paths the entry's metadata lists as members (present or not). */
-  expected?: string[];
-  /** No file arriving later can join (the entry lists all members). */
-  closed?: boolean;
-  /** A companion yet to come could claim this file: why. */
-  hold?: string;
-}
-
-/** What a plate's index says it holds, and how much of it is there. A count of 0 means "not known". */
-export interface PlateSummary {
-  /** Instrument family, e.g. "MetaXpress", "CellWorx", "Operetta". */
-  format: string;
-  /** Plate name (the index's base name, or the name the index gives). */
-  name: string;
-  wells: number;
-  /** Fields (sites) per well. */
-  fields: number;
-  channels: number;
-  timepoints: number;
-  /** Z planes per field (1 when not a stack). */
-  zSteps: number;
-  /** Image files the index lists (the pixel files of `expected`); 0 for plates without an index (Cellomics). */
-  expectedImages: number;
-  /** How many of those are present. */
-  presentImages: number;
-  /** The first MISSING_LIST_MAX missing image paths (all of them are in the plan's `missing`). */
-  missing: string[];
-}
-
-export type PlatePlan = FilesetPlan & PlanExtras & { plate?: PlateSummary };
-
-export interface PendingFile {
-  path: string;
-  reason: string;
-}
 
 export interface PlateGrouping {
   /** One plan per plate (its entry is the index Bio-Formats initialises from). */
-  filesets: PlatePlan[];
+  filesets: FilesetPlan[];
   /** Every path placed in one of `filesets` (ordinary grouping must skip them). */
   claimed: Set<string>;
   /** Plate files whose index is not (yet) there; ordinary grouping must skip them too. */

@@ -1,5 +1,5 @@
 /** A read-only view of one watch's candidates for the plate rules: folders, names, exact lookups. Pure. */
-import type { CandidateFile } from "../grouping";
+import type { CandidateFile } from "../types";
 import { baseOf, dirOf, join } from "../paths";
 
 export class FileView {
@@ -53,22 +53,6 @@ export class FileView {
       .filter(test)
       .map((n) => join(dir, n));
   }
-}
-
-/** The head as text (latin1, as Bio-Formats' DataTools.readFile reads ASCII index files). */
-export function headText(f: CandidateFile | undefined, max?: number): string | undefined {
-  const h = f?.probe?.head;
-  if (!h) return undefined;
-  return h.toString("latin1", 0, max === undefined ? h.length : Math.min(max, h.length));
-}
-
-export function headUtf8(f: CandidateFile | undefined): string | undefined {
-  return f?.probe?.head?.toString("utf8");
-}
-
-/** The probe holds the whole file, so lists parsed from it are complete. */
-export function wholeFileRead(f: CandidateFile | undefined): boolean {
-  return !!f?.probe?.head && f.probe.head.length >= f.size;
 }
 
 /** Bio-Formats' checkSuffix: case-insensitive "ends with .suffix" (also .gz/.bz2 are not relevant here). */

@@ -42,6 +42,8 @@ export interface MetricsSources {
   /** The MonitorServer's figures; null: unknown (it does not answer). */
   monitor: () => Promise<MonitorFigures | null>;
   notify: () => NotifyStats | null;
+  /** 1 when OMERO answers the DropBox (omero importer), 0 while its queue is paused for OMERO; null: not the omero importer. */
+  omeroUp?: () => number | null;
   /** The DropBox's remote MonitorServers (issue 13); undefined: none, or the DropBox does not answer. */
   remoteMonitors?: () => Promise<RemoteMonitor[] | undefined>;
   now?: () => number;
@@ -266,6 +268,15 @@ export class Metrics {
           labels: { control: r.control },
           value: r.lastContact ? Date.parse(r.lastContact) / 1000 : 0,
         })),
+    );
+    this.define(
+      "omerofs_omero_up",
+      "1 when OMERO answers the DropBox (omero importer), 0 while its imports are paused for an OMERO outage",
+      "gauge",
+      () => {
+        const up = this.src.omeroUp?.() ?? null;
+        return up === null ? [] : [{ value: up }];
+      },
     );
     const perChannel = (k: keyof NotifyStats) => () =>
       Object.entries(this.snapshot?.notify?.[k] ?? {}).map(([channel, value]) => ({ labels: { channel }, value }));

@@ -33,6 +33,8 @@ export interface PageContext {
   remote?: RemoteMonitor[];
   /** The health bar (none: left out). */
   health?: HealthItem[];
+  /** omero.fs.webUrl: imported filesets link to their images in OMERO.web ("" or absent: no links). */
+  webUrl?: string;
   attention?: Attention;
 }
 

@@ -3,6 +3,7 @@
  * what is in line or importing, what was imported, what failed and what to do, incomplete plates,
  * refused files; newest first within each list. And the storage hosts' MonitorServers.
  */
+import { omeroWebLink } from "@omero-fs/dropbox/omero";
 import { describeProgress, explainFailure, explainFile, groupPending } from "../../core/explain";
 import { ago, esc, type PageContext, type PageFileset, relName } from "./page-common";
 
@@ -125,7 +126,7 @@ export function userSection(user: string, ctx: PageContext): string {
         filesetItem(
           f,
           ctx,
-          `<span class="when">${esc(ago(f.importedAt, ctx.now))}</span> <span class="target">${f.target ? `to ${esc(f.target)}` : ""}</span>${plateP(f)}`,
+          `<span class="when">${esc(ago(f.importedAt, ctx.now))}</span> <span class="target">${f.target ? `to ${esc(f.target)}` : ""}</span>${webLinkOf(f.target, ctx)}${plateP(f)}`,
         ),
       );
     }
@@ -135,6 +136,12 @@ export function userSection(user: string, ctx: PageContext): string {
     out.push(`<p class="ignored">${ignored} file${ignored === 1 ? "" : "s"} not image data (ignored).</p>`);
   out.push("</section>");
   return out.join("");
+}
+
+/** The images of an imported fileset in OMERO.web (omero.fs.webUrl; issue 20): a plain link, styled by the page. */
+function webLinkOf(target: string | null, ctx: PageContext): string {
+  const link = ctx.webUrl ? omeroWebLink(ctx.webUrl, target) : null;
+  return link ? ` <a class="omero-web" href="${esc(link)}">in OMERO.web</a>` : "";
 }
 
 /**

@@ -8,33 +8,13 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Logger, OmeroFsConfig } from "@omero-fs/config";
-import type { LedgerView } from "@omero-fs/dropbox/ledger";
 import { IMPORT_STATES } from "@omero-fs/protocol";
-import type { WaitRules } from "../../core/stuck";
 import { escapeName } from "../../format";
 import { fileShowJson, importShowJson, importsListJson, pathCandidates } from "../../json-output";
-import type { NodeServerStatus } from "../methods";
-import type { DropBoxStatusBits } from "../remote-monitors";
-import type { Metrics } from "./metrics";
+import type { HttpDeps } from "./deps";
 import { statusPage } from "./status-page";
 
-export interface HttpDeps {
-  config: OmeroFsConfig;
-  logger: Logger;
-  /** The ledger view, or null while no DropBox has created the ledger. */
-  view: () => LedgerView | null;
-  ledgerFile: string;
-  metrics: Metrics;
-  /** The servers as the supervisor sees them (the health bar). */
-  servers: () => NodeServerStatus[];
-  /** The DropBox's problems by key (`ledger`, `watch:N`) while it runs, else null. */
-  checks: () => Record<string, string> | null;
-  /** The DropBox's status (remote MonitorServers, OMERO); undefined: not running or no answer. */
-  dropboxStatus: () => Promise<DropBoxStatusBits | undefined>;
-  /** The configured waits (stuck versus waiting). */
-  rules: () => WaitRules;
-}
+export type { HttpDeps };
 
 export interface HttpHandle {
   /** host:port actually bound (the port is known here when 0 was asked). */
@@ -121,7 +101,10 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
         throw new HttpError(400, `unknown import state "${state}"; valid states: ${IMPORT_STATES.join(", ")}`);
       if (!view) return json(200, "[]\n");
       res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
-      await writeParts(res, importsListJson(view, { user: url.searchParams.get("user") ?? undefined, state }));
+      await writeParts(
+        res,
+        importsListJson(view, { user: url.searchParams.get("user") ?? undefined, state }, config.global.webUrl),
+      );
       return;
     }
     const m = /^\/api\/imports\/([^/]+)$/.exec(p);
@@ -130,7 +113,7 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
       const id = /^\d{1,15}$/.test(m[1]!) ? Number(m[1]) : Number.NaN;
       if (!Number.isSafeInteger(id) || id < 1)
         throw new HttpError(400, `import id must be a positive decimal number, got "${escapeName(m[1]!)}"`);
-      const text = view ? importShowJson(view, id) : null;
+      const text = view ? importShowJson(view, id, config.global.webUrl) : null;
       if (!text) throw new HttpError(404, `no import with id ${id}`);
       return json(200, text);
     }

@@ -4,7 +4,7 @@ import type { LedgerView } from "@omero-fs/dropbox/ledger";
 import { IMPORT_STATES } from "@omero-fs/protocol";
 import { healthItems } from "../../core/status-health";
 import { summarize } from "../../core/stuck";
-import type { HttpDeps } from "./server";
+import type { HttpDeps } from "./deps";
 import type { Attention, PageData } from "./page-common";
 import { renderPage } from "./page";
 
@@ -81,6 +81,7 @@ export async function statusPage(
     nonce,
     remote: status?.remoteMonitors,
     health,
+    webUrl: config.global.webUrl,
     attention: view ? attentionOf(view, deps, now) : undefined,
   });
 }

@@ -7,12 +7,29 @@ import type { ImportJson } from "@omero-fs/protocol";
 import { explainFailure } from "../../core/explain";
 import type { NotifyEvent } from "../../core/notify-cursor";
 
+/** OMERO paused or resumed the DropBox's queue (the ledger's omero_events row). */
+export interface OmeroEventJson {
+  id: number;
+  up: boolean;
+  /** ISO time of the change. */
+  since: string;
+  kind: string | null;
+  reason: string | null;
+}
+
+/** What a notification is about: an import (with its OMERO.web link), or OMERO's state. */
+export type NotifyPayload = ImportJson | { omero: OmeroEventJson };
+
+export function isOmeroPayload(p: NotifyPayload): p is { omero: OmeroEventJson } {
+  return (p as { omero?: unknown }).omero !== undefined;
+}
+
 export interface Channel {
-  name: "webhook" | "email";
+  name: "webhook" | "email" | "user-email";
   /** For logs: where it goes (no secrets). */
   describe: string;
-  /** Resolves once the receiver accepted it; rejects with a one-line reason. */
-  send(event: NotifyEvent, fileset: ImportJson): Promise<void>;
+  /** Resolves once the receiver accepted it (or it has nobody to reach); rejects with a one-line reason. */
+  send(event: NotifyEvent, payload: NotifyPayload): Promise<void>;
   close(): void;
 }
 
@@ -32,16 +49,19 @@ export function webhookChannel(url: string): Channel {
   return {
     name: "webhook",
     describe: `webhook ${safeUrl(url)}`,
-    async send(event, fileset) {
+    async send(event, payload) {
+      const omero = isOmeroPayload(payload);
       const res = await fetch(url, {
         method: "POST",
         headers: {
           "content-type": "application/json",
           "user-agent": "omero-fs",
           // The same value for a redelivery after a crash between send and record: receivers may dedupe.
-          "idempotency-key": `omero-fs-${event}-${fileset.id}-${fileset.attempts}`,
+          "idempotency-key": omero
+            ? `omero-fs-${event}-${payload.omero.id}`
+            : `omero-fs-${event}-${payload.id}-${payload.attempts}`,
         },
-        body: JSON.stringify({ event, fileset }),
+        body: JSON.stringify(omero ? { event, omero: payload.omero } : { event, fileset: payload }),
         signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
       }).catch((e: Error) => {
         const cause = (e as Error & { cause?: { code?: string } }).cause?.code;
@@ -61,8 +81,38 @@ function shortName(f: ImportJson): string {
   return i >= 0 ? parts.slice(i + 1).join("/") : path.basename(f.entry);
 }
 
+/** The facility's mail when OMERO paused or resumed the queue. Pure. */
+export function omeroEventText(event: NotifyEvent, e: OmeroEventJson): { subject: string; text: string } {
+  if (event === "omero.resumed")
+    return {
+      subject: "[omero-fs] OMERO answers again: imports resumed",
+      text: `OMERO answers again since ${e.since}: the DropBox resumed its imports by itself.\nNothing to do; what waited is imported now (omero-fs imports list --state queued).\n`,
+    };
+  const what =
+    e.kind === "login-refused"
+      ? "OMERO refuses the login"
+      : e.kind === "server-error"
+        ? "OMERO has a server error"
+        : "OMERO is unreachable";
+  return {
+    subject: `[omero-fs] ${what}: imports paused`,
+    text: [
+      `${what} since ${e.since}: ${e.reason ?? "no reason given"}.`,
+      "",
+      "The DropBox paused its imports: files keep being collected, no import is counted as failed,",
+      "and it asks OMERO again with a growing delay; it resumes by itself once OMERO answers",
+      "(another mail says so).",
+      "",
+      "What to do: bring OMERO back (or fix the login); omero-fs admin status and omero-fs omero check say what it sees.",
+      "",
+    ].join("\n"),
+  };
+}
+
 /** Subject and text of a notification e-mail. Pure. */
-export function emailText(event: NotifyEvent, f: ImportJson): { subject: string; text: string } {
+export function emailText(event: NotifyEvent, p: NotifyPayload): { subject: string; text: string } {
+  if (isOmeroPayload(p)) return omeroEventText(event, p.omero);
+  const f = p;
   const failed = event === "import.failed";
   // File names may hold any byte but "/" and NUL: no control character reaches a header.
   const word = failed ? "failed" : event === "import.incomplete" ? "incomplete" : "done";
@@ -83,6 +133,7 @@ export function emailText(event: NotifyEvent, f: ImportJson): { subject: string;
     lines.push(`Reason:    ${x.plain}`, `What to do: ${x.todo}`, `Error:     ${f.error ?? "-"}`);
   } else {
     lines.push(`Imported:  ${f.importedAt ?? "-"}`, `Target:    ${f.target ?? "-"}`);
+    if (f.webLink) lines.push(`OMERO.web: ${f.webLink}`);
   }
   lines.push("", `Files (${f.files.length}):`, ...f.files.map((x) => `  ${x}`), "");
   lines.push(
@@ -114,7 +165,11 @@ function incompleteText(subject: string, f: ImportJson): { subject: string; text
   return { subject, text: `${lines.join("\n")}\n` };
 }
 
-export function emailChannel(g: GlobalConfig): Channel {
+/** The SMTP transport of omero.fs.notifySmtp (shared by the facility's and the users' mails). */
+export function smtpTransport(g: GlobalConfig): {
+  send(to: string, subject: string, text: string): Promise<void>;
+  close(): void;
+} {
   const nodemailer = require("nodemailer") as typeof import("nodemailer");
   const u = new URL(g.notifySmtp);
   const secure = u.protocol === "smtps:";
@@ -139,16 +194,29 @@ export function emailChannel(g: GlobalConfig): Channel {
   });
   const from = g.notifyEmailFrom || `omero-fs@${os.hostname()}`;
   return {
-    name: "email",
-    describe: `e-mail to ${g.notifyEmail.join(", ")} via ${u.protocol}//${u.host}`,
-    async send(event, fileset) {
-      const { subject, text } = emailText(event, fileset);
-      await transport.sendMail({ from, to: g.notifyEmail.join(", "), subject, text }).catch((e: Error) => {
+    async send(to, subject, text) {
+      await transport.sendMail({ from, to, subject, text }).catch((e: Error) => {
         throw new Error((e as Error & { code?: string }).code ?? e.message.split("\n")[0]);
       });
     },
     close() {
       transport.close();
+    },
+  };
+}
+
+export function emailChannel(g: GlobalConfig): Channel {
+  const smtp = smtpTransport(g);
+  const u = new URL(g.notifySmtp);
+  return {
+    name: "email",
+    describe: `e-mail to ${g.notifyEmail.join(", ")} via ${u.protocol}//${u.host}`,
+    async send(event, payload) {
+      const { subject, text } = emailText(event, payload);
+      await smtp.send(g.notifyEmail.join(", "), subject, text);
+    },
+    close() {
+      smtp.close();
     },
   };
 }

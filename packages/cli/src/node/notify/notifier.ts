@@ -9,9 +9,19 @@
 import { type GlobalConfig, type Logger, testHookNumber } from "@omero-fs/config";
 import type { LedgerView } from "@omero-fs/dropbox/ledger";
 import type { ImportJson } from "@omero-fs/protocol";
-import { incompleteStep, initialCursor, retryDelayMs, step } from "../../core/notify-cursor";
-import { type Channel, emailChannel, webhookChannel } from "./channels";
-import { type OutboxMessage, NotifyOutbox } from "./outbox";
+import { omeroWebLink } from "@omero-fs/dropbox/omero";
+import {
+  audience,
+  incompleteStep,
+  initialCursor,
+  type NotifyEvent,
+  retryDelayMs,
+  step,
+  widest,
+} from "../../core/notify-cursor";
+import { type Channel, emailChannel, type NotifyPayload, webhookChannel } from "./channels";
+import { OMERO_EVENT_BASE, type OutboxMessage, NotifyOutbox } from "./outbox";
+import { omeroAddressBook, userEmailChannel } from "./users";
 
 /** Test hooks (OMERO_FS_TEST_*, docs/ARCHITECTURE.md "Test hooks"): poll interval and first retry delay. */
 function hookMs(name: string, dflt: number): number {
@@ -49,6 +59,9 @@ export class Notifier {
     this.channels = [];
     if (g.notifyWebhook) this.channels.push(webhookChannel(g.notifyWebhook));
     if (g.notifySmtp) this.channels.push(emailChannel(g));
+    // The people who dropped the files: their address comes from OMERO (the omero importer only).
+    if (g.notifySmtp && g.notifyUsers !== "off" && g.importer === "omero")
+      this.channels.push(userEmailChannel(g, omeroAddressBook(g, deps.logger), deps.logger));
     for (const c of this.channels) {
       this.stats.sent[c.name] = 0;
       this.stats.failures[c.name] = 0;
@@ -63,7 +76,9 @@ export class Notifier {
   start(): void {
     const on = this.deps.config.notifyOn;
     const where = this.channels.map((c) => c.describe).join(", ") || "nowhere (no channel configured)";
-    this.deps.logger.info(`notifications: on ${on === "all" ? "failed and imported" : "failed"} filesets, to ${where}`);
+    this.deps.logger.info(
+      `notifications: on ${on === "all" ? "failed and imported" : "failed"} filesets and OMERO's outages, to ${where}${this.deps.config.notifyUsers === "off" ? "" : `; users on their ${this.deps.config.notifyUsers === "all" ? "failed, incomplete and imported" : "failed and incomplete"} filesets`}`,
+    );
     this.refreshPending();
     for (const c of this.channels) {
       this.workers.set(c.name, { timer: null, busy: false, failures: 0 });
@@ -104,10 +119,51 @@ export class Notifier {
     }, ms);
   }
 
+  /** The channels that hear of `event` (the facility's, and the user's own). */
+  private channelsFor(event: NotifyEvent): Channel[] {
+    const who = audience(event, this.deps.config.notifyOn, this.deps.config.notifyUsers);
+    return this.channels.filter((c) => (c.name === "user-email" ? who.user : who.facility));
+  }
+
+  /** An import as a notification carries it: with its OMERO.web link. */
+  private payloadOf(f: ImportJson): string {
+    const web = this.deps.config.webUrl;
+    return JSON.stringify(web ? { ...f, webLink: omeroWebLink(web, f.state === "imported" ? f.target : null) } : f);
+  }
+
+  /** OMERO paused or resumed the DropBox's queue since the last poll: one message each. */
+  private pollOmero(view: LedgerView): void {
+    const after = this.outbox.omeroCursor();
+    if (after === null) {
+      // First look: old outages are history, not news.
+      this.outbox.setOmeroCursor(view.lastOmeroEvent()?.id ?? 0);
+      return;
+    }
+    const events = view.omeroEventsAfter(after);
+    if (events.length === 0) return;
+    const messages: OutboxMessage[] = [];
+    for (const e of events) {
+      const event: NotifyEvent = e.up ? "omero.resumed" : "omero.paused";
+      const payload: NotifyPayload = { omero: { id: e.id, up: e.up, since: e.at, kind: e.kind, reason: e.reason } };
+      for (const c of this.channelsFor(event))
+        messages.push({
+          channel: c.name,
+          event,
+          fileset: 0,
+          attempt: OMERO_EVENT_BASE - e.id,
+          payload: JSON.stringify(payload),
+        });
+    }
+    this.outbox.recordOmero(messages, events.at(-1)!.id, Date.now());
+    this.refreshPending();
+    for (const c of this.channels) this.kick(c);
+  }
+
   /** One look at the ledger: new final failures (and successes) into the outbox, cursor moved. */
   poll(): void {
     const view = this.deps.view();
     if (!view) return;
+    this.pollOmero(view);
     this.pollIncomplete(view);
     let cursor = this.outbox.cursor();
     if (!cursor) {
@@ -125,15 +181,15 @@ export class Notifier {
     for (let page = 0; page < 10; page++) {
       const finished = view.finishedRunsAfter(cursor.after, 500);
       const running = view.firstRunningAfter(cursor.after);
-      const s = step(cursor, finished, running, this.deps.config.notifyOn);
+      const s = step(cursor, finished, running, widest(this.deps.config.notifyOn, this.deps.config.notifyUsers));
       const same = s.cursor.after === cursor.after && s.cursor.done.length === cursor.done.length;
       if (same && s.notify.length === 0) return;
       const messages: OutboxMessage[] = [];
       for (const n of s.notify) {
         const fileset = view.getImport(n.fileset);
         if (!fileset) continue;
-        const payload = JSON.stringify(fileset);
-        for (const c of this.channels)
+        const payload = this.payloadOf(fileset);
+        for (const c of this.channelsFor(n.event))
           messages.push({ channel: c.name, event: n.event, fileset: fileset.id, attempt: n.attempt, payload });
       }
       this.outbox.enqueue(messages, s.cursor, Date.now());
@@ -157,12 +213,12 @@ export class Notifier {
     if (s.notify.length === 0 && s.forget.length === 0) return;
     const byId = new Map(now.map((f) => [f.id, f]));
     const messages = s.notify.flatMap((id) =>
-      this.channels.map((c) => ({
+      this.channelsFor("import.incomplete").map((c) => ({
         channel: c.name,
         event: "import.incomplete" as const,
         fileset: id,
         attempt: -id,
-        payload: JSON.stringify(byId.get(id)),
+        payload: this.payloadOf(byId.get(id)!),
       })),
     );
     this.outbox.recordIncomplete(messages, s.notify, s.forget, Date.now());
@@ -188,9 +244,10 @@ export class Notifier {
           if (this.stopped) return;
           const row = this.outbox.next(c.name);
           if (!row) return;
-          const fileset = JSON.parse(row.payload) as ImportJson;
+          const payload = JSON.parse(row.payload) as NotifyPayload;
+          const about = "omero" in payload ? `OMERO (${row.event})` : `import ${payload.id}`;
           try {
-            await c.send(row.event, fileset);
+            await c.send(row.event, payload);
           } catch (e) {
             w.failures += 1;
             this.stats.failures[c.name] = (this.stats.failures[c.name] ?? 0) + 1;
@@ -217,7 +274,7 @@ export class Notifier {
           this.outbox.delivered(row.id);
           this.stats.sent[c.name] = (this.stats.sent[c.name] ?? 0) + 1;
           this.refreshPending();
-          this.deps.logger.info(`notifications: ${row.event} for import ${fileset.id} sent to ${c.describe}`);
+          this.deps.logger.info(`notifications: ${row.event} for ${about} sent to ${c.describe}`);
           if (this.stopped) return;
         }
       } finally {

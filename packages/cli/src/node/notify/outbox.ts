@@ -6,6 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { HOME_MODES, restrictStore } from "@omero-fs/config/home";
 import Database from "better-sqlite3";
 import type { Cursor, NotifyEvent } from "../../core/notify-cursor";
 
@@ -18,7 +19,13 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 -- Incomplete filesets already notified (and still incomplete at the last poll); outbox rows of
 -- import.incomplete carry attempt = -fileset.
-CREATE TABLE IF NOT EXISTS incomplete_seen (fileset INTEGER PRIMARY KEY);`;
+CREATE TABLE IF NOT EXISTS incomplete_seen (fileset INTEGER PRIMARY KEY);
+-- The last of the ledger's omero_events (OMERO paused or resumed the queue) turned into messages;
+-- their outbox rows carry fileset 0 and attempt = OMERO_EVENT_BASE - event id.
+CREATE TABLE IF NOT EXISTS omero_cursor (k INTEGER PRIMARY KEY CHECK (k = 1), after INTEGER NOT NULL);`;
+
+/** Outbox `attempt` of OMERO's pauses: below every -fileset of import.incomplete, so never the same key. */
+export const OMERO_EVENT_BASE = -1_000_000_000_000;
 
 /** One message for one channel. `attempt` is the importer run (or -fileset for import.incomplete): one message per (channel, attempt). */
 export interface OutboxMessage {
@@ -26,7 +33,7 @@ export interface OutboxMessage {
   event: NotifyEvent;
   fileset: number;
   attempt: number;
-  /** The fileset as `imports show --json` prints it. */
+  /** The fileset as `imports show --json` prints it (with its OMERO.web link), or OMERO's pause. */
   payload: string;
 }
 
@@ -43,7 +50,8 @@ export class NotifyOutbox {
   /** Open (creating) the store of a home: var/db/notify.sqlite. */
   constructor(home: string) {
     const file = path.join(home, "var", "db", "notify.sqlite");
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: HOME_MODES.dir });
+    restrictStore(file);
     this.db = new Database(file);
     this.db.pragma("journal_mode = WAL");
     this.db.exec(SCHEMA);
@@ -112,6 +120,28 @@ export class NotifyOutbox {
       for (const id of forget) drop.run(id);
       for (const id of seen) add.run(id);
       for (const m of messages) insert.run(m.channel, m.event, m.fileset, m.attempt, m.payload, stamp);
+    })();
+  }
+
+  /** The last OMERO pause or resumption queued; null before the first look. */
+  omeroCursor(): number | null {
+    const r = this.db.prepare("SELECT after FROM omero_cursor WHERE k = 1").get() as { after: number } | undefined;
+    return r ? r.after : null;
+  }
+
+  setOmeroCursor(after: number): void {
+    this.db
+      .prepare("INSERT INTO omero_cursor(k, after) VALUES (1, ?) ON CONFLICT(k) DO UPDATE SET after = excluded.after")
+      .run(after);
+  }
+
+  /** OMERO's pauses and resumptions queued and the cursor moved past `after`, in one transaction. */
+  recordOmero(messages: OutboxMessage[], after: number, now: number): void {
+    const insert = this.insertStatement();
+    const stamp = new Date(now).toISOString();
+    this.db.transaction(() => {
+      for (const m of messages) insert.run(m.channel, m.event, m.fileset, m.attempt, m.payload, stamp);
+      this.setOmeroCursor(after);
     })();
   }
 

@@ -14,10 +14,18 @@ export function patternSet(): FormatFixture {
   const names: string[] = [];
   for (const z of ["01", "02", "03"]) for (const c of ["GFP", "RFP"]) names.push(`stack/img_z${z}_${c}.tif`);
   const files: FixtureFile[] = [
-    { path: "stack.pattern", content: Buffer.from("stack/img_z<01-03>_<GFP,RFP>.tif\n"), kind: "index" },
+    // No folder in the pattern: FilePatternReader puts it in the .pattern's folder (a relative folder would be
+    // resolved against the importer's working directory).
+    { path: "stack/stack.pattern", content: Buffer.from("img_z<01-03>_<GFP,RFP>.tif\n"), kind: "index" },
     ...names.map((n) => ({ path: n, content: tinyTiff(), kind: "image" as const })),
   ];
-  return { entry: "stack.pattern", reader: "loci.formats.in.FilePatternReader", files, expected: names, closed: true };
+  return {
+    entry: "stack/stack.pattern",
+    reader: "loci.formats.in.FilePatternReader",
+    files,
+    expected: names,
+    closed: true,
+  };
 }
 
 export function oirSet(parts = 2): FormatFixture {

@@ -73,6 +73,8 @@ export function inCellPlate(opts: InCellOptions = {}): PlateFixture {
     ),
     `</Wavelengths>`,
     `<ZDimensionParameters number_of_slices="${zs}"/>`,
+    // InCellReader counts fields by offset_point elements.
+    `<Fields number="${fields}">${Array.from({ length: fields }, (_, i) => `<offset_point index="${i}" x="${i * 100}" y="0"/>`).join("")}</Fields>`,
     `<TimeSchedule enabled="false"/>`,
     `<Plate rows="8" columns="12"/>`,
     `<PlateMap>${wells.map(([r, c]) => `<Well><Row number="${r}"/><Column number="${c}"/></Well>`).join("")}</PlateMap>`,

@@ -5,11 +5,11 @@
  * Software tag `eaZYX ...`), `results/Well<nnnn>_mode<c>_z<zzz>_t<ttt>_detail.txt`, `results/*.sav`
  * (program state: not used). TIFFs first in `files`, analysis files after.
  */
-import { makeTiff } from "../make-tiff";
+import { makeTiff, readablePlane } from "../make-tiff";
 import type { FixtureFile, PlateFixture } from "./plate";
 
 export function miasTiff(software = "eaZYX MIAS 2.0"): Buffer {
-  return makeTiff({ ifds: [{ width: 4, height: 4, software }] });
+  return makeTiff({ ifds: [{ width: 4, height: 4, software, ...readablePlane(4, 4) }] });
 }
 
 export function miasPlate(

@@ -3,9 +3,10 @@
  * Pure: `files` is a list of (relative path, bytes); unit tests turn it into candidates with
  * `toCandidates`, end-to-end tests write it to disk (index first, images first, at any pace).
  */
-import { HEADER_BYTES, wholeFileMax } from "../../grouping";
-import type { CandidateFile } from "../../grouping";
-import { makeTiff } from "../make-tiff";
+import { wholeFileMax } from "../../grouping";
+import type { CandidateFile } from "../../types";
+import { HEADER_BYTES } from "../../types";
+import { makeTiff, readablePlane } from "../make-tiff";
 
 export interface FixtureFile {
   /** POSIX path relative to the fixture's root. */
@@ -29,9 +30,9 @@ export interface PlateFixture {
   timepoints: number;
 }
 
-/** A tiny valid TIFF (4 x 4, 8-bit) with an optional ImageDescription. */
+/** A tiny valid TIFF (4 x 4, 8-bit, Bio-Formats opens it) with an optional ImageDescription. */
 export function tinyTiff(description?: string): Buffer {
-  return makeTiff({ ifds: [{ width: 4, height: 4, description }] });
+  return makeTiff({ ifds: [{ width: 4, height: 4, description, ...readablePlane(4, 4) }] });
 }
 
 /** The candidate files as the io probe would see them under `root` (absolute POSIX folder). */

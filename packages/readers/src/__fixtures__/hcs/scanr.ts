@@ -3,7 +3,12 @@
  * `experiment_descriptor.dat`, `AcquisitionLog.dat`, and `data/` with planes named
  * `<well>--W<5>--P<5>--Z<5>--T<5>--<channel>.tif` (the blocks ScanrReader.getBlock matches).
  */
-import { type FixtureFile, type PlateFixture, tinyTiff } from "./plate";
+import { makeTiff, readablePlane } from "../make-tiff";
+import type { FixtureFile, PlateFixture } from "./plate";
+
+/** ScanR planes carry the Software tag ScanrReader.isThisType(stream) asks for. */
+const imaqTiff = () =>
+  makeTiff({ ifds: [{ width: 4, height: 4, software: "National Instruments IMAQ", ...readablePlane(4, 4) }] });
 
 export function scanrImageName(
   label: string,
@@ -47,7 +52,7 @@ export function scanrPlate(opts: { wells?: string[]; positions?: number; channel
   wells.forEach((w, wi) => {
     for (let p = 1; p <= positions; p++)
       for (const c of channels)
-        files.push({ path: `data/${scanrImageName(w, wi + 1, p, 0, 0, c)}`, content: tinyTiff(), kind: "image" });
+        files.push({ path: `data/${scanrImageName(w, wi + 1, p, 0, 0, c)}`, content: imaqTiff(), kind: "image" });
   });
   return {
     entry: "experiment_descriptor.xml",

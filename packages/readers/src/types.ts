@@ -1,9 +1,8 @@
 /**
- * Grouping's public types and probe sizes.
+ * The readers package's shared types and probe sizes: the ground floor that grouping, hcs, complete
+ * and io import (this module imports nothing of the package).
  */
-import type { PlateSummary } from "../hcs/types";
 
-export type { PlateSummary };
 /** What the io module learnt about a file's content. */
 export interface FileProbe {
   /** The first HEADER_BYTES bytes (the whole file for small index files: companion OME-XML, metadata.txt, .nd, .ndpis). */
@@ -14,6 +13,9 @@ export interface FileProbe {
   tiffTags?: number[];
   /** For a TIFF: the first IFD's Software tag (305), when it has one (MIASReader tests its prefix). */
   tiffSoftware?: string;
+  /** For a TIFF: the first IFD's DocumentName (269), DateTime (306) and Copyright (33432), when present
+   * (TCSReader, SlidebookTiffReader, TrestleReader read them). */
+  tiffText?: Record<number, string>;
 }
 
 export interface CandidateFile {
@@ -21,6 +23,27 @@ export interface CandidateFile {
   path: string;
   size: number;
   probe?: FileProbe;
+}
+
+/** What a plate's index says it holds, and how much of it is there. A count of 0 means "not known". */
+export interface PlateSummary {
+  /** Instrument family, e.g. "MetaXpress", "CellWorx", "Operetta". */
+  format: string;
+  /** Plate name (the index's base name, or the name the index gives). */
+  name: string;
+  wells: number;
+  /** Fields (sites) per well. */
+  fields: number;
+  channels: number;
+  timepoints: number;
+  /** Z planes per field (1 when not a stack). */
+  zSteps: number;
+  /** Image files the index lists (the pixel files of `expected`); 0 for plates without an index (Cellomics). */
+  expectedImages: number;
+  /** How many of those are present. */
+  presentImages: number;
+  /** The first MISSING_LIST_MAX missing image paths (all of them are in the plan's `missing`). */
+  missing: string[];
 }
 
 /** One fileset to import. */
@@ -56,12 +79,18 @@ export interface GroupingOptions {
   whitelist?: string[];
 }
 
+/** A file placed nowhere (yet), with why. */
+export interface PendingFile {
+  path: string;
+  reason: string;
+}
+
 export interface GroupingResult {
   filesets: FilesetPlan[];
   /** No reader matches, partial copy (.filepart), dot file, or excluded by the watch's readers file. */
-  ignored: { path: string; reason: string }[];
+  ignored: PendingFile[];
   /** A companion whose entry file is not (yet) present. */
-  pending: { path: string; reason: string }[];
+  pending: PendingFile[];
 }
 
 /** How many leading bytes content rules need. The largest fixed-offset test is NIfTI's magic at 344;

@@ -1,0 +1,175 @@
+/**
+ * An import is never run twice at once (issue 19): the DropBox records each import's process
+ * group; killed with -9 during an import, the restarted DropBox finds that import still running and
+ * waits for it to end before it does anything else with the fileset. e2e: real processes, a real
+ * kill -9, the exec importer with a slow command and the fake OMERO CLI.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { CLI_BIN, REPO_ROOT } from "../helpers/wait";
+import {
+  dropboxLog,
+  type Home,
+  imports,
+  kill9,
+  makeHome,
+  type Proc,
+  startDropBox,
+  startMonitor,
+  stop,
+  tiff,
+  waitFor,
+  write,
+} from "./harness";
+
+jest.setTimeout(90_000);
+const run = promisify(execFile);
+
+const lines = (f: string): string[] => {
+  try {
+    return fs.readFileSync(f, "utf8").split("\n").filter(Boolean);
+  } catch {
+    return [];
+  }
+};
+
+/** Process groups that still have members among these pids. */
+const alive = (pids: number[]) =>
+  pids.filter((pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+
+describe("an import that outlives the DropBox", () => {
+  let h: Home;
+  let monitor: Proc | null = null;
+  let dropbox: Proc | null = null;
+  afterEach(async () => {
+    await stop(dropbox);
+    await stop(monitor);
+    h?.cleanup();
+  });
+
+  test("exec importer: kill -9 during a slow import; the restart waits for it, then runs the next attempt, never two at once", async () => {
+    h = makeHome({});
+    const runs = path.join(h.root, "runs.log");
+    // Each run says when it starts and ends (with its pid); the import itself takes 4 s.
+    fs.writeFileSync(
+      path.join(h.home, "etc", "config.json"),
+      JSON.stringify({
+        "omero.fs.dirImportWait": "0.3",
+        "omero.fs.throttleImport": "0",
+        "omero.fs.rescanInterval": "0",
+        "omero.fs.importer": "exec",
+        "omero.fs.execCommand": `/bin/sh -c 'echo "start $$" >> ${runs}; sleep 4; echo "end $$" >> ${runs}; echo done' sh {entry}`,
+      }),
+    );
+    monitor = await startMonitor(h.home);
+    dropbox = await startDropBox(h.home);
+    write(path.join(h.dropbox, "amy", "slow.tif"), tiff());
+    await waitFor(() => lines(runs).length === 1 || null, "the first run started");
+    const first = Number(lines(runs)[0]!.split(" ")[1]);
+    await kill9(dropbox);
+    dropbox = await startDropBox(h.home);
+    await waitFor(
+      () => /still runs after the DropBox restarted: waiting for it to end/.test(dropboxLog(h)) || null,
+      "the restart found the running import",
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}\n${dropboxLog(h)}`);
+    });
+    // While the first run lives, no second one starts.
+    while (alive([first]).length > 0) {
+      expect(lines(runs).filter((l) => l.startsWith("start"))).toHaveLength(1);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await waitFor(() => imports(h, { state: "imported" }).length === 1 || null, "the fileset imported", {
+      timeoutMs: 30_000,
+    });
+    // One run after the other: start, end, start, end; never two starts in a row.
+    const seq = lines(runs).map((l) => l.split(" ")[0]);
+    expect(seq).toEqual(["start", "end", "start", "end"]);
+  });
+
+  test("omero importer (the fake OMERO CLI): kill -9 during a slow import; no second import starts while the first runs", async () => {
+    h = makeHome({});
+    const log = path.join(h.root, "omero.log");
+    fs.writeFileSync(
+      path.join(h.home, "etc", "config.json"),
+      JSON.stringify({
+        "omero.fs.dirImportWait": "0.3",
+        "omero.fs.throttleImport": "0",
+        "omero.fs.rescanInterval": "0",
+        "omero.fs.importer": "omero",
+        "omero.fs.omeroBin": path.join(REPO_ROOT, "test", "fixtures", "fake-omero"),
+      }),
+    );
+    const env = { FAKE_OMERO_LOG: log, FAKE_OMERO_SLEEP: "4", OMERO_FS_OMERO_PASSWORD: "secret" };
+    monitor = await startMonitor(h.home);
+    dropbox = await startDropBox(h.home, env);
+    write(path.join(h.dropbox, "amy", "slow.tif"), tiff());
+    const importsSeen = () => lines(log).map((l) => JSON.parse(l) as { cmd: string | null; pid: number });
+    await waitFor(() => importsSeen().some((c) => c.cmd === "import-sleeping") || null, "the import started");
+    const first = importsSeen().find((c) => c.cmd === "import")!.pid;
+    await kill9(dropbox);
+    dropbox = await startDropBox(h.home, env);
+    await waitFor(
+      () => /still runs after the DropBox restarted: waiting for it to end/.test(dropboxLog(h)) || null,
+      "the restart found the running import",
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}\n${dropboxLog(h)}`);
+    });
+    while (alive([first]).length > 0) {
+      expect(importsSeen().filter((c) => c.cmd === "import")).toHaveLength(1);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await waitFor(() => imports(h, { state: "imported" }).length === 1 || null, "the fileset imported", {
+      timeoutMs: 30_000,
+    });
+    // The redo after it asks OMERO to skip what it already has.
+    const redo = importsSeen().filter((c) => c.cmd === "import");
+    expect(redo.length).toBe(2);
+    const calls = lines(log).map((l) => JSON.parse(l) as { cmd: string | null; argv: string[] });
+    expect(calls.filter((c) => c.cmd === "import").at(-1)!.argv).toContain("--exclude=clientpath");
+  });
+
+  test("imports cancel ID: a running import's process group is ended, the fileset is cancelled; retry queues it again", async () => {
+    h = makeHome({});
+    const runs = path.join(h.root, "runs.log");
+    fs.writeFileSync(
+      path.join(h.home, "etc", "config.json"),
+      JSON.stringify({
+        "omero.fs.dirImportWait": "0.3",
+        "omero.fs.throttleImport": "0",
+        "omero.fs.rescanInterval": "0",
+        "omero.fs.importer": "exec",
+        // A child of its own in the group (like Java under the omero CLI), and a long import.
+        "omero.fs.execCommand": `/bin/sh -c 'echo "start $$" >> ${runs}; sleep 60 & wait; echo done' sh {entry}`,
+      }),
+    );
+    monitor = await startMonitor(h.home);
+    dropbox = await startDropBox(h.home);
+    write(path.join(h.dropbox, "amy", "slow.tif"), tiff());
+    await waitFor(() => lines(runs).length === 1 || null, "the run started");
+    const first = Number(lines(runs)[0]!.split(" ")[1]);
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("OMERO_FS_")));
+    const cli = (...a: string[]) =>
+      run(process.execPath, [CLI_BIN, "--home", h.home, "imports", ...a], { env }).catch(
+        (e: { stdout: string; stderr: string }) => e,
+      );
+    const id = imports(h)[0]!.id;
+    expect((await cli("cancel", String(id))).stdout).toBe(
+      `import ${id} cancelled: not imported (omero-fs imports retry ${id} queues it again)\n`,
+    );
+    expect(alive([first])).toEqual([]);
+    expect(imports(h)[0]).toMatchObject({ id, state: "cancelled" });
+    expect((await cli("cancel", String(id))).stderr).toMatch(new RegExp(`import ${id} is already cancelled`));
+    expect((await cli("retry", String(id))).stdout).toBe(`import ${id} queued\n`);
+    await waitFor(() => lines(runs).length === 2 || null, "the retry ran it again");
+  });
+});
