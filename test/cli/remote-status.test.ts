@@ -42,6 +42,7 @@ beforeAll(async () => {
     config: {
       "omero.fs.monitorBindControl": control,
       "omero.fs.monitorBindEvents": events,
+      "omero.fs.monitorRoots": storage.dir,
       "omero.fs.insecureTcp": "true",
     },
   });

@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
+import * as os from "node:os";
 import * as path from "node:path";
 import { AdminStatusJsonSchema, MonitorMethodResults } from "@omero-fs/protocol";
 import { ControlClient, listMonitor, loadClientCurve } from "@omero-fs/protocol/zmq";
@@ -29,7 +30,14 @@ async function freePort(): Promise<number> {
 async function storageHome(): Promise<{ control: string; curveDir: string }> {
   const control = `tcp://127.0.0.1:${await freePort()}`;
   const events = `tcp://127.0.0.1:${await freePort()}`;
-  home = makeHome({ config: { "omero.fs.monitorBindControl": control, "omero.fs.monitorBindEvents": events } });
+  home = makeHome({
+    config: {
+      "omero.fs.monitorBindControl": control,
+      "omero.fs.monitorBindEvents": events,
+      // A MonitorServer other hosts reach serves only these folders (the test trees are in the temp dir).
+      "omero.fs.monitorRoots": fs.realpathSync(os.tmpdir()),
+    },
+  });
   for (const name of ["server", "client"]) expect((await home.cli(["curve", "keygen", name])).code).toBe(0);
   const curveDir = path.join(home.dir, "etc", "curve");
   fs.copyFileSync(path.join(curveDir, "client.pub"), path.join(curveDir, "authorized_keys"));

@@ -30,7 +30,33 @@ export async function waitFor<T>(
 /** A fresh temporary directory (real disk), removed by the returned cleanup. */
 export function tempDir(prefix = "omero-fs-test-"): { dir: string; cleanup: () => void } {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
-  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return { dir, cleanup: () => removeTree(dir) };
+}
+
+/**
+ * rm -rf. fs.rmSync recurses in JavaScript and overflows the stack on a tree thousands of levels
+ * deep (the deep-folder tests): then the tree is removed with an explicit stack, deepest first.
+ */
+export function removeTree(dir: string): void {
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return;
+  } catch (e) {
+    // By name: under jest the error comes from another realm than its RangeError.
+    if ((e as Error).name !== "RangeError") throw e;
+  }
+  const order: string[] = [];
+  const stack = [dir];
+  while (stack.length > 0) {
+    const d = stack.pop()!;
+    order.push(d);
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) stack.push(p);
+      else fs.rmSync(p, { force: true });
+    }
+  }
+  for (let i = order.length - 1; i >= 0; i--) fs.rmdirSync(order[i]!);
 }
 
 /** Repository root (for spawning the compiled CLI). */

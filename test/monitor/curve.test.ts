@@ -9,7 +9,7 @@ import * as net from "node:net";
 import * as path from "node:path";
 import * as zmq from "zeromq";
 import { CLI_BIN } from "../helpers/wait";
-import { Cleanups, SERVER_MAIN, TEST_TIMINGS, tempDir, waitFor, write } from "./harness";
+import { Cleanups, SERVER_MAIN, TEST_ROOTS, TEST_TIMINGS, tempDir, waitFor, write } from "./harness";
 import {
   type CurveClientKeys,
   ControlClient,
@@ -45,7 +45,10 @@ function newHome(config: Record<string, string | boolean>): string {
   const t = tempDir("omero-fs-curve-");
   cleanups.add(t.cleanup);
   fs.mkdirSync(path.join(t.dir, "etc"), { recursive: true });
-  fs.writeFileSync(path.join(t.dir, "etc", "config.json"), JSON.stringify(config));
+  fs.writeFileSync(
+    path.join(t.dir, "etc", "config.json"),
+    JSON.stringify({ "omero.fs.monitorRoots": TEST_ROOTS, ...config }),
+  );
   return t.dir;
 }
 
@@ -67,10 +70,10 @@ async function startTcp(home: string, insecure = false, env: Record<string, stri
     stdio: ["ignore", "ignore", "pipe", "ipc"],
     env: {
       ...process.env,
-      OMERO_FS_MONITOR_TIMINGS: JSON.stringify(TEST_TIMINGS),
-      OMERO_FS_MONITOR_OVERRIDES: JSON.stringify({
-        monitorControl: control,
-        monitorEvents: events,
+      OMERO_FS_TEST_MONITOR_TIMINGS: JSON.stringify(TEST_TIMINGS),
+      OMERO_FS_TEST_MONITOR_OVERRIDES: JSON.stringify({
+        monitorBindControl: control,
+        monitorBindEvents: events,
         insecureTcp: insecure,
       }),
       ...env,
@@ -218,7 +221,8 @@ describe("CURVE with authorized_keys", () => {
         "the newly authorised key to get an answer",
         { timeoutMs: 20_000, intervalMs: 50 },
       );
-      expect(server.log()).toMatch(/changed, read again: 2 authorised client key\(s\)/);
+      // Logged when the key was let in; the log file may be written a little after the answer.
+      await waitFor(() => /changed, read again: 2 authorised client key\(s\)/.test(server.log()), "the re-read logged");
     } finally {
       client.close();
     }

@@ -1,5 +1,5 @@
 /**
- * The native backend on Linux: one fs.watch per directory (packages/monitor/src/sources/treewatch.ts),
+ * The native backend on Linux: one fs.watch per directory (packages/monitor/src/sources/dirs-watcher.ts),
  * with a real MonitorServer and real directories. A file is waited for without a sync (sync lists
  * the touched directories, which would hide a directory left without a watch): one published
  * that way was seen by the watch of its directory, or by the settle listing its events caused.
@@ -20,7 +20,7 @@ const ALL = ["Creation" as const, "Modification" as const, "Deletion" as const];
 
 beforeAll(async () => {
   server = await startServer({
-    env: { OMERO_FS_MONITOR_TIMINGS: JSON.stringify({ settleQuietMs: 10_000, settleMaxMs: 20_000 }) },
+    env: { OMERO_FS_TEST_MONITOR_TIMINGS: JSON.stringify({ settleQuietMs: 10_000, settleMaxMs: 20_000 }) },
   });
 });
 afterAll(async () => {
@@ -104,8 +104,8 @@ describe("out of inotify watches (the kernel's refusal simulated: test hook maxD
   beforeAll(async () => {
     small = await startServer({
       env: {
-        OMERO_FS_MONITOR_TIMINGS: JSON.stringify({ settleQuietMs: 10_000, settleMaxMs: 20_000, maxDirWatches: 3 }),
-        OMERO_FS_MONITOR_OVERRIDES: JSON.stringify({ pollInterval: 0.3 }),
+        OMERO_FS_TEST_MONITOR_TIMINGS: JSON.stringify({ settleQuietMs: 10_000, settleMaxMs: 20_000, maxDirWatches: 3 }),
+        OMERO_FS_TEST_MONITOR_OVERRIDES: JSON.stringify({ pollInterval: 0.3 }),
       },
     });
   });

@@ -2,6 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { creates, type Server, settle, startServer, watch, Cleanups, write } from "./harness";
 
+// Each test starts real processes and writes real trees: seconds under load (jest's default is 5 s).
+jest.setTimeout(60_000);
+
 let server: Server;
 const cleanups = new Cleanups();
 const tree = () => cleanups.tree();

@@ -2,6 +2,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import * as zmq from "zeromq";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import {
   ControlClient,
@@ -33,6 +34,9 @@ export interface Server {
   kill(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   close(): Promise<void>;
 }
+
+/** omero.fs.monitorRoots of the test servers: the temporary folder every test tree is made in. */
+export const TEST_ROOTS = fs.realpathSync(os.tmpdir());
 
 /** Fast settle/snapshot timings for tests (the pipeline is the same). */
 export const TEST_TIMINGS = { settleQuietMs: 100, settleMaxMs: 500, snapshotEveryMs: 1000 };
@@ -84,18 +88,28 @@ export async function settle(server: Server, id: string): Promise<FsEvent[]> {
   return server.sub.events(id);
 }
 
+/** The two native watchers (packages/monitor/src/sources/watcher.ts): each is tested on Linux. */
+export const WATCHERS = ["dirs", "parcel"] as const;
+export type WatcherKind = (typeof WATCHERS)[number];
+
 export async function startServer(
-  opts: { home?: string; env?: Record<string, string>; config?: Record<string, unknown> } = {},
+  opts: {
+    home?: string;
+    env?: Record<string, string>;
+    config?: Record<string, unknown>;
+    /** Which native watcher the server runs (default: the platform's, fs.watch per directory on Linux). */
+    watcher?: WatcherKind;
+  } = {},
 ): Promise<Server> {
   const home = opts.home ?? tempDir("omero-fs-mon-home-").dir;
-  if (opts.config) {
-    fs.mkdirSync(path.join(home, "etc"), { recursive: true });
-    fs.writeFileSync(path.join(home, "etc", "config.json"), JSON.stringify(opts.config));
-  }
+  // The tests' trees are temporary folders: the server serves them (omero.fs.monitorRoots).
+  const config = { "omero.fs.monitorRoots": TEST_ROOTS, ...opts.config };
+  fs.mkdirSync(path.join(home, "etc"), { recursive: true });
+  fs.writeFileSync(path.join(home, "etc", "config.json"), JSON.stringify(config));
   let err = "";
   const child = fork(SERVER_MAIN, ["--home", home], {
     stdio: ["ignore", "ignore", "pipe", "ipc"],
-    env: { ...process.env, OMERO_FS_MONITOR_TIMINGS: JSON.stringify(TEST_TIMINGS), ...opts.env },
+    env: { ...process.env, OMERO_FS_TEST_MONITOR_TIMINGS: JSON.stringify(TEST_TIMINGS), ...withWatcher(opts) },
   });
   child.stderr?.on("data", (d) => {
     err += d.toString();
@@ -137,17 +151,29 @@ export async function startServer(
       await server.kill();
     },
   };
-  await warmUp(server);
+  // The warm-up's folder must be served: in the first root, or the home's DropBox folder (no roots).
+  const roots = String(config["omero.fs.monitorRoots"] ?? "");
+  await warmUp(server, roots ? roots.split(",")[0]!.trim() : path.join(home, "data", "DropBox"));
   return server;
+}
+
+/** opts.env with the watcher added to OMERO_FS_TEST_MONITOR_OVERRIDES (other overrides kept). */
+function withWatcher(opts: { env?: Record<string, string>; watcher?: WatcherKind }): Record<string, string> {
+  const env = { ...opts.env };
+  if (opts.watcher) {
+    const over = JSON.parse(env.OMERO_FS_TEST_MONITOR_OVERRIDES ?? "{}") as Record<string, unknown>;
+    env.OMERO_FS_TEST_MONITOR_OVERRIDES = JSON.stringify({ ...over, watcher: opts.watcher });
+  }
+  return env;
 }
 
 /**
  * PUB/SUB joins asynchronously: make sure the subscriber receives before a test starts, by
  * touching files in a scratch monitor until one block arrives (a condition, not a sleep).
  */
-async function warmUp(server: Server): Promise<void> {
-  const scratch = path.join(server.home, "warmup");
-  fs.mkdirSync(scratch, { recursive: true });
+async function warmUp(server: Server, parent: string): Promise<void> {
+  fs.mkdirSync(parent, { recursive: true });
+  const scratch = fs.mkdtempSync(path.join(parent, "omero-fs-warmup-"));
   const id = await server.create({ watchDir: scratch, snapshotKey: "warmup" });
   await server.start(id);
   let i = 0;
@@ -161,6 +187,7 @@ async function warmUp(server: Server): Promise<void> {
     { timeoutMs: 15000, intervalMs: 50 },
   );
   await server.client.call("destroyMonitor", { monitorId: id });
+  fs.rmSync(scratch, { recursive: true, force: true });
 }
 
 /** Paths of Create events (files unless dirs asked), for exactly-once checks. */

@@ -14,6 +14,9 @@ import {
   write,
 } from "./harness";
 
+// Each test starts real processes and writes real trees: seconds under load (jest's default is 5 s).
+jest.setTimeout(60_000);
+
 const cleanups = new Cleanups();
 const tree = () => cleanups.tree();
 afterAll(() => {
@@ -291,7 +294,7 @@ test("restart with the same snapshotKey catches up; without a snapshot after kil
 test("poll backend (forced) publishes the same events", async () => {
   const dir = tree();
   const server = await startServer({
-    env: { OMERO_FS_MONITOR_OVERRIDES: JSON.stringify({ watchBackend: "poll", pollInterval: 0.3 }) },
+    env: { OMERO_FS_TEST_MONITOR_OVERRIDES: JSON.stringify({ watchBackend: "poll", pollInterval: 0.3 }) },
   });
   try {
     const id = await watch(server, { watchDir: dir });
@@ -319,7 +322,10 @@ test("start-up errors: a second server on the same endpoint; plain TCP refused",
     const r2 = spawnSync(process.execPath, [SERVER_MAIN, "--home", home2], {
       encoding: "utf8",
       timeout: 15000,
-      env: { ...process.env, OMERO_FS_MONITOR_OVERRIDES: JSON.stringify({ monitorControl: "tcp://127.0.0.1:0" }) },
+      env: {
+        ...process.env,
+        OMERO_FS_TEST_MONITOR_OVERRIDES: JSON.stringify({ monitorBindControl: "tcp://127.0.0.1:0" }),
+      },
     });
     expect(r2.status).not.toBe(0);
     expect(r2.stderr).toMatch(/omero\.fs\.insecureTcp/);

@@ -4,6 +4,9 @@ import * as path from "node:path";
 import { Cleanups, type Server, startServer, TEST_TIMINGS, write } from "./harness";
 import { type ListResult, listMonitor, MAX_BLOCK_EVENTS, MonitorMethodResults } from "./deps";
 
+// Each test starts real processes and writes real trees: seconds under load (jest's default is 5 s).
+jest.setTimeout(60_000);
+
 let server: Server;
 const cleanups = new Cleanups();
 const tree = () => cleanups.tree();
@@ -193,7 +196,7 @@ test("unknown monitor, bad cursor, another monitor's cursor, missing root", asyn
 test("a cursor not used for listIdleMs expires: BAD_PARAMS naming it", async () => {
   const idleMs = 400;
   const s = await startServer({
-    env: { OMERO_FS_MONITOR_TIMINGS: JSON.stringify({ ...TEST_TIMINGS, listIdleMs: idleMs }) },
+    env: { OMERO_FS_TEST_MONITOR_TIMINGS: JSON.stringify({ ...TEST_TIMINGS, listIdleMs: idleMs }) },
   });
   try {
     const dir = tree();

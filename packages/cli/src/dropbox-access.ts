@@ -29,8 +29,8 @@ export async function dropboxEndpoint(home: string): Promise<string | null> {
   }
   // No node: a DropBox may still run on its own (`omero-fs dropbox`).
   if (endpoint.startsWith("ipc://") && !fs.existsSync(endpoint.slice(6))) return null;
-  const { ControlClient } = await import("@omero-fs/protocol/zmq");
-  const c = new ControlClient(endpoint, { timeoutMs: 1000 });
+  const { localControlClient } = await import("@omero-fs/protocol/zmq");
+  const c = localControlClient(home, endpoint, { timeoutMs: 1000 });
   try {
     await c.call("ping", {}, DropBoxMethodResults.ping);
     return endpoint;
@@ -49,14 +49,15 @@ function failure(what: string, e: unknown): CliError {
 
 /** Call one method of the DropBox at `endpoint`; a failure is a CliError with the DropBox's first line. */
 export async function callDropBox<M extends DropBoxMethod>(
+  home: string,
   endpoint: string,
   method: M,
   params: DropBoxParamsOf<M>,
   timeoutMs: number,
   what: string = method,
 ): Promise<DropBoxResultOf<M>> {
-  const { ControlClient } = await import("@omero-fs/protocol/zmq");
-  const c = new ControlClient(endpoint, { timeoutMs });
+  const { localControlClient } = await import("@omero-fs/protocol/zmq");
+  const c = localControlClient(home, endpoint, { timeoutMs });
   try {
     return await c.callMethod(DropBoxMethodResults, method, params);
   } catch (e) {
@@ -84,7 +85,8 @@ export async function throughDropBox<M extends DropBoxMethod, L>(
   },
 ): Promise<Through<DropBoxResultOf<M>, L>> {
   const endpoint = await dropboxEndpoint(home);
-  if (endpoint) return { running: true, result: await callDropBox(endpoint, o.method, o.params, o.timeoutMs, o.what) };
+  if (endpoint)
+    return { running: true, result: await callDropBox(home, endpoint, o.method, o.params, o.timeoutMs, o.what) };
   const ledger = require("@omero-fs/dropbox/ledger") as typeof import("@omero-fs/dropbox/ledger");
   try {
     return { running: false, result: await o.direct(ledger, homePaths(home).ledger) };

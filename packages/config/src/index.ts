@@ -12,3 +12,4 @@ export * from "./templates-xml";
 export * from "./test-hooks";
 export * from "./types";
 export * from "./reload-class";
+export * from "./tcp-policy";

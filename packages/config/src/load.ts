@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { loadReadersFile, ReadersFileError } from "@omero-fs/readers";
 import { envKeyToProperty } from "./env";
 import { homePaths } from "./home";
@@ -189,10 +190,16 @@ export function loadConfig(opts: LoadOptions): LoadResult {
     else if (r.kind === "unknown") warnings.push(`unknown environment variable ${k}; ignored${r.suggestion}`);
   }
 
+  const curveDir = path.join(home, "etc", "curve");
   const resolved = resolveConfig({
     home,
     values,
     checkReadersFile: defaultReadersFileCheck,
+    curve: {
+      dir: curveDir,
+      serverKey: fs.existsSync(path.join(curveDir, "server.key")),
+      authorizedKeys: fs.existsSync(path.join(curveDir, "authorized_keys")),
+    },
   });
   problems.push(...resolved.problems);
   warnings.push(...resolved.warnings);

@@ -27,9 +27,13 @@ export const WATCH_RESTART_KEYS: ReadonlySet<string> = new Set([
   "monitorPathMap",
 ]);
 
-/** Global properties the node applies live itself (HTTP server, notifier, log levels). */
+/**
+ * Global properties the node applies live itself (HTTP server, notifier, log levels; the
+ * MonitorServer's log level and roots, which it re-reads on the SIGHUP the node sends it).
+ */
 export const NODE_LIVE_GLOBALS: ReadonlySet<string> = new Set([
   "logLevel",
+  "monitorRoots",
   "httpAddress",
   "httpToken",
   "notifyOn",

@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { EVENT_TYPES, MAX_TIMER_SECONDS, PROPERTIES, type PropertyDef } from "./properties";
 import { slotLabel } from "./names";
 import { defaultRaw } from "./property-lookup";
+import { type CurveFiles, tcpPolicyProblems } from "./tcp-policy";
 import {
   type ConfigProblem,
   type GlobalConfig,
@@ -32,6 +33,8 @@ export interface ResolveInput {
   /** Effective raw value of each property that some source set, by full name. */
   values: Map<string, RawValue>;
   checkReadersFile?: ReadersFileCheck;
+  /** Which of etc/curve's key files exist (default: none). */
+  curve?: CurveFiles;
 }
 
 export interface ResolveResult {
@@ -99,6 +102,13 @@ export function parseValue(def: PropertyDef, s: string): Parsed<unknown> {
       return { ok: true, value: path.resolve(s) };
     case "list":
       return { ok: true, value: splitItems(s) };
+    case "dirs": {
+      const items = splitItems(s);
+      const bad = items.find((d) => !path.isAbsolute(d));
+      if (bad !== undefined)
+        return { ok: false, why: `"${bad}" is not an absolute path; give folders starting with /` };
+      return { ok: true, value: items.map((d) => path.resolve(d)) };
+    }
     case "eventTypes": {
       const out = new Set<string>();
       for (const item of splitItems(s)) {
@@ -208,7 +218,7 @@ export function validateRaw(def: PropertyDef, raw: string): string | null {
 /** The typed default of a property ("" stays "" and an empty list is []). */
 export function defaultValue(def: PropertyDef, home: string): unknown {
   const raw = defaultRaw(def, home);
-  if (raw === "") return def.kind === "list" ? [] : def.kind === "pathMap" ? null : "";
+  if (raw === "") return def.kind === "list" || def.kind === "dirs" ? [] : def.kind === "pathMap" ? null : "";
   const r = parseValue(def, raw);
   if (!r.ok) throw new Error(`bad default for ${def.name}: ${r.why}`);
   return r.value;
@@ -243,14 +253,13 @@ export function resolveConfig(input: ResolveInput): ResolveResult {
     }
   }
   const g = global as GlobalConfig;
-  for (const key of ["monitorBindControl", "monitorBindEvents", "dropboxControl", "nodeControl"] as const) {
-    if (g[key].startsWith("tcp://") && !g.insecureTcp) {
-      // TCP needs CURVE keys (docs/ARCHITECTURE.md, "Wire protocol"); the servers refuse plain TCP. Say so here.
-      warnings.push(
-        `omero.fs.${key}: ${g[key]} is a TCP endpoint; it needs CURVE keys in etc/ or omero.fs.insecureTcp=true`,
-      );
-    }
-  }
+  // TCP needs CURVE keys or insecureTcp; the servers refuse it otherwise, and so does `config check`.
+  const tcp = tcpPolicyProblems(
+    g,
+    input.curve ?? { dir: path.join(home, "etc", "curve"), serverKey: false, authorizedKeys: false },
+  );
+  problems.push(...tcp.problems);
+  warnings.push(...tcp.warnings);
   if (g.importer === "exec" && g.execCommand.trim() === "")
     problems.push({
       property: "omero.fs.execCommand",

@@ -78,6 +78,8 @@ export const GlobalConfigSchema = z.object({
   /** Where the MonitorServer this node runs binds (control ROUTER, event PUB). */
   monitorBindControl: z.string(),
   monitorBindEvents: z.string(),
+  /** Folders the MonitorServer this node runs may watch and list; [] = this home's watch folders. */
+  monitorRoots: z.array(z.string()),
   dropboxControl: z.string(),
   nodeControl: z.string(),
   insecureTcp: z.boolean(),

@@ -11,7 +11,7 @@ import {
   OMERO_FS_VERSION,
   type OmeroStatus,
 } from "@omero-fs/protocol";
-import { ControlClient, type Handlers } from "@omero-fs/protocol/zmq";
+import { type Handlers, localControlClient } from "@omero-fs/protocol/zmq";
 import { isUnder } from "./core/paths";
 import type { Engine } from "./engine";
 import { LedgerError } from "./ledger";
@@ -110,8 +110,8 @@ export function controlHandlers(h: ControlHost): DropBoxHandlers {
 }
 
 /** Is a DropBox already answering at this endpoint? Its pid, or null. (One DropBox per home.) */
-export async function probeRunning(endpoint: string, timeoutMs = 400): Promise<number | null> {
-  const c = new ControlClient(endpoint, { timeoutMs });
+export async function probeRunning(home: string, endpoint: string, timeoutMs = 400): Promise<number | null> {
+  const c = localControlClient(home, endpoint, { timeoutMs });
   try {
     const r = await c.call("ping", {}, DropBoxMethodResults.ping, timeoutMs);
     return r.pid;

@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { OmeroFsConfig, WatchConfig } from "@omero-fs/config";
 import type { EventBlock, RemoteMonitor } from "@omero-fs/protocol";
-import { type CurveClientKeys, curveDir, loadClientCurve, loadLocalCurve } from "@omero-fs/protocol/zmq";
+import { type CurveClientKeys, curveDir, loadClientCurve, loadLocalCurve, noAnswerHint } from "@omero-fs/protocol/zmq";
 import { MonitorLink } from "./monitor-link";
 
 /** Fresh sockets for a silent remote MonitorServer after this long, doubling up to RENEW_MAX_MS. */
@@ -41,6 +41,8 @@ export class LinkEntry {
     /** The MonitorServer this node runs (empty slots, or a slot naming monitorBindControl). */
     readonly local: boolean,
     private readonly make: () => MonitorLink,
+    /** What may be wrong when it does not answer (a wrong server key, with CURVE). */
+    readonly noAnswer: string = noAnswerHint(false),
   ) {
     this.link = make();
   }
@@ -149,7 +151,8 @@ export class MonitorLinks {
           curve ?? undefined,
           local ? "" : `${os.hostname()}:${this.home}`,
         );
-      entry = new LinkEntry(key, control, events, local, make);
+      const keySetting = local ? "etc/curve/server.key" : `omero.fs.monitorServerKey of watch ${w.index + 1}`;
+      entry = new LinkEntry(key, control, events, local, make, noAnswerHint(curve !== null, keySetting));
       this.byKey.set(key, entry);
     }
     entry.watches.push(w.index);
@@ -182,6 +185,7 @@ export class MonitorLinks {
         state: e.down ? ("unreachable" as const) : ("connected" as const),
         lastContact: e.lastContact === null ? null : new Date(e.lastContact).toISOString(),
         watches: e.watches.map((i) => i + 1),
+        ...(e.down ? { hint: e.noAnswer } : {}),
       }));
   }
 

@@ -291,7 +291,7 @@ export class MonitorSupervisor {
       const up = await this.ping(entry, entry.local ? Number.POSITIVE_INFINITY : Date.now() + REMOTE_CONNECT_MS);
       if (!up) this.remoteDown(entry);
     }
-    if (entry.down) throw new Error(`the MonitorServer at ${entry.control} does not answer`);
+    if (entry.down) throw new Error(`the MonitorServer at ${entry.control} does not answer: ${entry.noAnswer}`);
     return entry;
   }
 
@@ -339,7 +339,7 @@ export class MonitorSupervisor {
     const watches = e.watches.map((i) => i + 1).join(", ");
     this.d.health.set(
       `remote:${e.key}`,
-      `remote MonitorServer ${e.control} unreachable since ${since}: no events for watch ${watches} (reconciled through the mount meanwhile)`,
+      `remote MonitorServer ${e.control} unreachable since ${since}: no events for watch ${watches} (reconciled through the mount meanwhile); ${e.noAnswer}`,
     );
   }
 
@@ -351,7 +351,9 @@ export class MonitorSupervisor {
       const p = await e.link.ping(1000);
       if (!p) {
         if (!e.down)
-          this.d.log.warn(`MonitorServer at ${e.control} does not answer: events are not arriving; waiting for it`);
+          this.d.log.warn(
+            `MonitorServer at ${e.control} does not answer (${e.noAnswer}): events are not arriving; waiting for it`,
+          );
         e.silent(Date.now());
         this.remoteDown(e);
         if (e.renewIfDue(Date.now())) this.d.log.debug(`MonitorServer at ${e.control}: new sockets, reconnecting`);

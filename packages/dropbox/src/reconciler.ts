@@ -272,7 +272,11 @@ export class Reconciler {
     }
     if (first && !alarm) await this.ctx.serial(() => this.endFirstWalk(watch));
     for (const d of summary.unreadableDirs)
-      this.ctx.problems.once(`unreadable:${d}`, "warn", `watch ${watch + 1}: cannot read ${d}`);
+      this.ctx.problems.once(
+        `unreadable:${d}`,
+        "warn",
+        `watch ${watch + 1}: ${summary.refused?.[d] ?? `cannot read ${d}`}`,
+      );
     this.ctx.requestTick();
     const n = changed + gone;
     // A periodic walk that found nothing is routine; any other walk (start, scan, a gap) says it ran.

@@ -7,6 +7,7 @@
  */
 import * as path from "node:path";
 import type { OnceLog, WatchConfig } from "@omero-fs/config";
+import { depthBelow, folderDepthProblem } from "@omero-fs/protocol";
 import { listMonitorTree } from "@omero-fs/protocol/zmq";
 import { toLocal } from "./core/path-map";
 import type { WalkedFile } from "./core/reconcile";
@@ -36,7 +37,7 @@ export function remoteTreeSource(deps: RemoteTreeDeps): TreeSource {
       return walkWatchDirs(w, onDir);
     };
     const id = deps.monitorOf(w.index);
-    if (e.down || !id) return fallback(e.down ? "unreachable" : "no monitor yet");
+    if (e.down || !id) return fallback(e.down ? `unreachable: ${e.noAnswer}` : "no monitor yet");
     try {
       const s = await listRemote(w, e, id, onDir, deps.problems);
       deps.problems.forgetPrefix(key);
@@ -77,11 +78,19 @@ async function listRemote(
     },
     { timeoutMs: LIST_PAGE_TIMEOUT_MS },
   );
+  const unreadableDirs = s.unreadableDirs.flatMap((d) => local(d) ?? []);
+  // A folder the MonitorServer refused as too deep is unreadable to it: say why, as a local walk does.
+  const refused: Record<string, string> = {};
+  for (const d of unreadableDirs) {
+    const why = folderDepthProblem(d, depthBelow(path.resolve(w.watchDir), d));
+    if (why) refused[d] = why;
+  }
   return {
     present: s.present,
     files: s.files,
     dirs: s.dirs,
-    unreadableDirs: s.unreadableDirs.flatMap((d) => local(d) ?? []),
+    unreadableDirs,
+    ...(Object.keys(refused).length > 0 ? { refused } : {}),
     via: `listed by ${e.control}`,
   };
 }

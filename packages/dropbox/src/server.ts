@@ -100,6 +100,9 @@ class DropBoxServer {
         omero: () => omeroStatus(p.config.global.importer, p.engine.omeroHealth()),
       }),
       log: p.log,
+      // On tcp://: CURVE with etc/curve/authorized_keys, or refused unless omero.fs.insecureTcp.
+      tcp: { home: p.home, insecureTcp: p.config.global.insecureTcp, what: "DropBox control endpoint", log: p.log },
+      zapDomain: "dropbox-control",
     });
   }
 
@@ -275,7 +278,7 @@ export async function runDropBox(opts: {
   });
   let server: DropBoxServer | null = null;
   try {
-    const other = await probeRunning(g.dropboxControl);
+    const other = await probeRunning(opts.home, g.dropboxControl);
     if (other !== null) throw new Error(`a DropBox is already running for this home (pid ${other})`);
     const catalogues = cataloguesOf(config);
     const home = opts.home;

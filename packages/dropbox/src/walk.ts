@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { encodeBadName, isValidUtf8, type WatchConfig } from "@omero-fs/config";
-import { linkedFolderProblem } from "@omero-fs/protocol";
+import { depthBelow, folderDepthProblem, linkedFolderProblem } from "@omero-fs/protocol";
 import { COOKIE_PREFIX, isSysFileName, isUnder, resolveBlacklist, userOfPath } from "./core/paths";
 import type { WalkedFile } from "./core/reconcile";
 
@@ -18,6 +18,11 @@ export interface WalkSummary {
   /** Directories listed. */
   dirs: number;
   unreadableDirs: string[];
+  /**
+   * Why a folder of unreadableDirs was not read when it was refused rather than unreadable (a
+   * folder too deep: folderDepthProblem), by path.
+   */
+  refused?: Record<string, string>;
   /** Where the tree came from when not from a walk here: "list of tcp://host:port" (remote-tree.ts). */
   via?: string;
 }
@@ -74,6 +79,14 @@ export async function walkWatchDirs(
       continue;
     }
     const dir = top;
+    // Too deep to enter (as the monitor refuses it): its files are unknown, not gone.
+    const tooDeep = folderDepthProblem(dir, depthBelow(root, dir));
+    if (tooDeep) {
+      out.unreadableDirs.push(dir);
+      out.refused ??= {};
+      out.refused[dir] = tooDeep;
+      continue;
+    }
     let entries: fs.Dirent[];
     let badNames: Map<string, Buffer> | null = null;
     try {

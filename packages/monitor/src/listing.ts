@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ListResult, MonitorParams } from "@omero-fs/protocol";
+import { depthBelow, type ListResult, MAX_FOLDER_DEPTH, type MonitorParams } from "@omero-fs/protocol";
 import {
   cursorOf,
   cursorStep,
@@ -170,6 +170,11 @@ async function fillPage(w: Walk, limit: number): Promise<{ dirs: ListedDir[]; un
     if (!w.cur) {
       const dir = w.stack.pop();
       if (dir === undefined) return { dirs, unreadable, done: true };
+      // Too deep to enter (the monitor refuses it, and logs why): its files are unknown, not gone.
+      if (depthBelow(w.rules.root, dir) >= MAX_FOLDER_DEPTH) {
+        unreadable.push(dir);
+        continue;
+      }
       let entries: fs.Dirent[];
       try {
         entries = await fs.promises.readdir(dir, { withFileTypes: true });

@@ -2,15 +2,12 @@
  * One monitor: a watch of one tree with OMERO's parameters, made loss-proof (README "The
  * loss-proof pipeline"; docs/ARCHITECTURE.md, "MonitorServer pipeline"). This file chooses and
  * falls back between the sources; the sources (sources/) only report what they saw, and every
- * sighting is judged by one rule, compareWithKnown (core/compare.ts), against the known-set.
+ * sighting is judged by one rule, compareWithKnown (core/compare.ts), against the known-set
+ * (tracker.ts).
  *
- * - native or, when it cannot work, poll (snapshot diffs): the source of truth; a new directory
- *   is listed as soon as its event arrives. On Linux native is one fs.watch per directory
- *   (sources/treewatch.ts; a new directory is watched before it is listed), elsewhere
- *   @parcel/watcher's subscribe;
- * - with parcel only: the fast path (fs.watch on the watch directory and recently active
- *   directories: a new file within fastWindowMs instead of parcel's 50-500 ms batches) and
- *   supplements (fs.watch on directories found by a listing parcel does not watch yet);
+ * - the native watcher (sources/watcher.ts; Linux one fs.watch per directory, elsewhere
+ *   @parcel/watcher with its fast path) or, when it cannot work, poll (snapshot diffs): the source
+ *   of truth; a new directory is watched, then listed, as soon as its event arrives;
  * - listings: when activity settles (or at least every settleMaxMs) every touched directory is
  *   listed again; after a stall, a large burst or a watcher error, the whole tree;
  * - catch-up at start: the snapshot of the last run against the tree now.
@@ -20,19 +17,17 @@ import * as path from "node:path";
 import type { Logger } from "@omero-fs/config";
 import type { Backend, EventBlock, MonitorParams } from "@omero-fs/protocol";
 import { noteWork } from "./collect";
-import { fastPathSkips, sightingChanged } from "./core/compare";
 import { isCookieName, publishFilter, resolveBlacklist } from "./core/filters";
-import { ABSENT, codeIsDir, type EntryCode } from "./core/known";
 import { type MonitorOptions, resolveMonitorOptions, type ServerSettings } from "./core/options";
-import { chooseBackend, defaultSnapshotKey, fastWindowFor, settleDecision, usesDirWatches } from "./core/policy";
+import { chooseBackend, defaultSnapshotKey, fastWindowFor } from "./core/policy";
 import { ControlError, messageOf } from "./errors";
 import { Publisher } from "./publisher";
 import { SnapshotStore } from "./snapshot";
 import { Cookies } from "./sources/cookie";
-import { DirWatches, FastWatches } from "./sources/dirwatch";
-import { NativeSource, type RawEvent } from "./sources/native";
+import { DirsWatcher } from "./sources/dirs-watcher";
+import { ParcelWatcher } from "./sources/parcel-watcher";
 import { PollSource } from "./sources/poll";
-import { TreeWatches } from "./sources/treewatch";
+import type { EventOrigin, RawEvent, Watcher, WatcherHooks } from "./sources/watcher";
 import { Tracker } from "./tracker";
 
 /** What a monitor needs from its server: its settings (as configured) and where things go. */
@@ -57,18 +52,9 @@ export class Monitor {
   private readonly t: Tracker;
   private readonly out: Publisher;
   private readonly store: SnapshotStore;
-  private readonly native: NativeSource;
-  /** Linux: the native source is one fs.watch per directory (null: parcel's subscribe). */
-  private readonly tree: TreeWatches | null;
+  /** The native backend (opened unless polling). */
+  private readonly watcher: Watcher;
   private poll: PollSource | null = null;
-  /**
-   * fs.watch on directories found by a listing whose creation the watcher has not reported: the
-   * watcher only adds a watch when it sees a directory's own create event, so a directory made
-   * inside a new directory before that one's watch existed (cp -r, mkdir -p) or below a moved-in
-   * tree is never watched by it. Closed once the watcher proves it watches the directory.
-   */
-  private readonly supplements: DirWatches;
-  private readonly fast: FastWatches;
   private rootMissing = false;
   private flushScheduled = false;
   private settleTimer: NodeJS.Timeout | null = null;
@@ -78,6 +64,8 @@ export class Monitor {
   private fastFlushTimer: NodeJS.Timeout | null = null;
   private lastFastFlushAt = 0;
   private extraIgnore: string[] = [];
+  /** Folders too deep to enter (tracker.ts enter): parcel and the poll's snapshots keep out of them. */
+  private readonly tooDeep = new Set<string>();
   /** Followed symlinks directly in the watch directory (user folders kept elsewhere). */
   private readonly linked = new Set<string>();
   private readonly cookies = new Cookies();
@@ -101,61 +89,49 @@ export class Monitor {
       rescan: (reason, p) => this.out.rescan(reason, p),
       dirGone: (dir) => {
         this.linked.delete(dir);
-        this.supplements.closeBelow(dir);
-        this.tree?.closeBelow(dir);
-        this.fast.removeBelow(dir);
+        this.watcher.dirGone(dir);
       },
       newDirListed: (dir) => {
-        this.supplement(dir);
+        this.watcher.newDir(dir, "listing");
         this.markNewDir(dir);
       },
       rootGone: () => this.rootGone(),
       linkedFolder: (link) => this.followLink(link),
+      tooDeep: (dir) => this.tooDeep.add(dir),
     });
     this.out = new Publisher(id, publishFilter(params), params.blockSize, host.logger, host.send);
     this.store = new SnapshotStore(host.snapshotDir, this.key, (what, e) =>
       this.log.warn(`monitor ${this.id}: ${what}: ${messageOf(e)}`),
     );
-    this.native = new NativeSource(
-      this.watchDir,
-      () => this.ignore,
-      {
-        events: (events) => {
-          if (!this.stopping) this.onRaw(events, "native");
-        },
-        error: (err) => this.onWatcherError(err),
-        unwatchable: (dir, why) => this.unwatchable(dir, why),
+    this.watcher = this.makeWatcher();
+  }
+
+  /** The native watcher this platform uses (core/policy.ts chooseWatcher), reporting here. */
+  private makeWatcher(): Watcher {
+    const hooks: WatcherHooks = {
+      events: (events, origin) => {
+        if (!this.stopping) this.onRaw(events, origin);
       },
-      this.opts.timings.nativeDelayMs,
-    );
-    this.tree = usesDirWatches(process.platform)
-      ? new TreeWatches(
-          this.watchDir,
-          {
-            events: (events) => {
-              if (!this.stopping) this.onRaw(events, "native");
-            },
-            lost: () => {
-              this.t.needFull = true;
-              this.scheduleSettle();
-            },
-            selfChanged: (dir) => this.onDirSelfChanged(dir),
-            denied: (dir, why) => this.unwatchable(dir, why.includes("EACCES") ? "Permission denied" : why),
-            relist: (dirs) => this.relist(dirs),
-            warn: (m) => this.log.warn(`monitor ${this.id}: ${m}`),
-            info: (m) => this.log.info(`monitor ${this.id}: ${m}`),
-          },
-          this.opts.pollIntervalMs,
-          this.opts.timings.maxDirWatches,
-        )
-      : null;
-    this.supplements = new DirWatches((dir, type, name) => this.onSupplement(dir, type, name));
-    this.fast = new FastWatches(
-      this.watchDir,
-      (d, type, name) => this.onFast(d, type, name),
-      host.logger,
-      `monitor ${id}`,
-    );
+      fastSighting: (dir, name) => this.onFast(dir, name),
+      lost: () => {
+        this.t.wantWholeTree();
+        this.scheduleSettle();
+      },
+      selfChanged: (dir) => this.onDirSelfChanged(dir),
+      unwatchable: (dir, why) => this.unwatchable(dir, why),
+      relist: (dirs) => this.relist(dirs),
+      error: (err) => this.onWatcherError(err),
+      log: (level, m) => this.log[level](`monitor ${this.id}: ${m}`),
+    };
+    const { timings } = this.opts;
+    if (this.opts.watcher === "dirs")
+      return new DirsWatcher(this.watchDir, hooks, this.opts.pollIntervalMs, timings.maxDirWatches);
+    return new ParcelWatcher(this.watchDir, hooks, {
+      ignore: () => [...this.ignore, ...this.tooDeep],
+      inScope: (p) => this.t.inScope(p),
+      fastWatchDirs: timings.fastWatchDirs,
+      delayMs: timings.nativeDelayMs,
+    });
   }
 
   /** Last published seq. */
@@ -167,6 +143,10 @@ export class Monitor {
   }
   get rescansPublished(): number {
     return this.out.rescansPublished;
+  }
+  /** Parts of the tree not watched in this run, with why. */
+  refused(): { path: string; reason: string }[] {
+    return this.t.refused();
   }
 
   private get log(): Logger {
@@ -225,7 +205,7 @@ export class Monitor {
         );
       } else {
         try {
-          await this.openNative();
+          await this.openWatcher();
         } catch (e) {
           const why = messageOf(e);
           if (this.opts.watchBackend !== "auto") {
@@ -249,9 +229,7 @@ export class Monitor {
       // d. What changed between the baseline walk and the watch being in place.
       this.t.list(this.watchDir, true, true);
       this.state = "started";
-      for (const link of this.linked) this.followLink(link);
-      if (this.backend === "poll") this.startPolling();
-      else this.startFast();
+      this.startSources();
       this.snapshotTimer = setInterval(() => void this.periodicSnapshot(gen), this.opts.timings.snapshotEveryMs);
       if (this.opts.timeoutMs > 0) {
         this.timeoutTimer = setTimeout(() => {
@@ -262,7 +240,7 @@ export class Monitor {
         }, this.opts.timeoutMs);
       }
       this.log.info(
-        `monitor ${this.id} started: ${this.watchDir} (${this.params.pathMode}, backend ${this.backend}, ${this.t.known.size} entries known, key ${this.key})`,
+        `monitor ${this.id} started: ${this.watchDir} (${this.params.pathMode}, backend ${this.backend}, ${this.t.knownCount} entries known, key ${this.key})`,
       );
       this.flush();
     });
@@ -277,12 +255,10 @@ export class Monitor {
       this.gen++;
       this.stopping = true;
       this.clearTimers();
-      this.supplements.closeAll();
-      this.fast.closeAll();
       this.poll?.stop();
       await this.poll?.settled();
       this.poll = null;
-      await this.closeNative();
+      await this.watcher.close();
       // Snapshot first, then compare the tree with what we published: a change in between is
       // published now and reported again by the next catch-up (twice, never lost).
       if (!this.rootMissing && fs.existsSync(this.watchDir)) {
@@ -305,21 +281,37 @@ export class Monitor {
     this.settleTimer = this.timeoutTimer = this.recoverTimer = this.snapshotTimer = this.fastFlushTimer = null;
   }
 
-  /** The native source: every directory of the known-set watched (Linux), or parcel subscribed. */
-  private async openNative(): Promise<void> {
-    if (!this.tree) return this.native.open();
-    this.tree.open(this.t.known.dirPaths().filter((d) => d === this.watchDir || this.watchable(d)));
-    this.log.info(`monitor ${this.id}: watching ${this.tree.size} directories (inotify, one watch each)`);
+  /** The native watcher on the watch directory and every known directory it descends into. */
+  private async openWatcher(): Promise<void> {
+    await this.watcher.open(this.watchableDirs());
+    this.log.info(
+      `monitor ${this.id}: watching ${this.watchDir} (${this.watcher.description}; ${this.watcher.size} watches)`,
+    );
+  }
+
+  /** After the start's walk: polling, or the watcher's fast path and the followed links. */
+  private startSources(): void {
+    if (this.backend === "poll") {
+      this.startPolling();
+      return;
+    }
+    this.watcher.started(this.watchableDirs());
+    for (const link of this.linked) this.followLink(link);
+  }
+
+  private watchableDirs(): string[] {
+    return this.t.knownDirs().filter((d) => d === this.watchDir || this.watchable(d));
   }
 
   private watchable(d: string): boolean {
-    return this.t.known.isDir(d) && this.t.inScope(d) && this.t.descendInto(d);
+    return this.t.isKnownDir(d) && this.t.inScope(d) && this.t.descendInto(d);
   }
 
   /** An unreadable subdirectory: left out, said so, the rest is watched. */
   private unwatchable(dir: string, why: string): void {
     if (!this.extraIgnore.includes(dir)) this.extraIgnore.push(dir);
     this.log.warn(`monitor ${this.id}: cannot watch ${dir} (${why}); watching the rest of the tree`);
+    this.t.recordRefused(dir, `cannot watch: ${why}`);
     if (why === "Permission denied") this.out.rescan(`permission denied: ${why}`, dir);
   }
 
@@ -341,27 +333,20 @@ export class Monitor {
       this.rootGone();
       return;
     }
-    this.tree?.closeBelow(dir);
+    this.watcher.dirGone(dir);
     this.onRaw(
       [
         { path: dir, type: "delete" },
         { path: dir, type: "create" },
       ],
-      "native",
+      "single",
     );
-  }
-
-  private closeNative(): Promise<void> {
-    if (this.tree) {
-      this.tree.close();
-      return Promise.resolve();
-    }
-    return this.native.close((e) => this.log.warn(`monitor ${this.id}: unsubscribe: ${messageOf(e)}`));
   }
 
   private startPolling(): void {
     this.poll?.stop();
-    this.poll = new PollSource(this.watchDir, this.store.snapshotFile, () => this.ignore, this.opts.pollIntervalMs, {
+    const ignore = () => [...this.ignore, ...this.tooDeep];
+    this.poll = new PollSource(this.watchDir, this.store.snapshotFile, ignore, this.opts.pollIntervalMs, {
       events: (events) => {
         this.onRaw(events, "poll");
         // Listing the directories the diff touched also covers a change that raced the snapshots.
@@ -371,6 +356,13 @@ export class Monitor {
       failed: (why) => this.log.warn(`monitor ${this.id}: poll of ${this.watchDir} failed: ${why}`),
     });
     this.poll.start();
+  }
+
+  /** The native watcher could not be (re)opened: poll from now on. */
+  private fallBackToPolling(e: unknown): void {
+    this.log.error(`monitor ${this.id}: resubscribe failed (${messageOf(e)}); polling instead`);
+    this.backend = "poll";
+    this.reason = `native watch failed (${messageOf(e)}); polling`;
   }
 
   /** A watcher error: rescan notice, resubscribe (or poll when that fails), compare the whole tree. */
@@ -383,35 +375,30 @@ export class Monitor {
     this.flush();
     void this.serial(async () => {
       if (gen !== this.gen || this.state !== "started") return;
-      await this.closeNative();
+      await this.watcher.close();
       try {
-        await this.openNative();
+        await this.openWatcher();
       } catch (e) {
-        this.log.error(`monitor ${this.id}: resubscribe failed (${messageOf(e)}); polling instead`);
-        this.backend = "poll";
-        this.reason = `native watch failed (${messageOf(e)}); polling`;
-        this.fast.closeAll();
-        this.startPolling();
+        this.fallBackToPolling(e);
       }
-      this.t.needFull = true;
+      this.startSources();
+      this.t.wantWholeTree();
       this.verifyNow();
     });
   }
 
   // ---------------------------------------------------------------- sightings in
 
-  /** Events of the native watcher, a poll diff or a supplementary fs.watch. */
-  private onRaw(events: RawEvent[], source: "native" | "poll" | "supplement"): void {
-    const fromPoll = source === "poll";
-    if (this.state !== "started" && !fromPoll) return;
+  /** Events of the native watcher (its own watches or a supplement) or of a poll diff. */
+  private onRaw(events: RawEvent[], origin: EventOrigin | "poll"): void {
+    if (this.state !== "started" && origin !== "poll") return;
     noteWork(events.length);
     const now = Date.now();
-    let lastParent = "";
+    // Every raw event counts (a burst near the inotify queue's size may have overflowed it).
+    this.t.noteRaw(events.length, now);
     for (const ev of events) {
       const p = ev.path;
       const name = path.basename(p);
-      // Every raw event counts (a burst near the inotify queue's size may have overflowed it).
-      this.t.rawCount++;
       if (isCookieName(name)) {
         if (ev.type !== "delete") this.cookies.seen(name);
         continue;
@@ -421,82 +408,28 @@ export class Monitor {
         continue;
       }
       if (!this.t.inScope(p)) continue;
-      const parent = path.dirname(p);
-      if (source === "native" && !this.tree && this.supplements.size > 0) {
-        // The watcher reports here, so it watches here: the supplement is no longer needed.
-        this.supplements.close(parent);
-        if (ev.type === "create") this.supplements.close(p);
-      }
-      this.t.touchDir(parent, now);
-      if (source === "native" && !this.tree && parent !== lastParent) {
-        // Activity here: give the directory a fast watch (or keep it as most recent).
-        lastParent = parent;
-        this.fastTouch(parent);
-      }
-      const seen = ev.type === "delete" ? ABSENT : this.t.look(p);
-      // A name that is not valid UTF-8 (text with U+FFFD, unknown): gone or there, the DropBox rescans.
-      if (seen === null || (seen === ABSENT && name.includes("\uFFFD") && this.t.known.codeOf(p) === ABSENT)) {
-        this.t.badName(p, ev.type !== "update");
-        continue;
-      }
-      const known = this.t.known.codeOf(p);
-      const kind = ev.type === "update" ? "update" : ev.type === "create" ? "appeared" : "other";
-      const v = this.t.reconcile(p, known, seen, sightingChanged(known, kind));
-      // A new (or moved-in) directory: list it now; parcel's watch is already in place; with
-      // one watch per directory (or a supplementary fs.watch), watch it first, then list it.
-      if ((v === "create" || v === "replace") && codeIsDir(seen) && this.t.descendInto(p)) {
-        if (source === "supplement" || this.tree) this.supplement(p);
-        // A fast watch from before (same name, deleted and made again) watches a dead inode:
-        // renew it. Added before the listing, so nothing falls between.
-        if (source === "native" && !this.tree) {
-          this.fast.remove(p);
-          this.fastTouch(p);
-        }
+      // A new (or moved-in) directory: watched (unless its watcher does already), then listed.
+      if (this.t.sighting(p, ev.type, now) === "newDir" && this.t.enter(p)) {
+        if (origin !== "poll") this.watcher.newDir(p, origin);
         this.markNewDir(p);
         this.t.list(p, true, true);
       }
     }
-    this.t.lastRawAt = now;
     // fs.watch events come one by one, without parcel's debounce: the fast path's block window
     // coalesces them (a create+delete of a temporary file is nothing) and grows under a burst.
-    if (source === "native" && this.tree) this.scheduleFastFlush();
+    if (origin === "single") this.scheduleFastFlush();
     else this.scheduleFlush();
-    if (!fromPoll) this.scheduleSettle();
+    if (origin !== "poll") this.scheduleSettle();
   }
 
-  /** One fast-path sighting: only entries appearing or vanishing ("rename"), only files. */
-  private onFast(dir: string, type: string, name: string | null): void {
-    if (type !== "rename" || name === null || this.state !== "started" || this.rootMissing) return;
+  /** A fast-path sighting (parcel): an entry of `dir` appeared or went; only files are judged. */
+  private onFast(dir: string, name: string): void {
+    if (this.state !== "started" || this.rootMissing) return;
     if (isCookieName(name) || name.includes("\uFFFD")) return;
-    const p = dir === "/" ? `/${name}` : `${dir}/${name}`;
-    // Only inside directories the known-set holds: a new directory is the watcher's until it
-    // has listed it (its files would otherwise be published before the directory itself).
-    if (!this.t.inScope(p) || (dir !== this.watchDir && !this.t.known.isDir(dir))) return;
-    let seen: EntryCode;
-    try {
-      const st = fs.lstatSync(p, { throwIfNoEntry: false });
-      seen = st ? this.t.codeOfStat(p, st) : ABSENT;
-    } catch {
-      return; // EACCES and the like: the watcher and the listing report it
-    }
-    const now = Date.now();
-    this.t.touchDir(dir, now);
-    this.t.lastRawAt = now;
+    const v = this.t.fastSighting(dir, name, Date.now());
+    if (v === null) return;
     this.scheduleSettle();
-    this.fast.refresh(dir);
-    const known = this.t.known.codeOf(p);
-    if (fastPathSkips(known, seen)) return;
-    const v = this.t.reconcile(p, known, seen, sightingChanged(known, "appeared"));
     if (v === "create" || v === "replace" || v === "delete") this.scheduleFastFlush();
-  }
-
-  private onSupplement(dir: string, type: string, name: string | null): void {
-    if (name === null) {
-      this.t.needFull = true;
-      this.scheduleSettle();
-      return;
-    }
-    this.onRaw([{ path: path.join(dir, name), type: type === "change" ? "update" : "create" }], "supplement");
   }
 
   // ---------------------------------------------------------------- listings
@@ -509,12 +442,12 @@ export class Monitor {
   private onSettleTimer(): void {
     this.settleTimer = null;
     if (this.state !== "started") return;
-    const d = settleDecision(Date.now(), this.t.lastRawAt, this.t.firstDirtyAt, this.t.rawCount, this.opts.timings);
+    const d = this.t.settle(Date.now(), this.opts.timings);
     if (d.kind === "wait") {
       this.settleTimer = setTimeout(() => this.onSettleTimer(), d.ms);
       return;
     }
-    if (d.full) this.t.needFull = true;
+    if (d.full) this.t.wantWholeTree();
     this.verifyNow();
   }
 
@@ -532,40 +465,14 @@ export class Monitor {
       `monitor ${this.id}: MonitorServer was stalled for ${(ms / 1000).toFixed(1)} s; events may have been lost (inotify queue overflow): verifying the whole tree`,
     );
     this.out.rescan(`stalled for ${(ms / 1000).toFixed(1)} s: events may have overflowed`, this.watchDir);
-    this.t.needFull = true;
-    this.t.lastRawAt = Date.now();
-    if (this.t.dirty.size === 0) this.t.firstDirtyAt = this.t.lastRawAt;
+    this.t.noteStall(Date.now());
     this.scheduleSettle();
   }
 
-  private supplement(dir: string): void {
-    if (this.tree) {
-      // Also while starting (the walk after the watches were added finds new directories).
-      if (this.backend === "native" && this.tree.isOpen && !this.stopping && !this.rootMissing) this.tree.watch(dir);
-      return;
-    }
-    if (this.backend !== "native" || this.supplements.has(dir) || this.state !== "started" || this.stopping) return;
-    const failed = this.supplements.add(dir);
-    if (failed) {
-      this.log.debug(`monitor ${this.id}: fs.watch ${dir}: ${messageOf(failed.error)}`);
-      this.t.needFull = true;
-    }
-  }
-
-  /**
-   * A followed symlink to a folder: the native watcher does not follow links, so it and every
-   * folder below it get a supplementary fs.watch (new folders below get theirs as they are found).
-   */
+  /** A followed symlink to a folder: the watcher watches through it (parcel does not follow links). */
   private followLink(link: string): void {
     this.linked.add(link);
-    if (this.tree) {
-      // Watched like any directory of the known-set (fs.watch follows the link).
-      this.supplement(link);
-      return;
-    }
-    if (this.supplements.has(link)) return;
-    this.supplement(link);
-    for (const d of this.t.known.dirPaths()) if (d.startsWith(`${link}/`)) this.supplement(d);
+    this.watcher.followLink(link, () => this.t.knownDirs().filter((d) => d.startsWith(`${link}/`)));
   }
 
   /** A directory found new: list it again when activity settles (its watch may have lost events). */
@@ -573,21 +480,6 @@ export class Monitor {
     if (this.state !== "started" || this.stopping) return;
     this.t.touchDir(p, Date.now());
     this.scheduleSettle();
-  }
-
-  // ---------------------------------------------------------------- fast path
-
-  /** Fast watches on the watch directory and, within the budget, every directory in scope. */
-  private startFast(): void {
-    if (this.tree) return; // every directory has its fs.watch already
-    const dirs = this.t.known.dirPaths().filter((d) => d !== this.watchDir && this.t.descendInto(d));
-    this.fast.start(dirs, this.opts.timings.fastWatchDirs);
-  }
-
-  /** Activity in a directory: give it a fast watch, evicting the least recently active one. */
-  private fastTouch(dir: string): void {
-    if (this.tree || this.backend !== "native" || this.state !== "started" || this.stopping) return;
-    this.fast.touch(dir);
   }
 
   /** Flush after the fast path's block window (a watcher batch flushing first is fine too). */
@@ -609,12 +501,10 @@ export class Monitor {
     const gen = this.gen;
     this.log.warn(`monitor ${this.id}: the watch directory ${this.watchDir} was deleted or moved; waiting for it`);
     this.t.forget();
-    this.supplements.closeAll();
-    this.fast.closeAll();
     this.out.rescan("the watch directory was deleted or moved away", this.watchDir);
     this.flush();
     this.poll?.stop();
-    void this.closeNative();
+    void this.watcher.close();
     const check = () => {
       this.recoverTimer = null;
       if (gen !== this.gen) return;
@@ -630,19 +520,16 @@ export class Monitor {
       this.log.warn(`monitor ${this.id}: the watch directory ${this.watchDir} is back; watching it again`);
       if (this.backend === "native") {
         try {
-          await this.openNative();
+          await this.openWatcher();
         } catch (e) {
-          this.log.error(`monitor ${this.id}: resubscribe failed (${messageOf(e)}); polling instead`);
-          this.backend = "poll";
-          this.reason = `native watch failed (${messageOf(e)}); polling`;
+          this.fallBackToPolling(e);
         }
       }
       if (this.backend === "poll") await this.writeSnapshot();
       this.rootMissing = false;
       this.t.forget();
       this.t.list(this.watchDir, true, true);
-      if (this.backend === "poll") this.startPolling();
-      else this.startFast();
+      this.startSources();
       this.flush();
     });
   }
@@ -693,7 +580,7 @@ export class Monitor {
   }
 
   private writeMarker(running: boolean): void {
-    this.store.writeMarker({ watchDir: this.watchDir, running, dirs: this.t.known.dirPaths() });
+    this.store.writeMarker({ watchDir: this.watchDir, running, dirs: this.t.knownDirs() });
   }
 }
 

@@ -11,6 +11,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { depthBelow, MAX_FOLDER_DEPTH } from "@omero-fs/protocol";
 
 export interface SnapshotEntry {
   path: string;
@@ -108,9 +109,10 @@ function ignored(p: string, ignore: readonly string[]): boolean {
  * parcel.getEventsSince): the root and every entry below it, depth first, but not `ignore`d paths
  * or anything below them; symlinks are entries (not followed), mtimes from lstat in ns. The count
  * goes first, so its place is reserved (zero-padded, which both readers accept) and written last.
- * A directory that cannot be read is an entry without children (the next catch-up reports its
- * content as new: twice, never lost); one gone meanwhile is left out. Memory: the names of one
- * directory and the stack of directories still to read.
+ * A directory that cannot be read, or MAX_FOLDER_DEPTH levels down, is an entry without children
+ * (the next catch-up reports its content as new: twice, never lost); an entry gone meanwhile, or
+ * that cannot be looked at (a path too long), is left out. Memory: the names of one directory and
+ * the stack of directories still to read.
  */
 export async function writeSnapshotFile(
   root: string,
@@ -118,6 +120,8 @@ export async function writeSnapshotFile(
   ignore: readonly string[],
   /** Checked at each turn of the event loop: true abandons the walk (returns -1; `file` is incomplete). */
   abandoned: () => boolean = () => false,
+  /** Entries written between two turns of the event loop. */
+  yieldEvery = YIELD_EVERY,
 ): Promise<number> {
   const fd = fs.openSync(file, "w");
   try {
@@ -144,18 +148,19 @@ export async function writeSnapshotFile(
       for (const name of names) {
         const p = prefix + name;
         if (ignored(p, ignore)) continue;
-        const st = fs.lstatSync(p, { bigint: true, throwIfNoEntry: false });
+        const st = lstatOrNull(p);
         if (!st) continue;
         const isDir = st.isDirectory();
         entry(p, st.mtimeNs, isDir);
-        if (isDir) stack.push(p);
+        // A folder too deep to enter is an entry, as the monitor knows it, but not walked.
+        if (isDir && depthBelow(root, p) < MAX_FOLDER_DEPTH) stack.push(p);
       }
       if (out.length > 0) {
         fs.writeSync(fd, out.join(""));
         out = [];
       }
       sinceYield += names.length + 1;
-      if (sinceYield >= YIELD_EVERY) {
+      if (sinceYield >= yieldEvery) {
         sinceYield = 0;
         await new Promise<void>((r) => setImmediate(r));
         if (abandoned()) return -1;
@@ -165,6 +170,15 @@ export async function writeSnapshotFile(
     return count;
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/** lstat (ns), or null when gone or when it cannot be looked at: one bad entry never fails the snapshot. */
+function lstatOrNull(p: string): fs.BigIntStats | null {
+  try {
+    return fs.lstatSync(p, { bigint: true, throwIfNoEntry: false }) ?? null;
+  } catch {
+    return null;
   }
 }
 

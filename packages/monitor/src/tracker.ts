@@ -9,12 +9,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Logger } from "@omero-fs/config";
-import type { FsEvent, MonitorParams } from "@omero-fs/protocol";
+import { depthBelow, type FsEvent, folderDepthProblem, type MonitorParams } from "@omero-fs/protocol";
 import { busy } from "./busy";
 import { noteWork } from "./collect";
-import { compareWithKnown, eventsOf, knownAfter, type Verdict } from "./core/compare";
+import { compareWithKnown, eventsOf, fastPathSkips, knownAfter, sightingChanged, type Verdict } from "./core/compare";
 import { childInScope, descendInto, inScope, type Scope } from "./core/filters";
 import { ABSENT, codeIno, codeIsDir, type EntryCode, entryCode, KnownTree } from "./core/known";
+import { type PipelineTimings, type SettleDecision, settleDecision } from "./core/policy";
 import { errnoOf, messageOf } from "./errors";
 import type { Marker } from "./snapshot";
 import { catchUp } from "./sources/catchup";
@@ -31,24 +32,31 @@ export interface TrackerHooks {
   rootGone(): void;
   /** A symlink directly in the watch directory is followed as a folder (sources/links.ts). */
   linkedFolder(link: string): void;
+  /** A folder too deep to enter (refused with the reason): no watch may look inside it. */
+  tooDeep(dir: string): void;
 }
 
 /** An lstat that is nothing (a link gone between the listing and its lstat). */
 const EMPTY_STAT = { isSymbolicLink: () => false } as fs.Stats;
 
+/** Refused parts kept for getMonitorState (each is logged once anyway). */
+const MAX_REFUSED = 100;
+
 export class Tracker {
-  readonly known: KnownTree;
-  scope: Scope;
+  private readonly known: KnownTree;
+  private scope: Scope;
   /** Directories touched since the last verification. */
-  readonly dirty = new Set<string>();
+  private readonly dirty = new Set<string>();
   /** Raw events since the last verification (a large episode verifies the whole tree). */
-  rawCount = 0;
-  lastRawAt = 0;
-  firstDirtyAt = 0;
+  private rawCount = 0;
+  private lastRawAt = 0;
+  private firstDirtyAt = 0;
   /** The next verification compares the whole tree. */
-  needFull = false;
-  /** Problems logged once per run (unlistable directories, bad names). */
+  private needFull = false;
+  /** Problems logged once per run (unlistable directories, bad names, refused parts). */
   private readonly noticed = new Set<string>();
+  /** Parts of the tree refused in this run, with why (getMonitorState's `refused`). */
+  private refusals: { path: string; reason: string }[] = [];
   private readonly links: LinkedFolders;
 
   constructor(
@@ -81,9 +89,79 @@ export class Tracker {
     return descendInto(dir, this.scope);
   }
 
+  /**
+   * Whether a directory just found (new, or met by a listing) is entered. One too deep is not, and
+   * is refused with the reason (once per run): the rest of the tree is watched as before.
+   */
+  enter(dir: string): boolean {
+    if (descendInto(dir, this.scope)) return true;
+    const why = folderDepthProblem(dir, depthBelow(this.watchDir, dir));
+    if (why) {
+      this.refuse(dir, why);
+      this.hooks.tooDeep(dir);
+    }
+    return false;
+  }
+
+  // ------------------------------------------------------------ the known-set, read only
+
+  codeOf(p: string): EntryCode {
+    return this.known.codeOf(p);
+  }
+
+  isKnownDir(p: string): boolean {
+    return this.known.isDir(p);
+  }
+
+  knownDirs(): string[] {
+    return this.known.dirPaths();
+  }
+
+  get knownCount(): number {
+    return this.known.size;
+  }
+
+  /** Parts of the tree refused in this run (newest last, at most MAX_REFUSED). */
+  refused(): { path: string; reason: string }[] {
+    return [...this.refusals];
+  }
+
+  // ------------------------------------------------------------ activity and when to verify
+
+  /** `n` raw events arrived now (every one counts: a burst near the queue's size may have overflowed it). */
+  noteRaw(n: number, now: number): void {
+    this.rawCount += n;
+    this.lastRawAt = now;
+  }
+
+  touchDir(dir: string, now: number): void {
+    if (this.dirty.size === 0) this.firstDirtyAt = now;
+    this.dirty.add(dir);
+  }
+
+  /** The next verification compares the whole tree (events were lost, or may have been). */
+  wantWholeTree(): void {
+    this.needFull = true;
+  }
+
+  /** The process was stalled: the whole tree, after the usual quiet time from now. */
+  noteStall(now: number): void {
+    this.needFull = true;
+    this.lastRawAt = now;
+    if (this.dirty.size === 0) this.firstDirtyAt = now;
+  }
+
+  /** Whether to verify now (and the whole tree?) or wait. */
+  settle(now: number, timings: PipelineTimings): SettleDecision {
+    return settleDecision(now, this.lastRawAt, this.firstDirtyAt, this.rawCount, timings);
+  }
+
+  // ------------------------------------------------------------ runs
+
   /** Start of a run: forget everything, then walk the tree (not published); Recurse's start set is every directory. */
   baseline(): void {
     this.noticed.clear();
+    this.refusals = [];
     this.dirty.clear();
     this.rawCount = 0;
     this.known.clear();
@@ -98,9 +176,45 @@ export class Tracker {
     this.dirty.clear();
   }
 
-  touchDir(dir: string, now: number): void {
-    if (this.dirty.size === 0) this.firstDirtyAt = now;
-    this.dirty.add(dir);
+  /**
+   * A watcher's (or a poll's) sighting of `p` (in scope; not a cookie, not the watch directory),
+   * judged against the known-set and applied. "newDir": a directory appeared (created, moved in,
+   * or replacing something), which the caller watches and lists.
+   */
+  sighting(p: string, type: "create" | "update" | "delete", now: number): "newDir" | "other" {
+    this.touchDir(path.dirname(p), now);
+    const seen = type === "delete" ? ABSENT : this.look(p);
+    // A name that is not valid UTF-8 (text with U+FFFD, unknown): gone or there, the DropBox rescans.
+    if (seen === null || (seen === ABSENT && path.basename(p).includes("\uFFFD") && this.known.codeOf(p) === ABSENT)) {
+      this.badName(p, type !== "update");
+      return "other";
+    }
+    const known = this.known.codeOf(p);
+    const kind = type === "update" ? "update" : type === "create" ? "appeared" : "other";
+    const v = this.reconcile(p, known, seen, sightingChanged(known, kind));
+    return (v === "create" || v === "replace") && codeIsDir(seen) ? "newDir" : "other";
+  }
+
+  /**
+   * A fast-path sighting (an entry `name` of `dir` appeared or went): judged when it is a file in a
+   * directory the known-set holds (a new directory is the watcher's until it has listed it, or
+   * its files would be published before it). The verdict, or null when not looked at.
+   */
+  fastSighting(dir: string, name: string, now: number): Verdict | null {
+    const p = dir === "/" ? `/${name}` : `${dir}/${name}`;
+    if (!this.inScope(p) || (dir !== this.watchDir && !this.known.isDir(dir))) return null;
+    let seen: EntryCode;
+    try {
+      const st = fs.lstatSync(p, { throwIfNoEntry: false });
+      seen = st ? this.codeOfStat(p, st) : ABSENT;
+    } catch {
+      return null; // EACCES and the like: the watcher and the listing report it
+    }
+    this.touchDir(dir, now);
+    this.lastRawAt = now;
+    const known = this.known.codeOf(p);
+    if (fastPathSkips(known, seen)) return "none";
+    return this.reconcile(p, known, seen, sightingChanged(known, "appeared"));
   }
 
   /**
@@ -180,15 +294,27 @@ export class Tracker {
   }
 
   /**
-   * Compare one directory's listing with the known-set (entry by entry, compareWithKnown; then
-   * the known names the listing no longer has). New directories are walked. deep: also recurse
-   * into known directories. publish false: the baseline walk (known-set only).
+   * Compare a directory's listing with the known-set (entry by entry, compareWithKnown; then the
+   * known names the listing no longer has). New directories are walked. deep: also walk the
+   * known directories below. publish false: the baseline walk (known-set only). Iterative: a
+   * stack of directories being listed (at most MAX_FOLDER_DEPTH), each a generator that yields
+   * the folders to walk below it, walked at once, in the order recursion would (a folder's own
+   * known-set is filled while it is young: 500 empty ones made first and filled later left
+   * ~3 MiB more garbage in the old generation of a 100,000-file walk).
    */
   list(dir: string, deep: boolean, publish: boolean): void {
-    busy(() => this.listOne(dir, deep, publish));
+    busy(() => {
+      const frames = [this.listOne(dir, deep, publish)];
+      while (frames.length > 0) {
+        const next = frames[frames.length - 1]!.next();
+        if (next.done) frames.pop();
+        else frames.push(this.listOne(next.value, true, publish));
+      }
+    });
   }
 
-  private listOne(dir: string, deep: boolean, publish: boolean): void {
+  /** One directory; yields each directory below it to walk (always deep), before going on. */
+  private *listOne(dir: string, deep: boolean, publish: boolean): Generator<string, void, undefined> {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -199,11 +325,7 @@ export class Tracker {
         else if (publish) this.hooks.rootGone();
         return;
       }
-      if (!this.noticed.has(dir)) {
-        this.noticed.add(dir);
-        this.log.warn(`monitor ${this.id}: cannot list ${dir}: ${messageOf(e)}; rescan notice, watching the rest`);
-        this.hooks.rescan(`cannot list directory: ${code ?? messageOf(e)}`, dir);
-      }
+      this.refuse(dir, `cannot list directory: ${code ?? messageOf(e)}`, `cannot list ${dir}: ${messageOf(e)}`);
       return;
     }
     noteWork(entries.length);
@@ -224,24 +346,39 @@ export class Tracker {
       seen.add(name);
       const isDir =
         de.isDirectory() ||
-        (de.isSymbolicLink() &&
-          dir === this.watchDir &&
-          this.followsLink(p, fs.lstatSync(p, { throwIfNoEntry: false }) ?? EMPTY_STAT));
+        (de.isSymbolicLink() && dir === this.watchDir && this.followsLink(p, lstatOrNull(p) ?? EMPTY_STAT));
       const known = kids?.get(name) ?? ABSENT;
       const v = this.reconcile(p, known, this.listedCode(p, isDir, known === ABSENT && publish), false, publish);
-      if (!isDir || !this.descendInto(p)) continue;
-      if (v === "create" || v === "replace") {
-        if (publish) this.hooks.newDirListed(p);
-        this.list(p, true, publish);
-      } else if (deep) {
-        this.list(p, true, publish);
-      }
+      if (!isDir) continue;
+      const isNew = v === "create" || v === "replace";
+      if (!(isNew || deep) || !this.enter(p)) continue;
+      if (isNew && publish) this.hooks.newDirListed(p);
+      yield p;
     }
     const now = this.known.childCodes(dir);
     if (!now) return;
     const gone: [string, EntryCode][] = [];
     for (const [name, c] of now) if (!seen.has(name)) gone.push([prefix + name, c]);
     for (const [p, c] of gone) this.reconcile(p, c, ABSENT, false, publish);
+  }
+
+  /**
+   * A part of the tree the monitor cannot or will not watch: logged once per run (`log`, else the
+   * reason), a rescan notice (the DropBox lists it itself and says why too), kept for the state.
+   */
+  private refuse(p: string, reason: string, log = reason): void {
+    if (this.noticed.has(`refused:${p}`)) return;
+    this.noticed.add(`refused:${p}`);
+    this.log.warn(`monitor ${this.id}: ${log}; rescan notice, watching the rest`);
+    this.hooks.rescan(reason, p);
+    this.recordRefused(p, reason);
+  }
+
+  /** Keep a refusal for getMonitorState (the newest MAX_REFUSED). */
+  recordRefused(p: string, reason: string): void {
+    if (this.refusals.some((r) => r.path === p && r.reason === reason)) return;
+    this.refusals.push({ path: p, reason });
+    if (this.refusals.length > MAX_REFUSED) this.refusals.shift();
   }
 
   /** Publish what changed since the snapshot of the last run (catchUp: true); a bad snapshot is a rescan notice. */
@@ -296,5 +433,14 @@ export class Tracker {
     if (!again && this.noticed.has(`badname:${p}`)) return;
     this.noticed.add(`badname:${p}`);
     this.hooks.rescan("a name that is not valid UTF-8", dir);
+  }
+}
+
+/** lstat, or null when gone or unreadable (a path too long, a loop): an entry like any other then. */
+function lstatOrNull(p: string): fs.Stats | null {
+  try {
+    return fs.lstatSync(p, { throwIfNoEntry: false }) ?? null;
+  } catch {
+    return null;
   }
 }

@@ -36,6 +36,8 @@ export const RemoteMonitorSchema = z.object({
   lastContact: z.string().nullable(),
   /** 1-based numbers of the watches it serves. */
   watches: z.array(z.number().int()),
+  /** When unreachable: what may be wrong (down, network, a wrong omero.fs.monitorServerKey). */
+  hint: z.string().optional(),
 });
 export type RemoteMonitor = z.infer<typeof RemoteMonitorSchema>;
 

@@ -1,4 +1,4 @@
-import { linkedFolderProblem } from "./path-rules";
+import { depthBelow, folderDepthProblem, linkedFolderProblem, MAX_FOLDER_DEPTH } from "./path-rules";
 
 describe("linkedFolderProblem (a user's folder that is a symlink)", () => {
   const base = { link: "/d/DropBox/bob", linkUid: 1000, adminUids: [0, 1000], realWatchDir: "/d/DropBox" };
@@ -18,5 +18,20 @@ describe("linkedFolderProblem (a user's folder that is a symlink)", () => {
       /holds the watch directory: not followed \(a loop\)/,
     );
     expect(linkedFolderProblem({ ...base, realTarget: "/d" })).toMatch(/a loop/);
+  });
+});
+
+describe("folder depth (a too-deep part of a tree is refused, not walked)", () => {
+  test("depthBelow counts levels below the root", () => {
+    expect(depthBelow("/w", "/w")).toBe(0);
+    expect(depthBelow("/w", "/w/a")).toBe(1);
+    expect(depthBelow("/w", "/w/a/b/c")).toBe(3);
+    expect(depthBelow("/", "/a/b")).toBe(2);
+  });
+  test("a folder at MAX_FOLDER_DEPTH is refused with the reason; one level less is entered", () => {
+    expect(folderDepthProblem("/w/x", MAX_FOLDER_DEPTH - 1)).toBeNull();
+    expect(folderDepthProblem("/w/x", MAX_FOLDER_DEPTH)).toMatch(
+      /^folder \/w\/x is 256 levels below the watch directory: what is inside it is not watched, listed or imported \(at most 256 levels are; move the data higher up\)$/,
+    );
   });
 });

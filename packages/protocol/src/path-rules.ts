@@ -117,3 +117,29 @@ export function linkedFolderProblem(l: {
     return `symlink ${l.link} points to ${l.realTarget}, which holds the watch directory: not followed (a loop)`;
   return null;
 }
+
+/**
+ * Folder levels below a watch directory that are watched, listed and walked. A folder this deep
+ * is an entry, but what is inside it is refused (never watched, listed or imported), with the
+ * reason: a runaway script's 2,000 nested folders, or a copy that followed a link loop, would
+ * otherwise cost a watch per level and reach paths longer than PATH_MAX (4,096 bytes). Real
+ * data (user, project, dataset, an OME-Zarr's chunk folders) stays far below it.
+ */
+export const MAX_FOLDER_DEPTH = 256;
+
+/** Levels of `p` below `root`: root itself 0, an entry of root 1. Both normalised absolute paths. */
+export function depthBelow(root: string, p: string): number {
+  if (p === root) return 0;
+  let n = 1;
+  for (let i = root === "/" ? 1 : root.length + 1; i < p.length; i++) if (p.charCodeAt(i) === 47) n++;
+  return n;
+}
+
+/**
+ * Why what is inside folder `dir` (`depth` levels below the watch directory) is refused, or null
+ * when the folder may be entered.
+ */
+export function folderDepthProblem(dir: string, depth: number): string | null {
+  if (depth < MAX_FOLDER_DEPTH) return null;
+  return `folder ${dir} is ${depth} levels below the watch directory: what is inside it is not watched, listed or imported (at most ${MAX_FOLDER_DEPTH} levels are; move the data higher up)`;
+}

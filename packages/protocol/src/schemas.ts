@@ -145,6 +145,11 @@ export const MonitorStateSchema = z.object({
   /** Counters since the monitor was created (never reset, also across stop/start): events in blocks, rescan notices. */
   eventsPublished: nonNegativeInt.optional(),
   rescansPublished: nonNegativeInt.optional(),
+  /**
+   * Parts of the tree the monitor does not watch, with why (a folder too deep, one that cannot be
+   * listed): each also logged once and announced by a rescan notice. At most 100, oldest first.
+   */
+  refused: z.array(z.object({ path: z.string(), reason: z.string() })).optional(),
 });
 export type MonitorState = z.infer<typeof MonitorStateSchema>;
 

@@ -135,7 +135,11 @@ async function runRemote(tree) {
   const events = `tcp://127.0.0.1:${await freePort()}`;
   const server = zmq.curveKeyPair();
   const client = zmq.curveKeyPair();
-  const a = makeHome({ "omero.fs.monitorBindControl": control, "omero.fs.monitorBindEvents": events });
+  const a = makeHome({
+    "omero.fs.monitorBindControl": control,
+    "omero.fs.monitorBindEvents": events,
+    "omero.fs.monitorRoots": tree,
+  });
   fs.writeFileSync(path.join(a, "etc", "curve", "server.key"), `${server.secretKey}\n`, { mode: 0o600 });
   fs.writeFileSync(path.join(a, "etc", "curve", "authorized_keys"), `${client.publicKey} bench\n`);
   const local = path.join(BASE, `mnt-${process.pid}`);

@@ -33,6 +33,9 @@ const BASE = path.join(os.tmpdir(), "omero-fs-list");
 
 async function startServer(tcp) {
   const home = fs.mkdtempSync(path.join(BASE, "home-"));
+  // The MonitorServer serves only folders under omero.fs.monitorRoots (the trees are in BASE).
+  fs.mkdirSync(path.join(home, "etc"), { recursive: true });
+  fs.writeFileSync(path.join(home, "etc", "config.json"), JSON.stringify({ "omero.fs.monitorRoots": BASE }));
   const env = { ...process.env };
   let control = `ipc://${home}/var/run/monitor-control.sock`;
   let curve;
@@ -45,7 +48,7 @@ async function startServer(tcp) {
     fs.writeFileSync(path.join(dir, "authorized_keys"), `${client.publicKey} bench\n`);
     control = `tcp://127.0.0.1:${await freePort()}`;
     const events = `tcp://127.0.0.1:${await freePort()}`;
-    env.OMERO_FS_MONITOR_OVERRIDES = JSON.stringify({ monitorControl: control, monitorEvents: events });
+    env.OMERO_FS_TEST_MONITOR_OVERRIDES = JSON.stringify({ monitorBindControl: control, monitorBindEvents: events });
     curve = { serverKey: zmqApi.resolveServerKey(server.publicKey, dir), ...client };
   }
   const child = spawn(process.execPath, ["--max-semi-space-size=4", MAIN, "--home", home], {

@@ -18,7 +18,7 @@
  *
  * Uses the tree of scripts/bench/dropbox/memory.js ($TMPDIR/omero-fs-mem/tree-N; generate it
  * with that script; never deleted). Homes and burst trees go to $TMPDIR/omero-fs-mem/mruns.
- * --memlog MS sets OMERO_FS_MONITOR_MEMLOG: the server logs process.memoryUsage() every MS ms.
+ * --memlog MS sets OMERO_FS_TEST_MONITOR_MEMLOG_MS: the server logs process.memoryUsage() every MS ms.
  */
 const { spawn } = require("node:child_process");
 const fs = require("node:fs");
@@ -56,7 +56,8 @@ function vmhwm(pid) {
 function makeHome(name) {
   const home = path.join(BASE, "mruns", `${name}-${process.pid}-${Date.now()}`);
   fs.mkdirSync(path.join(home, "etc"), { recursive: true });
-  fs.writeFileSync(path.join(home, "etc", "config.json"), "{}");
+  // The MonitorServer serves only folders under omero.fs.monitorRoots: the tree and the burst trees.
+  fs.writeFileSync(path.join(home, "etc", "config.json"), JSON.stringify({ "omero.fs.monitorRoots": BASE }));
   return home;
 }
 
@@ -118,7 +119,7 @@ class Client {
 
 function spawnServer(home) {
   const env = { ...process.env };
-  if (MEMLOG) env.OMERO_FS_MONITOR_MEMLOG = MEMLOG;
+  if (MEMLOG) env.OMERO_FS_TEST_MONITOR_MEMLOG_MS = MEMLOG;
   const child = spawn(process.execPath, [...NODE_ARGS, MAIN, "--home", home], {
     stdio: ["ignore", SERVER_OUT ? fs.openSync(SERVER_OUT, "a") : "ignore", "pipe", "ipc"],
     env,

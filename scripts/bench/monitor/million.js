@@ -7,7 +7,7 @@
  *
  *   ready      spawn -> server ready, and startMonitor's duration (baseline walk, watches, snapshot)
  *   peak RSS   VmHWM after the monitor started; after one periodic snapshot (snapshotEveryMs shrunk
- *              to --snapshot-ms through OMERO_FS_MONITOR_TIMINGS); after a burst of --burst new
+ *              to --snapshot-ms through OMERO_FS_TEST_MONITOR_TIMINGS); after a burst of --burst new
  *              files (in 20 new folders, written by a child process while the server runs)
  *   burst      files published (Create events seen on the PUB socket) of those written, and when
  *   stop       SIGTERM -> exit (final snapshot written)
@@ -108,7 +108,8 @@ async function main() {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   const home = path.join(BASE, `mon-home-${process.pid}`);
   fs.mkdirSync(path.join(home, "etc"), { recursive: true });
-  fs.writeFileSync(path.join(home, "etc", "config.json"), "{}");
+  // The MonitorServer serves only folders under omero.fs.monitorRoots.
+  fs.writeFileSync(path.join(home, "etc", "config.json"), JSON.stringify({ "omero.fs.monitorRoots": BASE }));
   console.log(`server: ${MAIN}`);
   console.log(`tree: ${tree}; load at start: ${fs.readFileSync("/proc/loadavg", "utf8").trim()}`);
   const t0 = Date.now();
@@ -116,8 +117,8 @@ async function main() {
     stdio: ["ignore", "ignore", "inherit", "ipc"],
     env: {
       ...process.env,
-      OMERO_FS_MONITOR_TIMINGS: JSON.stringify({ snapshotEveryMs: SNAPSHOT_MS }),
-      ...(MEMLOG ? { OMERO_FS_MONITOR_MEMLOG: MEMLOG } : {}),
+      OMERO_FS_TEST_MONITOR_TIMINGS: JSON.stringify({ snapshotEveryMs: SNAPSHOT_MS }),
+      ...(MEMLOG ? { OMERO_FS_TEST_MONITOR_MEMLOG_MS: MEMLOG } : {}),
     },
   });
   const exited = new Promise((r) => child.once("exit", r));

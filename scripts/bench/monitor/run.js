@@ -134,6 +134,12 @@ async function startWatcher(kind, root) {
     while (!ready) await sleep(20);
   } else {
     const home = path.join(path.dirname(root), "home");
+    // The MonitorServer serves only folders under omero.fs.monitorRoots.
+    fs.mkdirSync(path.join(home, "etc"), { recursive: true });
+    fs.writeFileSync(
+      path.join(home, "etc", "config.json"),
+      JSON.stringify({ "omero.fs.monitorRoots": path.dirname(root) }),
+    );
     // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server.
     const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS || "").split(" ").filter(Boolean);
     const server = spawn(

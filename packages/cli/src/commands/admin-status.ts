@@ -89,7 +89,13 @@ export function serverTable(status: NodeStatus): string {
 /** The remote MonitorServers the DropBox uses, one line each: endpoint, state, last contact, watches. */
 function remoteMonitorLines(remote: NonNullable<NodeStatus["remoteMonitors"]>): string {
   const rows = remote.map((r) => [r.control, r.state, r.lastContact ?? "never", r.watches.join(","), cell(r.events)]);
-  return ["remote MonitorServers:", table(["CONTROL", "STATE", "LAST CONTACT", "WATCHES", "EVENTS"], rows)].join("\n");
+  // Unreachable: what may be wrong, a wrong server key among it (CURVE answers a bad key with silence).
+  const hints = remote.flatMap((r) => (r.hint ? [`  ${r.control} unreachable: ${textCell(r.hint, 300)}`] : []));
+  return [
+    "remote MonitorServers:",
+    table(["CONTROL", "STATE", "LAST CONTACT", "WATCHES", "EVENTS"], rows),
+    ...hints,
+  ].join("\n");
 }
 
 function printStatus(status: NodeStatus): void {

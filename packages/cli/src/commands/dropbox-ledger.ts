@@ -91,7 +91,7 @@ export async function checkLedger(home: string, json: boolean): Promise<void> {
   const endpoint = await dropboxEndpoint(home);
   // A walk of every watch first: as long as `dropbox scan`.
   const inv = endpoint
-    ? await callDropBox(endpoint, "checkLedger", {}, 600_000, "check-ledger")
+    ? await callDropBox(home, endpoint, "checkLedger", {}, 600_000, "check-ledger")
     : ledger.checkInvariantOffline(file);
   const { files, ...invariant } = inv;
   if (json) {

@@ -1,6 +1,6 @@
 import { loadConfigOrThrow } from "@omero-fs/config";
 import { DropBoxMethodResults, type DropBoxResultOf } from "@omero-fs/protocol";
-import { ControlCallError, ControlClient } from "@omero-fs/protocol/zmq";
+import { ControlCallError, curveNoAnswer, localControlClient } from "@omero-fs/protocol/zmq";
 import type { CommandModule } from "yargs";
 import { type GlobalArgs, homeOf } from "../context";
 import { CliError, UsageError } from "../errors";
@@ -21,13 +21,17 @@ async function callRunning<M extends "scan" | "sync">(
   timeoutMs: number,
 ): Promise<DropBoxResultOf<M>> {
   const endpoint = loadConfigOrThrow({ home }).global.dropboxControl;
-  const client = new ControlClient(endpoint);
+  const client = localControlClient(home, endpoint);
   try {
     try {
       await client.call("ping", {}, DropBoxMethodResults.ping, 700);
     } catch {
+      // Over CURVE a key the server does not accept gets the same silence as a server that is down.
+      const curve = endpoint.startsWith("tcp://")
+        ? `; or ${curveNoAnswer("etc/curve/server.key (changed since it started?)")}`
+        : "";
       throw new CliError(
-        `DropBox is not running for home ${home} (start it with \`omero-fs admin start\` or \`omero-fs dropbox\`)`,
+        `DropBox is not running for home ${home} (start it with \`omero-fs admin start\` or \`omero-fs dropbox\`)${curve}`,
       );
     }
     return await client.callMethod(DropBoxMethodResults, method, {}, timeoutMs);

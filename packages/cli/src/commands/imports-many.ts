@@ -137,7 +137,7 @@ export async function applyIds(
   const file = homePaths(home).ledger;
   for (const id of ids) {
     try {
-      if (endpoint) await callDropBox(endpoint, action, { id }, 10_000, "");
+      if (endpoint) await callDropBox(home, endpoint, action, { id }, 10_000, "");
       else if (action === "retry") ledger!.requeueImport(file, id);
       else if (action === "release") ledger!.releaseImport(file, id);
       else ledger!.reimportImport(file, id, importer!);

@@ -1,4 +1,4 @@
-import { ControlCallError, ControlClient } from "@omero-fs/protocol/zmq";
+import { ControlCallError, localControlClient, noAnswerHint } from "@omero-fs/protocol/zmq";
 import type { z } from "zod";
 import { CliError } from "../errors";
 import { type NodeMethod, NodeMethodResults } from "./methods";
@@ -25,12 +25,15 @@ export async function callNode<M extends NodeMethod>(
   params: unknown = {},
   timeoutMs = 5000,
 ): Promise<z.infer<(typeof NodeMethodResults)[M]>> {
-  const client = new ControlClient(info.endpoint, { timeoutMs });
+  const client = localControlClient(info.home, info.endpoint, { timeoutMs });
   try {
     return await client.callMethod(NodeMethodResults, method, params);
   } catch (e) {
     if (e instanceof ControlCallError && e.code === "TIMEOUT") {
-      throw new CliError(`the omero-fs node (pid ${info.pid}) did not answer ${method} within ${timeoutMs} ms`);
+      const curve = info.endpoint.startsWith("tcp://");
+      throw new CliError(
+        `the omero-fs node (pid ${info.pid}) did not answer ${method} within ${timeoutMs} ms${curve ? `: ${noAnswerHint(true, "etc/curve/server.key (changed since the node started?)")}` : ""}`,
+      );
     }
     throw new CliError((e as Error).message);
   } finally {

@@ -13,7 +13,7 @@ import {
   reloadClass,
 } from "@omero-fs/config";
 import { DropBoxMethodResults } from "@omero-fs/protocol";
-import { ControlClient } from "@omero-fs/protocol/zmq";
+import { localControlClient } from "@omero-fs/protocol/zmq";
 
 /** The `admin reload --json` shape. */
 export interface ReloadResult {
@@ -71,7 +71,7 @@ export async function reloadConfig(
   const notApplied: string[] = [];
   for (const k of changedGlobals(started, fresh))
     if (reloadClass(k) === "restart" && !DROPBOX_LIVE_GLOBALS.has(k)) restart.push(`omero.fs.${k}`);
-  const dropbox = new ControlClient(started.global.dropboxControl);
+  const dropbox = localControlClient(home, started.global.dropboxControl);
   try {
     const r = await dropbox.call("reload", {}, DropBoxMethodResults.reload, DROPBOX_RELOAD_MS);
     applied.push(...r.applied);

@@ -3,7 +3,7 @@
  * MonitorServers (issue 13), and OMERO as it sees it (the omero importer: `omero` in its `status`).
  */
 import { DropBoxMethodResults, type RemoteMonitor } from "@omero-fs/protocol";
-import { ControlClient } from "@omero-fs/protocol/zmq";
+import { localControlClient } from "@omero-fs/protocol/zmq";
 import { z } from "zod";
 import type { OmeroHealth } from "../core/status-health";
 
@@ -25,8 +25,8 @@ export interface DropBoxStatusBits {
 }
 
 /** The DropBox's status, or undefined when it does not answer. */
-export async function askDropBoxStatus(dropboxControl: string): Promise<DropBoxStatusBits | undefined> {
-  const c = new ControlClient(dropboxControl, { timeoutMs: ASK_MS });
+export async function askDropBoxStatus(home: string, dropboxControl: string): Promise<DropBoxStatusBits | undefined> {
+  const c = localControlClient(home, dropboxControl, { timeoutMs: ASK_MS });
   try {
     const s = await c.call("status", {}, StatusSchema, ASK_MS);
     return {
@@ -41,6 +41,6 @@ export async function askDropBoxStatus(dropboxControl: string): Promise<DropBoxS
 }
 
 /** The DropBox's remote MonitorServers, or undefined when there are none or it does not answer. */
-export async function askRemoteMonitors(dropboxControl: string): Promise<RemoteMonitor[] | undefined> {
-  return (await askDropBoxStatus(dropboxControl))?.remoteMonitors;
+export async function askRemoteMonitors(home: string, dropboxControl: string): Promise<RemoteMonitor[] | undefined> {
+  return (await askDropBoxStatus(home, dropboxControl))?.remoteMonitors;
 }

@@ -128,6 +128,9 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
     results: NodeMethodResults,
     handlers: handlersWhenReady(NodeMethodParams, () => served, "the node is still starting"),
     log: logger,
+    // On tcp://: CURVE with etc/curve/authorized_keys, or refused unless omero.fs.insecureTcp.
+    tcp: { home, insecureTcp: config.global.insecureTcp, what: "node control endpoint", log: logger },
+    zapDomain: "node-control",
   });
   await reapOrphans(home, logger);
   const supervisor = new Supervisor({
@@ -211,12 +214,14 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
   // reload until the restart); what the node applies live, with the last config applied.
   let current = config;
   const applyNode = async (after: OmeroFsConfig) => {
-    if (after.global.logLevel !== current.global.logLevel) {
+    const levelChanged = after.global.logLevel !== current.global.logLevel;
+    if (levelChanged) {
       logger.info(`reload: log level ${current.global.logLevel} -> ${after.global.logLevel}`);
       logger.level = after.global.logLevel;
-      // The MonitorServer re-reads its log level on SIGHUP (the DropBox on its reload).
-      supervisor.signal("MonitorServer", "SIGHUP");
     }
+    // The MonitorServer re-reads its log level and its roots on SIGHUP (the DropBox on its reload).
+    if (levelChanged || after.global.monitorRoots.join(",") !== current.global.monitorRoots.join(","))
+      supervisor.signal("MonitorServer", "SIGHUP");
     const r = await services.reload(after);
     // The HTTP address may have changed: `admin status` reads it from the info file.
     writeFileAtomic(files.infoFile, `${JSON.stringify(services.http ? { ...info, http: services.http } : info)}\n`);
@@ -263,7 +268,7 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
       const db = st.servers.find((x) => x.name === "DropBox");
       const remote =
         db && (db.state === "running" || db.state === "degraded")
-          ? await askRemoteMonitors(config.global.dropboxControl)
+          ? await askRemoteMonitors(home, config.global.dropboxControl)
           : undefined;
       return remote ? { ...st, remoteMonitors: remote } : st;
     },

@@ -6,8 +6,7 @@
 import * as fs from "node:fs";
 import { homePaths, type Logger, NOTIFY_GLOBALS, type OmeroFsConfig } from "@omero-fs/config";
 import { type LedgerView, openLedgerView } from "@omero-fs/dropbox/ledger";
-import * as path from "node:path";
-import { ControlClient, type CurveClientKeys, curveDir, loadLocalCurve } from "@omero-fs/protocol/zmq";
+import { type ControlClient, localControlClient } from "@omero-fs/protocol/zmq";
 import type { WaitRules } from "../core/stuck";
 import { type HttpHandle, startHttp } from "./http/server";
 import { Metrics } from "./http/metrics";
@@ -65,16 +64,6 @@ function listenReason(err: NodeJS.ErrnoException): string {
   }
 }
 
-/**
- * The node on a storage host whose MonitorServer has CURVE on TCP: it asks as the server itself
- * (its key pair; the ZAP handler always lets it in), not as a client listed in authorized_keys.
- */
-function localCurve(home: string, endpoint: string): { curve?: CurveClientKeys } {
-  const dir = curveDir(home);
-  if (!endpoint.startsWith("tcp://") || !fs.existsSync(path.join(dir, "server.key"))) return {};
-  return { curve: loadLocalCurve(dir) };
-}
-
 export async function startNodeServices(o: {
   home: string;
   config: OmeroFsConfig;
@@ -120,7 +109,9 @@ export async function startNodeServices(o: {
   /** Asked only of a DropBox that runs (a stopped one would cost the page its 1.5 s timeout). */
   const dropboxStatus = async () => {
     const state = o.servers().find((s) => s.name === "DropBox")?.state;
-    return state === "running" || state === "degraded" ? askDropBoxStatus(current.global.dropboxControl) : undefined;
+    return state === "running" || state === "degraded"
+      ? askDropBoxStatus(home, current.global.dropboxControl)
+      : undefined;
   };
   const remoteMonitors = async () => (await dropboxStatus())?.remoteMonitors;
   const metrics = new Metrics({
@@ -143,10 +134,8 @@ export async function startNodeServices(o: {
     watches: () => current.watches.map((w) => ({ n: w.index + 1, user: w.user })),
     monitor: async () => {
       if (o.servers().find((s) => s.name === "MonitorServer")?.state !== "running") return null;
-      monitorClient ??= new ControlClient(config.global.monitorBindControl, {
-        timeoutMs: 2000,
-        ...localCurve(home, config.global.monitorBindControl),
-      });
+      // On a storage host with CURVE: as the server itself (its key pair; the ZAP handler always lets it in).
+      monitorClient ??= localControlClient(home, config.global.monitorBindControl, { timeoutMs: 2000 });
       const list = (await monitorClient.call("listMonitors", {})) as {
         eventsPublished?: number;
         rescansPublished?: number;

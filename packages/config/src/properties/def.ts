@@ -9,6 +9,7 @@ export type PropertyKind =
   | "dir" // an absolute directory ("" allowed where the default is computed)
   | "file" // an absolute file path or ""
   | "list" // `,` separated items, trimmed, empty items dropped
+  | "dirs" // `,` separated absolute directories
   | "eventTypes" // `,` list of Creation|Modification|Deletion, or All
   | "enum"
   | "bool"

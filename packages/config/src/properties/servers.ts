@@ -21,6 +21,15 @@ export const SERVER_PROPERTIES: readonly PropertyDef[] = [
     description: "Where the MonitorServer this node runs binds its event PUB (see monitorBindControl)",
   },
   {
+    name: "omero.fs.monitorRoots",
+    short: "monitorRoots",
+    scope: "global",
+    kind: "dirs",
+    default: "",
+    description:
+      "`,` list of absolute folders: the MonitorServer this node runs watches and lists only folders under them (createMonitor and list elsewhere: BAD_DIRECTORY); empty = this home's watch folders (omero.fs.watchDir, the default DropBox folder); must be set when omero.fs.monitorBindControl is tcp://",
+  },
+  {
     name: "omero.fs.dropboxControl",
     short: "dropboxControl",
     scope: "global",

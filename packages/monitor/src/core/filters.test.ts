@@ -10,7 +10,7 @@ import {
   type Scope,
   shouldPublish,
 } from "./filters";
-import { withMonitorDefaults } from "@omero-fs/protocol";
+import { MAX_FOLDER_DEPTH, withMonitorDefaults } from "@omero-fs/protocol";
 
 const scope = (over: Partial<Scope> = {}): Scope => ({
   watchDir: "/w",
@@ -80,6 +80,15 @@ test("pathMode scope", () => {
   expect(descendInto("/w/d", scope({ pathMode: "Flat" }))).toBe(false);
   expect(descendInto("/w/old", scope({ pathMode: "Recurse" }))).toBe(true);
   expect(descendInto("/w/new", scope({ pathMode: "Recurse" }))).toBe(false);
+});
+
+test("a folder MAX_FOLDER_DEPTH levels down is an entry, but not entered: what is inside it is out of scope", () => {
+  const at = (depth: number) => `/w${"/d".repeat(depth)}`;
+  expect(descendInto(at(MAX_FOLDER_DEPTH - 1), scope())).toBe(true);
+  expect(inScope(at(MAX_FOLDER_DEPTH), scope())).toBe(true);
+  expect(descendInto(at(MAX_FOLDER_DEPTH), scope())).toBe(false);
+  expect(inScope(`${at(MAX_FOLDER_DEPTH)}/f.tif`, scope())).toBe(false);
+  expect(inScope(at(2000), scope())).toBe(false);
 });
 
 test("publish filter: eventTypes, dirs, whitelist on files only", () => {

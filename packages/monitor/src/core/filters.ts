@@ -4,7 +4,15 @@
  */
 import * as path from "node:path";
 import type { EventType, FsEvent, MonitorParams, WatchEventType } from "@omero-fs/protocol";
-import { isCookieName, isSysFileName, isUnder, matchesWhitelist, normaliseWhitelist } from "@omero-fs/protocol";
+import {
+  depthBelow,
+  isCookieName,
+  isSysFileName,
+  isUnder,
+  MAX_FOLDER_DEPTH,
+  matchesWhitelist,
+  normaliseWhitelist,
+} from "@omero-fs/protocol";
 
 // The rules themselves are shared with DropBox's reconciliation walk (one definition).
 export {
@@ -33,7 +41,8 @@ export interface Scope {
 /**
  * Is `p` (a path strictly below watchDir) in the monitor's tree? Flat: entries of watchDir;
  * Recurse: entries of directories that existed at start; Follow: everything. Blacklisted
- * subtrees, cookies and (with ignoreSysFiles) any system-file component are out.
+ * subtrees, cookies, (with ignoreSysFiles) any system-file component, and what is inside a folder
+ * MAX_FOLDER_DEPTH levels down are out.
  */
 export function inScope(p: string, scope: Scope): boolean {
   const { watchDir } = scope;
@@ -44,6 +53,7 @@ export function inScope(p: string, scope: Scope): boolean {
   if (scope.blacklist.some((b) => isUnder(p, b))) return false;
   const rel = p.slice(watchDir.length + (watchDir === "/" ? 0 : 1));
   const parts = rel.split("/");
+  if (parts.length > MAX_FOLDER_DEPTH) return false;
   if (isCookieName(parts[parts.length - 1])) return false;
   if (scope.ignoreSysFiles && parts.some(isSysFileName)) return false;
   return true;
@@ -67,12 +77,15 @@ export function childInScope(dir: string, name: string, scope: Scope): boolean {
   return !(scope.ignoreSysFiles && isSysFileName(name));
 }
 
-/** Should the walker descend into directory `dir` (already in scope)? */
+/**
+ * Should the walker descend into directory `dir` (already in scope)? Not into one
+ * MAX_FOLDER_DEPTH levels down: what is inside it is refused (folderDepthProblem says why).
+ */
 export function descendInto(dir: string, scope: Scope): boolean {
   if (dir === scope.watchDir) return true;
   if (scope.pathMode === "Flat") return false;
-  if (scope.pathMode === "Recurse") return scope.startDirs.has(dir);
-  return true;
+  if (scope.pathMode === "Recurse" && !scope.startDirs.has(dir)) return false;
+  return depthBelow(scope.watchDir, dir) < MAX_FOLDER_DEPTH;
 }
 
 const EVENT_FOR: Record<WatchEventType, EventType> = {

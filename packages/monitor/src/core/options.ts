@@ -10,6 +10,8 @@ import type { PipelineTimings } from "./policy";
 /** What the server passes every monitor (config values, as configured). */
 export interface ServerSettings {
   watchBackend: "auto" | "native" | "poll";
+  /** The native watcher (core/policy.ts chooseWatcher). */
+  watcher: "dirs" | "parcel";
   /** omero.fs.pollInterval, seconds. */
   pollInterval: number;
   timings: PipelineTimings;
@@ -17,6 +19,7 @@ export interface ServerSettings {
 
 export interface MonitorOptions {
   watchBackend: "auto" | "native" | "poll";
+  watcher: "dirs" | "parcel";
   pollIntervalMs: number;
   /** One-shot monitor: stop this long after the start; 0 = never. */
   timeoutMs: number;
@@ -32,6 +35,7 @@ export function resolveMonitorOptions(s: ServerSettings, params: Pick<MonitorPar
   const pollIntervalMs = Math.round(s.pollInterval * 1000);
   return {
     watchBackend: s.watchBackend,
+    watcher: s.watcher,
     pollIntervalMs,
     timeoutMs: Math.round(params.timeout * 1000),
     rootCheckMs: Math.min(ROOT_CHECK_MS, pollIntervalMs),

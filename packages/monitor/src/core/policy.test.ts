@@ -1,5 +1,6 @@
 import { withMonitorDefaults } from "@omero-fs/protocol";
 import {
+  chooseWatcher,
   chooseBackend,
   DEFAULT_TIMINGS,
   defaultSnapshotKey,
@@ -9,7 +10,6 @@ import {
   fullVerifyThreshold,
   outOfWatchesMessage,
   stallOf,
-  usesDirWatches,
   watchFailureOf,
 } from "./policy";
 
@@ -31,8 +31,10 @@ test("stall detection", () => {
 });
 
 test("native on Linux is one fs.watch per directory; the full-verify threshold is at most half the inotify queue", () => {
-  expect(usesDirWatches("linux")).toBe(true);
-  expect(usesDirWatches("darwin")).toBe(false);
+  expect(chooseWatcher("linux")).toBe("dirs");
+  expect(chooseWatcher("darwin")).toBe("parcel");
+  expect(chooseWatcher("win32")).toBe("parcel");
+  expect(chooseWatcher("linux", "parcel")).toBe("parcel");
   expect(fullVerifyThreshold(8192, 16384)).toBe(8192);
   expect(fullVerifyThreshold(8192, 1000)).toBe(500);
   expect(fullVerifyThreshold(8192, 1 << 20)).toBe(8192);
@@ -44,6 +46,7 @@ test("a failed watch: out of watches, denied, gone; the warning names the limit 
   expect(watchFailureOf("ENOSPC")).toBe("full");
   expect(watchFailureOf("EMFILE")).toBe("full");
   expect(watchFailureOf("EACCES")).toBe("denied");
+  expect(watchFailureOf("ENAMETOOLONG")).toBe("denied");
   expect(watchFailureOf("ENOENT")).toBe("gone");
   expect(watchFailureOf("EIO")).toBe("other");
   const m = outOfWatchesMessage("/w/a", "ENOSPC", 8190, 8192, 5000);

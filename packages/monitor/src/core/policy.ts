@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import type { MonitorParams } from "@omero-fs/protocol";
 
-/** Tunables; tests shrink them through the environment (see config in server.ts). */
+/** Tunables; tests shrink them through OMERO_FS_TEST_MONITOR_TIMINGS (core/hooks.ts). */
 export interface PipelineTimings {
   /** Quiet time after the watcher's last batch before touched directories are verified. */
   settleQuietMs: number;
@@ -160,12 +160,13 @@ export function chooseBackend(pref: "auto" | "native" | "poll", fsType: number |
 }
 
 /**
- * The native backend on Linux is one non-recursive fs.watch (libuv inotify) per directory of the
- * known-set, not @parcel/watcher's subscribe (whose native tree of every file costs ~280 MiB at a
- * million files); elsewhere parcel (FSEvents, ReadDirectoryChangesW watch a tree in one handle).
+ * The native watcher: on Linux one non-recursive fs.watch (libuv inotify) per directory of the
+ * known-set ("dirs"), not @parcel/watcher's subscribe (whose native tree of every file costs
+ * ~280 MiB at a million files); elsewhere parcel (FSEvents, ReadDirectoryChangesW watch a tree in
+ * one handle). `forced`: the test hook, so both run in Linux tests.
  */
-export function usesDirWatches(platform: string): boolean {
-  return platform === "linux";
+export function chooseWatcher(platform: string, forced?: "dirs" | "parcel"): "dirs" | "parcel" {
+  return forced ?? (platform === "linux" ? "dirs" : "parcel");
 }
 
 /**
@@ -183,7 +184,8 @@ export type WatchFailure = "full" | "denied" | "gone" | "other";
 
 export function watchFailureOf(code: string | undefined): WatchFailure {
   if (code === "ENOSPC" || code === "EMFILE" || code === "ENFILE") return "full";
-  if (code === "EACCES" || code === "EPERM") return "denied";
+  // A path too long or a loop cannot be watched however often it is tried: left out, like a denied one.
+  if (code === "EACCES" || code === "EPERM" || code === "ENAMETOOLONG" || code === "ELOOP") return "denied";
   if (code === "ENOENT" || code === "ENOTDIR") return "gone";
   return "other";
 }

@@ -48,7 +48,7 @@ export function catchUp(input: CatchUpInput, emit: (ev: FsEvent) => void): numbe
     // mtime only matters for a file that is a file still (one lstat, only then).
     let changed = false;
     if (contentMatters(before, now)) {
-      const st = fs.lstatSync(p, { throwIfNoEntry: false });
+      const st = lstatOrUndefined(p);
       changed = st !== undefined && !st.isDirectory() && st.mtimeMs !== msOfNs(e.mtime);
     }
     publish(p, before, now, changed);
@@ -70,9 +70,18 @@ export function catchUp(input: CatchUpInput, emit: (ev: FsEvent) => void): numbe
       if (had.has(name)) continue;
       const p = prefix + name;
       // Gone since the baseline walk: the walk after subscribing says so.
-      const now = fs.lstatSync(p, { throwIfNoEntry: false }) ? entryCode(codeIsDir(code)) : ABSENT;
+      const now = lstatOrUndefined(p) ? entryCode(codeIsDir(code)) : ABSENT;
       publish(p, ABSENT, now, false);
     }
   }
   return n;
+}
+
+/** lstat, or undefined when gone or when it cannot be looked at (a path too long): that entry, not the catch-up, fails. */
+function lstatOrUndefined(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
 }

@@ -7,7 +7,6 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Logger } from "@omero-fs/config";
 import { depthOf, fastWatchBudget, parseMaxUserWatches, RecentDirs } from "../core/fastpath";
 import { errnoOf, messageOf } from "../errors";
 
@@ -110,11 +109,20 @@ export class DirWatches {
     this.closeTree(dir);
   }
 
-  /** Children first, so closing a directory leaves no watch below it unreachable. */
+  /**
+   * Children first, so closing a directory leaves no watch below it unreachable. Iterative: a
+   * subtree may be thousands of levels deep.
+   */
   private closeTree(dir: string): void {
-    const set = this.kids.get(dir);
-    if (set) for (const d of [...set]) this.closeTree(d);
-    this.close(dir);
+    const order: string[] = [];
+    const stack = [dir];
+    while (stack.length > 0) {
+      const d = stack.pop()!;
+      order.push(d);
+      for (const c of this.kids.get(d) ?? []) stack.push(c);
+    }
+    // Reversed pre-order: every directory after everything below it.
+    for (let i = order.length - 1; i >= 0; i--) this.close(order[i]!);
   }
 
   closeAll(): void {
@@ -138,8 +146,7 @@ export class FastWatches {
   constructor(
     private readonly watchDir: string,
     report: DirReport,
-    private readonly log: Logger,
-    private readonly who: string,
+    private readonly log: (level: "debug" | "info" | "warn", message: string) => void,
   ) {
     this.watches = new DirWatches(report);
   }
@@ -179,14 +186,14 @@ export class FastWatches {
     }
     const budget = fastWatchBudget(configured, parseMaxUserWatches(max), dirs.length + 1);
     if (budget <= 0) {
-      this.log.warn(`${this.who}: no inotify watches to spare for the fast path; events come in batches`);
+      this.log("warn", `no inotify watches to spare for the fast path; events come in batches`);
       return;
     }
     this.reset(budget);
     // Shallow directories first: with a tree larger than the budget, the top stays fast.
     dirs.sort((a, b) => depthOf(a) - depthOf(b));
     for (const d of dirs.slice(0, this.recent.capacity)) this.touch(d);
-    this.log.info(`${this.who}: fast path on ${this.size} of ${dirs.length + 1} directories (budget ${budget})`);
+    this.log("info", `fast path on ${this.size} of ${dirs.length + 1} directories (budget ${budget})`);
   }
 
   /** Activity in `dir`: give it a fast watch (evicting the least recently active) or keep it most recent. */
@@ -222,11 +229,12 @@ export class FastWatches {
     const f = this.watches.add(dir);
     if (!f) return true;
     if (f.kind !== "full") {
-      this.log.debug(`${this.who}: fast watch ${dir}: ${messageOf(f.error)}`);
+      this.log("debug", `fast watch ${dir}: ${messageOf(f.error)}`);
     } else {
       if (!this.full)
-        this.log.warn(
-          `${this.who}: fast path limited to ${this.watches.size} directories (${f.code}); the others get the watcher's batches`,
+        this.log(
+          "warn",
+          `fast path limited to ${this.watches.size} directories (${f.code}); the others get the watcher's batches`,
         );
       this.full = true;
     }

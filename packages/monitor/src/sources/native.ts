@@ -1,10 +1,10 @@
 /**
- * Native source: @parcel/watcher `subscribe` (inotify, FSEvents, ReadDirectoryChangesW). It only
- * reports what the watcher says, in order; the monitor compares it with the known-set and decides
- * what to do on an error (docs/ARCHITECTURE.md, "MonitorServer pipeline").
+ * @parcel/watcher `subscribe` (FSEvents, ReadDirectoryChangesW; inotify on Linux): the
+ * subscription of ParcelWatcher (parcel-watcher.ts). It only reports what parcel says, in order.
  */
 import type * as Parcel from "@parcel/watcher";
 import { messageOf } from "../errors";
+import type { RawEvent } from "./watcher";
 
 let loaded: typeof Parcel | null = null;
 
@@ -16,8 +16,6 @@ export function parcelWatcher(): typeof Parcel {
   loaded ??= require("@parcel/watcher") as typeof Parcel;
   return loaded;
 }
-
-export type RawEvent = { path: string; type: "create" | "update" | "delete" };
 
 /** Watcher events reported in one turn of the event loop. */
 export const RAW_SLICE = 2000;
@@ -70,7 +68,8 @@ export class NativeSource {
             if (this.delayMs > 0) setTimeout(handle, this.delayMs);
             else handle();
           },
-          { ignore: this.ignore() },
+          // On Linux (the tests) its inotify backend, never watchman, whatever is installed.
+          { ignore: this.ignore(), ...(process.platform === "linux" ? { backend: "inotify" as const } : {}) },
         );
         return;
       } catch (e) {

@@ -6,7 +6,8 @@
  */
 import * as fs from "node:fs";
 import { messageOf } from "../errors";
-import { parcelWatcher, type RawEvent } from "./native";
+import { parcelWatcher } from "./native";
+import type { RawEvent } from "./watcher";
 
 export interface PollReports {
   /** The diff of one poll (maybe empty); the monitor then lists what it touched. */

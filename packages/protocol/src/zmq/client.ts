@@ -21,6 +21,22 @@ export class ControlCallError extends Error {
   }
 }
 
+/**
+ * What a client that got no answer says besides "unreachable": with CURVE a server whose public key
+ * is not the one the client was given (or that does not list the client's key) answers nothing at
+ * all, exactly as one that is down. `serverKey`: where the client's idea of that key comes from.
+ */
+export function noAnswerHint(curve: boolean, serverKey = "the server key this client uses"): string {
+  return curve
+    ? `it is not running or not reachable, or ${curveNoAnswer(serverKey)}`
+    : "it is not running or not reachable";
+}
+
+/** The CURVE part of noAnswerHint: the keys that make a running server silent. */
+export function curveNoAnswer(serverKey: string): string {
+  return `(CURVE) ${serverKey} is not that server's public key, or the server does not list this client's key in its etc/curve/authorized_keys`;
+}
+
 interface Pending {
   method: string;
   schema?: z.ZodType;
@@ -129,7 +145,10 @@ export class ControlClient {
     return new Promise<R>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new ControlCallError("TIMEOUT", method, `no reply to ${method} from ${this.endpoint} within ${ms} ms`));
+        const why = this.options.curve ? `: ${noAnswerHint(true)}` : "";
+        reject(
+          new ControlCallError("TIMEOUT", method, `no reply to ${method} from ${this.endpoint} within ${ms} ms${why}`),
+        );
       }, ms);
       this.pending.set(id, { method, schema, resolve: resolve as (v: unknown) => void, reject, timer });
       const frame = encodeRequest(id, method, params);

@@ -6,5 +6,6 @@
 export * from "./client";
 export * from "./curve";
 export * from "./list";
+export * from "./secure";
 export * from "./server";
 export * from "./tcp";

@@ -2,6 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zmq from "zeromq";
 import type { z } from "zod";
+import type { ZapHandler } from "./curve";
+import { type ServerSecurityLog, serverCurveKey, startZapHandler } from "./secure";
 import { setTcpLiveness, type TcpLiveness } from "./tcp";
 import { decodeRequest, encodeError, encodeControlError, encodeResult, errorCodeOf } from "../codec";
 
@@ -42,16 +44,18 @@ export interface ControlServerOptions<T extends MethodTable, R extends ResultTab
   /**
    * The handler of each method. Requests run concurrently: a long `sync` does not hold up `ping`.
    */
-  handlers?: Handlers<NoInfer<T>, NoInfer<R>>;
-  /**
-   * @deprecated One untyped function for every method (params as `unknown`): use `handlers`. Kept
-   * only until the MonitorServer's methods are converted; exactly one of the two is given.
-   */
-  handler?: (method: Extract<keyof T, string>, params: unknown) => unknown;
+  handlers: Handlers<NoInfer<T>, NoInfer<R>>;
   log: ControlLog;
+  /**
+   * The TCP policy (secure.ts), applied at bind: on tcp:// CURVE with etc/curve/server.key and a
+   * ZAP handler letting in only etc/curve/authorized_keys, or refused unless insecureTcp. The
+   * node and the DropBox give this; the MonitorServer, whose PUB shares the ZAP handler, gives
+   * curveSecretKey itself.
+   */
+  tcp?: { home: string; insecureTcp: boolean; what: string; log: ServerSecurityLog };
   /** Z85 CURVE secret key: the socket becomes a CURVE server. */
   curveSecretKey?: string;
-  /** ZAP domain of the socket (names it in the ZAP handler's log; see ZapHandler). */
+  /** ZAP domain of the socket with CURVE (names it in the ZAP handler's log; see ZapHandler). */
   zapDomain?: string;
   /** Heartbeats on a tcp:// endpoint (default TCP_LIVENESS). */
   liveness?: TcpLiveness;
@@ -74,29 +78,54 @@ export class ControlServer<T extends MethodTable, R extends ResultTable<T> = Rec
   private closing = false;
 
   private readonly dispatch: (method: Extract<keyof T, string>, params: unknown) => unknown;
+  private zap: ZapHandler | null = null;
 
   constructor(private readonly o: ControlServerOptions<T, R>) {
     this.endpoint = o.endpoint;
-    const { handlers, handler } = o;
-    if (handlers && !handler)
-      // The one cast: decodeRequest parsed `params` with methods[method], the schema handlers[method] is typed from.
-      this.dispatch = (method, params) => (handlers[method] as (p: unknown) => unknown)(params);
-    else if (handler && !handlers) this.dispatch = handler;
-    else throw new Error("ControlServer: give either handlers or handler");
+    const { handlers } = o;
+    // The one cast: decodeRequest parsed `params` with methods[method], the schema handlers[method] is typed from.
+    this.dispatch = (method, params) => (handlers[method] as (p: unknown) => unknown)(params);
     if (o.curveSecretKey) {
       this.socket.curveServer = true;
       this.socket.curveSecretKey = o.curveSecretKey;
     }
-    if (o.zapDomain) this.socket.zapDomain = o.zapDomain;
+    if (o.zapDomain && o.curveSecretKey) this.socket.zapDomain = o.zapDomain;
     setTcpLiveness(this.socket, o.endpoint, o.liveness);
   }
 
-  /** Bind and start serving. Throws the bind error (the caller says what it means for its process). */
+  /**
+   * Bind and start serving. Throws the bind error, or TcpPolicyError for a tcp:// endpoint the
+   * policy refuses (the caller says what it means for its process).
+   */
   async bind(): Promise<void> {
     const file = ipcFile(this.endpoint);
     if (file) fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    await this.socket.bind(this.endpoint);
+    await this.secure();
+    try {
+      await this.socket.bind(this.endpoint);
+    } catch (e) {
+      await this.zap?.close();
+      throw e;
+    }
     this.loop = this.serve();
+  }
+
+  /** The TCP policy of `tcp`: CURVE and the ZAP handler (before the bind), or refused. */
+  private async secure(): Promise<void> {
+    const t = this.o.tcp;
+    if (!t) return;
+    const key = serverCurveKey({
+      home: t.home,
+      endpoint: this.endpoint,
+      insecureTcp: t.insecureTcp,
+      what: t.what,
+      log: t.log,
+    });
+    if (!key) return;
+    this.zap = await startZapHandler(t.home, key, t.log);
+    this.socket.curveServer = true;
+    this.socket.curveSecretKey = key;
+    this.socket.zapDomain = this.o.zapDomain ?? "control";
   }
 
   /** Flush queued replies, close the socket, remove its ipc socket file (if this server bound it). */
@@ -105,6 +134,7 @@ export class ControlServer<T extends MethodTable, R extends ResultTable<T> = Rec
     this.closing = true;
     await this.sending;
     this.socket.close();
+    await this.zap?.close();
     if (!this.loop) return;
     await this.loop;
     // libzmq unlinks the file itself only when its context terminates, which a process never waits for.

@@ -1,43 +1,30 @@
 /**
- * The native source on Linux (core/policy.ts usesDirWatches): one non-recursive fs.watch (libuv
+ * The native watcher on Linux (core/policy.ts chooseWatcher): one non-recursive fs.watch (libuv
  * inotify) per directory of the known-set, instead of @parcel/watcher's subscribe, whose native
  * tree of every file (~280 MiB at a million files) is the monitor's largest cost. The monitor
  * says which directories to watch (a new one before it is listed, so nothing falls between) and
  * which to stop watching (a directory gone or replaced, and everything below it); this only
- * reports what the kernel said, and what it could not watch:
+ * reports what the kernel said, and what it could not watch (sources/watcher.ts):
  *
  * - 'rename' (an entry appeared or went) is a create sighting, 'change' an update: the monitor
  *   lstats and judges every sighting against the known-set;
  * - an event about the watched directory itself (deleted, moved, replaced: libuv names it by its
  *   own base name) whose inode is no longer the one watched: `selfChanged`;
  * - name null: events were lost, verify the whole tree;
- * - a directory that cannot be watched: EACCES is `denied` (left out, like an unreadable folder);
- *   out of watches (ENOSPC: max_user_watches; EMFILE) is said once, clearly, and every directory
- *   without a watch is listed every `relistMs` and watched as soon as the kernel allows (`relist`),
- *   so nothing is lost; anything else goes the same way.
+ * - a directory that cannot be watched: EACCES is `unwatchable` (left out, like an unreadable
+ *   folder); out of watches (ENOSPC: max_user_watches; EMFILE) is said once, clearly, and every
+ *   directory without a watch is listed every `relistMs` and watched as soon as the kernel allows
+ *   (`relist`), so nothing is lost; anything else goes the same way.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { outOfWatchesMessage, watchFailureOf } from "../core/policy";
 import { messageOf } from "../errors";
 import { type AddFailure, DirWatches } from "./dirwatch";
-import type { RawEvent } from "./native";
+import type { Watcher, WatcherHooks } from "./watcher";
 
-export interface TreeReports {
-  events(events: RawEvent[]): void;
-  /** The kernel lost events (name null): verify the whole tree. */
-  lost(dir: string): void;
-  /** The watched directory itself was deleted, moved away or replaced (another inode at its path). */
-  selfChanged(dir: string): void;
-  /** Permission denied: the directory is left out of the watch (and of snapshots). */
-  denied(dir: string, why: string): void;
-  /** Directories without a watch (out of watches, or a watch failed): list them now. */
-  relist(dirs: string[]): void;
-  warn(message: string): void;
-  info(message: string): void;
-}
-
-export class TreeWatches {
+export class DirsWatcher implements Watcher {
+  readonly description = "inotify, one fs.watch per directory";
   private readonly watches: DirWatches;
   /** Directories that should have a watch but have none: listed every relistMs, retried. */
   private readonly unwatched = new Set<string>();
@@ -47,7 +34,7 @@ export class TreeWatches {
 
   constructor(
     private readonly watchDir: string,
-    private readonly reports: TreeReports,
+    private readonly reports: WatcherHooks,
     private readonly relistMs: number,
     /** Test hook (PipelineTimings.maxDirWatches): refuse watches beyond this many as ENOSPC (0 = off). */
     private readonly maxWatches = 0,
@@ -58,30 +45,33 @@ export class TreeWatches {
     );
   }
 
-  get isOpen(): boolean {
-    return this.opened;
-  }
-
   get size(): number {
     return this.watches.size;
   }
 
-  /** Directories waiting for a watch (out of watches). */
-  get waiting(): number {
-    return this.unwatched.size;
-  }
-
   /** Watch the watch directory (throws when it cannot be watched) and `dirs`. */
-  open(dirs: Iterable<string>): void {
-    this.close();
+  async open(dirs: string[]): Promise<void> {
+    await this.close();
     const f = this.watches.add(this.watchDir);
     if (f) throw f.error;
     this.opened = true;
     for (const d of dirs) if (d !== this.watchDir) this.watch(d);
   }
 
-  /** Watch one directory (a new one: before it is listed). */
-  watch(dir: string): void {
+  /** Every directory is watched from open on: nothing more to start. */
+  started(): void {}
+
+  /** A new directory (whoever found it): watched before it is listed. */
+  newDir(dir: string): void {
+    this.watch(dir);
+  }
+
+  /** A followed link is watched like any directory (fs.watch follows the link); those below as they are found. */
+  followLink(link: string): void {
+    this.watch(link);
+  }
+
+  private watch(dir: string): void {
     if (!this.opened || this.watches.has(dir)) return;
     const f = this.add(dir);
     if (!f) {
@@ -92,13 +82,13 @@ export class TreeWatches {
   }
 
   /** `dir` and everything below it are gone (or replaced): their watches go. */
-  closeBelow(dir: string): void {
+  dirGone(dir: string): void {
     this.watches.closeBelow(dir);
     if (this.unwatched.size === 0) return;
     for (const d of [...this.unwatched]) if (d === dir || d.startsWith(`${dir}/`)) this.unwatched.delete(d);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.opened = false;
     this.watches.closeAll();
     this.unwatched.clear();
@@ -120,14 +110,17 @@ export class TreeWatches {
   private failed(dir: string, kind: ReturnType<typeof watchFailureOf>, code: string | undefined, e: unknown): void {
     if (kind === "gone") return; // the listing that follows (or the parent's event) says it is gone
     if (kind === "denied") {
-      this.reports.denied(dir, messageOf(e));
+      this.reports.unwatchable(dir, code === "EACCES" ? "Permission denied" : messageOf(e));
       return;
     }
     if (kind === "full" && !this.warnedFull) {
       this.warnedFull = true;
-      this.reports.warn(outOfWatchesMessage(dir, code, this.watches.size, maxUserWatches(), this.relistMs));
+      this.reports.log("warn", outOfWatchesMessage(dir, code, this.watches.size, maxUserWatches(), this.relistMs));
     } else if (kind === "other") {
-      this.reports.warn(`cannot watch ${dir} (${messageOf(e)}); listing it every ${this.relistMs / 1000} s instead`);
+      this.reports.log(
+        "warn",
+        `cannot watch ${dir} (${messageOf(e)}); listing it every ${this.relistMs / 1000} s instead`,
+      );
     }
     this.unwatched.add(dir);
     this.scheduleRelist();
@@ -150,7 +143,7 @@ export class TreeWatches {
       }
       if (this.unwatched.size === 0 && this.warnedFull) {
         this.warnedFull = false;
-        this.reports.info(`every folder has its inotify watch again (${this.watches.size})`);
+        this.reports.log("info", `every folder has its inotify watch again (${this.watches.size})`);
       }
       this.reports.relist(dirs);
       if (this.unwatched.size > 0) this.scheduleRelist();
@@ -159,7 +152,7 @@ export class TreeWatches {
 
   private onEvent(dir: string, type: string, name: string | null): void {
     if (name === null) {
-      this.reports.lost(dir);
+      this.reports.lost();
       return;
     }
     const p = dir === "/" ? `/${name}` : `${dir}/${name}`;
@@ -172,7 +165,7 @@ export class TreeWatches {
         return;
       }
     }
-    this.reports.events([{ path: p, type: type === "change" ? "update" : "create" }]);
+    this.reports.events([{ path: p, type: type === "change" ? "update" : "create" }], "single");
   }
 }
 
