@@ -37,6 +37,10 @@ module.exports = {
   // than there are cores (docs/development.md, "Keeping the tests fast"); longest files first.
   maxWorkers: Number(process.env.OMERO_FS_JEST_WORKERS) || os.availableParallelism() + 2,
   testSequencer: "<rootDir>/scripts/test/sequencer.js",
+  // A unit test waits for nothing: its timeout only catches a hang. jest's 5 s default is a guess
+  // that a starved worker misses (a full run beside CPU-bound work: snapshot.test.ts's native
+  // parcel calls timed out). e2e files set their own (test/helpers/setup.ts).
+  testTimeout: 30_000,
   projects: [
     {
       displayName: "unit",
