@@ -239,8 +239,8 @@ describe("the status page in headless chromium", () => {
 
     // Search by file name.
     await page.fill("#q", "stack");
-    await Promise.all([page.waitForLoadState("load"), page.press("#q", "Enter")]);
-    await page.waitForURL(/q=stack/);
+    // The search's own page, loaded (waiting for "load" before the press would find the old one).
+    await Promise.all([page.waitForURL(/q=stack/, { waitUntil: "load" }), page.press("#q", "Enter")]);
     expect(await page.locator("section.user h3").allTextContents()).toEqual(["amy"]);
     expect(await page.locator("li.fileset .name").allTextContents()).toEqual(["bad-stack.fake"]);
     expect(errors).toEqual([]);

@@ -182,7 +182,7 @@ async function retry(home: string, id: number, method: "retry" | "release", json
 }
 
 /** `imports cancel ID`: through the running DropBox (it ends a running import), else in the ledger. */
-async function cancel(home: string, id: number): Promise<void> {
+async function cancel(home: string, id: number, json: boolean): Promise<void> {
   const r = await throughDropBox(home, {
     what: "",
     method: "cancel",
@@ -191,6 +191,11 @@ async function cancel(home: string, id: number): Promise<void> {
     direct: (ledger, file) => ledger.cancelImport(file, id),
   });
   const result = r.result;
+  if (json) {
+    const via = r.running ? "DropBox" : "ledger";
+    printJson(ImportActionJsonSchema, { id: result.id, state: result.state, via }, "imports cancel");
+    return;
+  }
   process.stdout.write(
     `import ${result.id} cancelled: not imported (omero-fs imports retry ${result.id} queues it again)${r.running ? "" : " (DropBox is not running: written to the ledger)"}\n`,
   );
@@ -324,11 +329,14 @@ export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           await applyMany(home, "reimport", a, importerOf(home));
         },
       )
-      .command<GlobalArgs & { id: string }>(
+      .command<GlobalArgs & { id: string; json?: boolean }>(
         "cancel <id>",
         "Stop an import: a running one is ended (its process group killed), a waiting or queued one is not started; retry queues it again",
-        (yy) => yy.positional("id", { type: "string", describe: "import id", demandOption: true }),
-        (a) => cancel(homeOf(a), parseId(a.id)),
+        (yy) =>
+          yy
+            .positional("id", { type: "string", describe: "import id", demandOption: true })
+            .option("json", { type: "boolean", describe: "Print the --json contract shape ({id, state, via})" }),
+        (a) => cancel(homeOf(a), parseId(a.id), a.json === true),
       )
       .demandCommand(1, "Give an imports subcommand: list, show, retry, release, cancel or reimport."),
   handler: () => undefined,
