@@ -255,7 +255,7 @@ test("a banner when the node stops answering", async () => {
 
 test("OMERO down, as the DropBox's status reports it: a problem in the bar and the alert; WCAG AA", async () => {
   // Rendered from the node's shapes (the DropBox's `status` field `omero`) with the page code the
-  // node runs; the end-to-end case with a real DropBox and the fake OMERO is in the omero tests.
+  // node runs; the end-to-end case with a real DropBox and the fake OMERO is omero-down.test.ts.
   const now = Date.parse("2026-11-28T10:00:00Z");
   const health = healthItems(
     {
@@ -270,6 +270,8 @@ test("OMERO down, as the DropBox's status reports it: a problem in the bar and t
         since: now - 900_000,
         reason: "omero.example.org:4064: connection refused",
         checkedAt: now - 5000,
+        kind: "unreachable",
+        nextProbeAt: now + 55_000,
       },
       ledger: { path: "/var/lib/omero-fs/var/db/dropbox.sqlite", exists: true },
       checks: {},
@@ -296,7 +298,7 @@ test("OMERO down, as the DropBox's status reports it: a problem in the bar and t
   const omero = page.locator('.health-item[data-key="omero"]');
   await expect(omero.getAttribute("data-level")).resolves.toBe("bad");
   await expect(omero.textContent()).resolves.toBe(
-    "problem OMERO unreachable since 09:45 UTC: omero.example.org:4064: connection refused; imports wait until it answers",
+    "problem OMERO unreachable since 09:45 UTC: omero.example.org:4064: connection refused; imports paused (none counted as failed); asked again at 10:00:55 UTC",
   );
   await expect(page.locator("p.alert").textContent()).resolves.toBe("1 problem: OMERO unreachable since 09:45 UTC");
   expect(await overflowing(page)).toEqual([]);

@@ -248,7 +248,7 @@ describe("TCP start-up rules", () => {
     const client = new ControlClient(server.control, { timeoutMs: 10_000 });
     try {
       expect(await client.call("ping", {}, MonitorMethodResults.ping)).toMatchObject({ pid: server.child.pid });
-      expect(server.log()).toMatch(/PLAIN TCP without encryption/);
+      await waitFor(() => /PLAIN TCP without encryption/.test(server.log()), "the plain-TCP warning in the log");
     } finally {
       client.close();
       await server.close();

@@ -6,7 +6,14 @@ import type { HealthProblems } from "./health";
 /** The `status` control method's `omero` (the contract shared with the status page): null unless the importer is omero. */
 export function omeroStatus(importer: string, h: OmeroHealth): OmeroStatus | null {
   if (importer !== "omero") return null;
-  return { up: h.up, since: h.since, reason: h.reason, checkedAt: h.checkedAt };
+  return {
+    up: h.up,
+    since: h.since,
+    reason: h.reason,
+    checkedAt: h.checkedAt,
+    kind: h.kind,
+    nextProbeAt: h.nextProbeAt,
+  };
 }
 
 /** A paused queue makes the DropBox `degraded` (admin status exits 2 with "OMERO unreachable since ..."). */

@@ -143,7 +143,19 @@ export async function runMonitorServer(opts: RunOptions): Promise<MonitorServerH
     listings,
     host,
     logger,
-    refuseDir: (dir) => rootsProblem(dir, realOrNull(dir), roots),
+    refuseDir: (dir) => {
+      const problem = rootsProblem(dir, realOrNull(dir), roots);
+      if (problem === null) return null;
+      // Before refusing, the roots as the config says now: an admin reload's DropBox may ask for a
+      // new watch's folder before this process has handled the node's SIGHUP.
+      try {
+        const now = loadConfigOrThrow({ home });
+        roots = rootsOf(now, { ...now.global, ...configOverrides });
+      } catch {
+        return problem;
+      }
+      return rootsProblem(dir, realOrNull(dir), roots);
+    },
   });
   let sockets: Awaited<ReturnType<typeof bindSockets>>;
   try {

@@ -290,13 +290,17 @@ export type LedgerInvariant = z.infer<typeof LedgerInvariantSchema>;
 /**
  * OMERO as the DropBox with the omero importer knows it (issue 20): `up`, `since` (epoch ms of the
  * last change), `reason` (why it is down; null while up), `checkedAt` (epoch ms of the last answer:
- * an import, a probe, the start's check; 0: never asked).
+ * an import, a probe, the start's check; 0: never asked), `kind` (what is wrong: unreachable, login
+ * refused, a server error; null while up) and `nextProbeAt` (epoch ms of the next probe while paused;
+ * null while up). `kind` and `nextProbeAt` are absent from a DropBox older than them.
  */
 export const OmeroStatusSchema = z.object({
   up: z.boolean(),
   since: z.number(),
   reason: z.string().nullable(),
   checkedAt: z.number(),
+  kind: z.enum(["unreachable", "login-refused", "server-error"]).nullable().optional(),
+  nextProbeAt: z.number().nullable().optional(),
 });
 export type OmeroStatus = z.infer<typeof OmeroStatusSchema>;
 

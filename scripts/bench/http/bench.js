@@ -93,7 +93,7 @@ const rules = {
   importTimeoutMs: 3_600_000,
 };
 const attention = () => {
-  const s = summarize(view.pending(), rules, now, view.lastRunMs());
+  const s = summarize(view.pending(), rules, now, view.lastRunMs(), false);
   return {
     stuck: view.pageFilesets(s.stuckIds.slice(0, 10)).map((f) => ({ f, overdueMs: s.overdueMs.get(f.id) ?? 0 })),
     stuckTotal: s.stuck,

@@ -62,6 +62,9 @@ describe("describeProgress", () => {
   });
   test("queued, in a retry backoff, importing", () => {
     expect(describeProgress({ ...base, state: "queued" }, NOW)).toBe("4 files, in line for import");
+    expect(describeProgress({ ...base, state: "queued", omeroPaused: true }, NOW)).toBe(
+      "4 files, in line for import: paused until OMERO answers (not a failure)",
+    );
     expect(
       describeProgress(
         { ...base, state: "queued", attempts: 1, notBeforeMs: NOW + 120_000, error: "timed out after 60 s" },

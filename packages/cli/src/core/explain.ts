@@ -109,6 +109,8 @@ export interface WaitingFacts {
   startedAt: string | null;
   /** What the DropBox says it waits for (filesets.waiting_for), when it says. */
   waitingFor?: string | null;
+  /** The DropBox's queue is paused for OMERO (an outage): nothing queued starts until it answers. */
+  omeroPaused?: boolean;
 }
 
 function duration(ms: number): string {
@@ -136,7 +138,9 @@ export function describeProgress(f: WaitingFacts, now: number): string {
     if (f.notBeforeMs && f.notBeforeMs > now) {
       return `${files}, attempt ${f.attempts} failed (${explainFailure(f.error).plain}); retried in ${duration(f.notBeforeMs - now)}`;
     }
-    return `${files}, in line for import`;
+    return f.omeroPaused
+      ? `${files}, in line for import: paused until OMERO answers (not a failure)`
+      : `${files}, in line for import`;
   }
   if (f.state === "importing") {
     const since = f.startedAt ? Date.parse(f.startedAt) : Number.NaN;

@@ -1,4 +1,4 @@
-import { type HealthFacts, healthItems } from "./status-health";
+import { type HealthFacts, healthItems, type OmeroHealth } from "./status-health";
 
 const T = Date.parse("2026-11-28T09:00:00Z");
 const facts = (o: Partial<HealthFacts> = {}): HealthFacts => ({
@@ -79,6 +79,21 @@ test("OMERO down, a ledger that cannot be written, a missing watch folder, an un
   expect(by.ledger).toMatchObject({ level: "bad", text: "ledger cannot be written (disk full)" });
   expect(by["watch:1"]!.level).toBe("bad");
   expect(by["remote:tcp://s1:4097"]).toMatchObject({ level: "bad", text: expect.stringContaining("(10 min)") });
+  // Paused, as the DropBox reports it: what, why, that nothing fails, when it is asked again.
+  const omero = (o: Partial<OmeroHealth>) =>
+    healthItems(
+      facts({ importer: "omero", omero: { up: false, since: T - 60_000, reason: "r", checkedAt: T, ...o } }),
+      T,
+    ).find((i) => i.key === "omero")!.text;
+  expect(omero({ kind: "unreachable", nextProbeAt: T + 5000 })).toBe(
+    "unreachable since 08:59 UTC: r; imports paused (none counted as failed); asked again at 09:00:05 UTC",
+  );
+  expect(omero({ kind: "login-refused", nextProbeAt: T - 1 })).toBe(
+    "login refused since 08:59 UTC: r; imports paused (none counted as failed); being asked now",
+  );
+  expect(omero({ kind: "server-error", reason: null, nextProbeAt: null })).toBe(
+    "server error since 08:59 UTC; imports paused (none counted as failed)",
+  );
   expect(
     healthItems(facts({ importer: "omero", omero: { up: true, since: T, reason: null, checkedAt: T } }), T).find(
       (i) => i.key === "omero",

@@ -21,6 +21,10 @@ export interface OmeroHealth {
   reason: string | null;
   /** Last check (ms). */
   checkedAt: number;
+  /** What is wrong while down (absent from an older DropBox: shown as unreachable). */
+  kind?: "unreachable" | "login-refused" | "server-error" | null;
+  /** While down: when the DropBox asks OMERO again (ms; absent from an older DropBox). */
+  nextProbeAt?: number | null;
 }
 
 export interface ServerFacts {
@@ -48,6 +52,20 @@ export interface HealthFacts {
 }
 
 const hhmm = (ms: number) => `${new Date(ms).toISOString().slice(11, 16)} UTC`;
+const hhmmss = (ms: number) => `${new Date(ms).toISOString().slice(11, 19)} UTC`;
+
+const OMERO_DOWN = { unreachable: "unreachable", "login-refused": "login refused", "server-error": "server error" };
+
+/** OMERO down: what, since when, why, that the queue is paused (not failing) and when it is asked again. */
+function omeroDownText(o: OmeroHealth, now: number): string {
+  const next =
+    o.nextProbeAt == null
+      ? ""
+      : o.nextProbeAt > now
+        ? `; asked again at ${hhmmss(o.nextProbeAt)}`
+        : "; being asked now";
+  return `${OMERO_DOWN[o.kind ?? "unreachable"]} since ${hhmm(o.since)}${o.reason ? `: ${o.reason}` : ""}; imports paused (none counted as failed)${next}`;
+}
 
 function serverItem(s: ServerFacts): HealthItem {
   const base = { key: `server:${s.name}`, label: s.name };
@@ -91,12 +109,7 @@ export function healthItems(f: HealthFacts, now: number): HealthItem[] {
           ? { key: "omero", label: "OMERO", level: "warn", text: "not checked yet" }
           : o.up
             ? { key: "omero", label: "OMERO", level: "ok", text: `reachable (checked ${hhmm(o.checkedAt)})` }
-            : {
-                key: "omero",
-                label: "OMERO",
-                level: "bad",
-                text: `unreachable since ${hhmm(o.since)}${o.reason ? `: ${o.reason}` : ""}; imports wait until it answers`,
-              },
+            : { key: "omero", label: "OMERO", level: "bad", text: omeroDownText(o, now) },
     );
   }
   const ledgerProblem = f.checks?.ledger;

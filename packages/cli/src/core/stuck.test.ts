@@ -68,16 +68,16 @@ test("summarize: counts, the most overdue first, the oldest legitimate wait apar
     f({ id: 4, state: "queued", createdMs: NOW - 5 * MIN, lastEventMs: NOW - 5 * MIN }),
   ];
   // The last run ended 2 min ago and nothing is importing: the queue does not move.
-  const s = summarize(pending, rules, NOW, NOW - 2 * MIN);
+  const s = summarize(pending, rules, NOW, NOW - 2 * MIN, false);
   expect(s.stuckIds).toEqual([3, 2, 4]);
   expect(s.stuck).toBe(3);
   expect(s.oldestStuckSeconds).toBe(29 * 60);
   expect(s.oldestWaitingSeconds).toBe(5 * 60 * 60);
   // A run that just finished: the queued one waits its turn.
-  expect(summarize(pending, rules, NOW, NOW - 1000).stuckIds).toEqual([3, 2]);
+  expect(summarize(pending, rules, NOW, NOW - 1000, false).stuckIds).toEqual([3, 2]);
   expect(s.oldestWaitingId).toBe(1);
   expect(s.overdueMs.get(3)).toBe(29 * MIN);
-  expect(summarize([], rules, NOW, null)).toEqual({
+  expect(summarize([], rules, NOW, null, false)).toEqual({
     stuck: 0,
     oldestStuckSeconds: 0,
     oldestWaitingSeconds: 0,
@@ -85,4 +85,16 @@ test("summarize: counts, the most overdue first, the oldest legitimate wait apar
     overdueMs: new Map(),
     oldestWaitingId: null,
   });
+});
+
+test("a queue paused for OMERO (an outage) waits for OMERO: queued filesets are not stuck, however long", () => {
+  const queued = f({ id: 7, state: "queued", lastEventMs: NOW - 3 * 60 * MIN });
+  expect(judge(queued, rules, NOW, false).stuck).toBe(true);
+  expect(judge(queued, rules, NOW, false, true)).toMatchObject({ kind: "OMERO", stuck: false, dueMs: null });
+  // What OMERO does not hold up is judged as ever: a fileset quiet long ago and never queued is stuck.
+  const quiet = f({ id: 8, lastEventMs: NOW - 3 * 60 * MIN });
+  const s = summarize([queued, quiet], rules, NOW, NOW - 3 * 60 * MIN, true);
+  expect(s.stuckIds).toEqual([8]);
+  expect(s.oldestWaitingId).toBe(7);
+  expect(summarize([queued, quiet], rules, NOW, NOW - 3 * 60 * MIN, false).stuckIds).toEqual([7, 8]);
 });

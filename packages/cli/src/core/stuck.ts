@@ -44,7 +44,7 @@ export interface WaitRules {
  */
 export const STUCK_GRACE_MS = 60_000;
 
-export type WaitKind = "files" | "quiet" | "queue" | "import" | "watch removed";
+export type WaitKind = "files" | "quiet" | "queue" | "OMERO" | "import" | "watch removed";
 
 export interface Judgement {
   /** What it legitimately waits for (while not stuck). */
@@ -59,8 +59,16 @@ export interface Judgement {
 /**
  * Judge one fileset. `queueMoving`: an import runs (and is not stuck itself) or one finished
  * within the throttle and the grace: queued filesets then wait their turn, however many there are.
+ * `omeroPaused`: the DropBox's queue waits for OMERO (an outage, issue 20): queued filesets wait
+ * for it, not stuck (OMERO being down is its own problem and alert, not one per fileset).
  */
-export function judge(f: PendingFacts, rules: WaitRules, now: number, queueMoving: boolean): Judgement {
+export function judge(
+  f: PendingFacts,
+  rules: WaitRules,
+  now: number,
+  queueMoving: boolean,
+  omeroPaused = false,
+): Judgement {
   const last = f.lastEventMs ?? f.createdMs;
   let kind: WaitKind;
   let due: number | null;
@@ -70,6 +78,9 @@ export function judge(f: PendingFacts, rules: WaitRules, now: number, queueMovin
   } else if (f.state === "importing") {
     kind = "import";
     due = rules.importTimeoutMs > 0 ? (f.startedMs ?? f.createdMs) + rules.importTimeoutMs : null;
+  } else if (f.state === "queued" && omeroPaused) {
+    kind = "OMERO";
+    due = null;
   } else if (f.state === "queued") {
     kind = "queue";
     due = queueMoving ? null : Math.max(f.notBeforeMs ?? 0, last) + rules.throttleMs(f.watch);
@@ -101,12 +112,16 @@ export interface StuckSummary {
   oldestWaitingId: number | null;
 }
 
-/** Judge every pending fileset; `lastRunMs`: the last importer run's start or end (ms), or null. */
+/**
+ * Judge every pending fileset; `lastRunMs`: the last importer run's start or end (ms), or null;
+ * `omeroPaused`: the DropBox's queue waits for OMERO (status.omero.up false, omerofs_omero_up 0).
+ */
 export function summarize(
   pending: PendingFacts[],
   rules: WaitRules,
   now: number,
   lastRunMs: number | null,
+  omeroPaused: boolean,
 ): StuckSummary {
   const importsRunning = pending.some((f) => f.state === "importing" && !judge(f, rules, now, true).stuck);
   const throttle = Math.max(0, ...pending.map((f) => rules.throttleMs(f.watch)));
@@ -115,7 +130,7 @@ export function summarize(
   let oldestWaiting = 0;
   let oldestWaitingId: number | null = null;
   for (const f of pending) {
-    const j = judge(f, rules, now, queueMoving);
+    const j = judge(f, rules, now, queueMoving, omeroPaused);
     if (j.stuck) stuck.push({ id: f.id, overdue: j.overdueMs });
     else if (oldestWaitingId === null || now - f.createdMs > oldestWaiting) {
       oldestWaiting = now - f.createdMs;

@@ -4,19 +4,13 @@
  */
 import { DropBoxMethodResults, type RemoteMonitor } from "@omero-fs/protocol";
 import { localControlClient } from "@omero-fs/protocol/zmq";
-import { z } from "zod";
 import type { OmeroHealth } from "../core/status-health";
 
 /** A status call must stay quick: a DropBox that does not answer in this long shows none. */
 const ASK_MS = 1500;
 
-/** `omero` in the DropBox's status: null before its first check (the omero importer only). */
-const OmeroStatusSchema = z
-  .object({ up: z.boolean(), since: z.number(), reason: z.string().nullable(), checkedAt: z.number() })
-  .nullable();
-
 /** The DropBox's status as the node uses it; the DropBox may carry more (clients ignore unknown keys). */
-const StatusSchema = DropBoxMethodResults.status.extend({ omero: OmeroStatusSchema.optional() });
+const StatusSchema = DropBoxMethodResults.status;
 
 export interface DropBoxStatusBits {
   remoteMonitors?: RemoteMonitor[];

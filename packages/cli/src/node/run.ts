@@ -219,9 +219,9 @@ export async function runNode(opts: RunNodeOptions): Promise<number> {
       logger.info(`reload: log level ${current.global.logLevel} -> ${after.global.logLevel}`);
       logger.level = after.global.logLevel;
     }
-    // The MonitorServer re-reads its log level and its roots on SIGHUP (the DropBox on its reload).
-    if (levelChanged || after.global.monitorRoots.join(",") !== current.global.monitorRoots.join(","))
-      supervisor.signal("MonitorServer", "SIGHUP");
+    // The MonitorServer re-reads its log level and its roots on SIGHUP (the DropBox on its reload);
+    // its default roots are the watch folders, which any reload may change.
+    supervisor.signal("MonitorServer", "SIGHUP");
     const r = await services.reload(after);
     // The HTTP address may have changed: `admin status` reads it from the info file.
     writeFileAtomic(files.infoFile, `${JSON.stringify(services.http ? { ...info, http: services.http } : info)}\n`);

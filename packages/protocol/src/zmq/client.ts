@@ -81,7 +81,16 @@ export class ControlClient {
     const events = this.socket.events;
     this.watch = (async () => {
       try {
-        for await (const e of events) if (e.type === "disconnect") this.failPending();
+        // Only a connection that finished its handshake had the calls: a CURVE handshake the server
+        // refuses (a wrong key) also ends in a disconnect, and must stay "no answer" (TIMEOUT).
+        let established = false;
+        for await (const e of events) {
+          if (e.type === "handshake") established = true;
+          else if (e.type === "disconnect") {
+            if (established) this.failPending();
+            established = false;
+          }
+        }
       } catch {
         // the socket is closed
       }

@@ -321,7 +321,10 @@ export class Metrics {
     const p = this.src.pending?.() ?? null;
     this.snapshot = {
       ledger: this.src.ledger(),
-      stuck: p && this.src.rules ? summarize(p.pending, this.src.rules(), now, p.lastRunMs) : null,
+      stuck:
+        p && this.src.rules
+          ? summarize(p.pending, this.src.rules(), now, p.lastRunMs, this.src.omeroUp?.() === 0)
+          : null,
       servers: this.src.servers(),
       processes: this.src.processes?.() ?? [],
       monitor: this.lastMonitor,

@@ -36,6 +36,8 @@ export interface PageContext {
   /** omero.fs.webUrl: imported filesets link to their images in OMERO.web ("" or absent: no links). */
   webUrl?: string;
   attention?: Attention;
+  /** The DropBox's queue is paused for OMERO (status.omero.up false): queued filesets say so. */
+  omeroPaused?: boolean;
 }
 
 /**

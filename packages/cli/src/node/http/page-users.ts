@@ -87,6 +87,7 @@ export function userSection(user: string, ctx: PageContext): string {
           error: f.error,
           startedAt: f.startedAt,
           waitingFor: f.waitingFor,
+          omeroPaused: ctx.omeroPaused === true,
         },
         ctx.now,
       );

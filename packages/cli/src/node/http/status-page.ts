@@ -29,8 +29,8 @@ const EMPTY: PageData = {
 /** The node's start (ms), for the health bar. */
 const NODE_STARTED_MS = Date.now() - process.uptime() * 1000;
 
-function attentionOf(view: LedgerView, deps: HttpDeps, now: number): Attention {
-  const s = summarize(view.pending(), deps.rules(), now, view.lastRunMs());
+function attentionOf(view: LedgerView, deps: HttpDeps, now: number, omeroPaused: boolean): Attention {
+  const s = summarize(view.pending(), deps.rules(), now, view.lastRunMs(), omeroPaused);
   const stuck = view
     .pageFilesets(s.stuckIds.slice(0, STUCK_SHOWN))
     .map((f) => ({ f, overdueMs: s.overdueMs.get(f.id) ?? 0 }));
@@ -82,6 +82,7 @@ export async function statusPage(
     remote: status?.remoteMonitors,
     health,
     webUrl: config.global.webUrl,
-    attention: view ? attentionOf(view, deps, now) : undefined,
+    attention: view ? attentionOf(view, deps, now, status?.omero?.up === false) : undefined,
+    omeroPaused: status?.omero?.up === false,
   });
 }
