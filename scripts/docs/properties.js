@@ -94,7 +94,7 @@ const check = process.argv.includes("--check");
 const stale = [];
 for (const [file, want] of [
   [OUT, formatted(OUT, reference())],
-  [CONFIG_README, withTable(fs.readFileSync(CONFIG_README, "utf8"))],
+  [CONFIG_README, formatted(CONFIG_README, withTable(fs.readFileSync(CONFIG_README, "utf8")))],
 ]) {
   const now = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
   // The config README's table is compared cell by cell by its own test; here only its rows count.

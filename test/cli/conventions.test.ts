@@ -157,8 +157,7 @@ test("an unusable home fails at once, naming the folder (no endless mkdir, --tim
   const t0 = Date.now();
   const r = await home.cli(["--home", "/proc", "admin", "start", "--timeout", "5"], {}, 30_000);
   expect(r.code).toBe(1);
-  // The first folder of the home it makes (etc/ since house made the modes explicit).
-  expect(r.stderr).toMatch(/^omero-fs: cannot create \/proc\/etc: .*choose another home/);
+  expect(r.stderr).toMatch(/^omero-fs: cannot create \/proc\/\w+: .*choose another home/);
   expect(Date.now() - t0).toBeLessThan(20_000);
   const file = path.join(home.dir, "a-file");
   fs.writeFileSync(file, "");

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import Database from "better-sqlite3";
 import { CLI_BIN, REPO_ROOT } from "../helpers/wait";
 import {
   dropboxLog,
@@ -32,6 +33,20 @@ const lines = (f: string): string[] => {
     return fs.readFileSync(f, "utf8").split("\n").filter(Boolean);
   } catch {
     return [];
+  }
+};
+
+/**
+ * Whether the running import's process group is in the ledger: the child may write its first line
+ * before the DropBox has recorded it (a kill -9 in between loses it; the window is microseconds on
+ * an idle machine, longer under load), so the test kills only after it is recorded.
+ */
+const groupRecorded = (h: Home, pgid: number): boolean => {
+  const db = new Database(h.ledger, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare("SELECT 1 FROM attempts WHERE pgid = ? AND finished_at IS NULL").get(pgid) !== undefined;
+  } finally {
+    db.close();
   }
 };
 
@@ -75,6 +90,7 @@ describe("an import that outlives the DropBox", () => {
     write(path.join(h.dropbox, "amy", "slow.tif"), tiff());
     await waitFor(() => lines(runs).length === 1 || null, "the first run started");
     const first = Number(lines(runs)[0]!.split(" ")[1]);
+    await waitFor(() => groupRecorded(h, first) || null, "the import's process group recorded");
     await kill9(dropbox);
     dropbox = await startDropBox(h.home);
     await waitFor(
@@ -116,6 +132,7 @@ describe("an import that outlives the DropBox", () => {
     const importsSeen = () => lines(log).map((l) => JSON.parse(l) as { cmd: string | null; pid: number });
     await waitFor(() => importsSeen().some((c) => c.cmd === "import-sleeping") || null, "the import started");
     const first = importsSeen().find((c) => c.cmd === "import")!.pid;
+    await waitFor(() => groupRecorded(h, first) || null, "the import's process group recorded");
     await kill9(dropbox);
     dropbox = await startDropBox(h.home, env);
     await waitFor(

@@ -7,9 +7,9 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type FilesetPlanJson, FilesPlanJsonSchema } from "@omero-fs/protocol";
-import { type CandidateFile, defaultCatalogue, groupFilesets, probeFile } from "../../packages/readers/src";
-import { judge, type Verdict } from "../../packages/readers/src/__golden__/compare";
+import { type FilesetPlanJson, FilesPlanJsonSchema, isSysFileName } from "@omero-fs/protocol";
+import { allMembers, type CandidateFile, defaultCatalogue, groupFilesets, probeFile } from "../../packages/readers/src";
+import { judge, seenThroughFilters, type Verdict } from "../../packages/readers/src/__golden__/compare";
 import { layoutHash, loadFamilies, loadRecorded, writeLayout } from "../../packages/readers/src/__golden__/disk";
 import type { OurFileset, RecordedLayout } from "../../packages/readers/src/__golden__/types";
 import { CLI_BIN, tempDir } from "../helpers/wait";
@@ -23,32 +23,53 @@ const layouts = families.flatMap((f) => f.layouts.map((l) => ({ family: f.family
 const recorded = new Map(families.map((f) => [f.family, loadRecorded(f.family)]));
 const t = tempDir("ofs-golden-");
 const root = path.join(t.dir, "layouts");
-const home = path.join(t.dir, "home");
+/** The layouts with a path omero.fs.ignoreSysFiles hides, planned again with it off. */
+const sysRoot = path.join(t.dir, "sys-layouts");
+/** A path (relative) the watch's default filters hide: a component ignoreSysFiles names. */
+const hidden = (rel: string) => rel.split("/").some(isSysFileName);
+const hasHidden = (files: Record<string, unknown>) => Object.keys(files).some(hidden);
 let cli: Map<string, OurFileset[]>;
+let cliAllFiles: Map<string, OurFileset[]>;
 const verdicts: { group: Verdict[]; plan: Verdict[] } = { group: [], plan: [] };
 
-beforeAll(() => {
-  for (const { layout } of layouts) writeLayout(layout, path.join(root, layout.name));
+/** `files plan DIR --json` in a home of its own (config: the test's properties), by layout folder. */
+function filesPlan(dir: string, home: string, config: Record<string, string>): Map<string, OurFileset[]> {
   fs.mkdirSync(path.join(home, "etc"), { recursive: true });
   fs.writeFileSync(
     path.join(home, "etc", "config.json"),
-    JSON.stringify({ "omero.fs.dirImportWait": "0", "omero.fs.settleTime": "0", "omero.fs.incompleteWait": "3600" }),
+    JSON.stringify({
+      "omero.fs.dirImportWait": "0",
+      "omero.fs.settleTime": "0",
+      "omero.fs.incompleteWait": "3600",
+      ...config,
+    }),
   );
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("OMERO_FS_")));
-  const r = spawnSync(process.execPath, [CLI_BIN, "--home", home, "files", "plan", root, "--json"], {
+  const r = spawnSync(process.execPath, [CLI_BIN, "--home", home, "files", "plan", dir, "--json"], {
     encoding: "utf8",
     env,
     maxBuffer: 64 * 1024 * 1024,
   });
-  if (r.status !== 0) throw new Error(`files plan ${root} --json: exit ${r.status}: ${r.stderr}`);
-  cli = new Map();
+  if (r.status !== 0) throw new Error(`files plan ${dir} --json: exit ${r.status}: ${r.stderr}`);
+  const out = new Map<string, OurFileset[]>();
   for (const f of FilesPlanJsonSchema.parse(JSON.parse(r.stdout)) as FilesetPlanJson[]) {
-    const name = path.relative(root, f.entry).split("/")[0]!;
-    const rel = (p: string) => path.relative(path.join(root, name), p);
-    const list = cli.get(name) ?? [];
+    const name = path.relative(dir, f.entry).split("/")[0]!;
+    const rel = (p: string) => path.relative(path.join(dir, name), p);
+    const list = out.get(name) ?? [];
     list.push({ entry: rel(f.entry), reader: f.reader, files: f.files.map(rel), missing: (f.missing ?? []).map(rel) });
-    cli.set(name, list);
+    out.set(name, list);
   }
+  return out;
+}
+
+beforeAll(() => {
+  for (const { layout } of layouts) {
+    writeLayout(layout, path.join(root, layout.name));
+    if (hasHidden(layout.files)) writeLayout(layout, path.join(sysRoot, layout.name));
+  }
+  fs.mkdirSync(sysRoot, { recursive: true });
+  cli = filesPlan(root, path.join(t.dir, "home"), {});
+  cliAllFiles = filesPlan(sysRoot, path.join(t.dir, "home-sys"), { "omero.fs.ignoreSysFiles": "false" });
 });
 
 afterAll(() => {
@@ -83,7 +104,7 @@ async function ourGrouping(dir: string) {
   const sets: OurFileset[] = g.filesets.map((f) => ({
     entry: rel(f.entry),
     reader: f.reader,
-    files: f.files.map(rel),
+    files: allMembers(f).map(rel),
     missing: f.missing.map(rel),
   }));
   const elsewhere = new Map<string, string>([
@@ -123,10 +144,15 @@ describe.each(families.map((f) => [f.family, f] as const))("%s", (family, fam) =
       const dir = path.join(root, name);
       const ours = await ourGrouping(dir);
       const g = judge(layout, rec, ours.sets, "groupFilesets", ours.elsewhere);
-      const p = judge(layout, rec, cli.get(name) ?? [], "files plan");
+      // The DropBox never sees what omero.fs.ignoreSysFiles hides (readers README, "System files"); with it
+      // off, `files plan` makes Bio-Formats' filesets of every file.
+      const p = judge(layout, seenThroughFilters(rec, hidden), cli.get(name) ?? [], "files plan");
+      const all = hasHidden(layout.files)
+        ? judge(layout, rec, cliAllFiles.get(name) ?? [], "files plan (ignoreSysFiles=false)").problems
+        : [];
       verdicts.group.push(g);
       verdicts.plan.push(p);
-      const problems = [...g.problems, ...p.problems];
+      const problems = [...g.problems, ...p.problems, ...all];
       const known = EXPECTED_FAILURES[name];
       if (known) {
         if (problems.length === 0)

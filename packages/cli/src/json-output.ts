@@ -61,13 +61,16 @@ export function fileShow(view: LedgerView, candidates: string[]): FileShowJson |
   const found = view.findFile(candidates);
   if (!found) return null;
   const imp = found.file.fileset === null ? null : view.getImport(found.file.fileset);
-  return {
+  const doc: FileShowJson = {
     ...found.file,
     renamedFrom: found.renamedFrom,
     import: imp,
     target: imp?.target ?? null,
     history: imp ? view.attempts(imp.id) : [],
   };
+  const also = view.sharedBy(found.file.path).flatMap((id) => view.getImport(id) ?? []);
+  if (also.length > 0) doc.alsoIn = also;
+  return doc;
 }
 
 /** `files show PATH --json` text, or null when the ledger knows none of the candidates. */

@@ -326,13 +326,7 @@ export class Grouping {
         this.markDirty(watch, user, rows[0]!.path, this.ctx.clock.now());
         return;
       }
-      existing.set(id, {
-        id,
-        entry: f.entry,
-        reader: f.reader,
-        files: fsets.memberPaths(id),
-        state: f.state as "waiting" | "queued" | "incomplete",
-      });
+      existing.set(id, fsets.asExisting(f));
     }
     // Waiting filesets left with no member at all (every file deleted) are cancelled by cancelEmpty.
     const policy = this.ctx.opts().changedAfterImport;

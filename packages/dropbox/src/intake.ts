@@ -284,6 +284,8 @@ export class Intake {
           break;
         case "unqueue":
           this.unqueue(e.fileset, e.why);
+          // The filesets that use it too (a shared file: Bio-Formats puts it in both).
+          for (const id of this.ctx.ledger.filesets.sharedBy(p)) if (id !== e.fileset) this.unqueue(id, e.why);
           break;
         case "dirty":
           this.grouping.markDirty(row?.watch ?? watch, e.user, p, now, e.left, via);

@@ -10,7 +10,7 @@
  */
 import type { WatchConfig } from "@omero-fs/config";
 import type { FilesetPlanJson, PlateJson } from "@omero-fs/protocol";
-import { type Catalogue, type CandidateFile, groupFilesets, needsHeader } from "@omero-fs/readers";
+import { allMembers, type Catalogue, type CandidateFile, groupFilesets, needsHeader } from "@omero-fs/readers";
 import { planFacts } from "./core/filesets";
 import { groupingPartition } from "./core/paths";
 import { type FilesetFacts, type MemberObservation, readinessOf } from "./core/readiness";
@@ -71,7 +71,7 @@ export async function planTree(dir: string, watch: WatchOptions, catalogue: Cata
     out.ignored.push(...g.ignored);
     const writers = await openForWrite(new Set(g.filesets.flatMap((p) => p.files)));
     for (const plan of g.filesets) {
-      const members: MemberObservation[] = plan.files.map((p) => {
+      const members: MemberObservation[] = allMembers(plan).map((p) => {
         const f = byPath.get(p)!;
         return { path: p, size: f.size, mtimeMs: f.mtimeMs, lastEventMs: f.mtimeMs };
       });
@@ -82,11 +82,12 @@ export async function planTree(dir: string, watch: WatchOptions, catalogue: Cata
       const element: FilesetPlanJson = {
         entry: plan.entry,
         reader: plan.reader,
-        files: plan.files,
+        files: allMembers(plan),
         ready: false,
         waitingFor: [],
       };
       if (plan.missing.length > 0) element.missing = plan.missing;
+      if (plan.shared) element.shared = plan.shared;
       if (plan.plate) element.plate = plateOf(plan.plate, plan.reader);
       const observed = await observeFinished(structures, plan.entry, plan.reader, members, writers);
       const r = readinessOf(facts, observed, now, {

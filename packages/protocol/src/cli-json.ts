@@ -135,6 +135,9 @@ export const ImportJsonSchema = z.object({
   images: z.array(ImageJsonSchema).nullable(),
   /** Why a waiting fileset waits ("37 of 40 present; missing: ...", "still open for writing by pid N"), or why it is incomplete. */
   waitingFor: z.string().nullable().optional(),
+  /** Members (also in `files`) that another import holds: Bio-Formats puts them in both (a raw `x.dv.log`
+   * with `x_D3D.dv`, MetaXpress `_thumb` files with every plate). Absent when none. */
+  shared: z.array(z.string()).optional(),
   /** HCS plates only (absent otherwise). */
   plate: PlateJsonSchema.optional(),
   /** Its images in OMERO.web (omero.fs.webUrl set, imported, ids in its target); absent without a webUrl. */
@@ -188,6 +191,8 @@ export type AttemptJson = z.infer<typeof AttemptJsonSchema>;
 export const FileShowJsonSchema = FileJsonSchema.extend({
   renamedFrom: z.string().nullable(),
   import: ImportJsonSchema.nullable(),
+  /** Other imports that use this file too (Bio-Formats puts it in both filesets); absent when none. */
+  alsoIn: z.array(ImportJsonSchema).optional(),
   target: z.string().nullable(),
   history: z.array(AttemptJsonSchema),
 });
@@ -208,6 +213,9 @@ export const FilesetPlanJsonSchema = z.object({
   waitingFor: z.array(z.string()),
   /** Listed members not there (all of them). */
   missing: z.array(z.string()).optional(),
+  /** Members (also in `files`) that another fileset uses too: Bio-Formats imports them in both (a raw
+   * `x.dv.log` of a deconvolved `x_D3D.dv`, MetaXpress `_thumb` files). */
+  shared: z.array(z.string()).optional(),
   /** Listed members still missing omero.fs.incompleteWait after the newest file's mtime: the DropBox would list it `incomplete`. */
   incomplete: z.boolean().optional(),
   plate: PlateJsonSchema.optional(),

@@ -28,6 +28,7 @@ export type {
 } from "./types";
 export { HEADER_BYTES, WHOLE_FILE_MAX_BYTES } from "./types";
 export {
+  allMembers,
   groupFilesets,
   MM_METADATA_TAG,
   metamorphPlaneBase,

@@ -54,8 +54,14 @@ export interface FilesetPlan {
   reader: string;
   /** Absolute path handed to the importer (the file the reader initialises from; a folder for OME-Zarr). */
   entry: string;
-  /** Every member path, entry first (when it is a file), then sorted. */
+  /** Every member path, entry first (when it is a file), then sorted. Each input path is in one plan's `files` at most. */
   files: string[];
+  /**
+   * Members this fileset uses that another fileset of the same result has in its `files` (Bio-Formats puts
+   * them in both: a deconvolved `x_D3D.dv` uses the raw `x.dv.log`; each MetaXpress plate lists every `_thumb`
+   * file of its folder). The importer gets `files` and `shared`. Absent when none (grouping/shared.ts).
+   */
+  shared?: string[];
   /** Required companions not present yet (non-empty => must not import yet). */
   missing: string[];
   /** Why each missing path is required, one line each. */

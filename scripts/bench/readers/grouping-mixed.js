@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Grouping cost on mixed layouts (issue 18): every golden layout (packages/readers/src/__golden__,
- * ~90 layouts of ~40 readers, plates, broken files) copied under its own folder until --files
+ * 339 layouts of ~60 readers, plates, broken files) copied under its own folder until --files
  * candidates, probed in memory as the io probe would, then one groupFilesets call over all of them
  * (median of --runs). With --before REV, the readers package of that git revision is built into a
  * temporary folder and timed on the same candidates in the same run, alternating runs.
@@ -27,9 +27,13 @@ const { loadFamilies, loadRecorded } = require(path.join(DIST, "__golden__/disk.
 const { judge } = require(path.join(DIST, "__golden__/compare.js"));
 const readers = require(path.join(DIST, "index.js"));
 
-/** What io.probeFile reads of a file, from its bytes: the head (whole for index files), the first IFD of a TIFF. */
+/** What io.probeFile reads of a file, from its bytes: the head (whole for index files and for an index its head
+ * shows, wholeFileMaxByHead), the first IFD of a TIFF (description, tags, Software, text tags). */
 async function probe(p, content) {
-  const head = content.subarray(0, Math.max(readers.wholeFileMax(p), readers.HEADER_BYTES));
+  const wholeMax = readers.wholeFileMax(p);
+  const size = content.length;
+  const head = content.subarray(0, wholeMax > 0 && size <= wholeMax ? size : Math.min(size, readers.HEADER_BYTES));
+  if (head.length < size && readers.wholeFileMaxByHead(p, head) >= size) return { head: content };
   const out = { head };
   if (readers.parseTiffHeader(head)) {
     try {
@@ -37,6 +41,7 @@ async function probe(p, content) {
       out.tiffDescription = first?.description ?? null;
       if (first) out.tiffTags = first.tags;
       if (first?.software !== undefined) out.tiffSoftware = first.software;
+      if (first?.text !== undefined) out.tiffText = first.text;
     } catch {
       out.tiffDescription = null;
     }
@@ -115,13 +120,18 @@ async function verdicts(s) {
       }
       const g = s.groupFilesets(input, s.catalogue);
       const rel = (p) => path.posix.relative(root, p);
+      // As test/golden judges: a fileset's files and the files it shares; where each other file went.
       const ours = g.filesets.map((f) => ({
         entry: rel(f.entry),
         reader: f.reader,
-        files: f.files.map(rel),
+        files: [...f.files, ...(f.shared ?? [])].map(rel),
         missing: f.missing.map(rel),
       }));
-      const v = judge(l, r, ours, s.name);
+      const elsewhere = new Map([
+        ...g.pending.map((p) => [rel(p.path), `pending (${p.reason})`]),
+        ...g.ignored.map((p) => [rel(p.path), `ignored (${p.reason})`]),
+      ]);
+      const v = judge(l, r, ours, s.name, elsewhere);
       n++;
       if (v.same) same++;
       sameSets += v.sameFilesets;

@@ -43,6 +43,10 @@ function planText(dir: string, plan: import("@omero-fs/dropbox/plan").TreePlan, 
       lines.push(`  plate: ${e(p.format)} ${e(p.name)}: ${dims}; ${images}`);
     }
     for (const w of f.waitingFor) lines.push(`  waiting for: ${e(w)}`);
+    if (f.shared?.length)
+      lines.push(
+        `  also in another fileset (Bio-Formats imports it in both): ${f.shared.map((s) => e(rel(s))).join(", ")}`,
+      );
     if (f.missing?.length) {
       lines.push(`  missing (${n(f.missing.length)}):`);
       for (const m of f.missing.slice(0, 10)) lines.push(`    ${e(rel(m))}`);

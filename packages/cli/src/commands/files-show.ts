@@ -32,6 +32,10 @@ function showText(d: FileShowJson): string {
     `  target:   ${d.target ? e(d.target) : "-"}`,
   );
   if (i.error) lines.push(`  error:    ${e(i.error)}`);
+  for (const a of d.alsoIn ?? [])
+    lines.push(
+      `  also in:  import ${a.id} (${a.state}; entry ${e(a.entry)}): Bio-Formats uses this file in both filesets`,
+    );
   if (d.history.length === 0) lines.push("  history:  no importer run yet");
   else {
     lines.push("  history:");

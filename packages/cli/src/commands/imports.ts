@@ -336,7 +336,7 @@ export const importsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           yy
             .positional("id", { type: "string", describe: "import id", demandOption: true })
             .option("json", { type: "boolean", describe: "Print the --json contract shape ({id, state, via})" }),
-        (a) => cancel(homeOf(a), parseId(a.id), a.json === true),
+        (a) => cancel(homeOf(a), parseId(a.id), !!a.json),
       )
       .demandCommand(1, "Give an imports subcommand: list, show, retry, release, cancel or reimport."),
   handler: () => undefined,

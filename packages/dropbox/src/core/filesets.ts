@@ -3,7 +3,8 @@
  * into ledger operations, keeping fileset ids stable across regrouping. Pure.
  *
  * Invariants: a file is in at most one fileset (the ledger column is single-valued, so OMERO's
- * "steal" cannot happen); a waiting or queued fileset whose members all moved elsewhere is
+ * "steal" cannot happen); a file Bio-Formats puts in two filesets (readers FilesetPlan.shared) is a
+ * member of its owner and recorded as shared by the others; a waiting or queued fileset whose members all moved elsewhere is
  * cancelled; two such filesets that a new file joins are merged into the older one. Membership is
  * decided until the import starts: a queued fileset whose members change goes back to waiting (its
  * wait restarts). Importing filesets are never input. Files already imported take part as context
@@ -18,6 +19,8 @@ export interface PlanLike {
   reader: string;
   entry: string;
   files: string[];
+  /** Members another plan owns that this one uses too (readers FilesetPlan.shared). */
+  shared?: string[];
   missing: string[];
   reasons?: string[];
   /** Every member the entry lists, present or not (readers FilesetPlan.expected). */
@@ -36,7 +39,10 @@ export interface ExistingFileset {
   id: number;
   entry: string;
   reader: string | null;
+  /** Owned members, as listed (entry first once queued). */
   files: string[];
+  /** Members another fileset owns (fileset_shared). */
+  shared?: string[];
   /** Absent: waiting. A changed queued or incomplete fileset goes back to waiting. */
   state?: "waiting" | "queued" | "incomplete";
 }
@@ -48,7 +54,9 @@ export interface FilesetUpsert {
   entry: string;
   reader: string;
   files: string[];
-  /** False when an existing fileset kept exactly the same entry, reader and members. */
+  /** Members another fileset owns that this one uses too (sorted): the importer gets them, readiness waits for them. */
+  shared?: string[];
+  /** False when an existing fileset kept exactly the same entry, reader and members (shared ones included). */
   changed: boolean;
   /** An existing queued fileset that changed: back to waiting, its wait restarts. */
   unqueue?: boolean;
@@ -132,12 +140,16 @@ export function applyGrouping(
     const id = ids.size > 0 ? Math.min(...ids) : null;
     if (id !== null) kept.add(id);
     const was = id !== null ? existing.get(id) : undefined;
+    const shared = [...(plan.shared ?? [])].sort();
+    const wasShared = [...(was?.shared ?? [])].sort();
     const changed =
       !was ||
       was.entry !== plan.entry ||
       was.reader !== plan.reader ||
       was.files.length !== plan.files.length ||
-      was.files.some((f, i) => f !== plan.files[i]);
+      was.files.some((f, i) => f !== plan.files[i]) ||
+      wasShared.length !== shared.length ||
+      wasShared.some((f, i) => f !== shared[i]);
     const u: FilesetUpsert = {
       id,
       key: plan.key,
@@ -147,6 +159,7 @@ export function applyGrouping(
       changed,
       missing: [...plan.missing],
     };
+    if (shared.length > 0) u.shared = shared;
     if (changed && was?.state === "queued") u.unqueue = true;
     if (changed && was?.state === "incomplete") u.reopen = true;
     if (old.length > 0) u.reimports = new Map(old.map((f) => [f, imported.get(f)!]));

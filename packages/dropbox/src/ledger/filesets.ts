@@ -6,7 +6,7 @@
 import type { PlateSummary } from "@omero-fs/readers";
 import type { Statement } from "better-sqlite3";
 import type { FileRecord } from "../core/file-identity";
-import type { MembershipOps, PlanLike } from "../core/filesets";
+import type { ExistingFileset, MembershipOps, PlanLike } from "../core/filesets";
 import type { OutcomeDecision } from "../core/outcome";
 import type { MemberObservation } from "../core/readiness";
 import type { SchedJob } from "../core/scheduler";
@@ -78,7 +78,16 @@ export class FilesetsTable {
     this.st = {
       get: p("SELECT id, watch, user, entry, reader, state, attempts FROM filesets WHERE id = ?"),
       setState: p("UPDATE filesets SET state = ? WHERE id = ?"),
-      members: p(`SELECT ${FILE_COLS} FROM files WHERE fileset = ? ORDER BY path`),
+      // Owned members and those shared with another fileset (fileset_shared: Bio-Formats uses them in both).
+      members: p(
+        `SELECT ${FILE_COLS} FROM files WHERE fileset = ?
+         UNION SELECT ${FILE_COLS} FROM files WHERE path IN (SELECT path FROM fileset_shared WHERE fileset = ?)
+         ORDER BY path`,
+      ),
+      sharedPaths: p("SELECT path FROM fileset_shared WHERE fileset = ? ORDER BY path"),
+      clearShared: p("DELETE FROM fileset_shared WHERE fileset = ?"),
+      addShared: p("INSERT OR IGNORE INTO fileset_shared(fileset, path) VALUES (?, ?)"),
+      sharedBy: p("SELECT fileset FROM fileset_shared WHERE path = ? ORDER BY fileset"),
       memberPaths: p("SELECT path FROM fileset_files WHERE fileset = ? ORDER BY ord"),
       snapshot: p("SELECT path, size, mtime_ms FROM fileset_files WHERE fileset = ? ORDER BY ord"),
       partitionRows: p(
@@ -128,6 +137,11 @@ export class FilesetsTable {
       ),
       membersOfPage: p(
         `SELECT fileset, path, size, mtime_ms, last_event_ms FROM files WHERE fileset IN
+           (SELECT id FROM filesets WHERE state = 'waiting' AND watch = ? AND id > ? ORDER BY id LIMIT ?)`,
+      ),
+      sharedOfPage: p(
+        `SELECT s.fileset, fi.path, fi.size, fi.mtime_ms, fi.last_event_ms FROM fileset_shared s
+         JOIN files fi ON fi.path = s.path WHERE s.fileset IN
            (SELECT id FROM filesets WHERE state = 'waiting' AND watch = ? AND id > ? ORDER BY id LIMIT ?)`,
       ),
       addSnapshotMember: p(
@@ -195,9 +209,33 @@ export class FilesetsTable {
     return (this.st.get.get(id) as FilesetInfo | undefined) ?? null;
   }
 
-  /** Current member records (files.fileset = id), in path order. */
+  /** Current member records (files.fileset = id, and the files it shares with another fileset), in path order. */
   members(id: number): FileRecord[] {
-    return (this.st.members.raw().all(id) as FileRaw[]).map(fileRecord);
+    return (this.st.members.raw().all(id, id) as FileRaw[]).map(fileRecord);
+  }
+
+  /** The filesets that use `path` besides its owner (fileset_shared). */
+  sharedBy(path: string): number[] {
+    return (this.st.sharedBy.raw().all(path) as [number][]).map((r) => r[0]);
+  }
+
+  /** A fileset that may still change (waiting, queued, incomplete) as applyGrouping compares it: owned members as listed, shared ones apart. */
+  asExisting(f: FilesetInfo): ExistingFileset {
+    const shared = this.sharedPaths(f.id);
+    const isShared = new Set(shared);
+    return {
+      id: f.id,
+      entry: f.entry,
+      reader: f.reader,
+      files: this.memberPaths(f.id).filter((p) => !isShared.has(p)),
+      shared,
+      state: f.state as "waiting" | "queued" | "incomplete",
+    };
+  }
+
+  /** Members another fileset owns that this one uses too (fileset_shared), in path order. */
+  sharedPaths(id: number): string[] {
+    return (this.st.sharedPaths.raw().all(id) as [string][]).map((r) => r[0]);
   }
 
   /** Member paths as listed (entry first once queued). */
@@ -286,11 +324,17 @@ export class FilesetsTable {
         if (u.changed) {
           this.st.clearMembers.run(id);
           for (const [i, p] of u.files.entries()) this.st.addMember.run(id, i, p);
+          // Shared members follow the owned ones: the importer gets them too.
+          const shared = u.shared ?? [];
+          for (const [i, p] of shared.entries()) this.st.addMember.run(id, u.files.length + i, p);
+          this.st.clearShared.run(id);
+          for (const p of shared) this.st.addShared.run(id, p);
         }
         ids.push(id);
       }
       for (const id of ops.cancelled) {
         this.st.clearMembers.run(id);
+        this.st.clearShared.run(id);
         this.st.deleteWaiting.run(id);
         this.st.deleteJob.run(id);
       }
@@ -316,6 +360,7 @@ export class FilesetsTable {
         : [...ids].filter((id) => this.st.isEmptyWaiting.get(id) !== undefined);
     for (const id of empty) {
       this.st.clearMembers.run(id);
+      this.st.clearShared.run(id);
       this.db.prepare("DELETE FROM filesets WHERE id = ?").run(id);
     }
     return empty;
@@ -359,6 +404,11 @@ export class FilesetsTable {
     >;
     for (const [fileset, path, size, mtimeMs, lastEventMs] of rows)
       byId.get(fileset)?.members.push({ path, size, mtimeMs, lastEventMs });
+    const shared = this.st.sharedOfPage.raw().iterate(watch, afterId, limit) as IterableIterator<
+      [number, string, number, number, number]
+    >;
+    for (const [fileset, path, size, mtimeMs, lastEventMs] of shared)
+      byId.get(fileset)?.members.push({ path, size, mtimeMs, lastEventMs });
     return out;
   }
 
@@ -376,7 +426,11 @@ export class FilesetsTable {
     this.waitingOneSt ??= this.db.prepare(
       "SELECT id, user, missing, missing_count, expected_count, plate, released_at, watch FROM filesets WHERE id = ? AND state = 'waiting'",
     );
-    this.membersOneSt ??= this.db.prepare("SELECT path, size, mtime_ms, last_event_ms FROM files WHERE fileset = ?");
+    this.membersOneSt ??= this.db.prepare(
+      `SELECT path, size, mtime_ms, last_event_ms FROM files WHERE fileset = ?
+       UNION ALL SELECT fi.path, fi.size, fi.mtime_ms, fi.last_event_ms FROM fileset_shared s
+       JOIN files fi ON fi.path = s.path WHERE s.fileset = ?`,
+    );
     const out: (WaitingFileset & { watch: number })[] = [];
     for (const id of ids) {
       const r = this.waitingOneSt.raw().get(id) as
@@ -392,7 +446,7 @@ export class FilesetsTable {
       if (expectedCount !== null) completeness.expectedCount = expectedCount;
       if (plate) completeness.plate = JSON.parse(plate) as PlateSummary;
       const members: MemberObservation[] = [];
-      for (const [path, size, mtimeMs, lastEventMs] of this.membersOneSt.raw().iterate(id) as IterableIterator<
+      for (const [path, size, mtimeMs, lastEventMs] of this.membersOneSt.raw().iterate(id, id) as IterableIterator<
         [string, number, number, number]
       >)
         members.push({ path, size, mtimeMs, lastEventMs });

@@ -203,6 +203,19 @@ CREATE TABLE IF NOT EXISTS walks (
 );
 `;
 
+// Issue 18, shared files: a file two Bio-Formats filesets use (a raw x.dv.log with x.dv and x_D3D.dv,
+// MetaXpress _thumb files with every plate of the folder). files.fileset stays its one owner; each other
+// fileset that uses it has a row here (its members in fileset_files include it too, so the importer
+// gets it and readiness waits for it). Kept after import: `files show` says where else it went.
+const SHARED_FILES = `
+CREATE TABLE IF NOT EXISTS fileset_shared (
+  fileset INTEGER NOT NULL,
+  path TEXT NOT NULL,
+  PRIMARY KEY (fileset, path)
+);
+CREATE INDEX IF NOT EXISTS fileset_shared_path ON fileset_shared(path);
+`;
+
 /**
  * Issue 19, an import never runs twice at once: each importer run records its process group (and
  * the leader's start time, so a reused id is not taken for it), so a DropBox restarted after its
@@ -303,6 +316,7 @@ export const MIGRATIONS: readonly { name: string; up: (db: Db) => void }[] = [
   { name: "existing files", up: (db) => db.exec(EXISTING) },
   { name: "import processes", up: importProcesses },
   { name: "omero", up: (db) => db.exec(OMERO) },
+  { name: "shared files", up: (db) => db.exec(SHARED_FILES) },
 ];
 
 /** The schema version this build writes. */

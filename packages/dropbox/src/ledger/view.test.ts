@@ -100,6 +100,15 @@ describe("ledger view: JSON written by SQLite", () => {
           missing: present < 6144 ? ["/w/amy/p/P_P24_s4_w4.TIF"] : [],
         });
       db.prepare("UPDATE filesets SET plate = ? WHERE id = 3").run(plate(6144));
+      // Shared files (migration "shared files"): listed in path order, with odd names, also on a plate.
+      const insShared = db.prepare("INSERT INTO fileset_shared(fileset, path) VALUES (?, ?)");
+      for (const [id, p] of [
+        [2, `/w/amy/${odd[2]}/raw.dv.log`],
+        [9, "/w/amy/b_thumb.TIF"],
+        [9, `/w/amy/${odd[1]}/a_thumb.TIF`],
+        [5, "/w/amy/p/Q_A01_thumbX.TIF"],
+      ] as const)
+        insShared.run(id, p);
       db.prepare("UPDATE filesets SET plate = ?, state = 'incomplete', waiting_for = ? WHERE id = 5").run(
         plate(6143),
         "MetaXpress plate P: 6,143 of 6,144 images; missing: P_P24_s4_w4.TIF; nothing arrived for 24 h",
@@ -116,6 +125,19 @@ describe("ledger view: JSON written by SQLite", () => {
     { user: "nobody" },
     { state: "incomplete" },
   ];
+
+  it("shared files: each import lists those another import holds, in path order; a file says where else it went", () => {
+    const v = openLedgerView(file);
+    try {
+      expect(v.getImport(9)?.shared).toEqual(["/w/amy/b_thumb.TIF", `/w/amy/${odd[1]}/a_thumb.TIF`]);
+      expect(v.listImports().find((i) => i.id === 5)?.shared).toEqual(["/w/amy/p/Q_A01_thumbX.TIF"]);
+      expect(v.getImport(1)?.shared).toBeUndefined();
+      expect(v.sharedBy("/w/amy/b_thumb.TIF")).toEqual([9]);
+      expect(v.sharedBy("/w/amy/none")).toEqual([]);
+    } finally {
+      v.close();
+    }
+  });
 
   it.each(filters.map((f) => [JSON.stringify(f ?? {}), f]))("imports %s", (_, f) => {
     const v = openLedgerView(file);

@@ -80,6 +80,8 @@ export interface LedgerView {
   counts(): Record<string, number>;
   /** `files show`: the first of these paths the ledger knows (or knew before a rename). */
   findFile(candidates: string[]): show.FoundFile | null;
+  /** The imports that use `path` besides its own (a file Bio-Formats puts in two filesets), in id order. */
+  sharedBy(path: string): number[];
   /** Every importer run of a fileset, oldest first. */
   attempts(fileset: number): AttemptJson[];
   /** What /metrics reads from the ledger. */
@@ -131,7 +133,7 @@ function parseImages(text: string | null): ImageJson[] | null {
   }
 }
 
-function toImportJson(r: FilesetRow, files: string[]): ImportJson {
+function toImportJson(r: FilesetRow, files: string[], shared?: string[]): ImportJson {
   const o: ImportJson = {
     id: r.id,
     user: r.user,
@@ -150,6 +152,7 @@ function toImportJson(r: FilesetRow, files: string[]): ImportJson {
   };
   // Assigned, not spread: this runs once per row of a 100,000-fileset `imports list`.
   if ((r.state === "waiting" || r.state === "incomplete") && r.waiting_for) o.waitingFor = r.waiting_for;
+  if (shared && shared.length > 0) o.shared = shared;
   if (r.plate) {
     const p = plateJson(r.plate, r.reader);
     if (p) o.plate = p;
@@ -177,7 +180,7 @@ function where(f: ListFilter | undefined, prefix = ""): { sql: string; args: str
  * null, like parseImages. DropBox stores images as JSON.stringify output, which json() returns
  * unchanged.
  */
-const importJsonSql = (hasPlate: boolean) => {
+const importJsonSql = (hasPlate: boolean, hasShared: boolean) => {
   // json_patch drops null members (RFC 7396), so the plate (whose reader may be null) is set after it.
   const base = `json_patch(json_object(
   'id', f.id, 'user', f.user, 'watch', f.watch, 'state', f.state, 'reader', f.reader, 'entry', f.entry,
@@ -185,7 +188,11 @@ const importJsonSql = (hasPlate: boolean) => {
   'attempts', f.attempts, 'error', f.error, 'importer', f.importer, 'createdAt', f.created_at,
   'importedAt', f.imported_at, 'target', f.target,
   'images', CASE WHEN f.images <> '' AND json_valid(f.images) THEN json(f.images) END),
-  json_object('waitingFor', CASE WHEN f.state IN ('waiting', 'incomplete') THEN f.waiting_for END))`;
+  json_object('waitingFor', CASE WHEN f.state IN ('waiting', 'incomplete') THEN f.waiting_for END${
+    hasShared
+      ? ",\n  'shared', json((SELECT json_group_array(s.path) FROM (SELECT path FROM fileset_shared WHERE fileset = f.id ORDER BY path) s HAVING COUNT(*) > 0))"
+      : ""
+  }))`;
   if (!hasPlate) return base;
   return `CASE WHEN f.plate <> '' AND json_valid(f.plate) THEN json_set(${base}, '$.plate', json_set(json(f.plate),
     '$.reader', f.reader, '$.missingImages',
@@ -231,7 +238,27 @@ export function openLedgerView(ledgerPath: string, opts: { requireCurrent?: bool
     db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'files_history'").get() !== undefined;
   // A ledger the DropBox has not opened since the plates migration has no plate column yet.
   const hasPlate = hasPlateColumns(db);
-  const IMPORT_JSON = importJsonSql(hasPlate);
+  // Nor, before the "shared files" migration, a fileset_shared table.
+  const hasShared =
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'fileset_shared'").get() !== undefined;
+  const IMPORT_JSON = importJsonSql(hasPlate, hasShared);
+  const sharedOf = (filter: { sql: string; args: string[] }): Map<number, string[]> => {
+    const m = new Map<number, string[]>();
+    if (!hasShared) return m;
+    const rows = db
+      .prepare(
+        `SELECT fileset, path FROM fileset_shared
+         ${filter.sql ? `WHERE fileset IN (SELECT id FROM filesets ${filter.sql})` : ""} ORDER BY fileset, path`,
+      )
+      .raw()
+      .all(...filter.args) as [number, string][];
+    for (const [id, p] of rows) {
+      const list = m.get(id);
+      if (list) list.push(p);
+      else m.set(id, [p]);
+    }
+    return m;
+  };
   const PLATE = hasPlate ? "plate" : "NULL AS plate";
   const FILES = hasHistory
     ? `(SELECT id, path, user, size, mtime_ms, state, reason, fileset FROM files UNION ALL
@@ -279,6 +306,7 @@ export function openLedgerView(ledgerPath: string, opts: { requireCurrent?: bool
         .raw()
         .all(...w.args) as unknown[][];
       const files = filesOf(w);
+      const shared = sharedOf(w);
       return rows.map((r) =>
         toImportJson(
           {
@@ -299,6 +327,7 @@ export function openLedgerView(ledgerPath: string, opts: { requireCurrent?: bool
             plate: r[14] as string | null,
           },
           files.get(r[0] as number) ?? [],
+          shared.get(r[0] as number),
         ),
       );
     },
@@ -359,7 +388,7 @@ export function openLedgerView(ledgerPath: string, opts: { requireCurrent?: bool
       const files = (
         db.prepare("SELECT path FROM fileset_files WHERE fileset = ? ORDER BY ord").raw().all(id) as [string][]
       ).map((x) => x[0]);
-      return toImportJson(r, files);
+      return toImportJson(r, files, sharedOf({ sql: "WHERE id = ?", args: [String(id)] }).get(id));
     },
     listFiles(f) {
       const w = where(f, "f.");
@@ -397,6 +426,10 @@ export function openLedgerView(ledgerPath: string, opts: { requireCurrent?: bool
       return countsOf(db);
     },
     findFile: (candidates) => show.findFile(db, candidates),
+    sharedBy: (p) =>
+      hasShared
+        ? (db.prepare("SELECT fileset FROM fileset_shared WHERE path = ? ORDER BY fileset").pluck().all(p) as number[])
+        : [],
     attempts: (fileset) => show.attemptsOf(db, fileset),
     metrics: () => show.ledgerMetrics(db),
     page: (opts) => show.pageData(db, opts),

@@ -23,6 +23,26 @@ const show = (f: { entry: string; reader: string; files: string[] }) =>
   `${f.entry} (${f.reader.replace(/^loci\.formats\.in\./, "")}) [${f.files.join(", ")}]`;
 
 /**
+ * What Bio-Formats made of the files a watch's filters let through: `hidden` paths (omero.fs.ignoreSysFiles:
+ * Thumbs.db, desktop.ini, *.tmp, "untitled folder/"...) never reach the DropBox, so they are in none of its
+ * filesets (the allowed deviation of the readers README, "System files"); a fileset whose entry is hidden is
+ * not expected at all. Pure.
+ */
+export function seenThroughFilters(recorded: RecordedLayout, hidden: (relPath: string) => boolean): RecordedLayout {
+  return {
+    ...recorded,
+    filesets: recorded.filesets
+      .filter((f) => !hidden(f.entry))
+      .map((f) => ({
+        ...f,
+        files: f.files.filter((p) => !hidden(p)),
+        opensSame: f.opensSame.filter((p) => !hidden(p)),
+      })),
+    ignored: recorded.ignored.filter((i) => !hidden(i.path)),
+  };
+}
+
+/**
  * `ours`: our filesets for the layout (relative paths); `elsewhere`: our word on files in none of them
  * (relative path -> "pending: why" / "ignored: why"); `who`: whose answer it is ("groupFilesets").
  */

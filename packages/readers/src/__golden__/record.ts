@@ -48,8 +48,15 @@ function needTool(cmd: string, why: string): void {
     );
 }
 
+/**
+ * The judge walks each layout without OMERO's folder depth limit (4): OMERO.dropbox hands `import -f` the
+ * paths of the files that changed, never a folder to walk, so a file five folders down is grouped as any
+ * other (docs: src/__golden__/README.md).
+ */
+const JUDGE_ENV = { ...process.env, ORACLE_JAVA_OPTS: "-Domero.import.depth=64" };
+
 function run(cmd: string, args: string[], what: string): string {
-  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env: JUDGE_ENV });
   if (r.error || r.status !== 0)
     throw new Error(`${what} failed (exit ${r.status}): ${r.error?.message ?? ""}${r.stderr.slice(-2000)}`);
   return r.stdout;

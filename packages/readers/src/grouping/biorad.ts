@@ -8,6 +8,8 @@
  *   folder and every `*lse.xml` join one fileset; files ending with `data.raw` join the `.pic` they sit beside.
  * - Not modelled: the AXIS_9 note (in the notes after the pixels, beyond the probe head) that makes a lone `.pic`
  *   take the same-size files of its name's numbering (FilePattern); such files stay one fileset each.
+ * - `LSE.XML` / `DATA.RAW` in another case: taken, but not used (the companion tests are exact-case): they open
+ *   the folder's last `.pic` (in file-system order in Bio-Formats; by name here) without joining it (pruned).
  * Nothing lists the members: no expected list.
  */
 import { baseOf, dirOf, join } from "../paths";
@@ -21,7 +23,7 @@ const PIC = /\.pic(\.gz|\.bz2)?$/i;
 
 function run(ctx: Ctx, files: CandidateFile[], taken: (p: string) => boolean): FamilyOutcome {
   const sets: FamilySet[] = [];
-  const ignored = new Map<string, string>();
+  const ignored = new Map<string, string | { reason: string; opens: string }>();
   const dirs = new Set(files.map((f) => dirOf(f.path)));
   for (const dir of dirs) {
     const names = (ctx.dirs.get(dir)?.names ?? []).filter((n) => !n.startsWith("."));
@@ -44,6 +46,17 @@ function run(ctx: Ctx, files: CandidateFile[], taken: (p: string) => boolean): F
     pics.forEach((p, i) => {
       sets.push({ reader: BIORAD, entry: p, members: i === 0 ? [p, ...raw.filter((r) => !taken(r))] : [p] });
     });
+    // `LSE.XML`, `Data.RAW`...: BioRadReader takes them (any case) and opens the folder's last `.pic` through
+    // them, but joins companions only by the exact lower-case endings: the pic's fileset, which does not use them.
+    const pic = pics[pics.length - 1]!;
+    for (const f of files) {
+      const n = baseOf(f.path);
+      if (dirOf(f.path) !== dir || PIC.test(n) || raw.includes(f.path)) continue;
+      ignored.set(f.path, {
+        reason: `BioRadReader takes ${n} (its name in any case) and opens ${baseOf(pic)} through it, but uses a companion only when its name ends with lower-case "lse.xml" or "data.raw", so OMERO's import skips ${n}; rename it ${n.toLowerCase()}`,
+        opens: pic,
+      });
+    }
   }
   return { sets, ignored };
 }

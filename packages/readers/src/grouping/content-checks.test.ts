@@ -107,7 +107,17 @@ describe("magic numbers", () => {
     nd2.writeUInt32BE(0xdacebe0a, 0);
     expect(nd2Refusal(probed("/d/a.nd2", nd2))).toBeNull();
     expect(nd2Refusal(probed("/d/a.nd2", "not an ND2 file at all"))).toMatch(/ND2 magic/);
-    expect(cziRefusal(probed("/d/a.czi", "ZISRAWFILE\0\0\0\0"))).toBeNull();
+    const czi = Buffer.alloc(512);
+    czi.write("ZISRAWFILE", 0, "latin1");
+    expect(cziRefusal(probed("/d/a.czi", czi))).toBeNull();
+    expect(cziRefusal(probed("/d/a.czi", "ZISRAWFILE\0\0\0\0"))).toMatch(/cut: 14 bytes/);
+    czi.writeBigInt64LE(4096n, 92);
+    expect(cziRefusal(probed("/d/a.czi", czi))).toMatch(/metadata at byte 4096/);
+    const cut = Buffer.alloc(64);
+    cut.writeUInt32LE(0x0abeceda, 0);
+    cut.writeUInt32LE(32, 4);
+    cut.writeBigUInt64LE(4096n, 8);
+    expect(nd2Refusal(probed("/d/a.nd2", cut))).toMatch(/cut: 64 bytes/);
     expect(cziRefusal(probed("/d/a.czi", "a text file"))).toMatch(/ZISRAWFILE/);
   });
 

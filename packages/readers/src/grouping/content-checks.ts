@@ -125,23 +125,60 @@ export function deltavisionRefusal(f: CandidateFile): string | null {
   return null;
 }
 
-/** ND2Reader.isThisType(stream): big-endian 0xDACEBE0A at 0 (ND2) or 0x6A502020 at 4 (JPEG-2000 ND2). */
+/**
+ * ND2Reader.isThisType(stream): big-endian 0xDACEBE0A at 0 (ND2) or 0x6A502020 at 4 (JPEG-2000 ND2). initFile
+ * reads the leading chunks' headers and data (the file signature chunk and the next one): a file cut inside
+ * them fails ("Attempting to read beyond end of file").
+ */
 export function nd2Refusal(f: CandidateFile): string | null {
   const h = f.probe?.head;
   if (!h) return null;
   if (h.length < 8) return `it is ${f.size} bytes, too short for ND2`;
-  return h.readUInt32BE(0) === 0xdacebe0a || h.readUInt32BE(4) === 0x6a502020
-    ? null
-    : "it does not start with the ND2 magic number (ND2Reader refuses it)";
+  if (h.readUInt32BE(0) !== 0xdacebe0a)
+    return h.readUInt32BE(4) === 0x6a502020
+      ? null
+      : "it does not start with the ND2 magic number (ND2Reader refuses it)";
+  let at = 0;
+  for (let chunk = 0; chunk < 2; chunk++) {
+    if (at + 16 > h.length)
+      return at + 16 > f.size ? `it is cut: ${f.size} bytes, inside its leading ND2 chunks` : null;
+    if (h.readUInt32LE(at) !== 0x0abeceda) return null;
+    at += 16 + h.readUInt32LE(at + 4) + Number(h.readBigUInt64LE(at + 8));
+    if (at > f.size) return `it is cut: ${f.size} bytes, inside its leading ND2 chunks (a copy not finished?)`;
+  }
+  return null;
 }
 
-/** ZeissCZIReader.isThisType(stream): "ZISRAWFILE" at 0. */
+/**
+ * ZeissCZIReader.isThisType(stream): "ZISRAWFILE" at 0. initFile reads every segment (readSegments): a file
+ * cut before the trailing segments its header points to (the subblock directory, the metadata and its
+ * 256-byte header, the attachment directory; CZI header offsets 84, 92, 104) fails, as a copy in progress does.
+ */
 export function cziRefusal(f: CandidateFile): string | null {
   const h = f.probe?.head;
   if (!h) return null;
-  return h.toString("latin1", 0, 10) === "ZISRAWFILE"
+  if (h.toString("latin1", 0, 10) !== "ZISRAWFILE")
+    return "it does not start with ZISRAWFILE (ZeissCZIReader refuses it)";
+  if (h.length < 112) return h.length < f.size ? null : `it is cut: ${f.size} bytes, shorter than a CZI file header`;
+  for (const [at, what, extra] of [
+    [84, "subblock directory", 0],
+    [92, "metadata", 256],
+    [104, "attachment directory", 0],
+  ] as const) {
+    const pos = Number(h.readBigInt64LE(at));
+    if (pos > 0 && pos + 32 + extra > f.size)
+      return `it is cut: its header places the ${what} at byte ${pos}, beyond its ${f.size} bytes (a copy not finished?)`;
+  }
+  return null;
+}
+
+/** APNGReader takes a `.png` by name; initFile then reads the PNG signature ("Invalid PNG signature"). */
+export function pngRefusal(f: CandidateFile): string | null {
+  const h = f.probe?.head;
+  if (!h) return null;
+  return h.length >= 8 && h.toString("latin1", 0, 8) === "\x89PNG\r\n\x1a\n"
     ? null
-    : "it does not start with ZISRAWFILE (ZeissCZIReader refuses it)";
+    : "it does not start with the PNG signature (APNGReader fails on it)";
 }
 
 /** LOFReader.isThisType(stream): little-endian int 0x70 at 0. */

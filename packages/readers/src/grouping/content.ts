@@ -9,7 +9,15 @@ import type { CatIndex } from "./catalogue-index";
 import type { Decision } from "./context";
 import { OME_TIFF_SUFFIXES, P, R, endsWithAny, isTiffName, shortName } from "./names";
 import type { CandidateFile } from "../types";
-import { cziRefusal, deltavisionRefusal, lofRefusal, nd2Refusal, niiRefusal, textTableRefusal } from "./content-checks";
+import {
+  cziRefusal,
+  deltavisionRefusal,
+  lofRefusal,
+  nd2Refusal,
+  niiRefusal,
+  pngRefusal,
+  textTableRefusal,
+} from "./content-checks";
 
 // Content tests (only when a probe is given; see README for the fallbacks)
 
@@ -60,6 +68,7 @@ export const PREDICATES: Record<string, Pred> = {
   [R.rcpnl]: (_ln, s, f) => s === "rcpnl" && checked(deltavisionRefusal(f)),
   [R.czi]: (_ln, s, f) => s === "czi" && checked(cziRefusal(f)),
   [R.lof]: (_ln, s, f) => s === "lof" && checked(lofRefusal(f)),
+  [`${P}APNGReader`]: (_ln, s, f) => s === "png" && checked(pngRefusal(f)),
   [R.mm]: () => false,
   [R.metamorph]: (_ln, s) => s === "nd" || s === "scan" || s === "stk",
   [R.leica]: (_ln, s) => s === "lei",

@@ -36,6 +36,12 @@ export function dvLogsOf(ctx: Ctx, image: string): string[] {
   return [log, deconvolution].filter((p): p is string => p !== null);
 }
 
+/** The logs findLogFiles gives a DeltaVision plan's entry that the plan does not hold (shared.ts: another image's fileset owns them). */
+export function dvSharedLogs(ctx: Ctx, plan: { reader: string; entry: string; files: string[] }): string[] {
+  if (plan.reader !== R.dv && plan.reader !== R.rcpnl) return [];
+  return dvLogsOf(ctx, plan.entry).filter((l) => !plan.files.includes(l));
+}
+
 /** Log path -> the images of `dir` whose findLogFiles take it (once per folder and run). */
 function logUsers(ctx: Ctx, dir: string): Map<string, string[]> {
   return memo(ctx, `dvlogs:${dir}`, () => {

@@ -19,9 +19,10 @@
  *   are the fileset; they are expected and the DICOMDIR closes the set once read whole.
  * - attachCompanionFiles: when the grandparent folder holds `<folder name>.mif` (a micro-CT export), every
  *   file of the grandparent joins each fileset of the folder.
- * Deviation: a file in two of Bio-Formats' filesets stays in the first here: inside two time windows (a, b
- * 100 s apart, c 100 s after b), or a `.dcm` under 1024 bytes (opened by its suffix, it scans the folder and
- * takes the series, while the series' scan refuses it).
+ * Files in walk order, as Bio-Formats' candidate scan opens them: a file a fileset opened earlier uses is not
+ * opened again, but a later fileset may use it too (FilesetPlan.shared): a DICOMDIR walked after a series of
+ * its images, a file inside two time windows (a, b 100 s apart, c 100 s after b), a `.dcm` under 1024 bytes
+ * (opened by its suffix, it scans the folder and takes the series, while the series' scan refuses it).
  */
 import { defaultCatalogue } from "../catalogue";
 import { baseOf, dirOf, join, resolveRef } from "../paths";
@@ -32,6 +33,7 @@ import type { DicomTags } from "./dicom-tags";
 import type { FamilyOutcome, FamilyRule, FamilySet } from "./families";
 import { wholeFileRead } from "../head";
 import { P } from "./names";
+import { walkOrder } from "./pruning";
 import type { CandidateFile } from "../types";
 
 export const DICOM = `${P}DicomReader`;
@@ -139,51 +141,67 @@ function dicomdirSet(ctx: Ctx, d: Info): FamilySet {
 function run(ctx: Ctx, files: CandidateFile[]): FamilyOutcome {
   const sets: FamilySet[] = [];
   const ignored = new Map<string, string>();
-  const byDir = new Map<string, CandidateFile[]>();
+  const all: Info[] = [];
+  // Members of a scan are files addFileToList accepts: isThisType(stream) wants 1024 bytes.
+  const scannable = new Map<string, Info[]>();
   for (const f of files) {
     if (!isDicomFile(ctx, f, baseOf(f.path).toLowerCase())) continue;
-    const d = dirOf(f.path);
-    const list = byDir.get(d);
-    if (list) list.push(f);
-    else byDir.set(d, [f]);
-  }
-  for (const [dir, list] of byDir) {
-    const infos = list.map(info);
-    const used = new Set<string>();
-    const mif = mifCompanions(ctx, dir);
-    // Bio-Formats' walk: files in name order; a DICOMDIR first claims what it lists.
-    for (const d of infos.filter((i) => baseOf(i.f.path) === "DICOMDIR")) {
-      const s = dicomdirSet(ctx, d);
-      for (const m of s.members) used.add(m);
-      sets.push(s);
+    const i = info(f);
+    all.push(i);
+    if (f.size >= 1024 && isDicomContent(f.probe?.head, f.size)) {
+      const d = dirOf(f.path);
+      const list = scannable.get(d);
+      if (list) list.push(i);
+      else scannable.set(d, [i]);
     }
-    // Members of a scan are files addFileToList accepts: isThisType(stream) wants 1024 bytes.
-    const scannable = infos.filter((i) => i.f.size >= 1024 && isDicomContent(i.f.probe?.head, i.f.size));
-    for (const o of infos) {
-      if (used.has(o.f.path)) continue;
-      const t = o.tags;
-      if (o.f.probe?.head && (!t.rows || !t.columns)) {
-        ignored.set(o.f.path, "DicomReader cannot open it: no image size (Rows/Columns) before the pixel data");
+  }
+  // Bio-Formats' walk: files in walk order; a file an earlier fileset uses is not opened, but a fileset opened
+  // later uses it again (shared.ts): a DICOMDIR walked after a series lists that series' files too.
+  all.sort((a, b) => walkOrder(a.f.path, b.f.path));
+  const used = new Set<string>();
+  const add = (s: FamilySet) => {
+    const own: string[] = [];
+    const shared: string[] = [];
+    for (const m of s.members) {
+      if (m === s.entry || !used.has(m)) own.push(m);
+      else shared.push(m);
+      used.add(m);
+    }
+    s.members = own;
+    if (shared.length > 0) s.shared = shared;
+    sets.push(s);
+  };
+  const mifOf = new Map<string, string[]>();
+  for (const o of all) {
+    if (used.has(o.f.path)) continue;
+    if (baseOf(o.f.path) === "DICOMDIR") {
+      add(dicomdirSet(ctx, o));
+      continue;
+    }
+    const t = o.tags;
+    if (o.f.probe?.head && (!t.rows || !t.columns)) {
+      ignored.set(o.f.path, "DicomReader cannot open it: no image size (Rows/Columns) before the pixel data");
+      continue;
+    }
+    const dir = dirOf(o.f.path);
+    let members = [o.f.path];
+    if (t.instanceNumber && o.originalDate !== undefined && o.time !== undefined && t.sopInstanceUid !== undefined) {
+      const others = (scannable.get(dir) ?? []).filter((x) => x !== o && sameSet(o, x));
+      if (others.length > 0 && [o, ...others].some((x) => x.tags.imageType === undefined)) {
+        ignored.set(
+          o.f.path,
+          `DicomReader cannot open this series: a file of it has no ImageType (0008,0008) (${[o, ...others]
+            .filter((x) => x.tags.imageType === undefined)
+            .map((x) => baseOf(x.f.path))
+            .join(", ")})`,
+        );
         continue;
       }
-      let members = [o.f.path];
-      if (t.instanceNumber && o.originalDate !== undefined && o.time !== undefined && t.sopInstanceUid !== undefined) {
-        const others = scannable.filter((x) => x !== o && !used.has(x.f.path) && sameSet(o, x));
-        if (others.length > 0 && [o, ...others].some((x) => x.tags.imageType === undefined)) {
-          ignored.set(
-            o.f.path,
-            `DicomReader cannot open this series: a file of it has no ImageType (0008,0008) (${[o, ...others]
-              .filter((x) => x.tags.imageType === undefined)
-              .map((x) => baseOf(x.f.path))
-              .join(", ")})`,
-          );
-          continue;
-        }
-        members = [...members, ...others.map((x) => x.f.path)];
-      }
-      for (const m of members) used.add(m);
-      sets.push({ reader: DICOM, entry: o.f.path, members: [...members, ...mif.filter((p) => !members.includes(p))] });
+      members = [...members, ...others.map((x) => x.f.path)];
     }
+    const mif = mifOf.get(dir) ?? mifCompanions(ctx, dir);
+    mifOf.set(dir, mif);
+    add({ reader: DICOM, entry: o.f.path, members: [...members, ...mif.filter((p) => !members.includes(p))] });
   }
   return { sets, ignored };
 }

@@ -13,6 +13,7 @@ import { ndPlanes } from "./metamorph";
 import { mmEntryForDir, mmFileNames } from "./micromanager";
 import { OME_TIFF_SUFFIXES, R, endsWithAny, isTiffName } from "./names";
 import { headUtf8 } from "../head";
+import { stubLosesSet } from "./tiff-names";
 import { tiffSetClaims } from "./tiff-sets";
 import type { CandidateFile } from "../types";
 
@@ -55,7 +56,12 @@ export function buildClaims(ctx: Ctx, sorted: CandidateFile[]): void {
               .filter((n) => endsWithAny(n.toLowerCase(), OME_TIFF_SUFFIXES))
               .map((n) => join(dir, n));
         claim(f.path, f.path, R.ometiff);
-        for (const m of members) claim(m, f.path, R.ometiff);
+        for (const m of members) {
+          // A stub walked first loses the set (tiff-names.ts decides it): not claimed.
+          const mf = ctx.files.get(m);
+          if (mf && stubLosesSet(mf, f.path)) continue;
+          claim(m, f.path, R.ometiff);
+        }
       } else if (isTiffName(ln) && isOmeXmlWithImage(f.probe?.tiffDescription)) {
         const refs = omeReferencedFiles(f.probe!.tiffDescription!).map((r) => findPath(ctx, resolveRef(dir, r)));
         const members = refs.filter((p): p is string => p !== null && p !== f.path);

@@ -24,14 +24,17 @@ export interface FamilySet {
   hold?: string;
   /** Named members not present, one reason each (the plan's `missing`). */
   required?: { path: string; why: string }[];
+  /** Files another set holds that this one uses too (FilesetPlan.shared). */
+  shared?: string[];
 }
 
 export interface FamilyOutcome {
   sets: FamilySet[];
   /** Files that wait for an entry not here yet: path -> why. */
   pending?: Map<string, { reason: string; waitsFor?: string }>;
-  /** Files the reader takes and then refuses (Bio-Formats' setId throws): path -> why. */
-  ignored?: Map<string, string>;
+  /** Files the reader takes and then refuses (Bio-Formats' setId throws): path -> why; or takes and opens
+   * another fileset through without using them (`opens`: that fileset's entry; pruning.ts). */
+  ignored?: Map<string, string | { reason: string; opens: string }>;
 }
 
 export interface FamilyRule {
@@ -73,7 +76,12 @@ export function buildFamilies(ctx: Ctx, sorted: CandidateFile[], rules: readonly
     }
     for (const [p, w] of out.pending ?? [])
       if (!taken(p)) state.decisions.set(p, { kind: "pending", reason: w.reason, waitsFor: w.waitsFor });
-    for (const [p, why] of out.ignored ?? []) if (!taken(p)) state.decisions.set(p, { kind: "ignored", reason: why });
+    for (const [p, why] of out.ignored ?? [])
+      if (!taken(p))
+        state.decisions.set(
+          p,
+          typeof why === "string" ? { kind: "ignored", reason: why } : { kind: "ignored", ...why },
+        );
   }
 }
 
@@ -91,6 +99,12 @@ export function familyFacts(ctx: Ctx, plan: FilesetPlan): ListingFacts | null {
   if (s.closed) out.closed = true;
   if (s.hold) out.hold = s.hold;
   return out;
+}
+
+/** Files a family set uses that another fileset holds (shared.ts checks they are held). */
+export function familyShared(ctx: Ctx, plan: FilesetPlan): string[] {
+  const s = STATE.get(ctx)?.sets.get(plan.entry);
+  return s && s.reader === plan.reader ? (s.shared ?? []) : [];
 }
 
 /**

@@ -10,7 +10,8 @@
  * `<pty>.tif` when a listed `.pty` is absent: both are `missing` here, so the set is held whole.
  */
 import { baseOf, dirOf, join } from "../paths";
-import { findPath, member } from "./context";
+import { find, findPath, member } from "./context";
+import { SHARED_SUFFIXES, suffixMatches } from "./catalogue-index";
 import type { Ctx, Decision } from "./context";
 import { memo } from "./memo";
 import { R, isTiffName } from "./names";
@@ -134,6 +135,34 @@ export function oifFolderRule(
   return {
     kind: "ignored",
     reason: `${name} is in ${folder}/ but ${oifName} does not name it (its .pty files name the channel TIFFs), so FV1000Reader does not use it and OMERO's import skips it; move it out of ${folder}/ to import it on its own`,
+    opens: oif,
+  };
+}
+
+/**
+ * findOIFFile (l. 1470-1522) for a file outside any `x.oif.files/`: with a '_' in its name (not a `.bmp`),
+ * FV1000Reader ties it to `<name up to its last '_'>.oif` beside its folder, else to the `.oif` its folder is
+ * named after without its last two suffixes (`ZStack.oif.files copy/` -> `ZStack.oif`), and initFile reads that
+ * `.oif`'s own files: the file opens that fileset without being part of it (OMERO's import skips it; pruned).
+ */
+export function oifElsewhereRule(ctx: Ctx, f: CandidateFile, folder: string, parent: string): Decision | null {
+  const name = baseOf(f.path);
+  const cut = name.lastIndexOf("_");
+  if (cut <= 0 || name.toLowerCase().endsWith(".bmp")) return null;
+  // A reader before FV1000Reader (readers.txt order) that takes the name keeps it.
+  const order = ctx.idx.readers.find((r) => r.className === R.fv1000)?.order ?? 0;
+  const ln = name.toLowerCase();
+  if (suffixMatches(ctx.idx, ln).some((m) => m.reader.order < order && !SHARED_SUFFIXES.has(m.suffix))) return null;
+  let oif = find(ctx, parent, `${name.slice(0, cut)}.oif`);
+  if (!oif) {
+    const dots = folder.split(".");
+    if (dots.length < 3) return null;
+    oif = find(ctx, parent, `${dots.slice(0, -2).join(".")}.oif`);
+  }
+  if (!oif || oif === f.path) return null;
+  return {
+    kind: "ignored",
+    reason: `FV1000Reader ties ${name} to ${baseOf(oif)} (by its name or its folder's, ${folder}/) and reads ${baseOf(oif)}'s own files, so OMERO's import skips ${name}; rename it or its folder to import it on its own`,
     opens: oif,
   };
 }

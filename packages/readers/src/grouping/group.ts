@@ -9,19 +9,23 @@ import { HCS_WHOLE_FILE_MAX_BYTES, groupPlates, hcsNeedsHeader, hcsWantsWholeFil
 import { baseOf, dirOf, join } from "../paths";
 import { defaultIndex, indexOf } from "./catalogue-index";
 import type { CatIndex } from "./catalogue-index";
+import { suffixMatches } from "./catalogue-index";
 import { suffixDecision } from "./content";
 import { corruptTiff } from "./content-checks";
 import { buildDirs, entry, findPath, member } from "./context";
 import type { Ctx, Decision, DirInfo } from "./context";
 import { buildClaims } from "./entry-lists";
 import { FAMILY_RULES, familyNeedsHeader, familyWantsWholeByHead, familyWantsWholeFile } from "./family-rules";
-import { buildFamilies, familyDecision, familyFacts } from "./families";
+import { dvSharedLogs } from "./deltavision";
+import { buildFamilies, familyDecision, familyFacts, familyShared } from "./families";
 import { folderRule, layoutWithoutEntry } from "./layouts";
 import { microManagerRule, mmPasses } from "./micromanager";
 import { R, isMmMetadataName, isTiffName, shortName } from "./names";
 import { nameRule } from "./pairs";
 import { LIF } from "./lif";
 import { dropPrunedFilesets } from "./pruning";
+import { settleShared } from "./shared";
+import { sniffDecision } from "./sniff";
 import { requiredFiles } from "./required";
 import { tiffRule } from "./tiff-names";
 import { planFacts } from "./facts";
@@ -83,7 +87,7 @@ function decideAlone(ctx: Ctx, f: CandidateFile): Decision {
   const s = suffixDecision(ctx.idx, f, ln);
   if (s && "reader" in s) return entry(s.reader);
   if (s) return { kind: "ignored", reason: `not an image Bio-Formats opens: ${s.refused} (${shortName(s.by)})` };
-  return { kind: "ignored", reason: "" };
+  return sniffDecision(ctx.idx, f) ?? { kind: "ignored", reason: "" };
 }
 
 export function buildContext(idx: CatIndex, files: Map<string, CandidateFile>, dirs: Map<string, DirInfo>): Ctx {
@@ -155,7 +159,9 @@ export function needsHeader(path: string, catalogue: Catalogue): boolean {
   if (ln.endsWith(".oif") || ln.endsWith(".pty")) return has.has(R.fv1000);
   if (ln.endsWith(".lif")) return has.has(LIF);
   if (familyNeedsHeader(ln, has)) return true;
-  return /\.(txt|csv|xml|ims|msr|scn|raw|dv|r3d|r3d_d3d|rcpnl|nd2|czi|lof|nii)$/.test(ln);
+  if (/\.(txt|csv|xml|ims|msr|scn|raw|dv|r3d|r3d_d3d|rcpnl|nd2|czi|lof|nii|png)$/.test(ln)) return true;
+  // A name no reader claims is read by content (sniff.ts): `cells.tif~`, `scan.czi.bak`.
+  return suffixMatches(indexOf(catalogue), ln).length === 0;
 }
 
 /**
@@ -165,7 +171,7 @@ export function needsHeader(path: string, catalogue: Catalogue): boolean {
  */
 export function probeCanRefuse(path: string): boolean {
   const ln = baseOf(path).toLowerCase();
-  return !ln.startsWith(".") && (isTiffName(ln) || /\.(dv|r3d|r3d_d3d|rcpnl|nd2|czi|lof|nii)$/.test(ln));
+  return !ln.startsWith(".") && (isTiffName(ln) || /\.(dv|r3d|r3d_d3d|rcpnl|nd2|czi|lof|nii|png)$/.test(ln));
 }
 
 /** Leica documents that list many files (an `.xlif` of a large tile scan names thousands of frames). */
@@ -277,6 +283,7 @@ export function groupFilesets(
   for (const p of plates.pending) {
     result.pending.push({ path: p.path, reason: p.reason });
   }
+  for (const p of plates.ignored ?? []) result.ignored.push(p);
   for (const f of sorted) {
     const d = decisions.get(f.path);
     if (d?.kind === "entry")
@@ -356,6 +363,8 @@ export function groupFilesets(
       plan.hold = layout.hold;
       delete plan.closed;
     }
+    const shared = [...dvSharedLogs(ctx, plan), ...familyShared(ctx, plan)];
+    if (shared.length > 0) plan.shared = shared;
     result.filesets.push(plan);
   }
   // Files a reader accepts without using them: OMERO's candidate scan may drop the fileset they open.
@@ -368,6 +377,7 @@ export function groupFilesets(
   dropPrunedFilesets(result, opens);
   if (opts.whitelist && normaliseWhitelist(opts.whitelist).length > 0)
     applyWhitelist(result, normaliseWhitelist(opts.whitelist), waitsFor);
+  settleShared(result);
   result.filesets.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   result.pending.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;

@@ -15,3 +15,4 @@ export {
   wholeFileMaxByHead,
 } from "./group";
 export { metamorphPlaneBase, metamorphPlaneNames } from "./metamorph";
+export { allMembers } from "./shared";

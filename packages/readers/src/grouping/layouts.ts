@@ -5,7 +5,9 @@
 import { join } from "../paths";
 import { find, member } from "./context";
 import type { Ctx, Decision } from "./context";
-import { oifFolderRule, oifMayClaim } from "./fv1000";
+import { oifElsewhereRule, oifFolderRule, oifMayClaim } from "./fv1000";
+import { BD, BD_TIFF } from "../hcs/bd";
+import { SCANR, SCANR_IMAGE } from "../hcs/scanr";
 import { R } from "./names";
 import type { CandidateFile } from "../types";
 
@@ -36,6 +38,11 @@ export function folderRule(ctx: Ctx, f: CandidateFile, _ln: string): Decision | 
       // FluoView's folder: fv1000.ts decides which files FV1000Reader uses, prunes or leaves alone.
       return oifFolderRule(ctx, f, comp, parent, level);
     }
+    if (has.has(R.fv1000) && level === 1) {
+      // Outside a FluoView folder, a file FV1000Reader still ties to an .oif by its or its folder's name.
+      const d = oifElsewhereRule(ctx, f, comp, parent);
+      if (d) return d;
+    }
     if (has.has(R.volocity) && level <= 2 && comp === "Data") {
       const mvd2 = firstMvd2(ctx, parent);
       if (mvd2) return member(R.volocity, mvd2);
@@ -55,10 +62,34 @@ export function folderRule(ctx: Ctx, f: CandidateFile, _ln: string): Decision | 
  */
 export function layoutWithoutEntry(ctx: Ctx, path: string): { reader: string; hold: string } | null {
   // Most paths are in no layout folder: a cheap test first (grouping calls this for every file).
-  if (!path.includes("_/") && !path.includes("/Data/") && !/\.oif\.files\//i.test(path)) return null;
+  if (
+    !path.includes("_/") &&
+    !path.includes("/Data/") &&
+    !path.includes("/Well ") &&
+    !/\/data\//i.test(path) &&
+    !/\.oif\.files\//i.test(path)
+  )
+    return null;
   const parts = path.split("/");
   const has = ctx.idx.has;
   const name = parts[parts.length - 1]!;
+  const folder = parts[parts.length - 2] ?? "";
+  // A BD Pathway well image whose plate (Experiment.exp one folder up) no plate rule formed (hcs/bd.ts).
+  if (folder.startsWith("Well ") && BD_TIFF.test(name) && has.has(BD)) {
+    const exp = join(parts.slice(0, -2).join("/") || "/", "Experiment.exp");
+    return {
+      reader: BD,
+      hold: `${name} is inside the BD Pathway well folder ${folder}/ and may belong to ${exp}, not here yet`,
+    };
+  }
+  // A ScanR plane in `data/` whose acquisition (experiment_descriptor.xml one folder up) no plate rule formed.
+  if (folder.toLowerCase() === "data" && SCANR_IMAGE.test(name) && has.has(SCANR)) {
+    const xml = join(parts.slice(0, -2).join("/") || "/", "experiment_descriptor.xml");
+    return {
+      reader: SCANR,
+      hold: `${name} is named like a ScanR plane in ${folder}/ and may belong to ${xml}, not here yet`,
+    };
+  }
   for (let i = parts.length - 2, level = 1; i >= 1 && level <= 3; i--, level++) {
     const comp = parts[i]!;
     const parent = parts.slice(0, i).join("/") || "/";

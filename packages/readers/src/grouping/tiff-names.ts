@@ -10,6 +10,7 @@ import { entry, find, findPath, member } from "./context";
 import type { Ctx, Decision } from "./context";
 import { metamorphClaim, metamorphNdFor, ndPlanes } from "./metamorph";
 import { zeissOrphan } from "./tiff-sets";
+import { walkOrder } from "./pruning";
 import { OME_TIFF_SUFFIXES, R, endsWithAny, isTiffName } from "./names";
 import { wholeFileRead, headUtf8 } from "../head";
 import type { CandidateFile } from "../types";
@@ -23,6 +24,16 @@ export function binaryOnlyTarget(f: CandidateFile): string | null {
 }
 
 /**
+ * A BinaryOnly stub whose MetadataFile is in another folder ("../x.companion.ome") and that OMERO's walk opens
+ * before the companion: OMETiffReader then names the set's TIFFs "data/../data/x_0.ome.tif", which the
+ * candidate scan matches with no walked file, so it keeps no fileset and counts them all used (nothing imported).
+ */
+export function stubLosesSet(f: CandidateFile, companion: string): boolean {
+  const ref = omeBinaryOnlyMetadataFile(f.probe?.tiffDescription ?? "") ?? "";
+  return /[/\\]/.test(ref) && walkOrder(f.path, companion) < 0;
+}
+
+/**
  * OMETiffReader.isThisType/initFile for a BinaryOnly OME-TIFF (l. 180-207): with its MetadataFile present, the
  * file is read through it, and used only when that OME-XML names it (TiffData/UUID@FileName); without it,
  * OMETiffReader refuses the file and it is a plain TIFF (held: the companion may still come, facts.ts).
@@ -30,6 +41,15 @@ export function binaryOnlyTarget(f: CandidateFile): string | null {
 function binaryOnlyRule(ctx: Ctx, f: CandidateFile, target: string): Decision {
   const found = findPath(ctx, target);
   if (!found) return entry(R.tiff);
+  // Opened through a stub whose MetadataFile is in another folder ("../x.companion.ome"), OMETiffReader names
+  // the set's TIFFs "data/../data/x_0.ome.tif": OMERO's candidate scan matches none of them with the files it
+  // walks, keeps no fileset, and counts them used. Walked before the companion, the stub so loses the set.
+  if (stubLosesSet(f, found))
+    return {
+      kind: "ignored",
+      reason: `BinaryOnly OME-TIFF naming its metadata file in another folder: opened through it, OMETiffReader lists the set's files under paths with '..' that OMERO's candidate scan does not match, so nothing of ${baseOf(found)}'s set is imported; keep the companion beside its TIFFs`,
+      opens: found,
+    };
   const meta = ctx.files.get(found);
   if (meta?.probe?.head && wholeFileRead(meta)) {
     const dir = dirOf(found);

@@ -8,7 +8,7 @@
  *   EXTRA_FILES (exact case) joins it (getSeriesUsedFiles: allFiles). Nothing lists them: no expected list.
  * - Held on purpose: a plain TIFF named like a Vectra companion (`Label.tif`...) with no QPTIFF in its folder is
  *   imported alone by Bio-Formats; the slide may still be copying, so it is held for companionWait.
- * Two QPTIFFs in one folder both use the companions in Bio-Formats; here the first by name takes them.
+ * Two QPTIFFs in one folder both use the companions: the first by name holds them, the other shares them.
  */
 import { isOmeXml } from "../omexml";
 import { baseOf, dirOf, join } from "../paths";
@@ -41,6 +41,7 @@ const isCompanionName = (n: string) => n.endsWith(ANNOTATION_SUFFIX) || VECTRA_E
 function run(ctx: Ctx, files: CandidateFile[], taken: (p: string) => boolean): FamilyOutcome {
   const sets: FamilySet[] = [];
   const slideDirs = new Set<string>();
+  const held = new Set<string>();
   for (const f of files) {
     if (!isQptiff(f) || earlierTiffReader(ctx, f, ORDER)) continue;
     const dir = dirOf(f.path);
@@ -49,7 +50,11 @@ function run(ctx: Ctx, files: CandidateFile[], taken: (p: string) => boolean): F
       .filter((n) => !n.startsWith(".") && isCompanionName(n))
       .map((n) => join(dir, n))
       .filter((p) => p !== f.path && !taken(p));
-    sets.push({ reader: VECTRA, entry: f.path, members: [f.path, ...companions] });
+    // Every QPTIFF of the folder uses them all: the first holds them, the others share them (shared.ts).
+    const own = companions.filter((p) => !held.has(p));
+    const shared = companions.filter((p) => held.has(p));
+    for (const p of own) held.add(p);
+    sets.push({ reader: VECTRA, entry: f.path, members: [f.path, ...own], ...(shared.length ? { shared } : {}) });
   }
   for (const f of files) {
     const name = baseOf(f.path);

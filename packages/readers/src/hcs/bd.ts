@@ -32,7 +32,7 @@ const META_EXT = [
   "roi",
   "adf",
 ];
-const BD_TIFF = /^.* - n\d{6}\.tif$/;
+export const BD_TIFF = /^.* - n\d{6}\.tif$/;
 
 export const bdRule: PlateRule = {
   name: "bd",
@@ -79,18 +79,26 @@ export const bdRule: PlateRule = {
       for (const p of plan.files) claimed.add(p);
       filesets.push(plan);
     }
-    const pending: PendingFile[] = [];
-    for (const [dir, names] of view.dirs) {
-      if (!dir.slice(dir.lastIndexOf("/") + 1).startsWith("Well ")) continue;
-      for (const n of names) {
-        const p = join(dir, n);
-        if (!BD_TIFF.test(n) || claimed.has(p) || taken.has(p)) continue;
-        pending.push({
-          path: p,
-          reason: `${n} is a BD Pathway well image and waits for ${join(dirOf(dir), EXPERIMENT_FILE)}`,
-        });
+    // BDReader.isThisType takes a TIFF whose grandparent folder holds Experiment.exp and opens the plate
+    // through it; getTiffs uses only "<dye> - nNNNNNN.tif" in "Well *" folders: any other TIFF is pruned.
+    const ignored: PlateGrouping["ignored"] = [];
+    for (const plan of filesets) {
+      const root = dirOf(plan.entry);
+      for (const sub of view.childDirs(root)) {
+        const sdir = join(root, sub);
+        for (const p of view.pick(sdir, (n) => hasSuffix(n, "tif"))) {
+          if (claimed.has(p) || taken.has(p)) continue;
+          ignored.push({
+            path: p,
+            reason: `BDReader takes ${p.slice(sdir.length + 1)} (a TIFF one folder below ${plan.entry}) and opens the plate through it, but uses only "<dye> - nNNNNNN.tif" images of "Well *" folders, so OMERO's import skips it; move it out of ${sub}/ to import it`,
+          });
+          claimed.add(p);
+        }
       }
     }
-    return { filesets, claimed, pending };
+    // Well images without their Experiment.exp: what Bio-Formats makes of each alone (TIFFs), held for the
+    // plate by grouping/layouts.ts (layoutWithoutEntry), never pending forever.
+    const pending: PendingFile[] = [];
+    return { filesets, claimed, pending, ignored };
   },
 };

@@ -21,6 +21,8 @@ import {
   parseMeasurementData,
   SCANR,
 } from "./index";
+import { defaultCatalogue } from "../catalogue";
+import { groupFilesets } from "../grouping/group";
 
 const ROOT = "/w/dave/run1";
 const abs = (p: string) => `${ROOT}/${p}`;
@@ -151,18 +153,20 @@ describe("Olympus ScanR (ScanrReader), by layout", () => {
     expect(plan.closed).toBe(false);
   });
 
-  it("holds ScanR-named planes in data/ and the .dat files until the XML arrives", () => {
+  it("without the XML: planes in data/ are TIFFs held for it (companionWait), the .dat files ignored with why", () => {
     const fx = scanrPlate();
-    const res = groupPlates(toCandidates(without(fx.files, "index"), ROOT));
-    expect(res.filesets).toEqual([]);
-    expect(res.pending.map((p) => p.path).sort()).toEqual(
-      without(fx.files, "index")
-        .map((f) => abs(f.path))
-        .sort(),
+    const res = groupFilesets(toCandidates(without(fx.files, "index"), ROOT), defaultCatalogue());
+    expect(res.pending).toEqual([]);
+    const planes = res.filesets.filter((f) => f.entry.includes("/data/"));
+    expect(planes.map((f) => f.reader)).toEqual(planes.map(() => "loci.formats.in.TiffDelegateReader"));
+    expect(planes.length).toBe(fx.files.filter((f) => f.path.startsWith("data/")).length);
+    expect(planes[0]!.hold).toBe(
+      `${scanrImageName("A1", 1, 1, 0, 0, "DAPI")} is named like a ScanR plane in data/ and may belong to ${abs("experiment_descriptor.xml")}, not here yet`,
     );
-    expect(res.pending.find((p) => p.path.includes("data/"))!.reason).toBe(
-      `${scanrImageName("A1", 1, 1, 0, 0, "DAPI")} is named like a ScanR plane and waits for ${abs("experiment_descriptor.xml")}`,
+    expect(res.ignored.map((i) => i.path).sort()).toEqual(
+      ["AcquisitionLog.dat", "experiment_descriptor.dat"].map(abs).sort(),
     );
+    expect(res.ignored[0]!.reason).toMatch(/ScanrReader cannot open it without .*experiment_descriptor\.xml/);
   });
 });
 
@@ -198,17 +202,18 @@ describe("Cellomics (CellomicsReader), by plate name", () => {
 
 describe("Opera Flex (FlexReader), measurement files beside the .flex files", () => {
   const names = ["001001000.flex", "001002000.flex", "002001000.flex", "Meas_01.mea", "Meas_01.res", "readme.flex"];
-  it("groups the nnnnnnnnn.flex files of a folder with its .mea and .res; the .mea is the entry", () => {
+  it("groups the nnnnnnnnn.flex files of a folder with its .mea and .res; the first well file is the entry", () => {
     const res = groupPlates(names.map((n) => ({ path: abs(n), size: 100 })));
     expect(res.filesets).toHaveLength(1);
     const plan = res.filesets[0]!;
     expect(plan.reader).toBe(FLEX);
-    expect(plan.entry).toBe(abs("Meas_01.mea"));
-    expect(plan.files).toEqual(
-      ["Meas_01.mea", "001001000.flex", "001002000.flex", "002001000.flex", "Meas_01.res"].map(abs),
+    expect(plan.entry).toBe(abs("001001000.flex"));
+    expect([...plan.files].sort()).toEqual(
+      ["001001000.flex", "001002000.flex", "002001000.flex", "Meas_01.mea", "Meas_01.res"].map(abs).sort(),
     );
     expect(plan.plate).toMatchObject({ wells: 3, presentImages: 3 });
-    expect(res.claimed.has(abs("readme.flex"))).toBe(false);
+    // readme.flex opens the plate without being used: OMERO's candidate scan prunes it.
+    expect(res.ignored).toEqual([{ path: abs("readme.flex"), reason: expect.stringMatching(/skips readme\.flex/) }]);
   });
 
   it("without both a .mea and a .res, the .flex files alone; the first is the entry", () => {
@@ -243,13 +248,27 @@ describe("BD Pathway (BDReader), by layout", () => {
     expect(plan.plate).toMatchObject({ wells: 2, presentImages: 3 });
   });
 
-  it("holds well images until Experiment.exp arrives", () => {
-    const res = groupPlates(names.slice(1).map((n) => ({ path: abs(n), size: 100 })));
-    expect(res.filesets).toEqual([]);
-    expect(res.pending.map((p) => p.path)).toEqual([3, 4, 6].map((i) => abs(names[i]!)));
-    expect(res.pending[0]!.reason).toBe(
-      `DAPI - n000000.tif is a BD Pathway well image and waits for ${abs("Experiment.exp")}`,
+  it("a TIFF in a well folder not named <dye> - nNNNNNN.tif is ignored (BDReader opens the plate through it)", () => {
+    const res = groupPlates([...names, "Well A01/preview.tif"].map((n) => ({ path: abs(n), size: 100 })));
+    expect(res.filesets[0]!.files).not.toContain(abs("Well A01/preview.tif"));
+    expect(res.ignored).toEqual([
+      { path: abs("Well A01/preview.tif"), reason: expect.stringMatching(/BDReader takes preview\.tif .* skips it/) },
+    ]);
+  });
+
+  it("well images without Experiment.exp are TIFFs held for it (companionWait), never pending forever", () => {
+    const res = groupFilesets(
+      names.slice(1).map((n) => ({ path: abs(n), size: 100 })),
+      defaultCatalogue(),
     );
+    const wells = res.filesets.filter((f) => f.entry.includes("/Well "));
+    expect(wells.map((f) => [f.entry, f.reader])).toEqual(
+      [3, 4, 6].map((i) => [abs(names[i]!), "loci.formats.in.TiffDelegateReader"]),
+    );
+    expect(wells[0]!.hold).toBe(
+      `DAPI - n000000.tif is inside the BD Pathway well folder Well A01/ and may belong to ${abs("Experiment.exp")}, not here yet`,
+    );
+    expect(res.pending.filter((p) => p.path.includes("/Well "))).toEqual([]);
   });
 });
 

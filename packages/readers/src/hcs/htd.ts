@@ -140,6 +140,8 @@ interface HtdPlate {
   htd: Htd | null;
   reader: string;
   members: Set<string>;
+  /** `_thumb` files another plate of the folder holds: this plate uses them too (grouping/shared.ts). */
+  shared: Set<string>;
 }
 
 /** CellWorxReader.isThisType(htd): CellWorx when a selected well's `<plate>_<well>.pnl` exists. */
@@ -256,7 +258,8 @@ export const htdRule: PlateRule = {
         const htd = wholeFileRead(f) ? parseHtd(headText(f)!) : null;
         const base = path.slice(0, path.lastIndexOf("."));
         const reader = chooseReader(view, base, htd, enabled);
-        if (reader) plates.set(path, { path, dir, name, base, htd, reader, members: new Set([path]) });
+        if (reader)
+          plates.set(path, { path, dir, name, base, htd, reader, members: new Set([path]), shared: new Set() });
       }
     }
     const claimed = new Set<string>(plates.keys());
@@ -280,10 +283,14 @@ export const htdRule: PlateRule = {
         else if (plate?.reader === CELLWORX && hasSuffix(name, "pnl", "log")) claim(plate, path);
       }
     }
-    // MetaxpressTiffReader.getUsedFiles adds every "_thumb" file of the HTD's folder.
+    // MetaxpressTiffReader.getUsedFiles adds every "_thumb" file of the HTD's folder, also those another
+    // plate holds (OMERO imports them in both).
     for (const plate of plates.values()) {
       if (plate.reader !== METAXPRESS) continue;
-      for (const p of view.pick(plate.dir, (n) => n.toLowerCase().indexOf("_thumb") > 0)) claim(plate, p);
+      for (const p of view.pick(plate.dir, (n) => n.toLowerCase().indexOf("_thumb") > 0)) {
+        if (claimed.has(p) && !plate.members.has(p) && !taken.has(p)) plate.shared.add(p);
+        else claim(plate, p);
+      }
       // getTiffFiles' last resort: TimePoint_<t>[/ZStep_<z>]/<plate>_<well>... below the HTD.
       for (const t of view.childDirs(plate.dir).filter((d) => TIME_DIR.test(d))) {
         const tdir = join(plate.dir, t);
@@ -326,6 +333,7 @@ export const htdRule: PlateRule = {
           summary: summary(plate, mx ? "MetaXpress" : "CellWorx"),
           notes,
           taken,
+          shared: plate.shared,
         }),
       );
     }

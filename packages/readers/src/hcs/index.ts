@@ -4,7 +4,7 @@
  * `groupPlates` before its ordinary rules and leaves every claimed or pending path alone.
  *
  * Contract
- * - `groupPlates(files, enabled?)` -> `PlateGrouping` `{ filesets, claimed, pending }`:
+ * - `groupPlates(files, enabled?)` -> `PlateGrouping` `{ filesets, claimed, pending, ignored }`:
  *   - `filesets`: one `FilesetPlan` per plate = `FilesetPlan` (key = entry = the index file, `files` =
  *     entry first, then every present member sorted, `missing` + one `reasons` line per missing path)
  *     plus `expected` (every path the index lists, present or not; absent when the index could not be
@@ -17,6 +17,8 @@
  *   - `pending`: `{ path, reason }` for files named like plate files whose index is not there (yet), e.g.
  *     "plate1_A01_s1_w1.TIF is named like a MetaXpress plate image ... waits for its plate index
  *     /d/plate1.HTD". They must not be imported alone; the DropBox bounds the wait (incompleteWait).
+ *   - `ignored`: `{ path, reason }` for files a plate's reader takes and opens the plate through without
+ *     using them (OMERO's candidate scan prunes them: a stray TIFF in a BD Pathway well folder); also in `claimed`.
  *   Ordinary grouping must skip every path in `claimed` and `pending`.
  * - `enabled(readerClass)`: the watch's catalogue lists the reader (default: all). A rule whose readers
  *   are all disabled places nothing. Rules run in Bio-Formats' readers.txt order (`PLATE_RULES`); a

@@ -28,6 +28,8 @@ export interface PlateFacts {
   presentImages?: number;
   /** Paths another plate already holds: counted as present, never listed in `files`. */
   taken?: { has(path: string): boolean };
+  /** Files another plate holds that this one uses too (FilesetPlan.shared). */
+  shared?: Iterable<string>;
 }
 
 /** Path relative to the entry's folder when below it (shorter reasons), else absolute. */
@@ -68,6 +70,8 @@ export function finishPlate(view: FileView, facts: PlateFacts): FilesetPlan {
     reasons,
     closed: facts.closed,
   };
+  const shared = [...(facts.shared ?? [])].filter((p) => !rest.has(p) && p !== facts.entry);
+  if (shared.length > 0) plan.shared = shared.sort();
   if (facts.summary) {
     const found = facts.expected ? present : (facts.presentImages ?? 0);
     plan.plate = { ...facts.summary, expectedImages: images, presentImages: found, missing: missingImages };

@@ -64,6 +64,7 @@ export function groupPlates(
   const claimed = new Set<string>();
   const pending: PendingFile[] = [];
   const held = new Map<string, PendingFile>();
+  const ignored: { path: string; reason: string }[] = [];
   for (const rule of rules) {
     if (!rule.readers.some(enabled)) continue;
     const r = rule.group(view, enabled, taken);
@@ -73,10 +74,11 @@ export function groupPlates(
       taken.add(p);
     }
     for (const p of r.pending) if (!held.has(p.path)) held.set(p.path, p);
+    ignored.push(...(r.ignored ?? []));
   }
   // A file one rule holds for a missing index may be named by another rule's present index.
   for (const p of held.values()) if (!claimed.has(p.path)) pending.push(p);
   filesets.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   pending.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { filesets, claimed, pending };
+  return { filesets, claimed, pending, ignored };
 }

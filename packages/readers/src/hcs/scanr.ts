@@ -7,10 +7,10 @@
  * folder is a metadata file; the TIFFs are listed from `data/` (exact name), else from the XML's folder,
  * and matched by W<5 digits>, P<5>, Z<5>, T<5> and channel name), getSeriesUsedFiles.
  */
-import { dirOf, join } from "../paths";
+import { join } from "../paths";
 import { finishPlate } from "./plan";
 import type { PlateGrouping, PlateRule } from "./types";
-import type { PendingFile, FilesetPlan } from "../types";
+import type { FilesetPlan } from "../types";
 import type { FileView } from "./view";
 import { hasSuffix } from "./view";
 
@@ -19,7 +19,7 @@ const XML_FILE = "experiment_descriptor.xml";
 const DAT_FILES = ["experiment_descriptor.dat", "AcquisitionLog.dat"];
 
 /** ScanR plane names carry the blocks getBlock builds: --W00001--P00001--Z00000--T00000--<channel>.tif */
-const SCANR_IMAGE = /--W\d{5}--P\d{5}--Z\d{5}--T\d{5}--.*\.tif$/i;
+export const SCANR_IMAGE = /--W\d{5}--P\d{5}--Z\d{5}--T\d{5}--.*\.tif$/i;
 
 /** ScanrReader.isThisType(stream): the first IFD's Software is "National Instruments IMAQ" (unprobed: assumed). */
 function imaq(view: FileView, p: string): boolean {
@@ -59,22 +59,20 @@ export const scanrRule: PlateRule = {
       for (const p of plan.files) claimed.add(p);
       filesets.push(plan);
     }
-    const pending: PendingFile[] = [];
+    // Without experiment_descriptor.xml: its .dat files make ScanrReader fail ("Could not find
+    // experiment_descriptor.xml"), the planes are TIFFs held for it (grouping/layouts.ts layoutWithoutEntry).
+    const ignored: NonNullable<PlateGrouping["ignored"]> = [];
     for (const [dir, names] of view.dirs) {
       for (const n of names) {
         const p = join(dir, n);
-        if (claimed.has(p) || taken.has(p)) continue;
-        const inData = dir.slice(dir.lastIndexOf("/") + 1).toLowerCase() === "data";
-        if (DAT_FILES.includes(n)) {
-          pending.push({ path: p, reason: `${n} is ScanR metadata and waits for ${join(dir, XML_FILE)}` });
-        } else if (inData && SCANR_IMAGE.test(n) && imaq(view, p)) {
-          pending.push({
-            path: p,
-            reason: `${n} is named like a ScanR plane and waits for ${join(dirOf(dir), XML_FILE)}`,
-          });
-        }
+        if (claimed.has(p) || taken.has(p) || !DAT_FILES.includes(n)) continue;
+        ignored.push({
+          path: p,
+          reason: `${n} is ScanR metadata: ScanrReader cannot open it without ${join(dir, XML_FILE)} (re-judged when that arrives)`,
+        });
+        claimed.add(p);
       }
     }
-    return { filesets, claimed, pending };
+    return { filesets, claimed, pending: [], ignored };
   },
 };

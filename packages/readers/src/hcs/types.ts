@@ -9,6 +9,8 @@ export interface PlateGrouping {
   claimed: Set<string>;
   /** Plate files whose index is not (yet) there; ordinary grouping must skip them too. */
   pending: PendingFile[];
+  /** Files a plate's reader takes and opens the plate through without using them (pruned); in `claimed` too. */
+  ignored?: { path: string; reason: string }[];
 }
 
 export interface PlateRule {

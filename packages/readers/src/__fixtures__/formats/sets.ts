@@ -42,7 +42,8 @@ export function oirSet(parts = 2): FormatFixture {
 }
 
 export function cziSplit(parts = 2): FormatFixture {
-  const head = Buffer.alloc(64);
+  // A whole CZI file header (ZeissCZIReader refuses a file cut inside it); no segments.
+  const head = Buffer.alloc(512);
   head.write("ZISRAWFILE", 0, "latin1");
   const files: FixtureFile[] = [{ path: "scan.czi", content: head, kind: "index" }];
   const expected = ["scan.czi"];
