@@ -129,6 +129,28 @@ describe("file identity after import (changedAfterImport=log, the default)", () 
     expect(s.fileRows(a).find((r) => r.fileset !== first!.id)).toMatchObject({ state: "imported" });
   });
 
+  it("a new file on the inode of one deleted after import, same size and mtime, is imported: its birth time is its own", async () => {
+    const a = write(s.u("reuse", "a.tif"), tiff(4, 4, "v1"));
+    const mtime = 1_700_000_000; // whole seconds: both files get exactly the same mtimeMs
+    fs.utimesSync(a, mtime, mtime);
+    const was = fs.statSync(a);
+    const [first] = await s.imported(a);
+    // Deleted, and at once a corrected file of the same size copied with its mtime (rsync -t: a
+    // temporary name, then renamed): ext4 gives it the freed inode (tmpfs would not: then this
+    // only checks that a new file is imported). Whichever event the DropBox takes first.
+    fs.unlinkSync(a);
+    const c = s.u("reuse", "c.tif");
+    const tmp = write(s.u("reuse", ".c.tif.Xq3z"), tiff(4, 4, "v2"));
+    fs.utimesSync(tmp, mtime, mtime);
+    fs.renameSync(tmp, c);
+    const is = fs.statSync(c);
+    expect([is.size, is.mtimeMs]).toEqual([was.size, was.mtimeMs]);
+    // Its own import: not taken for a.tif renamed (that would lose it).
+    const [second] = await s.imported(c);
+    expect(second!.id).not.toBe(first!.id);
+    expect(s.fileOf(c)).toMatchObject({ state: "imported", fileset: second!.id });
+  });
+
   it("rename of an imported folder: nothing re-imported, the ledger follows", async () => {
     const a = write(s.u("run1", "a.tif"), tiff());
     const b = write(s.u("run1", "b.tif"), tiff(6, 6));

@@ -8,7 +8,14 @@ import * as path from "node:path";
 import { decodeBadName, isValidUtf8 } from "@omero-fs/config";
 import type { EventBlock } from "@omero-fs/protocol";
 import type { Shared, Ticks } from "./context";
-import { BAD_NAME, type Effect, type FileRecord, type Observation, observationEffects } from "./core/file-identity";
+import {
+  BAD_NAME,
+  type Effect,
+  type FileRecord,
+  type Observation,
+  observationEffects,
+  type SeenStat,
+} from "./core/file-identity";
 import { eventWanted } from "./core/event-types";
 import { containmentProblem, sharedLinkProblem, userOfPath } from "./core/paths";
 import { type FirstWalk, recordAsExisting, releaseExisting } from "./core/reconcile";
@@ -121,7 +128,7 @@ export class Intake {
       if (code === "ENOENT" || code === "ENOTDIR") return { path: p, st: null, isFile: false, refusal: null };
       return { path: p, st: null, isFile: true, refusal: `unreadable: ${code ?? String(e)}` };
     }
-    const info = { size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
+    const info = statInfoOf(st);
     if (!st.isFile()) {
       const refused = st.isDirectory() ? await this.folderLinkRefusal(watch, p) : null;
       return { path: p, st: info, isFile: refused !== null, refusal: refused, ownReason: refused !== null };
@@ -274,10 +281,10 @@ export class Intake {
           this.grouping.forgetProbe(p);
           break;
         case "renameImported":
-          files.renameImported(e.from, p, watch, e.mtimeMs, e.reason);
+          files.renameImported(e.from, p, watch, e, e.reason);
           break;
         case "refreshInode":
-          files.refreshInode(row!.id, e.dev, e.ino);
+          files.refreshInode(row!.id, e.dev, e.ino, e.birthMs);
           break;
         case "touchImported":
           files.touchImported(row!.id, e.mtimeMs);
@@ -334,7 +341,7 @@ async function lookBadName(p: string): Promise<Observation | null> {
   if (!raw || isValidUtf8(raw)) return null;
   const st = await fs.promises.lstat(Buffer.concat([Buffer.from(`${path.dirname(p)}/`), raw])).catch(() => null);
   if (!st) return null;
-  const info = { size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
+  const info = statInfoOf(st);
   return {
     path: p,
     st: info,
@@ -343,6 +350,30 @@ async function lookBadName(p: string): Promise<Observation | null> {
     ownReason: true,
   };
 }
+
+/**
+ * What file identity needs of a stat. The birth time is unknown (null) when the filesystem gives
+ * none (0), and everywhere when this process cannot use statx: libuv then reports the ctime as
+ * birth time, which a rename changes (BIRTH_TIMES).
+ */
+function statInfoOf(st: fs.Stats): SeenStat {
+  const birthMs = BIRTH_TIMES && st.birthtimeMs > 0 ? st.birthtimeMs : null;
+  return { size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino, birthMs };
+}
+
+/**
+ * Are birth times real? Without statx (an old kernel, a seccomp filter) libuv fills them with the
+ * ctime: then the node binary's birth time equals its ctime exactly, which a real one (written
+ * long after its creation began) does not.
+ */
+const BIRTH_TIMES = ((): boolean => {
+  try {
+    const st = fs.statSync(process.execPath);
+    return st.birthtimeMs !== st.ctimeMs;
+  } catch {
+    return false;
+  }
+})();
 
 /** Does an imported file's old path still hold the same inode (a hard link), or did it move away? */
 function stillHolds(rec: FileRecord, st: { dev: number; ino: number }): boolean {

@@ -9,7 +9,7 @@ import {
 import { EXISTING_REASON } from "./reconcile";
 
 const watch = { index: 0, user: "default", watchDir: "/w" };
-const st = { size: 10, mtimeMs: 1000, dev: 1, ino: 7 };
+const st = { size: 10, mtimeMs: 1000, dev: 1, ino: 7, birthMs: null };
 const rec = (o: Partial<FileRecord> = {}): FileRecord => ({
   id: 1,
   path: "/w/amy/a.tif",
@@ -19,6 +19,7 @@ const rec = (o: Partial<FileRecord> = {}): FileRecord => ({
   mtimeMs: 1000,
   dev: 1,
   ino: 7,
+  birthMs: null,
   state: "pending",
   reason: null,
   fileset: null,
@@ -128,12 +129,12 @@ describe("file identity", () => {
   });
   it("an atomic replace (new inode, new content) with no deletion recorded is a change after import", () => {
     const row = rec({ state: "imported", fileset: 4 });
-    const replaced = { ...input().seen, st: { size: 10, mtimeMs: 3000, dev: 1, ino: 99 } };
+    const replaced = { ...input().seen, st: { size: 10, mtimeMs: 3000, dev: 1, ino: 99, birthMs: null } };
     expect(kinds(input({ row, seen: replaced }))).toEqual(["setReason", "log"]);
   });
   it("a deletion recorded ends the history: a new file at the same path is new, even on a reused inode", () => {
     const row = rec({ state: "imported", fileset: 4, reason: GONE_AFTER_IMPORT });
-    const redrop = { ...input().seen, st: { size: 10, mtimeMs: 5000, dev: 1, ino: 7 } };
+    const redrop = { ...input().seen, st: { size: 10, mtimeMs: 5000, dev: 1, ino: 7, birthMs: null } };
     const e = observationEffects(input({ row, seen: redrop, sameInode: [{ rec: row, stillThere: true }] }));
     expect(e.map((x) => x.do)).toEqual(["retire", "log", "insert", "dirty"]);
     expect(e[0]).toEqual({ do: "retire", reason: `${GONE_AFTER_IMPORT}; a new file was later dropped at this path` });
@@ -146,6 +147,62 @@ describe("file identity", () => {
     expect(kinds(input({ sameInode: [{ rec: old, stillThere: false }] }))).toEqual(["renameImported", "log"]);
     const other = { ...input().seen, st: { ...st, mtimeMs: 7000 } };
     expect(kinds(input({ seen: other, sameInode: [{ rec: old, stillThere: false }] }))).toEqual(["insert", "dirty"]);
+  });
+  it("birth time: a moved imported file, touched after the move, is a rename (same birth time)", () => {
+    const old = rec({
+      path: "/w/amy/old.tif",
+      state: "imported",
+      fileset: 4,
+      reason: GONE_AFTER_IMPORT,
+      birthMs: 500.25,
+    });
+    const moved = { ...input().seen, st: { ...st, mtimeMs: 7000, birthMs: 500.25 } };
+    expect(observationEffects(input({ seen: moved, sameInode: [{ rec: old, stillThere: false }] }))).toEqual([
+      {
+        do: "renameImported",
+        from: old,
+        mtimeMs: 7000,
+        birthMs: 500.25,
+        reason: "renamed after import from /w/amy/old.tif; not reimported",
+      },
+      {
+        do: "log",
+        level: "info",
+        msg: "[fileset 4] /w/amy/old.tif renamed to /w/amy/a.tif after import: not reimported",
+      },
+    ]);
+  });
+  it("birth time: a new file on the inode of one deleted after import is new, even with the same size and mtime", () => {
+    const old = rec({ path: "/w/amy/old.tif", state: "imported", fileset: 4, reason: GONE_AFTER_IMPORT, birthMs: 500 });
+    const reused = { ...input().seen, st: { ...st, birthMs: 900 } };
+    expect(observationEffects(input({ seen: reused, sameInode: [{ rec: old, stillThere: false }] }))).toEqual([
+      { do: "insert", user: "amy", stat: reused.st, state: "pending", reason: NOT_GROUPED, fileset: null },
+      { do: "dirty", user: "amy", left: null },
+    ]);
+    // Also when the deletion is not recorded yet: a different birth time is never the same file.
+    const live = { ...old, reason: null };
+    expect(kinds(input({ seen: reused, sameInode: [{ rec: live, stillThere: false }] }))).toEqual(["insert", "dirty"]);
+  });
+  it("birth time unknown on either side (null, 0): the mtime decides for a file deleted after import", () => {
+    const gone = rec({ path: "/w/amy/old.tif", state: "imported", fileset: 4, reason: GONE_AFTER_IMPORT });
+    for (const [was, now] of [
+      [null, 500],
+      [500, null],
+      [0, 500],
+      [null, null],
+    ] as const) {
+      const old = { ...gone, birthMs: was };
+      const same = { ...input().seen, st: { ...st, birthMs: now } };
+      const touched = { ...input().seen, st: { ...st, mtimeMs: 7000, birthMs: now } };
+      expect(kinds(input({ seen: same, sameInode: [{ rec: old, stillThere: false }] }))).toEqual([
+        "renameImported",
+        "log",
+      ]);
+      expect(kinds(input({ seen: touched, sameInode: [{ rec: old, stillThere: false }] }))).toEqual([
+        "insert",
+        "dirty",
+      ]);
+    }
   });
   it("a symlink to an imported file is a symlink, not a hard link", () => {
     const old = rec({ path: "/w/amy/old.tif", state: "imported", fileset: 4 });

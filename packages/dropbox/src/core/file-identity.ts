@@ -6,7 +6,7 @@
  * File states: pending (seen, not grouped yet, or waiting for a companion), grouped, imported,
  * ignored, refused, existing (there before the first walk of its watch; omero.fs.existingFiles).
  * An imported file is never imported twice: a rename, touch or hard link of it
- * is recognised by (device, inode, size); a change after import is handled by the policy
+ * is recognised by (device, inode, size, birth time); a change after import is handled by the policy
  * omero.fs.changedAfterImport. A deletion recorded in the ledger ends a file's history: a new file
  * at the same path is a new file (the old record moves to the history).
  */
@@ -28,6 +28,14 @@ export interface StatInfo {
   mtimeMs: number;
   dev: number | null;
   ino: number | null;
+  /** Birth time (statx btime); null or 0: unknown (the filesystem or kernel does not give it). */
+  birthMs: number | null;
+}
+
+/** A stat of a file on disk (device and inode always known). */
+export interface SeenStat extends StatInfo {
+  dev: number;
+  ino: number;
 }
 
 /** The ledger's record of one file. */
@@ -45,7 +53,7 @@ export interface FileRecord extends StatInfo {
 export interface Observation {
   path: string;
   /** null: the path is gone (or a dangling link). */
-  st: { size: number; mtimeMs: number; dev: number; ino: number } | null;
+  st: SeenStat | null;
   isFile: boolean;
   /** Why it cannot be read or may not be imported (symlink escape, unreadable), else null. */
   refusal: string | null;
@@ -85,9 +93,9 @@ export type Effect =
   /** The record's history ends (deleted after import, or a change reimported): it moves to files_history. */
   | { do: "retire"; reason: string }
   /** An imported file seen at a new path: move the record (and the fileset's member path). */
-  | { do: "renameImported"; from: FileRecord; mtimeMs: number; reason: string }
+  | { do: "renameImported"; from: FileRecord; mtimeMs: number; birthMs: number | null; reason: string }
   /** Same content as imported, new device/inode (or back after a delete): reason cleared. */
-  | { do: "refreshInode"; dev: number; ino: number }
+  | { do: "refreshInode"; dev: number; ino: number; birthMs: number | null }
   | { do: "touchImported"; mtimeMs: number }
   /** A member of a queued fileset changed: the fileset goes back to waiting. */
   | { do: "unqueue"; fileset: number; why: string }
@@ -105,7 +113,7 @@ export function observationEffects(i: IdentityInput): Effect[] {
   const d = userOfPath(watch, s.path);
   if (d.kind === "outside") return none;
   const user = d.kind === "user" ? d.user : (d.user ?? "");
-  const stat: StatInfo = s.st ?? { size: 0, mtimeMs: 0, dev: null, ino: null };
+  const stat: StatInfo = s.st ?? { size: 0, mtimeMs: 0, dev: null, ino: null, birthMs: null };
   const refusal = d.kind === "refused" && !s.ownReason ? d.reason : s.refusal;
   if (refusal) {
     const log: Effect =
@@ -162,18 +170,13 @@ export function observationEffects(i: IdentityInput): Effect[] {
 }
 
 /** A path with no live record: a rename or second name of an imported file, the same version again, or new. */
-function newFileEffects(
-  i: IdentityInput,
-  user: string,
-  st: { size: number; mtimeMs: number; dev: number; ino: number },
-): Effect[] {
+function newFileEffects(i: IdentityInput, user: string, st: SeenStat): Effect[] {
   const s = i.seen;
   // Same content as an imported file whose path is gone: a rename or move, not a new file.
   for (const { rec, stillThere } of i.sameInode) {
     // Same inode and size: the same content (a touch on the way does not make it new, as below).
     if (rec.size !== st.size || rec.user !== user || rec.path === s.path) continue;
-    // Deleted after import (recorded): its inode may be reused by a new file; a move keeps the mtime.
-    if (rec.reason === GONE_AFTER_IMPORT && rec.mtimeMs !== st.mtimeMs) continue;
+    if (!sameFile(rec, st)) continue;
     if (s.symlinkTo !== undefined)
       return [
         {
@@ -191,6 +194,7 @@ function newFileEffects(
           do: "renameImported",
           from: rec,
           mtimeMs: st.mtimeMs,
+          birthMs: st.birthMs,
           reason: `renamed after import from ${rec.path}; not reimported`,
         },
         {
@@ -227,6 +231,23 @@ function newFileEffects(
     { do: "insert", user, stat: st, state: "pending", reason: NOT_GROUPED, fileset: null },
     { do: "dirty", user, left: null },
   ];
+}
+
+/**
+ * Is the file on an imported record's inode still that file? The inode of a deleted file is reused
+ * by new ones (ext4: a deleted a.tif, then a corrected c.tif of the same size on its inode), which
+ * must be imported, never taken for a rename. The birth time tells them apart: a rename keeps it, a
+ * new file on the inode has its own. Without it (unknown on either side), a record deleted after
+ * import is the same file only while the mtime is unchanged (a move keeps it; a touch after the
+ * move then makes it new).
+ */
+function sameFile(rec: FileRecord, st: SeenStat): boolean {
+  if (knownBirth(rec.birthMs) && knownBirth(st.birthMs)) return rec.birthMs === st.birthMs;
+  return rec.reason !== GONE_AFTER_IMPORT || rec.mtimeMs === st.mtimeMs;
+}
+
+function knownBirth(ms: number | null): ms is number {
+  return ms !== null && ms > 0;
 }
 
 /** Record a file as refused or ignored (new, or a change of state, reason or stat). */
@@ -271,14 +292,10 @@ export function goneEffects(row: FileRecord): Effect[] {
  * change after import (the policy), or null: a deletion was recorded and this is other content,
  * a new file at the same path.
  */
-function importedSeenAgain(
-  row: FileRecord,
-  st: { size: number; mtimeMs: number; dev: number; ino: number },
-  policy: ChangedAfterImport,
-): Effect[] | null {
+function importedSeenAgain(row: FileRecord, st: SeenStat, policy: ChangedAfterImport): Effect[] | null {
   if (row.size === st.size && row.mtimeMs === st.mtimeMs) {
     if (row.reason === GONE_AFTER_IMPORT || row.dev !== st.dev || row.ino !== st.ino)
-      return [{ do: "refreshInode", dev: st.dev, ino: st.ino }];
+      return [{ do: "refreshInode", dev: st.dev, ino: st.ino, birthMs: st.birthMs }];
     return none;
   }
   if (row.reason === GONE_AFTER_IMPORT) return null;

@@ -21,8 +21,9 @@ export type FileRaw = [
   FileState,
   string | null,
   number | null,
+  number | null,
 ];
-export const FILE_COLS = "id, path, watch, user, size, mtime_ms, dev, ino, state, reason, fileset";
+export const FILE_COLS = "id, path, watch, user, size, mtime_ms, dev, ino, state, reason, fileset, birth_ms";
 export const fileRecord = (r: FileRaw): FileRecord => ({
   id: r[0],
   path: r[1],
@@ -35,6 +36,7 @@ export const fileRecord = (r: FileRaw): FileRecord => ({
   state: r[8],
   reason: r[9],
   fileset: r[10],
+  birthMs: r[11],
 });
 
 /** A known file's path and state (a page of a watch's files). */
@@ -50,16 +52,18 @@ export class FilesTable {
     this.st = {
       byPath: db.prepare(`SELECT ${FILE_COLS} FROM files WHERE path = ?`),
       insert: db.prepare(
-        `INSERT INTO files(path, watch, user, size, mtime_ms, dev, ino, state, reason, fileset, last_event_ms, seen_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO files(path, watch, user, size, mtime_ms, dev, ino, birth_ms, state, reason, fileset, last_event_ms, seen_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      setStat: db.prepare("UPDATE files SET size = ?, mtime_ms = ?, dev = ?, ino = ?, last_event_ms = ? WHERE id = ?"),
+      setStat: db.prepare(
+        "UPDATE files SET size = ?, mtime_ms = ?, dev = ?, ino = ?, birth_ms = ?, last_event_ms = ? WHERE id = ?",
+      ),
       setState: db.prepare("UPDATE files SET state = ?, reason = ?, fileset = ? WHERE id = ?"),
       setReason: db.prepare("UPDATE files SET reason = ? WHERE id = ?"),
       delete: db.prepare("DELETE FROM files WHERE id = ?"),
       toHistory: db.prepare(
-        `INSERT INTO files_history(path, watch, user, size, mtime_ms, dev, ino, state, reason, fileset, seen_at, ended_at)
-         SELECT path, watch, user, size, mtime_ms, dev, ino, state, ?, fileset, seen_at, ? FROM files WHERE id = ?`,
+        `INSERT INTO files_history(path, watch, user, size, mtime_ms, dev, ino, birth_ms, state, reason, fileset, seen_at, ended_at)
+         SELECT path, watch, user, size, mtime_ms, dev, ino, birth_ms, state, ?, fileset, seen_at, ? FROM files WHERE id = ?`,
       ),
       importedByInode: db.prepare(`SELECT ${FILE_COLS} FROM files WHERE dev = ? AND ino = ? AND state = 'imported'`),
       linksByInode: db.prepare("SELECT path, user FROM files WHERE dev = ? AND ino = ? AND path != ? LIMIT 16"),
@@ -70,9 +74,11 @@ export class FilesTable {
         `SELECT ff.fileset FROM fileset_files ff JOIN filesets f ON f.id = ff.fileset
          WHERE ff.path = ? AND ff.size = ? AND ff.mtime_ms = ? AND f.state = 'imported' LIMIT 1`,
       ),
-      renameFile: db.prepare("UPDATE files SET path = ?, watch = ?, mtime_ms = ?, reason = ? WHERE id = ?"),
+      renameFile: db.prepare(
+        "UPDATE files SET path = ?, watch = ?, mtime_ms = ?, birth_ms = ?, reason = ? WHERE id = ?",
+      ),
       renameMember: db.prepare("UPDATE fileset_files SET path = ? WHERE fileset = ? AND path = ?"),
-      refreshInode: db.prepare("UPDATE files SET dev = ?, ino = ?, reason = NULL WHERE id = ?"),
+      refreshInode: db.prepare("UPDATE files SET dev = ?, ino = ?, birth_ms = ?, reason = NULL WHERE id = ?"),
       touchImported: db.prepare("UPDATE files SET mtime_ms = ?, reason = NULL WHERE id = ?"),
       // `+column` keeps SQLite off the (watch, user, state) index for these ranged reads: the path
       // index visits only the range, the other would scan every file of the watch per call.
@@ -136,6 +142,7 @@ export class FilesTable {
       s.mtimeMs,
       s.dev,
       s.ino,
+      s.birthMs,
       f.state,
       f.reason,
       f.fileset,
@@ -146,7 +153,7 @@ export class FilesTable {
 
   /** New size/mtime/inode; `now` is the event time (it restarts the quiet period of the file's fileset). */
   recordStat(id: number, s: StatInfo, now: number): void {
-    this.st.setStat.run(s.size, s.mtimeMs, s.dev, s.ino, now, id);
+    this.st.setStat.run(s.size, s.mtimeMs, s.dev, s.ino, s.birthMs, now, id);
   }
 
   setState(id: number, state: FileState, reason: string | null, fileset: number | null): void {
@@ -168,13 +175,19 @@ export class FilesTable {
   }
 
   /** An imported file now lives at `to`: its record and its fileset's member path follow it. */
-  renameImported(from: FileRecord, to: string, watch: number, mtimeMs: number, reason: string): void {
-    this.st.renameFile.run(to, watch, mtimeMs, reason, from.id);
+  renameImported(
+    from: FileRecord,
+    to: string,
+    watch: number,
+    stat: { mtimeMs: number; birthMs: number | null },
+    reason: string,
+  ): void {
+    this.st.renameFile.run(to, watch, stat.mtimeMs, stat.birthMs, reason, from.id);
     this.st.renameMember.run(to, from.fileset, from.path);
   }
 
-  refreshInode(id: number, dev: number, ino: number): void {
-    this.st.refreshInode.run(dev, ino, id);
+  refreshInode(id: number, dev: number, ino: number, birthMs: number | null): void {
+    this.st.refreshInode.run(dev, ino, birthMs, id);
   }
 
   touchImported(id: number, mtimeMs: number): void {

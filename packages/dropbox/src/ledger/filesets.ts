@@ -101,8 +101,8 @@ export class FilesetsTable {
          WHERE +watch = ? AND +user = ? AND path >= ? AND path < ? AND +state = 'imported' AND reason IS NOT ?`,
       ),
       copyToHistory: p(
-        `INSERT INTO files_history(path, watch, user, size, mtime_ms, dev, ino, state, reason, fileset, seen_at, ended_at)
-         SELECT path, watch, user, size, mtime_ms, dev, ino, state, ?, fileset, seen_at, ? FROM files WHERE id = ?`,
+        `INSERT INTO files_history(path, watch, user, size, mtime_ms, dev, ino, birth_ms, state, reason, fileset, seen_at, ended_at)
+         SELECT path, watch, user, size, mtime_ms, dev, ino, birth_ms, state, ?, fileset, seen_at, ? FROM files WHERE id = ?`,
       ),
       partitionIgnored: p(
         `SELECT id, path, size, mtime_ms AS mtimeMs, fileset FROM files

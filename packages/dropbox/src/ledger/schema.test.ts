@@ -58,6 +58,29 @@ describe("ledger schema versions", () => {
     db.close();
   });
 
+  it("birth times: a version-8 ledger keeps its files and their history, gains birth_ms (NULL: unknown)", () => {
+    const file = path.join(dir, "v8.sqlite");
+    const v8 = new Database(file);
+    const at = MIGRATIONS.findIndex((m) => m.name === "birth times");
+    for (const m of MIGRATIONS.slice(0, at)) m.up(v8);
+    v8.pragma(`user_version = ${at}`);
+    v8.prepare(
+      "INSERT INTO files(path, watch, user, size, mtime_ms, dev, ino, state, last_event_ms, seen_at) VALUES ('/w/a/x', 0, 'a', 1, 1, 2, 3, 'imported', 1, 'x')",
+    ).run();
+    v8.prepare(
+      "INSERT INTO files_history(path, watch, user, size, mtime_ms, state, seen_at, ended_at) VALUES ('/w/a/y', 0, 'a', 1, 1, 'imported', 'x', 'y')",
+    ).run();
+    v8.close();
+    const db = openLedgerDb(file);
+    expect(db.prepare("SELECT path, dev, ino, birth_ms FROM files").all()).toEqual([
+      { path: "/w/a/x", dev: 2, ino: 3, birth_ms: null },
+    ]);
+    expect(db.prepare("SELECT path, birth_ms FROM files_history").all()).toEqual([{ path: "/w/a/y", birth_ms: null }]);
+    db.prepare("UPDATE files SET birth_ms = 1796603193199.2756").run();
+    expect(db.prepare("SELECT birth_ms FROM files").pluck().get()).toBe(1796603193199.2756);
+    db.close();
+  });
+
   it("refuses a ledger from a newer omero-fs, saying what to do", () => {
     const file = path.join(dir, "new.sqlite");
     const db = new Database(file);

@@ -298,6 +298,19 @@ CREATE INDEX IF NOT EXISTS omero_filesets_watch_user_entry ON omero_filesets(wat
 CREATE INDEX IF NOT EXISTS filesets_entry ON filesets(entry);
 `;
 
+/**
+ * Issue 19, file identity by birth time: each file's birth time (statx btime; NULL when the
+ * filesystem does not give it), so a moved imported file that was touched is not taken for a new
+ * file reusing its inode (core/file-identity.ts sameFile). Rows written before it stay NULL: the
+ * mtime rule decides for them.
+ */
+function birthTimes(db: Db): void {
+  for (const table of ["files", "files_history"]) {
+    const cols = (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+    if (!cols.includes("birth_ms")) db.exec(`ALTER TABLE ${table} ADD COLUMN birth_ms REAL`);
+  }
+}
+
 /** Migrations in order: entry i brings the schema from user_version i to i + 1. */
 export const MIGRATIONS: readonly { name: string; up: (db: Db) => void }[] = [
   // Version 1 is the original schema (IF NOT EXISTS: ledgers written before user_version was kept
@@ -317,6 +330,7 @@ export const MIGRATIONS: readonly { name: string; up: (db: Db) => void }[] = [
   { name: "import processes", up: importProcesses },
   { name: "omero", up: (db) => db.exec(OMERO) },
   { name: "shared files", up: (db) => db.exec(SHARED_FILES) },
+  { name: "birth times", up: birthTimes },
 ];
 
 /** The schema version this build writes. */
