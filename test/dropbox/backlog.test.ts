@@ -9,9 +9,9 @@ describe("event backlog cap (OMERO_FS_TEST_DROPBOX_BACKLOG=20)", () => {
   let down: () => Promise<void> = async () => undefined;
   beforeAll(async () => {
     h = makeHome({ "omero.fs.dirImportWait": "0.3" });
-    // Each block takes 200 ms to apply, as behind a busy ledger: blocks queue behind it whatever
-    // the load (a group of 24 paths waiting is already more than the cap of 20).
-    ({ down } = await up(h, { OMERO_FS_TEST_DROPBOX_BACKLOG: "20", OMERO_FS_TEST_DROPBOX_APPLY_MS: "200" }));
+    // Each block takes 50 ms to apply, as behind a busy ledger: blocks queue behind it (a group of
+    // 24 paths waiting is already more than the cap of 20).
+    ({ down } = await up(h, { OMERO_FS_TEST_DROPBOX_BACKLOG: "20", OMERO_FS_TEST_DROPBOX_APPLY_MS: "50" }));
   });
   afterAll(async () => {
     await down();
