@@ -2,6 +2,7 @@
  * code, end-to-end tests with real processes under test/. Workspace imports resolve to sources for unit tests; the
  * end-to-end tests spawn the compiled servers, so `tsc -b` runs before jest (see package.json). */
 const fs = require("node:fs");
+const os = require("node:os");
 const path = require("node:path");
 
 /**
@@ -32,6 +33,14 @@ function sourceFaces() {
 const moduleNameMapper = sourceFaces();
 const transform = { "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.jest.json" }] };
 module.exports = {
+  // End-to-end files mostly wait (quiet periods, processes starting), so more files run at once
+  // than there are cores (docs/development.md, "Keeping the tests fast"); longest files first.
+  maxWorkers: Number(process.env.OMERO_FS_JEST_WORKERS) || os.availableParallelism() + 2,
+  testSequencer: "<rootDir>/scripts/test/sequencer.js",
+  // A unit test waits for nothing: its timeout only catches a hang. jest's 5 s default is a guess
+  // that a starved worker misses (a full run beside CPU-bound work: snapshot.test.ts's native
+  // parcel calls timed out). e2e files set their own (test/helpers/setup.ts).
+  testTimeout: 30_000,
   projects: [
     {
       displayName: "unit",
@@ -46,7 +55,7 @@ module.exports = {
       testEnvironment: "node",
       moduleNameMapper,
       transform,
-      testTimeout: 120000,
+      setupFilesAfterEnv: ["<rootDir>/test/helpers/setup.ts"],
     },
   ],
 };

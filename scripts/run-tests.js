@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs jest with the given arguments and ends with one plain summary line ("N passed, N failed,
-// N skipped"), which CI reads; the exit code is jest's.
+// N skipped"), which CI reads; the exit code is jest's. Before it: the slowest test files, with
+// their seconds (docs/development.md, "Keeping the tests fast").
 
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -15,6 +16,11 @@ const r = spawnSync(process.execPath, [jest, "--ci", "--json", `--outputFile=${o
 let summary = "0 passed, 1 failed";
 try {
   const j = JSON.parse(fs.readFileSync(out, "utf8"));
+  const slow = j.testResults
+    .map((t) => ({ file: path.relative(process.cwd(), t.name), s: (t.endTime - t.startTime) / 1000 }))
+    .sort((a, b) => b.s - a.s)
+    .slice(0, 10);
+  process.stdout.write(`\nslowest test files (s): ${slow.map((t) => `${t.file} ${t.s.toFixed(1)}`).join(", ")}\n`);
   summary = `${j.numPassedTests} passed, ${j.numFailedTests} failed, ${j.numPendingTests + j.numTodoTests} skipped`;
   if (j.numFailedTestSuites > 0 && j.numFailedTests === 0)
     summary = `${j.numPassedTests} passed, ${j.numFailedTestSuites} failed`;

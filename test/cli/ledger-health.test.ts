@@ -7,8 +7,9 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type AdminStatusJson, AdminStatusJsonSchema, type ImportJson } from "@omero-fs/protocol";
+import { type AdminStatusJson, AdminStatusJsonSchema } from "@omero-fs/protocol";
 import { tiff, write } from "../dropbox/harness";
+import { homeImports, homeStatus } from "../helpers/home";
 import { waitFor } from "../helpers/wait";
 import { jsonOf, makeHome, readLog, type TestHome } from "./harness";
 
@@ -34,20 +35,26 @@ async function status(h: TestHome): Promise<{ code: number | null; json: AdminSt
 }
 const dropboxOf = (s: AdminStatusJson) => s.servers.find((x) => x.name === "DropBox")!;
 
-async function importedFiles(h: TestHome): Promise<Set<string>> {
-  const r = await h.cli(["imports", "list", "--json"]);
-  if (r.code !== 0) return new Set();
-  return new Set((JSON.parse(r.stdout) as ImportJson[]).filter((i) => i.state === "imported").flatMap((i) => i.files));
+/** Wait (reading in-process, test/helpers/home.ts) until the DropBox is in `state`; then `admin status --json` through the CLI. */
+async function statusWhen(h: TestHome, state: string, timeoutMs = 30_000) {
+  await waitFor(async () => dropboxOf(await homeStatus(h.dir)).state === state, `the DropBox to be ${state}`, {
+    timeoutMs,
+  });
+  return status(h);
+}
+
+function importedFiles(h: TestHome): Set<string> {
+  return new Set(homeImports(h.dir, { state: "imported" }).flatMap((i) => i.files));
 }
 
 async function waitImported(h: TestHome, paths: string[], timeoutMs = 60_000): Promise<void> {
   await waitFor(
-    async () => {
-      const done = await importedFiles(h);
+    () => {
+      const done = importedFiles(h);
       return paths.every((p) => done.has(p));
     },
     `imported: ${paths.join(", ")}`,
-    { timeoutMs, intervalMs: 250 },
+    { timeoutMs },
   );
 }
 
@@ -96,7 +103,7 @@ test("a damaged ledger: the DropBox refuses it, naming var/db/dropbox.sqlite and
   expect(again.stdout).toContain("2 files were already in the DropBox at the first walk and were not imported");
   const c = write(path.join(dropDir(home), "alice", "c.tif"), tiff(4, 4, "c"));
   await waitImported(home, [c]);
-  const imported = await importedFiles(home);
+  const imported = importedFiles(home);
   expect([...imported]).toEqual([c]);
   const manifests = fs
     .readdirSync(path.join(home.dir, "data", "ManagedRepository"), { recursive: true })
@@ -111,14 +118,7 @@ test("a ledger damaged under a running node: the restarted DropBox fails at once
   const before = dropboxOf((await status(home)).json);
   damage(home);
   process.kill(before.pid!, "SIGKILL");
-  const st = await waitFor(
-    async () => {
-      const s = await status(home);
-      return dropboxOf(s.json).state === "failed" ? s : null;
-    },
-    "the DropBox to be failed",
-    { timeoutMs: 30_000, intervalMs: 200 },
-  );
+  const st = await statusWhen(home, "failed", 30_000);
   expect(st.code).toBe(2);
   expect(dropboxOf(st.json).reason).toMatch(/not restarted \(a restart cannot help\): .*dropbox\.sqlite is damaged/);
   // One restart, not five.
@@ -144,14 +144,7 @@ test("a ledger that cannot be written (disk full): DropBox degraded with the rea
 
     fs.writeFileSync(flag, "");
     const b = write(path.join(dropDir(home), "alice", "b.tif"), tiff(4, 4, "b"));
-    const st = await waitFor(
-      async () => {
-        const s = await status(home);
-        return dropboxOf(s.json).state === "degraded" ? s : null;
-      },
-      "the DropBox to be degraded",
-      { timeoutMs: 30_000, intervalMs: 200 },
-    );
+    const st = await statusWhen(home, "degraded", 30_000);
     expect(st.code).toBe(2);
     expect(dropboxOf(st.json).reason).toBe(
       `ledger ${ledgerOf(home)} cannot be written (disk full): events are not recorded; they will be picked up by a rescan once writes succeed`,
@@ -162,7 +155,7 @@ test("a ledger that cannot be written (disk full): DropBox degraded with the rea
     const c = write(path.join(dropDir(home), "alice", "sub", "c.tif"), tiff(4, 4, "c"));
     // Events keep failing to be recorded while probes fail; nothing of b or c is imported yet.
     await waitFor(() => readLog(home.dir, "DropBox").includes("cannot be written (disk full)"), "the log line");
-    expect((await importedFiles(home)).has(b)).toBe(false);
+    expect(importedFiles(home).has(b)).toBe(false);
 
     fs.rmSync(flag);
     await waitImported(home, [b, c]);
@@ -186,14 +179,7 @@ test("a ledger found damaged while the DropBox runs: it stops with the reason an
     // The next write meets a damaged database image (test hook: SQLite's own SQLITE_CORRUPT error).
     fs.writeFileSync(flag, "SQLITE_CORRUPT");
     write(path.join(dropDir(home), "alice", "a.tif"), tiff(4, 4, "a"));
-    const st = await waitFor(
-      async () => {
-        const s = await status(home);
-        return dropboxOf(s.json).state === "failed" ? s : null;
-      },
-      "the DropBox to be failed",
-      { timeoutMs: 30_000, intervalMs: 200 },
-    );
+    const st = await statusWhen(home, "failed", 30_000);
     expect(st.code).toBe(2);
     expect(dropboxOf(st.json).reason).toContain(`not restarted (a restart cannot help): exited with code 78`);
     expect(dropboxOf(st.json).reason).toContain(

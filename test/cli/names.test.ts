@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { homeFiles } from "../helpers/home";
 import { waitFor } from "../helpers/wait";
 import { jsonOf, makeHome, readLog, type TestHome } from "./harness";
 
@@ -39,10 +40,12 @@ test("non-UTF-8 names: refused with the reason and \\xNN escapes in files list, 
   expect((await home.cli(["admin", "start"])).code).toBe(0);
   fs.writeFileSync(path.join(dir, "good.fake"), "x");
 
+  // `files list --json` through the CLI; waits read the same rows in-process (test/helpers/home.ts).
   const list = async () => jsonOf(await home.cli(["files", "list", "--json"])) as Row[];
   const rowOf = async (p: string) => (await list()).find((r) => r.path === p);
-  const a = await waitFor(() => rowOf(`${dir}/a\\xff.tif`), "a\\xff.tif listed", { timeoutMs: 30_000 });
-  expect(a).toMatchObject({ state: "refused", reason: BAD, user: "amy" });
+  const rowIn = (p: string) => (homeFiles(home.dir) as Row[]).find((r) => r.path === p);
+  await waitFor(() => rowIn(`${dir}/a\\xff.tif`), "a\\xff.tif listed", { timeoutMs: 30_000 });
+  expect(await rowOf(`${dir}/a\\xff.tif`)).toMatchObject({ state: "refused", reason: BAD, user: "amy" });
   expect(await rowOf(`${dir}/d\\xfe`)).toMatchObject({
     state: "refused",
     reason: `${BAD} (a folder: nothing in it is looked at until then)`,
@@ -50,7 +53,7 @@ test("non-UTF-8 names: refused with the reason and \\xNN escapes in files list, 
 
   // Live, with no scan: a new one (a literal backslash beside a real bad byte stays unambiguous).
   fs.writeFileSync(bytesPath(dir, [0x5c, 0x62, 0xe9, 0x2e, 0x74, 0x69, 0x66]), "xy");
-  await waitFor(() => rowOf(`${dir}/\\\\b\\xe9.tif`), "the live one listed", { timeoutMs: 30_000, intervalMs: 200 });
+  await waitFor(() => rowIn(`${dir}/\\\\b\\xe9.tif`), "the live one listed", { timeoutMs: 30_000 });
 
   // The table shows the same text; nothing raw reaches the terminal; one row per file.
   const table = await home.cli(["files", "list"]);
@@ -69,30 +72,27 @@ test("non-UTF-8 names: refused with the reason and \\xNN escapes in files list, 
   // Renamed to a valid name: imported, and the refused row is gone (live, no scan).
   fs.renameSync(bytesPath(dir, [0x61, 0xff, 0x2e, 0x74, 0x69, 0x66]), path.join(dir, "a.fake"));
   await waitFor(
-    async () => {
-      const rows = await list();
+    () => {
+      const rows = homeFiles(home.dir);
       return rows.some((r) => r.path === `${dir}/a.fake` && r.state === "imported") &&
         !rows.some((r) => r.path === `${dir}/a\\xff.tif`)
         ? rows
         : null;
     },
     "a.fake imported and the refused row gone",
-    { timeoutMs: 30_000, intervalMs: 200 },
+    { timeoutMs: 30_000 },
   ).catch(async (e: Error) => {
     throw new Error(
       `${e.message}\n${JSON.stringify(await list(), null, 1)}\n${readLog(home.dir, "DropBox")}\n${readLog(home.dir, "MonitorServer")}`,
     );
   });
   // Nothing else was skipped: the good file is imported.
-  await waitFor(async () => (await rowOf(path.join(dir, "good.fake")))?.state === "imported", "good.fake imported");
+  await waitFor(() => rowIn(path.join(dir, "good.fake"))?.state === "imported", "good.fake imported");
 
   // files show (text) escapes too: a newline in a name forges no line, no ESC reaches the terminal.
   const hostile = path.join(dir, "evil\n  state:    imported\x1b[2J.fake");
   fs.writeFileSync(hostile, "x");
-  await waitFor(async () => (await rowOf(hostile))?.state === "imported", "the hostile name imported", {
-    timeoutMs: 30_000,
-    intervalMs: 200,
-  });
+  await waitFor(() => rowIn(hostile)?.state === "imported", "the hostile name imported", { timeoutMs: 30_000 });
   const text = await home.cli(["files", "show", hostile]);
   expect(text.code).toBe(0);
   expect(text.stdout.split("\n")[0]).toBe(`${dir}/evil\\n  state:    imported\\x1b[2J.fake`);

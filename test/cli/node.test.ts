@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { AdminStatusJsonSchema, type AdminStatusJson } from "@omero-fs/protocol";
 import { CLI_BIN, waitFor } from "../helpers/wait";
+import { homeStatus, serverOf } from "../helpers/home";
 import { isGone, jsonOf, makeHome, readLog, type TestHome } from "./harness";
 
 /**
@@ -16,11 +17,14 @@ jest.setTimeout(120_000);
 let home: TestHome;
 afterEach(() => home?.cleanup());
 
-async function status(h: TestHome): Promise<AdminStatusJson> {
+/** `admin status --json` through the CLI (its contract: the first test). */
+async function cliStatus(h: TestHome): Promise<AdminStatusJson> {
   const r = await h.cli(["admin", "status", "--json"]);
   return AdminStatusJsonSchema.parse(jsonOf(r));
 }
-const server = (s: AdminStatusJson, name: string) => s.servers.find((x) => x.name === name)!;
+/** The same status read in-process (test/helpers/home.ts): for waits and checks between steps. */
+const status = (h: TestHome) => homeStatus(h.dir);
+const server = serverOf;
 
 test("admin start returns with every server ready; twice says already running; stop goes DropBox, MonitorServer, node", async () => {
   home = makeHome({ fakes: { MonitorServer: "ok", DropBox: "ok" } });
@@ -30,7 +34,7 @@ test("admin start returns with every server ready; twice says already running; s
   expect(start.stdout).toMatch(/omero-fs node started in .* \(pid \d+\)/);
   expect(start.stdout).toContain(`Drop files into: ${path.join(home.dir, "data", "DropBox")}/<user>/`);
 
-  const s = await status(home);
+  const s = await cliStatus(home);
   expect(s.node.running).toBe(true);
   expect(s.servers.map((x) => [x.name, x.enabled, x.state, x.restarts])).toEqual([
     ["MonitorServer", true, "running", 0],
@@ -175,7 +179,8 @@ test("kill -9 of the node: status says not running; the next start stops the orp
   expect((await home.cli(["admin", "start"])).code).toBe(0);
   const before = await status(home);
   process.kill(before.node.pid!, "SIGKILL");
-  await waitFor(async () => (await home.cli(["admin", "status"])).code === 3, "status to see the node gone");
+  await waitFor(async () => !(await status(home)).node.running, "status to see the node gone");
+  expect((await home.cli(["admin", "status"])).code).toBe(3);
   // The servers outlive it (own process groups) until the next node stops them.
   for (const x of before.servers) expect(isGone(x.pid!)).toBe(false);
   const start = await home.cli(["admin", "start"]);
@@ -199,6 +204,8 @@ test("a crash-looping server ends failed with its reason; ice server start clear
     env: { OMERO_FS_TEST_NODE_FAIL_THRESHOLD: "3" },
   });
   expect((await home.cli(["admin", "start"])).code).toBe(0);
+  // From now on the fake DropBox crashes as soon as it is ready, every time.
+  fs.writeFileSync(path.join(home.dir, "crash"), "");
   const failed = await waitFor(async () => {
     const x = server(await status(home), "DropBox");
     return x.state === "failed" ? x : null;

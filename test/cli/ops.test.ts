@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type AdminStatusJson, AdminStatusJsonSchema } from "@omero-fs/protocol";
+import { homeImports } from "../helpers/home";
 import { waitFor } from "../helpers/wait";
 import { isGone, jsonOf, makeHome, readLog, type TestHome } from "./harness";
 
@@ -115,15 +116,15 @@ test("hostile names: every table escapes control characters (no forged row, no E
   const names = ["evil\nimported  amy  1 B  9  forged.fake", "esc\x1b[2J\x1b[31mred.fake", "tab\there\u202egpj.fake"];
   const paths = names.map((n) => path.join(dir, n));
   for (const p of paths) fs.writeFileSync(p, "x");
-  const list = await waitFor(
-    async () => {
-      const r = await home.cli(["imports", "list", "--json"]);
-      const l = r.code === 0 ? (JSON.parse(r.stdout) as { id: number; state: string; files: string[] }[]) : [];
-      return l.length === 3 && l.every((i) => i.state === "imported") ? l : null;
+  await waitFor(
+    () => {
+      const l = homeImports(home.dir);
+      return l.length === 3 && l.every((i) => i.state === "imported");
     },
     "the three files to be imported",
-    { timeoutMs: 60_000, intervalMs: 200 },
+    { timeoutMs: 60_000 },
   );
+  const list = JSON.parse((await home.cli(["imports", "list", "--json"])).stdout) as { id: number; files: string[] }[];
   // --json: the exact names.
   expect(list.flatMap((i) => i.files).sort()).toEqual([...paths].sort());
   const files = JSON.parse((await home.cli(["files", "list", "--json"])).stdout) as { path: string }[];

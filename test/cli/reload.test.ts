@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AdminStatusJsonSchema } from "@omero-fs/protocol";
+import { homeImports, homeStatus } from "../helpers/home";
 import { waitFor } from "../helpers/wait";
 import { jsonOf, makeHome, readLog, type TestHome } from "./harness";
 
@@ -20,26 +20,20 @@ const BASE = {
 const writeConfig = (h: TestHome, c: Record<string, string>) =>
   fs.writeFileSync(path.join(h.dir, "etc", "config.json"), JSON.stringify(c, null, 2));
 
+// Read in-process (test/helpers/home.ts): what `admin status --json` and `imports list` report.
 async function pids(h: TestHome): Promise<Record<string, number | null>> {
-  const s = AdminStatusJsonSchema.parse(jsonOf(await h.cli(["admin", "status", "--json"])));
+  const s = await homeStatus(h.dir);
   return Object.fromEntries([["node", s.node.pid], ...s.servers.map((x) => [x.name, x.pid])]);
 }
 
-async function importedCount(h: TestHome): Promise<number> {
-  const r = await h.cli(["imports", "list", "--json"]);
-  const l = r.code === 0 ? (JSON.parse(r.stdout) as { state: string }[]) : [];
-  return l.filter((i) => i.state === "imported").length;
-}
+const importedCount = (h: TestHome): number => homeImports(h.dir, { state: "imported" }).length;
 
 async function dropAndExpectImport(h: TestHome, name: string): Promise<void> {
   const dir = path.join(h.dir, "data", "DropBox", "amy");
   fs.mkdirSync(dir, { recursive: true });
-  const before = await importedCount(h);
+  const before = importedCount(h);
   fs.writeFileSync(path.join(dir, name), "x");
-  await waitFor(async () => ((await importedCount(h)) > before ? true : null), `${name} imported after the new wait`, {
-    timeoutMs: 60_000,
-    intervalMs: 250,
-  });
+  await waitFor(() => importedCount(h) > before, `${name} imported after the new wait`, { timeoutMs: 60_000 });
 }
 
 test("admin reload: dirImportWait applies live without changing pids; a restart-only change is reported; a bad config is refused", async () => {

@@ -8,6 +8,7 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { AdminStatusJsonSchema } from "@omero-fs/protocol";
 import { tiff, write } from "../dropbox/harness";
+import { homeImports, homeStatus } from "../helpers/home";
 import { tempDir, waitFor } from "../helpers/wait";
 import { baseUrl, parseMetrics } from "../http/helpers";
 import { jsonOf, makeHome, readLog, type TestHome } from "./harness";
@@ -111,25 +112,23 @@ test("admin status lists the remote MonitorServer: connected, with its last cont
 /** Wait until B imported a fileset for each of these users. */
 async function importedFor(users: string[]): Promise<void> {
   await waitFor(
-    async () => {
-      const list = jsonOf(await b.cli(["imports", "list", "--json"])) as { state: string; user: string }[];
-      return users.every((u) => list.some((i) => i.state === "imported" && i.user === u));
+    () => {
+      const list = homeImports(b.dir, { state: "imported" });
+      return users.every((u) => list.some((i) => i.user === u));
     },
     `imports on host B for ${users.join(", ")}`,
-    { timeoutMs: 60_000, intervalMs: 300 },
+    { timeoutMs: 60_000 },
   );
 }
 
 test("the remote MonitorServer stopped: the DropBox is degraded (exit 2) and the remote one unreachable", async () => {
   expect((await a.cli(["admin", "stop"])).code).toBe(0);
-  const { code, status } = await waitFor(
-    async () => {
-      const s = await statusJson(b);
-      return s.status.remoteMonitors?.[0]?.state === "unreachable" && s.code === 2 ? s : null;
-    },
+  await waitFor(
+    async () => (await homeStatus(b.dir)).remoteMonitors?.[0]?.state === "unreachable",
     "B's status showing the remote MonitorServer unreachable",
-    { timeoutMs: 30_000, intervalMs: 300 },
+    { timeoutMs: 30_000 },
   );
+  const { code, status } = await statusJson(b);
   expect(code).toBe(2);
   const db = status.servers.find((s) => s.name === "DropBox")!;
   expect(db.state).toBe("degraded");

@@ -44,7 +44,7 @@ export interface Proc {
   exited: Promise<number | null>;
 }
 
-function spawnServer(main: string, home: string, env: NodeJS.ProcessEnv = {}): Promise<Proc> {
+function spawnServer(main: string, home: string, env: NodeJS.ProcessEnv = {}, readyMs = 20_000): Promise<Proc> {
   const child = spawn(process.execPath, [main, "--home", home], {
     stdio: ["ignore", "pipe", "pipe", "ipc"],
     env: { ...process.env, ...env },
@@ -59,8 +59,8 @@ function spawnServer(main: string, home: string, env: NodeJS.ProcessEnv = {}): P
   const exited = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
   return new Promise((resolve, reject) => {
     const t = setTimeout(
-      () => reject(new Error(`${path.basename(path.dirname(path.dirname(main)))} not ready in 20 s: ${out}`)),
-      20000,
+      () => reject(new Error(`${path.basename(path.dirname(path.dirname(main)))} not ready in ${readyMs} ms: ${out}`)),
+      readyMs,
     );
     child.on("message", (m: unknown) => {
       if ((m as { type?: string }).type === "ready") {
@@ -76,7 +76,9 @@ function spawnServer(main: string, home: string, env: NodeJS.ProcessEnv = {}): P
 }
 
 export const startMonitor = (home: string) => spawnServer(MONITOR_MAIN, home);
-export const startDropBox = (home: string, env?: NodeJS.ProcessEnv) => spawnServer(DROPBOX_MAIN, home, env);
+/** `readyMs`: how long ready may take (a test that holds the start's walk on purpose gives more). */
+export const startDropBox = (home: string, env?: NodeJS.ProcessEnv, readyMs?: number) =>
+  spawnServer(DROPBOX_MAIN, home, env, readyMs);
 
 /** SIGTERM and wait for the exit (the DropBox must stop within 10 s). */
 export async function stop(p: Proc | null | undefined): Promise<number | null> {

@@ -188,5 +188,11 @@ describe("an import that outlives the DropBox", () => {
     expect((await cli("cancel", String(id))).stderr).toMatch(new RegExp(`import ${id} is already cancelled`));
     expect((await cli("retry", String(id))).stdout).toBe(`import ${id} queued\n`);
     await waitFor(() => lines(runs).length === 2 || null, "the retry ran it again");
+    // --json: the contract shape (docs/cli-json.md).
+    expect(JSON.parse((await cli("cancel", String(id), "--json")).stdout)).toEqual({
+      id,
+      state: "cancelled",
+      via: "DropBox",
+    });
   });
 });

@@ -3,8 +3,9 @@
  * to walk) is imported after its quiet period, not after the walk: the partition its event
  * touched is walked ahead (so files dropped there while the DropBox was down are seen with it),
  * while partitions the walk has not read stay held (core/walk-holds.ts; the held side is tested in
- * packages/dropbox/src/pipeline.test.ts). e2e: real processes; the walk is made long with
- * OMERO_FS_TEST_DROPBOX_WALK_DIR_MS.
+ * packages/dropbox/src/pipeline.test.ts). e2e: real processes; the walk is held at a folder count
+ * the test sets (OMERO_FS_TEST_DROPBOX_WALK_GATE) until the test lets it go on: what happens "during
+ * the walk" is decided by the test, not by how fast the machine walks.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -30,22 +31,31 @@ jest.setTimeout(120_000);
 const stateOf = (h: Home, p: string) => files(h).find((f) => f.path === p)?.state;
 
 /**
- * Both servers started again, the DropBox's reconciliation walk slowed to 250 ms a folder: the
- * DropBox's log from now on, whether it is ready, and a stop of both.
+ * Both servers started again, the DropBox's reconciliation walk held once it has entered `folders`
+ * folders (the root counts): the DropBox's log from now on, whether it is ready, `go` to let the walk
+ * finish, and a stop of both.
  */
-async function slowRestart(h: Home) {
+async function heldRestart(h: Home, folders: number) {
   const mark = dropboxLog(h).length;
+  const gate = path.join(h.home, "walk-gate");
+  fs.writeFileSync(gate, String(folders));
   const monitor = await startMonitor(h.home);
   let ready = false;
-  const starting = startDropBox(h.home, { OMERO_FS_TEST_DROPBOX_WALK_DIR_MS: "250" }).then((p) => {
-    ready = true;
-    return p;
-  });
+  // Ready comes only after the test opens the gate: the jest timeout bounds it.
+  const starting = startDropBox(h.home, { OMERO_FS_TEST_DROPBOX_WALK_GATE: JSON.stringify(gate) }, 110_000).then(
+    (p) => {
+      ready = true;
+      return p;
+    },
+  );
+  const go = () => fs.rmSync(gate, { force: true });
   return {
     log: () => dropboxLog(h).slice(mark),
     ready: () => ready,
+    go,
     untilReady: () => starting,
     down: async () => {
+      go();
       await stop(await starting.catch(() => null));
       await stop(monitor);
     },
@@ -58,15 +68,15 @@ describe("a file dropped during a long reconciliation walk", () => {
 
   test("is imported before the walk ends, with the files dropped beside it while down, each once", async () => {
     h = makeHome();
-    // 40 folders the restart walk must read, at 250 ms each: a 10 s walk (the harness waits 20 s for ready).
-    for (let d = 0; d < 40; d++) write(path.join(h.dropbox, "alice", `d${d}`, "notes.txt"), "x");
+    // Folders the restart walk must read; it is held before the first (the root).
+    for (let d = 0; d < 10; d++) write(path.join(h.dropbox, "alice", `d${d}`, "notes.txt"), "x");
     let s = await up(h);
     await s.down();
 
     // While down: files in bob/run1 and bob/run2 (the MonitorServer's catch-up reports them).
     const a = write(path.join(h.dropbox, "bob", "run1", "a.tif"), tiff(4, 4, "a"));
     const c = write(path.join(h.dropbox, "bob", "run2", "c.tif"), tiff(4, 4, "c"));
-    const r = await slowRestart(h);
+    const r = await heldRestart(h, 0);
     const log = r.log;
     try {
       await waitFor(() => /monitor \S+ started on/.test(log()), "the DropBox's monitor to start", {
@@ -84,8 +94,10 @@ describe("a file dropped during a long reconciliation walk", () => {
       expect(log()).toMatch(/bob\/run1 walked ahead of the reconciliation \(an event came\)/);
       expect(log()).toMatch(/bob walked ahead of the reconciliation \(an event came\)/);
 
+      r.go();
       await r.untilReady();
-      expect(log()).toMatch(/DropBox ready/);
+      // The ready message comes over IPC; the log line may reach the file just after it.
+      await waitFor(() => /DropBox ready/.test(log()), "'DropBox ready' in the DropBox's log");
       // Each imported once (seen by its event, the partition's walk and the main walk).
       const counts = [...managedCopies(h)].filter(([, n]) => n > 1);
       expect(counts).toEqual([]);
@@ -111,7 +123,8 @@ describe("a file dropped during a long reconciliation walk", () => {
       write(path.join(h.dropbox, "alice", `d${d}`, "new.tif"), tiff(4, 4, `n${d}`)),
     );
     fs.rmSync(path.join(h.home, "var", "monitor"), { recursive: true, force: true });
-    const r = await slowRestart(h);
+    // Held after the root, alice and 6 of the 30 folders.
+    const r = await heldRestart(h, 8);
     const log = r.log;
     try {
       await waitFor(() => dropped.some((p) => importedFiles(h).has(p)), "a first file imported", {
@@ -121,6 +134,9 @@ describe("a file dropped during a long reconciliation walk", () => {
       expect(r.ready()).toBe(false);
       expect(log()).not.toMatch(/DropBox ready/);
       expect(log()).not.toMatch(/walked ahead/);
+      // Only folders the walk has left: the others wait for it.
+      expect(dropped.filter((p) => importedFiles(h).has(p)).length).toBeLessThanOrEqual(6);
+      r.go();
       await r.untilReady();
       await waitFor(() => dropped.every((p) => importedFiles(h).has(p)), "every file imported", {
         timeoutMs: 60_000,

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type ImportJson, ImportJsonSchema } from "@omero-fs/protocol";
-import { z } from "zod";
-import { jsonOf, readLog, type TestHome } from "../cli/harness";
+import type { ImportJson } from "@omero-fs/protocol";
+import { readLog, type TestHome } from "../cli/harness";
+import { homeImports } from "../helpers/home";
 import { waitFor } from "../helpers/wait";
 
 export const IMPORT_OR_FAIL = path.join(__dirname, "fixtures", "import-or-fail.js");
@@ -47,16 +47,15 @@ export function baseUrl(h: TestHome): string {
 
 /** Wait until every path is in a fileset that finished (imported or failed); the imports. */
 export async function waitFinished(h: TestHome, paths: string[], timeoutMs = 60_000): Promise<ImportJson[]> {
+  // Read in-process (test/helpers/home.ts: what `imports list --json` prints), not a CLI start per poll.
   return waitFor(
-    async () => {
-      const r = await h.cli(["imports", "list", "--json"]);
-      if (r.code !== 0) return null;
-      const list = z.array(ImportJsonSchema).parse(jsonOf(r));
+    () => {
+      const list = homeImports(h.dir);
       const done = new Set(list.filter((i) => i.state === "imported" || i.state === "failed").flatMap((i) => i.files));
       return paths.every((p) => done.has(p)) ? list : null;
     },
     `${paths.length} file(s) to be imported or failed`,
-    { timeoutMs, intervalMs: 200 },
+    { timeoutMs },
   ).catch((e: Error) => {
     throw new Error(`${e.message}\n${readLog(h.dir, "DropBox").split("\n").slice(-30).join("\n")}`);
   });

@@ -45,7 +45,12 @@ afterAll(async () => {
 test("one import.incomplete notification, the incomplete gauge, the plate on the status page", async () => {
   const fx = metaxpressPlate({ plate: "N", wells: ["A01", "A02", "A03", "A04"] });
   const dir = path.join(home.dir, "data", "DropBox", "amy", "plate N");
-  await writeLayout(fx, dir, { limit: 3 });
+  // Written beside the DropBox and moved in whole (one rename): the DropBox sees the three files
+  // at once, however late a loaded machine delivers each file's event (they were judged apart).
+  const staging = path.join(home.dir, "staging", "plate N");
+  await writeLayout(fx, staging, { limit: 3 });
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  fs.renameSync(staging, dir);
   await waitFor(() => (hook.received.length > 0 ? true : null), "an import.incomplete webhook call", {
     timeoutMs: 60_000,
   });

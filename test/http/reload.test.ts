@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AdminStatusJsonSchema } from "@omero-fs/protocol";
 import { jsonOf, makeHome, readLog, type TestHome } from "../cli/harness";
+import { homeStatus } from "../helpers/home";
 import { waitFor } from "../helpers/wait";
 import { baseUrl, drop, execConfig, FAST_ENV, waitFinished } from "./helpers";
 import { deadPort, type Webhook, webhook } from "./receivers";
@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 async function pids(h: TestHome): Promise<Record<string, number | null>> {
-  const s = AdminStatusJsonSchema.parse(jsonOf(await h.cli(["admin", "status", "--json"])));
+  const s = await homeStatus(h.dir);
   return Object.fromEntries([["node", s.node.pid], ...s.servers.map((x) => [x.name, x.pid])]);
 }
 

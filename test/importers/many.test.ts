@@ -7,8 +7,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type ImportJson, ImportJsonSchema } from "@omero-fs/protocol";
-import { z } from "zod";
 import { jsonOf, makeHome, readLog, type TestHome } from "../cli/harness";
+import { homeImports } from "../helpers/home";
 import { FAST_ENV } from "../http/helpers";
 import { type Smtp, smtp } from "../http/receivers";
 import { waitFor } from "../helpers/wait";
@@ -40,9 +40,9 @@ function writeConfig(h: TestHome, c: Record<string, string>): void {
   fs.writeFileSync(path.join(h.dir, "etc", "config.json"), JSON.stringify(c, null, 2));
 }
 
+// Read in-process (test/helpers/home.ts: what `imports list --json` prints), not a CLI start per poll.
 async function list(h: TestHome): Promise<ImportJson[]> {
-  const r = await h.cli(["imports", "list", "--json"]);
-  return r.code === 0 ? z.array(ImportJsonSchema).parse(jsonOf(r)) : [];
+  return homeImports(h.dir);
 }
 
 function drop(h: TestHome, user: string, name: string): string {
@@ -53,7 +53,7 @@ function drop(h: TestHome, user: string, name: string): string {
 }
 
 const until = (h: TestHome, what: string, ok: (l: ImportJson[]) => boolean) =>
-  waitFor(async () => ok(await list(h)), what, { timeoutMs: 60_000, intervalMs: 250 }).catch((e: Error) => {
+  waitFor(async () => ok(await list(h)), what, { timeoutMs: 60_000, intervalMs: 100 }).catch((e: Error) => {
     throw new Error(`${e.message}\n${readLog(h.dir, "DropBox").split("\n").slice(-30).join("\n")}`);
   });
 

@@ -7,12 +7,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type ImportJson, ImportJsonSchema } from "@omero-fs/protocol";
-import { z } from "zod";
-import { jsonOf, makeHome, readLog, type TestHome } from "../cli/harness";
+import { makeHome, readLog, type TestHome } from "../cli/harness";
+import { homeImports, homeStatus, serverOf } from "../helpers/home";
+import { waitFor } from "../helpers/wait";
 import { baseUrl, FAST_ENV, parseMetrics } from "../http/helpers";
 import { type Webhook, webhook } from "../http/receivers";
-import { waitFor } from "../helpers/wait";
 import { type FakeOmero, fakeOmero } from "./fake-omero";
 import { FAKE_OMERO } from "./helpers";
 
@@ -56,10 +55,8 @@ async function setup(env: Record<string, string>): Promise<Setup> {
   return { h, fake, hook };
 }
 
-async function imports(h: TestHome): Promise<ImportJson[]> {
-  const r = await h.cli(["imports", "list", "--json"]);
-  return r.code === 0 ? z.array(ImportJsonSchema).parse(jsonOf(r)) : [];
-}
+// Waits read the home in-process (test/helpers/home.ts: what `imports list --json` prints).
+const imports = (h: TestHome) => homeImports(h.dir);
 
 /** 50 single-file filesets for two users, dropped while OMERO is down. */
 function dropFifty(h: TestHome): string[] {
@@ -82,12 +79,12 @@ function dropFifty(h: TestHome): string[] {
 
 async function expectAllImportedOnce(s: Setup, dropped: string[], timeoutMs: number): Promise<void> {
   const all = await waitFor(
-    async () => {
-      const list = await imports(s.h);
+    () => {
+      const list = imports(s.h);
       return list.filter((i) => i.state === "imported").length >= N ? list : null;
     },
     `${N} imports after the outage`,
-    { timeoutMs, intervalMs: 500 },
+    { timeoutMs, intervalMs: 100 },
   ).catch((e: Error) => {
     throw new Error(`${e.message}\n${readLog(s.h.dir, "DropBox").split("\n").slice(-40).join("\n")}`);
   });
@@ -120,24 +117,24 @@ describe("OMERO outages pause the DropBox's queue; nothing fails", () => {
     fake.down(null);
     const dropped = dropFifty(h);
     // The first import meets the outage: the queue pauses, the DropBox is degraded.
-    const status = await waitFor(
-      async () => {
-        const r = await h.cli(["admin", "status"]);
-        return r.code === 2 && /OMERO unreachable since \d{4}-\d\d-\d\dT/.test(r.stdout + r.stderr) ? r : null;
-      },
-      "admin status exit 2 with OMERO unreachable",
-      { timeoutMs: 30_000, intervalMs: 250 },
+    await waitFor(
+      async () => /OMERO unreachable since/.test(serverOf(await homeStatus(h.dir), "DropBox").reason ?? ""),
+      "the DropBox degraded with OMERO unreachable",
+      { timeoutMs: 30_000, intervalMs: 100 },
     );
+    const status = await h.cli(["admin", "status"]);
+    expect(status.code).toBe(2);
+    expect(status.stdout + status.stderr).toMatch(/OMERO unreachable since \d{4}-\d\d-\d\dT/);
     expect(status.stdout + status.stderr).toContain("isn't running");
     const down = parseMetrics(await (await fetch(`${baseUrl(h)}/metrics`)).text());
     expect(down.get("omerofs_omero_up")).toBe(0);
     // Every fileset comes in while it is down; none fails.
     await waitFor(
-      async () => (await imports(h)).filter((i) => i.state === "queued").length === N,
+      () => imports(h).filter((i) => i.state === "queued").length === N,
       `${N} filesets queued while OMERO is down`,
-      { timeoutMs: 30_000, intervalMs: 250 },
+      { timeoutMs: 30_000, intervalMs: 100 },
     );
-    expect((await imports(h)).filter((i) => i.state === "failed")).toEqual([]);
+    expect(imports(h).filter((i) => i.state === "failed")).toEqual([]);
     fake.up();
     await expectAllImportedOnce(s, dropped, 60_000);
     expect((await h.cli(["admin", "status"])).code).toBe(0);
@@ -150,15 +147,48 @@ describe("OMERO outages pause the DropBox's queue; nothing fails", () => {
     expect(readLog(h.dir, "DropBox")).toMatch(/OMERO answers again: imports resume/);
   }, 180_000);
 
-  it("a real two-minute outage while 50 filesets arrive (production probe backoff): all imported once, none failed", async () => {
-    s = await setup({});
-    const { h, fake } = s;
+  it("a two-minute outage at 1/50 time while 50 filesets arrive (the production probe backoff, scaled through its test hooks): probes back off as in production; all imported once, none failed", async () => {
+    // Production: first probe 5 s after the pause, doubling to every 60 s (core/omero-health.ts
+    // DEFAULT_PROBE; its unit test runs this outage on the injected clock). Same code, 1/50 time.
+    const SCALE = 50;
+    const base = 5000 / SCALE;
+    const max = 60_000 / SCALE;
+    s = await setup({
+      OMERO_FS_TEST_DROPBOX_OMERO_PROBE_MS: String(base),
+      OMERO_FS_TEST_DROPBOX_OMERO_PROBE_MAX_MS: String(max),
+    });
+    const { h, fake, hook } = s;
     expect((await h.cli(["admin", "start"])).code).toBe(0);
-    fake.down(120_000);
+    fake.down(null);
     const t0 = Date.now();
     const dropped = dropFifty(h);
-    await expectAllImportedOnce(s, dropped, 300_000);
-    // Nothing was imported before OMERO came back.
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(120_000);
-  }, 360_000);
+    // The outage lasts 2 minutes (scaled) and at least until the probes reached the backoff's cap:
+    // its length is the case, not a guess, and under load the pause may come late.
+    const probes = () =>
+      fake
+        .calls()
+        .filter((c) => c.cmd === "login" && c.sessionDir?.endsWith(".admin") && !c.argv.includes("--sudo"))
+        .map((c) => c.at)
+        .filter((at) => at > t0);
+    await waitFor(() => hook.received.some((m) => m.event === "omero.paused"), "the paused notification", {
+      timeoutMs: 30_000,
+    });
+    await waitFor(
+      () => Date.now() - t0 >= 120_000 / SCALE && probes().length >= 5,
+      "2 minutes (scaled) of outage and 5 probes",
+      { timeoutMs: 30_000 },
+    );
+    fake.up();
+    const upAt = Date.now();
+    await expectAllImportedOnce(s, dropped, 60_000);
+    // Each refused probe waited at least its backoff (under load a gap only grows): 2, 4, 8, 12 (the cap) times 1/50 s.
+    const at = probes().filter((x) => x < upAt);
+    const gaps = at.slice(1).map((x, i) => x - at[i]);
+    expect(gaps.length).toBeGreaterThanOrEqual(4);
+    for (const [i, g] of gaps.entries()) expect(g).toBeGreaterThanOrEqual(Math.min(max, base * 2 ** (i + 1)));
+    expect(hook.received.filter((m) => m.event.startsWith("omero.")).map((m) => m.event)).toEqual([
+      "omero.paused",
+      "omero.resumed",
+    ]);
+  }, 120_000);
 });

@@ -70,6 +70,8 @@ export interface DropBoxOptions {
   dropBlocks: number;
   /** Test hook: each directory of a reconciliation walk takes at least this long (0 in production). */
   walkDirDelayMs: number;
+  /** Test hook: a gate file holding the reconciliation walk (reconciler.ts, walkGate); null: none. */
+  walkGate: string | null;
   /** Test hook: applying each event block takes at least this long (0 in production). */
   applyBlockDelayMs: number;
   /** While OMERO cannot be used, how often it is asked again (core/omero-health.ts). */
@@ -88,6 +90,9 @@ export interface DropBoxOptions {
  * - OMERO_FS_TEST_DROPBOX_DROP_BLOCKS: event blocks discarded on receipt, as if lost in transit (default 0);
  * - OMERO_FS_TEST_DROPBOX_WALK_DIR_MS: each directory of a reconciliation walk (not of a partition
  *   walked ahead) takes at least this long, so a small tree walks like a million files (default 0);
+ * - OMERO_FS_TEST_DROPBOX_WALK_GATE: a JSON string, a gate file: while it exists, the reconciliation
+ *   walk (not a partition walked ahead) enters no more folders than the number the file holds (empty: 0),
+ *   so a test decides when a walk moves on instead of guessing how long it takes;
  * - OMERO_FS_TEST_DROPBOX_APPLY_MS: applying each event block takes at least this long, so blocks
  *   queue as behind a busy ledger (default 0);
  * - OMERO_FS_TEST_DROPBOX_OMERO_PROBE_MS, OMERO_FS_TEST_DROPBOX_OMERO_PROBE_MAX_MS: the first probe of a
@@ -142,6 +147,9 @@ export function resolveOptions(config: OmeroFsConfig, env: NodeJS.ProcessEnv = p
     backlogPaths: hook(env, "OMERO_FS_TEST_DROPBOX_BACKLOG", 5000),
     dropBlocks: testHookNumber(env, "OMERO_FS_TEST_DROPBOX_DROP_BLOCKS", 0, { min: 0, integer: true }),
     walkDirDelayMs: testHookNumber(env, "OMERO_FS_TEST_DROPBOX_WALK_DIR_MS", 0, { min: 0, integer: true }),
+    walkGate:
+      testHookJson(env, "OMERO_FS_TEST_DROPBOX_WALK_GATE", z.string().min(1), "a JSON string: a gate file's path") ??
+      null,
     applyBlockDelayMs: testHookNumber(env, "OMERO_FS_TEST_DROPBOX_APPLY_MS", 0, { min: 0, integer: true }),
     ledgerProbeMs: hook(env, "OMERO_FS_TEST_LEDGER_PROBE_MS", 5000),
     probe: {

@@ -3,6 +3,7 @@
  * differs and whether the walk may be believed) and feed the differences to intake. On start, on
  * a seq gap or rescan notice, on `scan`, and every rescanInterval.
  */
+import * as fs from "node:fs";
 import type { Chain, Shared, Ticks } from "./context";
 import { GONE_AFTER_IMPORT } from "./core/file-identity";
 import { partitionWalk, userRootOf } from "./core/paths";
@@ -189,6 +190,20 @@ export class Reconciler {
       );
   }
 
+  /** Test hook (OMERO_FS_TEST_DROPBOX_WALK_GATE): wait while the gate file exists and allows no more than `entered` folders. */
+  private async walkGate(entered: number): Promise<void> {
+    const gate = this.ctx.opts().walkGate;
+    if (gate === null) return;
+    const allowed = () => {
+      try {
+        return entered < Number(fs.readFileSync(gate, "utf8").trim() || "0");
+      } catch {
+        return true; // no gate file: the walk goes on
+      }
+    };
+    while (!allowed() && !this.ctx.stopping()) await new Promise((r) => setTimeout(r, 20));
+  }
+
   /**
    * One reconciliation, streamed: each directory's files are compared with the ledger rows
    * directly in it and the differences observed, on the serial chain, a directory at a time;
@@ -213,6 +228,7 @@ export class Reconciler {
       w.config,
       async (dir, walked, subdirs) => {
         if (this.ctx.opts().walkDirDelayMs > 0) await new Promise((r) => setTimeout(r, this.ctx.opts().walkDirDelayMs));
+        await this.walkGate(visited.size);
         visited.add(dir);
         walkedFiles += walked.length;
         const d = diffFiles(walked, files.knownIn(watch, dir, GONE_AFTER_IMPORT));

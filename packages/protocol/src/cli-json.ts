@@ -279,7 +279,7 @@ export const ServerActionJsonSchema = z.object({
 });
 export type ServerActionJson = z.infer<typeof ServerActionJsonSchema>;
 
-/** `imports retry ID --json`, `imports release ID --json`: the fileset's state after it, and who did it. */
+/** `imports retry ID --json`, `imports release ID --json`, `imports cancel ID --json`: the fileset's state after it, and who did it. */
 export const ImportActionJsonSchema = z.object({
   id: z.number().int().min(1),
   state: z.string(),

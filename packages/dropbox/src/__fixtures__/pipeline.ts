@@ -123,6 +123,7 @@ export class Pipeline {
       backlogPaths: 5000,
       dropBlocks: 0,
       walkDirDelayMs: 0,
+      walkGate: null,
       applyBlockDelayMs: 0,
       probe: o.probePolicy ?? { baseMs: 1000, maxMs: 8000 },
       confirmFilesets: o.usedFiles !== undefined,

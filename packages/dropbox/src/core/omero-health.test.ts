@@ -1,4 +1,13 @@
-import { describeDown, initialHealth, mayImport, probeDue, probed, reached, serverProblem } from "./omero-health";
+import {
+  DEFAULT_PROBE,
+  describeDown,
+  initialHealth,
+  mayImport,
+  probeDue,
+  probed,
+  reached,
+  serverProblem,
+} from "./omero-health";
 
 const P = { baseMs: 1000, maxMs: 8000 };
 const refused = { kind: "unreachable" as const, reason: "Ice.ConnectionRefusedException: o:4064 isn't running" };
@@ -44,6 +53,24 @@ describe("OMERO health: pause on a whole-server problem, probe with backoff, res
       nextProbeAt: null,
       checkedAt: now,
     });
+  });
+
+  it("a two-minute outage with the production backoff: probes at 5, 15, 35, 75, 135 s; the first after it ends resumes", () => {
+    // Issue 20's case on the injected clock (test/importers/outage.test.ts runs it end to end at 1/50 time).
+    const outageEnds = 120_000;
+    let s = serverProblem(initialHealth(0), refused, 0, DEFAULT_PROBE);
+    const probes: number[] = [];
+    let changes = [s.change];
+    while (!s.health.up) {
+      const now = s.health.nextProbeAt!;
+      expect(mayImport(s.health)).toBe(false);
+      probes.push(now);
+      s = probed(s.health, now < outageEnds ? refused : null, now, DEFAULT_PROBE);
+      changes = [...changes, s.change];
+    }
+    expect(probes).toEqual([5_000, 15_000, 35_000, 75_000, 135_000]);
+    expect(changes.filter(Boolean)).toEqual(["paused", "resumed"]);
+    expect(s.health.since).toBe(135_000);
   });
 
   it("an import that gets through resumes as a probe does; a failed one right after a resume backs off from there", () => {
