@@ -74,7 +74,9 @@ describe("an import that outlives the DropBox", () => {
   test("exec importer: kill -9 during a slow import; the restart waits for it, then runs the next attempt, never two at once", async () => {
     h = makeHome({});
     const runs = path.join(h.root, "runs.log");
-    // Each run says when it starts and ends (with its pid); the import itself takes 4 s.
+    // Each run says when it starts and ends (with its pid); it ends once the test lets it (the gate
+    // file), so it outlives the DropBox's restart however slow the machine is.
+    const gate = path.join(h.root, "gate");
     fs.writeFileSync(
       path.join(h.home, "etc", "config.json"),
       JSON.stringify({
@@ -82,7 +84,7 @@ describe("an import that outlives the DropBox", () => {
         "omero.fs.throttleImport": "0",
         "omero.fs.rescanInterval": "0",
         "omero.fs.importer": "exec",
-        "omero.fs.execCommand": `/bin/sh -c 'echo "start $$" >> ${runs}; sleep 4; echo "end $$" >> ${runs}; echo done' sh {entry}`,
+        "omero.fs.execCommand": `/bin/sh -c 'echo "start $$" >> ${runs}; while [ ! -e ${gate} ]; do sleep 0.1; done; echo "end $$" >> ${runs}; echo done' sh {entry}`,
       }),
     );
     monitor = await startMonitor(h.home);
@@ -100,6 +102,8 @@ describe("an import that outlives the DropBox", () => {
       throw new Error(`${e.message}\n${dropboxLog(h)}`);
     });
     // While the first run lives, no second one starts.
+    await new Promise((r) => setTimeout(r, 500));
+    fs.writeFileSync(gate, "");
     while (alive([first]).length > 0) {
       expect(lines(runs).filter((l) => l.startsWith("start"))).toHaveLength(1);
       await new Promise((r) => setTimeout(r, 100));
@@ -125,7 +129,13 @@ describe("an import that outlives the DropBox", () => {
         "omero.fs.omeroBin": path.join(REPO_ROOT, "test", "fixtures", "fake-omero"),
       }),
     );
-    const env = { FAKE_OMERO_LOG: log, FAKE_OMERO_SLEEP: "4", OMERO_FS_OMERO_PASSWORD: "secret" };
+    const gate = path.join(h.root, "gate");
+    const env = {
+      FAKE_OMERO_LOG: log,
+      FAKE_OMERO_SLEEP: "1",
+      FAKE_OMERO_GATE: gate,
+      OMERO_FS_OMERO_PASSWORD: "secret",
+    };
     monitor = await startMonitor(h.home);
     dropbox = await startDropBox(h.home, env);
     write(path.join(h.dropbox, "amy", "slow.tif"), tiff());
@@ -141,6 +151,9 @@ describe("an import that outlives the DropBox", () => {
     ).catch((e: Error) => {
       throw new Error(`${e.message}\n${dropboxLog(h)}`);
     });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(importsSeen().filter((c) => c.cmd === "import")).toHaveLength(1);
+    fs.writeFileSync(gate, "");
     while (alive([first]).length > 0) {
       expect(importsSeen().filter((c) => c.cmd === "import")).toHaveLength(1);
       await new Promise((r) => setTimeout(r, 100));

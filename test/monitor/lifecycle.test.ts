@@ -150,7 +150,9 @@ describe("one server", () => {
         rescansPublished: blocks.filter((b) => b.rescan !== null).length,
       };
     };
-    expect(await server.state(id)).toMatchObject({ ...count(), eventsPublished: 3, rescansPublished: 0 });
+    // Three files: a Create each, and under load a Modify too when a write is seen in two parts.
+    expect(count().eventsPublished).toBeGreaterThanOrEqual(3);
+    expect(await server.state(id)).toMatchObject({ ...count(), rescansPublished: 0 });
     fs.rmSync(dir, { recursive: true });
     await waitFor(() => server.sub.of(id).some((b) => b.rescan !== null), "a rescan notice");
     fs.mkdirSync(dir);
