@@ -88,6 +88,11 @@ export class FileFollower {
     }
   }
 
+  /** Where it reads next in the file it has open (null: none yet). */
+  get position(): number | null {
+    return this.fd === null ? null : this.pos;
+  }
+
   close(): void {
     if (this.fd !== null) fs.closeSync(this.fd);
     this.fd = null;
@@ -145,18 +150,22 @@ export const logsCommand: CommandModule<GlobalArgs, LogsArgs> = {
       throw new CliError(`no ${a.name ? `${names[0]} log` : "logs"} in ${f.logDir} yet (nothing has run in ${home})`);
     }
     const n = Math.max(0, a.lines);
-    const first = mergeByTime(
-      names.map((c) => tailLines(f.logFile(c), n).map((l) => ({ l, c }))),
-      n,
-    );
     // Our log lines are escaped already (formatLine); a line written by anything else must not
     // reach the terminal with its control characters either. JSON escapes everything itself.
     const show = (x: Line) => (a.json ? JSON.stringify(logLineJson(x.l, x.c)) : escapeName(x.l));
+    // Followers open first, at the end; the last lines are read up to where each took over, so a
+    // line written meanwhile is printed once, by the follower.
+    const followers = a.follow
+      ? names.map((c) => new FileFollower(f.logFile(c), (l) => process.stdout.write(`${show({ l, c })}\n`), true))
+      : [];
+    const first = mergeByTime(
+      names.map((c, i) =>
+        tailLines(f.logFile(c), n, undefined, followers[i]?.position ?? undefined).map((l) => ({ l, c })),
+      ),
+      n,
+    );
     if (first.length) process.stdout.write(`${first.map(show).join("\n")}\n`);
     if (!a.follow) return;
-    const followers = names.map(
-      (c) => new FileFollower(f.logFile(c), (l) => process.stdout.write(`${show({ l, c })}\n`), true),
-    );
     // Polling, not fs.watch: it sees renames and re-creations the same way on every file system.
     const timer = setInterval(() => {
       for (const fw of followers) fw.poll();

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 
 /** The last `n` lines of a text file (reads at most the last `maxBytes`); [] when it does not exist. */
-export function tailLines(file: string, n: number, maxBytes = 256 * 1024): string[] {
+export function tailLines(file: string, n: number, maxBytes = 256 * 1024, endAt?: number): string[] {
   let fd: number;
   try {
     fd = fs.openSync(file, "r");
@@ -9,7 +9,8 @@ export function tailLines(file: string, n: number, maxBytes = 256 * 1024): strin
     return [];
   }
   try {
-    const size = fs.fstatSync(fd).size;
+    // endAt: where a follower took over (logs --follow), so no line is printed twice or skipped.
+    const size = Math.min(fs.fstatSync(fd).size, endAt ?? Number.POSITIVE_INFINITY);
     const len = Math.min(size, maxBytes);
     const buf = Buffer.alloc(len);
     fs.readSync(fd, buf, 0, len, size - len);
