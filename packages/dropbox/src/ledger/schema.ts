@@ -125,18 +125,26 @@ UPDATE files SET mtime_ms = -1 WHERE state = 'ignored' AND reason = 'excluded by
 const FILESET_COLS =
   "id, watch, user, key, reader, entry, state, importer, created_at, imported_at, target, images, error, attempts, waiting_for";
 function plates(db: Db): void {
+  rebuildFilesets(db, "filesets_v4", "'waiting','queued','importing','imported','failed','incomplete'", FILESET_COLS);
+}
+
+/**
+ * The filesets table rebuilt as `tmp` with `states` in its CHECK (SQLite cannot change a CHECK),
+ * `copy` columns carried over: same ids, same indexes, the AUTOINCREMENT counter kept.
+ */
+function rebuildFilesets(db: Db, tmp: string, states: string, copy: string): void {
   const seq = (
     db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'filesets'").get() as { seq: number } | undefined
   )?.seq;
   db.exec(`
-CREATE TABLE filesets_v4 (
+CREATE TABLE ${tmp} (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   watch INTEGER NOT NULL,
   user TEXT NOT NULL,
   key TEXT NOT NULL,
   reader TEXT,
   entry TEXT NOT NULL,
-  state TEXT NOT NULL CHECK (state IN ('waiting','queued','importing','imported','failed','incomplete')),
+  state TEXT NOT NULL CHECK (state IN (${states})),
   importer TEXT NOT NULL,
   created_at TEXT NOT NULL,
   imported_at TEXT,
@@ -151,9 +159,9 @@ CREATE TABLE filesets_v4 (
   plate TEXT,
   released_at TEXT
 );
-INSERT INTO filesets_v4 (${FILESET_COLS}) SELECT ${FILESET_COLS} FROM filesets;
+INSERT INTO ${tmp} (${copy}) SELECT ${copy} FROM filesets;
 DROP TABLE filesets;
-ALTER TABLE filesets_v4 RENAME TO filesets;
+ALTER TABLE ${tmp} RENAME TO filesets;
 CREATE INDEX IF NOT EXISTS filesets_state ON filesets(state);
 CREATE INDEX IF NOT EXISTS filesets_user_state ON filesets(user, state);
 CREATE INDEX IF NOT EXISTS filesets_state_watch_user_id ON filesets(state, watch, user, id);
@@ -228,43 +236,12 @@ function importProcesses(db: Db): void {
   const cols = (db.prepare("PRAGMA table_info(attempts)").all() as { name: string }[]).map((c) => c.name);
   if (!cols.includes("pgid")) db.exec("ALTER TABLE attempts ADD COLUMN pgid INTEGER");
   if (!cols.includes("pgid_start")) db.exec("ALTER TABLE attempts ADD COLUMN pgid_start TEXT");
-  const seq = (
-    db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'filesets'").get() as { seq: number } | undefined
-  )?.seq;
-  db.exec(`
-CREATE TABLE filesets_v7 (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  watch INTEGER NOT NULL,
-  user TEXT NOT NULL,
-  key TEXT NOT NULL,
-  reader TEXT,
-  entry TEXT NOT NULL,
-  state TEXT NOT NULL CHECK (state IN ('waiting','queued','importing','imported','failed','incomplete','cancelled')),
-  importer TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  imported_at TEXT,
-  target TEXT,
-  images TEXT,
-  error TEXT,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  waiting_for TEXT,
-  missing TEXT,
-  missing_count INTEGER NOT NULL DEFAULT 0,
-  expected_count INTEGER,
-  plate TEXT,
-  released_at TEXT
-);
-INSERT INTO filesets_v7 (${FILESET_COLS_V4}) SELECT ${FILESET_COLS_V4} FROM filesets;
-DROP TABLE filesets;
-ALTER TABLE filesets_v7 RENAME TO filesets;
-CREATE INDEX IF NOT EXISTS filesets_state ON filesets(state);
-CREATE INDEX IF NOT EXISTS filesets_user_state ON filesets(user, state);
-CREATE INDEX IF NOT EXISTS filesets_state_watch_user_id ON filesets(state, watch, user, id);
-`);
-  if (seq !== undefined) {
-    db.prepare("DELETE FROM sqlite_sequence WHERE name = 'filesets'").run();
-    db.prepare("INSERT INTO sqlite_sequence(name, seq) VALUES ('filesets', ?)").run(seq);
-  }
+  rebuildFilesets(
+    db,
+    "filesets_v7",
+    "'waiting','queued','importing','imported','failed','incomplete','cancelled'",
+    FILESET_COLS_V4,
+  );
 }
 // Issue 20 and 18, OMERO in production: what happened to a fileset besides its runs (a reimport
 // asked by hand, OMERO's importer answering differently from the grouping), OMERO pausing and
