@@ -20,7 +20,7 @@ import { applyGrouping, type ExistingFileset, planFacts } from "./core/filesets"
 import { settleLeftOut, splitByPins } from "./core/omero-pins";
 import { groupingPartition, userOfPath, userRootOf, type WatchScope } from "./core/paths";
 import type { KnownPath } from "./ledger/files";
-import type { PartitionFile } from "./ledger/filesets";
+import type { PartitionFile } from "./ledger/fileset-rows";
 import { PROBE_CACHE_BYTES, PROBE_CACHE_ENTRIES, ProbeCache, trimProbe } from "./probe-cache";
 
 const PROBE_CONCURRENCY = 16;

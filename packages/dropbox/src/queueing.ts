@@ -11,7 +11,7 @@ import { groupingPartition, userRootOf } from "./core/paths";
 import { type FilesetFacts, type MemberObservation, readinessOf, stability } from "./core/readiness";
 import type { Grouping } from "./grouping";
 import type { Intake } from "./intake";
-import type { WaitingFileset } from "./ledger/filesets";
+import type { WaitingFileset } from "./ledger/fileset-rows";
 import { openForWrite } from "./open-files";
 import type { WatchOptions } from "./options";
 import { StructureCache } from "./structure-cache";

@@ -15,7 +15,7 @@ import { cancelInDb, releaseInDb, requeueInDb } from "./requeue";
 import { type Db, openLedgerDb } from "./schema";
 import { countsOf } from "./view";
 
-export type { FilesetInfo, Outcome, WaitingFileset } from "./filesets";
+export type { FilesetInfo, Outcome, WaitingFileset } from "./fileset-rows";
 export {
   countExisting,
   existingInLedger,
