@@ -32,11 +32,26 @@ export function makeHome(config: Record<string, string> = {}): Home {
   const t = tempDir("ofs-db-");
   const home = path.join(t.dir, "h");
   fs.mkdirSync(path.join(home, "etc"), { recursive: true });
-  fs.writeFileSync(path.join(home, "etc", "config.json"), JSON.stringify({ ...FAST, ...config }, null, 2));
   const dropbox = path.join(home, "data", "DropBox");
   fs.mkdirSync(dropbox, { recursive: true });
-  return { home, root: t.dir, dropbox, ledger: homePaths(home).ledger, cleanup: t.cleanup };
+  const h = { home, root: t.dir, dropbox, ledger: homePaths(home).ledger, cleanup: t.cleanup };
+  writeConfig(h, config);
+  return h;
 }
+
+/** Rewrite the home's config.json as FAST and `config` (values that name paths under `h.root`, known only after makeHome). */
+export function writeConfig(h: Home, config: Record<string, string>): void {
+  fs.writeFileSync(path.join(h.home, "etc", "config.json"), JSON.stringify({ ...FAST, ...config }, null, 2));
+}
+
+/** A file's lines (none when it does not exist yet). */
+export const readLines = (f: string): string[] => {
+  try {
+    return fs.readFileSync(f, "utf8").split("\n").filter(Boolean);
+  } catch {
+    return [];
+  }
+};
 
 export interface Proc {
   child: ChildProcess;

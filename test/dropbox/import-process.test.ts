@@ -23,18 +23,12 @@ import {
   tiff,
   waitFor,
   write,
+  writeConfig,
+  readLines,
 } from "./harness";
 
 jest.setTimeout(90_000);
 const run = promisify(execFile);
-
-const lines = (f: string): string[] => {
-  try {
-    return fs.readFileSync(f, "utf8").split("\n").filter(Boolean);
-  } catch {
-    return [];
-  }
-};
 
 /**
  * Whether the running import's process group is in the ledger: the child may write its first line
@@ -77,21 +71,16 @@ describe("an import that outlives the DropBox", () => {
     // Each run says when it starts and ends (with its pid); it ends once the test lets it (the gate
     // file), so it outlives the DropBox's restart however slow the machine is.
     const gate = path.join(h.root, "gate");
-    fs.writeFileSync(
-      path.join(h.home, "etc", "config.json"),
-      JSON.stringify({
-        "omero.fs.dirImportWait": "0.3",
-        "omero.fs.throttleImport": "0",
-        "omero.fs.rescanInterval": "0",
-        "omero.fs.importer": "exec",
-        "omero.fs.execCommand": `/bin/sh -c 'echo "start $$" >> ${runs}; while [ ! -e ${gate} ]; do sleep 0.1; done; echo "end $$" >> ${runs}; echo done' sh {entry}`,
-      }),
-    );
+    writeConfig(h, {
+      "omero.fs.dirImportWait": "0.3",
+      "omero.fs.importer": "exec",
+      "omero.fs.execCommand": `/bin/sh -c 'echo "start $$" >> ${runs}; while [ ! -e ${gate} ]; do sleep 0.1; done; echo "end $$" >> ${runs}; echo done' sh {entry}`,
+    });
     monitor = await startMonitor(h.home);
     dropbox = await startDropBox(h.home);
     write(path.join(h.dropbox, "amy", "slow.tif"), tiff());
-    await waitFor(() => lines(runs).length === 1 || null, "the first run started");
-    const first = Number(lines(runs)[0]!.split(" ")[1]);
+    await waitFor(() => readLines(runs).length === 1 || null, "the first run started");
+    const first = Number(readLines(runs)[0]!.split(" ")[1]);
     await waitFor(() => groupRecorded(h, first) || null, "the import's process group recorded");
     await kill9(dropbox);
     dropbox = await startDropBox(h.home);
@@ -105,30 +94,25 @@ describe("an import that outlives the DropBox", () => {
     await new Promise((r) => setTimeout(r, 500));
     fs.writeFileSync(gate, "");
     while (alive([first]).length > 0) {
-      expect(lines(runs).filter((l) => l.startsWith("start"))).toHaveLength(1);
+      expect(readLines(runs).filter((l) => l.startsWith("start"))).toHaveLength(1);
       await new Promise((r) => setTimeout(r, 100));
     }
     await waitFor(() => imports(h, { state: "imported" }).length === 1 || null, "the fileset imported", {
       timeoutMs: 30_000,
     });
     // One run after the other: start, end, start, end; never two starts in a row.
-    const seq = lines(runs).map((l) => l.split(" ")[0]);
+    const seq = readLines(runs).map((l) => l.split(" ")[0]);
     expect(seq).toEqual(["start", "end", "start", "end"]);
   });
 
   test("omero importer (the fake OMERO CLI): kill -9 during a slow import; no second import starts while the first runs", async () => {
     h = makeHome({});
     const log = path.join(h.root, "omero.log");
-    fs.writeFileSync(
-      path.join(h.home, "etc", "config.json"),
-      JSON.stringify({
-        "omero.fs.dirImportWait": "0.3",
-        "omero.fs.throttleImport": "0",
-        "omero.fs.rescanInterval": "0",
-        "omero.fs.importer": "omero",
-        "omero.fs.omeroBin": path.join(REPO_ROOT, "test", "fixtures", "fake-omero"),
-      }),
-    );
+    writeConfig(h, {
+      "omero.fs.dirImportWait": "0.3",
+      "omero.fs.importer": "omero",
+      "omero.fs.omeroBin": path.join(REPO_ROOT, "test", "fixtures", "fake-omero"),
+    });
     const gate = path.join(h.root, "gate");
     const env = {
       FAKE_OMERO_LOG: log,
@@ -139,7 +123,7 @@ describe("an import that outlives the DropBox", () => {
     monitor = await startMonitor(h.home);
     dropbox = await startDropBox(h.home, env);
     write(path.join(h.dropbox, "amy", "slow.tif"), tiff());
-    const importsSeen = () => lines(log).map((l) => JSON.parse(l) as { cmd: string | null; pid: number });
+    const importsSeen = () => readLines(log).map((l) => JSON.parse(l) as { cmd: string | null; pid: number });
     await waitFor(() => importsSeen().some((c) => c.cmd === "import-sleeping") || null, "the import started");
     const first = importsSeen().find((c) => c.cmd === "import")!.pid;
     await waitFor(() => groupRecorded(h, first) || null, "the import's process group recorded");
@@ -164,29 +148,24 @@ describe("an import that outlives the DropBox", () => {
     // The redo after it asks OMERO to skip what it already has.
     const redo = importsSeen().filter((c) => c.cmd === "import");
     expect(redo.length).toBe(2);
-    const calls = lines(log).map((l) => JSON.parse(l) as { cmd: string | null; argv: string[] });
+    const calls = readLines(log).map((l) => JSON.parse(l) as { cmd: string | null; argv: string[] });
     expect(calls.filter((c) => c.cmd === "import").at(-1)!.argv).toContain("--exclude=clientpath");
   });
 
   test("imports cancel ID: a running import's process group is ended, the fileset is cancelled; retry queues it again", async () => {
     h = makeHome({});
     const runs = path.join(h.root, "runs.log");
-    fs.writeFileSync(
-      path.join(h.home, "etc", "config.json"),
-      JSON.stringify({
-        "omero.fs.dirImportWait": "0.3",
-        "omero.fs.throttleImport": "0",
-        "omero.fs.rescanInterval": "0",
-        "omero.fs.importer": "exec",
-        // A child of its own in the group (like Java under the omero CLI), and a long import.
-        "omero.fs.execCommand": `/bin/sh -c 'echo "start $$" >> ${runs}; sleep 60 & wait; echo done' sh {entry}`,
-      }),
-    );
+    writeConfig(h, {
+      "omero.fs.dirImportWait": "0.3",
+      "omero.fs.importer": "exec",
+      // A child of its own in the group (like Java under the omero CLI), and a long import.
+      "omero.fs.execCommand": `/bin/sh -c 'echo "start $$" >> ${runs}; sleep 60 & wait; echo done' sh {entry}`,
+    });
     monitor = await startMonitor(h.home);
     dropbox = await startDropBox(h.home);
     write(path.join(h.dropbox, "amy", "slow.tif"), tiff());
-    await waitFor(() => lines(runs).length === 1 || null, "the run started");
-    const first = Number(lines(runs)[0]!.split(" ")[1]);
+    await waitFor(() => readLines(runs).length === 1 || null, "the run started");
+    const first = Number(readLines(runs)[0]!.split(" ")[1]);
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("OMERO_FS_")));
     const cli = (...a: string[]) =>
       run(process.execPath, [CLI_BIN, "--home", h.home, "imports", ...a], { env }).catch(
@@ -200,7 +179,7 @@ describe("an import that outlives the DropBox", () => {
     expect(imports(h)[0]).toMatchObject({ id, state: "cancelled" });
     expect((await cli("cancel", String(id))).stderr).toMatch(new RegExp(`import ${id} is already cancelled`));
     expect((await cli("retry", String(id))).stdout).toBe(`import ${id} queued\n`);
-    await waitFor(() => lines(runs).length === 2 || null, "the retry ran it again");
+    await waitFor(() => readLines(runs).length === 2 || null, "the retry ran it again");
     // --json: the contract shape (docs/cli-json.md).
     expect(JSON.parse((await cli("cancel", String(id), "--json")).stdout)).toEqual({
       id,

@@ -18,17 +18,11 @@ import {
   tiff,
   waitFor,
   write,
+  writeConfig,
+  readLines,
 } from "./harness";
 
 jest.setTimeout(90_000);
-
-const lines = (f: string): string[] => {
-  try {
-    return fs.readFileSync(f, "utf8").split("\n").filter(Boolean);
-  } catch {
-    return [];
-  }
-};
 
 let h: Home;
 let monitor: Proc | null = null;
@@ -44,16 +38,11 @@ test("the ledger fills up as an import ends: its outcome is recorded once writes
   const runs = path.join(h.root, "runs.log");
   const flag = path.join(h.root, "ledger-full");
   // The run fills the disk at its very end, as another program's write could: its outcome cannot be written.
-  fs.writeFileSync(
-    path.join(h.home, "etc", "config.json"),
-    JSON.stringify({
-      "omero.fs.dirImportWait": "0.3",
-      "omero.fs.throttleImport": "0",
-      "omero.fs.rescanInterval": "0",
-      "omero.fs.importer": "exec",
-      "omero.fs.execCommand": `/bin/sh -c 'echo "run $$" >> ${runs}; sleep 0.5; echo SQLITE_FULL > ${flag}; echo Image:7' sh {entry}`,
-    }),
-  );
+  writeConfig(h, {
+    "omero.fs.dirImportWait": "0.3",
+    "omero.fs.importer": "exec",
+    "omero.fs.execCommand": `/bin/sh -c 'echo "run $$" >> ${runs}; sleep 0.5; echo SQLITE_FULL > ${flag}; echo Image:7' sh {entry}`,
+  });
   monitor = await startMonitor(h.home);
   dropbox = await startDropBox(h.home, {
     OMERO_FS_TEST_LEDGER_FULL_WHILE: JSON.stringify(flag),
@@ -68,11 +57,11 @@ test("the ledger fills up as an import ends: its outcome is recorded once writes
   await waitFor(() => imports(h, { state: "imported" }).length === 1, "the fileset recorded imported", {
     timeoutMs: 30_000,
   }).catch((e: Error) => {
-    throw new Error(`${e.message}\nruns: ${lines(runs).join(", ")}\n${dropboxLog(h)}`);
+    throw new Error(`${e.message}\nruns: ${readLines(runs).join(", ")}\n${dropboxLog(h)}`);
   });
   const [imp] = imports(h, { state: "imported" });
   expect({ files: imp!.files, target: imp!.target }).toEqual({ files: [entry], target: "Image:7" });
   // The DropBox's rescan after the full disk finds nothing to do; the importer ran exactly once.
   await waitFor(() => /ledger writable again/.test(dropboxLog(h)), "the rescan after the full disk");
-  expect(lines(runs)).toHaveLength(1);
+  expect(readLines(runs)).toHaveLength(1);
 });
