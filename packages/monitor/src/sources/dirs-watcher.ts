@@ -95,6 +95,12 @@ export class DirsWatcher implements Watcher {
     if (this.relistTimer) clearTimeout(this.relistTimer);
     this.relistTimer = null;
     this.warnedFull = false;
+    // libuv keeps a closed watch's inotify descriptor while it is handing out that descriptor's
+    // events, and this may be called from one of their callbacks (control requests queued on the
+    // socket are read there: a stop and a start in one callback were seen). A watch added on the
+    // same directory before it lets go joins the old descriptor and is handed what happened
+    // while closed as live events. One turn of the event loop lets it go.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   private add(dir: string): AddFailure | null {
