@@ -249,9 +249,15 @@ export class Grouping {
     const dirs = new Set(rows.map((r) => dirOf(r.path)));
     const parents = new Set([...dirs].map(dirOf));
     const ignored: PartitionFile[] = [];
+    // The folders whose imported files are context below: those of the ignored files too, or a late
+    // member of an imported fileset taken in here would be grouped without its fileset, as a set of
+    // its own (found by scripts/soak, seed 995521022: a plane imported alone).
+    const contextDirs = new Set(dirs);
     for (const r of fsets.ignoredIn(watch, user, lo, hi)) {
       const d = dirOf(r.path);
-      if ((dirs.has(d) || parents.has(dirOf(d))) && inPart(r.path)) ignored.push(r);
+      if (!((dirs.has(d) || parents.has(dirOf(d))) && inPart(r.path))) continue;
+      ignored.push(r);
+      contextDirs.add(d);
     }
     const catalogue = this.catalogues.get(watch);
     if (!catalogue) throw new Error(`no readers catalogue for watch ${watch + 1}`);
@@ -290,7 +296,7 @@ export class Grouping {
     const imported = new Map<string, number>();
     const context: CandidateFile[] = [];
     for (const { path: p, size, mtimeMs, id, fileset } of fsets.importedIn(watch, user, lo, hi, GONE_AFTER_IMPORT)) {
-      if (!dirs.has(dirOf(p)) || !inPart(p)) continue;
+      if (!contextDirs.has(dirOf(p)) || !inPart(p)) continue;
       if (context.length >= IMPORTED_CONTEXT_MAX) break;
       const c: CandidateFile = { path: p, size };
       context.push(c);

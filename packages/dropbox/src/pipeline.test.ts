@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { metaxpressPlate, miasPlate, operettaPlate } from "../../readers/src/__fixtures__/hcs";
 import { dv } from "../../readers/src/__golden__/make/dv";
 import { mmAcquisition } from "../../readers/src/__golden__/make/mm-acquisition";
+import { companion } from "../../readers/src/__golden__/make/ome";
 import { tiff } from "../../readers/src/__golden__/make/tiff";
 import { makeNd2 } from "../../readers/src/complete/__fixtures__/make";
 import { Pipeline } from "./__fixtures__/pipeline";
@@ -200,6 +201,34 @@ describe("DropBox pipeline: a plate's metadata folder copied before its index", 
     await p.advance(5000);
     expect(p.starts.map((s) => path.basename(s.entry))).toEqual(["Index.idx.xml"]);
     expect([...p.starts[0]!.files].sort()).toEqual(fx.files.map((f) => path.join(p.dir, rel(f))).sort());
+  });
+});
+
+describe("DropBox pipeline: a late member of an imported fileset", () => {
+  let p: Pipeline;
+  afterEach(async () => {
+    await p.close();
+  });
+
+  it("stays late when a new file in a sibling folder regroups the partition (its imported fileset is still its context)", async () => {
+    // Found by scripts/soak (seed 995521022): a companion set dropped again with one more plane;
+    // the new plane was held as a late member, then imported alone when a file arrived next door.
+    p = new Pipeline({ quietMs: 1000 });
+    const dropSet = async (planes: number) => {
+      const names = Array.from({ length: planes }, (_, z) => `L2_Z${z}.ome.tif`);
+      for (const [f, content] of Object.entries(companion("L2", names))) await p.drop(`amy/proj2/L2/${f}`, content);
+    };
+    await dropSet(3);
+    await p.advance(2000);
+    expect(p.starts.map((s) => [path.basename(s.entry), s.files.length])).toEqual([["L2.companion.ome", 4]]);
+    await dropSet(4);
+    await p.advance(2000);
+    expect(p.stateOf("amy/proj2/L2/L2_Z3.ome.tif")).toBe("ignored");
+    await p.drop("amy/proj2/L58/L58.tif", tiff());
+    await p.advance(700_000); // past companionWait: a plane held for its companion would go alone now
+    expect(p.starts.map((s) => path.basename(s.entry))).toEqual(["L2.companion.ome", "L58.tif"]);
+    const z3 = p.ledger.files.byPath(path.join(p.dir, "amy/proj2/L2/L2_Z3.ome.tif"));
+    expect(z3).toMatchObject({ state: "ignored", reason: expect.stringMatching(/^late, after import of fileset /) });
   });
 });
 
