@@ -31,7 +31,7 @@ function sourceFaces() {
 }
 
 const moduleNameMapper = sourceFaces();
-const transform = { "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.jest.json" }] };
+const transform = { "^.+\\.ts$": "<rootDir>/scripts/test/transform.js" };
 module.exports = {
   // End-to-end files mostly wait (quiet periods, processes starting), so more files run at once
   // than there are cores (docs/development.md, "Keeping the tests fast"); longest files first.
