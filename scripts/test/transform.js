@@ -13,6 +13,8 @@ const OPTIONS = {
   platform: "node",
   sourcemap: "external",
   sourcesContent: false,
+  // import() as require(), as tsc's CommonJS output has it: jest runs tests without ES module support.
+  supported: { "dynamic-import": false },
   // tsconfig.base.json's target ES2022: class fields as defined fields, as tsc emits them.
   tsconfigRaw: { compilerOptions: { useDefineForClassFields: true } },
 };

@@ -3,10 +3,11 @@
  * stream of ~300 files (about 75 s in all on the 2-core machine), the local importer. The seed is
  * SOAK_SEED when set (`random`: drawn at random and printed), else 1919, so CI runs one stream it can
  * replay; a failure is replayed by hand with the command the soak prints (`scripts/soak --seed N ...`).
- * Other seeds are for hand runs: seed 995521022 still finds a fileset imported in part (issue 19,
- * scripts/soak.d/README.md). The long form: `scripts/soak --minutes 10`.
+ * Other seeds are for hand runs (what they found: scripts/soak.d/README.md). The long form:
+ * `scripts/soak --minutes 10`.
  */
 import { execFile } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT } from "../helpers/wait";
 
@@ -26,6 +27,9 @@ test("soak: mixed layouts and copy tools under kill -9, disk-full windows and st
         resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, out: `${stdout}${stderr}` }),
     );
   });
+  // The soak's report, kept for a look at a slow or odd run (test/output/ is not committed).
+  fs.mkdirSync(path.join(REPO_ROOT, "test", "output"), { recursive: true });
+  fs.writeFileSync(path.join(REPO_ROOT, "test", "output", "soak.txt"), r.out);
   if (r.code !== 0) throw new Error(`scripts/soak exited ${r.code} (seed ${seed}):\n${r.out}`);
   expect(r.out).toMatch(/^ {2}lost +0$/m);
   expect(r.out).toMatch(/^ {2}doubled +0$/m);
