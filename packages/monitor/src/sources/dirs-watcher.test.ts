@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { tempDir, waitFor } from "../../../../test/helpers/wait";
 import { DirsWatcher } from "./dirs-watcher";
 import type { RawEvent, WatcherHooks } from "./watcher";
 
@@ -17,22 +17,13 @@ function hooks(events: RawEvent[]): WatcherHooks {
   };
 }
 
-/** Resolves when `events` holds an event for `p` (the kernel's queue is read in order: a barrier). */
-function seen(events: RawEvent[], p: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (events.some((e) => e.path === p)) resolve();
-      else if (Date.now() > deadline) reject(new Error(`no event for ${p} within 10 s`));
-      else setTimeout(check, 5);
-    };
-    check();
-  });
-}
+/** Waits for an event for `p` (the kernel's queue is read in order: a barrier). */
+const seen = (events: RawEvent[], p: string) =>
+  waitFor(() => events.some((e) => e.path === p), `an event for ${p}`, { timeoutMs: 10_000 });
 
 test("a close and reopen made from inside an event's callback: the new watch gets nothing of what happened while closed", async () => {
   // Seen in CI: test/monitor/lifecycle.test.ts had a live Modify after a restart (DirsWatcher.close).
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "dirsw-")));
+  const { dir: root, cleanup } = tempDir("dirsw-");
   const events: RawEvent[] = [];
   const w = new DirsWatcher(root, hooks(events), 60_000);
   try {
@@ -55,6 +46,6 @@ test("a close and reopen made from inside an event's callback: the new watch get
     expect(events.filter((e) => e.path.endsWith("while-closed.tif"))).toEqual([]);
   } finally {
     await w.close();
-    fs.rmSync(root, { recursive: true, force: true });
+    cleanup();
   }
 });
