@@ -44,6 +44,12 @@ const groupRecorded = (h: Home, pgid: number): boolean => {
   }
 };
 
+/** The process group of a running process (/proc/PID/stat, field 5): the exec command runs under the runner, its group's leader. */
+const pgidOf = (pid: number): number => {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+};
+
 /** Process groups that still have members among these pids. */
 const alive = (pids: number[]) =>
   pids.filter((pid) => {
@@ -65,7 +71,7 @@ describe("an import that outlives the DropBox", () => {
     h?.cleanup();
   });
 
-  test("exec importer: kill -9 during a slow import; the restart waits for it, then runs the next attempt, never two at once", async () => {
+  test("exec importer: kill -9 during a slow import; the restart waits for it and records how it ended, never runs it twice", async () => {
     h = makeHome({});
     const runs = path.join(h.root, "runs.log");
     // Each run says when it starts and ends (with its pid); it ends once the test lets it (the gate
@@ -81,7 +87,8 @@ describe("an import that outlives the DropBox", () => {
     write(path.join(h.dropbox, "amy", "slow.tif"), tiff());
     await waitFor(() => readLines(runs).length === 1 || null, "the first run started");
     const first = Number(readLines(runs)[0]!.split(" ")[1]);
-    await waitFor(() => groupRecorded(h, first) || null, "the import's process group recorded");
+    const group = pgidOf(first);
+    await waitFor(() => groupRecorded(h, group) || null, "the import's process group recorded");
     await kill9(dropbox);
     dropbox = await startDropBox(h.home);
     await waitFor(
@@ -100,9 +107,42 @@ describe("an import that outlives the DropBox", () => {
     await waitFor(() => imports(h, { state: "imported" }).length === 1 || null, "the fileset imported", {
       timeoutMs: 30_000,
     });
-    // One run after the other: start, end, start, end; never two starts in a row.
-    const seq = readLines(runs).map((l) => l.split(" ")[0]);
-    expect(seq).toEqual(["start", "end", "start", "end"]);
+    // Its outcome was recorded by the runner: imported by that one run, never run a second time
+    // (before, the restart knew nothing of how it ended and ran it again: imported twice).
+    expect(readLines(runs).map((l) => l.split(" ")[0])).toEqual(["start", "end"]);
+    expect(imports(h)[0]).toMatchObject({ state: "imported", target: "done" });
+    expect(dropboxLog(h)).toMatch(/its import had ended: imported/);
+  });
+
+  test("exec importer: kill -9 during an import that ends while the DropBox is down; the restart records it, never runs it again", async () => {
+    h = makeHome({});
+    const runs = path.join(h.root, "runs.log");
+    const gate = path.join(h.root, "gate");
+    writeConfig(h, {
+      "omero.fs.dirImportWait": "0.3",
+      "omero.fs.importer": "exec",
+      "omero.fs.execCommand": `/bin/sh -c 'echo "start $$" >> ${runs}; while [ ! -e ${gate} ]; do sleep 0.1; done; echo "end $$" >> ${runs}; echo "Image:7"' sh {entry}`,
+    });
+    monitor = await startMonitor(h.home);
+    dropbox = await startDropBox(h.home);
+    write(path.join(h.dropbox, "amy", "slow.tif"), tiff());
+    await waitFor(() => readLines(runs).length === 1 || null, "the run started");
+    const first = Number(readLines(runs)[0]!.split(" ")[1]);
+    const group = pgidOf(first);
+    await waitFor(() => groupRecorded(h, group) || null, "the import's process group recorded");
+    await kill9(dropbox);
+    fs.writeFileSync(gate, "");
+    await waitFor(() => alive([first]).length === 0 || null, "the import ended with no DropBox to hear it");
+    dropbox = await startDropBox(h.home);
+    await waitFor(() => imports(h, { state: "imported" }).length === 1 || null, "the fileset imported", {
+      timeoutMs: 30_000,
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}\n${dropboxLog(h)}`);
+    });
+    expect(imports(h)[0]).toMatchObject({ state: "imported", target: "Image:7" });
+    expect(readLines(runs).map((l) => l.split(" ")[0])).toEqual(["start", "end"]);
+    // The record is gone once the ledger has the outcome.
+    await waitFor(() => fs.readdirSync(path.join(h.home, "var", "exec-runs")).length === 0 || null, "record removed");
   });
 
   test("omero importer (the fake OMERO CLI): kill -9 during a slow import; no second import starts while the first runs", async () => {

@@ -1,9 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createImporter, ImporterConfigError } from "../../packages/dropbox/src/importers";
-import { tempDir } from "../helpers/wait";
+import { spawnSync } from "node:child_process";
+import { REPO_ROOT, tempDir, waitFor } from "../helpers/wait";
 import { configFor, HOSTILE_NAMES, isAlive, memoryLog, RECORD_ARGS, readJsonLines, request } from "./helpers";
 
+const EXEC_RUNNER = path.join(REPO_ROOT, "packages", "dropbox", "runner", "exec-runner.cjs");
 const run = (timeoutMs = 60_000) => ({ signal: new AbortController().signal, timeoutMs });
 
 describe("exec importer", () => {
@@ -81,6 +83,87 @@ describe("exec importer", () => {
     expect(out).toMatchObject({ ok: false, retryable: true, error: "timed out after 1 s" });
     const [rec] = readJsonLines<{ pid: number }>(argsLog);
     expect(isAlive(rec!.pid)).toBe(false);
+  });
+
+  describe("how a run ended is recorded, so a DropBox killed during it does not run it again", () => {
+    const runsDir = () => path.join(t.dir, "var", "exec-runs");
+
+    it("a restarted DropBox learns the outcome of a run that ended without it: imported, never run again", async () => {
+      const { config, importer } = setup(`${RECORD_ARGS} {entry}`);
+      const f = path.join(drop, "amy", "a.tif");
+      fs.writeFileSync(f, "x");
+      const req = request(config, 7, "amy", [f]);
+      await importer.run(req, run());
+      // A new importer, as after a restart; the ledger never recorded the target.
+      const again = setup(`${RECORD_ARGS} {entry}`).importer;
+      expect(await again.recover(req, null)).toEqual({
+        state: "done",
+        outcome: { ok: true, retryable: false, target: `target-for-${f}`, images: null, error: null },
+      });
+      expect(readJsonLines(argsLog)).toHaveLength(1);
+      expect((fs.statSync(path.join(runsDir(), "7.json")).mode & 0o777).toString(8)).toBe("600");
+      // Once the ledger has it, the record goes and nothing is left to recover from.
+      again.forget!(7);
+      expect(fs.readdirSync(runsDir())).toEqual([]);
+      expect(await again.recover(req, null)).toEqual({ state: "redo" });
+    });
+
+    it("a failed run is recovered as the failure it was (retried as any failure)", async () => {
+      const { config, importer } = setup(`${RECORD_ARGS} {entry}`, { RECORD_ARGS_EXIT: "4" });
+      const f = path.join(drop, "amy", "a.tif");
+      fs.writeFileSync(f, "x");
+      const req = request(config, 8, "amy", [f]);
+      await importer.run(req, run());
+      expect(await importer.recover(req, null)).toEqual({
+        state: "done",
+        outcome: {
+          ok: false,
+          retryable: true,
+          target: null,
+          images: null,
+          error: "exec command exited 4: record-args: failing with 4 as asked",
+        },
+      });
+    });
+
+    it("a record of another fileset under the same id (a ledger made anew) is not taken: redo", async () => {
+      const { config, importer } = setup(`${RECORD_ARGS} {entry}`);
+      const a = path.join(drop, "amy", "a.tif");
+      const b = path.join(drop, "amy", "b.tif");
+      fs.writeFileSync(a, "x");
+      fs.writeFileSync(b, "x");
+      await importer.run(request(config, 9, "amy", [a]), run());
+      expect(await importer.recover(request(config, 9, "amy", [b]), null)).toEqual({ state: "redo" });
+    });
+
+    it("a run the DropBox ends itself (a stop) leaves no record: redo, not a failure", async () => {
+      const { config, importer } = setup(`${RECORD_ARGS} {entry}`, { RECORD_ARGS_SLEEP: "60" });
+      const f = path.join(drop, "amy", "a.tif");
+      fs.writeFileSync(f, "x");
+      const ctrl = new AbortController();
+      const req = request(config, 10, "amy", [f]);
+      const running = importer.run(req, { signal: ctrl.signal, timeoutMs: 60_000 });
+      await waitFor(() => readJsonLines(argsLog).length === 1 || null, "the command started");
+      ctrl.abort();
+      expect(await running).toMatchObject({ ok: false, error: "exec command aborted (DropBox stopping)" });
+      expect(await importer.recover(req, null)).toEqual({ state: "redo" });
+    });
+
+    it("the runner starts nothing when the DropBox is gone before it said go", async () => {
+      const { config } = setup(`${RECORD_ARGS} {entry}`);
+      const f = path.join(drop, "amy", "a.tif");
+      const record = path.join(t.dir, "never.json");
+      const header = JSON.stringify({ record, fileset: 1, entry: f });
+      // stdin at its end at once: the DropBox died between starting the runner and recording it.
+      const r = spawnSync(process.execPath, [EXEC_RUNNER, header, RECORD_ARGS, f], {
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { RECORD_ARGS_LOG: argsLog },
+      });
+      expect(r.status).toBe(0);
+      expect(fs.existsSync(argsLog)).toBe(false);
+      expect(fs.existsSync(record)).toBe(false);
+      expect(config.global.importer).toBe("exec");
+    });
   });
 
   it("createImporter refuses an empty command", () => {

@@ -254,6 +254,7 @@ export class Imports {
       now,
     );
     fsets.recordOutcome(id, attempt, o, d, now);
+    this.ctx.importer.forget?.(id);
     this.omero.afterImport(o.ok, o.serverProblem, now);
     const log = this.ctx.log;
     switch (d.kind) {
@@ -346,7 +347,9 @@ export class Imports {
       r = { state: "redo" };
     }
     if (r.state === "done") {
-      this.ctx.log.info(`[fileset ${id}] was importing when DropBox stopped; the importer finished it`);
+      this.ctx.log.info(
+        `[fileset ${id}] was importing when DropBox stopped; its import had ended: ${r.outcome.ok ? "imported" : "failed"}`,
+      );
       this.record(id, last?.n ?? 1, r.outcome, false);
     } else {
       fsets.requeueInterrupted(id, this.ctx.clock.now(), why);
@@ -411,6 +414,7 @@ export class Imports {
 
   private recordCancel(id: number): void {
     this.ctx.ledger.cancel(id, this.ctx.clock.now());
+    this.ctx.importer.forget?.(id);
     this.ctx.log.warn(`[fileset ${id}] cancelled by hand: not imported (omero-fs imports retry ${id} queues it again)`);
   }
 

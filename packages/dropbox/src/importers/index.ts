@@ -3,6 +3,7 @@
  * `createImporter` validates every importer setting once and throws ImporterConfigError naming
  * the property to fix; `run` never throws for an import failure.
  */
+import * as path from "node:path";
 import type { OmeroFsConfig } from "@omero-fs/config";
 import { parseExecTemplate, splitSetting, transferInArgs } from "./argv";
 import { ImporterConfigError } from "./errors";
@@ -62,7 +63,13 @@ export function createImporter(config: OmeroFsConfig, deps: ImporterDeps): Impor
         now: deps.now ?? Date.now,
       });
     case "exec":
-      return new ExecImporter({ template: parseExecTemplate(g.execCommand), env, log: deps.log, killGraceMs });
+      return new ExecImporter({
+        template: parseExecTemplate(g.execCommand),
+        env,
+        log: deps.log,
+        killGraceMs,
+        runsDir: deps.execRunsDir ?? path.join(g.home, "var", "exec-runs"),
+      });
     default:
       throw new ImporterConfigError(
         "IMPORTER_UNKNOWN_KIND",

@@ -19,6 +19,11 @@ export interface RunProcessOptions {
   keepLines?: number;
   /** The child runs: its pid, which is its process group (it is started detached). */
   onSpawn?: (pid: number) => void;
+  /**
+   * A line on the child's stdin once onSpawn has returned (then stdin is closed): the exec runner
+   * starts the command only then, so nothing runs that the DropBox has not recorded.
+   */
+  goLine?: boolean;
 }
 
 export interface RunProcessResult {
@@ -69,10 +74,15 @@ export function runProcess(file: string, args: readonly string[], o: RunProcessO
       shell: false,
       // own process group, so a kill reaches the grandchildren (Java under the omero CLI)
       detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [o.goLine ? "pipe" : "ignore", "pipe", "pipe"],
     });
 
     if (child.pid !== undefined) o.onSpawn?.(child.pid);
+    if (o.goLine && child.stdin) {
+      // A child that is already gone must not take the DropBox with it (EPIPE).
+      child.stdin.on("error", () => undefined);
+      child.stdin.end("go\n");
+    }
 
     const terminate = () => {
       if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;

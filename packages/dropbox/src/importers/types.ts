@@ -62,6 +62,11 @@ export interface Importer {
    */
   discard?(req: ImportRequest, outcome: ImportOutcome): Promise<void>;
   /**
+   * The fileset's outcome is in the ledger now: what the importer kept so that `recover` could
+   * learn it (the exec runner's record) can go.
+   */
+  forget?(filesetId: number): void;
+  /**
    * omero only: can OMERO be used again? A login, as cheap as it can be made (the admin's stored
    * session is reused). Null: yes; else what is still wrong.
    */
@@ -85,6 +90,8 @@ export interface ImporterDeps {
   now?: () => number;
   /** Parent of the omero importer's per-user OMERO_SESSIONDIRs; default <home>/var/omero-sessions. */
   omeroSessionsDir?: string;
+  /** Where the exec importer's runs record how they ended; default <home>/var/exec-runs. */
+  execRunsDir?: string;
 }
 
 /** Signature of `createImporter` in ./index.ts; throws ImporterConfigError on a bad setting. */
