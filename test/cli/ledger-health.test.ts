@@ -17,6 +17,7 @@ jest.setTimeout(180_000);
 
 const FAST = {
   "omero.fs.dirImportWait": "0.5",
+  "omero.fs.settleTime": "0.5",
   "omero.fs.throttleImport": "0",
   "omero.fs.importer": "local",
   "omero.fs.rescanInterval": "0",

@@ -13,7 +13,12 @@ import { jsonOf, makeHome, readLog, type TestHome } from "./harness";
 
 jest.setTimeout(120_000);
 
-const QUICK = { "omero.fs.dirImportWait": "0.5", "omero.fs.throttleImport": "0", "omero.fs.importer": "local" };
+const QUICK = {
+  "omero.fs.dirImportWait": "0.5",
+  "omero.fs.settleTime": "0.5",
+  "omero.fs.throttleImport": "0",
+  "omero.fs.importer": "local",
+};
 const BAD = "name is not valid UTF-8; rename it";
 
 let home: TestHome;

@@ -106,7 +106,12 @@ function controlChars(s: string): number[] {
 }
 
 /** Quick imports: half a second of quiet, no throttle, the embedded (local) importer. */
-const QUICK = { "omero.fs.dirImportWait": "0.5", "omero.fs.throttleImport": "0", "omero.fs.importer": "local" };
+const QUICK = {
+  "omero.fs.dirImportWait": "0.5",
+  "omero.fs.settleTime": "0.5",
+  "omero.fs.throttleImport": "0",
+  "omero.fs.importer": "local",
+};
 
 test("hostile names: every table escapes control characters (no forged row, no ESC); --json and the files stay exact", async () => {
   home = makeHome({ config: QUICK });

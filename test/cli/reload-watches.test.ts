@@ -17,6 +17,7 @@ afterEach(() => home?.cleanup());
 
 const BASE = {
   "omero.fs.dirImportWait": "0.5",
+  "omero.fs.settleTime": "0.5",
   "omero.fs.throttleImport": "0",
   "omero.fs.importer": "local",
   "omero.fs.httpAddress": "off",

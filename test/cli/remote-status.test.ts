@@ -56,6 +56,7 @@ beforeAll(async () => {
       "omero.fs.monitorEvents": `;${events};${events}`,
       "omero.fs.insecureTcp": "true",
       "omero.fs.dirImportWait": "0.5;0.5;0.5",
+      "omero.fs.settleTime": "0.5;0.5;0.5",
       "omero.fs.throttleImport": "0;0;0",
       "omero.fs.rescanInterval": "0",
       "omero.fs.httpAddress": "127.0.0.1:0",

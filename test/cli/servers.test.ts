@@ -14,7 +14,12 @@ import { jsonOf, makeHome, readLog, type TestHome } from "./harness";
 jest.setTimeout(180_000);
 
 /** Quick imports: one second of quiet, no throttle, the embedded (local) importer. */
-const CONFIG = { "omero.fs.dirImportWait": "1", "omero.fs.throttleImport": "0", "omero.fs.importer": "local" };
+const CONFIG = {
+  "omero.fs.dirImportWait": "1",
+  "omero.fs.settleTime": "0.5",
+  "omero.fs.throttleImport": "0",
+  "omero.fs.importer": "local",
+};
 
 let home: TestHome;
 afterEach(() => home?.cleanup());

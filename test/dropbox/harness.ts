@@ -23,6 +23,7 @@ export interface Home {
 /** Fast settings for tests: fractional quiet period, no throttle, local importer. */
 export const FAST = {
   "omero.fs.dirImportWait": "0.5",
+  "omero.fs.settleTime": "0.5",
   "omero.fs.throttleImport": "0",
   "omero.fs.importer": "local",
   "omero.fs.rescanInterval": "0",
@@ -171,6 +172,17 @@ export function dropboxLog(h: Home): string {
   } catch {
     return "";
   }
+}
+
+/**
+ * Wait until DropBox.log shows `pattern`. The log file is written behind the ledger (winston's
+ * stream), so a line logged with a state change may not be there yet when the state is.
+ */
+export function dropboxLogShows(h: Home, pattern: string | RegExp): Promise<true> {
+  const shows = (log: string) => (typeof pattern === "string" ? log.includes(pattern) : pattern.test(log));
+  return waitFor(() => shows(dropboxLog(h)) || null, `DropBox.log to show ${String(pattern)}`).catch((e: Error) => {
+    throw new Error(`${e.message}\n${dropboxLog(h)}`);
+  });
 }
 
 /** A minimal valid uncompressed 8-bit greyscale TIFF (little endian), `w`x`h`, with an optional ImageDescription. */

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import {
   call,
   dropboxLog,
+  dropboxLogShows,
   files,
   type Home,
   imports,
@@ -221,7 +222,7 @@ describe("file identity after import (changedAfterImport=log, the default)", () 
     await waitFor(() => s.fileOf(log)?.state === "ignored", "x.dv.log ignored as late");
     expect(s.fileOf(log)!.reason).toMatch(new RegExp(`^late, after import of fileset ${f!.id}: not imported`));
     expect(s.importsOf(log)).toHaveLength(0);
-    expect(dropboxLog(s.h)).toContain(`[fileset ${f!.id}] ${log}: late, after import`);
+    await dropboxLogShows(s.h, `[fileset ${f!.id}] ${log}: late, after import`);
   });
 
   it("a symlink to an imported file is recorded as a symlink, not a hard link, and not imported", async () => {
@@ -292,7 +293,7 @@ describe("a late companion joins a queued fileset (throttleImport 4 s keeps it q
     const log = write(s.u("q", "z.dv.log"), "log");
     const [f] = await s.imported(log);
     expect(f).toMatchObject({ id, files: [dv, log] });
-    expect(dropboxLog(s.h)).toContain(`[fileset ${id}] back to waiting`);
+    await dropboxLogShows(s.h, `[fileset ${id}] back to waiting`);
   });
 });
 

@@ -12,6 +12,7 @@ import Database from "better-sqlite3";
 import { CLI_BIN, REPO_ROOT } from "../helpers/wait";
 import {
   dropboxLog,
+  dropboxLogShows,
   type Home,
   imports,
   kill9,
@@ -111,7 +112,7 @@ describe("an import that outlives the DropBox", () => {
     // (before, the restart knew nothing of how it ended and ran it again: imported twice).
     expect(readLines(runs).map((l) => l.split(" ")[0])).toEqual(["start", "end"]);
     expect(imports(h)[0]).toMatchObject({ state: "imported", target: "done" });
-    expect(dropboxLog(h)).toMatch(/its import had ended: imported/);
+    await dropboxLogShows(h, /its import had ended: imported/);
   });
 
   test("exec importer: kill -9 during an import that ends while the DropBox is down; the restart records it, never runs it again", async () => {

@@ -48,7 +48,9 @@ test("a member copied while the MonitorServer is stopped: the fileset waits for 
     },
     "the fileset imported, or waiting for the MonitorServer",
     { timeoutMs: 20_000 },
-  );
+  ).catch((e: Error) => {
+    throw new Error(`${e.message}\n${JSON.stringify(imports(h), null, 1)}\n${dropboxLog(h)}`);
+  });
   expect({ state: during.state, files: during.files }).toEqual({ state: "waiting", files: [dv] });
   monitor.child.kill("SIGCONT");
   await waitFor(() => imports(h, { state: "imported" }).length === 1, "imported once the MonitorServer answers", {

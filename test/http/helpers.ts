@@ -11,6 +11,7 @@ export const IMPORT_OR_FAIL = path.join(__dirname, "fixtures", "import-or-fail.j
 export function execConfig(extra: Record<string, string> = {}): Record<string, string> {
   return {
     "omero.fs.dirImportWait": "1",
+    "omero.fs.settleTime": "0.5",
     "omero.fs.throttleImport": "0",
     "omero.fs.rescanInterval": "0",
     "omero.fs.importer": "exec",

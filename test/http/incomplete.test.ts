@@ -24,6 +24,7 @@ beforeAll(async () => {
     prefix: "omero-fs-inc-",
     config: {
       "omero.fs.dirImportWait": "1",
+      "omero.fs.settleTime": "0.5",
       "omero.fs.incompleteWait": "1",
       "omero.fs.throttleImport": "0",
       "omero.fs.rescanInterval": "0",

@@ -51,6 +51,7 @@ test("OMERO down: the page says so, why and when it is asked again; the drop wai
       "omero.fs.omeroBin": FAKE_OMERO,
       "omero.fs.omeroServer": "omero.test",
       "omero.fs.dirImportWait": "0.5",
+      "omero.fs.settleTime": "0.5",
       "omero.fs.throttleImport": "0",
       "omero.fs.rescanInterval": "0",
       // An attempt the outage spent would fail the fileset at once.

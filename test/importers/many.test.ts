@@ -28,6 +28,7 @@ function omeroConfig(h: TestHome, extra: Record<string, string> = {}): Record<st
     "omero.fs.omeroServer": "omero.test",
     "omero.fs.omeroPasswordFile": pw,
     "omero.fs.dirImportWait": "0.5",
+    "omero.fs.settleTime": "0.5",
     "omero.fs.throttleImport": "0",
     "omero.fs.rescanInterval": "0",
     "omero.fs.importRetries": "0",

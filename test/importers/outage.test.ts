@@ -32,6 +32,7 @@ async function setup(env: Record<string, string>): Promise<Setup> {
       "omero.fs.omeroBin": FAKE_OMERO,
       "omero.fs.omeroServer": "omero.test",
       "omero.fs.dirImportWait": "0.5",
+      "omero.fs.settleTime": "0.5",
       "omero.fs.throttleImport": "0",
       "omero.fs.rescanInterval": "0",
       "omero.fs.importConcurrency": "4",

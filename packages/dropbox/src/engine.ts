@@ -108,6 +108,11 @@ export class Engine {
     if (this.queueing.heardFrom(watches)) this.requestTick();
   }
 
+  /** These watches' MonitorServer stopped answering: what their filesets wait for is said again. */
+  silentFrom(watches: readonly number[]): void {
+    if (this.queueing.heardFrom(watches)) this.requestTick();
+  }
+
   /**
    * A reload removed watch `index`: its waiting filesets are no longer scanned; each says why in
    * `files list` and `imports show`. Returns how many.

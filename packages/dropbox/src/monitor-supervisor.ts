@@ -48,6 +48,7 @@ export interface MonitorSupervisorDeps {
     | "useTreeSource"
     | "useHearing"
     | "heardFrom"
+    | "silentFrom"
   >;
   /** The start-up is done (the drop-blocks test hook counts from then). */
   ready(): boolean;
@@ -422,11 +423,13 @@ export class MonitorSupervisor {
       const sent = Date.now();
       const p = await e.link.ping(1000);
       if (!p) {
-        if (!e.down)
+        const wasUp = !e.down;
+        if (wasUp)
           this.d.log.warn(
             `MonitorServer at ${e.control} does not answer (${e.noAnswer}): events are not arriving; waiting for it`,
           );
         e.silent(Date.now());
+        if (wasUp) this.d.engine.silentFrom(e.watches);
         this.remoteDown(e);
         if (e.renewIfDue(Date.now())) this.d.log.debug(`MonitorServer at ${e.control}: new sockets, reconnecting`);
         return;

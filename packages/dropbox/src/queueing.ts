@@ -132,7 +132,10 @@ export class Queueing {
     }
   }
 
-  /** Their MonitorServer confirmed a later moment: the filesets that waited for it are judged again. */
+  /**
+   * Their MonitorServer confirmed a later moment, or went silent: the filesets that waited for it
+   * are judged again (silent: so the ledger says what they wait for, not the quiet period before).
+   */
   heardFrom(watches: readonly number[]): boolean {
     let any = false;
     for (const w of watches) {
