@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as winston from "winston";
+import type * as Winston from "winston";
 import { HOME_MODES, restrictMode } from "./home";
 import { escapeName } from "./names";
 import type { LogLevel } from "./types";
@@ -31,14 +31,16 @@ export function formatLine(time: string, level: string, component: string, messa
 }
 
 /** The server's winston logger, writing <logDir>/<component>.log with size-based rotation. */
-export function createLogger(opts: LoggerOptions): winston.Logger {
+export function createLogger(opts: LoggerOptions): Winston.Logger {
+  // Required here, not at the top: most CLI commands never log, and winston is 35 ms of their start.
+  const winston: typeof Winston = require("winston");
   fs.mkdirSync(opts.logDir, { recursive: true, mode: HOME_MODES.dir });
   const file = path.join(opts.logDir, `${opts.component}.log`);
   restrictMode(file, HOME_MODES.log);
   const fmt = winston.format.printf((info) =>
     formatLine(new Date().toISOString(), info.level, opts.component, String(info.message)),
   );
-  const transports: winston.transport[] = [
+  const transports: Winston.transport[] = [
     new winston.transports.File({
       filename: file,
       // New files (and rotated ones) 0640: the service user writes, its group may read.
@@ -68,7 +70,7 @@ export function createLogger(opts: LoggerOptions): winston.Logger {
 }
 
 /** Flush and close a logger (before process exit). */
-export function closeLogger(logger: winston.Logger, timeoutMs = 2000): Promise<void> {
+export function closeLogger(logger: Winston.Logger, timeoutMs = 2000): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, timeoutMs);
     logger.on("finish", () => {
@@ -79,7 +81,7 @@ export function closeLogger(logger: winston.Logger, timeoutMs = 2000): Promise<v
   });
 }
 
-export type Logger = winston.Logger;
+export type Logger = Winston.Logger;
 
 export type OnceLevel = "error" | "warn" | "info" | "debug";
 
