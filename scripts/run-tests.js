@@ -21,6 +21,16 @@ try {
     .sort((a, b) => b.s - a.s)
     .slice(0, 10);
   process.stdout.write(`\nslowest test files (s): ${slow.map((t) => `${t.file} ${t.s.toFixed(1)}`).join(", ")}\n`);
+  // `OMERO_FS_TEST_DURATIONS=FILE`: each file's seconds, for scripts/test/durations.json (the sequencer's
+  // order in a fresh clone, where jest has no timings of its own).
+  if (process.env.OMERO_FS_TEST_DURATIONS) {
+    const secs = Object.fromEntries(
+      j.testResults
+        .map((t) => [path.relative(process.cwd(), t.name), Math.round((t.endTime - t.startTime) / 100) / 10])
+        .sort(([a], [b]) => a.localeCompare(b)),
+    );
+    fs.writeFileSync(process.env.OMERO_FS_TEST_DURATIONS, `${JSON.stringify(secs, null, 1)}\n`);
+  }
   summary = `${j.numPassedTests} passed, ${j.numFailedTests} failed, ${j.numPendingTests + j.numTodoTests} skipped`;
   if (j.numFailedTestSuites > 0 && j.numFailedTests === 0)
     summary = `${j.numPassedTests} passed, ${j.numFailedTestSuites} failed`;

@@ -1,7 +1,7 @@
 import { execFile, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CLI_BIN, tempDir } from "../helpers/wait";
+import { CLI_BIN, tempDir, waitShows } from "../helpers/wait";
 
 /** End-to-end harness for the node: a temporary home and the compiled CLI run as a real process. */
 
@@ -135,12 +135,19 @@ export function jsonOf(r: CliResult): unknown {
   }
 }
 
-export function readLog(dir: string, name: "Node" | "MonitorServer" | "DropBox"): string {
+export type LogName = "Node" | "MonitorServer" | "DropBox";
+
+export function readLog(dir: string, name: LogName): string {
   try {
     return fs.readFileSync(path.join(dir, "var", "log", `${name}.log`), "utf8");
   } catch {
     return "";
   }
+}
+
+/** Wait until var/log/<name>.log shows `pattern` (the servers write it behind the state they report). */
+export function logShows(dir: string, name: LogName, pattern: string | RegExp, timeoutMs?: number): Promise<true> {
+  return waitShows(() => readLog(dir, name), pattern, `${name}.log`, timeoutMs);
 }
 
 /** A process is gone when it does not exist or is a zombie (exited, not yet reaped by its adopter). */

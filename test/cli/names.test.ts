@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { homeFiles } from "../helpers/home";
 import { waitFor } from "../helpers/wait";
-import { jsonOf, makeHome, readLog, type TestHome } from "./harness";
+import { jsonOf, logShows, makeHome, readLog, type TestHome } from "./harness";
 
 /**
  * Names that are not valid UTF-8 (issue 11), with the real node, MonitorServer and DropBox: never
@@ -70,9 +70,8 @@ test("non-UTF-8 names: refused with the reason and \\xNN escapes in files list, 
   const show = await home.cli(["files", "show", `amy/a\\xff.tif`, "--json"]);
   expect(show.code).toBe(0);
   expect(jsonOf(show)).toMatchObject({ path: `${dir}/a\\xff.tif`, state: "refused", reason: BAD });
-  const log = readLog(home.dir, "DropBox");
-  expect(log).toContain(`refused ${dir}/a\\xff.tif: ${BAD}`);
-  expect(log).not.toContain("\uFFFD");
+  await logShows(home.dir, "DropBox", `refused ${dir}/a\\xff.tif: ${BAD}`);
+  expect(readLog(home.dir, "DropBox")).not.toContain("\uFFFD");
 
   // Renamed to a valid name: imported, and the refused row is gone (live, no scan).
   fs.renameSync(bytesPath(dir, [0x61, 0xff, 0x2e, 0x74, 0x69, 0x66]), path.join(dir, "a.fake"));

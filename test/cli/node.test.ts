@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { AdminStatusJsonSchema, type AdminStatusJson } from "@omero-fs/protocol";
 import { CLI_BIN, waitFor } from "../helpers/wait";
 import { homeStatus, serverOf } from "../helpers/home";
-import { isGone, jsonOf, makeHome, readLog, type TestHome } from "./harness";
+import { isGone, jsonOf, logShows, makeHome, readLog, type TestHome } from "./harness";
 
 /**
  * The node (supervisor) with stand-in servers (test/cli/fixtures/fake-server.js, through the
@@ -169,7 +169,9 @@ test("kill -9 of a server: restarted with backoff, restart counted, reason logge
     }, `${name} to be restarted`);
     expect(after.restarts).toBe(1);
   }
-  expect(readLog(home.dir, "Node")).toMatch(
+  await logShows(
+    home.dir,
+    "Node",
     /DropBox \(pid \d+\) killed by signal SIGKILL after [\d.]+ s; last output: .*; restarting in 0\.1 s/,
   );
 });
@@ -186,7 +188,7 @@ test("kill -9 of the node: status says not running; the next start stops the orp
   const start = await home.cli(["admin", "start"]);
   expect(start.code).toBe(0);
   for (const x of before.servers) expect(isGone(x.pid!)).toBe(true);
-  expect(readLog(home.dir, "Node")).toMatch(/DropBox \(pid \d+\) was left running by a previous node: stopping it/);
+  await logShows(home.dir, "Node", /DropBox \(pid \d+\) was left running by a previous node: stopping it/);
   const after = await status(home);
   expect(after.servers.every((x) => x.state === "running")).toBe(true);
 
@@ -222,11 +224,9 @@ test("a crash-looping server ends failed with its reason; ice server start clear
     .reason;
   expect(reason).toMatch(/exited with code 3 after [\d.]+ s; last output: .*at crash/);
   // The crash trace is in DropBox's own log, not in the others.
-  expect(readLog(home.dir, "DropBox")).toMatch(/ERROR \[DropBox\] \(stderr\) Error: fake DropBox crashed/);
+  await logShows(home.dir, "DropBox", /ERROR \[DropBox\] \(stderr\) Error: fake DropBox crashed/);
   expect(readLog(home.dir, "MonitorServer")).not.toContain("crashed");
-  expect(readLog(home.dir, "Node")).toContain(
-    "left stopped (start it again with: omero-fs admin ice server start DropBox)",
-  );
+  await logShows(home.dir, "Node", "left stopped (start it again with: omero-fs admin ice server start DropBox)");
   const logs = await home.cli(["logs", "DropBox", "-n", "5"]);
   expect(logs.code).toBe(0);
   expect(logs.stdout).toContain("fake DropBox crashed");
@@ -291,7 +291,7 @@ test("a home too deep for a Unix socket path: sockets in a short fallback direct
     expect(start.stdout).toMatch(/sockets: \/tmp\/omero-fs-[0-9a-f]+ \(the home path is too long for Unix sockets\)/);
     const human = await home.cli(["admin", "status"]);
     expect(human.stdout).toMatch(/sockets: \/tmp\/omero-fs-[0-9a-f]+/);
-    expect(readLog(deep, "Node")).toContain("too long for Unix socket paths");
+    await logShows(deep, "Node", "too long for Unix socket paths");
   } finally {
     home.cleanup();
     base.cleanup();

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { type AdminStatusJson, AdminStatusJsonSchema } from "@omero-fs/protocol";
 import { homeImports } from "../helpers/home";
 import { waitFor } from "../helpers/wait";
-import { isGone, jsonOf, makeHome, readLog, type TestHome } from "./harness";
+import { isGone, jsonOf, logShows, makeHome, readLog, type TestHome } from "./harness";
 
 /**
  * Operations hardening outside the DropBox engine (issue 11): orphaned servers after a kill -9 of
@@ -140,6 +140,8 @@ test("hostile names: every table escapes control characters (no forged row, no E
     "esc\\x1b[2J\\x1b[31mred.fake",
     "tab\\there\\u202egpj.fake",
   ];
+  // `logs` reads DropBox.log, written behind the ledger.
+  for (const e of escaped) await logShows(home.dir, "DropBox", e);
   const tables = {
     imports: await home.cli(["imports", "list"]),
     files: await home.cli(["files", "list"]),

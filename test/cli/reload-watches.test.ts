@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { AdminStatusJsonSchema, type ImportJson } from "@omero-fs/protocol";
 import { homeFiles, homeImports, homeStatus } from "../helpers/home";
 import { waitFor } from "../helpers/wait";
-import { jsonOf, makeHome, readLog, type TestHome } from "./harness";
+import { jsonOf, logShows, makeHome, type TestHome } from "./harness";
 
 /**
  * The watch lifecycle under `omero-fs admin reload` (issue 12) and missing watch folders (issue
@@ -217,7 +217,9 @@ test("admin reload after config set: a new watch is imported from, whitelist and
   expect((await home.cli(["config", "set", "importUsers", "default;"])).code).toBe(0);
   const removed = await reload(home);
   expect(removed.applied).toEqual([`omero.fs.importUsers (watch 2 removed: bob, ${bob})`]);
-  expect(readLog(home.dir, "DropBox")).toContain(
+  await logShows(
+    home.dir,
+    "DropBox",
     "watch 2 (bob): removed by reload; monitor destroyed, its ledger rows are kept; its 1 waiting fileset(s) are not imported unless the watch is added back",
   );
   expect(fileState(home, old)?.state).toBe("imported");

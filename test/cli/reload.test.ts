@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { homeImports, homeStatus } from "../helpers/home";
 import { waitFor } from "../helpers/wait";
-import { jsonOf, makeHome, readLog, type TestHome } from "./harness";
+import { jsonOf, logShows, makeHome, readLog, type TestHome } from "./harness";
 
 /** `omero-fs admin reload` and SIGHUP (issue 12), with the real node, servers and local importer. */
 
@@ -51,7 +51,7 @@ test("admin reload: dirImportWait applies live without changing pids; a restart-
   expect(j.changed.sort()).toEqual([...j.applied, ...j.restart].sort());
   await dropAndExpectImport(home, "a.fake");
   expect(await pids(home)).toEqual(before);
-  expect(readLog(home.dir, "DropBox")).toContain("reload: applied omero.fs.dirImportWait");
+  await logShows(home.dir, "DropBox", "reload: applied omero.fs.dirImportWait");
 
   // A bad config: refused, exit 1, nothing changes; each problem is printed (not their count).
   writeConfig(home, { ...BASE, "omero.fs.dirImportWait": "soon", "omero.fs.throttleImport": "-1" });

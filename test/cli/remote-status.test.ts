@@ -11,7 +11,7 @@ import { tiff, write } from "../dropbox/harness";
 import { homeImports, homeStatus } from "../helpers/home";
 import { tempDir, waitFor } from "../helpers/wait";
 import { baseUrl, parseMetrics } from "../http/helpers";
-import { jsonOf, makeHome, readLog, type TestHome } from "./harness";
+import { jsonOf, logShows, makeHome, type TestHome } from "./harness";
 
 jest.setTimeout(180_000);
 
@@ -97,7 +97,7 @@ test("admin status lists the remote MonitorServer: connected, with its last cont
   fs.writeFileSync(path.join(storage.dir, "amy", "a.tif"), tiff());
   write(path.join(b.dir, "data", "DropBox", "bob", "b.tif"), tiff());
   await importedFor(["amy", "bob", "zak"]);
-  expect(readLog(b.dir, "DropBox")).toContain("connected to the MonitorServer at ipc://");
+  await logShows(b.dir, "DropBox", "connected to the MonitorServer at ipc://");
   // The status page and the metrics show it.
   const page = await (await fetch(`${baseUrl(b)}/`)).text();
   expect(page).toMatch(/<h2 id="h-remotes">Storage hosts<\/h2>/);

@@ -4,7 +4,7 @@ import { FileJsonSchema, ImportJsonSchema } from "@omero-fs/protocol";
 import { z } from "zod";
 import { homeImports, homeStatus, serverOf } from "../helpers/home";
 import { waitFor } from "../helpers/wait";
-import { jsonOf, makeHome, readLog, type TestHome } from "./harness";
+import { jsonOf, logShows, makeHome, readLog, type TestHome } from "./harness";
 
 /**
  * The node with the real MonitorServer and DropBox: files dropped at the right moments are
@@ -95,8 +95,8 @@ test("admin start returns when ready: a file dropped right after it returns is i
   expect(retry.stderr).toMatch(/^omero-fs: .*already imported.*\n$/);
 
   // Logs land in each component's file.
-  expect(readLog(home.dir, "MonitorServer")).toContain("right-after.fake");
-  expect(readLog(home.dir, "DropBox")).toMatch(/\[DropBox\] .*imported/);
+  await logShows(home.dir, "MonitorServer", "right-after.fake");
+  await logShows(home.dir, "DropBox", /\[DropBox\] .*imported/);
   expect(readLog(home.dir, "Node")).toMatch(/\[Node\] DropBox is ready/);
   expect(readLog(home.dir, "Node")).not.toContain("[DropBox]");
   const logs = await home.cli(["logs", "-n", "200"]);
@@ -165,7 +165,7 @@ test("kill -9 of each server is survived: restarted, counted, nothing lost or im
     expected.push(...drop(home, "amy", [`${name}-after.fake`]));
     await expectImported(home, expected);
   }
-  expect(readLog(home.dir, "Node")).toMatch(/MonitorServer \(pid \d+\) killed by signal SIGKILL/);
+  await logShows(home.dir, "Node", /MonitorServer \(pid \d+\) killed by signal SIGKILL/);
 });
 
 test("imports retry: through DropBox's control socket when it runs, in the ledger when it does not", async () => {

@@ -9,7 +9,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { MAX_FOLDER_DEPTH } from "@omero-fs/protocol";
-import { dropboxLog, files, type Home, importedFiles, makeHome, up, waitFor, write } from "./harness";
+import { logShows, readLog } from "../cli/harness";
+import { dropboxLog, dropboxLogShows, files, type Home, importedFiles, makeHome, up, waitFor, write } from "./harness";
 
 jest.setTimeout(90_000);
 
@@ -56,8 +57,10 @@ test(`a ${LEVELS}-level deep folder of one user: everyone else is imported, belo
   ]);
   const warned = (log: string, line: string) => log.split("\n").filter((l) => l.includes(" WARN ") && l.includes(line));
   // The DropBox's own walk says why once (besides the MonitorServer's rescan notice it logs).
+  await dropboxLogShows(h, `watch 1: ${reason}`);
   expect(warned(dropboxLog(h), `watch 1: ${reason}`)).toHaveLength(1);
-  const monitorLog = fs.readFileSync(path.join(h.home, "var", "log", "MonitorServer.log"), "utf8");
+  await logShows(h.home, "MonitorServer", reason);
+  const monitorLog = readLog(h.home, "MonitorServer");
   expect(warned(monitorLog, reason)).toHaveLength(1);
   expect(monitorLog).not.toMatch(/Maximum call stack/);
 });

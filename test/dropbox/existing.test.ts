@@ -12,6 +12,7 @@ import Database from "better-sqlite3";
 import { CLI_BIN } from "../helpers/wait";
 import {
   dropboxLog,
+  dropboxLogShows,
   files,
   type Home,
   importedFiles,
@@ -202,7 +203,7 @@ describe("pre-existing files (omero.fs.existingFiles)", () => {
       await waitImportedPaths(h, [fresh]);
       await sync(h.home);
       expect([stateOf(h, a), stateOf(h, b)]).toEqual(["existing", "existing"]);
-      expect(dropboxLog(h)).toContain("resuming the interrupted first walk");
+      await dropboxLogShows(h, "resuming the interrupted first walk");
     } finally {
       await s.down();
     }

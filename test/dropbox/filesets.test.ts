@@ -1,7 +1,7 @@
 /** Fileset rules, names and ownership, end to end: real MonitorServer + DropBox, local importer. */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { dropboxLog, files, type Home, imports, makeHome, sync, tiff, up, waitFor, write } from "./harness";
+import { dropboxLogShows, files, type Home, imports, makeHome, sync, tiff, up, waitFor, write } from "./harness";
 
 const ICS1 = "\n\tics_version\t1.0\nfilename\tx\n";
 
@@ -149,7 +149,7 @@ describe("DropBox fileset rules (e2e)", () => {
     expect(fileOf(u("links", "evil.tif"))!.reason).toMatch(/outside the user's folder/);
     await waitFor(() => fileOf(u("links", "other-user.tif"))?.state === "refused", "other-user.tif refused");
     await waitFor(() => fileOf(path.join(h.dropbox, "loose.tif"))?.state === "refused", "loose.tif refused");
-    expect(dropboxLog(h)).toMatch(/File added outside user directories/);
+    await dropboxLogShows(h, /File added outside user directories/);
     expect(imports(h).some((i) => i.files.some((f) => f.includes("evil") || f.includes("loose")))).toBe(false);
   });
 

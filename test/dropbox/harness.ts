@@ -6,6 +6,7 @@ import { defaultEndpoints, homePaths } from "@omero-fs/config";
 import { type LedgerView, openLedgerView } from "@omero-fs/dropbox/ledger";
 import type { FileJson, ImportJson } from "@omero-fs/protocol";
 import { ControlClient } from "@omero-fs/protocol/zmq";
+import { logShows, readLog } from "../cli/harness";
 import { REPO_ROOT, tempDir, waitFor } from "../helpers/wait";
 import { sample } from "../helpers/samples";
 
@@ -167,22 +168,12 @@ export function write(p: string, content: string | Buffer = sample(p)): string {
 }
 
 export function dropboxLog(h: Home): string {
-  try {
-    return fs.readFileSync(path.join(h.home, "var", "log", "DropBox.log"), "utf8");
-  } catch {
-    return "";
-  }
+  return readLog(h.home, "DropBox");
 }
 
-/**
- * Wait until DropBox.log shows `pattern`. The log file is written behind the ledger (winston's
- * stream), so a line logged with a state change may not be there yet when the state is.
- */
-export function dropboxLogShows(h: Home, pattern: string | RegExp): Promise<true> {
-  const shows = (log: string) => (typeof pattern === "string" ? log.includes(pattern) : pattern.test(log));
-  return waitFor(() => shows(dropboxLog(h)) || null, `DropBox.log to show ${String(pattern)}`).catch((e: Error) => {
-    throw new Error(`${e.message}\n${dropboxLog(h)}`);
-  });
+/** Wait until DropBox.log shows `pattern` (logShows: the log file is written behind the ledger). */
+export function dropboxLogShows(h: Home, pattern: string | RegExp, timeoutMs?: number): Promise<true> {
+  return logShows(h.home, "DropBox", pattern, timeoutMs);
 }
 
 /** A minimal valid uncompressed 8-bit greyscale TIFF (little endian), `w`x`h`, with an optional ImageDescription. */

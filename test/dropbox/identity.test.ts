@@ -179,6 +179,7 @@ describe("file identity after import (changedAfterImport=log, the default)", () 
     await call(s.h.home, "scan");
     await sync(s.h.home);
     expect(s.importsOf(m)).toHaveLength(1);
+    await dropboxLogShows(s.h, `${m} changed after import`);
     expect(
       dropboxLog(s.h)
         .split("\n")

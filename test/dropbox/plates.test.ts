@@ -14,6 +14,7 @@ import { metaxpressPlate, writeLayout } from "../fixtures/layouts";
 import { CLI_BIN } from "../helpers/wait";
 import {
   dropboxLog,
+  dropboxLogShows,
   type Home,
   imports,
   makeHome,
@@ -189,6 +190,7 @@ describe("incomplete plates (incompleteWait=2, dirImportWait=0.5)", () => {
       dropboxLog(h)
         .split("\n")
         .filter((l) => l.includes(`[fileset ${inc.id}] incomplete:`));
+    await dropboxLogShows(h, `[fileset ${inc.id}] incomplete:`);
     expect(log()).toHaveLength(1);
     // A late image: back to waiting (its wait counts from this arrival).
     fs.writeFileSync(path.join(dir, fx.files[2]!.path), fx.files[2]!.content);

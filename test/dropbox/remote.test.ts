@@ -12,6 +12,7 @@ import type { DropBoxResultOf } from "@omero-fs/protocol";
 import {
   call,
   dropboxLog,
+  dropboxLogShows,
   files,
   imports,
   kill9,
@@ -26,7 +27,8 @@ import {
   waitImported,
   write,
 } from "./harness";
-import { CLI_BIN } from "../helpers/wait";
+import { logShows } from "../cli/harness";
+import { CLI_BIN, waitShows } from "../helpers/wait";
 
 jest.setTimeout(120_000);
 
@@ -138,7 +140,7 @@ describe("a DropBox on a remote MonitorServer (two homes on loopback TCP)", () =
     // Containment, users and the ledger see local paths only.
     expect(files(b).every((f) => f.path.startsWith(`${local}/`))).toBe(true);
     // The first reconciliation asked the MonitorServer for the listing instead of walking the mount.
-    expect(dropboxLog(b)).toMatch(new RegExp(`reconciliation \\(start\\): 1 files on disk \\(listed by ${control}\\)`));
+    await dropboxLogShows(b, new RegExp(`reconciliation \\(start\\): 1 files on disk \\(listed by ${control}\\)`));
     expect(dropboxLog(b)).not.toContain("through the mount instead");
     // Both of A's endpoints are CURVE servers.
     const monitorLog = fs.readFileSync(path.join(a.home, "var", "log", "MonitorServer.log"), "utf8");
@@ -207,12 +209,11 @@ describe("a DropBox on a remote MonitorServer (two homes on loopback TCP)", () =
       expect(s.problems.join("\n")).toContain(`remote MonitorServer ${control} unreachable`);
       expect(s.problems.join("\n")).toContain(hint);
       expect(s.watches[0]!.monitorId).toBeNull();
-      expect(dropboxLog(c)).toContain(
+      await dropboxLogShows(
+        c,
         `cannot list it through the MonitorServer at ${control} (unreachable: ${hint}); walking`,
       );
-      expect(fs.readFileSync(path.join(a.home, "var", "log", "MonitorServer.log"), "utf8")).toContain(
-        "REFUSED CURVE client",
-      );
+      await logShows(a.home, "MonitorServer", "REFUSED CURVE client");
       // The storage host's admin adds the key: the next handshake gets in.
       const pub = fs.readFileSync(path.join(c.home, "etc", "curve", "client.pub"), "utf8").trim();
       fs.appendFileSync(path.join(a.home, "etc", "curve", "authorized_keys"), `${pub} second-dropbox\n`);
@@ -248,10 +249,12 @@ describe("a DropBox on a remote MonitorServer (two homes on loopback TCP)", () =
       "the file of the lost block imported under the local path",
       { timeoutMs: 30_000 },
     );
-    const log = dropboxLog(b).slice(before);
-    expect(log).toMatch(/(lost in transit|seq gap on monitor [^\n]*); rescanning/);
-    expect(log).toMatch(
+    const log = () => dropboxLog(b).slice(before);
+    await waitShows(log, /(lost in transit|seq gap on monitor [^\n]*); rescanning/, "DropBox.log since the restart");
+    await waitShows(
+      log,
       new RegExp(`reconciliation \\((lost blocks|rescan)\\): \\d+ files on disk \\(listed by ${control}\\)`),
+      "DropBox.log since the restart",
     );
     expect(p.startsWith(remote)).toBe(true);
   });

@@ -9,6 +9,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { waitShows } from "../helpers/wait";
 import {
   dropboxLog,
   files,
@@ -91,8 +92,12 @@ describe("a file dropped during a long reconciliation walk", () => {
       // Still walking: not ready; the partitions the events touched were walked ahead.
       expect(r.ready()).toBe(false);
       expect(log()).not.toMatch(/DropBox ready/);
-      expect(log()).toMatch(/bob\/run1 walked ahead of the reconciliation \(an event came\)/);
-      expect(log()).toMatch(/bob walked ahead of the reconciliation \(an event came\)/);
+      await waitShows(
+        log,
+        /bob\/run1 walked ahead of the reconciliation \(an event came\)/,
+        "DropBox.log since the restart",
+      );
+      await waitShows(log, /bob walked ahead of the reconciliation \(an event came\)/, "DropBox.log since the restart");
 
       r.go();
       await r.untilReady();

@@ -27,6 +27,23 @@ export async function waitFor<T>(
   }
 }
 
+/**
+ * Wait until the text `read` returns (a log) shows `pattern`; on timeout the error carries the text.
+ * For log files, which the servers write behind the state they report (winston's stream).
+ */
+export function waitShows(
+  read: () => string,
+  pattern: string | RegExp,
+  what: string,
+  timeoutMs?: number,
+): Promise<true> {
+  // search(), not test(): a /g pattern's lastIndex would make test() skip a match on the next poll.
+  const shows = (text: string) => (typeof pattern === "string" ? text.includes(pattern) : text.search(pattern) >= 0);
+  return waitFor(() => shows(read()) || null, `${what} to show ${String(pattern)}`, { timeoutMs }).catch((e: Error) => {
+    throw new Error(`${e.message}\n${read()}`);
+  });
+}
+
 /** A fresh temporary directory (real disk), removed by the returned cleanup. */
 export function tempDir(prefix = "omero-fs-test-"): { dir: string; cleanup: () => void } {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { jsonOf, makeHome, readLog, type TestHome } from "../cli/harness";
+import { jsonOf, logShows, makeHome, readLog, type TestHome } from "../cli/harness";
 import { homeStatus } from "../helpers/home";
 import { waitFor } from "../helpers/wait";
 import { baseUrl, drop, execConfig, FAST_ENV, waitFinished } from "./helpers";
@@ -69,8 +69,8 @@ test("reload: a new notifyWebhook gets the next failure (the old one nothing mor
     () => readLog(home.dir, "MonitorServer").includes("SIGHUP: log level info -> debug"),
     "the MonitorServer's new log level",
   );
-  expect(readLog(home.dir, "DropBox")).toContain("reload: log level info -> debug");
-  expect(readLog(home.dir, "Node")).toContain("reload: log level info -> debug");
+  await logShows(home.dir, "DropBox", "reload: log level info -> debug");
+  await logShows(home.dir, "Node", "reload: log level info -> debug");
   expect(await pids(home)).toEqual(before);
 });
 

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { makeHome, readLog, type TestHome } from "../cli/harness";
+import { logShows, makeHome, readLog, type TestHome } from "../cli/harness";
 import { waitFor } from "../helpers/wait";
 import { baseUrl, drop, execConfig, FAST_ENV, parseMetrics, waitFinished } from "./helpers";
 import { deadPort, type Webhook, webhook } from "./receivers";
@@ -56,10 +56,9 @@ test("a webhook that hangs and a mail server that is down slow no import; delive
   );
   expect((await metrics()).get('omerofs_filesets{state="failed"}')).toBe(2);
   // The mail server being down is logged once, however often it is retried.
-  const log = readLog(home.dir, "Node");
-  expect(
-    log.match(/notifications: e-mail to facility@example.org via smtp:\/\/127\.0\.0\.1:\d+ cannot be reached/g),
-  ).toHaveLength(1);
+  const unreachable = /notifications: e-mail to facility@example.org via smtp:\/\/127\.0\.0\.1:\d+ cannot be reached/g;
+  await logShows(home.dir, "Node", unreachable);
+  expect(readLog(home.dir, "Node").match(unreachable)).toHaveLength(1);
 
   // The receiver back on the same port: both failures are delivered, once each.
   await hung.close();

@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { makeHome, readLog, type TestHome } from "../cli/harness";
+import { logShows, makeHome, readLog, type TestHome } from "../cli/harness";
 import { homeImports, homeStatus, serverOf } from "../helpers/home";
 import { waitFor } from "../helpers/wait";
 import { baseUrl, FAST_ENV, parseMetrics } from "../http/helpers";
@@ -145,7 +145,7 @@ describe("OMERO outages pause the DropBox's queue; nothing fails", () => {
     const omero = hook.received.filter((m) => m.event.startsWith("omero."));
     expect(omero.map((m) => m.event)).toEqual(["omero.paused", "omero.resumed"]);
     expect(hook.received.filter((m) => m.event === "import.failed")).toEqual([]);
-    expect(readLog(h.dir, "DropBox")).toMatch(/OMERO answers again: imports resume/);
+    await logShows(h.dir, "DropBox", /OMERO answers again: imports resume/);
   }, 180_000);
 
   it("a two-minute outage at 1/50 time while 50 filesets arrive (the production probe backoff, scaled through its test hooks): probes back off as in production; all imported once, none failed", async () => {

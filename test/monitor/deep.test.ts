@@ -8,6 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { logShows, readLog } from "../cli/harness";
 import { MAX_FOLDER_DEPTH, MonitorMethodResults } from "./deps";
 import { Cleanups, creates, type Server, settle, startServer, WATCHERS, watch, write } from "./harness";
 
@@ -60,8 +61,8 @@ describe.each(WATCHERS)("watcher %s", (watcher) => {
     expect(st).toMatchObject({ state: "started", refused: [{ path: limit, reason }] });
     const notices = server.sub.of(id).flatMap((b) => (b.rescan ? [b.rescan] : []));
     expect(notices).toEqual([{ reason, path: limit }]);
-    const log = () => fs.readFileSync(path.join(server.home, "var", "log", "MonitorServer.log"), "utf8");
-    const warned = log()
+    await logShows(server.home, "MonitorServer", `folder ${limit} is ${MAX_FOLDER_DEPTH} levels`);
+    const warned = readLog(server.home, "MonitorServer")
       .split("\n")
       .filter((l) => l.includes(" WARN ") && l.includes(`folder ${limit} is ${MAX_FOLDER_DEPTH} levels`));
     expect(warned).toHaveLength(1);

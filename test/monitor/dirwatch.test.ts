@@ -7,6 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { logShows, readLog } from "../cli/harness";
 import { Cleanups, creates, type Server, settle, startServer, waitFor, watch, write } from "./harness";
 
 jest.setTimeout(60_000);
@@ -133,7 +134,8 @@ describe("out of inotify watches (the kernel's refusal simulated: test hook maxD
       "the delete in a folder without a watch",
       BY_A_WATCH,
     );
-    const log = fs.readFileSync(path.join(small.home, "var", "log", "MonitorServer.log"), "utf8");
+    await logShows(small.home, "MonitorServer", "OUT OF INOTIFY WATCHES");
+    const log = readLog(small.home, "MonitorServer");
     expect(log.match(/OUT OF INOTIFY WATCHES/g)).toHaveLength(1);
     expect(log).toContain("/proc/sys/fs/inotify/max_user_watches");
     expect(log).toContain("sysctl -w fs.inotify.max_user_watches=");
