@@ -29,7 +29,7 @@ try {
         .map((t) => [path.relative(process.cwd(), t.name), Math.round((t.endTime - t.startTime) / 100) / 10])
         .sort(([a], [b]) => a.localeCompare(b)),
     );
-    fs.writeFileSync(process.env.OMERO_FS_TEST_DURATIONS, `${JSON.stringify(secs, null, 1)}\n`);
+    fs.writeFileSync(process.env.OMERO_FS_TEST_DURATIONS, `${JSON.stringify(secs, null, 2)}\n`);
   }
   summary = `${j.numPassedTests} passed, ${j.numFailedTests} failed, ${j.numPendingTests + j.numTodoTests} skipped`;
   if (j.numFailedTestSuites > 0 && j.numFailedTests === 0)
