@@ -65,9 +65,6 @@ function stage(dir) {
     const to = path.join(dir, "node_modules", "@omero-fs", p);
     copyDist(path.join(src, "dist"), path.join(to, "dist"));
     const pkg = readJson(path.join(src, "package.json"));
-    // What a package ships besides dist/ (the DropBox's exec runner).
-    for (const f of pkg.files ?? [])
-      if (f !== "dist") fs.cpSync(path.join(src, f), path.join(to, f), { recursive: true });
     // Their outside dependencies are the tarball's own (installed beside them); the workspace
     // ones are bundled siblings.
     delete pkg.dependencies;

@@ -2,10 +2,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { createImporter, ImporterConfigError } from "../../packages/dropbox/src/importers";
 import { spawnSync } from "node:child_process";
-import { REPO_ROOT, tempDir, waitFor } from "../helpers/wait";
+import { EXEC_RUNNER } from "../../packages/dropbox/src/importers/exec";
+import { tempDir, waitFor } from "../helpers/wait";
 import { configFor, HOSTILE_NAMES, isAlive, memoryLog, RECORD_ARGS, readJsonLines, request } from "./helpers";
 
-const EXEC_RUNNER = path.join(REPO_ROOT, "packages", "dropbox", "runner", "exec-runner.cjs");
 const run = (timeoutMs = 60_000) => ({ signal: new AbortController().signal, timeoutMs });
 
 describe("exec importer", () => {
@@ -101,7 +101,11 @@ describe("exec importer", () => {
         outcome: { ok: true, retryable: false, target: `target-for-${f}`, images: null, error: null },
       });
       expect(readJsonLines(argsLog)).toHaveLength(1);
-      expect((fs.statSync(path.join(runsDir(), "7.json")).mode & 0o777).toString(8)).toBe("600");
+      expect((fs.statSync(runsDir()).mode & 0o777).toString(8)).toBe("700");
+      expect(fs.readdirSync(runsDir()).sort()).toEqual(["7.err", "7.json", "7.out", "7.status"]);
+      expect(fs.readFileSync(path.join(runsDir(), "7.out"), "utf8")).toBe(
+        `importing 1 argument(s)\ntarget-for-${f}\n\n`,
+      );
       // Once the ledger has it, the record goes and nothing is left to recover from.
       again.forget!(7);
       expect(fs.readdirSync(runsDir())).toEqual([]);
@@ -149,20 +153,25 @@ describe("exec importer", () => {
       expect(await importer.recover(req, null)).toEqual({ state: "redo" });
     });
 
-    it("the runner starts nothing when the DropBox is gone before it said go", async () => {
-      const { config } = setup(`${RECORD_ARGS} {entry}`);
+    it("the runner starts nothing when the DropBox is gone before it said go", () => {
       const f = path.join(drop, "amy", "a.tif");
-      const record = path.join(t.dir, "never.json");
-      const header = JSON.stringify({ record, fileset: 1, entry: f });
+      const rec = path.join(t.dir, "never");
       // stdin at its end at once: the DropBox died between starting the runner and recording it.
-      const r = spawnSync(process.execPath, [EXEC_RUNNER, header, RECORD_ARGS, f], {
+      const r = spawnSync("/bin/sh", ["-c", EXEC_RUNNER, "omero-fs-exec", rec, RECORD_ARGS, f], {
         stdio: ["ignore", "pipe", "pipe"],
         env: { RECORD_ARGS_LOG: argsLog },
       });
       expect(r.status).toBe(0);
       expect(fs.existsSync(argsLog)).toBe(false);
-      expect(fs.existsSync(record)).toBe(false);
-      expect(config.global.importer).toBe("exec");
+      expect(fs.existsSync(`${rec}.status`)).toBe(false);
+      // With the go line, the same runner runs it and writes its status.
+      const go = spawnSync("/bin/sh", ["-c", EXEC_RUNNER, "omero-fs-exec", rec, RECORD_ARGS, f], {
+        input: "go\n",
+        env: { RECORD_ARGS_LOG: argsLog, PATH: process.env.PATH },
+      });
+      expect(go.status).toBe(0);
+      expect(readJsonLines(argsLog)).toHaveLength(1);
+      expect(fs.readFileSync(`${rec}.status`, "utf8")).toBe("0\n");
     });
   });
 

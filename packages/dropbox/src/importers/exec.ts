@@ -3,8 +3,8 @@
  * placeholders substituted per word (argv.ts), run without a shell. Exit 0 = imported; the last
  * non-empty stdout line is the target.
  *
- * The command runs under runner/exec-runner.cjs, which writes how it ended to a record file per
- * fileset (`<home>/var/exec-runs/<fileset>.json`): a DropBox killed with -9 during the import
+ * The command runs under a small /bin/sh runner (EXEC_RUNNER) that writes its output and exit status
+ * to files per fileset under `<home>/var/exec-runs/`: a DropBox killed with -9 during the import
  * reads the outcome there when it starts again, so a finished import is never run a second time.
  */
 import * as fs from "node:fs";
@@ -15,8 +15,26 @@ import { failed, succeeded } from "./outcome";
 import { describeEnd, runProcess } from "./run-process";
 import type { Importer, ImportOutcome, ImportRequest, RecoverResult, RunOptions } from "./types";
 
-/** The runner beside src/ and dist/ alike (both one level under the package). */
-const RUNNER = path.join(__dirname, "..", "..", "runner", "exec-runner.cjs");
+/**
+ * argv: RECORD COMMAND [ARGS...], the command's words as arguments (never parsed by the shell). It
+ * starts the command only once the DropBox has written a line on its stdin, which it does after
+ * recording the run's process group: a DropBox that dies in between closes stdin, and nothing
+ * runs. The group's SIGTERM (timeout, cancel, stop) ends the command; the runner outlives it
+ * (`trap :`, which children do not inherit) to write the exit status. A shell, not node: a node
+ * per import cost ~50 ms of CPU, which the scheduler's throughput bench (exec `true`) showed.
+ */
+export const EXEC_RUNNER = `trap : TERM INT
+read _go || exit 0
+rec=$1
+shift
+"$@" >"$rec.out" 2>"$rec.err"
+s=$?
+printf '%s\\n' "$s" >"$rec.status"
+exit "$s"`;
+/** The output lines logged and kept for the outcome. */
+const KEEP_LINES = 200;
+/** The end of an output file that is read (a command may print a great deal). */
+const TAIL_BYTES = 64 * 1024;
 
 export interface ExecImporterOptions {
   /** The split template (parseExecTemplate). */
@@ -24,39 +42,67 @@ export interface ExecImporterOptions {
   env: NodeJS.ProcessEnv;
   log: Logger;
   killGraceMs: number;
-  /** Where each run's record is written (created 0700 when missing). */
+  /** Where each run's files are written (created 0700 when missing: the owner's only, whatever the umask). */
   runsDir: string;
 }
 
-/** What the runner wrote when the command ended. */
+/** How a run ended, from its files: null while (or when) the runner has not written a status. */
 interface RunRecord {
-  fileset: number;
-  entry: string;
   command: string;
-  exitCode: number | null;
-  signal: string | null;
-  spawnError: { code: string; message: string } | null;
+  status: number;
   stdout: string[];
   stderr: string[];
+}
+
+/** The last lines of a file (its last TAIL_BYTES), or none. */
+function tailLines(file: string): string[] {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, "r");
+  } catch {
+    return [];
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const len = Math.min(size, TAIL_BYTES);
+    const buf = Buffer.alloc(len);
+    fs.readSync(fd, buf, 0, len, size - len);
+    const lines = buf.toString("utf8").split("\n");
+    if (len < size) lines.shift(); // cut in the middle
+    if (lines.at(-1) === "") lines.pop();
+    return lines.map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l)).slice(-KEEP_LINES);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 export class ExecImporter implements Importer {
   readonly kind = "exec" as const;
   constructor(private readonly o: ExecImporterOptions) {}
 
-  private recordPath(filesetId: number): string {
-    return path.join(this.o.runsDir, `${filesetId}.json`);
+  /** The files of fileset `id`'s run: `<id>.json` (whose run), `.out`, `.err`, `.status`. */
+  private base(filesetId: number): string {
+    return path.join(this.o.runsDir, String(filesetId));
   }
 
-  /** The record of this fileset's last run, if it is this fileset's (a ledger made anew reuses ids). */
+  private remove(filesetId: number): void {
+    const b = this.base(filesetId);
+    for (const ext of [".json", ".out", ".err", ".status"]) fs.rmSync(b + ext, { force: true });
+  }
+
+  /** The outcome of this fileset's last run, if it ended and is this fileset's (a ledger made anew reuses ids). */
   private readRecord(req: ImportRequest): RunRecord | null {
-    let rec: RunRecord;
+    const b = this.base(req.filesetId);
+    let head: { fileset: number; entry: string; command: string };
+    let status: number;
     try {
-      rec = JSON.parse(fs.readFileSync(this.recordPath(req.filesetId), "utf8")) as RunRecord;
+      head = JSON.parse(fs.readFileSync(`${b}.json`, "utf8"));
+      status = Number.parseInt(fs.readFileSync(`${b}.status`, "utf8"), 10);
     } catch {
       return null;
     }
-    return rec.fileset === req.filesetId && rec.entry === req.entry ? rec : null;
+    if (head.fileset !== req.filesetId || head.entry !== req.entry || !Number.isInteger(status)) return null;
+    return { command: head.command, status, stdout: tailLines(`${b}.out`), stderr: tailLines(`${b}.err`) };
   }
 
   async run(req: ImportRequest, opts: RunOptions): Promise<ImportOutcome> {
@@ -79,35 +125,39 @@ export class ExecImporter implements Importer {
       watch: req.watch.index,
       watchDir: req.watch.watchDir,
     });
-    const record = this.recordPath(req.filesetId);
+    const [cmd, ...args] = argv;
+    const b = this.base(req.filesetId);
     try {
       fs.mkdirSync(this.o.runsDir, { recursive: true, mode: 0o700 });
-      fs.rmSync(record, { force: true });
+      this.remove(req.filesetId);
+      const head = { fileset: req.filesetId, entry: req.entry, command: cmd };
+      fs.writeFileSync(`${b}.json`, `${JSON.stringify(head)}\n`, { mode: 0o600 });
     } catch (e) {
       const o = failed(`cannot prepare ${this.o.runsDir}: ${e instanceof Error ? e.message : String(e)}`, true);
       this.o.log.warn(`${tag} exec import failed: ${o.error}`);
       return o;
     }
-    const [cmd, ...args] = argv;
-    this.o.log.info(`${tag} running ${formatArgv(argv)}`);
-    const header = JSON.stringify({ record, fileset: req.filesetId, entry: req.entry });
-    const r = await runProcess(process.execPath, [RUNNER, header, cmd!, ...args], {
+    this.o.log.info(`${tag} running ${formatArgv(argv)} (output: ${b}.out, ${b}.err)`);
+    const r = await runProcess("/bin/sh", ["-c", EXEC_RUNNER, "omero-fs-exec", b, cmd!, ...args], {
       env: this.o.env,
       timeoutMs: opts.timeoutMs,
       signal: opts.signal,
       killGraceMs: this.o.killGraceMs,
       onSpawn: opts.onSpawn,
       goLine: true,
-      onLine: (stream, line) => this.o.log.info(`${tag} ${stream}: ${line}`),
     });
     const rec = this.readRecord(req);
+    if (rec) {
+      for (const l of rec.stdout) this.o.log.info(`${tag} stdout: ${l}`);
+      for (const l of rec.stderr) this.o.log.info(`${tag} stderr: ${l}`);
+    }
     let outcome: ImportOutcome;
-    if (rec && outcomeOf(rec).ok) outcome = outcomeOf(rec);
+    if (rec && rec.status === 0) outcome = outcomeOf(rec);
     else if (r.timedOut || r.aborted || r.spawnError || !rec) {
       // The DropBox ended it (or the runner could not run): its own account, not the record's; a
       // stop leaves the fileset `importing`, and recovery must not read a failure into it.
-      fs.rmSync(record, { force: true });
-      outcome = failed(describeEnd("exec command", r, opts.timeoutMs, lastErrorLine(r.stderr)), true);
+      this.remove(req.filesetId);
+      outcome = failed(describeEnd("exec command", r, opts.timeoutMs, lastErrorLine(rec?.stderr ?? r.stderr)), true);
     } else outcome = outcomeOf(rec);
     if (outcome.ok) this.o.log.info(`${tag} exec import completed: ${outcome.target ?? "(no target printed)"}`);
     else this.o.log.warn(`${tag} exec import failed: ${outcome.error}`);
@@ -116,7 +166,7 @@ export class ExecImporter implements Importer {
 
   async recover(req: ImportRequest, lastTarget: string | null): Promise<RecoverResult> {
     if (lastTarget) return { state: "done", outcome: succeeded(lastTarget) };
-    // The run ended while the DropBox was not there to hear it: its record says how.
+    // The run ended while the DropBox was not there to hear it: its files say how.
     const rec = this.readRecord(req);
     if (!rec) return { state: "redo" };
     const outcome = outcomeOf(rec);
@@ -128,25 +178,24 @@ export class ExecImporter implements Importer {
 
   forget(filesetId: number): void {
     try {
-      fs.rmSync(this.recordPath(filesetId), { force: true });
+      this.remove(filesetId);
     } catch (e) {
       this.o.log.warn(
-        `[fileset ${filesetId}] could not remove its exec run record (${e instanceof Error ? e.message : String(e)})`,
+        `[fileset ${filesetId}] could not remove its exec run files (${e instanceof Error ? e.message : String(e)})`,
       );
     }
   }
 }
 
-/** What a run record means: exit 0 imported (target: the last stdout line); else why not. */
+/** What a run's exit status means: 0 imported (target: the last stdout line); else why not. */
 function outcomeOf(rec: RunRecord): ImportOutcome {
-  if (rec.spawnError) {
-    const code = rec.spawnError.code;
-    if (code === "ENOENT" || code === "EACCES")
-      return failed(`exec command cannot run: ${rec.command} (${code}; check omero.fs.execCommand)`, false);
-    return failed(`exec command could not start: ${rec.spawnError.message}`, true);
+  if (rec.status === 0) return succeeded(lastNonEmptyLine(rec.stdout));
+  // The shell's own codes: the command was not found (127) or could not be executed (126).
+  if (rec.status === 127 || rec.status === 126) {
+    const code = rec.status === 127 ? "ENOENT" : "EACCES";
+    return failed(`exec command cannot run: ${rec.command} (${code}; check omero.fs.execCommand)`, false);
   }
-  if (rec.exitCode === 0) return succeeded(lastNonEmptyLine(rec.stdout));
-  const how = rec.exitCode !== null ? `exited ${rec.exitCode}` : `killed by ${rec.signal}`;
+  const how = rec.status > 128 ? `exited ${rec.status} (signal ${rec.status - 128})` : `exited ${rec.status}`;
   const reason = lastErrorLine(rec.stderr);
   return failed(reason ? `exec command ${how}: ${reason}` : `exec command ${how}`, true);
 }
