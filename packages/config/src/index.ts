@@ -13,3 +13,4 @@ export * from "./test-hooks";
 export * from "./types";
 export * from "./reload-class";
 export * from "./tcp-policy";
+export * from "./tail";

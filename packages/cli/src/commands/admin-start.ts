@@ -11,7 +11,7 @@ import { callNode } from "../node/client";
 import type { NodeStatus } from "../node/methods";
 import { nodeOptionsFromEnv } from "../node/options";
 import { CLI_BIN, findNode, isAlive, liveServerPid, type NodeInfo, nodeFiles, removeNodeFiles } from "../node/records";
-import { tailLines } from "../node/tail";
+import { tailLines } from "@omero-fs/config";
 import { currentStatus, serverTable } from "./admin-status";
 
 /** Exit code of `admin node-run` when another node holds the pid file. */

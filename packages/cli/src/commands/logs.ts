@@ -4,7 +4,7 @@ import { type GlobalArgs, homeOf } from "../context";
 import { CliError, UsageError } from "../errors";
 import { escapeName } from "../format";
 import { nodeFiles } from "../node/records";
-import { tailLines } from "../node/tail";
+import { tailLines } from "@omero-fs/config";
 import { logLineJson } from "../core/log-line";
 
 const COMPONENTS = ["Node", "MonitorServer", "DropBox"] as const;

@@ -9,7 +9,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Logger } from "@omero-fs/config";
+import { type Logger, tailLines } from "@omero-fs/config";
 import { expandExecTemplate, formatArgv, lastErrorLine, lastNonEmptyLine } from "./argv";
 import { failed, succeeded } from "./outcome";
 import { describeEnd, runProcess } from "./run-process";
@@ -54,28 +54,6 @@ interface RunRecord {
   stderr: string[];
 }
 
-/** The last lines of a file (its last TAIL_BYTES), or none. */
-function tailLines(file: string): string[] {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, "r");
-  } catch {
-    return [];
-  }
-  try {
-    const size = fs.fstatSync(fd).size;
-    const len = Math.min(size, TAIL_BYTES);
-    const buf = Buffer.alloc(len);
-    fs.readSync(fd, buf, 0, len, size - len);
-    const lines = buf.toString("utf8").split("\n");
-    if (len < size) lines.shift(); // cut in the middle
-    if (lines.at(-1) === "") lines.pop();
-    return lines.map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l)).slice(-KEEP_LINES);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 export class ExecImporter implements Importer {
   readonly kind = "exec" as const;
   constructor(private readonly o: ExecImporterOptions) {}
@@ -102,7 +80,12 @@ export class ExecImporter implements Importer {
       return null;
     }
     if (head.fileset !== req.filesetId || head.entry !== req.entry || !Number.isInteger(status)) return null;
-    return { command: head.command, status, stdout: tailLines(`${b}.out`), stderr: tailLines(`${b}.err`) };
+    return {
+      command: head.command,
+      status,
+      stdout: tailLines(`${b}.out`, KEEP_LINES, TAIL_BYTES),
+      stderr: tailLines(`${b}.err`, KEEP_LINES, TAIL_BYTES),
+    };
   }
 
   async run(req: ImportRequest, opts: RunOptions): Promise<ImportOutcome> {
