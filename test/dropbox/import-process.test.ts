@@ -72,16 +72,19 @@ describe("an import that outlives the DropBox", () => {
     h?.cleanup();
   });
 
-  test("exec importer: kill -9 during a slow import; the restart waits for it and records how it ended, never runs it twice", async () => {
+  /**
+   * An exec import that prints `target` once the test lets it end (the gate file), started and then
+   * kill -9'd with the DropBox once its process group is in the ledger. Each run says when it starts
+   * and ends, with its pid, in `runs`, so it outlives the DropBox's restart however slow the machine is.
+   */
+  async function gatedImportThenKill9(target: string) {
     h = makeHome({});
     const runs = path.join(h.root, "runs.log");
-    // Each run says when it starts and ends (with its pid); it ends once the test lets it (the gate
-    // file), so it outlives the DropBox's restart however slow the machine is.
     const gate = path.join(h.root, "gate");
     writeConfig(h, {
       "omero.fs.dirImportWait": "0.3",
       "omero.fs.importer": "exec",
-      "omero.fs.execCommand": `/bin/sh -c 'echo "start $$" >> ${runs}; while [ ! -e ${gate} ]; do sleep 0.1; done; echo "end $$" >> ${runs}; echo done' sh {entry}`,
+      "omero.fs.execCommand": `/bin/sh -c 'echo "start $$" >> ${runs}; while [ ! -e ${gate} ]; do sleep 0.1; done; echo "end $$" >> ${runs}; echo ${target}' sh {entry}`,
     });
     monitor = await startMonitor(h.home);
     dropbox = await startDropBox(h.home);
@@ -91,23 +94,28 @@ describe("an import that outlives the DropBox", () => {
     const group = pgidOf(first);
     await waitFor(() => groupRecorded(h, group) || null, "the import's process group recorded");
     await kill9(dropbox);
-    dropbox = await startDropBox(h.home);
-    await waitFor(
-      () => /still runs after the DropBox restarted: waiting for it to end/.test(dropboxLog(h)) || null,
-      "the restart found the running import",
-    ).catch((e: Error) => {
+    return { runs, first, open: () => fs.writeFileSync(gate, "") };
+  }
+
+  const imported = () =>
+    waitFor(() => imports(h, { state: "imported" }).length === 1 || null, "the fileset imported", {
+      timeoutMs: 30_000,
+    }).catch((e: Error) => {
       throw new Error(`${e.message}\n${dropboxLog(h)}`);
     });
+
+  test("exec importer: kill -9 during a slow import; the restart waits for it and records how it ended, never runs it twice", async () => {
+    const { runs, first, open } = await gatedImportThenKill9("done");
+    dropbox = await startDropBox(h.home);
+    await dropboxLogShows(h, /still runs after the DropBox restarted: waiting for it to end/);
     // While the first run lives, no second one starts.
     await new Promise((r) => setTimeout(r, 500));
-    fs.writeFileSync(gate, "");
+    open();
     while (alive([first]).length > 0) {
       expect(readLines(runs).filter((l) => l.startsWith("start"))).toHaveLength(1);
       await new Promise((r) => setTimeout(r, 100));
     }
-    await waitFor(() => imports(h, { state: "imported" }).length === 1 || null, "the fileset imported", {
-      timeoutMs: 30_000,
-    });
+    await imported();
     // Its outcome was recorded by the runner: imported by that one run, never run a second time
     // (before, the restart knew nothing of how it ended and ran it again: imported twice).
     expect(readLines(runs).map((l) => l.split(" ")[0])).toEqual(["start", "end"]);
@@ -116,34 +124,18 @@ describe("an import that outlives the DropBox", () => {
   });
 
   test("exec importer: kill -9 during an import that ends while the DropBox is down; the restart records it, never runs it again", async () => {
-    h = makeHome({});
-    const runs = path.join(h.root, "runs.log");
-    const gate = path.join(h.root, "gate");
-    writeConfig(h, {
-      "omero.fs.dirImportWait": "0.3",
-      "omero.fs.importer": "exec",
-      "omero.fs.execCommand": `/bin/sh -c 'echo "start $$" >> ${runs}; while [ ! -e ${gate} ]; do sleep 0.1; done; echo "end $$" >> ${runs}; echo "Image:7"' sh {entry}`,
-    });
-    monitor = await startMonitor(h.home);
-    dropbox = await startDropBox(h.home);
-    write(path.join(h.dropbox, "amy", "slow.tif"), tiff());
-    await waitFor(() => readLines(runs).length === 1 || null, "the run started");
-    const first = Number(readLines(runs)[0]!.split(" ")[1]);
-    const group = pgidOf(first);
-    await waitFor(() => groupRecorded(h, group) || null, "the import's process group recorded");
-    await kill9(dropbox);
-    fs.writeFileSync(gate, "");
+    const { runs, first, open } = await gatedImportThenKill9("Image:7");
+    open();
     await waitFor(() => alive([first]).length === 0 || null, "the import ended with no DropBox to hear it");
     dropbox = await startDropBox(h.home);
-    await waitFor(() => imports(h, { state: "imported" }).length === 1 || null, "the fileset imported", {
-      timeoutMs: 30_000,
-    }).catch((e: Error) => {
-      throw new Error(`${e.message}\n${dropboxLog(h)}`);
-    });
+    await imported();
     expect(imports(h)[0]).toMatchObject({ state: "imported", target: "Image:7" });
     expect(readLines(runs).map((l) => l.split(" ")[0])).toEqual(["start", "end"]);
-    // The record is gone once the ledger has the outcome.
-    await waitFor(() => fs.readdirSync(path.join(h.home, "var", "exec-runs")).length === 0 || null, "record removed");
+    // The run's files are gone once the ledger has the outcome.
+    await waitFor(
+      () => fs.readdirSync(path.join(h.home, "var", "exec-runs")).length === 0 || null,
+      "run files removed",
+    );
   });
 
   test("omero importer (the fake OMERO CLI): kill -9 during a slow import; no second import starts while the first runs", async () => {
