@@ -27,7 +27,7 @@ export const EXEC_RUNNER = `trap : TERM INT
 read _go || exit 0
 rec=$1
 shift
-"$@" >"$rec.out" 2>"$rec.err"
+"$@" </dev/null >"$rec.out" 2>"$rec.err"
 s=$?
 printf '%s\\n' "$s" >"$rec.status"
 exit "$s"`;
