@@ -5,6 +5,7 @@
  * real kill -9.
  */
 import { execFile } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { CLI_BIN } from "../helpers/wait";
@@ -60,8 +61,12 @@ describe("the ledger invariant", () => {
     h = makeHome({ "omero.fs.dirImportWait": "60", "omero.fs.fileBatch": "100000" });
     monitor = await startMonitor(h.home);
     dropbox = await startDropBox(h.home);
-    for (let i = 0; i < 200; i++)
-      write(path.join(h.dropbox, "amy", "run", `f${String(i).padStart(3, "0")}.tif`), tiff());
+    // Moved in with one rename: the 200 arrive in one block, so the debounce starts with all of them
+    // seen (written one by one under load, grouping ran before 100 were seen and the window never came).
+    const staging = path.join(h.root, "staging", "run");
+    for (let i = 0; i < 200; i++) write(path.join(staging, `f${String(i).padStart(3, "0")}.tif`), tiff());
+    fs.mkdirSync(path.join(h.dropbox, "amy"), { recursive: true });
+    fs.renameSync(staging, path.join(h.dropbox, "amy", "run"));
     await waitFor(() => notGrouped(h).length >= 100 || null, "files seen and not grouped yet", {
       timeoutMs: 20_000,
       intervalMs: 20,

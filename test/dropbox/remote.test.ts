@@ -27,7 +27,7 @@ import {
   waitImported,
   write,
 } from "./harness";
-import { logShows } from "../cli/harness";
+import { logShows, readLog } from "../cli/harness";
 import { CLI_BIN, waitShows } from "../helpers/wait";
 
 jest.setTimeout(120_000);
@@ -227,7 +227,8 @@ describe("a DropBox on a remote MonitorServer (two homes on loopback TCP)", () =
       );
       write(path.join(remote, "dave", "late.tif"), tiff());
       await sync(c.home);
-      expect(files(c).some((f) => f.path === path.join(local, "dave", "late.tif"))).toBe(true);
+      if (!files(c).some((f) => f.path === path.join(local, "dave", "late.tif")))
+        throw new Error(`late.tif not in the ledger after sync\n${dropboxLog(c)}\n${readLog(a.home, "MonitorServer")}`);
     } finally {
       await stop(other);
       c.cleanup();
