@@ -221,6 +221,11 @@ test("filters by state and user; the JSON API takes plain decimal ids only", asy
   const page = await open(1280);
   await page.selectOption('form.filters select[name="state"]', "failed");
   await page.selectOption('form.filters select[name="user"]', "bob");
+  // The page refreshes its content (every second here): a choice not yet submitted survives it.
+  const updated = await page.locator("#content").getAttribute("data-updated");
+  await page.waitForFunction((u) => document.getElementById("content")?.getAttribute("data-updated") !== u, updated);
+  expect(await page.locator('form.filters select[name="state"]').inputValue()).toBe("failed");
+  expect(await page.locator('form.filters select[name="user"]').inputValue()).toBe("bob");
   await Promise.all([page.waitForURL(/state=failed&user=bob/), page.click('form.filters button[type="submit"]')]);
   const users = await page.locator("section.user").evaluateAll((s) => s.map((e) => e.getAttribute("data-user")));
   expect(users).toEqual(["bob"]);

@@ -76,6 +76,26 @@ function script(refreshSeconds: number): string {
     banner.textContent = text;
     banner.hidden = text === "";
   }
+  // What the reader is choosing in the filter form (changed, not yet submitted) survives a refresh.
+  function edits(root) {
+    var out = [], focused = null;
+    var els = root.querySelectorAll("form.filters [name]");
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      var changed = el.tagName === "SELECT"
+        ? Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; })
+        : el.value !== el.defaultValue;
+      if (changed) out.push([el.name, el.value]);
+      if (el === document.activeElement) focused = el.name;
+    }
+    return { values: out, focused: focused };
+  }
+  function restore(root, kept) {
+    var field = function (name) { return root.querySelector('form.filters [name="' + name + '"]'); };
+    kept.values.forEach(function (v) { var el = field(v[0]); if (el) el.value = v[1]; });
+    var f = kept.focused === null ? null : field(kept.focused);
+    if (f) f.focus();
+  }
   async function refresh() {
     try {
       var r = await fetch(location.href, { headers: { "X-Omero-Fs-Partial": "1" }, credentials: "same-origin", cache: "no-store" });
@@ -83,7 +103,9 @@ function script(refreshSeconds: number): string {
       var doc = new DOMParser().parseFromString(await r.text(), "text/html");
       var next = doc.getElementById("content"), cur = document.getElementById("content");
       if (!next || !cur) throw new Error("an unexpected answer");
+      var kept = edits(cur);
       cur.replaceWith(next);
+      restore(next, kept);
       lastOk = Date.now();
       failingSince = null;
     } catch (e) {
