@@ -108,9 +108,9 @@ export class Engine {
     if (this.queueing.heardFrom(watches)) this.requestTick();
   }
 
-  /** These watches' MonitorServer stopped answering: what their filesets wait for is said again. */
+  /** These watches' MonitorServer stopped answering: the same re-judging, so their filesets say they wait for it. */
   silentFrom(watches: readonly number[]): void {
-    if (this.queueing.heardFrom(watches)) this.requestTick();
+    this.heardFrom(watches);
   }
 
   /**
